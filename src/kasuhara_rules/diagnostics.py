@@ -1,0 +1,197 @@
+"""Diagnostics: a stable code, a severity, a message, a span and a hint; rendered as text or JSON."""
+from __future__ import annotations
+
+import json
+from typing import Iterable, Mapping, Sequence
+
+import attrs
+
+from .source import SourceText, Span
+
+ERROR = "error"
+WARNING = "warning"
+
+# The catalogue of every diagnostic code. Codes are stable: a code keeps its meaning
+# forever, and docs/errors.md shows an example and the fix for each one.
+CODES: Mapping[str, str] = {
+    # reading and lexing
+    "E100": "the policy file cannot be read",
+    "E101": "the file is not valid UTF-8",
+    "E102": "the file contains a NUL character",
+    "E103": "a character that cannot start anything",
+    "E104": "a string is not closed",
+    "E105": "an unknown escape in a string",
+    "E106": "a number glued to letters that are not a duration unit",
+    "E107": "an impossible date or date-time",
+    "E110": "a reserved word used as a name",
+    "E111": "an expression nested too deeply",
+    "E112": "two entries on one line without a comma",
+    # syntax
+    "E120": "unexpected input",
+    "E121": "the file ends too early",
+    "E122": "a rule clause is missing or out of place",
+    "E123": "an expression is incomplete",
+    "E124": "`=` used where a comparison `==` is meant",
+    "E125": "a schema field is malformed",
+    "E126": "a header setting is malformed",
+    "E127": "a bracket or brace is not closed",
+    # structure of a policy
+    "E201": "the `policy` header is missing",
+    "E202": "the `policy` header is misplaced or repeated",
+    "E203": "an unknown header setting",
+    "E204": "a required header setting is missing",
+    "E205": "a header setting has a value of the wrong kind",
+    "E206": "a setting or clause is given twice",
+    "E207": "`extends` is misplaced or repeated",
+    "E210": "a rule has no `when` clause",
+    "E211": "a rule has no `then` clause",
+    "E215": "more than one `key` field",
+    "E216": "`key` on a field that cannot identify an incident",
+    "E217": "an unknown type",
+    "E218": "an unknown duration unit",
+    "E219": "a malformed `one of` list",
+    "E220": "a malformed phrase list",
+    "E221": "a phrase file cannot be read",
+    "E222": "an empty vocabulary",
+    # names
+    "E301": "an unknown name",
+    "E302": "an unknown outcome",
+    "E303": "an unknown severity",
+    "E304": "an unknown escalation",
+    "E305": "an unknown rule",
+    "E306": "a name declared twice",
+    "E307": "defines that refer to each other in a cycle",
+    "E308": "an unknown function",
+    "E309": "a record has no such field",
+    # types
+    "E401": "the two sides of a comparison have different types",
+    "E402": "a duration compared or combined with a bare number",
+    "E403": "a value that is not one of the field's declared values",
+    "E404": "a condition that is not true or false",
+    "E405": "an operator applied to a value of the wrong type",
+    "E406": "a regular expression that does not compile or may run for ever",
+    "E407": "a function called with the wrong argument",
+    "E408": "arithmetic on values that cannot be combined",
+    "E409": "a malformed list",
+    # examples
+    "E501": "an example names a field the schema does not have",
+    "E502": "an example gives a value of the wrong type",
+    "E503": "an example leaves out a required field",
+    # composition (extends)
+    "E601": "the base policy cannot be read",
+    "E602": "`extends` forms a cycle",
+    "E603": "an inherited name is declared again without `override`",
+    "E604": "`override` or `drop` names something that does not exist",
+    "E605": "`override`, `drop` or `+=` in a policy without `extends`",
+    "E606": "a policy file outside the allowed directory",
+    # warnings (lints)
+    "W101": "a define that no rule uses",
+    "W102": "a phrase list that nothing uses",
+    "W103": "a rule without any `respond`",
+    "W104": "a name inside `where` hides a top-level name",
+    "W105": "a condition that is always true or always false",
+    "W106": "the key field is marked sensitive",
+    "W107": "a regular expression that is not in NFKC form",
+}
+
+
+@attrs.frozen
+class Diagnostic:
+    """One finding about a policy: `code` from CODES, `severity` "error" or "warning"."""
+
+    code: str
+    severity: str
+    message: str
+    span: Span
+    hint: str | None = None
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+    def sort_key(self) -> tuple:
+        return (self.span.file, self.span.line, self.span.column, self.code, self.message)
+
+    def to_dict(self) -> dict:
+        """The JSON form used by `kasu check --format json`."""
+        return {
+            "file": self.span.file,
+            "line": self.span.line,
+            "column": self.span.column,
+            "end_line": self.span.end_line or self.span.line,
+            "end_column": self.span.end_column or self.span.column + 1,
+            "severity": self.severity,
+            "code": self.code,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+    def render(self, sources: Mapping[str, SourceText] | None = None) -> str:
+        """`file:line:col: error[CODE]: message`, the source line, a caret and a hint."""
+        lines = [f"{self.span}: {self.severity}[{self.code}]: {self.message}"]
+        source = (sources or {}).get(self.span.file)
+        if source is not None:
+            lines.extend(source.excerpt(self.span))
+        if self.hint:
+            lines.append(f"hint: {self.hint}")
+        return "\n".join(lines)
+
+
+def error(code: str, message: str, span: Span, hint: str | None = None) -> Diagnostic:
+    assert code in CODES, code
+    return Diagnostic(code, ERROR, message, span, hint)
+
+
+def warning(code: str, message: str, span: Span, hint: str | None = None) -> Diagnostic:
+    assert code in CODES, code
+    return Diagnostic(code, WARNING, message, span, hint)
+
+
+def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """Sorted by file and position, without exact repeats."""
+    seen = set()
+    out = []
+    for d in sorted(diagnostics, key=Diagnostic.sort_key):
+        if d not in seen:
+            seen.add(d)
+            out.append(d)
+    return out
+
+
+def render_text(diagnostics: Sequence[Diagnostic], sources: Mapping[str, SourceText] | None = None) -> str:
+    """All diagnostics as text, separated by blank lines."""
+    return "\n\n".join(d.render(sources) for d in diagnostics)
+
+
+def render_json(diagnostics: Sequence[Diagnostic]) -> str:
+    """All diagnostics as one JSON array."""
+    return json.dumps([d.to_dict() for d in diagnostics], ensure_ascii=False, indent=2)
+
+
+def did_you_mean(word: str, candidates: Iterable[str], quote: str = "`") -> str | None:
+    """A hint naming the closest candidate, if one is close enough.
+
+    >>> did_you_mean("demanded_dogza", ["demanded_dogeza", "channel"])
+    'did you mean `demanded_dogeza`?'
+    """
+    best = closest(word, candidates)
+    return f"did you mean {quote}{best}{quote}?" if best is not None else None
+
+
+def closest(word: str, candidates: Iterable[str]) -> str | None:
+    """The candidate closest to `word` (case and width insensitive), or None."""
+    import difflib
+    import unicodedata
+
+    def fold(s: str) -> str:
+        return unicodedata.normalize("NFKC", s).casefold()
+
+    pool = {}
+    for c in candidates:
+        pool.setdefault(fold(c), c)
+    key = fold(word)
+    if key in pool and pool[key] != word:
+        return pool[key]
+    cutoff = 0.6 if len(key) > 3 else 0.5
+    found = difflib.get_close_matches(key, list(pool), n=1, cutoff=cutoff)
+    return pool[found[0]] if found else None

@@ -1,0 +1,162 @@
+"""Loading a policy: read and decode its files, parse, check, and compute its digest."""
+from __future__ import annotations
+
+import hashlib
+import os
+import posixpath
+from pathlib import Path
+from typing import Mapping
+
+import attrs
+
+from . import nodes as n
+from .checker import CheckResult, PhraseFileError, check, check_structure
+from .diagnostics import Diagnostic, error, sort_diagnostics
+from .parser import parse_source
+from .source import DecodeError, SourceText, Span, decode_source
+
+MAX_POLICY_BYTES = 64 * 1024 * 1024
+
+
+@attrs.frozen
+class Loaded:
+    """The outcome of loading: the check result, every file read (name → bytes, top first), and
+    the decoded sources (for rendering diagnostics)."""
+
+    result: CheckResult
+    files: tuple[tuple[str, bytes], ...]
+    sources: Mapping[str, SourceText] = attrs.field(factory=dict)
+
+
+class _Files:
+    """Reads policy and phrase files below one root directory; remembers what it read."""
+
+    def __init__(self, root: Path | None, preloaded: Mapping[str, bytes] | None, allow_outside: bool) -> None:
+        self.root = root
+        self.preloaded = dict(preloaded or {})
+        self.allow_outside = allow_outside
+        self.read_order: list[tuple[str, bytes]] = []
+
+    def name_for(self, relative: str, from_name: str) -> str:
+        """The display name of `relative` as named in the file `from_name`."""
+        joined = posixpath.normpath(posixpath.join(posixpath.dirname(from_name), relative.replace("\\", "/")))
+        return joined
+
+    def read(self, name: str) -> bytes:
+        if name in self.preloaded:
+            data = self.preloaded[name]
+        else:
+            path = self.resolve(name)
+            with open(path, "rb") as handle:
+                data = handle.read(MAX_POLICY_BYTES + 1)
+            if len(data) > MAX_POLICY_BYTES:
+                raise OSError(f"the file is larger than {MAX_POLICY_BYTES // (1024 * 1024)} MB")
+        if all(existing != name for existing, _ in self.read_order):
+            self.read_order.append((name, data))
+        return data
+
+    def resolve(self, name: str) -> Path:
+        """The path of a file to read; files other than the top policy stay inside the root."""
+        path = Path(name)
+        if self.root is not None and not self.allow_outside and self.read_order:
+            real = os.path.realpath(path)
+            root = os.path.realpath(self.root)
+            if real != root and not real.startswith(root.rstrip(os.sep) + os.sep):
+                raise PhraseFileError("it lies outside the policy's directory", "E606",
+                                      "keep every file a policy names inside the policy's own directory, "
+                                      "or allow other directories explicitly")
+        return path
+
+
+def load_path(path: str | os.PathLike, allow_outside: bool = False) -> Loaded:
+    """Load the policy file at `path` (and the files it names)."""
+    name = os.fspath(path)
+    files = _Files(Path(name).parent, None, allow_outside)
+    try:
+        data = files.read(name)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        diag = error("E100", f"cannot read the policy file: {reason}", Span(name, 1, 1, 1, 1))
+        return Loaded(CheckResult(None, (diag,)), ())
+    return _load(name, data, files)
+
+
+def load_text(text: str | bytes, name: str = "<policy>", base_dir: str | os.PathLike | None = None,
+              preloaded: Mapping[str, bytes] | None = None, allow_outside: bool = False) -> Loaded:
+    """Load a policy given as text; files it names are read relative to `base_dir` (or preloaded)."""
+    data = text.encode("utf-8") if isinstance(text, str) else bytes(text)
+    root = Path(base_dir) if base_dir is not None else Path(name).parent
+    files = _Files(root, preloaded, allow_outside)
+    files.read_order.append((name, data))
+    return _load(name, data, files)
+
+
+def _load(name: str, data: bytes, files: _Files) -> Loaded:
+    if all(existing != name for existing, _ in files.read_order):
+        files.read_order.append((name, data))
+    sources: dict[str, SourceText] = {}
+    tree, diags = _parse_file(name, data, sources)
+    if tree is None:
+        return Loaded(CheckResult(None, tuple(sort_diagnostics(diags))), tuple(files.read_order), sources)
+    diags.extend(check_structure(tree))
+    header = tree.header()
+    decls = [d for d in tree.decls if not isinstance(d, (n.PolicyHeader, n.ExtendsDecl))]
+    extended = False
+    ext = tree.extends()
+    if ext is not None:
+        diags.append(error("E601", "`extends` is not supported by this version", ext.span))
+
+    def read_phrases(relative: str, from_file: str) -> str:
+        target = files.name_for(relative, from_file)
+        try:
+            raw = files.read(target)
+        except OSError as exc:
+            raise PhraseFileError(exc.strerror or str(exc)) from None
+        try:
+            return decode_source(raw)
+        except DecodeError as exc:
+            raise PhraseFileError(exc.message) from None
+
+    result = check(header, decls, sources, "", read_phrases, extended, name)
+    all_diags = tuple(sort_diagnostics(list(diags) + list(result.diagnostics)))
+    read = tuple(files.read_order)
+    digest = policy_digest(read, name)
+    policy = result.policy
+    if policy is not None and not any(d.is_error for d in all_diags):
+        policy = attrs.evolve(policy, digest=digest)
+    else:
+        policy = None
+    return Loaded(CheckResult(policy, all_diags), read, sources)
+
+
+def _root_name(name: str) -> str:
+    return posixpath.dirname(name.replace("\\", "/")) or "."
+
+
+def _parse_file(name: str, data: bytes, sources: dict[str, SourceText]) -> tuple[n.PolicyFile | None, list[Diagnostic]]:
+    try:
+        text = decode_source(data)
+    except DecodeError as exc:
+        code = "E102" if "NUL" in exc.message else "E101"
+        return None, [error(code, exc.message, Span(name, exc.line, exc.column, exc.line, exc.column + 1),
+                            "save the file as UTF-8 text" if code == "E101" else None)]
+    source = SourceText.from_text(name, text)
+    sources[name] = source
+    if not text.strip():
+        return None, [error("E201", "the file is empty; a policy starts with its `policy` header",
+                            Span(name, 1, 1, 1, 1),
+                            'begin the file with: policy "title" { id NAME  version "1"  otherwise claim }')]
+    return parse_source(source)
+
+
+def policy_digest(files: tuple[tuple[str, bytes], ...], top: str) -> str:
+    """`sha256:` + the SHA-256 of the file's bytes for one file; for several, of the lines
+    `<hex digest> <name>` (names relative to the top policy's directory), base first."""
+    if len(files) == 1:
+        return "sha256:" + hashlib.sha256(files[0][1]).hexdigest()
+    root = _root_name(top)
+    lines = []
+    for name, data in files:
+        rel = posixpath.relpath(name.replace("\\", "/"), root) if root != "." else name.replace("\\", "/")
+        lines.append(f"{hashlib.sha256(data).hexdigest()} {rel}\n")
+    return "sha256:" + hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()

@@ -1,0 +1,135 @@
+"""Source text and spans: decoding policy files, line/column positions and caret excerpts."""
+from __future__ import annotations
+
+import unicodedata
+from bisect import bisect_right
+
+import attrs
+
+
+@attrs.frozen(order=True)
+class Span:
+    """A region of a source file: 1-based line and column (in characters), end exclusive.
+
+    >>> str(Span("acme.kasu", 3, 5, 3, 9))
+    'acme.kasu:3:5'
+    """
+
+    file: str
+    line: int
+    column: int
+    end_line: int = attrs.field(default=0)
+    end_column: int = attrs.field(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+def display_width(text: str) -> int:
+    """Terminal columns taken by `text`: East Asian wide and full-width characters count 2.
+
+    >>> display_width("abc"), display_width("土下座")
+    (3, 6)
+    """
+    width = 0
+    for ch in text:
+        if unicodedata.combining(ch):
+            continue
+        width += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return width
+
+
+@attrs.frozen
+class SourceText:
+    """The decoded text of one policy file, with fast offset → (line, column) lookup."""
+
+    name: str
+    text: str
+    line_starts: tuple[int, ...] = attrs.field(eq=False, repr=False)
+
+    @classmethod
+    def from_text(cls, name: str, text: str) -> "SourceText":
+        starts = [0]
+        find = text.find
+        pos = find("\n")
+        while pos != -1:
+            starts.append(pos + 1)
+            pos = find("\n", pos + 1)
+        return cls(name, text, tuple(starts))
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of a character offset."""
+        index = bisect_right(self.line_starts, offset) - 1
+        return index + 1, offset - self.line_starts[index] + 1
+
+    def span(self, start: int, end: int) -> Span:
+        line, column = self.position(start)
+        end_line, end_column = self.position(max(start, end))
+        return Span(self.name, line, column, end_line, end_column)
+
+    def line_text(self, line: int) -> str:
+        if not 1 <= line <= len(self.line_starts):
+            return ""
+        start = self.line_starts[line - 1]
+        end = self.line_starts[line] - 1 if line < len(self.line_starts) else len(self.text)
+        return self.text[start:end].rstrip("\r")
+
+    def excerpt(self, span: Span) -> list[str]:
+        """The source line of `span` and a caret line under it, aligned for wide characters."""
+        text = self.line_text(span.line)
+        if not text and span.line > len(self.line_starts):
+            return []
+        shown = text.replace("\t", " ")
+        prefix = shown[: max(span.column - 1, 0)]
+        if span.end_line == span.line and span.end_column > span.column:
+            marked = shown[span.column - 1 : span.end_column - 1]
+        else:
+            marked = shown[span.column - 1 : span.column]
+        carets = "^" * max(display_width(marked), 1)
+        gutter = str(span.line)
+        pad = " " * len(gutter)
+        return [f" {gutter} | {shown}", f" {pad} | {' ' * display_width(prefix)}{carets}"]
+
+
+class DecodeError(Exception):
+    """Raised by `decode_source` with the offset and a message when bytes are not a policy text."""
+
+    def __init__(self, message: str, line: int, column: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+def decode_source(data: bytes) -> str:
+    """Decode policy bytes: UTF-8, an optional BOM removed, CRLF and CR made LF, no NUL.
+
+    >>> decode_source("\\ufeffpolicy\\r\\n".encode())
+    'policy\\n'
+    """
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        raise DecodeError(
+            f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x} at byte offset {exc.start})",
+            line,
+            column,
+        ) from None
+    return normalize_text(text)
+
+
+def normalize_text(text: str) -> str:
+    """Drop a leading BOM and make line ends LF; reject NUL characters."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    nul = text.find("\x00")
+    if nul != -1:
+        line = text.count("\n", 0, nul) + 1
+        column = nul - (text.rfind("\n", 0, nul) + 1) + 1
+        raise DecodeError("the file contains a NUL character; is it a binary file?", line, column)
+    return text
