@@ -74,21 +74,42 @@ class SourceText:
         end = self.line_starts[line] - 1 if line < len(self.line_starts) else len(self.text)
         return self.text[start:end].rstrip("\r")
 
-    def excerpt(self, span: Span) -> list[str]:
-        """The source line of `span` and a caret line under it, aligned for wide characters."""
+    def excerpt(self, span: Span, width: int = 100) -> list[str]:
+        """The source line of `span` and a caret line under it, aligned for wide characters.
+
+        Lines longer than `width` columns are shown as a window around the span.
+        """
         text = self.line_text(span.line)
         if not text and span.line > len(self.line_starts):
             return []
         shown = text.replace("\t", " ")
-        prefix = shown[: max(span.column - 1, 0)]
+        start = max(span.column - 1, 0)
         if span.end_line == span.line and span.end_column > span.column:
-            marked = shown[span.column - 1 : span.end_column - 1]
+            end = span.end_column - 1
         else:
-            marked = shown[span.column - 1 : span.column]
+            end = start + 1
+        end = min(max(end, start + 1), start + 60)
+        left = ""
+        if display_width(shown[:start]) > width - 30:
+            cut = start
+            while cut > 0 and display_width(shown[cut:start]) < 40:
+                cut -= 1
+            shown = shown[cut:]
+            start, end = start - cut, end - cut
+            left = "…"
+        right = ""
+        if display_width(shown) > width:
+            limit = len(shown)
+            while limit > end and display_width(shown[:limit]) > width:
+                limit -= 1
+            if limit < len(shown):
+                shown, right = shown[:limit], "…"
+        marked = shown[start:end]
         carets = "^" * max(display_width(marked), 1)
         gutter = str(span.line)
         pad = " " * len(gutter)
-        return [f" {gutter} | {shown}", f" {pad} | {' ' * display_width(prefix)}{carets}"]
+        indent = " " * (display_width(left) + display_width(shown[:start]))
+        return [f" {gutter} | {left}{shown}{right}", f" {pad} | {indent}{carets}"]
 
 
 class DecodeError(Exception):

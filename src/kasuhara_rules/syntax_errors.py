@@ -320,6 +320,10 @@ def describe_expected(names: set[str]) -> str:
     """A short phrase for the set of terminals the parser would accept."""
     names = set(names)
     words = []
+    values = {"NUMBER", "STRING", "DATE", "DATETIME", "DURATION"}
+    if values <= names and not _EXPR_START <= names:
+        words.append("a value")
+        names -= values | {"TRUE", "FALSE", "MINUS", "LSQB", "LBRACE"}
     if _EXPR_START <= names:
         words.append("a condition or value")
         names -= _EXPR_START | {"DURATION", "DATE", "DATETIME", "LSQB", "ANY", "ALL"}
