@@ -34,7 +34,7 @@ CODES: Mapping[str, str] = {
     "E124": "`=` used where a comparison `==` is meant",
     "E125": "a schema field is malformed",
     "E126": "a header setting is malformed",
-    "E127": "a bracket or brace is not closed",
+    "E127": "a closing bracket that does not match the open one",
     # structure of a policy
     "E201": "the `policy` header is missing",
     "E202": "the `policy` header is misplaced or repeated",
@@ -52,7 +52,6 @@ CODES: Mapping[str, str] = {
     "E219": "a malformed `one of` list",
     "E220": "a malformed phrase list",
     "E221": "a phrase file cannot be read",
-    "E222": "an empty vocabulary",
     # names
     "E301": "an unknown name",
     "E302": "an unknown outcome",

@@ -84,7 +84,7 @@ def load_path(path: str | os.PathLike, allow_outside: bool = False) -> Loaded:
 def load_text(text: str | bytes, name: str = "<policy>", base_dir: str | os.PathLike | None = None,
               preloaded: Mapping[str, bytes] | None = None, allow_outside: bool = False) -> Loaded:
     """Load a policy given as text; files it names are read relative to `base_dir` (or preloaded)."""
-    data = text.encode("utf-8") if isinstance(text, str) else bytes(text)
+    data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else bytes(text)
     root = Path(base_dir) if base_dir is not None else Path(name).parent
     files = _Files(root, preloaded, allow_outside)
     files.read_order.append((name, data))

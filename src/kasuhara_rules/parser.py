@@ -184,7 +184,8 @@ class _Builder:
             else:
                 value = int(digits)
         except ValueError:
-            self.diags.append(error("E106", f"`{text}` is too large a number", span))
+            self.diags.append(error("E106", f"`{_short(text)}` is too large a number", span,
+                                    "numbers are limited to 4,300 digits"))
             return 0
         return value
 
@@ -212,7 +213,7 @@ class _Builder:
             amount = Decimal(m.group(1).replace("_", ""))
             return int(amount * UNIT_MICROS[m.group(2)])
         except (InvalidOperation, ValueError, ArithmeticError):
-            self.diags.append(error("E106", f"`{text}` is too large a duration", span))
+            self.diags.append(error("E106", f"`{_short(text)}` is too large a duration", span))
             return 0
 
     def t_date(self, span: Span, args: list) -> n.DateLit:
@@ -456,6 +457,10 @@ class _Builder:
         return n.ExpectClause(
             self.ident(outcome), self.ident(severity), self.ident(rule), self.ident(escalate), span=span
         )
+
+
+def _short(text: str, limit: int = 24) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def parse_datetime_micros(text: str) -> int | None:

@@ -214,7 +214,12 @@ def classify(exc: UnexpectedInput) -> str | None:
     """The table label that matches this parse error, or None."""
     if not isinstance(exc, (UnexpectedToken, UnexpectedEOF)) or exc.state is None:
         return None
-    label = exc.match_examples(parser().parse, EXAMPLES, token_type_match_fallback=True)
+    # use_accepts=False: Lark 1.3.1 formats a ParserState with %d on that path and raises
+    # TypeError. The guard keeps any other failure in Lark's matcher from reaching the user.
+    try:
+        label = exc.match_examples(parser().parse, EXAMPLES, token_type_match_fallback=True, use_accepts=False)
+    except Exception:  # pragma: no cover - depends on the Lark version
+        label = None
     if label is not None:
         return label
     exact, by_state = _example_index()
@@ -380,6 +385,10 @@ def syntax_diagnostic(exc: UnexpectedInput, source: SourceText) -> Diagnostic:
     if tok.type == "BAD_NUMBER":
         return error("E106", f"`{tok}` is neither a number nor a duration", span,
                      "durations are a number glued to a unit: 45s, 30min, 1.5h, 7d")
+    if ctx.open and tok.type in ("RBRACE", "RSQB", "RPAR") and tok.type != _OPENERS[ctx.open[-1].type][0]:
+        opener = ctx.open[-1]
+        return error("E127", f"`{tok}` does not match the `{opener}` opened on line {opener.line}", span,
+                     f"close the `{opener}` with {_OPENERS[opener.type][1]} first")
     label = classify(exc)
     if label is not None:
         build = _MESSAGES.get(label)
@@ -402,11 +411,7 @@ def _generic(tok: Token, ctx: _Context, accepts: set[str], span: Span, source: S
             opener = ctx.open[-1]
             hint = f"the `{opener}` on line {opener.line} is never closed with {_OPENERS[opener.type][1]}"
         return error("E121", f"the file ends too early {ctx.where()}; expected {expected}", span, hint)
-    hint = None
-    if ctx.open and tok.type in ("RBRACE", "RSQB", "RPAR"):
-        opener = ctx.open[-1]
-        hint = f"the `{opener}` on line {opener.line} is closed by {_OPENERS[opener.type][1]}"
-    return error("E120", f"unexpected {_describe_token(tok)} {ctx.where()}; expected {expected}", span, hint)
+    return error("E120", f"expected {expected} {ctx.where()}, found {_describe_token(tok)}", span)
 
 
 def _lexical(exc: UnexpectedCharacters, source: SourceText) -> Diagnostic:
@@ -443,6 +448,8 @@ Builder = Callable[[Token, _Context, set], "tuple[str, str, str | None] | None"]
 
 
 def _then_missing(tok: Token, ctx: _Context, accepts: set) -> tuple | None:
+    if any(t.type in ("LPAR", "LSQB") for t in ctx.open):
+        return None
     if ctx.decl in ("rule", "override rule"):
         if not ctx.has_then and ctx.clause in ("when", "unless"):
             return ("E122", f"expected `then` after the condition of rule {ctx.name}, found {_describe_token(tok)}",
