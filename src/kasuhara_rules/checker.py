@@ -247,7 +247,7 @@ class _Checker:
                      extra.span, "a record has at most one key")
         for f in keys[:1]:
             if f.type.kind not in (vt.TEXT, vt.INT, vt.ENUM, vt.NUMBER) and not f.type.is_error:
-                self.err("E216", f"the key `{f.name}` must be text or a number, not {f.type.describe()}", f.span)
+                self.err("E216", f"the key `{f.name}` must be text or a number, not {f.type.noun()}", f.span)
             if f.sensitive:
                 self.warn("W106", f"the key `{f.name}` is sensitive, so decisions will show it as ‹redacted›",
                           f.span, "use an incident number that is not personal data as the key")

@@ -35,7 +35,6 @@ TERMINAL_WORDS = {
     "STAR": "`*`",
     "SLASH": "`/`",
     "$END": "the end of the file",
-    "BAD_NUMBER": "a number",
 }
 
 
@@ -58,7 +57,7 @@ def parser() -> Lark:
         grammar_text(),
         parser="lalr",
         lexer="basic",
-        propagate_positions=True,
+        keep_all_tokens=True,
         maybe_placeholders=True,
     )
 

@@ -1,6 +1,8 @@
 """Loading a policy: read and decode its files, parse, check, and compute its digest."""
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import os
 import posixpath
@@ -91,7 +93,31 @@ def load_text(text: str | bytes, name: str = "<policy>", base_dir: str | os.Path
     return _load(name, data, files)
 
 
+@contextlib.contextmanager
+def paused_gc():
+    """Pause the cyclic garbage collector while a policy is loaded, then restore it.
+
+    Loading allocates hundreds of thousands of small, acyclic objects; with the collector
+    running, its repeated scans of the growing heap make a 20,000-line policy load two to
+    three times slower and the cost grows faster than the file. Reference counting still
+    frees everything; only the cycle detector waits. The previous state is restored, so a
+    caller that disabled the collector keeps it disabled.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _load(name: str, data: bytes, files: _Files) -> Loaded:
+    with paused_gc():
+        return _load_unpaused(name, data, files)
+
+
+def _load_unpaused(name: str, data: bytes, files: _Files) -> Loaded:
     if all(existing != name for existing, _ in files.read_order):
         files.read_order.append((name, data))
     sources: dict[str, SourceText] = {}

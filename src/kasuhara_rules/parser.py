@@ -63,57 +63,46 @@ class _Builder:
     # -- driver ---------------------------------------------------------------------
 
     def build(self, tree: Tree) -> tuple[n.PolicyFile | None, list[Diagnostic]]:
-        too_deep = self._too_deep(tree)
-        if too_deep is not None:
-            return None, [
-                error(
-                    "E111",
-                    f"this expression is nested more than {MAX_DEPTH} levels deep",
-                    too_deep,
-                    "split it into named parts with `define`",
-                )
-            ]
-        out: list[object] = []
-        stack: list[tuple[object, bool]] = [(tree, False)]
-        while stack:
-            item, done = stack.pop()
-            if not isinstance(item, Tree):
-                out.append(item)
-                continue
-            if not done:
-                stack.append((item, True))
-                stack.extend((child, False) for child in reversed(item.children))
-                continue
-            count = len(item.children)
-            args = out[len(out) - count :] if count else []
-            if count:
-                del out[len(out) - count :]
-            method: Callable = getattr(self, "t_" + item.data.lstrip("_"), None) or self._unknown
-            out.append(method(self._span(item), args))
-        result = out[0]
-        return result, self.diags
-
-    def _too_deep(self, tree: Tree) -> Span | None:
-        stack = [(tree, 1)]
+        """Post-order over the Lark tree with an explicit stack; each node's span runs from
+        its first token to its last. Nesting deeper than MAX_DEPTH stops with E111."""
+        methods = _METHODS
+        keep = _KEPT_TOKENS
         limit = MAX_DEPTH + _TREE_SLACK
+        out: list[object] = []
+        stack: list[tuple[object, int]] = [(tree, 1)]
+        file = self.file
         while stack:
             item, depth = stack.pop()
-            if depth > limit:
-                return self._span(item) if isinstance(item, Tree) else self._tok_span(item)
-            if isinstance(item, Tree):
-                stack.extend((c, depth + 1) for c in item.children if isinstance(c, Tree))
-        return None
+            if depth > 0:
+                if depth > limit:
+                    return None, [self._too_deep(item)]
+                stack.append((item, -depth))
+                children = item.children
+                for child in reversed(children):
+                    if type(child) is Tree:
+                        stack.append((child, depth + 1))
+                    else:
+                        stack.append((child, 0))
+                continue
+            if depth == 0:
+                out.append(item)
+                continue
+            count = len(item.children)
+            values = out[len(out) - count:] if count else []
+            if count:
+                del out[len(out) - count:]
+            span = _span_of(values, file)
+            args = [v for v in values if v is None or type(v) is not Token or v.type in keep]
+            out.append(methods[item.data](self, span, args))
+        return out[0], self.diags
 
-    def _unknown(self, span: Span, args: list) -> object:  # pragma: no cover - grammar/AST drift
-        raise AssertionError(f"no builder for a grammar rule at {span}")
+    def _too_deep(self, item: object) -> Diagnostic:
+        tok = _first_token(item)
+        span = self._tok_span(tok) if tok is not None else Span(self.file, 1, 1, 1, 1)
+        return error("E111", f"this expression is nested more than {MAX_DEPTH} levels deep", span,
+                     "split it into named parts with `define`")
 
     # -- spans and tokens ------------------------------------------------------------
-
-    def _span(self, tree: Tree) -> Span:
-        meta = tree.meta
-        if getattr(meta, "empty", True):
-            return Span(self.file, 1, 1, 1, 1)
-        return Span(self.file, meta.line, meta.column, meta.end_line, meta.end_column)
 
     def _tok_span(self, tok: Token) -> Span:
         return Span(self.file, tok.line, tok.column, tok.end_line, tok.end_column)
@@ -274,8 +263,16 @@ class _Builder:
     def t_all_call(self, span: Span, args: list) -> n.Call:
         return n.Call("all", args[0], args[1], span=span)
 
-    def t_negate(self, span: Span, args: list) -> n.Negate:
-        return n.Negate(args[1], span=span)
+    def t_negate(self, span: Span, args: list) -> object:
+        operand = args[1]
+        # `-` on a number or duration literal is folded into a negative literal: one canonical form.
+        if isinstance(operand, n.NumberLit):
+            text = operand.text[1:] if operand.text.startswith("-") else "-" + operand.text
+            return n.NumberLit(-operand.value, text, span=span)
+        if isinstance(operand, n.DurationLit):
+            text = operand.text[1:] if operand.text.startswith("-") else "-" + operand.text
+            return n.DurationLit(-operand.micros, text, span=span)
+        return n.Negate(operand, span=span)
 
     def t_binary(self, span: Span, args: list) -> n.Binary:
         return n.Binary(str(args[1]), args[0], args[2], span=span)
@@ -432,7 +429,22 @@ class _Builder:
         return n.UnlessClause(args[0], span=span)
 
     def t_then_clause(self, span: Span, args: list) -> n.ThenClause:
-        return n.ThenClause(self.ident(args[0]), self.ident(args[1]), span=span)
+        return n.ThenClause(self.ident(args[0]), args[1], span=span)
+
+    def t_severity_ref(self, span: Span, args: list) -> n.Ident:
+        return self.ident(args[0])
+
+    def t_rule_ref(self, span: Span, args: list) -> n.Ident:
+        return self.ident(args[0])
+
+    def t_escalation_ref(self, span: Span, args: list) -> n.Ident:
+        return self.ident(args[0])
+
+    def t_where_clause(self, span: Span, args: list) -> object:
+        return args[0]
+
+    def t_parens(self, span: Span, args: list) -> object:
+        return args[0]
 
     def t_respond_clause(self, span: Span, args: list) -> n.RespondClause:
         return n.RespondClause(self.string(args[0]), span=span)
@@ -454,9 +466,44 @@ class _Builder:
 
     def t_expect_clause(self, span: Span, args: list) -> n.ExpectClause:
         outcome, severity, rule, escalate = args
-        return n.ExpectClause(
-            self.ident(outcome), self.ident(severity), self.ident(rule), self.ident(escalate), span=span
-        )
+        return n.ExpectClause(self.ident(outcome), severity, rule, escalate, span=span)
+
+
+# Token types that carry meaning; keywords and punctuation are dropped before a t_ method runs.
+_KEPT_TOKENS = frozenset({"NAME", "STRING", "NUMBER", "DURATION", "DATE", "DATETIME", "COMPARE", "PLUS",
+                          "MINUS", "STAR", "SLASH", "OPTIONAL", "KEY", "SENSITIVE"})
+
+
+def _span_of(values: list, file: str) -> Span:
+    first = last = None
+    for v in values:
+        if v is not None:
+            first = v
+            break
+    for v in reversed(values):
+        if v is not None:
+            last = v
+            break
+    if first is None:
+        return Span(file, 1, 1, 1, 1)
+    if type(first) is Token:
+        line, column = first.line, first.column
+    else:
+        line, column = first.span.line, first.span.column
+    if type(last) is Token:
+        end_line, end_column = last.end_line, last.end_column
+    else:
+        end_line, end_column = last.span.end_line, last.span.end_column
+    return Span(file, line, column, end_line, end_column)
+
+
+def _first_token(item: object) -> Token | None:
+    while type(item) is Tree:
+        kids = [c for c in item.children if c is not None]
+        if not kids:
+            return None
+        item = kids[0]
+    return item if type(item) is Token else None
 
 
 def _short(text: str, limit: int = 24) -> str:
@@ -480,3 +527,9 @@ def parse_datetime_micros(text: str) -> int | None:
     if value.tzinfo is None or value.utcoffset() is None:
         return None
     return (value - EPOCH) // _dt.timedelta(microseconds=1)
+
+
+# Grammar rule name → builder method; built once from the class, never changed.
+_METHODS: dict[str, Callable] = {
+    name[2:]: getattr(_Builder, name) for name in dir(_Builder) if name.startswith("t_")
+}

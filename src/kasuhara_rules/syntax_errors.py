@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from typing import Callable
 
 from lark import Token, Tree
@@ -42,6 +43,25 @@ EXAMPLES: dict[str, list[str]] = {
         "rule r { when a.b = 1 then k }",
         "define d = a = 1",
         "rule r { when count(a) = 1 then k }",
+    ],
+    "operand_missing": [
+        "rule r { when a and then k }",
+        "rule r { when a or then k }",
+        "rule r { when not then k }",
+        "rule r { when a == then k }",
+        "rule r { when a >= then k }",
+        "rule r { when a + then k }",
+        "rule r { when a - then k }",
+        "rule r { when a * then k }",
+        "rule r { when a in then k }",
+        "rule r { when a not in then k }",
+        "rule r { when a contains then k }",
+        "rule r { when a between then k }",
+        "rule r { when a between 1 and then k }",
+        "rule r { when count(a where then k }",
+        "define d = a and",
+        "define d = a or rule",
+        "define d = a == }",
     ],
     "then_needs_outcome": [
         "rule r { when a then }",
@@ -185,6 +205,7 @@ _DECL_TOKENS = {w.upper() for w in DECL_WORDS}
 _OPENERS = {"LBRACE": ("RBRACE", "`}`"), "LSQB": ("RSQB", "`]`"), "LPAR": ("RPAR", "`)`")}
 _EXPR_START = {"NAME", "NUMBER", "STRING", "LPAR", "NOT", "TRUE", "FALSE", "MINUS"}
 
+_GLUED_NUMBER = re.compile(r"\d[\d_]*(\.\d[\d_]*)?[^\W\d_]\w*")
 FULLWIDTH_HINTS = {
     "＝": "=", "（": "(", "）": ")", "［": "[", "］": "]", "｛": "{", "｝": "}", "，": ",",
     "：": ":", "＃": "#", "＜": "<", "＞": ">", "！": "!", "＋": "+", "－": "-", "＊": "*",
@@ -214,17 +235,21 @@ def classify(exc: UnexpectedInput) -> str | None:
     """The table label that matches this parse error, or None."""
     if not isinstance(exc, (UnexpectedToken, UnexpectedEOF)) or exc.state is None:
         return None
-    # use_accepts=False: Lark 1.3.1 formats a ParserState with %d on that path and raises
-    # TypeError. The guard keeps any other failure in Lark's matcher from reaching the user.
+    exact, by_state = _example_index()
+    state = exc.state.position
+    # 1. same LALR state and same token type, at any nesting depth (Lark's matcher compares
+    #    stack depth too, so it misses `when a = 1` inside a deeper file);
+    label = exact.get((state, exc.token.type))
+    if label is not None:
+        return label
+    # 2. Lark's own matcher. use_accepts=False: Lark 1.3.1 formats a ParserState with %d on
+    #    the other path and raises TypeError; the guard keeps any failure away from the user;
     try:
         label = exc.match_examples(parser().parse, EXAMPLES, token_type_match_fallback=True, use_accepts=False)
     except Exception:  # pragma: no cover - depends on the Lark version
         label = None
-    if label is not None:
-        return label
-    exact, by_state = _example_index()
-    state = exc.state.position
-    return exact.get((state, exc.token.type)) or by_state.get(state)
+    # 3. the same state with any token.
+    return label or by_state.get(state)
 
 
 class _Context:
@@ -339,7 +364,7 @@ def describe_expected(names: set[str]) -> str:
     if _DECL_TOKENS <= names:
         words.append("a declaration")
         names -= _DECL_TOKENS | {"$END"}
-    order = sorted(names, key=lambda t: (t == "$END", t))
+    order = sorted(names, key=lambda t: (t not in ("RBRACE", "RSQB", "RPAR"), t == "$END", t))
     words.extend(describe_terminal(t) for t in order)
     if len(words) > 7:
         words = words[:6] + ["…"]
@@ -382,13 +407,12 @@ def syntax_diagnostic(exc: UnexpectedInput, source: SourceText) -> Diagnostic:
     span = _token_span(source, tok)
     ctx = _Context(exc)
     accepts = _accepts(exc)
-    if tok.type == "BAD_NUMBER":
-        return error("E106", f"`{tok}` is neither a number nor a duration", span,
-                     "durations are a number glued to a unit: 45s, 30min, 1.5h, 7d")
     if ctx.open and tok.type in ("RBRACE", "RSQB", "RPAR") and tok.type != _OPENERS[ctx.open[-1].type][0]:
         opener = ctx.open[-1]
         return error("E127", f"`{tok}` does not match the `{opener}` opened on line {opener.line}", span,
                      f"close the `{opener}` with {_OPENERS[opener.type][1]} first")
+    if tok.type == "$END" and ctx.open:
+        return _generic(tok, ctx, accepts, span, source)
     label = classify(exc)
     if label is not None:
         build = _MESSAGES.get(label)
@@ -397,7 +421,7 @@ def syntax_diagnostic(exc: UnexpectedInput, source: SourceText) -> Diagnostic:
             if found is not None:
                 code, message, hint = found
                 return error(code, message, span, hint)
-    if str(tok) in keywords() and "NAME" in accepts and tok.type != "NAME":
+    if str(tok) in keywords() and "NAME" in accepts and tok.type != "NAME" and not _EXPR_START <= accepts:
         return error("E110", f"`{tok}` is a reserved word and cannot be used as a name", span,
                      f"choose another name, for example `{tok}_` or a Japanese name")
     return _generic(tok, ctx, accepts, span, source)
@@ -423,6 +447,12 @@ def _lexical(exc: UnexpectedCharacters, source: SourceText) -> Diagnostic:
         span = Span(source.name, line, column, line, column + len(rest))
         return error("E104", "this string is not closed before the end of the line", span,
                      'end it with `"`; to put a line break inside a string write \\n')
+    glued = _GLUED_NUMBER.match(source.line_text(line), column - 1)
+    if glued:
+        text = glued.group(0)
+        span = Span(source.name, line, column, line, column + len(text))
+        return error("E106", f"`{text}` is neither a number nor a duration", span,
+                     "durations are a number glued to a unit: 45s, 30min, 1.5h, 7d")
     hint = None
     if ch in FULLWIDTH_HINTS:
         hint = f"`{ch}` is a full-width character; write the ASCII `{FULLWIDTH_HINTS[ch]}` instead"
@@ -465,6 +495,12 @@ def _then_missing(tok: Token, ctx: _Context, accepts: set) -> tuple | None:
 
 def _equals(tok: Token, ctx: _Context, accepts: set) -> tuple:
     return ("E124", "`=` is not a comparison", "write `==` to test whether two values are equal")
+
+
+def _operand_missing(tok: Token, ctx: _Context, accepts: set) -> tuple:
+    after = f" after `{ctx.prev}`" if ctx.prev else ""
+    return ("E123", f"expected {describe_expected(accepts)}{after}, found {_describe_token(tok)}",
+            "an operator needs something on both sides, e.g. call_length >= 30min and demanded_dogeza")
 
 
 def _then_outcome(tok: Token, ctx: _Context, accepts: set) -> tuple:
@@ -598,6 +634,7 @@ def _entry_colon(tok: Token, ctx: _Context, accepts: set) -> tuple:
 _MESSAGES: dict[str, Builder] = {
     "then_missing": _then_missing,
     "equals_for_compare": _equals,
+    "operand_missing": _operand_missing,
     "then_needs_outcome": _then_outcome,
     "severity_needs_name": _severity_name,
     "condition_missing": _condition_missing,

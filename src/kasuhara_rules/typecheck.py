@@ -48,7 +48,7 @@ class TypeChecker:
         t = self.infer_owned(node, owner)
         if not t.is_error and t.kind != vt.BOOL:
             self.diags.append(error("E404", f"{what} must be true or false, but `{text_of(node)}` is "
-                                    f"{t.describe()}", node.span, _bool_hint(node, t)))
+                                    f"{t.noun()}", node.span, _bool_hint(node, t)))
         return t
 
     def infer_owned(self, node: object, owner: str) -> Type:
@@ -122,7 +122,7 @@ class TypeChecker:
             if elem is None:
                 elem = t
             elif not vt.comparable(elem, t):
-                self.diags.append(error("E409", f"this list mixes {elem.describe()} and {t.describe()}", item.span,
+                self.diags.append(error("E409", f"this list mixes {elem.noun()} and {t.noun()}", item.span,
                                         "all entries of a list have one type"))
                 return vt.T_ERROR
             elif elem.kind == vt.INT and t.kind == vt.NUMBER:
@@ -176,7 +176,7 @@ class TypeChecker:
             record, projected = base.elem(), True
         if record.kind != vt.RECORD:
             self.diags.append(error("E405", f"`.{node.attr}` needs a record, but `{text_of(node.base)}` is "
-                                    f"{base.describe()}", node.span))
+                                    f"{base.noun()}", node.span))
             return vt.T_ERROR
         f = record.field(node.attr)
         if f is None:
@@ -203,14 +203,14 @@ class TypeChecker:
             if not arg.is_error:
                 if arg.kind != vt.LIST or arg.elem().kind != vt.RECORD:
                     self.diags.append(error("E407", f"`where` needs a list of records, but `{text_of(node.arg)}` "
-                                            f"is {arg.describe()}", node.arg.span,
+                                            f"is {arg.noun()}", node.arg.span,
                                             "for a list of texts use `contains` or `contains any`"))
                     self.infer(node.where, scope)
                     return vt.T_ERROR
                 cond = self.infer(node.where, scope + (arg.elem(),))
                 if not cond.is_error and cond.kind != vt.BOOL:
                     self.diags.append(error("E404", f"the `where` condition must be true or false, but is "
-                                            f"{cond.describe()}", node.where.span))
+                                            f"{cond.noun()}", node.where.span))
             else:
                 self.infer(node.where, scope)
         if arg.is_error:
@@ -219,11 +219,11 @@ class TypeChecker:
             if arg.is_textual:
                 return vt.T_INT
             hint = "use count(...) for the length of a list" if arg.is_list else None
-            self.diags.append(error("E407", f"`len` needs a text, but `{text_of(node.arg)}` is {arg.describe()}",
+            self.diags.append(error("E407", f"`len` needs a text, but `{text_of(node.arg)}` is {arg.noun()}",
                                     node.arg.span, hint))
             return vt.T_ERROR
         if arg.kind != vt.LIST:
-            self.diags.append(error("E407", f"`{func}` needs a list, but `{text_of(node.arg)}` is {arg.describe()}",
+            self.diags.append(error("E407", f"`{func}` needs a list, but `{text_of(node.arg)}` is {arg.noun()}",
                                     node.arg.span))
             return vt.T_ERROR
         elem = arg.elem()
@@ -234,20 +234,20 @@ class TypeChecker:
         if func == "sum":
             if elem.is_numeric or elem.kind == vt.DURATION or elem.is_error:
                 return elem if elem.kind != vt.DURATION else vt.T_DURATION
-            self.diags.append(error("E407", f"`sum` needs a list of numbers or durations, not {arg.describe()}",
+            self.diags.append(error("E407", f"`sum` needs a list of numbers or durations, not {arg.noun()}",
                                     node.arg.span))
             return vt.T_ERROR
         if elem.is_orderable or elem.is_error:
             return elem
         self.diags.append(error("E407", f"`{func}` needs a list of numbers, durations or dates, not "
-                                f"{arg.describe()}", node.arg.span))
+                                f"{arg.noun()}", node.arg.span))
         return vt.T_ERROR
 
     def t_Negate(self, node: n.Negate, scope) -> Type:
         t = self.infer(node.operand, scope)
         if t.is_error or t.is_numeric or t.kind == vt.DURATION:
             return vt.T_DURATION if t.kind == vt.DURATION else t
-        self.diags.append(error("E408", f"`-` needs a number or a duration, not {t.describe()}", node.span))
+        self.diags.append(error("E408", f"`-` needs a number or a duration, not {t.noun()}", node.span))
         return vt.T_ERROR
 
     def t_Binary(self, node: n.Binary, scope) -> Type:
@@ -262,7 +262,7 @@ class TypeChecker:
         if {a.kind, b.kind} & {vt.DURATION} and (a.is_numeric or b.is_numeric) and op in "+-":
             self._duration_number(node, a, b, node.left, node.right)
             return vt.T_ERROR
-        self.diags.append(error("E408", f"`{op}` cannot combine {a.describe()} and {b.describe()}", node.span,
+        self.diags.append(error("E408", f"`{op}` cannot combine {a.noun()} and {b.noun()}", node.span,
                                 _arith_hint(op, a, b)))
         return vt.T_ERROR
 
@@ -270,7 +270,7 @@ class TypeChecker:
         for o in operands:
             t = self.infer(o, scope)
             if not t.is_error and t.kind != vt.BOOL:
-                self.diags.append(error("E404", f"`{word}` needs conditions, but `{text_of(o)}` is {t.describe()}",
+                self.diags.append(error("E404", f"`{word}` needs conditions, but `{text_of(o)}` is {t.noun()}",
                                         o.span, _bool_hint(o, t)))
         return vt.T_BOOL
 
@@ -312,14 +312,14 @@ class TypeChecker:
         hint = None
         if {a.kind, b.kind} == {vt.BOOL, vt.TEXT} or (a.kind == vt.BOOL and b.kind == vt.ENUM) or (
                 b.kind == vt.BOOL and a.kind == vt.ENUM):
-            message = f"`{left}` is {a.describe()} but `{right}` is {b.describe()}: a true/false value never equals a text"
+            message = f"`{left}` is {a.noun()} but `{right}` is {b.noun()}: a true/false value never equals a text"
             lit = node.right if b.is_textual else node.left
             if isinstance(lit, n.StringLit) and lit.value.lower() in ("true", "false"):
                 hint = f"write {lit.value.lower()} without quotes"
             else:
                 hint = "compare with true or false, or use the field alone as a condition"
         else:
-            message = f"`{left}` is {a.describe()} but `{right}` is {b.describe()}"
+            message = f"`{left}` is {a.noun()} but `{right}` is {b.noun()}"
             if {a.kind, b.kind} == {vt.DATE, vt.DATETIME}:
                 hint = "compare a date-time with a date-time, e.g. 2026-04-01T00:00:00+09:00"
             elif a.is_list or b.is_list:
@@ -354,7 +354,7 @@ class TypeChecker:
         word = "not in" if node.negated else "in"
         if not c.is_list:
             self.diags.append(error("E405", f"`{word}` needs a list or a phrase list on its right, but "
-                                    f"`{text_of(node.container)}` is {c.describe()}", node.container.span,
+                                    f"`{text_of(node.container)}` is {c.noun()}", node.container.span,
                                     "to look for a word inside a text, use `contains`" if c.is_textual else None))
             return vt.T_BOOL
         elem = c.elem()
@@ -364,11 +364,11 @@ class TypeChecker:
                     self._bad_enum_value(a, item, node.value)
             return vt.T_BOOL
         if not elem.is_error and not vt.comparable(a, elem):
-            self.diags.append(error("E401", f"`{text_of(node.value)}` is {a.describe()} but `{text_of(node.container)}`"
-                                    f" holds {elem.describe()}", node.span))
+            self.diags.append(error("E401", f"`{text_of(node.value)}` is {a.noun()} but `{text_of(node.container)}`"
+                                    f" holds {elem.noun()}", node.span))
         elif not a.is_scalar:
             self.diags.append(error("E405", f"`{word}` tests a single value, but `{text_of(node.value)}` is "
-                                    f"{a.describe()}", node.value.span, "to compare lists use `contains any`"))
+                                    f"{a.noun()}", node.value.span, "to compare lists use `contains any`"))
         return vt.T_BOOL
 
     def t_Contains(self, node: n.Contains, scope) -> Type:
@@ -382,30 +382,30 @@ class TypeChecker:
                 if not i.is_textual:
                     hint = f"to test a list use `{word.replace('contains', 'contains any')}`" if i.is_list else None
                     self.diags.append(error("E405", f"`{text_of(node.subject)} contains` needs a text to look for, "
-                                            f"but `{text_of(node.item)}` is {i.describe()}", node.item.span, hint))
+                                            f"but `{text_of(node.item)}` is {i.noun()}", node.item.span, hint))
                 return vt.T_BOOL
             if s.kind == vt.LIST:
                 if not vt.comparable(s.elem(), i) or not i.is_scalar:
-                    self.diags.append(error("E401", f"`{text_of(node.subject)}` holds {s.elem().describe()} but "
-                                            f"`{text_of(node.item)}` is {i.describe()}", node.span))
+                    self.diags.append(error("E401", f"`{text_of(node.subject)}` holds {s.elem().noun()} but "
+                                            f"`{text_of(node.item)}` is {i.noun()}", node.span))
                 return vt.T_BOOL
             self.diags.append(error("E405", f"`contains` needs a text or a list, but `{text_of(node.subject)}` is "
-                                    f"{s.describe()}", node.subject.span))
+                                    f"{s.noun()}", node.subject.span))
             return vt.T_BOOL
         if not (s.is_textual or (s.kind == vt.LIST and s.elem().is_textual)):
             self.diags.append(error("E405", f"`{word}` needs a text or a list of texts, but `{text_of(node.subject)}` "
-                                    f"is {s.describe()}", node.subject.span))
+                                    f"is {s.noun()}", node.subject.span))
         if not (i.kind == vt.PHRASES or (i.kind == vt.LIST and i.elem().is_textual) or
                 (i.kind == vt.LIST and i.elem().is_error)):
             self.diags.append(error("E405", f"`{word}` needs a phrase list or a list of texts, but "
-                                    f"`{text_of(node.item)}` is {i.describe()}", node.item.span))
+                                    f"`{text_of(node.item)}` is {i.noun()}", node.item.span))
         return vt.T_BOOL
 
     def t_Matches(self, node: n.Matches, scope) -> Type:
         s = self.infer(node.subject, scope)
         self.types[id(node.pattern)] = vt.T_TEXT
         if not s.is_error and not s.is_textual:
-            self.diags.append(error("E405", f"`matches` needs a text, but `{text_of(node.subject)}` is {s.describe()}",
+            self.diags.append(error("E405", f"`matches` needs a text, but `{text_of(node.subject)}` is {s.noun()}",
                                     node.subject.span))
         problem = pattern_problem(node.pattern.value)
         if problem is not None:
@@ -428,11 +428,11 @@ class TypeChecker:
                 self._duration_number(node, v, t, other, bound)
             elif not v.is_orderable:
                 self.diags.append(error("E405", f"`between` needs numbers, durations or dates, but "
-                                        f"`{text_of(node.value)}` is {v.describe()}", node.value.span))
+                                        f"`{text_of(node.value)}` is {v.noun()}", node.value.span))
                 break
             elif not vt.same_order(v, t):
-                self.diags.append(error("E401", f"`{text_of(node.value)}` is {v.describe()} but `{text_of(bound)}` is "
-                                        f"{t.describe()}", bound.span))
+                self.diags.append(error("E401", f"`{text_of(node.value)}` is {v.noun()} but `{text_of(bound)}` is "
+                                        f"{t.noun()}", bound.span))
         return vt.T_BOOL
 
     def t_IsMissing(self, node: n.IsMissing, scope) -> Type:

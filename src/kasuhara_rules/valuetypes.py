@@ -69,6 +69,21 @@ class Type:
                 return f
         return None
 
+    def noun(self) -> str:
+        """The type with an article, for sentences: `a duration`, `a list of text`, `true/false`."""
+        if self.kind == ENUM:
+            return self.describe()
+        if self.kind == BOOL:
+            return "true/false (bool)"
+        if self.kind == INT:
+            return "a whole number (int)"
+        if self.kind == TEXT:
+            return "text"
+        if self.kind == ERROR:
+            return "unknown"
+        word = self.describe()
+        return ("an " if word[0] in "aeiou" else "a ") + word
+
     def describe(self) -> str:
         """A short name for messages: `text`, `list of text`, `one of ["a", "b"]`."""
         if self.kind == ENUM:

@@ -1,0 +1,71 @@
+"""Shared helpers for the test suite."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+from kasuhara_rules import check_text
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLDEN = Path(__file__).resolve().parent / "golden"
+UPDATE_GOLDEN = os.environ.get("KASU_UPDATE_GOLDEN") == "1"
+
+settings.register_profile("default", max_examples=100, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("long", max_examples=5000, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+HEADER = 'policy "テスト" {\n  id test\n  version "1"\n  otherwise claim\n}\n'
+VOCAB = ('outcomes { claim "クレーム", kasuhara "カスハラ" }\n'
+         'severities { low, medium, high, critical }\n'
+         'escalations { staff, supervisor, police }\n')
+SCHEMA = """schema {
+  incident_id: text key
+  channel "受付チャネル": one of ["phone", "counter", "email", "sns", "visit"]
+  call_length "通話時間": optional duration in minutes
+  repeat: int
+  amount: optional number
+  dogeza "土下座の要求": bool
+  demand_valid: optional bool
+  remarks "発言内容": optional text sensitive
+  words: list of text
+  contacts: list of { at: datetime, length: optional duration in minutes, kind: optional text }
+  reported_at: datetime
+  birthday: optional date
+}
+"""
+
+
+def policy(body: str, header: str = HEADER, vocab: str = VOCAB, schema: str = SCHEMA) -> str:
+    """A complete policy text around `body` (rules, defines, phrases, examples)."""
+    return header + vocab + schema + body
+
+
+def codes(text: str) -> list[str]:
+    """The diagnostic codes `kasu check` reports for a policy text, in order."""
+    return [d.code for d in check_text(text, "t.kasu").diagnostics]
+
+
+def error_codes(text: str) -> list[str]:
+    return [d.code for d in check_text(text, "t.kasu").diagnostics if d.is_error]
+
+
+@pytest.fixture
+def golden():
+    """Compare text with a golden file; KASU_UPDATE_GOLDEN=1 rewrites it."""
+
+    def compare(name: str, actual: str) -> None:
+        path = GOLDEN / name
+        if UPDATE_GOLDEN or not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(actual, encoding="utf-8")
+            if not UPDATE_GOLDEN:
+                pytest.fail(f"golden file {name} was missing and has been written; check it and rerun")
+        expected = path.read_text(encoding="utf-8")
+        assert actual == expected, f"output differs from golden file {name}"
+
+    return compare

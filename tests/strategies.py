@@ -1,0 +1,249 @@
+"""Hypothesis strategies: typed expressions, whole policies, records and token soup."""
+from __future__ import annotations
+
+import datetime as _dt
+
+from hypothesis import strategies as st
+
+from kasuhara_rules import nodes as n
+from kasuhara_rules.parser import EPOCH
+
+CHANNELS = ["phone", "counter", "email", "sns", "visit"]
+PHRASES = ["殺す", "晒す", "バカ", "sns", "ネットに書く"]
+SAFE_PATTERNS = ["土下座|どげざ", "^訴え", "[0-9]{3}", "ネット.*晒", "sns", "a.c", "(ab)+"]
+TEXTS = st.sampled_from(["", "バカ", "ﾊﾞｶ", "ばか", "ＳＮＳに晒す", "sns", "殺すぞ", "土下座しろ", "ok", "abc", "SNS"])
+OPTIONAL_FIELDS = ["call_length", "amount", "demand_valid", "remarks", "birthday"]
+
+
+def name(x: str) -> n.Name:
+    return n.Name(x)
+
+
+def negate(e: object) -> object:
+    """`-e`, with literals folded the way the parser folds them."""
+    if isinstance(e, n.NumberLit):
+        return n.NumberLit(-e.value)
+    return n.Negate(e)
+
+
+def num(v: int | float) -> n.NumberLit:
+    return n.NumberLit(v)
+
+
+def dur(micros: int) -> n.DurationLit:
+    return n.DurationLit(micros)
+
+
+ints = st.integers(-5, 40).map(num)
+floats = st.sampled_from([0.5, 2.5, 10.25, 100.0, 3.75]).map(num)
+durations = st.integers(0, 200).map(lambda m: dur(m * 60_000_000))
+strings = st.sampled_from(["殺す", "バカ", "ＳＮＳ", "sns", "", "ok", "晒す"]).map(n.StringLit)
+
+
+@st.composite
+def datetimes(draw) -> n.DateTimeLit:
+    minutes = draw(st.integers(0, 60 * 24 * 60))
+    offset = draw(st.sampled_from([0, 9, -5]))
+    tz = _dt.timezone(_dt.timedelta(hours=offset))
+    value = _dt.datetime(2026, 4, 1, tzinfo=tz) + _dt.timedelta(minutes=minutes)
+    text = value.isoformat()
+    return n.DateTimeLit((value - EPOCH) // _dt.timedelta(microseconds=1), text)
+
+
+def expr(kind: str, depth: int = 3, where: bool = False) -> st.SearchStrategy:
+    """A well-typed expression of `kind` over the test schema (tests/conftest.py SCHEMA)."""
+    return _EXPR[kind](depth, where)
+
+
+def _bool(depth: int, where: bool):
+    leaves = [
+        st.sampled_from([True, False]).map(n.BoolLit),
+        st.just(name("dogeza")),
+        st.just(name("demand_valid")),
+        st.sampled_from(OPTIONAL_FIELDS).map(lambda f: n.IsMissing(name(f), False)),
+        st.sampled_from(OPTIONAL_FIELDS).map(lambda f: n.IsMissing(name(f), True)),
+        st.sampled_from(CHANNELS + ["phone"]).map(lambda c: n.Compare("==", name("channel"), n.StringLit(c))),
+        st.lists(st.sampled_from(CHANNELS), min_size=1, max_size=3).map(
+            lambda cs: n.In(name("channel"), n.ListLit(tuple(n.StringLit(c) for c in cs)))),
+    ]
+    if where:
+        leaves += [
+            st.just(n.IsMissing(name("length"))),
+            st.just(n.Compare(">=", name("at"), n.Binary("-", name("reported_at"), dur(30 * 86_400_000_000)))),
+            st.just(n.Contains(name("kind"), n.StringLit("電話"))),
+        ]
+    if depth <= 0:
+        return st.one_of(leaves)
+    sub = depth - 1
+    compound = [
+        st.tuples(st.sampled_from(["==", "!=", "<", "<=", ">", ">="]), expr("int", sub, where),
+                  expr("int", sub, where)).map(lambda t: n.Compare(t[0], t[1], t[2])),
+        st.tuples(st.sampled_from(["<", ">=", "=="]), expr("number", sub, where), expr("number", sub, where)).map(
+            lambda t: n.Compare(t[0], t[1], t[2])),
+        st.tuples(st.sampled_from(["<", ">=", "==", "!="]), expr("duration", sub, where),
+                  expr("duration", sub, where)).map(lambda t: n.Compare(t[0], t[1], t[2])),
+        st.tuples(st.sampled_from(["<", ">="]), expr("datetime", sub, where), expr("datetime", sub, where)).map(
+            lambda t: n.Compare(t[0], t[1], t[2])),
+        st.tuples(expr("text", sub, where), strings, st.sampled_from(["one", "any", "all"])).map(
+            lambda t: n.Contains(t[0], t[1] if t[2] == "one" else n.ListLit((t[1], n.StringLit("バカ"))), t[2])),
+        st.tuples(expr("text", sub, where), st.sampled_from(["any", "all"])).map(
+            lambda t: n.Contains(t[0], name("threats"), t[1])),
+        st.tuples(strings, st.booleans()).map(lambda t: n.In(t[0], name("threats"), t[1])),
+        strings.map(lambda s: n.Contains(name("words"), s, "one")),
+        st.sampled_from(["any", "all"]).map(lambda m: n.Contains(name("words"), name("threats"), m)),
+        st.tuples(expr("text", sub, where), st.sampled_from(SAFE_PATTERNS)).map(
+            lambda t: n.Matches(t[0], n.StringLit(t[1]))),
+        st.tuples(expr("int", sub, where), expr("int", sub, where), expr("int", sub, where)).map(
+            lambda t: n.Between(*t)),
+        st.tuples(expr("duration", sub, where), durations, durations).map(lambda t: n.Between(*t)),
+        expr("bool", sub, where).map(n.Not),
+        st.lists(expr("bool", sub, where), min_size=2, max_size=3).map(lambda xs: n.And(tuple(xs))),
+        st.lists(expr("bool", sub, where), min_size=2, max_size=3).map(lambda xs: n.Or(tuple(xs))),
+        st.tuples(expr("int", sub, where), st.booleans()).map(lambda t: n.IsMissing(t[0], t[1])),
+    ]
+    if not where:
+        compound.append(st.tuples(st.sampled_from(["any", "all"]), expr("bool", sub, True)).map(
+            lambda t: n.Call(t[0], name("contacts"), t[1])))
+    return st.one_of(leaves + compound)
+
+
+def _int(depth: int, where: bool):
+    leaves = [ints, st.just(name("repeat")), st.just(n.Call("count", name("words"))),
+              st.just(n.Call("len", name("channel")))]
+    if depth <= 0:
+        return st.one_of(leaves)
+    sub = depth - 1
+    compound = [
+        st.tuples(st.sampled_from(["+", "-", "*"]), expr("int", sub, where), expr("int", sub, where)).map(
+            lambda t: n.Binary(t[0], t[1], t[2])),
+        expr("int", sub, where).map(negate),
+        expr("text", sub, where).map(lambda t: n.Call("len", t)),
+    ]
+    if not where:
+        compound.append(expr("bool", sub, True).map(lambda c: n.Call("count", name("contacts"), c)))
+    return st.one_of(leaves + compound)
+
+
+def _number(depth: int, where: bool):
+    leaves = [floats, ints, st.just(name("amount"))]
+    if depth <= 0:
+        return st.one_of(leaves)
+    sub = depth - 1
+    return st.one_of(leaves + [
+        st.tuples(st.sampled_from(["+", "-", "*", "/"]), expr("number", sub, where), expr("number", sub, where)).map(
+            lambda t: n.Binary(t[0], t[1], t[2])),
+    ])
+
+
+def _duration(depth: int, where: bool):
+    leaves = [durations, st.just(name("call_length"))]
+    if where:
+        leaves.append(st.just(name("length")))
+    else:
+        leaves += [st.just(n.Call("sum", n.Path(name("contacts"), "length"))),
+                   st.just(n.Call("max", n.Path(name("contacts"), "length")))]
+    if depth <= 0:
+        return st.one_of(leaves)
+    sub = depth - 1
+    return st.one_of(leaves + [
+        st.tuples(st.sampled_from(["+", "-"]), expr("duration", sub, where), expr("duration", sub, where)).map(
+            lambda t: n.Binary(t[0], t[1], t[2])),
+        st.tuples(expr("duration", sub, where), st.integers(1, 4).map(num)).map(lambda t: n.Binary("*", t[0], t[1])),
+        st.tuples(expr("duration", sub, where), st.integers(1, 4).map(num)).map(lambda t: n.Binary("/", t[0], t[1])),
+        st.tuples(expr("datetime", sub, where), expr("datetime", sub, where)).map(lambda t: n.Binary("-", t[0], t[1])),
+    ])
+
+
+def _datetime(depth: int, where: bool):
+    leaves = [datetimes(), st.just(name("reported_at"))]
+    if where:
+        leaves.append(st.just(name("at")))
+    else:
+        leaves.append(st.just(n.Call("min", n.Path(name("contacts"), "at"))))
+    if depth <= 0:
+        return st.one_of(leaves)
+    return st.one_of(leaves + [
+        st.tuples(st.sampled_from(["+", "-"]), expr("datetime", depth - 1, where), durations).map(
+            lambda t: n.Binary(t[0], t[1], t[2])),
+    ])
+
+
+def _text(depth: int, where: bool):
+    leaves = [strings, st.just(name("remarks")), st.just(name("channel"))]
+    if where:
+        leaves.append(st.just(name("kind")))
+    return st.one_of(leaves)
+
+
+_EXPR = {"bool": _bool, "int": _int, "number": _number, "duration": _duration, "datetime": _datetime,
+         "text": _text}
+
+
+# ---- whole policies ---------------------------------------------------------------
+
+labels = st.one_of(st.none(), st.text(min_size=0, max_size=8).filter(lambda s: "\x00" not in s).map(n.StringLit))
+free_text = st.text(max_size=20).filter(lambda s: all(not 0xD800 <= ord(c) <= 0xDFFF for c in s))
+
+
+def _ident(x: str) -> n.Ident:
+    return n.Ident(x)
+
+
+@st.composite
+def rule_decls(draw, index: int) -> n.RuleDecl:
+    clauses: list = [n.WhenClause(draw(expr("bool", 2)))]
+    if draw(st.booleans()):
+        clauses.append(n.UnlessClause(draw(expr("bool", 1))))
+    outcome = draw(st.sampled_from(["claim", "kasuhara", "review"]))
+    severity = draw(st.one_of(st.none(), st.sampled_from(["low", "medium", "high", "critical"])))
+    clauses.append(n.ThenClause(_ident(outcome), _ident(severity) if severity else None))
+    for text in draw(st.lists(free_text.map(n.StringLit), max_size=2)):
+        clauses.append(n.RespondClause(text))
+    if draw(st.booleans()):
+        clauses.append(n.EscalateClause(_ident(draw(st.sampled_from(["staff", "supervisor", "police"])))))
+    for text in draw(st.lists(free_text.map(n.StringLit), max_size=1)):
+        clauses.append(n.CiteClause(text))
+    if draw(st.booleans()):
+        clauses.append(n.TagsClause(tuple(_ident(t) for t in draw(st.lists(st.sampled_from(["a", "b", "電話"]),
+                                                                           min_size=1, max_size=2)))))
+    order = draw(st.permutations(range(len(clauses))))
+    return n.RuleDecl(_ident(f"r{index}"), draw(labels), tuple(clauses[i] for i in order))
+
+
+@st.composite
+def policy_files(draw) -> n.PolicyFile:
+    """A whole, well-typed policy over the test schema (declarations in a random order)."""
+    from kasuhara_rules.parser import parse_source
+    from kasuhara_rules.source import SourceText
+    from tests.conftest import SCHEMA, VOCAB
+
+    base, _ = parse_source(SourceText.from_text("base", VOCAB + SCHEMA))
+    header = n.PolicyHeader(n.StringLit(draw(free_text)), (
+        n.HeaderEntry(_ident("id"), _ident("p")),
+        n.HeaderEntry(_ident("version"), n.StringLit(draw(free_text))),
+        n.HeaderEntry(_ident("decide"), _ident(draw(st.sampled_from(["highest_severity", "first_match"])))),
+        n.HeaderEntry(_ident("otherwise"), _ident("claim")),
+    ))
+    decls: list = list(base.decls)
+    decls.append(n.PhrasesDecl(_ident("threats"), draw(labels),
+                               n.ListLit(tuple(n.StringLit(p) for p in PHRASES))))
+    for i in range(draw(st.integers(0, 2))):
+        decls.append(n.DefineDecl(_ident(f"d{i}"), draw(labels), draw(expr("bool", 2))))
+    for i in range(draw(st.integers(1, 4))):
+        decls.append(draw(rule_decls(i)))
+    order = draw(st.permutations(range(len(decls))))
+    return n.PolicyFile((header,) + tuple(decls[i] for i in order))
+
+
+# ---- token soup -----------------------------------------------------------------------
+
+TOKENS = [
+    "policy", "schema", "rule", "define", "phrases", "when", "unless", "then", "severity", "respond",
+    "escalate", "cite", "tags", "example", "given", "expect", "by", "and", "or", "not", "in", "contains",
+    "any", "all", "matches", "between", "is", "missing", "present", "where", "true", "false", "extends",
+    "override", "drop", "optional", "key", "sensitive", "of", "outcomes", "severities", "escalations",
+    "{", "}", "[", "]", "(", ")", ",", ":", ".", "=", "==", "!=", "<", ">=", "+", "-", "*", "/", "+=",
+    '"x"', '"土下座"', "42", "3.5", "30min", "2026-04-01", "2026-04-01T09:00:00+09:00", "name", "channel",
+    "土下座", "#c\n", "\n", "30mins", '"\\q"', '"open', "\u3000", "＝", "'x'",
+]
+token_soup = st.lists(st.sampled_from(TOKENS), max_size=40).map(" ".join)
