@@ -78,9 +78,10 @@ class _Builder:
                     return None, [self._too_deep(item)]
                 stack.append((item, -depth))
                 children = item.children
+                deeper = depth if item.data == "parens" else depth + 1  # parentheses add no AST level
                 for child in reversed(children):
                     if type(child) is Tree:
-                        stack.append((child, depth + 1))
+                        stack.append((child, deeper))
                     else:
                         stack.append((child, 0))
                 continue
