@@ -1,0 +1,26 @@
+"""Runs the doctests of every module of the imported package (the installed wheel in CI)."""
+import doctest
+import importlib
+import pkgutil
+
+import pytest
+
+import kasuhara_rules
+
+MODULES = sorted(m.name for m in pkgutil.walk_packages(kasuhara_rules.__path__, "kasuhara_rules.")
+                 if m.name != "kasuhara_rules.__main__")
+
+
+@pytest.mark.parametrize("name", ["kasuhara_rules"] + MODULES)
+def test_doctests(name):
+    """Every example in a docstring runs and prints what it shows."""
+    module = importlib.import_module(name)
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0
+
+
+def test_every_module_has_a_one_line_docstring():
+    """Each module opens with a one-line docstring saying its job."""
+    for name in ["kasuhara_rules"] + MODULES:
+        doc = importlib.import_module(name).__doc__
+        assert doc and doc.strip().splitlines()[0].endswith("."), name
