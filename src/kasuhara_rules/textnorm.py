@@ -1,0 +1,131 @@
+"""Text normalisation for `contains` and `in` (NFKC, case folding, katakana → hiragana) and phrase sets."""
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from typing import Iterable
+
+# Katakana ァ..ヶ and the iteration marks ヽヾ map to their hiragana forms.
+_KANA = {cp: cp - 0x60 for cp in range(0x30A1, 0x30F7)}
+_KANA.update({0x30FD: 0x309D, 0x30FE: 0x309E})
+_CACHE_LIMIT = 64
+
+
+def normalize(text: str) -> str:
+    """The form `contains` and `in` compare: NFKC, case-folded, katakana folded to hiragana.
+
+    >>> normalize("ＳＮＳ"), normalize("ﾊﾞｶ"), normalize("バカ"), normalize("ばか")
+    ('sns', 'ばか', 'ばか', 'ばか')
+    """
+    if text.isascii():
+        return text.lower()
+    if len(text) <= _CACHE_LIMIT:
+        return _normalize_short(text)
+    return _normalize(text)
+
+
+@functools.lru_cache(maxsize=8192)
+def _normalize_short(text: str) -> str:
+    return _normalize(text)
+
+
+def _normalize(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold().translate(_KANA)
+
+
+def nfkc(text: str) -> str:
+    """The form `matches` runs on: NFKC only (the pattern ignores case; kana are not folded)."""
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFKC", text)
+
+
+class PhraseSet:
+    """A phrase list ready for matching: the phrases as written, and their normalised forms.
+
+    >>> p = PhraseSet(["殺す", "ネットに書く"])
+    >>> p.search(normalize("ﾈｯﾄに書くぞ")), p.found("殺すぞ、ネットに書く")
+    (True, ['殺す', 'ネットに書く'])
+    """
+
+    __slots__ = ("phrases", "normalized", "pairs", "set", "_regex")
+
+    def __init__(self, phrases: Iterable[str]) -> None:
+        self.phrases = tuple(phrases)
+        pairs = []
+        seen = set()
+        for p in self.phrases:
+            key = normalize(p)
+            if key and key not in seen:
+                seen.add(key)
+                pairs.append((p, key))
+        self.pairs = tuple(pairs)
+        self.normalized = tuple(key for _, key in pairs)
+        self.set = frozenset(self.normalized)
+        self._regex = _alternation(self.normalized) if len(self.normalized) > 12 else None
+
+    def __reduce__(self):
+        return (PhraseSet, (self.phrases,))
+
+    def search(self, normalized_text: str) -> bool:
+        """Whether any phrase occurs in an already normalised text."""
+        if self._regex is not None:
+            return self._regex.search(normalized_text) is not None
+        for key in self.normalized:
+            if key in normalized_text:
+                return True
+        return False
+
+    def all_in(self, normalized_text: str) -> bool:
+        """Whether every phrase occurs in an already normalised text."""
+        for key in self.normalized:
+            if key not in normalized_text:
+                return False
+        return True
+
+    def found(self, text: str) -> list[str]:
+        """The phrases (as written in the policy) that occur in `text` (normalised here)."""
+        norm = normalize(text)
+        return [p for p, key in self.pairs if key in norm]
+
+    def found_in_list(self, items: Iterable[str]) -> list[str]:
+        """The phrases equal (after normalisation) to an element of `items`."""
+        have = {normalize(x) for x in items}
+        return [p for p, key in self.pairs if key in have]
+
+
+def _alternation(keys: tuple[str, ...]) -> re.Pattern | None:
+    """One compiled pattern matching any key: a trie, so search cost grows with depth, not count."""
+    trie: dict = {}
+    for key in keys:
+        node = trie
+        for ch in key:
+            node = node.setdefault(ch, {})
+        node[""] = True
+    try:
+        return re.compile(_trie_pattern(trie))
+    except (re.error, RecursionError, OverflowError):  # pragma: no cover - falls back to a loop
+        return None
+
+
+def _trie_pattern(root: dict) -> str:
+    # Iterative post-order over the trie, so that long phrases cannot exhaust the stack.
+    out: dict[int, str] = {}
+    stack: list[tuple[dict, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        if not done:
+            stack.append((node, True))
+            stack.extend((child, False) for ch, child in node.items() if ch)
+            continue
+        branches = [re.escape(ch) + out.pop(id(child)) for ch, child in sorted(node.items()) if ch]
+        end = "" in node
+        if not branches:
+            out[id(node)] = ""
+            continue
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if end:
+            body = "(?:" + body + ")?"
+        out[id(node)] = body
+    return out[id(root)]
