@@ -247,3 +247,64 @@ TOKENS = [
     "土下座", "#c\n", "\n", "30mins", '"\\q"', '"open', "\u3000", "＝", "'x'",
 ]
 token_soup = st.lists(st.sampled_from(TOKENS), max_size=40).map(" ".join)
+
+
+# ---- records for the test schema ---------------------------------------------------------
+
+WORDS = ["バカ", "ﾊﾞｶ", "殺す", "晒す", "SNS", "sns", "無能", "ok"]
+
+
+@st.composite
+def iso_datetimes(draw) -> str:
+    minutes = draw(st.integers(0, 60 * 24 * 60))
+    offset = draw(st.sampled_from(["+09:00", "Z", "-05:00", "+00:00"]))
+    value = _dt.datetime(2026, 4, 1) + _dt.timedelta(minutes=minutes)
+    return value.strftime("%Y-%m-%dT%H:%M:%S") + offset
+
+
+def _maybe(draw, strategy, absent_key: bool = True):
+    """An optional value: absent (None here), null, or a value."""
+    choice = draw(st.sampled_from(["absent", "null", "value", "value"]))
+    if choice == "absent":
+        return "__absent__"
+    if choice == "null":
+        return None
+    return draw(strategy)
+
+
+@st.composite
+def contacts(draw) -> dict:
+    c = {"at": draw(iso_datetimes())}
+    length = _maybe(draw, st.one_of(st.integers(0, 90), st.sampled_from(["35min", "PT12M", "1.5h", "45s"])))
+    if length != "__absent__":
+        c["length"] = length
+    kind = _maybe(draw, st.sampled_from(["電話", "来店", "メール"]))
+    if kind != "__absent__":
+        c["kind"] = kind
+    return c
+
+
+@st.composite
+def records(draw) -> dict:
+    """A valid record of the test schema (tests/conftest.py), optional fields often absent."""
+    rec = {
+        "incident_id": draw(st.sampled_from(["T-1", "T-2"])),
+        "channel": draw(st.sampled_from(CHANNELS)),
+        "repeat": draw(st.integers(-3, 40)),
+        "dogeza": draw(st.booleans()),
+        "words": draw(st.lists(st.sampled_from(WORDS), max_size=4)),
+        "contacts": draw(st.lists(contacts(), max_size=4)),
+        "reported_at": draw(iso_datetimes()),
+    }
+    optional = {
+        "call_length": st.one_of(st.integers(0, 200), st.sampled_from(["35min", "PT1H", "90s"])),
+        "amount": st.one_of(st.integers(-5, 40), st.sampled_from([0.5, 2.5, 100.0])),
+        "demand_valid": st.booleans(),
+        "remarks": TEXTS,
+        "birthday": st.sampled_from(["1990-01-01", "2001-12-31"]),
+    }
+    for key, strategy in optional.items():
+        value = _maybe(draw, strategy)
+        if value != "__absent__":
+            rec[key] = value
+    return rec

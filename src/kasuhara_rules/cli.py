@@ -3,12 +3,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import time
 from typing import Sequence, TextIO
 
 from . import __version__
+from .batch import FORMATS, format_of, read_path
 from .diagnostics import render_text
 from .loader import load_path
+from .policy import policy_from
 
 EXIT_OK = 0
 EXIT_FAIL = 1
@@ -35,7 +39,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("policies", nargs="+", metavar="POLICY")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(run=cmd_check)
+
+    p = sub.add_parser("eval", help="decide incident records (JSON, JSON Lines or CSV)",
+                       description="Decide each record and write one decision per record, in input order: "
+                                   "JSON Lines by default, or the explanation for people with --format text. "
+                                   "With no RECORDS (or -), JSON Lines are read from standard input.")
+    p.add_argument("policy", metavar="POLICY")
+    p.add_argument("records", nargs="*", metavar="RECORDS")
+    p.add_argument("--explain", action="store_true", help="add the trace of every rule to each decision")
+    p.add_argument("--format", choices=("json", "text"), default="json",
+                   help="json: one JSON object a line (default); text: the explanation for people")
+    p.add_argument("--lang", choices=("ja", "en"), default="ja", help="language of --format text (default ja)")
+    p.add_argument("--show-sensitive", action="store_true", help="show sensitive field values (never by default)")
+    p.add_argument("--input-format", choices=FORMATS, help="read RECORDS as this format, whatever the extension")
+    p.add_argument("--no-progress", action="store_true", help="no progress line on standard error")
+    p.set_defaults(run=cmd_eval)
     return ap
+
+
+def emit(out: TextIO, text: str) -> None:
+    """Write text as UTF-8 whatever the locale (to the binary buffer when there is one)."""
+    buffer = getattr(out, "buffer", None)
+    if buffer is not None:
+        buffer.write(text.encode("utf-8", "backslashreplace"))
+    else:
+        out.write(text)
 
 
 def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -50,17 +78,89 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if diags:
             blocks.append(render_text(diags, loaded.sources))
     if args.format == "json":
-        out.write(json.dumps([d.to_dict() for d in all_diags], ensure_ascii=False, indent=2) + "\n")
+        emit(out, json.dumps([d.to_dict() for d in all_diags], ensure_ascii=False, indent=2) + "\n")
     else:
         if blocks:
-            out.write("\n\n".join(blocks) + "\n")
+            emit(out, "\n\n".join(blocks) + "\n")
         errors = sum(1 for d in all_diags if d.is_error)
         warnings = len(all_diags) - errors
         files = len(args.policies)
         summary = (f"checked {files} file{'s' if files != 1 else ''}: {errors} error{'s' if errors != 1 else ''}, "
                    f"{warnings} warning{'s' if warnings != 1 else ''}")
-        out.write(("\n" if blocks else "") + summary + "\n")
+        emit(out, ("\n" if blocks else "") + summary + "\n")
     return EXIT_FAIL if failed else EXIT_OK
+
+
+def dump_json(data: dict) -> str:
+    """One JSON Lines line; texts with lone surrogates fall back to \\u escapes (still valid JSON)."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = json.dumps(data, ensure_ascii=True, separators=(",", ":"))
+    return text
+
+
+class Progress:
+    """A progress line on standard error, only when it is a terminal."""
+
+    def __init__(self, err: TextIO, enabled: bool) -> None:
+        self.err = err
+        self.enabled = enabled and hasattr(err, "isatty") and err.isatty()
+        self.count = 0
+        self.start = time.monotonic()
+        self.next = self.start + 0.5
+
+    def tick(self) -> None:
+        self.count += 1
+        if self.enabled and self.count % 256 == 0:
+            now = time.monotonic()
+            if now >= self.next:
+                self.next = now + 0.5
+                rate = self.count / max(now - self.start, 1e-9)
+                self.err.write(f"\rkasu eval: {self.count:,} records ({rate:,.0f}/s)")
+                self.err.flush()
+
+    def done(self) -> None:
+        if self.enabled and self.count >= 256:
+            self.err.write("\r" + " " * 60 + "\r")
+            self.err.flush()
+
+
+def cmd_eval(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    loaded = load_path(args.policy)
+    if not loaded.result.ok:
+        emit(err, render_text(loaded.result.diagnostics, loaded.sources) + "\n")
+        return EXIT_FAIL
+    policy = policy_from(loaded.result, loaded.files, args.policy, loaded.sources)
+    inputs = args.records or ["-"]
+    for path in inputs:
+        if path != "-" and not os.path.isfile(path):
+            err.write(f"kasu eval: cannot read {path}: no such file\n")
+            return EXIT_USAGE
+        if args.input_format is None and format_of(path) is None:
+            err.write(f"kasu eval: cannot tell the format of {path}: use .json, .jsonl, .ndjson or .csv, "
+                      "or --input-format\n")
+            return EXIT_USAGE
+    stdin = getattr(sys.stdin, "buffer", None)
+    progress = Progress(err, not args.no_progress)
+    invalid = 0
+    first = True
+    for path in inputs:
+        for line, record in read_path(path, policy.checked.fields, args.input_format, stdin):
+            decision = policy.evaluate_numbered(record, line)
+            if decision.error is not None:
+                invalid += 1
+            if args.format == "json":
+                emit(out, dump_json(decision.to_dict(explain=args.explain, show_sensitive=args.show_sensitive))
+                     + "\n")
+            else:
+                text = decision.explain(lang=args.lang, show_sensitive=args.show_sensitive)
+                emit(out, ("" if first else "\n") + text + "\n")
+            first = False
+            progress.tick()
+    progress.done()
+    return EXIT_INVALID_RECORDS if invalid else EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:

@@ -1,0 +1,181 @@
+"""Small builders for Python `ast` nodes, and the namespace a compiled policy runs in.
+
+Generated code never contains text from a policy or a record as code: identifiers are made
+here from counters, and every policy value enters as an `ast.Constant` or a namespace object.
+"""
+from __future__ import annotations
+
+import ast
+import itertools
+import sys
+from typing import Any
+
+
+def name(identifier: str) -> ast.Name:
+    return ast.Name(identifier, ast.Load())
+
+
+def store(identifier: str) -> ast.Name:
+    return ast.Name(identifier, ast.Store())
+
+
+def const(value: Any) -> ast.Constant:
+    return ast.Constant(value)
+
+
+def call(func: ast.expr | str, *args: ast.expr) -> ast.Call:
+    return ast.Call(name(func) if isinstance(func, str) else func, list(args), [])
+
+
+def method(obj: ast.expr, attr: str, *args: ast.expr) -> ast.Call:
+    return ast.Call(ast.Attribute(obj, attr, ast.Load()), list(args), [])
+
+
+def walrus(identifier: str, value: ast.expr) -> ast.NamedExpr:
+    return ast.NamedExpr(store(identifier), value)
+
+
+def is_none(expr: ast.expr) -> ast.Compare:
+    return ast.Compare(expr, [ast.Is()], [const(None)])
+
+
+def is_not_none(expr: ast.expr) -> ast.Compare:
+    return ast.Compare(expr, [ast.IsNot()], [const(None)])
+
+
+def is_false(expr: ast.expr) -> ast.Compare:
+    return ast.Compare(expr, [ast.Is()], [const(False)])
+
+
+def is_true(expr: ast.expr) -> ast.Compare:
+    return ast.Compare(expr, [ast.Is()], [const(True)])
+
+
+def ifexp(test: ast.expr, body: ast.expr, orelse: ast.expr) -> ast.IfExp:
+    return ast.IfExp(test, body, orelse)
+
+
+def and_(*values: ast.expr) -> ast.expr:
+    values = tuple(values)
+    return values[0] if len(values) == 1 else ast.BoolOp(ast.And(), list(values))
+
+
+def or_(*values: ast.expr) -> ast.expr:
+    values = tuple(values)
+    return values[0] if len(values) == 1 else ast.BoolOp(ast.Or(), list(values))
+
+
+def not_(value: ast.expr) -> ast.UnaryOp:
+    return ast.UnaryOp(ast.Not(), value)
+
+
+_CMP = {"==": ast.Eq, "!=": ast.NotEq, "<": ast.Lt, "<=": ast.LtE, ">": ast.Gt, ">=": ast.GtE,
+        "in": ast.In, "not in": ast.NotIn}
+_BIN = {"+": ast.Add, "-": ast.Sub, "*": ast.Mult, "/": ast.Div}
+
+
+def compare(op: str, left: ast.expr, right: ast.expr) -> ast.Compare:
+    return ast.Compare(left, [_CMP[op]()], [right])
+
+
+def chain(left: ast.expr, ops: list[str], rights: list[ast.expr]) -> ast.Compare:
+    return ast.Compare(left, [_CMP[o]() for o in ops], rights)
+
+
+def binop(op: str, left: ast.expr, right: ast.expr) -> ast.BinOp:
+    return ast.BinOp(left, _BIN[op](), right)
+
+
+def subscript(value: ast.expr, index: int) -> ast.Subscript:
+    return ast.Subscript(value, const(index), ast.Load())
+
+
+def listcomp(elt: ast.expr, var: str, iterable: ast.expr, cond: ast.expr | None = None) -> ast.ListComp:
+    return ast.ListComp(elt, [ast.comprehension(store(var), iterable, [cond] if cond is not None else [], 0)])
+
+
+def genexp(elt: ast.expr, var: str, iterable: ast.expr) -> ast.GeneratorExp:
+    return ast.GeneratorExp(elt, [ast.comprehension(store(var), iterable, [], 0)])
+
+
+def dict_(pairs: list[tuple[str, ast.expr]]) -> ast.Dict:
+    return ast.Dict([const(k) for k, _ in pairs], [v for _, v in pairs])
+
+
+def list_(items: list[ast.expr]) -> ast.List:
+    return ast.List(items, ast.Load())
+
+
+def tuple_(items: list[ast.expr]) -> ast.Tuple:
+    return ast.Tuple(items, ast.Load())
+
+
+def assign(identifier: str, value: ast.expr) -> ast.Assign:
+    return ast.Assign([store(identifier)], value)
+
+
+def aug_or(identifier: str, bit: int) -> ast.AugAssign:
+    return ast.AugAssign(store(identifier), ast.BitOr(), const(bit))
+
+
+def if_(test: ast.expr, body: list[ast.stmt], orelse: list[ast.stmt] | None = None) -> ast.If:
+    return ast.If(test, body, orelse or [])
+
+
+def expr_stmt(value: ast.expr) -> ast.Expr:
+    return ast.Expr(value)
+
+
+def function(fname: str, params: list[str], body: list[ast.stmt]) -> ast.FunctionDef:
+    args = ast.arguments(posonlyargs=[], args=[ast.arg(p) for p in params], vararg=None, kwonlyargs=[],
+                         kw_defaults=[], kwarg=None, defaults=[])
+    node = ast.FunctionDef(name=fname, args=args, body=body or [ast.Pass()], decorator_list=[], returns=None)
+    if sys.version_info >= (3, 12):  # pragma: no cover - depends on the Python version
+        node.type_params = []
+    return node
+
+
+def uses_walrus(expr: ast.AST) -> bool:
+    return any(isinstance(n, ast.NamedExpr) for n in ast.walk(expr))
+
+
+class Namespace:
+    """The globals a compiled policy runs in: helper functions and constant objects, each under
+    a generated identifier."""
+
+    def __init__(self, helpers: dict[str, Any]) -> None:
+        self.values: dict[str, Any] = {"__builtins__": {"len": len, "sum": sum, "any": any, "all": all,
+                                                        "min": min, "max": max, "round": round}}
+        self.values.update(helpers)
+        self._ids = itertools.count()
+        self._by_identity: dict[int, str] = {}
+
+    def add(self, value: Any, prefix: str = "K") -> ast.Name:
+        """A global holding `value` (shared when the same object is added twice)."""
+        key = id(value)
+        if key in self._by_identity:
+            return name(self._by_identity[key])
+        ident = f"{prefix}{next(self._ids)}"
+        self.values[ident] = value  # kept alive here, so its id() stays unique
+        self._by_identity[key] = ident
+        return name(ident)
+
+
+class Temps:
+    """Fresh local names for one generated function."""
+
+    def __init__(self) -> None:
+        self._ids = itertools.count()
+
+    def new(self, prefix: str = "t") -> str:
+        return f"{prefix}{next(self._ids)}"
+
+
+def compile_module(functions: list[ast.stmt], namespace: Namespace, filename: str) -> dict[str, Any]:
+    """Compile generated function definitions and return the namespace they were defined in."""
+    module = ast.Module(body=functions, type_ignores=[])
+    ast.fix_missing_locations(module)
+    code = compile(module, filename, "exec")
+    scope = dict(namespace.values)
+    exec(code, scope)  # noqa: S102 - a code object built from our own ast, never from text
+    return scope

@@ -1,0 +1,202 @@
+"""Helpers that compiled policies call: validation fallbacks, three-valued aggregates, safe arithmetic."""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from . import valuetypes as vt
+from .model import Field
+from .records import REDACTED, RecordError, coerce, raw_json
+from .textnorm import normalize
+
+# ---- validation fallbacks: the fast path checks the common case inline, these do the rest ----
+
+
+class _Absent:
+    """The value the generated code reads for a field the record does not have."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "ABSENT"
+
+
+ABSENT = _Absent()
+
+
+def coerce_field(f: Field, value: Any) -> Any:
+    """Coerce a top-level field's value the slow way; absent or null optional fields are None."""
+    if value is None or value is ABSENT:
+        if f.optional:
+            return None
+        state = "is missing" if value is ABSENT else "is null"
+        raise RecordError(f"{f.path} {state}, but the schema requires it", f.path)
+    return coerce(f.type, value, f.path, f.sensitive)
+
+
+# ---- three-valued logic ------------------------------------------------------------------
+
+
+def and3(*values: Any) -> Any:
+    """Kleene `and`: false wins, then unknown (None), else true.
+
+    >>> and3(True, None), and3(False, None), and3(True, True)
+    (None, False, True)
+    """
+    result = True
+    for v in values:
+        if v is False:
+            return False
+        if v is None:
+            result = None
+    return result
+
+
+def or3(*values: Any) -> Any:
+    """Kleene `or`: true wins, then unknown (None), else false."""
+    result = False
+    for v in values:
+        if v is True:
+            return True
+        if v is None:
+            result = None
+    return result
+
+
+def not3(value: Any) -> Any:
+    return None if value is None else not value
+
+
+def count3(results: Sequence[Any]) -> Any:
+    """How many conditions are true; unknown if any is unknown."""
+    total = 0
+    for r in results:
+        if r is None:
+            return None
+        if r:
+            total += 1
+    return total
+
+
+def any3(results: Sequence[Any]) -> Any:
+    """True once one element is true; else unknown if any is unknown; else false."""
+    return or3(*results)
+
+
+def all3(results: Sequence[Any]) -> Any:
+    """False once one element is false; else unknown if any is unknown; else true."""
+    return and3(*results)
+
+
+def sum3(values: Sequence[Any] | None) -> Any:
+    if values is None or None in values:
+        return None
+    return sum(values)
+
+
+def min3(values: Sequence[Any] | None) -> Any:
+    if not values or None in values:
+        return None
+    return min(values)
+
+
+def max3(values: Sequence[Any] | None) -> Any:
+    if not values or None in values:
+        return None
+    return max(values)
+
+
+def div(a: Any, b: Any) -> Any:
+    """a / b; unknown when b is zero."""
+    if a is None or b is None or b == 0:
+        return None
+    return a / b
+
+
+def dur_div(a: Any, b: Any) -> Any:
+    """A duration divided by a number: whole microseconds, rounded half to even."""
+    if a is None or b is None or b == 0:
+        return None
+    return round(a / b)
+
+
+def dur_mul(a: Any, b: Any) -> Any:
+    """A duration times a number (either order): whole microseconds."""
+    if a is None or b is None:
+        return None
+    product = a * b
+    return product if type(product) is int else round(product)
+
+
+def norm_set(items: Sequence[str] | None) -> Any:
+    """The normalised forms of a list of texts, as a set."""
+    if items is None:
+        return None
+    return {normalize(x) for x in items}
+
+
+def norm(text: str | None) -> Any:
+    return None if text is None else normalize(text)
+
+
+# ---- traces --------------------------------------------------------------------------------
+
+
+def read(value: Any, sensitive: bool, show_sensitive: bool) -> Any:
+    """A field value as the trace shows it: as given, JSON-compatible, redacted if sensitive."""
+    if value is None:
+        return None
+    if sensitive and not show_sensitive:
+        return REDACTED
+    return raw_json(value)
+
+
+def value_json(value: Any, kind: vt.Type) -> Any:
+    """A computed value as the trace shows it (durations and times in ISO 8601)."""
+    from .records import to_json
+
+    if value is None or value is True or value is False:
+        return value
+    return to_json(value, kind)
+
+
+def raw_path(record: Any, names: tuple[str, ...]) -> Any:
+    """The raw value at `a.b.c` in a record as given (None when any step is absent)."""
+    value = record
+    for key in names:
+        if not hasattr(value, "get"):
+            return None
+        value = value.get(key)
+        if value is None:
+            return None
+    return value
+
+
+def ev_one(found: Any, item: Any, sensitive: bool, show_sensitive: bool) -> list:
+    """Evidence of `t contains x`: x when found."""
+    if found is not True or item is None:
+        return []
+    return [REDACTED if sensitive and not show_sensitive else item]
+
+
+def ev_text(phrases: Any, text: Any) -> list:
+    """Evidence of `t contains any/all P`: the phrases of P found in t."""
+    return [] if text is None else phrases.found(text)
+
+
+def ev_list(phrases: Any, items: Any) -> list:
+    """Evidence on a list of texts: the phrases of P equal to an element."""
+    if items is None:
+        return []
+    return phrases.found_in_list([x for x in items if x is not None])
+
+
+def ev_match(regex: Any, text: Any, sensitive: bool, show_sensitive: bool) -> list:
+    """Evidence of `t matches "re"`: the matched text (redacted for a sensitive field)."""
+    from .textnorm import nfkc
+
+    if text is None:
+        return []
+    found = regex.search(nfkc(text))
+    if found is None:
+        return []
+    return [REDACTED if sensitive and not show_sensitive else found.group(0)]

@@ -1,0 +1,253 @@
+"""Generated code that evaluates rules while recording a trace: one node per condition.
+
+A node is the JSON of section 7 of the contract: `text`, `value`, `at`, `reads` (the fields it
+read, redacted when sensitive), `children`, and `evidence` for text operators. Conditions
+(and/or/not, predicates, true/false fields), aggregate calls and defines get nodes; the
+arithmetic inside a predicate is part of the predicate's node. In a trace every part of an
+`and`/`or` is evaluated (no short-circuit), so an auditor sees every condition's value.
+"""
+from __future__ import annotations
+
+import ast
+
+from . import codegen as g
+from . import nodes as n
+from . import valuetypes as vt
+from .compiler import Env, ExprCompiler
+from .model import CheckedPolicy, DefineRef, ElementRef, Field, FieldRef, Rule
+from .regexcheck import compiled as compiled_regex
+from .unparse import expr as text_of
+
+_PREDICATES = (n.Compare, n.In, n.Contains, n.Matches, n.Between, n.IsMissing)
+
+
+def kleene(values: list[str], is_and: bool) -> ast.expr:
+    """Inline Kleene and/or over locals holding True, False or None."""
+    stop = not is_and
+    names = [g.name(v) for v in values]
+    decided = g.or_(*[ast.Compare(x, [ast.Is()], [g.const(stop)]) for x in names])
+    unknown = g.or_(*[g.is_none(x) for x in names])
+    return g.ifexp(decided, g.const(stop), g.ifexp(unknown, g.const(None), g.const(not stop)))
+
+
+def negation(value: str) -> ast.expr:
+    return g.ifexp(g.is_none(g.name(value)), g.const(None), g.not_(g.name(value)))
+
+
+def where(span) -> str:
+    return f"{span.file}:{span.line}:{span.column}"
+
+
+class TraceGen:
+    """Appends statements to `self.stmts` that compute (value, node) pairs."""
+
+    def __init__(self, policy: CheckedPolicy, ns: g.Namespace, ec: ExprCompiler) -> None:
+        self.policy = policy
+        self.ns = ns
+        self.ec = ec
+        self.temps = ec.temps
+        self.stmts: list[ast.stmt] = []
+        self.define_nodes: dict[str, tuple[str, str]] = {}
+        self.read_slots: dict[int, str] = {}  # field index → local holding its displayed value
+
+    def prelude(self) -> list[ast.stmt]:
+        """Statements to run before `stmts`: each field's displayed value, read once per record."""
+        out = []
+        for index, var in self.read_slots.items():
+            f = self.policy.fields[index]
+            out.append(g.assign(var, g.call("read", g.call(g.name("get"), g.const(f.name)), g.const(f.sensitive),
+                                             g.name("show"))))
+        return out
+
+    # -- plumbing --------------------------------------------------------------------------
+
+    def let(self, value: ast.expr, prefix: str = "v") -> str:
+        var = self.temps.new(prefix)
+        self.stmts.append(g.assign(var, value))
+        return var
+
+    def node_dict(self, node: object, value: ast.expr, reads: list[tuple[str, ast.expr]],
+                  children: list[str], evidence: ast.expr | None = None, text: str | None = None) -> str:
+        pairs = [
+            ("text", g.const(text if text is not None else text_of(node))),
+            ("value", value),
+            ("at", g.const(where(node.span))),
+            ("reads", g.dict_(reads)),
+            ("children", g.list_([g.name(c) for c in children])),
+        ]
+        if evidence is not None:
+            pairs.append(("evidence", evidence))
+        return self.let(g.dict_(pairs), "n")
+
+    def json_value(self, var: str, node: object) -> ast.expr:
+        kind = self.policy.types[id(node)]
+        if kind.kind == vt.BOOL:
+            return g.name(var)
+        return g.call("value_json", g.name(var), self.ns.add(kind, "T"))
+
+    def read(self, label: str, raw: ast.expr, sensitive: bool) -> tuple[str, ast.expr]:
+        return (label, g.call("read", raw, g.const(sensitive), g.name("show")))
+
+    def field_read(self, f: Field) -> tuple[str, ast.expr]:
+        var = self.read_slots.get(f.index)
+        if var is None:
+            var = self.read_slots[f.index] = f"r{f.index}"
+        return (f.name, g.name(var))
+
+    # -- defines -------------------------------------------------------------------------------
+
+    def define(self, dname: str) -> tuple[str, str]:
+        """(value var, node var) of a define's body, computed once per record."""
+        if dname not in self.define_nodes:
+            body = self.policy.defines[dname].expr
+            self.define_nodes[dname] = self.node(body)
+        return self.define_nodes[dname]
+
+    # -- nodes ---------------------------------------------------------------------------------
+
+    def node(self, expr: object) -> tuple[str, str]:
+        """Emit statements for `expr`; return the locals holding its value and its node."""
+        if isinstance(expr, (n.And, n.Or)):
+            parts = [self.node(o) for o in expr.operands]
+            v = self.let(kleene([p[0] for p in parts], isinstance(expr, n.And)))
+            return v, self.node_dict(expr, g.name(v), [], [p[1] for p in parts])
+        if isinstance(expr, n.Not):
+            inner_v, inner_n = self.node(expr.operand)
+            v = self.let(negation(inner_v))
+            return v, self.node_dict(expr, g.name(v), [], [inner_n])
+        if isinstance(expr, n.Name):
+            ref = self.policy.refs[id(expr)]
+            if isinstance(ref, DefineRef):
+                dv, dn = self.define(ref.name)
+                return dv, self.node_dict(expr, self.json_value(dv, expr), [], [dn])
+        if isinstance(expr, n.Call):
+            return self.call(expr)
+        return self.predicate(expr)
+
+    def call(self, expr: n.Call) -> tuple[str, str]:
+        children, subst = self.children_of([expr.arg] + ([expr.where] if expr.where is not None else []))
+        v = self.let(self.ec.compile(expr, Env(subst=subst)).expr)
+        reads = self.reads_in([expr.arg] + ([expr.where] if expr.where is not None else []), into_calls=True)
+        return v, self.node_dict(expr, self.json_value(v, expr), reads, children)
+
+    def predicate(self, expr: object) -> tuple[str, str]:
+        operands = list(n.children(expr))
+        children, subst = self.children_of(operands)
+        v = self.let(self.ec.compile(expr, Env(subst=subst)).expr)
+        reads = self.reads_in(operands or [expr], into_calls=False)
+        evidence = self.evidence(expr, v, subst)
+        return v, self.node_dict(expr, self.json_value(v, expr), reads, children, evidence)
+
+    def children_of(self, operands: list) -> tuple[list[str], dict]:
+        """Trace the calls and define references inside `operands` (not inside those calls)."""
+        children: list[str] = []
+        subst: dict[int, ast.expr] = {}
+        stack = list(reversed(operands))
+        while stack:
+            sub = stack.pop()
+            if isinstance(sub, n.Call):
+                v, node = self.call(sub)
+                children.append(node)
+                subst[id(sub)] = g.name(v)
+                continue
+            if isinstance(sub, n.Name) and isinstance(self.policy.refs.get(id(sub)), DefineRef):
+                v, node = self.node(sub)
+                children.append(node)
+                subst[id(sub)] = g.name(v)
+                continue
+            stack.extend(reversed(n.children(sub)))
+        return children, subst
+
+    def reads_in(self, operands: list, into_calls: bool) -> list[tuple[str, ast.expr]]:
+        """The top-level fields (and record paths) the operands read, each once, in order."""
+        reads: dict[str, tuple[str, ast.expr]] = {}
+        stack = list(reversed(operands))
+        while stack:
+            sub = stack.pop()
+            if isinstance(sub, n.Call) and not into_calls:
+                continue
+            if isinstance(sub, n.Name):
+                ref = self.policy.refs.get(id(sub))
+                if isinstance(ref, FieldRef):
+                    reads.setdefault(ref.field.name, self.field_read(ref.field))
+                continue
+            if isinstance(sub, n.Path):
+                chain = self.path_chain(sub)
+                if chain is not None:
+                    label = ".".join(f.name for f in chain)
+                    raw = g.call("raw_path", g.name("rec"), g.const(tuple(f.name for f in chain)))
+                    reads.setdefault(label, self.read(label, raw, any(f.sensitive for f in chain)))
+                    continue
+            stack.extend(reversed(n.children(sub)))
+        return list(reads.values())
+
+    def path_chain(self, node: n.Path) -> list[Field] | None:
+        """The fields along `a.b.c` when it starts at a top-level record field, else None."""
+        chain: list[Field] = []
+        cur: object = node
+        while isinstance(cur, n.Path):
+            f = self.policy.refs.get(id(cur))
+            if not isinstance(f, Field):
+                return None
+            chain.append(f)
+            cur = cur.base
+        ref = self.policy.refs.get(id(cur)) if isinstance(cur, n.Name) else None
+        if not isinstance(ref, FieldRef) or ref.field.type.kind != vt.RECORD:
+            return None
+        chain.append(ref.field)
+        return list(reversed(chain))
+
+    def sensitive_in(self, expr: object) -> bool:
+        for sub in n.walk(expr):
+            ref = self.policy.refs.get(id(sub))
+            if isinstance(ref, (FieldRef, ElementRef)) and ref.field.sensitive:
+                return True
+            if isinstance(ref, Field) and ref.sensitive:
+                return True
+        return False
+
+    def evidence(self, expr: object, v: str, subst: dict) -> ast.expr | None:
+        """What a text operator found: the policy's phrases, or for `matches` the matched text."""
+        if isinstance(expr, n.Contains):
+            subject = self.ec.compile(expr.subject, Env(subst=subst)).expr
+            if expr.mode == "one":
+                item = self.ec.compile(expr.item, Env(subst=subst)).expr
+                redact = self.sensitive_in(expr.item)
+                return g.call("ev_one", g.name(v), item, g.const(redact), g.name("show"))
+            pset = self.ns.add(self.ec.phrases_of(expr.item), "P")
+            stype = self.policy.types[id(expr.subject)]
+            return g.call("ev_text" if stype.is_textual else "ev_list", pset, subject)
+        if isinstance(expr, n.In) and self.policy.types[id(expr.container)].kind == vt.PHRASES:
+            pset = self.ns.add(self.ec.phrase_set(self.policy.refs[id(expr.container)].name), "P")
+            value = self.ec.compile(expr.value, Env(subst=subst)).expr
+            return g.call("ev_list", pset, g.list_([value]))
+        if isinstance(expr, n.Matches):
+            subject = self.ec.compile(expr.subject, Env(subst=subst)).expr
+            rx = self.ns.add(compiled_regex(expr.pattern.value), "R")
+            return g.call("ev_match", rx, subject, g.const(self.sensitive_in(expr.subject)), g.name("show"))
+        return None
+
+    # -- rules -------------------------------------------------------------------------------------
+
+    def rule(self, rule: Rule, bit: int) -> None:
+        """Statements for one rule: its condition's nodes, the trace entry, and the result bits."""
+        wv, wn = self.node(rule.when)
+        if rule.unless is None:
+            value, cond = wv, wn
+        else:
+            uv, un = self.node(rule.unless)
+            value = self.let(kleene([wv, self.let(negation(uv))], True))
+            text = f"{text_of(rule.when)} unless {text_of(rule.unless)}"
+            cond = self.node_dict(rule.when, g.name(value), [], [wn, un], text=text)
+        entry = g.dict_([
+            ("rule", g.const(rule.name)),
+            ("title", g.const(rule.title)),
+            ("at", g.const(where(rule.span))),
+            ("result", g.ifexp(g.is_true(g.name(value)), g.const("matched"),
+                               g.ifexp(g.is_false(g.name(value)), g.const("not_matched"), g.const("undetermined")))),
+            ("condition", g.name(cond)),
+        ])
+        self.stmts.append(g.expr_stmt(g.method(g.name("entries"), "append", entry)))
+        self.stmts.append(g.if_(g.is_true(g.name(value)), [g.aug_or("m", bit)],
+                                [g.if_(g.is_none(g.name(value)), [g.aug_or("u", bit)])]))
+

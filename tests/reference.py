@@ -1,0 +1,196 @@
+"""A small, obviously-correct interpreter of section 5, for differential tests of the compiler.
+
+It walks the AST directly, evaluates every operand (no short-circuit, no flow analysis) and
+spells out three-valued logic with None as unknown. It shares only the record validation and
+the text normalisation with the library.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from kasuhara_rules import nodes as n
+from kasuhara_rules import valuetypes as vt
+from kasuhara_rules.model import CheckedPolicy, DefineRef, ElementRef, FieldRef, PhrasesRef
+from kasuhara_rules.records import validate_record
+from kasuhara_rules.textnorm import normalize
+
+DAY = 86_400_000_000
+
+
+def kleene_and(values):
+    if any(v is False for v in values):
+        return False
+    if any(v is None for v in values):
+        return None
+    return True
+
+
+def kleene_or(values):
+    if any(v is True for v in values):
+        return True
+    if any(v is None for v in values):
+        return None
+    return False
+
+
+class Reference:
+    def __init__(self, policy: CheckedPolicy, record) -> None:
+        self.p = policy
+        self.values = validate_record(policy.fields, record)
+
+    def rule(self, rule) -> object:
+        """True (matched), False (not matched) or None (undetermined)."""
+        when = self.ev(rule.when)
+        unless = self.ev(rule.unless) if rule.unless is not None else False
+        return kleene_and([when, None if unless is None else not unless])
+
+    def ev(self, node, scope=()):
+        t = type(node)
+        if t is n.BoolLit or t is n.NumberLit or t is n.StringLit:
+            return node.value
+        if t is n.DurationLit or t is n.DateTimeLit:
+            return node.micros
+        if t is n.DateLit:
+            return (node.value.toordinal() - 719163) * DAY
+        if t is n.ListLit:
+            return tuple(self.ev(i, scope) for i in node.items)
+        if t is n.Name:
+            ref = self.p.refs[id(node)]
+            if isinstance(ref, FieldRef):
+                return self.values[ref.field.index]
+            if isinstance(ref, ElementRef):
+                return scope[ref.depth][ref.field.index]
+            if isinstance(ref, DefineRef):
+                return self.ev(self.p.defines[ref.name].expr)
+            if isinstance(ref, PhrasesRef):
+                return self.p.phrases[ref.name].phrases
+        if t is n.Path:
+            base = self.ev(node.base, scope)
+            if base is None:
+                return None
+            field = self.p.refs[id(node)]
+            if self.p.types[id(node.base)].kind == vt.LIST:
+                return [x[field.index] for x in base]
+            return base[field.index]
+        if t is n.Negate:
+            v = self.ev(node.operand, scope)
+            return None if v is None else -v
+        if t is n.Binary:
+            return self.binary(node, scope)
+        if t is n.Not:
+            v = self.ev(node.operand, scope)
+            return None if v is None else not v
+        if t is n.And:
+            return kleene_and([self.ev(o, scope) for o in node.operands])
+        if t is n.Or:
+            return kleene_or([self.ev(o, scope) for o in node.operands])
+        if t is n.Compare:
+            a, b = self.ev(node.left, scope), self.ev(node.right, scope)
+            if a is None or b is None:
+                return None
+            return {"==": a == b, "!=": a != b, "<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[node.op]
+        if t is n.Between:
+            v, lo, hi = (self.ev(x, scope) for x in (node.value, node.low, node.high))
+            if v is None or lo is None or hi is None:
+                return None
+            return lo <= v <= hi
+        if t is n.IsMissing:
+            v = self.ev(node.value, scope)
+            return (v is not None) if node.present else (v is None)
+        if t is n.In:
+            return self.in_(node, scope)
+        if t is n.Contains:
+            return self.contains(node, scope)
+        if t is n.Matches:
+            s = self.ev(node.subject, scope)
+            if s is None:
+                return None
+            return re.search(node.pattern.value, unicodedata.normalize("NFKC", s), re.IGNORECASE) is not None
+        if t is n.Call:
+            return self.call(node, scope)
+        raise TypeError(node)
+
+    def binary(self, node, scope):
+        a, b = self.ev(node.left, scope), self.ev(node.right, scope)
+        if a is None or b is None:
+            return None
+        ta, tb = self.p.types[id(node.left)].kind, self.p.types[id(node.right)].kind
+        op = node.op
+        if op == "+":
+            return a + b
+        if op == "-":
+            return a - b
+        if op == "*":
+            product = a * b
+            if vt.DURATION in (ta, tb):
+                return round(product)
+            return product
+        if b == 0:
+            return None
+        if ta == vt.DURATION and tb != vt.DURATION:
+            return round(a / b)
+        return a / b
+
+    def texts_equal_in(self, value, items):
+        return normalize(value) in {normalize(x) for x in items}
+
+    def in_(self, node, scope):
+        v = self.ev(node.value, scope)
+        c = self.ev(node.container, scope)
+        if v is None or c is None:
+            return None
+        vtype = self.p.types[id(node.value)]
+        ctype = self.p.types[id(node.container)]
+        if vtype.is_textual and ctype.elem().is_textual:
+            found = self.texts_equal_in(v, c)
+        else:
+            found = v in c
+        return (not found) if node.negated else found
+
+    def contains(self, node, scope):
+        s = self.ev(node.subject, scope)
+        i = self.ev(node.item, scope)
+        if s is None or i is None:
+            return None
+        stype = self.p.types[id(node.subject)]
+        if node.mode == "one":
+            if stype.is_textual:
+                return normalize(i) in normalize(s)
+            if stype.elem().is_textual:
+                return self.texts_equal_in(i, s)
+            return i in s
+        phrases = [normalize(p) for p in i if normalize(p)]
+        if stype.is_textual:
+            text = normalize(s)
+            hits = [p in text for p in phrases]
+        else:
+            have = {normalize(x) for x in s}
+            hits = [p in have for p in phrases]
+        return any(hits) if node.mode == "any" else all(hits)
+
+    def call(self, node, scope):
+        lst = self.ev(node.arg, scope)
+        if lst is None:
+            return None
+        f = node.func
+        if f == "len":
+            return len(lst)
+        if f == "count" and node.where is None:
+            return len(lst)
+        if f in ("count", "any", "all"):
+            results = [self.ev(node.where, scope + (e,)) for e in lst]
+            if f == "any":
+                return kleene_or(results)
+            if f == "all":
+                return kleene_and(results)
+            if any(r is None for r in results):
+                return None
+            return sum(1 for r in results if r)
+        if any(x is None for x in lst):
+            return None
+        if f == "sum":
+            return sum(lst)
+        if not lst:
+            return None
+        return min(lst) if f == "min" else max(lst)
