@@ -44,7 +44,7 @@ class PendingRule:
         return {"rule": self.rule, "missing": list(self.missing)}
 
 
-@attrs.frozen(slots=True)
+@attrs.frozen(slots=True, repr=False)
 class Decision:
     """What a policy decided for one record (or why the record could not be evaluated).
 
@@ -60,6 +60,12 @@ class Decision:
     error: RecordError | None = None
     line: int | None = None
     record: Any = attrs.field(default=None, repr=False, eq=False)
+
+    def __repr__(self) -> str:
+        incident = self.to_dict()["incident"]  # redacted when the key is sensitive
+        if self.error is not None:
+            return f"<Decision {incident!r} invalid at line {self.line}: {self.error.message}>"
+        return f"<Decision {incident!r} {self.outcome} {self.severity} by {self.rule}>"
 
     @property
     def outcome(self) -> str | None:
@@ -138,7 +144,7 @@ class Policy:
     Build one with `load_policy(path)` or `parse_policy(text)`.
     """
 
-    __slots__ = ("checked", "program", "decider", "files", "name", "diagnostics", "ref", "_key")
+    __slots__ = ("checked", "program", "decider", "files", "name", "diagnostics", "ref", "_key", "_frozen")
 
     def __init__(self, checked: CheckedPolicy, files: tuple[tuple[str, bytes], ...], name: str,
                  diagnostics: tuple[Diagnostic, ...]) -> None:
@@ -152,6 +158,12 @@ class Policy:
         self.ref = {"id": h.id, "version": h.version, "digest": checked.digest}
         key = checked.key_field
         self._key = key.name if key is not None else None
+        self._frozen = True
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if getattr(self, "_frozen", False):
+            raise AttributeError(f"a Policy is immutable (cannot set {name!r})")
+        object.__setattr__(self, name, value)
 
     # -- facts about the policy --------------------------------------------------------------
 

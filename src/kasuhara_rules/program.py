@@ -30,6 +30,7 @@ HELPERS: dict[str, Any] = {
     "read": runtime.read, "value_json": runtime.value_json, "raw_path": runtime.raw_path,
     "ev_one": runtime.ev_one, "ev_text": runtime.ev_text, "ev_list": runtime.ev_list,
     "ev_match": runtime.ev_match, "is_str": str.__instancecheck__, "ABSENT": runtime.ABSENT,
+    "guarded": runtime.guarded,
 }
 
 

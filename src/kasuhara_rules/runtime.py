@@ -1,6 +1,7 @@
 """Helpers that compiled policies call: validation fallbacks, three-valued aggregates, safe arithmetic."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Sequence
 
 from . import valuetypes as vt
@@ -141,13 +142,40 @@ def norm(text: str | None) -> Any:
 # ---- traces --------------------------------------------------------------------------------
 
 
-def read(value: Any, sensitive: bool, show_sensitive: bool) -> Any:
-    """A field value as the trace shows it: as given, JSON-compatible, redacted if sensitive."""
+def read(value: Any, field: Field, show_sensitive: bool) -> Any:
+    """A field value as the trace shows it: as given, JSON-compatible, with the field (or any
+    sensitive field inside it) redacted unless asked. Fields inside records that the schema
+    does not declare are left out, since nobody has said whether they are personal data."""
     if value is None:
         return None
-    if sensitive and not show_sensitive:
+    if show_sensitive:
+        return raw_json(value)
+    if field.sensitive:
         return REDACTED
+    return _redacted(value, field.type)
+
+
+def _redacted(value: Any, kind: vt.Type) -> Any:
+    if value is None:
+        return None
+    if kind.kind == vt.RECORD:
+        if not isinstance(value, Mapping):
+            return raw_json(value)
+        out = {}
+        for f in kind.fields:
+            if f.name in value:
+                inner = value[f.name]
+                out[f.name] = REDACTED if f.sensitive and inner is not None else _redacted(inner, f.type)
+        return out
+    if kind.kind == vt.LIST and isinstance(value, (list, tuple)):
+        elem = kind.elem()
+        return [_redacted(x, elem) for x in value]
     return raw_json(value)
+
+
+def guarded(value: Any, show_sensitive: bool) -> Any:
+    """A value computed from sensitive data: redacted unless asked."""
+    return value if show_sensitive or value is None else REDACTED
 
 
 def value_json(value: Any, kind: vt.Type) -> Any:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import ast
 
+import attrs
+
 from . import codegen as g
 from . import nodes as n
 from . import valuetypes as vt
@@ -19,6 +21,13 @@ from .regexcheck import compiled as compiled_regex
 from .unparse import expr as text_of
 
 _PREDICATES = (n.Compare, n.In, n.Contains, n.Matches, n.Between, n.IsMissing)
+
+
+def _has_sensitive(field: Field) -> bool:
+    if field.sensitive:
+        return True
+    kind = field.type.elem() if field.type.kind == vt.LIST else field.type
+    return any(_has_sensitive(f) for f in kind.fields)
 
 
 def kleene(values: list[str], is_and: bool) -> ast.expr:
@@ -55,7 +64,7 @@ class TraceGen:
         out = []
         for index, var in self.read_slots.items():
             f = self.policy.fields[index]
-            out.append(g.assign(var, g.call("read", g.call(g.name("get"), g.const(f.name)), g.const(f.sensitive),
+            out.append(g.assign(var, g.call("read", g.call(g.name("get"), g.const(f.name)), self.ns.add(f, "F"),
                                              g.name("show"))))
         return out
 
@@ -83,10 +92,13 @@ class TraceGen:
         kind = self.policy.types[id(node)]
         if kind.kind == vt.BOOL:
             return g.name(var)
-        return g.call("value_json", g.name(var), self.ns.add(kind, "T"))
+        value = g.call("value_json", g.name(var), self.ns.add(kind, "T"))
+        if self.sensitive_in(node):  # a number or text computed from personal data
+            value = g.call("guarded", value, g.name("show"))
+        return value
 
-    def read(self, label: str, raw: ast.expr, sensitive: bool) -> tuple[str, ast.expr]:
-        return (label, g.call("read", raw, g.const(sensitive), g.name("show")))
+    def read(self, label: str, raw: ast.expr, field: Field) -> tuple[str, ast.expr]:
+        return (label, g.call("read", raw, self.ns.add(field, "F"), g.name("show")))
 
     def field_read(self, f: Field) -> tuple[str, ast.expr]:
         var = self.read_slots.get(f.index)
@@ -176,7 +188,10 @@ class TraceGen:
                 if chain is not None:
                     label = ".".join(f.name for f in chain)
                     raw = g.call("raw_path", g.name("rec"), g.const(tuple(f.name for f in chain)))
-                    reads.setdefault(label, self.read(label, raw, any(f.sensitive for f in chain)))
+                    last = chain[-1]
+                    if any(f.sensitive for f in chain[:-1]):
+                        last = attrs.evolve(last, sensitive=True)
+                    reads.setdefault(label, self.read(label, raw, last))
                     continue
             stack.extend(reversed(n.children(sub)))
         return list(reads.values())
@@ -197,13 +212,17 @@ class TraceGen:
         chain.append(ref.field)
         return list(reversed(chain))
 
-    def sensitive_in(self, expr: object) -> bool:
+    def sensitive_in(self, expr: object, seen: frozenset = frozenset()) -> bool:
+        """Whether `expr` reads personal data (directly, inside records, or through defines)."""
         for sub in n.walk(expr):
             ref = self.policy.refs.get(id(sub))
-            if isinstance(ref, (FieldRef, ElementRef)) and ref.field.sensitive:
+            if isinstance(ref, (FieldRef, ElementRef)) and _has_sensitive(ref.field):
                 return True
-            if isinstance(ref, Field) and ref.sensitive:
+            if isinstance(ref, Field) and _has_sensitive(ref):
                 return True
+            if isinstance(ref, DefineRef) and ref.name not in seen:
+                if self.sensitive_in(self.policy.defines[ref.name].expr, seen | {ref.name}):
+                    return True
         return False
 
     def evidence(self, expr: object, v: str, subst: dict) -> ast.expr | None:

@@ -1,0 +1,116 @@
+"""Tests for `kasu eval`: formats, order, exit codes 0/1/2/3, text explanations, redaction."""
+import io
+import json
+import subprocess
+import sys
+
+from kasuhara_rules.cli import main
+from tests.conftest import ROOT, policy
+
+RETAIL = str(ROOT / "examples" / "retail.kasu")
+INCIDENTS = str(ROOT / "examples" / "retail-incidents.jsonl")
+
+
+def run(*argv: str, stdin: bytes | None = None) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    if stdin is not None:
+        old = sys.stdin
+        sys.stdin = io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8")
+        try:
+            code = main(list(argv), out=out, err=err)
+        finally:
+            sys.stdin = old
+    else:
+        code = main(list(argv), out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_one_line_per_record_in_order_and_exit_3():
+    """Every input record gives one JSON line in input order; invalid ones make the exit code 3."""
+    code, out, _ = run("eval", RETAIL, INCIDENTS)
+    lines = out.splitlines()
+    inputs = [ln for ln in open(INCIDENTS, encoding="utf-8").read().splitlines() if ln.strip()]
+    assert code == 3 and len(lines) == len(inputs)
+    decoded = [json.loads(ln) for ln in lines]
+    assert [d.get("error", {}).get("line") for d in decoded if d["outcome"] is None] == [9, 18, 26, 35, 36]
+    assert decoded[0]["incident"] == "R-2026-0001"
+
+
+def test_all_valid_exit_0(tmp_path):
+    """All records decided: exit 0."""
+    good = tmp_path / "good.jsonl"
+    good.write_text("\n".join(ln for ln in open(INCIDENTS, encoding="utf-8").read().splitlines()
+                              if ln.strip() and '"R-2026-0001"' in ln), encoding="utf-8")
+    assert run("eval", RETAIL, str(good))[0] == 0
+
+
+def test_policy_errors_exit_1(tmp_path):
+    """A broken policy: diagnostics on stderr, nothing decided, exit 1."""
+    bad = tmp_path / "bad.kasu"
+    bad.write_text(policy('rule r { when nope then kasuhara respond "x" }\n'), encoding="utf-8")
+    code, out, err = run("eval", str(bad), INCIDENTS)
+    assert code == 1 and out == "" and "E301" in err
+
+
+def test_usage_errors_exit_2(tmp_path):
+    """An unknown input extension or a missing file is a usage error."""
+    other = tmp_path / "x.txt"
+    other.write_text("{}", encoding="utf-8")
+    assert run("eval", RETAIL, str(other))[0] == 2
+    assert run("eval", RETAIL, str(tmp_path / "none.jsonl"))[0] == 2
+    assert run("eval", RETAIL, "--format", "yaml", INCIDENTS)[0] == 2
+
+
+def test_stdin_is_json_lines():
+    """With no RECORDS, JSON Lines come from standard input."""
+    line = open(INCIDENTS, encoding="utf-8").readline().encode()
+    code, out, _ = run("eval", RETAIL, stdin=line + b"oops\n")
+    assert code == 3 and len(out.splitlines()) == 2
+
+
+def test_explain_adds_trace():
+    """--explain adds one trace entry per rule."""
+    code, out, _ = run("eval", "--explain", RETAIL, INCIDENTS)
+    first = json.loads(out.splitlines()[0])
+    assert len(first["trace"]) == 13 and first["trace"][0]["rule"] == "violence"
+
+
+def test_text_format_in_both_languages():
+    """--format text writes the explanation, in Japanese by default or English with --lang en."""
+    _, ja, _ = run("eval", "--format", "text", RETAIL, INCIDENTS)
+    _, en, _ = run("eval", "--format", "text", "--lang", "en", RETAIL, INCIDENTS)
+    assert "判断したルール: legitimate「正当なクレーム」" in ja
+    assert "decided by: legitimate" in en and "判断したルール" not in en
+
+
+def test_sensitive_values_hidden_unless_asked():
+    """Sensitive values are redacted unless --show-sensitive."""
+    _, hidden, _ = run("eval", "--explain", RETAIL, INCIDENTS)
+    _, shown, _ = run("eval", "--explain", "--show-sensitive", RETAIL, INCIDENTS)
+    assert "C-88213" not in hidden and "土下座しろ" not in hidden and "‹redacted›" in hidden
+    assert "土下座しろ" in shown  # customer_ref is read by no rule, so it never appears at all
+
+
+def test_csv_and_json_inputs(tmp_path):
+    """CSV and JSON array inputs are read by their extension."""
+    csv_file = tmp_path / "r.csv"
+    csv_file.write_text(
+        "incident_id,store,channel,reported_at,demand_type,demanded_dogeza,demanded_manager,demanded_home_visit,"
+        "threatened_sns,physical_contact,remarks,contacts,demand_valid\n"
+        "C-1,新宿店,counter,2026-10-02T10:15:00+09:00,apology,true,false,false,false,false,土下座しろ,[],true\n",
+        encoding="utf-8")
+    code, out, _ = run("eval", RETAIL, str(csv_file))
+    assert code == 0 and json.loads(out)["rule"] == "dogeza"
+    json_file = tmp_path / "r.json"
+    records = [json.loads(ln) for ln in open(INCIDENTS, encoding="utf-8").read().splitlines()[:3]]
+    json_file.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+    assert len(run("eval", RETAIL, str(json_file))[1].splitlines()) == 3
+
+
+def test_output_is_utf8_even_with_c_locale(tmp_path):
+    """Under LANG=C the output is still UTF-8 Japanese (not an encoding error)."""
+    env = {"LANG": "C", "LC_ALL": "C", "PATH": "/usr/bin:/bin", "PYTHONIOENCODING": ""}
+    proc = subprocess.run([sys.executable, "-m", "kasuhara_rules", "eval", "--format", "text", RETAIL, INCIDENTS],
+                          capture_output=True, env=env)
+    assert proc.returncode == 3
+    assert "判断したルール".encode() in proc.stdout

@@ -1,0 +1,156 @@
+"""Tests for policy.py: the Python API of section 9 — load, evaluate, batches, pickling, threads."""
+import json
+import pickle
+import threading
+
+import pytest
+
+from kasuhara_rules import PolicyError, RecordError, load_policy, parse_policy
+from tests.conftest import ROOT, policy
+
+RETAIL = ROOT / "examples" / "retail.kasu"
+INCIDENTS = ROOT / "examples" / "retail-incidents.jsonl"
+
+
+def incidents():
+    out = []
+    for line in INCIDENTS.read_text(encoding="utf-8").splitlines():
+        try:
+            out.append(json.loads(line))
+        except json.JSONDecodeError:
+            out.append(line)
+    return out
+
+
+def test_load_policy_and_facts():
+    """load_policy returns a policy with its id, version, title and digest."""
+    p = load_policy(RETAIL)
+    assert (p.id, p.version) == ("retail", "2026.2")
+    assert p.digest.startswith("sha256:") and len(p.digest) == 7 + 64
+    assert "dogeza" in p.rule_names
+
+
+def test_digest_is_sha256_of_the_file_bytes():
+    """For a one-file policy the digest is the SHA-256 of its bytes."""
+    import hashlib
+
+    assert load_policy(RETAIL).digest == "sha256:" + hashlib.sha256(RETAIL.read_bytes()).hexdigest()
+
+
+def test_policy_error_carries_diagnostics():
+    """A broken policy raises PolicyError with every diagnostic."""
+    with pytest.raises(PolicyError) as info:
+        parse_policy(policy('rule r { when nope then kasuhra respond "x" }\n'), "bad.kasu")
+    assert [d.code for d in info.value.diagnostics] == ["E301", "E302"]
+    assert "bad.kasu:" in info.value.render()
+
+
+def test_evaluate_raises_record_error():
+    """evaluate() raises RecordError naming the field for an invalid record."""
+    p = load_policy(RETAIL)
+    record = dict(incidents()[0], channel="fax")
+    with pytest.raises(RecordError) as info:
+        p.evaluate(record)
+    assert info.value.field == "channel" and "fax" in info.value.message
+
+
+@pytest.mark.parametrize("record", [None, [], "text", 3, {"incident_id": 1}])
+def test_evaluate_rejects_non_records(record):
+    """Anything but a mapping of the schema raises RecordError, never another exception."""
+    with pytest.raises(RecordError):
+        load_policy(RETAIL).evaluate(record)
+
+
+def test_evaluate_many_never_raises_and_keeps_order():
+    """evaluate_many yields one decision per input, in order; bad ones carry `error` and a position."""
+    p = load_policy(RETAIL)
+    items = incidents() + [None, {"x": 1}]
+    decisions = list(p.evaluate_many(items))
+    assert len(decisions) == len(items)
+    bad = [(i + 1, d.error.line) for i, d in enumerate(decisions) if d.error is not None]
+    assert bad and all(line == pos for pos, line in bad)
+    assert all(d.outcome is None for d in decisions if d.error is not None)
+    assert decisions[0].incident == "R-2026-0001"
+
+
+def test_decision_json_has_exactly_the_contract_keys():
+    """to_dict() gives the keys of section 7, in order; trace only with explain."""
+    d = load_policy(RETAIL).evaluate(incidents()[1])
+    keys = ["incident", "outcome", "outcome_label", "severity", "escalation", "rule", "matched", "pending",
+            "provisional", "responses", "policy"]
+    assert list(d.to_dict()) == keys
+    assert list(d.to_dict(explain=True)) == keys + ["trace"]
+    assert list(d.to_dict()["policy"]) == ["id", "version", "digest"]
+    entry = d.to_dict(explain=True)["trace"][0]
+    assert list(entry) == ["rule", "title", "at", "result", "condition"]
+    assert set(entry["condition"]) >= {"text", "value", "at", "reads", "children"}
+
+
+def test_error_decision_json():
+    """An invalid record is {incident, outcome: null, error: {message, field, line}}."""
+    p = load_policy(RETAIL)
+    d = list(p.evaluate_many([dict(incidents()[0], channel="fax")]))[0]
+    assert d.to_dict() == {"incident": "R-2026-0001", "outcome": None,
+                           "error": {"message": d.error.message, "field": "channel", "line": 1}}
+
+
+def test_policy_is_picklable_and_decides_the_same():
+    """A pickled policy rebuilds from its own bytes (no file access) and decides identically."""
+    p = load_policy(RETAIL)
+    q = pickle.loads(pickle.dumps(p))
+    assert q.digest == p.digest
+    for record in incidents():
+        assert [d.to_dict(explain=True) for d in q.evaluate_many([record])] == \
+               [d.to_dict(explain=True) for d in p.evaluate_many([record])]
+
+
+def test_policy_is_immutable():
+    """Attributes of a Policy cannot be changed."""
+    p = load_policy(RETAIL)
+    with pytest.raises(AttributeError):
+        p.name = "other"
+
+
+def test_thread_safe_evaluation():
+    """Eight threads evaluating the same policy get the same decisions as one thread."""
+    p = load_policy(RETAIL)
+    records = [r for r in incidents() if isinstance(r, dict)] * 20
+    expected = [json.dumps(d.to_dict(explain=True), ensure_ascii=False) for d in p.evaluate_many(records)]
+    results: dict[int, list] = {}
+
+    def work(k: int) -> None:
+        results[k] = [json.dumps(d.to_dict(explain=True), ensure_ascii=False) for d in p.evaluate_many(records)]
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(results[k] == expected for k in range(8))
+
+
+def test_deterministic_json():
+    """The same policy bytes and record give byte-identical decision JSON."""
+    a = load_policy(RETAIL)
+    b = load_policy(RETAIL)
+    for record in incidents():
+        da = next(a.evaluate_many([record])).to_dict(explain=True)
+        db = next(b.evaluate_many([record])).to_dict(explain=True)
+        assert json.dumps(da, ensure_ascii=False) == json.dumps(db, ensure_ascii=False)
+
+
+def test_python_values_are_accepted():
+    """Developers may pass datetime, date and timedelta objects; traces show them as ISO text."""
+    import datetime as dt
+
+    p = parse_policy(policy('rule r { when call_length >= 30min then kasuhara respond "x" }\n'))
+    jst = dt.timezone(dt.timedelta(hours=9))
+    record = {"incident_id": "P-1", "channel": "phone", "repeat": 0, "dogeza": False, "words": [],
+              "contacts": [{"at": dt.datetime(2026, 5, 1, 9, tzinfo=jst), "length": dt.timedelta(minutes=5)}],
+              "reported_at": dt.datetime(2026, 5, 1, 10, tzinfo=jst), "call_length": dt.timedelta(minutes=45),
+              "birthday": dt.date(1990, 1, 1)}
+    d = p.evaluate(record)
+    assert d.rule == "r"
+    reads = d.to_dict(explain=True)["trace"][0]["condition"]["reads"]
+    assert reads == {"call_length": "PT45M"}
+    json.dumps(d.to_dict(explain=True))
