@@ -148,7 +148,7 @@ def cmd_eval(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     first = True
     for path in inputs:
         for line, record in read_path(path, policy.checked.fields, args.input_format, stdin):
-            decision = policy.evaluate_numbered(record, line)
+            decision = policy.evaluate_numbered(record, line, args.explain or args.format == "text")
             if decision.error is not None:
                 invalid += 1
             if args.format == "json":

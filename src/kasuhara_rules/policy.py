@@ -60,6 +60,7 @@ class Decision:
     error: RecordError | None = None
     line: int | None = None
     record: Any = attrs.field(default=None, repr=False, eq=False)
+    entries: list | None = attrs.field(default=None, repr=False, eq=False)  # the trace, when already built
 
     def __repr__(self) -> str:
         incident = self.to_dict()["incident"]  # redacted when the key is sensitive
@@ -103,6 +104,8 @@ class Decision:
         """One entry per rule, in policy order, with every condition's value and reads."""
         if self.core is None:
             return []
+        if self.entries is not None and not show_sensitive:
+            return self.entries
         return self.policy.program.explain(self.record, show_sensitive)[3]
 
     def to_dict(self, explain: bool = False, show_sensitive: bool = False) -> dict:
@@ -199,37 +202,46 @@ class Policy:
 
     # -- evaluation ------------------------------------------------------------------------------
 
-    def evaluate(self, record: Mapping[str, Any]) -> Decision:
-        """Decide one record; raises RecordError when it does not fit the schema."""
-        return self._evaluate(record, None)
+    def evaluate(self, record: Mapping[str, Any], explain: bool = False) -> Decision:
+        """Decide one record; raises RecordError when it does not fit the schema.
 
-    def _evaluate(self, record: Any, line: int | None) -> Decision:
+        With `explain=True` the trace is built while deciding (one pass instead of two when
+        the caller will ask for `to_dict(explain=True)` or `explain()` anyway).
+        """
+        return self._evaluate(record, None, explain)
+
+    def _evaluate(self, record: Any, line: int | None, explain: bool = False) -> Decision:
         if type(record) is not dict and not isinstance(record, Mapping):
             validate_record(self.checked.fields, record)  # raises the right RecordError
+        entries = None
         try:
-            key, m, u = self.program.evaluate(record)
+            if explain:
+                key, m, u, entries = self.program.explain(record, False)
+            else:
+                key, m, u = self.program.evaluate(record)
         except RecordError as exc:
             raise exc.at_line(line) if line is not None else exc
         core = self.decider.decide(m, u)
         pending: tuple[PendingRule, ...] = ()
         if core.pending_indices:
-            entries = self.program.explain(record, False)[3]
+            if entries is None:
+                entries = self.program.explain(record, False)[3]
             pending = tuple(PendingRule(self.checked.rules[i].name, tuple(missing_fields(entries[i]["condition"])))
                             for i in core.pending_indices)
-        return Decision(self, key, core, pending, None, line, record)
+        return Decision(self, key, core, pending, None, line, record, entries)
 
-    def evaluate_many(self, records: Iterable[Any]) -> Iterator[Decision]:
+    def evaluate_many(self, records: Iterable[Any], explain: bool = False) -> Iterator[Decision]:
         """Decide each record in order; an invalid one yields a Decision with `error` set."""
         for line, record in enumerate(records, 1):
-            yield self.evaluate_numbered(record, line)
+            yield self.evaluate_numbered(record, line, explain)
 
-    def evaluate_numbered(self, record: Any, line: int | None) -> Decision:
+    def evaluate_numbered(self, record: Any, line: int | None, explain: bool = False) -> Decision:
         """Decide one record that came from input line (or position) `line`; never raises
         RecordError (an invalid record gives a Decision with `error`)."""
         if isinstance(record, RecordError):
             return Decision(self, None, None, (), record.at_line(line) if record.line is None else record, line)
         try:
-            return self._evaluate(record, line)
+            return self._evaluate(record, line, explain)
         except RecordError as exc:
             return Decision(self, self._incident_of(record), None, (), exc.at_line(line), line, record)
 

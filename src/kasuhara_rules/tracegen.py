@@ -17,6 +17,7 @@ from . import nodes as n
 from . import valuetypes as vt
 from .compiler import Env, ExprCompiler
 from .model import CheckedPolicy, DefineRef, ElementRef, Field, FieldRef, Rule
+from .records import REDACTED
 from .regexcheck import compiled as compiled_regex
 from .unparse import expr as text_of
 
@@ -60,12 +61,25 @@ class TraceGen:
         self.read_slots: dict[int, str] = {}  # field index → local holding its displayed value
 
     def prelude(self) -> list[ast.stmt]:
-        """Statements to run before `stmts`: each field's displayed value, read once per record."""
+        """Statements to run before `stmts`: each field's displayed value, read once per record.
+
+        For plain scalars (true/false, numbers, texts) the validated local already is the value
+        as given, so no call is needed; durations, times, lists and records go through `read`,
+        which turns Python objects into JSON and redacts sensitive parts inside them.
+        """
         out = []
         for index, var in self.read_slots.items():
             f = self.policy.fields[index]
-            out.append(g.assign(var, g.call("read", g.call(g.name("get"), g.const(f.name)), self.ns.add(f, "F"),
-                                             g.name("show"))))
+            local = g.name(f"f{index}")
+            if f.type.kind in (vt.BOOL, vt.INT, vt.NUMBER, vt.TEXT, vt.ENUM):
+                if f.sensitive:
+                    value = g.ifexp(g.is_none(local), g.const(None),
+                                    g.ifexp(g.name("show"), local, g.const(REDACTED)))
+                else:
+                    value = local
+            else:
+                value = g.call("read", g.call(g.name("get"), g.const(f.name)), self.ns.add(f, "F"), g.name("show"))
+            out.append(g.assign(var, value))
         return out
 
     # -- plumbing --------------------------------------------------------------------------
