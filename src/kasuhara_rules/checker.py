@@ -84,9 +84,16 @@ def check(
     read_phrases: PhraseReader | None = None,
     extended: bool = False,
     fallback_file: str = "<policy>",
+    tolerate_example_errors: bool = False,
 ) -> CheckResult:
-    """Check a policy's declarations (already merged if it extends another)."""
-    return _Checker(header, decls, sources, digest, read_phrases, extended, fallback_file).run()
+    """Check a policy's declarations (already merged if it extends another).
+
+    With `tolerate_example_errors`, errors inside `example` blocks are still reported but do
+    not stop the policy from being built (kasu test reports those examples as failures).
+    """
+    checker = _Checker(header, decls, sources, digest, read_phrases, extended, fallback_file)
+    checker.tolerate_example_errors = tolerate_example_errors
+    return checker.run()
 
 
 class _Checker:
@@ -128,10 +135,12 @@ class _Checker:
         for name in define_decls:
             self.tc.define_type(name)
         rules = [self.rule(decl, i) for i, decl in enumerate(rule_decls)]
+        self.example_errors: set[Diagnostic] = set()
         examples = [self.example(e, fields) for e in self.of(n.ExampleDecl)]
         self.lints(define_decls, phrases, rules, fields)
         diags = tuple(sort_diagnostics(self.diags))
-        if any(d.is_error for d in diags) or header is None:
+        blocking = [d for d in diags if d.is_error and not (self.tolerate_example_errors and d in self.example_errors)]
+        if blocking or header is None:
             return CheckResult(None, diags)
         defines = {name: Define(name, d.label.value if d.label else None, d.expr, self.tc.define_types[name], d.span)
                    for name, d in define_decls.items()}
@@ -470,6 +479,13 @@ class _Checker:
     # -- examples -----------------------------------------------------------------------
 
     def example(self, decl: n.ExampleDecl, fields: list[Field]) -> Example:
+        before = len(self.diags)
+        example = self._example(decl, fields)
+        problems = tuple(d for d in self.diags[before:] if d.is_error)
+        self.example_errors.update(problems)
+        return attrs.evolve(example, problems=problems)
+
+    def _example(self, decl: n.ExampleDecl, fields: list[Field]) -> Example:
         by_name = {f.name: f for f in fields}
         given: dict[str, object] = {}
         for entry in decl.given.entries:

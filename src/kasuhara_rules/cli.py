@@ -54,6 +54,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--input-format", choices=FORMATS, help="read RECORDS as this format, whatever the extension")
     p.add_argument("--no-progress", action="store_true", help="no progress line on standard error")
     p.set_defaults(run=cmd_eval)
+
+    p = sub.add_parser("test", help="run the example blocks of policies")
+    p.add_argument("policies", nargs="+", metavar="POLICY")
+    p.add_argument("--coverage", action="store_true", help="list per rule how many examples matched it")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--lang", choices=("ja", "en"), default="ja", help="language of failure explanations")
+    p.set_defaults(run=cmd_test)
+
+    p = sub.add_parser("fmt", help="rewrite policies in the canonical layout",
+                       description="Rewrite each file in place in the canonical layout, keeping comments. "
+                                   "`-` formats standard input to standard output.")
+    p.add_argument("policies", nargs="+", metavar="POLICY")
+    p.add_argument("--check", action="store_true", help="write nothing; exit 1 if a file would change")
+    p.add_argument("--diff", action="store_true", help="write nothing; print what would change")
+    p.set_defaults(run=cmd_fmt)
+
+    p = sub.add_parser("schema", help="print the JSON Schema (2020-12) of the incident record")
+    p.add_argument("policy", metavar="POLICY")
+    p.set_defaults(run=cmd_schema)
     return ap
 
 
@@ -161,6 +180,90 @@ def cmd_eval(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             progress.tick()
     progress.done()
     return EXIT_INVALID_RECORDS if invalid else EXIT_OK
+
+
+def cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .policy import PolicyError
+    from .testing import render_text as render_report
+    from .testing import run_file, summary
+
+    reports = []
+    failed_to_load = False
+    for path in args.policies:
+        try:
+            reports.append(run_file(path))
+        except PolicyError as exc:
+            emit(err, exc.render() + "\n")
+            failed_to_load = True
+    if args.format == "json":
+        data = {"passed": sum(r.passed for r in reports), "failed": sum(r.failed for r in reports),
+                "policies": [r.to_dict() for r in reports]}
+        emit(out, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    else:
+        for report in reports:
+            emit(out, render_report(report, coverage=args.coverage, lang=args.lang) + "\n")
+        emit(out, summary(reports) + "\n")
+    ok = not failed_to_load and all(r.failed == 0 for r in reports)
+    return EXIT_OK if ok else EXIT_FAIL
+
+
+def cmd_fmt(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    import difflib
+
+    from .formatter import FormatError, format_text
+    from .source import DecodeError, decode_source
+
+    status = EXIT_OK
+    for path in args.policies:
+        try:
+            if path == "-":
+                raw = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
+            else:
+                with open(path, "rb") as handle:
+                    raw = handle.read()
+            original = decode_source(raw)
+            formatted = format_text(original, path)
+        except OSError as exc:
+            err.write(f"kasu fmt: cannot read {path}: {exc.strerror or exc}\n")
+            status = EXIT_FAIL
+            continue
+        except DecodeError as exc:
+            err.write(f"{path}:{exc.line}:{exc.column}: {exc.message}\n")
+            status = EXIT_FAIL
+            continue
+        except FormatError as exc:
+            from .source import SourceText
+
+            emit(err, render_text(exc.diagnostics, {path: SourceText.from_text(path, original)}) + "\n")
+            status = EXIT_FAIL
+            continue
+        if path == "-" and not (args.check or args.diff):
+            emit(out, formatted)
+            continue
+        changed = formatted != raw.decode("utf-8", "replace")
+        if args.diff and changed:
+            emit(out, "".join(difflib.unified_diff(original.splitlines(True), formatted.splitlines(True),
+                                                   f"{path} (original)", f"{path} (formatted)")))
+        if args.check:
+            if changed:
+                emit(out, f"would reformat {path}\n")
+                status = EXIT_FAIL
+        elif not args.diff and changed:
+            with open(path, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(formatted)
+            emit(out, f"reformatted {path}\n")
+    return status
+
+
+def cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .recordschema import record_schema
+
+    loaded = load_path(args.policy)
+    if loaded.result.policy is None:
+        emit(err, render_text(loaded.result.diagnostics, loaded.sources) + "\n")
+        return EXIT_FAIL
+    emit(out, json.dumps(record_schema(loaded.result.policy), ensure_ascii=False, indent=2) + "\n")
+    return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:

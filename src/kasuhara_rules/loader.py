@@ -70,7 +70,7 @@ class _Files:
         return path
 
 
-def load_path(path: str | os.PathLike, allow_outside: bool = False) -> Loaded:
+def load_path(path: str | os.PathLike, allow_outside: bool = False, tolerate_example_errors: bool = False) -> Loaded:
     """Load the policy file at `path` (and the files it names)."""
     name = os.fspath(path)
     files = _Files(Path(name).parent, None, allow_outside)
@@ -80,7 +80,7 @@ def load_path(path: str | os.PathLike, allow_outside: bool = False) -> Loaded:
         reason = exc.strerror or str(exc)
         diag = error("E100", f"cannot read the policy file: {reason}", Span(name, 1, 1, 1, 1))
         return Loaded(CheckResult(None, (diag,)), ())
-    return _load(name, data, files)
+    return _load(name, data, files, tolerate_example_errors)
 
 
 def load_text(text: str | bytes, name: str = "<policy>", base_dir: str | os.PathLike | None = None,
@@ -112,12 +112,12 @@ def paused_gc():
             gc.enable()
 
 
-def _load(name: str, data: bytes, files: _Files) -> Loaded:
+def _load(name: str, data: bytes, files: _Files, tolerate_example_errors: bool = False) -> Loaded:
     with paused_gc():
-        return _load_unpaused(name, data, files)
+        return _load_unpaused(name, data, files, tolerate_example_errors)
 
 
-def _load_unpaused(name: str, data: bytes, files: _Files) -> Loaded:
+def _load_unpaused(name: str, data: bytes, files: _Files, tolerate_example_errors: bool) -> Loaded:
     if all(existing != name for existing, _ in files.read_order):
         files.read_order.append((name, data))
     sources: dict[str, SourceText] = {}
@@ -143,12 +143,13 @@ def _load_unpaused(name: str, data: bytes, files: _Files) -> Loaded:
         except DecodeError as exc:
             raise PhraseFileError(exc.message) from None
 
-    result = check(header, decls, sources, "", read_phrases, extended, name)
+    result = check(header, decls, sources, "", read_phrases, extended, name, tolerate_example_errors)
     all_diags = tuple(sort_diagnostics(list(diags) + list(result.diagnostics)))
     read = tuple(files.read_order)
     digest = policy_digest(read, name)
     policy = result.policy
-    if policy is not None and not any(d.is_error for d in all_diags):
+    tolerated = {p for e in policy.examples for p in e.problems} if policy is not None else set()
+    if policy is not None and not any(d.is_error and d not in tolerated for d in all_diags):
         policy = attrs.evolve(policy, digest=digest)
     else:
         policy = None

@@ -108,10 +108,13 @@ class Expect:
 
 @attrs.frozen
 class Example:
+    """An `example` block: the record it gives, what it expects, and any problem with it."""
+
     title: str
     given: Mapping
     expect: Expect
     span: Span = attrs.field(eq=False, repr=False)
+    problems: tuple = attrs.field(default=(), eq=False, repr=False)
 
 
 # Resolutions of Name nodes (kept in CheckedPolicy.refs, keyed by id(node)).

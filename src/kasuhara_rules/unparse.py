@@ -96,7 +96,9 @@ def literal(node: object) -> str:
     if isinstance(node, n.ListLit):
         return "[" + ", ".join(literal(i) for i in node.items) + "]"
     if isinstance(node, n.RecordLit):
-        return "{" + ", ".join(f"{e.key.name}: {literal(e.value)}" for e in node.entries) + "}"
+        if not node.entries:
+            return "{}"
+        return "{ " + ", ".join(f"{e.key.name}: {literal(e.value)}" for e in node.entries) + " }"
     return expr(node)
 
 
