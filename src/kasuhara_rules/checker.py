@@ -345,6 +345,10 @@ class _Checker:
                 if not self.extended:
                     self.err("E605", "`+=` adds to an inherited phrase list, but this policy extends nothing",
                              decl.name.span, "declare the list with `phrases NAME = [ … ]`")
+                elif decl.name.name in out:
+                    base = out[decl.name.name]
+                    more = [p for p in self.phrase_items(decl.items) if p not in base.phrases]
+                    out[decl.name.name] = PhraseList(base.name, base.label, base.phrases + tuple(more), base.span)
                 continue
             else:
                 continue
@@ -549,6 +553,8 @@ class _Checker:
                 self.constant_lint(clause, word, defines)
 
     def constant_lint(self, node: object, word: str, defines: dict[str, n.DefineDecl]) -> None:
+        if word == "unless" and node == n.BoolLit(False):
+            return  # `unless false` is how an override removes an inherited exception
         types = self.tc.types
         if any(types.get(id(sub), vt.T_ERROR).is_error for sub in n.walk(node)):
             return

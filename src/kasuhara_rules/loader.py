@@ -13,6 +13,7 @@ import attrs
 
 from . import nodes as n
 from .checker import CheckResult, PhraseFileError, check, check_structure
+from .merge import merge
 from .diagnostics import Diagnostic, error, sort_diagnostics
 from .parser import parse_source
 from .source import DecodeError, SourceText, Span, decode_source
@@ -125,15 +126,17 @@ def _load_unpaused(name: str, data: bytes, files: _Files, tolerate_example_error
     if tree is None:
         return Loaded(CheckResult(None, tuple(sort_diagnostics(diags))), tuple(files.read_order), sources)
     diags.extend(check_structure(tree))
-    header = tree.header()
-    decls = [d for d in tree.decls if not isinstance(d, (n.PolicyHeader, n.ExtendsDecl))]
-    extended = False
-    ext = tree.extends()
-    if ext is not None:
-        diags.append(error("E601", "`extends` is not supported by this version", ext.span))
+    chain = _chain(tree, files, sources, diags)
+    if chain is None:
+        return Loaded(CheckResult(None, tuple(sort_diagnostics(diags))), tuple(files.read_order), sources)
+    header, decls, merge_diags = merge(chain)
+    diags.extend(merge_diags)
+    extended = len(chain) > 1
+    phrase_owner: dict[str, str] = {}
 
     def read_phrases(relative: str, from_file: str) -> str:
         target = files.name_for(relative, from_file)
+        phrase_owner.setdefault(target, from_file)
         try:
             raw = files.read(target)
         except OSError as exc:
@@ -146,7 +149,7 @@ def _load_unpaused(name: str, data: bytes, files: _Files, tolerate_example_error
     result = check(header, decls, sources, "", read_phrases, extended, name, tolerate_example_errors)
     all_diags = tuple(sort_diagnostics(list(diags) + list(result.diagnostics)))
     read = tuple(files.read_order)
-    digest = policy_digest(read, name)
+    digest = policy_digest(_digest_order(read, [t.file for t in chain], phrase_owner), name)
     policy = result.policy
     tolerated = {p for e in policy.examples for p in e.problems} if policy is not None else set()
     if policy is not None and not any(d.is_error and d not in tolerated for d in all_diags):
@@ -154,6 +157,59 @@ def _load_unpaused(name: str, data: bytes, files: _Files, tolerate_example_error
     else:
         policy = None
     return Loaded(CheckResult(policy, all_diags), read, sources)
+
+
+def _chain(tree: n.PolicyFile, files: _Files, sources: dict[str, SourceText],
+           diags: list[Diagnostic]) -> list[n.PolicyFile] | None:
+    """The policy and the bases it extends, base first; None when one cannot be read or parsed."""
+    def identity(name: str) -> str:
+        return name if name in files.preloaded else os.path.realpath(name)
+
+    chain = [tree]
+    seen = {identity(tree.file)}
+    while True:
+        ext = chain[-1].extends()
+        if ext is None:
+            return list(reversed(chain))
+        base_name = files.name_for(ext.path.value, chain[-1].file)
+        key = identity(base_name)
+        if key in seen:
+            cycle = " → ".join([t.file for t in chain] + [base_name])
+            diags.append(error("E602", f"`extends` forms a cycle: {cycle}", ext.path.span,
+                               "a policy cannot extend itself, directly or through other policies"))
+            return None
+        seen.add(key)
+        try:
+            data = files.read(base_name)
+        except PhraseFileError as exc:
+            diags.append(error(exc.code, f"cannot use the base policy \"{ext.path.value}\": {exc.reason}",
+                               ext.path.span, exc.hint))
+            return None
+        except OSError as exc:
+            diags.append(error("E601", f"cannot read the base policy \"{ext.path.value}\": "
+                                       f"{exc.strerror or exc}", ext.path.span,
+                               "the path is relative to the file that says `extends`"))
+            return None
+        base, base_diags = _parse_file(base_name, data, sources)
+        diags.extend(base_diags)
+        if base is None:
+            return None
+        diags.extend(check_structure(base))
+        chain.append(base)
+
+
+def _digest_order(read: tuple[tuple[str, bytes], ...], policies: list[str],
+                  phrase_owner: dict[str, str]) -> tuple[tuple[str, bytes], ...]:
+    """Files in digest order: each policy file, base first, followed by the phrase files it names."""
+    data = dict(read)
+    ordered = []
+    for policy_file in policies:
+        if policy_file in data:
+            ordered.append((policy_file, data[policy_file]))
+        for phrase_file, owner in phrase_owner.items():
+            if owner == policy_file and phrase_file in data:
+                ordered.append((phrase_file, data[phrase_file]))
+    return tuple(ordered)
 
 
 def _root_name(name: str) -> str:
