@@ -32,8 +32,11 @@ def test_one_line_per_record_in_order_and_exit_3():
     inputs = [ln for ln in open(INCIDENTS, encoding="utf-8").read().splitlines() if ln.strip()]
     assert code == 3 and len(lines) == len(inputs)
     decoded = [json.loads(ln) for ln in lines]
-    assert [d.get("error", {}).get("line") for d in decoded if d["outcome"] is None] == [9, 18, 26, 35, 36]
-    assert decoded[0]["incident"] == "R-2026-0001"
+    broken = [n for n, ln in enumerate(open(INCIDENTS, encoding="utf-8").read().splitlines(), 1)
+              if ln.strip() and (not ln.endswith("}") or any(x in ln for x in ('"telephone"', '10:00:00"', "三十分"))
+                                 or '"demanded_dogeza"' not in ln)]
+    assert [d.get("error", {}).get("line") for d in decoded if d["outcome"] is None] == broken
+    assert len(broken) == 5 and decoded[0]["incident"] == "R-2026-0001"
 
 
 def test_all_valid_exit_0(tmp_path):
@@ -72,7 +75,9 @@ def test_explain_adds_trace():
     """--explain adds one trace entry per rule."""
     code, out, _ = run("eval", "--explain", RETAIL, INCIDENTS)
     first = json.loads(out.splitlines()[0])
-    assert len(first["trace"]) == 13 and first["trace"][0]["rule"] == "violence"
+    assert len(first["trace"]) == 19 and first["trace"][0]["rule"] == "violence"
+    assert first["trace"][0]["at"].startswith("examples/mhlw-baseline.kasu:") or "mhlw-baseline.kasu" in first["trace"][0]["at"]
+    assert "retail.kasu" in first["trace"][-1]["at"]  # each rule names the file it came from
 
 
 def test_text_format_in_both_languages():
@@ -96,8 +101,10 @@ def test_csv_and_json_inputs(tmp_path):
     csv_file = tmp_path / "r.csv"
     csv_file.write_text(
         "incident_id,store,channel,reported_at,demand_type,demanded_dogeza,demanded_manager,demanded_home_visit,"
-        "threatened_sns,physical_contact,remarks,contacts,demand_valid\n"
-        "C-1,新宿店,counter,2026-10-02T10:15:00+09:00,apology,true,false,false,false,false,土下座しろ,[],true\n",
+        "threatened_sns,physical_contact,intimidation,discriminatory,sexual_conduct,targeted_employee,posted_online,"
+        "remarks,contacts,demand_valid\n"
+        "C-1,新宿店,counter,2026-10-02T10:15:00+09:00,apology,true,false,false,false,false,false,false,false,false,"
+        "false,土下座しろ,[],true\n",
         encoding="utf-8")
     code, out, _ = run("eval", RETAIL, str(csv_file))
     assert code == 0 and json.loads(out)["rule"] == "dogeza"

@@ -37,9 +37,10 @@ def test_explanation_shape(decisions):
     """The headline names outcome and label; review explanations name pending rules and missing fields."""
     first = decisions[0].explain()
     assert first.splitlines()[0] == "R-2026-0001 → 正当なクレーム (claim) ・ エスカレーション: 担当者 (staff)"
-    review = next(d for d in decisions if d.outcome == "review" and d.pending[0].rule == "repeated_long_calls")
+    review = next(d for d in decisions if d.outcome == "review" and d.pending[0].rule == "exposure_threat")
     text = review.explain()
-    assert "判断を保留したルール: repeated_long_calls" in text and "足りない情報: 通話時間 (call_length)" in text
+    assert "判断を保留したルール: exposure_threat" in text
+    assert "足りない情報: 要求内容の妥当性 (demand_valid)" in text
     assert "暫定の判断:" in text
     # the remark itself is sensitive; the policy phrases found in it are policy text (evidence)
     said = "覚えてろよ。夜道に気をつけろ。"

@@ -108,7 +108,7 @@ def test_format_round_trip_keeps_meaning_and_every_comment(tree, data):
 
 def test_formatting_never_changes_decisions(tmp_path):
     """Decisions on the shipped incidents are identical before and after formatting a messy copy."""
-    original = (ROOT / "examples" / "retail.kasu").read_text(encoding="utf-8")
+    original = (ROOT / "examples" / "mhlw-baseline.kasu").read_text(encoding="utf-8")
     messy = original.replace("\n  ", "\n").replace(", ", ",")
     (tmp_path / "messy.kasu").write_text(messy, encoding="utf-8")
     (tmp_path / "formatted.kasu").write_text(format_text(messy), encoding="utf-8")

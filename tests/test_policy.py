@@ -34,7 +34,17 @@ def test_digest_is_sha256_of_the_file_bytes():
     """For a one-file policy the digest is the SHA-256 of its bytes."""
     import hashlib
 
-    assert load_policy(RETAIL).digest == "sha256:" + hashlib.sha256(RETAIL.read_bytes()).hexdigest()
+    base = ROOT / "examples" / "mhlw-baseline.kasu"
+    assert load_policy(base).digest == "sha256:" + hashlib.sha256(base.read_bytes()).hexdigest()
+
+
+def test_digest_of_an_extending_policy():
+    """With extends: SHA-256 of the lines `<hex digest> <file name>`, base first (section 7)."""
+    import hashlib
+
+    base = ROOT / "examples" / "mhlw-baseline.kasu"
+    lines = "".join(f"{hashlib.sha256(p.read_bytes()).hexdigest()} {p.name}\n" for p in (base, RETAIL))
+    assert load_policy(RETAIL).digest == "sha256:" + hashlib.sha256(lines.encode()).hexdigest()
 
 
 def test_policy_error_carries_diagnostics():

@@ -47,7 +47,8 @@ def test_schema_is_valid_2020_12_and_carries_labels_and_flags():
     jsonschema.Draft202012Validator.check_schema(schema)
     props = schema["properties"]
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    assert props["channel"]["enum"] == ["counter", "phone", "email", "sns", "web_form"]
+    assert props["channel"]["enum"] == ["counter", "phone", "email", "sns", "web_form", "visit", "letter"]
+    assert props["store"]["type"] == ["string", "null"]  # a field the extending policy adds
     assert props["remarks"]["x-kasu-sensitive"] is True and props["incident_id"]["x-kasu-key"] is True
     assert props["demand_valid"]["title"] == "要求内容の妥当性" and "demand_valid" not in schema["required"]
     assert props["contacts"]["items"]["required"] == ["at", "channel"]

@@ -513,9 +513,15 @@ class _Checker:
         for f in fields:
             if not f.optional and f.name not in given:
                 brace = decl.given.span
-                self.err("E503", f"example \"{decl.title.value}\" does not give the required field `{f.name}`",
-                         Span(brace.file, brace.line, brace.column, brace.line, brace.column + 1),
-                         f"add `{f.name}: …`, or make the field optional in the schema")
+                where = Span(brace.file, brace.line, brace.column, brace.line, brace.column + 1)
+                if f.span.file != brace.file:  # an inherited example, and a field the extending policy added
+                    self.err("E503", f"the inherited example \"{decl.title.value}\" does not give `{f.name}`, "
+                                     f"which {f.span.file} adds as a required field", where,
+                             f"make the added field optional (`{f.name}: optional …`), or give the example again "
+                             f"in {f.span.file} with the same title")
+                else:
+                    self.err("E503", f"example \"{decl.title.value}\" does not give the required field `{f.name}`",
+                             where, f"add `{f.name}: …`, or make the field optional in the schema")
         e = decl.expect
         self.name_in(e.outcome, self.outcome_names, "E302", "outcome", "outcomes")
         if e.severity is not None:

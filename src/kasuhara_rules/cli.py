@@ -70,6 +70,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--diff", action="store_true", help="write nothing; print what would change")
     p.set_defaults(run=cmd_fmt)
 
+    p = sub.add_parser("diff", help="show what a new policy version decides differently on the same records",
+                       description="Evaluate OLD and NEW on the same records and report every record whose outcome, "
+                                   "severity, deciding rule or escalation changes, with a table of transitions.")
+    p.add_argument("old", metavar="OLD")
+    p.add_argument("new", metavar="NEW")
+    p.add_argument("records", nargs="+", metavar="RECORDS")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--input-format", choices=FORMATS, help="read RECORDS as this format, whatever the extension")
+    p.set_defaults(run=cmd_diff)
+
     p = sub.add_parser("schema", help="print the JSON Schema (2020-12) of the incident record")
     p.add_argument("policy", metavar="POLICY")
     p.set_defaults(run=cmd_schema)
@@ -253,6 +263,37 @@ def cmd_fmt(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 handle.write(formatted)
             emit(out, f"reformatted {path}\n")
     return status
+
+
+def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .diff import compare, render_text as render_diff
+
+    policies = []
+    for path in (args.old, args.new):
+        loaded = load_path(path)
+        if loaded.result.policy is None:
+            emit(err, render_text(loaded.result.diagnostics, loaded.sources) + "\n")
+            return EXIT_USAGE
+        policies.append(policy_from(loaded.result, loaded.files, path, loaded.sources))
+    for path in args.records:
+        if path != "-" and not os.path.isfile(path):
+            err.write(f"kasu diff: cannot read {path}: no such file\n")
+            return EXIT_USAGE
+        if args.input_format is None and format_of(path) is None:
+            err.write(f"kasu diff: cannot tell the format of {path}: use .json, .jsonl, .ndjson or .csv\n")
+            return EXIT_USAGE
+    stdin = getattr(sys.stdin, "buffer", None)
+
+    def records():
+        for path in args.records:
+            yield from read_path(path, policies[0].checked.fields, args.input_format, stdin)
+
+    report = compare(policies[0], policies[1], records())
+    if args.format == "json":
+        emit(out, json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        emit(out, render_diff(report) + "\n")
+    return EXIT_FAIL if report.changes else EXIT_OK
 
 
 def cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
