@@ -85,6 +85,7 @@ def check(
     extended: bool = False,
     fallback_file: str = "<policy>",
     tolerate_example_errors: bool = False,
+    dropped_rules: set[str] | frozenset[str] = frozenset(),
 ) -> CheckResult:
     """Check a policy's declarations (already merged if it extends another).
 
@@ -93,6 +94,7 @@ def check(
     """
     checker = _Checker(header, decls, sources, digest, read_phrases, extended, fallback_file)
     checker.tolerate_example_errors = tolerate_example_errors
+    checker.dropped_rules = dropped_rules
     return checker.run()
 
 
@@ -526,7 +528,10 @@ class _Checker:
         self.name_in(e.outcome, self.outcome_names, "E302", "outcome", "outcomes")
         if e.severity is not None:
             self.name_in(e.severity, self.severity_names, "E303", "severity", "severities")
-        if e.rule is not None:
+        if e.rule is not None and e.rule.name in getattr(self, "dropped_rules", ()):
+            self.err("E305", f"example \"{decl.title.value}\" expects rule `{e.rule.name}`, which this policy drops",
+                     e.rule.span, "give the example again in this policy, with the same title and a new `expect`")
+        elif e.rule is not None:
             self.name_in(e.rule, set(self.rule_names), "E305", "rule", "rule")
         if e.escalate is not None:
             self.name_in(e.escalate, self.escalation_names, "E304", "escalation", "escalations")

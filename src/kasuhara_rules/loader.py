@@ -129,7 +129,7 @@ def _load_unpaused(name: str, data: bytes, files: _Files, tolerate_example_error
     chain = _chain(tree, files, sources, diags)
     if chain is None:
         return Loaded(CheckResult(None, tuple(sort_diagnostics(diags))), tuple(files.read_order), sources)
-    header, decls, merge_diags = merge(chain)
+    header, decls, merge_diags, dropped = merge(chain)
     diags.extend(merge_diags)
     extended = len(chain) > 1
     phrase_owner: dict[str, str] = {}
@@ -146,7 +146,7 @@ def _load_unpaused(name: str, data: bytes, files: _Files, tolerate_example_error
         except DecodeError as exc:
             raise PhraseFileError(exc.message) from None
 
-    result = check(header, decls, sources, "", read_phrases, extended, name, tolerate_example_errors)
+    result = check(header, decls, sources, "", read_phrases, extended, name, tolerate_example_errors, dropped)
     all_diags = tuple(sort_diagnostics(list(diags) + list(result.diagnostics)))
     read = tuple(files.read_order)
     digest = policy_digest(_digest_order(read, [t.file for t in chain], phrase_owner), name)

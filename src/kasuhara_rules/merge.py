@@ -18,9 +18,11 @@ _CLAUSE_ORDER = (n.WhenClause, n.UnlessClause, n.ThenClause, n.RespondClause, n.
 _VOCAB = {n.OutcomesDecl: "outcome", n.SeveritiesDecl: "severity", n.EscalationsDecl: "escalation"}
 
 
-def merge(chain: Sequence[n.PolicyFile]) -> tuple[n.PolicyHeader | None, list[object], list[Diagnostic]]:
-    """The merged header and declarations of `chain` (base first, the top policy last)."""
+def merge(chain: Sequence[n.PolicyFile]) -> tuple[n.PolicyHeader | None, list[object], list[Diagnostic], set[str]]:
+    """The merged header and declarations of `chain` (base first, the top policy last), the
+    diagnostics, and the names of the rules that were dropped."""
     diags: list[Diagnostic] = []
+    dropped_names: set[str] = set()
     decls: list[object] = []
     inherited: dict[str, dict[str, tuple[object, str]]] = {
         "field": {}, "outcome": {}, "severity": {}, "escalation": {}, "name": {}, "rule": {}}
@@ -30,9 +32,9 @@ def merge(chain: Sequence[n.PolicyFile]) -> tuple[n.PolicyHeader | None, list[ob
         if depth == 0:
             decls.extend(own)
         else:
-            decls = _apply(decls, own, inherited, base_file, diags)
+            decls = _apply(decls, own, inherited, base_file, diags, dropped_names)
         _remember(own, tree.file, inherited)
-    return _header(chain), decls, diags
+    return _header(chain), decls, diags, dropped_names
 
 
 def _remember(decls: Sequence[object], file: str, inherited: dict) -> None:
@@ -50,7 +52,7 @@ def _remember(decls: Sequence[object], file: str, inherited: dict) -> None:
 
 
 def _apply(decls: list[object], own: Sequence[object], inherited: dict, base_file: str,
-           diags: list[Diagnostic]) -> list[object]:
+           diags: list[Diagnostic], dropped_names: set[str]) -> list[object]:
     out = list(decls)
     rules_at = {d.name.name: i for i, d in enumerate(out) if isinstance(d, n.RuleDecl)}
     defines_at = {d.name.name: i for i, d in enumerate(out) if isinstance(d, n.DefineDecl)}
@@ -97,6 +99,7 @@ def _apply(decls: list[object], own: Sequence[object], inherited: dict, base_fil
                 _missing(d.name, "rule", inherited["rule"], diags)
             else:
                 dropped.add(rules_at[name])
+                dropped_names.add(name)
         elif isinstance(d, n.ExampleDecl) and d.title.value in example_at:
             out[example_at[d.title.value]] = d  # an example with an inherited title replaces it
         else:
