@@ -80,6 +80,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--input-format", choices=FORMATS, help="read RECORDS as this format, whatever the extension")
     p.set_defaults(run=cmd_diff)
 
+    p = sub.add_parser("doc", help="write the staff guideline of a policy (Markdown or HTML)")
+    p.add_argument("policy", metavar="POLICY")
+    p.add_argument("--lang", choices=("ja", "en"), default="ja")
+    p.add_argument("--format", choices=("md", "html"), default="md")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    p.set_defaults(run=cmd_doc)
+
     p = sub.add_parser("schema", help="print the JSON Schema (2020-12) of the incident record")
     p.add_argument("policy", metavar="POLICY")
     p.set_defaults(run=cmd_schema)
@@ -294,6 +301,26 @@ def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     else:
         emit(out, render_diff(report) + "\n")
     return EXIT_FAIL if report.changes else EXIT_OK
+
+
+def cmd_doc(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .guide import build_guide
+
+    loaded = load_path(args.policy)
+    if loaded.result.policy is None:
+        emit(err, render_text(loaded.result.diagnostics, loaded.sources) + "\n")
+        return EXIT_FAIL
+    text = build_guide(loaded.result.policy, args.lang, args.format)
+    if args.output:
+        try:
+            with open(args.output, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
+        except OSError as exc:
+            err.write(f"kasu doc: cannot write {args.output}: {exc.strerror or exc}\n")
+            return EXIT_USAGE
+    else:
+        emit(out, text)
+    return EXIT_OK
 
 
 def cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

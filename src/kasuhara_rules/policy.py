@@ -200,6 +200,15 @@ class Policy:
     def __reduce__(self):
         return (_rebuild, (self.files, self.name))
 
+    def guide(self, lang: str = "ja", format: str = "md") -> str:  # noqa: A002 - the contract's spelling
+        """The staff guideline: every rule in plain language, with responses and escalation.
+
+        `lang` is "ja" or "en"; `format` is "md" (Markdown) or "html" (one self-contained file).
+        """
+        from .guide import build_guide
+
+        return build_guide(self.checked, lang, format)
+
     # -- evaluation ------------------------------------------------------------------------------
 
     def evaluate(self, record: Mapping[str, Any], explain: bool = False) -> Decision:

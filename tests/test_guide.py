@@ -1,0 +1,144 @@
+"""Tests for guide.py and `kasu doc`: goldens, HTML structure, and printing in a real browser."""
+import io
+import os
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+
+import pytest
+
+from kasuhara_rules import load_policy
+from kasuhara_rules.cli import main
+from tests.conftest import ROOT
+
+POLICIES = sorted(p.name for p in (ROOT / "examples").glob("*.kasu"))
+
+
+@pytest.fixture(scope="module")
+def policies():
+    cwd = os.getcwd()
+    os.chdir(ROOT)  # locations in guides are relative to the repository
+    try:
+        return {name: load_policy(f"examples/{name}") for name in POLICIES}
+    finally:
+        os.chdir(cwd)
+
+
+@pytest.mark.parametrize("name", POLICIES)
+@pytest.mark.parametrize("lang", ["ja", "en"])
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_guide_goldens(policies, golden, name, lang, fmt):
+    """The guide of every example policy, in both languages and both formats."""
+    golden(f"guide/{name[:-5]}.{lang}.{fmt}", policies[name].guide(lang=lang, format=fmt))
+
+
+class Structure(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: set[str] = set()
+        self.links: list[str] = []
+        self.tags: list[str] = []
+        self.sections = 0
+        self.external: list[str] = []
+        self.lang = None
+        self.stack: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        self.tags.append(tag)
+        if tag not in ("meta", "br", "img", "link", "input"):
+            self.stack.append(tag)
+        if "id" in a:
+            self.ids.add(a["id"])
+        if tag == "a" and "href" in a:
+            self.links.append(a["href"])
+        if tag == "html":
+            self.lang = a.get("lang")
+        if tag == "section" and a.get("class") == "rule":
+            self.sections += 1
+        for key in ("src", "href"):
+            if key in a and not a[key].startswith("#"):
+                self.external.append(a[key])
+        if tag in ("link", "script", "img", "iframe"):
+            self.external.append(tag)
+
+    def handle_endtag(self, tag):
+        assert self.stack and self.stack[-1] == tag, f"</{tag}> closes <{self.stack[-1] if self.stack else None}>"
+        self.stack.pop()
+
+
+@pytest.mark.parametrize("name", POLICIES)
+def test_html_structure(policies, name):
+    """Well nested; one section per rule; every contents link has its target; nothing external."""
+    p = policies[name]
+    for lang in ("ja", "en"):
+        s = Structure()
+        s.feed(p.guide(lang=lang, format="html"))
+        assert s.stack == [] and s.lang == lang
+        assert s.sections == len(p.checked.rules)
+        assert {f"rule-{r}" for r in p.rule_names} <= s.ids
+        assert all(link[1:] in s.ids for link in s.links), [x for x in s.links if x[1:] not in s.ids]
+        assert s.external == [] and "nav" in s.tags and s.tags.count("h1") == 1
+
+
+def test_markdown_has_every_rule_response_and_phrase(policies):
+    """Every rule's title, every response and every phrase appears in the Markdown guide."""
+    p = policies["retail.kasu"]
+    text = p.guide()
+    for rule in p.checked.rules:
+        assert (rule.title or rule.name) in text
+        for response in rule.responds:
+            assert response in text
+    for plist in p.checked.phrases.values():
+        assert all(phrase in text for phrase in plist.phrases)
+
+
+def test_never_raw_field_names_when_labels_exist(policies):
+    """Criteria read with labels: `call_length >= 30min` is 「通話時間が30分以上」."""
+    text = policies["mhlw-baseline.kasu"].guide()
+    assert "通話時間が30分以上" in text and "call_length >=" not in text
+
+
+def test_cli_doc(tmp_path):
+    """`kasu doc` writes Markdown to stdout or HTML to a file; bad options are usage errors."""
+    out = io.StringIO()
+    assert main(["doc", str(ROOT / "examples" / "retail.kasu")], out=out, err=io.StringIO()) == 0
+    assert out.getvalue().startswith("# 小売店舗 カスハラ判断基準")
+    target = tmp_path / "g.html"
+    assert main(["doc", "--format", "html", "--lang", "en", "-o", str(target), str(ROOT / "examples" / "retail.kasu")],
+                out=io.StringIO(), err=io.StringIO()) == 0
+    assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert main(["doc", "--format", "pdf", str(ROOT / "examples" / "retail.kasu")],
+                out=io.StringIO(), err=io.StringIO()) == 2
+
+
+def chromium() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def test_prints_on_a4_in_a_real_browser(policies, tmp_path):
+    """Headless Chromium prints the HTML guide to a PDF with a sensible number of A4 pages."""
+    browser = chromium()
+    if browser is None:
+        if os.environ.get("KASU_REQUIRE_BROWSER") == "1":
+            pytest.fail("chromium is required here (.ci/run installs it)")
+        pytest.skip("chromium is not installed (.ci/run installs it)")
+    html_file = tmp_path / "guide.html"
+    html_file.write_text(policies["retail.kasu"].guide(format="html"), encoding="utf-8")
+    pdf = tmp_path / "guide.pdf"
+    subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    f"--user-data-dir={tmp_path / 'profile'}", f"--print-to-pdf={pdf}", "--no-pdf-header-footer",
+                    html_file.as_uri()], capture_output=True, timeout=120, check=False)
+    data = pdf.read_bytes()
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", data))
+    assert data.startswith(b"%PDF") and len(data) > 20_000
+    assert 4 <= pages <= 30, pages
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)", data)
+    assert boxes and all(abs(float(w) - 595) < 3 and abs(float(h) - 842) < 3 for w, h in boxes)  # A4 in points
+
