@@ -121,3 +121,66 @@ def test_output_is_utf8_even_with_c_locale(tmp_path):
                           capture_output=True, env=env)
     assert proc.returncode == 3
     assert "判断したルール".encode() in proc.stdout
+
+
+def test_jobs_keep_input_order_and_exit_code(tmp_path):
+    """--jobs N gives byte-identical output to one process, in input order, for every format."""
+    many = tmp_path / "many.jsonl"
+    lines = open(INCIDENTS, encoding="utf-8").read().splitlines()
+    many.write_text("\n".join(lines * 300) + "\n", encoding="utf-8")  # several chunks per worker
+    one = run("eval", RETAIL, str(many))
+    three = run("eval", "--jobs", "3", RETAIL, str(many))
+    assert three == one and one[0] == 3
+    assert len(one[1].splitlines()) == sum(1 for ln in lines if ln.strip()) * 300
+    for extra in (["--format", "text", "--lang", "en"], ["--explain"]):
+        assert run("eval", "--jobs", "2", *extra, RETAIL, INCIDENTS) == run("eval", *extra, RETAIL, INCIDENTS)
+    json_file = tmp_path / "r.json"
+    json_file.write_text(json.dumps([json.loads(ln) for ln in lines[:3]] * 2, ensure_ascii=False), encoding="utf-8")
+    assert run("eval", "--jobs", "2", RETAIL, str(json_file)) == run("eval", RETAIL, str(json_file))
+
+
+def test_jobs_from_stdin_and_usage():
+    """--jobs reads standard input too; --jobs 0 or a word is a usage error."""
+    data = open(INCIDENTS, "rb").read()
+    assert run("eval", "--jobs", "2", RETAIL, stdin=data) == run("eval", RETAIL, stdin=data)
+    assert run("eval", "--jobs", "0", RETAIL, INCIDENTS)[0] == 2
+    assert run("eval", "--jobs", "many", RETAIL, INCIDENTS)[0] == 2
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_on_a_terminal_only(monkeypatch):
+    """A progress line (count and rate) appears on a terminal's stderr, is cleared at the end,
+    and never appears when stderr is a file or with --no-progress."""
+    from kasuhara_rules import cli
+
+    clock = iter(range(0, 10**6))
+    monkeypatch.setattr(cli.time, "monotonic", lambda: next(clock))
+    err = _Terminal()
+    progress = cli.Progress(err, True)
+    for _ in range(600):
+        progress.tick()
+    progress.done()
+    text = err.getvalue()
+    assert "\rkasu eval: 256 records" in text and "512 records" in text and text.endswith("\r")
+    quiet = _Terminal()
+    progress = cli.Progress(quiet, False)
+    for _ in range(600):
+        progress.tick()
+    progress.done()
+    assert quiet.getvalue() == ""
+    plain = io.StringIO()
+    progress = cli.Progress(plain, True)
+    progress.tick(1000)
+    progress.done()
+    assert plain.getvalue() == ""
+
+
+def test_cli_formats_match_the_readers():
+    """The CLI's --input-format choices are exactly the formats batch.py reads."""
+    from kasuhara_rules import batch, cli
+
+    assert cli.FORMATS == batch.FORMATS

@@ -1,23 +1,39 @@
 """kasuhara-rules: an organisation's customer-harassment criteria as executable, explainable policies."""
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 import os
+from typing import TYPE_CHECKING
 
-from .checker import CheckResult
-from .diagnostics import Diagnostic
-from .loader import load_path, load_text
-from .policy import Decision, PendingRule, Policy, PolicyError
-from .records import RecordError
+__version__ = "0.1.0"
 
 __all__ = [
     "CheckResult", "Decision", "Diagnostic", "PendingRule", "Policy", "PolicyError", "RecordError",
     "__version__", "check_path", "check_text", "load_policy", "parse_policy",
 ]
 
+if TYPE_CHECKING:  # pragma: no cover
+    from .checker import CheckResult
+    from .diagnostics import Diagnostic
+    from .policy import Decision, PendingRule, Policy, PolicyError
+    from .records import RecordError
 
-def load_policy(path: str | os.PathLike) -> Policy:
+# The classes load on first use (PEP 562), so `import kasuhara_rules` stays cheap.
+_LAZY = {
+    "CheckResult": "checker", "Diagnostic": "diagnostics", "Decision": "policy", "PendingRule": "policy",
+    "Policy": "policy", "PolicyError": "policy", "RecordError": "records",
+}
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'kasuhara_rules' has no attribute {name!r}")
+    from importlib import import_module
+
+    return getattr(import_module(f".{module}", __name__), name)
+
+
+def load_policy(path: str | os.PathLike) -> "Policy":
     """Load, check and compile the policy file at `path`; raises PolicyError on any error.
 
     >>> load_policy("no/such/policy.kasu")
@@ -25,38 +41,44 @@ def load_policy(path: str | os.PathLike) -> Policy:
     ...
     kasuhara_rules.policy.PolicyError: 1 error; first: no/such/policy.kasu:1:1: cannot read the policy file: ...
     """
+    from .loader import load_path
     from .policy import policy_from
 
     loaded = load_path(path)
     return policy_from(loaded.result, loaded.files, os.fspath(path), loaded.sources)
 
 
-def parse_policy(source: str, filename: str = "<policy>") -> Policy:
+def parse_policy(source: str, filename: str = "<policy>") -> "Policy":
     """Check and compile a policy given as text; raises PolicyError on any error.
 
-    >>> p = parse_policy('''policy "t" { id t  version "1"  otherwise claim }
+    >>> p = parse_policy(\'\'\'policy "t" { id t  version "1"  otherwise claim }
     ... outcomes { claim, kasuhara }
     ... schema { dogeza: bool }
-    ... rule r { when dogeza then kasuhara respond "断る" }''')
+    ... rule r { when dogeza then kasuhara respond "断る" }\'\'\')
     >>> p.evaluate({"dogeza": True}).outcome
     'kasuhara'
     """
+    from .loader import load_text
     from .policy import policy_from
 
     loaded = load_text(source, filename)
     return policy_from(loaded.result, loaded.files, filename, loaded.sources)
 
 
-def check_path(path) -> CheckResult:
+def check_path(path: str | os.PathLike) -> "CheckResult":
     """Parse, resolve, type-check and lint the policy file at `path`.
 
     >>> result = check_path("no/such/file.kasu")
     >>> result.ok, result.diagnostics[0].code
     (False, 'E100')
     """
+    from .loader import load_path
+
     return load_path(path).result
 
 
-def check_text(text: str, name: str = "<policy>") -> CheckResult:
+def check_text(text: str, name: str = "<policy>") -> "CheckResult":
     """Check a policy given as text."""
+    from .loader import load_text
+
     return load_text(text, name).result

@@ -54,19 +54,28 @@ def parse_json(text: str) -> Any:
 def read_jsonl(stream: IO[bytes]) -> Iterator[tuple[int, Any]]:
     """Records of a JSON Lines byte stream, one per non-blank line, with their line numbers."""
     for number, raw in enumerate(stream, 1):
-        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-            raw = raw[3:]
-        try:
-            line = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            yield number, RecordError(f"the line is not valid UTF-8 (byte {exc.start + 1})", None, number)
-            continue
-        if not line.strip():
-            continue
-        try:
-            yield number, parse_json(line)
-        except ValueError as exc:
-            yield number, RecordError(str(exc), None, number)
+        record = jsonl_record(raw, number)
+        if record is not BLANK:
+            yield number, record
+
+
+BLANK = object()  # what jsonl_record returns for a line that holds no record
+
+
+def jsonl_record(raw: bytes, number: int) -> Any:
+    """One line of JSON Lines: the record, a RecordError, or BLANK for a blank line."""
+    if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return RecordError(f"the line is not valid UTF-8 (byte {exc.start + 1})", None, number)
+    if not line.strip():
+        return BLANK
+    try:
+        return parse_json(line)
+    except ValueError as exc:
+        return RecordError(str(exc), None, number)
 
 
 def read_json(stream: IO[bytes]) -> Iterator[tuple[int, Any]]:

@@ -49,8 +49,17 @@ class Decider:
         self.first_match = policy.header.decide == FIRST_MATCH
         self.esc_rank = {e.name: e.rank for e in policy.escalations}
         self._cache: dict[tuple[int, int], DecisionCore] = {}
+        self.settled: dict[int, DecisionCore] = {}  # matched mask → core, when nothing is undetermined
 
     def decide(self, m: int, u: int) -> DecisionCore:
+        """The decision for these rule results (cached: the same results give the same core)."""
+        if not u:
+            core = self.settled.get(m)
+            if core is None:
+                core = self._decide(m, 0)
+                if len(self.settled) < 65536:
+                    self.settled[m] = core
+            return core
         key = (m, u)
         core = self._cache.get(key)
         if core is None:

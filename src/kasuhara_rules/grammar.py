@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 import functools
-from importlib import resources
+import hashlib
+import os
+import sys
+import tempfile
 from pathlib import Path
 
+import lark
 from lark import Lark
 
 GRAMMAR_NAME = "kasu.lark"
@@ -40,26 +44,75 @@ TERMINAL_WORDS = {
 
 def grammar_text() -> str:
     """The grammar source: from the installed package, or from the source checkout."""
-    try:
-        packaged = resources.files("kasuhara_rules") / "grammar" / GRAMMAR_NAME
-        if packaged.is_file():
-            return packaged.read_text(encoding="utf-8")
-    except (OSError, ModuleNotFoundError, TypeError):  # pragma: no cover
-        pass
-    checkout = Path(__file__).resolve().parents[2] / "grammar" / GRAMMAR_NAME
-    return checkout.read_text(encoding="utf-8")
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "grammar" / GRAMMAR_NAME, here.parents[1] / "grammar" / GRAMMAR_NAME):
+        if candidate.is_file():
+            return candidate.read_text(encoding="utf-8")
+    from importlib import resources  # an installation that is not plain files (a zip, say)
+
+    return (resources.files("kasuhara_rules") / "grammar" / GRAMMAR_NAME).read_text(encoding="utf-8")
+
+
+OPTIONS = {"parser": "lalr", "lexer": "basic", "keep_all_tokens": True, "maybe_placeholders": True}
 
 
 @functools.cache
 def parser() -> Lark:
-    """The LALR parser, built once per process (a pure cache: same grammar, same parser)."""
-    return Lark(
-        grammar_text(),
-        parser="lalr",
-        lexer="basic",
-        keep_all_tokens=True,
-        maybe_placeholders=True,
-    )
+    """The LALR parser, built once per process (a pure cache: same grammar, same parser).
+
+    Building the tables takes about 60 ms, so the built parser is also kept on disk, in the
+    user's cache directory, under a name derived from the grammar text and the Lark and
+    Python versions: a changed grammar or library never loads a stale parser.
+    """
+    return build_parser(cache_dir())
+
+
+def cache_dir() -> Path | None:
+    """`$XDG_CACHE_HOME/kasuhara-rules` (or ~/.cache/...); None when caching is switched off
+    with KASU_NO_PARSER_CACHE=1. Read when the parser is first needed, never at import."""
+    if os.environ.get("KASU_NO_PARSER_CACHE") == "1":
+        return None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "kasuhara-rules"
+
+
+def build_parser(directory: Path | None) -> Lark:
+    """Load the built parser from `directory` if it holds one for this grammar, else build
+    it (and save it there when possible). Any problem with the cache means: build it."""
+    text = grammar_text()
+    if directory is None:
+        return Lark(text, **OPTIONS)
+    key = hashlib.sha256("\0".join([text, lark.__version__, sys.version, repr(sorted(OPTIONS.items()))])
+                         .encode("utf-8")).hexdigest()[:24]
+    path = directory / f"parser-{key}.lark"
+    try:
+        with open(path, "rb") as handle:
+            if _trusted(os.fstat(handle.fileno())):
+                return Lark.load(handle)
+    except Exception:  # absent, unreadable, truncated or from another version: rebuild
+        pass
+    built = Lark(text, **OPTIONS)
+    try:
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".parser-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                built.save(handle)
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    except OSError:  # a read-only home, a full disk: run without the cache
+        pass
+    return built
+
+
+def _trusted(st: os.stat_result) -> bool:
+    """Lark saves parsers with pickle, so only a file of this user that nobody else may write
+    is loaded (the same rule as for the user's own files); anything else is rebuilt."""
+    if not hasattr(os, "getuid"):
+        return True
+    return st.st_uid == os.getuid() and not st.st_mode & 0o022
 
 
 @functools.cache

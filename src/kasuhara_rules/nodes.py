@@ -15,7 +15,21 @@ def _span() -> Span:
     return attrs.field(default=_NOSPAN, eq=False, repr=False, kw_only=True)
 
 
-node = attrs.frozen(slots=True)
+class _Node:
+    """Shared by every node: a readable repr without attrs generating one per class (which
+    would cost a third of this module's import time)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        parts = [f"{f.name}={getattr(self, f.name)!r}" for f in attrs.fields(type(self)) if f.repr]
+        return f"{type(self).__name__}({', '.join(parts)})"
+
+
+def node(cls: type) -> type:
+    """Declare an AST node: a frozen, slotted attrs class."""
+    namespace = {k: v for k, v in cls.__dict__.items() if k not in ("__dict__", "__weakref__")}
+    return attrs.frozen(slots=True, repr=False)(type(cls.__name__, (_Node,), namespace))
 
 
 # ---- expressions ------------------------------------------------------------------

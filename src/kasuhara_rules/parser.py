@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from decimal import Decimal, InvalidOperation
 from typing import Callable
 
 from lark import Token, Tree
@@ -13,7 +12,6 @@ from . import nodes as n
 from .diagnostics import Diagnostic, error
 from .grammar import parser
 from .source import SourceText, Span
-from .syntax_errors import syntax_diagnostic
 
 # Deeper expressions than this are refused with E111 before any recursive pass sees them.
 MAX_DEPTH = 100
@@ -37,6 +35,8 @@ def parse_source(source: SourceText) -> tuple[n.PolicyFile | None, list[Diagnost
     try:
         tree = parser().parse(source.text)
     except UnexpectedInput as exc:
+        from .syntax_errors import syntax_diagnostic  # only needed when the text does not parse
+
         return None, [syntax_diagnostic(exc, source)]
     except LarkError as exc:  # pragma: no cover - any other Lark failure is still a diagnostic
         return None, [error("E120", f"the file cannot be parsed: {exc}", Span(source.name, 1, 1, 1, 2))]
@@ -199,10 +199,14 @@ class _Builder:
     def _duration_micros(self, text: str, span: Span) -> int:
         m = re.fullmatch(r"([\d_]+(?:\.[\d_]+)?)(s|min|h|d)", text)
         assert m is not None
+        digits = m.group(1).replace("_", "")
         try:
-            amount = Decimal(m.group(1).replace("_", ""))
-            return int(amount * UNIT_MICROS[m.group(2)])
-        except (InvalidOperation, ValueError, ArithmeticError):
+            if "." not in digits:
+                return int(digits) * UNIT_MICROS[m.group(2)]
+            from decimal import Decimal  # exact fractions such as 1.5h
+
+            return int(Decimal(digits) * UNIT_MICROS[m.group(2)])
+        except (ArithmeticError, ValueError):
             self.diags.append(error("E106", f"`{_short(text)}` is too large a duration", span))
             return 0
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import re
-from decimal import Decimal, InvalidOperation
 from typing import Any, Mapping, Sequence
 
 from . import valuetypes as vt
@@ -140,13 +139,18 @@ def parse_duration_text(text: str) -> int | None:
     m = _DURATION_TEXT.fullmatch(text)
     if m:
         unit = "s" if m.group(3) == "sec" else m.group(3)
-        try:
-            micros = int(Decimal(m.group(2).replace("_", "")) * UNIT_MICROS[unit])
-        except (InvalidOperation, ValueError):  # pragma: no cover - the regex admits only digits
-            return None
+        digits = m.group(2).replace("_", "")
+        if "." in digits:
+            from decimal import Decimal
+
+            micros = int(Decimal(digits) * UNIT_MICROS[unit])
+        else:
+            micros = int(digits) * UNIT_MICROS[unit]
         return -micros if m.group(1) == "-" else micros
     m = _ISO_DURATION.fullmatch(text.upper())
     if m and any(m.group(i) for i in range(2, 7)) and not text.upper().endswith("T"):
+        from decimal import Decimal
+
         total = Decimal(0)
         for part, size in zip(m.groups()[1:], _ISO_PARTS):
             if part:
@@ -294,6 +298,8 @@ def duration_iso(micros: int) -> str:
     days, rest = divmod(micros, _DAY)
     hours, rest = divmod(rest, 3_600_000_000)
     minutes, rest = divmod(rest, 60_000_000)
+    from decimal import Decimal
+
     seconds = Decimal(rest) / 1_000_000
     out = sign + "P"
     if days:
