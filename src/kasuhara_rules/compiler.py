@@ -56,7 +56,7 @@ class ExprCompiler:
         self.lazy_defines: dict[str, str] = {}   # define name → slot local (defines with aggregates)
         self.norm_slots: dict[int, str] = {}     # field index → slot local of its normalised text
         self.set_slots: dict[int, str] = {}      # field index → slot local of its normalised set
-        self.phrase_sets: dict[str, PhraseSet] = {}
+        self.phrase_sets: dict[str, PhraseSet] = ns.memo.setdefault("phrase_sets", {})
 
     # -- entry ------------------------------------------------------------------------
 

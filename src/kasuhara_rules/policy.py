@@ -240,16 +240,31 @@ class Policy:
         return Decision(self, key, core, pending, None, line, record, entries)
 
     def evaluate_many(self, records: Iterable[Any], explain: bool = False) -> Iterator[Decision]:
-        """Decide each record in order; an invalid one yields a Decision with `error` set."""
-        if explain:
-            for line, record in enumerate(records, 1):
-                yield self.evaluate_numbered(record, line, True)
-            return
-        # The common case in a tight loop: a dict record, nothing undetermined.
-        evaluate = self.program.evaluate
+        """Decide each record in order; an invalid one yields a Decision with `error` set.
+
+        With `explain=True` each decision carries its trace (built while deciding)."""
+        # The common case in a tight loop: a dict record, nothing undetermined. Anything
+        # else (invalid records, undetermined rules, other mappings) takes the general path.
         decide = self.decider.decide
         by_mask = self.decider.settled
         make = _decision_maker(self)
+        if explain:
+            traced = self.program.explain
+            for line, record in enumerate(records, 1):
+                if type(record) is dict:
+                    try:
+                        key, m, u, entries = traced(record, False)
+                    except RecordError:
+                        yield self.evaluate_numbered(record, line, True)
+                        continue
+                    if not u:
+                        core = by_mask.get(m) or decide(m, 0)
+                        if not core.pending_indices:
+                            yield make(key, core, line, record, entries)
+                            continue
+                yield self.evaluate_numbered(record, line, True)
+            return
+        evaluate = self.program.evaluate
         for line, record in enumerate(records, 1):
             if type(record) is dict:
                 try:
@@ -258,11 +273,9 @@ class Policy:
                     yield self.evaluate_numbered(record, line)
                     continue
                 if not u:
-                    core = by_mask.get(m)
-                    if core is None:
-                        core = decide(m, 0)
+                    core = by_mask.get(m) or decide(m, 0)
                     if not core.pending_indices:
-                        yield make(key, core, line, record)
+                        yield make(key, core, line, record, None)
                         continue
             yield self.evaluate_numbered(record, line)
 
@@ -294,7 +307,7 @@ def _decision_maker(policy: Policy):
     set_pending, set_error, set_line = slots["pending"], slots["error"], slots["line"]
     set_record, set_entries = slots["record"], slots["entries"]
 
-    def make(incident: Any, core: DecisionCore, line: int | None, record: Any) -> Decision:
+    def make(incident: Any, core: DecisionCore, line: int | None, record: Any, entries: Any) -> Decision:
         d = new(Decision)
         set_policy(d, policy)
         set_incident(d, incident)
@@ -303,7 +316,7 @@ def _decision_maker(policy: Policy):
         set_error(d, None)
         set_line(d, line)
         set_record(d, record)
-        set_entries(d, None)
+        set_entries(d, entries)
         return d
 
     return make

@@ -7,9 +7,8 @@ bit mask of undetermined rules; `explain` also returns the trace entries.
 from __future__ import annotations
 
 import ast
+import threading
 from typing import Any, Callable
-
-import attrs
 
 from . import codegen as g
 from . import runtime
@@ -30,33 +29,94 @@ HELPERS: dict[str, Any] = {
     "read": runtime.read, "value_json": runtime.value_json, "raw_path": runtime.raw_path,
     "ev_one": runtime.ev_one, "ev_text": runtime.ev_text, "ev_list": runtime.ev_list,
     "ev_match": runtime.ev_match, "is_str": str.__instancecheck__, "ABSENT": runtime.ABSENT,
-    "guarded": runtime.guarded,
+    "guarded": runtime.guarded, "TD": runtime.TraceDict, "TL": runtime.TraceList, "EMPTY": runtime.EMPTY,
+    "NO_READS": runtime.NO_READS, "NOKEY": runtime.NOKEY, "num_key": runtime.num_key,
+    "text_key": runtime.text_key, "list_key": runtime.list_key,
 }
+TRACE_CACHE_ENTRIES = 16384  # trace entries a policy keeps, shared among its rules (see tracegen)
 
 
-@attrs.frozen
 class Program:
-    """The compiled functions of one policy."""
+    """The compiled functions of one policy: `evaluate` and `validate` are compiled at once,
+    `explain` the first time it is used (a policy that is never asked for explanations does
+    not pay for compiling them; for a large policy that is half the load time)."""
 
-    evaluate: Callable[[Any], tuple]
-    explain: Callable[[Any, bool], tuple]
-    validate: Callable[[Any], tuple]
-    source: str = attrs.field(repr=False, default="")
+    __slots__ = ("evaluate", "validate", "_explain", "_build", "_lock")
+
+    def __init__(self, evaluate: Callable[[Any], tuple], validate: Callable[[Any], tuple],
+                 build_explain: Callable[[], Callable[[Any, bool], tuple]]) -> None:
+        self.evaluate = evaluate
+        self.validate = validate
+        self._explain: Callable[[Any, bool], tuple] | None = None
+        self._build: Callable[[], Callable[[Any, bool], tuple]] | None = build_explain
+        self._lock = threading.Lock()
+
+    @property
+    def explain(self) -> Callable[[Any, bool], tuple]:
+        """explain(record, show_sensitive) -> (key, matched mask, undetermined mask, trace entries)."""
+        fn = self._explain
+        if fn is None:
+            with self._lock:
+                if self._explain is None:
+                    assert self._build is not None
+                    self._explain = self._build()
+                    self._build = None  # drop what only the build needed
+                fn = self._explain
+        return fn
 
 
-def compile_policy(policy: CheckedPolicy) -> Program:
-    """Generate, compile and return the functions of a checked policy."""
+def compile_policy(policy: CheckedPolicy, trace_cache: bool = True) -> Program:
+    """Generate, compile and return the functions of a checked policy.
+
+    `trace_cache=False` turns off the cache of trace entries (tests compare both ways). The
+    cyclic garbage collector is paused meanwhile (see loader.paused_gc): a large policy
+    builds a million short-lived syntax nodes, and its scans would triple the time."""
+    from .loader import paused_gc
+
+    name = f"<kasu policy {policy.header.id}>"
+    ns = _namespace(policy, trace_cache)
+
+    def build_explain() -> Callable[[Any, bool], tuple]:
+        with paused_gc():
+            return g.compile_module(_traced_definitions(policy, ns), ns, name)["explain"]
+
+    with paused_gc():
+        scope = g.compile_module(_plain_definitions(policy, ns), ns, name)
+    return Program(scope["evaluate"], scope["validate"], build_explain)
+
+
+def source_of(policy: CheckedPolicy) -> str:
+    """The generated Python code of a policy, as text: for reading and debugging only (the
+    engine compiles the syntax tree itself, never this text)."""
+    ns = _namespace(policy, True)
+    defs = _plain_definitions(policy, ns) + _traced_definitions(policy, ns)
+    return ast.unparse(ast.fix_missing_locations(ast.Module(body=defs, type_ignores=[])))
+
+
+def _namespace(policy: CheckedPolicy, trace_cache: bool) -> g.Namespace:
     ns = g.Namespace(HELPERS)
     ns.values["UNSET"] = UNSET
+    ns.values["CACHE_LIMIT"] = max(16, TRACE_CACHE_ENTRIES // max(1, len(policy.rules))) if trace_cache else 0
+    return ns
+
+
+def _chunks(policy: CheckedPolicy) -> list[list]:
+    rules = list(policy.rules)
+    return [rules[i:i + CHUNK] for i in range(0, len(rules), CHUNK)] or [[]]
+
+
+def _key_expr(policy: CheckedPolicy) -> ast.expr:
+    key = policy.key_field
+    return g.name(f"f{key.index}") if key is not None else g.const(None)
+
+
+def _plain_definitions(policy: CheckedPolicy, ns: g.Namespace) -> list[ast.stmt]:
+    """`evaluate(rec) -> (key, m, u)` (and its chunks) and `validate(rec) -> coerced values`."""
     fields = policy.fields
     params = [f"f{f.index}" for f in fields]
     defs: list[ast.stmt] = []
-    key = policy.key_field
-    key_expr = g.name(f"f{key.index}") if key is not None else g.const(None)
-    rules = list(policy.rules)
-    chunks = [rules[i:i + CHUNK] for i in range(0, len(rules), CHUNK)] or [[]]
-
-    # evaluate(rec) -> (key, m, u)
+    key_expr = _key_expr(policy)
+    chunks = _chunks(policy)
     if len(chunks) == 1:
         body = _validation(fields, ns) + _fast_rules(policy, ns, chunks[0], 0)
         body.append(ast.Return(g.tuple_([key_expr, g.name("m"), g.name("u")])))
@@ -66,38 +126,41 @@ def compile_policy(policy: CheckedPolicy) -> Program:
             inner = _fast_rules(policy, ns, chunk, c * CHUNK)
             inner.append(ast.Return(g.tuple_([g.name("m"), g.name("u")])))
             defs.append(g.function(f"fast{c}", params, inner))
-            body.append(ast.Assign([g.tuple_([g.store(f"m{c}"), g.store(f"u{c}")])],
+            body.append(ast.Assign([g.unpack([f"m{c}", f"u{c}"])],
                                    g.call(f"fast{c}", *[g.name(p) for p in params])))
         body.append(ast.Return(g.tuple_([key_expr, _or_all("m", len(chunks)), _or_all("u", len(chunks))])))
     defs.append(g.function("evaluate", ["rec"], body))
+    body = _validation(fields, ns) + [ast.Return(g.tuple_([g.name(p) for p in params]))]
+    defs.append(g.function("validate", ["rec"], body))
+    return defs
 
-    # explain(rec, show) -> (key, m, u, entries)
+
+def _traced_definitions(policy: CheckedPolicy, ns: g.Namespace) -> list[ast.stmt]:
+    """`explain(rec, show) -> (key, m, u, entries)` (and its chunks)."""
+    fields = policy.fields
+    params = [f"f{f.index}" for f in fields]
+    defs: list[ast.stmt] = []
+    key_expr = _key_expr(policy)
+    chunks = _chunks(policy)
     if len(chunks) == 1:
         body = _validation(fields, ns) + _traced_rules(policy, ns, chunks[0], 0)
-        body.append(ast.Return(g.tuple_([key_expr, g.name("m"), g.name("u"), g.name("entries")])))
+        body.append(ast.Return(g.tuple_([key_expr, g.name("m"), g.name("u"), g.call("TL", g.name("entries"))])))
     else:
         body = _validation(fields, ns)
         for c, chunk in enumerate(chunks):
             inner = _traced_rules(policy, ns, chunk, c * CHUNK)
             inner.append(ast.Return(g.tuple_([g.name("m"), g.name("u"), g.name("entries")])))
             defs.append(g.function(f"traced{c}", ["rec", "get", "show"] + params, inner))
-            body.append(ast.Assign([g.tuple_([g.store(f"m{c}"), g.store(f"u{c}"), g.store(f"e{c}")])],
+            body.append(ast.Assign([g.unpack([f"m{c}", f"u{c}", f"e{c}"])],
                                    g.call(f"traced{c}", g.name("rec"), g.name("get"), g.name("show"),
                                           *[g.name(p) for p in params])))
         entries = g.name("e0")
         for c in range(1, len(chunks)):
             entries = g.binop("+", entries, g.name(f"e{c}"))
-        body.append(ast.Return(g.tuple_([key_expr, _or_all("m", len(chunks)), _or_all("u", len(chunks)), entries])))
+        body.append(ast.Return(g.tuple_([key_expr, _or_all("m", len(chunks)), _or_all("u", len(chunks)),
+                                         g.call("TL", entries)])))
     defs.append(g.function("explain", ["rec", "show"], body))
-
-    # validate(rec) -> the coerced values, in schema order
-    body = _validation(fields, ns) + [ast.Return(g.tuple_([g.name(p) for p in params]))]
-    defs.append(g.function("validate", ["rec"], body))
-
-    filename = f"<kasu policy {policy.header.id}>"
-    scope = g.compile_module(defs, ns, filename)
-    module = ast.Module(body=defs, type_ignores=[])
-    return Program(scope["evaluate"], scope["explain"], scope["validate"], ast.unparse(module))
+    return defs
 
 
 def _or_all(prefix: str, count: int) -> ast.expr:
@@ -180,8 +243,10 @@ def _traced_rules(policy: CheckedPolicy, ns: g.Namespace, rules: list, offset: i
     tg = TraceGen(policy, ns, ec)
     for rule in rules:
         tg.rule(rule, 1 << rule.index)
-    head = [g.assign("m", g.const(0)), g.assign("u", g.const(0)), g.assign("entries", g.list_([]))]
-    return _slots(ec) + tg.prelude() + head + tg.stmts
+    head = [g.assign("show", g.ifexp(g.name("show"), g.const(True), g.const(False))),  # the cache's key
+            g.assign("m", g.const(0)), g.assign("u", g.const(0))]
+    tail = [g.assign("entries", g.list_([g.name(e) for e in tg.entries]))]
+    return _slots(ec) + tg.prelude() + head + tg.stmts + tail
 
 
 def _condition(rule) -> object:

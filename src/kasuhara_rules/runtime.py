@@ -8,6 +8,7 @@ from . import valuetypes as vt
 from .model import Field
 from .records import REDACTED, RecordError, coerce, raw_json
 from .textnorm import normalize
+from .tracedata import EMPTY, TraceDict, TraceList, freeze
 
 # ---- validation fallbacks: the fast path checks the common case inline, these do the rest ----
 
@@ -149,10 +150,10 @@ def read(value: Any, field: Field, show_sensitive: bool) -> Any:
     if value is None:
         return None
     if show_sensitive:
-        return raw_json(value)
+        return freeze(raw_json(value))
     if field.sensitive:
         return REDACTED
-    return _redacted(value, field.type)
+    return freeze(_redacted(value, field.type))
 
 
 def _redacted(value: Any, kind: vt.Type) -> Any:
@@ -184,7 +185,7 @@ def value_json(value: Any, kind: vt.Type) -> Any:
 
     if value is None or value is True or value is False:
         return value
-    return to_json(value, kind)
+    return freeze(to_json(value, kind))
 
 
 def raw_path(record: Any, names: tuple[str, ...]) -> Any:
@@ -202,20 +203,20 @@ def raw_path(record: Any, names: tuple[str, ...]) -> Any:
 def ev_one(found: Any, item: Any, sensitive: bool, show_sensitive: bool) -> list:
     """Evidence of `t contains x`: x when found."""
     if found is not True or item is None:
-        return []
-    return [REDACTED if sensitive and not show_sensitive else item]
+        return EMPTY
+    return TraceList([REDACTED if sensitive and not show_sensitive else item])
 
 
 def ev_text(phrases: Any, text: Any) -> list:
     """Evidence of `t contains any/all P`: the phrases of P found in t."""
-    return [] if text is None else phrases.found(text)
+    return EMPTY if text is None else TraceList(phrases.found(text))
 
 
 def ev_list(phrases: Any, items: Any) -> list:
     """Evidence on a list of texts: the phrases of P equal to an element."""
     if items is None:
-        return []
-    return phrases.found_in_list([x for x in items if x is not None])
+        return EMPTY
+    return TraceList(phrases.found_in_list([x for x in items if x is not None]))
 
 
 def ev_match(regex: Any, text: Any, sensitive: bool, show_sensitive: bool) -> list:
@@ -223,8 +224,44 @@ def ev_match(regex: Any, text: Any, sensitive: bool, show_sensitive: bool) -> li
     from .textnorm import nfkc
 
     if text is None:
-        return []
+        return EMPTY
     found = regex.search(nfkc(text))
     if found is None:
-        return []
-    return [REDACTED if sensitive and not show_sensitive else found.group(0)]
+        return EMPTY
+    return TraceList([REDACTED if sensitive and not show_sensitive else found.group(0)])
+
+
+# ---- keys of the trace cache (see tracegen.TraceGen.rule) -----------------------------------
+
+class _NoKey:
+    """A key part meaning: this value is too large to cache on; build the entry afresh."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "NOKEY"
+
+
+NOKEY = _NoKey()
+NO_READS = TraceDict()
+TEXT_KEY_LIMIT = 64   # characters of a text, or of each text of a list, that may be a key
+LIST_KEY_LIMIT = 16   # elements of a list of texts that may be a key
+
+
+def num_key(value: Any) -> Any:
+    """A number as a key part: 30 and 30.0 (or 0.0 and -0.0) show differently, so differ here."""
+    if value.__class__ is float:
+        return (float, value.hex())
+    return value
+
+
+def text_key(value: Any) -> Any:
+    return value if value is None or len(value) <= TEXT_KEY_LIMIT else NOKEY
+
+
+def list_key(value: Any) -> Any:
+    if value is None:
+        return None
+    if len(value) > LIST_KEY_LIMIT or any(len(x) > TEXT_KEY_LIMIT for x in value):
+        return NOKEY
+    return tuple(value)

@@ -16,7 +16,7 @@ from . import codegen as g
 from . import nodes as n
 from . import valuetypes as vt
 from .compiler import Env, ExprCompiler
-from .model import CheckedPolicy, DefineRef, ElementRef, Field, FieldRef, Rule
+from .model import CheckedPolicy, DefineRef, ElementRef, Field, FieldRef, PhrasesRef, Rule
 from .records import REDACTED
 from .regexcheck import compiled as compiled_regex
 from .unparse import expr as text_of
@@ -59,28 +59,11 @@ class TraceGen:
         self.stmts: list[ast.stmt] = []
         self.define_nodes: dict[str, tuple[str, str]] = {}
         self.read_slots: dict[int, str] = {}  # field index → local holding its displayed value
+        self.entries: list[str] = []  # the locals holding each rule's trace entry, in order
 
     def prelude(self) -> list[ast.stmt]:
-        """Statements to run before `stmts`: each field's displayed value, read once per record.
-
-        For plain scalars (true/false, numbers, texts) the validated local already is the value
-        as given, so no call is needed; durations, times, lists and records go through `read`,
-        which turns Python objects into JSON and redacts sensitive parts inside them.
-        """
-        out = []
-        for index, var in self.read_slots.items():
-            f = self.policy.fields[index]
-            local = g.name(f"f{index}")
-            if f.type.kind in (vt.BOOL, vt.INT, vt.NUMBER, vt.TEXT, vt.ENUM):
-                if f.sensitive:
-                    value = g.ifexp(g.is_none(local), g.const(None),
-                                    g.ifexp(g.name("show"), local, g.const(REDACTED)))
-                else:
-                    value = local
-            else:
-                value = g.call("read", g.call(g.name("get"), g.const(f.name)), self.ns.add(f, "F"), g.name("show"))
-            out.append(g.assign(var, value))
-        return out
+        """Statements to run before `stmts`: the slots of displayed values read lazily."""
+        return [g.assign(var, g.name("UNSET")) for var in self.read_slots.values()]
 
     # -- plumbing --------------------------------------------------------------------------
 
@@ -91,16 +74,17 @@ class TraceGen:
 
     def node_dict(self, node: object, value: ast.expr, reads: list[tuple[str, ast.expr]],
                   children: list[str], evidence: ast.expr | None = None, text: str | None = None) -> str:
+        """A read-only trace node (empty `reads` and `children` are shared constants)."""
         pairs = [
             ("text", g.const(text if text is not None else text_of(node))),
             ("value", value),
             ("at", g.const(where(node.span))),
-            ("reads", g.dict_(reads)),
-            ("children", g.list_([g.name(c) for c in children])),
+            ("reads", g.call("TD", g.dict_(reads)) if reads else g.name("NO_READS")),
+            ("children", g.call("TL", g.tuple_([g.name(c) for c in children])) if children else g.name("EMPTY")),
         ]
         if evidence is not None:
             pairs.append(("evidence", evidence))
-        return self.let(g.dict_(pairs), "n")
+        return self.let(g.call("TD", g.dict_(pairs)), "n")
 
     def json_value(self, var: str, node: object) -> ast.expr:
         kind = self.policy.types[id(node)]
@@ -115,10 +99,21 @@ class TraceGen:
         return (label, g.call("read", raw, self.ns.add(field, "F"), g.name("show")))
 
     def field_read(self, f: Field) -> tuple[str, ast.expr]:
+        """A field's value as the trace shows it. For plain scalars (true/false, numbers, texts)
+        the validated local already is the value as given; durations, times, lists and records
+        go through `read` (JSON, with sensitive parts inside redacted), once per record and only
+        when a trace entry is built (not when it comes from the cache)."""
+        local = g.name(f"f{f.index}")
+        if f.type.kind in (vt.BOOL, vt.INT, vt.NUMBER, vt.TEXT, vt.ENUM):
+            if not f.sensitive:
+                return (f.name, local)
+            return (f.name, g.ifexp(g.or_(g.name("show"), g.is_none(local)), local, g.const(REDACTED)))
         var = self.read_slots.get(f.index)
         if var is None:
             var = self.read_slots[f.index] = f"r{f.index}"
-        return (f.name, g.name(var))
+        value = g.call("read", g.call(g.name("get"), g.const(f.name)), self.ns.add(f, "F"), g.name("show"))
+        return (f.name, g.ifexp(ast.Compare(g.name(var), [ast.IsNot()], [g.name("UNSET")]), g.name(var),
+                                g.walrus(var, value)))
 
     # -- defines -------------------------------------------------------------------------------
 
@@ -263,24 +258,93 @@ class TraceGen:
     # -- rules -------------------------------------------------------------------------------------
 
     def rule(self, rule: Rule, bit: int) -> None:
-        """Statements for one rule: its condition's nodes, the trace entry, and the result bits."""
+        """Statements for one rule: its condition's nodes, the trace entry, and the result bits.
+
+        When everything the rule reads is a small value (true/false, numbers, short texts), its
+        trace entry is a function of those values: it is kept in a per-rule cache keyed by them
+        (and by whether sensitive values are shown), so a repeated combination costs one lookup.
+        """
+        key = self.cache_key(rule)
+        value, entry = self.temps.new("v"), self.temps.new("e")
+        if key is None:
+            self.rule_entry(rule, value, entry)
+        else:
+            outer, outer_defines = self.stmts, self.define_nodes
+            self.stmts, self.define_nodes = [], dict(outer_defines)
+            self.rule_entry(rule, value, entry)
+            miss, self.stmts, self.define_nodes = self.stmts, outer, outer_defines
+            plain, shown = self.ns.add({}, "C"), self.ns.add({}, "C")  # without / with sensitive values
+            cache, k, hit = self.temps.new("c"), self.temps.new("k"), self.temps.new("h")
+            pair = g.tuple_([g.name(value), g.name(entry)])
+            miss.append(g.assign(hit, pair))
+            room = g.compare("<", g.call("len", g.name(cache)), g.name("CACHE_LIMIT"))
+            storable = g.and_(room, g.compare("is not", g.name(k), g.name("NOKEY")) if len(key) == 1 else
+                              g.compare("not in", g.name("NOKEY"), g.name(k)))
+            miss.append(g.if_(storable, [ast.Assign([ast.Subscript(g.name(cache), g.name(k), ast.Store())],
+                                                    g.name(hit))]))
+            self.stmts.append(g.assign(k, key[0] if len(key) == 1 else g.tuple_(key)))
+            self.stmts.append(g.assign(cache, g.ifexp(g.is_false(g.name("show")), plain, shown)))
+            self.stmts.append(g.assign(hit, g.method(g.name(cache), "get", g.name(k))))
+            self.stmts.append(g.if_(g.is_none(g.name(hit)), miss,
+                                    [ast.Assign([g.unpack([value, entry])], g.name(hit))]))
+        self.entries.append(entry)
+        self.stmts.append(g.if_(g.is_true(g.name(value)), [g.aug_or("m", bit)],
+                                [g.if_(g.is_none(g.name(value)), [g.aug_or("u", bit)])]))
+
+    def rule_entry(self, rule: Rule, value: str, entry: str) -> None:
+        """Statements that set `value` to the rule's result and `entry` to its trace entry."""
         wv, wn = self.node(rule.when)
         if rule.unless is None:
-            value, cond = wv, wn
+            self.stmts.append(g.assign(value, g.name(wv)))
+            cond = wn
         else:
             uv, un = self.node(rule.unless)
-            value = self.let(kleene([wv, self.let(negation(uv))], True))
+            self.stmts.append(g.assign(value, kleene([wv, self.let(negation(uv))], True)))
             text = f"{text_of(rule.when)} unless {text_of(rule.unless)}"
             cond = self.node_dict(rule.when, g.name(value), [], [wn, un], text=text)
-        entry = g.dict_([
+        self.stmts.append(g.assign(entry, g.call("TD", g.dict_([
             ("rule", g.const(rule.name)),
             ("title", g.const(rule.title)),
             ("at", g.const(where(rule.span))),
             ("result", g.ifexp(g.is_true(g.name(value)), g.const("matched"),
                                g.ifexp(g.is_false(g.name(value)), g.const("not_matched"), g.const("undetermined")))),
             ("condition", g.name(cond)),
-        ])
-        self.stmts.append(g.expr_stmt(g.method(g.name("entries"), "append", entry)))
-        self.stmts.append(g.if_(g.is_true(g.name(value)), [g.aug_or("m", bit)],
-                                [g.if_(g.is_none(g.name(value)), [g.aug_or("u", bit)])]))
+        ]))))
 
+    def cache_key(self, rule: Rule) -> list[ast.expr] | None:
+        """The values a rule's trace entry depends on, as key parts; None when it cannot be
+        cached (it reads records, lists of records, durations, times or paths)."""
+        fields: dict[int, Field] = {}
+        seen: set[str] = set()
+        stack: list[object] = [rule.when] + ([rule.unless] if rule.unless is not None else [])
+        while stack:
+            for sub in n.walk(stack.pop()):
+                ref = self.policy.refs.get(id(sub))
+                if ref is None or isinstance(ref, PhrasesRef):
+                    continue
+                if isinstance(ref, DefineRef):
+                    if ref.name not in seen:
+                        seen.add(ref.name)
+                        stack.append(self.policy.defines[ref.name].expr)
+                    continue
+                if not isinstance(ref, FieldRef) or ref.field.type.kind not in _KEYABLE:
+                    return None
+                if ref.field.type.kind == vt.LIST and ref.field.type.elem().kind != vt.TEXT:
+                    return None
+                fields[ref.field.index] = ref.field
+        parts: list[ast.expr] = []
+        for index in sorted(fields):
+            kind = fields[index].type.kind
+            local = g.name(f"f{index}")
+            if kind == vt.NUMBER:
+                parts.append(g.call("num_key", local))
+            elif kind == vt.TEXT:
+                parts.append(g.call("text_key", local))
+            elif kind == vt.LIST:
+                parts.append(g.call("list_key", local))
+            else:
+                parts.append(local)
+        return parts
+
+
+_KEYABLE = (vt.BOOL, vt.INT, vt.NUMBER, vt.ENUM, vt.TEXT, vt.LIST)
