@@ -79,13 +79,22 @@ def test_large_values_are_not_cached_and_the_cache_is_bounded():
         {"repeat": 10**6}
 
 
-def test_rules_over_lists_of_records_and_durations_are_not_cached():
-    """Entries that depend on lists of records, durations or times are always built afresh."""
-    program = pair(["count(contacts) > 1", "call_length > 5min", "reported_at < 2026-06-01T00:00:00+09:00"])[0]
-    for _ in range(3):
-        program.explain(dict(BASE, call_length=10), False)
+def test_what_is_cached():
+    """Entries over lists of records are always built afresh; durations and times are keyed by
+    the value as given (35 and "PT35M" are shown differently, so are cached apart); Python
+    objects (timedelta) are not keys."""
+    import datetime as dt
+
+    program, fresh = pair(["count(contacts) > 1", "call_length > 5min"])
     scope = program.explain.__globals__
-    assert all(len(v) == 0 for k, v in scope.items() if k.startswith("C") and isinstance(v, dict))
+    caches = [v for k, v in scope.items() if k.startswith("C") and isinstance(v, dict)]
+    for length in (10, "PT10M", 10, dt.timedelta(minutes=10)):
+        record = dict(BASE, call_length=length)
+        assert text(program.explain(record, False)[3]) == text(fresh.explain(record, False)[3])
+    assert [len(c) for c in caches] == [2, 0]  # contacts: no cache at all; call_length: 10 and "PT10M"
+    shown = [program.explain(dict(BASE, call_length=v), False)[3][1]["condition"]["reads"]["call_length"]
+             for v in (10, "PT10M")]
+    assert shown == [10, "PT10M"]
 
 
 def test_traces_are_read_only_but_copy_and_serialise_freely():

@@ -37,10 +37,13 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not allowed in JSON")
 
 
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant)  # stateless; built once
+
+
 def parse_json(text: str) -> Any:
     """json.loads, refusing NaN/Infinity; every failure is a ValueError with a clear message."""
     try:
-        return json.loads(text, parse_constant=_reject_constant)
+        return _DECODER.decode(text)
     except json.JSONDecodeError as exc:
         raise ValueError(f"not valid JSON: {exc.msg} (column {exc.colno})") from None
     except RecursionError:

@@ -139,9 +139,12 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_FAIL if failed else EXIT_OK
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # stateless; built once
+
+
 def dump_json(data: dict) -> str:
     """One JSON Lines line; texts with lone surrogates fall back to \\u escapes (still valid JSON)."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = _ENCODER.encode(data)
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:

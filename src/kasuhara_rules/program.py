@@ -31,7 +31,7 @@ HELPERS: dict[str, Any] = {
     "ev_match": runtime.ev_match, "is_str": str.__instancecheck__, "ABSENT": runtime.ABSENT,
     "guarded": runtime.guarded, "TD": runtime.TraceDict, "TL": runtime.TraceList, "EMPTY": runtime.EMPTY,
     "NO_READS": runtime.NO_READS, "NOKEY": runtime.NOKEY, "num_key": runtime.num_key,
-    "text_key": runtime.text_key, "list_key": runtime.list_key,
+    "text_key": runtime.text_key, "list_key": runtime.list_key, "raw_key": runtime.raw_key,
 }
 TRACE_CACHE_ENTRIES = 16384  # trace entries a policy keeps, shared among its rules (see tracegen)
 

@@ -259,6 +259,19 @@ def text_key(value: Any) -> Any:
     return value if value is None or len(value) <= TEXT_KEY_LIMIT else NOKEY
 
 
+def raw_key(value: Any) -> Any:
+    """A duration, date or date-time as given (JSON text or number) as a key part; the trace
+    shows it as given, so the raw value is the key. Python objects are not keys."""
+    cls = value.__class__
+    if cls is str:
+        return value if len(value) <= TEXT_KEY_LIMIT else NOKEY
+    if cls is int or value is None:
+        return value
+    if cls is float:
+        return (float, value.hex())
+    return NOKEY
+
+
 def list_key(value: Any) -> Any:
     if value is None:
         return None

@@ -313,7 +313,7 @@ class TraceGen:
 
     def cache_key(self, rule: Rule) -> list[ast.expr] | None:
         """The values a rule's trace entry depends on, as key parts; None when it cannot be
-        cached (it reads records, lists of records, durations, times or paths)."""
+        cached (it reads records, lists of records or paths)."""
         fields: dict[int, Field] = {}
         seen: set[str] = set()
         stack: list[object] = [rule.when] + ([rule.unless] if rule.unless is not None else [])
@@ -342,9 +342,11 @@ class TraceGen:
                 parts.append(g.call("text_key", local))
             elif kind == vt.LIST:
                 parts.append(g.call("list_key", local))
+            elif kind in (vt.DURATION, vt.DATE, vt.DATETIME):
+                parts.append(g.call("raw_key", g.call(g.name("get"), g.const(fields[index].name))))
             else:
                 parts.append(local)
         return parts
 
 
-_KEYABLE = (vt.BOOL, vt.INT, vt.NUMBER, vt.ENUM, vt.TEXT, vt.LIST)
+_KEYABLE = (vt.BOOL, vt.INT, vt.NUMBER, vt.ENUM, vt.TEXT, vt.LIST, vt.DURATION, vt.DATE, vt.DATETIME)

@@ -1,7 +1,6 @@
 """AST → kasu source text: expressions on one line, declarations in a plain layout."""
 from __future__ import annotations
 
-from decimal import Decimal
 
 from . import nodes as n
 
@@ -59,6 +58,8 @@ def number_text(value: int | float) -> str:
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
+    from decimal import Decimal  # only for floats: importing it costs every `kasu` start a millisecond
+
     text = format(Decimal(repr(value)), "f")
     return text if "." in text else text + ".0"
 
@@ -76,6 +77,8 @@ def duration_text(micros: int) -> str:
     for suffix, size in _UNITS:
         if micros % size == 0:
             return f"{sign}{micros // size}{suffix}"
+    from decimal import Decimal
+
     seconds = format((Decimal(micros) / 1_000_000).normalize(), "f")
     return f"{sign}{seconds}s"
 
