@@ -10,7 +10,7 @@ from kasuhara_rules.parser import EPOCH
 
 CHANNELS = ["phone", "counter", "email", "sns", "visit"]
 PHRASES = ["殺す", "晒す", "バカ", "sns", "ネットに書く"]
-SAFE_PATTERNS = ["土下座|どげざ", "^訴え", "[0-9]{3}", "ネット.*晒", "sns", "a.c", "(ab)+"]
+SAFE_PATTERNS = ["土下座|どげざ", "^訴え", "[0-9]{3}", "ネット.{0,10}晒", "sns", "a.c", "(ab){1,5}"]
 TEXTS = st.sampled_from(["", "バカ", "ﾊﾞｶ", "ばか", "ＳＮＳに晒す", "sns", "殺すぞ", "土下座しろ", "ok", "abc", "SNS"])
 OPTIONAL_FIELDS = ["call_length", "amount", "demand_valid", "remarks", "birthday"]
 

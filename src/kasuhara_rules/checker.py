@@ -349,7 +349,8 @@ class _Checker:
                              decl.name.span, "declare the list with `phrases NAME = [ … ]`")
                 elif decl.name.name in out:
                     base = out[decl.name.name]
-                    more = [p for p in self.phrase_items(decl.items) if p not in base.phrases]
+                    known = set(base.phrases)
+                    more = [p for p in self.phrase_items(decl.items) if p not in known]
                     out[decl.name.name] = PhraseList(base.name, base.label, base.phrases + tuple(more), base.span)
                 continue
             else:
@@ -359,15 +360,16 @@ class _Checker:
         return out
 
     def phrase_items(self, lst: n.ListLit) -> list[str]:
-        items = []
+        """The phrases of a list, each once, in order (a list may hold hundreds of thousands)."""
+        items: dict[str, None] = {}
         for item in lst.items:
             if not isinstance(item, n.StringLit):
                 self.err("E220", "a phrase list holds quoted texts only", item.span)
             elif not item.value.strip():
                 self.err("E220", "an empty phrase would match every text", item.span)
-            elif item.value not in items:
-                items.append(item.value)
-        return items
+            else:
+                items.setdefault(item.value)
+        return list(items)
 
     def phrase_file(self, decl: n.PhrasesFrom) -> list[str]:
         if self.read_phrases is None:
@@ -379,14 +381,12 @@ class _Checker:
             self.err(exc.code, f"cannot read the phrase file \"{decl.path.value}\": {exc.reason}", decl.path.span,
                      exc.hint)
             return []
-        items = []
+        items: dict[str, None] = {}
         for raw in text.split("\n"):
             line = raw.strip()
-            if not line or line.startswith("#"):
-                continue
-            if line not in items:
-                items.append(line)
-        return items
+            if line and not line.startswith("#"):
+                items.setdefault(line)
+        return list(items)
 
     def define_decls(self, fields: list[Field], phrases: dict[str, PhraseList]) -> dict[str, n.DefineDecl]:
         out: dict[str, n.DefineDecl] = {}

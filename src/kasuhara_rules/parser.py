@@ -156,7 +156,7 @@ class _Builder:
             sa, sb = a.span, b.span
             if sa.end_line != sb.line:
                 continue
-            between = self.source.line_text(sb.line)[sa.end_column - 1 : sb.column - 1]
+            between = self.source.between(sa.end_line, sa.end_column, sb.line, sb.column)
             if "," not in between:
                 span = Span(self.file, sb.line, sb.column, sb.end_line, sb.end_column)
                 self.diags.append(

@@ -12,6 +12,7 @@ except ImportError:  # pragma: no cover - Python 3.10
     import sre_parse as _sre_parse  # type: ignore[no-redef]
 
 FLAGS = re.IGNORECASE
+MAX_WIDTH = 100  # the longest text one match may cover; see pattern_problem
 _REPEATS = {_c.MAX_REPEAT, _c.MIN_REPEAT}
 _ALL = "ALL"
 
@@ -25,14 +26,32 @@ def pattern_problem(pattern: str) -> tuple[str, str] | None:
     'this pattern can take exponential time: a repeated part repeats inside another repetition'
     >>> pattern_problem("(")[0].startswith("the regular expression does not compile")
     True
+    >>> pattern_problem("土下座.*しろ")[0]
+    'this pattern can match a text of any length (`*`, `+` or `{n,}`)'
+
+    Besides exponential backtracking, Python's `re` searches in time proportional to the
+    text length times the longest text one match can cover: `a.*b` over five megabytes
+    of `a` takes hours. So a pattern must say how long a match can be, at most MAX_WIDTH
+    characters; then a search over any text is linear (a few seconds for 5 MB at worst).
     """
     try:
         re.compile(pattern, FLAGS)
         tree = _sre_parse.parse(pattern, FLAGS)
+        _low, width = tree.getwidth()
     except (re.error, OverflowError, RecursionError, ValueError) as exc:
         return (f"the regular expression does not compile: {exc}",
                 "matches uses Python's re syntax; escape special characters such as ( ) [ ] . * + ? with \\")
-    return _walk(list(tree), inside_repeat=False)
+    found = _walk(list(tree), inside_repeat=False)
+    if found:
+        return found
+    if width >= _c.MAXREPEAT:
+        return ("this pattern can match a text of any length (`*`, `+` or `{n,}`)",
+                "say how long a match can be, so that a long text cannot take minutes: write .{0,30} instead of "
+                ".*, \\d{1,10} instead of \\d+")
+    if width > MAX_WIDTH:
+        return (f"this pattern can match up to {width} characters; at most {MAX_WIDTH} are allowed",
+                "use smaller bounds in {m,n}, or split the pattern into several conditions joined with `and`")
+    return None
 
 
 @functools.lru_cache(maxsize=256)
@@ -70,6 +89,9 @@ def _walk(items: list, inside_repeat: bool) -> tuple[str, str] | None:
             found = _walk(list(av[1]), inside_repeat)
             if found:
                 return found
+            if av[1].getwidth()[1] > MAX_WIDTH:  # a look-ahead scans as far as it can match
+                return ("a look-ahead in this pattern can scan a text of any length",
+                        "bound the look-ahead: write (?=.{0,30}x) instead of (?=.*x)")
         # POSSESSIVE_REPEAT and ATOMIC_GROUP never backtrack: they are safe as they are.
     return None
 

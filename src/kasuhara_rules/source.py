@@ -67,6 +67,14 @@ class SourceText:
         end_line, end_column = self.position(max(start, end))
         return Span(self.name, line, column, end_line, end_column)
 
+    def between(self, line: int, column: int, end_line: int, end_column: int) -> str:
+        """The text from (line, column) up to (end_line, end_column), without copying whole
+        lines (a policy may hold a phrase list of ten megabytes on one line)."""
+        starts = self.line_starts
+        if not (1 <= line <= len(starts) and 1 <= end_line <= len(starts)):
+            return ""
+        return self.text[starts[line - 1] + column - 1 : starts[end_line - 1] + end_column - 1]
+
     def line_text(self, line: int) -> str:
         if not 1 <= line <= len(self.line_starts):
             return ""
