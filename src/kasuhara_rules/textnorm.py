@@ -49,7 +49,7 @@ class PhraseSet:
     (True, ['殺す', 'ネットに書く'])
     """
 
-    __slots__ = ("phrases", "normalized", "pairs", "set", "_regex")
+    __slots__ = ("phrases", "normalized", "pairs", "set", "_starts", "_longest")
 
     def __init__(self, phrases: Iterable[str]) -> None:
         self.phrases = tuple(phrases)
@@ -63,15 +63,18 @@ class PhraseSet:
         self.pairs = tuple(pairs)
         self.normalized = tuple(key for _, key in pairs)
         self.set = frozenset(self.normalized)
-        self._regex = _alternation(self.normalized) if len(self.normalized) > 12 else None
+        self._longest = max((len(k) for k in self.normalized), default=0)
+        # With many phrases, one pattern (a trie) inside a look-ahead: at each position it
+        # finds the longest phrase starting there. Compiling it is the cost of a big list.
+        self._starts = _alternation(self.normalized) if len(self.normalized) > 12 else None
 
     def __reduce__(self):
         return (PhraseSet, (self.phrases,))
 
     def search(self, normalized_text: str) -> bool:
         """Whether any phrase occurs in an already normalised text."""
-        if self._regex is not None:
-            return self._regex.search(normalized_text) is not None
+        if self._starts is not None:
+            return self._starts.search(normalized_text) is not None
         for key in self.normalized:
             if key in normalized_text:
                 return True
@@ -79,6 +82,8 @@ class PhraseSet:
 
     def all_in(self, normalized_text: str) -> bool:
         """Whether every phrase occurs in an already normalised text."""
+        if self._starts is not None:
+            return len(self._present(normalized_text)) == len(self.set)
         for key in self.normalized:
             if key not in normalized_text:
                 return False
@@ -87,7 +92,28 @@ class PhraseSet:
     def found(self, text: str) -> list[str]:
         """The phrases (as written in the policy) that occur in `text` (normalised here)."""
         norm = normalize(text)
-        return [p for p, key in self.pairs if key in norm]
+        if self._starts is None:
+            return [p for p, key in self.pairs if key in norm]
+        present = self._present(norm)
+        return [p for p, key in self.pairs if key in present]
+
+    def _present(self, norm: str) -> set[str]:
+        """The normalised phrases occurring in `norm`, in one pass over it (not one pass per
+        phrase, which for 500,000 phrases and a 5 MB text would run for hours): at each
+        position the pattern finds the longest phrase starting there, and every phrase that
+        starts there is a prefix of it."""
+        longest: set[str] = set()
+        window, size = 1 << 18, len(norm)
+        for start in range(0, size, window):  # findall in C, a window at a time (bounded memory);
+            # each window reads on far enough for the longest phrase starting inside it
+            longest.update(self._starts.findall(norm, start, min(size, start + window + self._longest)))
+        keys = self.set
+        present = set()
+        for text in longest:
+            for end in range(1, len(text) + 1):
+                if text[:end] in keys:
+                    present.add(text[:end])
+        return present
 
     def found_in_list(self, items: Iterable[str]) -> list[str]:
         """The phrases equal (after normalisation) to an element of `items`."""
@@ -96,7 +122,9 @@ class PhraseSet:
 
 
 def _alternation(keys: tuple[str, ...]) -> re.Pattern | None:
-    """One compiled pattern matching any key: a trie, so search cost grows with depth, not count."""
+    """`(?=(trie))`: a zero-width match at every position where a key starts, capturing the
+    longest such key (the trie's optional tails are greedy). Search cost grows with the depth
+    of the trie, not the number of keys."""
     trie: dict = {}
     for key in keys:
         node = trie
@@ -104,7 +132,7 @@ def _alternation(keys: tuple[str, ...]) -> re.Pattern | None:
             node = node.setdefault(ch, {})
         node[""] = True
     try:
-        return re.compile(_trie_pattern(trie))
+        return re.compile(f"(?=({_trie_pattern(trie)}))")
     except (re.error, RecursionError, OverflowError):  # pragma: no cover - falls back to a loop
         return None
 
