@@ -33,8 +33,11 @@ def __getattr__(name: str):
     return getattr(import_module(f".{module}", __name__), name)
 
 
-def load_policy(path: str | os.PathLike) -> "Policy":
+def load_policy(path: str | os.PathLike, allow_outside: bool = False) -> "Policy":
     """Load, check and compile the policy file at `path`; raises PolicyError on any error.
+
+    Files the policy names (`extends`, `phrases … from`) must lie inside the policy's own
+    directory (E606) unless `allow_outside=True`.
 
     >>> load_policy("no/such/policy.kasu")
     Traceback (most recent call last):
@@ -44,7 +47,7 @@ def load_policy(path: str | os.PathLike) -> "Policy":
     from .loader import load_path
     from .policy import policy_from
 
-    loaded = load_path(path)
+    loaded = load_path(path, allow_outside=allow_outside)
     return policy_from(loaded.result, loaded.files, os.fspath(path), loaded.sources)
 
 
@@ -65,8 +68,9 @@ def parse_policy(source: str, filename: str = "<policy>") -> "Policy":
     return policy_from(loaded.result, loaded.files, filename, loaded.sources)
 
 
-def check_path(path: str | os.PathLike) -> "CheckResult":
-    """Parse, resolve, type-check and lint the policy file at `path`.
+def check_path(path: str | os.PathLike, allow_outside: bool = False) -> "CheckResult":
+    """Parse, resolve, type-check and lint the policy file at `path` (`allow_outside` as for
+    load_policy).
 
     >>> result = check_path("no/such/file.kasu")
     >>> result.ok, result.diagnostics[0].code
@@ -74,7 +78,7 @@ def check_path(path: str | os.PathLike) -> "CheckResult":
     """
     from .loader import load_path
 
-    return load_path(path).result
+    return load_path(path, allow_outside=allow_outside).result
 
 
 def check_text(text: str, name: str = "<policy>") -> "CheckResult":

@@ -127,6 +127,11 @@ def if_(test: ast.expr, body: list[ast.stmt], orelse: list[ast.stmt] | None = No
     return ast.If(test, body, orelse or [])
 
 
+def try_arithmetic(body: list[ast.stmt], handler: list[ast.stmt]) -> ast.Try:
+    """`try: body` / `except ArithmeticError: handler` (free in CPython 3.11+ when nothing fails)."""
+    return ast.Try(body, [ast.ExceptHandler(ast.Name("ArithmeticError", ast.Load()), None, handler)], [], [])
+
+
 def expr_stmt(value: ast.expr) -> ast.Expr:
     return ast.Expr(value)
 
@@ -150,7 +155,8 @@ class Namespace:
 
     def __init__(self, helpers: dict[str, Any]) -> None:
         self.values: dict[str, Any] = {"__builtins__": {"len": len, "sum": sum, "any": any, "all": all,
-                                                        "min": min, "max": max, "round": round}}
+                                                        "min": min, "max": max, "round": round,
+                                                        "ArithmeticError": ArithmeticError}}
         self.values.update(helpers)
         self._ids = itertools.count()
         self._by_identity: dict[int, str] = {}

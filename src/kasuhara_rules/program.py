@@ -15,7 +15,7 @@ from . import runtime
 from . import valuetypes as vt
 from .compiler import UNSET, Env, ExprCompiler
 from .model import CheckedPolicy, Field
-from .records import RecordError
+from .records import MAX_DURATION, MAX_NUMBER, RecordError
 from .textnorm import nfkc
 from .tracegen import TraceGen
 
@@ -194,17 +194,22 @@ def _validation(fields: tuple[Field, ...], ns: g.Namespace) -> list[ast.stmt]:
         ns.values.setdefault("float", float)
         ns.values.setdefault("str", str)
         ns.values.setdefault("list", list)
-        if kind in (vt.BOOL, vt.INT, vt.TEXT):
-            test = cls_is_not({vt.BOOL: "bool", vt.INT: "int", vt.TEXT: "str"}[kind])
-        elif kind == vt.NUMBER:
-            not_float_or_nan = g.or_(cls_is_not("float"), ast.Compare(g.binop("-", v, v), [ast.NotEq()], [g.const(0)]))
-            test = g.and_(cls_is_not("int"), not_float_or_nan)
+        bound = g.const(MAX_NUMBER)
+        in_range = ast.Compare(g.const(-MAX_NUMBER), [ast.LtE(), ast.LtE()], [v, bound])
+        if kind in (vt.BOOL, vt.TEXT):
+            test = cls_is_not({vt.BOOL: "bool", vt.TEXT: "str"}[kind])
+        elif kind == vt.INT:  # a plain int within ±MAX_NUMBER; anything else the slow way
+            test = g.or_(cls_is_not("int"), g.not_(in_range))
+        elif kind == vt.NUMBER:  # NaN and infinities fail the range test too
+            test = g.or_(g.and_(cls_is_not("int"), cls_is_not("float")), g.not_(in_range))
         elif kind == vt.ENUM:
             members = ns.add(frozenset(f.type.values), "S")
             test = g.or_(cls_is_not("str"), g.compare("not in", v, members))
         elif kind == vt.DURATION:
             scale = vt.UNITS[f.type.unit]
-            out.append(g.if_(ast.Compare(cls, [ast.Is()], [g.name("int")]),
+            limit = MAX_DURATION // scale
+            small = ast.Compare(g.const(-limit), [ast.LtE(), ast.LtE()], [v, g.const(limit)])
+            out.append(g.if_(g.and_(ast.Compare(cls, [ast.Is()], [g.name("int")]), small),
                              [g.assign(var, g.binop("*", v, g.const(scale)))], slow))
             continue
         elif kind == vt.LIST and f.type.elem().kind == vt.TEXT:
@@ -230,11 +235,12 @@ def _fast_rules(policy: CheckedPolicy, ns: g.Namespace, rules: list, offset: int
         bit = 1 << rule.index
         cond = ec.compile(_condition(rule), Env())
         if not cond.nullable:
-            body.append(g.if_(cond.expr, [g.aug_or("m", bit)]))
+            stmts = [g.if_(cond.expr, [g.aug_or("m", bit)])]
         else:
-            body.append(g.assign("r", cond.expr))
-            body.append(g.if_(g.name("r"), [g.aug_or("m", bit)],
-                              [g.if_(g.is_none(g.name("r")), [g.aug_or("u", bit)])]))
+            stmts = [g.assign("r", cond.expr),
+                     g.if_(g.name("r"), [g.aug_or("m", bit)], [g.if_(g.is_none(g.name("r")), [g.aug_or("u", bit)])])]
+        # arithmetic beyond the range of floats makes the rule undetermined (see tracegen)
+        body.append(g.try_arithmetic(stmts, [g.aug_or("u", bit)]))
     return _slots(ec) + body
 
 

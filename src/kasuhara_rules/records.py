@@ -12,6 +12,8 @@ from .parser import EPOCH, UNIT_MICROS, parse_datetime_micros
 
 REDACTED = "‹redacted›"
 _DAY = 86_400_000_000
+MAX_NUMBER = 2**53 - 1        # numbers beyond ±9,007,199,254,740,991: JSON tools cannot exchange them exactly
+MAX_DURATION = 36_525 * _DAY  # a hundred years, in microseconds
 _DURATION_TEXT = re.compile(r"([+-]?)(\d[\d_]*(?:\.\d[\d_]*)?)\s*(s|sec|min|h|d)")
 _ISO_DURATION = re.compile(
     r"([+-]?)P(?:(\d+(?:[.,]\d+)?)W)?(?:(\d+(?:[.,]\d+)?)D)?"
@@ -61,6 +63,8 @@ def shown(value: Any, sensitive: bool) -> str:
         return "true"
     if value is False:
         return "false"
+    if isinstance(value, int) and abs(value) > 10**40:  # repr of a huge int is slow, even refused
+        return f"a number of about {int(value.bit_length() * 0.30103) + 1} digits"
     if isinstance(value, (int, float)):
         text = repr(value)
         return text if len(text) <= 40 else text[:37] + "…"
@@ -92,13 +96,21 @@ def coerce_bool(value: Any, sensitive: bool = False) -> bool:
     raise Problem(f"expected true or false, got {shown(value, sensitive)}")
 
 
+def _in_range(value: int | float, sensitive: bool) -> int | float:
+    if -MAX_NUMBER <= value <= MAX_NUMBER:
+        return value
+    size = "too large" if value > 0 else "too small"
+    raise Problem(f"the number is {size}: numbers must lie within ±9,007,199,254,740,991 "
+                  f"(got {shown(value, sensitive)})")
+
+
 def coerce_int(value: Any, sensitive: bool = False) -> int:
     if type(value) is int:
-        return value
+        return _in_range(value, sensitive)  # type: ignore[return-value]
     if type(value) is float and math.isfinite(value) and value.is_integer():
-        return int(value)
+        return _in_range(int(value), sensitive)  # type: ignore[return-value]
     if isinstance(value, int) and not isinstance(value, bool):
-        return int(value)
+        return _in_range(int(value), sensitive)  # type: ignore[return-value]
     raise Problem(f"expected a whole number, got {shown(value, sensitive)}")
 
 
@@ -107,7 +119,8 @@ def coerce_number(value: Any, sensitive: bool = False) -> int | float:
         raise Problem(f"expected a number, got {shown(value, sensitive)}")
     if isinstance(value, float) and not math.isfinite(value):
         raise Problem("expected a finite number, got NaN or infinity")
-    return value if type(value) in (int, float) else (int(value) if isinstance(value, int) else float(value))
+    value = value if type(value) in (int, float) else (int(value) if isinstance(value, int) else float(value))
+    return _in_range(value, sensitive)
 
 
 def coerce_text(value: Any, sensitive: bool = False) -> str:
@@ -160,23 +173,31 @@ def parse_duration_text(text: str) -> int | None:
     return None
 
 
+def _duration_in_range(micros: int, value: Any, sensitive: bool) -> int:
+    if -MAX_DURATION <= micros <= MAX_DURATION:
+        return micros
+    raise Problem(f"the duration {shown(value, sensitive)} is longer than a hundred years")
+
+
 def coerce_duration(value: Any, unit: str = "seconds", sensitive: bool = False) -> int:
     if type(value) is int:
-        return value * vt.UNITS[unit]
+        return _duration_in_range(value * vt.UNITS[unit], value, sensitive)
     if type(value) is float:
         if not math.isfinite(value):
             raise Problem("expected a finite duration, got NaN or infinity")
+        if abs(value) * vt.UNITS[unit] > MAX_DURATION:
+            return _duration_in_range(MAX_DURATION + 1, value, sensitive)
         return round(value * vt.UNITS[unit])
     if isinstance(value, str):
-        micros = parse_duration_text(value)
+        micros = parse_duration_text(value) if len(value) <= 100 else None
         if micros is not None:
-            return micros
+            return _duration_in_range(micros, value, sensitive)
         raise Problem(
             f"{shown(value, sensitive)} is not a duration; write a number of {unit}, "
             'or text such as "35min", "1.5h" or "PT35M"'
         )
     if isinstance(value, _dt.timedelta):
-        return value // _dt.timedelta(microseconds=1)
+        return _duration_in_range(value // _dt.timedelta(microseconds=1), value, sensitive)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return coerce_duration(float(value) if isinstance(value, float) else int(value), unit, sensitive)
     raise Problem(f"expected a duration (a number of {unit}, or text such as \"35min\"), got {shown(value, sensitive)}")

@@ -185,7 +185,12 @@ def value_json(value: Any, kind: vt.Type) -> Any:
 
     if value is None or value is True or value is False:
         return value
-    return freeze(to_json(value, kind))
+    if value.__class__ is float and value - value != 0:
+        return None  # an overflow to infinity is shown as unknown: JSON has no infinity
+    try:
+        return freeze(to_json(value, kind))
+    except (OverflowError, ValueError):  # a date-time pushed beyond the year 9999
+        return None
 
 
 def raw_path(record: Any, names: tuple[str, ...]) -> Any:

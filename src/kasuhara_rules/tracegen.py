@@ -266,30 +266,43 @@ class TraceGen:
         """
         key = self.cache_key(rule)
         value, entry = self.temps.new("v"), self.temps.new("e")
-        if key is None:
-            self.rule_entry(rule, value, entry)
-        else:
-            outer, outer_defines = self.stmts, self.define_nodes
-            self.stmts, self.define_nodes = [], dict(outer_defines)
-            self.rule_entry(rule, value, entry)
-            miss, self.stmts, self.define_nodes = self.stmts, outer, outer_defines
+        outer, outer_defines = self.stmts, self.define_nodes
+        # Each rule computes the defines it uses itself: it may fail half-way (below).
+        self.stmts, self.define_nodes = [], dict(outer_defines)
+        self.rule_entry(rule, value, entry)
+        body, self.stmts, self.define_nodes = self.stmts, outer, outer_defines
+        if key is not None:
             plain, shown = self.ns.add({}, "C"), self.ns.add({}, "C")  # without / with sensitive values
             cache, k, hit = self.temps.new("c"), self.temps.new("k"), self.temps.new("h")
-            pair = g.tuple_([g.name(value), g.name(entry)])
-            miss.append(g.assign(hit, pair))
+            miss = body + [g.assign(hit, g.tuple_([g.name(value), g.name(entry)]))]
             room = g.compare("<", g.call("len", g.name(cache)), g.name("CACHE_LIMIT"))
             storable = g.and_(room, g.compare("is not", g.name(k), g.name("NOKEY")) if len(key) == 1 else
                               g.compare("not in", g.name("NOKEY"), g.name(k)))
             miss.append(g.if_(storable, [ast.Assign([ast.Subscript(g.name(cache), g.name(k), ast.Store())],
                                                     g.name(hit))]))
-            self.stmts.append(g.assign(k, key[0] if len(key) == 1 else g.tuple_(key)))
-            self.stmts.append(g.assign(cache, g.ifexp(g.is_false(g.name("show")), plain, shown)))
-            self.stmts.append(g.assign(hit, g.method(g.name(cache), "get", g.name(k))))
-            self.stmts.append(g.if_(g.is_none(g.name(hit)), miss,
-                                    [ast.Assign([g.unpack([value, entry])], g.name(hit))]))
+            body = [
+                g.assign(k, key[0] if len(key) == 1 else g.tuple_(key)),
+                g.assign(cache, g.ifexp(g.is_false(g.name("show")), plain, shown)),
+                g.assign(hit, g.method(g.name(cache), "get", g.name(k))),
+                g.if_(g.is_none(g.name(hit)), miss, [ast.Assign([g.unpack([value, entry])], g.name(hit))]),
+            ]
+        # Arithmetic beyond the range of floats (only absurd policies get there: inputs are
+        # bounded) makes the rule undetermined instead of stopping the batch.
+        failed = [g.assign(value, g.const(None)), g.assign(entry, self.failed_entry(rule))]
+        self.stmts.append(g.try_arithmetic(body, failed))
         self.entries.append(entry)
         self.stmts.append(g.if_(g.is_true(g.name(value)), [g.aug_or("m", bit)],
                                 [g.if_(g.is_none(g.name(value)), [g.aug_or("u", bit)])]))
+
+    def failed_entry(self, rule: Rule) -> ast.expr:
+        """The trace entry of a rule whose arithmetic overflowed: undetermined, value null."""
+        text = text_of(rule.when) + (f" unless {text_of(rule.unless)}" if rule.unless is not None else "")
+        condition = g.call("TD", g.dict_([("text", g.const(text)), ("value", g.const(None)),
+                                          ("at", g.const(where(rule.when.span))), ("reads", g.name("NO_READS")),
+                                          ("children", g.name("EMPTY"))]))
+        return g.call("TD", g.dict_([("rule", g.const(rule.name)), ("title", g.const(rule.title)),
+                                     ("at", g.const(where(rule.span))), ("result", g.const("undetermined")),
+                                     ("condition", condition)]))
 
     def rule_entry(self, rule: Rule, value: str, entry: str) -> None:
         """Statements that set `value` to the rule's result and `entry` to its trace entry."""
