@@ -78,3 +78,65 @@ def test_csv_cell_bool_words():
     """Booleans accept true/false, yes/no, 1/0 and はい/いいえ."""
     dogeza = [f for f in FIELDS if f.name == "dogeza"][0]
     assert [csv_cell(dogeza, c) for c in ("true", "No", "1", "はい", "maybe")] == [True, False, True, True, "maybe"]
+
+
+class _Endless(io.RawIOBase):
+    """An endless JSON Lines stream that counts the lines handed out and refuses read-all."""
+
+    def __init__(self) -> None:
+        self.lines = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readline(self, size: int = -1) -> bytes:
+        self.lines += 1
+        return b'{"n": %d}\n' % self.lines
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> bytes:
+        return self.readline()
+
+    def read(self, size: int = -1) -> bytes:
+        raise AssertionError("JSON Lines must be read line by line, never all at once")
+
+
+def test_jsonl_is_read_lazily():
+    """JSON Lines are read one line at a time: the first records of an endless stream arrive
+    after reading only their lines (so memory is bounded whatever the file size)."""
+    import itertools
+
+    stream = _Endless()
+    first = list(itertools.islice(read_jsonl(stream), 3))
+    assert [record for _, record in first] == [{"n": 1}, {"n": 2}, {"n": 3}] and stream.lines == 3
+
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_json_text = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=10),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3),
+    max_leaves=6).map(lambda v: __import__("json").dumps(v).encode())
+
+
+@given(st.lists(st.one_of(st.binary(max_size=40).filter(lambda b: b"\n" not in b and b"\r" not in b), _json_text),
+                max_size=8))
+def test_random_lines_never_raise(lines):
+    """Random bytes and random JSON, a line each: one item per non-blank line, in order,
+    each a record or a RecordError with its line number; nothing raises."""
+    got = items(read_jsonl, b"\n".join(lines) + b"\n")
+
+    def blank(n: int, line: bytes) -> bool:
+        if n == 1 and line.startswith(b"\xef\xbb\xbf"):
+            line = line[3:]
+        try:
+            return not line.decode("utf-8").strip()
+        except UnicodeDecodeError:
+            return False
+
+    assert [n for n, _ in got] == [n for n, line in enumerate(lines, 1) if not blank(n, line)]
+    for n, item in got:
+        assert not isinstance(item, RecordError) or item.line == n

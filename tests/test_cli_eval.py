@@ -184,3 +184,41 @@ def test_cli_formats_match_the_readers():
     from kasuhara_rules import batch, cli
 
     assert cli.FORMATS == batch.FORMATS
+
+
+def test_hostile_lines_each_give_one_output_line(tmp_path):
+    """Every kind of bad line gives exactly one output line, in order, with its line number,
+    and the good lines around them are still decided (exit 3)."""
+    good = open(INCIDENTS, encoding="utf-8").readline().strip()
+    record = json.loads(good)
+    lines = [
+        good.encode(),
+        b"not json",
+        b"[1, 2, 3]",
+        b"[" * 100000 + b"]" * 100000,                         # deeper than Python's json can go
+        b'{"a":' * 100000 + b"1" + b"}" * 100000,
+        good.replace('"demand_valid": true', '"demand_valid": NaN').encode(),
+        good.replace('"demand_valid": true', '"demand_valid": Infinity').encode(),
+        good.replace('"incident_id"', '"big": ' + "9" * 5000 + ', "incident_id"').encode(),
+        json.dumps(dict(record, remarks="あ" * 5_000_000), ensure_ascii=False).encode(),  # 15 MB of UTF-8
+        good.encode()[:-20] + b"\xff\xfe" + good.encode()[-20:],  # invalid UTF-8
+        good.encode() + b"\r",                                    # CRLF
+        json.dumps(dict(record, reported_at="2026-13-45T10:00:00+09:00"), ensure_ascii=False).encode(),
+        json.dumps(dict(record, store=123), ensure_ascii=False).encode(),
+        b"null",
+        good.encode(),
+    ]
+    data = tmp_path / "hostile.jsonl"
+    data.write_bytes(b"\xef\xbb\xbf" + b"\n".join(lines) + b"\n")
+    code, out, err = run("eval", RETAIL, str(data))
+    decided = [json.loads(line) for line in out.splitlines()]
+    assert code == 3 and err == "" and len(decided) == len(lines)
+    ok = {0, 8, 10, 14}  # the good line (BOM before it), the 5 MB text, CRLF, and the last good line
+    for number, d in enumerate(decided):
+        if number in ok:
+            assert d["outcome"] is not None, (number, d)
+        else:
+            assert d["outcome"] is None and d["error"]["line"] == number + 1, (number, d)
+    messages = [d["error"]["message"] for d in decided if d["outcome"] is None]
+    assert "nested too deeply" in messages[2] and "NaN" in messages[4] and "too many digits" in messages[6]
+    assert "not valid UTF-8" in messages[7]

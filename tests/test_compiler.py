@@ -22,7 +22,7 @@ def results(p, record):
     return [True if m >> i & 1 else (None if u >> i & 1 else False) for i in range(len(p.checked.rules))]
 
 
-@settings(max_examples=60)
+@settings(max_examples=max(60, settings().max_examples // 5))
 @given(st.lists(S.expr("bool", 3), min_size=1, max_size=4), st.lists(S.records(), min_size=1, max_size=5))
 def test_compiled_rules_agree_with_reference(exprs, recs):
     """Random well-typed conditions on random records: compiled == reference, evaluate == explain."""
@@ -36,7 +36,7 @@ def test_compiled_rules_agree_with_reference(exprs, recs):
         assert (key, m, u) == p.program.evaluate(record)
 
 
-@settings(max_examples=40)
+@settings(max_examples=max(40, settings().max_examples // 5))
 @given(S.expr("bool", 2), S.records())
 def test_every_trace_node_value_agrees_with_reference(e, record):
     """The value of every node of a trace is the reference value of that sub-expression."""

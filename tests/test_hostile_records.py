@@ -53,7 +53,7 @@ def every_output(decision) -> None:
     repr(decision)
 
 
-@settings(max_examples=300)
+@settings(max_examples=max(300, settings().max_examples))  # more under HYPOTHESIS_PROFILE=long
 @given(st.lists(hostile_records(), min_size=1, max_size=3))
 def test_hostile_records_never_raise(records):
     """evaluate_many (plain and explained) and every rendering of every decision succeed."""

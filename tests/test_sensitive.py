@@ -1,7 +1,7 @@
 """No sensitive value appears in any output unless asked for (property test over all output paths)."""
 import json
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kasuhara_rules import parse_policy
@@ -94,3 +94,56 @@ def test_errors_never_carry_sensitive_values(record, field, bad):
         POLICY.evaluate(record)
     except RecordError as exc:
         assert MARK not in str(exc) and MARK not in repr(exc)
+
+
+@given(records())
+def test_shown_first_then_hidden_never_leaks(record):
+    """Explaining a record with sensitive values shown, then hidden, on the same policy (whose
+    trace cache has just seen the shown values) reveals nothing."""
+    outputs(record, show=True)
+    assert MARK not in outputs(record, show=False)
+
+
+def _cli(argv, stdin: bytes) -> tuple[int, str, str]:
+    import io
+    import sys
+
+    from kasuhara_rules.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    old = sys.stdin
+    sys.stdin = io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8")
+    try:
+        code = main(argv, out=out, err=err)
+    finally:
+        sys.stdin = old
+    return code, out.getvalue(), err.getvalue()
+
+
+@settings(max_examples=25)
+@given(st.lists(records(), min_size=1, max_size=4), st.sampled_from(["name", "phone", "age", "visits"]))
+def test_kasu_eval_never_prints_sensitive_values(tmp_path_factory, recs, broken):
+    """Every `kasu eval` output (JSON, --explain, text in both languages, error lines, stderr)
+    is free of sensitive values unless --show-sensitive; with it, they appear."""
+    path = tmp_path_factory.mktemp("s") / "s.kasu"
+    path.write_text(HEADER + VOCAB + SCHEMA + RULES, encoding="utf-8")
+    visit = {"at": "2026-05-01T10:00:00+09:00", "memo": [MARK]}  # memo is the sensitive part of a visit
+    bad = dict(recs[0], **{broken: [MARK] if broken != "visits" else [visit]})
+    data = "\n".join(json.dumps(r, ensure_ascii=False) for r in recs + [bad]).encode()
+    for extra in ([], ["--explain"], ["--format", "text"], ["--format", "text", "--lang", "en"]):
+        code, out, err = _cli(["eval", str(path), *extra], data)
+        assert code == 3 and MARK not in out and MARK not in err
+    _, shown, _ = _cli(["eval", str(path), "--explain", "--show-sensitive"], data)
+    assert recs[0]["name"] in shown
+
+
+def test_kasu_eval_jobs_never_prints_sensitive_values(tmp_path):
+    """The same with worker processes."""
+    path = tmp_path / "s.kasu"
+    path.write_text(HEADER + VOCAB + SCHEMA + RULES, encoding="utf-8")
+    recs = [{"incident_id": f"S-{i}", "name": MARK + "名前" + MARK, "notes": MARK + "殺す" + MARK, "dogeza": True,
+             "visits": [{"at": "2026-05-01T10:00:00+09:00", "memo": MARK + "土下座" + MARK}]} for i in range(50)]
+    data = "\n".join(json.dumps(r, ensure_ascii=False) for r in recs).encode()
+    for extra in (["--explain"], ["--format", "text"]):
+        code, out, err = _cli(["eval", str(path), "--jobs", "2", *extra], data)
+        assert code == 0 and MARK not in out + err and out.count("‹redacted›") >= 50

@@ -28,7 +28,7 @@ def text(entries) -> str:
     return json.dumps(entries, ensure_ascii=False, sort_keys=True)
 
 
-@settings(max_examples=60)
+@settings(max_examples=max(60, settings().max_examples // 5))
 @given(st.lists(S.expr("bool", 3), min_size=1, max_size=4),
        st.lists(st.tuples(S.records(), st.booleans()), min_size=1, max_size=8))
 def test_cached_traces_equal_fresh_ones(exprs, runs):
