@@ -54,7 +54,7 @@ def render() -> str:
             fix = GOLDEN / f"{code}.fix.md"
             if example.exists():
                 text = example.read_bytes().decode("utf-8", "replace").replace("\x00", "\\0")
-                out += ["```kasu", text.rstrip("\n"), "```", ""]
+                out += ["```kasu error", text.rstrip("\n"), "```", ""]
             if output.exists():
                 out += ["```text", output.read_text(encoding="utf-8").rstrip("\n"), "```", ""]
             if fix.exists():

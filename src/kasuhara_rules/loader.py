@@ -39,10 +39,12 @@ class _Files:
         self.preloaded = dict(preloaded or {})
         self.allow_outside = allow_outside
         self.read_order: list[tuple[str, bytes]] = []
+        self.directories: dict[str, str] = {}  # a file's directory, where its name does not say it
 
     def name_for(self, relative: str, from_name: str) -> str:
         """The display name of `relative` as named in the file `from_name`."""
-        joined = posixpath.normpath(posixpath.join(posixpath.dirname(from_name), relative.replace("\\", "/")))
+        directory = self.directories.get(from_name, posixpath.dirname(from_name))
+        joined = posixpath.normpath(posixpath.join(directory, relative.replace("\\", "/")))
         return joined
 
     def read(self, name: str) -> bytes:
@@ -90,6 +92,8 @@ def load_text(text: str | bytes, name: str = "<policy>", base_dir: str | os.Path
     data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else bytes(text)
     root = Path(base_dir) if base_dir is not None else Path(name).parent
     files = _Files(root, preloaded, allow_outside)
+    if base_dir is not None:  # the text's own name need not be a path: it names files from base_dir
+        files.directories[name] = os.fspath(base_dir).replace("\\", "/")
     files.read_order.append((name, data))
     return _load(name, data, files)
 

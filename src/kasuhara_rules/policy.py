@@ -200,6 +200,12 @@ class Policy:
     def __reduce__(self):
         return (_rebuild, (self.files, self.name))
 
+    def json_schema(self) -> dict:
+        """The JSON Schema (2020-12) of the incident record, as `kasu schema` prints it."""
+        from .recordschema import record_schema
+
+        return record_schema(self.checked)
+
     def guide(self, lang: str = "ja", format: str = "md") -> str:  # noqa: A002 - the contract's spelling
         """The staff guideline: every rule in plain language, with responses and escalation.
 

@@ -1,0 +1,115 @@
+"""The documentation cannot rot: every complete policy in README.md and docs/ passes
+`kasu check`, every policy shown as a mistake gets a diagnostic, and the README's commands run."""
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kasuhara_rules.loader import load_text
+from tests.conftest import ROOT
+
+DOCS = [ROOT / "README.md"] + sorted((ROOT / "docs").glob("*.md"))
+FENCE = re.compile(r"^```(\w[\w-]*)?[ \t]*([^\n]*)\n(.*?)^```[ \t]*$", re.S | re.M)
+
+
+def blocks(kind: str):
+    """(file, line, info, text) of every fenced block whose language is `kind`."""
+    for path in DOCS:
+        source = path.read_text(encoding="utf-8")
+        for m in FENCE.finditer(source):
+            if m.group(1) == kind:
+                yield path, source.count("\n", 0, m.start()) + 1, m.group(2).strip(), m.group(3)
+
+
+KASU = list(blocks("kasu"))
+
+
+def test_the_docs_show_policies():
+    """The tutorials, the reference and the README all show policies."""
+    files = {path.name for path, *_ in KASU}
+    assert {"README.md", "language.md", "tutorial.ja.md", "tutorial.en.md", "policies.md", "errors.md"} <= files
+
+
+@pytest.mark.parametrize("path,line,info,text", KASU, ids=[f"{p.name}:{n}" for p, n, _, _ in KASU])
+def test_every_kasu_block(path, line, info, text):
+    """A `kasu` block is a complete policy that checks clean (warnings allowed), unless it is
+    marked `fragment` (a part of a policy) or `error` (a mistake shown on purpose, which must
+    then get a diagnostic). Policies that extend the baseline are checked next to it."""
+    if info == "fragment":
+        return
+    result = load_text(text, f"{path.name}:{line}.kasu", base_dir=ROOT / "examples").result
+    if info == "error":
+        assert result.diagnostics, "a block shown as a mistake must get a diagnostic"
+        return
+    assert info == "", f"unknown block marker {info!r}: use `kasu`, `kasu fragment` or `kasu error`"
+    assert result.ok, "\n".join(f"{d.code} {d.message} at {d.span.line}" for d in result.errors)
+
+
+def _commands(name: str) -> list[str]:
+    text = (ROOT / name).read_text(encoding="utf-8")
+    return [line.strip() for m in FENCE.finditer(text) if m.group(1) == "sh"
+            for line in m.group(3).splitlines() if line.strip() and not line.startswith("#")]
+
+
+def test_readme_gives_the_two_commands():
+    """The README's first screen: install and run the main job; install and run the tests
+    (these two lines are exactly what .ci/run executes)."""
+    commands = _commands("README.md")
+    assert any("pip install ." in c and "kasu eval" in c for c in commands[:2])
+    assert any("pip install '.[test]'" in c and "pytest" in c for c in commands[:2])
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert 'pip" install' in ci and '".[test]"' in ci and "-m pytest" in ci
+
+
+@pytest.mark.parametrize("name", ["README.md", "docs/tutorial.ja.md", "docs/tutorial.en.md", "docs/cli.md",
+                                  "docs/auditing.md", "docs/policies.md"])
+def test_documented_kasu_commands_run(name):
+    """Every `kasu …` command shown in the README, the tutorials and the CLI page runs against
+    the shipped examples with the documented exit code (3 for the incident files that hold
+    broken records on purpose, else 0) and prints something."""
+    ran = 0
+    for command in _commands(name):
+        for part in command.split("&&"):
+            if "|" in part:
+                continue  # reads standard input
+            words = shlex.split(part.split(">")[0].strip(), comments=True)
+            if not words or words[0].rsplit("/", 1)[-1] != "kasu":
+                continue
+            if any(w.startswith(("my-", "incidents", "old", "new", "guide", "-o")) or w == "-" for w in words[1:]) \
+                    or not all((ROOT / w).exists() for w in words[1:] if w.endswith((".kasu", ".jsonl", ".csv"))):
+                continue  # a placeholder file name, standard input, or a file the user writes
+            argv = [sys.executable, "-m", "kasuhara_rules", *words[1:]]
+            proc = subprocess.run(argv, cwd=ROOT, capture_output=True)
+            broken = any(w.startswith("examples/") and w.endswith("-incidents.jsonl")  # broken lines on purpose
+                         and not w.startswith(("examples/tutorial", "examples/quickstart")) for w in words)
+            expected = {0, 1} if words[1] == "diff" else {3 if broken else 0}  # diff: 1 when decisions change
+            assert proc.returncode in expected, (part, proc.stderr.decode(errors="replace")[-500:])
+            assert proc.stdout or words[1] == "fmt", part  # fmt of a tidy file says nothing
+            ran += 1
+    assert ran >= 1
+
+
+def test_tutorial_policy_is_the_shipped_file():
+    """The complete policy in both tutorials is examples/tutorial.kasu, byte for byte."""
+    shipped = (ROOT / "examples" / "tutorial.kasu").read_text(encoding="utf-8")
+    for name in ("tutorial.ja.md", "tutorial.en.md"):
+        complete = [text for path, _, info, text in KASU if path.name == name and info == ""]
+        assert complete == [shipped], name
+
+
+PYTHON = list(blocks("python"))
+
+
+@pytest.mark.parametrize("path,line,info,text", PYTHON, ids=[f"{p.name}:{n}" for p, n, _, _ in PYTHON])
+def test_every_python_block_runs(path, line, info, text, tmp_path):
+    """Every `python` block in the docs runs as written, from the repository's root folder,
+    unless marked `fragment` (a shape to adapt, naming objects of the reader's own system)."""
+    if info == "fragment":
+        return
+    script = tmp_path / "block.py"
+    script.write_text(text, encoding="utf-8")
+    proc = subprocess.run([sys.executable, str(script)], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-2000:]
