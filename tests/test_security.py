@@ -5,6 +5,7 @@ import json
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 from kasuhara_rules import check_text, parse_policy
 from tests.conftest import ROOT, policy
@@ -56,8 +57,11 @@ def _engine_file(path: str, cache: str) -> bool:
     grammar, and its built-parser cache."""
     if path == "fd":  # os.fdopen of the parser cache's temporary file
         return True
+    import kasuhara_rules
+
+    package = str(Path(kasuhara_rules.__file__).resolve().parent)
     return path.endswith((".py", ".pyc", ".lark", ".so")) or path.startswith((sys.prefix, sys.base_prefix, cache,
-                                                                              str(ROOT / "src")))
+                                                                              package))
 
 
 def test_a_policy_reads_only_the_files_it_names_and_nothing_else_happens(tmp_path):
@@ -74,7 +78,11 @@ def test_a_policy_reads_only_the_files_it_names_and_nothing_else_happens(tmp_pat
     records.write_text("\n".join(json.dumps({"incident_id": f"ZZRECORD{i}", "a": i % 2 == 0, "remarks": "ZZRECORD晒す"})
                                  for i in range(20)), encoding="utf-8")
     cache = str(tmp_path / "cache")
-    env = {"PYTHONPATH": str(ROOT / "src"), "XDG_CACHE_HOME": cache, "PATH": "/usr/bin:/bin"}
+    import kasuhara_rules
+
+    package_parent = str(Path(kasuhara_rules.__file__).resolve().parents[1])  # the checkout, or site-packages
+    env = {"PYTHONPATH": package_parent, "XDG_CACHE_HOME": cache, "PATH": "/usr/bin:/bin",
+           "PYTHONDONTWRITEBYTECODE": "1"}
     proc = subprocess.run([sys.executable, "-c", AUDIT, str(home / "child.kasu"), str(records)],
                           capture_output=True, env=env, cwd=tmp_path, text=True)
     assert proc.returncode == 0, proc.stderr
