@@ -85,7 +85,9 @@ def test_parser_cache_writable_by_others_is_not_loaded(tmp_path, monkeypatch):
     grammar.build_parser(tmp_path)
     (saved,) = tmp_path.glob("parser-*.lark")
     loads = []
-    monkeypatch.setattr(grammar.Lark, "load", classmethod(lambda cls, f: loads.append(f) or 1 / 0))
+    import lark
+
+    monkeypatch.setattr(lark.Lark, "load", classmethod(lambda cls, f: loads.append(f) or 1 / 0))
     os.chmod(saved, 0o666)
     assert grammar.build_parser(tmp_path).options.parser == "lalr" and loads == []
     os.chmod(saved, 0o600)

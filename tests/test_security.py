@@ -29,7 +29,7 @@ AUDIT = textwrap.dedent(r'''
                 events.append(["compiled tree", type(source).__name__])
         elif event.startswith(("socket.", "subprocess.", "os.system", "os.exec", "os.posix_spawn", "os.fork",
                                "os.remove", "os.rename", "shutil.", "urllib.", "http.")):
-            events.append([event, repr(args)[:200]])
+            events.append([event, repr(args)[:2000]])
 
     records = [json.loads(line) for line in open(sys.argv[2], encoding="utf-8") if line.strip()]
     sys.addaudithook(hook)

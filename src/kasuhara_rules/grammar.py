@@ -1,15 +1,23 @@
-"""Loads grammar/kasu.lark and builds the LALR parser once per process."""
+"""Loads grammar/kasu.lark: the parse tables for lalr.py, and Lark's parser for errors.
+
+Parsing a policy uses lalr.py over tables that Lark built (cached on disk as JSON), so the
+common case never imports Lark. Lark itself is loaded when the tables must be (re)built, and
+to explain a syntax error.
+"""
 from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import os
 import sys
-import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import lark
-from lark import Lark
+if TYPE_CHECKING:  # pragma: no cover
+    from lark import Lark
+
+    from .lalr import Tables
 
 GRAMMAR_NAME = "kasu.lark"
 
@@ -57,7 +65,74 @@ OPTIONS = {"parser": "lalr", "lexer": "basic", "keep_all_tokens": True, "maybe_p
 
 
 @functools.cache
-def parser() -> Lark:
+def tables() -> "Tables | None":
+    """The parse tables of lalr.py, built once per machine (and per grammar, Lark and Python
+    version) and kept as JSON next to Lark's parser in the cache directory; None when they
+    cannot be made, and then parsing goes through Lark."""
+    from . import lalr
+
+    text = grammar_text()
+    directory = cache_dir()
+    key = hashlib.sha256("\0".join([text, _lark_version(), sys.version, str(lalr.FORMAT)]).encode("utf-8"))
+    path = directory / f"tables-{key.hexdigest()[:24]}.json" if directory is not None else None
+    if path is not None:
+        try:
+            with open(path, "rb") as handle:
+                if _trusted(os.fstat(handle.fileno())):
+                    data = json.loads(handle.read())
+                    if data.get("format") == lalr.FORMAT:
+                        return lalr.Tables(data)
+        except Exception:  # absent, unreadable or damaged: build them again
+            pass
+    try:
+        data = lalr.tables_from_lark(parser())
+        built = lalr.Tables(data)
+    except Exception:  # pragma: no cover - a Lark whose parser has another shape: use Lark itself
+        return None
+    if path is not None:
+        _write_atomically(path, json.dumps(data, separators=(",", ":")).encode("utf-8"))
+    return built
+
+
+def _lark_version() -> str:
+    """Which Lark is installed, without importing it: where its package is, and the size and
+    time of its files' last change (a new or reinstalled Lark gives a new key)."""
+    from importlib.util import find_spec
+
+    spec = find_spec("lark")
+    if spec is None or not spec.origin:  # pragma: no cover - Lark is a dependency
+        return "?"
+    folder = os.path.dirname(spec.origin)
+    stamps = []
+    for name in ("__init__.py", "lark.py", os.path.join("parsers", "lalr_analysis.py")):
+        try:
+            st = os.stat(os.path.join(folder, name))
+            stamps.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
+        except OSError:
+            stamps.append(f"{name}:-")
+    return folder + "|" + "|".join(stamps)
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Write a cache file readable only by this user; any failure leaves no file behind."""
+    import tempfile
+
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix="." + path.stem + "-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    except OSError:  # a read-only home, a full disk: run without the cache
+        pass
+
+
+@functools.cache
+def parser() -> "Lark":
     """The LALR parser, built once per process (a pure cache: same grammar, same parser).
 
     Building the tables takes about 60 ms, so the built parser is also kept on disk, in the
@@ -76,9 +151,14 @@ def cache_dir() -> Path | None:
     return Path(base) / "kasuhara-rules"
 
 
-def build_parser(directory: Path | None) -> Lark:
+def build_parser(directory: Path | None) -> "Lark":
     """Load the built parser from `directory` if it holds one for this grammar, else build
     it (and save it there when possible). Any problem with the cache means: build it."""
+    import io
+
+    import lark
+    from lark import Lark
+
     text = grammar_text()
     if directory is None:
         return Lark(text, **OPTIONS)
@@ -92,18 +172,9 @@ def build_parser(directory: Path | None) -> Lark:
     except Exception:  # absent, unreadable, truncated or from another version: rebuild
         pass
     built = Lark(text, **OPTIONS)
-    try:
-        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".parser-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                built.save(handle)
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-    except OSError:  # a read-only home, a full disk: run without the cache
-        pass
+    buffer = io.BytesIO()
+    built.save(buffer)
+    _write_atomically(path, buffer.getvalue())
     return built
 
 

@@ -5,12 +5,11 @@ import datetime as _dt
 import re
 from typing import Callable
 
-from lark import Token, Tree
-from lark.exceptions import LarkError, UnexpectedInput
 
 from . import nodes as n
 from .diagnostics import Diagnostic, error
-from .grammar import parser
+from .lalr import Node as Tree
+from .lalr import ParseFailed, Token
 from .source import SourceText, Span
 
 # Deeper expressions than this are refused with E111 before any recursive pass sees them.
@@ -32,16 +31,37 @@ def parse_source(source: SourceText) -> tuple[n.PolicyFile | None, list[Diagnost
     >>> tree.decls[0].expr
     Binary(op='+', left=NumberLit(value=1, text='1'), right=NumberLit(value=2, text='2'))
     """
-    try:
-        tree = parser().parse(source.text)
-    except UnexpectedInput as exc:
-        from .syntax_errors import syntax_diagnostic  # only needed when the text does not parse
+    from . import grammar, lalr
 
-        return None, [syntax_diagnostic(exc, source)]
-    except LarkError as exc:  # pragma: no cover - any other Lark failure is still a diagnostic
-        return None, [error("E120", f"the file cannot be parsed: {exc}", Span(source.name, 1, 1, 1, 2))]
+    tables = grammar.tables()
+    try:
+        if tables is None:
+            raise ParseFailed()
+        tree = lalr.parse(source.text, tables)
+    except ParseFailed:
+        tree = _parse_with_lark(source)  # Lark says what is wrong
+        if not isinstance(tree, Tree):
+            return None, [tree]
     builder = _Builder(source)
     return builder.build(tree)
+
+
+def _parse_with_lark(source: SourceText) -> Tree | Diagnostic:
+    """Lark's verdict on text that lalr.py did not parse: the syntax-error diagnostic (or, if
+    Lark parses it after all, its tree)."""
+    from lark.exceptions import LarkError, UnexpectedInput
+
+    from . import lalr
+    from .grammar import parser
+
+    try:
+        return lalr.from_lark(parser().parse(source.text))
+    except UnexpectedInput as exc:
+        from .syntax_errors import syntax_diagnostic
+
+        return syntax_diagnostic(exc, source)
+    except LarkError as exc:  # pragma: no cover - any other Lark failure is still a diagnostic
+        return error("E120", f"the file cannot be parsed: {exc}", Span(source.name, 1, 1, 1, 2))
 
 
 def parse_expression(text: str, name: str = "<expr>") -> n.PolicyFile | None:
