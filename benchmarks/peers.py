@@ -325,7 +325,21 @@ class Ours(Engine):
         return [d.to_dict(explain=True)["rule"] or CLAIM for d in p.evaluate_many(records, explain=True)]
 
 
-class Zen(Engine):
+class RuleByRule(Engine):
+    """A peer that reports the indices of the matched rules for one record; the winner is
+    picked here the same way as for the hand-written reference."""
+
+    def _indices(self, record) -> list[int]:
+        raise NotImplementedError
+
+    def matched(self, record):
+        return {IDS[i] for i in self._indices(record)}
+
+    def classify(self, records):
+        return [_winner(self._indices(r)) for r in records]
+
+
+class Zen(RuleByRule):
     name = "zen-engine (GoRules, Rust)"
     package = "zen-engine"
     module = "zen"
@@ -354,14 +368,8 @@ class Zen(Engine):
     def _indices(self, record) -> list[int]:
         return [int(hit["rule"]) for hit in self._evaluate("peers", record)["result"]]
 
-    def matched(self, record):
-        return {IDS[i] for i in self._indices(record)}
 
-    def classify(self, records):
-        return [_winner(self._indices(r)) for r in records]
-
-
-class JsonLogic(Engine):
+class JsonLogic(RuleByRule):
     name = "json-logic-qubit"
     package = "json-logic-qubit"
     module = "json_logic"
@@ -379,14 +387,8 @@ class JsonLogic(Engine):
         run = self._run
         return [i for i, rule in enumerate(self._rules) if run(rule, record)]
 
-    def matched(self, record):
-        return {IDS[i] for i in self._indices(record)}
 
-    def classify(self, records):
-        return [_winner(self._indices(r)) for r in records]
-
-
-class RuleEngine(Engine):
+class RuleEngine(RuleByRule):
     name = "rule-engine"
     package = "rule-engine"
     module = "rule_engine"
@@ -402,12 +404,6 @@ class RuleEngine(Engine):
 
     def _indices(self, record):
         return [i for i, rule in enumerate(self._rules) if rule.matches(record)]
-
-    def matched(self, record):
-        return {IDS[i] for i in self._indices(record)}
-
-    def classify(self, records):
-        return [_winner(self._indices(r)) for r in records]
 
 
 class Cedar(Engine):

@@ -249,6 +249,23 @@ TOKENS = [
 token_soup = st.lists(st.sampled_from(TOKENS), max_size=40).map(" ".join)
 
 
+def mutate(data: st.DataObject, text: str, span: int = 12, spaced: bool = True) -> str:
+    """`text` with one to three random edits: a piece of up to `span` characters deleted or
+    duplicated, or one of the language's tokens inserted (between spaces, or glued on)."""
+    for _ in range(data.draw(st.integers(1, 3))):
+        i = data.draw(st.integers(0, len(text)))
+        j = data.draw(st.integers(i, min(len(text), i + span)))
+        op = data.draw(st.sampled_from(["delete", "duplicate", "insert"]))
+        if op == "delete":
+            text = text[:i] + text[j:]
+        elif op == "duplicate":
+            text = text[:j] + text[i:j] + text[j:]
+        else:
+            token = data.draw(st.sampled_from(TOKENS))
+            text = text[:i] + (f" {token} " if spaced else token) + text[i:]
+    return text
+
+
 # ---- records for the test schema ---------------------------------------------------------
 
 WORDS = ["バカ", "ﾊﾞｶ", "殺す", "晒す", "SNS", "sns", "無能", "ok"]

@@ -51,19 +51,7 @@ def _seed_policies():
 @given(st.data())
 def test_mutated_policies_never_raise(data):
     """Deleting, duplicating or swapping slices of real policies gives diagnostics."""
-    text = data.draw(st.sampled_from(_seed_policies()))
-    for _ in range(data.draw(st.integers(1, 3))):
-        if not text:
-            break
-        i = data.draw(st.integers(0, len(text) - 1))
-        j = data.draw(st.integers(i, min(len(text), i + 40)))
-        op = data.draw(st.sampled_from(["delete", "duplicate", "insert"]))
-        if op == "delete":
-            text = text[:i] + text[j:]
-        elif op == "duplicate":
-            text = text[:j] + text[i:j] + text[j:]
-        else:
-            text = text[:i] + data.draw(st.sampled_from(S.TOKENS)) + text[i:]
+    text = S.mutate(data, data.draw(st.sampled_from(_seed_policies())), span=40, spaced=False)
     assert_diagnosed(check_text(text, "f.kasu"))
 
 

@@ -12,9 +12,10 @@ RETAIL = ROOT / "examples" / "retail.kasu"
 INCIDENTS = ROOT / "examples" / "retail-incidents.jsonl"
 
 
-def incidents():
+def incidents(path=INCIDENTS):
+    """The records of an incidents file; a line that is not JSON stays a string (a bad record)."""
     out = []
-    for line in INCIDENTS.read_text(encoding="utf-8").splitlines():
+    for line in path.read_text(encoding="utf-8").splitlines():
         try:
             out.append(json.loads(line))
         except json.JSONDecodeError:
@@ -167,14 +168,7 @@ def test_python_values_are_accepted():
 
 
 def _all_incident_records():
-    records = []
-    for path in sorted((ROOT / "examples").glob("*-incidents.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            try:
-                records.append(json.loads(line))
-            except json.JSONDecodeError:
-                records.append(line)
-    return records
+    return [r for path in sorted((ROOT / "examples").glob("*-incidents.jsonl")) for r in incidents(path)]
 
 
 @pytest.mark.parametrize("name", ["retail", "call-centre", "hospital-care", "transport", "local-government",

@@ -251,6 +251,8 @@ class Policy:
         With `explain=True` each decision carries its trace (built while deciding)."""
         # The common case in a tight loop: a dict record, nothing undetermined. Anything
         # else (invalid records, undetermined rules, other mappings) takes the general path.
+        # The two loops below differ only in the function called and what it returns; they
+        # are written out twice on purpose, since this loop is where decisions' time goes.
         decide = self.decider.decide
         by_mask = self.decider.settled
         make = _decision_maker(self)
