@@ -113,3 +113,11 @@ def test_every_python_block_runs(path, line, info, text, tmp_path):
     script.write_text(text, encoding="utf-8")
     proc = subprocess.run([sys.executable, str(script)], cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr[-2000:]
+
+
+def test_readme_policy_is_the_quickstart_file():
+    """The README's policy is examples/quickstart.kasu (whose explained decision it shows)
+    without its example blocks."""
+    shipped = (ROOT / "examples" / "quickstart.kasu").read_text(encoding="utf-8")
+    shown = [text for path, _, info, text in KASU if path.name == "README.md"]
+    assert shown == [shipped[: shipped.index('example "')].rstrip("\n") + "\n"]
