@@ -14,7 +14,7 @@ from .comments import Comment, scan_comments
 from .diagnostics import Diagnostic, error
 from .parser import parse_source
 from .source import DecodeError, SourceText, Span, display_width, normalize_text
-from .unparse import P_AND, P_NOT, expr, literal, quote, type_text
+from .unparse import P_AND, P_NOT, expect_text, expr, literal, quote, type_text
 
 WIDTH = 120  # display columns; Japanese characters count two
 INDENT = "  "
@@ -345,7 +345,7 @@ class _Printer:
             self.leading((given.span.end_line, given.span.end_column - 1), INDENT * 2)
             self.out.append(INDENT + "}")
             self.trailing(given.span.end_line)
-        self.item(d.expect.span, [INDENT + _expect(d.expect)], INDENT)
+        self.item(d.expect.span, [INDENT + expect_text(d.expect)], INDENT)
         self.leading((d.span.end_line, d.span.end_column - 1), INDENT)
         self.out.append("}")
         self.trailing(d.span.end_line)
@@ -437,12 +437,3 @@ def _clause(c: object) -> str:
     raise TypeError(c)  # pragma: no cover
 
 
-def _expect(e: n.ExpectClause) -> str:
-    text = f"expect {e.outcome.name}"
-    if e.severity:
-        text += f" severity {e.severity.name}"
-    if e.rule:
-        text += f" by {e.rule.name}"
-    if e.escalate:
-        text += f" escalate {e.escalate.name}"
-    return text

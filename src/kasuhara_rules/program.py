@@ -111,55 +111,53 @@ def _key_expr(policy: CheckedPolicy) -> ast.expr:
 
 
 def _plain_definitions(policy: CheckedPolicy, ns: g.Namespace) -> list[ast.stmt]:
-    """`evaluate(rec) -> (key, m, u)` (and its chunks) and `validate(rec) -> coerced values`."""
-    fields = policy.fields
-    params = [f"f{f.index}" for f in fields]
-    defs: list[ast.stmt] = []
-    key_expr = _key_expr(policy)
-    chunks = _chunks(policy)
-    if len(chunks) == 1:
-        body = _validation(fields, ns) + _fast_rules(policy, ns, chunks[0], 0)
-        body.append(ast.Return(g.tuple_([key_expr, g.name("m"), g.name("u")])))
-    else:
-        body = _validation(fields, ns)
-        for c, chunk in enumerate(chunks):
-            inner = _fast_rules(policy, ns, chunk, c * CHUNK)
-            inner.append(ast.Return(g.tuple_([g.name("m"), g.name("u")])))
-            defs.append(g.function(f"fast{c}", params, inner))
-            body.append(ast.Assign([g.unpack([f"m{c}", f"u{c}"])],
-                                   g.call(f"fast{c}", *[g.name(p) for p in params])))
-        body.append(ast.Return(g.tuple_([key_expr, _or_all("m", len(chunks)), _or_all("u", len(chunks))])))
-    defs.append(g.function("evaluate", ["rec"], body))
-    body = _validation(fields, ns) + [ast.Return(g.tuple_([g.name(p) for p in params]))]
+    """`evaluate(rec) -> (key, m, u)` (and its parts) and `validate(rec) -> coerced values`."""
+    defs = _rule_function(policy, ns, "evaluate", ["rec"], [], _fast_rules, traced=False)
+    params = [g.name(f"f{f.index}") for f in policy.fields]
+    body = _validation(policy.fields, ns) + [ast.Return(g.tuple_(params))]
     defs.append(g.function("validate", ["rec"], body))
     return defs
 
 
 def _traced_definitions(policy: CheckedPolicy, ns: g.Namespace) -> list[ast.stmt]:
-    """`explain(rec, show) -> (key, m, u, entries)` (and its chunks)."""
+    """`explain(rec, show) -> (key, m, u, entries)` (and its parts)."""
+    return _rule_function(policy, ns, "explain", ["rec", "show"], ["rec", "get", "show"], _traced_rules,
+                          traced=True)
+
+
+def _rule_function(policy: CheckedPolicy, ns: g.Namespace, name: str, args: list[str], part_args: list[str],
+                   rules_code, traced: bool) -> list[ast.stmt]:
+    """`name(*args)`: validate the record, then run every rule (`rules_code` emits the statements
+    that set `m`, `u` and, traced, `entries`). A policy of more than CHUNK rules is split into
+    functions `name_part0`, … (CPython compiles one huge function slowly), each taking
+    `part_args` and the validated fields and returning its share of the results."""
     fields = policy.fields
     params = [f"f{f.index}" for f in fields]
-    defs: list[ast.stmt] = []
-    key_expr = _key_expr(policy)
+    outs = ["m", "u"] + (["entries"] if traced else [])
     chunks = _chunks(policy)
+    body = _validation(fields, ns)
+    defs: list[ast.stmt] = []
     if len(chunks) == 1:
-        body = _validation(fields, ns) + _traced_rules(policy, ns, chunks[0], 0)
-        body.append(ast.Return(g.tuple_([key_expr, g.name("m"), g.name("u"), g.call("TL", g.name("entries"))])))
+        body += rules_code(policy, ns, chunks[0], 0)
+        results = [g.name(o) for o in outs]
     else:
-        body = _validation(fields, ns)
         for c, chunk in enumerate(chunks):
-            inner = _traced_rules(policy, ns, chunk, c * CHUNK)
-            inner.append(ast.Return(g.tuple_([g.name("m"), g.name("u"), g.name("entries")])))
-            defs.append(g.function(f"traced{c}", ["rec", "get", "show"] + params, inner))
-            body.append(ast.Assign([g.unpack([f"m{c}", f"u{c}", f"e{c}"])],
-                                   g.call(f"traced{c}", g.name("rec"), g.name("get"), g.name("show"),
-                                          *[g.name(p) for p in params])))
-        entries = g.name("e0")
-        for c in range(1, len(chunks)):
-            entries = g.binop("+", entries, g.name(f"e{c}"))
-        body.append(ast.Return(g.tuple_([key_expr, _or_all("m", len(chunks)), _or_all("u", len(chunks)),
-                                         g.call("TL", entries)])))
-    defs.append(g.function("explain", ["rec", "show"], body))
+            inner = rules_code(policy, ns, chunk, c * CHUNK)
+            inner.append(ast.Return(g.tuple_([g.name(o) for o in outs])))
+            part = f"{name}_part{c}"
+            defs.append(g.function(part, part_args + params, inner))
+            body.append(ast.Assign([g.unpack([f"{o}{c}" for o in outs])],
+                                   g.call(part, *[g.name(a) for a in part_args + params])))
+        results = [_or_all("m", len(chunks)), _or_all("u", len(chunks))]
+        if traced:
+            entries: ast.expr = g.name("entries0")
+            for c in range(1, len(chunks)):
+                entries = g.binop("+", entries, g.name(f"entries{c}"))
+            results.append(entries)
+    if traced:
+        results[2] = g.call("TL", results[2])
+    body.append(ast.Return(g.tuple_([_key_expr(policy)] + results)))
+    defs.append(g.function(name, args, body))
     return defs
 
 

@@ -216,6 +216,18 @@ def clause_text(c: object) -> str:
     raise TypeError(c)  # pragma: no cover
 
 
+def expect_text(e: n.ExpectClause) -> str:
+    """`expect OUTCOME [severity S] [by RULE] [escalate E]`."""
+    text = f"expect {e.outcome.name}"
+    if e.severity:
+        text += f" severity {e.severity.name}"
+    if e.rule:
+        text += f" by {e.rule.name}"
+    if e.escalate:
+        text += f" escalate {e.escalate.name}"
+    return text
+
+
 def header_value(v: object) -> str:
     return v.name if isinstance(v, n.Ident) else literal(v)
 
@@ -246,15 +258,7 @@ def decl(d: object) -> str:
     if isinstance(d, n.DropRule):
         return f"drop rule {d.name.name}"
     if isinstance(d, n.ExampleDecl):
-        e = d.expect
-        exp = f"expect {e.outcome.name}"
-        if e.severity:
-            exp += f" severity {e.severity.name}"
-        if e.rule:
-            exp += f" by {e.rule.name}"
-        if e.escalate:
-            exp += f" escalate {e.escalate.name}"
-        return f"example {quote(d.title.value)} {{\n  given {literal(d.given)}\n  {exp}\n}}"
+        return f"example {quote(d.title.value)} {{\n  given {literal(d.given)}\n  {expect_text(d.expect)}\n}}"
     raise TypeError(d)  # pragma: no cover
 
 
