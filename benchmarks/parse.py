@@ -72,16 +72,16 @@ def make_policy(rules: int) -> str:
 
 
 def _parse_and_check(text: str):
-    from kasuhara_rules.loader import paused_gc
+    from kasuhara_rules.check.loader import paused_gc
 
     with paused_gc():
         return _parse_and_check_unpaused(text)
 
 
 def _parse_and_check_unpaused(text: str):
-    from kasuhara_rules import nodes as n
-    from kasuhara_rules.checker import check, check_structure
-    from kasuhara_rules.parser import parse_source
+    from kasuhara_rules.syntax import nodes as n
+    from kasuhara_rules.check.checker import check, check_structure
+    from kasuhara_rules.syntax.parser import parse_source
     from kasuhara_rules.source import SourceText
 
     t0 = time.perf_counter()
@@ -99,7 +99,7 @@ def _parse_and_check_unpaused(text: str):
 
 def measure(rules: int) -> dict:
     """Time (untraced, best of 3) and peak memory (a separate traced run) for one size."""
-    from kasuhara_rules.grammar import tables
+    from kasuhara_rules.syntax.grammar import tables
 
     text = make_policy(rules)
     t0 = time.perf_counter()

@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from kasuhara_rules import nodes as n
-from kasuhara_rules import valuetypes as vt
-from kasuhara_rules.model import CheckedPolicy, DefineRef, ElementRef, FieldRef, PhrasesRef
-from kasuhara_rules.records import validate_record
-from kasuhara_rules.textnorm import normalize
+from kasuhara_rules.syntax import nodes as n
+from kasuhara_rules import values as vt
+from kasuhara_rules.check.checked import CheckedPolicy, DefineRef, ElementRef, FieldRef, PhrasesRef
+from kasuhara_rules.engine.records import validate_record
+from kasuhara_rules.engine.text import normalize
 
 DAY = 86_400_000_000
 

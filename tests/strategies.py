@@ -5,8 +5,8 @@ import datetime as _dt
 
 from hypothesis import strategies as st
 
-from kasuhara_rules import nodes as n
-from kasuhara_rules.parser import EPOCH
+from kasuhara_rules.syntax import nodes as n
+from kasuhara_rules.syntax.parser import EPOCH
 
 CHANNELS = ["phone", "counter", "email", "sns", "visit"]
 PHRASES = ["殺す", "晒す", "バカ", "sns", "ネットに書く"]
@@ -213,7 +213,7 @@ def rule_decls(draw, index: int) -> n.RuleDecl:
 @st.composite
 def policy_files(draw) -> n.PolicyFile:
     """A whole, well-typed policy over the test schema (declarations in a random order)."""
-    from kasuhara_rules.parser import parse_source
+    from kasuhara_rules.syntax.parser import parse_source
     from kasuhara_rules.source import SourceText
     from tests.conftest import SCHEMA, VOCAB
 

@@ -2,8 +2,8 @@
 import io
 
 from kasuhara_rules import parse_policy
-from kasuhara_rules.batch import csv_cell, read_csv, read_json, read_jsonl
-from kasuhara_rules.records import RecordError
+from kasuhara_rules.cli.batch import csv_cell, read_csv, read_json, read_jsonl
+from kasuhara_rules.engine.records import RecordError
 from tests.conftest import policy
 
 FIELDS = parse_policy(policy('rule r { when dogeza then kasuhara respond "x" }\n')).checked.fields

@@ -4,7 +4,7 @@ import json
 import subprocess
 import sys
 
-from kasuhara_rules.cli import main
+from kasuhara_rules.cli.commands import main
 from tests.conftest import policy
 
 CLEAN = policy('rule r { when dogeza then kasuhara severity high respond "x" }\n')

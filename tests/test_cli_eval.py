@@ -4,7 +4,7 @@ import json
 import subprocess
 import sys
 
-from kasuhara_rules.cli import main
+from kasuhara_rules.cli.commands import main
 from tests.conftest import ROOT, policy
 
 RETAIL = str(ROOT / "examples" / "retail.kasu")
@@ -155,7 +155,7 @@ class _Terminal(io.StringIO):
 def test_progress_on_a_terminal_only(monkeypatch):
     """A progress line (count and rate) appears on a terminal's stderr, is cleared at the end,
     and never appears when stderr is a file or with --no-progress."""
-    from kasuhara_rules import cli
+    from kasuhara_rules.cli import commands as cli
 
     clock = iter(range(0, 10**6))
     monkeypatch.setattr(cli.time, "monotonic", lambda: next(clock))
@@ -181,7 +181,8 @@ def test_progress_on_a_terminal_only(monkeypatch):
 
 def test_cli_formats_match_the_readers():
     """The CLI's --input-format choices are exactly the formats batch.py reads."""
-    from kasuhara_rules import batch, cli
+    from kasuhara_rules.cli import batch
+    from kasuhara_rules.cli import commands as cli
 
     assert cli.FORMATS == batch.FORMATS
 

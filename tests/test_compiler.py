@@ -3,8 +3,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kasuhara_rules import parse_policy
-from kasuhara_rules.records import validate_record
-from kasuhara_rules.unparse import expr as text_of
+from kasuhara_rules.engine.records import validate_record
+from kasuhara_rules.syntax.printer import expr as text_of
 from tests import strategies as S
 from tests.conftest import policy
 from tests.reference import Reference
@@ -59,7 +59,7 @@ def test_fast_validation_matches_the_reference_validator(record):
        st.sampled_from([None, "x", 1, 2.5, True, [], {}, "2026-01-01", float("nan"), ["a", 1], [None]]))
 def test_fast_validation_rejects_like_the_reference(record, field, bad):
     """With a random value in a random field, both validators accept or both raise the same error."""
-    from kasuhara_rules.records import RecordError
+    from kasuhara_rules.engine.records import RecordError
 
     record = dict(record, **{field: bad})
     p = policy_with(["dogeza"])

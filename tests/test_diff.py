@@ -3,8 +3,8 @@ import io
 import json
 
 from kasuhara_rules import parse_policy
-from kasuhara_rules.cli import main
-from kasuhara_rules.diff import compare
+from kasuhara_rules.cli.commands import main
+from kasuhara_rules.cli.diff import compare
 from tests.conftest import ROOT
 
 HEAD = 'policy "t" {{ id t  version "{}"  otherwise claim }}\noutcomes {{ claim, kasuhara }}\n' \

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kasuhara_rules.loader import load_text
+from kasuhara_rules.check.loader import load_text
 from tests.conftest import ROOT
 
 DOCS = [ROOT / "README.md"] + sorted((ROOT / "docs").glob("*.md"))

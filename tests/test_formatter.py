@@ -8,12 +8,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kasuhara_rules import load_policy
-from kasuhara_rules.batch import read_path
-from kasuhara_rules.cli import main
-from kasuhara_rules.formatter import FormatError, format_text
-from kasuhara_rules.parser import parse_source
+from kasuhara_rules.cli.batch import read_path
+from kasuhara_rules.cli.commands import main
+from kasuhara_rules.render.formatter import FormatError, format_text
+from kasuhara_rules.syntax.parser import parse_source
 from kasuhara_rules.source import SourceText
-from kasuhara_rules.unparse import policy as unparse_policy
+from kasuhara_rules.syntax.printer import policy as unparse_policy
 from tests import strategies as S
 from tests.conftest import GOLDEN, ROOT
 

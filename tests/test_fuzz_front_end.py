@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kasuhara_rules import check_text
-from kasuhara_rules.loader import load_text
+from kasuhara_rules.check.loader import load_text
 from tests import strategies as S
 from tests.conftest import policy
 

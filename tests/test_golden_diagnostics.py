@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kasuhara_rules.cli import main
+from kasuhara_rules.cli.commands import main
 from kasuhara_rules.diagnostics import CODES
 from tests.conftest import GOLDEN, ROOT, UPDATE_GOLDEN
 

@@ -1,7 +1,7 @@
 """Tests for grammar.py: the grammar loads once and names its reserved words."""
 from pathlib import Path
 
-from kasuhara_rules import grammar
+from kasuhara_rules.syntax import grammar
 
 
 def test_parser_is_built_once():

@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 import pytest
 
 from kasuhara_rules import load_policy
-from kasuhara_rules.cli import main
+from kasuhara_rules.cli.commands import main
 from tests.conftest import ROOT
 
 POLICIES = sorted(p.name for p in (ROOT / "examples").glob("*.kasu"))

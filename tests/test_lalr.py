@@ -8,7 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kasuhara_rules import grammar, lalr
+from kasuhara_rules.syntax import grammar
+
+from kasuhara_rules.syntax import lalr
 from tests import strategies as S
 from tests.conftest import ROOT, policy
 

@@ -130,7 +130,7 @@ def test_highest_severity_across_a_merge(tmp_path):
 
 def test_examples_are_inherited_and_replaced_by_title(tmp_path):
     """Inherited examples run in the child; one with the same title replaces it."""
-    from kasuhara_rules.testing import run_file
+    from kasuhara_rules.cli.examples import run_file
 
     write(tmp_path, **{"base.kasu": BASE, "child.kasu": child(
         'override rule r1 { then claim }\n'

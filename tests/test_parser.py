@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from kasuhara_rules import nodes as n
-from kasuhara_rules.parser import parse_expression, parse_source
+from kasuhara_rules.syntax import nodes as n
+from kasuhara_rules.syntax.parser import parse_expression, parse_source
 from kasuhara_rules.source import SourceText
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "acme-retail.kasu"

@@ -2,7 +2,7 @@
 import json
 
 from kasuhara_rules import parse_policy
-from kasuhara_rules.program import CHUNK, source_of
+from kasuhara_rules.engine.compile_policy import CHUNK, source_of
 from tests.conftest import policy
 
 RECORD = {"incident_id": "P-1", "channel": "phone", "repeat": 0, "dogeza": False, "words": [], "contacts": [],

@@ -4,7 +4,7 @@ import datetime as dt
 import pytest
 
 from kasuhara_rules import parse_policy
-from kasuhara_rules.records import RecordError, duration_iso, parse_duration_text, validate_record
+from kasuhara_rules.engine.records import RecordError, duration_iso, parse_duration_text, validate_record
 from tests.conftest import policy
 
 P = parse_policy(policy('rule r { when dogeza then kasuhara respond "x" }\n'))

@@ -9,9 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kasuhara_rules import load_policy, parse_policy
-from kasuhara_rules.cli import main
-from kasuhara_rules.records import RecordError, validate_record
-from kasuhara_rules.recordschema import record_schema
+from kasuhara_rules.cli.commands import main
+from kasuhara_rules.engine.records import RecordError, validate_record
+from kasuhara_rules.render.json_schema import record_schema
 from tests import strategies as S
 from tests.conftest import ROOT, policy
 

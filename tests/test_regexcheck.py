@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from kasuhara_rules.regexcheck import compiled, pattern_problem
+from kasuhara_rules.check.regex import compiled, pattern_problem
 
 
 SAFE = ["土下座|どげざ", "^訴え", r"\d{3}-\d{4}", "(ab){1,5}", "(a|b){0,20}", "x.{0,30}y", r"(\d{3}-){0,3}",
@@ -41,7 +41,7 @@ def test_accepted_patterns_have_bounded_width():
     """What bounds the search time: every accepted pattern matches at most MAX_WIDTH characters,
     so a search over n characters does at most about n × MAX_WIDTH steps (linear, not the
     quadratic `x.*y` or exponential `(a+)+$`)."""
-    from kasuhara_rules.regexcheck import MAX_WIDTH, _sre_parse
+    from kasuhara_rules.check.regex import MAX_WIDTH, _sre_parse
 
     for pattern in SAFE:
         assert _sre_parse.parse(pattern, re.IGNORECASE).getwidth()[1] <= MAX_WIDTH

@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kasuhara_rules import parse_policy
-from kasuhara_rules.records import RecordError
+from kasuhara_rules.engine.records import RecordError
 from tests.conftest import HEADER, VOCAB
 
 SCHEMA = """schema {
@@ -108,7 +108,7 @@ def _cli(argv, stdin: bytes) -> tuple[int, str, str]:
     import io
     import sys
 
-    from kasuhara_rules.cli import main
+    from kasuhara_rules.cli.commands import main
 
     out, err = io.StringIO(), io.StringIO()
     old = sys.stdin

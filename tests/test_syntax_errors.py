@@ -2,10 +2,10 @@
 import pytest
 from lark.exceptions import UnexpectedInput
 
-from kasuhara_rules.grammar import parser
-from kasuhara_rules.parser import parse_source
+from kasuhara_rules.syntax.grammar import parser
+from kasuhara_rules.syntax.parser import parse_source
 from kasuhara_rules.source import SourceText
-from kasuhara_rules.syntax_errors import EXAMPLES, classify
+from kasuhara_rules.syntax.errors import EXAMPLES, classify
 
 
 def first_diag(text: str):

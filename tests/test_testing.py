@@ -3,8 +3,8 @@ import io
 import json
 
 from kasuhara_rules import load_policy
-from kasuhara_rules.cli import main
-from kasuhara_rules.testing import run_examples, run_file
+from kasuhara_rules.cli.commands import main
+from kasuhara_rules.cli.examples import run_examples, run_file
 from tests.conftest import GOLDEN, ROOT
 
 FAILING = GOLDEN / "testing" / "failing.kasu"

@@ -2,7 +2,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kasuhara_rules.textnorm import PhraseSet, normalize
+from kasuhara_rules.engine.text import PhraseSet, normalize
 
 ALPHABET = "あいアイaAｱ殺す"  # small, so phrases overlap, nest and repeat
 phrases = st.lists(st.text(ALPHABET, min_size=1, max_size=4), min_size=1, max_size=40)

@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kasuhara_rules import parse_policy
-from kasuhara_rules.program import compile_policy
-from kasuhara_rules.tracedata import TraceDict, TraceList, freeze, thaw
-from kasuhara_rules.unparse import expr as text_of
+from kasuhara_rules.engine.compile_policy import compile_policy
+from kasuhara_rules.engine.tracedata import TraceDict, TraceList, freeze, thaw
+from kasuhara_rules.syntax.printer import expr as text_of
 from tests import strategies as S
 from tests.conftest import ROOT, policy
 

@@ -2,9 +2,9 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kasuhara_rules import nodes as n
-from kasuhara_rules import unparse
-from kasuhara_rules.parser import parse_expression, parse_source
+from kasuhara_rules.syntax import nodes as n
+from kasuhara_rules.syntax import printer as unparse
+from kasuhara_rules.syntax.parser import parse_expression, parse_source
 from kasuhara_rules.source import SourceText
 from tests import strategies as S
 

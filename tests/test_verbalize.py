@@ -2,7 +2,7 @@
 import pytest
 
 from kasuhara_rules import parse_policy
-from kasuhara_rules.verbalize import Verbalizer
+from kasuhara_rules.render.verbalize import Verbalizer
 from tests.conftest import policy
 
 PHRASES = 'phrases threats "脅迫的な表現" = ["殺す", "晒す"]\n' \

@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "CheckResult", "Decision", "Diagnostic", "PendingRule", "Policy", "PolicyError", "RecordError",
@@ -12,15 +12,15 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .checker import CheckResult
+    from .check.checker import CheckResult
     from .diagnostics import Diagnostic
-    from .policy import Decision, PendingRule, Policy, PolicyError
-    from .records import RecordError
+    from .engine.policy import Decision, PendingRule, Policy, PolicyError
+    from .coerce import RecordError
 
 # The classes load on first use (PEP 562), so `import kasuhara_rules` stays cheap.
 _LAZY = {
-    "CheckResult": "checker", "Diagnostic": "diagnostics", "Decision": "policy", "PendingRule": "policy",
-    "Policy": "policy", "PolicyError": "policy", "RecordError": "records",
+    "CheckResult": "check.checker", "Diagnostic": "diagnostics", "Decision": "engine.policy",
+    "PendingRule": "engine.policy", "Policy": "engine.policy", "PolicyError": "engine.policy", "RecordError": "coerce",
 }
 
 
@@ -42,10 +42,10 @@ def load_policy(path: str | os.PathLike, allow_outside: bool = False) -> "Policy
     >>> load_policy("no/such/policy.kasu")
     Traceback (most recent call last):
     ...
-    kasuhara_rules.policy.PolicyError: 1 error; first: no/such/policy.kasu:1:1: cannot read the policy file: ...
+    kasuhara_rules.PolicyError: 1 error; first: no/such/policy.kasu:1:1: cannot read the policy file: ...
     """
-    from .loader import load_path
-    from .policy import policy_from
+    from .check.loader import load_path
+    from .engine.policy import policy_from
 
     loaded = load_path(path, allow_outside=allow_outside)
     return policy_from(loaded.result, loaded.files, os.fspath(path), loaded.sources)
@@ -61,8 +61,8 @@ def parse_policy(source: str, filename: str = "<policy>") -> "Policy":
     >>> p.evaluate({"dogeza": True}).outcome
     'kasuhara'
     """
-    from .loader import load_text
-    from .policy import policy_from
+    from .check.loader import load_text
+    from .engine.policy import policy_from
 
     loaded = load_text(source, filename)
     return policy_from(loaded.result, loaded.files, filename, loaded.sources)
@@ -76,13 +76,13 @@ def check_path(path: str | os.PathLike, allow_outside: bool = False) -> "CheckRe
     >>> result.ok, result.diagnostics[0].code
     (False, 'E100')
     """
-    from .loader import load_path
+    from .check.loader import load_path
 
     return load_path(path, allow_outside=allow_outside).result
 
 
 def check_text(text: str, name: str = "<policy>") -> "CheckResult":
     """Check a policy given as text."""
-    from .loader import load_text
+    from .check.loader import load_text
 
     return load_text(text, name).result

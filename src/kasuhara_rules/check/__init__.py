@@ -1,0 +1,1 @@
+"""Stage 2, check: loading and `extends`, declarations, names and types, lints; the checked form."""

@@ -1,0 +1,210 @@
+"""The checked policy: resolved declarations, the schema and the side tables the later stages read."""
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Mapping
+
+import attrs
+
+from ..syntax import nodes as n
+from ..source import SourceText, Span
+from ..values import Type
+
+HIGHEST_SEVERITY = "highest_severity"
+FIRST_MATCH = "first_match"
+STRATEGIES = (HIGHEST_SEVERITY, FIRST_MATCH)
+REVIEW = "review"
+REVIEW_LABEL = "要確認"
+
+
+@attrs.frozen
+class Field:
+    """A schema field. `index` is its position in its record; `path` is dotted from the top."""
+
+    name: str
+    label: str | None
+    type: Type
+    optional: bool
+    key: bool
+    sensitive: bool
+    index: int
+    path: str
+    span: Span = attrs.field(eq=False, repr=False)
+
+    @property
+    def title(self) -> str:
+        return self.label or self.name
+
+
+@attrs.frozen
+class Item:
+    """An outcome, severity or escalation: its name, label and rank (position, lowest first)."""
+
+    name: str
+    label: str | None
+    rank: int
+    span: Span = attrs.field(eq=False, repr=False)
+
+    @property
+    def title(self) -> str:
+        return self.label or self.name
+
+
+@attrs.frozen
+class PhraseList:
+    name: str
+    label: str | None
+    phrases: tuple[str, ...]
+    span: Span = attrs.field(eq=False, repr=False)
+
+    @property
+    def title(self) -> str:
+        return self.label or self.name
+
+
+@attrs.frozen
+class Define:
+    name: str
+    label: str | None
+    expr: object
+    type: Type
+    span: Span = attrs.field(eq=False, repr=False)
+
+    @property
+    def title(self) -> str:
+        return self.label or self.name
+
+
+@attrs.frozen
+class Rule:
+    """A rule as the engine sees it; `index` is its position in the (merged) policy."""
+
+    name: str
+    title: str | None
+    when: object
+    unless: object | None
+    outcome: str
+    severity: str | None
+    responds: tuple[str, ...]
+    escalate: str | None
+    cites: tuple[str, ...]
+    tags: tuple[str, ...]
+    index: int
+    span: Span = attrs.field(eq=False, repr=False)
+    decl: n.RuleDecl | None = attrs.field(default=None, eq=False, repr=False)
+
+    @property
+    def display_title(self) -> str:
+        return self.title or self.name
+
+
+@attrs.frozen
+class Expect:
+    outcome: str
+    severity: str | None
+    rule: str | None
+    escalate: str | None
+
+
+@attrs.frozen
+class Example:
+    """An `example` block: the record it gives, what it expects, and any problem with it."""
+
+    title: str
+    given: Mapping
+    expect: Expect
+    span: Span = attrs.field(eq=False, repr=False)
+    problems: tuple = attrs.field(default=(), eq=False, repr=False)
+
+
+# Resolutions of Name nodes (kept in CheckedPolicy.refs, keyed by id(node)).
+@attrs.frozen
+class FieldRef:
+    field: Field
+
+
+@attrs.frozen
+class ElementRef:
+    """A field of the element of the `depth`-th enclosing `where` (0 = outermost)."""
+
+    field: Field
+    depth: int
+
+
+@attrs.frozen
+class DefineRef:
+    name: str
+
+
+@attrs.frozen
+class PhrasesRef:
+    name: str
+
+
+@attrs.frozen
+class Header:
+    title: str
+    id: str
+    version: str
+    effective: _dt.date | None
+    decide: str
+    otherwise: str
+
+
+@attrs.frozen
+class CheckedPolicy:
+    """Everything the compiler, explainer and tools need; built by checker.check()."""
+
+    header: Header
+    fields: tuple[Field, ...]
+    outcomes: tuple[Item, ...]
+    severities: tuple[Item, ...]
+    escalations: tuple[Item, ...]
+    phrases: Mapping[str, PhraseList]
+    defines: Mapping[str, Define]
+    rules: tuple[Rule, ...]
+    examples: tuple[Example, ...]
+    types: Mapping[int, Type] = attrs.field(eq=False, repr=False)
+    refs: Mapping[int, object] = attrs.field(eq=False, repr=False)
+    sources: Mapping[str, SourceText] = attrs.field(eq=False, repr=False)
+    digest: str = ""
+
+    @property
+    def key_field(self) -> Field | None:
+        for f in self.fields:
+            if f.key:
+                return f
+        return None
+
+    def field(self, name: str) -> Field | None:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        return None
+
+    def outcome(self, name: str) -> Item:
+        for o in self.outcomes:
+            if o.name == name:
+                return o
+        raise KeyError(name)
+
+    def severity(self, name: str | None) -> Item | None:
+        for s in self.severities:
+            if s.name == name:
+                return s
+        return None
+
+    def escalation(self, name: str | None) -> Item | None:
+        for e in self.escalations:
+            if e.name == name:
+                return e
+        return None
+
+    def rule(self, name: str) -> Rule | None:
+        for r in self.rules:
+            if r.name == name:
+                return r
+        return None
+
+    def type_of(self, node: object) -> Type:
+        return self.types[id(node)]

@@ -1,0 +1,150 @@
+"""`extends`: merge a chain of parsed policy files (base first) into one list of declarations.
+
+The child inherits everything. It adds new fields, outcomes, severities, escalations, phrase
+lists, defines, rules and examples, and changes inherited ones only with `override rule`,
+`override define`, `drop rule` and `phrases NAME += [...]`. Inherited rules keep their
+position; new rules follow in file order. Every declaration keeps the span of the file it
+came from, so diagnostics and traces name that file.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+from ..syntax import nodes as n
+from ..diagnostics import Diagnostic, did_you_mean, error
+
+_CLAUSE_ORDER = (n.WhenClause, n.UnlessClause, n.ThenClause, n.RespondClause, n.EscalateClause, n.CiteClause,
+                 n.TagsClause)
+_VOCAB = {n.OutcomesDecl: "outcome", n.SeveritiesDecl: "severity", n.EscalationsDecl: "escalation"}
+
+
+def merge(chain: Sequence[n.PolicyFile]) -> tuple[n.PolicyHeader | None, list[object], list[Diagnostic], set[str]]:
+    """The merged header and declarations of `chain` (base first, the top policy last), the
+    diagnostics, and the names of the rules that were dropped."""
+    diags: list[Diagnostic] = []
+    dropped_names: set[str] = set()
+    decls: list[object] = []
+    inherited: dict[str, dict[str, tuple[object, str]]] = {
+        "field": {}, "outcome": {}, "severity": {}, "escalation": {}, "name": {}, "rule": {}}
+    for depth, tree in enumerate(chain):
+        base_file = chain[depth - 1].file if depth else ""
+        own = [d for d in tree.decls if not isinstance(d, (n.PolicyHeader, n.ExtendsDecl))]
+        if depth == 0:
+            decls.extend(own)
+        else:
+            decls = _apply(decls, own, inherited, base_file, diags, dropped_names)
+        _remember(own, tree.file, inherited)
+    return _header(chain), decls, diags, dropped_names
+
+
+def _remember(decls: Sequence[object], file: str, inherited: dict) -> None:
+    for d in decls:
+        if isinstance(d, n.SchemaDecl):
+            for f in d.fields:
+                inherited["field"].setdefault(f.name.name, (f, file))
+        elif type(d) in _VOCAB:
+            for item in d.items:
+                inherited[_VOCAB[type(d)]].setdefault(item.name.name, (item, file))
+        elif isinstance(d, (n.PhrasesDecl, n.PhrasesFrom, n.DefineDecl)):
+            inherited["name"].setdefault(d.name.name, (d, file))
+        elif isinstance(d, n.RuleDecl):
+            inherited["rule"].setdefault(d.name.name, (d, file))
+
+
+def _apply(decls: list[object], own: Sequence[object], inherited: dict, base_file: str,
+           diags: list[Diagnostic], dropped_names: set[str]) -> list[object]:
+    out = list(decls)
+    rules_at = {d.name.name: i for i, d in enumerate(out) if isinstance(d, n.RuleDecl)}
+    defines_at = {d.name.name: i for i, d in enumerate(out) if isinstance(d, n.DefineDecl)}
+    example_at = {d.title.value: i for i, d in enumerate(out) if isinstance(d, n.ExampleDecl)}
+    dropped: set[int] = set()
+    for d in own:
+        if isinstance(d, n.SchemaDecl):
+            kept = tuple(f for f in d.fields if not _redeclared("field", f.name, inherited, diags,
+                                                               "give the new field another name"))
+            out.append(n.SchemaDecl(kept, span=d.span))
+        elif type(d) in _VOCAB:
+            kind = _VOCAB[type(d)]
+            kept = tuple(i for i in d.items if not _redeclared(kind, i.name, inherited, diags,
+                                                               f"the inherited {kind} is used as it is"))
+            out.append(type(d)(kept, span=d.span))
+        elif isinstance(d, (n.PhrasesDecl, n.PhrasesFrom)):
+            if not _redeclared("name", d.name, inherited, diags, "add to it with `phrases NAME += [ … ]`"):
+                out.append(d)
+        elif isinstance(d, n.PhrasesAppend):
+            if d.name.name not in inherited["name"]:
+                _missing(d.name, "phrase list", inherited["name"], diags)
+            else:
+                out.append(d)
+        elif isinstance(d, n.DefineDecl):
+            if d.override:
+                if d.name.name not in defines_at:
+                    _missing(d.name, "define", inherited["name"], diags)
+                else:
+                    out[defines_at[d.name.name]] = d
+            elif not _redeclared("name", d.name, inherited, diags, f"write `override define {d.name.name} = …`"):
+                out.append(d)
+        elif isinstance(d, n.RuleDecl):
+            name = d.name.name
+            if d.override:
+                if name not in rules_at or rules_at[name] in dropped:
+                    _missing(d.name, "rule", inherited["rule"], diags)
+                else:
+                    out[rules_at[name]] = override_rule(out[rules_at[name]], d)
+            elif not _redeclared("rule", d.name, inherited, diags, f"write `override rule {name} {{ … }}`"):
+                out.append(d)
+        elif isinstance(d, n.DropRule):
+            name = d.name.name
+            if name not in rules_at or rules_at[name] in dropped:
+                _missing(d.name, "rule", inherited["rule"], diags)
+            else:
+                dropped.add(rules_at[name])
+                dropped_names.add(name)
+        elif isinstance(d, n.ExampleDecl) and d.title.value in example_at:
+            out[example_at[d.title.value]] = d  # an example with an inherited title replaces it
+        else:
+            out.append(d)
+    return [d for i, d in enumerate(out) if i not in dropped]
+
+
+def _redeclared(kind: str, ident: n.Ident, inherited: dict, diags: list[Diagnostic], hint: str) -> bool:
+    found = inherited[kind].get(ident.name)
+    if found is None:
+        return False
+    _, file = found
+    what = {"name": "name", "field": "field"}.get(kind, kind)
+    diags.append(error("E603", f"`{ident.name}` is inherited from {file}; a {what} cannot be declared again",
+                       ident.span, hint))
+    return True
+
+
+def _missing(ident: n.Ident, what: str, known: dict, diags: list[Diagnostic]) -> None:
+    hint = did_you_mean(ident.name, list(known)) or f"the base policy has no {what} `{ident.name}`"
+    diags.append(error("E604", f"there is no inherited {what} `{ident.name}` to change", ident.span, hint))
+
+
+def override_rule(base: n.RuleDecl, child: n.RuleDecl) -> n.RuleDecl:
+    """The inherited rule with the clauses the override gives: each clause kind the override
+    writes replaces the inherited ones of that kind (all `respond`s, all `cite`s together);
+    kinds it leaves out are kept. The rule keeps its position; its span is the override's."""
+    clauses = []
+    for kind in _CLAUSE_ORDER:
+        mine = [c for c in child.clauses if isinstance(c, kind)]
+        clauses.extend(mine if mine else [c for c in base.clauses if isinstance(c, kind)])
+    return n.RuleDecl(base.name, child.title or base.title, tuple(clauses), False, span=child.span)
+
+
+def _header(chain: Sequence[n.PolicyFile]) -> n.PolicyHeader | None:
+    """The top policy's header; `decide` is inherited when the top policy does not say it."""
+    top = chain[-1].header()
+    if top is None:
+        return None
+    if any(e.key.name == "decide" for e in top.entries):
+        return top
+    for tree in reversed(chain[:-1]):
+        base = tree.header()
+        decide = [e for e in base.entries if e.key.name == "decide"] if base else []
+        if decide:
+            return n.PolicyHeader(top.title, top.entries + (decide[0],), span=top.span)
+    return top
+

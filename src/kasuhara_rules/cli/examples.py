@@ -1,0 +1,186 @@
+"""`kasu test`: run a policy's example blocks, compare with `expect`, and measure rule coverage."""
+from __future__ import annotations
+
+import os
+
+import attrs
+
+from ..check.checked import Example, Expect
+from ..engine.policy import Decision, Policy
+from ..engine.records import RecordError
+
+
+@attrs.frozen
+class ExampleResult:
+    """One example: whether it passed, what it expected, what the policy decided and why not."""
+
+    title: str
+    at: str
+    passed: bool
+    expected: Expect
+    actual: dict | None
+    problems: tuple[str, ...]
+    decision: Decision | None = attrs.field(default=None, repr=False, eq=False)
+
+    def to_dict(self) -> dict:
+        return {"title": self.title, "at": self.at, "passed": self.passed, "expected": expect_dict(self.expected),
+                "actual": self.actual, "problems": list(self.problems)}
+
+
+@attrs.frozen
+class RuleCoverage:
+    """How many examples matched a rule, and (for a rule with `unless`) how many it blocked."""
+
+    rule: str
+    matched: int
+    unless_blocked: int | None
+
+    def to_dict(self) -> dict:
+        return {"rule": self.rule, "matched": self.matched, "unless_blocked": self.unless_blocked}
+
+
+@attrs.frozen
+class TestReport:
+    """The results of every example of one policy, and its rule coverage."""
+
+    policy: str
+    results: tuple[ExampleResult, ...]
+    coverage: tuple[RuleCoverage, ...]
+
+    @property
+    def passed(self) -> int:
+        return sum(1 for r in self.results if r.passed)
+
+    @property
+    def failed(self) -> int:
+        return len(self.results) - self.passed
+
+    @property
+    def uncovered(self) -> tuple[str, ...]:
+        return tuple(c.rule for c in self.coverage if c.matched == 0)
+
+    @property
+    def unless_never_exercised(self) -> tuple[str, ...]:
+        return tuple(c.rule for c in self.coverage if c.unless_blocked == 0)
+
+    def to_dict(self) -> dict:
+        return {"policy": self.policy, "passed": self.passed, "failed": self.failed,
+                "examples": [r.to_dict() for r in self.results],
+                "coverage": [c.to_dict() for c in self.coverage],
+                "uncovered": list(self.uncovered), "unless_never_exercised": list(self.unless_never_exercised)}
+
+
+def expect_dict(e: Expect) -> dict:
+    return {"outcome": e.outcome, "severity": e.severity, "rule": e.rule, "escalation": e.escalate}
+
+
+def describe(d: dict | Expect) -> str:
+    """`kasuhara severity high by dogeza escalate supervisor` — only the parts that are set."""
+    if isinstance(d, Expect):
+        d = expect_dict(d)
+    text = str(d["outcome"])
+    if d.get("severity"):
+        text += f" severity {d['severity']}"
+    if d.get("rule"):
+        text += f" by {d['rule']}"
+    if d.get("escalation"):
+        text += f" escalate {d['escalation']}"
+    return text
+
+
+def run_examples(policy: Policy) -> TestReport:
+    """Run every example of `policy`. Parts of `expect` that are left out are not compared.
+
+    >>> from kasuhara_rules import parse_policy
+    >>> p = parse_policy('''policy "t" { id t version "1" otherwise claim }
+    ... outcomes { claim, kasuhara }
+    ... schema { dogeza: bool }
+    ... rule r { when dogeza then kasuhara respond "断る" }
+    ... example "e" { given { dogeza: true } expect kasuhara by r }''')
+    >>> report = run_examples(p)
+    >>> report.passed, report.failed, report.uncovered
+    (1, 0, ())
+    """
+    rules = policy.checked.rules
+    matched = [0] * len(rules)
+    blocked = [0 if r.unless is not None else None for r in rules]
+    results = []
+    for ex in policy.checked.examples:
+        result = _run(policy, ex)
+        results.append(result)
+        if result.decision is None:
+            continue
+        for i, entry in enumerate(result.decision.trace()):
+            if entry["result"] == "matched":
+                matched[i] += 1
+            if rules[i].unless is not None:
+                when, unless = entry["condition"]["children"]
+                if when["value"] is True and unless["value"] is True:
+                    blocked[i] += 1
+    coverage = tuple(RuleCoverage(r.name, matched[i], blocked[i]) for i, r in enumerate(rules))
+    return TestReport(policy.name, tuple(results), coverage)
+
+
+def run_file(path: str | os.PathLike) -> TestReport:
+    """Load the policy at `path` and run its examples. Problems inside example blocks become
+    failing examples; any other error raises PolicyError."""
+    from ..check.loader import load_path
+    from ..engine.policy import policy_from
+
+    loaded = load_path(path, tolerate_example_errors=True)
+    return run_examples(policy_from(loaded.result, loaded.files, os.fspath(path), loaded.sources))
+
+
+def _run(policy: Policy, ex: Example) -> ExampleResult:
+    at = str(ex.span)
+    if ex.problems:
+        return ExampleResult(ex.title, at, False, ex.expect, None,
+                             tuple(f"{d.span}: {d.message}" for d in ex.problems))
+    try:
+        decision = policy.evaluate(ex.given, explain=True)
+    except RecordError as exc:
+        return ExampleResult(ex.title, at, False, ex.expect, None, (f"the given record is invalid: {exc.message}",))
+    actual = {"outcome": decision.outcome, "severity": decision.severity, "rule": decision.rule,
+              "escalation": decision.escalation}
+    e = ex.expect
+    problems = []
+    for key, want in (("outcome", e.outcome), ("severity", e.severity), ("rule", e.rule), ("escalation", e.escalate)):
+        if want is not None and actual[key] != want:
+            problems.append(f"{key}: expected {want}, got {actual[key] if actual[key] is not None else 'none'}")
+    return ExampleResult(ex.title, at, not problems, e, actual, tuple(problems), decision)
+
+
+def render_text(report: TestReport, coverage: bool = False, lang: str = "ja") -> str:
+    """The report for people: each example, failures with their explanation, a summary line."""
+    lines = [report.policy]
+    for r in report.results:
+        if r.passed:
+            lines.append(f"  ✔ {r.title}")
+            continue
+        lines.append(f"  ✘ {r.title}  {r.at}")
+        lines.append(f"      expected: {describe(r.expected)}")
+        if r.actual is not None:
+            lines.append(f"      actual:   {describe(r.actual)}")
+        for p in r.problems:
+            lines.append(f"      - {p}")
+        if r.decision is not None:
+            lines.extend("      " + ln for ln in r.decision.explain(lang=lang).splitlines())
+    if coverage:
+        width = max((len(c.rule) for c in report.coverage), default=4)
+        lines.append("  coverage (examples that matched each rule):")
+        for c in report.coverage:
+            note = "  ← no example matched this rule" if c.matched == 0 else ""
+            unless = f"  (unless blocked it in {c.unless_blocked})" if c.unless_blocked else ""
+            lines.append(f"    {c.rule.ljust(width)}  {c.matched}{unless}{note}")
+        if report.uncovered:
+            lines.append(f"  rules no example matched: {', '.join(report.uncovered)}")
+        if report.unless_never_exercised:
+            lines.append(f"  unless clauses no example exercised: {', '.join(report.unless_never_exercised)}")
+    return "\n".join(lines)
+
+
+def summary(reports: list[TestReport]) -> str:
+    passed = sum(r.passed for r in reports)
+    failed = sum(r.failed for r in reports)
+    return f"{passed} passed, {failed} failed"
+

@@ -1,0 +1,373 @@
+"""Record values: one value coerced to the internal form of its type, and internal values as JSON.
+
+Shared by the checker (the values of examples) and the engine (records); raises RecordError.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import re
+from typing import Any, Mapping, Sequence
+
+from . import values as vt
+from .values import DAY as _DAY
+from .values import EPOCH, UNIT_MICROS, parse_datetime_micros
+
+REDACTED = "‹redacted›"
+MAX_NUMBER = 2**53 - 1        # numbers beyond ±9,007,199,254,740,991: JSON tools cannot exchange them exactly
+MAX_DURATION = 36_525 * _DAY  # a hundred years, in microseconds
+_DURATION_TEXT = re.compile(r"([+-]?)(\d[\d_]*(?:\.\d[\d_]*)?)\s*(s|sec|min|h|d)")
+_ISO_DURATION = re.compile(
+    r"([+-]?)P(?:(\d+(?:[.,]\d+)?)W)?(?:(\d+(?:[.,]\d+)?)D)?"
+    r"(?:T(?:(\d+(?:[.,]\d+)?)H)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)S)?)?"
+)
+_ISO_PARTS = (7 * _DAY, _DAY, 3_600_000_000, 60_000_000, 1_000_000)
+
+
+class RecordError(Exception):
+    """An incident record that does not fit the schema. Never carries a sensitive value.
+
+    `field` is the dotted path of the offending field (None for the record as a whole);
+    `line` is the input line (or position) in a batch, when known.
+    """
+
+    __module__ = "kasuhara_rules"  # its public name: kasuhara_rules.RecordError
+
+    def __init__(self, message: str, field: str | None = None, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.line = line
+
+    def __str__(self) -> str:
+        where = f"line {self.line}: " if self.line is not None else ""
+        return f"{where}{self.message}"
+
+    def at_line(self, line: int | None) -> "RecordError":
+        return RecordError(self.message, self.field, line)
+
+    def to_dict(self) -> dict:
+        return {"message": self.message, "field": self.field, "line": self.line}
+
+
+class Problem(Exception):
+    """Raised by a coercer: what is wrong with a value (the caller adds the field)."""
+
+
+def shown(value: Any, sensitive: bool) -> str:
+    """A value as it may appear in a message: never the value of a sensitive field."""
+    if sensitive:
+        return f"a {json_kind(value)} ({REDACTED})"
+    if isinstance(value, str):
+        text = value if len(value) <= 40 else value[:37] + "…"
+        return '"' + text.replace('"', '\\"') + '"'
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int) and abs(value) > 10**40:  # repr of a huge int is slow, even refused
+        return f"a number of about {int(value.bit_length() * 0.30103) + 1} digits"
+    if isinstance(value, (int, float)):
+        text = repr(value)
+        return text if len(text) <= 40 else text[:37] + "…"
+    return f"a {json_kind(value)}"
+
+
+def json_kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, Mapping):
+        return "object"
+    if isinstance(value, (list, tuple)):
+        return "list"
+    return type(value).__name__
+
+
+# ---- coercion of single values ------------------------------------------------------
+
+
+def coerce_bool(value: Any, sensitive: bool = False) -> bool:
+    if value is True or value is False:
+        return value
+    raise Problem(f"expected true or false, got {shown(value, sensitive)}")
+
+
+def _in_range(value: int | float, sensitive: bool) -> int | float:
+    if -MAX_NUMBER <= value <= MAX_NUMBER:
+        return value
+    size = "too large" if value > 0 else "too small"
+    raise Problem(f"the number is {size}: numbers must lie within ±9,007,199,254,740,991 "
+                  f"(got {shown(value, sensitive)})")
+
+
+def coerce_int(value: Any, sensitive: bool = False) -> int:
+    if type(value) is int:
+        return _in_range(value, sensitive)  # type: ignore[return-value]
+    if type(value) is float and math.isfinite(value) and value.is_integer():
+        return _in_range(int(value), sensitive)  # type: ignore[return-value]
+    if isinstance(value, int) and not isinstance(value, bool):
+        return _in_range(int(value), sensitive)  # type: ignore[return-value]
+    raise Problem(f"expected a whole number, got {shown(value, sensitive)}")
+
+
+def coerce_number(value: Any, sensitive: bool = False) -> int | float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise Problem(f"expected a number, got {shown(value, sensitive)}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise Problem("expected a finite number, got NaN or infinity")
+    value = value if type(value) in (int, float) else (int(value) if isinstance(value, int) else float(value))
+    return _in_range(value, sensitive)
+
+
+def coerce_text(value: Any, sensitive: bool = False) -> str:
+    if isinstance(value, str):
+        return value
+    raise Problem(f"expected text, got {shown(value, sensitive)}")
+
+
+def coerce_enum(value: Any, values: Sequence[str], sensitive: bool = False) -> str:
+    if isinstance(value, str) and value in values:
+        return value
+    listed = ", ".join(f'"{v}"' for v in values)
+    if isinstance(value, str) and not sensitive:
+        from .diagnostics import closest
+
+        guess = closest(value, values)
+        tail = f'; did you mean "{guess}"?' if guess else ""
+        raise Problem(f"{shown(value, False)} is not one of {listed}{tail}")
+    raise Problem(f"expected one of {listed}, got {shown(value, sensitive)}")
+
+
+def parse_duration_text(text: str) -> int | None:
+    """Microseconds of `"35min"`, `"1.5h"`, `"45s"`, `"7d"` or ISO 8601 `"PT35M"`; None if neither.
+
+    >>> parse_duration_text("35min"), parse_duration_text("PT1H30M"), parse_duration_text("1.5 h")
+    (2100000000, 5400000000, 5400000000)
+    """
+    text = text.strip()
+    m = _DURATION_TEXT.fullmatch(text)
+    if m:
+        unit = "s" if m.group(3) == "sec" else m.group(3)
+        digits = m.group(2).replace("_", "")
+        if "." in digits:
+            from decimal import Decimal
+
+            micros = int(Decimal(digits) * UNIT_MICROS[unit])
+        else:
+            micros = int(digits) * UNIT_MICROS[unit]
+        return -micros if m.group(1) == "-" else micros
+    m = _ISO_DURATION.fullmatch(text.upper())
+    if m and any(m.group(i) for i in range(2, 7)) and not text.upper().endswith("T"):
+        from decimal import Decimal
+
+        total = Decimal(0)
+        for part, size in zip(m.groups()[1:], _ISO_PARTS):
+            if part:
+                total += Decimal(part.replace(",", ".")) * size
+        micros = int(total)
+        return -micros if m.group(1) == "-" else micros
+    return None
+
+
+def _duration_in_range(micros: int, value: Any, sensitive: bool) -> int:
+    if -MAX_DURATION <= micros <= MAX_DURATION:
+        return micros
+    raise Problem(f"the duration {shown(value, sensitive)} is longer than a hundred years")
+
+
+def coerce_duration(value: Any, unit: str = "seconds", sensitive: bool = False) -> int:
+    if type(value) is int:
+        return _duration_in_range(value * vt.UNITS[unit], value, sensitive)
+    if type(value) is float:
+        if not math.isfinite(value):
+            raise Problem("expected a finite duration, got NaN or infinity")
+        if abs(value) * vt.UNITS[unit] > MAX_DURATION:
+            return _duration_in_range(MAX_DURATION + 1, value, sensitive)
+        return round(value * vt.UNITS[unit])
+    if isinstance(value, str):
+        micros = parse_duration_text(value) if len(value) <= 100 else None
+        if micros is not None:
+            return _duration_in_range(micros, value, sensitive)
+        raise Problem(
+            f"{shown(value, sensitive)} is not a duration; write a number of {unit}, "
+            'or text such as "35min", "1.5h" or "PT35M"'
+        )
+    if isinstance(value, _dt.timedelta):
+        return _duration_in_range(value // _dt.timedelta(microseconds=1), value, sensitive)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return coerce_duration(float(value) if isinstance(value, float) else int(value), unit, sensitive)
+    raise Problem(f"expected a duration (a number of {unit}, or text such as \"35min\"), got {shown(value, sensitive)}")
+
+
+def coerce_datetime(value: Any, sensitive: bool = False) -> int:
+    if isinstance(value, str):
+        micros = parse_datetime_micros(value.strip())
+        if micros is not None:
+            return micros
+        if re.fullmatch(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?", value.strip()):
+            raise Problem(f"the date-time {shown(value, sensitive)} has no UTC offset; add one such as +09:00")
+        raise Problem(f"{shown(value, sensitive)} is not an ISO 8601 date-time such as 2026-04-01T09:30:00+09:00")
+    if isinstance(value, _dt.datetime):
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise Problem("the date-time has no UTC offset")
+        return (value - EPOCH) // _dt.timedelta(microseconds=1)
+    raise Problem(f"expected a date-time such as \"2026-04-01T09:30:00+09:00\", got {shown(value, sensitive)}")
+
+
+def coerce_date(value: Any, sensitive: bool = False) -> int:
+    day: _dt.date | None = None
+    if isinstance(value, str):
+        try:
+            if re.fullmatch(r"\d{4}-\d\d-\d\d", value.strip()):
+                day = _dt.date.fromisoformat(value.strip())
+        except ValueError:
+            day = None
+        if day is None:
+            raise Problem(f"{shown(value, sensitive)} is not a date such as 2026-04-01")
+    elif isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
+        day = value
+    else:
+        raise Problem(f"expected a date such as \"2026-04-01\", got {shown(value, sensitive)}")
+    return vt.date_micros(day)
+
+
+def coerce(ftype: vt.Type, value: Any, path: str, sensitive: bool) -> Any:
+    """Coerce a non-null value to the internal form of `ftype`; raises RecordError."""
+    kind = ftype.kind
+    try:
+        if kind == vt.BOOL:
+            return coerce_bool(value, sensitive)
+        if kind == vt.INT:
+            return coerce_int(value, sensitive)
+        if kind == vt.NUMBER:
+            return coerce_number(value, sensitive)
+        if kind == vt.TEXT:
+            return coerce_text(value, sensitive)
+        if kind == vt.ENUM:
+            return coerce_enum(value, ftype.values, sensitive)
+        if kind == vt.DURATION:
+            return coerce_duration(value, ftype.unit, sensitive)
+        if kind == vt.DATETIME:
+            return coerce_datetime(value, sensitive)
+        if kind == vt.DATE:
+            return coerce_date(value, sensitive)
+    except Problem as problem:
+        raise RecordError(f"{path}: {problem}", path) from None
+    if kind == vt.LIST:
+        if not isinstance(value, (list, tuple)):
+            raise RecordError(f"{path}: expected a list, got {shown(value, sensitive)}", path)
+        elem = ftype.elem()
+        out = []
+        for i, item in enumerate(value):
+            where = f"{path}[{i}]"
+            if item is None:
+                raise RecordError(f"{where}: a list may not contain null", where)
+            out.append(coerce(elem, item, where, sensitive))
+        return out
+    if kind == vt.RECORD:
+        if not isinstance(value, Mapping):
+            raise RecordError(f"{path}: expected an object with fields, got {shown(value, sensitive)}", path)
+        return coerce_fields(ftype.fields, value, path + ".", sensitive)
+    raise RecordError(f"{path}: a field of unusable type", path)  # pragma: no cover
+
+
+def coerce_fields(fields: Sequence[Any], record: Mapping, prefix: str = "", sensitive: bool = False) -> tuple:
+    """Validate a mapping against `fields`; a tuple of internal values (None = unknown)."""
+    out = []
+    for f in fields:
+        path = prefix + f.name
+        value = record.get(f.name)
+        if value is None:
+            if not f.optional:
+                state = "is null" if f.name in record else "is missing"
+                raise RecordError(f"{path} {state}, but the schema requires it", path)
+            out.append(None)
+            continue
+        out.append(coerce(f.type, value, path, sensitive or f.sensitive))
+    return tuple(out)
+
+
+# ---- rendering values as JSON ----------------------------------------------------------
+
+
+def duration_iso(micros: int) -> str:
+    """ISO 8601 duration text of a length in microseconds.
+
+    >>> duration_iso(2_100_000_000), duration_iso(90_061_500_000), duration_iso(0)
+    ('PT35M', 'P1DT1H1M1.5S', 'PT0S')
+    """
+    sign = "-" if micros < 0 else ""
+    micros = abs(micros)
+    days, rest = divmod(micros, _DAY)
+    hours, rest = divmod(rest, 3_600_000_000)
+    minutes, rest = divmod(rest, 60_000_000)
+    from decimal import Decimal
+
+    seconds = Decimal(rest) / 1_000_000
+    out = sign + "P"
+    if days:
+        out += f"{days}D"
+    time = ""
+    if hours:
+        time += f"{hours}H"
+    if minutes:
+        time += f"{minutes}M"
+    if seconds:
+        time += f"{seconds.normalize():f}S"
+    if time or not days:
+        out += "T" + (time or "0S")
+    return out
+
+
+def datetime_iso(micros: int) -> str:
+    value = EPOCH + _dt.timedelta(microseconds=micros)
+    text = value.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def date_iso(micros: int) -> str:
+    return (EPOCH + _dt.timedelta(microseconds=micros)).date().isoformat()
+
+
+def to_json(value: Any, ftype: vt.Type) -> Any:
+    """An internal value as JSON: durations and times in ISO 8601, records as objects."""
+    if value is None:
+        return None
+    kind = ftype.kind
+    if kind == vt.DURATION:
+        return duration_iso(value)
+    if kind == vt.DATETIME:
+        return datetime_iso(value)
+    if kind == vt.DATE:
+        return date_iso(value)
+    if kind == vt.LIST or kind == vt.PHRASES:
+        elem = ftype.elem()
+        return [to_json(v, elem) for v in value]
+    if kind == vt.RECORD:
+        return {f.name: to_json(v, f.type) for f, v in zip(ftype.fields, value)}
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return value
+    return value
+
+
+def raw_json(value: Any) -> Any:
+    """A record value as given, made JSON-compatible (Python dates and timedeltas as ISO text)."""
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return value
+    if isinstance(value, Mapping):
+        return {str(k): raw_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [raw_json(v) for v in value]
+    if isinstance(value, _dt.timedelta):
+        return duration_iso(value // _dt.timedelta(microseconds=1))
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return value.isoformat()
+    return str(value)

@@ -1,0 +1,1 @@
+"""Stage 3, engine: records, text matching, compiled rules (plain and traced), deciding, Policy."""

@@ -1,0 +1,265 @@
+"""A checked policy → two generated Python functions: `evaluate` (fast) and `explain` (traced).
+
+Both validate and coerce the record first (an invalid record raises RecordError and is never
+evaluated), then evaluate every rule. They return the key, a bit mask of matched rules and a
+bit mask of undetermined rules; `explain` also returns the trace entries.
+"""
+from __future__ import annotations
+
+import ast
+import threading
+from typing import Any, Callable
+
+from . import codegen as g
+from . import runtime
+from .. import values as vt
+from .compile_expr import UNSET, Env, ExprCompiler
+from ..check.checked import CheckedPolicy, Field
+from .records import MAX_DURATION, MAX_NUMBER, RecordError
+from .text import nfkc
+from .compile_traced import TraceGen
+
+CHUNK = 200  # rules per generated function; larger policies are split across functions
+
+HELPERS: dict[str, Any] = {
+    "cf": runtime.coerce_field, "norm": runtime.norm, "norm_set": runtime.norm_set, "nfkc": nfkc,
+    "count3": runtime.count3, "any3": runtime.any3, "all3": runtime.all3, "sum3": runtime.sum3,
+    "min3": runtime.min3, "max3": runtime.max3, "div": runtime.div, "dur_div": runtime.dur_div,
+    "dur_mul": runtime.dur_mul, "and3": runtime.and3, "or3": runtime.or3, "not3": runtime.not3,
+    "read": runtime.read, "value_json": runtime.value_json, "raw_path": runtime.raw_path,
+    "ev_one": runtime.ev_one, "ev_text": runtime.ev_text, "ev_list": runtime.ev_list,
+    "ev_match": runtime.ev_match, "is_str": str.__instancecheck__, "ABSENT": runtime.ABSENT,
+    "guarded": runtime.guarded, "TD": runtime.TraceDict, "TL": runtime.TraceList, "EMPTY": runtime.EMPTY,
+    "NO_READS": runtime.NO_READS, "NOKEY": runtime.NOKEY, "num_key": runtime.num_key,
+    "text_key": runtime.text_key, "list_key": runtime.list_key, "raw_key": runtime.raw_key,
+}
+TRACE_CACHE_ENTRIES = 16384  # trace entries a policy keeps, shared among its rules (see tracegen)
+
+
+class Program:
+    """The compiled functions of one policy: `evaluate` and `validate` are compiled at once,
+    `explain` the first time it is used (a policy that is never asked for explanations does
+    not pay for compiling them; for a large policy that is half the load time)."""
+
+    __slots__ = ("evaluate", "validate", "_explain", "_build", "_lock")
+
+    def __init__(self, evaluate: Callable[[Any], tuple], validate: Callable[[Any], tuple],
+                 build_explain: Callable[[], Callable[[Any, bool], tuple]]) -> None:
+        self.evaluate = evaluate
+        self.validate = validate
+        self._explain: Callable[[Any, bool], tuple] | None = None
+        self._build: Callable[[], Callable[[Any, bool], tuple]] | None = build_explain
+        self._lock = threading.Lock()
+
+    @property
+    def explain(self) -> Callable[[Any, bool], tuple]:
+        """explain(record, show_sensitive) -> (key, matched mask, undetermined mask, trace entries)."""
+        fn = self._explain
+        if fn is None:
+            with self._lock:
+                if self._explain is None:
+                    assert self._build is not None
+                    self._explain = self._build()
+                    self._build = None  # drop what only the build needed
+                fn = self._explain
+        return fn
+
+
+def compile_policy(policy: CheckedPolicy, trace_cache: bool = True) -> Program:
+    """Generate, compile and return the functions of a checked policy.
+
+    `trace_cache=False` turns off the cache of trace entries (tests compare both ways). The
+    cyclic garbage collector is paused meanwhile (see loader.paused_gc): a large policy
+    builds a million short-lived syntax nodes, and its scans would triple the time."""
+    from ..check.loader import paused_gc
+
+    name = f"<kasu policy {policy.header.id}>"
+    ns = _namespace(policy, trace_cache)
+
+    def build_explain() -> Callable[[Any, bool], tuple]:
+        with paused_gc():
+            return g.compile_module(_traced_definitions(policy, ns), ns, name)["explain"]
+
+    with paused_gc():
+        scope = g.compile_module(_plain_definitions(policy, ns), ns, name)
+    return Program(scope["evaluate"], scope["validate"], build_explain)
+
+
+def source_of(policy: CheckedPolicy) -> str:
+    """The generated Python code of a policy, as text: for reading and debugging only (the
+    engine compiles the syntax tree itself, never this text)."""
+    ns = _namespace(policy, True)
+    defs = _plain_definitions(policy, ns) + _traced_definitions(policy, ns)
+    return ast.unparse(ast.fix_missing_locations(ast.Module(body=defs, type_ignores=[])))
+
+
+def _namespace(policy: CheckedPolicy, trace_cache: bool) -> g.Namespace:
+    ns = g.Namespace(HELPERS)
+    ns.values["UNSET"] = UNSET
+    ns.values["CACHE_LIMIT"] = max(16, TRACE_CACHE_ENTRIES // max(1, len(policy.rules))) if trace_cache else 0
+    return ns
+
+
+def _chunks(policy: CheckedPolicy) -> list[list]:
+    rules = list(policy.rules)
+    return [rules[i:i + CHUNK] for i in range(0, len(rules), CHUNK)] or [[]]
+
+
+def _key_expr(policy: CheckedPolicy) -> ast.expr:
+    key = policy.key_field
+    return g.name(f"f{key.index}") if key is not None else g.const(None)
+
+
+def _plain_definitions(policy: CheckedPolicy, ns: g.Namespace) -> list[ast.stmt]:
+    """`evaluate(rec) -> (key, m, u)` (and its parts) and `validate(rec) -> coerced values`."""
+    defs = _rule_function(policy, ns, "evaluate", ["rec"], [], _fast_rules, traced=False)
+    params = [g.name(f"f{f.index}") for f in policy.fields]
+    body = _validation(policy.fields, ns) + [ast.Return(g.tuple_(params))]
+    defs.append(g.function("validate", ["rec"], body))
+    return defs
+
+
+def _traced_definitions(policy: CheckedPolicy, ns: g.Namespace) -> list[ast.stmt]:
+    """`explain(rec, show) -> (key, m, u, entries)` (and its parts)."""
+    return _rule_function(policy, ns, "explain", ["rec", "show"], ["rec", "get", "show"], _traced_rules,
+                          traced=True)
+
+
+def _rule_function(policy: CheckedPolicy, ns: g.Namespace, name: str, args: list[str], part_args: list[str],
+                   rules_code, traced: bool) -> list[ast.stmt]:
+    """`name(*args)`: validate the record, then run every rule (`rules_code` emits the statements
+    that set `m`, `u` and, traced, `entries`). A policy of more than CHUNK rules is split into
+    functions `name_part0`, … (CPython compiles one huge function slowly), each taking
+    `part_args` and the validated fields and returning its share of the results."""
+    fields = policy.fields
+    params = [f"f{f.index}" for f in fields]
+    outs = ["m", "u"] + (["entries"] if traced else [])
+    chunks = _chunks(policy)
+    body = _validation(fields, ns)
+    defs: list[ast.stmt] = []
+    if len(chunks) == 1:
+        body += rules_code(policy, ns, chunks[0], 0)
+        results = [g.name(o) for o in outs]
+    else:
+        for c, chunk in enumerate(chunks):
+            inner = rules_code(policy, ns, chunk, c * CHUNK)
+            inner.append(ast.Return(g.tuple_([g.name(o) for o in outs])))
+            part = f"{name}_part{c}"
+            defs.append(g.function(part, part_args + params, inner))
+            body.append(ast.Assign([g.unpack([f"{o}{c}" for o in outs])],
+                                   g.call(part, *[g.name(a) for a in part_args + params])))
+        results = [_or_all("m", len(chunks)), _or_all("u", len(chunks))]
+        if traced:
+            entries: ast.expr = g.name("entries0")
+            for c in range(1, len(chunks)):
+                entries = g.binop("+", entries, g.name(f"entries{c}"))
+            results.append(entries)
+    if traced:
+        results[2] = g.call("TL", results[2])
+    body.append(ast.Return(g.tuple_([_key_expr(policy)] + results)))
+    defs.append(g.function(name, args, body))
+    return defs
+
+
+def _or_all(prefix: str, count: int) -> ast.expr:
+    expr: ast.expr = g.name(f"{prefix}0")
+    for c in range(1, count):
+        expr = ast.BinOp(expr, ast.BitOr(), g.name(f"{prefix}{c}"))
+    return expr
+
+
+def _validation(fields: tuple[Field, ...], ns: g.Namespace) -> list[ast.stmt]:
+    """Statements that read and coerce every top-level field into the locals f0, f1, ...
+
+    The common, already-correct case is checked inline; anything else goes through
+    runtime.coerce_field, which either coerces the value or raises RecordError.
+    """
+    out: list[ast.stmt] = [g.assign("get", ast.Attribute(g.name("rec"), "get", ast.Load()))]
+    for f in fields:
+        var = f"f{f.index}"
+        fconst = ns.add(f, "F")
+        out.append(g.assign(var, g.call(g.name("get"), g.const(f.name), g.name("ABSENT"))))
+        v = g.name(var)
+        slow = [g.assign(var, g.call("cf", fconst, v))]
+        kind = f.type.kind
+        cls = ast.Attribute(v, "__class__", ast.Load())
+
+        def cls_is_not(t: str) -> ast.expr:
+            return ast.Compare(ast.Attribute(g.name(var), "__class__", ast.Load()), [ast.IsNot()], [g.name(t)])
+
+        ns.values.setdefault("bool", bool)
+        ns.values.setdefault("int", int)
+        ns.values.setdefault("float", float)
+        ns.values.setdefault("str", str)
+        ns.values.setdefault("list", list)
+        bound = g.const(MAX_NUMBER)
+        in_range = ast.Compare(g.const(-MAX_NUMBER), [ast.LtE(), ast.LtE()], [v, bound])
+        if kind in (vt.BOOL, vt.TEXT):
+            test = cls_is_not({vt.BOOL: "bool", vt.TEXT: "str"}[kind])
+        elif kind == vt.INT:  # a plain int within ±MAX_NUMBER; anything else the slow way
+            test = g.or_(cls_is_not("int"), g.not_(in_range))
+        elif kind == vt.NUMBER:  # NaN and infinities fail the range test too
+            test = g.or_(g.and_(cls_is_not("int"), cls_is_not("float")), g.not_(in_range))
+        elif kind == vt.ENUM:
+            members = ns.add(frozenset(f.type.values), "S")
+            test = g.or_(cls_is_not("str"), g.compare("not in", v, members))
+        elif kind == vt.DURATION:
+            scale = vt.UNITS[f.type.unit]
+            limit = MAX_DURATION // scale
+            small = ast.Compare(g.const(-limit), [ast.LtE(), ast.LtE()], [v, g.const(limit)])
+            out.append(g.if_(g.and_(ast.Compare(cls, [ast.Is()], [g.name("int")]), small),
+                             [g.assign(var, g.binop("*", v, g.const(scale)))], slow))
+            continue
+        elif kind == vt.LIST and f.type.elem().kind == vt.TEXT:
+            all_text = g.call("all", g.call(g.name("map"), g.name("is_str"), v))
+            ns.values.setdefault("map", map)
+            test = g.or_(cls_is_not("list"), g.not_(all_text))
+        else:
+            out.append(slow[0])
+            continue
+        del cls
+        out.append(g.if_(test, slow))
+    return out
+
+
+def _slots(ec: ExprCompiler) -> list[ast.stmt]:
+    return [g.assign(slot, g.name("UNSET")) for slot in ec.slots()]
+
+
+def _fast_rules(policy: CheckedPolicy, ns: g.Namespace, rules: list, offset: int) -> list[ast.stmt]:
+    ec = ExprCompiler(policy, ns, g.Temps())
+    body: list[ast.stmt] = [g.assign("m", g.const(0)), g.assign("u", g.const(0))]
+    for rule in rules:
+        bit = 1 << rule.index
+        cond = ec.compile(_condition(rule), Env())
+        if not cond.nullable:
+            stmts = [g.if_(cond.expr, [g.aug_or("m", bit)])]
+        else:
+            stmts = [g.assign("r", cond.expr),
+                     g.if_(g.name("r"), [g.aug_or("m", bit)], [g.if_(g.is_none(g.name("r")), [g.aug_or("u", bit)])])]
+        # arithmetic beyond the range of floats makes the rule undetermined (see tracegen)
+        body.append(g.try_arithmetic(stmts, [g.aug_or("u", bit)]))
+    return _slots(ec) + body
+
+
+def _traced_rules(policy: CheckedPolicy, ns: g.Namespace, rules: list, offset: int) -> list[ast.stmt]:
+    ec = ExprCompiler(policy, ns, g.Temps())
+    tg = TraceGen(policy, ns, ec)
+    for rule in rules:
+        tg.rule(rule, 1 << rule.index)
+    head = [g.assign("show", g.ifexp(g.name("show"), g.const(True), g.const(False))),  # the cache's key
+            g.assign("m", g.const(0)), g.assign("u", g.const(0))]
+    tail = [g.assign("entries", g.list_([g.name(e) for e in tg.entries]))]
+    return _slots(ec) + tg.prelude() + head + tg.stmts + tail
+
+
+def _condition(rule) -> object:
+    """`when` and not `unless`, as one expression."""
+    from ..syntax import nodes as n
+
+    if rule.unless is None:
+        return rule.when
+    return n.And((rule.when, n.Not(rule.unless, span=rule.unless.span)), span=rule.when.span)
+
+
+_ = RecordError

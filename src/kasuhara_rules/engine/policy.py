@@ -1,0 +1,346 @@
+"""The public objects: a loaded `Policy`, and the `Decision` it makes for one incident record."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Iterable, Iterator
+
+import attrs
+
+from ..check.checker import CheckResult
+from .decide import Decider, DecisionCore, Provisional
+from ..diagnostics import Diagnostic
+from ..check.checked import CheckedPolicy
+from .compile_policy import Program, compile_policy
+from .records import REDACTED, RecordError, validate_record
+from .traces import missing_fields
+
+
+class PolicyError(Exception):
+    """A policy that cannot be used; `diagnostics` lists every problem (errors and warnings)."""
+
+    __module__ = "kasuhara_rules"  # its public name: kasuhara_rules.PolicyError
+
+    def __init__(self, diagnostics: tuple[Diagnostic, ...], sources: Mapping | None = None) -> None:
+        self.diagnostics = tuple(diagnostics)
+        self.sources = dict(sources or {})
+        errors = [d for d in self.diagnostics if d.is_error]
+        first = errors[0] if errors else None
+        summary = f"{len(errors)} error{'s' if len(errors) != 1 else ''}"
+        super().__init__(f"{summary}; first: {first.span}: {first.message}" if first else summary)
+
+    def render(self) -> str:
+        """All diagnostics as `kasu check` prints them."""
+        from ..diagnostics import render_text
+
+        return render_text(self.diagnostics, self.sources)
+
+
+@attrs.frozen
+class PendingRule:
+    """A rule that could outrank the decision but lacks data: its name and the missing fields."""
+
+    rule: str
+    missing: tuple[str, ...]
+
+    def to_dict(self) -> dict:
+        return {"rule": self.rule, "missing": list(self.missing)}
+
+
+@attrs.frozen(slots=True, repr=False)
+class Decision:
+    """What a policy decided for one record (or why the record could not be evaluated).
+
+    `outcome`, `severity`, `rule`, `escalation`, `matched`, `responses`, `pending` and
+    `provisional` follow section 6 of the contract. When the record is invalid, `error` is set
+    and `outcome` is None.
+    """
+
+    policy: "Policy" = attrs.field(repr=False, eq=False)
+    incident: Any
+    core: DecisionCore | None = attrs.field(repr=False)
+    pending: tuple[PendingRule, ...] = ()
+    error: RecordError | None = None
+    line: int | None = None
+    record: Any = attrs.field(default=None, repr=False, eq=False)
+    entries: list | None = attrs.field(default=None, repr=False, eq=False)  # the trace, when already built
+
+    def __repr__(self) -> str:
+        incident = self.to_dict()["incident"]  # redacted when the key is sensitive
+        if self.error is not None:
+            return f"<Decision {incident!r} invalid at line {self.line}: {self.error.message}>"
+        return f"<Decision {incident!r} {self.outcome} {self.severity} by {self.rule}>"
+
+    @property
+    def outcome(self) -> str | None:
+        return self.core.outcome if self.core else None
+
+    @property
+    def outcome_label(self) -> str | None:
+        return self.core.outcome_label if self.core else None
+
+    @property
+    def severity(self) -> str | None:
+        return self.core.severity if self.core else None
+
+    @property
+    def escalation(self) -> str | None:
+        return self.core.escalation if self.core else None
+
+    @property
+    def rule(self) -> str | None:
+        return self.core.rule if self.core else None
+
+    @property
+    def matched(self) -> tuple[str, ...]:
+        return self.core.matched if self.core else ()
+
+    @property
+    def responses(self) -> tuple[str, ...]:
+        return self.core.responses if self.core else ()
+
+    @property
+    def provisional(self) -> Provisional | None:
+        return self.core.provisional if self.core else None
+
+    def trace(self, show_sensitive: bool = False) -> list[dict]:
+        """One entry per rule, in policy order, with every condition's value and reads."""
+        if self.core is None:
+            return []
+        if self.entries is not None and not show_sensitive:
+            return self.entries
+        return self.policy.program.explain(self.record, show_sensitive)[3]
+
+    def to_dict(self, explain: bool = False, show_sensitive: bool = False) -> dict:
+        """The decision as the JSON of section 7 (`trace` only when `explain`)."""
+        incident = self.incident
+        key = self.policy.checked.key_field
+        if incident is not None and key is not None and key.sensitive and not show_sensitive:
+            incident = REDACTED
+        if self.error is not None:
+            return {"incident": incident, "outcome": None, "error": self.error.to_dict()}
+        core = self.core
+        out = {
+            "incident": incident,
+            "outcome": core.outcome,
+            "outcome_label": core.outcome_label,
+            "severity": core.severity,
+            "escalation": core.escalation,
+            "rule": core.rule,
+            "matched": list(core.matched),
+            "pending": [p.to_dict() for p in self.pending],
+            "provisional": core.provisional.to_dict() if core.provisional else None,
+            "responses": list(core.responses),
+            "policy": self.policy.ref,
+        }
+        if explain:
+            out["trace"] = self.trace(show_sensitive)
+        return out
+
+    def explain(self, lang: str = "ja", show_sensitive: bool = False) -> str:
+        """The explanation for people (Japanese by default, or lang="en")."""
+        from ..render.explain import render_decision
+
+        return render_decision(self, lang=lang, show_sensitive=show_sensitive)
+
+
+class Policy:
+    """A checked, compiled policy. Immutable, thread-safe and picklable.
+
+    Build one with `load_policy(path)` or `parse_policy(text)`.
+    """
+
+    __slots__ = ("checked", "program", "decider", "files", "name", "diagnostics", "ref", "_key", "_frozen")
+
+    def __init__(self, checked: CheckedPolicy, files: tuple[tuple[str, bytes], ...], name: str,
+                 diagnostics: tuple[Diagnostic, ...]) -> None:
+        self.checked = checked
+        self.program: Program = compile_policy(checked)
+        self.decider = Decider(checked)
+        self.files = files
+        self.name = name
+        self.diagnostics = diagnostics
+        h = checked.header
+        self.ref = {"id": h.id, "version": h.version, "digest": checked.digest}
+        key = checked.key_field
+        self._key = key.name if key is not None else None
+        self._frozen = True
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if getattr(self, "_frozen", False):
+            raise AttributeError(f"a Policy is immutable (cannot set {name!r})")
+        object.__setattr__(self, name, value)
+
+    # -- facts about the policy --------------------------------------------------------------
+
+    @property
+    def id(self) -> str:
+        return self.checked.header.id
+
+    @property
+    def version(self) -> str:
+        return self.checked.header.version
+
+    @property
+    def title(self) -> str:
+        return self.checked.header.title
+
+    @property
+    def digest(self) -> str:
+        return self.checked.digest
+
+    @property
+    def warnings(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if not d.is_error)
+
+    @property
+    def rule_names(self) -> tuple[str, ...]:
+        return tuple(r.name for r in self.checked.rules)
+
+    def __repr__(self) -> str:
+        return f"<Policy {self.id} {self.version} {self.digest[:15]}… {len(self.checked.rules)} rules>"
+
+    def __reduce__(self):
+        return (_rebuild, (self.files, self.name))
+
+    def json_schema(self) -> dict:
+        """The JSON Schema (2020-12) of the incident record, as `kasu schema` prints it."""
+        from ..render.json_schema import record_schema
+
+        return record_schema(self.checked)
+
+    def guide(self, lang: str = "ja", format: str = "md") -> str:  # noqa: A002 - the contract's spelling
+        """The staff guideline: every rule in plain language, with responses and escalation.
+
+        `lang` is "ja" or "en"; `format` is "md" (Markdown) or "html" (one self-contained file).
+        """
+        from ..render.guide import build_guide
+
+        return build_guide(self.checked, lang, format)
+
+    # -- evaluation ------------------------------------------------------------------------------
+
+    def evaluate(self, record: Mapping[str, Any], explain: bool = False) -> Decision:
+        """Decide one record; raises RecordError when it does not fit the schema.
+
+        With `explain=True` the trace is built while deciding (one pass instead of two when
+        the caller will ask for `to_dict(explain=True)` or `explain()` anyway).
+        """
+        return self._evaluate(record, None, explain)
+
+    def _evaluate(self, record: Any, line: int | None, explain: bool = False) -> Decision:
+        if type(record) is not dict and not isinstance(record, Mapping):
+            validate_record(self.checked.fields, record)  # raises the right RecordError
+        entries = None
+        try:
+            if explain:
+                key, m, u, entries = self.program.explain(record, False)
+            else:
+                key, m, u = self.program.evaluate(record)
+        except RecordError as exc:
+            raise exc.at_line(line) if line is not None else exc
+        core = self.decider.decide(m, u)
+        pending: tuple[PendingRule, ...] = ()
+        if core.pending_indices:
+            if entries is None:
+                entries = self.program.explain(record, False)[3]
+            pending = tuple(PendingRule(self.checked.rules[i].name, tuple(missing_fields(entries[i]["condition"])))
+                            for i in core.pending_indices)
+        return Decision(self, key, core, pending, None, line, record, entries)
+
+    def evaluate_many(self, records: Iterable[Any], explain: bool = False) -> Iterator[Decision]:
+        """Decide each record in order; an invalid one yields a Decision with `error` set.
+
+        With `explain=True` each decision carries its trace (built while deciding)."""
+        # The common case in a tight loop: a dict record, nothing undetermined. Anything
+        # else (invalid records, undetermined rules, other mappings) takes the general path.
+        # The two loops below differ only in the function called and what it returns; they
+        # are written out twice on purpose, since this loop is where decisions' time goes.
+        decide = self.decider.decide
+        by_mask = self.decider.settled
+        make = _decision_maker(self)
+        if explain:
+            traced = self.program.explain
+            for line, record in enumerate(records, 1):
+                if type(record) is dict:
+                    try:
+                        key, m, u, entries = traced(record, False)
+                    except RecordError:
+                        yield self.evaluate_numbered(record, line, True)
+                        continue
+                    if not u:
+                        core = by_mask.get(m) or decide(m, 0)
+                        if not core.pending_indices:
+                            yield make(key, core, line, record, entries)
+                            continue
+                yield self.evaluate_numbered(record, line, True)
+            return
+        evaluate = self.program.evaluate
+        for line, record in enumerate(records, 1):
+            if type(record) is dict:
+                try:
+                    key, m, u = evaluate(record)
+                except RecordError:
+                    yield self.evaluate_numbered(record, line)
+                    continue
+                if not u:
+                    core = by_mask.get(m) or decide(m, 0)
+                    if not core.pending_indices:
+                        yield make(key, core, line, record, None)
+                        continue
+            yield self.evaluate_numbered(record, line)
+
+    def evaluate_numbered(self, record: Any, line: int | None, explain: bool = False) -> Decision:
+        """Decide one record that came from input line (or position) `line`; never raises
+        RecordError (an invalid record gives a Decision with `error`)."""
+        if isinstance(record, RecordError):
+            return Decision(self, None, None, (), record.at_line(line) if record.line is None else record, line)
+        try:
+            return self._evaluate(record, line, explain)
+        except RecordError as exc:
+            return Decision(self, self._incident_of(record), None, (), exc.at_line(line), line, record)
+
+    def _incident_of(self, record: Any) -> Any:
+        """The key of an invalid record when it can be read, for the error line of a batch."""
+        if self._key is None or not isinstance(record, Mapping):
+            return None
+        value = record.get(self._key)
+        return value if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+
+
+def _decision_maker(policy: Policy):
+    """A constructor for plain decisions that sets the slots directly (attrs' frozen __init__
+    costs three times as much); the result is the same frozen Decision."""
+    new = object.__new__
+    slots = {name: getattr(Decision, name).__set__ for name in
+             ("policy", "incident", "core", "pending", "error", "line", "record", "entries")}
+    set_policy, set_incident, set_core = slots["policy"], slots["incident"], slots["core"]
+    set_pending, set_error, set_line = slots["pending"], slots["error"], slots["line"]
+    set_record, set_entries = slots["record"], slots["entries"]
+
+    def make(incident: Any, core: DecisionCore, line: int | None, record: Any, entries: Any) -> Decision:
+        d = new(Decision)
+        set_policy(d, policy)
+        set_incident(d, incident)
+        set_core(d, core)
+        set_pending(d, ())
+        set_error(d, None)
+        set_line(d, line)
+        set_record(d, record)
+        set_entries(d, entries)
+        return d
+
+    return make
+
+
+def _rebuild(files: tuple[tuple[str, bytes], ...], name: str) -> Policy:
+    from ..check.loader import load_text
+
+    top = dict(files)
+    loaded = load_text(top[name], name, preloaded=top)
+    return policy_from(loaded.result, loaded.files, name, loaded.sources)
+
+
+def policy_from(result: CheckResult, files: tuple, name: str, sources: Mapping) -> Policy:
+    if result.policy is None:
+        raise PolicyError(result.diagnostics, sources)
+    return Policy(result.policy, files, name, result.diagnostics)

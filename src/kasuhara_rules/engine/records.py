@@ -1,0 +1,28 @@
+"""Incident records: validation of one whole record against the schema (values: coerce.py)."""
+from __future__ import annotations
+
+from typing import Any, Mapping, Sequence
+
+from ..check.checked import Field
+from ..coerce import (  # noqa: F401  (re-exported: the engine's view of record values)
+    MAX_DURATION, MAX_NUMBER, REDACTED, Problem, RecordError, coerce, coerce_fields, date_iso, datetime_iso,
+    duration_iso, json_kind, parse_duration_text, raw_json, shown, to_json,
+)
+
+
+def validate_record(fields: Sequence[Field], record: Any) -> tuple:
+    """Check a whole record against the schema; the coerced values in field order.
+
+    Fields that the schema does not name are ignored.
+    """
+    if not isinstance(record, Mapping):
+        raise RecordError(f"a record must be a JSON object, not {_article(json_kind(record))}")
+    return coerce_fields(fields, record)
+
+
+def _article(kind: str) -> str:
+    return f"an {kind}" if kind[0] in "aeiou" else f"a {kind}"
+
+
+def _article(kind: str) -> str:
+    return f"an {kind}" if kind[0] in "aeiou" else f"a {kind}"

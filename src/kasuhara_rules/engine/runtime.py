@@ -1,0 +1,285 @@
+"""Helpers that compiled policies call: validation fallbacks, three-valued aggregates, safe arithmetic."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Sequence
+
+from .. import values as vt
+from ..check.checked import Field
+from .records import REDACTED, RecordError, coerce, raw_json
+from .text import normalize
+from .tracedata import EMPTY, TraceDict, TraceList, freeze
+
+# ---- validation fallbacks: the fast path checks the common case inline, these do the rest ----
+
+
+class _Absent:
+    """The value the generated code reads for a field the record does not have."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "ABSENT"
+
+
+ABSENT = _Absent()
+
+
+def coerce_field(f: Field, value: Any) -> Any:
+    """Coerce a top-level field's value the slow way; absent or null optional fields are None."""
+    if value is None or value is ABSENT:
+        if f.optional:
+            return None
+        state = "is missing" if value is ABSENT else "is null"
+        raise RecordError(f"{f.path} {state}, but the schema requires it", f.path)
+    return coerce(f.type, value, f.path, f.sensitive)
+
+
+# ---- three-valued logic ------------------------------------------------------------------
+
+
+def and3(*values: Any) -> Any:
+    """Kleene `and`: false wins, then unknown (None), else true.
+
+    >>> and3(True, None), and3(False, None), and3(True, True)
+    (None, False, True)
+    """
+    result = True
+    for v in values:
+        if v is False:
+            return False
+        if v is None:
+            result = None
+    return result
+
+
+def or3(*values: Any) -> Any:
+    """Kleene `or`: true wins, then unknown (None), else false."""
+    result = False
+    for v in values:
+        if v is True:
+            return True
+        if v is None:
+            result = None
+    return result
+
+
+def not3(value: Any) -> Any:
+    return None if value is None else not value
+
+
+def count3(results: Sequence[Any]) -> Any:
+    """How many conditions are true; unknown if any is unknown."""
+    total = 0
+    for r in results:
+        if r is None:
+            return None
+        if r:
+            total += 1
+    return total
+
+
+def any3(results: Sequence[Any]) -> Any:
+    """True once one element is true; else unknown if any is unknown; else false."""
+    return or3(*results)
+
+
+def all3(results: Sequence[Any]) -> Any:
+    """False once one element is false; else unknown if any is unknown; else true."""
+    return and3(*results)
+
+
+def sum3(values: Sequence[Any] | None) -> Any:
+    if values is None or None in values:
+        return None
+    return sum(values)
+
+
+def min3(values: Sequence[Any] | None) -> Any:
+    if not values or None in values:
+        return None
+    return min(values)
+
+
+def max3(values: Sequence[Any] | None) -> Any:
+    if not values or None in values:
+        return None
+    return max(values)
+
+
+def div(a: Any, b: Any) -> Any:
+    """a / b; unknown when b is zero."""
+    if a is None or b is None or b == 0:
+        return None
+    return a / b
+
+
+def dur_div(a: Any, b: Any) -> Any:
+    """A duration divided by a number: whole microseconds, rounded half to even."""
+    if a is None or b is None or b == 0:
+        return None
+    return round(a / b)
+
+
+def dur_mul(a: Any, b: Any) -> Any:
+    """A duration times a number (either order): whole microseconds."""
+    if a is None or b is None:
+        return None
+    product = a * b
+    return product if type(product) is int else round(product)
+
+
+def norm_set(items: Sequence[str] | None) -> Any:
+    """The normalised forms of a list of texts, as a set."""
+    if items is None:
+        return None
+    return {normalize(x) for x in items}
+
+
+def norm(text: str | None) -> Any:
+    return None if text is None else normalize(text)
+
+
+# ---- traces --------------------------------------------------------------------------------
+
+
+def read(value: Any, field: Field, show_sensitive: bool) -> Any:
+    """A field value as the trace shows it: as given, JSON-compatible, with the field (or any
+    sensitive field inside it) redacted unless asked. Fields inside records that the schema
+    does not declare are left out, since nobody has said whether they are personal data."""
+    if value is None:
+        return None
+    if show_sensitive:
+        return freeze(raw_json(value))
+    if field.sensitive:
+        return REDACTED
+    return freeze(_redacted(value, field.type))
+
+
+def _redacted(value: Any, kind: vt.Type) -> Any:
+    if value is None:
+        return None
+    if kind.kind == vt.RECORD:
+        if not isinstance(value, Mapping):
+            return raw_json(value)
+        out = {}
+        for f in kind.fields:
+            if f.name in value:
+                inner = value[f.name]
+                out[f.name] = REDACTED if f.sensitive and inner is not None else _redacted(inner, f.type)
+        return out
+    if kind.kind == vt.LIST and isinstance(value, (list, tuple)):
+        elem = kind.elem()
+        return [_redacted(x, elem) for x in value]
+    return raw_json(value)
+
+
+def guarded(value: Any, show_sensitive: bool) -> Any:
+    """A value computed from sensitive data: redacted unless asked."""
+    return value if show_sensitive or value is None else REDACTED
+
+
+def value_json(value: Any, kind: vt.Type) -> Any:
+    """A computed value as the trace shows it (durations and times in ISO 8601)."""
+    from .records import to_json
+
+    if value is None or value is True or value is False:
+        return value
+    if value.__class__ is float and value - value != 0:
+        return None  # an overflow to infinity is shown as unknown: JSON has no infinity
+    try:
+        return freeze(to_json(value, kind))
+    except (OverflowError, ValueError):  # a date-time pushed beyond the year 9999
+        return None
+
+
+def raw_path(record: Any, names: tuple[str, ...]) -> Any:
+    """The raw value at `a.b.c` in a record as given (None when any step is absent)."""
+    value = record
+    for key in names:
+        if not hasattr(value, "get"):
+            return None
+        value = value.get(key)
+        if value is None:
+            return None
+    return value
+
+
+def ev_one(found: Any, item: Any, sensitive: bool, show_sensitive: bool) -> list:
+    """Evidence of `t contains x`: x when found."""
+    if found is not True or item is None:
+        return EMPTY
+    return TraceList([REDACTED if sensitive and not show_sensitive else item])
+
+
+def ev_text(phrases: Any, text: Any) -> list:
+    """Evidence of `t contains any/all P`: the phrases of P found in t."""
+    return EMPTY if text is None else TraceList(phrases.found(text))
+
+
+def ev_list(phrases: Any, items: Any) -> list:
+    """Evidence on a list of texts: the phrases of P equal to an element."""
+    if items is None:
+        return EMPTY
+    return TraceList(phrases.found_in_list([x for x in items if x is not None]))
+
+
+def ev_match(regex: Any, text: Any, sensitive: bool, show_sensitive: bool) -> list:
+    """Evidence of `t matches "re"`: the matched text (redacted for a sensitive field)."""
+    from .text import nfkc
+
+    if text is None:
+        return EMPTY
+    found = regex.search(nfkc(text))
+    if found is None:
+        return EMPTY
+    return TraceList([REDACTED if sensitive and not show_sensitive else found.group(0)])
+
+
+# ---- keys of the trace cache (see tracegen.TraceGen.rule) -----------------------------------
+
+class _NoKey:
+    """A key part meaning: this value is too large to cache on; build the entry afresh."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "NOKEY"
+
+
+NOKEY = _NoKey()
+NO_READS = TraceDict()
+TEXT_KEY_LIMIT = 64   # characters of a text, or of each text of a list, that may be a key
+LIST_KEY_LIMIT = 16   # elements of a list of texts that may be a key
+
+
+def num_key(value: Any) -> Any:
+    """A number as a key part: 30 and 30.0 (or 0.0 and -0.0) show differently, so differ here."""
+    if value.__class__ is float:
+        return (float, value.hex())
+    return value
+
+
+def text_key(value: Any) -> Any:
+    return value if value is None or len(value) <= TEXT_KEY_LIMIT else NOKEY
+
+
+def raw_key(value: Any) -> Any:
+    """A duration, date or date-time as given (JSON text or number) as a key part; the trace
+    shows it as given, so the raw value is the key. Python objects are not keys."""
+    cls = value.__class__
+    if cls is str:
+        return value if len(value) <= TEXT_KEY_LIMIT else NOKEY
+    if cls is int or value is None:
+        return value
+    if cls is float:
+        return (float, value.hex())
+    return NOKEY
+
+
+def list_key(value: Any) -> Any:
+    if value is None:
+        return None
+    if len(value) > LIST_KEY_LIMIT or any(len(x) > TEXT_KEY_LIMIT for x in value):
+        return NOKEY
+    return tuple(value)

@@ -1,0 +1,1 @@
+"""Stage 4, render: explanations, plain-language criteria, staff guide, formatter, JSON Schema."""

@@ -1,0 +1,274 @@
+"""Decisions → explanations for people, in Japanese or English, built from the trace data."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..syntax import nodes as n
+from .. import values as vt
+from ..check.checked import REVIEW, REVIEW_LABEL, DefineRef
+from ..engine.records import REDACTED, RecordError, coerce
+from ..source import display_width
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..engine.policy import Decision
+
+MARKS = {True: "✔", False: "✘", None: "?"}
+TEXT_COLUMN = 44
+WORDS = {
+    "ja": {
+        "decided": "判断したルール", "also": "ほかに該当", "matched": "該当したルール", "pending": "判断を保留したルール",
+        "missing": "足りない情報", "provisional": "暫定の判断", "responses": "対応", "policy": "方針",
+        "escalation": "エスカレーション", "none_matched": "該当するルールなし（既定の判断）",
+        "unless_ok": "（例外に当たらない）", "unless_hit": "（例外に当たる）", "unless_unknown": "（例外か不明）",
+        "absent": "(なし)", "found": "見つかった語", "invalid": "記録が不正なため判断できません",
+        "line": "行", "sep": " ・ ", "review_note": "人が判断してください: 次の情報がそろえば判断できます。",
+    },
+    "en": {
+        "decided": "decided by", "also": "also matched", "matched": "matched", "pending": "pending (needs data)",
+        "missing": "missing", "provisional": "provisional decision", "responses": "responses", "policy": "policy",
+        "escalation": "escalate to", "none_matched": "no rule matched (the policy's default)",
+        "unless_ok": " (exception does not apply)", "unless_hit": " (exception applies)",
+        "unless_unknown": " (exception unknown)", "absent": "(missing)", "found": "found",
+        "invalid": "the record is invalid and was not evaluated", "line": "line", "sep": " · ",
+        "review_note": "a person must decide: the decision can be made once this data is known.",
+    },
+}
+_UNITS = {
+    "ja": tuple((ja, micros) for _, _, micros, ja, _, _ in vt.DURATION_UNITS),
+    "en": tuple((en, micros) for _, _, micros, _, en, _ in vt.DURATION_UNITS),
+}
+
+
+def render_decision(decision: "Decision", lang: str = "ja", show_sensitive: bool = False) -> str:
+    """The explanation of one decision as lines of text (see section 7 of the contract)."""
+    if lang not in WORDS:
+        raise ValueError(f"unknown language {lang!r}: use 'ja' or 'en'")
+    return _Renderer(decision, lang, show_sensitive).render()
+
+
+class _Renderer:
+    def __init__(self, decision: "Decision", lang: str, show_sensitive: bool) -> None:
+        self.d = decision
+        self.lang = lang
+        self.w = WORDS[lang]
+        self.show = show_sensitive
+        self.policy = decision.policy.checked
+        self.lines: list[str] = []
+
+    def render(self) -> str:
+        d = self.d
+        incident = d.to_dict(show_sensitive=self.show)["incident"]
+        head = str(incident) if incident is not None else "—"
+        if d.error is not None:
+            where = f"{self.w['line']} {d.error.line}: " if d.error.line is not None else ""
+            return f"{head} → {self.w['invalid']}\n  {where}{d.error.message}"
+        trace = d.trace(self.show)
+        self.lines.append(f"{head} → {self.headline()}")
+        core = d.core
+        if core.rule is not None:
+            self.rule_block(self.w["decided"], core.deciding_index, trace, with_location=True)
+        if core.pending_indices:
+            self.lines.append(f"  {self.w['review_note']}")
+            for pending, index in zip(d.pending, core.pending_indices):
+                self.rule_block(self.w["pending"], index, trace, with_location=True)
+                missing = ", ".join(self.field_title(name) for name in pending.missing) or "—"
+                self.lines.append(f"      {self.w['missing']}: {missing}")
+            self.lines.append(f"  {self.w['provisional']}: {self.provisional()}")
+        if core.rule is None and not core.pending_indices:
+            self.lines.append(f"  {self.w['none_matched']}: {self.outcome(core.outcome)}")
+        for index in core.matched_indices:
+            if core.rule is None or index != core.deciding_index:
+                heading = self.w["also"] if core.rule is not None else self.w["matched"]
+                self.rule_block(heading, index, trace, with_location=False)
+        if core.responses:
+            self.lines.append(f"  {self.w['responses']}:")
+            for i, text in enumerate(core.responses, 1):
+                self.lines.append(f"    {i}. {text}")
+        digest = self.policy.digest
+        short = digest[: len("sha256:") + 4] + "…" if digest.startswith("sha256:") else digest
+        h = self.policy.header
+        self.lines.append(f"  {self.w['policy']}: {h.id} {h.version} ({short})")
+        return "\n".join(self.lines)
+
+    # -- headline and names ----------------------------------------------------------------
+
+    def label(self, name: str | None, label: str | None) -> str:
+        if name is None:
+            return ""
+        if not label or label == name:
+            return name
+        return f"{label} ({name})"
+
+    def outcome(self, name: str) -> str:
+        item = self.policy.outcome(name)
+        label = item.label
+        if self.lang == "en" and name == REVIEW and label == REVIEW_LABEL:
+            label = "needs review"
+        return self.label(name, label)
+
+    def headline(self) -> str:
+        core = self.d.core
+        parts = [self.outcome(core.outcome)]
+        sev = self.policy.severity(core.severity)
+        if sev is not None:
+            parts.append(self.label(sev.name, sev.label))
+        esc = self.policy.escalation(core.escalation)
+        if esc is not None:
+            parts.append(f"{self.w['escalation']}: {self.label(esc.name, esc.label)}")
+        return self.w["sep"].join(parts)
+
+    def provisional(self) -> str:
+        prov = self.d.core.provisional
+        parts = [self.outcome(prov.outcome)]
+        sev = self.policy.severity(prov.severity)
+        if sev is not None:
+            parts.append(self.label(sev.name, sev.label))
+        if prov.rule is not None:
+            parts.append(self.rule_title(self.policy.rule(prov.rule)))
+        return self.w["sep"].join(parts)
+
+    def rule_title(self, rule) -> str:
+        if rule.title:
+            return f"{rule.name}「{rule.title}」" if self.lang == "ja" else f'{rule.name} "{rule.title}"'
+        return rule.name
+
+    def field_title(self, path: str) -> str:
+        titles = []
+        fields = self.policy.fields
+        for part in path.split("."):
+            f = next((x for x in fields if x.name == part), None)
+            if f is None:
+                return path
+            titles.append(f.label or f.name)
+            fields = f.type.fields if f.type.kind == vt.RECORD else f.type.elem().fields if f.type.kind == vt.LIST else ()
+        title = "・".join(titles) if self.lang == "ja" else ".".join(titles)
+        return title if title == path else f"{title} ({path})"
+
+    # -- rules and conditions ----------------------------------------------------------------
+
+    def rule_block(self, heading: str, index: int, trace: list, with_location: bool) -> None:
+        rule = self.policy.rules[index]
+        entry = trace[index]
+        title = self.rule_title(rule)
+        if with_location:
+            title += f" {entry['at']}"
+        else:
+            sev = self.policy.severity(rule.severity)
+            if sev is not None:
+                title += f"({sev.label or sev.name})" if self.lang == "ja" else f" ({sev.name})"
+        self.lines.append(f"  {heading}: {title}")
+        cond = entry["condition"]
+        if rule.unless is not None:
+            when, unless = cond["children"]
+            self.conjuncts(when, rule.when, 4)
+            note = {False: self.w["unless_ok"], True: self.w["unless_hit"], None: self.w["unless_unknown"]}
+            mark = {False: True, True: False, None: None}[unless["value"]]
+            self.line(mark, f"unless {unless['text']}{note[unless['value']]}", unless, 4)
+        else:
+            self.conjuncts(cond, rule.when, 4)
+
+    def conjuncts(self, node: dict, expr: object, indent: int, depth: int = 0) -> None:
+        """An `and` shows one line per part; anything else one line. The trace's children
+        follow the AST's operands in order, so the two are walked together."""
+        if isinstance(expr, n.And):
+            for child, operand in zip(node["children"], expr.operands):
+                self.node(child, operand, indent, depth)
+        else:
+            self.node(node, expr, indent, depth)
+
+    def node(self, node: dict, expr: object, indent: int, depth: int) -> None:
+        value = node["value"]
+        mark = value if isinstance(value, bool) or value is None else None
+        self.line(mark, node["text"], node, indent)
+        if depth >= 2:
+            return
+        ref = self.policy.refs.get(id(expr)) if isinstance(expr, n.Name) else None
+        if isinstance(ref, DefineRef) and node["children"]:
+            body = self.policy.defines[ref.name].expr
+            self.conjuncts(node["children"][0], body, indent + 2, depth + 1)
+        elif isinstance(expr, (n.And, n.Or)):
+            for child, operand in zip(node["children"], expr.operands):
+                self.node(child, operand, indent + 2, depth + 1)
+        elif isinstance(expr, n.Not):
+            self.node(node["children"][0], expr.operand, indent + 2, depth + 1)
+
+    def line(self, mark: bool | None, text: str, node: dict, indent: int) -> None:
+        symbol = MARKS[mark] if isinstance(mark, bool) or mark is None else " "
+        head = f"{' ' * indent}{symbol} {self.shown_text(text, node)}"
+        details = self.details(node)
+        if details:
+            pad = max(TEXT_COLUMN - display_width(head), 2)
+            head += " " * pad + details
+        self.lines.append(head)
+
+    def shown_text(self, text: str, node: dict) -> str:
+        define = self.policy.defines.get(text)
+        if define is not None and define.label:
+            return f"{text}「{define.label}」" if self.lang == "ja" else f'{text} "{define.label}"'
+        return text
+
+    def details(self, node: dict) -> str:
+        parts = []
+        for name, raw in node["reads"].items():
+            parts.append(f"{self.field_title(name)} = {self.value(name, raw)}")
+        value = node["value"]
+        if not isinstance(value, bool) and value is not None and not node["reads"]:
+            parts.append(f"= {self.plain(value)}")
+        elif not isinstance(value, bool) and value is not None:
+            parts.append(f"→ {self.plain(value)}")
+        for child in node["children"]:
+            shown = self.plain(child["value"]) if child["value"] is not None else "?"
+            func = child["text"].split("(", 1)[0]
+            define = self.policy.defines.get(child["text"])
+            if define is not None and define.type.kind != vt.BOOL:
+                parts.append(f"{define.label or define.name} = {shown}")
+            elif func in ("count", "sum", "min", "max", "len", "any", "all") and child["text"].endswith(")"):
+                parts.append(f"{func}(…) = {shown}")
+        evidence = node.get("evidence")
+        if evidence:
+            parts.append(f"[{self.w['found']}: {', '.join(str(e) for e in evidence)}]")
+        return ", ".join(parts)
+
+    def value(self, path: str, raw: Any) -> str:
+        if raw is None:
+            return self.w["absent"]
+        if raw == REDACTED:
+            return REDACTED
+        f = self._field(path)
+        if f is not None and f.type.kind == vt.DURATION:
+            try:
+                return self.duration(coerce(f.type, raw, path, False))
+            except RecordError:
+                return self.plain(raw)
+        return self.plain(raw)
+
+    def _field(self, path: str):
+        fields = self.policy.fields
+        found = None
+        for part in path.split("."):
+            found = next((x for x in fields if x.name == part), None)
+            if found is None:
+                return None
+            fields = found.type.fields
+        return found
+
+    def duration(self, micros: int) -> str:
+        for suffix, size in _UNITS[self.lang]:
+            if micros % size == 0 and micros != 0:
+                return f"{micros // size}{suffix}"
+        return f"{micros / 1_000_000:g}{_UNITS[self.lang][-1][0]}"
+
+    def plain(self, value: Any) -> str:
+        if value is True:
+            return "true"
+        if value is False:
+            return "false"
+        if isinstance(value, str):
+            return value if len(value) <= 60 else value[:57] + "…"
+        if isinstance(value, list):
+            if len(value) > 3:
+                return f"[{len(value)} 件]" if self.lang == "ja" else f"[{len(value)} items]"
+            return "[" + ", ".join(self.plain(v) for v in value) + "]"
+        if isinstance(value, dict):
+            return "{" + ", ".join(f"{k}: {self.plain(v)}" for k, v in list(value.items())[:4]) + "}"
+        return str(value)

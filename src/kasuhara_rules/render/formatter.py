@@ -1,0 +1,439 @@
+"""Nodes + comments → the canonical layout of a .kasu file (`kasu fmt`).
+
+The layout depends only on the AST and the comments, so formatting is idempotent, and it
+keeps everything in the order written, so meaning never changes. Comments are swept in
+source order: an own-line comment goes on its own line before the next item; a comment
+after code stays at the end of that item's line.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+from ..syntax import nodes as n
+from ..syntax.comments import Comment, scan_comments
+from ..diagnostics import Diagnostic, error
+from ..syntax.parser import parse_source
+from ..source import DecodeError, SourceText, Span, display_width, normalize_text
+from ..syntax.printer import P_AND, P_NOT, expect_text, expr, literal, quote, type_text
+
+WIDTH = 120  # display columns; Japanese characters count two
+INDENT = "  "
+CLAUSE_PAD = 9      # "escalate " — clause words are padded so their values line up
+HEADER_PAD = 10     # "otherwise "
+VOCAB_PAD = 12      # "escalations "
+FIELD_PAD_MAX = 44  # schema alignment never pushes types further right than this
+
+
+class FormatError(Exception):
+    """The text cannot be formatted because it does not parse; `diagnostics` says why."""
+
+    def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
+        super().__init__("; ".join(f"{d.span}: {d.message}" for d in diagnostics))
+        self.diagnostics = tuple(diagnostics)
+
+
+def format_text(text: str, name: str = "<stdin>") -> str:
+    """The canonical layout of a policy text.
+
+    >>> print(format_text('rule r{when a and b then k respond "x"}'), end="")
+    rule r {
+      when     a and b
+      then     k
+      respond  "x"
+    }
+    """
+    try:
+        text = normalize_text(text)
+    except DecodeError as exc:
+        raise FormatError([error("E102", exc.message, Span(name, exc.line, exc.column, exc.line, exc.column + 1))])
+    tree, diags = parse_source(SourceText.from_text(name, text))
+    errors = [d for d in diags if d.is_error]
+    if tree is None or errors:
+        raise FormatError(errors or diags)
+    return _Printer(scan_comments(text)).file(tree)
+
+
+def _start(span: Span) -> tuple[int, int]:
+    return (span.line, span.column)
+
+
+class _Printer:
+    def __init__(self, comments: list[Comment]) -> None:
+        self.pending = list(comments)  # not yet emitted, in source order
+        self.out: list[str] = []
+
+    # -- comments --------------------------------------------------------------------------
+
+    def leading(self, before: tuple[int, int], indent: str) -> bool:
+        """Emit the comments that come before a position as lines of their own; a blank line
+        that followed a comment in the source is kept."""
+        emitted = False
+        while self.pending and (self.pending[0].line, self.pending[0].column) < before:
+            c = self.pending.pop(0)
+            self.out.append(indent + c.text)
+            following = self.pending[0].line if self.pending and (self.pending[0].line, self.pending[0].column) \
+                < before else before[0]
+            if following > c.line + 1 and c.own_line:
+                self.out.append("")
+            emitted = True
+        return emitted
+
+    def trailing(self, through_line: int) -> None:
+        """Append the comments on lines up to `through_line` to the last output line."""
+        texts = []
+        while self.pending and self.pending[0].line <= through_line:
+            texts.append(self.pending.pop(0).text)
+        if texts:
+            self.out[-1] = self.out[-1].rstrip() + "  " + "  ".join(texts)
+
+    def trailing_before(self, position: tuple[int, int]) -> None:
+        """Append the end-of-line comments that come before `position` to the last output line."""
+        texts = []
+        while self.pending and not self.pending[0].own_line and \
+                (self.pending[0].line, self.pending[0].column) < position:
+            texts.append(self.pending.pop(0).text)
+        if texts:
+            self.out[-1] = self.out[-1].rstrip() + "  " + "  ".join(texts)
+
+    def item(self, span: Span, lines: list[str], indent: str) -> None:
+        """Emit one item: comments before it, its lines, the comments on its last line."""
+        self.leading(_start(span), indent)
+        self.inner_comments(span, indent)
+        self.out.extend(lines)
+        self.trailing(span.end_line)
+
+    def inner_comments(self, span: Span, indent: str) -> None:
+        """Own-line comments inside an item printed on fewer lines go before it."""
+        while self.pending and self.pending[0].own_line and self.pending[0].line < span.end_line:
+            self.out.append(indent + self.pending.pop(0).text)
+
+    # -- the file ---------------------------------------------------------------------------
+
+    def file(self, tree: n.PolicyFile) -> str:
+        decls = list(tree.decls)
+        previous = None
+        for i, decl in enumerate(decls):
+            if previous is not None and not self.same_group(previous, decl):
+                self.out.append("")
+            vocab_group = isinstance(decl, _VOCAB_TYPES) and (
+                (i > 0 and isinstance(decls[i - 1], _VOCAB_TYPES))
+                or (i + 1 < len(decls) and isinstance(decls[i + 1], _VOCAB_TYPES)))
+            self.decl(decl, vocab_group)
+            previous = decl
+        if self.pending:
+            if self.out and self.out[-1] != "":
+                self.out.append("")
+            self.out.extend(c.text for c in self.pending)
+            self.pending = []
+        while self.out and self.out[-1] == "":
+            self.out.pop()
+        return "\n".join(self.out) + "\n"
+
+    def same_group(self, a: object, b: object) -> bool:
+        """Consecutive vocabularies, and consecutive one-line phrase lists, defines or drops,
+        stay together without a blank line (a comment above the second starts a new group)."""
+        if self.pending and (self.pending[0].line, self.pending[0].column) < _start(b.span):
+            return False
+        if isinstance(a, _VOCAB_TYPES) and isinstance(b, _VOCAB_TYPES):
+            return True
+        if type(a) is not type(b):
+            return False
+        if isinstance(a, _ONE_LINERS):
+            return True
+        return isinstance(a, (n.PhrasesDecl, n.DefineDecl)) and self.one_line(a) and self.one_line(b)
+
+    def one_line(self, d: object) -> bool:
+        if self.comments_within(d.span) and d.span.end_line > d.span.line:
+            return False
+        if isinstance(d, n.DefineDecl):
+            text = f"{'override ' if d.override else ''}define {d.name.name}{_label(d.label)} = {expr(d.expr)}"
+        else:
+            text = f"phrases {d.name.name}{_label(d.label)} = {literal(d.items)}"
+        return display_width(text) <= WIDTH
+
+    def decl(self, d: object, vocab_group: bool) -> None:
+        if isinstance(d, n.PolicyHeader):
+            self.block(d.span, f"policy {quote(d.title.value)} {{",
+                       [(e.span, f"{e.key.name.ljust(HEADER_PAD - 1)} {_header_value(e.value)}") for e in d.entries])
+        elif isinstance(d, n.ExtendsDecl):
+            self.item(d.span, [f"extends {quote(d.path.value)}"], "")
+        elif isinstance(d, n.SchemaDecl):
+            self.schema(d)
+        elif isinstance(d, _VOCAB_TYPES):
+            self.vocabulary(d, vocab_group)
+        elif isinstance(d, n.PhrasesDecl):
+            self.listing(d.span, f"phrases {d.name.name}{_label(d.label)} = ", d.items.items, "")
+        elif isinstance(d, n.PhrasesFrom):
+            self.item(d.span, [f"phrases {d.name.name}{_label(d.label)} from {quote(d.path.value)}"], "")
+        elif isinstance(d, n.PhrasesAppend):
+            self.listing(d.span, f"phrases {d.name.name} += ", d.items.items, "")
+        elif isinstance(d, n.DefineDecl):
+            head = f"{'override ' if d.override else ''}define {d.name.name}{_label(d.label)} = "
+            self.leading(_start(d.span), "")
+            self.condition(d.span, head, d.expr, INDENT, "", own_line_break=True)
+        elif isinstance(d, n.RuleDecl):
+            self.rule(d)
+        elif isinstance(d, n.DropRule):
+            self.item(d.span, [f"drop rule {d.name.name}"], "")
+        elif isinstance(d, n.ExampleDecl):
+            self.example(d)
+        else:  # pragma: no cover - every declaration is handled above
+            raise TypeError(d)
+
+    def block(self, span: Span, opening: str, entries: list[tuple[Span, str]], indent: str = "") -> None:
+        self.leading(_start(span), indent)
+        self.out.append(indent + opening)
+        self.trailing_before(_start(entries[0][0]) if entries else (span.end_line, span.end_column - 1))
+        inner = indent + INDENT
+        for entry_span, text in entries:
+            self.item(entry_span, [inner + text], inner)
+        self.leading((span.end_line, span.end_column - 1), inner)
+        self.out.append(indent + "}")
+        self.trailing(span.end_line)
+
+    # -- schema -------------------------------------------------------------------------
+
+    def schema(self, d: n.SchemaDecl) -> None:
+        self.leading(_start(d.span), "")
+        self.out.append("schema {")
+        self.trailing_before(_start(d.fields[0].span) if d.fields else (d.span.end_line, d.span.end_column - 1))
+        self.fields(d.fields, INDENT)
+        self.leading((d.span.end_line, d.span.end_column - 1), INDENT)
+        self.out.append("}")
+        self.trailing(d.span.end_line)
+
+    def fields(self, fields: Sequence[n.FieldDecl], indent: str) -> None:
+        heads = [f"{f.name.name}{_label(f.label)}:" for f in fields]
+        pad = min(max((display_width(h) for h in heads), default=0), FIELD_PAD_MAX) + 1
+        for f, head in zip(fields, heads):
+            gap = " " * max(pad - display_width(head), 1)
+            prefix = indent + head + gap + ("optional " if f.optional else "")
+            suffix = (" key" if f.key else "") + (" sensitive" if f.sensitive else "")
+            record = _record_of(f.type)
+            one_line = prefix + type_text(f.type) + suffix
+            if isinstance(f.type, n.OneOfType) and display_width(one_line) > WIDTH:
+                self.leading(_start(f.span), indent)
+                self.listing(f.type.values.span, prefix.rstrip() + " one of ", f.type.values.items, "",
+                             closing=suffix)
+                continue
+            if record is None or (display_width(one_line) <= WIDTH and not self.comments_within(f.type.span)):
+                self.item(f.span, [one_line], indent)
+                continue
+            # a nested record that does not fit: one field per line
+            self.leading(_start(f.span), indent)
+            opening = prefix + type_text(f.type).split("{", 1)[0] + "{"
+            self.out.append(opening)
+            self.trailing_before(_start(record.fields[0].span) if record.fields else _start(record.span))
+            self.fields(record.fields, indent + INDENT)
+            self.leading((record.span.end_line, record.span.end_column - 1), indent + INDENT)
+            self.out.append(indent + "}" + suffix)
+            self.trailing(f.span.end_line)
+
+    def comments_within(self, span: Span) -> bool:
+        """Whether a comment sits inside the item (a comment after its last line does not)."""
+        return any((c.line, c.column) > (span.line, span.column) and
+                   (c.line < span.end_line or (c.own_line and c.line == span.end_line)) for c in self.pending)
+
+    # -- vocabularies and lists -----------------------------------------------------------
+
+    def vocabulary(self, d: object, grouped: bool) -> None:
+        word = _VOCAB[type(d)]
+        keyword = word.ljust(VOCAB_PAD - 1) if grouped else word
+        items = [f"{i.name.name}{_label(i.label)}" for i in d.items]
+        line = f"{keyword} {{ {', '.join(items)} }}" if items else f"{keyword} {{ }}"
+        if display_width(line) <= WIDTH and not self.comments_within(d.span) or not items:
+            self.item(d.span, [line], "")
+            return
+        self.block(d.span, f"{word} {{", [(i.span, text) for i, text in zip(d.items, items)])
+
+    def listing(self, span: Span, head: str, items: Sequence[object], indent: str, closing: str = "") -> None:
+        """`head[a, b, c]` on one line if it fits, else the items filled into lines."""
+        texts = [literal(i) for i in items]
+        one = indent + head + "[" + ", ".join(texts) + "]" + closing
+        if display_width(one) <= WIDTH and not self.comments_within(span):
+            self.item(span, [one], indent)
+            return
+        self.leading(_start(span), indent)
+        self.out.append(indent + head + "[")
+        self.trailing_before(_start(items[0].span) if items else (span.end_line, span.end_column - 1))
+        inner = indent + INDENT
+        line = ""
+        for item, text in zip(items, texts):
+            comment_before = self.pending and (self.pending[0].line, self.pending[0].column) < _start(item.span)
+            if line and (comment_before or display_width(inner + line + ", " + text + ",") > WIDTH):
+                self.out.append(inner + line + ",")
+                line = ""
+            if comment_before:
+                self.leading(_start(item.span), inner)
+            line = text if not line else line + ", " + text
+            if self.pending and self.pending[0].line <= item.span.end_line and not self.pending[0].own_line:
+                self.out.append(inner + line + ",")
+                self.trailing(item.span.end_line)
+                line = ""
+        if line:
+            self.out.append(inner + line + ",")
+        self.leading((span.end_line, span.end_column - 1), inner)
+        self.out.append(indent + head[: len(head) - len(head.lstrip())] + "]" + closing)
+        self.trailing(span.end_line)
+
+    # -- conditions -------------------------------------------------------------------------
+
+    def condition(self, span: Span, head: str, e: object, indent: str, base: str,
+                  own_line_break: bool = False) -> None:
+        """`head + expression`; a long and/or is broken before each `and`/`or`, aligned."""
+        one = base + head + expr(e)
+        parts = _operands(e)
+        if display_width(one) <= WIDTH or parts is None:
+            self.inner_comments(span, base)
+            self.out.append(one)
+            self.trailing(span.end_line)
+            return
+        word, operands = parts
+        if own_line_break:  # `define x =` then the expression on the following lines
+            self.out.append((base + head).rstrip())
+            self.trailing_before(_start(operands[0].span))
+            cont = base + indent
+            first_prefix = cont
+        else:
+            cont = base + " " * display_width(head)
+            first_prefix = base + head
+        for k, operand in enumerate(operands):
+            text = _operand_text(operand, word)
+            if k == 0:
+                self.inner_comments(Span(span.file, span.line, 0, operand.span.line, 0), cont)
+                self.out.append(first_prefix + text)
+            else:
+                self.leading(_start(operand.span), cont)
+                self.out.append(f"{cont}{word} {text}")
+            self.inner_comments(operand.span, cont)
+            if k + 1 < len(operands):  # only comments before the next operand belong to this line
+                self.trailing_before(_start(operands[k + 1].span))
+        self.trailing(span.end_line)
+
+    # -- rules and examples -------------------------------------------------------------------
+
+    def rule(self, d: n.RuleDecl) -> None:
+        self.leading(_start(d.span), "")
+        self.out.append(f"{'override ' if d.override else ''}rule {d.name.name}{_label(d.title)} {{")
+        self.trailing_before(_start(d.clauses[0].span) if d.clauses else (d.span.end_line, d.span.end_column - 1))
+        for c in d.clauses:
+            self.leading(_start(c.span), INDENT)
+            if isinstance(c, (n.WhenClause, n.UnlessClause)):
+                word = "when" if isinstance(c, n.WhenClause) else "unless"
+                self.condition(c.span, word.ljust(CLAUSE_PAD), c.expr, INDENT, INDENT)
+            else:
+                self.item(c.span, [INDENT + _clause(c)], INDENT)
+        self.leading((d.span.end_line, d.span.end_column - 1), INDENT)
+        self.out.append("}")
+        self.trailing(d.span.end_line)
+
+    def example(self, d: n.ExampleDecl) -> None:
+        self.leading(_start(d.span), "")
+        self.out.append(f"example {quote(d.title.value)} {{")
+        self.trailing_before(_start(d.given.span))
+        given = d.given
+        self.leading(_start(given.span), INDENT)
+        one = f"{INDENT}given {literal(given)}"
+        if display_width(one) <= WIDTH and not self.comments_within(given.span):
+            self.out.append(one)
+            self.trailing(given.span.end_line)
+        else:
+            self.out.append(f"{INDENT}given {{")
+            self.trailing_before(_start(given.entries[0].span) if given.entries else
+                                 (given.span.end_line, given.span.end_column - 1))
+            self.entries(given.entries, INDENT * 2)
+            self.leading((given.span.end_line, given.span.end_column - 1), INDENT * 2)
+            self.out.append(INDENT + "}")
+            self.trailing(given.span.end_line)
+        self.item(d.expect.span, [INDENT + expect_text(d.expect)], INDENT)
+        self.leading((d.span.end_line, d.span.end_column - 1), INDENT)
+        self.out.append("}")
+        self.trailing(d.span.end_line)
+
+    def entries(self, entries: Sequence[n.Entry], indent: str) -> None:
+        """Given entries filled into lines; a value too long for a line gets lines of its own."""
+        line = ""
+        for entry in entries:
+            text = f"{entry.key.name}: {literal(entry.value)}"
+            comment_before = self.pending and (self.pending[0].line, self.pending[0].column) < _start(entry.span)
+            too_long = display_width(indent + text + ",") > WIDTH
+            if line and (comment_before or too_long or display_width(indent + line + ", " + text + ",") > WIDTH):
+                self.out.append(indent + line + ",")
+                line = ""
+            if comment_before:
+                self.leading(_start(entry.span), indent)
+            if too_long and isinstance(entry.value, (n.ListLit, n.RecordLit)):
+                self.long_value(entry, indent)
+                continue
+            line = text if not line else line + ", " + text
+            if self.pending and self.pending[0].line <= entry.span.end_line and not self.pending[0].own_line:
+                self.out.append(indent + line + ",")
+                self.trailing(entry.span.end_line)
+                line = ""
+        if line:
+            self.out.append(indent + line)
+
+    def long_value(self, entry: n.Entry, indent: str) -> None:
+        value = entry.value
+        inner = indent + INDENT
+        if isinstance(value, n.ListLit):
+            self.out.append(f"{indent}{entry.key.name}: [")
+            for item in value.items:
+                self.item(item.span, [f"{inner}{literal(item)},"], inner)
+            self.out.append(indent + "],")
+        else:
+            self.out.append(f"{indent}{entry.key.name}: {{")
+            self.entries(value.entries, inner)
+            self.out.append(indent + "},")
+
+
+_VOCAB = {n.OutcomesDecl: "outcomes", n.SeveritiesDecl: "severities", n.EscalationsDecl: "escalations"}
+_VOCAB_TYPES = tuple(_VOCAB)
+_ONE_LINERS = (n.PhrasesFrom, n.DropRule, n.ExtendsDecl)
+
+
+def _label(label: n.StringLit | None) -> str:
+    return f" {quote(label.value)}" if label is not None else ""
+
+
+def _header_value(value: object) -> str:
+    return value.name if isinstance(value, n.Ident) else literal(value)
+
+
+def _record_of(t: object) -> n.RecordType | None:
+    while isinstance(t, n.ListType):
+        t = t.element
+    return t if isinstance(t, n.RecordType) else None
+
+
+def _operands(e: object) -> tuple[str, tuple] | None:
+    if isinstance(e, n.And):
+        return "and", e.operands
+    if isinstance(e, n.Or):
+        return "or", e.operands
+    return None
+
+
+def _operand_text(operand: object, word: str) -> str:
+    from ..syntax.printer import precedence
+
+    text = expr(operand)
+    minimum = P_NOT if word == "and" else P_AND
+    return f"({text})" if precedence(operand) < minimum else text
+
+
+def _clause(c: object) -> str:
+    if isinstance(c, n.ThenClause):
+        text = c.outcome.name + (f" severity {c.severity.name}" if c.severity else "")
+        return "then".ljust(CLAUSE_PAD) + text
+    if isinstance(c, n.RespondClause):
+        return "respond".ljust(CLAUSE_PAD) + quote(c.text.value)
+    if isinstance(c, n.EscalateClause):
+        return "escalate".ljust(CLAUSE_PAD) + c.level.name
+    if isinstance(c, n.CiteClause):
+        return "cite".ljust(CLAUSE_PAD) + quote(c.text.value)
+    if isinstance(c, n.TagsClause):
+        return "tags".ljust(CLAUSE_PAD) + ", ".join(t.name for t in c.tags)
+    raise TypeError(c)  # pragma: no cover
+
+

@@ -1,0 +1,396 @@
+"""Policy → the staff guideline (`kasu doc`): plain-language criteria and responses, Markdown or HTML."""
+from __future__ import annotations
+
+import html
+from typing import Iterable, Union
+
+from ..syntax import nodes as n
+from ..check.checked import FIRST_MATCH, REVIEW, CheckedPolicy, DefineRef, FieldRef, Rule
+from .verbalize import Verbalizer
+
+Item = Union[str, tuple]  # a list item: text, or (text, [sub-items])
+FORMATS = ("md", "html")
+
+WORDS = {
+    "ja": {
+        "policy_id": "方針ID", "version": "版", "effective": "施行日", "digest": "方針のダイジェスト",
+        "howto": "このガイドの使い方", "contents": "目次", "ladder": "エスカレーションの段階",
+        "outcomes": "判断の区分", "severities": "重さ（重いものから）", "rules": "判断基準と対応",
+        "no_severity": "重さの指定なし", "decides": "判断", "when": "当たるとき", "unless": "ただし、次の場合は除く",
+        "terms": "用語", "respond": "対応", "escalate": "報告・引き継ぎ先", "cite": "根拠", "tags": "分類",
+        "source": "方針ファイルの位置", "phrases": "語句の一覧", "missing": "情報が足りないとき",
+        "glossary": "用語の定義", "name": "名前", "label": "表示名", "none": "なし", "item": "項目", "value": "内容",
+        "count": "{n}件", "phrase_list": "〈{label}〉（{name}）",
+    },
+    "en": {
+        "policy_id": "policy id", "version": "version", "effective": "effective from", "digest": "policy digest",
+        "howto": "How to use this guide", "contents": "Contents", "ladder": "Escalation ladder",
+        "outcomes": "Outcomes", "severities": "Severities (most serious first)", "rules": "Criteria and responses",
+        "no_severity": "Without severity", "decides": "decision", "when": "applies", "unless": "except when",
+        "terms": "terms", "respond": "what to do", "escalate": "report to", "cite": "sources", "tags": "tags",
+        "source": "in the policy file", "phrases": "Phrase lists", "missing": "When information is missing",
+        "glossary": "Definitions", "name": "name", "label": "label", "none": "none", "item": "item", "value": "value",
+        "count": "{n} phrases", "phrase_list": "\"{name}\" ({label})",
+    },
+}
+
+
+def build_guide(policy: CheckedPolicy, lang: str = "ja", fmt: str = "md") -> str:
+    """The staff guideline of a checked policy, in Japanese or English, as Markdown or HTML.
+
+    >>> from kasuhara_rules import parse_policy
+    >>> p = parse_policy(\'\'\'policy "店の方針" { id shop version "1" otherwise claim }
+    ... outcomes { claim "正当なクレーム", kasuhara "カスハラ" }
+    ... schema { call_length "通話時間": duration in minutes }
+    ... rule long "長電話" { when call_length >= 30min then kasuhara respond "通話を終える。" }\'\'\')
+    >>> "通話時間が30分以上のとき" in build_guide(p.checked)
+    True
+    """
+    if lang not in WORDS:
+        raise ValueError(f"unknown language {lang!r}: use 'ja' or 'en'")
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}: use 'md' or 'html'")
+    blocks = _Builder(policy, lang).blocks()
+    title = policy.header.title
+    return to_markdown(blocks) if fmt == "md" else to_html(blocks, title, lang)
+
+
+class _Builder:
+    def __init__(self, policy: CheckedPolicy, lang: str) -> None:
+        self.p = policy
+        self.lang = lang
+        self.w = WORDS[lang]
+        self.v = Verbalizer(policy, lang)
+        self.ja = lang == "ja"
+
+    def blocks(self) -> list[tuple]:
+        p, w = self.p, self.w
+        h = p.header
+        out: list[tuple] = [("h", 1, h.title, "top")]
+        rows = [[w["policy_id"], h.id], [w["version"], h.version]]
+        if h.effective is not None:
+            rows.append([w["effective"], h.effective.isoformat()])
+        rows.append([w["digest"], p.digest or "—"])
+        out.append(("table", [w["item"], w["value"]], rows))
+        out.append(("contents",))
+        out += [("h", 2, w["howto"], "howto")] + [("p", t) for t in self.howto()]
+        out += [("h", 2, w["ladder"], "ladder"), ("list", True, [self.item_title(e) for e in p.escalations])]
+        out += [("h", 2, w["outcomes"], "outcomes"),
+                ("table", [w["name"], w["label"]], [[o.name, o.label or "—"] for o in p.outcomes])]
+        out += [("h", 2, w["severities"], "severities"),
+                ("list", True, [self.item_title(s) for s in reversed(p.severities)])]
+        out += [("h", 2, w["rules"], "rules")]
+        for heading, anchor, rules in self.groups():
+            out.append(("h", 3, heading, anchor))
+            for rule in rules:
+                out += self.rule(rule)
+        if p.phrases:
+            out += [("h", 2, w["phrases"], "phrases")]
+            for pl in p.phrases.values():
+                title = w["phrase_list"].format(label=pl.label or pl.name, name=pl.name)
+                out += [("h", 4, title, f"phrases-{pl.name}"), ("p", "、".join(pl.phrases) if self.ja else ", ".join(pl.phrases))]
+        if p.defines:
+            out += [("h", 2, w["glossary"], "glossary"), ("dl", [self.definition(d) for d in p.defines])]
+        out += [("h", 2, w["missing"], "missing")] + self.missing()
+        return out
+
+    def item_title(self, item) -> str:
+        if not item.label or item.label == item.name:
+            return item.name
+        return f"{item.label}（{item.name}）" if self.ja else f"{item.label} ({item.name})"
+
+    # -- texts for staff ------------------------------------------------------------------------
+
+    def howto(self) -> list[str]:
+        h = self.p.header
+        first = h.decide == FIRST_MATCH
+        review = self.p.outcome(REVIEW).title
+        if self.ja:
+            return [
+                f"このガイドは「{h.title}」（版 {h.version}）の判断基準を、現場で使えるように書き表したものです。"
+                "方針ファイルから自動で作られているため、方針と食い違うことはありません。",
+                "お客様の言動が「判断基準と対応」のどれに当たるかを確かめ、当たる場合は「対応」の手順に沿って対応し、"
+                "「報告・引き継ぎ先」に報告してください。一人で抱え込まず、迷ったときは上長に相談してください。",
+                ("複数の基準に当たるときは、方針の中で先に書かれている基準の判断に従います。" if first else
+                 "複数の基準に当たるときは、最も重い基準の判断に従います。")
+                + "報告は当たった基準のうち最も上の段階に行い、対応は当たった基準のものをすべて行います。",
+                f"判断に必要な情報が記録になく、その情報しだいで判断が変わるときは「{review}」になります。"
+                "自分で決めず、「情報が足りないとき」を読んでください。",
+            ]
+        return [
+            f"This guide restates the criteria of \"{h.title}\" (version {h.version}) for staff. It is generated "
+            "from the policy file itself, so it never disagrees with the policy.",
+            "Check which of the criteria below a customer's conduct meets. If one applies, follow its steps under "
+            "\"what to do\" and report to the person under \"report to\". Do not handle it alone; when in doubt, "
+            "ask your supervisor.",
+            ("When several criteria apply, the one written first in the policy decides. " if first else
+             "When several criteria apply, the most serious one decides. ")
+            + "Report to the highest level among all that apply, and carry out the steps of all of them.",
+            f"When information the decision depends on was not recorded, the decision is \"{review}\": do not "
+            "decide yourself; read \"When information is missing\".",
+        ]
+
+    def groups(self) -> list[tuple[str, str, list[Rule]]]:
+        out = []
+        for sev in reversed(self.p.severities):
+            rules = [r for r in self.p.rules if r.severity == sev.name]
+            if rules:
+                out.append((self.item_title(sev), f"severity-{sev.name}", rules))
+        rest = [r for r in self.p.rules if r.severity is None]
+        if rest:
+            out.append((self.w["no_severity"], "severity-none", rest))
+        return out
+
+    def rule(self, rule: Rule) -> list[tuple]:
+        w = self.w
+        title = rule.title or rule.name
+        heading = f"{title}（{rule.name}）" if self.ja and rule.title else f"{title} ({rule.name})" if rule.title else title
+        outcome = self.item_title(self.p.outcome(rule.outcome))
+        decision = outcome
+        if rule.severity:
+            decision += (" ・ " if self.ja else " · ") + self.item_title(self.p.severity(rule.severity))
+        lead, items = self.v.criteria(rule.when)
+        fields: list[tuple[str, object]] = [(w["decides"], decision), (w["when"], (lead, items))]
+        if rule.unless is not None and rule.unless != n.BoolLit(False):
+            fields.append((w["unless"], self.v.sentence(rule.unless)))
+        terms = self.terms(rule)
+        if terms:
+            fields.append((w["terms"], [f"{t}：{d}" if self.ja else f"{t}: {d}" for t, d in terms]))
+        if rule.responds:
+            fields.append((w["respond"], ("ol", list(rule.responds))))
+        if rule.escalate:
+            fields.append((w["escalate"], self.item_title(self.p.escalation(rule.escalate))))
+        if rule.cites:
+            fields.append((w["cite"], list(rule.cites)))
+        if rule.tags:
+            fields.append((w["tags"], ", ".join(rule.tags)))
+        fields.append((w["source"], str(rule.span)))
+        return [("rule-open", f"rule-{rule.name}"), ("h", 4, heading, None), ("fields", fields), ("rule-close",)]
+
+    def terms(self, rule: Rule) -> list[tuple[str, str]]:
+        """The defines a rule uses (and those they use), each with its definition."""
+        seen: list[str] = []
+        stack = [rule.when] + ([rule.unless] if rule.unless is not None else [])
+        while stack:
+            for sub in n.walk(stack.pop()):
+                ref = self.p.refs.get(id(sub))
+                if isinstance(ref, DefineRef) and ref.name not in seen:
+                    seen.append(ref.name)
+                    stack.append(self.p.defines[ref.name].expr)
+        return [self.definition(name) for name in seen]
+
+    def definition(self, name: str) -> tuple[str, str]:
+        d = self.p.defines[name]
+        body = self.v.sentence(d.expr) if d.type.kind == "bool" else self.v.noun(d.expr)
+        return self.v.define_title(name), body
+
+    def missing(self) -> list[tuple]:
+        review = self.item_title(self.p.outcome(REVIEW))
+        optional = []
+        for f in self.optional_fields_used():
+            label = f.label or f.name
+            optional.append(f"{label}（{f.name}）" if self.ja and f.label else f"{f.name} ({label})" if f.label else label)
+        if self.ja:
+            out = [("p", f"判断に必要な情報が記録になく、その情報しだいで判断が変わる場合、判断は「{review}」になります。"
+                         "このときは、記録されている情報だけで決めず、足りない情報を確かめてから上長が判断します。"
+                         "判断の説明には、保留になった基準と足りない情報、そして情報がそろわなかった場合の暫定の判断が示されます。")]
+            if optional:
+                out += [("p", "次の項目は、記録がないと判断が保留になることがあります。"), ("list", False, optional)]
+            return out
+        out = [("p", f"When information a decision depends on was not recorded, and the decision could change with "
+                     f"it, the outcome is \"{review}\". Do not decide from what is recorded alone: find out what is "
+                     "missing, then let your supervisor decide. The explanation of the decision names the criteria "
+                     "left pending, the missing information, and the provisional decision.")]
+        if optional:
+            out += [("p", "These items can leave a decision pending when they are not recorded:"), ("list", False, optional)]
+        return out
+
+    def optional_fields_used(self) -> list:
+        found: list = []
+        stack: list = [r.when for r in self.p.rules] + [r.unless for r in self.p.rules if r.unless is not None]
+        stack += [d.expr for d in self.p.defines.values()]
+        for expr in stack:
+            for sub in n.walk(expr):
+                ref = self.p.refs.get(id(sub))
+                if isinstance(ref, FieldRef) and ref.field.optional and ref.field not in found:
+                    found.append(ref.field)
+        return [f for f in self.p.fields if f in found]
+
+
+# ---- rendering -----------------------------------------------------------------------------
+
+
+def _headings(blocks: Iterable[tuple]) -> list[tuple[int, str, str]]:
+    return [(b[1], b[2], b[3]) for b in blocks if b[0] == "h" and b[1] in (2, 3) and b[3]]
+
+
+def to_markdown(blocks: list[tuple]) -> str:
+    out: list[str] = []
+    for b in blocks:
+        kind = b[0]
+        if kind == "h":
+            out += ["#" * b[1] + " " + _md(b[2]), ""]
+        elif kind == "p":
+            out += [_md(b[1]), ""]
+        elif kind == "table":
+            headers, rows = b[1], b[2]
+            if headers is None:
+                headers, rows = ["", ""], rows
+            out.append("| " + " | ".join(_md(h) for h in headers) + " |")
+            out.append("|" + "---|" * len(headers))
+            out += ["| " + " | ".join(_md(c) for c in row) + " |" for row in rows]
+            out.append("")
+        elif kind == "list":
+            out += _md_list(b[2], b[1], "") + [""]
+        elif kind == "contents":
+            heads = _headings(blocks)
+            out += [f"{'  ' * (level - 2)}- [{_md(text)}](#{anchor})" for level, text, anchor in heads] + [""]
+        elif kind == "dl":
+            out += [f"- **{_md(t)}**: {_md(d)}" for t, d in b[1]] + [""]
+        elif kind == "fields":
+            for label, value in b[1]:
+                out += _md_field(label, value)
+            out.append("")
+        elif kind in ("rule-open", "rule-close"):
+            if kind == "rule-open":
+                out.append(f'<a id="{b[1]}"></a>')
+                out.append("")
+    while out and out[-1] == "":
+        out.pop()
+    return "\n".join(out) + "\n"
+
+
+def _md(text: str) -> str:
+    for ch in "\\`*_[]<>|":
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
+def _md_list(items: list, ordered: bool, indent: str) -> list[str]:
+    out = []
+    for i, item in enumerate(items, 1):
+        marker = f"{i}." if ordered else "-"
+        if isinstance(item, tuple):
+            out.append(f"{indent}{marker} {_md(item[0])}")
+            out += _md_list(item[1], False, indent + "   ")
+        else:
+            out.append(f"{indent}{marker} {_md(item)}")
+    return out
+
+
+def _md_field(label: str, value: object) -> list[str]:
+    if isinstance(value, str):
+        return [f"- **{_md(label)}**: {_md(value)}"]
+    if isinstance(value, tuple) and value and value[0] == "ol":
+        return [f"- **{_md(label)}**:"] + _md_list(value[1], True, "   ")
+    if isinstance(value, tuple):
+        lead, items = value
+        return [f"- **{_md(label)}**: {_md(lead)}"] + _md_list(items, False, "   ")
+    return [f"- **{_md(label)}**:"] + _md_list(list(value), False, "   ")
+
+
+CSS = """
+:root { color-scheme: light; }
+@page { size: A4; margin: 16mm 15mm 18mm; }
+html { font-size: 10.5pt; }
+body { margin: 0 auto; max-width: 46em; padding: 1.5em; color: #1a1a1a; background: #fff;
+  font-family: "Hiragino Kaku Gothic ProN", "Hiragino Sans", "Noto Sans CJK JP", "Noto Sans JP",
+    "Yu Gothic", "YuGothic", "Meiryo", "Source Han Sans JP", "IPAexGothic", sans-serif;
+  line-height: 1.75; line-break: strict; word-break: normal; overflow-wrap: anywhere;
+  text-rendering: optimizeLegibility; }
+h1 { font-size: 1.7em; line-height: 1.35; border-bottom: 3px solid #1f4e79; padding-bottom: .3em; }
+h2 { font-size: 1.3em; color: #1f4e79; border-left: 6px solid #1f4e79; padding-left: .5em; margin-top: 1.8em;
+  break-after: avoid; }
+h3 { font-size: 1.12em; margin-top: 1.4em; break-after: avoid; }
+h4 { font-size: 1.02em; margin: 0 0 .4em; }
+table { border-collapse: collapse; margin: .6em 0; }
+th, td { border: 1px solid #b8c4d0; padding: .25em .7em; text-align: left; vertical-align: top; }
+td code, .digest { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: .85em;
+  word-break: break-all; }
+nav { background: #f3f6f9; border: 1px solid #d5dee7; padding: .4em 1.2em; margin: 1em 0; }
+nav ol { margin: .3em 0; padding-left: 1.4em; }
+.rule { border: 1px solid #c9d3dd; border-radius: 6px; padding: .8em 1em; margin: .8em 0;
+  break-inside: avoid; page-break-inside: avoid; }
+.rule dl { display: grid; grid-template-columns: max-content 1fr; gap: .2em 1em; margin: 0; }
+.rule dt { font-weight: bold; color: #35516b; }
+.rule dd { margin: 0; }
+.rule ul, .rule ol { margin: 0; padding-left: 1.4em; }
+.source { color: #6b7785; font-size: .85em; }
+dl.glossary dt { font-weight: bold; margin-top: .4em; }
+@media print { body { max-width: none; padding: 0; } nav { break-after: page; } a { color: inherit;
+  text-decoration: none; } }
+"""
+
+
+def to_html(blocks: list[tuple], title: str, lang: str) -> str:
+    e = html.escape
+    out = [f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">',
+           '<meta name="viewport" content="width=device-width, initial-scale=1">',
+           f"<title>{e(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>"]
+    for b in blocks:
+        kind = b[0]
+        if kind == "h":
+            anchor = f' id="{e(b[3])}"' if b[3] else ""
+            out.append(f"<h{b[1]}{anchor}>{e(b[2])}</h{b[1]}>")
+        elif kind == "p":
+            out.append(f"<p>{e(b[1])}</p>")
+        elif kind == "table":
+            rows = "".join("<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>" for row in b[2])
+            head = "" if b[1] is None else "<thead><tr>" + "".join(f"<th>{e(h)}</th>" for h in b[1]) + "</tr></thead>"
+            out.append(f"<table>{head}<tbody>{rows}</tbody></table>")
+        elif kind == "list":
+            out.append(_html_list(b[2], b[1]))
+        elif kind == "contents":
+            out.append(_html_contents(_headings(blocks), WORDS[lang]["contents"]))
+        elif kind == "dl":
+            out.append('<dl class="glossary">' + "".join(f"<dt>{e(t)}</dt><dd>{e(d)}</dd>" for t, d in b[1]) + "</dl>")
+        elif kind == "rule-open":
+            out.append(f'<section class="rule" id="{e(b[1])}">')
+        elif kind == "rule-close":
+            out.append("</section>")
+        elif kind == "fields":
+            out.append("<dl>" + "".join(_html_field(label, value) for label, value in b[1]) + "</dl>")
+    out.append("</body>\n</html>\n")
+    return "\n".join(out)
+
+
+def _html_list(items: list, ordered: bool) -> str:
+    tag = "ol" if ordered else "ul"
+    parts = []
+    for item in items:
+        if isinstance(item, tuple):
+            parts.append(f"<li>{html.escape(item[0])}{_html_list(item[1], False)}</li>")
+        else:
+            parts.append(f"<li>{html.escape(item)}</li>")
+    return f"<{tag}>" + "".join(parts) + f"</{tag}>"
+
+
+def _html_field(label: str, value: object) -> str:
+    e = html.escape
+    if isinstance(value, str):
+        cls = ' class="source"' if value.count(":") >= 2 and value.rsplit(":", 2)[-1].isdigit() else ""
+        body = f"<span{cls}>{e(value)}</span>" if cls else e(value)
+    elif isinstance(value, tuple) and value and value[0] == "ol":
+        body = _html_list(value[1], True)
+    elif isinstance(value, tuple):
+        lead, items = value
+        body = e(lead) + (_html_list(items, False) if items else "")
+    else:
+        body = _html_list(list(value), False)
+    return f"<dt>{e(label)}</dt><dd>{body}</dd>"
+
+
+def _html_contents(heads: list[tuple[int, str, str]], title: str) -> str:
+    """A nested table of contents: level-2 headings, each with its level-3 headings inside."""
+    e = html.escape
+    tree: list[tuple[str, str, list[tuple[str, str]]]] = []
+    for level, text, anchor in heads:
+        if level == 2 or not tree:
+            tree.append((text, anchor, []))
+        else:
+            tree[-1][2].append((text, anchor))
+    items = []
+    for text, anchor, children in tree:
+        sub = "".join(f'<li><a href="#{e(a)}">{e(t)}</a></li>' for t, a in children)
+        items.append(f'<li><a href="#{e(anchor)}">{e(text)}</a>' + (f"<ol>{sub}</ol>" if sub else "") + "</li>")
+    return f'<nav aria-label="{e(title)}"><strong>{e(title)}</strong><ol>{"".join(items)}</ol></nav>'

@@ -1,0 +1,87 @@
+"""`kasu schema`: the JSON Schema (draft 2020-12) of a policy's incident record."""
+from __future__ import annotations
+
+from typing import Any
+
+from .. import values as vt
+from ..check.checked import CheckedPolicy, Field
+
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+# What records.parse_duration_text accepts: a number glued to a unit, or ISO 8601 without Y/M.
+DURATION_TEXT = (r"^\s*([+-]?\d[\d_]*(\.\d[\d_]*)?\s*(s|sec|min|h|d)"
+                 r"|[+-]?[Pp](?=\d|[Tt]\d)(\d+([.,]\d+)?[Ww])?(\d+([.,]\d+)?[Dd])?"
+                 r"([Tt](?=\d)(\d+([.,]\d+)?[Hh])?(\d+([.,]\d+)?[Mm])?(\d+([.,]\d+)?[Ss])?)?)\s*$")
+DATE_TEXT = r"^\d{4}-\d{2}-\d{2}$"
+DATETIME_TEXT = r"^\s*\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:\d{2})\s*$"
+
+
+def record_schema(policy: CheckedPolicy) -> dict[str, Any]:
+    """A JSON Schema that accepts what the engine accepts (labels as `title`,
+    `x-kasu-sensitive` on personal data, `x-kasu-key` on the key, `x-kasu-unit` on durations)."""
+    schema = {"$schema": DIALECT, "title": policy.header.title,
+              "description": f"Incident record of policy {policy.header.id} {policy.header.version}"}
+    schema.update(_object(policy.fields))
+    return schema
+
+
+def _object(fields: tuple[Field, ...]) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": {f.name: _field(f) for f in fields},
+        "required": [f.name for f in fields if not f.optional],
+        "additionalProperties": True,
+    }
+
+
+def _field(f: Field) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if f.label:
+        out["title"] = f.label
+    body = _type(f.type)
+    if f.optional:
+        body = _nullable(body)
+    out.update(body)
+    if f.key:
+        out["x-kasu-key"] = True
+    if f.sensitive:
+        out["x-kasu-sensitive"] = True
+    return out
+
+
+def _nullable(body: dict[str, Any]) -> dict[str, Any]:
+    """The same schema, also accepting null (an optional field may be null)."""
+    body = dict(body)
+    if "anyOf" in body:
+        body["anyOf"] = body["anyOf"] + [{"type": "null"}]
+        return body
+    body["type"] = [body["type"], "null"]
+    if "enum" in body:
+        body["enum"] = body["enum"] + [None]
+    return body
+
+
+def _type(t: vt.Type) -> dict[str, Any]:
+    kind = t.kind
+    if kind == vt.BOOL:
+        return {"type": "boolean"}
+    if kind == vt.INT:
+        return {"type": "integer"}
+    if kind == vt.NUMBER:
+        return {"type": "number"}
+    if kind == vt.TEXT:
+        return {"type": "string"}
+    if kind == vt.ENUM:
+        return {"type": "string", "enum": list(t.values)}
+    if kind == vt.DATE:
+        return {"type": "string", "format": "date", "pattern": DATE_TEXT}
+    if kind == vt.DATETIME:
+        return {"type": "string", "format": "date-time", "pattern": DATETIME_TEXT}
+    if kind == vt.DURATION:
+        return {"anyOf": [{"type": "number"}, {"type": "string", "pattern": DURATION_TEXT}],
+                "x-kasu-unit": t.unit,
+                "description": f"a number of {t.unit}, or text such as \"35min\", \"1.5h\" or \"PT35M\""}
+    if kind == vt.LIST:
+        return {"type": "array", "items": _type(t.elem())}
+    if kind == vt.RECORD:
+        return _object(t.fields)
+    raise TypeError(t)  # pragma: no cover

@@ -1,0 +1,350 @@
+"""Conditions → plain Japanese or English for the staff guideline, using labels, not field names."""
+from __future__ import annotations
+
+import re
+
+from ..syntax import nodes as n
+from .. import values as vt
+from ..check.checked import CheckedPolicy, DefineRef, ElementRef, Field, FieldRef, PhrasesRef
+
+_JA_UNITS = tuple((ja, micros) for _, _, micros, ja, _, _ in vt.DURATION_UNITS)
+_EN_UNITS = tuple((en, micros) for _, _, micros, _, _, en in vt.DURATION_UNITS)
+_SIMPLE_ALTERNATION = re.compile(r"[^\\^$.|?*+()\[\]{}]+(\|[^\\^$.|?*+()\[\]{}]+)*")
+LIST_INLINE = 6  # phrase lists up to this size are spelled out where they are used
+
+
+def attach(clause: str, word: str) -> str:
+    """Join a Japanese clause to もの/とき: a clause that ends in a noun (以上, 以降…) needs の."""
+    if clause.endswith(("る", "い", "た", "ない", "す")) or clause.endswith("）"):
+        return clause + word
+    return clause + "の" + word
+
+
+class Verbalizer:
+    """Reads expressions aloud in `lang` ("ja" or "en")."""
+
+    def __init__(self, policy: CheckedPolicy, lang: str) -> None:
+        self.p = policy
+        self.lang = lang
+        self.ja = lang == "ja"
+
+    # -- top level: a rule's `when` ---------------------------------------------------------
+
+    def criteria(self, expr: object) -> tuple[str, list]:
+        """(lead, items): a top-level `and`/`or` becomes a checklist, anything else one sentence."""
+        if isinstance(expr, n.And):
+            operands = self.without_presence_guards(expr.operands)
+            if len(operands) == 1:
+                return self.criteria(operands[0])
+            lead = "次のすべてに当たるとき" if self.ja else "when all of the following hold"
+            return lead, [self.item(o) for o in operands]
+        if isinstance(expr, n.Or):
+            lead = "次のいずれかに当たるとき" if self.ja else "when any of the following holds"
+            return lead, [self.item(o) for o in expr.operands]
+        return (attach(self.sentence(expr), "とき") if self.ja else "when " + self.sentence(expr)), []
+
+    def without_presence_guards(self, operands: tuple) -> list:
+        """Drop `x is present` when another part reads x: staff read `x >= 60min` as implying it."""
+        out = []
+        for i, o in enumerate(operands):
+            if isinstance(o, n.IsMissing) and o.present and isinstance(o.value, n.Name):
+                others = operands[:i] + operands[i + 1:]
+                if any(isinstance(x, n.Name) and x.id == o.value.id for other in others for x in n.walk(other)):
+                    continue
+            out.append(o)
+        return out
+
+    def item(self, expr: object) -> object:
+        """A checklist item: a sentence, or (lead, sub-items) for a nested and/or."""
+        if isinstance(expr, (n.And, n.Or)) and len(expr.operands) > 1:
+            word = ("次のすべて" if isinstance(expr, n.And) else "次のいずれか") if self.ja else \
+                ("all of" if isinstance(expr, n.And) else "any of")
+            return (word + ("に当たる" if self.ja else ":"), [self.sentence(o) for o in expr.operands])
+        return self.sentence(expr)
+
+    # -- sentences (conditions) ------------------------------------------------------------------
+
+    def sentence(self, e: object, negate: bool = False) -> str:
+        method = getattr(self, "s_" + type(e).__name__, None)
+        if method is None:
+            text = self.noun(e)
+            return self._not(text) if negate else text
+        return method(e, negate)
+
+    def _not(self, text: str) -> str:
+        return f"「{text}」ではない" if self.ja else f"not ({text})"
+
+    def s_BoolLit(self, e: n.BoolLit, negate: bool) -> str:
+        value = e.value != negate
+        return ("常に当たる" if value else "当たらない") if self.ja else ("always" if value else "never")
+
+    def s_Name(self, e: n.Name, negate: bool) -> str:
+        ref = self.p.refs.get(id(e))
+        if isinstance(ref, DefineRef):
+            label = self.define_title(ref.name)
+            if self.ja:
+                return f"{label}に当たらない" if negate else f"{label}に当たる"
+            return f"{label} does not apply" if negate else f"{label} applies"
+        return self.flag(self.noun(e), not negate)
+
+    def flag(self, label: str, positive: bool) -> str:
+        """A true/false field read as a sentence."""
+        if not self.ja:
+            return f"{label} is {'true' if positive else 'false'}"
+        if label.endswith("ている"):
+            return label if positive else label[:-3] + "ていない"
+        if label.endswith(("る", "た", "い")):
+            return label if positive else f"「{label}」に当たらない"
+        return f"{label}がある" if positive else f"{label}がない"
+
+    def s_Not(self, e: n.Not, negate: bool) -> str:
+        return self.sentence(e.operand, not negate)
+
+    def s_And(self, e: n.And, negate: bool) -> str:
+        operands = self.without_presence_guards(e.operands)
+        if len(operands) == 1:
+            return self.sentence(operands[0], negate)
+        text = ("、かつ" if self.ja else ", and ").join(self.group(o) for o in operands)
+        return self._not(text) if negate else text
+
+    def s_Or(self, e: n.Or, negate: bool) -> str:
+        text = ("、または" if self.ja else ", or ").join(self.group(o) for o in e.operands)
+        return self._not(text) if negate else text
+
+    def group(self, e: object) -> str:
+        text = self.sentence(e)
+        return f"（{text}）" if isinstance(e, (n.And, n.Or)) and self.ja else f"({text})" if isinstance(
+            e, (n.And, n.Or)) else text
+
+    _JA_CMP = {">=": "以上", ">": "を超える", "<=": "以下", "<": "未満"}
+    _JA_TIME = {">=": "以降", ">": "より後", "<=": "以前", "<": "より前"}
+    _EN_CMP = {">=": "is at least", ">": "is more than", "<=": "is at most", "<": "is less than"}
+    _EN_TIME = {">=": "is on or after", ">": "is after", "<=": "is on or before", "<": "is before"}
+    _NEGATED = {">=": "<", ">": "<=", "<=": ">", "<": ">=", "==": "!=", "!=": "=="}
+
+    def s_Compare(self, e: n.Compare, negate: bool) -> str:
+        op = self._NEGATED[e.op] if negate else e.op
+        left, right = e.left, e.right
+        if isinstance(right, n.BoolLit) or isinstance(left, n.BoolLit):
+            subject, lit = (left, right) if isinstance(right, n.BoolLit) else (right, left)
+            positive = lit.value if op == "==" else not lit.value
+            return self.sentence(subject, not positive) if isinstance(subject, n.Name) else \
+                self.flag(self.noun(subject), positive)
+        a, b = self.noun(left), self.noun(right)
+        kind = self.p.types[id(left)].kind
+        timed = kind in (vt.DATE, vt.DATETIME)
+        if self.ja:
+            if op == "==":
+                return f"{a}が{b}"
+            if op == "!=":
+                return f"{a}が{b}ではない"
+            return f"{a}が{b}{(self._JA_TIME if timed else self._JA_CMP)[op]}"
+        if op == "==":
+            return f"{a} is {b}"
+        if op == "!=":
+            return f"{a} is not {b}"
+        return f"{a} {(self._EN_TIME if timed else self._EN_CMP)[op]} {b}"
+
+    def s_Between(self, e: n.Between, negate: bool) -> str:
+        v, lo, hi = self.noun(e.value), self.noun(e.low), self.noun(e.high)
+        if self.ja:
+            text = f"{v}が{lo}以上{hi}以下"
+        else:
+            text = f"{v} is between {lo} and {hi} (inclusive)"
+        return self._not(text) if negate else text
+
+    def s_IsMissing(self, e: n.IsMissing, negate: bool) -> str:
+        recorded = e.present != negate
+        v = self.noun(e.value)
+        if self.ja:
+            return f"{v}の記録がある" if recorded else f"{v}の記録がない"
+        return f"{v} is recorded" if recorded else f"{v} is not recorded"
+
+    def s_In(self, e: n.In, negate: bool) -> str:
+        none = e.negated != negate
+        v = self.noun(e.value)
+        target = self.set_of(e.container)
+        if self.ja:
+            return f"{v}が{target}のいずれでもない" if none else f"{v}が{target}のいずれか"
+        return f"{v} is none of {target}" if none else f"{v} is one of {target}"
+
+    def s_Contains(self, e: n.Contains, negate: bool) -> str:
+        s = self.noun(e.subject)
+        textual = self.p.types[id(e.subject)].is_textual
+        if e.mode == "one":
+            x = self.noun(e.item)
+            if self.ja:
+                verb = ("含まれない" if negate else "含まれる") if textual else ("ない" if negate else "ある")
+                return f"{s}に{x}が{verb}"
+            return f"{s} {'does not contain' if negate else 'contains'} {x}"
+        target = self.set_of(e.item)
+        if self.ja:
+            amount = "いずれか" if e.mode == "any" else "すべて"
+            verb = "含まれない" if negate else "含まれる"
+            return f"{s}に{target}の{amount}が{verb}"
+        amount = "any of" if e.mode == "any" else "all of"
+        return f"{s} {'does not contain' if negate else 'contains'} {amount} {target}"
+
+    def s_Matches(self, e: n.Matches, negate: bool) -> str:
+        s = self.noun(e.subject)
+        pattern = e.pattern.value
+        if _SIMPLE_ALTERNATION.fullmatch(pattern):
+            words = pattern.split("|")
+            if self.ja:
+                listed = "".join(f"「{w}」" for w in words)
+                verb = "含まれない" if negate else "含まれる"
+                return f"{s}に{listed}{'のいずれか' if len(words) > 1 else ''}が{verb}（表記どおり。ひらがなとカタカナは区別する）"
+            listed = ", ".join(f'"{w}"' for w in words)
+            return f"{s} {'does not contain' if negate else 'contains'} {'any of ' if len(words) > 1 else ''}" \
+                   f"{listed} (as written: hiragana and katakana are told apart)"
+        if self.ja:
+            return f"{s}が正規表現「{pattern}」に{'当てはまらない' if negate else '当てはまる'}"
+        return f"{s} {'does not match' if negate else 'matches'} the pattern \"{pattern}\""
+
+    def s_Call(self, e: n.Call, negate: bool) -> str:
+        if e.func not in ("any", "all") or e.where is None:
+            return self._not(self.noun(e)) if negate else self.noun(e)
+        items = self.noun(e.arg)
+        cond = self.sentence(e.where)
+        if self.ja:
+            text = f"{items}の{'いずれか' if e.func == 'any' else 'すべて'}が、{cond}"
+        else:
+            text = f"{'at least one' if e.func == 'any' else 'every one'} of the {items}: {cond}"
+        return self._not(text) if negate else text
+
+    # -- noun phrases (values) -----------------------------------------------------------------
+
+    def noun(self, e: object) -> str:
+        method = getattr(self, "n_" + type(e).__name__, None)
+        if method is None:  # a condition used as a value
+            return self.sentence(e)
+        return method(e)
+
+    def field_title(self, f: Field) -> str:
+        if self.ja:
+            return f.label or f.name
+        return f.name.replace("_", " ")
+
+    def define_title(self, name: str) -> str:
+        d = self.p.defines[name]
+        if self.ja:
+            return f"〔{d.label or d.name}〕"
+        return f"[{d.name.replace('_', ' ')}]"
+
+    def n_Name(self, e: n.Name) -> str:
+        ref = self.p.refs.get(id(e))
+        if isinstance(ref, (FieldRef, ElementRef)):
+            return self.field_title(ref.field)
+        if isinstance(ref, DefineRef):
+            return self.define_title(ref.name)
+        if isinstance(ref, PhrasesRef):
+            return self.set_of(e)
+        return e.id
+
+    def n_Path(self, e: n.Path) -> str:
+        f = self.p.refs.get(id(e))
+        title = self.field_title(f) if isinstance(f, Field) else e.attr
+        base = self.noun(e.base)
+        return f"{base}の{title}" if self.ja else f"the {title} of the {base}"
+
+    def n_NumberLit(self, e: n.NumberLit) -> str:
+        v = e.value
+        return f"{v:,}" if isinstance(v, int) else str(v)
+
+    def n_StringLit(self, e: n.StringLit) -> str:
+        return f"「{e.value}」" if self.ja else f'"{e.value}"'
+
+    def n_BoolLit(self, e: n.BoolLit) -> str:
+        return ("はい" if e.value else "いいえ") if self.ja else ("true" if e.value else "false")
+
+    def n_DurationLit(self, e: n.DurationLit) -> str:
+        return self.duration(e.micros)
+
+    def duration(self, micros: int) -> str:
+        sign = "-" if micros < 0 else ""
+        micros = abs(micros)
+        units = _JA_UNITS if self.ja else _EN_UNITS
+        for word, size in units:
+            if micros >= size and micros % (size // 2 if size > 1_000_000 else size) == 0:
+                amount = micros / size
+                text = f"{amount:g}"
+                if self.ja:
+                    return f"{sign}{text}{word}"
+                return f"{sign}{text} {word}{'' if amount == 1 else 's'}"
+        seconds = micros / 1_000_000
+        return f"{sign}{seconds:g}秒" if self.ja else f"{sign}{seconds:g} seconds"
+
+    def n_DateLit(self, e: n.DateLit) -> str:
+        d = e.value
+        return f"{d.year}年{d.month}月{d.day}日" if self.ja else d.isoformat()
+
+    def n_DateTimeLit(self, e: n.DateTimeLit) -> str:
+        return e.text
+
+    def n_ListLit(self, e: n.ListLit) -> str:
+        return self.set_of(e)
+
+    def n_Negate(self, e: n.Negate) -> str:
+        return f"マイナス{self.noun(e.operand)}" if self.ja else f"minus {self.noun(e.operand)}"
+
+    def n_Binary(self, e: n.Binary) -> str:
+        a, b = self.noun(e.left), self.noun(e.right)
+        ta, tb = self.p.types[id(e.left)].kind, self.p.types[id(e.right)].kind
+        timed = ta in (vt.DATE, vt.DATETIME)
+        if timed and tb == vt.DURATION and e.op in "+-":
+            if self.ja:
+                return f"{a}の{b}{'前' if e.op == '-' else '後'}"
+            return f"{b} {'before' if e.op == '-' else 'after'} {a}"
+        if timed and e.op == "-":
+            return f"{b}から{a}までの時間" if self.ja else f"the time from {b} to {a}"
+        if e.op == "*" and isinstance(e.right, n.NumberLit):
+            return f"{a}の{b}倍" if self.ja else f"{b} times {a}"
+        if e.op == "*" and isinstance(e.left, n.NumberLit):
+            return f"{b}の{a}倍" if self.ja else f"{a} times {b}"
+        if self.ja:
+            return {"+": f"{a}と{b}の合計", "-": f"{a}から{b}を引いた値", "*": f"{a}と{b}の積",
+                    "/": f"{a}を{b}で割った値"}[e.op]
+        return {"+": f"{a} plus {b}", "-": f"{a} minus {b}", "*": f"{a} times {b}", "/": f"{a} divided by {b}"}[e.op]
+
+    def n_Call(self, e: n.Call) -> str:
+        f = e.func
+        if f in ("any", "all"):
+            return self.s_Call(e, False)
+        if f == "len":
+            return f"{self.noun(e.arg)}の文字数" if self.ja else f"the length of {self.noun(e.arg)}"
+        if f == "count":
+            items = self.noun(e.arg)
+            if e.where is None:
+                return f"{items}の件数" if self.ja else f"the number of {items}"
+            cond = self.sentence(e.where)
+            return f"{items}のうち、{attach(cond, 'もの')}の件数" if self.ja else f"the number of {items} where {cond}"
+        # sum / min / max of a list, usually a projection `list.field`
+        if isinstance(e.arg, n.Path):
+            items, part = self.noun(e.arg.base), self.field_title(self.p.refs[id(e.arg)])
+        else:
+            items, part = self.noun(e.arg), ""
+        timed = self.p.types[id(e)].kind in (vt.DATE, vt.DATETIME)
+        if self.ja:
+            word = {"sum": "の合計", "min": "のうち最も早いもの" if timed else "の最小値",
+                    "max": "のうち最も遅いもの" if timed else "の最大値"}[f]
+            return f"{items}の{part}{word}" if part else f"{items}{word}"
+        word = {"sum": "the total", "min": "the earliest" if timed else "the smallest",
+                "max": "the latest" if timed else "the largest"}[f]
+        return f"{word} {part} of the {items}" if part else f"{word} of {items}"
+
+    # -- sets of values -------------------------------------------------------------------------------
+
+    def set_of(self, e: object) -> str:
+        """A list literal or a phrase list, spelled out when short."""
+        if isinstance(e, n.ListLit):
+            values = [self.noun(i) for i in e.items]
+            return "".join(values) if self.ja else ", ".join(values)
+        ref = self.p.refs.get(id(e)) if isinstance(e, n.Name) else None
+        if isinstance(ref, PhrasesRef):
+            plist = self.p.phrases[ref.name]
+            title = plist.label or plist.name if self.ja else plist.name.replace("_", " ")
+            if len(plist.phrases) <= LIST_INLINE:
+                inner = "".join(f"「{x}」" for x in plist.phrases) if self.ja else ", ".join(f'"{x}"' for x in plist.phrases)
+                return f"〈{title}〉（{inner}）" if self.ja else f"the phrases \"{title}\" ({inner})"
+            return f"〈{title}〉（語句の一覧を参照）" if self.ja else f"the phrases \"{title}\" (see the phrase lists)"
+        return self.noun(e)

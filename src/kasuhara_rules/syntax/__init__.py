@@ -1,0 +1,1 @@
+"""Stage 1, syntax: grammar and LALR tables, parser, AST nodes, syntax errors, the printer."""

@@ -1,0 +1,660 @@
+"""Syntax errors in the words of the language: a tested table of malformed snippets → messages."""
+from __future__ import annotations
+
+import functools
+import re
+from typing import Callable
+
+from lark import Token, Tree
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from ..diagnostics import Diagnostic, closest, error
+from .grammar import describe_terminal, keywords, parser
+from ..source import SourceText, Span
+
+# label -> malformed snippets that fail in the parser state the label describes.
+# tests/test_syntax_errors.py checks that every snippet is recognised as its own label.
+EXAMPLES: dict[str, list[str]] = {
+    "then_missing": [
+        "rule r { when a kasuhara }",
+        "rule r { when a kasuhara severity high }",
+        "rule r { when a == 1 kasuhara }",
+        "rule r { when a and b kasuhara }",
+        "rule r { when a or b kasuhara }",
+        "rule r { when not a kasuhara }",
+        "rule r { when count(a) >= 3 kasuhara }",
+        "rule r { when a is missing kasuhara }",
+        "rule r { when a is present kasuhara }",
+        "rule r { when a.b kasuhara }",
+        "rule r { when (a) kasuhara }",
+        'rule r { when a contains "x" kasuhara }',
+        "rule r { when a contains any p kasuhara }",
+        "rule r { when a in [1] kasuhara }",
+        "rule r { when a between 1 and 2 kasuhara }",
+        'rule r { when a matches "x" kasuhara }',
+        "rule r { when true kasuhara }",
+        "rule r { when a unless b kasuhara }",
+        "rule r { when a >= 30min kasuhara }",
+        'rule r { when a == "x" kasuhara }',
+        "rule r { when a + 1 >= 2 kasuhara }",
+    ],
+    "equals_for_compare": [
+        'rule r { when a = "x" then k }',
+        "rule r { when a.b = 1 then k }",
+        "define d = a = 1",
+        "rule r { when count(a) = 1 then k }",
+    ],
+    "operand_missing": [
+        "rule r { when a and then k }",
+        "rule r { when a or then k }",
+        "rule r { when not then k }",
+        "rule r { when a == then k }",
+        "rule r { when a >= then k }",
+        "rule r { when a + then k }",
+        "rule r { when a - then k }",
+        "rule r { when a * then k }",
+        "rule r { when a in then k }",
+        "rule r { when a not in then k }",
+        "rule r { when a contains then k }",
+        "rule r { when a between then k }",
+        "rule r { when a between 1 and then k }",
+        "rule r { when count(a where then k }",
+        "define d = a and",
+        "define d = a or rule",
+        "define d = a == }",
+    ],
+    "then_needs_outcome": [
+        "rule r { when a then }",
+        'rule r { when a then "x" }',
+        "rule r { when a then severity high }",
+        "rule r { when a then respond \"x\" }",
+    ],
+    "severity_needs_name": [
+        "rule r { when a then k severity }",
+        'rule r { when a then k severity "high" }',
+        "rule r { when a then k severity 3 }",
+    ],
+    "condition_missing": [
+        "rule r { when then k }",
+        "rule r { when }",
+        "rule r { unless then k }",
+        "rule r { when a unless then k }",
+        "define d =",
+        "define d = rule r { }",
+    ],
+    "not_a_clause": [
+        "rule r { if a then k }",
+        'rule r { when a then k response "x" }',
+        'rule r { when a then k severity high respnd "x" }',
+        'rule r { when a then k escalate e foo }',
+        'rule r { respond "x" foo }',
+        "rule r { tags a b }",
+    ],
+    "clause_needs_text": [
+        "rule r { respond }",
+        "rule r { respond x }",
+        "rule r { cite x }",
+        "rule r { cite }",
+    ],
+    "clause_needs_name": [
+        "rule r { escalate }",
+        'rule r { escalate "x" }',
+        "rule r { tags }",
+        'rule r { tags "x" }',
+    ],
+    "decl_needs_name": [
+        "rule { }",
+        'rule "title" { }',
+        "define = a",
+        'define "x" = a',
+        "phrases = []",
+        "drop rule",
+        "override rule { }",
+    ],
+    "rule_needs_brace": [
+        'rule r "t" when a then k }',
+        "rule r when a then k }",
+        'rule r "t" "u" { }',
+    ],
+    "define_needs_equals": [
+        "define d a",
+        'define d "label" a',
+        "define d == a",
+        'phrases p ["a"]',
+        'phrases p "label" ["a"]',
+    ],
+    "override_what": [
+        "override d = a",
+        "override phrases p = []",
+        "drop d",
+    ],
+    "field_needs_colon": [
+        "schema { a int }",
+        'schema { a "label" int }',
+        "schema { a optional int }",
+        'schema { a "label" "other" }',
+        "schema { c: { a int } }",
+    ],
+    "field_needs_type": [
+        "schema { a: }",
+        "schema { a: optional }",
+        'schema { a: "text" }',
+        "schema { a: optional optional int }",
+        'schema { a: one of "x" }',
+    ],
+    "field_modifier_order": [
+        "schema { a: int optional }",
+        "schema { a: key int }",
+        "schema { a: sensitive text }",
+    ],
+    "header_entry": [
+        'policy "t" { id }',
+        'policy "t" { id = x }',
+        'policy "t" { "x" }',
+        'policy "t" { version: "1" }',
+        'policy "t" { id a b }',
+    ],
+    "header_title": [
+        "policy { }",
+        "policy acme { }",
+        'policy "a" "b" { }',
+    ],
+    "top_level": [
+        "when a then k",
+        "foo",
+        "rule r { } then",
+        "{ }",
+        '"x"',
+        "outcome { a }",
+    ],
+    "matches_needs_pattern": [
+        "define d = a matches b",
+        "define d = a matches 3",
+    ],
+    "phrase_set": [
+        "define d = a contains any 3",
+        'define d = a contains all "x"',
+    ],
+    "is_what": [
+        "define d = a is b",
+        "define d = a is not missing",
+        "define d = a is null",
+    ],
+    "example_given": [
+        'example "t" { expect k }',
+        'example "t" { given a expect k }',
+        'example "t" { }',
+        "example t { }",
+    ],
+    "example_expect": [
+        'example "t" { given { a: 1 } }',
+        'example "t" { given { a: 1 } expect }',
+        'example "t" { given { a: 1 } expect "k" }',
+    ],
+    "entry_needs_colon": [
+        'example "t" { given { a 1 } expect k }',
+        'example "t" { given { a = 1 } expect k }',
+        'example "t" { given { "a": 1 } expect k }',
+    ],
+}
+
+CLAUSE_WORDS = ("when", "unless", "then", "respond", "escalate", "cite", "tags")
+DECL_WORDS = ("policy", "extends", "schema", "outcomes", "severities", "escalations", "phrases",
+              "define", "rule", "override", "drop", "example")
+_DECL_TOKENS = {w.upper() for w in DECL_WORDS}
+_OPENERS = {"LBRACE": ("RBRACE", "`}`"), "LSQB": ("RSQB", "`]`"), "LPAR": ("RPAR", "`)`")}
+_EXPR_START = {"NAME", "NUMBER", "STRING", "LPAR", "NOT", "TRUE", "FALSE", "MINUS"}
+
+_GLUED_NUMBER = re.compile(r"\d[\d_]*(\.\d[\d_]*)?[^\W\d_]\w*")
+FULLWIDTH_HINTS = {
+    "＝": "=", "（": "(", "）": ")", "［": "[", "］": "]", "｛": "{", "｝": "}", "，": ",",
+    "：": ":", "＃": "#", "＜": "<", "＞": ">", "！": "!", "＋": "+", "－": "-", "＊": "*",
+    "／": "/", "．": ".", "”": '"', "“": '"', "„": '"', "″": '"', "＂": '"', "、": ",", "。": ".",
+}
+
+
+@functools.cache
+def _example_index() -> tuple[dict, dict]:
+    """(LALR state, token type) -> label and LALR state -> label, from the snippets."""
+    exact: dict[tuple[int, str], str] = {}
+    by_state: dict[int, str] = {}
+    for label, snippets in EXAMPLES.items():
+        for snippet in snippets:
+            try:
+                parser().parse(snippet)
+            except (UnexpectedToken, UnexpectedEOF) as exc:
+                state = exc.state.position
+                exact.setdefault((state, exc.token.type), label)
+                by_state.setdefault(state, label)
+            except UnexpectedInput:  # pragma: no cover - a lexer error in the table
+                continue
+    return exact, by_state
+
+
+def classify(exc: UnexpectedInput) -> str | None:
+    """The table label that matches this parse error, or None."""
+    if not isinstance(exc, (UnexpectedToken, UnexpectedEOF)) or exc.state is None:
+        return None
+    exact, by_state = _example_index()
+    state = exc.state.position
+    # 1. same LALR state and same token type, at any nesting depth (Lark's matcher compares
+    #    stack depth too, so it misses `when a = 1` inside a deeper file);
+    label = exact.get((state, exc.token.type))
+    if label is not None:
+        return label
+    # 2. Lark's own matcher. use_accepts=False: Lark 1.3.1 formats a ParserState with %d on
+    #    the other path and raises TypeError; the guard keeps any failure away from the user;
+    try:
+        label = exc.match_examples(parser().parse, EXAMPLES, token_type_match_fallback=True, use_accepts=False)
+    except Exception:  # pragma: no cover - depends on the Lark version
+        label = None
+    # 3. the same state with any token.
+    return label or by_state.get(state)
+
+
+class _Context:
+    """What was open when the parser stopped: the declaration, its name, the clause, brackets."""
+
+    def __init__(self, exc: UnexpectedInput) -> None:
+        self.decl: str | None = None
+        self.name: str | None = None
+        self.clause: str | None = None
+        self.has_then = False
+        self.prev: str | None = None
+        self.open: list[Token] = []
+        stack = []
+        ip = getattr(exc, "interactive_parser", None)
+        if ip is not None:
+            stack = list(ip.parser_state.value_stack)
+        start = 0
+        for i, item in enumerate(stack):
+            if isinstance(item, Token) and item.type in _DECL_TOKENS:
+                start = i
+        items = stack[start:]
+        for i, item in enumerate(items):
+            if isinstance(item, Token):
+                if item.type in _DECL_TOKENS and self.decl is None:
+                    self.decl = str(item)
+                    if item.type in ("OVERRIDE", "DROP") and i + 1 < len(items):
+                        nxt = items[i + 1]
+                        if isinstance(nxt, Token) and nxt.type in ("RULE", "DEFINE"):
+                            self.decl = f"{item} {nxt}"
+                    for follow in items[i + 1 : i + 3]:
+                        if isinstance(follow, Token) and follow.type in ("NAME", "STRING"):
+                            self.name = str(follow)
+                            break
+                if str(item) in CLAUSE_WORDS and item.type == str(item).upper():
+                    self.clause = str(item)
+                    if self.clause == "then":
+                        self.has_then = True
+                if item.type in _OPENERS:
+                    self.open.append(item)
+                elif any(item.type == close for close, _ in _OPENERS.values()) and self.open:
+                    self.open.pop()
+                self.prev = str(item)
+            elif isinstance(item, Tree):
+                if _contains_tree(item, "then_clause"):
+                    self.has_then = True
+                last = _last_token(item)
+                if last is not None:
+                    self.prev = str(last)
+
+    def where(self) -> str:
+        if self.decl is None:
+            return "at the top level"
+        if self.decl in ("rule", "override rule"):
+            return f"in rule {self.name}" if self.name else "in a rule"
+        if self.decl in ("define", "override define"):
+            return f"in define {self.name}" if self.name else "in a define"
+        if self.decl == "policy":
+            return "in the policy header"
+        if self.decl == "schema":
+            return "in the schema"
+        if self.decl == "example":
+            return f"in example {self.name}" if self.name else "in an example"
+        return f"in `{self.decl}`"
+
+
+def _contains_tree(tree: Tree, data: str) -> bool:
+    stack = [tree]
+    while stack:
+        t = stack.pop()
+        if t.data == data:
+            return True
+        if t.data.startswith("__"):
+            stack.extend(c for c in t.children if isinstance(c, Tree))
+    return False
+
+
+def _last_token(tree: Tree) -> Token | None:
+    node: object = tree
+    while isinstance(node, Tree):
+        kids = [c for c in node.children if c is not None]
+        if not kids:
+            return None
+        node = kids[-1]
+    return node if isinstance(node, Token) else None
+
+
+def _describe_token(tok: Token) -> str:
+    if tok.type == "$END":
+        return "the end of the file"
+    if tok.type == "STRING":
+        return f"the text {tok}"
+    if tok.type == "NAME":
+        return f"the name `{tok}`"
+    return f"`{tok}`"
+
+
+def describe_expected(names: set[str]) -> str:
+    """A short phrase for the set of terminals the parser would accept."""
+    names = set(names)
+    words = []
+    values = {"NUMBER", "STRING", "DATE", "DATETIME", "DURATION"}
+    if values <= names and not _EXPR_START <= names:
+        words.append("a value")
+        names -= values | {"TRUE", "FALSE", "MINUS", "LSQB", "LBRACE"}
+    if _EXPR_START <= names:
+        words.append("a condition or value")
+        names -= _EXPR_START | {"DURATION", "DATE", "DATETIME", "LSQB", "ANY", "ALL"}
+    if {"COMPARE", "AND", "OR"} <= names:
+        words.append("an operator")
+        names -= {"COMPARE", "AND", "OR", "PLUS", "MINUS", "STAR", "SLASH", "IN", "NOT", "CONTAINS",
+                  "MATCHES", "BETWEEN", "IS", "DOT"}
+    if _DECL_TOKENS <= names:
+        words.append("a declaration")
+        names -= _DECL_TOKENS | {"$END"}
+    order = sorted(names, key=lambda t: (t not in ("RBRACE", "RSQB", "RPAR"), t == "$END", t))
+    words.extend(describe_terminal(t) for t in order)
+    if len(words) > 7:
+        words = words[:6] + ["…"]
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def _token_span(source: SourceText, tok: Token) -> Span:
+    if tok.type == "$END" or tok.line is None:
+        return _end_span(source)
+    end_col = tok.end_column if tok.end_line == tok.line else tok.column + 1
+    return Span(source.name, tok.line, tok.column, tok.line, end_col)
+
+
+def _end_span(source: SourceText) -> Span:
+    lines = source.text.split("\n")
+    while len(lines) > 1 and not lines[-1].strip():
+        lines.pop()
+    line = len(lines)
+    col = len(lines[-1]) + 1
+    return Span(source.name, line, col, line, col + 1)
+
+
+def _accepts(exc: UnexpectedInput) -> set[str]:
+    ip = getattr(exc, "interactive_parser", None)
+    if ip is None:
+        return set(getattr(exc, "expected", ()) or ())
+    try:
+        return set(ip.accepts())
+    except Exception:  # pragma: no cover - accepts() replays the parser; never fail on it
+        return set(getattr(exc, "expected", ()) or ())
+
+
+def syntax_diagnostic(exc: UnexpectedInput, source: SourceText) -> Diagnostic:
+    """Turn a Lark parse error into one diagnostic with a message in the language's words."""
+    if isinstance(exc, UnexpectedCharacters):
+        return _lexical(exc, source)
+    tok: Token = exc.token
+    span = _token_span(source, tok)
+    ctx = _Context(exc)
+    accepts = _accepts(exc)
+    if ctx.open and tok.type in ("RBRACE", "RSQB", "RPAR") and tok.type != _OPENERS[ctx.open[-1].type][0]:
+        opener = ctx.open[-1]
+        return error("E127", f"`{tok}` does not match the `{opener}` opened on line {opener.line}", span,
+                     f"close the `{opener}` with {_OPENERS[opener.type][1]} first")
+    if tok.type == "$END" and ctx.open:
+        return _generic(tok, ctx, accepts, span, source)
+    label = classify(exc)
+    if label is not None:
+        build = _MESSAGES.get(label)
+        if build is not None:
+            found = build(tok, ctx, accepts)
+            if found is not None:
+                code, message, hint = found
+                return error(code, message, span, hint)
+    if str(tok) in keywords() and "NAME" in accepts and tok.type != "NAME" and not _EXPR_START <= accepts:
+        return error("E110", f"`{tok}` is a reserved word and cannot be used as a name", span,
+                     f"choose another name, for example `{tok}_` or a Japanese name")
+    return _generic(tok, ctx, accepts, span, source)
+
+
+def _generic(tok: Token, ctx: _Context, accepts: set[str], span: Span, source: SourceText) -> Diagnostic:
+    expected = describe_expected(accepts)
+    if tok.type == "$END":
+        hint = None
+        if ctx.open:
+            opener = ctx.open[-1]
+            hint = f"the `{opener}` on line {opener.line} is never closed with {_OPENERS[opener.type][1]}"
+        return error("E121", f"the file ends too early {ctx.where()}; expected {expected}", span, hint)
+    return error("E120", f"expected {expected} {ctx.where()}, found {_describe_token(tok)}", span)
+
+
+def _lexical(exc: UnexpectedCharacters, source: SourceText) -> Diagnostic:
+    line, column = exc.line, exc.column
+    ch = exc.char
+    span = Span(source.name, line, column, line, column + 1)
+    if ch == '"':
+        rest = source.line_text(line)[column - 1 :]
+        span = Span(source.name, line, column, line, column + len(rest))
+        return error("E104", "this string is not closed before the end of the line", span,
+                     'end it with `"`; to put a line break inside a string write \\n')
+    glued = _GLUED_NUMBER.match(source.line_text(line), column - 1)
+    if glued:
+        text = glued.group(0)
+        span = Span(source.name, line, column, line, column + len(text))
+        return error("E106", f"`{text}` is neither a number nor a duration", span,
+                     "durations are a number glued to a unit: 45s, 30min, 1.5h, 7d")
+    hint = None
+    if ch in FULLWIDTH_HINTS:
+        hint = f"`{ch}` is a full-width character; write the ASCII `{FULLWIDTH_HINTS[ch]}` instead"
+    elif ch in "'‘’":
+        hint = 'texts are written in double quotes: "…"'
+    elif ch == "&":
+        hint = "write `and`"
+    elif ch == "|":
+        hint = "write `or`"
+    elif ch == "!":
+        hint = "write `not`, or `!=` for 'is not equal to'"
+    elif ch == ";":
+        hint = "no semicolons are needed; start the next clause on a new line"
+    elif ch == "=" :
+        hint = "write `==` to compare"
+    shown = ch if ch.isprintable() else f"U+{ord(ch):04X}"
+    return error("E103", f"unexpected character `{shown}`", span, hint)
+
+
+# ---- message builders: (token, context, accepted terminals) -> (code, message, hint) -----
+
+Builder = Callable[[Token, _Context, set], "tuple[str, str, str | None] | None"]
+
+
+def _then_missing(tok: Token, ctx: _Context, accepts: set) -> tuple | None:
+    if any(t.type in ("LPAR", "LSQB") for t in ctx.open):
+        return None
+    if ctx.decl in ("rule", "override rule"):
+        if not ctx.has_then and ctx.clause in ("when", "unless"):
+            return ("E122", f"expected `then` after the condition of rule {ctx.name}, found {_describe_token(tok)}",
+                    "a rule reads: when CONDITION then OUTCOME severity LEVEL")
+        return ("E122", f"expected a clause or `}}` after the condition of rule {ctx.name}, "
+                        f"found {_describe_token(tok)}",
+                "the clauses are when, unless, then, respond, escalate, cite and tags")
+    if ctx.decl in ("define", "override define"):
+        return ("E120", f"unexpected {_describe_token(tok)} after the definition of {ctx.name}",
+                "a new declaration starts with its keyword: rule, define, phrases, …")
+    return None
+
+
+def _equals(tok: Token, ctx: _Context, accepts: set) -> tuple:
+    return ("E124", "`=` is not a comparison", "write `==` to test whether two values are equal")
+
+
+def _operand_missing(tok: Token, ctx: _Context, accepts: set) -> tuple:
+    after = f" after `{ctx.prev}`" if ctx.prev else ""
+    return ("E123", f"expected {describe_expected(accepts)}{after}, found {_describe_token(tok)}",
+            "an operator needs something on both sides, e.g. call_length >= 30min and demanded_dogeza")
+
+
+def _then_outcome(tok: Token, ctx: _Context, accepts: set) -> tuple:
+    return ("E122", f"`then` needs an outcome in rule {ctx.name}, found {_describe_token(tok)}",
+            "for example: then kasuhara severity high")
+
+
+def _severity_name(tok: Token, ctx: _Context, accepts: set) -> tuple:
+    return ("E122", f"`severity` needs a severity name in rule {ctx.name}, found {_describe_token(tok)}",
+            "for example: severity high (names, not quoted texts)")
+
+
+def _condition_missing(tok: Token, ctx: _Context, accepts: set) -> tuple:
+    if ctx.decl in ("rule", "override rule") and ctx.clause:
+        return ("E123", f"`{ctx.clause}` needs a condition in rule {ctx.name}, found {_describe_token(tok)}",
+                "for example: when demanded_dogeza")
+    return ("E123", f"define {ctx.name} needs an expression after `=`, found {_describe_token(tok)}",
+            "for example: define long_call = call_length >= 30min")
+
+
+def _not_a_clause(tok: Token, ctx: _Context, accepts: set) -> tuple:
+    guess = closest(str(tok), CLAUSE_WORDS) if tok.type == "NAME" else None
+    hint = f"did you mean `{guess}`?" if guess else "the clauses are when, unless, then, respond, escalate, cite and tags"
+    if ctx.clause == "tags" and tok.type == "NAME":
+        hint = "separate tags with commas: tags a, b"
+    return ("E122", f"{_describe_token(tok)} is not a clause of rule {ctx.name}", hint)
+
+
+def _clause_text(tok: Token, ctx: _Context, accepts: set) -> tuple:
+    clause = ctx.clause or "respond"
+    example = ('cite "厚生労働省『カスタマーハラスメント対策企業マニュアル』(2022)"' if clause == "cite"
+               else 'respond "対応を打ち切り、上長に引き継ぐ。"')
+    return ("E122", f"`{clause}` takes a quoted text, found {_describe_token(tok)}", f"for example: {example}")
+
+
+def _clause_name(tok: Token, ctx: _Context, accepts: set) -> tuple:
+    what = "an escalation name" if ctx.clause == "escalate" else "tag names separated by commas"
+    return ("E122", f"`{ctx.clause or 'escalate'}` takes {what}, found {_describe_token(tok)}", None)
+
+
+def _decl_name(tok: Token, ctx: _Context, accepts: set) -> tuple:
+    kind = ctx.decl or "a declaration"
+    return ("E120", f"`{kind}` needs a name first, found {_describe_token(tok)}",
+            f'write `{kind} NAME "label"`, e.g. `rule dogeza "土下座の要求" {{ … }}`' if "rule" in kind
+            else f"write `{kind} NAME` followed by the rest")
+
+
+def _rule_brace(tok: Token, ctx: _Context, accepts: set) -> tuple:
+    return ("E120", f"expected `{{` to open the body of rule {ctx.name}, found {_describe_token(tok)}",
+            'a rule reads: rule NAME "title" { when … then … }')
+
+
+def _define_equals(tok: Token, ctx: _Context, accepts: set) -> tuple:
+    what = f"{ctx.decl} {ctx.name}" if ctx.name else (ctx.decl or "this declaration")
+    return ("E120", f"expected `=` after the name of {what}, found {_describe_token(tok)}",
+            'for example: define long_call "長時間の電話" = call_length >= 30min')
+
+
+def _override_what(tok: Token, ctx: _Context, accepts: set) -> tuple:
+    return ("E120", f"`{ctx.decl}` must be followed by `rule` or `define`, found {_describe_token(tok)}",
+            "write `override rule NAME { … }`, `override define NAME = …` or `drop rule NAME`")
+
+
+def _field_colon(tok: Token, ctx: _Context, accepts: set) -> tuple:
+    return ("E125", f"expected `:` between a field's name and its type, found {_describe_token(tok)}",
+            'for example: call_length "通話時間": optional duration in minutes')
+
+
+def _field_type(tok: Token, ctx: _Context, accepts: set) -> tuple:
+    return ("E125", f"expected a type after `:`, found {_describe_token(tok)}",
+            "the types are bool, int, number, text, date, datetime, duration, one of [...], list of T, { … }")
+
+
+def _field_modifier(tok: Token, ctx: _Context, accepts: set) -> tuple:
+    return ("E125", f"`{tok}` is out of place in a field",
+            "write `NAME: optional TYPE key sensitive` — `optional` before the type, `key` and `sensitive` after")
+
+
+def _header_entry(tok: Token, ctx: _Context, accepts: set) -> tuple:
+    return ("E126", f"expected a setting such as `version \"2026.1\"` in the policy header, "
+                    f"found {_describe_token(tok)}",
+            'each setting is a name and a value: id acme_retail, version "2026.1", effective 2026-04-01, '
+            "decide highest_severity, otherwise claim")
+
+
+def _header_title(tok: Token, ctx: _Context, accepts: set) -> tuple:
+    return ("E126", f"the policy header needs a title in quotes, found {_describe_token(tok)}",
+            'for example: policy "ACME リテール カスハラ判断基準" { … }')
+
+
+def _top_level(tok: Token, ctx: _Context, accepts: set) -> tuple:
+    guess = closest(str(tok), DECL_WORDS) if tok.type == "NAME" else None
+    hint = (f"did you mean `{guess}`?" if guess else
+            "declarations start with policy, extends, schema, outcomes, severities, escalations, phrases, "
+            "define, rule, override, drop or example")
+    return ("E120", f"expected a declaration, found {_describe_token(tok)}", hint)
+
+
+def _matches_pattern(tok: Token, ctx: _Context, accepts: set) -> tuple:
+    return ("E123", f"`matches` needs a regular expression in quotes, found {_describe_token(tok)}",
+            'for example: remarks matches "土下座|どげざ"')
+
+
+def _phrase_set(tok: Token, ctx: _Context, accepts: set) -> tuple:
+    return ("E123", f"`contains any` and `contains all` need a phrase list name or a list, found "
+                    f"{_describe_token(tok)}", 'for example: remarks contains any threats, or contains any ["晒す"]')
+
+
+def _is_what(tok: Token, ctx: _Context, accepts: set) -> tuple:
+    hint = "write `x is missing` or `x is present`"
+    if str(tok) == "not":
+        hint = "write `is present` instead of `is not missing`"
+    return ("E123", f"expected `missing` or `present` after `is`, found {_describe_token(tok)}", hint)
+
+
+def _example_given(tok: Token, ctx: _Context, accepts: set) -> tuple:
+    return ("E120", f"an example starts with a title and `given {{ … }}`, found {_describe_token(tok)}",
+            'example "土下座を求められた" { given { … } expect kasuhara severity high }')
+
+
+def _example_expect(tok: Token, ctx: _Context, accepts: set) -> tuple:
+    return ("E120", f"expected `expect OUTCOME` after the given record, found {_describe_token(tok)}",
+            "for example: expect kasuhara severity high by dogeza")
+
+
+def _entry_colon(tok: Token, ctx: _Context, accepts: set) -> tuple:
+    return ("E120", f"expected `FIELD: VALUE` in the given record, found {_describe_token(tok)}",
+            'for example: given { channel: "phone", call_length: 45min }')
+
+
+_MESSAGES: dict[str, Builder] = {
+    "then_missing": _then_missing,
+    "equals_for_compare": _equals,
+    "operand_missing": _operand_missing,
+    "then_needs_outcome": _then_outcome,
+    "severity_needs_name": _severity_name,
+    "condition_missing": _condition_missing,
+    "not_a_clause": _not_a_clause,
+    "clause_needs_text": _clause_text,
+    "clause_needs_name": _clause_name,
+    "decl_needs_name": _decl_name,
+    "rule_needs_brace": _rule_brace,
+    "define_needs_equals": _define_equals,
+    "override_what": _override_what,
+    "field_needs_colon": _field_colon,
+    "field_needs_type": _field_type,
+    "field_modifier_order": _field_modifier,
+    "header_entry": _header_entry,
+    "header_title": _header_title,
+    "top_level": _top_level,
+    "matches_needs_pattern": _matches_pattern,
+    "phrase_set": _phrase_set,
+    "is_what": _is_what,
+    "example_given": _example_given,
+    "example_expect": _example_expect,
+    "entry_needs_colon": _entry_colon,
+}

@@ -1,0 +1,504 @@
+"""The AST: one frozen attrs class per construct; every node has a span, ignored by equality."""
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Union
+
+import attrs
+
+from ..source import Span
+
+_NOSPAN = Span("<none>", 0, 0, 0, 0)
+
+
+def _span() -> Span:
+    return attrs.field(default=_NOSPAN, eq=False, repr=False, kw_only=True)
+
+
+class _Node:
+    """Shared by every node: repr, equality and hash written once here instead of generated
+    by attrs for each of the fifty-odd classes (which would cost half of this module's import
+    time, paid by every `kasu` command). Equality compares the fields marked `eq` (never
+    the span or the author's spelling), like attrs' own would."""
+
+    __slots__ = ()
+    _eq_names: tuple[str, ...] = ()  # set on each class by `node`
+
+    def __repr__(self) -> str:
+        parts = [f"{f.name}={getattr(self, f.name)!r}" for f in attrs.fields(type(self)) if f.repr]
+        return f"{type(self).__name__}({', '.join(parts)})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in self._eq_names)
+
+    def __hash__(self) -> int:
+        return hash((self.__class__.__name__, *(getattr(self, name) for name in self._eq_names)))
+
+
+def node(cls: type) -> type:
+    """Declare an AST node: a frozen, slotted attrs class."""
+    namespace = {k: v for k, v in cls.__dict__.items() if k not in ("__dict__", "__weakref__")}
+    made = attrs.frozen(slots=True, repr=False, eq=False)(type(cls.__name__, (_Node,), namespace))
+    made._eq_names = tuple(f.name for f in attrs.fields(made) if f.eq)
+    return made
+
+
+# ---- expressions ------------------------------------------------------------------
+
+
+@node
+class BoolLit:
+    value: bool
+    span: Span = _span()
+
+
+@node
+class NumberLit:
+    """`42`, `3.5`, `100_000`; `text` keeps the author's spelling for the formatter."""
+
+    value: Union[int, float]
+    text: str = attrs.field(default="", eq=False)
+    span: Span = _span()
+
+
+@node
+class StringLit:
+    value: str
+    span: Span = _span()
+
+
+@node
+class DurationLit:
+    """`30min`: `micros` is the length in microseconds; `text` is the spelling."""
+
+    micros: int
+    text: str = attrs.field(default="", eq=False)
+    span: Span = _span()
+
+
+@node
+class DateLit:
+    value: _dt.date
+    span: Span = _span()
+
+
+@node
+class DateTimeLit:
+    """An ISO 8601 date-time with offset; `micros` since the Unix epoch, `text` as written."""
+
+    micros: int
+    text: str
+    span: Span = _span()
+
+
+@node
+class ListLit:
+    items: tuple
+    span: Span = _span()
+
+
+@node
+class Entry:
+    key: "Ident"
+    value: object
+    span: Span = _span()
+
+
+@node
+class RecordLit:
+    entries: tuple[Entry, ...]
+    span: Span = _span()
+
+
+@node
+class Name:
+    id: str
+    span: Span = _span()
+
+
+@node
+class Path:
+    base: object
+    attr: str
+    span: Span = _span()
+
+
+@node
+class Call:
+    """`count(x)`, `count(x where c)`, `any(x where c)`, `sum(x.f)`, `len(t)`..."""
+
+    func: str
+    arg: object
+    where: object = None
+    span: Span = _span()
+
+
+@node
+class Negate:
+    operand: object
+    span: Span = _span()
+
+
+@node
+class Binary:
+    """Arithmetic: op is one of + - * /."""
+
+    op: str
+    left: object
+    right: object
+    span: Span = _span()
+
+
+@node
+class Not:
+    operand: object
+    span: Span = _span()
+
+
+@node
+class And:
+    operands: tuple
+    span: Span = _span()
+
+
+@node
+class Or:
+    operands: tuple
+    span: Span = _span()
+
+
+@node
+class Compare:
+    op: str
+    left: object
+    right: object
+    span: Span = _span()
+
+
+@node
+class In:
+    value: object
+    container: object
+    negated: bool = False
+    span: Span = _span()
+
+
+@node
+class Contains:
+    """`t contains x` (mode "one"), `contains any P` ("any"), `contains all P` ("all")."""
+
+    subject: object
+    item: object
+    mode: str = "one"
+    span: Span = _span()
+
+
+@node
+class Matches:
+    subject: object
+    pattern: StringLit
+    span: Span = _span()
+
+
+@node
+class Between:
+    value: object
+    low: object
+    high: object
+    span: Span = _span()
+
+
+@node
+class IsMissing:
+    """`x is missing`, or `x is present` when `present` is true."""
+
+    value: object
+    present: bool = False
+    span: Span = _span()
+
+
+LITERALS = (BoolLit, NumberLit, StringLit, DurationLit, DateLit, DateTimeLit)
+
+# ---- declarations ------------------------------------------------------------------
+
+
+@node
+class Ident:
+    """A name in a declaration (a rule's name, an outcome in `then`...), with its span."""
+
+    name: str
+    span: Span = _span()
+
+
+@node
+class HeaderEntry:
+    key: Ident
+    value: object  # Ident or a literal
+    span: Span = _span()
+
+
+@node
+class PolicyHeader:
+    title: StringLit
+    entries: tuple[HeaderEntry, ...]
+    span: Span = _span()
+
+
+@node
+class ExtendsDecl:
+    path: StringLit
+    span: Span = _span()
+
+
+@node
+class SimpleType:
+    name: Ident
+    span: Span = _span()
+
+
+@node
+class UnitType:
+    """`duration in minutes`."""
+
+    name: Ident
+    unit: Ident
+    span: Span = _span()
+
+
+@node
+class OneOfType:
+    head: Ident
+    values: ListLit
+    span: Span = _span()
+
+
+@node
+class ListType:
+    head: Ident
+    element: object
+    span: Span = _span()
+
+
+@node
+class RecordType:
+    fields: tuple["FieldDecl", ...]
+    span: Span = _span()
+
+
+@node
+class FieldDecl:
+    name: Ident
+    label: StringLit | None
+    optional: bool
+    type: object
+    key: bool = False
+    sensitive: bool = False
+    span: Span = _span()
+
+
+@node
+class SchemaDecl:
+    fields: tuple[FieldDecl, ...]
+    span: Span = _span()
+
+
+@node
+class NamedItem:
+    name: Ident
+    label: StringLit | None = None
+    span: Span = _span()
+
+
+@node
+class OutcomesDecl:
+    items: tuple[NamedItem, ...]
+    span: Span = _span()
+
+
+@node
+class SeveritiesDecl:
+    items: tuple[NamedItem, ...]
+    span: Span = _span()
+
+
+@node
+class EscalationsDecl:
+    items: tuple[NamedItem, ...]
+    span: Span = _span()
+
+
+@node
+class PhrasesDecl:
+    name: Ident
+    label: StringLit | None
+    items: ListLit
+    span: Span = _span()
+
+
+@node
+class PhrasesFrom:
+    name: Ident
+    label: StringLit | None
+    path: StringLit
+    span: Span = _span()
+
+
+@node
+class PhrasesAppend:
+    name: Ident
+    items: ListLit
+    span: Span = _span()
+
+
+@node
+class DefineDecl:
+    name: Ident
+    label: StringLit | None
+    expr: object
+    override: bool = False
+    span: Span = _span()
+
+
+@node
+class WhenClause:
+    expr: object
+    span: Span = _span()
+
+
+@node
+class UnlessClause:
+    expr: object
+    span: Span = _span()
+
+
+@node
+class ThenClause:
+    outcome: Ident
+    severity: Ident | None = None
+    span: Span = _span()
+
+
+@node
+class RespondClause:
+    text: StringLit
+    span: Span = _span()
+
+
+@node
+class EscalateClause:
+    level: Ident
+    span: Span = _span()
+
+
+@node
+class CiteClause:
+    text: StringLit
+    span: Span = _span()
+
+
+@node
+class TagsClause:
+    tags: tuple[Ident, ...]
+    span: Span = _span()
+
+
+@node
+class RuleDecl:
+    name: Ident
+    title: StringLit | None
+    clauses: tuple
+    override: bool = False
+    span: Span = _span()
+
+    def first(self, kind: type):
+        for c in self.clauses:
+            if isinstance(c, kind):
+                return c
+        return None
+
+    def all(self, kind: type) -> tuple:
+        return tuple(c for c in self.clauses if isinstance(c, kind))
+
+
+@node
+class DropRule:
+    name: Ident
+    span: Span = _span()
+
+
+@node
+class ExpectClause:
+    outcome: Ident
+    severity: Ident | None = None
+    rule: Ident | None = None
+    escalate: Ident | None = None
+    span: Span = _span()
+
+
+@node
+class ExampleDecl:
+    title: StringLit
+    given: RecordLit
+    expect: ExpectClause
+    span: Span = _span()
+
+
+@node
+class PolicyFile:
+    """A parsed file: its declarations in source order."""
+
+    decls: tuple
+    file: str = attrs.field(default="", eq=False)
+    span: Span = _span()
+
+    def header(self) -> PolicyHeader | None:
+        for d in self.decls:
+            if isinstance(d, PolicyHeader):
+                return d
+        return None
+
+    def extends(self) -> ExtendsDecl | None:
+        for d in self.decls:
+            if isinstance(d, ExtendsDecl):
+                return d
+        return None
+
+
+def children(n: object) -> tuple:
+    """The direct child nodes of an expression node, in source order."""
+    if isinstance(n, (And, Or)):
+        return n.operands
+    if isinstance(n, (Not, Negate)):
+        return (n.operand,)
+    if isinstance(n, (Binary, Compare)):
+        return (n.left, n.right)
+    if isinstance(n, In):
+        return (n.value, n.container)
+    if isinstance(n, Contains):
+        return (n.subject, n.item)
+    if isinstance(n, Matches):
+        return (n.subject, n.pattern)
+    if isinstance(n, Between):
+        return (n.value, n.low, n.high)
+    if isinstance(n, IsMissing):
+        return (n.value,)
+    if isinstance(n, Path):
+        return (n.base,)
+    if isinstance(n, Call):
+        return (n.arg,) if n.where is None else (n.arg, n.where)
+    if isinstance(n, ListLit):
+        return n.items
+    if isinstance(n, RecordLit):
+        return tuple(e.value for e in n.entries)
+    return ()
+
+
+def walk(n: object):
+    """Every expression node under `n` (pre-order, iterative)."""
+    stack = [n]
+    while stack:
+        cur = stack.pop()
+        yield cur
+        stack.extend(reversed(children(cur)))
