@@ -1,5 +1,7 @@
-"""Rule results → a decision (section 6): ranking, highest_severity / first_match, review only when
-a pending rule would change the outcome, severity or escalation, provisional."""
+"""Rule results → a decision (section 6): ranking, strategies, review only when it matters.
+
+A pending rule sends the incident to review only if, were it matched, it would change the
+outcome, severity or escalation of the provisional decision."""
 from __future__ import annotations
 
 import attrs
