@@ -194,3 +194,57 @@ class Reference:
         if not lst:
             return None
         return min(lst) if f == "min" else max(lst)
+
+
+def decide(policy: CheckedPolicy, results: list) -> dict:
+    """Section 6 spelled out by brute force: the decision for rule results (True / False / None).
+
+    The provisional decision is the one with every undetermined rule taken as not matched; the
+    outcome is `review` only when some pending rule, taken as matched (the others still not),
+    would give a different outcome, severity or escalation."""
+    sev = {s.name: s.rank for s in policy.severities}
+    esc = {e.name: e.rank for e in policy.escalations}
+    rules = policy.rules
+    first_match = policy.header.decide == "first_match"
+
+    def rank(i):
+        return (-(sev[rules[i].severity] if rules[i].severity else -1), i)
+
+    def settled(matched: set) -> tuple:
+        if not matched:
+            deciding = None
+        elif first_match:
+            deciding = min(matched)
+        else:
+            deciding = min(matched, key=rank)
+        levels = [rules[i].escalate for i in matched if rules[i].escalate is not None]
+        escalation = max(levels, key=lambda e: esc[e]) if levels else None
+        if deciding is None:
+            return policy.header.otherwise, None, None, escalation
+        r = rules[deciding]
+        return r.outcome, r.severity, deciding, escalation
+
+    matched = {i for i, v in enumerate(results) if v is True}
+    undetermined = {i for i, v in enumerate(results) if v is None}
+    outcome, severity, deciding, escalation = settled(matched)
+    if deciding is None:
+        pending = undetermined
+    elif first_match:
+        pending = {i for i in undetermined if i < deciding}
+    else:
+        pending = {i for i in undetermined if rank(i) < rank(deciding)}
+    def differs(i: int) -> bool:
+        o, s, _, e = settled(matched | {i})
+        return (o, s, e) != (outcome, severity, escalation)
+
+    review = any(differs(i) for i in pending)
+    name = rules[deciding].name if deciding is not None else None
+    return {
+        "outcome": "review" if review else outcome,
+        "severity": None if review else severity,
+        "rule": None if review else name,
+        "escalation": escalation,
+        "matched": [rules[i].name for i in sorted(matched, key=rank)],
+        "pending": [rules[i].name for i in (sorted(pending) if first_match else sorted(pending, key=rank))],
+        "provisional": {"outcome": outcome, "severity": severity, "rule": name} if review else None,
+    }

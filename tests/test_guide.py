@@ -95,9 +95,9 @@ def test_markdown_has_every_rule_response_and_phrase(policies):
 
 
 def test_never_raw_field_names_when_labels_exist(policies):
-    """Criteria read with labels: `call_length >= 30min` is 「通話時間が30分以上」."""
+    """Criteria read with labels: `contact_length >= 30min` is 「対応時間（通話・面談）が30分以上」."""
     text = policies["mhlw-baseline.kasu"].guide()
-    assert "通話時間が30分以上" in text and "call_length >=" not in text
+    assert "対応時間（通話・面談）が30分以上" in text and "contact_length >=" not in text
 
 
 def test_cli_doc(tmp_path):

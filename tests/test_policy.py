@@ -26,7 +26,7 @@ def incidents(path=INCIDENTS):
 def test_load_policy_and_facts():
     """load_policy returns a policy with its id, version, title and digest."""
     p = load_policy(RETAIL)
-    assert (p.id, p.version) == ("retail", "2026.2")
+    assert (p.id, p.version) == ("retail", "2026.3")
     assert p.digest.startswith("sha256:") and len(p.digest) == 7 + 64
     assert "dogeza" in p.rule_names
 
