@@ -93,10 +93,6 @@ class Rule:
     span: Span = attrs.field(eq=False, repr=False)
     decl: n.RuleDecl | None = attrs.field(default=None, eq=False, repr=False)
 
-    @property
-    def display_title(self) -> str:
-        return self.title or self.name
-
 
 @attrs.frozen
 class Expect:

@@ -9,7 +9,7 @@ import time
 from typing import Sequence, TextIO
 
 from .. import __version__
-from ..diagnostics import render_text
+from ..diagnostics import render_json, render_text
 from .batch import dump_json
 from ..check.loader import load_path
 
@@ -127,7 +127,7 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if diags:
             blocks.append(render_text(diags, loaded.sources))
     if args.format == "json":
-        emit(out, json.dumps([d.to_dict() for d in all_diags], ensure_ascii=False, indent=2) + "\n")
+        emit(out, render_json(all_diags) + "\n")
     else:
         if blocks:
             emit(out, "\n\n".join(blocks) + "\n")

@@ -25,7 +25,7 @@ HELPERS: dict[str, Any] = {
     "cf": runtime.coerce_field, "norm": runtime.norm, "norm_set": runtime.norm_set, "nfkc": nfkc,
     "count3": runtime.count3, "any3": runtime.any3, "all3": runtime.all3, "sum3": runtime.sum3,
     "min3": runtime.min3, "max3": runtime.max3, "div": runtime.div, "dur_div": runtime.dur_div,
-    "dur_mul": runtime.dur_mul, "and3": runtime.and3, "or3": runtime.or3, "not3": runtime.not3,
+    "dur_mul": runtime.dur_mul, "and3": runtime.and3, "or3": runtime.or3,
     "read": runtime.read, "value_json": runtime.value_json, "raw_path": runtime.raw_path,
     "ev_one": runtime.ev_one, "ev_text": runtime.ev_text, "ev_list": runtime.ev_list,
     "ev_match": runtime.ev_match, "is_str": str.__instancecheck__, "ABSENT": runtime.ABSENT,

@@ -21,8 +21,6 @@ from .records import REDACTED
 from ..check.regex import compiled as compiled_regex
 from ..syntax.printer import expr as text_of
 
-_PREDICATES = (n.Compare, n.In, n.Contains, n.Matches, n.Between, n.IsMissing)
-
 
 def _has_sensitive(field: Field) -> bool:
     if field.sensitive:

@@ -64,10 +64,6 @@ def or3(*values: Any) -> Any:
     return result
 
 
-def not3(value: Any) -> Any:
-    return None if value is None else not value
-
-
 def count3(results: Sequence[Any]) -> Any:
     """How many conditions are true; unknown if any is unknown."""
     total = 0

@@ -227,8 +227,6 @@ class IsMissing:
     span: Span = _span()
 
 
-LITERALS = (BoolLit, NumberLit, StringLit, DurationLit, DateLit, DateTimeLit)
-
 # ---- declarations ------------------------------------------------------------------
 
 
