@@ -1,0 +1,325 @@
+"""Words of Japanese text (SudachiPy, split mode C) and phrases found among them, for `mentions`."""
+from __future__ import annotations
+
+import functools
+import threading
+import unicodedata
+from typing import Iterable, Sequence
+
+import attrs
+
+# Katakana ァ..ヶ and the iteration marks ヽヾ map to their hiragana forms (as textnorm does;
+# this module imports nothing from the package, so the table is repeated here).
+_KANA = {cp: cp - 0x60 for cp in range(0x30A1, 0x30F7)}
+_KANA.update({0x30FD: 0x309D, 0x30FE: 0x309E})
+# Sudachi refuses an input longer than 49,149 bytes; a character is at most 4 bytes of UTF-8.
+_CHUNK = 12_000
+_BREAKS = "。!?\n．"
+# Parts of speech whose words may match by reading when one side is written in kana only
+# (バカ / ばか / 馬鹿, クズ / 屑): nouns and adjectival nouns, which do not inflect.
+_READING_POS = frozenset({"名詞", "形状詞"})
+_SPACE_POS = "空白"
+
+
+def fold(text: str) -> str:
+    """Case- and kana-folded text (NFKC first): the form spellings are compared in.
+
+    >>> fold("ﾊﾞｶ"), fold("ＳＮＳ"), fold("ばか")
+    ('ばか', 'sns', 'ばか')
+    """
+    return unicodedata.normalize("NFKC", text).casefold().translate(_KANA)
+
+
+def _kana_only(text: str) -> bool:
+    return all("\u3041" <= ch <= "\u309f" or "\u30a0" <= ch <= "\u30ff" for ch in text)
+
+
+@attrs.frozen
+class Word:
+    """A word of an analysed text; `start`/`end` are character offsets in the NFKC-normalised text.
+
+    `norm` is the dictionary's normalised form (晒し → 晒す, あげる → 上げる), case- and kana-folded;
+    `reading` the reading of the surface in hiragana; `folded` the surface folded like `norm`.
+    `conj_type`/`conj_form` are Sudachi's conjugation type and form (`*` for words that do not
+    inflect); `inflected` says the word is written in another form than its dictionary form
+    (死ね, not 死ぬ). `head` is, for a compound verb, the normalised form of its last part
+    (ぶち殺す → 殺す, 刺し殺す → 殺す), else empty.
+    """
+
+    surface: str
+    norm: str
+    start: int
+    end: int
+    dictionary: str = ""
+    reading: str = ""
+    pos: str = ""
+    conj_type: str = "*"
+    conj_form: str = "*"
+    folded: str = ""
+    inflected: bool = False
+    head: str = ""
+
+
+@attrs.frozen
+class Phrase:
+    """A phrase as the author wrote it, with its analysed words and its folded spelling."""
+
+    text: str
+    words: tuple[Word, ...]
+    literal: str
+
+
+@attrs.frozen
+class Match:
+    """Where a phrase was found: word index range [word_start, word_end), character offsets
+    [start, end) in the NFKC-normalised text, and the matched words as written."""
+
+    phrase: str
+    word_start: int
+    word_end: int
+    start: int
+    end: int
+    surface: str
+
+
+@functools.lru_cache(maxsize=1)
+def _dictionary():  # pragma: no cover - trivial
+    from sudachipy import Dictionary  # imported here: policies without `mentions` never pay for it
+
+    return Dictionary(dict="core")
+
+
+@functools.lru_cache(maxsize=1)
+def _analyser() -> "_Analyser":
+    return _Analyser()
+
+
+class _Analyser:
+    """One Sudachi tokenizer per thread (Sudachi's tokenizers refuse concurrent use), sharing the
+    dictionary, and a cache of part-of-speech tuples by id.
+
+    Measured (benchmarks/words.py, 200-character texts): a per-thread tokenizer (threading.local)
+    and a tokenizer behind a lock cost the same on one thread (the lock's acquire is ~0.1 µs against
+    ~100 µs of analysis); with several threads the lock serialises them while per-thread tokenizers
+    do not, so per-thread tokenizers are used.
+    """
+
+    def __init__(self) -> None:
+        self._dict = _dictionary()
+        self._local = threading.local()
+        self._pos: dict[int, tuple[str, ...]] = {}
+        from sudachipy import SplitMode
+
+        self._mode_a = SplitMode.A
+
+    def _tokenizer(self):
+        tok = getattr(self._local, "tokenizer", None)
+        if tok is None:
+            from sudachipy import SplitMode
+
+            tok = self._local.tokenizer = self._dict.tokenizer(mode=SplitMode.C)
+        return tok
+
+    def words(self, text: str) -> tuple[Word, ...]:
+        tok = self._tokenizer()
+        out: list[Word] = []
+        for offset, chunk in _chunks(text):
+            for m in tok.tokenize(chunk):
+                pid = m.part_of_speech_id()
+                pos = self._pos.get(pid)
+                if pos is None:
+                    pos = self._pos[pid] = tuple(m.part_of_speech())
+                if pos[0] == _SPACE_POS:
+                    continue
+                surface = m.surface()
+                head = ""
+                if pos[0] == "動詞" and len(surface) >= 3:  # only these may be compounds: split costs ~2 µs
+                    parts = m.split(self._mode_a)
+                    if len(parts) > 1:
+                        head = parts[len(parts) - 1].normalized_form().translate(_KANA)
+                folded = surface.casefold().translate(_KANA)
+                dictionary = m.dictionary_form()
+                out.append(Word(
+                    surface=surface,
+                    norm=m.normalized_form().casefold().translate(_KANA),
+                    start=offset + m.begin(),
+                    end=offset + m.end(),
+                    dictionary=dictionary,
+                    reading=m.reading_form().translate(_KANA),
+                    pos=pos[0],
+                    conj_type=pos[4],
+                    conj_form=pos[5],
+                    folded=folded,
+                    inflected=pos[4] != "*" and folded != dictionary.casefold().translate(_KANA),
+                    head=head,
+                ))
+        return tuple(out)
+
+
+def _chunks(text: str) -> Iterable[tuple[int, str]]:
+    """Pieces of at most _CHUNK characters, cut after a sentence end where there is one."""
+    start, size = 0, len(text)
+    while size - start > _CHUNK:
+        cut = max(text.rfind(ch, start, start + _CHUNK) for ch in _BREAKS)
+        end = cut + 1 if cut > start else start + _CHUNK
+        yield start, text[start:end]
+        start = end
+    if start < size or size == 0:
+        yield start, text[start:]
+
+
+def words_of(text: str) -> tuple[Word, ...]:
+    """The words of `text` (NFKC-normalised first), each with its normalised form.
+
+    >>> [(w.surface, w.norm) for w in words_of("晒してやる")]
+    [('晒し', '晒す'), ('て', 'て'), ('やる', '遣る')]
+    """
+    if not text:
+        return ()
+    return _analyser().words(unicodedata.normalize("NFKC", text))
+
+
+def analyse_phrase(text: str) -> Phrase:
+    """A phrase ready for matching: its words, and its spelling folded for the literal check.
+
+    >>> [w.norm for w in analyse_phrase("ネットに書く").words]
+    ['ねっと', 'に', '書く']
+    """
+    words = words_of(text)
+    return Phrase(text=text, words=words, literal="".join(w.folded for w in words))
+
+
+def _word_matches(p: Word, w: Word) -> bool:
+    """Whether text word `w` matches phrase word `p`.
+
+    Same normalised form: a phrase word in its dictionary form matches every inflection; an
+    inflected phrase word matches the same form with the same reading, or an imperative that
+    begins with it (Sudachi reads 「死ねよ」 as one imperative word). Nouns and adjectival nouns
+    written in kana also match the same word in other spellings by reading (ばか / 馬鹿). A verb
+    in its dictionary form also matches a compound verb ending in it (殺す: ぶち殺す, 刺し殺す).
+    """
+    if p.norm == w.norm:
+        if not p.inflected:
+            return True
+        if w.conj_form == p.conj_form and w.reading == p.reading:
+            return True
+        return w.conj_form.startswith("命令形") and w.reading.startswith(p.reading)
+    if w.head and p.norm == w.head:
+        return not p.inflected
+    return (p.pos in _READING_POS and p.pos == w.pos and p.reading == w.reading
+            and (_kana_only(p.surface) or _kana_only(w.surface)))
+
+
+def _match_at(phrase: Phrase, words: Sequence[Word], i: int) -> int:
+    """The end of the phrase's occurrence starting at word i, or -1 when there is none."""
+    pw = phrase.words
+    n = len(pw)
+    if n and i + n <= len(words):
+        for k in range(n):
+            if not _word_matches(pw[k], words[i + k]):
+                break
+        else:
+            return i + n
+    # The literal spelling starting and ending at word boundaries, where Sudachi splits the text
+    # differently from the phrase (「死ね。」 is read as 死 + ね). Where it splits both alike, the
+    # words have decided (辞めちまえ is not found in 辞めちまえば: another form of ちまう).
+    lit = phrase.literal
+    if lit and lit.startswith(words[i].folded):
+        acc = ""
+        for j in range(i, len(words)):
+            acc += words[j].folded
+            if acc == lit:
+                if [w.folded for w in words[i:j + 1]] == [w.folded for w in pw]:
+                    return -1
+                return j + 1
+            if len(acc) >= len(lit) or not lit.startswith(acc):
+                break
+    return -1
+
+
+def find(phrase: Phrase, words: Sequence[Word]) -> tuple[int, int] | None:
+    """The word index range [start, end) of the phrase's first occurrence among `words`, or None.
+
+    >>> text = words_of("祖母が死んだ。死ねよ")
+    >>> find(analyse_phrase("死ね"), text), find(analyse_phrase("バカ"), words_of("買ったばかり"))
+    ((5, 6), None)
+    """
+    for i in range(len(words)):
+        end = _match_at(phrase, words, i)
+        if end >= 0:
+            return (i, end)
+    return None
+
+
+def _surface(words: Sequence[Word], i: int, j: int) -> str:
+    return "".join(w.surface for w in words[i:j])
+
+
+class PhraseIndex:
+    """Many phrases, indexed by the normalised form (and reading, and literal first word) of their
+    first word, so that matching a text costs one dictionary look-up per word, not one scan per phrase.
+
+    >>> ix = PhraseIndex(["晒す", "ネットに書く", "殺す"])
+    >>> [(m.phrase, m.surface) for m in ix.matches(words_of("殺されたいのか。ネットに書いてやる"))]
+    [('殺す', '殺さ'), ('ネットに書く', 'ネットに書い')]
+    """
+
+    __slots__ = ("phrases", "_by_norm", "_by_reading", "_by_literal")
+
+    def __init__(self, phrases: Iterable[str | Phrase]) -> None:
+        seen: dict[str, Phrase] = {}
+        for p in phrases:
+            phrase = p if isinstance(p, Phrase) else analyse_phrase(p)
+            if phrase.words and phrase.text not in seen:
+                seen[phrase.text] = phrase
+        self.phrases: tuple[Phrase, ...] = tuple(seen.values())
+        by_norm: dict[str, list[int]] = {}
+        by_reading: dict[str, list[int]] = {}
+        by_literal: dict[str, list[int]] = {}
+        for k, phrase in enumerate(self.phrases):
+            first = phrase.words[0]
+            by_norm.setdefault(first.norm, []).append(k)
+            if first.pos in _READING_POS:
+                by_reading.setdefault(first.reading, []).append(k)
+            by_literal.setdefault(phrase.literal[:1], []).append(k)
+        self._by_norm = {k: tuple(v) for k, v in by_norm.items()}
+        self._by_reading = {k: tuple(v) for k, v in by_reading.items()}
+        self._by_literal = {k: tuple(v) for k, v in by_literal.items()}
+
+    def _candidates(self, w: Word) -> Sequence[int]:
+        """The phrases (by position) that may start at word `w`, in phrase order."""
+        found = self._by_norm.get(w.norm, ())
+        if w.head:
+            found = (*found, *self._by_norm.get(w.head, ()))
+        more = self._by_reading.get(w.reading, ()) if w.pos in _READING_POS else ()
+        lit = self._by_literal.get(w.folded[:1], ())
+        if not more and not lit and not w.head:
+            return found
+        return sorted({*found, *more, *lit})
+
+    def _hits(self, words: Sequence[Word], i: int) -> Iterable[Match]:
+        w = words[i]
+        for k in self._candidates(w):
+            phrase = self.phrases[k]
+            end = _match_at(phrase, words, i)
+            if end >= 0:
+                yield Match(phrase.text, i, end, w.start, words[end - 1].end, _surface(words, i, end))
+
+    def matches(self, words: Sequence[Word]) -> list[Match]:
+        """Every occurrence of every phrase, by position in the text, then by phrase order."""
+        return [m for i in range(len(words)) for m in self._hits(words, i)]
+
+    def first(self, words: Sequence[Word]) -> Match | None:
+        """The first occurrence of any phrase (stops there: the fast path of `mentions any`)."""
+        for i in range(len(words)):
+            for m in self._hits(words, i):
+                return m
+        return None
+
+    def found(self, words: Sequence[Word]) -> dict[str, Match]:
+        """The first occurrence of each phrase found, keyed by the phrase as written, in phrase order
+        (for `mentions all`: every phrase is found when its length equals the number of phrases)."""
+        first: dict[str, Match] = {}
+        for m in self.matches(words):
+            first.setdefault(m.phrase, m)
+        return {p.text: first[p.text] for p in self.phrases if p.text in first}
