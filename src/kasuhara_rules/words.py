@@ -34,30 +34,49 @@ def _kana_only(text: str) -> bool:
     return all("\u3041" <= ch <= "\u309f" or "\u30a0" <= ch <= "\u30ff" for ch in text)
 
 
+@attrs.frozen(cache_hash=True)
+class Entry:
+    """What the dictionary says of a word as written (the same for every occurrence): `norm`, the
+    normalised form (晒し → 晒す, あげる → 上げる), case- and kana-folded; `dictionary`, its dictionary
+    form; `reading`, the reading of the surface in hiragana; `pos`, the part of speech; `conj_type` and
+    `conj_form`, Sudachi's conjugation type and form (`*` for words that do not inflect); `folded`, the
+    surface folded like `norm`; `inflected`, whether it is written in another form than its dictionary
+    form (死ね, not 死ぬ); `head`, for a compound verb, the normalised form of its last part
+    (ぶち殺す → 殺す, 刺し殺す → 殺す), else empty."""
+
+    norm: str
+    dictionary: str
+    reading: str
+    pos: str
+    conj_type: str
+    conj_form: str
+    folded: str
+    inflected: bool
+    head: str
+
+
 @attrs.frozen
 class Word:
-    """A word of an analysed text; `start`/`end` are character offsets in the NFKC-normalised text.
-
-    `norm` is the dictionary's normalised form (晒し → 晒す, あげる → 上げる), case- and kana-folded;
-    `reading` the reading of the surface in hiragana; `folded` the surface folded like `norm`.
-    `conj_type`/`conj_form` are Sudachi's conjugation type and form (`*` for words that do not
-    inflect); `inflected` says the word is written in another form than its dictionary form
-    (死ね, not 死ぬ). `head` is, for a compound verb, the normalised form of its last part
-    (ぶち殺す → 殺す, 刺し殺す → 殺す), else empty.
-    """
+    """A word of an analysed text; `start`/`end` are character offsets in the NFKC-normalised text,
+    `norm` its normalised form (folded), `entry` the rest of what the dictionary says of it."""
 
     surface: str
     norm: str
     start: int
     end: int
-    dictionary: str = ""
-    reading: str = ""
-    pos: str = ""
-    conj_type: str = "*"
-    conj_form: str = "*"
-    folded: str = ""
-    inflected: bool = False
-    head: str = ""
+    entry: Entry = attrs.field(eq=False, repr=False)
+
+    @property
+    def reading(self) -> str:
+        return self.entry.reading
+
+    @property
+    def conj_form(self) -> str:
+        return self.entry.conj_form
+
+    @property
+    def inflected(self) -> bool:
+        return self.entry.inflected
 
 
 @attrs.frozen
@@ -96,63 +115,71 @@ def _analyser() -> "_Analyser":
 
 class _Analyser:
     """One Sudachi tokenizer per thread (Sudachi's tokenizers refuse concurrent use), sharing the
-    dictionary, and a cache of part-of-speech tuples by id.
+    dictionary, and a cache of entries by (dictionary word id, surface): a word seen before costs
+    two calls into Sudachi, not eight.
 
-    Measured (benchmarks/words.py, 200-character texts): a per-thread tokenizer (threading.local)
-    and a tokenizer behind a lock cost the same on one thread (the lock's acquire is ~0.1 µs against
-    ~100 µs of analysis); with several threads the lock serialises them while per-thread tokenizers
-    do not, so per-thread tokenizers are used.
+    Measured (benchmarks/words.py, 200-character texts, tokenize only): a tokenizer behind a lock and
+    a tokenizer per thread (threading.local) cost the same on one thread (an uncontended lock is
+    ~0.1 µs against ~300 µs of analysis); on two threads the lock serialises the analysis while
+    per-thread tokenizers do not, so per-thread tokenizers are used.
     """
 
+    _LIMIT = 200_000  # entries kept before the cache starts over (bounded memory)
+
     def __init__(self) -> None:
-        self._dict = _dictionary()
-        self._local = threading.local()
-        self._pos: dict[int, tuple[str, ...]] = {}
         from sudachipy import SplitMode
 
+        self._dict = _dictionary()
+        self._mode_c = SplitMode.C
         self._mode_a = SplitMode.A
+        self._local = threading.local()
+        self._entries: dict[tuple[int, str], Entry] = {}
 
     def _tokenizer(self):
         tok = getattr(self._local, "tokenizer", None)
         if tok is None:
-            from sudachipy import SplitMode
-
-            tok = self._local.tokenizer = self._dict.tokenizer(mode=SplitMode.C)
+            tok = self._local.tokenizer = self._dict.tokenizer(mode=self._mode_c)
         return tok
+
+    def _entry(self, m, surface: str) -> Entry:
+        pos = m.part_of_speech()
+        head = ""
+        if pos[0] == "動詞" and len(surface) >= 3:  # only these may be compound verbs
+            parts = m.split(self._mode_a)
+            if len(parts) > 1:
+                head = parts[len(parts) - 1].normalized_form().translate(_KANA)
+        folded = surface.casefold().translate(_KANA)
+        dictionary = m.dictionary_form()
+        return Entry(
+            norm=m.normalized_form().casefold().translate(_KANA),
+            dictionary=dictionary,
+            reading=m.reading_form().translate(_KANA),
+            pos=pos[0],
+            conj_type=pos[4],
+            conj_form=pos[5],
+            folded=folded,
+            inflected=pos[4] != "*" and folded != dictionary.casefold().translate(_KANA),
+            head=head,
+        )
 
     def words(self, text: str) -> tuple[Word, ...]:
         tok = self._tokenizer()
+        entries = self._entries
+        if len(entries) > self._LIMIT:
+            entries.clear()
         out: list[Word] = []
         for offset, chunk in _chunks(text):
+            at = offset  # Sudachi's surfaces are slices of the input, one after another
             for m in tok.tokenize(chunk):
-                pid = m.part_of_speech_id()
-                pos = self._pos.get(pid)
-                if pos is None:
-                    pos = self._pos[pid] = tuple(m.part_of_speech())
-                if pos[0] == _SPACE_POS:
-                    continue
                 surface = m.surface()
-                head = ""
-                if pos[0] == "動詞" and len(surface) >= 3:  # only these may be compounds: split costs ~2 µs
-                    parts = m.split(self._mode_a)
-                    if len(parts) > 1:
-                        head = parts[len(parts) - 1].normalized_form().translate(_KANA)
-                folded = surface.casefold().translate(_KANA)
-                dictionary = m.dictionary_form()
-                out.append(Word(
-                    surface=surface,
-                    norm=m.normalized_form().casefold().translate(_KANA),
-                    start=offset + m.begin(),
-                    end=offset + m.end(),
-                    dictionary=dictionary,
-                    reading=m.reading_form().translate(_KANA),
-                    pos=pos[0],
-                    conj_type=pos[4],
-                    conj_form=pos[5],
-                    folded=folded,
-                    inflected=pos[4] != "*" and folded != dictionary.casefold().translate(_KANA),
-                    head=head,
-                ))
+                key = (m.word_id(), surface)
+                entry = entries.get(key)
+                if entry is None:
+                    entry = entries[key] = self._entry(m, surface)
+                end = at + len(surface)
+                if entry.pos != _SPACE_POS:
+                    out.append(Word(surface, entry.norm, at, end, entry))
+                at = end
         return tuple(out)
 
 
@@ -186,7 +213,7 @@ def analyse_phrase(text: str) -> Phrase:
     ['ねっと', 'に', '書く']
     """
     words = words_of(text)
-    return Phrase(text=text, words=words, literal="".join(w.folded for w in words))
+    return Phrase(text=text, words=words, literal="".join(w.entry.folded for w in words))
 
 
 def _word_matches(p: Word, w: Word) -> bool:
@@ -198,15 +225,16 @@ def _word_matches(p: Word, w: Word) -> bool:
     written in kana also match the same word in other spellings by reading (ばか / 馬鹿). A verb
     in its dictionary form also matches a compound verb ending in it (殺す: ぶち殺す, 刺し殺す).
     """
+    pe, we = p.entry, w.entry
     if p.norm == w.norm:
-        if not p.inflected:
+        if not pe.inflected:
             return True
-        if w.conj_form == p.conj_form and w.reading == p.reading:
+        if we.conj_form == pe.conj_form and we.reading == pe.reading:
             return True
-        return w.conj_form.startswith("命令形") and w.reading.startswith(p.reading)
-    if w.head and p.norm == w.head:
-        return not p.inflected
-    return (p.pos in _READING_POS and p.pos == w.pos and p.reading == w.reading
+        return we.conj_form.startswith("命令形") and we.reading.startswith(pe.reading)
+    if we.head and p.norm == we.head:
+        return not pe.inflected
+    return (pe.pos in _READING_POS and pe.pos == we.pos and pe.reading == we.reading
             and (_kana_only(p.surface) or _kana_only(w.surface)))
 
 
@@ -224,12 +252,12 @@ def _match_at(phrase: Phrase, words: Sequence[Word], i: int) -> int:
     # differently from the phrase (「死ね。」 is read as 死 + ね). Where it splits both alike, the
     # words have decided (辞めちまえ is not found in 辞めちまえば: another form of ちまう).
     lit = phrase.literal
-    if lit and lit.startswith(words[i].folded):
+    if lit and lit.startswith(words[i].entry.folded):
         acc = ""
         for j in range(i, len(words)):
-            acc += words[j].folded
+            acc += words[j].entry.folded
             if acc == lit:
-                if [w.folded for w in words[i:j + 1]] == [w.folded for w in pw]:
+                if [w.entry.folded for w in words[i:j + 1]] == [w.entry.folded for w in pw]:
                     return -1
                 return j + 1
             if len(acc) >= len(lit) or not lit.startswith(acc):
@@ -244,10 +272,17 @@ def find(phrase: Phrase, words: Sequence[Word]) -> tuple[int, int] | None:
     >>> find(analyse_phrase("死ね"), text), find(analyse_phrase("バカ"), words_of("買ったばかり"))
     ((5, 6), None)
     """
-    for i in range(len(words)):
-        end = _match_at(phrase, words, i)
-        if end >= 0:
-            return (i, end)
+    if not phrase.words:
+        return None
+    first = phrase.words[0]
+    norm, lit = first.norm, phrase.literal
+    reading = first.entry.reading if first.entry.pos in _READING_POS else None
+    for i, w in enumerate(words):
+        e = w.entry
+        if w.norm == norm or e.head == norm or e.reading == reading or lit.startswith(e.folded):
+            end = _match_at(phrase, words, i)
+            if end >= 0:
+                return (i, end)
     return None
 
 
@@ -256,15 +291,17 @@ def _surface(words: Sequence[Word], i: int, j: int) -> str:
 
 
 class PhraseIndex:
-    """Many phrases, indexed by the normalised form (and reading, and literal first word) of their
-    first word, so that matching a text costs one dictionary look-up per word, not one scan per phrase.
+    """Many phrases, indexed by what their first word may be matched by (its normalised form, its
+    reading, the prefixes of the phrase's spelling), so that matching a text costs a few dictionary
+    look-ups per word, not one scan per phrase.
 
     >>> ix = PhraseIndex(["晒す", "ネットに書く", "殺す"])
     >>> [(m.phrase, m.surface) for m in ix.matches(words_of("殺されたいのか。ネットに書いてやる"))]
     [('殺す', '殺さ'), ('ネットに書く', 'ネットに書い')]
     """
 
-    __slots__ = ("phrases", "_by_norm", "_by_reading", "_by_literal")
+    __slots__ = ("phrases", "_by_norm", "_by_reading", "_by_prefix", "_seen")
+    _LIMIT = 50_000  # entries whose candidates are remembered before starting over
 
     def __init__(self, phrases: Iterable[str | Phrase]) -> None:
         seen: dict[str, Phrase] = {}
@@ -275,45 +312,62 @@ class PhraseIndex:
         self.phrases: tuple[Phrase, ...] = tuple(seen.values())
         by_norm: dict[str, list[int]] = {}
         by_reading: dict[str, list[int]] = {}
-        by_literal: dict[str, list[int]] = {}
+        by_prefix: dict[str, list[int]] = {}
         for k, phrase in enumerate(self.phrases):
             first = phrase.words[0]
             by_norm.setdefault(first.norm, []).append(k)
-            if first.pos in _READING_POS:
-                by_reading.setdefault(first.reading, []).append(k)
-            by_literal.setdefault(phrase.literal[:1], []).append(k)
+            if first.entry.pos in _READING_POS:
+                by_reading.setdefault(first.entry.reading, []).append(k)
+            for end in range(1, len(phrase.literal) + 1):  # a text word that begins the spelling
+                by_prefix.setdefault(phrase.literal[:end], []).append(k)
         self._by_norm = {k: tuple(v) for k, v in by_norm.items()}
         self._by_reading = {k: tuple(v) for k, v in by_reading.items()}
-        self._by_literal = {k: tuple(v) for k, v in by_literal.items()}
+        self._by_prefix = {k: tuple(v) for k, v in by_prefix.items()}
+        # The candidates of a dictionary entry, once worked out (entries are shared by every
+        # occurrence of a word, so a text costs one look-up per word here).
+        self._seen: dict[Entry, Sequence[int]] = {}
 
     def _candidates(self, w: Word) -> Sequence[int]:
         """The phrases (by position) that may start at word `w`, in phrase order."""
-        found = self._by_norm.get(w.norm, ())
-        if w.head:
-            found = (*found, *self._by_norm.get(w.head, ()))
-        more = self._by_reading.get(w.reading, ()) if w.pos in _READING_POS else ()
-        lit = self._by_literal.get(w.folded[:1], ())
-        if not more and not lit and not w.head:
-            return found
-        return sorted({*found, *more, *lit})
+        e = w.entry
+        ks = self._seen.get(e)
+        if ks is None:
+            if len(self._seen) > self._LIMIT:
+                self._seen.clear()
+            ks = self._seen[e] = self._work_out(w)
+        return ks
 
-    def _hits(self, words: Sequence[Word], i: int) -> Iterable[Match]:
-        w = words[i]
-        for k in self._candidates(w):
-            phrase = self.phrases[k]
-            end = _match_at(phrase, words, i)
-            if end >= 0:
-                yield Match(phrase.text, i, end, w.start, words[end - 1].end, _surface(words, i, end))
+    def _work_out(self, w: Word) -> Sequence[int]:
+        e = w.entry
+        found = [ks for ks in (self._by_norm.get(w.norm),
+                               self._by_norm.get(e.head) if e.head else None,
+                               self._by_reading.get(e.reading) if e.pos in _READING_POS else None,
+                               self._by_prefix.get(e.folded)) if ks]
+        if not found:
+            return ()
+        if len(found) == 1:
+            return found[0]
+        return sorted({k for ks in found for k in ks})
 
     def matches(self, words: Sequence[Word]) -> list[Match]:
         """Every occurrence of every phrase, by position in the text, then by phrase order."""
-        return [m for i in range(len(words)) for m in self._hits(words, i)]
+        out: list[Match] = []
+        phrases = self.phrases
+        for i, w in enumerate(words):
+            for k in self._candidates(w):
+                end = _match_at(phrases[k], words, i)
+                if end >= 0:
+                    out.append(Match(phrases[k].text, i, end, w.start, words[end - 1].end, _surface(words, i, end)))
+        return out
 
     def first(self, words: Sequence[Word]) -> Match | None:
         """The first occurrence of any phrase (stops there: the fast path of `mentions any`)."""
-        for i in range(len(words)):
-            for m in self._hits(words, i):
-                return m
+        phrases = self.phrases
+        for i, w in enumerate(words):
+            for k in self._candidates(w):
+                end = _match_at(phrases[k], words, i)
+                if end >= 0:
+                    return Match(phrases[k].text, i, end, w.start, words[end - 1].end, _surface(words, i, end))
         return None
 
     def found(self, words: Sequence[Word]) -> dict[str, Match]:
