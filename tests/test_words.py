@@ -26,6 +26,7 @@ def found(phrase: str, text: str) -> bool:
     ("死ね", "お前なんか死ね"),
     ("死ね", "死ね。"),
     ("死ね", "死ね!"),
+    ("覚えておけ", "覚えておけよ"),
     ("訴える", "訴えてやる"),
     ("炎上させる", "炎上させてやる"),
     ("SNSにあげる", "SNSにあげるぞ"),
@@ -52,6 +53,7 @@ def test_found(phrase, text):
     ("シネ", "シネマ"),
     ("辞めちまえ", "そんなに嫌なら辞めちまえばいいのに、と友達に言われた"),
     ("カス", "傘を貸す"),
+    ("ババア", "ばあちゃんの薬"),
     ("殺す", "殺菌済みです"),
     ("ネットに書く", "ネットに書き込みがあった"),
 ])
@@ -122,7 +124,8 @@ UNRELATED = ["いつもお世話になっております", "商品が届きま�
              "レシートはこちら", "担当の山田です", "明日また来ます", "駅前の店舗", "三時に伺います"]
 PHRASES = ["死ね", "殺す", "晒す", "バカ", "馬鹿", "クズ", "シネ", "ネットに書く", "SNSに上げる",
            "炎上させる", "辞めちまえ", "土下座しろ", "土下座", "詫び状を書け", "訴える", "無能",
-           "役立たず", "給料泥棒", "社長を出せ", "火をつけてやる", "口コミに書く", "拡散する"]
+           "役立たず", "給料泥棒", "社長を出せ", "火をつけてやる", "口コミに書く", "拡散する",
+           "覚えておけ", "ババア"]
 
 
 @given(st.text(ALPHABET, min_size=1, max_size=30))
@@ -147,7 +150,8 @@ def test_unrelated_words_around_keep_a_phrase_found(phrase, before, after, sep):
 PIECES = ["お前", "なんか", "死ね", "よ", "祖母", "が", "死ん", "だ", "買っ", "た", "ばかり", "シネマ", "シネ",
           "ネット", "に", "書い", "て", "やる", "晒す", "ぞ", "殺さ", "れ", "たい", "の", "か", "バカ", "ばか",
           "馬鹿", "。", "、", "!", "傘", "を", "貸す", "カス", "辞め", "ちまえ", "ば", "SNS", "あげる", "炎上",
-          "さ", "せる", "ぶっ殺す", "土下座", "しろ", "書く", "クズ", "くず", "ね", "死"]
+          "さ", "せる", "ぶっ殺す", "土下座", "しろ", "書く", "クズ", "くず", "ね", "死",
+          "覚え", "おけ", "おけよ", "ばあ", "ちゃん", "ババア"]
 sentences = st.lists(st.sampled_from(PIECES), max_size=14).map("".join)
 
 
@@ -173,11 +177,18 @@ def reference_starts(phrase, words):
 def same_word(p, w):
     """The contract's word rule, spelled out plainly."""
     p, w = Plain(p), Plain(w)
+    dictionary_form = p.conj_type == "*" or fold(p.surface) == fold(p.dictionary)
     if p.norm == w.norm:
-        if p.conj_type == "*" or fold(p.surface) == fold(p.dictionary):
+        if p.conj_type == "*" and w.conj_type == "*":
+            return p.reading.replace("ー", "") == w.reading.replace("ー", "")
+        if dictionary_form:
             return True  # dictionary form: every inflection
-        return (w.conj_form == p.conj_form and w.reading == p.reading) or \
-            (w.conj_form.startswith("命令形") and w.reading.startswith(p.reading))
+        if (w.conj_form == p.conj_form and w.reading == p.reading) or \
+                (w.conj_form.startswith("命令形") and w.reading.startswith(p.reading)):
+            return True
+    if not dictionary_form and w.conj_form.startswith("命令形") and \
+            fold(w.surface)[:-1] == fold(p.surface):  # 覚えておけ: 覚えておけよ
+        return True
     if w.head == p.norm:  # compound verb ending in the phrase's verb
         return p.conj_type == "*" or fold(p.surface) == fold(p.dictionary)
     kana = all("\u3041" <= c <= "\u30ff" for c in p.surface) or all("\u3041" <= c <= "\u30ff" for c in w.surface)

@@ -221,21 +221,39 @@ def _word_matches(p: Word, w: Word) -> bool:
 
     Same normalised form: a phrase word in its dictionary form matches every inflection; an
     inflected phrase word matches the same form with the same reading, or an imperative that
-    begins with it (Sudachi reads 「死ねよ」 as one imperative word). Nouns and adjectival nouns
-    written in kana also match the same word in other spellings by reading (ばか / 馬鹿). A verb
-    in its dictionary form also matches a compound verb ending in it (殺す: ぶち殺す, 刺し殺す).
+    begins with it (Sudachi reads 「死ねよ」 and 「覚えておけよ」 as one imperative word). A word that
+    does not inflect must also read the same, long vowels aside (Sudachi normalises ばあ and ババア
+    alike; サーバ and サーバー read alike). Nouns and adjectival nouns written in kana also match
+    the same word in other spellings by reading (ばか / 馬鹿). A verb in its dictionary form also
+    matches a compound verb ending in it (殺す: ぶち殺す, 刺し殺す).
     """
     pe, we = p.entry, w.entry
     if p.norm == w.norm:
         if not pe.inflected:
+            if pe.conj_type == "*" and we.conj_type == "*":
+                return _unlong(pe.reading) == _unlong(we.reading)
             return True
         if we.conj_form == pe.conj_form and we.reading == pe.reading:
             return True
-        return we.conj_form.startswith("命令形") and we.reading.startswith(pe.reading)
+        if we.conj_form.startswith("命令形") and we.reading.startswith(pe.reading):
+            return True
+    if pe.inflected and _imperative_with_particle(pe, we):
+        return True
     if we.head and p.norm == we.head:
         return not pe.inflected
     return (pe.pos in _READING_POS and pe.pos == we.pos and pe.reading == we.reading
             and (_kana_only(p.surface) or _kana_only(w.surface)))
+
+
+def _imperative_with_particle(pe: Entry, we: Entry) -> bool:
+    """An imperative written as the phrase's word and one more character (おけ → おけよ), which
+    Sudachi may read as one word of another verb (おけよ: おける)."""
+    return (we.conj_form.startswith("命令形") and len(we.folded) == len(pe.folded) + 1
+            and we.folded.startswith(pe.folded))
+
+
+def _unlong(reading: str) -> str:
+    return reading.replace("ー", "")
 
 
 def _match_at(phrase: Phrase, words: Sequence[Word], i: int) -> int:
@@ -279,7 +297,8 @@ def find(phrase: Phrase, words: Sequence[Word]) -> tuple[int, int] | None:
     reading = first.entry.reading if first.entry.pos in _READING_POS else None
     for i, w in enumerate(words):
         e = w.entry
-        if w.norm == norm or e.head == norm or e.reading == reading or lit.startswith(e.folded):
+        if w.norm == norm or e.head == norm or e.reading == reading or lit.startswith(e.folded) \
+                or (e.conj_form.startswith("命令形") and lit.startswith(e.folded[:-1])):
             end = _match_at(phrase, words, i)
             if end >= 0:
                 return (i, end)
@@ -342,7 +361,9 @@ class PhraseIndex:
         found = [ks for ks in (self._by_norm.get(w.norm),
                                self._by_norm.get(e.head) if e.head else None,
                                self._by_reading.get(e.reading) if e.pos in _READING_POS else None,
-                               self._by_prefix.get(e.folded)) if ks]
+                               self._by_prefix.get(e.folded),
+                               self._by_prefix.get(e.folded[:-1]) if e.conj_form.startswith("命令形") else None)
+                 if ks]
         if not found:
             return ()
         if len(found) == 1:
