@@ -226,3 +226,14 @@ def test_index_agrees_with_find_for_many_phrases(text):
     assert list(ix.found(words)) == want
     first = ix.first(words)
     assert (first is None) == (not want)
+
+
+def test_a_phrase_index_pickles_without_analysing_again():
+    """A PhraseIndex sent to a worker process keeps its analysed phrases and finds the same matches."""
+    import pickle
+
+    ix = PhraseIndex(["死ね", "ネットに書く"])
+    copy = pickle.loads(pickle.dumps(ix))
+    assert copy.phrases == ix.phrases
+    words = words_of("ネットに書いてやる。死ねよ")
+    assert copy.matches(words) == ix.matches(words)

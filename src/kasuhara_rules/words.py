@@ -108,9 +108,15 @@ def _dictionary():  # pragma: no cover - trivial
     return Dictionary(dict="core")
 
 
+_CREATING = threading.Lock()  # taken only while the analyser is first made
+
+
 @functools.lru_cache(maxsize=1)
 def _analyser() -> "_Analyser":
-    return _Analyser()
+    # Two threads starting at once may both get here; the lock makes the second wait for the
+    # first, so that the dictionary (cached by _dictionary) is loaded once.
+    with _CREATING:
+        return _Analyser()
 
 
 class _Analyser:
@@ -345,6 +351,10 @@ class PhraseIndex:
         # The candidates of a dictionary entry, once worked out (entries are shared by every
         # occurrence of a word, so a text costs one look-up per word here).
         self._seen: dict[Entry, Sequence[int]] = {}
+
+    def __reduce__(self):
+        # Rebuilt from the analysed phrases (no analyser needed), without the candidates seen so far.
+        return (PhraseIndex, (self.phrases,))
 
     def _candidates(self, w: Word) -> Sequence[int]:
         """The phrases (by position) that may start at word `w`, in phrase order."""
