@@ -13,6 +13,7 @@ thread and on two.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sys
 import threading
@@ -65,13 +66,20 @@ def lexicon() -> list[str]:
 
 def best_us(fn, items, rounds: int) -> float:
     """Best of `rounds` passes over `items`, in µs per item."""
-    best = float("inf")
+    return interleaved([(fn, items)], rounds)[0]
+
+
+def interleaved(jobs, rounds: int) -> list[float]:
+    """Best of `rounds` passes for each (fn, items), the jobs taking turns within each round (so
+    that a busy spell of a shared machine falls on all of them alike), in µs per item."""
+    best = [float("inf")] * len(jobs)
     for _ in range(rounds):
-        start = time.perf_counter()
-        for x in items:
-            fn(x)
-        best = min(best, time.perf_counter() - start)
-    return best / len(items) * 1e6
+        for k, (fn, items) in enumerate(jobs):
+            start = time.perf_counter()
+            for x in items:
+                fn(x)
+            best[k] = min(best[k], time.perf_counter() - start)
+    return [b / len(items) * 1e6 for b, (_, items) in zip(best, jobs)]
 
 
 def threaded_us(fn, items, threads: int) -> float:
@@ -92,7 +100,12 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--texts", type=int, default=2000)
     ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--no-pin", action="store_true", help="do not pin the process to one core")
     args = ap.parse_args(argv)
+    if not args.no_pin and hasattr(os, "sched_setaffinity"):
+        # one core, as the other throughput benchmarks (the two-thread rows then share it too:
+        # they show what a lock costs under contention, not parallel speed-up)
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[-1]})
     sample = [unicodedata.normalize("NFKC", t) for t in texts(args.texts)]
 
     start = time.perf_counter()
@@ -111,18 +124,17 @@ def main(argv: list[str] | None = None) -> int:
     W.PhraseIndex(phrases)
     build_ms = (time.perf_counter() - start) * 1e3
 
-    rows = [
-        ("Sudachi tokenize (floor)", best_us(tok.tokenize, sample, args.rounds)),
-        ("words_of (tokenize + Word records)", best_us(W.words_of, sample, args.rounds)),
-        ("find, one phrase (words given)", best_us(lambda ws: W.find(one, ws), analysed, args.rounds)),
-        (f"PhraseIndex.matches, {len(index.phrases)} phrases (words given)",
-         best_us(index.matches, analysed, args.rounds)),
-        (f"PhraseIndex.first, {len(index.phrases)} phrases (words given)",
-         best_us(index.first, analysed, args.rounds)),
-        (f"contains: PhraseSet.found, {len(pset.normalized)} phrases (for comparison)",
-         best_us(pset.found, sample, args.rounds)),
-        ("contains: normalize + PhraseSet.search", best_us(lambda t: pset.search(normalize(t)), sample, args.rounds)),
+    jobs = [
+        ("Sudachi tokenize (floor)", tok.tokenize, sample),
+        ("words_of (tokenize + Word records)", W.words_of, sample),
+        ("find, one phrase (words given)", lambda ws: W.find(one, ws), analysed),
+        (f"PhraseIndex.matches, {len(index.phrases)} phrases (words given)", index.matches, analysed),
+        (f"PhraseIndex.first, {len(index.phrases)} phrases (words given)", index.first, analysed),
+        (f"contains: PhraseSet.found, {len(pset.normalized)} phrases (for comparison)", pset.found, sample),
+        ("contains: normalize + PhraseSet.search", lambda t: pset.search(normalize(t)), sample),
     ]
+    times = interleaved([(fn, items) for _, fn, items in jobs], args.rounds)
+    rows = [(name, us) for (name, _, _), us in zip(jobs, times)]
     print(f"{len(sample)} texts of 200 characters; analyser loaded in {load_ms:.0f} ms "
           f"(import sudachipy + core dictionary); PhraseIndex of {len(index.phrases)} phrases built in {build_ms:.0f} ms\n")
     print(f"| {'step':<62} | µs/text |")
