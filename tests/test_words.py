@@ -237,3 +237,16 @@ def test_a_phrase_index_pickles_without_analysing_again():
     assert copy.phrases == ix.phrases
     words = words_of("ネットに書いてやる。死ねよ")
     assert copy.matches(words) == ix.matches(words)
+
+
+@pytest.mark.parametrize("text, warning", [
+    ("死ね", None), ("ネットに書く", None), ("SNS", None),
+    ("死", "one-character"), ("ｼ", "one-character"),
+    ("には", "particles-only"), ("ですよ", "particles-only"), ("。", "one-character"),
+    ("", "empty"), ("  ", "empty"),
+])
+def test_phrase_warning(text, warning):
+    """Phrases the analyser will likely split against the author's intent are named, others pass."""
+    from kasuhara_rules.words import phrase_warning
+
+    assert phrase_warning(analyse_phrase(text)) == warning

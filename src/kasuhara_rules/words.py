@@ -68,14 +68,17 @@ class Word:
 
     @property
     def reading(self) -> str:
+        """The reading of the word as written, in hiragana."""
         return self.entry.reading
 
     @property
     def conj_form(self) -> str:
+        """Sudachi's conjugation form (`*` for a word that does not inflect)."""
         return self.entry.conj_form
 
     @property
     def inflected(self) -> bool:
+        """Whether the word is written in another form than its dictionary form."""
         return self.entry.inflected
 
 
@@ -102,7 +105,7 @@ class Match:
 
 
 @functools.lru_cache(maxsize=1)
-def _dictionary():  # pragma: no cover - trivial
+def _dictionary():
     from sudachipy import Dictionary  # imported here: policies without `mentions` never pay for it
 
     return Dictionary(dict="core")
@@ -125,9 +128,10 @@ class _Analyser:
     two calls into Sudachi, not eight.
 
     Measured (benchmarks/words.py, 200-character texts, tokenize only): a tokenizer behind a lock and
-    a tokenizer per thread (threading.local) cost the same on one thread (an uncontended lock is
-    ~0.1 µs against ~300 µs of analysis); on two threads the lock serialises the analysis while
-    per-thread tokenizers do not, so per-thread tokenizers are used.
+    a tokenizer per thread (threading.local) cost the same on one thread (373 and 374 µs: an
+    uncontended lock is ~0.1 µs against ~300 µs of analysis); on two threads and two cores,
+    per-thread tokenizers run in parallel (Sudachi releases the GIL: 212 µs of wall time per text)
+    while the lock makes them take turns (380 µs), so per-thread tokenizers are used.
     """
 
     _LIMIT = 200_000  # entries kept before the cache starts over (bounded memory)
@@ -220,6 +224,26 @@ def analyse_phrase(text: str) -> Phrase:
     """
     words = words_of(text)
     return Phrase(text=text, words=words, literal="".join(w.entry.folded for w in words))
+
+
+_FUNCTION_POS = frozenset({"助詞", "助動詞", "補助記号", "記号", "空白"})
+
+
+def phrase_warning(phrase: Phrase) -> str | None:
+    """Why the analyser may not split a phrase as its author meant, or None: `"empty"` (no words),
+    `"one-character"` (matches inside many words' neighbours: 死, 殺), `"particles-only"` (only
+    particles, auxiliaries or symbols: に, です). For `kasu check` to warn with a hint.
+
+    >>> [phrase_warning(analyse_phrase(t)) for t in ("死ね", "死", "には", " ")]
+    [None, 'one-character', 'particles-only', 'empty']
+    """
+    if not phrase.words:
+        return "empty"
+    if len(phrase.literal) == 1:
+        return "one-character"
+    if all(w.entry.pos in _FUNCTION_POS for w in phrase.words):
+        return "particles-only"
+    return None
 
 
 def _word_matches(p: Word, w: Word) -> bool:
