@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from kasuhara_rules.words import analyse_phrase, phrase_warning
+from kasuhara_rules.engine.words import analyse_phrase, phrase_warning
 
 ROOT = Path(__file__).resolve().parents[1]
 _spec = importlib.util.spec_from_file_location("lexicon_eval", ROOT / "benchmarks" / "lexicon_eval.py")

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from kasuhara_rules.words import Match, PhraseIndex, analyse_phrase, find, fold, words_of
+from kasuhara_rules.engine.words import Match, PhraseIndex, analyse_phrase, find, fold, words_of
 
 
 def found(phrase: str, text: str) -> bool:
@@ -95,7 +95,7 @@ def test_match_evidence():
 
 def test_importing_the_module_does_not_load_the_analyser():
     """Policies without `mentions` never pay for SudachiPy."""
-    code = "import kasuhara_rules, kasuhara_rules.words, sys; print('sudachipy' in sys.modules)"
+    code = "import kasuhara_rules, kasuhara_rules.engine.words, sys; print('sudachipy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
@@ -247,6 +247,6 @@ def test_a_phrase_index_pickles_without_analysing_again():
 ])
 def test_phrase_warning(text, warning):
     """Phrases the analyser will likely split against the author's intent are named, others pass."""
-    from kasuhara_rules.words import phrase_warning
+    from kasuhara_rules.engine.words import phrase_warning
 
     assert phrase_warning(analyse_phrase(text)) == warning

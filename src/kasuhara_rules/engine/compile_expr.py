@@ -57,6 +57,10 @@ class ExprCompiler:
         self.norm_slots: dict[int, str] = {}     # field index → slot local of its normalised text
         self.set_slots: dict[int, str] = {}      # field index → slot local of its normalised set
         self.phrase_sets: dict[str, PhraseSet] = ns.memo.setdefault("phrase_sets", {})
+        self.word_slots: dict[int, str] = {}     # field index → slot local of its words (`mentions`)
+        # In a policy split into several functions, the word slots are passed from one to the next
+        # (see compile_policy), so each text is split into words once per record, not once per part.
+        self.shared_words: bool = ns.memo.get("shared_words", False)
 
     # -- entry ------------------------------------------------------------------------
 
@@ -68,7 +72,9 @@ class ExprCompiler:
 
     def slots(self) -> list[str]:
         """Locals that must start as UNSET at the top of the function."""
-        return list(self.lazy_defines.values()) + list(self.norm_slots.values()) + list(self.set_slots.values())
+        own_words = [] if self.shared_words else list(self.word_slots.values())
+        return (list(self.lazy_defines.values()) + list(self.norm_slots.values()) + list(self.set_slots.values())
+                + own_words)
 
     # -- helpers -------------------------------------------------------------------------
 
@@ -361,6 +367,47 @@ class ExprCompiler:
             return PhraseSet([i.value for i in item.items if isinstance(i, n.StringLit)])
         return self.phrase_set(self.refs[id(item)].name)
 
+    # -- mentions ------------------------------------------------------------------------------
+
+    def words(self, node: object, env: Env) -> Code:
+        """The words of a text expression; for a field, split at most once per record."""
+        from . import mentions
+
+        for helper, value in mentions.HELPERS.items():
+            self.ns.values.setdefault(helper, value)
+        code = self.compile(node, env)
+        ref = self.refs.get(id(node)) if isinstance(node, n.Name) else None
+        value = g.call("words", code.expr)
+        if isinstance(ref, FieldRef) and id(node) not in env.subst:
+            slot = self.word_slots.get(ref.field.index)
+            if slot is None:
+                slot = self.word_slots[ref.field.index] = word_slot(ref.field.index)
+            expr = g.ifexp(ast.Compare(g.name(slot), [ast.IsNot()], [g.name("UNSET")]), g.name(slot),
+                           g.walrus(slot, value))
+            return Code(expr, code.nullable)
+        return Code(value, code.nullable)
+
+    def mention_set(self, item: object):
+        """The analysed phrases of a `mentions` operand (a phrase list once per policy)."""
+        from .mentions import MentionSet
+
+        memo = self.ns.memo.setdefault("mention_sets", {})
+        if isinstance(item, n.StringLit):
+            key: object = (item.value,)
+        elif isinstance(item, n.ListLit):
+            key = tuple(i.value for i in item.items if isinstance(i, n.StringLit))
+        else:
+            key = self.refs[id(item)].name
+        if key not in memo:
+            memo[key] = MentionSet(key if isinstance(key, tuple) else self.policy.phrases[key].phrases)
+        return memo[key]
+
+    def c_Mentions(self, node: n.Mentions, env: Env) -> Code:
+        mnode = self.ns.add(self.mention_set(node.item), "M")
+        subject = self.words(node.subject, env)
+        meth = "all" if node.mode == "all" else "any"
+        return self.strict([subject], lambda xs: g.method(mnode, meth, xs[0]))
+
     def c_Matches(self, node: n.Matches, env: Env) -> Code:
         regex = self.ns.add(compiled_regex(node.pattern.value), "R")
         subject = self.compile(node.subject, env)
@@ -400,6 +447,25 @@ class ExprCompiler:
             f = self.refs[id(node)]
             return f.optional
         return False
+
+
+def word_slot(index: int) -> str:
+    """The local holding the words of top-level field `index` (UNSET until first needed)."""
+    return f"w{index}"
+
+
+def word_fields(policy: CheckedPolicy) -> list[int]:
+    """The top-level text fields that some `mentions` in the policy reads, by index."""
+    found: set[int] = set()
+    roots = [d.expr for d in policy.defines.values()]
+    roots += [x for r in policy.rules for x in (r.when, r.unless) if x is not None]
+    for root in roots:
+        for sub in n.walk(root):
+            if isinstance(sub, n.Mentions) and isinstance(sub.subject, n.Name):
+                ref = policy.refs.get(id(sub.subject))
+                if isinstance(ref, FieldRef):
+                    found.add(ref.field.index)
+    return sorted(found)
 
 
 def needs_normalizing(value: vt.Type, elem: vt.Type, literal_list: bool) -> bool:
