@@ -57,7 +57,7 @@ class ExprCompiler:
         self.norm_slots: dict[int, str] = {}     # field index → slot local of its normalised text
         self.set_slots: dict[int, str] = {}      # field index → slot local of its normalised set
         self.phrase_sets: dict[str, PhraseSet] = ns.memo.setdefault("phrase_sets", {})
-        self.word_slots: dict[int, str] = {}     # field index → slot local of its words (`mentions`)
+        self.word_slots: dict[int, str] = {}     # field index → slot local of what it says (`mentions`)
         # In a policy split into several functions, the word slots are passed from one to the next
         # (see compile_policy), so each text is split into words once per record, not once per part.
         self.shared_words: bool = ns.memo.get("shared_words", False)
@@ -369,15 +369,17 @@ class ExprCompiler:
 
     # -- mentions ------------------------------------------------------------------------------
 
-    def words(self, node: object, env: Env) -> Code:
-        """The words of a text expression; for a field, split at most once per record."""
-        from . import mentions
+    def heard(self, node: object, env: Env) -> Code:
+        """What a text expression says (its words and the policy's phrases found in it); for a
+        field, worked out at most once per record."""
+        if "heard" not in self.ns.values:
+            from .mentions import Listener, ev_words
 
-        for helper, value in mentions.HELPERS.items():
-            self.ns.values.setdefault(helper, value)
+            self.ns.values["heard"] = Listener(mention_phrases(self.policy))
+            self.ns.values["ev_words"] = ev_words
         code = self.compile(node, env)
         ref = self.refs.get(id(node)) if isinstance(node, n.Name) else None
-        value = g.call("words", code.expr)
+        value = g.call("heard", code.expr)
         if isinstance(ref, FieldRef) and id(node) not in env.subst:
             slot = self.word_slots.get(ref.field.index)
             if slot is None:
@@ -388,23 +390,18 @@ class ExprCompiler:
         return Code(value, code.nullable)
 
     def mention_set(self, item: object):
-        """The analysed phrases of a `mentions` operand (a phrase list once per policy)."""
+        """The phrases of a `mentions` operand (one object per phrase list or literal)."""
         from .mentions import MentionSet
 
         memo = self.ns.memo.setdefault("mention_sets", {})
-        if isinstance(item, n.StringLit):
-            key: object = (item.value,)
-        elif isinstance(item, n.ListLit):
-            key = tuple(i.value for i in item.items if isinstance(i, n.StringLit))
-        else:
-            key = self.refs[id(item)].name
+        key = mention_key(item, self.refs)
         if key not in memo:
             memo[key] = MentionSet(key if isinstance(key, tuple) else self.policy.phrases[key].phrases)
         return memo[key]
 
     def c_Mentions(self, node: n.Mentions, env: Env) -> Code:
         mnode = self.ns.add(self.mention_set(node.item), "M")
-        subject = self.words(node.subject, env)
+        subject = self.heard(node.subject, env)
         meth = "all" if node.mode == "all" else "any"
         return self.strict([subject], lambda xs: g.method(mnode, meth, xs[0]))
 
@@ -454,17 +451,40 @@ def word_slot(index: int) -> str:
     return f"w{index}"
 
 
-def word_fields(policy: CheckedPolicy) -> list[int]:
-    """The top-level text fields that some `mentions` in the policy reads, by index."""
-    found: set[int] = set()
+def mention_key(item: object, refs: Mapping[int, object]) -> object:
+    """A phrase list's name, or the tuple of the phrases written in place."""
+    if isinstance(item, n.StringLit):
+        return (item.value,)
+    if isinstance(item, n.ListLit):
+        return tuple(i.value for i in item.items if isinstance(i, n.StringLit))
+    return refs[id(item)].name
+
+
+def _mentions(policy: CheckedPolicy):
     roots = [d.expr for d in policy.defines.values()]
     roots += [x for r in policy.rules for x in (r.when, r.unless) if x is not None]
     for root in roots:
         for sub in n.walk(root):
-            if isinstance(sub, n.Mentions) and isinstance(sub.subject, n.Name):
-                ref = policy.refs.get(id(sub.subject))
-                if isinstance(ref, FieldRef):
-                    found.add(ref.field.index)
+            if isinstance(sub, n.Mentions):
+                yield sub
+
+
+def mention_phrases(policy: CheckedPolicy) -> list[str]:
+    """Every phrase some `mentions` of the policy looks for, each once: one index finds them all."""
+    out: dict[str, None] = {}
+    for node in _mentions(policy):
+        key = mention_key(node.item, policy.refs)
+        out.update(dict.fromkeys(key if isinstance(key, tuple) else policy.phrases[key].phrases))
+    return list(out)
+
+
+def word_fields(policy: CheckedPolicy) -> list[int]:
+    """The top-level text fields that some `mentions` in the policy reads, by index."""
+    found: set[int] = set()
+    for sub in _mentions(policy):
+        ref = policy.refs.get(id(sub.subject)) if isinstance(sub.subject, n.Name) else None
+        if isinstance(ref, FieldRef):
+            found.add(ref.field.index)
     return sorted(found)
 
 
