@@ -134,7 +134,7 @@ class _Analyser:
     while the lock makes them take turns (380 µs), so per-thread tokenizers are used.
     """
 
-    _LIMIT = 200_000  # entries kept before the cache starts over (bounded memory)
+    _LIMIT = 50_000  # entries kept before the cache starts over (bounded memory: ~35 MB at most)
 
     def __init__(self) -> None:
         from sudachipy import SplitMode
