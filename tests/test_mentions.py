@@ -294,3 +294,16 @@ def test_agrees_with_the_reference_over_random_sentences(parts):
     ref = Reference(_AGREE.checked, record)
     for r in _AGREE.checked.rules:
         assert (r.name in d.matched) == bool(ref.rule(r)), (r.name, record["remarks"])
+
+
+def test_policies_and_phrase_indexes_pickle():
+    """A policy with `mentions` survives pickling (worker processes), with its phrases analysed."""
+    import pickle
+
+    from kasuhara_rules.engine.mentions import Listener, MentionSet
+
+    p = pickle.loads(pickle.dumps(one("remarks mentions any threats")))
+    assert result(p, rec(remarks="晒してやる")) is True
+    hear = pickle.loads(pickle.dumps(Listener(["晒す", "殺す"])))
+    assert sorted(hear("殺すぞ、晒してやる").found) == ["晒す", "殺す"]
+    assert pickle.loads(pickle.dumps(MentionSet(["殺す"]))).all(hear("殺すぞ"))
