@@ -27,7 +27,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
+if __name__ == "__main__":  # run as a script: the checkout's code (imported by the tests: as installed)
+    sys.path.insert(0, str(ROOT / "src"))
 LEXICON = ROOT / "examples" / "lexicon"
 CORPUS = ROOT / "tests" / "corpus" / "utterances.tsv"
 LISTS = sorted(p.stem for p in LEXICON.glob("*.txt"))
