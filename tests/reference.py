@@ -102,6 +102,8 @@ class Reference:
             return self.in_(node, scope)
         if t is n.Contains:
             return self.contains(node, scope)
+        if t is n.Mentions:
+            return self.mentions(node, scope)
         if t is n.Matches:
             s = self.ev(node.subject, scope)
             if s is None:
@@ -168,6 +170,20 @@ class Reference:
             have = {normalize(x) for x in s}
             hits = [p in have for p in phrases]
         return any(hits) if node.mode == "any" else all(hits)
+
+    def mentions(self, node, scope):
+        """Brute force: each phrase analysed here and looked for on its own, word by word, with
+        words.find (no phrase index, no per-record cache)."""
+        from kasuhara_rules.engine.words import analyse_phrase, find, words_of
+
+        s = self.ev(node.subject, scope)
+        i = self.ev(node.item, scope)
+        if s is None or i is None:
+            return None
+        phrases = [i] if node.mode == "one" else list(i)
+        text = words_of(s)
+        hits = [find(analyse_phrase(p), text) is not None for p in phrases]
+        return all(hits) if node.mode == "all" else any(hits)
 
     def call(self, node, scope):
         lst = self.ev(node.arg, scope)

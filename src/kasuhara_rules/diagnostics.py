@@ -91,6 +91,8 @@ CODES: Mapping[str, str] = {
     "W105": "a condition that is always true or always false",
     "W106": "the key field is marked sensitive",
     "W107": "a regular expression that is not in NFKC form",
+    "W110": "`contains` on a field that holds what someone said",
+    "W111": "a `mentions` phrase the word analyser will not read as meant",
 }
 
 

@@ -553,6 +553,7 @@ class _Checker:
             if not any(o.startswith("rule:") or o[len("define:"):] in used_defines for o in owners):
                 self.warn("W102", f"the phrase list `{name}` is not used by any rule", p.span,
                           "use it with `contains any`, or remove it")
+        self.phrase_lint(defines, phrases, rules)
         for rule in rules:
             if not rule.responds:
                 self.warn("W103", f"rule {rule.name} tells staff nothing to do: it has no `respond`",
@@ -562,6 +563,51 @@ class _Checker:
                 if clause is None or (rule.decl and rule.decl.first(n.WhenClause) is None and word == "when"):
                     continue
                 self.constant_lint(clause, word, defines)
+
+    def phrase_lint(self, defines: dict[str, n.DefineDecl], phrases: dict[str, PhraseList],
+                    rules: list[Rule]) -> None:
+        """W111: a `mentions` phrase that the analyser splits unlike what its author probably meant.
+        Only a policy that uses `mentions` loads the analyser here."""
+        targets: dict[str, tuple[Span, str | None]] = {}  # phrase → where it is written, its list
+        roots = [d.expr for d in defines.values()] + [x for r in rules for x in (r.when, r.unless) if x is not None]
+        for root in roots:
+            for sub in n.walk(root):
+                if not isinstance(sub, n.Mentions):
+                    continue
+                if isinstance(sub.item, n.StringLit):
+                    targets.setdefault(sub.item.value, (sub.item.span, None))
+                elif isinstance(sub.item, n.ListLit):
+                    for item in sub.item.items:
+                        if isinstance(item, n.StringLit):
+                            targets.setdefault(item.value, (item.span, None))
+                elif isinstance(sub.item, n.Name) and sub.item.id in phrases:
+                    plist = phrases[sub.item.id]
+                    for p in plist.phrases:
+                        targets.setdefault(p, (plist.span, plist.name))
+        if not targets:
+            return
+        # The analyser lives in the engine; loaded here lazily, for this lint only (a listed exception
+        # to the layer rule: without it `kasu check` could not say how a phrase will be read).
+        from ..engine.words import analyse_phrase, phrase_warning
+
+        for text, (span, list_name) in targets.items():
+            why = phrase_warning(analyse_phrase(text))
+            if why is None:
+                continue
+            where = f" in the phrase list `{list_name}`" if list_name else ""
+            if why == "empty":
+                message, hint = (f"the phrase \"{text}\"{where} has no words, so `mentions` never finds it",
+                                 "write the words to look for, or remove the phrase")
+            elif why == "one-character":
+                message, hint = (f"the phrase \"{text}\"{where} is one character: `mentions` finds it only where "
+                                 "the analyser reads it as a word of its own",
+                                 "write the whole word (死ね, 殺す), or use `contains` for a fixed string")
+            else:
+                words = " + ".join(w.surface for w in analyse_phrase(text).words)
+                message, hint = (f"the phrase \"{text}\"{where} is read as particles or endings only ({words}), "
+                                 "so it is found after almost any word",
+                                 "add the word it belongs to (e.g. 殺すぞ instead of ぞ), or remove the phrase")
+            self.warn("W111", message, span, hint)
 
     def constant_lint(self, node: object, word: str, defines: dict[str, n.DefineDecl]) -> None:
         if word == "unless" and node == n.BoolLit(False):

@@ -13,7 +13,7 @@ from typing import Any, Callable
 from . import codegen as g
 from . import runtime
 from .. import values as vt
-from .compile_expr import UNSET, Env, ExprCompiler
+from .compile_expr import UNSET, Env, ExprCompiler, word_fields, word_slot
 from ..check.checked import CheckedPolicy, Field
 from .records import MAX_DURATION, MAX_NUMBER, RecordError
 from .text import nfkc
@@ -141,13 +141,18 @@ def _rule_function(policy: CheckedPolicy, ns: g.Namespace, name: str, args: list
         body += rules_code(policy, ns, chunks[0], 0)
         results = [g.name(o) for o in outs]
     else:
+        # The words of each text that `mentions` reads start unknown (UNSET) here and go from part
+        # to part, so that a text is split into words once per record.
+        shared = [word_slot(i) for i in word_fields(policy)]
+        ns.memo["shared_words"] = True
+        body += [g.assign(w, g.name("UNSET")) for w in shared]
         for c, chunk in enumerate(chunks):
             inner = rules_code(policy, ns, chunk, c * CHUNK)
-            inner.append(ast.Return(g.tuple_([g.name(o) for o in outs])))
+            inner.append(ast.Return(g.tuple_([g.name(o) for o in outs + shared])))
             part = f"{name}_part{c}"
-            defs.append(g.function(part, part_args + params, inner))
-            body.append(ast.Assign([g.unpack([f"{o}{c}" for o in outs])],
-                                   g.call(part, *[g.name(a) for a in part_args + params])))
+            defs.append(g.function(part, part_args + params + shared, inner))
+            body.append(ast.Assign([g.unpack([f"{o}{c}" for o in outs] + shared)],
+                                   g.call(part, *[g.name(a) for a in part_args + params + shared])))
         results = [_or_all("m", len(chunks)), _or_all("u", len(chunks))]
         if traced:
             entries: ast.expr = g.name("entries0")

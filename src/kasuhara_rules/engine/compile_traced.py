@@ -239,6 +239,10 @@ class TraceGen:
             pset = self.ns.add(self.ec.phrases_of(expr.item), "P")
             stype = self.policy.types[id(expr.subject)]
             return g.call("ev_text" if stype.is_textual else "ev_list", pset, subject)
+        if isinstance(expr, n.Mentions):  # the phrases found, and the words of the text that matched
+            words = self.ec.heard(expr.subject, Env(subst=subst)).expr
+            mset = self.ns.add(self.ec.mention_set(expr.item), "M")
+            return g.call("ev_words", mset, words, g.const(self.sensitive_in(expr.subject)), g.name("show"))
         if isinstance(expr, n.In) and self.policy.types[id(expr.container)].kind == vt.PHRASES:
             pset = self.ns.add(self.ec.phrase_set(self.policy.refs[id(expr.container)].name), "P")
             value = self.ec.compile(expr.value, Env(subst=subst)).expr

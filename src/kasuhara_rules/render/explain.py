@@ -230,8 +230,20 @@ class _Renderer:
                 parts.append(f"{func}(…) = {shown}")
         evidence = node.get("evidence")
         if evidence:
-            parts.append(f"[{self.w['found']}: {', '.join(str(e) for e in evidence)}]")
+            parts.append(f"[{self.w['found']}: {', '.join(self.evidence(e) for e in evidence)}]")
         return ", ".join(parts)
+
+    def evidence(self, item: Any) -> str:
+        """A phrase found (`contains`), or a phrase with the words that matched it (`mentions`):
+        殺す ←「殺さ」@0–2."""
+        if not isinstance(item, dict):
+            return str(item)
+        words = item.get("words")
+        shown = REDACTED if words == REDACTED else "".join(str(w) for w in words or ())
+        quoted = f"「{shown}」" if self.lang == "ja" else f'"{shown}"'
+        at = item.get("at") or ()
+        where = f"@{at[0]}–{at[1]}" if len(at) == 2 else ""
+        return f"{item.get('phrase')} ← {quoted}{where}"
 
     def value(self, path: str, raw: Any) -> str:
         if raw is None:

@@ -185,6 +185,21 @@ class Verbalizer:
         amount = "any of" if e.mode == "any" else "all of"
         return f"{s} {'does not contain' if negate else 'contains'} {amount} {target}"
 
+    def s_Mentions(self, e: n.Mentions, negate: bool) -> str:
+        """Words said, not letters: 「発言内容に〈脅迫〉のいずれかの語が含まれる」."""
+        s = self.noun(e.subject)
+        if e.mode == "one":
+            x = self.noun(e.item)
+            if self.ja:
+                return f"{s}に{x}という語が{'含まれない' if negate else '含まれる'}（活用した形や表記の違いも含む）"
+            return f"{s} {'does not mention' if negate else 'mentions'} the word {x} (in any of its forms)"
+        target = self.set_of(e.item)
+        if self.ja:
+            amount = "いずれか" if e.mode == "any" else "すべて"
+            return f"{s}に{target}の{amount}の語が{'含まれない' if negate else '含まれる'}"
+        amount = "any of the words" if e.mode == "any" else "every one of the words"
+        return f"{s} {'does not mention' if negate else 'mentions'} {amount} in {target}"
+
     def s_Matches(self, e: n.Matches, negate: bool) -> str:
         s = self.noun(e.subject)
         pattern = e.pattern.value

@@ -204,6 +204,17 @@ class Contains:
 
 
 @node
+class Mentions:
+    """`t mentions "phrase"` (mode "one"), `mentions any P` ("any"), `mentions all P` ("all"):
+    phrases found as words of the text (see engine/words.py)."""
+
+    subject: object
+    item: object
+    mode: str = "one"
+    span: Span = _span()
+
+
+@node
 class Matches:
     subject: object
     pattern: StringLit
@@ -482,7 +493,7 @@ def children(n: object) -> tuple:
         return (n.left, n.right)
     if isinstance(n, In):
         return (n.value, n.container)
-    if isinstance(n, Contains):
+    if isinstance(n, (Contains, Mentions)):
         return (n.subject, n.item)
     if isinstance(n, Matches):
         return (n.subject, n.pattern)

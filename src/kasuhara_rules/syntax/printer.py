@@ -17,7 +17,7 @@ def precedence(node: object) -> int:
         return P_AND
     if isinstance(node, n.Not):
         return P_NOT
-    if isinstance(node, (n.Compare, n.In, n.Contains, n.Matches, n.Between, n.IsMissing)):
+    if isinstance(node, (n.Compare, n.In, n.Contains, n.Mentions, n.Matches, n.Between, n.IsMissing)):
         return P_PRED
     if isinstance(node, n.Binary):
         return P_SUM if node.op in "+-" else P_PROD
@@ -140,6 +140,9 @@ class _Printer:
             return f"{self.wrap(node.value, P_SUM)} {op} {self.wrap(node.container, P_SUM)}"
         if isinstance(node, n.Contains):
             op = {"one": "contains", "any": "contains any", "all": "contains all"}[node.mode]
+            return f"{self.wrap(node.subject, P_SUM)} {op} {self.wrap(node.item, P_SUM)}"
+        if isinstance(node, n.Mentions):
+            op = {"one": "mentions", "any": "mentions any", "all": "mentions all"}[node.mode]
             return f"{self.wrap(node.subject, P_SUM)} {op} {self.wrap(node.item, P_SUM)}"
         if isinstance(node, n.Matches):
             return f"{self.wrap(node.subject, P_SUM)} matches {quote(node.pattern.value)}"
