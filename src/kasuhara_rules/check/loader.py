@@ -23,12 +23,14 @@ MAX_POLICY_BYTES = 64 * 1024 * 1024
 
 @attrs.frozen
 class Loaded:
-    """The outcome of loading: the check result, every file read (name → bytes, top first), and
-    the decoded sources (for rendering diagnostics)."""
+    """The outcome of loading: the check result, every file read (name → bytes, top first), the
+    decoded sources (for rendering diagnostics), and the parsed files of the `extends` chain, base
+    first (for editor tools; empty when the top file does not parse)."""
 
     result: CheckResult
     files: tuple[tuple[str, bytes], ...]
     sources: Mapping[str, SourceText] = attrs.field(factory=dict)
+    trees: tuple[n.PolicyFile, ...] = attrs.field(default=(), eq=False, repr=False)
 
 
 class _Files:
@@ -130,9 +132,11 @@ def _load_unpaused(name: str, data: bytes, files: _Files, tolerate_example_error
     if tree is None:
         return Loaded(CheckResult(None, tuple(sort_diagnostics(diags))), tuple(files.read_order), sources)
     diags.extend(check_structure(tree))
-    chain = _chain(tree, files, sources, diags)
+    chain_trees: list[n.PolicyFile] = []
+    chain = _chain(tree, files, sources, diags, chain_trees)
     if chain is None:
-        return Loaded(CheckResult(None, tuple(sort_diagnostics(diags))), tuple(files.read_order), sources)
+        return Loaded(CheckResult(None, tuple(sort_diagnostics(diags))), tuple(files.read_order), sources,
+                      tuple(reversed(chain_trees)))
     header, decls, merge_diags, dropped = merge(chain)
     diags.extend(merge_diags)
     extended = len(chain) > 1
@@ -160,16 +164,18 @@ def _load_unpaused(name: str, data: bytes, files: _Files, tolerate_example_error
         policy = attrs.evolve(policy, digest=digest)
     else:
         policy = None
-    return Loaded(CheckResult(policy, all_diags), read, sources)
+    return Loaded(CheckResult(policy, all_diags), read, sources, tuple(chain))
 
 
 def _chain(tree: n.PolicyFile, files: _Files, sources: dict[str, SourceText],
-           diags: list[Diagnostic]) -> list[n.PolicyFile] | None:
-    """The policy and the bases it extends, base first; None when one cannot be read or parsed."""
+           diags: list[Diagnostic], parsed: list[n.PolicyFile] | None = None) -> list[n.PolicyFile] | None:
+    """The policy and the bases it extends, base first; None when one cannot be read or parsed
+    (`parsed` then still receives the files that did parse, top first)."""
     def identity(name: str) -> str:
         return name if name in files.preloaded else os.path.realpath(name)
 
-    chain = [tree]
+    chain = [tree] if parsed is None else parsed
+    chain.append(tree)
     seen = {identity(tree.file)}
     while True:
         ext = chain[-1].extends()
