@@ -263,3 +263,16 @@ def test_help_lists_the_command(capsys):
 
     assert main(["--help"]) == 0
     assert "lsp" in capsys.readouterr().out
+
+
+def test_hover_explains_rules_even_when_another_rule_is_broken():
+    """A policy with an error still shows the staff guide's criteria of the rules that are fine."""
+    text = GOOD.replace('rule long "長電話" {', 'rule other "別" {\n  when     nothing_here\n  then     kasuhara\n'
+                        '  respond  "x"\n}\n\nrule long "長電話" {')
+    a = analyse("/tmp/shop.kasu", text)
+    assert [d.code for d in a.diagnostics if d.is_error] == ["E301"]
+    line, column = _position(text, 'rule long', len("rule "))
+    _, hover = a.hover(line, column, "ja")
+    assert "〔長時間の電話〕に当たるとき" in hover
+    line, column = _position(text, "define long_call", len("define "))
+    assert "受付チャネル" in a.hover(line, column, "ja")[1]  # the define read aloud, with labels

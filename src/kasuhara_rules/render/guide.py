@@ -412,5 +412,7 @@ def rule_markdown(policy: CheckedPolicy, name: str, lang: str = "ja") -> str:
     rule = policy.rule(name)
     if rule is None:
         raise KeyError(name)
-    blocks = [b for b in _Builder(policy, lang).rule(rule) if b[0] not in ("rule-open", "rule-close")]
+    source = WORDS[lang]["source"]  # the editor shows where the rule is itself
+    blocks = [("fields", [f for f in b[1] if f[0] != source]) if b[0] == "fields" else b
+              for b in _Builder(policy, lang).rule(rule) if b[0] not in ("rule-open", "rule-close")]
     return to_markdown(blocks)

@@ -120,14 +120,17 @@ class Analysis:
     """One version of one document: diagnostics, declarations, occurrences and links."""
 
     def __init__(self, path: str, text: str, loaded: Loaded, last_good: CheckedPolicy | None = None,
-                 previous: "Analysis | None" = None) -> None:
+                 previous: "Analysis | None" = None, open_texts: Mapping[str, str] | None = None) -> None:
         self.path = path
         self.text = text
         self.loaded = loaded
         self.sources = dict(loaded.sources)
         self.trees = loaded.trees
-        self.policy = loaded.result.policy or last_good
         self.current = loaded.result.policy is not None
+        self._last_good = last_good
+        self._open_texts = dict(open_texts or {})
+        self._partial: CheckedPolicy | None = None
+        self._partial_tried = False
         self.declarations: dict[tuple[str, str], list[Declaration]] = {}
         self.occurrences: dict[str, list[Occurrence]] = {}
         self.links: dict[str, list[Link]] = {}
@@ -151,6 +154,45 @@ class Analysis:
         copy.__dict__.update(self.__dict__)
         copy.text = text
         return copy
+
+    @property
+    def policy(self) -> CheckedPolicy | None:
+        """The checked policy: this text's; else this text without the declarations that hold
+        errors (checked once, when first asked); else the last version without errors."""
+        if self.loaded.result.policy is not None:
+            return self.loaded.result.policy
+        if not self._partial_tried:
+            self._partial_tried = True
+            self._partial = self._without_broken_declarations()
+        return self._partial or self._last_good
+
+    def _without_broken_declarations(self) -> CheckedPolicy | None:
+        """Blank out (keeping every position) each rule, define, phrase list or example that holds
+        an error, and check again, up to three rounds (a dropped rule can break an example)."""
+        text, loaded = self.text, self.loaded
+        for _ in range(3):
+            if not loaded.trees or loaded.trees[-1].file != self.path:
+                return None
+            errors = [d.span for d in loaded.result.diagnostics if d.is_error and d.span.file == self.path]
+            spans = [d.span for d in loaded.trees[-1].decls if isinstance(d, _REMOVABLE)
+                     and any(_contains(d.span, e) for e in errors)]
+            if not spans:
+                return None
+            source = loaded.sources.get(self.path)
+            if source is None:
+                return None
+            chars = list(text)
+            for span in spans:
+                start = source.line_starts[span.line - 1] + span.column - 1
+                end = source.line_starts[span.end_line - 1] + span.end_column - 1
+                for i in range(start, min(end, len(chars))):
+                    if chars[i] != "\n":
+                        chars[i] = " "
+            text = "".join(chars)
+            loaded = load(text, self.path, self._open_texts)
+            if loaded.result.policy is not None:
+                return loaded.result.policy
+        return None
 
     @property
     def diagnostics(self) -> tuple[Diagnostic, ...]:
@@ -357,7 +399,7 @@ class Analysis:
             out.append(f"\n```kasu\ndefine {name} = {expr_text(last.expr)}\n```")
             if typ is not None:
                 out.append(f"- {w['type']}: {typ.describe()}")
-            said = self._verbalize(last.expr, lang)
+            said = self._verbalize(name, lang)
             if said:
                 out.append(f"- {w['value']}: {said}")
         elif kind == PHRASES:
@@ -378,13 +420,16 @@ class Analysis:
             out += self._rule(name, lang)
         return out
 
-    def _verbalize(self, expr: object, lang: str) -> str | None:
-        if self.policy is None or not self.current:
+    def _verbalize(self, define: str, lang: str) -> str | None:
+        policy = self.policy
+        if policy is None or define not in policy.defines:
             return None
         try:
             from ...render.verbalize import Verbalizer
 
-            return Verbalizer(self.policy, lang).sentence(expr)
+            d = policy.defines[define]
+            v = Verbalizer(policy, lang)
+            return v.sentence(d.expr) if d.type.kind == "bool" else v.noun(d.expr)
         except Exception:  # a stale policy may not know every name: then say nothing more
             return None
 
@@ -564,6 +609,9 @@ class Analysis:
         return out
 
 
+_REMOVABLE = (n.RuleDecl, n.DefineDecl, n.PhrasesDecl, n.PhrasesFrom, n.PhrasesAppend, n.ExampleDecl, n.DropRule)
+
+
 def _contains(outer: Span, inner: Span) -> bool:
     return (outer.line, outer.column) <= (inner.line, inner.column) and \
         (inner.line, inner.column) <= (outer.end_line, outer.end_column)
@@ -646,7 +694,7 @@ def localized(d: Diagnostic, lang: str) -> tuple[str, str | None]:
 def analyse(path: str, text: str, open_texts: Mapping[str, str] | None = None,
             last_good: CheckedPolicy | None = None, previous: Analysis | None = None) -> Analysis:
     """Load and index one document (`previous`: the last analysis of the same document)."""
-    return Analysis(path, text, load(text, path, open_texts), last_good, previous)
+    return Analysis(path, text, load(text, path, open_texts), last_good, previous, open_texts)
 
 
 def uses_file(analysis: Analysis, path: str) -> bool:
