@@ -2,6 +2,7 @@
 
     python benchmarks/lsp.py                 # 50 edits of examples/mhlw-baseline.kasu, medians
     python benchmarks/lsp.py --edits 100 --debounce 20
+    python benchmarks/lsp.py --policy examples/retail.kasu   # a policy that extends the baseline
 
 Needs the `lsp` extra (pygls). Rows:
 - diagnostics after a change: from sending `didChange` (one character typed into a rule) to
@@ -26,13 +27,13 @@ ROOT = Path(__file__).resolve().parents[1]
 POLICY = ROOT / "examples" / "mhlw-baseline.kasu"
 
 
-async def measure(edits: int, debounce: float) -> dict[str, list[float]]:
+async def measure(edits: int, debounce: float, policy: Path = POLICY) -> dict[str, list[float]]:
     from lsprotocol import types as t
     from pygls.lsp.client import LanguageClient
     from pygls.uris import from_fs_path
 
-    text = POLICY.read_text(encoding="utf-8")
-    uri = from_fs_path(str(POLICY))
+    text = policy.read_text(encoding="utf-8")
+    uri = from_fs_path(str(policy))
     client = LanguageClient("kasu-bench", "1")
     arrived: dict[int, float] = {}
     waiting: dict[int, asyncio.Future] = {}
@@ -98,15 +99,15 @@ async def measure(edits: int, debounce: float) -> dict[str, list[float]]:
     return results
 
 
-def in_process(runs: int) -> list[float]:
+def in_process(runs: int, policy: Path = POLICY) -> list[float]:
     sys.path.insert(0, str(ROOT / "src"))
     from kasuhara_rules.cli.lsp.analysis import analyse
 
-    text = POLICY.read_text(encoding="utf-8")
+    text = policy.read_text(encoding="utf-8")
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        analyse(str(POLICY), text)
+        analyse(str(policy), text)
         times.append(time.perf_counter() - start)
     return times
 
@@ -115,11 +116,13 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--edits", type=int, default=50)
     ap.add_argument("--debounce", type=float, default=20, help="the server's debounce in ms (default 20)")
+    ap.add_argument("--policy", type=Path, default=POLICY, help="the policy to edit (default: the baseline)")
     args = ap.parse_args(argv)
-    results = asyncio.run(measure(args.edits, args.debounce))
-    results["analysis in process (no protocol)"] = in_process(max(args.edits // 5, 5))
-    lines = len(POLICY.read_text(encoding="utf-8").split("\n"))
-    print(f"kasu lsp on {POLICY.name} ({lines} lines), {args.edits} edits, debounce {args.debounce:g} ms")
+    policy = args.policy.resolve()
+    results = asyncio.run(measure(args.edits, args.debounce, policy))
+    results["analysis in process (no protocol)"] = in_process(max(args.edits // 5, 5), policy)
+    lines = len(policy.read_text(encoding="utf-8").split("\n"))
+    print(f"kasu lsp on {policy.name} ({lines} lines), {args.edits} edits, debounce {args.debounce:g} ms")
     print(f"{'measure':<38} {'median ms':>10} {'p90 ms':>8} {'max ms':>8} {'runs':>5}")
     for name, times in results.items():
         ms = sorted(x * 1000 for x in times)
