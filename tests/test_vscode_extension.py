@@ -172,3 +172,26 @@ def test_language_configuration_and_manifest():
 def test_the_interpreter_reports_what_the_grammar_does_not_know():
     """The check above can fail: a full-width `＝` is left without a scope."""
     assert ("＝", (BASE,)) in [(t.strip(), s) for t, s in tokenize("a ＝ b")]
+
+
+def _cases():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("kasu_vscode_cases", VSCODE / "test" / "generate.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_tmgrammar_test_file_is_current_and_holds_here_too():
+    """test/tokens.test.kasu (run by vscode-tmgrammar-test with the real Oniguruma in .ci/run when
+    node is present) is what generate.py writes, and its cases hold in the interpreter above."""
+    cases = _cases()
+    assert (VSCODE / "test" / "tokens.test.kasu").read_text(encoding="utf-8") == cases.render()
+    for line, marks in cases.CASES:
+        per_char = [scopes for text, scopes in tokenize(line) for _ in text]
+        pos = 0
+        for token, scope in marks:
+            start = line.index(token, pos)
+            pos = start + len(token)
+            assert all(scope in per_char[i] for i in range(start, pos)), (line, token, per_char[start])
