@@ -276,3 +276,16 @@ def test_hover_explains_rules_even_when_another_rule_is_broken():
     assert "〔長時間の電話〕に当たるとき" in hover
     line, column = _position(text, "define long_call", len("define "))
     assert "受付チャネル" in a.hover(line, column, "ja")[1]  # the define read aloud, with labels
+
+
+def test_a_base_policy_is_parsed_once_between_changes():
+    """The server keeps parsed base policies; a second load reuses the very same tree."""
+    path = str(EXAMPLES / "retail.kasu")
+    text = (EXAMPLES / "retail.kasu").read_text(encoding="utf-8")
+    cache: dict = {}
+    first = analyse(path, text, parsed_bases=cache)
+    second = analyse(path, text.replace("days_since_purchase > 30", "days_since_purchase > 31"), parsed_bases=cache)
+    assert len(cache) == 1
+    assert first.trees[0] is second.trees[0] and first.trees[1] is not second.trees[1]
+    assert not [d for d in second.diagnostics if d.is_error] and second.policy is not None
+    assert set(second.sources) == {path, str(EXAMPLES / "mhlw-baseline.kasu")}

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Iterable, Mapping, Sequence
+from typing import Iterable, Mapping, MutableMapping, Sequence
 
 import attrs
 
@@ -107,13 +107,14 @@ class Edit:
     diagnostic: Diagnostic
 
 
-def load(text: str, path: str, open_texts: Mapping[str, str] | None = None) -> Loaded:
+def load(text: str, path: str, open_texts: Mapping[str, str] | None = None,
+         parsed_bases: MutableMapping[tuple[str, bytes], tuple] | None = None) -> Loaded:
     """Check `text` as the policy file at `path`; other open documents are read as they are in
-    the editor, not as saved."""
+    the editor, not as saved. `parsed_bases` keeps base policies parsed between changes."""
     preloaded = {name: body.encode("utf-8", "surrogatepass") for name, body in (open_texts or {}).items()
                  if name != path}
     base = os.path.dirname(path) or "."
-    return load_text(text, name=path, base_dir=base, preloaded=preloaded)
+    return load_text(text, name=path, base_dir=base, preloaded=preloaded, parsed_bases=parsed_bases)
 
 
 class Analysis:
@@ -692,9 +693,11 @@ def localized(d: Diagnostic, lang: str) -> tuple[str, str | None]:
 
 
 def analyse(path: str, text: str, open_texts: Mapping[str, str] | None = None,
-            last_good: CheckedPolicy | None = None, previous: Analysis | None = None) -> Analysis:
+            last_good: CheckedPolicy | None = None, previous: Analysis | None = None,
+            parsed_bases: MutableMapping[tuple[str, bytes], tuple] | None = None) -> Analysis:
     """Load and index one document (`previous`: the last analysis of the same document)."""
-    return Analysis(path, text, load(text, path, open_texts), last_good, previous, open_texts)
+    loaded = load(text, path, open_texts, parsed_bases)
+    return Analysis(path, text, loaded, last_good, previous, open_texts)
 
 
 def uses_file(analysis: Analysis, path: str) -> bool:

@@ -48,6 +48,7 @@ class KasuServer(LanguageServer):
         self.pending: dict[str, asyncio.Task] = {}
         self.lang = "en"
         self.debounce = DEBOUNCE_SECONDS
+        self.parsed_bases: dict[tuple[str, bytes], tuple] = {}  # base policies, parsed once per content
 
     # -- documents -------------------------------------------------------------------------------
 
@@ -64,8 +65,10 @@ class KasuServer(LanguageServer):
     def refresh(self, uri: str) -> Analysis:
         doc = self.workspace.get_text_document(uri)
         path = self.path_of(uri)
+        if len(self.parsed_bases) > 64:  # edited base policies leave old versions behind
+            self.parsed_bases.clear()
         analysis = analyse(path, doc.source, self.open_texts(), self.good.get(uri),  # type: ignore[arg-type]
-                           self.analyses.get(uri))
+                           self.analyses.get(uri), self.parsed_bases)
         if analysis.current:
             self.good[uri] = analysis.policy
         self.analyses[uri] = analysis
