@@ -196,6 +196,12 @@ def build_server() -> KasuServer:
             if uri != params.text_document.uri:
                 ls.schedule(uri)
 
+    @server.feature(t.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def watched_files_changed(ls: KasuServer, params: t.DidChangeWatchedFilesParams) -> None:
+        ls.parsed_bases.clear()  # a base policy or phrase file changed on disk
+        for uri in list(ls.workspace.text_documents):
+            ls.schedule(uri)
+
     @server.feature(t.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: KasuServer, params: t.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
