@@ -359,15 +359,15 @@ class Analysis:
             return link.span, f"{WORDS[lang]['from']}: `{link.target}`"
         return occ.span, self.describe(occ.kind, occ.name, lang)
 
-    def describe(self, kind: str, name: str, lang: str = "en") -> str:
+    def describe(self, kind: str, name: str, lang: str = "en", full: bool = True) -> str:
+        """Markdown about a name; `full=False` (completion lists) leaves out what needs the checked policy."""
         w = WORDS[lang]
         decls = self.definitions(kind, name)
         label = next((d.label for d in reversed(decls) if d.label), None)
         short = name.rsplit(".", 1)[-1]
         head = f"**{label}** `{short}`" if label else f"`{short}`"
         lines = [f"{head} — {KIND_WORDS[lang][kind]}"]
-        body = self._details(kind, name, decls, lang)
-        lines += body
+        lines += self._details(kind, name, decls, lang, full)
         for d in decls:
             where = f"{self._display(d.span.file)}:{d.span.line}"
             if d.span.file != self.path:
@@ -384,7 +384,7 @@ class Analysis:
         except ValueError:
             return file
 
-    def _details(self, kind: str, name: str, decls: list[Declaration], lang: str) -> list[str]:
+    def _details(self, kind: str, name: str, decls: list[Declaration], lang: str, full: bool = True) -> list[str]:
         w = WORDS[lang]
         out: list[str] = []
         last = decls[-1].node if decls else None
@@ -396,15 +396,17 @@ class Analysis:
             if flags:
                 out.append("- " + ", ".join(flags))
         elif kind == DEFINE and isinstance(last, n.DefineDecl):
-            typ = self.policy.defines[name].type if self.policy and name in self.policy.defines else None
+            policy = self.policy if full or self.current else None
+            typ = policy.defines[name].type if policy and name in policy.defines else None
             out.append(f"\n```kasu\ndefine {name} = {expr_text(last.expr)}\n```")
             if typ is not None:
                 out.append(f"- {w['type']}: {typ.describe()}")
-            said = self._verbalize(name, lang)
+            said = self._verbalize(name, lang) if full else None
             if said:
                 out.append(f"- {w['value']}: {said}")
         elif kind == PHRASES:
-            phrases = self.policy.phrases[name].phrases if self.policy and name in self.policy.phrases else None
+            policy = self.policy if full or self.current else None
+            phrases = policy.phrases[name].phrases if policy and name in policy.phrases else None
             if isinstance(last, n.PhrasesDecl):
                 phrases = phrases or tuple(i.value for i in last.items.items if isinstance(i, n.StringLit))
             if phrases is not None:
@@ -417,7 +419,7 @@ class Analysis:
             names = [nm for k, nm in self.declarations if k == kind]
             if kind != OUTCOME and name in names:
                 out.append(f"- {w['rank'].format(rank=names.index(name) + 1, total=len(same))}")
-        elif kind == RULE:
+        elif kind == RULE and full:
             out += self._rule(name, lang)
         return out
 
@@ -496,7 +498,7 @@ class Analysis:
                 continue
             label = next((d.label for d in reversed(decls) if d.label), None)
             short = name.rsplit(".", 1)[-1]
-            out.append(Completion(short, kind, label or "", documentation=self.describe(kind, name, lang)))
+            out.append(Completion(short, kind, label or "", documentation=self.describe(kind, name, lang, full=False)))
         return out
 
     def _expression_names(self, lang: str) -> list[Completion]:
