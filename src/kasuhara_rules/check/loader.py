@@ -7,7 +7,7 @@ import hashlib
 import os
 import posixpath
 from pathlib import Path
-from typing import Mapping
+from typing import Mapping, MutableMapping
 
 import attrs
 
@@ -23,12 +23,14 @@ MAX_POLICY_BYTES = 64 * 1024 * 1024
 
 @attrs.frozen
 class Loaded:
-    """The outcome of loading: the check result, every file read (name → bytes, top first), and
-    the decoded sources (for rendering diagnostics)."""
+    """The outcome of loading: the check result, every file read (name → bytes, top first), the
+    decoded sources (for rendering diagnostics), and the parsed files of the `extends` chain, base
+    first (for editor tools; empty when the top file does not parse)."""
 
     result: CheckResult
     files: tuple[tuple[str, bytes], ...]
     sources: Mapping[str, SourceText] = attrs.field(factory=dict)
+    trees: tuple[n.PolicyFile, ...] = attrs.field(default=(), eq=False, repr=False)
 
 
 class _Files:
@@ -40,6 +42,8 @@ class _Files:
         self.allow_outside = allow_outside
         self.read_order: list[tuple[str, bytes]] = []
         self.directories: dict[str, str] = {}  # a file's directory, where its name does not say it
+        # base policies already parsed, by (name, bytes): given by a caller that loads often (kasu lsp)
+        self.parsed: MutableMapping[tuple[str, bytes], tuple] | None = None
 
     def name_for(self, relative: str, from_name: str) -> str:
         """The display name of `relative` as named in the file `from_name`."""
@@ -87,11 +91,17 @@ def load_path(path: str | os.PathLike, allow_outside: bool = False, tolerate_exa
 
 
 def load_text(text: str | bytes, name: str = "<policy>", base_dir: str | os.PathLike | None = None,
-              preloaded: Mapping[str, bytes] | None = None, allow_outside: bool = False) -> Loaded:
-    """Load a policy given as text; files it names are read relative to `base_dir` (or preloaded)."""
+              preloaded: Mapping[str, bytes] | None = None, allow_outside: bool = False,
+              parsed_bases: MutableMapping[tuple[str, bytes], tuple] | None = None) -> Loaded:
+    """Load a policy given as text; files it names are read relative to `base_dir` (or preloaded).
+
+    `parsed_bases`, a mapping the caller keeps between loads, lets a base policy whose bytes
+    did not change be reused instead of parsed again (syntax trees are immutable).
+    """
     data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else bytes(text)
     root = Path(base_dir) if base_dir is not None else Path(name).parent
     files = _Files(root, preloaded, allow_outside)
+    files.parsed = parsed_bases
     if base_dir is not None:  # the text's own name need not be a path: it names files from base_dir
         files.directories[name] = os.fspath(base_dir).replace("\\", "/")
     files.read_order.append((name, data))
@@ -130,9 +140,11 @@ def _load_unpaused(name: str, data: bytes, files: _Files, tolerate_example_error
     if tree is None:
         return Loaded(CheckResult(None, tuple(sort_diagnostics(diags))), tuple(files.read_order), sources)
     diags.extend(check_structure(tree))
-    chain = _chain(tree, files, sources, diags)
+    chain_trees: list[n.PolicyFile] = []
+    chain = _chain(tree, files, sources, diags, chain_trees)
     if chain is None:
-        return Loaded(CheckResult(None, tuple(sort_diagnostics(diags))), tuple(files.read_order), sources)
+        return Loaded(CheckResult(None, tuple(sort_diagnostics(diags))), tuple(files.read_order), sources,
+                      tuple(reversed(chain_trees)))
     header, decls, merge_diags, dropped = merge(chain)
     diags.extend(merge_diags)
     extended = len(chain) > 1
@@ -160,16 +172,18 @@ def _load_unpaused(name: str, data: bytes, files: _Files, tolerate_example_error
         policy = attrs.evolve(policy, digest=digest)
     else:
         policy = None
-    return Loaded(CheckResult(policy, all_diags), read, sources)
+    return Loaded(CheckResult(policy, all_diags), read, sources, tuple(chain))
 
 
 def _chain(tree: n.PolicyFile, files: _Files, sources: dict[str, SourceText],
-           diags: list[Diagnostic]) -> list[n.PolicyFile] | None:
-    """The policy and the bases it extends, base first; None when one cannot be read or parsed."""
+           diags: list[Diagnostic], parsed: list[n.PolicyFile] | None = None) -> list[n.PolicyFile] | None:
+    """The policy and the bases it extends, base first; None when one cannot be read or parsed
+    (`parsed` then still receives the files that did parse, top first)."""
     def identity(name: str) -> str:
         return name if name in files.preloaded else os.path.realpath(name)
 
-    chain = [tree]
+    chain = [tree] if parsed is None else parsed
+    chain.append(tree)
     seen = {identity(tree.file)}
     while True:
         ext = chain[-1].extends()
@@ -194,7 +208,15 @@ def _chain(tree: n.PolicyFile, files: _Files, sources: dict[str, SourceText],
                                        f"{exc.strerror or exc}", ext.path.span,
                                "the path is relative to the file that says `extends`"))
             return None
-        base, base_diags = _parse_file(base_name, data, sources)
+        cached = files.parsed.get((base_name, data)) if files.parsed is not None else None
+        if cached is not None:
+            base, base_diags, source = cached
+            if source is not None:
+                sources[base_name] = source
+        else:
+            base, base_diags = _parse_file(base_name, data, sources)
+            if files.parsed is not None:
+                files.parsed[(base_name, data)] = (base, tuple(base_diags), sources.get(base_name))
         diags.extend(base_diags)
         if base is None:
             return None

@@ -93,6 +93,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("schema", help="print the JSON Schema (2020-12) of the incident record")
     p.add_argument("policy", metavar="POLICY")
     p.set_defaults(run=cmd_schema)
+
+    from .lsp import cmd_lsp  # needs pygls only when run (the `lsp` extra)
+    p = sub.add_parser("lsp", help="run the Language Server Protocol server on standard input/output")
+    p.set_defaults(run=cmd_lsp)
     return ap
 
 

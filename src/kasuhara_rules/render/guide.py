@@ -394,3 +394,25 @@ def _html_contents(heads: list[tuple[int, str, str]], title: str) -> str:
         sub = "".join(f'<li><a href="#{e(a)}">{e(t)}</a></li>' for t, a in children)
         items.append(f'<li><a href="#{e(anchor)}">{e(text)}</a>' + (f"<ol>{sub}</ol>" if sub else "") + "</li>")
     return f'<nav aria-label="{e(title)}"><strong>{e(title)}</strong><ol>{"".join(items)}</ol></nav>'
+
+
+def rule_markdown(policy: CheckedPolicy, name: str, lang: str = "ja") -> str:
+    """One rule's section of the staff guideline as Markdown (the editor's hover shows it).
+
+    >>> from kasuhara_rules import parse_policy
+    >>> p = parse_policy(\'\'\'policy "店の方針" { id shop version "1" otherwise claim }
+    ... outcomes { claim "正当なクレーム", kasuhara "カスハラ" }
+    ... schema { call_length "通話時間": duration in minutes }
+    ... rule long "長電話" { when call_length >= 30min then kasuhara respond "通話を終える。" }\'\'\')
+    >>> "通話時間が30分以上のとき" in rule_markdown(p.checked, "long")
+    True
+    """
+    if lang not in WORDS:
+        raise ValueError(f"unknown language {lang!r}: use 'ja' or 'en'")
+    rule = policy.rule(name)
+    if rule is None:
+        raise KeyError(name)
+    source = WORDS[lang]["source"]  # the editor shows where the rule is itself
+    blocks = [("fields", [f for f in b[1] if f[0] != source]) if b[0] == "fields" else b
+              for b in _Builder(policy, lang).rule(rule) if b[0] not in ("rule-open", "rule-close")]
+    return to_markdown(blocks)
