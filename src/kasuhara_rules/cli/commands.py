@@ -93,6 +93,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("schema", help="print the JSON Schema (2020-12) of the incident record")
     p.add_argument("policy", metavar="POLICY")
     p.set_defaults(run=cmd_schema)
+
+    from . import report, survey  # their own modules (issue 16)
+    report.register(sub)
+    survey.register(sub)
     return ap
 
 
@@ -145,8 +149,9 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 class Progress:
     """A progress line on standard error, only when it is a terminal."""
 
-    def __init__(self, err: TextIO, enabled: bool) -> None:
+    def __init__(self, err: TextIO, enabled: bool, label: str = "kasu eval") -> None:
         self.err = err
+        self.label = label
         self.enabled = enabled and hasattr(err, "isatty") and err.isatty()
         self.count = 0
         self.start = time.monotonic()
@@ -160,7 +165,7 @@ class Progress:
             if now >= self.next:
                 self.next = now + 0.5
                 rate = self.count / max(now - self.start, 1e-9)
-                self.err.write(f"\rkasu eval: {self.count:,} records ({rate:,.0f}/s)")
+                self.err.write(f"\r{self.label}: {self.count:,} records ({rate:,.0f}/s)")
                 self.err.flush()
 
     def done(self) -> None:
