@@ -5,6 +5,7 @@ import os
 import re
 import shutil
 import subprocess
+import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -44,7 +45,7 @@ def print_pages(page: Path, tmp: Path) -> tuple[list[str], list[tuple[float, flo
     pdf = tmp / (page.stem + ".pdf")
     run(page, tmp, f"--print-to-pdf={pdf}", "--no-pdf-header-footer")
     reader = PdfReader(str(pdf))
-    texts = [p.extract_text() or "" for p in reader.pages]
+    texts = [unicodedata.normalize("NFKC", p.extract_text() or "") for p in reader.pages]
     sizes = [(float(p.mediabox.width), float(p.mediabox.height)) for p in reader.pages]
     return texts, sizes
 
@@ -79,7 +80,7 @@ def lone_headings(html_text: str, pages: list[str]) -> list[str]:
     """Headings printed as the last line of a page (their content went to the next page)."""
     parser = Headings()
     parser.feed(html_text)
-    heads = {re.sub(r"\s+", "", h) for h in parser.texts}
+    heads = {re.sub(r"\s+", "", unicodedata.normalize("NFKC", h)) for h in parser.texts}
     out = []
     for text in pages[:-1]:
         lines = [re.sub(r"\s+", "", line) for line in text.splitlines() if line.strip()]
@@ -100,6 +101,7 @@ def check_page(html_text: str, tmp: Path, name: str, charts: int = 1) -> list[st
     assert sizes and all(abs(w - 595) < 3 and abs(h - 842) < 3 for w, h in sizes), sizes
     parser = Headings()
     parser.feed(html_text)
-    assert re.sub(r"\s+", "", parser.texts[0]) in re.sub(r"\s+", "", texts[0])  # the text is readable
+    first = re.sub(r"\s+", "", unicodedata.normalize("NFKC", parser.texts[0]))
+    assert first in re.sub(r"\s+", "", texts[0])  # the printed text is readable
     assert lone_headings(html_text, texts) == []
     return texts

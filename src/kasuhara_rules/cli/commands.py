@@ -87,6 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("policy", metavar="POLICY")
     p.add_argument("--lang", choices=("ja", "en"), default="ja")
     p.add_argument("--format", choices=("md", "html"), default="md")
+    p.add_argument("--audience", choices=("staff", "auditor"), default="staff",
+                   help="staff: labels only, with a first page to pin by the phone (default); "
+                        "auditor: with the policy's codes and source positions")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     p.set_defaults(run=cmd_doc)
 
@@ -365,7 +368,7 @@ def cmd_doc(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if loaded.result.policy is None:
         emit(err, render_text(loaded.result.diagnostics, loaded.sources) + "\n")
         return EXIT_FAIL
-    text = build_guide(loaded.result.policy, args.lang, args.format)
+    text = build_guide(loaded.result.policy, args.lang, args.format, args.audience)
     if args.output:
         try:
             with open(args.output, "w", encoding="utf-8", newline="\n") as handle:
