@@ -195,3 +195,13 @@ def test_lone_heading_check_sees_a_heading_at_the_foot_of_a_page():
     html_text = "<h1>T</h1><h2>節 A</h2><p>x</p><h2>節 B</h2>"
     assert browser.lone_headings(html_text, ["T\n節 A\nx\n節 B", "本文"]) == ["節B"]
     assert browser.lone_headings(html_text, ["T\n節 A\nx", "節 B\n本文"]) == []
+
+
+def test_a_schema_without_dates_gives_totals_only():
+    """Without a date field the report has totals and no periods (not an error)."""
+    p = parse_policy('policy "p" { id p version "1" otherwise claim } outcomes { claim, kasuhara } '
+                     'schema { loud: bool }\nrule r { when loud then kasuhara respond "x" }')
+    data = rep.aggregate(p.checked, [p.evaluate_numbered({"loud": v}, i) for i, v in enumerate([True, False, True])])
+    assert data["periods"] == [] and data["date_field"] is None and data["undated"] == 3
+    assert data["outcomes"] == {"claim": 1, "kasuhara": 2, "review": 0} and data["change"] is None
+    assert "| カスタマーハラスメント |" not in rep.to_markdown(data) and "| kasuhara | 2 |" in rep.to_markdown(data)

@@ -171,13 +171,15 @@ def cmd_survey_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int
         if not os.path.isfile(path):
             err.write(f"kasu survey report: cannot read {path}: no such file\n")
             return EXIT_USAGE
-    answers, invalid, rounds = [], [], []
+    answers: list[sv.Answer] = []
+    invalid: list[dict] = []
+    rounds: list[str] = []
     kinds: dict[str, str] = {}
     groups: dict[str, str] = {}
     for path in args.answers:
         try:
-            header, rows = read_table(path)
-            rows = list(rows)
+            header, stream = read_table(path)
+            rows = list(stream)
             columns = sv.classify(header, templates, args.group, [r for _, r in rows[:50]])
         except (ValueError, sv.SurveyError) as exc:
             err.write(f"kasu survey report: {path}: {exc}\n")

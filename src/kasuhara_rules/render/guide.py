@@ -151,7 +151,8 @@ class _Builder:
                 if rule.outcome == self.p.header.otherwise:
                     continue
                 steps = " ".join(f"{i}. {r}" for i, r in enumerate(rule.responds, 1)) or "—"
-                call = self.p.escalation(rule.escalate).title if rule.escalate else "—"
+                esc = self.p.escalation(rule.escalate)
+                call = esc.title if esc is not None else "—"
                 rows.append([rule.title or rule.name, steps, call])
         ladder = [[e.title, w["fill"]] for e in reversed(self.p.escalations)]
         return [("pin-open",), ("h", 2, w["pin"], "pin"), ("p", w["pin_lead"]),

@@ -35,8 +35,9 @@ def choice_fields(policy: CheckedPolicy) -> list[Field]:
     return [f for f in policy.fields if f.type.kind == vt.ENUM and not f.sensitive]
 
 
-def pick_date_field(policy: CheckedPolicy, name: str | None) -> Field:
-    """The field the periods come from: `name`, or the first datetime (then date) field."""
+def pick_date_field(policy: CheckedPolicy, name: str | None) -> Field | None:
+    """The field the periods come from: `name`, or the first datetime (then date) field; None
+    when the schema has none (the report then has totals but no periods)."""
     fields = date_fields(policy)
     if name is not None:
         for f in fields:
@@ -48,7 +49,7 @@ def pick_date_field(policy: CheckedPolicy, name: str | None) -> Field:
         for f in fields:
             if f.type.kind == kind:
                 return f
-    raise ReportError("the schema has no date or datetime field to count periods by")
+    return None
 
 
 def local_date(value: Any) -> _dt.date | None:
@@ -121,16 +122,16 @@ def aggregate(policy: CheckedPolicy, decisions: Iterable[Any], by: str = "month"
         records += 1
         if decision.error is not None:
             error = decision.error
-            entry = {"line": decision.line if decision.line is not None else error.line,
-                     "field": error.field, "message": error.message}
+            bad = {"line": decision.line if decision.line is not None else error.line,
+                   "field": error.field, "message": error.message}
             if source is not None:
-                entry["file"] = source
-            invalid.append(entry)
+                bad["file"] = source
+            invalid.append(bad)
             continue
         keys = {"outcomes": decision.outcome, "severities": decision.severity or NONE,
                 "rules": decision.rule or NONE, "escalations": decision.escalation or NONE}
         record = decision.record if isinstance(decision.record, Mapping) else {}
-        day = local_date(record.get(when.name))
+        day = local_date(record.get(when.name)) if when is not None else None
         if day is None:
             undated += 1
             bucket = None
@@ -168,7 +169,7 @@ def aggregate(policy: CheckedPolicy, decisions: Iterable[Any], by: str = "month"
                    "digest": policy.digest},
         "sources": list(sources),
         "by": by,
-        "date_field": when.name,
+        "date_field": when.name if when is not None else None,
         "records": records,
         "decided": records - len(invalid),
         "undated": undated,
@@ -291,9 +292,10 @@ def _sections(data: dict, lang: str) -> list[tuple]:
     meta = [[w["policy"], f"{p['title']} ({p['id']} {p['version']})"]]
     if data["sources"]:
         meta.append([w["sources"], ", ".join(data["sources"])])
-    meta += [[w["period_by"], w[data["by"]]],
-             [w["date_field"], data["labels"]["fields"].get(data["date_field"], data["date_field"])],
-             [w["records"], str(data["records"])], [w["decided"], str(data["decided"])],
+    if data["date_field"] is not None:
+        meta += [[w["period_by"], w[data["by"]]],
+                 [w["date_field"], data["labels"]["fields"].get(data["date_field"], data["date_field"])]]
+    meta += [[w["records"], str(data["records"])], [w["decided"], str(data["decided"])],
              [w["invalid_n"], str(data["invalid"]["count"])]]
     if data["undated"]:
         meta.append([w["undated"], str(data["undated"])])
@@ -302,6 +304,15 @@ def _sections(data: dict, lang: str) -> list[tuple]:
             ("table", [w["outcomes"], w["count"]],
              [[_label(data, "outcomes", k, lang), str(v)] for k, v in data["outcomes"].items()])]
     dims = [("outcomes", data["labels"]["outcomes"]), ("severities", None), ("escalations", None), ("rules", None)]
+    if not data["periods"]:  # no date to count periods by: totals only
+        for dim, _ in dims[1:]:
+            out += [("h", 2, w[dim]), ("table", [w[dim], w["count"]],
+                                       [[_label(data, dim, k, lang), str(v)] for k, v in data[dim].items() if v])]
+        for name in data["labels"]["choices"]:
+            out += [("h", 2, data["labels"]["fields"].get(name, name)),
+                    ("table", [data["labels"]["fields"].get(name, name), w["count"]],
+                     [[k, str(v)] for k, v in data["fields"][name].items() if v])]
+        dims = []
     for dim, _ in dims:
         keys = [k for k in data[dim] if data[dim][k]] if dim != "outcomes" else list(data[dim])
         title = w["by_period"].format(what=w[dim])
@@ -310,7 +321,7 @@ def _sections(data: dict, lang: str) -> list[tuple]:
             out.append(("rule_table", keys))
         else:
             out += [("chart", dim), ("period_table", dim, keys)]
-    for name in data["labels"]["choices"]:
+    for name in data["labels"]["choices"] if data["periods"] else ():
         label = data["labels"]["fields"].get(name, name)
         keys = [k for k, v in data["fields"][name].items() if v]
         out += [("h", 2, w["by_period"].format(what=label)), ("chart", f"field:{name}"),

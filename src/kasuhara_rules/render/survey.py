@@ -103,7 +103,7 @@ def build_template(policy: CheckedPolicy, lang: str = "ja", months: int = 6,
         field = policy.field(g) if g == "channel" else None
         if field is not None and field.type.values:
             choices = tuple(field.type.values)
-        title = GROUPS[g][lang]
+        title = str(GROUPS[g][lang])
         questions.append(Question(g, "group", title, title, choices))
     for key, label in conduct_kinds(policy, by):
         title = (f"過去{months}か月に、お客様から「{label}」を受けたことは何回ありますか。" if lang == "ja" else
@@ -160,7 +160,9 @@ def classify(header: Sequence[str], templates: Sequence[Template] = (), extra_gr
     aliases.update({_norm(a): a for a in extra_groups})
     answers = {_norm(a) for choices in ANSWERS.values() for a in choices}
     rnd = None
-    groups, conduct, ignored = [], [], []
+    groups: list[tuple[int, str, str]] = []
+    conduct: list[tuple[int, str, str]] = []
+    ignored: list[str] = []
     for i, cell in enumerate(header):
         name = _norm(cell)
         if IDENTIFIER.search(cell) and name not in titles and name not in aliases:
@@ -174,8 +176,8 @@ def classify(header: Sequence[str], templates: Sequence[Template] = (), extra_gr
             groups.append((i, aliases[name], cell.strip()))
         elif not templates and sample and all(_norm(r[i]) in answers for r in sample if i < len(r) and r[i].strip()) \
                 and any(i < len(r) and r[i].strip() for r in sample):
-            label = re.search(r"[「\"“](.+?)[」\"”]", cell)
-            key = label.group(1) if label else cell.strip()
+            quoted = re.search(r"[「\"“](.+?)[」\"”]", cell)
+            key = quoted.group(1) if quoted else cell.strip()
             conduct.append((i, key, key))
         else:
             ignored.append(cell)
