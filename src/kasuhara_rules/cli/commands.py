@@ -87,6 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("policy", metavar="POLICY")
     p.add_argument("--lang", choices=("ja", "en"), default="ja")
     p.add_argument("--format", choices=("md", "html"), default="md")
+    p.add_argument("--audience", choices=("staff", "auditor"), default="staff",
+                   help="staff: labels only, with a first page to pin by the phone (default); "
+                        "auditor: with the policy's codes and source positions")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     p.set_defaults(run=cmd_doc)
 
@@ -97,6 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .lsp import cmd_lsp  # needs pygls only when run (the `lsp` extra)
     p = sub.add_parser("lsp", help="run the Language Server Protocol server on standard input/output")
     p.set_defaults(run=cmd_lsp)
+    from . import report, survey  # their own modules (issue 16)
+    report.register(sub)
+    survey.register(sub)
     return ap
 
 
@@ -149,8 +155,9 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 class Progress:
     """A progress line on standard error, only when it is a terminal."""
 
-    def __init__(self, err: TextIO, enabled: bool) -> None:
+    def __init__(self, err: TextIO, enabled: bool, label: str = "kasu eval") -> None:
         self.err = err
+        self.label = label
         self.enabled = enabled and hasattr(err, "isatty") and err.isatty()
         self.count = 0
         self.start = time.monotonic()
@@ -164,7 +171,7 @@ class Progress:
             if now >= self.next:
                 self.next = now + 0.5
                 rate = self.count / max(now - self.start, 1e-9)
-                self.err.write(f"\rkasu eval: {self.count:,} records ({rate:,.0f}/s)")
+                self.err.write(f"\r{self.label}: {self.count:,} records ({rate:,.0f}/s)")
                 self.err.flush()
 
     def done(self) -> None:
@@ -364,7 +371,7 @@ def cmd_doc(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if loaded.result.policy is None:
         emit(err, render_text(loaded.result.diagnostics, loaded.sources) + "\n")
         return EXIT_FAIL
-    text = build_guide(loaded.result.policy, args.lang, args.format)
+    text = build_guide(loaded.result.policy, args.lang, args.format, args.audience)
     if args.output:
         try:
             with open(args.output, "w", encoding="utf-8", newline="\n") as handle:

@@ -208,14 +208,16 @@ class Policy:
 
         return record_schema(self.checked)
 
-    def guide(self, lang: str = "ja", format: str = "md") -> str:  # noqa: A002 - the contract's spelling
+    def guide(self, lang: str = "ja", format: str = "md", audience: str = "staff") -> str:  # noqa: A002
         """The staff guideline: every rule in plain language, with responses and escalation.
 
-        `lang` is "ja" or "en"; `format` is "md" (Markdown) or "html" (one self-contained file).
+        `lang` is "ja" or "en"; `format` is "md" (Markdown) or "html" (one self-contained file);
+        `audience` is "staff" (labels only, a first page to pin by the phone) or "auditor" (with the
+        policy's codes and source positions).
         """
         from ..render.guide import build_guide
 
-        return build_guide(self.checked, lang, format)
+        return build_guide(self.checked, lang, format, audience)
 
     # -- evaluation ------------------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from typing import Mapping
 
 from ..syntax import nodes as n
 from .. import values as vt
@@ -23,10 +24,11 @@ def attach(clause: str, word: str) -> str:
 class Verbalizer:
     """Reads expressions aloud in `lang` ("ja" or "en")."""
 
-    def __init__(self, policy: CheckedPolicy, lang: str) -> None:
+    def __init__(self, policy: CheckedPolicy, lang: str, words: Mapping[str, str] | None = None) -> None:
         self.p = policy
         self.lang = lang
         self.ja = lang == "ja"
+        self.words = words or {}  # text literals shown as words (the staff guide: `one of` codes as labels)
 
     # -- top level: a rule's `when` ---------------------------------------------------------
 
@@ -267,7 +269,8 @@ class Verbalizer:
         return f"{v:,}" if isinstance(v, int) else str(v)
 
     def n_StringLit(self, e: n.StringLit) -> str:
-        return f"「{e.value}」" if self.ja else f'"{e.value}"'
+        value = self.words.get(e.value, e.value)
+        return f"「{value}」" if self.ja else f'"{value}"'
 
     def n_BoolLit(self, e: n.BoolLit) -> str:
         return ("はい" if e.value else "いいえ") if self.ja else ("true" if e.value else "false")
