@@ -21,7 +21,7 @@ DECLARATIONS = ("policy", "extends", "schema", "outcomes", "severities", "escala
                 "rule", "override", "drop", "example")
 CLAUSES = ("when", "unless", "then", "severity", "respond", "escalate", "cite", "tags", "given", "expect", "by",
            "from")
-OPERATORS = ("and", "or", "not", "in", "contains", "any", "all", "matches", "between", "is", "missing",
+OPERATORS = ("and", "or", "not", "in", "contains", "mentions", "any", "all", "matches", "between", "is", "missing",
              "present", "where", "of")
 MODIFIERS = ("optional", "key", "sensitive")
 CONSTANTS = ("true", "false")
