@@ -68,7 +68,7 @@ CODES: Mapping[str, str] = {
     "E403": "a value that is not one of the field's declared values",
     "E404": "a condition that is not true or false",
     "E405": "an operator applied to a value of the wrong type",
-    "E406": "a regular expression that does not compile or may run for ever",
+    "E406": "a regular expression that RE2 does not compile or does not support",
     "E407": "a function called with the wrong argument",
     "E408": "arithmetic on values that cannot be combined",
     "E409": "a malformed list",
