@@ -196,6 +196,9 @@ class TraceGen:
                     last = chain[-1]
                     if any(f.sensitive for f in chain[:-1]):
                         last = attrs.evolve(last, sensitive=True)
+                    for f in reversed(chain[:-1]):  # a step through a list reads a list (a projection)
+                        if f.type.kind == vt.LIST:
+                            last = attrs.evolve(last, type=vt.list_of(last.type))
                     reads.setdefault(label, self.read(label, raw, last))
                     continue
             stack.extend(reversed(n.children(sub)))

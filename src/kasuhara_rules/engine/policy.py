@@ -6,6 +6,7 @@ from typing import Any, Iterable, Iterator
 
 import attrs
 
+from .. import values as vt
 from ..check.checker import CheckResult
 from .decide import Decider, DecisionCore, Provisional
 from ..diagnostics import Diagnostic
@@ -130,7 +131,7 @@ class Decision:
             "pending": [p.to_dict() for p in self.pending],
             "provisional": core.provisional.to_dict() if core.provisional else None,
             "responses": list(core.responses),
-            "policy": self.policy.ref,
+            "policy": self.policy.policy_block(),
         }
         if explain:
             out["trace"] = self.trace(show_sensitive)
@@ -149,7 +150,8 @@ class Policy:
     Build one with `load_policy(path)` or `parse_policy(text)`.
     """
 
-    __slots__ = ("checked", "program", "decider", "files", "name", "diagnostics", "ref", "_key", "_frozen")
+    __slots__ = ("checked", "program", "decider", "files", "name", "diagnostics", "ref", "_key", "_nested",
+                 "_frozen")
 
     def __init__(self, checked: CheckedPolicy, files: tuple[tuple[str, bytes], ...], name: str,
                  diagnostics: tuple[Diagnostic, ...]) -> None:
@@ -163,6 +165,7 @@ class Policy:
         self.ref = {"id": h.id, "version": h.version, "digest": checked.digest}
         key = checked.key_field
         self._key = key.name if key is not None else None
+        self._nested = tuple(f.name for f in checked.fields if f.type.kind in (vt.LIST, vt.RECORD))
         self._frozen = True
 
     def __setattr__(self, name: str, value: Any) -> None:
@@ -199,6 +202,14 @@ class Policy:
     def __repr__(self) -> str:
         return f"<Policy {self.id} {self.version} {self.digest[:15]}… {len(self.checked.rules)} rules>"
 
+    def policy_block(self) -> dict:
+        """The JSON of `policy` in a decision: a fresh copy each time (editing one output changes
+        nothing else)."""
+        ref = dict(self.ref)
+        if "files" in ref:
+            ref["files"] = [dict(f) for f in ref["files"]]
+        return ref
+
     def __reduce__(self):
         return (_rebuild, (self.files, self.name))
 
@@ -230,6 +241,7 @@ class Policy:
     def _evaluate(self, record: Any, line: int | None, explain: bool = False) -> Decision:
         if type(record) is not dict and not isinstance(record, Mapping):
             validate_record(self.checked.fields, record)  # raises the right RecordError
+        record = snapshot(record, self._nested)  # the decision keeps what it decided on, not the caller's dict
         entries = None
         try:
             if explain:
@@ -258,10 +270,12 @@ class Policy:
         decide = self.decider.decide
         by_mask = self.decider.settled
         make = _decision_maker(self)
+        nested = self._nested
         if explain:
             traced = self.program.explain
             for line, record in enumerate(records, 1):
                 if type(record) is dict:
+                    record = snapshot(record, nested)
                     try:
                         key, m, u, entries = traced(record, False)
                     except RecordError:
@@ -277,6 +291,7 @@ class Policy:
         evaluate = self.program.evaluate
         for line, record in enumerate(records, 1):
             if type(record) is dict:
+                record = snapshot(record, nested)
                 try:
                     key, m, u = evaluate(record)
                 except RecordError:
@@ -305,6 +320,29 @@ class Policy:
             return None
         value = record.get(self._key)
         return value if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+
+
+def snapshot(record: Mapping, nested: tuple[str, ...]) -> dict:
+    """A copy of a record that the caller cannot change: a decision keeps this, so that its trace,
+    built now or later, shows what was decided on. Top-level values are copied by reference
+    (texts, numbers and the like cannot change); lists and records are copied all the way down,
+    only for the schema's list and record fields (what the trace can read)."""
+    snap = dict(record)
+    for name in nested:
+        value = snap.get(name)
+        if value is not None and not isinstance(value, (str, int, float)):
+            snap[name] = _deep(value)
+    return snap
+
+
+def _deep(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _deep(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_deep(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(_deep(v) for v in value)
+    return value
 
 
 def _decision_maker(policy: Policy):
