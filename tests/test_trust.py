@@ -83,3 +83,125 @@ def test_to_dict_policy_is_a_copy():
     out["policy"].get("files", [{}])[0]["path"] = "x" if out["policy"].get("files") else None
     assert d.to_dict()["policy"]["digest"] == p.digest
     assert p.evaluate(record).to_dict()["policy"]["digest"] == p.digest
+
+
+# ---- item 14: a decision names every file that produced it -------------------------------------
+
+import hashlib  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import pickle  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from kasuhara_rules import PolicyError, load_policy  # noqa: E402
+from kasuhara_rules.check.loader import load_text  # noqa: E402
+from kasuhara_rules.engine.policy import policy_from  # noqa: E402
+
+BASE = '''policy "base" {
+  id base
+  version "1"
+  otherwise ok
+}
+outcomes { ok, bad }
+schema {
+  incident_id: text key
+  remarks: text
+}
+phrases threats from "words/threats.txt"
+rule threat { when remarks contains any threats then bad respond "x" }
+'''
+CHILD = '''policy "child" {
+  id child
+  version "2"
+  otherwise ok
+}
+extends "base/base.kasu"
+'''
+
+
+def _tree(root: Path) -> Path:
+    (root / "base" / "words").mkdir(parents=True)
+    (root / "base" / "base.kasu").write_text(BASE, encoding="utf-8")
+    (root / "base" / "words" / "threats.txt").write_text("殺す\n晒す\n", encoding="utf-8")
+    (root / "child.kasu").write_text(CHILD, encoding="utf-8")
+    return root / "child.kasu"
+
+
+def _sha(path: Path) -> str:
+    return "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_policy_files_name_every_file_base_first(tmp_path):
+    """`policy.files`: every file (base, its phrase file, the child), relative to the root
+    policy's directory, each with its own digest; the same from any working directory; on
+    error decisions too."""
+    child = _tree(tmp_path)
+    p = load_policy(child)
+    want = [{"path": "base/base.kasu", "digest": _sha(tmp_path / "base" / "base.kasu")},
+            {"path": "base/words/threats.txt", "digest": _sha(tmp_path / "base" / "words" / "threats.txt")},
+            {"path": "child.kasu", "digest": _sha(child)}]
+    d = p.evaluate({"incident_id": "1", "remarks": "晒すぞ"})
+    assert d.to_dict()["policy"]["files"] == want
+    lines = "".join(f"{f['digest'][7:]} {f['path']}\n" for f in want)
+    assert d.to_dict()["policy"]["digest"] == "sha256:" + hashlib.sha256(lines.encode()).hexdigest()
+    bad = list(p.evaluate_many([{"incident_id": "2"}]))[0]
+    assert bad.error is not None and bad.to_dict()["policy"]["files"] == want
+    cwd = os.getcwd()
+    try:
+        os.chdir(tmp_path / "base")
+        assert load_policy("../child.kasu").evaluate({"incident_id": "1", "remarks": "x"}).to_dict()["policy"] \
+            == d.to_dict()["policy"]
+    finally:
+        os.chdir(cwd)
+
+
+def test_trace_at_is_relative_to_the_root_policy(tmp_path):
+    """`--explain` output is the same from any working directory: no absolute path in `at`."""
+    child = _tree(tmp_path)
+    records = tmp_path / "r.jsonl"
+    records.write_text(json.dumps({"incident_id": "1", "remarks": "殺す"}) + "\n", encoding="utf-8")
+    outputs = []
+    for cwd, policy_arg in [(tmp_path, "child.kasu"), (tmp_path / "base", str(child)), ("/", str(child))]:
+        run = subprocess.run([sys.executable, "-m", "kasuhara_rules", "eval", "--explain", policy_arg, str(records)],
+                             cwd=cwd, capture_output=True, text=True,
+                             env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1] / "src")})
+        assert run.returncode == 0, run.stderr
+        outputs.append(run.stdout)
+    assert outputs[0] == outputs[1] == outputs[2]
+    trace = json.loads(outputs[0])["trace"]
+    assert trace[0]["at"].startswith("base/base.kasu:") and str(tmp_path) not in outputs[0]
+
+
+def test_file_names_with_control_characters_are_refused(tmp_path):
+    """A newline (or other control character) in a named file's name is E607, never read."""
+    (tmp_path / "a\nb.txt").write_text("殺す\n", encoding="utf-8")
+    text = BASE.replace("words/threats.txt", "a\\nb.txt")
+    (tmp_path / "p.kasu").write_text(text, encoding="utf-8")
+    try:
+        load_policy(tmp_path / "p.kasu")
+    except PolicyError as exc:
+        codes = [d.code for d in exc.diagnostics if d.is_error]
+        assert codes == ["E607"] and "U+000A" in exc.diagnostics[-1].message
+    else:
+        raise AssertionError("accepted")
+
+
+def test_pickling_a_text_policy_carries_its_phrase_files(tmp_path):
+    """`load_text(base_dir=…)`: a pickled policy keeps the phrase file's bytes; it never re-reads
+    them (from the current directory or anywhere)."""
+    (tmp_path / "words").mkdir()
+    (tmp_path / "words" / "threats.txt").write_text("殺す\n", encoding="utf-8")
+    loaded = load_text(BASE, "inline.kasu", base_dir=tmp_path)
+    p = policy_from(loaded.result, loaded.files, "inline.kasu", loaded.sources)
+    blob = pickle.dumps(p)
+    (tmp_path / "words" / "threats.txt").write_text("other\n", encoding="utf-8")
+    cwd = os.getcwd()
+    try:
+        os.chdir(tmp_path)
+        q = pickle.loads(blob)
+    finally:
+        os.chdir(cwd)
+    assert q.digest == p.digest
+    assert q.evaluate({"incident_id": "1", "remarks": "殺す"}).outcome == "bad"

@@ -83,6 +83,7 @@ CODES: Mapping[str, str] = {
     "E604": "`override` or `drop` names something that does not exist",
     "E605": "`override`, `drop` or `+=` in a policy without `extends`",
     "E606": "a policy file outside the allowed directory",
+    "E607": "a file name with control characters",
     # warnings (lints)
     "W101": "a define that no rule uses",
     "W102": "a phrase list that nothing uses",
@@ -175,6 +176,19 @@ def did_you_mean(word: str, candidates: Iterable[str], quote: str = "`") -> str 
     """
     best = closest(word, candidates)
     return f"did you mean {quote}{best}{quote}?" if best is not None else None
+
+
+def printable(text: str) -> str:
+    """`text` with control, format and line-separator characters written as `\\u{XXXX}`, so a
+    message shows them instead of breaking its line or hiding them.
+
+    >>> printable("a\\nb\\u202e")
+    'a\\\\u{a}b\\\\u{202e}'
+    """
+    import unicodedata
+
+    return "".join(f"\\u{{{ord(c):x}}}" if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c
+                   for c in text)
 
 
 def closest(word: str, candidates: Iterable[str]) -> str | None:

@@ -9,7 +9,7 @@ import attrs
 
 from ..syntax import nodes as n
 from .. import values as vt
-from ..diagnostics import Diagnostic, did_you_mean, error, sort_diagnostics, warning
+from ..diagnostics import Diagnostic, did_you_mean, error, printable, sort_diagnostics, warning
 from .checked import (
     FIRST_MATCH, HIGHEST_SEVERITY, REVIEW, REVIEW_LABEL, STRATEGIES, CheckedPolicy, Define, DefineRef,
     ElementRef, Example, Expect, Field, FieldRef, Header, Item, PhraseList, Rule,
@@ -378,7 +378,8 @@ class _Checker:
         try:
             text = self.read_phrases(decl.path.value, decl.path.span.file)
         except PhraseFileError as exc:
-            self.err(exc.code, f"cannot read the phrase file \"{decl.path.value}\": {exc.reason}", decl.path.span,
+            self.err(exc.code, f"cannot read the phrase file \"{printable(decl.path.value)}\": {exc.reason}",
+                     decl.path.span,
                      exc.hint)
             return []
         items: dict[str, None] = {}

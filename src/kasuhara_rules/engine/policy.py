@@ -118,7 +118,8 @@ class Decision:
         if incident is not None and key is not None and key.sensitive and not show_sensitive:
             incident = REDACTED
         if self.error is not None:
-            return {"incident": incident, "outcome": None, "error": self.error.to_dict()}
+            return {"incident": incident, "outcome": None, "error": self.error.to_dict(),
+                    "policy": self.policy.policy_block()}
         core = self.core
         out = {
             "incident": incident,
@@ -162,7 +163,8 @@ class Policy:
         self.name = name
         self.diagnostics = diagnostics
         h = checked.header
-        self.ref = {"id": h.id, "version": h.version, "digest": checked.digest}
+        self.ref = {"id": h.id, "version": h.version, "digest": checked.digest,
+                    "files": [{"path": path, "digest": digest} for path, digest in checked.files]}
         key = checked.key_field
         self._key = key.name if key is not None else None
         self._nested = tuple(f.name for f in checked.fields if f.type.kind in (vt.LIST, vt.RECORD))
@@ -206,12 +208,11 @@ class Policy:
         """The JSON of `policy` in a decision: a fresh copy each time (editing one output changes
         nothing else)."""
         ref = dict(self.ref)
-        if "files" in ref:
-            ref["files"] = [dict(f) for f in ref["files"]]
+        ref["files"] = [dict(f) for f in ref["files"]]
         return ref
 
     def __reduce__(self):
-        return (_rebuild, (self.files, self.name))
+        return (_rebuild, (self.files, self.name, self.checked.root))
 
     def json_schema(self) -> dict:
         """The JSON Schema (2020-12) of the incident record, as `kasu schema` prints it."""
@@ -327,21 +328,31 @@ def snapshot(record: Mapping, nested: tuple[str, ...]) -> dict:
     built now or later, shows what was decided on. Top-level values are copied by reference
     (texts, numbers and the like cannot change); lists and records are copied all the way down,
     only for the schema's list and record fields (what the trace can read)."""
-    snap = dict(record)
+    snap = record.copy() if record.__class__ is dict else dict(record)
     for name in nested:
         value = snap.get(name)
-        if value is not None and not isinstance(value, (str, int, float)):
+        if value.__class__ not in _ATOMS:
             snap[name] = _deep(value)
     return snap
 
 
+_ATOMS = frozenset({str, int, float, bool, type(None)})
+
+
 def _deep(value: Any) -> Any:
+    cls = value.__class__
+    if cls is list:
+        if _ATOMS.issuperset(map(type, value)):  # a list of texts or numbers: a flat copy is a deep one
+            return value[:]
+        return [x if x.__class__ in _ATOMS else _deep(x) for x in value]
+    if cls is dict:
+        return {k: (x if x.__class__ in _ATOMS else _deep(x)) for k, x in value.items()}
+    if cls is tuple:
+        return tuple(_deep(x) for x in value)
     if isinstance(value, Mapping):
-        return {k: _deep(v) for k, v in value.items()}
+        return {k: _deep(x) for k, x in value.items()}
     if isinstance(value, list):
-        return [_deep(v) for v in value]
-    if isinstance(value, tuple):
-        return tuple(_deep(v) for v in value)
+        return [_deep(x) for x in value]
     return value
 
 
@@ -370,11 +381,13 @@ def _decision_maker(policy: Policy):
     return make
 
 
-def _rebuild(files: tuple[tuple[str, bytes], ...], name: str) -> Policy:
+def _rebuild(files: tuple[tuple[str, bytes], ...], name: str, root: str | None = None) -> Policy:
+    """The policy again from the bytes of every file it read (nothing is read from disk): `root`,
+    the directory its files were named from, finds them among `files` under the same names."""
     from ..check.loader import load_text
 
     top = dict(files)
-    loaded = load_text(top[name], name, preloaded=top)
+    loaded = load_text(top[name], name, base_dir=root, preloaded=top)
     return policy_from(loaded.result, loaded.files, name, loaded.sources)
 
 
