@@ -205,3 +205,46 @@ def test_pickling_a_text_policy_carries_its_phrase_files(tmp_path):
         os.chdir(cwd)
     assert q.digest == p.digest
     assert q.evaluate({"incident_id": "1", "remarks": "殺す"}).outcome == "bad"
+
+
+# ---- item 10: defines cannot hide unbounded size or depth ----------------------------------------
+
+from kasuhara_rules import check_text  # noqa: E402
+
+DEF_HEAD = 'policy "t" { id t  version "1"  otherwise ok }\noutcomes { ok, bad }\nschema { a: bool, b: optional bool, x: int }\n'
+
+
+def _codes(text):
+    return [d.code for d in check_text(text, "t.kasu").diagnostics if d.is_error]
+
+
+def test_a_diamond_of_defines_is_refused_at_check():
+    """`d_i = d_{i-1} and d_{i-1}` 20 deep (a million conditions; 76 s and 4 GB to load before):
+    E311 at the define that crosses the bound, in check, without building anything."""
+    body = "define d0 = a and b\n" + "".join(f"define d{i} = d{i-1} and d{i-1}\n" for i in range(1, 21))
+    assert _codes(DEF_HEAD + body + 'rule r { when d20 then bad respond "x" }\n') == ["E311"]
+    squares = "define s0 = x\n" + "".join(f"define s{i} = s{i-1} * s{i-1}\n" for i in range(1, 41))
+    assert _codes(DEF_HEAD + squares + 'rule r { when s40 > 1 then bad respond "x" }\n') == ["E311"]
+
+
+def test_long_chains_and_cycles_of_defines_are_diagnostics_not_crashes():
+    """340 and 1,000 chained defines (RecursionError before) and a 2,000-define cycle."""
+    for k in (340, 1000):
+        chain = "define d0 = a\n" + "".join(f"define d{i} = d{i-1} or b\n" for i in range(1, k + 1))
+        assert _codes(DEF_HEAD + chain + f'rule r {{ when d{k} then bad respond "x" }}\n') == ["E310"]
+    cycle = "".join(f"define c{i} = c{(i + 1) % 2000} or a\n" for i in range(2000))
+    assert "E307" in _codes(DEF_HEAD + cycle + 'rule r { when c0 then bad respond "x" }\n')
+
+
+def test_defines_within_the_bounds_still_explain_as_before():
+    """A small diamond loads, decides, and its trace shows each define's node with its children."""
+    body = "define d0 = a and b\n" + "".join(f"define d{i} = d{i-1} and d{i-1}\n" for i in range(1, 6))
+    p = parse_policy(DEF_HEAD + body + 'rule r { when d5 then bad respond "x" }\n')
+    d = p.evaluate({"a": True, "b": None, "x": 1}, explain=True)
+    assert d.outcome == "review"
+    node = d.to_dict(explain=True)["trace"][0]["condition"]
+    assert node["text"] == "d5" and node["value"] is None and node["children"][0]["text"] == "d4 and d4"
+    leaf = node
+    while leaf["children"]:
+        leaf = leaf["children"][0]
+    assert leaf["reads"] == {"a": True}

@@ -62,6 +62,8 @@ CODES: Mapping[str, str] = {
     "E307": "defines that refer to each other in a cycle",
     "E308": "an unknown function",
     "E309": "a record has no such field",
+    "E310": "a condition nested too deeply through defines",
+    "E311": "a condition that expands too far through defines",
     # types
     "E401": "the two sides of a comparison have different types",
     "E402": "a duration compared or combined with a bare number",
