@@ -248,3 +248,52 @@ def test_defines_within_the_bounds_still_explain_as_before():
     while leaf["children"]:
         leaf = leaf["children"][0]
     assert leaf["reads"] == {"a": True}
+
+
+# ---- item 16: Trojan Source and look-alike letters ------------------------------------------------
+
+import pytest  # noqa: E402
+
+TROJAN_HEAD = 'policy "t" { id t  version "1"  otherwise ok }\noutcomes { ok, bad }\n'
+
+
+def _diags(text):
+    return [(d.code, d.severity, d.message) for d in check_text(text, "t.kasu").diagnostics
+            if d.code in ("E113", "W120")]
+
+
+@pytest.mark.parametrize("name, point", [
+    ("cоde", "U+043E CYRILLIC SMALL LETTER O"),      # Cyrillic о in a Latin name
+    ("pаyment", "U+0430 CYRILLIC SMALL LETTER A"),
+    ("ΑBC", "U+0391 GREEK CAPITAL LETTER ALPHA"),    # Greek Α before Latin letters
+    ("ﬁle", "U+FB01 LATIN SMALL LIGATURE FI"),
+    ("co\u200bde", "U+200B ZERO WIDTH SPACE"),
+    ("co\u202ede", "U+202E RIGHT-TO-LEFT OVERRIDE"),
+])
+def test_confusable_names_are_errors_naming_the_code_point(name, point):
+    """A look-alike letter, ligature, invisible or bidi character in a name: E113 with U+XXXX NAME."""
+    text = TROJAN_HEAD + f"schema {{ {name}: bool }}\n"
+    found = _diags(text)
+    assert found and all(code == "E113" and severity == "error" for code, severity, _ in found)
+    assert any(point in message for _, _, message in found)
+
+
+@pytest.mark.parametrize("where", ['rule r {{ when ok_flag then bad respond "{}" }}\n', "# {}\n"])
+@pytest.mark.parametrize("bad, point", [("ab\u202ecd", "U+202E"), ("a\u2066b\u2069", "U+2066"),
+                                        ("zero\u200dwidth", "U+200D"), ("bаd word", "U+0430"), ("ﬁne", "U+FB01")])
+def test_confusables_in_strings_and_comments_are_warnings(where, bad, point):
+    """The same characters in a string or a comment: W120 (a warning), the policy still loads."""
+    text = TROJAN_HEAD + "schema { ok_flag: bool }\n" + where.format(bad)
+    found = _diags(text)
+    assert found and all(code == "W120" and severity == "warning" for code, severity, _ in found)
+    assert any(point in message for _, _, message in found)
+    parse_policy(text)  # warnings only
+
+
+def test_japanese_names_are_not_flagged():
+    """Kanji, hiragana, katakana, ASCII digits, `_` and Latin beside Japanese are ordinary."""
+    text = (TROJAN_HEAD + "schema { 受付チャネル_2: bool, 土下座の要求: optional bool, sns投稿: optional bool, "
+            "ｶﾀｶﾅ名: optional bool, café: optional bool, дата: optional bool }\n"
+            '# 土下座の要求、ＳＮＳへの投稿 — ok\nrule 規則1 { when 受付チャネル_2 and 土下座の要求 then bad respond "断る" }\n')
+    assert _diags(text) == []
+    assert parse_policy(text).evaluate({"受付チャネル_2": True, "土下座の要求": True}).outcome == "bad"

@@ -26,6 +26,7 @@ CODES: Mapping[str, str] = {
     "E110": "a reserved word used as a name",
     "E111": "an expression nested too deeply",
     "E112": "two entries on one line without a comma",
+    "E113": "a look-alike, ligature, bidirectional or invisible character in a name",
     # syntax
     "E120": "unexpected input",
     "E121": "the file ends too early",
@@ -94,6 +95,7 @@ CODES: Mapping[str, str] = {
     "W105": "a condition that is always true or always false",
     "W106": "the key field is marked sensitive",
     "W107": "a regular expression that is not in NFKC form",
+    "W120": "a look-alike, ligature, bidirectional or invisible character in a string or comment",
 }
 
 

@@ -16,6 +16,7 @@ from ..syntax import nodes as n
 from .checker import CheckResult, PhraseFileError, check, check_structure
 from .extends import merge
 from ..diagnostics import Diagnostic, error, printable, sort_diagnostics
+from ..syntax.confusables import scan as scan_confusables
 from ..syntax.parser import parse_source
 from ..source import DecodeError, SourceText, Span, decode_source
 
@@ -269,7 +270,8 @@ def _parse_file(name: str, data: bytes, sources: dict[str, SourceText]) -> tuple
         return None, [error("E201", "the file is empty; a policy starts with its `policy` header",
                             Span(name, 1, 1, 1, 1),
                             'begin the file with: policy "title" { id NAME  version "1"  otherwise claim }')]
-    return parse_source(source)
+    tree, diags = parse_source(source)
+    return tree, list(diags) + scan_confusables(source)
 
 
 def policy_digest(files: tuple[tuple[str, bytes], ...], top: str, root: str | None = None) -> str:
