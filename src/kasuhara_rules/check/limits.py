@@ -1,5 +1,4 @@
-"""Bounds on what defines can hide: nesting depth and expanded size, measured without recursion
-through defines.
+"""Bounds on what defines can hide: nesting depth and expanded size, measured iteratively.
 
 A define is used by name, but the engine evaluates (and a trace shows) its whole body at each
 use: `define d1 = d0 and d0`, `define d2 = d1 and d1`, … doubles at each step, so twenty lines
