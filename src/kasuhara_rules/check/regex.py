@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import re
 
-import re2
+import re2  # type: ignore[import-untyped]
 
 MAX_MEMORY = 8 << 20  # bytes of automaton one pattern may use (RE2's default); bigger patterns are refused
 

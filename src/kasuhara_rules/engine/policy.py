@@ -163,7 +163,7 @@ class Policy:
         self.name = name
         self.diagnostics = diagnostics
         h = checked.header
-        self.ref = {"id": h.id, "version": h.version, "digest": checked.digest,
+        self.ref: dict[str, Any] = {"id": h.id, "version": h.version, "digest": checked.digest,
                     "files": [{"path": path, "digest": digest} for path, digest in checked.files]}
         key = checked.key_field
         self._key = key.name if key is not None else None
