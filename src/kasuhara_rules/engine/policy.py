@@ -207,9 +207,9 @@ class Policy:
     def policy_block(self) -> dict:
         """The JSON of `policy` in a decision: a fresh copy each time (editing one output changes
         nothing else)."""
-        ref = dict(self.ref)
-        ref["files"] = [dict(f) for f in ref["files"]]
-        return ref
+        ref = self.ref
+        return {"id": ref["id"], "version": ref["version"], "digest": ref["digest"],
+                "files": [{"path": f["path"], "digest": f["digest"]} for f in ref["files"]]}
 
     def __reduce__(self):
         return (_rebuild, (self.files, self.name, self.checked.root))
