@@ -26,6 +26,19 @@ from ..source import SourceText, Span
 # alphabets with letters that look like each other's (the confusable ones)
 _ALPHABETS = ("LATIN", "CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE", "COPTIC", "GEORGIAN")
 _WORD = re.compile(r"\w+")  # a name, or a word of a string or comment
+# Pre-filters, so that ordinary (Japanese) text costs one regex scan: every format character
+# (category Cf) of Unicode 15 and the line/paragraph separators; the letters that are
+# ligatures; the letters of the look-alike alphabets other than Latin. Each hit is confirmed
+# with unicodedata.
+_SUSPECT = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u2028-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
+    "\u0132\u0133\u013f\u0140\u0149\u01c4-\u01cc\u01f1-\u01f3\u037a\u0587\u0675-\u0678\u0e33\u0eb3"
+    "\u0edc\u0edd\u1e9a\ufb00-\ufb4f]")
+_OTHER_ALPHABET = re.compile("[\u0370-\u058f\u10a0-\u10ff\u13a0-\u13ff\u1c80-\u1cbf\u1d00-\u1dbf\u1f00-\u1fff"
+                             "\u2d00-\u2d2f\U00010400-\U0001044f\U0001d400-\U0001d7ff"
+                             "\u2c80-\u2cff\u2de0-\u2dff\ua640-\ua69f\uab65\uab70-\uabbf\ufb13-\ufb17]")
 
 
 def code_point(ch: str) -> str:
@@ -48,28 +61,20 @@ def _is_ligature(ch: str) -> bool:
             and len(unicodedata.normalize("NFKC", ch)) > 1)
 
 
+_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"?|#.*')  # a string (to its closing quote) or a comment
+
+
 def _segments(line: str):
     """(kind, start, text) for the code, string and comment parts of one line (strings never
     span lines; `\\` escapes inside them)."""
-    i, start, kind = 0, 0, "code"
-    while i < len(line):
-        ch = line[i]
-        if kind == "string":
-            if ch == "\\":
-                i += 2
-                continue
-            if ch == '"':
-                yield kind, start, line[start:i + 1]
-                kind, start = "code", i + 1
-        elif ch == '"':
-            yield kind, start, line[start:i]
-            kind, start = "string", i
-        elif ch == "#":
-            yield kind, start, line[start:i]
-            yield "comment", i, line[i:]
-            return
-        i += 1
-    yield kind, start, line[start:]
+    pos = 0
+    for m in _QUOTED.finditer(line):
+        if m.start() > pos:
+            yield "code", pos, line[pos:m.start()]
+        yield ("comment" if m.group().startswith("#") else "string"), m.start(), m.group()
+        pos = m.end()
+    if pos < len(line):
+        yield "code", pos, line[pos:]
 
 
 def scan(source: SourceText) -> list[Diagnostic]:
@@ -80,8 +85,8 @@ def scan(source: SourceText) -> list[Diagnostic]:
     if text.isascii():
         return out
     for number, line in enumerate(text.split("\n"), 1):
-        if line.isascii():
-            continue
+        if line.isascii() or not (_SUSPECT.search(line) or _OTHER_ALPHABET.search(line)):
+            continue  # ordinary text, Japanese included: nothing to look at
         shift = offset if number == 1 else 0
         for kind, start, part in _segments(line):
             if part.isascii():
@@ -95,7 +100,8 @@ def scan(source: SourceText) -> list[Diagnostic]:
                 col = start + i + 1 + shift
                 return Span(source.name, number, col, number, col + length)
 
-            for i, ch in enumerate(part):
+            for hit in _SUSPECT.finditer(part):
+                i, ch = hit.start(), hit.group()
                 cat = unicodedata.category(ch)
                 if cat == "Cf" or ch in "\u2028\u2029":
                     bidi = unicodedata.bidirectional(ch) in ("LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI",
@@ -109,6 +115,8 @@ def scan(source: SourceText) -> list[Diagnostic]:
                     spelled = unicodedata.normalize("NFKC", ch)
                     out.append(make(code, f"{where} contains the ligature {code_point(ch)}: write the letters "
                                           f"`{spelled}`", span(i), f"replace it with `{spelled}`"))
+            if not _OTHER_ALPHABET.search(part):
+                continue
             for m in _WORD.finditer(part):
                 word = m.group()
                 scripts: dict[str, int] = {}
