@@ -39,6 +39,26 @@ class Reference:
         self.p = policy
         self.values = validate_record(policy.fields, record)
 
+    def read(self, label: str, record, show_sensitive: bool = False):
+        """What a trace node's `reads` must show for `label` (a field or a record path): the
+        value as given in the record, null when absent, a projection through lists, and
+        `‹redacted›` for a sensitive field unless asked."""
+        value, kind, sensitive = record, None, False
+        fields = self.p.fields
+        for name in label.split("."):
+            field = next(f for f in fields if f.name == name)
+            sensitive = sensitive or field.sensitive
+            value = _step(value, name)
+            kind = field.type
+            while kind.kind == vt.LIST:
+                kind = kind.elem()
+            fields = kind.fields
+        if value is None:
+            return None
+        if show_sensitive:
+            return value
+        return "‹redacted›" if sensitive else _hide(value, field.type)
+
     def rule(self, rule) -> object:
         """True (matched), False (not matched) or None (undetermined)."""
         when = self.ev(rule.when)
@@ -264,3 +284,21 @@ def decide(policy: CheckedPolicy, results: list) -> dict:
         "pending": [rules[i].name for i in (sorted(pending) if first_match else sorted(pending, key=rank))],
         "provisional": {"outcome": outcome, "severity": severity, "rule": name} if review else None,
     }
+def _step(value, name):
+    if isinstance(value, list):
+        return [_step(x, name) for x in value]
+    if not isinstance(value, dict):
+        return None
+    return value.get(name)
+
+
+def _hide(value, kind):
+    """`value` with the sensitive fields inside it redacted (undeclared fields left out)."""
+    if value is None:
+        return None
+    if kind.kind == vt.LIST and isinstance(value, list):
+        return [_hide(x, kind.elem()) for x in value]
+    if kind.kind == vt.RECORD and isinstance(value, dict):
+        return {f.name: ("‹redacted›" if f.sensitive and value[f.name] is not None else _hide(value[f.name], f.type))
+                for f in kind.fields if f.name in value}
+    return value

@@ -26,6 +26,7 @@ CODES: Mapping[str, str] = {
     "E110": "a reserved word used as a name",
     "E111": "an expression nested too deeply",
     "E112": "two entries on one line without a comma",
+    "E113": "a look-alike, ligature, bidirectional or invisible character in a name",
     # syntax
     "E120": "unexpected input",
     "E121": "the file ends too early",
@@ -62,13 +63,15 @@ CODES: Mapping[str, str] = {
     "E307": "defines that refer to each other in a cycle",
     "E308": "an unknown function",
     "E309": "a record has no such field",
+    "E310": "a condition nested too deeply through defines",
+    "E311": "a condition that expands too far through defines",
     # types
     "E401": "the two sides of a comparison have different types",
     "E402": "a duration compared or combined with a bare number",
     "E403": "a value that is not one of the field's declared values",
     "E404": "a condition that is not true or false",
     "E405": "an operator applied to a value of the wrong type",
-    "E406": "a regular expression that does not compile or may run for ever",
+    "E406": "a regular expression that RE2 does not compile or does not support",
     "E407": "a function called with the wrong argument",
     "E408": "arithmetic on values that cannot be combined",
     "E409": "a malformed list",
@@ -83,6 +86,7 @@ CODES: Mapping[str, str] = {
     "E604": "`override` or `drop` names something that does not exist",
     "E605": "`override`, `drop` or `+=` in a policy without `extends`",
     "E606": "a policy file outside the allowed directory",
+    "E607": "a file name with control characters",
     # warnings (lints)
     "W101": "a define that no rule uses",
     "W102": "a phrase list that nothing uses",
@@ -93,6 +97,7 @@ CODES: Mapping[str, str] = {
     "W107": "a regular expression that is not in NFKC form",
     "W110": "`contains` on a field that holds what someone said",
     "W111": "a `mentions` phrase the word analyser will not read as meant",
+    "W120": "a look-alike, ligature, bidirectional or invisible character in a string or comment",
 }
 
 
@@ -177,6 +182,19 @@ def did_you_mean(word: str, candidates: Iterable[str], quote: str = "`") -> str 
     """
     best = closest(word, candidates)
     return f"did you mean {quote}{best}{quote}?" if best is not None else None
+
+
+def printable(text: str) -> str:
+    """`text` with control, format and line-separator characters written as `\\u{XXXX}`, so a
+    message shows them instead of breaking its line or hiding them.
+
+    >>> printable("a\\nb\\u202e")
+    'a\\\\u{a}b\\\\u{202e}'
+    """
+    import unicodedata
+
+    return "".join(f"\\u{{{ord(c):x}}}" if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c
+                   for c in text)
 
 
 def closest(word: str, candidates: Iterable[str]) -> str | None:

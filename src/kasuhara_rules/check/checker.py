@@ -9,13 +9,14 @@ import attrs
 
 from ..syntax import nodes as n
 from .. import values as vt
-from ..diagnostics import Diagnostic, did_you_mean, error, sort_diagnostics, warning
+from ..diagnostics import Diagnostic, did_you_mean, error, printable, sort_diagnostics, warning
 from .checked import (
     FIRST_MATCH, HIGHEST_SEVERITY, REVIEW, REVIEW_LABEL, STRATEGIES, CheckedPolicy, Define, DefineRef,
     ElementRef, Example, Expect, Field, FieldRef, Header, Item, PhraseList, Rule,
 )
 from ..coerce import RecordError, coerce
 from ..source import SourceText, Span
+from . import limits
 from .types import TypeChecker
 from ..syntax.printer import expr as text_of
 
@@ -134,6 +135,7 @@ class _Checker:
         rule_decls = self.rule_decls()
         self.rule_names = [r.name.name for r in rule_decls]
         self.tc = TypeChecker({f.name: f for f in fields}, define_decls, phrases, self.other_kind, self.diags)
+        self.define_measures = self.bound_defines(define_decls)
         for name in define_decls:
             self.tc.define_type(name)
         rules = [self.rule(decl, i) for i, decl in enumerate(rule_decls)]
@@ -378,7 +380,8 @@ class _Checker:
         try:
             text = self.read_phrases(decl.path.value, decl.path.span.file)
         except PhraseFileError as exc:
-            self.err(exc.code, f"cannot read the phrase file \"{decl.path.value}\": {exc.reason}", decl.path.span,
+            self.err(exc.code, f"cannot read the phrase file \"{printable(decl.path.value)}\": {exc.reason}",
+                     decl.path.span,
                      exc.hint)
             return []
         items: dict[str, None] = {}
@@ -407,6 +410,51 @@ class _Checker:
             taken[name] = ("a define", decl.name.span)
             out[name] = decl
         return out
+
+    def bound_defines(self, decls: dict[str, n.DefineDecl]) -> dict:
+        """E310/E311 for defines nested too deep or expanding too far (check/limits.py), measured
+        before anything recursive walks through defines; such defines are typed as errors."""
+        known, cyclic = limits.measure_defines(decls)
+        over = {name for name, m in known.items() if m.depth > limits.MAX_DEPTH or m.size > limits.MAX_EXPANDED}
+        for name in over:
+            decl = decls[name]
+            self.tc.define_types[name] = vt.T_ERROR  # never walked again
+            for dep in limits.define_names(decl.expr, decls):  # what it uses counts as used (W101)
+                self.tc.used_defines.setdefault(dep, set()).add("define:" + name)
+            if any(dep in over for dep in limits.define_names(decl.expr, decls)):
+                continue  # reported at the define that first crosses the bound
+            self._report_bound(known[name], f"define `{name}`", decl.name.span)
+        if len(cyclic) > limits.MAX_DEPTH:  # a long cycle: report it here, without walking it
+            first = next(iter(decls[c] for c in decls if c in cyclic))
+            self.err("E307", f"{len(cyclic)} defines refer to each other in a cycle (through `{first.name.name}`)",
+                     first.name.span, "a define may use other defines, but never in a cycle")
+            for name in cyclic:
+                self.tc.define_types[name] = vt.T_ERROR
+        return known
+
+    def bound_condition(self, expr: object, what: str) -> None:
+        if any(self.tc.define_types.get(d) is vt.T_ERROR and d in self.define_measures
+               and self._over(self.define_measures[d]) for d in limits.define_names(expr, self.define_measures)):
+            return  # reported at the define
+        m = limits.measure(expr, self.define_measures)
+        if m.depth > limits.MAX_DEPTH or m.size > limits.MAX_EXPANDED:
+            self._report_bound(m, what, expr.span)
+
+    @staticmethod
+    def _over(m) -> bool:
+        return m.depth > limits.MAX_DEPTH or m.size > limits.MAX_EXPANDED
+
+    def _report_bound(self, m, what: str, span: Span) -> None:
+        if m.depth > limits.MAX_DEPTH:
+            self.err("E310", f"{what} nests more than {limits.MAX_DEPTH} levels deep through the defines it uses",
+                     span, "defines count as the conditions they stand for: use fewer layers of defines that "
+                           "use other defines")
+        else:
+            size = "more than " + f"{limits.MAX_EXPANDED:,}" if m.size >= limits.MAX_EXPANDED * 4 else f"{m.size:,}"
+            self.err("E311", f"{what} stands for {size} conditions once its defines are written out "
+                             f"(at most {limits.MAX_EXPANDED:,})", span,
+                     "a define is evaluated and explained in full at each use: a define used twice in the next "
+                     "one doubles with each layer; write the condition once, or use fewer layers")
 
     def _duplicate(self, name: str, first: tuple[str, Span], span: Span) -> None:
         kind, where = first
@@ -450,8 +498,10 @@ class _Checker:
             self.err("E210", f"rule {name} has no `when` clause", decl.name.span,
                      "say when the rule applies: when CONDITION")
         else:
+            self.bound_condition(when.expr, "the `when` condition")
             self.tc.check_condition(when.expr, "the `when` condition", "rule:" + name)
         if unless is not None:
+            self.bound_condition(unless.expr, "the `unless` condition")
             self.tc.check_condition(unless.expr, "the `unless` condition", "rule:" + name)
         outcome, severity = REVIEW, None
         if then is None:

@@ -6,6 +6,7 @@ import gc
 import hashlib
 import os
 import posixpath
+import unicodedata
 from pathlib import Path
 from typing import Mapping, MutableMapping
 
@@ -14,7 +15,8 @@ import attrs
 from ..syntax import nodes as n
 from .checker import CheckResult, PhraseFileError, check, check_structure
 from .extends import merge
-from ..diagnostics import Diagnostic, error, sort_diagnostics
+from ..diagnostics import Diagnostic, error, printable, sort_diagnostics
+from ..syntax.confusables import scan as scan_confusables
 from ..syntax.parser import parse_source
 from ..source import DecodeError, SourceText, Span, decode_source
 
@@ -52,6 +54,11 @@ class _Files:
         return joined
 
     def read(self, name: str) -> bytes:
+        bad = control_character(name)
+        if bad is not None:  # it would make the digest's lines `<digest> <name>` ambiguous
+            raise PhraseFileError(f"its name contains the control character {bad}", "E607",
+                                  "rename the file: names of policy and phrase files may not contain control, "
+                                  "format or line-separator characters")
         if name in self.preloaded:
             data = self.preloaded[name]
         else:
@@ -77,12 +84,23 @@ class _Files:
         return path
 
 
+def control_character(name: str) -> str | None:
+    """`U+XXXX NAME` of the first control, format or line-separator character in `name`, else None."""
+    for ch in name:
+        if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp"):
+            return f"U+{ord(ch):04X} {unicodedata.name(ch, 'CONTROL CHARACTER')}"
+    return None
+
+
 def load_path(path: str | os.PathLike, allow_outside: bool = False, tolerate_example_errors: bool = False) -> Loaded:
     """Load the policy file at `path` (and the files it names)."""
     name = os.fspath(path)
     files = _Files(Path(name).parent, None, allow_outside)
     try:
         data = files.read(name)
+    except PhraseFileError as exc:
+        return Loaded(CheckResult(None, (error(exc.code, f"cannot use the policy file: {exc.reason}",
+                                               Span(name, 1, 1, 1, 1), exc.hint),)), ())
     except OSError as exc:
         reason = exc.strerror or str(exc)
         diag = error("E100", f"cannot read the policy file: {reason}", Span(name, 1, 1, 1, 1))
@@ -165,11 +183,16 @@ def _load_unpaused(name: str, data: bytes, files: _Files, tolerate_example_error
     result = check(header, decls, sources, "", read_phrases, extended, name, tolerate_example_errors, dropped)
     all_diags = tuple(sort_diagnostics(list(diags) + list(result.diagnostics)))
     read = tuple(files.read_order)
-    digest = policy_digest(_digest_order(read, [t.file for t in chain], phrase_owner), name)
+    root = files.directories.get(name, _root_name(name))
+    ordered = _digest_order(read, [t.file for t in chain], phrase_owner)
+    digest = policy_digest(ordered, name, root)
+    top = relative_name(name, root, name)
     policy = result.policy
     tolerated = {p for e in policy.examples for p in e.problems} if policy is not None else set()
     if policy is not None and not any(d.is_error and d not in tolerated for d in all_diags):
-        policy = attrs.evolve(policy, digest=digest)
+        listed = tuple((relative_name(f, root, name), "sha256:" + hashlib.sha256(data).hexdigest())
+                       for f, data in ordered)
+        policy = attrs.evolve(policy, digest=digest, files=listed, root=root, top=(name, top))
     else:
         policy = None
     return Loaded(CheckResult(policy, all_diags), read, sources, tuple(chain))
@@ -200,7 +223,7 @@ def _chain(tree: n.PolicyFile, files: _Files, sources: dict[str, SourceText],
         try:
             data = files.read(base_name)
         except PhraseFileError as exc:
-            diags.append(error(exc.code, f"cannot use the base policy \"{ext.path.value}\": {exc.reason}",
+            diags.append(error(exc.code, f"cannot use the base policy \"{printable(ext.path.value)}\": {exc.reason}",
                                ext.path.span, exc.hint))
             return None
         except OSError as exc:
@@ -238,6 +261,20 @@ def _digest_order(read: tuple[tuple[str, bytes], ...], policies: list[str],
     return tuple(ordered)
 
 
+def relative_name(name: str, root: str, top: str | None = None) -> str:
+    """A file's name relative to the root policy's directory (`top` is the root policy itself: its
+    own name without directories), with `/`, as digests, `policy.files` and traces show it."""
+    if name == top:
+        return posixpath.basename(name.replace("\\", "/")) or name
+    name = name.replace("\\", "/")
+    root = root.replace("\\", "/")
+    if name.startswith("<"):
+        return name
+    if root in ("", "."):
+        return posixpath.normpath(name)
+    return posixpath.relpath(name, root)
+
+
 def _root_name(name: str) -> str:
     return posixpath.dirname(name.replace("\\", "/")) or "."
 
@@ -255,17 +292,17 @@ def _parse_file(name: str, data: bytes, sources: dict[str, SourceText]) -> tuple
         return None, [error("E201", "the file is empty; a policy starts with its `policy` header",
                             Span(name, 1, 1, 1, 1),
                             'begin the file with: policy "title" { id NAME  version "1"  otherwise claim }')]
-    return parse_source(source)
+    tree, diags = parse_source(source)
+    return tree, list(diags) + scan_confusables(source)
 
 
-def policy_digest(files: tuple[tuple[str, bytes], ...], top: str) -> str:
+def policy_digest(files: tuple[tuple[str, bytes], ...], top: str, root: str | None = None) -> str:
     """`sha256:` + the SHA-256 of the file's bytes for one file; for several, of the lines
-    `<hex digest> <name>` (names relative to the top policy's directory), base first."""
+    `<hex digest> <name>` (names relative to the top policy's directory, `root`), base first."""
     if len(files) == 1:
         return "sha256:" + hashlib.sha256(files[0][1]).hexdigest()
-    root = _root_name(top)
+    root = _root_name(top) if root is None else root
     lines = []
     for name, data in files:
-        rel = posixpath.relpath(name.replace("\\", "/"), root) if root != "." else name.replace("\\", "/")
-        lines.append(f"{hashlib.sha256(data).hexdigest()} {rel}\n")
+        lines.append(f"{hashlib.sha256(data).hexdigest()} {relative_name(name, root, top)}\n")
     return "sha256:" + hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()

@@ -334,6 +334,8 @@ def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .batch import format_of, read_path
     from ..engine.policy import policy_from
 
+    import io
+
     from .diff import compare, render_text as render_diff
 
     policies = []
@@ -351,16 +353,22 @@ def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             err.write(f"kasu diff: cannot tell the format of {path}: use .json, .jsonl, .ndjson or .csv\n")
             return EXIT_USAGE
     stdin = getattr(sys.stdin, "buffer", None)
+    if "-" in args.records and stdin is not None:  # read twice (once per schema): keep it
+        stdin = io.BytesIO(stdin.read())
 
-    def records():
+    def records(policy):  # each version reads the records with its own schema
         for path in args.records:
-            yield from read_path(path, policies[0].checked.fields, args.input_format, stdin)
+            if path == "-" and stdin is not None:
+                stdin.seek(0)
+            yield from read_path(path, policy.checked.fields, args.input_format, stdin)
 
-    report = compare(policies[0], policies[1], records())
+    report = compare(policies[0], policies[1], records(policies[0]), records(policies[1]))
     if args.format == "json":
         emit(out, json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
     else:
         emit(out, render_diff(report) + "\n")
+    if report.undecidable:
+        return EXIT_INVALID_RECORDS
     return EXIT_FAIL if report.changes else EXIT_OK
 
 

@@ -6,6 +6,7 @@ from typing import Any, Iterable, Iterator
 
 import attrs
 
+from .. import values as vt
 from ..check.checker import CheckResult
 from .decide import Decider, DecisionCore, Provisional
 from ..diagnostics import Diagnostic
@@ -117,7 +118,8 @@ class Decision:
         if incident is not None and key is not None and key.sensitive and not show_sensitive:
             incident = REDACTED
         if self.error is not None:
-            return {"incident": incident, "outcome": None, "error": self.error.to_dict()}
+            return {"incident": incident, "outcome": None, "error": self.error.to_dict(),
+                    "policy": self.policy.policy_block()}
         core = self.core
         out = {
             "incident": incident,
@@ -130,7 +132,7 @@ class Decision:
             "pending": [p.to_dict() for p in self.pending],
             "provisional": core.provisional.to_dict() if core.provisional else None,
             "responses": list(core.responses),
-            "policy": self.policy.ref,
+            "policy": self.policy.policy_block(),
         }
         if explain:
             out["trace"] = self.trace(show_sensitive)
@@ -149,7 +151,8 @@ class Policy:
     Build one with `load_policy(path)` or `parse_policy(text)`.
     """
 
-    __slots__ = ("checked", "program", "decider", "files", "name", "diagnostics", "ref", "_key", "_frozen")
+    __slots__ = ("checked", "program", "decider", "files", "name", "diagnostics", "ref", "_key", "_nested",
+                 "_frozen")
 
     def __init__(self, checked: CheckedPolicy, files: tuple[tuple[str, bytes], ...], name: str,
                  diagnostics: tuple[Diagnostic, ...]) -> None:
@@ -160,9 +163,11 @@ class Policy:
         self.name = name
         self.diagnostics = diagnostics
         h = checked.header
-        self.ref = {"id": h.id, "version": h.version, "digest": checked.digest}
+        self.ref: dict[str, Any] = {"id": h.id, "version": h.version, "digest": checked.digest,
+                    "files": [{"path": path, "digest": digest} for path, digest in checked.files]}
         key = checked.key_field
         self._key = key.name if key is not None else None
+        self._nested = tuple(f.name for f in checked.fields if f.type.kind in (vt.LIST, vt.RECORD))
         self._frozen = True
 
     def __setattr__(self, name: str, value: Any) -> None:
@@ -199,8 +204,15 @@ class Policy:
     def __repr__(self) -> str:
         return f"<Policy {self.id} {self.version} {self.digest[:15]}… {len(self.checked.rules)} rules>"
 
+    def policy_block(self) -> dict:
+        """The JSON of `policy` in a decision: a fresh copy each time (editing one output changes
+        nothing else)."""
+        ref = self.ref
+        return {"id": ref["id"], "version": ref["version"], "digest": ref["digest"],
+                "files": [{"path": f["path"], "digest": f["digest"]} for f in ref["files"]]}
+
     def __reduce__(self):
-        return (_rebuild, (self.files, self.name))
+        return (_rebuild, (self.files, self.name, self.checked.root))
 
     def json_schema(self) -> dict:
         """The JSON Schema (2020-12) of the incident record, as `kasu schema` prints it."""
@@ -232,6 +244,7 @@ class Policy:
     def _evaluate(self, record: Any, line: int | None, explain: bool = False) -> Decision:
         if type(record) is not dict and not isinstance(record, Mapping):
             validate_record(self.checked.fields, record)  # raises the right RecordError
+        record = snapshot(record, self._nested)  # the decision keeps what it decided on, not the caller's dict
         entries = None
         try:
             if explain:
@@ -260,10 +273,12 @@ class Policy:
         decide = self.decider.decide
         by_mask = self.decider.settled
         make = _decision_maker(self)
+        nested = self._nested
         if explain:
             traced = self.program.explain
             for line, record in enumerate(records, 1):
                 if type(record) is dict:
+                    record = snapshot(record, nested)
                     try:
                         key, m, u, entries = traced(record, False)
                     except RecordError:
@@ -279,6 +294,7 @@ class Policy:
         evaluate = self.program.evaluate
         for line, record in enumerate(records, 1):
             if type(record) is dict:
+                record = snapshot(record, nested)
                 try:
                     key, m, u = evaluate(record)
                 except RecordError:
@@ -309,6 +325,39 @@ class Policy:
         return value if isinstance(value, (str, int)) and not isinstance(value, bool) else None
 
 
+def snapshot(record: Mapping, nested: tuple[str, ...]) -> dict:
+    """A copy of a record that the caller cannot change: a decision keeps this, so that its trace,
+    built now or later, shows what was decided on. Top-level values are copied by reference
+    (texts, numbers and the like cannot change); lists and records are copied all the way down,
+    only for the schema's list and record fields (what the trace can read)."""
+    snap = record.copy() if record.__class__ is dict else dict(record)
+    for name in nested:
+        value = snap.get(name)
+        if value.__class__ not in _ATOMS:
+            snap[name] = _deep(value)
+    return snap
+
+
+_ATOMS = frozenset({str, int, float, bool, type(None)})
+
+
+def _deep(value: Any) -> Any:
+    cls = value.__class__
+    if cls is list:
+        if _ATOMS.issuperset(map(type, value)):  # a list of texts or numbers: a flat copy is a deep one
+            return value[:]
+        return [x if x.__class__ in _ATOMS else _deep(x) for x in value]
+    if cls is dict:
+        return {k: (x if x.__class__ in _ATOMS else _deep(x)) for k, x in value.items()}
+    if cls is tuple:
+        return tuple(_deep(x) for x in value)
+    if isinstance(value, Mapping):
+        return {k: _deep(x) for k, x in value.items()}
+    if isinstance(value, list):
+        return [_deep(x) for x in value]
+    return value
+
+
 def _decision_maker(policy: Policy):
     """A constructor for plain decisions that sets the slots directly (attrs' frozen __init__
     costs three times as much); the result is the same frozen Decision."""
@@ -334,11 +383,13 @@ def _decision_maker(policy: Policy):
     return make
 
 
-def _rebuild(files: tuple[tuple[str, bytes], ...], name: str) -> Policy:
+def _rebuild(files: tuple[tuple[str, bytes], ...], name: str, root: str | None = None) -> Policy:
+    """The policy again from the bytes of every file it read (nothing is read from disk): `root`,
+    the directory its files were named from, finds them among `files` under the same names."""
     from ..check.loader import load_text
 
     top = dict(files)
-    loaded = load_text(top[name], name, preloaded=top)
+    loaded = load_text(top[name], name, base_dir=root, preloaded=top)
     return policy_from(loaded.result, loaded.files, name, loaded.sources)
 
 

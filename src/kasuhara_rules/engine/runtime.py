@@ -190,9 +190,14 @@ def value_json(value: Any, kind: vt.Type) -> Any:
 
 
 def raw_path(record: Any, names: tuple[str, ...]) -> Any:
-    """The raw value at `a.b.c` in a record as given (None when any step is absent)."""
+    """The raw value at `a.b.c` in a record as given (None when any step is absent). A step
+    into a list projects: `case.contacts.length` is the list of each contact's `length`, as
+    `sum(case.contacts.length)` read it."""
     value = record
-    for key in names:
+    for i, key in enumerate(names):
+        if isinstance(value, (list, tuple)):
+            rest = names[i:]
+            return [raw_path(x, rest) for x in value]
         if not hasattr(value, "get"):
             return None
         value = value.get(key)
