@@ -78,9 +78,9 @@ def test_documented_kasu_commands_run(name):
             words = shlex.split(part.split(">")[0].strip(), comments=True)
             if not words or words[0].rsplit("/", 1)[-1] != "kasu":
                 continue
-            if any(w.startswith(("my-", "incidents", "old", "new", "guide", "-o")) or w == "-" for w in words[1:]) \
+            if any(w.startswith(("my-", "incidents", "old", "new", "guide", "-o", "/")) or w == "-" for w in words[1:]) \
                     or not all((ROOT / w).exists() for w in words[1:] if w.endswith((".kasu", ".jsonl", ".csv"))):
-                continue  # a placeholder file name, standard input, or a file the user writes
+                continue  # a placeholder file name, standard input, a file the user writes or one outside the checkout
             argv = [sys.executable, "-m", "kasuhara_rules", *words[1:]]
             proc = subprocess.run(argv, cwd=ROOT, capture_output=True)
             broken = any(w.startswith("examples/") and w.endswith("-incidents.jsonl")  # broken lines on purpose

@@ -183,7 +183,8 @@ def test_file_names_with_control_characters_are_refused(tmp_path):
         load_policy(tmp_path / "p.kasu")
     except PolicyError as exc:
         codes = [d.code for d in exc.diagnostics if d.is_error]
-        assert codes == ["E607"] and "U+000A" in exc.diagnostics[-1].message
+        errors = [d for d in exc.diagnostics if d.is_error]
+        assert codes == ["E607"] and "U+000A" in errors[0].message
     else:
         raise AssertionError("accepted")
 
