@@ -56,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-progress", action="store_true", help="no progress line on standard error")
     p.add_argument("--jobs", type=_positive, default=1, metavar="N",
                    help="decide in N processes (output stays in input order)")
+    _encoding_option(p)
     p.set_defaults(run=cmd_eval)
 
     p = sub.add_parser("test", help="run the example blocks of policies")
@@ -81,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("records", nargs="+", metavar="RECORDS")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--input-format", choices=FORMATS, help="read RECORDS as this format, whatever the extension")
+    _encoding_option(p)
     p.set_defaults(run=cmd_diff)
 
     p = sub.add_parser("doc", help="write the staff guideline of a policy (Markdown or HTML)")
@@ -94,6 +96,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("policy", metavar="POLICY")
     p.set_defaults(run=cmd_schema)
     return ap
+
+
+def _encoding_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--encoding", type=_encoding, default="utf-8", metavar="NAME",
+                   help="read RECORDS in this encoding (default utf-8; cp932 for CSV saved by Japanese Excel)")
+
+
+def _encoding(text: str) -> str:
+    from .batch import check_encoding
+
+    try:
+        return check_encoding(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _positive(text: str) -> int:
@@ -170,7 +186,7 @@ class Progress:
 
 
 def cmd_eval(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from .batch import format_of, read_path
+    from .batch import EncodingRefused, format_of
     from ..engine.policy import policy_from
 
     loaded = load_path(args.policy)
@@ -189,14 +205,26 @@ def cmd_eval(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             return EXIT_USAGE
     stdin = getattr(sys.stdin, "buffer", None)
     progress = Progress(err, not args.no_progress)
-    if args.jobs > 1:
-        invalid = _eval_parallel(args, policy, inputs, stdin, out, progress)
+    try:
+        if args.jobs > 1:
+            invalid = _eval_parallel(args, policy, inputs, stdin, out, progress)
+        else:
+            invalid = _eval_serial(args, policy, inputs, stdin, out, progress)
+    except EncodingRefused as exc:
         progress.done()
-        return EXIT_INVALID_RECORDS if invalid else EXIT_OK
+        emit(err, f"kasu eval: {exc}\n")
+        return EXIT_USAGE
+    progress.done()
+    return EXIT_INVALID_RECORDS if invalid else EXIT_OK
+
+
+def _eval_serial(args: argparse.Namespace, policy, inputs: list, stdin, out: TextIO, progress: Progress) -> int:
+    from .batch import read_path
+
     invalid = 0
     first = True
     for path in inputs:
-        for line, record in read_path(path, policy.checked.fields, args.input_format, stdin):
+        for line, record in read_path(path, policy.checked.fields, args.input_format, stdin, args.encoding):
             decision = policy.evaluate_numbered(record, line, args.explain or args.format == "text")
             if decision.error is not None:
                 invalid += 1
@@ -208,8 +236,7 @@ def cmd_eval(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 emit(out, ("" if first else "\n") + text + "\n")
             first = False
             progress.tick()
-    progress.done()
-    return EXIT_INVALID_RECORDS if invalid else EXIT_OK
+    return invalid
 
 
 def cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -290,7 +317,7 @@ def _eval_parallel(args: argparse.Namespace, policy, inputs: list, stdin, out: T
     from .batch import format_of, read_path
 
     options = {"format": args.format, "explain": args.explain, "lang": args.lang,
-               "show_sensitive": args.show_sensitive}
+               "show_sensitive": args.show_sensitive, "encoding": args.encoding}
 
     def tasks():
         for path in inputs:
@@ -304,7 +331,8 @@ def _eval_parallel(args: argparse.Namespace, policy, inputs: list, stdin, out: T
                     if path != "-":
                         stream.close()
             else:
-                for chunk in parallel.chunks(read_path(path, policy.checked.fields, args.input_format, stdin)):
+                for chunk in parallel.chunks(read_path(path, policy.checked.fields, args.input_format, stdin,
+                                                       args.encoding)):
                     yield ("records", chunk)
 
     first = [True]
@@ -343,9 +371,15 @@ def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     def records():
         for path in args.records:
-            yield from read_path(path, policies[0].checked.fields, args.input_format, stdin)
+            yield from read_path(path, policies[0].checked.fields, args.input_format, stdin, args.encoding)
 
-    report = compare(policies[0], policies[1], records())
+    from .batch import EncodingRefused
+
+    try:
+        report = compare(policies[0], policies[1], records())
+    except EncodingRefused as exc:
+        emit(err, f"kasu diff: {exc}\n")
+        return EXIT_USAGE
     if args.format == "json":
         emit(out, json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
     else:

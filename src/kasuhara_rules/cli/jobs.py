@@ -40,7 +40,7 @@ def _work(task: tuple[str, list]) -> tuple[list[str], int]:
     out, invalid = [], 0
     for line, item in items:
         if kind == "raw":
-            item = jsonl_record(item, line)
+            item = jsonl_record(item, line, options.get("encoding", "utf-8"))
             if item is BLANK:
                 continue
         decision = policy.evaluate_numbered(item, line, explain)

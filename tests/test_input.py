@@ -1,0 +1,164 @@
+"""Issue 14: input robustness — nothing lost, nothing invented, nothing slow (readers and CLI)."""
+import io
+import json
+
+import pytest
+
+from kasuhara_rules import parse_policy
+from kasuhara_rules.cli import batch
+from kasuhara_rules.cli.batch import read_csv, read_json, read_jsonl
+from kasuhara_rules.engine.records import RecordError
+from tests.conftest import ROOT, policy
+from tests.test_cli_eval import run
+
+FIELDS = parse_policy(policy('rule r { when dogeza then kasuhara respond "x" }\n')).checked.fields
+RETAIL = str(ROOT / "examples" / "retail.kasu")
+
+
+def items(reader, data: bytes, *args, **kw):
+    return list(reader(io.BytesIO(data), *args, **kw))
+
+
+def errors(got):
+    return [(n, x.message) for n, x in got if isinstance(x, RecordError)]
+
+
+# ---- 1. CSV: an unterminated quote ----------------------------------------------------------
+
+def test_csv_unterminated_quote_is_an_error_and_swallows_nothing():
+    """A quote opened and never closed: an error decision at its line, and every line after it is
+    an error decision of its own (never merged into the cell, never silently dropped)."""
+    data = ('incident_id,remarks\n'
+            'T-1,ok\n'
+            'T-2,"never closed\n'
+            'T-3,x\n'
+            '\n'
+            'T-4,y\n').encode()
+    got = items(read_csv, data, FIELDS)
+    assert got[0] == (2, {"incident_id": "T-1", "remarks": "ok"})
+    assert [n for n, _ in got] == [2, 3, 4, 6]
+    assert all(isinstance(x, RecordError) for _, x in got[1:])
+    assert "never closed" in got[1][1].message and "line 3" in got[2][1].message
+
+
+def test_csv_text_after_a_closing_quote_is_an_error_for_that_row_only():
+    """Strict quoting: `"a"b` is an error for its row; the next row is read normally."""
+    got = items(read_csv, b'incident_id,remarks\nT-1,"a"b\nT-2,"c"\n', FIELDS)
+    assert [n for n, _ in got] == [2, 3]
+    assert isinstance(got[0][1], RecordError) and "after the closing quote" in got[0][1].message
+    assert got[1][1] == {"incident_id": "T-2", "remarks": "c"}
+
+
+def test_csv_quoted_cells_keep_commas_quotes_and_newlines():
+    """The CSV dialect Excel writes: commas, doubled quotes and line breaks inside quoted cells."""
+    got = items(read_csv, b'incident_id,remarks\r\nT-1,"a,""b""\r\nc"\r\nT-2,5"\r\n', FIELDS)
+    assert got == [(2, {"incident_id": "T-1", "remarks": 'a,"b"\r\nc'}), (4, {"incident_id": "T-2", "remarks": '5"'})]
+
+
+# ---- 2. CSV: a cell longer than the csv module's 131,072 characters ---------------------------
+
+def test_csv_long_cells_up_to_the_text_limit_are_read():
+    """A 1,000,000-character cell (the csv module stops at 131,072) is read whole."""
+    long = "あ" * 1_000_000
+    got = items(read_csv, f'incident_id,remarks\nT-1,"{long}"\nT-2,x\n'.encode(), FIELDS)
+    assert got == [(2, {"incident_id": "T-1", "remarks": long}), (3, {"incident_id": "T-2", "remarks": "x"})]
+
+
+def test_csv_too_long_cell_is_one_error_and_invents_no_record(monkeypatch):
+    """Over the limit: one error at the row's line; the cell's own lines (which look like rows with
+    ids chosen by whoever wrote the text) are skipped, and reading resumes after the cell."""
+    monkeypatch.setattr(batch, "MAX_CELL", 50)
+    cell = "\n".join(f"EVIL-{i},phone" for i in range(20))
+    got = items(read_csv, f'incident_id,remarks\nT-1,"{cell}"\nT-2,x\n'.encode(), FIELDS)
+    assert [n for n, _ in got] == [2, 22]
+    assert isinstance(got[0][1], RecordError) and "longer than 50 characters" in got[0][1].message
+    assert got[1][1] == {"incident_id": "T-2", "remarks": "x"}
+    assert batch.MAX_CELL == 50 and 5_000_000 == __import__("kasuhara_rules.cli.batch").cli.batch.MAX_TEXT
+
+
+# ---- 3. JSON: trailing data after the array ----------------------------------------------------
+
+def test_json_trailing_data_is_an_error():
+    """A second array (or anything) after the first array's `]` is an error at its line."""
+    got = items(read_json, b'[{"a": 1}]\n[{"a": 2}]\n')
+    assert got[0] == (1, {"a": 1})
+    assert len(got) == 2 and isinstance(got[1][1], RecordError) and got[1][0] == 2
+    assert "after the end" in got[1][1].message
+    assert items(read_json, b'[{"a": 1}]\n  \n') == [(1, {"a": 1})]
+    got = items(read_json, b'{"a": 1} {"b": 2}')
+    assert len(got) == 1 and isinstance(got[0][1], RecordError)
+
+
+# ---- 4. duplicated keys ----------------------------------------------------------------------
+
+def test_csv_duplicated_column_is_an_error_naming_it():
+    """Two columns of one name: every row is an error naming the column (no cell silently wins)."""
+    got = items(read_csv, b"incident_id,remarks,remarks\nT-1,,x\nT-2,y,\n", FIELDS)
+    assert [n for n, _ in got] == [2, 3]
+    assert all(isinstance(x, RecordError) and "remarks" in x.message and "twice" in x.message for _, x in got)
+
+
+def test_json_duplicated_key_is_an_error_naming_it():
+    """A key twice in one object (at any depth) is an error naming the key, in every reader."""
+    got = items(read_jsonl, b'{"incident_id": "A", "incident_id": "B"}\n{"c": {"x": 1, "x": 2}}\n')
+    assert [isinstance(x, RecordError) for _, x in got] == [True, True]
+    assert '"incident_id"' in got[0][1].message and '"x"' in got[1][1].message
+    got = items(read_json, b'[{"a": 1}, {"a": 1, "a": 2}, {"b": 3}]')
+    assert got[0] == (1, {"a": 1}) and isinstance(got[1][1], RecordError) and '"a"' in got[1][1].message
+    assert got[2] == (1, {"b": 3})
+
+
+# ---- 5. encodings and Japanese headers --------------------------------------------------------
+
+SJIS_HEADER = "incident_id,受付チャネル,土下座の要求\n"
+
+
+def test_csv_in_shift_jis_is_refused_with_a_hint():
+    """A CSV as Japanese Excel saves it (CP932): refused, naming --encoding cp932."""
+    data = ("受付チャネル,incident_id\n" + "phone,T-1\n").encode("cp932")
+    with pytest.raises(batch.EncodingRefused) as info:
+        items(read_csv, data, FIELDS)
+    assert "--encoding cp932" in str(info.value)
+
+
+def test_csv_in_shift_jis_is_read_when_told_and_labels_name_columns():
+    """With encoding="cp932" the file is decoded; the fields' labels work as column names."""
+    data = (SJIS_HEADER + "T-1,phone,はい\n").encode("cp932")
+    got = items(read_csv, data, FIELDS, encoding="cp932")
+    assert got == [(2, {"incident_id": "T-1", "channel": "phone", "dogeza": True})]
+
+
+def test_ambiguous_or_doubled_labels_are_errors():
+    """A label and the field's name in one header name one field twice: an error naming both."""
+    got = items(read_csv, "channel,incident_id,受付チャネル\nphone,T-1,sns\n".encode(), FIELDS)
+    assert isinstance(got[0][1], RecordError) and "channel" in got[0][1].message and "受付チャネル" in got[0][1].message
+
+
+def test_rows_not_in_utf8_hint_at_the_encoding():
+    """UTF-8 header, a CP932 row: an error decision for the row, with the hint."""
+    data = b"incident_id,remarks\n" + "T-1,土下座しろ\n".encode("cp932") + b"T-2,x\n"
+    got = items(read_csv, data, FIELDS)
+    assert isinstance(got[0][1], RecordError) and "--encoding cp932" in got[0][1].message
+    assert got[1][1] == {"incident_id": "T-2", "remarks": "x"}
+    got = items(read_jsonl, '{"a": "土下座"}\n'.encode("cp932"))
+    assert "--encoding cp932" in got[0][1].message
+    assert items(read_jsonl, '{"a": "土下座"}\n'.encode("cp932"), encoding="cp932") == [(1, {"a": "土下座"})]
+
+
+def test_cli_refuses_shift_jis_csv_and_reads_it_with_encoding(tmp_path, capsys):
+    """`kasu eval` exits 2 with the hint for a CP932 CSV, and decides it with --encoding cp932."""
+    header = ("事案番号,店舗,受付チャネル,受付日時,要求の種類,土下座の要求,責任者対応の要求,自宅への謝罪訪問の要求,"
+              "SNS等への投稿の予告,身体的な攻撃（暴行・傷害）,威圧的な言動（大声・机を叩く等）,差別的な言動,性的な言動,"
+              "従業員個人への攻撃（名指しの中傷・つきまとい）,SNS・インターネット上での誹謗中傷,発言内容（記録）,"
+              "過去の問い合わせ,要求内容の妥当性\n")
+    row = ("C-1,新宿店,counter,2026-10-02T10:15:00+09:00,apology,はい,いいえ,いいえ,いいえ,いいえ,いいえ,いいえ,"
+           "いいえ,いいえ,いいえ,土下座しろ,[],はい\n")
+    data = tmp_path / "excel.csv"
+    data.write_bytes((header + row).encode("cp932"))
+    code, out, err = run("eval", RETAIL, str(data))
+    assert code == 2 and out == "" and "--encoding cp932" in err
+    code, out, err = run("eval", "--encoding", "cp932", RETAIL, str(data))
+    assert code == 0, (out, err)
+    assert json.loads(out)["rule"] == "dogeza"
+    code, out, err = run("eval", "--encoding", "no-such-codec", RETAIL, str(data))
+    assert code == 2 and "no-such-codec" in capsys.readouterr().err
