@@ -162,3 +162,59 @@ def test_cli_refuses_shift_jis_csv_and_reads_it_with_encoding(tmp_path, capsys):
     assert json.loads(out)["rule"] == "dogeza"
     code, out, err = run("eval", "--encoding", "no-such-codec", RETAIL, str(data))
     assert code == 2 and "no-such-codec" in capsys.readouterr().err
+
+
+# ---- 6. integers beyond what can be printed ---------------------------------------------------
+
+def _retail_record() -> dict:
+    return json.loads(open(ROOT / "examples" / "retail-incidents.jsonl", encoding="utf-8").readline())
+
+
+def test_a_huge_integer_key_does_not_break_any_output():
+    """An integer key of 5,000 digits (beyond Python's 4,300-digit printing limit): the error
+    decision renders as JSON, with --explain and as text; integers are bounded as numbers are."""
+    from kasuhara_rules import load_policy
+
+    policy_ = load_policy(RETAIL)
+    for key in (10**5000, -(10**5000), 2**53):
+        d = policy_.evaluate_numbered(dict(_retail_record(), incident_id=key), 7, True)
+        assert d.error is not None and d.to_dict()["incident"] is None
+        json.dumps(d.to_dict(explain=True))
+        assert "7" in d.explain() and d.explain(lang="en")
+    d = policy_.evaluate_numbered(dict(_retail_record(), incident_id=2**53 - 1), 1)
+    assert d.error is not None and d.to_dict()["incident"] == 2**53 - 1
+
+
+def test_csv_integers_of_any_length_give_the_range_message():
+    """A CSV int cell of 5,000 digits: the same "too large" error as in JSON, not Python's limit text."""
+    got = items(read_csv, b"incident_id,repeat\nT-1," + b"9" * 5000 + b"\n", FIELDS)
+    assert isinstance(got[0][1], RecordError) and "too large" in got[0][1].message
+    assert "4300" not in got[0][1].message and "sys.set_int_max_str_digits" not in got[0][1].message
+
+
+def test_one_failing_record_never_loses_its_chunk(monkeypatch):
+    """--jobs: if deciding or writing one record fails unexpectedly, that record gets an error
+    line and the other records of its chunk are still written."""
+    from kasuhara_rules import load_policy
+    from kasuhara_rules.cli import jobs
+
+    real = load_policy(RETAIL)
+
+    class Flaky:
+        checked = real.checked
+
+        def evaluate_numbered(self, record, line, explain=False):
+            if line == 2:
+                raise ValueError("boom")
+            return real.evaluate_numbered(record, line, explain)
+
+    jobs._init(Flaky(), {"format": "json", "explain": False, "lang": "ja", "show_sensitive": False})
+    try:
+        outputs, invalid = jobs._work(("records", [(1, _retail_record()), (2, _retail_record()),
+                                                   (3, _retail_record())]))
+    finally:
+        jobs._worker.clear()
+    assert len(outputs) == 3 and invalid == 1
+    decided = [json.loads(o) for o in outputs]
+    assert decided[0]["outcome"] and decided[2]["outcome"]
+    assert decided[1]["outcome"] is None and decided[1]["error"]["line"] == 2

@@ -444,6 +444,11 @@ def csv_cell(field: Field | None, cell: str) -> Any:
         if low in _FALSE:
             return False
         return cell
+    if kind in (vt.INT, vt.NUMBER, vt.DURATION) and _INT.fullmatch(value) and len(value) > 40:
+        from ..coerce import MAX_NUMBER
+
+        raise ValueError(f"the number is too large: numbers must lie within ±{MAX_NUMBER:,} "
+                         f"(got a number of {len(value.lstrip('+-'))} digits)")
     if kind == vt.INT and _INT.fullmatch(value):
         return int(value)
     if kind in (vt.NUMBER, vt.DURATION) and _NUMBER.fullmatch(value):

@@ -220,19 +220,19 @@ def cmd_eval(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _eval_serial(args: argparse.Namespace, policy, inputs: list, stdin, out: TextIO, progress: Progress) -> int:
     from .batch import read_path
+    from .jobs import decide_one
 
+    options = _render_options(args)
+    explain = args.explain or args.format == "text"
     invalid = 0
     first = True
     for path in inputs:
         for line, record in read_path(path, policy.checked.fields, args.input_format, stdin, args.encoding):
-            decision = policy.evaluate_numbered(record, line, args.explain or args.format == "text")
-            if decision.error is not None:
-                invalid += 1
+            text, bad = decide_one(policy, record, line, explain, options)
+            invalid += bad
             if args.format == "json":
-                emit(out, dump_json(decision.to_dict(explain=args.explain, show_sensitive=args.show_sensitive))
-                     + "\n")
+                emit(out, text + "\n")
             else:
-                text = decision.explain(lang=args.lang, show_sensitive=args.show_sensitive)
                 emit(out, ("" if first else "\n") + text + "\n")
             first = False
             progress.tick()
@@ -312,12 +312,16 @@ def cmd_fmt(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return status
 
 
+def _render_options(args: argparse.Namespace) -> dict:
+    return {"format": args.format, "explain": args.explain, "lang": args.lang,
+            "show_sensitive": args.show_sensitive, "encoding": args.encoding}
+
+
 def _eval_parallel(args: argparse.Namespace, policy, inputs: list, stdin, out: TextIO, progress: Progress) -> int:
     from . import jobs as parallel
     from .batch import format_of, read_path
 
-    options = {"format": args.format, "explain": args.explain, "lang": args.lang,
-               "show_sensitive": args.show_sensitive, "encoding": args.encoding}
+    options = _render_options(args)
 
     def tasks():
         for path in inputs:

@@ -11,7 +11,8 @@ import multiprocessing
 from typing import Any, Callable, Iterable, Iterator
 
 from .batch import BLANK, dump_json, jsonl_record
-from ..engine.policy import Policy
+from ..engine.policy import Decision, Policy
+from ..engine.records import RecordError
 
 CHUNK = 2000     # records per task
 WINDOW = 4       # tasks in flight per worker
@@ -43,10 +44,26 @@ def _work(task: tuple[str, list]) -> tuple[list[str], int]:
             item = jsonl_record(item, line, options.get("encoding", "utf-8"))
             if item is BLANK:
                 continue
-        decision = policy.evaluate_numbered(item, line, explain)
-        invalid += decision.error is not None
-        out.append(_render(decision, options))
+        text, bad = decide_one(policy, item, line, explain, options)
+        invalid += bad
+        out.append(text)
     return out, invalid
+
+
+def decide_one(policy: Policy, item: Any, line: int, explain: bool, options: dict) -> tuple[str, bool]:
+    """One record decided and rendered: (the output, whether it is an error). An unexpected
+    failure on one record becomes an error output for that record alone, never the loss of
+    its chunk or of the run."""
+    try:
+        decision = policy.evaluate_numbered(item, line, explain)
+        return _render(decision, options), decision.error is not None
+    except Exception as exc:  # noqa: BLE001 - one record's failure must not lose the others
+        problem = RecordError(f"the record could not be decided ({type(exc).__name__}); "
+                              "please report this with the record", None, line)
+        try:
+            return _render(Decision(policy, None, None, (), problem, line), options), True
+        except Exception:  # noqa: BLE001 - even the error cannot be rendered: the plainest line
+            return dump_json({"incident": None, "outcome": None, "error": problem.to_dict()}), True
 
 
 def chunks(items: Iterable[Any], size: int = CHUNK) -> Iterator[list]:

@@ -11,7 +11,7 @@ from .decide import Decider, DecisionCore, Provisional
 from ..diagnostics import Diagnostic
 from ..check.checked import CheckedPolicy
 from .compile_policy import Program, compile_policy
-from .records import REDACTED, RecordError, validate_record
+from .records import MAX_NUMBER, REDACTED, RecordError, validate_record
 from .traces import missing_fields
 
 
@@ -304,7 +304,11 @@ class Policy:
         if self._key is None or not isinstance(record, Mapping):
             return None
         value = record.get(self._key)
-        return value if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+        if isinstance(value, str):
+            return value
+        if type(value) is int and -MAX_NUMBER <= value <= MAX_NUMBER:  # bounded as record numbers are
+            return value
+        return None
 
 
 def _decision_maker(policy: Policy):
