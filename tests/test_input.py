@@ -218,3 +218,81 @@ def test_one_failing_record_never_loses_its_chunk(monkeypatch):
     decided = [json.loads(o) for o in outputs]
     assert decided[0]["outcome"] and decided[2]["outcome"]
     assert decided[1]["outcome"] is None and decided[1]["error"]["line"] == 2
+
+
+# ---- 7. --jobs: a killed worker, Ctrl-C ---------------------------------------------------------
+
+import os  # noqa: E402
+import select  # noqa: E402
+import signal  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+
+INCIDENTS = str(ROOT / "examples" / "retail-incidents.jsonl")
+
+
+def _kasu(*argv, **kw):
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), **kw.pop("env", {}))
+    return subprocess.Popen([sys.executable, "-m", "kasuhara_rules", *argv], env=env, **kw)
+
+
+def test_a_killed_worker_fails_its_records_loudly_and_never_hangs(tmp_path):
+    """A worker killed (SIGKILL) while deciding: the run ends (bounded wait), every input record
+    still has exactly one output line in order, the records of the lost chunk are error lines
+    naming the worker's death, and the exit code is 3."""
+    good = [ln for ln in open(INCIDENTS, encoding="utf-8").read().splitlines() if ln.strip()][0]
+    data = tmp_path / "many.jsonl"
+    data.write_text((good + "\n") * 9000, encoding="utf-8")  # five chunks
+    proc = _kasu("eval", "--jobs", "2", RETAIL, str(data), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                 env={"KASU_TEST_KILL_WORKER_AT_LINE": "4500"})
+    try:
+        out, err = proc.communicate(timeout=120)
+    finally:
+        proc.kill()
+    lines = [json.loads(x) for x in out.splitlines()]
+    assert proc.returncode == 3 and len(lines) == 9000, err
+    lost = [d["error"]["line"] for d in lines if d["outcome"] is None]
+    assert 4500 in lost and lost == list(range(4001, 4001 + len(lost)))  # whole chunks, in order
+    assert all("worker" in d["error"]["message"] for d in lines if d["outcome"] is None)
+    assert b"Traceback" not in err and b"4001" in err
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_ctrl_c_exits_promptly_with_130_and_no_traceback(jobs, tmp_path):
+    """Ctrl-C (SIGINT to the whole process group, as a terminal sends it) while records are
+    being decided: exit 130 within a bounded time, a short message, no traceback from any process."""
+    import threading
+    import tempfile
+
+    good = [ln for ln in open(INCIDENTS, encoding="utf-8").read().splitlines() if ln.strip()][0]
+    out = tempfile.TemporaryFile(dir=tmp_path)
+    proc = _kasu("eval", "--jobs", jobs, RETAIL, stdin=subprocess.PIPE, stdout=out,
+                 stderr=subprocess.PIPE, start_new_session=True)
+
+    def feed():  # more than the run can take in at once; standard input stays open
+        try:
+            proc.stdin.write(((good + "\n") * 40000).encode())
+            proc.stdin.flush()
+        except OSError:
+            pass
+
+    threading.Thread(target=feed, daemon=True).start()
+    try:
+        deadline = time.monotonic() + 60
+        while os.fstat(out.fileno()).st_size == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert os.fstat(out.fileno()).st_size > 0, "deciding never began"
+        os.killpg(proc.pid, signal.SIGINT)
+        deadline = time.monotonic() + 30
+        while proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        code = proc.poll()
+        err = proc.stderr.read() if code is not None else b""
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait(timeout=30)
+    assert code == 130 and b"Traceback" not in err and b"interrupted" in err, err

@@ -19,6 +19,7 @@ EXIT_OK = 0
 EXIT_FAIL = 1
 EXIT_USAGE = 2
 EXIT_INVALID_RECORDS = 3
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 
 
 class _Parser(argparse.ArgumentParser):
@@ -207,7 +208,7 @@ def cmd_eval(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     progress = Progress(err, not args.no_progress)
     try:
         if args.jobs > 1:
-            invalid = _eval_parallel(args, policy, inputs, stdin, out, progress)
+            invalid = _eval_parallel(args, policy, inputs, stdin, out, progress, err)
         else:
             invalid = _eval_serial(args, policy, inputs, stdin, out, progress)
     except EncodingRefused as exc:
@@ -317,7 +318,8 @@ def _render_options(args: argparse.Namespace) -> dict:
             "show_sensitive": args.show_sensitive, "encoding": args.encoding}
 
 
-def _eval_parallel(args: argparse.Namespace, policy, inputs: list, stdin, out: TextIO, progress: Progress) -> int:
+def _eval_parallel(args: argparse.Namespace, policy, inputs: list, stdin, out: TextIO, progress: Progress,
+                   err: TextIO | None = None) -> int:
     from . import jobs as parallel
     from .batch import format_of, read_path
 
@@ -348,7 +350,10 @@ def _eval_parallel(args: argparse.Namespace, policy, inputs: list, stdin, out: T
             emit(out, ("" if first[0] else "\n") + text + "\n")
             first[0] = False
 
-    return parallel.run(policy, tasks(), args.jobs, options, write, progress.tick)
+    def warn(text: str) -> None:
+        emit(sys.stderr if err is None else err, f"kasu eval: {text}\n")
+
+    return parallel.run(policy, tasks(), args.jobs, options, write, progress.tick, warn)
 
 
 def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -437,11 +442,16 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     try:
         return args.run(args, out, err)
     except KeyboardInterrupt:
-        err.write("interrupted\n")
-        return 130
+        err.write("kasu: interrupted\n")
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_OK
 
 
 def entry() -> None:  # pragma: no cover - the console script
-    sys.exit(main())
+    try:
+        code = main()
+    except KeyboardInterrupt:  # Ctrl-C before main's own handler (while starting up)
+        sys.stderr.write("kasu: interrupted\n")
+        code = EXIT_INTERRUPTED
+    sys.exit(code)

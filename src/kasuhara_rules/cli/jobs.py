@@ -7,7 +7,11 @@ lines (the workers parse them too); other formats are parsed here and sent as re
 from __future__ import annotations
 
 import collections
+import concurrent.futures
+import concurrent.futures.process
 import multiprocessing
+import os
+import signal
 from typing import Any, Callable, Iterable, Iterator
 
 from .batch import BLANK, dump_json, jsonl_record
@@ -18,6 +22,12 @@ CHUNK = 2000     # records per task
 WINDOW = 4       # tasks in flight per worker
 
 _worker: dict[str, Any] = {}  # per worker process: set once by _init, never shared
+
+
+def _init_process(policy: Policy, options: dict) -> None:
+    """A worker process starts: Ctrl-C is the main process's to handle (no worker tracebacks)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _init(policy, options)
 
 
 def _init(policy: Policy, options: dict) -> None:
@@ -39,7 +49,10 @@ def _work(task: tuple[str, list]) -> tuple[list[str], int]:
     options = _worker["options"]
     explain = options["explain"] or options["format"] == "text"
     out, invalid = [], 0
+    doomed = _kill_at()
     for line, item in items:
+        if line == doomed:  # tests only: a worker killed mid-chunk, as the OOM killer would
+            os.kill(os.getpid(), signal.SIGKILL)
         if kind == "raw":
             item = jsonl_record(item, line, options.get("encoding", "utf-8"))
             if item is BLANK:
@@ -48,6 +61,12 @@ def _work(task: tuple[str, list]) -> tuple[list[str], int]:
         invalid += bad
         out.append(text)
     return out, invalid
+
+
+def _kill_at() -> int | None:
+    """The line at which a test asks this worker to be killed (KASU_TEST_KILL_WORKER_AT_LINE)."""
+    text = os.environ.get("KASU_TEST_KILL_WORKER_AT_LINE", "")
+    return int(text) if text.isdigit() else None
 
 
 def decide_one(policy: Policy, item: Any, line: int, explain: bool, options: dict) -> tuple[str, bool]:
@@ -78,24 +97,90 @@ def chunks(items: Iterable[Any], size: int = CHUNK) -> Iterator[list]:
 
 
 def run(policy: Policy, tasks: Iterable[tuple[str, list]], jobs: int, options: dict,
-        emit: Callable[[str], None], tick: Callable[[int], None]) -> int:
-    """Process `tasks` with `jobs` workers; emit every output in input order; the invalid count."""
+        emit: Callable[[str], None], tick: Callable[[int], None],
+        warn: Callable[[str], None] = lambda text: None) -> int:
+    """Process `tasks` with `jobs` workers; emit every output in input order; the invalid count.
+
+    A worker that dies (killed, out of memory) never makes the run wait: the records of every
+    chunk it took down become error outputs naming the lines, `warn` says so, and the run goes
+    on in fresh workers. Ctrl-C stops the workers at once and raises KeyboardInterrupt here.
+    """
     context = multiprocessing.get_context("spawn" if multiprocessing.get_start_method() != "fork" else "fork")
     invalid = 0
-    with context.Pool(jobs, initializer=_init, initargs=(policy, options)) as pool:
+    tasks = iter(tasks)
+    while True:
+        pool = concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_process,
+                                                      initargs=(policy, options))
         pending: collections.deque = collections.deque()
-        for task in tasks:
-            pending.append(pool.apply_async(_work, (task,)))
-            if len(pending) >= jobs * WINDOW:
-                invalid += _drain(pending.popleft(), emit, tick)
-        while pending:
-            invalid += _drain(pending.popleft(), emit, tick)
-    return invalid
+        broken = False
+        try:
+            for task in tasks:
+                pending.append((task, pool.submit(_work, task)))
+                while len(pending) > 1 and pending[0][1].done() and not broken:  # write what is ready
+                    done, broken = _drain(policy, options, pending.popleft(), emit, tick, warn)
+                    invalid += done
+                if broken:
+                    break
+                if len(pending) >= jobs * WINDOW:
+                    done, broken = _drain(policy, options, pending.popleft(), emit, tick, warn)
+                    invalid += done
+                    if broken:
+                        break
+            while pending:
+                done, broken_now = _drain(policy, options, pending.popleft(), emit, tick, warn)
+                invalid += done
+                broken = broken or broken_now
+        except BaseException:
+            _stop(pool)
+            raise
+        if not broken:
+            pool.shutdown(wait=True)
+            return invalid
+        _stop(pool)  # a worker died: the chunks it took down are written as errors; go on afresh
 
 
-def _drain(result, emit: Callable[[str], None], tick: Callable[[int], None]) -> int:
-    outputs, invalid = result.get()
+def _stop(pool: concurrent.futures.ProcessPoolExecutor) -> None:
+    """Stop a pool now: cancel what has not started and end the worker processes."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        try:
+            process.terminate()
+        except Exception:  # noqa: BLE001 - already gone
+            pass
+    for process in processes:
+        process.join(5)
+    pool.shutdown(wait=True)  # the pool's own thread ends now that its workers have
+
+def _drain(policy: Policy, options: dict, entry: tuple, emit: Callable[[str], None],
+           tick: Callable[[int], None], warn: Callable[[str], None]) -> tuple[int, bool]:
+    task, future = entry
+    try:
+        outputs, invalid = future.result()
+        broken = False
+    except concurrent.futures.process.BrokenProcessPool:
+        outputs, invalid = _lost(policy, options, task, warn), None
+        broken = True
     for text in outputs:
         emit(text)
     tick(len(outputs))
-    return invalid
+    return (len(outputs) if invalid is None else invalid), broken
+
+
+def _lost(policy: Policy, options: dict, task: tuple[str, list], warn: Callable[[str], None]) -> list[str]:
+    """Error outputs for every record of a chunk whose worker died."""
+    kind, items = task
+    numbers = [line for line, item in items
+               if not (kind == "raw" and jsonl_record(item, line, options.get("encoding", "utf-8")) is BLANK)]
+    if not numbers:
+        return []
+    where = f"lines {numbers[0]}–{numbers[-1]}"
+    warn(f"a worker process stopped unexpectedly (killed, or out of memory?) while deciding {where}: "
+         "those records were not decided and are written as errors")
+    message = (f"not decided: the worker process deciding {where} stopped unexpectedly "
+               "(killed, or out of memory?); run these records again")
+    out = []
+    for line in numbers:
+        problem = RecordError(message, None, line)
+        out.append(_render(Decision(policy, None, None, (), problem, line), options))
+    return out
