@@ -296,3 +296,33 @@ def test_ctrl_c_exits_promptly_with_130_and_no_traceback(jobs, tmp_path):
             pass
         proc.wait(timeout=30)
     assert code == 130 and b"Traceback" not in err and b"interrupted" in err, err
+
+
+# ---- 8. closed standard input, a full disk, a closed pipe ----------------------------------------
+
+def _shell(command: str, **kw) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    return subprocess.run(["sh", "-c", command, sys.executable], env=env, capture_output=True, timeout=120, **kw)
+
+
+def test_closed_standard_input_is_a_clear_error():
+    """`kasu eval POLICY <&-`: a message naming standard input and exit 2, no traceback."""
+    proc = _shell(f'exec "$0" -m kasuhara_rules eval {RETAIL} <&-')
+    assert proc.returncode == 2 and b"standard input" in proc.stderr and b"Traceback" not in proc.stderr
+
+
+def test_a_full_disk_is_a_clear_error():
+    """Output to /dev/full (no space left): a message and exit 1, never 0, no traceback."""
+    for argv in (f"eval {RETAIL} {INCIDENTS}", f"schema {RETAIL}"):
+        proc = _shell(f'exec "$0" -m kasuhara_rules {argv} >/dev/full')
+        assert proc.returncode == 1, (argv, proc.stderr)
+        assert b"No space left" in proc.stderr and b"Traceback" not in proc.stderr, proc.stderr
+
+
+def test_a_closed_output_pipe_exits_quietly_but_not_with_0():
+    """The reader of the output goes away (`kasu eval … | head -1`): no message, no traceback,
+    and exit 141 (128 + SIGPIPE, what a shell reports for tools killed by the broken pipe)."""
+    proc = subprocess.run(["bash", "-c", f'"$0" -m kasuhara_rules eval --explain {RETAIL} {INCIDENTS} | '
+                           'head -c 10 >/dev/null; echo "status ${PIPESTATUS[0]}" >&2', sys.executable],
+                          env=dict(os.environ, PYTHONPATH=str(ROOT / "src")), capture_output=True, timeout=120)
+    assert proc.stderr.decode().strip() == "status 141", proc.stderr  # 435 KB of output: more than a pipe holds

@@ -20,6 +20,7 @@ EXIT_FAIL = 1
 EXIT_USAGE = 2
 EXIT_INVALID_RECORDS = 3
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as shells report a tool whose reader went away
 
 
 class _Parser(argparse.ArgumentParser):
@@ -204,7 +205,7 @@ def cmd_eval(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             err.write(f"kasu eval: cannot tell the format of {path}: use .json, .jsonl, .ndjson or .csv, "
                       "or --input-format\n")
             return EXIT_USAGE
-    stdin = getattr(sys.stdin, "buffer", None)
+    stdin = stdin_bytes() if "-" in inputs else None
     progress = Progress(err, not args.no_progress)
     try:
         if args.jobs > 1:
@@ -275,7 +276,8 @@ def cmd_fmt(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for path in args.policies:
         try:
             if path == "-":
-                raw = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
+                data = stdin_bytes().read()
+                raw = data if isinstance(data, bytes) else data.encode()
             else:
                 with open(path, "rb") as handle:
                     raw = handle.read()
@@ -376,7 +378,7 @@ def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if args.input_format is None and format_of(path) is None:
             err.write(f"kasu diff: cannot tell the format of {path}: use .json, .jsonl, .ndjson or .csv\n")
             return EXIT_USAGE
-    stdin = getattr(sys.stdin, "buffer", None)
+    stdin = stdin_bytes() if "-" in args.records else None
 
     def records():
         for path in args.records:
@@ -440,12 +442,49 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         ap.print_help(out)
         return EXIT_USAGE
     try:
-        return args.run(args, out, err)
+        code = args.run(args, out, err)
+        out.flush()  # a full disk shows here, not silently at exit
+        return code
     except KeyboardInterrupt:
         err.write("kasu: interrupted\n")
         return EXIT_INTERRUPTED
-    except BrokenPipeError:
-        return EXIT_OK
+    except BrokenPipeError:  # the reader went away (`kasu eval … | head`): quiet, but not success
+        _discard(out)
+        return EXIT_BROKEN_PIPE
+    except NoInput as exc:
+        emit(err, f"kasu {args.command}: {exc}\n")
+        return EXIT_USAGE
+    except OSError as exc:  # a full disk, a failing device: say so, never exit 0
+        _discard(out)
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        emit(err, f"kasu {args.command}: cannot go on: {exc.strerror or exc}{where} "
+                  f"/ 入出力のエラーで続行できません\n")
+        return EXIT_FAIL
+
+
+class NoInput(Exception):
+    """Standard input is needed but closed."""
+
+
+def stdin_bytes():
+    """The binary standard input; NoInput when it is closed (`<&-`)."""
+    stream = sys.stdin
+    if stream is None or getattr(stream, "closed", False):
+        raise NoInput("standard input is closed: give RECORDS files, or pipe records in "
+                      "/ 標準入力が閉じています: 記録のファイルを指定してください")
+    return getattr(stream, "buffer", stream)
+
+
+def _discard(out: TextIO) -> None:
+    """After a write failed: point standard output at /dev/null so that the final flush at
+    exit cannot fail again (and print "Exception ignored …")."""
+    try:
+        if out is sys.stdout or out is sys.__stdout__:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+    except (OSError, ValueError):
+        pass
 
 
 def entry() -> None:  # pragma: no cover - the console script
