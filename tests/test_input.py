@@ -390,3 +390,78 @@ def test_json_array_line_numbers_are_counted_in_linear_work():
     got = list(_json_array(text, 0, counter))
     assert len(got) == 20000 and got[-1][0] == 20001 and got[0][0] == 2
     assert counter.scanned <= len(text)
+
+
+# ---- 17. record values from Python: numpy, pandas, NaN, negative durations, messages -------------
+
+from kasuhara_rules import parse_policy as _parse  # noqa: E402
+
+P17 = _parse(policy('rule r { when dogeza and repeat >= 2 then kasuhara respond "x" }\n'))
+BASE17 = {"incident_id": "N-1", "channel": "phone", "repeat": 3, "dogeza": True, "words": [], "contacts": [],
+          "reported_at": "2026-05-01T10:00:00+09:00"}
+
+
+def test_numpy_scalars_are_their_python_values():
+    """np.bool_, np.int64 and np.float64 decide exactly as bool, int and float do."""
+    np = pytest.importorskip("numpy")
+    plain = P17.evaluate(dict(BASE17, amount=2.5, call_length=30))
+    for record in (dict(BASE17, dogeza=np.bool_(True), repeat=np.int64(3), amount=np.float64(2.5),
+                        call_length=np.int32(30)),
+                   dict(BASE17, dogeza=np.True_, repeat=np.int8(3), amount=np.float32(2.5),
+                        call_length=np.float64(30.0))):
+        d = P17.evaluate(record, explain=True)
+        assert (d.outcome, d.rule) == (plain.outcome, plain.rule) == ("kasuhara", "r")
+        json.dumps(d.to_dict(explain=True), allow_nan=False)
+    with pytest.raises(RecordError) as info:
+        P17.evaluate(dict(BASE17, repeat=np.int64(2**60)))
+    assert info.value.field == "repeat" and "too large" in info.value.message
+
+
+def test_nan_none_na_and_nat_are_absent_for_optional_fields():
+    """float("nan"), None, pd.NA and pd.NaT mean "absent" in an optional field (never an error,
+    never false); in a required field they are reported as missing."""
+    pd = pytest.importorskip("pandas")
+    for absent in (None, float("nan"), pd.NA, pd.NaT, __import__("numpy").float64("nan")):
+        d = P17.evaluate(dict(BASE17, amount=absent, call_length=absent, demand_valid=absent, birthday=absent))
+        assert d.outcome == "kasuhara", absent
+        with pytest.raises(RecordError) as info:
+            P17.evaluate(dict(BASE17, repeat=absent))
+        assert info.value.field == "repeat" and "requires" in info.value.message
+
+
+def test_a_dataframe_is_decided_row_by_row():
+    """evaluate_many(df) decides each row (not the column names)."""
+    pd = pytest.importorskip("pandas")
+    df = pd.DataFrame([dict(BASE17, amount=1.5), dict(BASE17, incident_id="N-2", repeat=1, amount=float("nan"))])
+    got = list(P17.evaluate_many(df))
+    assert [(d.incident, d.outcome) for d in got] == [("N-1", "kasuhara"), ("N-2", "claim")]
+    assert all(d.error is None for d in got)
+
+
+def test_evaluate_many_refuses_a_single_record():
+    """A dict given to evaluate_many (whose iteration would be its keys) is refused, naming evaluate."""
+    with pytest.raises(TypeError) as info:
+        list(P17.evaluate_many(BASE17))
+    assert "evaluate(" in str(info.value)
+
+
+def test_negative_durations_are_refused():
+    """A negative call length is an error naming the field, from a number, text or a timedelta."""
+    import datetime
+
+    for value in (-5, -0.5, "-35min", "-PT35M", datetime.timedelta(minutes=-1)):
+        with pytest.raises(RecordError) as info:
+            P17.evaluate(dict(BASE17, call_length=value))
+        assert info.value.field == "call_length" and "negative" in info.value.message, value
+
+
+def test_record_error_message_does_not_repeat_the_field():
+    """`.message` says what is wrong; `.field` says where; str() and renderers show both once."""
+    with pytest.raises(RecordError) as info:
+        P17.evaluate(dict(BASE17, repeat="three"))
+    e = info.value
+    assert e.field == "repeat" and not e.message.startswith("repeat") and "repeat" not in e.message
+    assert str(e) == f"repeat: {e.message}"
+    d = P17.evaluate_numbered(dict(BASE17, contacts=[{"at": "x"}]), 4)
+    assert d.error.field == "contacts[0].at" and "contacts" not in d.error.message
+    assert "contacts[0].at: " in d.explain(lang="en") and d.explain(lang="en").count("contacts[0].at") == 1
