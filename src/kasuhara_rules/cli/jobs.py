@@ -101,42 +101,79 @@ def run(policy: Policy, tasks: Iterable[tuple[str, list]], jobs: int, options: d
         warn: Callable[[str], None] = lambda text: None) -> int:
     """Process `tasks` with `jobs` workers; emit every output in input order; the invalid count.
 
-    A worker that dies (killed, out of memory) never makes the run wait: the records of every
-    chunk it took down become error outputs naming the lines, `warn` says so, and the run goes
-    on in fresh workers. Ctrl-C stops the workers at once and raises KeyboardInterrupt here.
+    A worker that dies (killed, out of memory) never makes the run wait: the chunks that were
+    in flight are run again one at a time in a fresh worker; a chunk whose worker dies again
+    becomes error outputs naming its lines (and `warn` says so); the run goes on in fresh
+    workers. Ctrl-C stops the workers at once and raises KeyboardInterrupt here.
     """
     context = multiprocessing.get_context("spawn" if multiprocessing.get_start_method() != "fork" else "fork")
-    invalid = 0
+    invalid = [0]
     tasks = iter(tasks)
-    while True:
-        pool = concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_process,
+
+    def new_pool(size: int) -> concurrent.futures.ProcessPoolExecutor:
+        return concurrent.futures.ProcessPoolExecutor(size, mp_context=context, initializer=_init_process,
                                                       initargs=(policy, options))
-        pending: collections.deque = collections.deque()
-        broken = False
+
+    def write(result: tuple[list[str], int]) -> None:
+        outputs, bad = result
+        for text in outputs:
+            emit(text)
+        tick(len(outputs))
+        invalid[0] += bad
+
+    def alone(task: tuple[str, list]) -> tuple[list[str], int]:
+        """A chunk whose worker died, run again by itself: its result, or its records as errors."""
+        pool = new_pool(1)
         try:
+            result = _result(pool.submit(_work, task))
+        finally:
+            _stop(pool)
+        if result is None:
+            outputs = _lost(policy, options, task, warn)
+            return outputs, len(outputs)
+        return result
+
+    while True:
+        pool = new_pool(jobs)
+        pending: collections.deque = collections.deque()
+        try:
+            broken = False
             for task in tasks:
                 pending.append((task, pool.submit(_work, task)))
-                while len(pending) > 1 and pending[0][1].done() and not broken:  # write what is ready
-                    done, broken = _drain(policy, options, pending.popleft(), emit, tick, warn)
-                    invalid += done
+                while pending and (len(pending) >= jobs * WINDOW or (len(pending) > 1 and pending[0][1].done())):
+                    result = _result(pending[0][1])
+                    if result is None:
+                        broken = True
+                        break
+                    write(result)
+                    pending.popleft()
                 if broken:
                     break
-                if len(pending) >= jobs * WINDOW:
-                    done, broken = _drain(policy, options, pending.popleft(), emit, tick, warn)
-                    invalid += done
-                    if broken:
-                        break
-            while pending:
-                done, broken_now = _drain(policy, options, pending.popleft(), emit, tick, warn)
-                invalid += done
-                broken = broken or broken_now
+            while pending and not broken:
+                result = _result(pending[0][1])
+                if result is None:
+                    broken = True
+                    break
+                write(result)
+                pending.popleft()
+            if not broken:
+                pool.shutdown(wait=True)
+                return invalid[0]
+            _stop(pool)  # a worker died: every chunk still pending is done (a result) or lost
+            for task, future in pending:
+                result = _result(future) if not future.cancelled() else None
+                write(result if result is not None else alone(task))
         except BaseException:
             _stop(pool)
             raise
-        if not broken:
-            pool.shutdown(wait=True)
-            return invalid
-        _stop(pool)  # a worker died: the chunks it took down are written as errors; go on afresh
+
+
+def _result(future: concurrent.futures.Future) -> tuple[list[str], int] | None:
+    """A chunk's (outputs, invalid count), or None when its worker died."""
+    try:
+        return future.result()
+    except (concurrent.futures.process.BrokenProcessPool, concurrent.futures.CancelledError):
+        return None
 
 
 def _stop(pool: concurrent.futures.ProcessPoolExecutor) -> None:
@@ -151,20 +188,6 @@ def _stop(pool: concurrent.futures.ProcessPoolExecutor) -> None:
     for process in processes:
         process.join(5)
     pool.shutdown(wait=True)  # the pool's own thread ends now that its workers have
-
-def _drain(policy: Policy, options: dict, entry: tuple, emit: Callable[[str], None],
-           tick: Callable[[int], None], warn: Callable[[str], None]) -> tuple[int, bool]:
-    task, future = entry
-    try:
-        outputs, invalid = future.result()
-        broken = False
-    except concurrent.futures.process.BrokenProcessPool:
-        outputs, invalid = _lost(policy, options, task, warn), None
-        broken = True
-    for text in outputs:
-        emit(text)
-    tick(len(outputs))
-    return (len(outputs) if invalid is None else invalid), broken
 
 
 def _lost(policy: Policy, options: dict, task: tuple[str, list], warn: Callable[[str], None]) -> list[str]:
