@@ -560,7 +560,7 @@ class _Checker:
             try:
                 coerce(f.type, value, name, False)
             except RecordError as exc:
-                self.err("E502", f"example \"{decl.title.value}\": {exc.message}",
+                self.err("E502", f"example \"{decl.title.value}\": {exc.described}",
                          _value_span(entry.value, exc.field or name, name))
         for f in fields:
             if not f.optional and f.name not in given:

@@ -5,6 +5,7 @@ import contextlib
 import gc
 import hashlib
 import os
+import stat
 import posixpath
 import unicodedata
 from pathlib import Path
@@ -35,6 +36,31 @@ class Loaded:
     trees: tuple[n.PolicyFile, ...] = attrs.field(default=(), eq=False, repr=False)
 
 
+class NotRegularFile(OSError):
+    """A policy or phrase file that is a FIFO, a device or a directory (reading could block forever)."""
+
+
+NOT_REGULAR_HINT = ("name a plain file; a named pipe (FIFO), a device or a directory is never read, "
+                    "since reading it could wait forever / 通常のファイルを指定してください")
+
+
+def _open_regular(path: Path):
+    """Open a regular file for reading without ever blocking: a FIFO is refused, not waited on."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a directory" if stat.S_ISDIR(mode)
+                    else "a device or socket")
+            raise NotRegularFile(0, f"it is not a regular file but {kind}", str(path))
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 class _Files:
     """Reads policy and phrase files below one root directory; remembers what it read."""
 
@@ -63,7 +89,7 @@ class _Files:
             data = self.preloaded[name]
         else:
             path = self.resolve(name)
-            with open(path, "rb") as handle:
+            with _open_regular(path) as handle:
                 data = handle.read(MAX_POLICY_BYTES + 1)
             if len(data) > MAX_POLICY_BYTES:
                 raise OSError(f"the file is larger than {MAX_POLICY_BYTES // (1024 * 1024)} MB")
@@ -173,6 +199,8 @@ def _load_unpaused(name: str, data: bytes, files: _Files, tolerate_example_error
         phrase_owner.setdefault(target, from_file)
         try:
             raw = files.read(target)
+        except NotRegularFile as exc:
+            raise PhraseFileError(exc.strerror, "E221", NOT_REGULAR_HINT) from None
         except OSError as exc:
             raise PhraseFileError(exc.strerror or str(exc)) from None
         try:

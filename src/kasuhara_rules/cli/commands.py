@@ -19,6 +19,8 @@ EXIT_OK = 0
 EXIT_FAIL = 1
 EXIT_USAGE = 2
 EXIT_INVALID_RECORDS = 3
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as shells report a tool whose reader went away
 
 
 class _Parser(argparse.ArgumentParser):
@@ -56,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-progress", action="store_true", help="no progress line on standard error")
     p.add_argument("--jobs", type=_positive, default=1, metavar="N",
                    help="decide in N processes (output stays in input order)")
+    _encoding_option(p)
     p.set_defaults(run=cmd_eval)
 
     p = sub.add_parser("test", help="run the example blocks of policies")
@@ -81,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("records", nargs="+", metavar="RECORDS")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--input-format", choices=FORMATS, help="read RECORDS as this format, whatever the extension")
+    _encoding_option(p)
     p.set_defaults(run=cmd_diff)
 
     p = sub.add_parser("doc", help="write the staff guideline of a policy (Markdown or HTML)")
@@ -104,6 +108,20 @@ def build_parser() -> argparse.ArgumentParser:
     report.register(sub)
     survey.register(sub)
     return ap
+
+
+def _encoding_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--encoding", type=_encoding, default="utf-8", metavar="NAME",
+                   help="read RECORDS in this encoding (default utf-8; cp932 for CSV saved by Japanese Excel)")
+
+
+def _encoding(text: str) -> str:
+    from .batch import check_encoding
+
+    try:
+        return check_encoding(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _positive(text: str) -> int:
@@ -181,7 +199,7 @@ class Progress:
 
 
 def cmd_eval(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from .batch import format_of, read_path
+    from .batch import EncodingRefused, format_of
     from ..engine.policy import policy_from
 
     loaded = load_path(args.policy)
@@ -198,29 +216,40 @@ def cmd_eval(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             err.write(f"kasu eval: cannot tell the format of {path}: use .json, .jsonl, .ndjson or .csv, "
                       "or --input-format\n")
             return EXIT_USAGE
-    stdin = getattr(sys.stdin, "buffer", None)
+    stdin = stdin_bytes() if "-" in inputs else None
     progress = Progress(err, not args.no_progress)
-    if args.jobs > 1:
-        invalid = _eval_parallel(args, policy, inputs, stdin, out, progress)
+    try:
+        if args.jobs > 1:
+            invalid = _eval_parallel(args, policy, inputs, stdin, out, progress, err)
+        else:
+            invalid = _eval_serial(args, policy, inputs, stdin, out, progress)
+    except EncodingRefused as exc:
         progress.done()
-        return EXIT_INVALID_RECORDS if invalid else EXIT_OK
+        emit(err, f"kasu eval: {exc}\n")
+        return EXIT_USAGE
+    progress.done()
+    return EXIT_INVALID_RECORDS if invalid else EXIT_OK
+
+
+def _eval_serial(args: argparse.Namespace, policy, inputs: list, stdin, out: TextIO, progress: Progress) -> int:
+    from .batch import read_path
+    from .jobs import decide_one
+
+    options = _render_options(args)
+    explain = args.explain or args.format == "text"
     invalid = 0
     first = True
     for path in inputs:
-        for line, record in read_path(path, policy.checked.fields, args.input_format, stdin):
-            decision = policy.evaluate_numbered(record, line, args.explain or args.format == "text")
-            if decision.error is not None:
-                invalid += 1
+        for line, record in read_path(path, policy.checked.fields, args.input_format, stdin, args.encoding):
+            text, bad = decide_one(policy, record, line, explain, options)
+            invalid += bad
             if args.format == "json":
-                emit(out, dump_json(decision.to_dict(explain=args.explain, show_sensitive=args.show_sensitive))
-                     + "\n")
+                emit(out, text + "\n")
             else:
-                text = decision.explain(lang=args.lang, show_sensitive=args.show_sensitive)
                 emit(out, ("" if first else "\n") + text + "\n")
             first = False
             progress.tick()
-    progress.done()
-    return EXIT_INVALID_RECORDS if invalid else EXIT_OK
+    return invalid
 
 
 def cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -258,7 +287,8 @@ def cmd_fmt(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for path in args.policies:
         try:
             if path == "-":
-                raw = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
+                data = stdin_bytes().read()
+                raw = data if isinstance(data, bytes) else data.encode()
             else:
                 with open(path, "rb") as handle:
                     raw = handle.read()
@@ -296,12 +326,17 @@ def cmd_fmt(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return status
 
 
-def _eval_parallel(args: argparse.Namespace, policy, inputs: list, stdin, out: TextIO, progress: Progress) -> int:
+def _render_options(args: argparse.Namespace) -> dict:
+    return {"format": args.format, "explain": args.explain, "lang": args.lang,
+            "show_sensitive": args.show_sensitive, "encoding": args.encoding}
+
+
+def _eval_parallel(args: argparse.Namespace, policy, inputs: list, stdin, out: TextIO, progress: Progress,
+                   err: TextIO | None = None) -> int:
     from . import jobs as parallel
     from .batch import format_of, read_path
 
-    options = {"format": args.format, "explain": args.explain, "lang": args.lang,
-               "show_sensitive": args.show_sensitive}
+    options = _render_options(args)
 
     def tasks():
         for path in inputs:
@@ -315,7 +350,8 @@ def _eval_parallel(args: argparse.Namespace, policy, inputs: list, stdin, out: T
                     if path != "-":
                         stream.close()
             else:
-                for chunk in parallel.chunks(read_path(path, policy.checked.fields, args.input_format, stdin)):
+                for chunk in parallel.chunks(read_path(path, policy.checked.fields, args.input_format, stdin,
+                                                       args.encoding)):
                     yield ("records", chunk)
 
     first = [True]
@@ -327,7 +363,10 @@ def _eval_parallel(args: argparse.Namespace, policy, inputs: list, stdin, out: T
             emit(out, ("" if first[0] else "\n") + text + "\n")
             first[0] = False
 
-    return parallel.run(policy, tasks(), args.jobs, options, write, progress.tick)
+    def warn(text: str) -> None:
+        emit(sys.stderr if err is None else err, f"kasu eval: {text}\n")
+
+    return parallel.run(policy, tasks(), args.jobs, options, write, progress.tick, warn)
 
 
 def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -352,17 +391,23 @@ def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if args.input_format is None and format_of(path) is None:
             err.write(f"kasu diff: cannot tell the format of {path}: use .json, .jsonl, .ndjson or .csv\n")
             return EXIT_USAGE
-    stdin = getattr(sys.stdin, "buffer", None)
-    if "-" in args.records and stdin is not None:  # read twice (once per schema): keep it
+    stdin = stdin_bytes() if "-" in args.records else None
+    if stdin is not None:  # read twice (once per schema): keep it
         stdin = io.BytesIO(stdin.read())
 
     def records(policy):  # each version reads the records with its own schema
         for path in args.records:
             if path == "-" and stdin is not None:
                 stdin.seek(0)
-            yield from read_path(path, policy.checked.fields, args.input_format, stdin)
+            yield from read_path(path, policy.checked.fields, args.input_format, stdin, args.encoding)
 
-    report = compare(policies[0], policies[1], records(policies[0]), records(policies[1]))
+    from .batch import EncodingRefused
+
+    try:
+        report = compare(policies[0], policies[1], records(policies[0]), records(policies[1]))
+    except EncodingRefused as exc:
+        emit(err, f"kasu diff: {exc}\n")
+        return EXIT_USAGE
     if args.format == "json":
         emit(out, json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
     else:
@@ -416,13 +461,55 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         ap.print_help(out)
         return EXIT_USAGE
     try:
-        return args.run(args, out, err)
+        code = args.run(args, out, err)
+        out.flush()  # a full disk shows here, not silently at exit
+        return code
     except KeyboardInterrupt:
-        err.write("interrupted\n")
-        return 130
-    except BrokenPipeError:
-        return EXIT_OK
+        err.write("kasu: interrupted\n")
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # the reader went away (`kasu eval … | head`): quiet, but not success
+        _discard(out)
+        return EXIT_BROKEN_PIPE
+    except NoInput as exc:
+        emit(err, f"kasu {args.command}: {exc}\n")
+        return EXIT_USAGE
+    except OSError as exc:  # a full disk, a failing device: say so, never exit 0
+        _discard(out)
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        emit(err, f"kasu {args.command}: cannot go on: {exc.strerror or exc}{where} "
+                  f"/ 入出力のエラーで続行できません\n")
+        return EXIT_FAIL
+
+
+class NoInput(Exception):
+    """Standard input is needed but closed."""
+
+
+def stdin_bytes():
+    """The binary standard input; NoInput when it is closed (`<&-`)."""
+    stream = sys.stdin
+    if stream is None or getattr(stream, "closed", False):
+        raise NoInput("standard input is closed: give RECORDS files, or pipe records in "
+                      "/ 標準入力が閉じています: 記録のファイルを指定してください")
+    return getattr(stream, "buffer", stream)
+
+
+def _discard(out: TextIO) -> None:
+    """After a write failed: point standard output at /dev/null so that the final flush at
+    exit cannot fail again (and print "Exception ignored …")."""
+    try:
+        if out is sys.stdout or out is sys.__stdout__:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+    except (OSError, ValueError):
+        pass
 
 
 def entry() -> None:  # pragma: no cover - the console script
-    sys.exit(main())
+    try:
+        code = main()
+    except KeyboardInterrupt:  # Ctrl-C before main's own handler (while starting up)
+        sys.stderr.write("kasu: interrupted\n")
+        code = EXIT_INTERRUPTED
+    sys.exit(code)

@@ -139,7 +139,7 @@ def _run(policy: Policy, ex: Example) -> ExampleResult:
     try:
         decision = policy.evaluate(ex.given, explain=True)
     except RecordError as exc:
-        return ExampleResult(ex.title, at, False, ex.expect, None, (f"the given record is invalid: {exc.message}",))
+        return ExampleResult(ex.title, at, False, ex.expect, None, (f"the given record is invalid: {exc.described}",))
     actual = {"outcome": decision.outcome, "severity": decision.severity, "rule": decision.rule,
               "escalation": decision.escalation}
     e = ex.expect

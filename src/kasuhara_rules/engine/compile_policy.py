@@ -211,7 +211,7 @@ def _validation(fields: tuple[Field, ...], ns: g.Namespace) -> list[ast.stmt]:
         elif kind == vt.DURATION:
             scale = vt.UNITS[f.type.unit]
             limit = MAX_DURATION // scale
-            small = ast.Compare(g.const(-limit), [ast.LtE(), ast.LtE()], [v, g.const(limit)])
+            small = ast.Compare(g.const(0), [ast.LtE(), ast.LtE()], [v, g.const(limit)])  # never negative
             out.append(g.if_(g.and_(ast.Compare(cls, [ast.Is()], [g.name("int")]), small),
                              [g.assign(var, g.binop("*", v, g.const(scale)))], slow))
             continue

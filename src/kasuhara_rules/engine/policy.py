@@ -12,7 +12,7 @@ from .decide import Decider, DecisionCore, Provisional
 from ..diagnostics import Diagnostic
 from ..check.checked import CheckedPolicy
 from .compile_policy import Program, compile_policy
-from .records import REDACTED, RecordError, validate_record
+from .records import MAX_NUMBER, REDACTED, RecordError, validate_record
 from .traces import missing_fields
 
 
@@ -68,7 +68,7 @@ class Decision:
     def __repr__(self) -> str:
         incident = self.to_dict()["incident"]  # redacted when the key is sensitive
         if self.error is not None:
-            return f"<Decision {incident!r} invalid at line {self.line}: {self.error.message}>"
+            return f"<Decision {incident!r} invalid at line {self.line}: {self.error.described}>"
         return f"<Decision {incident!r} {self.outcome} {self.severity} by {self.rule}>"
 
     @property
@@ -265,7 +265,10 @@ class Policy:
     def evaluate_many(self, records: Iterable[Any], explain: bool = False) -> Iterator[Decision]:
         """Decide each record in order; an invalid one yields a Decision with `error` set.
 
-        With `explain=True` each decision carries its trace (built while deciding)."""
+        With `explain=True` each decision carries its trace (built while deciding).
+        A pandas DataFrame is decided row by row; a single record (a mapping) is refused with
+        a TypeError (iterating it would give its keys)."""
+        records = _records_of(records)
         # The common case in a tight loop: a dict record, nothing undetermined. Anything
         # else (invalid records, undetermined rules, other mappings) takes the general path.
         # The two loops below differ only in the function called and what it returns; they
@@ -322,7 +325,21 @@ class Policy:
         if self._key is None or not isinstance(record, Mapping):
             return None
         value = record.get(self._key)
-        return value if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+        if isinstance(value, str):
+            return value
+        if type(value) is int and -MAX_NUMBER <= value <= MAX_NUMBER:  # bounded as record numbers are
+            return value
+        return None
+
+
+def _records_of(records: Any) -> Iterable[Any]:
+    """What evaluate_many iterates: rows of a DataFrame (duck-typed); a lone record is refused."""
+    if isinstance(records, (Mapping, str, bytes)):
+        raise TypeError("evaluate_many takes an iterable of records (a list of dicts, say); "
+                        "for one record call evaluate(record)")
+    if hasattr(records, "to_dict") and hasattr(records, "columns") and hasattr(records, "iterrows"):
+        return records.to_dict("records")  # a pandas DataFrame: iterating it would give the column names
+    return records
 
 
 def snapshot(record: Mapping, nested: tuple[str, ...]) -> dict:

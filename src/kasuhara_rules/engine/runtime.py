@@ -6,7 +6,7 @@ from typing import Any, Sequence
 
 from .. import values as vt
 from ..check.checked import Field
-from .records import REDACTED, RecordError, coerce, raw_json
+from .records import REDACTED, RecordError, coerce, is_absent, raw_json
 from .text import normalize
 from .tracedata import EMPTY, TraceDict, TraceList, freeze
 
@@ -27,11 +27,11 @@ ABSENT = _Absent()
 
 def coerce_field(f: Field, value: Any) -> Any:
     """Coerce a top-level field's value the slow way; absent or null optional fields are None."""
-    if value is None or value is ABSENT:
+    if value is ABSENT or is_absent(value):  # None, NaN, pd.NA, pd.NaT
         if f.optional:
             return None
-        state = "is missing" if value is ABSENT else "is null"
-        raise RecordError(f"{f.path} {state}, but the schema requires it", f.path)
+        state = "missing" if value is ABSENT else "null or NaN"
+        raise RecordError(f"{state}, but the schema requires it", f.path)
     return coerce(f.type, value, f.path, f.sensitive)
 
 

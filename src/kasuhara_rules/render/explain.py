@@ -63,7 +63,7 @@ class _Renderer:
         head = str(incident) if incident is not None else "—"
         if d.error is not None:
             where = f"{self.w['line']} {d.error.line}: " if d.error.line is not None else ""
-            return f"{head} → {self.w['invalid']}\n  {where}{d.error.message}"
+            return f"{head} → {self.w['invalid']}\n  {where}{d.error.described}"
         trace = d.trace(self.show)
         self.lines.append(f"{head} → {self.headline()}")
         core = d.core
