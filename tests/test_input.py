@@ -147,12 +147,8 @@ def test_rows_not_in_utf8_hint_at_the_encoding():
 
 def test_cli_refuses_shift_jis_csv_and_reads_it_with_encoding(tmp_path, capsys):
     """`kasu eval` exits 2 with the hint for a CP932 CSV, and decides it with --encoding cp932."""
-    header = ("事案番号,店舗,受付チャネル,受付日時,要求の種類,土下座の要求,責任者対応の要求,自宅への謝罪訪問の要求,"
-              "SNS等への投稿の予告,身体的な攻撃（暴行・傷害）,威圧的な言動（大声・机を叩く等）,差別的な言動,性的な言動,"
-              "従業員個人への攻撃（名指しの中傷・つきまとい）,SNS・インターネット上での誹謗中傷,発言内容（記録）,"
-              "過去の問い合わせ,要求内容の妥当性\n")
-    row = ("C-1,新宿店,counter,2026-10-02T10:15:00+09:00,apology,はい,いいえ,いいえ,いいえ,いいえ,いいえ,いいえ,"
-           "いいえ,いいえ,いいえ,土下座しろ,[],はい\n")
+    header = "事案番号,店舗,受付チャネル,受付日時,要求の種類,土下座の要求,大声・威圧（なし／一度／続いた）,発言内容（記録）\n"
+    row = "C-1,新宿店,counter,2026-10-02T10:15:00+09:00,apology,true,none,土下座しろ\n"
     data = tmp_path / "excel.csv"
     data.write_bytes((header + row).encode("cp932"))
     code, out, err = run("eval", RETAIL, str(data))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import Any
 
 import re2  # type: ignore[import-untyped]
 
@@ -80,7 +81,32 @@ def _reason(exc: Exception) -> str:
     return arg.decode("utf-8", "replace") if isinstance(arg, bytes) else str(arg)
 
 
+class Regex:
+    """An RE2 pattern that searches any Python text: RE2 reads UTF-8, and a text holding a lone
+    surrogate (valid in a Python string, possible in JSON) has none; such a text is searched
+    with each lone surrogate read as U+FFFD, instead of raising."""
+
+    __slots__ = ("_search",)
+
+    def __init__(self, pattern: str) -> None:
+        self._search = re2.compile(pattern, _options()).search
+
+    def search(self, text: str) -> Any:
+        try:
+            return self._search(text)
+        except UnicodeEncodeError:
+            return self._search(_without_surrogates(text))
+
+
+def _without_surrogates(text: str) -> str:
+    return "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in text)
+
+
 @functools.lru_cache(maxsize=256)
-def compiled(pattern: str) -> "re2._Regexp":
-    """The RE2 pattern (ignoring case), cached; only for patterns the checker accepted."""
-    return re2.compile(pattern, _options())
+def compiled(pattern: str) -> Regex:
+    """The RE2 pattern (ignoring case), cached; only for patterns the checker accepted.
+
+    >>> compiled("死ね").search("\\ud800死ね").group(0)
+    '死ね'
+    """
+    return Regex(pattern)

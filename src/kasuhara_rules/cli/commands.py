@@ -462,7 +462,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         return EXIT_USAGE
     try:
         code = args.run(args, out, err)
-        out.flush()  # a full disk shows here, not silently at exit
+        if not getattr(out, "closed", False):  # (the language server closes it when the client exits)
+            out.flush()  # a full disk shows here, not silently at exit
         return code
     except KeyboardInterrupt:
         err.write("kasu: interrupted\n")

@@ -100,8 +100,8 @@ def compare(old: Policy, new: Policy, records: Iterable[tuple[int | None, Any]],
         b = new.evaluate_numbered(new_item[1] if new_item else RecordError("no record for this version"), line)
         if a.error is not None or b.error is not None:
             key = a.to_dict()["incident"] if a.incident is not None else b.to_dict()["incident"]
-            undecidable.append(Undecidable(key, line, a.error.message if a.error else None,
-                                           b.error.message if b.error else None))
+            undecidable.append(Undecidable(key, line, a.error.described if a.error else None,
+                                           b.error.described if b.error else None))
             continue
         sa, sb = summary_of(a), summary_of(b)
         if sa == sb:
