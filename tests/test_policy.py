@@ -35,17 +35,22 @@ def test_digest_is_sha256_of_the_file_bytes():
     """For a one-file policy the digest is the SHA-256 of its bytes."""
     import hashlib
 
-    base = ROOT / "examples" / "mhlw-baseline.kasu"
-    assert load_policy(base).digest == "sha256:" + hashlib.sha256(base.read_bytes()).hexdigest()
+    one = ROOT / "examples" / "quickstart.kasu"
+    assert load_policy(one).digest == "sha256:" + hashlib.sha256(one.read_bytes()).hexdigest()
 
 
 def test_digest_of_an_extending_policy():
     """With extends: SHA-256 of the lines `<hex digest> <file name>`, base first (section 7)."""
     import hashlib
 
-    base = ROOT / "examples" / "mhlw-baseline.kasu"
-    lines = "".join(f"{hashlib.sha256(p.read_bytes()).hexdigest()} {p.name}\n" for p in (base, RETAIL))
-    assert load_policy(RETAIL).digest == "sha256:" + hashlib.sha256(lines.encode()).hexdigest()
+    names = ["mhlw-baseline.kasu", "lexicon/threats.txt", "lexicon/exposure.txt", "lexicon/abuse.txt",
+             "retail.kasu"]  # the base, the phrase files it names, then the policy itself
+    lines = "".join(f"{hashlib.sha256((ROOT / 'examples' / name).read_bytes()).hexdigest()} {name}\n"
+                    for name in names)
+    policy = load_policy(RETAIL)
+    assert policy.digest == "sha256:" + hashlib.sha256(lines.encode()).hexdigest()
+    files = next(iter(policy.evaluate_many([{}]))).to_dict()["policy"]["files"]
+    assert [f["path"] for f in files] == names
 
 
 def test_policy_error_carries_diagnostics():
