@@ -11,25 +11,12 @@ from typing import Sequence, TextIO
 from .. import __version__
 from ..diagnostics import render_json, render_text
 from .batch import dump_json
+from .common import (  # noqa: F401 (re-exported: the commands' shared pieces)
+    EXIT_BROKEN_PIPE, EXIT_FAIL, EXIT_INTERRUPTED, EXIT_INVALID_RECORDS, EXIT_OK, EXIT_USAGE, Progress, _Parser, emit,
+)
 from ..check.loader import load_path
 
 FORMATS = ("jsonl", "json", "csv")  # batch.FORMATS, without importing the evaluator for `kasu check`
-
-EXIT_OK = 0
-EXIT_FAIL = 1
-EXIT_USAGE = 2
-EXIT_INVALID_RECORDS = 3
-EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
-EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as shells report a tool whose reader went away
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse, but usage errors exit with 2 and a hint to --help (never a traceback)."""
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        sys.stderr.write(f"{self.prog}: error: {message}\n(run `{self.prog} --help` for help)\n")
-        raise SystemExit(EXIT_USAGE)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -134,15 +121,6 @@ def _positive(text: str) -> int:
     return value
 
 
-def emit(out: TextIO, text: str) -> None:
-    """Write text as UTF-8 whatever the locale (to the binary buffer when there is one)."""
-    buffer = getattr(out, "buffer", None)
-    if buffer is not None:
-        buffer.write(text.encode("utf-8", "backslashreplace"))
-    else:
-        out.write(text)
-
-
 def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     all_diags = []
     failed = False
@@ -166,36 +144,6 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                    f"{warnings} warning{'s' if warnings != 1 else ''}")
         emit(out, ("\n" if blocks else "") + summary + "\n")
     return EXIT_FAIL if failed else EXIT_OK
-
-
-
-
-class Progress:
-    """A progress line on standard error, only when it is a terminal."""
-
-    def __init__(self, err: TextIO, enabled: bool, label: str = "kasu eval") -> None:
-        self.err = err
-        self.label = label
-        self.enabled = enabled and hasattr(err, "isatty") and err.isatty()
-        self.count = 0
-        self.start = time.monotonic()
-        self.next = self.start + 0.5
-
-    def tick(self, count: int = 1) -> None:
-        before = self.count
-        self.count += count
-        if self.enabled and self.count // 256 != before // 256:
-            now = time.monotonic()
-            if now >= self.next:
-                self.next = now + 0.5
-                rate = self.count / max(now - self.start, 1e-9)
-                self.err.write(f"\r{self.label}: {self.count:,} records ({rate:,.0f}/s)")
-                self.err.flush()
-
-    def done(self) -> None:
-        if self.enabled and self.count >= 256:
-            self.err.write("\r" + " " * 60 + "\r")
-            self.err.flush()
 
 
 def cmd_eval(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -513,4 +461,13 @@ def entry() -> None:  # pragma: no cover - the console script
     except KeyboardInterrupt:  # Ctrl-C before main's own handler (while starting up)
         sys.stderr.write("kasu: interrupted\n")
         code = EXIT_INTERRUPTED
+    if code == EXIT_INTERRUPTED:
+        # Ctrl-C: leave now, without the interpreter's shutdown, whose joining of the worker
+        # pool's feeder threads can print "Exception ignored …" about pipes the workers closed.
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        os._exit(code)
     sys.exit(code)

@@ -34,7 +34,7 @@ def register(sub: Any) -> None:
 
 def write_output(path: str | None, text: str, out: TextIO, err: TextIO, command: str) -> int:
     """Write text to FILE (UTF-8) or standard output; a usage error when FILE cannot be written."""
-    from .commands import emit
+    from .common import emit
 
     if not path:
         emit(out, text)
@@ -54,7 +54,7 @@ def cmd_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..engine.policy import policy_from
     from ..render import report as rep
     from .batch import format_of, read_path
-    from .commands import Progress, emit
+    from .common import Progress, emit
 
     loaded = load_path(args.policy)
     if not loaded.result.ok:

@@ -13,7 +13,7 @@ EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INVALID = 0, 1, 2, 3
 
 def register(sub: Any) -> None:
     """Add `kasu survey template` and `kasu survey report` to the subcommands."""
-    from .commands import _Parser
+    from .common import _Parser
 
     p = sub.add_parser("survey", help="the anonymous staff risk assessment: questionnaire and results",
                        description="`kasu survey template POLICY` writes a questionnaire built from the policy; "
@@ -54,7 +54,7 @@ def _usage(p: argparse.ArgumentParser, err: TextIO) -> int:
 def _load(path: str, err: TextIO):
     from ..check.loader import load_path
     from ..diagnostics import render_text
-    from .commands import emit
+    from .common import emit
 
     loaded = load_path(path)
     if loaded.result.policy is None or not loaded.result.ok:
