@@ -110,6 +110,9 @@ def test_formatting_never_changes_decisions(tmp_path):
     """Decisions on the shipped incidents are identical before and after formatting a messy copy."""
     original = (ROOT / "examples" / "mhlw-baseline.kasu").read_text(encoding="utf-8")
     messy = original.replace("\n  ", "\n").replace(", ", ",")
+    import shutil
+
+    shutil.copytree(ROOT / "examples" / "lexicon", tmp_path / "lexicon")  # the phrase files it names
     (tmp_path / "messy.kasu").write_text(messy, encoding="utf-8")
     (tmp_path / "formatted.kasu").write_text(format_text(messy), encoding="utf-8")
     a, b = load_policy(tmp_path / "messy.kasu"), load_policy(tmp_path / "formatted.kasu")

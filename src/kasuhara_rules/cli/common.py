@@ -1,5 +1,4 @@
-"""What every `kasu` command shares: exit codes, the argument parser class, writing UTF-8 output,
-and the progress line on standard error."""
+"""What every `kasu` command shares: exit codes, the parser class, UTF-8 output, the progress line."""
 from __future__ import annotations
 
 import argparse
