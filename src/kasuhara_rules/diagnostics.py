@@ -6,6 +6,7 @@ from typing import Iterable, Mapping, Sequence
 
 import attrs
 
+from .i18n import N_, translate
 from .source import SourceText, Span
 
 ERROR = "error"
@@ -111,8 +112,12 @@ class Diagnostic:
     def sort_key(self) -> tuple:
         return (self.span.file, self.span.line, self.span.column, self.code, self.message)
 
-    def to_dict(self) -> dict:
-        """The JSON form used by `kasu check --format json`."""
+    def in_language(self, lang: str) -> "Diagnostic":
+        """The same diagnostic with its message and hint as plain text in `lang` ("ja" or "en")."""
+        return attrs.evolve(self, message=translate(self.message, lang), hint=translate(self.hint, lang))
+
+    def to_dict(self, lang: str = "en") -> dict:
+        """The JSON form used by `kasu check --format json`; the code is the same in every language."""
         return {
             "file": self.span.file,
             "line": self.span.line,
@@ -121,18 +126,18 @@ class Diagnostic:
             "end_column": self.span.end_column or self.span.column + 1,
             "severity": self.severity,
             "code": self.code,
-            "message": self.message,
-            "hint": self.hint,
+            "message": translate(self.message, lang),
+            "hint": translate(self.hint, lang),
         }
 
-    def render(self, sources: Mapping[str, SourceText] | None = None) -> str:
+    def render(self, sources: Mapping[str, SourceText] | None = None, lang: str = "en") -> str:
         """`file:line:col: error[CODE]: message`, the source line, a caret and a hint."""
-        lines = [f"{self.span}: {self.severity}[{self.code}]: {self.message}"]
+        lines = [f"{self.span}: {self.severity}[{self.code}]: {translate(self.message, lang)}"]
         source = (sources or {}).get(self.span.file)
         if source is not None:
             lines.extend(source.excerpt(self.span))
         if self.hint:
-            lines.append(f"hint: {self.hint}")
+            lines.append(translate(N_("hint: {hint}", hint=self.hint), lang))
         return "\n".join(lines)
 
 
@@ -157,14 +162,15 @@ def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     return out
 
 
-def render_text(diagnostics: Sequence[Diagnostic], sources: Mapping[str, SourceText] | None = None) -> str:
+def render_text(diagnostics: Sequence[Diagnostic], sources: Mapping[str, SourceText] | None = None,
+                lang: str = "en") -> str:
     """All diagnostics as text, separated by blank lines."""
-    return "\n\n".join(d.render(sources) for d in diagnostics)
+    return "\n\n".join(d.render(sources, lang) for d in diagnostics)
 
 
-def render_json(diagnostics: Sequence[Diagnostic]) -> str:
+def render_json(diagnostics: Sequence[Diagnostic], lang: str = "en") -> str:
     """All diagnostics as one JSON array."""
-    return json.dumps([d.to_dict() for d in diagnostics], ensure_ascii=False, indent=2)
+    return json.dumps([d.to_dict(lang) for d in diagnostics], ensure_ascii=False, indent=2)
 
 
 def did_you_mean(word: str, candidates: Iterable[str], quote: str = "`") -> str | None:
@@ -174,7 +180,7 @@ def did_you_mean(word: str, candidates: Iterable[str], quote: str = "`") -> str 
     'did you mean `demanded_dogeza`?'
     """
     best = closest(word, candidates)
-    return f"did you mean {quote}{best}{quote}?" if best is not None else None
+    return N_("did you mean {name}?", name=quote + best + quote) if best is not None else None
 
 
 def closest(word: str, candidates: Iterable[str]) -> str | None:

@@ -37,7 +37,7 @@ def _work(task: tuple[str, list]) -> tuple[list[str], int]:
     policy: Policy = _worker["policy"]
     options = _worker["options"]
     explain = options["explain"] or options["format"] == "text"
-    out, invalid = [], 0
+    out, invalid, seen = [], 0, []
     for line, item in items:
         if kind == "raw":
             item = jsonl_record(item, line)
@@ -45,8 +45,9 @@ def _work(task: tuple[str, list]) -> tuple[list[str], int]:
                 continue
         decision = policy.evaluate_numbered(item, line, explain)
         invalid += decision.error is not None
+        seen.append((decision.outcome, decision.error, line))
         out.append(_render(decision, options))
-    return out, invalid
+    return out, invalid, seen
 
 
 def chunks(items: Iterable[Any], size: int = CHUNK) -> Iterator[list]:
@@ -61,7 +62,7 @@ def chunks(items: Iterable[Any], size: int = CHUNK) -> Iterator[list]:
 
 
 def run(policy: Policy, tasks: Iterable[tuple[str, list]], jobs: int, options: dict,
-        emit: Callable[[str], None], tick: Callable[[int], None]) -> int:
+        emit: Callable[[str], None], tick: Callable[[int], None], tally: Any = None) -> int:
     """Process `tasks` with `jobs` workers; emit every output in input order; the invalid count."""
     context = multiprocessing.get_context("spawn" if multiprocessing.get_start_method() != "fork" else "fork")
     invalid = 0
@@ -70,14 +71,16 @@ def run(policy: Policy, tasks: Iterable[tuple[str, list]], jobs: int, options: d
         for task in tasks:
             pending.append(pool.apply_async(_work, (task,)))
             if len(pending) >= jobs * WINDOW:
-                invalid += _drain(pending.popleft(), emit, tick)
+                invalid += _drain(pending.popleft(), emit, tick, tally)
         while pending:
-            invalid += _drain(pending.popleft(), emit, tick)
+            invalid += _drain(pending.popleft(), emit, tick, tally)
     return invalid
 
 
-def _drain(result, emit: Callable[[str], None], tick: Callable[[int], None]) -> int:
-    outputs, invalid = result.get()
+def _drain(result, emit: Callable[[str], None], tick: Callable[[int], None], tally: Any = None) -> int:
+    outputs, invalid, seen = result.get()
+    for outcome, error, line in seen if tally is not None else ():
+        tally.add(outcome, error, line)
     for text in outputs:
         emit(text)
     tick(len(outputs))
