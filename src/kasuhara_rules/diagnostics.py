@@ -36,6 +36,7 @@ CODES: Mapping[str, str] = {
     "E125": "a schema field is malformed",
     "E126": "a header setting is malformed",
     "E127": "a closing bracket that does not match the open one",
+    "E128": "a `{` that is never closed with `}`",
     # structure of a policy
     "E201": "the `policy` header is missing",
     "E202": "the `policy` header is misplaced or repeated",
@@ -200,3 +201,60 @@ def closest(word: str, candidates: Iterable[str]) -> str | None:
     cutoff = 0.6 if len(key) > 3 else 0.5
     found = difflib.get_close_matches(key, list(pool), n=1, cutoff=cutoff)
     return pool[found[0]] if found else None
+
+
+def fold_label(text: str) -> str:
+    """`text` compared the way a reader would: NFKC, case-folded, katakana as hiragana, no spaces.
+
+    >>> fold_label("ｶｽﾊﾗ") == fold_label("かすはら") == fold_label(" カスハラ ")
+    True
+    """
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    out = []
+    for ch in folded:
+        if "\u30a1" <= ch <= "\u30f6":
+            ch = chr(ord(ch) - 0x60)
+        if not ch.isspace() and ch not in "・「」『』\"'":
+            out.append(ch)
+    return "".join(out)
+
+
+# words a Japanese author writes for true and false
+BOOL_WORDS = {"はい": "true", "真": "true", "正": "true", "有": "true", "あり": "true", "yes": "true",
+              "いいえ": "false", "偽": "false", "誤": "false", "無": "false", "なし": "false", "no": "false"}
+# the kinds of declared names, as the hint names them
+LABEL_KINDS = {"field": N_("the field"), "outcome": N_("the outcome"), "severity": N_("the severity"),
+               "escalation": N_("the escalation"), "phrases": N_("the phrase list"), "define": N_("the define"),
+               "rule": N_("the rule")}
+
+
+def label_hint(word: str, labels: Iterable[tuple[str, str | None, str]], kinds: Iterable[str] | None = None):
+    """A hint when `word` is a label (or true/false in Japanese) rather than a name, else None.
+
+    `labels` holds (name, label, kind); kinds limits which kinds may be suggested.
+
+    >>> label_hint("重度", [("high", "重度", "severity")])
+    '`重度` is the label of the severity `high`; write the name `high`'
+    >>> label_hint("はい", [])
+    'write `true` (and `false` for いいえ)'
+    """
+    key = fold_label(word)
+    if key in BOOL_WORDS:
+        value = BOOL_WORDS[key]
+        return (N_("write `true` (and `false` for いいえ)") if value == "true"
+                else N_("write `false` (and `true` for はい)"))
+    allowed = set(kinds) if kinds is not None else None
+    entries = [(name, label, kind) for name, label, kind in labels
+               if label and (allowed is None or kind in allowed) and name != word]
+    exact = [e for e in entries if fold_label(e[1]) == key]
+    if not exact and len(key) >= 2:
+        exact = [e for e in entries if key in fold_label(e[1]) or fold_label(e[1]) in key]
+        if len({e[0] for e in exact}) != 1:
+            exact = []
+    if not exact:
+        return None
+    name, label, kind = exact[0]
+    return N_("`{word}` is the label of {kind} `{name}`; write the name `{name}`", word=word,
+              kind=LABEL_KINDS.get(kind, kind), name=name)

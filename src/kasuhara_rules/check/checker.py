@@ -9,7 +9,7 @@ import attrs
 
 from ..syntax import nodes as n
 from .. import values as vt
-from ..diagnostics import Diagnostic, did_you_mean, error, sort_diagnostics, warning
+from ..diagnostics import Diagnostic, did_you_mean, error, label_hint, sort_diagnostics, warning
 from .checked import (
     FIRST_MATCH, HIGHEST_SEVERITY, REVIEW, REVIEW_LABEL, STRATEGIES, CheckedPolicy, Define, DefineRef,
     ElementRef, Example, Expect, Field, FieldRef, Header, Item, PhraseList, Rule,
@@ -134,6 +134,12 @@ class _Checker:
         rule_decls = self.rule_decls()
         self.rule_names = [r.name.name for r in rule_decls]
         self.tc = TypeChecker({f.name: f for f in fields}, define_decls, phrases, self.other_kind, self.diags)
+        self.labels = self.tc.labels = (
+            [(o.name, o.label, "outcome") for o in outcomes] + [(s.name, s.label, "severity") for s in severities]
+            + [(e.name, e.label, "escalation") for e in escalations] + [(f.name, f.label, "field") for f in fields]
+            + [(p.name, p.label, "phrases") for p in phrases.values()]
+            + [(k, d.label.value if d.label else None, "define") for k, d in define_decls.items()]
+            + [(r.name.name, r.title.value if getattr(r, "title", None) else None, "rule") for r in rule_decls])
         for name in define_decls:
             self.tc.define_type(name)
         rules = [self.rule(decl, i) for i, decl in enumerate(rule_decls)]
@@ -477,7 +483,9 @@ class _Checker:
 
     def name_in(self, ident: n.Ident, names: set[str], code: str, what: str, block: str) -> str:
         if ident.name not in names:
-            hint = did_you_mean(ident.name, names) or (
+            labels = getattr(self, "labels", ())
+            hint = label_hint(ident.name, labels, (what,)) or label_hint(ident.name, labels) or did_you_mean(
+                ident.name, names) or (
                 f"declare it in `{block} {{ … }}`" if names else f"add a `{block} {{ … }}` block")
             self.err(code, f"unknown {what} `{ident.name}`", ident.span, hint)
         return ident.name

@@ -6,7 +6,7 @@ from typing import Callable, Mapping
 
 from ..syntax import nodes as n
 from .. import values as vt
-from ..diagnostics import Diagnostic, closest, did_you_mean, error, warning
+from ..diagnostics import Diagnostic, closest, did_you_mean, error, label_hint, warning
 from .checked import Define, DefineRef, ElementRef, Field, FieldRef, PhraseList, PhrasesRef
 from .regex import pattern_problem
 from ..syntax.printer import expr as text_of
@@ -32,6 +32,7 @@ class TypeChecker:
         self.phrases = phrases
         self.other_names = other_names
         self.diags = diags
+        self.labels: list = []  # (name, label, kind) of every declaration, for hints
         self.types: dict[int, Type] = {}
         self.refs: dict[int, object] = {}
         self.define_types: dict[str, Type] = {}
@@ -155,7 +156,9 @@ class TypeChecker:
         candidates = set(self.fields) | set(self.define_decls) | set(self.phrases)
         for s in scope:
             candidates.update(f.name for f in s.fields)
-        hint = did_you_mean(name, candidates)
+        hint = label_hint(name, self.labels, ("field", "define", "phrases")) or did_you_mean(name, candidates)
+        if hint is None:
+            hint = label_hint(name, self.labels)
         if hint is None:
             kind = self.other_names(name)
             if kind:

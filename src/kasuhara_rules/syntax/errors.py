@@ -9,6 +9,7 @@ from lark import Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from ..diagnostics import Diagnostic, closest, error
+from ..i18n import N_
 from .grammar import describe_terminal, keywords, parser
 from ..source import SourceText, Span
 
@@ -210,7 +211,45 @@ FULLWIDTH_HINTS = {
     "＝": "=", "（": "(", "）": ")", "［": "[", "］": "]", "｛": "{", "｝": "}", "，": ",",
     "：": ":", "＃": "#", "＜": "<", "＞": ">", "！": "!", "＋": "+", "－": "-", "＊": "*",
     "／": "/", "．": ".", "”": '"', "“": '"', "„": '"', "″": '"', "＂": '"', "、": ",", "。": ".",
+    "≧": ">=", "≦": "<=", "≠": "!=", "≥": ">=", "≤": "<=", "≒": "==",
 }
+JAPANESE_QUOTES = "「」『』【】〈〉《》〔〕"
+# a number glued to a unit written in Japanese -> (multiplier, ASCII unit)
+JAPANESE_UNITS = {"秒": (1, "s"), "秒間": (1, "s"), "分": (1, "min"), "分間": (1, "min"), "時間": (1, "h"),
+                  "時": (1, "h"), "日": (1, "d"), "日間": (1, "d"), "週": (7, "d"), "週間": (7, "d")}
+_WORD_AT = re.compile(r"[\w.\-:+]+")
+_JAPANESE_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+
+
+def ascii_form(text: str) -> str | None:
+    """`text` (a number, duration or date as a beginner types it) in the language's ASCII form, or None.
+
+    >>> ascii_form("３０ｍｉｎ"), ascii_form("30分"), ascii_form("２週間"), ascii_form("2026年4月1日")
+    ('30min', '30min', '14d', '2026-04-01')
+    """
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKC", text)
+    date = _JAPANESE_DATE.match(folded)
+    if date:
+        return f"{date.group(1)}-{int(date.group(2)):02d}-{int(date.group(3)):02d}"
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9:.]+(Z|[+-][0-9]{2}:[0-9]{2})?)?", folded):
+        return folded if folded != text else None
+    m = re.fullmatch(r"([0-9][0-9_]*(?:\.[0-9]+)?)(.*)", folded)
+    if m is None:
+        return None
+    number, unit = m.group(1), m.group(2)
+    if unit in JAPANESE_UNITS:
+        times, ascii_unit = JAPANESE_UNITS[unit]
+        if times != 1:
+            try:
+                number = str(int(number) * times)
+            except ValueError:
+                return None
+        return number + ascii_unit
+    if unit in ("", "s", "min", "h", "d") and folded != text:
+        return folded
+    return None
 
 
 @functools.cache
@@ -399,12 +438,69 @@ def _accepts(exc: UnexpectedInput) -> set[str]:
         return set(getattr(exc, "expected", ()) or ())
 
 
+def unclosed_brace(source: SourceText, stop_line: int) -> Diagnostic | None:
+    """E128 at the `{` whose `}` is missing, if the layout shows one before `stop_line`.
+
+    A `{` is taken as unclosed when a declaration keyword starts a line (column 1) while it is
+    open, when a `}` starting a line lines up with an outer `{` (same indentation), or at the end.
+    """
+    lines = source.text.split("\n")
+    stack: list[tuple[int, int, str]] = []  # (line, indent, text before the `{`)
+
+    def report(opened: tuple[int, int, str], last: int) -> Diagnostic:
+        line, indent, head = opened
+        col = head[1]
+        block = " ".join(head[0].split()[:2]) if head[0] else "{"
+        while last > line and (not lines[last - 1].strip() or lines[last - 1].lstrip().startswith("#")):
+            last -= 1
+        return error("E128", N_("the `{{` of `{block}` is never closed with `}}`", block=block),
+                     Span(source.name, line, col, line, col + 1),
+                     N_("add `}}` after line {last}, where `{block}` ends", last=last, block=block))
+
+    for number, raw in enumerate(lines, 1):
+        line = raw.rstrip("\r").lstrip("\ufeff")
+        if number > stop_line and line.strip():
+            return None
+        indent = len(line) - len(line.lstrip(" \t"))
+        first = line.strip().split(" ", 1)[0].split("{", 1)[0]
+        if stack and ((indent == 0 and first in DECL_WORDS) or (first == "expect" and stack[-1][2][0] == "given")):
+            return report(stack[-1], number - 1)
+        in_string = False
+        i = 0
+        while i < len(line):
+            ch = line[i]
+            if in_string:
+                if ch == "\\":
+                    i += 1
+                elif ch == '"':
+                    in_string = False
+            elif ch == '"':
+                in_string = True
+            elif ch == "#":
+                break
+            elif ch == "{":
+                stack.append((number, indent, (line[:i].strip(), i + 1)))
+            elif ch == "}":
+                if line[:i].strip() == "" and stack and stack[-1][1] > indent and any(
+                        s[1] == indent for s in stack[:-1]):
+                    return report(stack[-1], number - 1)
+                if stack:
+                    stack.pop()
+            i += 1
+    if stack:
+        return report(stack[-1], len(lines))
+    return None
+
+
 def syntax_diagnostic(exc: UnexpectedInput, source: SourceText) -> Diagnostic:
     """Turn a Lark parse error into one diagnostic with a message in the language's words."""
     if isinstance(exc, UnexpectedCharacters):
         return _lexical(exc, source)
     tok: Token = exc.token
     span = _token_span(source, tok)
+    unclosed = unclosed_brace(source, span.line)
+    if unclosed is not None:
+        return unclosed
     ctx = _Context(exc)
     accepts = _accepts(exc)
     if ctx.open and tok.type in ("RBRACE", "RSQB", "RPAR") and tok.type != _OPENERS[ctx.open[-1].type][0]:
@@ -445,31 +541,47 @@ def _lexical(exc: UnexpectedCharacters, source: SourceText) -> Diagnostic:
     if ch == '"':
         rest = source.line_text(line)[column - 1 :]
         span = Span(source.name, line, column, line, column + len(rest))
-        return error("E104", "this string is not closed before the end of the line", span,
-                     'end it with `"`; to put a line break inside a string write \\n')
+        return error("E104", N_("this string is not closed before the end of the line"), span,
+                     N_('end it with `"`; to put a line break inside a string write \\n'))
+    word = _WORD_AT.match(source.line_text(line), column - 1)
+    if word and ch.isdigit() and not ch.isascii():
+        text = word.group(0)
+        fixed = ascii_form(text)
+        span = Span(source.name, line, column, line, column + len(text))
+        return error("E103", N_("full-width digits in `{text}`", text=text), span,
+                     N_("numbers, durations and dates are written in ASCII: write `{fixed}`",
+                        fixed=fixed or text) if fixed else N_("write the digits in ASCII (0-9)"))
     glued = _GLUED_NUMBER.match(source.line_text(line), column - 1)
     if glued:
         text = glued.group(0)
         span = Span(source.name, line, column, line, column + len(text))
-        return error("E106", f"`{text}` is neither a number nor a duration", span,
-                     "durations are a number glued to a unit: 45s, 30min, 1.5h, 7d")
+        fixed = ascii_form(text)
+        return error("E106", N_("`{text}` is neither a number nor a duration", text=text), span,
+                     N_("write `{fixed}`: dates are written YYYY-MM-DD", fixed=fixed) if fixed and "-" in fixed
+                     else N_("write `{fixed}`: units are s, min, h and d (not 秒, 分, 時間, 日)", fixed=fixed)
+                     if fixed else N_("durations are a number glued to a unit: 45s, 30min, 1.5h, 7d"))
     hint = None
-    if ch in FULLWIDTH_HINTS:
-        hint = f"`{ch}` is a full-width character; write the ASCII `{FULLWIDTH_HINTS[ch]}` instead"
+    if ch in JAPANESE_QUOTES:
+        hint = N_('texts are written in straight double quotes: write "…" instead of {open}…{close}',
+                  open=ch if ch in "「『【〈《〔" else JAPANESE_QUOTES[JAPANESE_QUOTES.index(ch) - 1],
+                  close=ch if ch not in "「『【〈《〔" else JAPANESE_QUOTES[JAPANESE_QUOTES.index(ch) + 1])
+    elif ch in FULLWIDTH_HINTS:
+        hint = N_("`{ch}` is a full-width character; write the ASCII `{ascii}` instead", ch=ch,
+                  ascii=FULLWIDTH_HINTS[ch])
     elif ch in "'‘’":
-        hint = 'texts are written in double quotes: "…"'
+        hint = N_('texts are written in double quotes: "…"')
     elif ch == "&":
-        hint = "write `and`"
+        hint = N_("write `and`")
     elif ch == "|":
-        hint = "write `or`"
+        hint = N_("write `or`")
     elif ch == "!":
-        hint = "write `not`, or `!=` for 'is not equal to'"
+        hint = N_("write `not`, or `!=` for 'is not equal to'")
     elif ch == ";":
-        hint = "no semicolons are needed; start the next clause on a new line"
+        hint = N_("no semicolons are needed; start the next clause on a new line")
     elif ch == "=" :
-        hint = "write `==` to compare"
+        hint = N_("write `==` to compare")
     shown = ch if ch.isprintable() else f"U+{ord(ch):04X}"
-    return error("E103", f"unexpected character `{shown}`", span, hint)
+    return error("E103", N_("unexpected character `{ch}`", ch=shown), span, hint)
 
 
 # ---- message builders: (token, context, accepted terminals) -> (code, message, hint) -----
@@ -477,9 +589,18 @@ def _lexical(exc: UnexpectedCharacters, source: SourceText) -> Diagnostic:
 Builder = Callable[[Token, _Context, set], "tuple[str, str, str | None] | None"]
 
 
+JAPANESE_CONNECTIVES = {"かつ": "and", "且つ": "and", "および": "and", "及び": "and", "と": "and",
+                        "または": "or", "又は": "or", "もしくは": "or", "若しくは": "or", "あるいは": "or"}
+
+
 def _then_missing(tok: Token, ctx: _Context, accepts: set) -> tuple | None:
     if any(t.type in ("LPAR", "LSQB") for t in ctx.open):
         return None
+    if tok.type == "NAME" and str(tok) in JAPANESE_CONNECTIVES:
+        word = JAPANESE_CONNECTIVES[str(tok)]
+        return ("E122", N_("`{tok}` is not an operator", tok=str(tok)),
+                N_("conditions are joined with `and`, `or` and `not`: write `{word}` instead of `{tok}`",
+                   word=word, tok=str(tok)))
     if ctx.decl in ("rule", "override rule"):
         if not ctx.has_then and ctx.clause in ("when", "unless"):
             return ("E122", f"expected `then` after the condition of rule {ctx.name}, found {_describe_token(tok)}",
