@@ -72,7 +72,7 @@ def test_language_from_the_environment(monkeypatch, env, expect):
     assert code == 0 and expect in out
 
 
-@pytest.mark.parametrize("command", ["check", "eval", "test", "fmt", "diff", "doc", "schema"])
+@pytest.mark.parametrize("command", ["check", "eval", "test", "fmt", "diff", "doc", "schema", "init"])
 def test_every_command_has_lang_and_lists_exit_codes(command, capsys):
     """`--help` of every command lists its exit codes and describes every argument, in both languages."""
     for lang, exits in (("en", "exit codes:"), ("ja", "終了コード:")):

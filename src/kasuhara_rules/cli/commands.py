@@ -161,6 +161,9 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
                        epilog=_exits(_, _("0  printed"), _("1  errors in the policy"), _("2  usage error")))
     p.add_argument("policy", metavar="POLICY", help=_("the policy file"))
     p.set_defaults(run=cmd_schema)
+
+    from .init import add_parser as add_init
+    add_init(sub, _, fmt, _exits)
     return ap
 
 
