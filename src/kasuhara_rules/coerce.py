@@ -9,6 +9,7 @@ import math
 import re
 from typing import Any, Mapping, Sequence
 
+from .i18n import N_
 from . import values as vt
 from .values import DAY as _DAY
 from .values import EPOCH, UNIT_MICROS, parse_datetime_micros
@@ -97,15 +98,14 @@ def json_kind(value: Any) -> str:
 def coerce_bool(value: Any, sensitive: bool = False) -> bool:
     if value is True or value is False:
         return value
-    raise Problem(f"expected true or false, got {shown(value, sensitive)}")
+    raise Problem(N_("expected true or false, got {shown}", shown=shown(value, sensitive)))
 
 
 def _in_range(value: int | float, sensitive: bool) -> int | float:
     if -MAX_NUMBER <= value <= MAX_NUMBER:
         return value
     size = "too large" if value > 0 else "too small"
-    raise Problem(f"the number is {size}: numbers must lie within ±9,007,199,254,740,991 "
-                  f"(got {shown(value, sensitive)})")
+    raise Problem(N_("the number is {size}: numbers must lie within ±9,007,199,254,740,991 (got {shown})", size=size, shown=shown(value, sensitive)))
 
 
 def coerce_int(value: Any, sensitive: bool = False) -> int:
@@ -115,14 +115,14 @@ def coerce_int(value: Any, sensitive: bool = False) -> int:
         return _in_range(int(value), sensitive)  # type: ignore[return-value]
     if isinstance(value, int) and not isinstance(value, bool):
         return _in_range(int(value), sensitive)  # type: ignore[return-value]
-    raise Problem(f"expected a whole number, got {shown(value, sensitive)}")
+    raise Problem(N_("expected a whole number, got {shown}", shown=shown(value, sensitive)))
 
 
 def coerce_number(value: Any, sensitive: bool = False) -> int | float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise Problem(f"expected a number, got {shown(value, sensitive)}")
+        raise Problem(N_("expected a number, got {shown}", shown=shown(value, sensitive)))
     if isinstance(value, float) and not math.isfinite(value):
-        raise Problem("expected a finite number, got NaN or infinity")
+        raise Problem(N_("expected a finite number, got NaN or infinity"))
     value = value if type(value) in (int, float) else (int(value) if isinstance(value, int) else float(value))
     return _in_range(value, sensitive)
 
@@ -130,7 +130,7 @@ def coerce_number(value: Any, sensitive: bool = False) -> int | float:
 def coerce_text(value: Any, sensitive: bool = False) -> str:
     if isinstance(value, str):
         return value
-    raise Problem(f"expected text, got {shown(value, sensitive)}")
+    raise Problem(N_("expected text, got {shown}", shown=shown(value, sensitive)))
 
 
 def coerce_enum(value: Any, values: Sequence[str], sensitive: bool = False) -> str:
@@ -142,8 +142,8 @@ def coerce_enum(value: Any, values: Sequence[str], sensitive: bool = False) -> s
 
         guess = closest(value, values)
         tail = f'; did you mean "{guess}"?' if guess else ""
-        raise Problem(f"{shown(value, False)} is not one of {listed}{tail}")
-    raise Problem(f"expected one of {listed}, got {shown(value, sensitive)}")
+        raise Problem(N_("{shown} is not one of {listed}{tail}", shown=shown(value, False), listed=listed, tail=tail))
+    raise Problem(N_("expected one of {listed}, got {shown}", listed=listed, shown=shown(value, sensitive)))
 
 
 def parse_duration_text(text: str) -> int | None:
@@ -180,7 +180,7 @@ def parse_duration_text(text: str) -> int | None:
 def _duration_in_range(micros: int, value: Any, sensitive: bool) -> int:
     if -MAX_DURATION <= micros <= MAX_DURATION:
         return micros
-    raise Problem(f"the duration {shown(value, sensitive)} is longer than a hundred years")
+    raise Problem(N_("the duration {shown} is longer than a hundred years", shown=shown(value, sensitive)))
 
 
 def coerce_duration(value: Any, unit: str = "seconds", sensitive: bool = False) -> int:
@@ -188,7 +188,7 @@ def coerce_duration(value: Any, unit: str = "seconds", sensitive: bool = False) 
         return _duration_in_range(value * vt.UNITS[unit], value, sensitive)
     if type(value) is float:
         if not math.isfinite(value):
-            raise Problem("expected a finite duration, got NaN or infinity")
+            raise Problem(N_("expected a finite duration, got NaN or infinity"))
         if abs(value) * vt.UNITS[unit] > MAX_DURATION:
             return _duration_in_range(MAX_DURATION + 1, value, sensitive)
         return round(value * vt.UNITS[unit])
@@ -197,14 +197,13 @@ def coerce_duration(value: Any, unit: str = "seconds", sensitive: bool = False) 
         if micros is not None:
             return _duration_in_range(micros, value, sensitive)
         raise Problem(
-            f"{shown(value, sensitive)} is not a duration; write a number of {unit}, "
-            'or text such as "35min", "1.5h" or "PT35M"'
+            N_("{shown} is not a duration; write a number of {unit}, or text such as \"35min\", \"1.5h\" or \"PT35M\"", shown=shown(value, sensitive), unit=unit)
         )
     if isinstance(value, _dt.timedelta):
         return _duration_in_range(value // _dt.timedelta(microseconds=1), value, sensitive)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return coerce_duration(float(value) if isinstance(value, float) else int(value), unit, sensitive)
-    raise Problem(f"expected a duration (a number of {unit}, or text such as \"35min\"), got {shown(value, sensitive)}")
+    raise Problem(N_("expected a duration (a number of {unit}, or text such as \"35min\"), got {shown}", unit=unit, shown=shown(value, sensitive)))
 
 
 def coerce_datetime(value: Any, sensitive: bool = False) -> int:
@@ -213,13 +212,13 @@ def coerce_datetime(value: Any, sensitive: bool = False) -> int:
         if micros is not None:
             return micros
         if re.fullmatch(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?", value.strip()):
-            raise Problem(f"the date-time {shown(value, sensitive)} has no UTC offset; add one such as +09:00")
-        raise Problem(f"{shown(value, sensitive)} is not an ISO 8601 date-time such as 2026-04-01T09:30:00+09:00")
+            raise Problem(N_("the date-time {shown} has no UTC offset; add one such as +09:00", shown=shown(value, sensitive)))
+        raise Problem(N_("{shown} is not an ISO 8601 date-time such as 2026-04-01T09:30:00+09:00", shown=shown(value, sensitive)))
     if isinstance(value, _dt.datetime):
         if value.tzinfo is None or value.utcoffset() is None:
-            raise Problem("the date-time has no UTC offset")
+            raise Problem(N_("the date-time has no UTC offset"))
         return (value - EPOCH) // _dt.timedelta(microseconds=1)
-    raise Problem(f"expected a date-time such as \"2026-04-01T09:30:00+09:00\", got {shown(value, sensitive)}")
+    raise Problem(N_("expected a date-time such as \"2026-04-01T09:30:00+09:00\", got {shown}", shown=shown(value, sensitive)))
 
 
 def coerce_date(value: Any, sensitive: bool = False) -> int:
@@ -231,11 +230,11 @@ def coerce_date(value: Any, sensitive: bool = False) -> int:
         except ValueError:
             day = None
         if day is None:
-            raise Problem(f"{shown(value, sensitive)} is not a date such as 2026-04-01")
+            raise Problem(N_("{shown} is not a date such as 2026-04-01", shown=shown(value, sensitive)))
     elif isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
         day = value
     else:
-        raise Problem(f"expected a date such as \"2026-04-01\", got {shown(value, sensitive)}")
+        raise Problem(N_("expected a date such as \"2026-04-01\", got {shown}", shown=shown(value, sensitive)))
     return vt.date_micros(day)
 
 
@@ -260,23 +259,23 @@ def coerce(ftype: vt.Type, value: Any, path: str, sensitive: bool) -> Any:
         if kind == vt.DATE:
             return coerce_date(value, sensitive)
     except Problem as problem:
-        raise RecordError(f"{path}: {problem}", path) from None
+        raise RecordError(N_("{path}: {problem}", path=path, problem=problem.args[0]), path) from None
     if kind == vt.LIST:
         if not isinstance(value, (list, tuple)):
-            raise RecordError(f"{path}: expected a list, got {shown(value, sensitive)}", path)
+            raise RecordError(N_("{path}: expected a list, got {shown}", path=path, shown=shown(value, sensitive)), path)
         elem = ftype.elem()
         out = []
         for i, item in enumerate(value):
             where = f"{path}[{i}]"
             if item is None:
-                raise RecordError(f"{where}: a list may not contain null", where)
+                raise RecordError(N_("{where}: a list may not contain null", where=where), where)
             out.append(coerce(elem, item, where, sensitive))
         return out
     if kind == vt.RECORD:
         if not isinstance(value, Mapping):
-            raise RecordError(f"{path}: expected an object with fields, got {shown(value, sensitive)}", path)
+            raise RecordError(N_("{path}: expected an object with fields, got {shown}", path=path, shown=shown(value, sensitive)), path)
         return coerce_fields(ftype.fields, value, path + ".", sensitive)
-    raise RecordError(f"{path}: a field of unusable type", path)  # pragma: no cover
+    raise RecordError(N_("{path}: a field of unusable type", path=path), path)  # pragma: no cover
 
 
 def coerce_fields(fields: Sequence[Any], record: Mapping, prefix: str = "", sensitive: bool = False) -> tuple:
@@ -287,8 +286,8 @@ def coerce_fields(fields: Sequence[Any], record: Mapping, prefix: str = "", sens
         value = record.get(f.name)
         if value is None:
             if not f.optional:
-                state = "is null" if f.name in record else "is missing"
-                raise RecordError(f"{path} {state}, but the schema requires it", path)
+                state = N_("is null") if f.name in record else N_("is missing")
+                raise RecordError(N_("{path} {state}, but the schema requires it", path=path, state=state), path)
             out.append(None)
             continue
         out.append(coerce(f.type, value, path, sensitive or f.sensitive))

@@ -11,6 +11,7 @@ from typing import Mapping
 
 import attrs
 
+from ..i18n import N_
 from ..syntax import nodes as n
 from .checker import CheckResult, PhraseFileError, check, check_structure
 from .extends import merge
@@ -81,7 +82,7 @@ def load_path(path: str | os.PathLike, allow_outside: bool = False, tolerate_exa
         data = files.read(name)
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        diag = error("E100", f"cannot read the policy file: {reason}", Span(name, 1, 1, 1, 1))
+        diag = error("E100", N_("cannot read the policy file: {reason}", reason=reason), Span(name, 1, 1, 1, 1))
         return Loaded(CheckResult(None, (diag,)), ())
     return _load(name, data, files, tolerate_example_errors)
 
@@ -179,20 +180,19 @@ def _chain(tree: n.PolicyFile, files: _Files, sources: dict[str, SourceText],
         key = identity(base_name)
         if key in seen:
             cycle = " → ".join([t.file for t in chain] + [base_name])
-            diags.append(error("E602", f"`extends` forms a cycle: {cycle}", ext.path.span,
-                               "a policy cannot extend itself, directly or through other policies"))
+            diags.append(error("E602", N_("`extends` forms a cycle: {cycle}", cycle=cycle), ext.path.span,
+                               N_("a policy cannot extend itself, directly or through other policies")))
             return None
         seen.add(key)
         try:
             data = files.read(base_name)
         except PhraseFileError as exc:
-            diags.append(error(exc.code, f"cannot use the base policy \"{ext.path.value}\": {exc.reason}",
+            diags.append(error(exc.code, N_("cannot use the base policy \"{value}\": {reason}", value=ext.path.value, reason=exc.reason),
                                ext.path.span, exc.hint))
             return None
         except OSError as exc:
-            diags.append(error("E601", f"cannot read the base policy \"{ext.path.value}\": "
-                                       f"{exc.strerror or exc}", ext.path.span,
-                               "the path is relative to the file that says `extends`"))
+            diags.append(error("E601", N_("cannot read the base policy \"{value}\": {value2}", value=ext.path.value, value2=exc.strerror or exc), ext.path.span,
+                               N_("the path is relative to the file that says `extends`")))
             return None
         base, base_diags = _parse_file(base_name, data, sources)
         diags.extend(base_diags)
@@ -226,13 +226,14 @@ def _parse_file(name: str, data: bytes, sources: dict[str, SourceText]) -> tuple
     except DecodeError as exc:
         code = "E102" if "NUL" in exc.message else "E101"
         return None, [error(code, exc.message, Span(name, exc.line, exc.column, exc.line, exc.column + 1),
-                            "save the file as UTF-8 text" if code == "E101" else None)]
+                            N_("save the file as UTF-8 text (in Notepad: Save As → Encoding: UTF-8; Shift_JIS/cp932 is not read)")
+                            if code == "E101" else None)]
     source = SourceText.from_text(name, text)
     sources[name] = source
     if not text.strip():
-        return None, [error("E201", "the file is empty; a policy starts with its `policy` header",
+        return None, [error("E201", N_("the file is empty; a policy starts with its `policy` header"),
                             Span(name, 1, 1, 1, 1),
-                            'begin the file with: policy "title" { id NAME  version "1"  otherwise claim }')]
+                            N_("begin the file with: policy \"title\" { id NAME  version \"1\"  otherwise claim }"))]
     return parse_source(source)
 
 

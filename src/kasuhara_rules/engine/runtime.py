@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Sequence
 
+from ..i18n import N_
 from .. import values as vt
 from ..check.checked import Field
 from .records import REDACTED, RecordError, coerce, raw_json
@@ -30,8 +31,8 @@ def coerce_field(f: Field, value: Any) -> Any:
     if value is None or value is ABSENT:
         if f.optional:
             return None
-        state = "is missing" if value is ABSENT else "is null"
-        raise RecordError(f"{f.path} {state}, but the schema requires it", f.path)
+        state = N_("is missing") if value is ABSENT else N_("is null")
+        raise RecordError(N_("{path} {state}, but the schema requires it", path=f.path, state=state), f.path)
     return coerce(f.type, value, f.path, f.sensitive)
 
 

@@ -340,18 +340,18 @@ class _Context:
 
     def where(self) -> str:
         if self.decl is None:
-            return "at the top level"
+            return N_("at the top level")
         if self.decl in ("rule", "override rule"):
-            return f"in rule {self.name}" if self.name else "in a rule"
+            return N_("in rule {name}", name=self.name) if self.name else N_("in a rule")
         if self.decl in ("define", "override define"):
-            return f"in define {self.name}" if self.name else "in a define"
+            return N_("in define {name}", name=self.name) if self.name else N_("in a define")
         if self.decl == "policy":
-            return "in the policy header"
+            return N_("in the policy header")
         if self.decl == "schema":
-            return "in the schema"
+            return N_("in the schema")
         if self.decl == "example":
-            return f"in example {self.name}" if self.name else "in an example"
-        return f"in `{self.decl}`"
+            return N_("in example {name}", name=self.name) if self.name else N_("in an example")
+        return N_("in `{decl}`", decl=self.decl)
 
 
 def _contains_tree(tree: Tree, data: str) -> bool:
@@ -377,12 +377,12 @@ def _last_token(tree: Tree) -> Token | None:
 
 def _describe_token(tok: Token) -> str:
     if tok.type == "$END":
-        return "the end of the file"
+        return N_("the end of the file")
     if tok.type == "STRING":
-        return f"the text {tok}"
+        return N_("the text {tok}", tok=tok)
     if tok.type == "NAME":
-        return f"the name `{tok}`"
-    return f"`{tok}`"
+        return N_("the name `{tok}`", tok=tok)
+    return N_("`{tok}`", tok=tok)
 
 
 def describe_expected(names: set[str]) -> str:
@@ -505,8 +505,8 @@ def syntax_diagnostic(exc: UnexpectedInput, source: SourceText) -> Diagnostic:
     accepts = _accepts(exc)
     if ctx.open and tok.type in ("RBRACE", "RSQB", "RPAR") and tok.type != _OPENERS[ctx.open[-1].type][0]:
         opener = ctx.open[-1]
-        return error("E127", f"`{tok}` does not match the `{opener}` opened on line {opener.line}", span,
-                     f"close the `{opener}` with {_OPENERS[opener.type][1]} first")
+        return error("E127", N_("`{tok}` does not match the `{opener}` opened on line {line}", tok=tok, opener=opener, line=opener.line), span,
+                     N_("close the `{opener}` with {value} first", opener=opener, value=_OPENERS[opener.type][1]))
     if tok.type == "$END" and ctx.open:
         return _generic(tok, ctx, accepts, span, source)
     label = classify(exc)
@@ -518,8 +518,8 @@ def syntax_diagnostic(exc: UnexpectedInput, source: SourceText) -> Diagnostic:
                 code, message, hint = found
                 return error(code, message, span, hint)
     if str(tok) in keywords() and "NAME" in accepts and tok.type != "NAME" and not _EXPR_START <= accepts:
-        return error("E110", f"`{tok}` is a reserved word and cannot be used as a name", span,
-                     f"choose another name, for example `{tok}_` or a Japanese name")
+        return error("E110", N_("`{tok}` is a reserved word and cannot be used as a name", tok=tok), span,
+                     N_("choose another name, for example `{tok}_` or a Japanese name", tok=tok))
     return _generic(tok, ctx, accepts, span, source)
 
 
@@ -529,9 +529,9 @@ def _generic(tok: Token, ctx: _Context, accepts: set[str], span: Span, source: S
         hint = None
         if ctx.open:
             opener = ctx.open[-1]
-            hint = f"the `{opener}` on line {opener.line} is never closed with {_OPENERS[opener.type][1]}"
-        return error("E121", f"the file ends too early {ctx.where()}; expected {expected}", span, hint)
-    return error("E120", f"expected {expected} {ctx.where()}, found {_describe_token(tok)}", span)
+            hint = N_("the `{opener}` on line {line} is never closed with {value}", opener=opener, line=opener.line, value=_OPENERS[opener.type][1])
+        return error("E121", N_("the file ends too early {where}; expected {expected}", where=ctx.where(), expected=expected), span, hint)
+    return error("E120", N_("expected {expected} {where}, found {found}", expected=expected, where=ctx.where(), found=_describe_token(tok)), span)
 
 
 def _lexical(exc: UnexpectedCharacters, source: SourceText) -> Diagnostic:
@@ -603,153 +603,148 @@ def _then_missing(tok: Token, ctx: _Context, accepts: set) -> tuple | None:
                    word=word, tok=str(tok)))
     if ctx.decl in ("rule", "override rule"):
         if not ctx.has_then and ctx.clause in ("when", "unless"):
-            return ("E122", f"expected `then` after the condition of rule {ctx.name}, found {_describe_token(tok)}",
-                    "a rule reads: when CONDITION then OUTCOME severity LEVEL")
-        return ("E122", f"expected a clause or `}}` after the condition of rule {ctx.name}, "
-                        f"found {_describe_token(tok)}",
-                "the clauses are when, unless, then, respond, escalate, cite and tags")
+            return ("E122", N_("expected `then` after the condition of rule {name}, found {found}", name=ctx.name, found=_describe_token(tok)),
+                    N_("a rule reads: when CONDITION then OUTCOME severity LEVEL"))
+        return ("E122", N_("expected a clause or `}}` after the condition of rule {name}, found {found}", name=ctx.name, found=_describe_token(tok)),
+                N_("the clauses are when, unless, then, respond, escalate, cite and tags"))
     if ctx.decl in ("define", "override define"):
-        return ("E120", f"unexpected {_describe_token(tok)} after the definition of {ctx.name}",
-                "a new declaration starts with its keyword: rule, define, phrases, …")
+        return ("E120", N_("unexpected {found} after the definition of {name}", found=_describe_token(tok), name=ctx.name),
+                N_("a new declaration starts with its keyword: rule, define, phrases, …"))
     return None
 
 
 def _equals(tok: Token, ctx: _Context, accepts: set) -> tuple:
-    return ("E124", "`=` is not a comparison", "write `==` to test whether two values are equal")
+    return ("E124", N_("`=` is not a comparison"), N_("write `==` to test whether two values are equal"))
 
 
 def _operand_missing(tok: Token, ctx: _Context, accepts: set) -> tuple:
     after = f" after `{ctx.prev}`" if ctx.prev else ""
-    return ("E123", f"expected {describe_expected(accepts)}{after}, found {_describe_token(tok)}",
-            "an operator needs something on both sides, e.g. call_length >= 30min and demanded_dogeza")
+    return ("E123", N_("expected {expected}{after}, found {found}", expected=describe_expected(accepts), after=after, found=_describe_token(tok)),
+            N_("an operator needs something on both sides, e.g. call_length >= 30min and demanded_dogeza"))
 
 
 def _then_outcome(tok: Token, ctx: _Context, accepts: set) -> tuple:
-    return ("E122", f"`then` needs an outcome in rule {ctx.name}, found {_describe_token(tok)}",
-            "for example: then kasuhara severity high")
+    return ("E122", N_("`then` needs an outcome in rule {name}, found {found}", name=ctx.name, found=_describe_token(tok)),
+            N_("for example: then kasuhara severity high"))
 
 
 def _severity_name(tok: Token, ctx: _Context, accepts: set) -> tuple:
-    return ("E122", f"`severity` needs a severity name in rule {ctx.name}, found {_describe_token(tok)}",
-            "for example: severity high (names, not quoted texts)")
+    return ("E122", N_("`severity` needs a severity name in rule {name}, found {found}", name=ctx.name, found=_describe_token(tok)),
+            N_("for example: severity high (names, not quoted texts)"))
 
 
 def _condition_missing(tok: Token, ctx: _Context, accepts: set) -> tuple:
     if ctx.decl in ("rule", "override rule") and ctx.clause:
-        return ("E123", f"`{ctx.clause}` needs a condition in rule {ctx.name}, found {_describe_token(tok)}",
-                "for example: when demanded_dogeza")
-    return ("E123", f"define {ctx.name} needs an expression after `=`, found {_describe_token(tok)}",
-            "for example: define long_call = call_length >= 30min")
+        return ("E123", N_("`{clause}` needs a condition in rule {name}, found {found}", clause=ctx.clause, name=ctx.name, found=_describe_token(tok)),
+                N_("for example: when demanded_dogeza"))
+    return ("E123", N_("define {name} needs an expression after `=`, found {found}", name=ctx.name, found=_describe_token(tok)),
+            N_("for example: define long_call = call_length >= 30min"))
 
 
 def _not_a_clause(tok: Token, ctx: _Context, accepts: set) -> tuple:
     guess = closest(str(tok), CLAUSE_WORDS) if tok.type == "NAME" else None
-    hint = f"did you mean `{guess}`?" if guess else "the clauses are when, unless, then, respond, escalate, cite and tags"
+    hint = N_("did you mean `{guess}`?", guess=guess) if guess else N_("the clauses are when, unless, then, respond, escalate, cite and tags")
     if ctx.clause == "tags" and tok.type == "NAME":
-        hint = "separate tags with commas: tags a, b"
-    return ("E122", f"{_describe_token(tok)} is not a clause of rule {ctx.name}", hint)
+        hint = N_("separate tags with commas: tags a, b")
+    return ("E122", N_("{found} is not a clause of rule {name}", found=_describe_token(tok), name=ctx.name), hint)
 
 
 def _clause_text(tok: Token, ctx: _Context, accepts: set) -> tuple:
     clause = ctx.clause or "respond"
     example = ('cite "厚生労働省『カスタマーハラスメント対策企業マニュアル』(2022)"' if clause == "cite"
                else 'respond "対応を打ち切り、上長に引き継ぐ。"')
-    return ("E122", f"`{clause}` takes a quoted text, found {_describe_token(tok)}", f"for example: {example}")
+    return ("E122", N_("`{clause}` takes a quoted text, found {found}", clause=clause, found=_describe_token(tok)), N_("for example: {example}", example=example))
 
 
 def _clause_name(tok: Token, ctx: _Context, accepts: set) -> tuple:
-    what = "an escalation name" if ctx.clause == "escalate" else "tag names separated by commas"
-    return ("E122", f"`{ctx.clause or 'escalate'}` takes {what}, found {_describe_token(tok)}", None)
+    what = N_("an escalation name") if ctx.clause == "escalate" else N_("tag names separated by commas")
+    return ("E122", N_("`{value}` takes {what}, found {found}", value=ctx.clause or 'escalate', what=what, found=_describe_token(tok)), None)
 
 
 def _decl_name(tok: Token, ctx: _Context, accepts: set) -> tuple:
     kind = ctx.decl or "a declaration"
-    return ("E120", f"`{kind}` needs a name first, found {_describe_token(tok)}",
-            f'write `{kind} NAME "label"`, e.g. `rule dogeza "土下座の要求" {{ … }}`' if "rule" in kind
-            else f"write `{kind} NAME` followed by the rest")
+    return ("E120", N_("`{kind}` needs a name first, found {found}", kind=kind, found=_describe_token(tok)),
+            N_("write `{kind} NAME \"label\"`, e.g. `rule dogeza \"土下座の要求\" {{ … }}`", kind=kind) if "rule" in kind
+            else N_("write `{kind} NAME` followed by the rest", kind=kind))
 
 
 def _rule_brace(tok: Token, ctx: _Context, accepts: set) -> tuple:
-    return ("E120", f"expected `{{` to open the body of rule {ctx.name}, found {_describe_token(tok)}",
-            'a rule reads: rule NAME "title" { when … then … }')
+    return ("E120", N_("expected `{{` to open the body of rule {name}, found {found}", name=ctx.name, found=_describe_token(tok)),
+            N_("a rule reads: rule NAME \"title\" { when … then … }"))
 
 
 def _define_equals(tok: Token, ctx: _Context, accepts: set) -> tuple:
-    what = f"{ctx.decl} {ctx.name}" if ctx.name else (ctx.decl or "this declaration")
-    return ("E120", f"expected `=` after the name of {what}, found {_describe_token(tok)}",
-            'for example: define long_call "長時間の電話" = call_length >= 30min')
+    what = N_("{decl} {name}", decl=ctx.decl, name=ctx.name) if ctx.name else (ctx.decl or N_("this declaration"))
+    return ("E120", N_("expected `=` after the name of {what}, found {found}", what=what, found=_describe_token(tok)),
+            N_("for example: define long_call \"長時間の電話\" = call_length >= 30min"))
 
 
 def _override_what(tok: Token, ctx: _Context, accepts: set) -> tuple:
-    return ("E120", f"`{ctx.decl}` must be followed by `rule` or `define`, found {_describe_token(tok)}",
-            "write `override rule NAME { … }`, `override define NAME = …` or `drop rule NAME`")
+    return ("E120", N_("`{decl}` must be followed by `rule` or `define`, found {found}", decl=ctx.decl, found=_describe_token(tok)),
+            N_("write `override rule NAME { … }`, `override define NAME = …` or `drop rule NAME`"))
 
 
 def _field_colon(tok: Token, ctx: _Context, accepts: set) -> tuple:
-    return ("E125", f"expected `:` between a field's name and its type, found {_describe_token(tok)}",
-            'for example: call_length "通話時間": optional duration in minutes')
+    return ("E125", N_("expected `:` between a field's name and its type, found {found}", found=_describe_token(tok)),
+            N_("for example: call_length \"通話時間\": optional duration in minutes"))
 
 
 def _field_type(tok: Token, ctx: _Context, accepts: set) -> tuple:
-    return ("E125", f"expected a type after `:`, found {_describe_token(tok)}",
-            "the types are bool, int, number, text, date, datetime, duration, one of [...], list of T, { … }")
+    return ("E125", N_("expected a type after `:`, found {found}", found=_describe_token(tok)),
+            N_("the types are bool, int, number, text, date, datetime, duration, one of [...], list of T, { … }"))
 
 
 def _field_modifier(tok: Token, ctx: _Context, accepts: set) -> tuple:
-    return ("E125", f"`{tok}` is out of place in a field",
-            "write `NAME: optional TYPE key sensitive` — `optional` before the type, `key` and `sensitive` after")
+    return ("E125", N_("`{tok}` is out of place in a field", tok=tok),
+            N_("write `NAME: optional TYPE key sensitive` — `optional` before the type, `key` and `sensitive` after"))
 
 
 def _header_entry(tok: Token, ctx: _Context, accepts: set) -> tuple:
-    return ("E126", f"expected a setting such as `version \"2026.1\"` in the policy header, "
-                    f"found {_describe_token(tok)}",
-            'each setting is a name and a value: id acme_retail, version "2026.1", effective 2026-04-01, '
-            "decide highest_severity, otherwise claim")
+    return ("E126", N_("expected a setting such as `version \"2026.1\"` in the policy header, found {found}", found=_describe_token(tok)),
+            N_("each setting is a name and a value: id acme_retail, version \"2026.1\", effective 2026-04-01, decide highest_severity, otherwise claim"))
 
 
 def _header_title(tok: Token, ctx: _Context, accepts: set) -> tuple:
-    return ("E126", f"the policy header needs a title in quotes, found {_describe_token(tok)}",
-            'for example: policy "ACME リテール カスハラ判断基準" { … }')
+    return ("E126", N_("the policy header needs a title in quotes, found {found}", found=_describe_token(tok)),
+            N_("for example: policy \"ACME リテール カスハラ判断基準\" { … }"))
 
 
 def _top_level(tok: Token, ctx: _Context, accepts: set) -> tuple:
     guess = closest(str(tok), DECL_WORDS) if tok.type == "NAME" else None
-    hint = (f"did you mean `{guess}`?" if guess else
-            "declarations start with policy, extends, schema, outcomes, severities, escalations, phrases, "
-            "define, rule, override, drop or example")
-    return ("E120", f"expected a declaration, found {_describe_token(tok)}", hint)
+    hint = (N_("did you mean `{guess}`?", guess=guess) if guess else
+            N_("declarations start with policy, extends, schema, outcomes, severities, escalations, phrases, define, rule, override, drop or example"))
+    return ("E120", N_("expected a declaration, found {found}", found=_describe_token(tok)), hint)
 
 
 def _matches_pattern(tok: Token, ctx: _Context, accepts: set) -> tuple:
-    return ("E123", f"`matches` needs a regular expression in quotes, found {_describe_token(tok)}",
-            'for example: remarks matches "土下座|どげざ"')
+    return ("E123", N_("`matches` needs a regular expression in quotes, found {found}", found=_describe_token(tok)),
+            N_("for example: remarks matches \"土下座|どげざ\""))
 
 
 def _phrase_set(tok: Token, ctx: _Context, accepts: set) -> tuple:
-    return ("E123", f"`contains any` and `contains all` need a phrase list name or a list, found "
-                    f"{_describe_token(tok)}", 'for example: remarks contains any threats, or contains any ["晒す"]')
+    return ("E123", N_("`contains any` and `contains all` need a phrase list name or a list, found {found}", found=_describe_token(tok)), N_("for example: remarks contains any threats, or contains any [\"晒す\"]"))
 
 
 def _is_what(tok: Token, ctx: _Context, accepts: set) -> tuple:
-    hint = "write `x is missing` or `x is present`"
+    hint = N_("write `x is missing` or `x is present`")
     if str(tok) == "not":
-        hint = "write `is present` instead of `is not missing`"
-    return ("E123", f"expected `missing` or `present` after `is`, found {_describe_token(tok)}", hint)
+        hint = N_("write `is present` instead of `is not missing`")
+    return ("E123", N_("expected `missing` or `present` after `is`, found {found}", found=_describe_token(tok)), hint)
 
 
 def _example_given(tok: Token, ctx: _Context, accepts: set) -> tuple:
-    return ("E120", f"an example starts with a title and `given {{ … }}`, found {_describe_token(tok)}",
-            'example "土下座を求められた" { given { … } expect kasuhara severity high }')
+    return ("E120", N_("an example starts with a title and `given {{ … }}`, found {found}", found=_describe_token(tok)),
+            N_("example \"土下座を求められた\" { given { … } expect kasuhara severity high }"))
 
 
 def _example_expect(tok: Token, ctx: _Context, accepts: set) -> tuple:
-    return ("E120", f"expected `expect OUTCOME` after the given record, found {_describe_token(tok)}",
-            "for example: expect kasuhara severity high by dogeza")
+    return ("E120", N_("expected `expect OUTCOME` after the given record, found {found}", found=_describe_token(tok)),
+            N_("for example: expect kasuhara severity high by dogeza"))
 
 
 def _entry_colon(tok: Token, ctx: _Context, accepts: set) -> tuple:
-    return ("E120", f"expected `FIELD: VALUE` in the given record, found {_describe_token(tok)}",
-            'for example: given { channel: "phone", call_length: 45min }')
+    return ("E120", N_("expected `FIELD: VALUE` in the given record, found {found}", found=_describe_token(tok)),
+            N_("for example: given { channel: \"phone\", call_length: 45min }"))
 
 
 _MESSAGES: dict[str, Builder] = {
