@@ -99,6 +99,10 @@ def check(
     return checker.run()
 
 
+# the kinds of names `name_in` resolves, as its messages call them
+NAME_KINDS = {"outcome": N_("outcome"), "severity": N_("severity"), "escalation": N_("escalation"), "rule": N_("rule")}
+
+
 class _Checker:
     def __init__(self, header, decls, sources, digest, read_phrases, extended, fallback_file) -> None:
         self.header_decl: n.PolicyHeader | None = header
@@ -488,7 +492,7 @@ class _Checker:
             hint = label_hint(ident.name, labels, (what,)) or label_hint(ident.name, labels) or did_you_mean(
                 ident.name, names) or (
                 N_("declare it in `{block} {{ … }}`", block=block) if names else N_("add a `{block} {{ … }}` block", block=block))
-            self.err(code, N_("unknown {what} `{name}`", what=what, name=ident.name), ident.span, hint)
+            self.err(code, N_("unknown {what} `{name}`", what=NAME_KINDS.get(what, what), name=ident.name), ident.span, hint)
         return ident.name
 
     # -- examples -----------------------------------------------------------------------
