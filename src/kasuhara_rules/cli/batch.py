@@ -14,6 +14,7 @@ import os
 import re
 from typing import IO, Any, Iterator, Sequence
 
+from ..i18n import N_
 from .. import values as vt
 from ..check.checked import Field
 from ..engine.records import RecordError
@@ -72,7 +73,7 @@ def jsonl_record(raw: bytes, number: int) -> Any:
     try:
         line = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return RecordError(f"the line is not valid UTF-8 (byte {exc.start + 1})", None, number)
+        return RecordError(N_("the line is not valid UTF-8 (byte {value})", value=exc.start + 1), None, number)
     if not line.strip():
         return BLANK
     try:
@@ -90,7 +91,7 @@ def read_json(stream: IO[bytes]) -> Iterator[tuple[int, Any]]:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        yield line, RecordError(f"the file is not valid UTF-8 (byte {exc.start + 1})", None, line)
+        yield line, RecordError(N_("the file is not valid UTF-8 (byte {value})", value=exc.start + 1), None, line)
         return
     stripped = text.lstrip()
     if not stripped.startswith("["):
@@ -118,12 +119,12 @@ def _json_array(text: str, start: int) -> Iterator[tuple[int, Any]]:
         try:
             value, end = decoder.raw_decode(text, pos)
         except json.JSONDecodeError as exc:
-            yield line_at(exc.pos), RecordError(f"not valid JSON: {exc.msg}; the rest of the array is unreadable",
+            yield line_at(exc.pos), RecordError(N_("not valid JSON: {msg}; the rest of the array is unreadable", msg=exc.msg),
                                                 None, line_at(exc.pos))
             return
         except (RecursionError, ValueError) as exc:
-            message = "the JSON is nested too deeply" if isinstance(exc, RecursionError) else str(exc)
-            yield line, RecordError(f"{message}; the rest of the array is unreadable", None, line)
+            message = N_("the JSON is nested too deeply") if isinstance(exc, RecursionError) else str(exc)
+            yield line, RecordError(N_("{message}; the rest of the array is unreadable", message=message), None, line)
             return
         yield line, value
         pos = ws.match(text, end).end()
@@ -132,7 +133,7 @@ def _json_array(text: str, start: int) -> Iterator[tuple[int, Any]]:
             continue
         if text.startswith("]", pos):
             return
-        yield line_at(pos), RecordError("not valid JSON: expected `,` or `]` between records", None, line_at(pos))
+        yield line_at(pos), RecordError(N_("not valid JSON: expected `,` or `]` between records"), None, line_at(pos))
         return
 
 
@@ -148,7 +149,7 @@ def read_csv(stream: IO[bytes], fields: Sequence[Field]) -> Iterator[tuple[int, 
     except StopIteration:
         return
     except csv.Error as exc:
-        yield 1, RecordError(f"the CSV header cannot be read: {exc}", None, 1)
+        yield 1, RecordError(N_("the CSV header cannot be read: {exc}", exc=exc), None, 1)
         return
     by_name = {f.name: f for f in fields}
     line = reader.line_num + 1
@@ -158,17 +159,17 @@ def read_csv(stream: IO[bytes], fields: Sequence[Field]) -> Iterator[tuple[int, 
         except StopIteration:
             return
         except csv.Error as exc:
-            yield line, RecordError(f"the CSV row cannot be read: {exc}", None, line)
+            yield line, RecordError(N_("the CSV row cannot be read: {exc}", exc=exc), None, line)
             line = reader.line_num + 1
             continue
         start, line = line, reader.line_num + 1
         if not any(cell.strip() for cell in row):
             continue
         if any(_has_bad_bytes(cell) for cell in row):
-            yield start, RecordError("the row is not valid UTF-8", None, start)
+            yield start, RecordError(N_("the row is not valid UTF-8"), None, start)
             continue
         if len(row) > len(header):
-            yield start, RecordError(f"the row has {len(row)} cells but the header names {len(header)}", None, start)
+            yield start, RecordError(N_("the row has {cells} cells but the header names {columns}", cells=len(row), columns=len(header)), None, start)
             continue
         record: dict[str, Any] = {}
         problem = None
@@ -178,7 +179,7 @@ def read_csv(stream: IO[bytes], fields: Sequence[Field]) -> Iterator[tuple[int, 
             try:
                 record[name] = csv_cell(by_name.get(name), cell)
             except ValueError as exc:
-                problem = RecordError(f"{name}: {exc}", name, start)
+                problem = RecordError(N_("{name}: {exc}", name=name, exc=exc), name, start)
                 break
         yield start, problem if problem is not None else record
 

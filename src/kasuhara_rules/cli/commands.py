@@ -263,8 +263,9 @@ def policy_paths(names: Sequence[str]) -> list[str]:
 class Progress:
     """A progress line on standard error, only when it is a terminal."""
 
-    def __init__(self, err: TextIO, enabled: bool) -> None:
+    def __init__(self, err: TextIO, enabled: bool, lang: str = "en") -> None:
         self.err = err
+        self.lang = lang
         self.enabled = enabled and hasattr(err, "isatty") and err.isatty()
         self.count = 0
         self.start = time.monotonic()
@@ -278,7 +279,8 @@ class Progress:
             if now >= self.next:
                 self.next = now + 0.5
                 rate = self.count / max(now - self.start, 1e-9)
-                self.err.write(f"\rkasu eval: {self.count:,} records ({rate:,.0f}/s)")
+                self.err.write("\r" + translate(N_("kasu eval: {count} records ({rate}/s)", count=format(self.count, ","),
+                                                    rate=format(rate, ",.0f")), self.lang))
                 self.err.flush()
 
     def done(self) -> None:
@@ -307,7 +309,7 @@ def cmd_eval(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                                    ".csv, or --input-format", path=path), lang) + "\n")
             return EXIT_USAGE
     stdin = getattr(sys.stdin, "buffer", None)
-    progress = Progress(err, not args.no_progress)
+    progress = Progress(err, not args.no_progress, lang)
     tally = EvalTally()
     if args.jobs > 1:
         invalid = _eval_parallel(args, policy, inputs, stdin, out, progress, tally)
@@ -509,7 +511,7 @@ def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.format == "json":
         emit(out, json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
     else:
-        emit(out, translate(render_diff(report), args.msg_lang) + "\n")
+        emit(out, render_diff(report, args.msg_lang) + "\n")
     return EXIT_FAIL if report.changes else EXIT_OK
 
 

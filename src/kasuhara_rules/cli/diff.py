@@ -6,6 +6,7 @@ from typing import Any, Iterable
 
 import attrs
 
+from ..i18n import gettext_for
 from ..engine.policy import Decision, Policy
 
 
@@ -77,7 +78,9 @@ def compare(old: Policy, new: Policy, records: Iterable[tuple[int | None, Any]])
     return DiffReport(old.ref, new.ref, tuple(changes), transitions, unchanged, invalid)
 
 
-def render_text(report: DiffReport) -> str:
+def render_text(report: DiffReport, lang: str = "en") -> str:
+    _ = gettext_for(lang)
+
     def ref(r: dict) -> str:
         return f"{r['id']} {r['version']} ({r['digest'][:15]}…)"
 
@@ -90,14 +93,15 @@ def render_text(report: DiffReport) -> str:
         return text
 
     total = report.unchanged + len(report.changes) + report.invalid
-    lines = [f"{ref(report.old)} → {ref(report.new)} on {total} records"]
+    lines = [_("{old} → {new} on {total} records").format(old=ref(report.old), new=ref(report.new), total=total)]
     for c in report.changes:
-        where = f" (line {c.line})" if c.line is not None else ""
+        where = " " + _("(line {line})").format(line=c.line) if c.line is not None else ""
         lines.append(f"  {c.incident}{where}: {describe(c.old)} → {describe(c.new)}")
     if report.transitions:
-        lines.append("transitions:")
+        lines.append(_("transitions:"))
         width = max(len(f"{a} → {b}") for a, b, _ in report.transitions)
         for a, b, count in report.transitions:
             lines.append(f"  {f'{a} → {b}'.ljust(width)}  {count}")
-    lines.append(f"changed: {len(report.changes)}, unchanged: {report.unchanged}, invalid: {report.invalid}")
+    lines.append(_("changed: {changed}, unchanged: {unchanged}, invalid: {invalid}").format(
+        changed=len(report.changes), unchanged=report.unchanged, invalid=report.invalid))
     return "\n".join(lines)
