@@ -141,8 +141,10 @@ def coerce_enum(value: Any, values: Sequence[str], sensitive: bool = False) -> s
         from .diagnostics import closest
 
         guess = closest(value, values)
-        tail = f'; did you mean "{guess}"?' if guess else ""
-        raise Problem(N_("{shown} is not one of {listed}{tail}", shown=shown(value, False), listed=listed, tail=tail))
+        if guess:
+            raise Problem(N_('{shown} is not one of {listed}; did you mean "{guess}"?', shown=shown(value, False),
+                             listed=listed, guess=guess))
+        raise Problem(N_("{shown} is not one of {listed}", shown=shown(value, False), listed=listed))
     raise Problem(N_("expected one of {listed}, got {shown}", listed=listed, shown=shown(value, sensitive)))
 
 
