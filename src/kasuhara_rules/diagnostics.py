@@ -189,8 +189,9 @@ def closest(word: str, candidates: Iterable[str]) -> str | None:
     import difflib
     import unicodedata
 
-    def fold(s: str) -> str:
-        return unicodedata.normalize("NFKC", s).casefold()
+    def fold(s: str) -> str:  # width, case and katakana/hiragana insensitive (kana readings compare)
+        return "".join(chr(ord(c) - 0x60) if "\u30a1" <= c <= "\u30f6" else c
+                       for c in unicodedata.normalize("NFKC", s).casefold())
 
     pool = {}
     for c in candidates:
