@@ -391,25 +391,28 @@ def describe_expected(names: set[str]) -> str:
     words = []
     values = {"NUMBER", "STRING", "DATE", "DATETIME", "DURATION"}
     if values <= names and not _EXPR_START <= names:
-        words.append("a value")
+        words.append(N_("a value"))
         names -= values | {"TRUE", "FALSE", "MINUS", "LSQB", "LBRACE"}
     if _EXPR_START <= names:
-        words.append("a condition or value")
+        words.append(N_("a condition or value"))
         names -= _EXPR_START | {"DURATION", "DATE", "DATETIME", "LSQB", "ANY", "ALL"}
     if {"COMPARE", "AND", "OR"} <= names:
-        words.append("an operator")
+        words.append(N_("an operator"))
         names -= {"COMPARE", "AND", "OR", "PLUS", "MINUS", "STAR", "SLASH", "IN", "NOT", "CONTAINS",
                   "MATCHES", "BETWEEN", "IS", "DOT"}
     if _DECL_TOKENS <= names:
-        words.append("a declaration")
+        words.append(N_("a declaration"))
         names -= _DECL_TOKENS | {"$END"}
     order = sorted(names, key=lambda t: (t not in ("RBRACE", "RSQB", "RPAR"), t == "$END", t))
     words.extend(describe_terminal(t) for t in order)
     if len(words) > 7:
         words = words[:6] + ["…"]
     if len(words) <= 1:
-        return "".join(words)
-    return ", ".join(words[:-1]) + " or " + words[-1]
+        return words[0] if words else ""
+    listed = words[0]
+    for word in words[1:-1]:  # joined as messages, so that each word is translated too
+        listed = N_("{items}, {item}", items=listed, item=word)
+    return N_("{items} or {item}", items=listed, item=words[-1])
 
 
 def _token_span(source: SourceText, tok: Token) -> Span:
@@ -618,7 +621,7 @@ def _equals(tok: Token, ctx: _Context, accepts: set) -> tuple:
 
 
 def _operand_missing(tok: Token, ctx: _Context, accepts: set) -> tuple:
-    after = f" after `{ctx.prev}`" if ctx.prev else ""
+    after = N_(" after `{prev}`", prev=ctx.prev) if ctx.prev else ""
     return ("E123", N_("expected {expected}{after}, found {found}", expected=describe_expected(accepts), after=after, found=_describe_token(tok)),
             N_("an operator needs something on both sides, e.g. call_length >= 30min and demanded_dogeza"))
 
