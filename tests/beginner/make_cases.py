@@ -43,6 +43,8 @@ CASES = [
  ("curly-quotes", "version   \"2026.1\"", "version   “2026.1”", "E103", "\""),
  ("unclosed-string", "respond  \"対応を打ち切り、上長に引き継ぐ。\"", "respond  \"対応を打ち切り、上長に引き継ぐ。", "E104", "\""),
  ("single-equals", "when     demanded_dogeza", "when     channel = \"phone\"", "E124", "`==`"),
+ ("given-hai", "demanded_dogeza: true }", "demanded_dogeza: はい }", "E120", "`true`"),
+ ("given-unquoted-text", 'channel: "counter"', "channel: 窓口", "E120", '"窓口"'),
  ("quoted-severity", "kasuhara severity high", "kasuhara severity \"high\"", "E122", "high"),
 ]
 BRACES = [  # slug, line index (0-based) of the `}` to delete, line of the `{`

@@ -534,7 +534,13 @@ def _generic(tok: Token, ctx: _Context, accepts: set[str], span: Span, source: S
             opener = ctx.open[-1]
             hint = N_("the `{opener}` on line {line} is never closed with {value}", opener=opener, line=opener.line, value=_OPENERS[opener.type][1])
         return error("E121", N_("the file ends too early {where}; expected {expected}", where=ctx.where(), expected=expected), span, hint)
-    return error("E120", N_("expected {expected} {where}, found {found}", expected=expected, where=ctx.where(), found=_describe_token(tok)), span)
+    hint = None
+    if tok.type == "NAME" and "STRING" in accepts:  # a bare word where a value goes: はい, or a text without quotes
+        from ..diagnostics import BOOL_WORDS, fold_label
+
+        hint = (N_("write `{value}` instead of `{tok}`", value=BOOL_WORDS[fold_label(str(tok))], tok=str(tok))
+                if fold_label(str(tok)) in BOOL_WORDS else N_('a text is written in double quotes: "{tok}"', tok=str(tok)))
+    return error("E120", N_("expected {expected} {where}, found {found}", expected=expected, where=ctx.where(), found=_describe_token(tok)), span, hint)
 
 
 def _lexical(exc: UnexpectedCharacters, source: SourceText) -> Diagnostic:
