@@ -234,3 +234,13 @@ def test_eval_summary_on_standard_error(tmp_path):
     outcome = json.loads(out.splitlines()[0])["outcome"]
     assert code == 3 and len(out.splitlines()) == 3
     assert err == f"kasu eval: 2 件を判断 ({outcome} 2); 不正 1 件 (行 2)\n"
+
+
+def test_eval_summary_is_the_same_with_jobs(tmp_path):
+    """--jobs N gives the same one-line summary as one process."""
+    good = open(INCIDENTS, encoding="utf-8").readline().strip()
+    data = tmp_path / "r.jsonl"
+    data.write_text(good + "\nnot json\n" + good + "\n", encoding="utf-8")
+    one = run("eval", "--lang", "en", RETAIL, str(data))
+    two = run("eval", "--lang", "en", "--jobs", "2", RETAIL, str(data))
+    assert one[0] == two[0] == 3 and one[2] == two[2] and "1 invalid (lines 2)" in one[2]
