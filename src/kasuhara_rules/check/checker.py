@@ -461,9 +461,9 @@ class _Checker:
             self.err("E210", N_("rule {name} has no `when` clause", name=name), decl.name.span,
                      N_("say when the rule applies: when CONDITION"))
         else:
-            self.tc.check_condition(when.expr, "the `when` condition", "rule:" + name)
+            self.tc.check_condition(when.expr, N_("the `when` condition"), "rule:" + name)
         if unless is not None:
-            self.tc.check_condition(unless.expr, "the `unless` condition", "rule:" + name)
+            self.tc.check_condition(unless.expr, N_("the `unless` condition"), "rule:" + name)
         outcome, severity = REVIEW, None
         if then is None:
             self.err("E211", N_("rule {name} has no `then` clause", name=name), decl.name.span,
