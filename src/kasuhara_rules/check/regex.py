@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+from ..i18n import N_
 import re
 
 try:  # Python 3.11+
@@ -39,18 +40,17 @@ def pattern_problem(pattern: str) -> tuple[str, str] | None:
         tree = _sre_parse.parse(pattern, FLAGS)
         _low, width = tree.getwidth()
     except (re.error, OverflowError, RecursionError, ValueError) as exc:
-        return (f"the regular expression does not compile: {exc}",
-                "matches uses Python's re syntax; escape special characters such as ( ) [ ] . * + ? with \\")
+        return (N_("the regular expression does not compile: {exc}", exc=exc),
+                N_("matches uses Python's re syntax; escape special characters such as ( ) [ ] . * + ? with \\"))
     found = _walk(list(tree), inside_repeat=False)
     if found:
         return found
     if width >= _c.MAXREPEAT:
-        return ("this pattern can match a text of any length (`*`, `+` or `{n,}`)",
-                "say how long a match can be, so that a long text cannot take minutes: write .{0,30} instead of "
-                ".*, \\d{1,10} instead of \\d+")
+        return (N_("this pattern can match a text of any length (`*`, `+` or `{n,}`)"),
+                N_("say how long a match can be, so that a long text cannot take minutes: write .{0,30} instead of .*, \\d{1,10} instead of \\d+"))
     if width > MAX_WIDTH:
-        return (f"this pattern can match up to {width} characters; at most {MAX_WIDTH} are allowed",
-                "use smaller bounds in {m,n}, or split the pattern into several conditions joined with `and`")
+        return (N_("this pattern can match up to {width} characters; at most {MAX_WIDTH} are allowed", width=width, MAX_WIDTH=MAX_WIDTH),
+                N_("use smaller bounds in {m,n}, or split the pattern into several conditions joined with `and`"))
     return None
 
 
@@ -67,12 +67,10 @@ def _walk(items: list, inside_repeat: bool) -> tuple[str, str] | None:
             repeats = high is _c.MAXREPEAT or high > 1
             variable = low != high
             if inside_repeat and variable:
-                return ("this pattern can take exponential time: a repeated part repeats inside another repetition",
-                        "rewrite it without nested repetition, e.g. (ab)+ instead of (a+b?)+, or list the words "
-                        "in a phrase list and use contains any")
+                return (N_("this pattern can take exponential time: a repeated part repeats inside another repetition"),
+                        N_("rewrite it without nested repetition, e.g. (ab)+ instead of (a+b?)+, or list the words in a phrase list and use contains any"))
             if repeats and _has_overlapping_branch(list(sub)):
-                return ("this pattern can take exponential time: alternatives that can match the same text are "
-                        "repeated", "make the alternatives start differently, or use a phrase list with contains any")
+                return (N_("this pattern can take exponential time: alternatives that can match the same text are repeated"), N_("make the alternatives start differently, or use a phrase list with contains any"))
             found = _walk(list(sub), inside_repeat or repeats)
             if found:
                 return found
@@ -90,8 +88,8 @@ def _walk(items: list, inside_repeat: bool) -> tuple[str, str] | None:
             if found:
                 return found
             if av[1].getwidth()[1] > MAX_WIDTH:  # a look-ahead scans as far as it can match
-                return ("a look-ahead in this pattern can scan a text of any length",
-                        "bound the look-ahead: write (?=.{0,30}x) instead of (?=.*x)")
+                return (N_("a look-ahead in this pattern can scan a text of any length"),
+                        N_("bound the look-ahead: write (?=.{0,30}x) instead of (?=.*x)"))
         # POSSESSIVE_REPEAT and ATOMIC_GROUP never backtrack: they are safe as they are.
     return None
 
