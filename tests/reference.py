@@ -39,6 +39,26 @@ class Reference:
         self.p = policy
         self.values = validate_record(policy.fields, record)
 
+    def read(self, label: str, record, show_sensitive: bool = False):
+        """What a trace node's `reads` must show for `label` (a field or a record path): the
+        value as given in the record, null when absent, a projection through lists, and
+        `‹redacted›` for a sensitive field unless asked."""
+        value, kind, sensitive = record, None, False
+        fields = self.p.fields
+        for name in label.split("."):
+            field = next(f for f in fields if f.name == name)
+            sensitive = sensitive or field.sensitive
+            value = _step(value, name)
+            kind = field.type
+            while kind.kind == vt.LIST:
+                kind = kind.elem()
+            fields = kind.fields
+        if value is None:
+            return None
+        if show_sensitive:
+            return value
+        return "‹redacted›" if sensitive else _hide(value, field.type)
+
     def rule(self, rule) -> object:
         """True (matched), False (not matched) or None (undetermined)."""
         when = self.ev(rule.when)
@@ -102,6 +122,8 @@ class Reference:
             return self.in_(node, scope)
         if t is n.Contains:
             return self.contains(node, scope)
+        if t is n.Mentions:
+            return self.mentions(node, scope)
         if t is n.Matches:
             s = self.ev(node.subject, scope)
             if s is None:
@@ -169,6 +191,20 @@ class Reference:
             hits = [p in have for p in phrases]
         return any(hits) if node.mode == "any" else all(hits)
 
+    def mentions(self, node, scope):
+        """Brute force: each phrase analysed here and looked for on its own, word by word, with
+        words.find (no phrase index, no per-record cache)."""
+        from kasuhara_rules.engine.words import analyse_phrase, find, words_of
+
+        s = self.ev(node.subject, scope)
+        i = self.ev(node.item, scope)
+        if s is None or i is None:
+            return None
+        phrases = [i] if node.mode == "one" else list(i)
+        text = words_of(s)
+        hits = [find(analyse_phrase(p), text) is not None for p in phrases]
+        return all(hits) if node.mode == "all" else any(hits)
+
     def call(self, node, scope):
         lst = self.ev(node.arg, scope)
         if lst is None:
@@ -194,3 +230,75 @@ class Reference:
         if not lst:
             return None
         return min(lst) if f == "min" else max(lst)
+
+
+def decide(policy: CheckedPolicy, results: list) -> dict:
+    """Section 6 spelled out by brute force: the decision for rule results (True / False / None).
+
+    The provisional decision is the one with every undetermined rule taken as not matched; the
+    outcome is `review` only when some pending rule, taken as matched (the others still not),
+    would give a different outcome, severity or escalation."""
+    sev = {s.name: s.rank for s in policy.severities}
+    esc = {e.name: e.rank for e in policy.escalations}
+    rules = policy.rules
+    first_match = policy.header.decide == "first_match"
+
+    def rank(i):
+        return (-(sev[rules[i].severity] if rules[i].severity else -1), i)
+
+    def settled(matched: set) -> tuple:
+        if not matched:
+            deciding = None
+        elif first_match:
+            deciding = min(matched)
+        else:
+            deciding = min(matched, key=rank)
+        levels = [rules[i].escalate for i in matched if rules[i].escalate is not None]
+        escalation = max(levels, key=lambda e: esc[e]) if levels else None
+        if deciding is None:
+            return policy.header.otherwise, None, None, escalation
+        r = rules[deciding]
+        return r.outcome, r.severity, deciding, escalation
+
+    matched = {i for i, v in enumerate(results) if v is True}
+    undetermined = {i for i, v in enumerate(results) if v is None}
+    outcome, severity, deciding, escalation = settled(matched)
+    if deciding is None:
+        pending = undetermined
+    elif first_match:
+        pending = {i for i in undetermined if i < deciding}
+    else:
+        pending = {i for i in undetermined if rank(i) < rank(deciding)}
+    def differs(i: int) -> bool:
+        o, s, _, e = settled(matched | {i})
+        return (o, s, e) != (outcome, severity, escalation)
+
+    review = any(differs(i) for i in pending)
+    name = rules[deciding].name if deciding is not None else None
+    return {
+        "outcome": "review" if review else outcome,
+        "severity": None if review else severity,
+        "rule": None if review else name,
+        "escalation": escalation,
+        "matched": [rules[i].name for i in sorted(matched, key=rank)],
+        "pending": [rules[i].name for i in (sorted(pending) if first_match else sorted(pending, key=rank))],
+        "provisional": {"outcome": outcome, "severity": severity, "rule": name} if review else None,
+    }
+def _step(value, name):
+    if isinstance(value, list):
+        return [_step(x, name) for x in value]
+    if not isinstance(value, dict):
+        return None
+    return value.get(name)
+
+
+def _hide(value, kind):
+    """`value` with the sensitive fields inside it redacted (undeclared fields left out)."""
+    if value is None:
+        return None
+    if kind.kind == vt.LIST and isinstance(value, list):
+        return [_hide(x, kind.elem()) for x in value]
+    if kind.kind == vt.RECORD and isinstance(value, dict):
+        return {f.name: ("‹redacted›" if f.sensitive and value[f.name] is not None else _hide(value[f.name], f.type))
+                for f in kind.fields if f.name in value}
+    return value

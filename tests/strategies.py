@@ -11,7 +11,10 @@ from kasuhara_rules.syntax.parser import EPOCH
 CHANNELS = ["phone", "counter", "email", "sns", "visit"]
 PHRASES = ["殺す", "晒す", "バカ", "sns", "ネットに書く"]
 SAFE_PATTERNS = ["土下座|どげざ", "^訴え", "[0-9]{3}", "ネット.{0,10}晒", "sns", "a.c", "(ab){1,5}"]
-TEXTS = st.sampled_from(["", "バカ", "ﾊﾞｶ", "ばか", "ＳＮＳに晒す", "sns", "殺すぞ", "土下座しろ", "ok", "abc", "SNS"])
+TEXTS = st.sampled_from(["", "バカ", "ﾊﾞｶ", "ばか", "ＳＮＳに晒す", "sns", "殺すぞ", "土下座しろ", "ok", "abc", "SNS",
+                         "殺されたいのか", "ネットに書いてやるからな", "祖母が死んだ", "死ねよ", "買ったばかり"])
+# Phrases for `mentions` (words, as an author would write them).
+WORD_PHRASES = ["殺す", "晒す", "バカ", "死ね", "ネットに書く", "sns", "ばか"]
 OPTIONAL_FIELDS = ["call_length", "amount", "demand_valid", "remarks", "birthday"]
 
 
@@ -89,6 +92,12 @@ def _bool(depth: int, where: bool):
         st.tuples(expr("text", sub, where), st.sampled_from(["any", "all"])).map(
             lambda t: n.Contains(t[0], name("threats"), t[1])),
         st.tuples(strings, st.booleans()).map(lambda t: n.In(t[0], name("threats"), t[1])),
+        st.tuples(expr("text", sub, where), st.lists(st.sampled_from(WORD_PHRASES), min_size=1, max_size=3),
+                  st.sampled_from(["one", "any", "all"])).map(
+            lambda t: n.Mentions(t[0], n.StringLit(t[1][0]) if t[2] == "one" else
+                                 n.ListLit(tuple(n.StringLit(p) for p in t[1])), t[2])),
+        st.tuples(expr("text", sub, where), st.sampled_from(["any", "all"])).map(
+            lambda t: n.Mentions(t[0], name("threats"), t[1])),
         strings.map(lambda s: n.Contains(name("words"), s, "one")),
         st.sampled_from(["any", "all"]).map(lambda m: n.Contains(name("words"), name("threats"), m)),
         st.tuples(expr("text", sub, where), st.sampled_from(SAFE_PATTERNS)).map(

@@ -34,7 +34,7 @@ def test_one_line_per_record_in_order_and_exit_3():
     decoded = [json.loads(ln) for ln in lines]
     broken = [n for n, ln in enumerate(open(INCIDENTS, encoding="utf-8").read().splitlines(), 1)
               if ln.strip() and (not ln.endswith("}") or any(x in ln for x in ('"telephone"', '10:00:00"', "三十分"))
-                                 or '"demanded_dogeza"' not in ln)]
+                                 or '"raised_voice"' not in ln)]
     assert [d.get("error", {}).get("line") for d in decoded if d["outcome"] is None] == broken
     assert len(broken) == 5 and decoded[0]["incident"] == "R-2026-0001"
 
@@ -75,7 +75,7 @@ def test_explain_adds_trace():
     """--explain adds one trace entry per rule."""
     code, out, _ = run("eval", "--explain", RETAIL, INCIDENTS)
     first = json.loads(out.splitlines()[0])
-    assert len(first["trace"]) == 19 and first["trace"][0]["rule"] == "violence"
+    assert len(first["trace"]) == 27 and first["trace"][0]["rule"] == "violence"
     assert first["trace"][0]["at"].startswith("examples/mhlw-baseline.kasu:") or "mhlw-baseline.kasu" in first["trace"][0]["at"]
     assert "retail.kasu" in first["trace"][-1]["at"]  # each rule names the file it came from
 
@@ -100,11 +100,11 @@ def test_csv_and_json_inputs(tmp_path):
     """CSV and JSON array inputs are read by their extension."""
     csv_file = tmp_path / "r.csv"
     csv_file.write_text(
-        "incident_id,store,channel,reported_at,demand_type,demanded_dogeza,demanded_manager,demanded_home_visit,"
-        "threatened_sns,physical_contact,intimidation,discriminatory,sexual_conduct,targeted_employee,posted_online,"
-        "remarks,contacts,demand_valid\n"
-        "C-1,新宿店,counter,2026-10-02T10:15:00+09:00,apology,true,false,false,false,false,false,false,false,false,"
-        "false,土下座しろ,[],true\n",
+        "incident_id,store,channel,reported_at,demand_type,demanded_dogeza,demanded_rank,demanded_home_visit,"
+        "threatened_sns,physical_contact,raised_voice,discriminatory,sexual_conduct,targeted_employee,posted_online,"
+        "remarks,same_matter_contacts,has_basis\n"
+        "C-1,新宿店,counter,2026-10-02T10:15:00+09:00,apology,true,none,false,false,false,once,false,false,false,"
+        "false,土下座しろ,,true\n",
         encoding="utf-8")
     code, out, _ = run("eval", RETAIL, str(csv_file))
     assert code == 0 and json.loads(out)["rule"] == "dogeza"
@@ -198,8 +198,8 @@ def test_hostile_lines_each_give_one_output_line(tmp_path):
         b"[1, 2, 3]",
         b"[" * 100000 + b"]" * 100000,                         # deeper than Python's json can go
         b'{"a":' * 100000 + b"1" + b"}" * 100000,
-        good.replace('"demand_valid": true', '"demand_valid": NaN').encode(),
-        good.replace('"demand_valid": true', '"demand_valid": Infinity').encode(),
+        good.replace('"has_basis": true', '"has_basis": NaN').encode(),
+        good.replace('"has_basis": true', '"has_basis": Infinity').encode(),
         good.replace('"incident_id"', '"big": ' + "9" * 5000 + ', "incident_id"').encode(),
         json.dumps(dict(record, remarks="あ" * 5_000_000), ensure_ascii=False).encode(),  # 15 MB of UTF-8
         good.encode()[:-20] + b"\xff\xfe" + good.encode()[-20:],  # invalid UTF-8

@@ -47,6 +47,26 @@ def test_every_trace_node_value_agrees_with_reference(e, record):
     assert entry["condition"]["value"] == ref.ev(rule.when)
 
 
+def _trace_nodes(node):
+    yield node
+    for child in node["children"]:
+        yield from _trace_nodes(child)
+
+
+@settings(max_examples=max(40, settings().max_examples // 5))
+@given(S.expr("bool", 2), S.records(), st.booleans())
+def test_every_trace_nodes_reads_agree_with_reference(e, record, show):
+    """The reads of every node of a trace are what the reference reads from the record that
+    decided: present values are never shown as null, absent ones never invented, sensitive ones
+    redacted unless asked."""
+    p = policy_with([text_of(e)])
+    entry = p.evaluate(record, explain=True).trace(show_sensitive=show)[0]
+    ref = Reference(p.checked, record)
+    for node in _trace_nodes(entry["condition"]):
+        for label, value in node["reads"].items():
+            assert value == ref.read(label, record, show), (label, node["text"])
+
+
 @given(S.records())
 def test_fast_validation_matches_the_reference_validator(record):
     """The generated validation coerces exactly as records.validate_record does."""
@@ -72,3 +92,48 @@ def test_fast_validation_rejects_like_the_reference(record, field, bad):
     except RecordError as exc:
         got = ("error", exc.message, exc.field)
     assert got == want
+
+
+NESTED = '''policy "n" {
+  id n
+  version "1"
+  otherwise ok
+}
+outcomes { ok, bad }
+schema {
+  incident_id: text key
+  case: optional { contacts: list of { length: optional duration in minutes, note: optional text sensitive },
+                    owner: optional { name: text sensitive, level: optional int } }
+}
+rule long { when sum(case.contacts.length) >= 30min or max(case.contacts.length) > 20min then bad }
+rule noted { when count(case.contacts where note is present) > 0 and case.owner.level > 1 then bad }
+rule named { when case.owner.name == "x" then bad }
+'''
+
+
+@st.composite
+def nested_records(draw):
+    contact = st.fixed_dictionaries({}, optional={
+        "length": st.one_of(st.none(), st.integers(0, 40), st.sampled_from(["PT35M", "10min"])),
+        "note": st.one_of(st.none(), st.sampled_from(["x", "y", "秘密"]))})
+    owner = st.fixed_dictionaries({"name": st.sampled_from(["x", "山田"])},
+                                  optional={"level": st.one_of(st.none(), st.integers(0, 3))})
+    case = st.fixed_dictionaries({"contacts": st.lists(contact, max_size=3)}, optional={"owner": owner})
+    rec = {"incident_id": "1"}
+    if draw(st.booleans()):
+        rec["case"] = draw(case)
+    return rec
+
+
+@given(nested_records(), st.booleans())
+def test_reads_of_record_paths_agree_with_reference(record, show):
+    """Paths into records and through lists (`case.contacts.length`) read what decided."""
+    p = parse_policy(NESTED, "n.kasu")
+    ref = Reference(p.checked, record)
+    d = p.evaluate(record, explain=True)
+    for i, entry in enumerate(d.trace(show_sensitive=show)):
+        assert {True: "matched", False: "not_matched", None: "undetermined"}[ref.rule(p.checked.rules[i])] \
+            == entry["result"]
+        for node in _trace_nodes(entry["condition"]):
+            for label, value in node["reads"].items():
+                assert value == ref.read(label, record, show), (label, node["text"])

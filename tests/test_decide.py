@@ -1,6 +1,10 @@
 """Tests for decide.py: highest_severity, first_match, ties, review, pending, provisional (section 6)."""
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from kasuhara_rules import parse_policy
 from tests.conftest import HEADER, SCHEMA, VOCAB
+from tests.reference import decide as reference_decide
 
 BASE = {"incident_id": "T-1", "channel": "phone", "repeat": 0, "dogeza": False, "words": [], "contacts": [],
         "reported_at": "2026-05-01T10:00:00+09:00"}
@@ -80,7 +84,7 @@ def test_first_match_takes_policy_order():
 
 def test_first_match_review_only_for_earlier_undetermined():
     """first_match: an undetermined rule before the deciding rule means review; after it, not."""
-    rules = 'rule u { when demand_valid then kasuhara severity low respond "u" }\n' + RULES
+    rules = 'rule u { when demand_valid then kasuhara severity medium respond "u" }\n' + RULES
     d = run(make("first_match", rules), repeat=1)
     assert d.outcome == "review" and [p.rule for p in d.pending] == ["u"]
     d = run(make("first_match", RULES), repeat=1)
@@ -112,3 +116,96 @@ def test_decision_cores_are_shared():
     a = run(p, dogeza=True, demand_valid=True)
     b = run(p, dogeza=True, demand_valid=True, incident_id="T-2")
     assert a.core is b.core and a.incident != b.incident
+
+
+# -- review only when it matters (section 6, amended) -----------------------------------------
+
+SAME = """
+rule same_u { when demand_valid then kasuhara severity high respond "u" escalate supervisor }
+rule high_a { when dogeza then kasuhara severity high respond "high a" escalate supervisor }
+"""
+
+
+def test_pending_rule_that_changes_nothing_leaves_the_decision_standing():
+    """A pending rule with the deciding rule's outcome, severity and escalation: no review;
+    the provisional decision is the decision, and `pending` still names the unknown rule."""
+    d = run(make(rules=SAME), dogeza=True)
+    assert (d.outcome, d.severity, d.rule, d.escalation) == ("kasuhara", "high", "high_a", "supervisor")
+    assert [(p.rule, p.missing) for p in d.pending] == [("same_u", ("demand_valid",))]
+    assert d.provisional is None
+    assert d.to_dict()["pending"] == [{"rule": "same_u", "missing": ["demand_valid"]}]
+
+
+def test_pending_rule_with_a_lower_escalation_changes_nothing():
+    """Escalation is the highest among matched rules; a pending rule escalating lower cannot change it."""
+    d = run(make(rules=SAME.replace("respond \"u\" escalate supervisor", "respond \"u\" escalate staff")),
+            dogeza=True)
+    assert d.outcome == "kasuhara" and d.rule == "high_a" and d.escalation == "supervisor"
+
+
+def test_pending_rule_with_a_higher_escalation_sends_to_review():
+    """Same outcome and severity, but the pending rule would raise the escalation: review."""
+    d = run(make(rules=SAME.replace("respond \"u\" escalate supervisor", "respond \"u\" escalate police")),
+            dogeza=True)
+    assert d.outcome == "review" and d.provisional.to_dict() == {
+        "outcome": "kasuhara", "severity": "high", "rule": "high_a"}
+
+
+def test_pending_rule_with_another_severity_or_outcome_sends_to_review():
+    """A different severity (or outcome) from the pending rule: review."""
+    d = run(make(rules=SAME.replace("severity high respond \"u\"", "severity critical respond \"u\"")),
+            dogeza=True)
+    assert d.outcome == "review"
+    rules = SAME.replace("then kasuhara severity high respond \"u\"", "then claim severity high respond \"u\"")
+    d = run(make(rules=rules), dogeza=True)
+    assert d.outcome == "review"
+
+
+def test_pending_rule_that_agrees_with_otherwise_leaves_otherwise_standing():
+    """Nothing matched; the only unknown rule would give `otherwise` anyway (no severity, no escalation)."""
+    rules = 'rule ok { when demand_valid then claim respond "answer" }\n'
+    d = run(make(rules=rules))
+    assert (d.outcome, d.rule, d.severity, d.escalation, d.provisional) == ("claim", None, None, None, None)
+    assert [p.rule for p in d.pending] == ["ok"]
+    assert "claim" in d.explain(lang="en") and "could not change" in d.explain(lang="en")
+
+
+def test_first_match_review_only_when_an_earlier_pending_rule_would_change_it():
+    """first_match: an earlier undetermined rule that would decide alike does not send to review."""
+    rules = ('rule u { when demand_valid then kasuhara severity low respond "u" escalate staff }\n'
+             'rule low_rule { when repeat >= 1 then kasuhara severity low respond "low" escalate staff }\n')
+    d = run(make("first_match", rules), repeat=1)
+    assert d.outcome == "kasuhara" and d.rule == "low_rule" and [p.rule for p in d.pending] == ["u"]
+    d = run(make("first_match", rules.replace("severity low respond \"u\"", "severity medium respond \"u\"")),
+            repeat=1)
+    assert d.outcome == "review"
+
+
+def test_one_pending_rule_that_matters_is_enough():
+    """Two pending rules, one harmless and one that would raise severity: review, both listed."""
+    rules = SAME + 'rule crit { when amount > 10 then kasuhara severity critical respond "c" }\n'
+    d = run(make(rules=rules), dogeza=True)
+    assert d.outcome == "review" and [p.rule for p in d.pending] == ["crit", "same_u"]
+
+
+RULE_SHAPES = st.tuples(st.sampled_from(["claim", "kasuhara"]),
+                        st.sampled_from([None, "low", "medium", "high", "critical"]),
+                        st.sampled_from([None, "staff", "supervisor", "police"]))
+
+
+@settings(max_examples=200)
+@given(st.sampled_from(["highest_severity", "first_match"]),
+       st.lists(st.tuples(RULE_SHAPES, st.sampled_from([True, False, None])), min_size=1, max_size=6))
+def test_decider_agrees_with_the_reference(strategy, rules):
+    """Random rules and rule results: the decider decides as the brute-force reference of section 6."""
+    text = "".join(f'rule r{i} {{ when dogeza then {o}{" severity " + s if s else ""} respond "x"'
+                   f'{" escalate " + e if e else ""} }}\n' for i, ((o, s, e), _) in enumerate(rules))
+    p = make(strategy, text)
+    values = [v for _, v in rules]
+    m = sum(1 << i for i, v in enumerate(values) if v is True)
+    u = sum(1 << i for i, v in enumerate(values) if v is None)
+    core = p.decider.decide(m, u)
+    got = {"outcome": core.outcome, "severity": core.severity, "rule": core.rule, "escalation": core.escalation,
+           "matched": list(core.matched), "pending": list(core.pending),
+           "provisional": core.provisional.to_dict() if core.provisional else None}
+    assert got == reference_decide(p.checked, values)

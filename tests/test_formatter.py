@@ -13,7 +13,7 @@ from kasuhara_rules.cli.commands import main
 from kasuhara_rules.render.formatter import FormatError, format_text
 from kasuhara_rules.syntax.parser import parse_source
 from kasuhara_rules.source import SourceText
-from kasuhara_rules.syntax.printer import policy as unparse_policy
+from kasuhara_rules.render.formatter import format_tree as unparse_policy
 from tests import strategies as S
 from tests.conftest import GOLDEN, ROOT
 

@@ -39,57 +39,54 @@ def test_grammar_text_comes_from_the_single_file():
     assert grammar.grammar_text() == repo.read_text(encoding="utf-8")
 
 
-def test_parser_cache_is_written_then_loaded(tmp_path):
-    """The built parser is saved in the cache directory and loaded from there the next time."""
-    built = grammar.build_parser(tmp_path)
-    saved = list(tmp_path.glob("parser-*.lark"))
-    assert len(saved) == 1 and saved[0].stat().st_size > 1000
-    assert not list(tmp_path.glob(".parser-*"))  # no temporary file left behind
-    loaded = grammar.build_parser(tmp_path)
-    assert loaded is not built
-    assert sorted(t.name for t in loaded.terminals) == sorted(t.name for t in built.terminals)
+def test_shipped_tables_are_generated_from_the_grammar():
+    """syntax/tables.json is exactly what tools/gen_tables.py makes from grammar/kasu.lark now
+    (regenerate it after editing the grammar: `python tools/gen_tables.py`)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    made = subprocess.run([sys.executable, str(root / "tools" / "gen_tables.py"), "--stdout"],
+                          capture_output=True, text=True, check=True, encoding="utf-8").stdout
+    shipped = (root / "src" / "kasuhara_rules" / "syntax" / grammar.TABLES_NAME).read_text(encoding="utf-8")
+    assert made == shipped
+
+
+def test_tables_that_do_not_match_the_grammar_are_rebuilt_in_memory(monkeypatch):
+    """Tables stamped with another grammar's digest are never used: they are rebuilt, in memory."""
+    from kasuhara_rules.syntax import lalr
+    from pathlib import Path
+
     text = (Path(__file__).resolve().parents[1] / "examples" / "acme-retail.kasu").read_text(encoding="utf-8")
-    assert loaded.parse(text) == built.parse(text)
+    good = grammar.tables()
+    stale = dict(grammar.shipped_tables(), grammar_sha256="0" * 64, states=[])
+    monkeypatch.setattr(grammar, "shipped_tables", lambda: stale)
+    grammar.tables.cache_clear()
+    try:
+        rebuilt = grammar.tables()
+        assert rebuilt is not good and rebuilt.states
+        assert repr(lalr.parse(text, rebuilt)) == repr(lalr.parse(text, good))
+    finally:
+        grammar.tables.cache_clear()
 
 
-def test_corrupt_parser_cache_is_rebuilt(tmp_path):
-    """A truncated or foreign cache file is ignored and replaced by a good one."""
-    grammar.build_parser(tmp_path)
-    (saved,) = tmp_path.glob("parser-*.lark")
-    good = saved.read_bytes()
-    for junk in (b"", b"not a pickle", good[: len(good) // 2]):
-        saved.write_bytes(junk)
-        again = grammar.build_parser(tmp_path)
-        assert again.options.parser == "lalr"
-        assert len(saved.read_bytes()) > 1000  # a good file written back
-        grammar.build_parser(tmp_path)  # and it loads
+def test_nothing_is_cached_on_the_users_disk(tmp_path):
+    """Parsing, and explaining a syntax error, write nothing to the home or cache directory
+    (a fresh process, so that the tables and Lark's parser are really built)."""
+    import subprocess
+    import sys
+    from pathlib import Path
 
+    import kasuhara_rules
 
-def test_parser_cache_unwritable_or_disabled(tmp_path, monkeypatch):
-    """A cache directory that cannot be created is no error; KASU_NO_PARSER_CACHE=1 disables it."""
-    blocker = tmp_path / "file"
-    blocker.write_text("x")
-    assert grammar.build_parser(blocker / "sub").options.parser == "lalr"
-    assert grammar.build_parser(None).options.parser == "lalr"
-    monkeypatch.setenv("KASU_NO_PARSER_CACHE", "1")
-    assert grammar.cache_dir() is None
-    monkeypatch.delenv("KASU_NO_PARSER_CACHE")
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    assert grammar.cache_dir() == tmp_path / "kasuhara-rules"
-
-
-def test_parser_cache_writable_by_others_is_not_loaded(tmp_path, monkeypatch):
-    """Lark's saved parser is a pickle: a cache file others may write is rebuilt, never loaded."""
-    import os
-
-    grammar.build_parser(tmp_path)
-    (saved,) = tmp_path.glob("parser-*.lark")
-    loads = []
-    import lark
-
-    monkeypatch.setattr(lark.Lark, "load", classmethod(lambda cls, f: loads.append(f) or 1 / 0))
-    os.chmod(saved, 0o666)
-    assert grammar.build_parser(tmp_path).options.parser == "lalr" and loads == []
-    os.chmod(saved, 0o600)
-    grammar.build_parser(tmp_path)
-    assert len(loads) == 1  # a private file is loaded (here: the stub fails, so it is rebuilt)
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {"PYTHONPATH": str(Path(kasuhara_rules.__file__).resolve().parents[1]), "HOME": str(home),
+           "XDG_CACHE_HOME": str(home / ".cache"), "PATH": "/usr/bin:/bin", "PYTHONDONTWRITEBYTECODE": "1"}
+    good = 'policy "t" { id t version "1" otherwise c }\noutcomes { c }\n'
+    script = ("import sys; from kasuhara_rules import check_text; "
+              "print(check_text(sys.argv[1]).ok, check_text(sys.argv[1] + 'rule r { when then }').ok)")
+    out = subprocess.run([sys.executable, "-c", script, good], env=env, cwd=tmp_path, capture_output=True, text=True)
+    assert out.stdout == "True False\n", out.stderr
+    assert list(home.iterdir()) == []

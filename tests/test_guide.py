@@ -95,9 +95,9 @@ def test_markdown_has_every_rule_response_and_phrase(policies):
 
 
 def test_never_raw_field_names_when_labels_exist(policies):
-    """Criteria read with labels: `call_length >= 30min` is 「通話時間が30分以上」."""
+    """Criteria read with labels: `contact_length >= 30min` is 「対応時間（通話・面談）が30分以上」."""
     text = policies["mhlw-baseline.kasu"].guide()
-    assert "通話時間が30分以上" in text and "call_length >=" not in text
+    assert "対応時間（通話・面談）が30分以上" in text and "contact_length >=" not in text
 
 
 def test_cli_doc(tmp_path):
@@ -142,3 +142,71 @@ def test_prints_on_a4_in_a_real_browser(policies, tmp_path):
     boxes = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)", data)
     assert boxes and all(abs(float(w) - 595) < 3 and abs(float(h) - 842) < 3 for w, h in boxes)  # A4 in points
 
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_auditor_goldens(policies, golden, lang, fmt):
+    """The auditor edition keeps the policy's codes and each rule's position in the file."""
+    golden(f"guide/retail.auditor.{lang}.{fmt}", policies["retail.kasu"].guide(lang=lang, format=fmt, audience="auditor"))
+
+
+@pytest.mark.parametrize("name", POLICIES)
+def test_staff_edition_speaks_labels_only(policies, name):
+    """No outcome, severity or escalation code in parentheses, no source position, no known `one of` code
+    as a quoted value; the auditor edition has them."""
+    from kasuhara_rules.render.guide import VALUE_WORDS
+
+    p = policies[name]
+    for lang in ("ja", "en"):
+        staff = p.guide(lang=lang, format="html")
+        auditor = p.guide(lang=lang, format="html", audience="auditor")
+        items = list(p.checked.outcomes) + list(p.checked.severities) + list(p.checked.escalations)
+        for item in items:
+            if item.label and item.label != item.name:
+                assert f"（{item.name}）" not in staff and f"({item.name})" not in staff, (lang, item.name)
+        assert ".kasu:" not in staff and ".kasu:" in auditor
+        for field in p.checked.fields:
+            for value in field.type.values:
+                if value in VALUE_WORDS[lang] and VALUE_WORDS[lang][value] != value:
+                    assert f"「{value}」" not in staff and f"&quot;{value}&quot;" not in staff, (lang, value)
+
+
+def test_first_page_to_pin_by_the_phone(policies):
+    """The staff edition opens with every kind of conduct, its steps in order and whom to call, and the ladder."""
+    p = policies["retail.kasu"]
+    text = p.guide()
+    pin = text[: text.index("- [")]  # everything before the contents
+    assert "まず読むページ" in pin and "連絡の段階" in pin
+    for rule in p.checked.rules:
+        if rule.outcome != p.checked.header.otherwise:
+            assert (rule.title or rule.name) in pin and rule.responds[0] in pin
+    for e in p.checked.escalations:
+        assert e.title in pin
+    assert "方針のダイジェスト" not in pin and "方針のダイジェスト" in text
+
+
+def test_missing_lists_only_fields_that_can_leave_a_decision_pending(policies):
+    """「情報が足りないとき」 lists exactly the optional fields whose absence made decisions pending on
+    2,400 generated incidents, and none that a presence guard settles first."""
+    from kasuhara_rules.render.guide import _Builder
+    from tests.fixtures.risk import incidents
+
+    p = policies["retail.kasu"]
+    listed = {f.path for f in _Builder(p.checked, "ja").pending_fields()}
+    seen = set()
+    for decision in p.evaluate_many([r for r in incidents(p, count=2400, broken=0)]):
+        for pending in decision.pending:
+            seen.update(pending.missing)
+    assert seen and seen <= listed
+    guarded = {"days_since_purchase", "amount_requested", "reference_amount"}
+    assert not (guarded & listed), guarded & listed
+
+
+def test_staff_guide_in_a_real_browser(policies, tmp_path):
+    """The staff guide renders with no console message and prints on A4 with no heading alone at a page foot;
+    the first page holds the summary to pin."""
+    from tests import browser
+
+    texts = browser.check_page(policies["retail.kasu"].guide(format="html"), tmp_path, "guide", charts=0)
+    assert "まず読むページ" in texts[0] and "連絡の段階" in "".join(texts[:2])

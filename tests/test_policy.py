@@ -26,7 +26,7 @@ def incidents(path=INCIDENTS):
 def test_load_policy_and_facts():
     """load_policy returns a policy with its id, version, title and digest."""
     p = load_policy(RETAIL)
-    assert (p.id, p.version) == ("retail", "2026.2")
+    assert (p.id, p.version) == ("retail", "2026.3")
     assert p.digest.startswith("sha256:") and len(p.digest) == 7 + 64
     assert "dogeza" in p.rule_names
 
@@ -91,7 +91,7 @@ def test_decision_json_has_exactly_the_contract_keys():
             "provisional", "responses", "policy"]
     assert list(d.to_dict()) == keys
     assert list(d.to_dict(explain=True)) == keys + ["trace"]
-    assert list(d.to_dict()["policy"]) == ["id", "version", "digest"]
+    assert list(d.to_dict()["policy"]) == ["id", "version", "digest", "files"]
     entry = d.to_dict(explain=True)["trace"][0]
     assert list(entry) == ["rule", "title", "at", "result", "condition"]
     assert set(entry["condition"]) >= {"text", "value", "at", "reads", "children"}
@@ -102,7 +102,8 @@ def test_error_decision_json():
     p = load_policy(RETAIL)
     d = list(p.evaluate_many([dict(incidents()[0], channel="fax")]))[0]
     assert d.to_dict() == {"incident": "R-2026-0001", "outcome": None,
-                           "error": {"message": d.error.message, "field": "channel", "line": 1}}
+                           "error": {"message": d.error.message, "field": "channel", "line": 1},
+                           "policy": p.policy_block()}
 
 
 def test_policy_is_picklable_and_decides_the_same():

@@ -50,9 +50,12 @@ def test_schema_is_valid_2020_12_and_carries_labels_and_flags():
     assert props["channel"]["enum"] == ["counter", "phone", "email", "sns", "web_form", "visit", "letter"]
     assert props["store"]["type"] == ["string", "null"]  # a field the extending policy adds
     assert props["remarks"]["x-kasu-sensitive"] is True and props["incident_id"]["x-kasu-key"] is True
-    assert props["demand_valid"]["title"] == "要求内容の妥当性" and "demand_valid" not in schema["required"]
-    assert props["contacts"]["items"]["required"] == ["at", "channel"]
-    assert props["call_length"]["x-kasu-unit"] == "minutes"
+    assert props["has_basis"]["title"] == "申し出の根拠（商品・サービスの不備や当方の過失があるか）"
+    assert "has_basis" not in schema["required"] and "raised_voice" in schema["required"]
+    assert props["raised_voice"]["enum"] == ["none", "once", "persistent"]
+    assert props["contact_length"]["x-kasu-unit"] == "minutes"
+    nested = record_schema(TEST_POLICY.checked)["properties"]["contacts"]
+    assert nested["items"]["required"] == ["at"]  # a list of nested records: required inner fields
 
 
 def test_shipped_incidents_agree():
@@ -63,9 +66,9 @@ def test_shipped_incidents_agree():
 
 
 @pytest.mark.parametrize("change", [
-    {"channel": "telephone"}, {"reported_at": "2026-10-18 10:00:00"}, {"call_length": "三十分"},
-    {"demanded_dogeza": "yes"}, {"contacts": [{"channel": "phone"}]}, {"amount_requested": 1.5},
-    {"call_length": "P1M"}, {"call_length": "PT"},
+    {"channel": "telephone"}, {"reported_at": "2026-10-18 10:00:00"}, {"contact_length": "三十分"},
+    {"demanded_dogeza": "yes"}, {"demanded_rank": "ceo"}, {"amount_requested": 1.5},
+    {"contact_length": "P1M"}, {"contact_length": "PT"}, {"raised_voice": None},
 ])
 def test_invalid_records_are_invalid_for_both(change):
     """Wrong enum values, offsets, durations, types and missing nested fields fail both."""

@@ -25,6 +25,7 @@ rule b { when name matches "[A-Z]{3}" or phone contains "090" then kasuhara seve
 rule c { when age > 60 and dogeza then claim respond "c" }
 rule d { when any(visits where memo contains "土下座") then kasuhara severity medium respond "d" }
 rule e { when notes == name then claim respond "e" }
+rule f { when notes mentions any threats or any(visits where memo mentions "土下座") then kasuhara respond "f" }
 """
 POLICY = parse_policy(HEADER + VOCAB + SCHEMA + RULES, "s.kasu")
 MARK = "秘"  # every secret contains this character, and nothing else in the outputs does

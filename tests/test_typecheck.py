@@ -70,7 +70,7 @@ def test_unknown_name_that_is_an_outcome():
     ('remarks > "a"', "E405"), ("dogeza < true", "E405"), ("repeat == remarks", "E401"),
     ("reported_at > 2026-01-01", "E401"), ("call_length == 5min + repeat", "E402"),
     ("words == []", "E401"), ("repeat in remarks", "E405"), ("repeat contains 1", "E405"),
-    ("repeat matches \"x\"", "E405"), ('remarks matches "("', "E406"), ('remarks matches "(a+)+$"', "E406"),
+    ("repeat matches \"x\"", "E405"), ('remarks matches "("', "E406"), ('remarks matches "(a)\\\\1"', "E406"),
     ("repeat between 1min and 2", "E402"), ("remarks between 1 and 2", "E405"),
     ("nope(words) > 1", "E308"), ("cont(words) > 1", "E308"), ("count(repeat) > 1", "E407"),
     ("len(words) > 1", "E407"), ("sum(words) > 1", "E407"), ("any(words where dogeza)", "E407"),

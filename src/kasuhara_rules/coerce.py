@@ -42,13 +42,51 @@ class RecordError(Exception):
 
     def __str__(self) -> str:
         where = f"line {self.line}: " if self.line is not None else ""
-        return f"{where}{self.message}"
+        return f"{where}{self.described}"
+
+    @property
+    def described(self) -> str:
+        """The message with the field it concerns: `field: message` (the message never names it)."""
+        return N_("{field}: {message}", field=self.field, message=self.message) if self.field else self.message
 
     def at_line(self, line: int | None) -> "RecordError":
         return RecordError(self.message, self.field, line)
 
     def to_dict(self) -> dict:
         return {"message": self.message, "field": self.field, "line": self.line}
+
+
+def is_absent(value: Any) -> bool:
+    """None, NaN (Python's or numpy's), pandas' NA and NaT: an absent value (duck-typed, no imports)."""
+    if value is None:
+        return True
+    if isinstance(value, float):
+        return value != value
+    kind = type(value)
+    if kind.__name__ in ("NAType", "NaTType") and kind.__module__.startswith("pandas"):
+        return True
+    if kind.__module__ == "numpy" and hasattr(value, "item"):
+        try:
+            item = value.item()
+        except Exception:  # noqa: BLE001 - not a scalar after all
+            return False
+        return isinstance(item, float) and item != item
+    return False
+
+
+def plain(value: Any) -> Any:
+    """A numpy scalar as its Python value (np.bool_ → bool, np.int64 → int, np.float64 → float);
+    anything else unchanged. Duck-typed through `.item()`: numpy is never imported."""
+    kind = type(value)
+    if kind in (str, int, float, bool, dict, list) or kind.__module__ != "numpy":
+        return value
+    item = getattr(value, "item", None)
+    if item is None or getattr(value, "ndim", 0) != 0:
+        return value
+    try:
+        return item()
+    except Exception:  # noqa: BLE001 - leave it to the type check
+        return value
 
 
 class Problem(Exception):
@@ -180,8 +218,10 @@ def parse_duration_text(text: str) -> int | None:
 
 
 def _duration_in_range(micros: int, value: Any, sensitive: bool) -> int:
-    if -MAX_DURATION <= micros <= MAX_DURATION:
+    if 0 <= micros <= MAX_DURATION:
         return micros
+    if micros < 0:
+        raise Problem(N_("a duration cannot be negative (got {shown})", shown=shown(value, sensitive)))
     raise Problem(N_("the duration {shown} is longer than a hundred years", shown=shown(value, sensitive)))
 
 
@@ -192,8 +232,8 @@ def coerce_duration(value: Any, unit: str = "seconds", sensitive: bool = False) 
         if not math.isfinite(value):
             raise Problem(N_("expected a finite duration, got NaN or infinity"))
         if abs(value) * vt.UNITS[unit] > MAX_DURATION:
-            return _duration_in_range(MAX_DURATION + 1, value, sensitive)
-        return round(value * vt.UNITS[unit])
+            return _duration_in_range(MAX_DURATION + 1 if value > 0 else -1, value, sensitive)
+        return _duration_in_range(round(value * vt.UNITS[unit]), value, sensitive)
     if isinstance(value, str):
         micros = parse_duration_text(value) if len(value) <= 100 else None
         if micros is not None:
@@ -243,6 +283,7 @@ def coerce_date(value: Any, sensitive: bool = False) -> int:
 def coerce(ftype: vt.Type, value: Any, path: str, sensitive: bool) -> Any:
     """Coerce a non-null value to the internal form of `ftype`; raises RecordError."""
     kind = ftype.kind
+    value = plain(value)
     try:
         if kind == vt.BOOL:
             return coerce_bool(value, sensitive)
@@ -261,23 +302,23 @@ def coerce(ftype: vt.Type, value: Any, path: str, sensitive: bool) -> Any:
         if kind == vt.DATE:
             return coerce_date(value, sensitive)
     except Problem as problem:
-        raise RecordError(N_("{path}: {problem}", path=path, problem=problem.args[0]), path) from None
+        raise RecordError(problem.args[0], path) from None
     if kind == vt.LIST:
         if not isinstance(value, (list, tuple)):
-            raise RecordError(N_("{path}: expected a list, got {shown}", path=path, shown=shown(value, sensitive)), path)
+            raise RecordError(N_("expected a list, got {shown}", shown=shown(value, sensitive)), path)
         elem = ftype.elem()
         out = []
         for i, item in enumerate(value):
             where = f"{path}[{i}]"
-            if item is None:
-                raise RecordError(N_("{where}: a list may not contain null", where=where), where)
+            if is_absent(item):
+                raise RecordError(N_("a list may not contain null (or NaN, NA)"), where)
             out.append(coerce(elem, item, where, sensitive))
         return out
     if kind == vt.RECORD:
         if not isinstance(value, Mapping):
-            raise RecordError(N_("{path}: expected an object with fields, got {shown}", path=path, shown=shown(value, sensitive)), path)
+            raise RecordError(N_("expected an object with fields, got {shown}", shown=shown(value, sensitive)), path)
         return coerce_fields(ftype.fields, value, path + ".", sensitive)
-    raise RecordError(N_("{path}: a field of unusable type", path=path), path)  # pragma: no cover
+    raise RecordError(N_("a field of unusable type"), path)  # pragma: no cover
 
 
 def coerce_fields(fields: Sequence[Any], record: Mapping, prefix: str = "", sensitive: bool = False) -> tuple:
@@ -286,10 +327,10 @@ def coerce_fields(fields: Sequence[Any], record: Mapping, prefix: str = "", sens
     for f in fields:
         path = prefix + f.name
         value = record.get(f.name)
-        if value is None:
+        if is_absent(value):
             if not f.optional:
-                state = N_("is null") if f.name in record else N_("is missing")
-                raise RecordError(N_("{path} {state}, but the schema requires it", path=path, state=state), path)
+                state = N_("null or NaN") if f.name in record else N_("missing")
+                raise RecordError(N_("{state}, but the schema requires it", state=state), path)
             out.append(None)
             continue
         out.append(coerce(f.type, value, path, sensitive or f.sensitive))

@@ -27,6 +27,7 @@ CODES: Mapping[str, str] = {
     "E110": N_("a reserved word used as a name"),
     "E111": N_("an expression nested too deeply"),
     "E112": N_("two entries on one line without a comma"),
+    "E113": N_("a look-alike, ligature, bidirectional or invisible character in a name"),
     # syntax
     "E120": N_("unexpected input"),
     "E121": N_("the file ends too early"),
@@ -64,13 +65,15 @@ CODES: Mapping[str, str] = {
     "E307": N_("defines that refer to each other in a cycle"),
     "E308": N_("an unknown function"),
     "E309": N_("a record has no such field"),
+    "E310": N_("a condition nested too deeply through defines"),
+    "E311": N_("a condition that expands too far through defines"),
     # types
     "E401": N_("the two sides of a comparison have different types"),
     "E402": N_("a duration compared or combined with a bare number"),
     "E403": N_("a value that is not one of the field's declared values"),
     "E404": N_("a condition that is not true or false"),
     "E405": N_("an operator applied to a value of the wrong type"),
-    "E406": N_("a regular expression that does not compile or may run for ever"),
+    "E406": N_("a regular expression that RE2 does not compile or does not support"),
     "E407": N_("a function called with the wrong argument"),
     "E408": N_("arithmetic on values that cannot be combined"),
     "E409": N_("a malformed list"),
@@ -85,6 +88,7 @@ CODES: Mapping[str, str] = {
     "E604": N_("`override` or `drop` names something that does not exist"),
     "E605": N_("`override`, `drop` or `+=` in a policy without `extends`"),
     "E606": N_("a policy file outside the allowed directory"),
+    "E607": N_("a file name with control characters"),
     # warnings (lints)
     "W101": N_("a define that no rule uses"),
     "W102": N_("a phrase list that nothing uses"),
@@ -93,6 +97,9 @@ CODES: Mapping[str, str] = {
     "W105": N_("a condition that is always true or always false"),
     "W106": N_("the key field is marked sensitive"),
     "W107": N_("a regular expression that is not in NFKC form"),
+    "W110": N_("`contains` on a field that holds what someone said"),
+    "W111": N_("a `mentions` phrase the word analyser will not read as meant"),
+    "W120": N_("a look-alike, ligature, bidirectional or invisible character in a string or comment"),
 }
 
 
@@ -182,6 +189,19 @@ def did_you_mean(word: str, candidates: Iterable[str], quote: str = "`") -> str 
     """
     best = closest(word, candidates)
     return N_("did you mean {name}?", name=quote + best + quote) if best is not None else None
+
+
+def printable(text: str) -> str:
+    """`text` with control, format and line-separator characters written as `\\u{XXXX}`, so a
+    message shows them instead of breaking its line or hiding them.
+
+    >>> printable("a\\nb\\u202e")
+    'a\\\\u{a}b\\\\u{202e}'
+    """
+    import unicodedata
+
+    return "".join(f"\\u{{{ord(c):x}}}" if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c
+                   for c in text)
 
 
 def closest(word: str, candidates: Iterable[str]) -> str | None:

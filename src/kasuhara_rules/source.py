@@ -100,18 +100,21 @@ class SourceText:
             end = start + 1
         end = min(max(end, start + 1), start + 60)
         left = ""
-        if display_width(shown[:start]) > width - 30:
-            cut = start
-            while cut > 0 and display_width(shown[cut:start]) < 40:
+        if display_width(shown[:start]) > width - 30:  # measured once: linear in the line
+            cut, seen = start, 0
+            while cut > 0 and seen < 40:  # at most ~40 characters, one at a time
                 cut -= 1
+                seen += display_width(shown[cut])
             shown = shown[cut:]
             start, end = start - cut, end - cut
             left = "…"
         right = ""
-        if display_width(shown) > width:
-            limit = len(shown)
-            while limit > end and display_width(shown[:limit]) > width:
-                limit -= 1
+        limit, seen = 0, 0
+        while limit < len(shown) and seen <= width:  # the longest prefix that fits, one character at a time
+            seen += display_width(shown[limit])
+            limit += 1
+        if seen > width:
+            limit = max(limit - 1, end)
             if limit < len(shown):
                 shown, right = shown[:limit], "…"
         marked = shown[start:end]

@@ -93,10 +93,6 @@ class Rule:
     span: Span = attrs.field(eq=False, repr=False)
     decl: n.RuleDecl | None = attrs.field(default=None, eq=False, repr=False)
 
-    @property
-    def display_title(self) -> str:
-        return self.title or self.name
-
 
 @attrs.frozen
 class Expect:
@@ -168,6 +164,9 @@ class CheckedPolicy:
     refs: Mapping[int, object] = attrs.field(eq=False, repr=False)
     sources: Mapping[str, SourceText] = attrs.field(eq=False, repr=False)
     digest: str = ""
+    files: tuple[tuple[str, str], ...] = ()  # (path relative to `root`, "sha256:…") of every file, digest order
+    top: tuple[str, str] = ("", "")  # the root policy's name as loaded, and as decisions show it
+    root: str = "."  # the directory of the policy that was loaded (names in `files` and traces are relative to it)
 
     @property
     def key_field(self) -> Field | None:

@@ -10,13 +10,14 @@ import attrs
 from ..i18n import N_
 from ..syntax import nodes as n
 from .. import values as vt
-from ..diagnostics import Diagnostic, did_you_mean, error, label_hint, sort_diagnostics, warning
+from ..diagnostics import Diagnostic, did_you_mean, error, label_hint, printable, sort_diagnostics, warning
 from .checked import (
     FIRST_MATCH, HIGHEST_SEVERITY, REVIEW, REVIEW_LABEL, STRATEGIES, CheckedPolicy, Define, DefineRef,
     ElementRef, Example, Expect, Field, FieldRef, Header, Item, PhraseList, Rule,
 )
 from ..coerce import RecordError, coerce
 from ..source import SourceText, Span
+from . import limits
 from .types import TypeChecker
 from ..syntax.printer import expr as text_of
 
@@ -145,6 +146,7 @@ class _Checker:
             + [(p.name, p.label, "phrases") for p in phrases.values()]
             + [(k, d.label.value if d.label else None, "define") for k, d in define_decls.items()]
             + [(r.name.name, r.title.value if getattr(r, "title", None) else None, "rule") for r in rule_decls])
+        self.define_measures = self.bound_defines(define_decls)
         for name in define_decls:
             self.tc.define_type(name)
         rules = [self.rule(decl, i) for i, decl in enumerate(rule_decls)]
@@ -389,7 +391,8 @@ class _Checker:
         try:
             text = self.read_phrases(decl.path.value, decl.path.span.file)
         except PhraseFileError as exc:
-            self.err(exc.code, N_("cannot read the phrase file \"{value}\": {reason}", value=decl.path.value, reason=exc.reason), decl.path.span,
+            self.err(exc.code, N_("cannot read the phrase file \"{value}\": {reason}", value=printable(decl.path.value), reason=exc.reason),
+                     decl.path.span,
                      exc.hint)
             return []
         items: dict[str, None] = {}
@@ -418,6 +421,51 @@ class _Checker:
             taken[name] = ("a define", decl.name.span)
             out[name] = decl
         return out
+
+    def bound_defines(self, decls: dict[str, n.DefineDecl]) -> dict:
+        """E310/E311 for defines nested too deep or expanding too far (check/limits.py), measured
+        before anything recursive walks through defines; such defines are typed as errors."""
+        known, cyclic = limits.measure_defines(decls)
+        over = {name for name, m in known.items() if m.depth > limits.MAX_DEPTH or m.size > limits.MAX_EXPANDED}
+        for name in over:
+            decl = decls[name]
+            self.tc.define_types[name] = vt.T_ERROR  # never walked again
+            for dep in limits.define_names(decl.expr, decls):  # what it uses counts as used (W101)
+                self.tc.used_defines.setdefault(dep, set()).add("define:" + name)
+            if any(dep in over for dep in limits.define_names(decl.expr, decls)):
+                continue  # reported at the define that first crosses the bound
+            self._report_bound(known[name], f"define `{name}`", decl.name.span)
+        if len(cyclic) > limits.MAX_DEPTH:  # a long cycle: report it here, without walking it
+            first = next(iter(decls[c] for c in decls if c in cyclic))
+            self.err("E307", f"{len(cyclic)} defines refer to each other in a cycle (through `{first.name.name}`)",
+                     first.name.span, "a define may use other defines, but never in a cycle")
+            for name in cyclic:
+                self.tc.define_types[name] = vt.T_ERROR
+        return known
+
+    def bound_condition(self, expr: object, what: str) -> None:
+        if any(self.tc.define_types.get(d) is vt.T_ERROR and d in self.define_measures
+               and self._over(self.define_measures[d]) for d in limits.define_names(expr, self.define_measures)):
+            return  # reported at the define
+        m = limits.measure(expr, self.define_measures)
+        if m.depth > limits.MAX_DEPTH or m.size > limits.MAX_EXPANDED:
+            self._report_bound(m, what, expr.span)
+
+    @staticmethod
+    def _over(m) -> bool:
+        return m.depth > limits.MAX_DEPTH or m.size > limits.MAX_EXPANDED
+
+    def _report_bound(self, m, what: str, span: Span) -> None:
+        if m.depth > limits.MAX_DEPTH:
+            self.err("E310", f"{what} nests more than {limits.MAX_DEPTH} levels deep through the defines it uses",
+                     span, "defines count as the conditions they stand for: use fewer layers of defines that "
+                           "use other defines")
+        else:
+            size = "more than " + f"{limits.MAX_EXPANDED:,}" if m.size >= limits.MAX_EXPANDED * 4 else f"{m.size:,}"
+            self.err("E311", f"{what} stands for {size} conditions once its defines are written out "
+                             f"(at most {limits.MAX_EXPANDED:,})", span,
+                     "a define is evaluated and explained in full at each use: a define used twice in the next "
+                     "one doubles with each layer; write the condition once, or use fewer layers")
 
     def _duplicate(self, name: str, first: tuple[str, Span], span: Span) -> None:
         kind, where = first
@@ -461,8 +509,10 @@ class _Checker:
             self.err("E210", N_("rule {name} has no `when` clause", name=name), decl.name.span,
                      N_("say when the rule applies: when CONDITION"))
         else:
+            self.bound_condition(when.expr, N_("the `when` condition"))
             self.tc.check_condition(when.expr, N_("the `when` condition"), "rule:" + name)
         if unless is not None:
+            self.bound_condition(unless.expr, N_("the `unless` condition"))
             self.tc.check_condition(unless.expr, N_("the `unless` condition"), "rule:" + name)
         outcome, severity = REVIEW, None
         if then is None:
@@ -522,7 +572,7 @@ class _Checker:
             try:
                 coerce(f.type, value, name, False)
             except RecordError as exc:
-                self.err("E502", N_("example \"{value}\": {message}", value=decl.title.value, message=exc.message),
+                self.err("E502", N_("example \"{value}\": {message}", value=decl.title.value, message=exc.described),
                          _value_span(entry.value, exc.field or name, name))
         for f in fields:
             if not f.optional and f.name not in given:
@@ -563,6 +613,7 @@ class _Checker:
             if not any(o.startswith("rule:") or o[len("define:"):] in used_defines for o in owners):
                 self.warn("W102", N_("the phrase list `{name}` is not used by any rule", name=name), p.span,
                           N_("use it with `contains any`, or remove it"))
+        self.phrase_lint(defines, phrases, rules)
         for rule in rules:
             if not rule.responds:
                 self.warn("W103", N_("rule {name} tells staff nothing to do: it has no `respond`", name=rule.name),
@@ -572,6 +623,51 @@ class _Checker:
                 if clause is None or (rule.decl and rule.decl.first(n.WhenClause) is None and word == "when"):
                     continue
                 self.constant_lint(clause, word, defines)
+
+    def phrase_lint(self, defines: dict[str, n.DefineDecl], phrases: dict[str, PhraseList],
+                    rules: list[Rule]) -> None:
+        """W111: a `mentions` phrase that the analyser splits unlike what its author probably meant.
+        Only a policy that uses `mentions` loads the analyser here."""
+        targets: dict[str, tuple[Span, str | None]] = {}  # phrase → where it is written, its list
+        roots = [d.expr for d in defines.values()] + [x for r in rules for x in (r.when, r.unless) if x is not None]
+        for root in roots:
+            for sub in n.walk(root):
+                if not isinstance(sub, n.Mentions):
+                    continue
+                if isinstance(sub.item, n.StringLit):
+                    targets.setdefault(sub.item.value, (sub.item.span, None))
+                elif isinstance(sub.item, n.ListLit):
+                    for item in sub.item.items:
+                        if isinstance(item, n.StringLit):
+                            targets.setdefault(item.value, (item.span, None))
+                elif isinstance(sub.item, n.Name) and sub.item.id in phrases:
+                    plist = phrases[sub.item.id]
+                    for p in plist.phrases:
+                        targets.setdefault(p, (plist.span, plist.name))
+        if not targets:
+            return
+        # The analyser lives in the engine; loaded here lazily, for this lint only (a listed exception
+        # to the layer rule: without it `kasu check` could not say how a phrase will be read).
+        from ..engine.words import analyse_phrase, phrase_warning
+
+        for text, (span, list_name) in targets.items():
+            why = phrase_warning(analyse_phrase(text))
+            if why is None:
+                continue
+            where = f" in the phrase list `{list_name}`" if list_name else ""
+            if why == "empty":
+                message, hint = (f"the phrase \"{text}\"{where} has no words, so `mentions` never finds it",
+                                 "write the words to look for, or remove the phrase")
+            elif why == "one-character":
+                message, hint = (f"the phrase \"{text}\"{where} is one character: `mentions` finds it only where "
+                                 "the analyser reads it as a word of its own",
+                                 "write the whole word (死ね, 殺す), or use `contains` for a fixed string")
+            else:
+                words = " + ".join(w.surface for w in analyse_phrase(text).words)
+                message, hint = (f"the phrase \"{text}\"{where} is read as particles or endings only ({words}), "
+                                 "so it is found after almost any word",
+                                 "add the word it belongs to (e.g. 殺すぞ instead of ぞ), or remove the phrase")
+            self.warn("W111", message, span, hint)
 
     def constant_lint(self, node: object, word: str, defines: dict[str, n.DefineDecl]) -> None:
         if word == "unless" and node == n.BoolLit(False):

@@ -5,9 +5,11 @@ import contextlib
 import gc
 import hashlib
 import os
+import stat
 import posixpath
+import unicodedata
 from pathlib import Path
-from typing import Mapping
+from typing import Mapping, MutableMapping
 
 import attrs
 
@@ -15,7 +17,8 @@ from ..i18n import N_
 from ..syntax import nodes as n
 from .checker import CheckResult, PhraseFileError, check, check_structure
 from .extends import merge
-from ..diagnostics import Diagnostic, error, sort_diagnostics
+from ..diagnostics import Diagnostic, error, printable, sort_diagnostics
+from ..syntax.confusables import scan as scan_confusables
 from ..syntax.parser import parse_source
 from ..source import DecodeError, SourceText, Span, decode_source
 
@@ -24,12 +27,39 @@ MAX_POLICY_BYTES = 64 * 1024 * 1024
 
 @attrs.frozen
 class Loaded:
-    """The outcome of loading: the check result, every file read (name → bytes, top first), and
-    the decoded sources (for rendering diagnostics)."""
+    """The outcome of loading: the check result, every file read (name → bytes, top first), the
+    decoded sources (for rendering diagnostics), and the parsed files of the `extends` chain, base
+    first (for editor tools; empty when the top file does not parse)."""
 
     result: CheckResult
     files: tuple[tuple[str, bytes], ...]
     sources: Mapping[str, SourceText] = attrs.field(factory=dict)
+    trees: tuple[n.PolicyFile, ...] = attrs.field(default=(), eq=False, repr=False)
+
+
+class NotRegularFile(OSError):
+    """A policy or phrase file that is a FIFO, a device or a directory (reading could block forever)."""
+
+
+NOT_REGULAR_HINT = ("name a plain file; a named pipe (FIFO), a device or a directory is never read, "
+                    "since reading it could wait forever / 通常のファイルを指定してください")
+
+
+def _open_regular(path: Path):
+    """Open a regular file for reading without ever blocking: a FIFO is refused, not waited on."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a directory" if stat.S_ISDIR(mode)
+                    else "a device or socket")
+            raise NotRegularFile(0, f"it is not a regular file but {kind}", str(path))
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 class _Files:
@@ -41,6 +71,8 @@ class _Files:
         self.allow_outside = allow_outside
         self.read_order: list[tuple[str, bytes]] = []
         self.directories: dict[str, str] = {}  # a file's directory, where its name does not say it
+        # base policies already parsed, by (name, bytes): given by a caller that loads often (kasu lsp)
+        self.parsed: MutableMapping[tuple[str, bytes], tuple] | None = None
 
     def name_for(self, relative: str, from_name: str) -> str:
         """The display name of `relative` as named in the file `from_name`."""
@@ -49,11 +81,16 @@ class _Files:
         return joined
 
     def read(self, name: str) -> bytes:
+        bad = control_character(name)
+        if bad is not None:  # it would make the digest's lines `<digest> <name>` ambiguous
+            raise PhraseFileError(f"its name contains the control character {bad}", "E607",
+                                  "rename the file: names of policy and phrase files may not contain control, "
+                                  "format or line-separator characters")
         if name in self.preloaded:
             data = self.preloaded[name]
         else:
             path = self.resolve(name)
-            with open(path, "rb") as handle:
+            with _open_regular(path) as handle:
                 data = handle.read(MAX_POLICY_BYTES + 1)
             if len(data) > MAX_POLICY_BYTES:
                 raise OSError(f"the file is larger than {MAX_POLICY_BYTES // (1024 * 1024)} MB")
@@ -74,12 +111,23 @@ class _Files:
         return path
 
 
+def control_character(name: str) -> str | None:
+    """`U+XXXX NAME` of the first control, format or line-separator character in `name`, else None."""
+    for ch in name:
+        if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp"):
+            return f"U+{ord(ch):04X} {unicodedata.name(ch, 'CONTROL CHARACTER')}"
+    return None
+
+
 def load_path(path: str | os.PathLike, allow_outside: bool = False, tolerate_example_errors: bool = False) -> Loaded:
     """Load the policy file at `path` (and the files it names)."""
     name = os.fspath(path)
     files = _Files(Path(name).parent, None, allow_outside)
     try:
         data = files.read(name)
+    except PhraseFileError as exc:
+        return Loaded(CheckResult(None, (error(exc.code, f"cannot use the policy file: {exc.reason}",
+                                               Span(name, 1, 1, 1, 1), exc.hint),)), ())
     except OSError as exc:
         reason = exc.strerror or str(exc)
         diag = error("E100", N_("cannot read the policy file: {reason}", reason=reason), Span(name, 1, 1, 1, 1))
@@ -88,11 +136,17 @@ def load_path(path: str | os.PathLike, allow_outside: bool = False, tolerate_exa
 
 
 def load_text(text: str | bytes, name: str = "<policy>", base_dir: str | os.PathLike | None = None,
-              preloaded: Mapping[str, bytes] | None = None, allow_outside: bool = False) -> Loaded:
-    """Load a policy given as text; files it names are read relative to `base_dir` (or preloaded)."""
+              preloaded: Mapping[str, bytes] | None = None, allow_outside: bool = False,
+              parsed_bases: MutableMapping[tuple[str, bytes], tuple] | None = None) -> Loaded:
+    """Load a policy given as text; files it names are read relative to `base_dir` (or preloaded).
+
+    `parsed_bases`, a mapping the caller keeps between loads, lets a base policy whose bytes
+    did not change be reused instead of parsed again (syntax trees are immutable).
+    """
     data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else bytes(text)
     root = Path(base_dir) if base_dir is not None else Path(name).parent
     files = _Files(root, preloaded, allow_outside)
+    files.parsed = parsed_bases
     if base_dir is not None:  # the text's own name need not be a path: it names files from base_dir
         files.directories[name] = os.fspath(base_dir).replace("\\", "/")
     files.read_order.append((name, data))
@@ -131,9 +185,11 @@ def _load_unpaused(name: str, data: bytes, files: _Files, tolerate_example_error
     if tree is None:
         return Loaded(CheckResult(None, tuple(sort_diagnostics(diags))), tuple(files.read_order), sources)
     diags.extend(check_structure(tree))
-    chain = _chain(tree, files, sources, diags)
+    chain_trees: list[n.PolicyFile] = []
+    chain = _chain(tree, files, sources, diags, chain_trees)
     if chain is None:
-        return Loaded(CheckResult(None, tuple(sort_diagnostics(diags))), tuple(files.read_order), sources)
+        return Loaded(CheckResult(None, tuple(sort_diagnostics(diags))), tuple(files.read_order), sources,
+                      tuple(reversed(chain_trees)))
     header, decls, merge_diags, dropped = merge(chain)
     diags.extend(merge_diags)
     extended = len(chain) > 1
@@ -144,6 +200,8 @@ def _load_unpaused(name: str, data: bytes, files: _Files, tolerate_example_error
         phrase_owner.setdefault(target, from_file)
         try:
             raw = files.read(target)
+        except NotRegularFile as exc:
+            raise PhraseFileError(exc.strerror, "E221", NOT_REGULAR_HINT) from None
         except OSError as exc:
             raise PhraseFileError(exc.strerror or str(exc)) from None
         try:
@@ -154,23 +212,30 @@ def _load_unpaused(name: str, data: bytes, files: _Files, tolerate_example_error
     result = check(header, decls, sources, "", read_phrases, extended, name, tolerate_example_errors, dropped)
     all_diags = tuple(sort_diagnostics(list(diags) + list(result.diagnostics)))
     read = tuple(files.read_order)
-    digest = policy_digest(_digest_order(read, [t.file for t in chain], phrase_owner), name)
+    root = files.directories.get(name, _root_name(name))
+    ordered = _digest_order(read, [t.file for t in chain], phrase_owner)
+    digest = policy_digest(ordered, name, root)
+    top = relative_name(name, root, name)
     policy = result.policy
     tolerated = {p for e in policy.examples for p in e.problems} if policy is not None else set()
     if policy is not None and not any(d.is_error and d not in tolerated for d in all_diags):
-        policy = attrs.evolve(policy, digest=digest)
+        listed = tuple((relative_name(f, root, name), "sha256:" + hashlib.sha256(data).hexdigest())
+                       for f, data in ordered)
+        policy = attrs.evolve(policy, digest=digest, files=listed, root=root, top=(name, top))
     else:
         policy = None
-    return Loaded(CheckResult(policy, all_diags), read, sources)
+    return Loaded(CheckResult(policy, all_diags), read, sources, tuple(chain))
 
 
 def _chain(tree: n.PolicyFile, files: _Files, sources: dict[str, SourceText],
-           diags: list[Diagnostic]) -> list[n.PolicyFile] | None:
-    """The policy and the bases it extends, base first; None when one cannot be read or parsed."""
+           diags: list[Diagnostic], parsed: list[n.PolicyFile] | None = None) -> list[n.PolicyFile] | None:
+    """The policy and the bases it extends, base first; None when one cannot be read or parsed
+    (`parsed` then still receives the files that did parse, top first)."""
     def identity(name: str) -> str:
         return name if name in files.preloaded else os.path.realpath(name)
 
-    chain = [tree]
+    chain = [tree] if parsed is None else parsed
+    chain.append(tree)
     seen = {identity(tree.file)}
     while True:
         ext = chain[-1].extends()
@@ -187,14 +252,22 @@ def _chain(tree: n.PolicyFile, files: _Files, sources: dict[str, SourceText],
         try:
             data = files.read(base_name)
         except PhraseFileError as exc:
-            diags.append(error(exc.code, N_("cannot use the base policy \"{value}\": {reason}", value=ext.path.value, reason=exc.reason),
+            diags.append(error(exc.code, N_("cannot use the base policy \"{value}\": {reason}", value=printable(ext.path.value), reason=exc.reason),
                                ext.path.span, exc.hint))
             return None
         except OSError as exc:
             diags.append(error("E601", N_("cannot read the base policy \"{value}\": {value2}", value=ext.path.value, value2=exc.strerror or exc), ext.path.span,
                                N_("the path is relative to the file that says `extends`")))
             return None
-        base, base_diags = _parse_file(base_name, data, sources)
+        cached = files.parsed.get((base_name, data)) if files.parsed is not None else None
+        if cached is not None:
+            base, base_diags, source = cached
+            if source is not None:
+                sources[base_name] = source
+        else:
+            base, base_diags = _parse_file(base_name, data, sources)
+            if files.parsed is not None:
+                files.parsed[(base_name, data)] = (base, tuple(base_diags), sources.get(base_name))
         diags.extend(base_diags)
         if base is None:
             return None
@@ -216,6 +289,20 @@ def _digest_order(read: tuple[tuple[str, bytes], ...], policies: list[str],
     return tuple(ordered)
 
 
+def relative_name(name: str, root: str, top: str | None = None) -> str:
+    """A file's name relative to the root policy's directory (`top` is the root policy itself: its
+    own name without directories), with `/`, as digests, `policy.files` and traces show it."""
+    if name == top:
+        return posixpath.basename(name.replace("\\", "/")) or name
+    name = name.replace("\\", "/")
+    root = root.replace("\\", "/")
+    if name.startswith("<"):
+        return name
+    if root in ("", "."):
+        return posixpath.normpath(name)
+    return posixpath.relpath(name, root)
+
+
 def _root_name(name: str) -> str:
     return posixpath.dirname(name.replace("\\", "/")) or "."
 
@@ -234,17 +321,17 @@ def _parse_file(name: str, data: bytes, sources: dict[str, SourceText]) -> tuple
         return None, [error("E201", N_("the file is empty; a policy starts with its `policy` header"),
                             Span(name, 1, 1, 1, 1),
                             N_("begin the file with: policy \"title\" { id NAME  version \"1\"  otherwise claim }"))]
-    return parse_source(source)
+    tree, diags = parse_source(source)
+    return tree, list(diags) + scan_confusables(source)
 
 
-def policy_digest(files: tuple[tuple[str, bytes], ...], top: str) -> str:
+def policy_digest(files: tuple[tuple[str, bytes], ...], top: str, root: str | None = None) -> str:
     """`sha256:` + the SHA-256 of the file's bytes for one file; for several, of the lines
-    `<hex digest> <name>` (names relative to the top policy's directory), base first."""
+    `<hex digest> <name>` (names relative to the top policy's directory, `root`), base first."""
     if len(files) == 1:
         return "sha256:" + hashlib.sha256(files[0][1]).hexdigest()
-    root = _root_name(top)
+    root = _root_name(top) if root is None else root
     lines = []
     for name, data in files:
-        rel = posixpath.relpath(name.replace("\\", "/"), root) if root != "." else name.replace("\\", "/")
-        lines.append(f"{hashlib.sha256(data).hexdigest()} {rel}\n")
+        lines.append(f"{hashlib.sha256(data).hexdigest()} {relative_name(name, root, top)}\n")
     return "sha256:" + hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()

@@ -371,6 +371,8 @@ class TypeChecker:
         if s.is_error or i.is_error:
             return vt.T_BOOL
         word = {"one": "contains", "any": "contains any", "all": "contains all"}[node.mode]
+        if s.is_textual:
+            self._speech_lint(node, word)
         if node.mode == "one":
             if s.is_textual:
                 if not i.is_textual:
@@ -388,6 +390,52 @@ class TypeChecker:
         if not (i.kind == vt.PHRASES or (i.kind == vt.LIST and i.elem().is_textual) or
                 (i.kind == vt.LIST and i.elem().is_error)):
             self.diags.append(error("E405", N_("`{word}` needs a phrase list or a list of texts, but `{text}` is {noun}", word=word, text=text_of(node.item), noun=i.noun()), node.item.span))
+        return vt.T_BOOL
+
+    def _speech_lint(self, node: n.Contains, word: str) -> None:
+        """W110: `contains` on a field whose name or label says it holds what someone said."""
+        ref = self.refs.get(id(node.subject)) if isinstance(node.subject, n.Name) else None
+        f = getattr(ref, "field", None)
+        if f is None or f.type.kind != vt.TEXT or not is_speech(f.name, f.label):
+            return
+        self.diags.append(warning(
+            "W110", f"`{text_of(node.subject)}` holds what was said, but `{word}` matches letters, not words",
+            node.span, f"use `{word.replace('contains', 'mentions')}`: it finds inflected forms (晒してやる for 晒す) "
+                       "and not parts of other words (バカ in 買ったばかり); keep `contains` for codes and fixed strings"))
+
+    def t_Mentions(self, node: n.Mentions, scope) -> Type:
+        """`t mentions "p"` / `mentions any|all P`: a text, and phrases written in the policy (they
+        are analysed into words once, when the policy is compiled, never per record)."""
+        s = self.infer(node.subject, scope)
+        i = self.infer(node.item, scope)
+        word = {"one": "mentions", "any": "mentions any", "all": "mentions all"}[node.mode]
+        if not s.is_error and not s.is_textual:
+            hint = ("`mentions` looks for words in one text; to test the elements of a list use "
+                    "`contains any`, or any(LIST where FIELD mentions …)") if s.kind == vt.LIST else None
+            self.diags.append(error("E405", f"`{word}` needs a text, but `{text_of(node.subject)}` is {s.noun()}",
+                                    node.subject.span, hint))
+        if i.is_error:
+            return vt.T_BOOL
+        if node.mode == "one":
+            if not isinstance(node.item, n.StringLit):
+                if i.kind == vt.PHRASES:
+                    hint = f"for a phrase list write `{text_of(node.subject)} mentions any {text_of(node.item)}`"
+                elif i.kind == vt.LIST:
+                    hint = f"for several phrases write `mentions any {text_of(node.item)}`"
+                else:
+                    hint = ('write the phrase in quotes, e.g. remarks mentions "晒す": phrases are split into '
+                            "words once, when the policy is loaded")
+                self.diags.append(error("E405", f"`mentions` needs a phrase in quotes, but `{text_of(node.item)}` "
+                                        f"is {i.noun() if not isinstance(node.item, n.Name) else 'a name'}",
+                                        node.item.span, hint))
+            return vt.T_BOOL
+        literal_list = isinstance(node.item, n.ListLit) and all(isinstance(x, n.StringLit) for x in node.item.items)
+        if not (i.kind == vt.PHRASES or literal_list):
+            hint = (f"for one phrase write `{text_of(node.subject)} mentions {text_of(node.item)}`"
+                    if isinstance(node.item, n.StringLit) else
+                    "name a phrase list, or write the phrases in quotes, e.g. mentions any [\"晒す\", \"訴える\"]")
+            self.diags.append(error("E405", f"`{word}` needs a phrase list or a list of phrases in quotes, but "
+                                    f"`{text_of(node.item)}` is {i.noun()}", node.item.span, hint))
         return vt.T_BOOL
 
     def t_Matches(self, node: n.Matches, scope) -> Type:
@@ -424,6 +472,25 @@ class TypeChecker:
     def t_IsMissing(self, node: n.IsMissing, scope) -> Type:
         self.infer(node.value, scope)
         return vt.T_BOOL
+
+
+# Words in a field's name or label that say it holds speech (W110).
+SPEECH_WORDS = ("発言", "発話", "言動", "内容", "暴言", "言葉", "台詞", "セリフ", "せりふ", "会話", "話した", "言った",
+                "remark", "speech", "said", "utterance", "spoken", "statement", "transcript", "quote", "words")
+_SPEECH_NAME_PARTS = ("remark", "speech", "said", "utterance", "spoken", "statement", "transcript", "quote",
+                      "words", "wording", "naiyou", "hatsugen")
+
+
+def is_speech(name: str, label: str | None) -> bool:
+    """Whether a field's name or label suggests it holds what someone said.
+
+    >>> is_speech("remarks", None), is_speech("memo", "発言内容"), is_speech("code", "受付番号")
+    (True, True, False)
+    """
+    lowered = (label or "").casefold()
+    if any(w in lowered for w in SPEECH_WORDS):
+        return True
+    return any(part in name.casefold() for part in _SPEECH_NAME_PARTS)
 
 
 def _arithmetic(op: str, a: Type, b: Type) -> Type | None:

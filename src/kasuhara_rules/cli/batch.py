@@ -7,12 +7,13 @@ bounded whatever the file size.
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
 import os
 import re
-from typing import IO, Any, Iterator, Sequence
+from typing import IO, Any, Iterable, Iterator, Sequence
 
 from ..i18n import N_
 from .. import values as vt
@@ -25,6 +26,30 @@ _INT = re.compile(r"[+-]?\d+")
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _TRUE = {"true", "yes", "1", "はい"}
 _FALSE = {"false", "no", "0", "いいえ"}
+MAX_TEXT = 5_000_000   # characters: the longest text a record is promised to carry (docs/security.md)
+MAX_CELL = MAX_TEXT    # the longest CSV cell read (the csv module stops at 131,072)
+_FAST_LINE = 100_000   # lines up to this length may take the fast path (below the csv module's 131,072)
+ENCODING_HINT = ("if it comes from Japanese Excel or another Windows tool, it is probably Shift_JIS: "
+                 "read it with --encoding cp932")
+
+
+class EncodingRefused(ValueError):
+    """A whole input file that is not in the expected encoding (the CLI refuses it, exit 2)."""
+
+
+def check_encoding(name: str) -> str:
+    """The codec name for `--encoding NAME`; ValueError when unknown or not ASCII-compatible."""
+    try:
+        info = codecs.lookup(name)
+    except LookupError:
+        raise ValueError(f"unknown encoding {name!r} (try cp932, shift_jis, euc_jp or utf-8)") from None
+    if "\n,\"".encode(info.name, "replace") != b"\n,\"":
+        raise ValueError(f"the encoding {name!r} cannot be read line by line (use an ASCII-compatible one)")
+    return info.name
+
+
+def _not_utf8(what: str, byte: int) -> str:
+    return f"{what} is not valid UTF-8 (byte {byte}); {ENCODING_HINT}"
 
 
 def format_of(path: str) -> str | None:
@@ -38,27 +63,48 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not allowed in JSON")
 
 
-_DECODER = json.JSONDecoder(parse_constant=_reject_constant)  # stateless; built once
+def _no_duplicate_keys(pairs: list) -> dict:
+    """An object's pairs as a dict; a key given twice is an error naming it (never "last wins")."""
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set = set()
+        for key, _ in pairs:
+            if key in seen:
+                from ..coerce import shown
+
+                raise ValueError(f"the key {shown(key, False)} appears twice in one object")
+            seen.add(key)
+    return out
+
+
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant, object_pairs_hook=_no_duplicate_keys)  # stateless
 
 
 def parse_json(text: str) -> Any:
     """json.loads, refusing NaN/Infinity; every failure is a ValueError with a clear message."""
     try:
         return _DECODER.decode(text)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"not valid JSON: {exc.msg} (column {exc.colno})") from None
     except RecursionError:
         raise ValueError("the JSON is nested too deeply") from None
     except ValueError as exc:
-        if "digits" in str(exc):
-            raise ValueError("a number in the JSON has too many digits") from None
-        raise ValueError(str(exc)) from None
+        raise ValueError(_json_problem(exc)) from None
 
 
-def read_jsonl(stream: IO[bytes]) -> Iterator[tuple[int, Any]]:
+def _json_problem(exc: ValueError) -> str:
+    if isinstance(exc, json.JSONDecodeError):
+        if exc.msg == "Extra data":
+            return (f"not valid JSON: there is more after the end of the value (column {exc.colno}); "
+                    "write one record a line (.jsonl) or one array (.json)")
+        return f"not valid JSON: {exc.msg} (column {exc.colno})"
+    if "digits" in str(exc):
+        return "a number in the JSON has too many digits"
+    return str(exc)
+
+
+def read_jsonl(stream: IO[bytes], encoding: str = "utf-8") -> Iterator[tuple[int, Any]]:
     """Records of a JSON Lines byte stream, one per non-blank line, with their line numbers."""
     for number, raw in enumerate(stream, 1):
-        record = jsonl_record(raw, number)
+        record = jsonl_record(raw, number, encoding)
         if record is not BLANK:
             yield number, record
 
@@ -66,14 +112,17 @@ def read_jsonl(stream: IO[bytes]) -> Iterator[tuple[int, Any]]:
 BLANK = object()  # what jsonl_record returns for a line that holds no record
 
 
-def jsonl_record(raw: bytes, number: int) -> Any:
+def jsonl_record(raw: bytes, number: int, encoding: str = "utf-8") -> Any:
     """One line of JSON Lines: the record, a RecordError, or BLANK for a blank line."""
     if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
-        line = raw.decode("utf-8")
+        line = raw.decode(encoding)
     except UnicodeDecodeError as exc:
-        return RecordError(N_("the line is not valid UTF-8 (byte {value})", value=exc.start + 1), None, number)
+        if encoding == "utf-8":
+            return RecordError(_not_utf8(N_("the line"), exc.start + 1), None, number)
+        return RecordError(N_("the line is not valid {encoding} (byte {byte})", encoding=encoding, byte=exc.start + 1),
+                           None, number)
     if not line.strip():
         return BLANK
     try:
@@ -82,17 +131,23 @@ def jsonl_record(raw: bytes, number: int) -> Any:
         return RecordError(str(exc), None, number)
 
 
-def read_json(stream: IO[bytes]) -> Iterator[tuple[int, Any]]:
-    """A JSON file holding one record (an object) or many (an array); line numbers of each element."""
+def read_json(stream: IO[bytes], encoding: str = "utf-8") -> Iterator[tuple[int, Any]]:
+    """A JSON file holding one record (an object) or many (an array); line numbers of each element.
+
+    Anything after the value (a second array, say) is an error, never silently ignored.
+    """
     data = stream.read()
-    if data.startswith(b"\xef\xbb\xbf"):
+    if encoding == "utf-8" and data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
-        text = data.decode("utf-8")
+        text = data.decode(encoding)
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        yield line, RecordError(N_("the file is not valid UTF-8 (byte {value})", value=exc.start + 1), None, line)
-        return
+        if encoding == "utf-8":
+            raise EncodingRefused(N_("line {line}: {problem}", line=line,
+                                     problem=_not_utf8(N_("the file"), exc.start + 1))) from None
+        raise EncodingRefused(N_("line {line}: the file is not valid {encoding} (byte {byte})",
+                                 line=line, encoding=encoding, byte=exc.start + 1)) from None
     stripped = text.lstrip()
     if not stripped.startswith("["):
         try:
@@ -103,16 +158,34 @@ def read_json(stream: IO[bytes]) -> Iterator[tuple[int, Any]]:
     yield from _json_array(text, len(text) - len(stripped))
 
 
-def _json_array(text: str, start: int) -> Iterator[tuple[int, Any]]:
-    decoder = json.JSONDecoder(parse_constant=_reject_constant)
+class LineCounter:
+    """Line numbers of increasing offsets in one text, counting each character once (linear)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.offset = 0
+        self.line = 1
+        self.scanned = 0  # characters counted so far (never more than the text's length)
+
+    def at(self, offset: int) -> int:
+        if offset < self.offset:  # not expected; count afresh rather than be wrong
+            self.offset, self.line = 0, 1
+        self.line += self.text.count("\n", self.offset, offset)
+        self.scanned += offset - self.offset
+        self.offset = offset
+        return self.line
+
+
+def _json_array(text: str, start: int, lines: LineCounter | None = None) -> Iterator[tuple[int, Any]]:
+    decoder = _DECODER
     pos = start + 1
     ws = re.compile(r"\s*")
-
-    def line_at(offset: int) -> int:
-        return text.count("\n", 0, offset) + 1
+    lines = lines or LineCounter(text)
+    line_at = lines.at
 
     pos = ws.match(text, pos).end()
     if text.startswith("]", pos):
+        yield from _after_array(text, pos + 1, line_at)
         return
     while True:
         line = line_at(pos)
@@ -123,69 +196,246 @@ def _json_array(text: str, start: int) -> Iterator[tuple[int, Any]]:
                                                 None, line_at(exc.pos))
             return
         except (RecursionError, ValueError) as exc:
-            message = N_("the JSON is nested too deeply") if isinstance(exc, RecursionError) else str(exc)
-            yield line, RecordError(N_("{message}; the rest of the array is unreadable", message=message), None, line)
-            return
-        yield line, value
+            message = N_("the JSON is nested too deeply") if isinstance(exc, RecursionError) else _json_problem(exc)
+            if "appears twice" in message:  # one bad element: the array goes on after it
+                yield line, RecordError(message, None, line)
+                end = _skip_value(text, pos)
+                if end is None:
+                    return
+            else:
+                yield line, RecordError(N_("{message}; the rest of the array is unreadable", message=message),
+                                        None, line)
+                return
+        else:
+            yield line, value
         pos = ws.match(text, end).end()
         if text.startswith(",", pos):
             pos = ws.match(text, pos + 1).end()
             continue
         if text.startswith("]", pos):
+            yield from _after_array(text, pos + 1, line_at)
             return
         yield line_at(pos), RecordError(N_("not valid JSON: expected `,` or `]` between records"), None, line_at(pos))
         return
 
 
-def read_csv(stream: IO[bytes], fields: Sequence[Field]) -> Iterator[tuple[int, Any]]:
+_PLAIN_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+
+
+def _skip_value(text: str, pos: int) -> int | None:
+    """The end of the JSON value at `pos`, read without the duplicate-key check."""
+    try:
+        return _PLAIN_DECODER.raw_decode(text, pos)[1]
+    except (ValueError, RecursionError):
+        return None
+
+
+def _after_array(text: str, pos: int, line_at) -> Iterator[tuple[int, Any]]:
+    """Only white space may follow the array: anything else would be lost, so it is an error."""
+    rest = re.compile(r"\s*").match(text, pos).end()
+    if rest < len(text):
+        line = line_at(rest)
+        yield line, RecordError("there is more after the end of the array (a second array?): "
+                                "a .json file holds one array or one object; nothing after the array was read",
+                                None, line)
+
+
+def read_csv(stream: IO[bytes], fields: Sequence[Field], encoding: str = "utf-8") -> Iterator[tuple[int, Any]]:
     """Rows of a CSV file with a header row; cells are converted by the schema's field types.
 
-    An empty cell is an absent value; a cell of a list or record field holds JSON.
+    An empty cell is an absent value; a cell of a list or record field holds JSON. A column is
+    named by a field's name or, when no other field has it, by the field's label. Quoting is
+    strict: a quote never closed, text after a closing quote and a cell longer than MAX_CELL
+    characters are errors of their row, and no row is ever made from the inside of a cell.
     """
-    text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="surrogateescape", newline="")
-    reader = csv.reader(text)
-    try:
-        header = next(reader)
-    except StopIteration:
-        return
-    except csv.Error as exc:
-        yield 1, RecordError(N_("the CSV header cannot be read: {exc}", exc=exc), None, 1)
-        return
-    by_name = {f.name: f for f in fields}
-    line = reader.line_num + 1
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig" if encoding == "utf-8" else encoding,
+                            errors="surrogateescape", newline="")
+    rows = split_csv(text)
+    for line, header in rows:
+        if isinstance(header, str):
+            yield line, RecordError(N_("the CSV header cannot be read: {problem}", problem=header), None, line)
+            for line, _ in rows:  # the rows cannot be read without their header: each is an error
+                yield line, RecordError(N_("the row is not read: the CSV header cannot be read"), None, line)
             return
-        except csv.Error as exc:
-            yield line, RecordError(N_("the CSV row cannot be read: {exc}", exc=exc), None, line)
-            line = reader.line_num + 1
+        if not any(cell.strip() for cell in header):
             continue
-        start, line = line, reader.line_num + 1
+        break
+    else:
+        return
+    if any(_has_bad_bytes(cell) for cell in header):
+        if encoding == "utf-8":
+            raise EncodingRefused(N_("line {line}: {problem}", line=line,
+                                     problem=_not_utf8(N_("the CSV header"), 1 + _bad_byte(header))))
+        raise EncodingRefused(N_("line {line}: the CSV header is not valid {encoding}", line=line, encoding=encoding))
+    names, problem = csv_columns([cell.strip() for cell in header], fields)
+    by_name = {f.name: f for f in fields}
+    for start, row in rows:
+        if isinstance(row, str):
+            yield start, RecordError(row, None, start)
+            continue
         if not any(cell.strip() for cell in row):
             continue
-        if any(_has_bad_bytes(cell) for cell in row):
-            yield start, RecordError(N_("the row is not valid UTF-8"), None, start)
+        if problem is not None:
+            yield start, RecordError(problem, None, start)
             continue
-        if len(row) > len(header):
-            yield start, RecordError(N_("the row has {cells} cells but the header names {columns}", cells=len(row), columns=len(header)), None, start)
+        if any(_has_bad_bytes(cell) for cell in row):
+            yield start, RecordError(_not_utf8(N_("the row"), 1) if encoding == "utf-8"
+                                     else N_("the row is not valid {encoding}", encoding=encoding), None, start)
+            continue
+        if len(row) > len(names):
+            yield start, RecordError(N_("the row has {cells} cells but the header names {columns}",
+                                        cells=len(row), columns=len(names)), None, start)
             continue
         record: dict[str, Any] = {}
-        problem = None
-        for name, cell in zip(header, row):
-            if cell == "":
+        bad = None
+        for name, cell in zip(names, row):
+            if cell == "" or name == "":
                 continue
             try:
                 record[name] = csv_cell(by_name.get(name), cell)
             except ValueError as exc:
-                problem = RecordError(N_("{name}: {exc}", name=name, exc=exc), name, start)
+                bad = RecordError(exc.args[0] if exc.args else str(exc), name, start)
                 break
-        yield start, problem if problem is not None else record
+        yield start, bad if bad is not None else record
+
+
+def csv_columns(header: Sequence[str], fields: Sequence[Field]) -> tuple[list[str], str | None]:
+    """The field name each column stands for, and the problem with the header (None if none).
+
+    A column is a field's name or, when unambiguous, its label ("事案番号" for incident_id);
+    any other column is kept under its own name (and ignored by the engine).
+    """
+    names = {f.name for f in fields}
+    labels: dict[str, list[str]] = {}
+    for f in fields:
+        if f.label and f.label not in names:
+            labels.setdefault(f.label, []).append(f.name)
+    out: list[str] = []
+    first: dict[str, str] = {}
+    for column in header:
+        name = column
+        if column not in names and column in labels:
+            owners = labels[column]
+            if len(owners) > 1:
+                return out, (f'the column "{column}" is the label of several fields '
+                             f'({", ".join(owners)}): name the column by the field name')
+            name = owners[0]
+        if name and name in first:
+            other = first[name]
+            if other == column:
+                return out, f'the CSV header names the column "{column}" twice'
+            return out, f'the CSV columns "{other}" and "{column}" both name the field {name}'
+        first[name] = column
+        out.append(name)
+    return out, None
+
+
+def split_csv(lines: Iterable[str]) -> Iterator[tuple[int, list[str] | str]]:
+    """Split CSV text (an iterable of lines with their line ends) into rows.
+
+    Yields (first line, cells) or (first line, what is wrong). The dialect is Excel's: cells
+    separated by commas, quoted cells may hold commas, line breaks and doubled quotes. It is
+    strict and streams: memory holds one row (cells up to MAX_CELL characters).
+    """
+    it = iter(lines)
+    number = 0
+    read_one = csv.reader
+    for line in it:
+        number += 1
+        start = number
+        if len(line) <= _FAST_LINE:  # the common cases, at the speed of str.split and the csv module
+            if '"' not in line:
+                yield start, line.rstrip("\r\n").split(",")
+                continue
+            if line.count('"') % 2 == 0:  # every quote closed on this line (or an error: see below)
+                try:
+                    yield start, next(read_one((line,), strict=True))
+                    continue
+                except (csv.Error, StopIteration):
+                    pass  # the general reader below says what is wrong
+        cells: list[str] = []
+        problem: str | None = None
+        pos = 0
+        while True:  # one cell per round
+            if not line.startswith('"', pos):
+                comma = line.find(",", pos)
+                cell = line[pos:] if comma < 0 else line[pos:comma]
+                if comma < 0:
+                    cell = cell.rstrip("\r\n")
+                if len(cell) > MAX_CELL and problem is None:
+                    problem = f"cell {len(cells) + 1} is longer than {MAX_CELL:,} characters"
+                cells.append(cell)
+                if comma < 0:
+                    break
+                pos = comma + 1
+                continue
+            # a quoted cell, perhaps over several lines
+            parts: list[str] = []
+            size = 0
+            pos += 1
+            inside: list[int] = []  # later lines the cell runs over that are not blank
+            while True:
+                quote = line.find('"', pos)
+                if quote < 0:
+                    if problem is None:
+                        size += len(line) - pos
+                        if size > MAX_CELL:
+                            problem = f"cell {len(cells) + 1} is longer than {MAX_CELL:,} characters"
+                            parts = []
+                        else:
+                            parts.append(line[pos:])
+                    following = next(it, None)
+                    if following is None:
+                        yield start, (f"the quote that opens cell {len(cells) + 1} is never closed "
+                                      f"(lines {start}–{number} were read as one cell); close it and run again")
+                        for later in inside:
+                            yield later, (f"the line is not read: it follows the quote opened at line {start}, "
+                                          "which is never closed")
+                        return
+                    number += 1
+                    line, pos = following, 0
+                    if line.strip():
+                        inside.append(number)
+                    continue
+                if problem is None:
+                    size += quote - pos
+                    if size > MAX_CELL:
+                        problem = f"cell {len(cells) + 1} is longer than {MAX_CELL:,} characters"
+                        parts = []
+                    else:
+                        parts.append(line[pos:quote])
+                if line.startswith('"', quote + 1):  # a doubled quote stands for one
+                    if problem is None:
+                        parts.append('"')
+                        size += 1
+                    pos = quote + 2
+                    continue
+                pos = quote + 1
+                break
+            cells.append("".join(parts))
+            if line.startswith(",", pos):
+                pos += 1
+                continue
+            if line[pos:].strip("\r\n") and problem is None:
+                problem = f"cell {len(cells)} has text after the closing quote (strict CSV: quote the whole cell)"
+            break
+        yield start, problem if problem is not None else cells
 
 
 def _has_bad_bytes(text: str) -> bool:
     return any("\udc80" <= ch <= "\udcff" for ch in text)
+
+
+def _bad_byte(cells: Sequence[str]) -> int:
+    """The byte position (from 0) of the first undecodable byte in a row of cells."""
+    offset = 0
+    for cell in cells:
+        for ch in cell:
+            if "\udc80" <= ch <= "\udcff":
+                return offset
+            offset += len(ch.encode("utf-8", "surrogateescape"))
+        offset += 1
+    return offset
 
 
 def csv_cell(field: Field | None, cell: str) -> Any:
@@ -201,6 +451,11 @@ def csv_cell(field: Field | None, cell: str) -> Any:
         if low in _FALSE:
             return False
         return cell
+    if kind in (vt.INT, vt.NUMBER, vt.DURATION) and _INT.fullmatch(value) and len(value) > 40:
+        from ..coerce import MAX_NUMBER
+
+        raise ValueError(f"the number is too large: numbers must lie within ±{MAX_NUMBER:,} "
+                         f"(got a number of {len(value.lstrip('+-'))} digits)")
     if kind == vt.INT and _INT.fullmatch(value):
         return int(value)
     if kind in (vt.NUMBER, vt.DURATION) and _NUMBER.fullmatch(value):
@@ -214,26 +469,35 @@ def csv_cell(field: Field | None, cell: str) -> Any:
 
 
 def read_path(path: str, fields: Sequence[Field], kind: str | None = None,
-              stdin: IO[bytes] | None = None) -> Iterator[tuple[int, Any]]:
-    """Records of a file (or `-` for standard input), by its extension unless `kind` is given."""
+              stdin: IO[bytes] | None = None, encoding: str = "utf-8") -> Iterator[tuple[int, Any]]:
+    """Records of a file (or `-` for standard input), by its extension unless `kind` is given.
+
+    Raises EncodingRefused when a whole file is not in `encoding` (a CSV header, a .json file)."""
     kind = kind or format_of(path)
     if kind is None:
         raise ValueError(f"cannot tell the format of {path}: use .json, .jsonl, .ndjson or .csv")
     if path == "-":
         stream = stdin
         assert stream is not None
-        yield from _read(stream, kind, fields)
+        yield from _named(path, _read(stream, kind, fields, encoding))
         return
     with open(path, "rb") as stream:
-        yield from _read(stream, kind, fields)
+        yield from _named(path, _read(stream, kind, fields, encoding))
 
 
-def _read(stream: IO[bytes], kind: str, fields: Sequence[Field]) -> Iterator[tuple[int, Any]]:
+def _named(path: str, items: Iterator[tuple[int, Any]]) -> Iterator[tuple[int, Any]]:
+    try:
+        yield from items
+    except EncodingRefused as exc:
+        raise EncodingRefused(f"{'standard input' if path == '-' else path}: {exc}") from None
+
+
+def _read(stream: IO[bytes], kind: str, fields: Sequence[Field], encoding: str) -> Iterator[tuple[int, Any]]:
     if kind == "jsonl":
-        return read_jsonl(stream)
+        return read_jsonl(stream, encoding)
     if kind == "json":
-        return read_json(stream)
-    return read_csv(stream, fields)
+        return read_json(stream, encoding)
+    return read_csv(stream, fields, encoding)
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # stateless; built once

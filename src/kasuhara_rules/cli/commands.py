@@ -6,10 +6,10 @@ import json
 import os
 import sys
 import time
-from typing import Sequence, TextIO
+from typing import Callable, Sequence, TextIO
 
 from .. import __version__
-from ..diagnostics import render_text
+from ..diagnostics import render_json, render_text
 from ..i18n import N_, choose_language, gettext_for, translate
 from .batch import dump_json
 from ..check.loader import load_path
@@ -20,6 +20,8 @@ EXIT_OK = 0
 EXIT_FAIL = 1
 EXIT_USAGE = 2
 EXIT_INVALID_RECORDS = 3
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as shells report a tool whose reader went away
 
 
 # argparse's own words, translated through our catalogue (argparse's domain is not installed)
@@ -106,6 +108,7 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     p.add_argument("--no-progress", action="store_true", help=_("no progress line on standard error"))
     p.add_argument("--jobs", type=_positive, default=1, metavar="N",
                    help=_("decide in N processes (output stays in input order)"))
+    _encoding_option(p, _)
     p.set_defaults(run=cmd_eval)
 
     p = sub.add_parser("test", help=_("run the example blocks of policies"), formatter_class=fmt,
@@ -144,6 +147,7 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json"), default="text",
                    help=_("text: for people (default); json: the report as JSON"))
     p.add_argument("--input-format", choices=FORMATS, help=_("read RECORDS as this format, whatever the extension"))
+    _encoding_option(p, _)
     p.set_defaults(run=cmd_diff)
 
     p = sub.add_parser("doc", help=_("write the staff guideline of a policy (Markdown or HTML)"), formatter_class=fmt,
@@ -154,6 +158,9 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=("ja", "en"), default=None,
                    help=_("language of the guideline and messages (the guideline defaults to ja)"))
     p.add_argument("--format", choices=("md", "html"), default="md", help=_("md: Markdown (default); html: HTML"))
+    p.add_argument("--audience", choices=("staff", "auditor"), default="staff",
+                   help=_("staff: labels only, with a first page to pin by the phone (default); "
+                          "auditor: with the policy's codes and source positions"))
     p.add_argument("-o", "--output", metavar="FILE", help=_("write to FILE instead of standard output"))
     p.set_defaults(run=cmd_doc)
 
@@ -164,6 +171,12 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
 
     from .init import add_parser as add_init
     add_init(sub, _, fmt, _exits)
+    from .lsp import cmd_lsp  # needs pygls only when run (the `lsp` extra)
+    p = sub.add_parser("lsp", help=_("run the Language Server Protocol server on standard input/output"))
+    p.set_defaults(run=cmd_lsp)
+    from . import report, survey  # their own modules (issue 16)
+    report.register(sub)
+    survey.register(sub)
     return ap
 
 
@@ -192,6 +205,20 @@ def _peek_lang(argv: Sequence[str]) -> str | None:
         if word.startswith("--lang="):
             return word.split("=", 1)[1]
     return None
+
+
+def _encoding_option(p: argparse.ArgumentParser, _: Callable[[str], str] = lambda text: text) -> None:
+    p.add_argument("--encoding", type=_encoding, default="utf-8", metavar="NAME",
+                   help=_("read RECORDS in this encoding (default utf-8; cp932 for CSV saved by Japanese Excel)"))
+
+
+def _encoding(text: str) -> str:
+    from .batch import check_encoding
+
+    try:
+        return check_encoding(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _positive(text: str) -> int:
@@ -227,7 +254,7 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if diags:
             blocks.append(render_text(diags, loaded.sources, lang))
     if args.format == "json":
-        emit(out, json.dumps([d.to_dict(lang) for d in all_diags], ensure_ascii=False, indent=2) + "\n")
+        emit(out, render_json(all_diags, lang) + "\n")
     else:
         if blocks:
             emit(out, "\n\n".join(blocks) + "\n")
@@ -263,9 +290,10 @@ def policy_paths(names: Sequence[str]) -> list[str]:
 class Progress:
     """A progress line on standard error, only when it is a terminal."""
 
-    def __init__(self, err: TextIO, enabled: bool, lang: str = "en") -> None:
+    def __init__(self, err: TextIO, enabled: bool, lang: str = "en", label: str = "kasu eval") -> None:
         self.err = err
         self.lang = lang
+        self.label = label
         self.enabled = enabled and hasattr(err, "isatty") and err.isatty()
         self.count = 0
         self.start = time.monotonic()
@@ -279,7 +307,8 @@ class Progress:
             if now >= self.next:
                 self.next = now + 0.5
                 rate = self.count / max(now - self.start, 1e-9)
-                self.err.write("\r" + translate(N_("kasu eval: {count} records ({rate}/s)", count=format(self.count, ","),
+                self.err.write("\r" + translate(N_("{label}: {count} records ({rate}/s)", label=self.label,
+                                                    count=format(self.count, ","),
                                                     rate=format(rate, ",.0f")), self.lang))
                 self.err.flush()
 
@@ -290,7 +319,7 @@ class Progress:
 
 
 def cmd_eval(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from .batch import format_of, read_path
+    from .batch import EncodingRefused, format_of
     from ..engine.policy import policy_from
 
     lang = args.msg_lang
@@ -308,33 +337,45 @@ def cmd_eval(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             emit(err, translate(N_("kasu eval: cannot tell the format of {path}: use .json, .jsonl, .ndjson or "
                                    ".csv, or --input-format", path=path), lang) + "\n")
             return EXIT_USAGE
-    stdin = getattr(sys.stdin, "buffer", None)
+    stdin = stdin_bytes() if "-" in inputs else None
     progress = Progress(err, not args.no_progress, lang)
     tally = EvalTally()
-    if args.jobs > 1:
-        invalid = _eval_parallel(args, policy, inputs, stdin, out, progress, tally)
+    try:
+        if args.jobs > 1:
+            invalid = _eval_parallel(args, policy, inputs, stdin, out, progress, err, tally)
+        else:
+            invalid = _eval_serial(args, policy, inputs, stdin, out, progress, tally)
+    except EncodingRefused as exc:
         progress.done()
-        emit(err, tally.summary(lang) + "\n")
-        return EXIT_INVALID_RECORDS if invalid else EXIT_OK
-    invalid = 0
-    first = True
-    for path in inputs:
-        for line, record in read_path(path, policy.checked.fields, args.input_format, stdin):
-            decision = policy.evaluate_numbered(record, line, args.explain or args.format == "text")
-            tally.add(decision.outcome, decision.error, line)
-            if decision.error is not None:
-                invalid += 1
-            if args.format == "json":
-                emit(out, dump_json(decision.to_dict(explain=args.explain, show_sensitive=args.show_sensitive))
-                     + "\n")
-            else:
-                text = decision.explain(lang=args.lang or "ja", show_sensitive=args.show_sensitive)
-                emit(out, ("" if first else "\n") + text + "\n")
-            first = False
-            progress.tick()
+        emit(err, "kasu eval: " + translate(exc.args[0] if exc.args else str(exc), lang) + "\n")
+        return EXIT_USAGE
     progress.done()
     emit(err, tally.summary(lang) + "\n")
     return EXIT_INVALID_RECORDS if invalid else EXIT_OK
+
+
+def _eval_serial(args: argparse.Namespace, policy, inputs: list, stdin, out: TextIO, progress: Progress,
+                 tally: "EvalTally | None" = None) -> int:
+    from .batch import read_path
+    from .jobs import decide_one
+
+    options = _render_options(args)
+    explain = args.explain or args.format == "text"
+    invalid = 0
+    first = True
+    for path in inputs:
+        for line, record in read_path(path, policy.checked.fields, args.input_format, stdin, args.encoding):
+            text, bad, outcome = decide_one(policy, record, line, explain, options)
+            if tally is not None:
+                tally.add(outcome, True if bad else None, line)
+            invalid += bad
+            if args.format == "json":
+                emit(out, text + "\n")
+            else:
+                emit(out, ("" if first else "\n") + text + "\n")
+            first = False
+            progress.tick()
+    return invalid
 
 
 class EvalTally:
@@ -406,7 +447,8 @@ def cmd_fmt(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for path in args.policies:
         try:
             if path == "-":
-                raw = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
+                data = stdin_bytes().read()
+                raw = data if isinstance(data, bytes) else data.encode()
             else:
                 with open(path, "rb") as handle:
                     raw = handle.read()
@@ -445,13 +487,17 @@ def cmd_fmt(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return status
 
 
+def _render_options(args: argparse.Namespace) -> dict:
+    return {"format": args.format, "explain": args.explain, "lang": args.lang or "ja",
+            "show_sensitive": args.show_sensitive, "encoding": args.encoding}
+
+
 def _eval_parallel(args: argparse.Namespace, policy, inputs: list, stdin, out: TextIO, progress: Progress,
-                   tally: "EvalTally | None" = None) -> int:
+                   err: TextIO | None = None, tally: "EvalTally | None" = None) -> int:
     from . import jobs as parallel
     from .batch import format_of, read_path
 
-    options = {"format": args.format, "explain": args.explain, "lang": args.lang or "ja",
-               "show_sensitive": args.show_sensitive}
+    options = _render_options(args)
 
     def tasks():
         for path in inputs:
@@ -465,7 +511,8 @@ def _eval_parallel(args: argparse.Namespace, policy, inputs: list, stdin, out: T
                     if path != "-":
                         stream.close()
             else:
-                for chunk in parallel.chunks(read_path(path, policy.checked.fields, args.input_format, stdin)):
+                for chunk in parallel.chunks(read_path(path, policy.checked.fields, args.input_format, stdin,
+                                                       args.encoding)):
                     yield ("records", chunk)
 
     first = [True]
@@ -477,12 +524,17 @@ def _eval_parallel(args: argparse.Namespace, policy, inputs: list, stdin, out: T
             emit(out, ("" if first[0] else "\n") + text + "\n")
             first[0] = False
 
-    return parallel.run(policy, tasks(), args.jobs, options, write, progress.tick, tally)
+    def warn(text: str) -> None:
+        emit(sys.stderr if err is None else err, "kasu eval: " + translate(text, args.msg_lang) + "\n")
+
+    return parallel.run(policy, tasks(), args.jobs, options, write, progress.tick, warn, tally)
 
 
 def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .batch import format_of, read_path
     from ..engine.policy import policy_from
+
+    import io
 
     from .diff import compare, render_text as render_diff
 
@@ -501,17 +553,29 @@ def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             emit(err, translate(N_("kasu diff: cannot tell the format of {path}: use .json, .jsonl, .ndjson or .csv",
                                    path=path), args.msg_lang) + "\n")
             return EXIT_USAGE
-    stdin = getattr(sys.stdin, "buffer", None)
+    stdin = stdin_bytes() if "-" in args.records else None
+    if stdin is not None:  # read twice (once per schema): keep it
+        stdin = io.BytesIO(stdin.read())
 
-    def records():
+    def records(policy):  # each version reads the records with its own schema
         for path in args.records:
-            yield from read_path(path, policies[0].checked.fields, args.input_format, stdin)
+            if path == "-" and stdin is not None:
+                stdin.seek(0)
+            yield from read_path(path, policy.checked.fields, args.input_format, stdin, args.encoding)
 
-    report = compare(policies[0], policies[1], records())
+    from .batch import EncodingRefused
+
+    try:
+        report = compare(policies[0], policies[1], records(policies[0]), records(policies[1]))
+    except EncodingRefused as exc:
+        emit(err, f"kasu diff: {exc}\n")
+        return EXIT_USAGE
     if args.format == "json":
         emit(out, json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
     else:
         emit(out, render_diff(report, args.msg_lang) + "\n")
+    if report.undecidable:
+        return EXIT_INVALID_RECORDS
     return EXIT_FAIL if report.changes else EXIT_OK
 
 
@@ -522,7 +586,7 @@ def cmd_doc(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if loaded.result.policy is None:
         emit(err, render_text(loaded.result.diagnostics, loaded.sources, args.msg_lang) + "\n")
         return EXIT_FAIL
-    text = build_guide(loaded.result.policy, args.lang or "ja", args.format)
+    text = build_guide(loaded.result.policy, args.lang or "ja", args.format, args.audience)
     if args.output:
         try:
             with open(args.output, "w", encoding="utf-8", newline="\n") as handle:
@@ -563,13 +627,55 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         return EXIT_USAGE
     args.msg_lang = lang
     try:
-        return args.run(args, out, err)
+        code = args.run(args, out, err)
+        if not getattr(out, "closed", False):  # (the language server closes it when the client exits)
+            out.flush()  # a full disk shows here, not silently at exit
+        return code
     except KeyboardInterrupt:
         emit(err, translate(N_("interrupted"), lang) + "\n")
-        return 130
-    except BrokenPipeError:
-        return EXIT_OK
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # the reader went away (`kasu eval … | head`): quiet, but not success
+        _discard(out)
+        return EXIT_BROKEN_PIPE
+    except NoInput as exc:
+        emit(err, f"kasu {args.command}: " + translate(exc.args[0], lang) + "\n")
+        return EXIT_USAGE
+    except OSError as exc:  # a full disk, a failing device: say so, never exit 0
+        _discard(out)
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        emit(err, f"kasu {args.command}: " + translate(N_("cannot go on: {reason}{where}",
+                                                           reason=exc.strerror or exc, where=where), lang) + "\n")
+        return EXIT_FAIL
+
+
+class NoInput(Exception):
+    """Standard input is needed but closed."""
+
+
+def stdin_bytes():
+    """The binary standard input; NoInput when it is closed (`<&-`)."""
+    stream = sys.stdin
+    if stream is None or getattr(stream, "closed", False):
+        raise NoInput(N_("standard input is closed: give RECORDS files, or pipe records in"))
+    return getattr(stream, "buffer", stream)
+
+
+def _discard(out: TextIO) -> None:
+    """After a write failed: point standard output at /dev/null so that the final flush at
+    exit cannot fail again (and print "Exception ignored …")."""
+    try:
+        if out is sys.stdout or out is sys.__stdout__:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+    except (OSError, ValueError):
+        pass
 
 
 def entry() -> None:  # pragma: no cover - the console script
-    sys.exit(main())
+    try:
+        code = main()
+    except KeyboardInterrupt:  # Ctrl-C before main's own handler (while starting up)
+        sys.stderr.write("kasu: interrupted\n")
+        code = EXIT_INTERRUPTED
+    sys.exit(code)

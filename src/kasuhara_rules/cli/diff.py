@@ -1,12 +1,20 @@
-"""`kasu diff`: what a new version of a policy would have decided differently on the same records."""
+"""`kasu diff`: what a new version of a policy would have decided differently on the same records.
+
+Each policy reads the records with its own schema (a CSV column the new version added is a field
+for the new version); a record either version cannot decide is listed with the reasons, never
+silently dropped; a change of responses is a change; a changed digest under an unchanged version
+is a warning (two different policies would otherwise look like one in stored decisions)."""
 from __future__ import annotations
 
+import json
 from collections import Counter
+from itertools import zip_longest
 from typing import Any, Iterable
 
 import attrs
 
-from ..i18n import gettext_for
+from ..coerce import RecordError
+from ..i18n import N_, gettext_for, translate
 from ..engine.policy import Decision, Policy
 
 
@@ -24,22 +32,42 @@ class Change:
 
 
 @attrs.frozen
+class Undecidable:
+    """A record that the old or the new version (or both) cannot decide, with each one's reason."""
+
+    incident: Any
+    line: int | None
+    old: str | None  # the old version's error message, None when it decided the record
+    new: str | None
+
+    def to_dict(self) -> dict:
+        return {"incident": self.incident, "line": self.line, "old_error": self.old, "new_error": self.new}
+
+
+@attrs.frozen
 class DiffReport:
     old: dict
     new: dict
     changes: tuple[Change, ...]
     transitions: tuple[tuple[str, str, int], ...]
     unchanged: int
-    invalid: int
+    undecidable: tuple[Undecidable, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def invalid(self) -> int:
+        return len(self.undecidable)
 
     def to_dict(self) -> dict:
         return {"old": self.old, "new": self.new, "changes": [c.to_dict() for c in self.changes],
                 "transitions": [{"from": a, "to": b, "count": n} for a, b, n in self.transitions],
-                "unchanged": self.unchanged, "changed": len(self.changes), "invalid": self.invalid}
+                "unchanged": self.unchanged, "changed": len(self.changes), "invalid": self.invalid,
+                "undecidable": [u.to_dict() for u in self.undecidable], "warnings": list(self.warnings)}
 
 
 def summary_of(d: Decision) -> dict:
-    return {"outcome": d.outcome, "severity": d.severity, "rule": d.rule, "escalation": d.escalation}
+    return {"outcome": d.outcome, "severity": d.severity, "rule": d.rule, "escalation": d.escalation,
+            "responses": list(d.responses)}
 
 
 def state(s: dict) -> str:
@@ -47,8 +75,12 @@ def state(s: dict) -> str:
     return s["outcome"] + (f"/{s['severity']}" if s["severity"] else "")
 
 
-def compare(old: Policy, new: Policy, records: Iterable[tuple[int | None, Any]]) -> DiffReport:
+def compare(old: Policy, new: Policy, records: Iterable[tuple[int | None, Any]],
+            new_records: Iterable[tuple[int | None, Any]] | None = None) -> DiffReport:
     """Evaluate both policies on every record and collect the decisions that differ.
+
+    `records` are read for the old policy; `new_records`, when given, are the same records read
+    with the new policy's schema (in the same order), else `records` serve both.
 
     >>> from kasuhara_rules import parse_policy
     >>> head = 'policy "t" {{ id t version "{}" otherwise claim }} outcomes {{ claim, kasuhara }} schema {{ n: int }} '
@@ -59,13 +91,18 @@ def compare(old: Policy, new: Policy, records: Iterable[tuple[int | None, Any]])
     ((('claim', 'kasuhara', 1),), 1)
     """
     changes = []
+    undecidable = []
     counts: Counter = Counter()
-    unchanged = invalid = 0
-    for line, record in records:
-        a = old.evaluate_numbered(record, line)
-        b = new.evaluate_numbered(record, line)
+    unchanged = 0
+    pairs = ((r, r) for r in records) if new_records is None else zip_longest(records, new_records)
+    for old_item, new_item in pairs:
+        line = (old_item or new_item)[0]
+        a = old.evaluate_numbered(old_item[1] if old_item else RecordError(N_("no record for this version")), line)
+        b = new.evaluate_numbered(new_item[1] if new_item else RecordError(N_("no record for this version")), line)
         if a.error is not None or b.error is not None:
-            invalid += 1
+            key = a.to_dict()["incident"] if a.incident is not None else b.to_dict()["incident"]
+            undecidable.append(Undecidable(key, line, a.error.described if a.error else None,
+                                           b.error.described if b.error else None))
             continue
         sa, sb = summary_of(a), summary_of(b)
         if sa == sb:
@@ -75,7 +112,13 @@ def compare(old: Policy, new: Policy, records: Iterable[tuple[int | None, Any]])
         changes.append(Change(key, line, sa, sb))
         counts[(state(sa), state(sb))] += 1
     transitions = tuple((f, t, n) for (f, t), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
-    return DiffReport(old.ref, new.ref, tuple(changes), transitions, unchanged, invalid)
+    warnings = []
+    if old.digest != new.digest and old.version == new.version and old.id == new.id:
+        warnings.append(N_("the policies differ (digest {old}… and {new}…) but both say version "
+                           "\"{version}\": give the new one its own version, or stored decisions cannot tell "
+                           "them apart", old=old.digest[:15], new=new.digest[:15], version=old.version))
+    return DiffReport(old.policy_block(), new.policy_block(), tuple(changes), transitions, unchanged,
+                      tuple(undecidable), tuple(warnings))
 
 
 def render_text(report: DiffReport, lang: str = "en") -> str:
@@ -92,16 +135,37 @@ def render_text(report: DiffReport, lang: str = "en") -> str:
             text += f", escalate {s['escalation']}"
         return text
 
+    def responses(c: Change) -> list[str]:
+        if c.old["responses"] == c.new["responses"]:
+            return []
+        return [f"      responses: {json.dumps(c.old['responses'], ensure_ascii=False)} → "
+                f"{json.dumps(c.new['responses'], ensure_ascii=False)}"]
+
     total = report.unchanged + len(report.changes) + report.invalid
-    lines = [_("{old} → {new} on {total} records").format(old=ref(report.old), new=ref(report.new), total=total)]
+    lines = [_("warning: {warning}").format(warning=translate(w, lang)) for w in report.warnings]
+    lines.append(_("{old} → {new} on {total} records").format(old=ref(report.old), new=ref(report.new), total=total))
     for c in report.changes:
         where = " " + _("(line {line})").format(line=c.line) if c.line is not None else ""
         lines.append(f"  {c.incident}{where}: {describe(c.old)} → {describe(c.new)}")
+        lines.extend(responses(c))
+    if report.undecidable:
+        lines.append(_("undecidable:"))
+        for u in report.undecidable:
+            where = " " + _("(line {line})").format(line=u.line) if u.line is not None else ""
+            name = u.incident if u.incident is not None else _("record")
+            if u.old == u.new:
+                reasons = _("both: {reason}").format(reason=translate(u.old, lang))
+            else:
+                reasons = "; ".join([_("old: {reason}").format(reason=translate(u.old, lang)) if u.old
+                                     else _("old: decided"),
+                                     _("new: {reason}").format(reason=translate(u.new, lang)) if u.new
+                                     else _("new: decided")])
+            lines.append(f"  {name}{where}: {reasons}")
     if report.transitions:
         lines.append(_("transitions:"))
         width = max(len(f"{a} → {b}") for a, b, _ in report.transitions)
         for a, b, count in report.transitions:
             lines.append(f"  {f'{a} → {b}'.ljust(width)}  {count}")
-    lines.append(_("changed: {changed}, unchanged: {unchanged}, invalid: {invalid}").format(
+    lines.append(_("changed: {changed}, unchanged: {unchanged}, undecidable: {invalid}").format(
         changed=len(report.changes), unchanged=report.unchanged, invalid=report.invalid))
     return "\n".join(lines)

@@ -140,7 +140,7 @@ def _run(policy: Policy, ex: Example) -> ExampleResult:
     try:
         decision = policy.evaluate(ex.given, explain=True)
     except RecordError as exc:
-        return ExampleResult(ex.title, at, False, ex.expect, None, (N_("the given record is invalid: {reason}", reason=exc.message),))
+        return ExampleResult(ex.title, at, False, ex.expect, None, (N_("the given record is invalid: {reason}", reason=exc.described),))
     actual = {"outcome": decision.outcome, "severity": decision.severity, "rule": decision.rule,
               "escalation": decision.escalation}
     e = ex.expect

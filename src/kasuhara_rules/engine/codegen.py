@@ -132,10 +132,6 @@ def try_arithmetic(body: list[ast.stmt], handler: list[ast.stmt]) -> ast.Try:
     return ast.Try(body, [ast.ExceptHandler(ast.Name("ArithmeticError", ast.Load()), None, handler)], [], [])
 
 
-def expr_stmt(value: ast.expr) -> ast.Expr:
-    return ast.Expr(value)
-
-
 def function(fname: str, params: list[str], body: list[ast.stmt]) -> ast.FunctionDef:
     args = ast.arguments(posonlyargs=[], args=[ast.arg(p) for p in params], vararg=None, kwonlyargs=[],
                          kw_defaults=[], kwarg=None, defaults=[])

@@ -57,6 +57,10 @@ class ExprCompiler:
         self.norm_slots: dict[int, str] = {}     # field index → slot local of its normalised text
         self.set_slots: dict[int, str] = {}      # field index → slot local of its normalised set
         self.phrase_sets: dict[str, PhraseSet] = ns.memo.setdefault("phrase_sets", {})
+        self.word_slots: dict[int, str] = {}     # field index → slot local of what it says (`mentions`)
+        # In a policy split into several functions, the word slots are passed from one to the next
+        # (see compile_policy), so each text is split into words once per record, not once per part.
+        self.shared_words: bool = ns.memo.get("shared_words", False)
 
     # -- entry ------------------------------------------------------------------------
 
@@ -68,7 +72,9 @@ class ExprCompiler:
 
     def slots(self) -> list[str]:
         """Locals that must start as UNSET at the top of the function."""
-        return list(self.lazy_defines.values()) + list(self.norm_slots.values()) + list(self.set_slots.values())
+        own_words = [] if self.shared_words else list(self.word_slots.values())
+        return (list(self.lazy_defines.values()) + list(self.norm_slots.values()) + list(self.set_slots.values())
+                + own_words)
 
     # -- helpers -------------------------------------------------------------------------
 
@@ -361,6 +367,44 @@ class ExprCompiler:
             return PhraseSet([i.value for i in item.items if isinstance(i, n.StringLit)])
         return self.phrase_set(self.refs[id(item)].name)
 
+    # -- mentions ------------------------------------------------------------------------------
+
+    def heard(self, node: object, env: Env) -> Code:
+        """What a text expression says (its words and the policy's phrases found in it); for a
+        field, worked out at most once per record."""
+        if "heard" not in self.ns.values:
+            from .mentions import Listener, ev_words
+
+            self.ns.values["heard"] = Listener(mention_phrases(self.policy))
+            self.ns.values["ev_words"] = ev_words
+        code = self.compile(node, env)
+        ref = self.refs.get(id(node)) if isinstance(node, n.Name) else None
+        value = g.call("heard", code.expr)
+        if isinstance(ref, FieldRef) and id(node) not in env.subst:
+            slot = self.word_slots.get(ref.field.index)
+            if slot is None:
+                slot = self.word_slots[ref.field.index] = word_slot(ref.field.index)
+            expr = g.ifexp(ast.Compare(g.name(slot), [ast.IsNot()], [g.name("UNSET")]), g.name(slot),
+                           g.walrus(slot, value))
+            return Code(expr, code.nullable)
+        return Code(value, code.nullable)
+
+    def mention_set(self, item: object):
+        """The phrases of a `mentions` operand (one object per phrase list or literal)."""
+        from .mentions import MentionSet
+
+        memo = self.ns.memo.setdefault("mention_sets", {})
+        key = mention_key(item, self.refs)
+        if key not in memo:
+            memo[key] = MentionSet(key if isinstance(key, tuple) else self.policy.phrases[key].phrases)
+        return memo[key]
+
+    def c_Mentions(self, node: n.Mentions, env: Env) -> Code:
+        mnode = self.ns.add(self.mention_set(node.item), "M")
+        subject = self.heard(node.subject, env)
+        meth = "all" if node.mode == "all" else "any"
+        return self.strict([subject], lambda xs: g.method(mnode, meth, xs[0]))
+
     def c_Matches(self, node: n.Matches, env: Env) -> Code:
         regex = self.ns.add(compiled_regex(node.pattern.value), "R")
         subject = self.compile(node.subject, env)
@@ -400,6 +444,48 @@ class ExprCompiler:
             f = self.refs[id(node)]
             return f.optional
         return False
+
+
+def word_slot(index: int) -> str:
+    """The local holding the words of top-level field `index` (UNSET until first needed)."""
+    return f"w{index}"
+
+
+def mention_key(item: object, refs: Mapping[int, object]) -> object:
+    """A phrase list's name, or the tuple of the phrases written in place."""
+    if isinstance(item, n.StringLit):
+        return (item.value,)
+    if isinstance(item, n.ListLit):
+        return tuple(i.value for i in item.items if isinstance(i, n.StringLit))
+    return refs[id(item)].name
+
+
+def _mentions(policy: CheckedPolicy):
+    roots = [d.expr for d in policy.defines.values()]
+    roots += [x for r in policy.rules for x in (r.when, r.unless) if x is not None]
+    for root in roots:
+        for sub in n.walk(root):
+            if isinstance(sub, n.Mentions):
+                yield sub
+
+
+def mention_phrases(policy: CheckedPolicy) -> list[str]:
+    """Every phrase some `mentions` of the policy looks for, each once: one index finds them all."""
+    out: dict[str, None] = {}
+    for node in _mentions(policy):
+        key = mention_key(node.item, policy.refs)
+        out.update(dict.fromkeys(key if isinstance(key, tuple) else policy.phrases[key].phrases))
+    return list(out)
+
+
+def word_fields(policy: CheckedPolicy) -> list[int]:
+    """The top-level text fields that some `mentions` in the policy reads, by index."""
+    found: set[int] = set()
+    for sub in _mentions(policy):
+        ref = policy.refs.get(id(sub.subject)) if isinstance(sub.subject, n.Name) else None
+        if isinstance(ref, FieldRef):
+            found.add(ref.field.index)
+    return sorted(found)
 
 
 def needs_normalizing(value: vt.Type, elem: vt.Type, literal_list: bool) -> bool:

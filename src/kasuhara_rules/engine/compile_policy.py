@@ -13,7 +13,7 @@ from typing import Any, Callable
 from . import codegen as g
 from . import runtime
 from .. import values as vt
-from .compile_expr import UNSET, Env, ExprCompiler
+from .compile_expr import UNSET, Env, ExprCompiler, word_fields, word_slot
 from ..check.checked import CheckedPolicy, Field
 from .records import MAX_DURATION, MAX_NUMBER, RecordError
 from .text import nfkc
@@ -25,7 +25,7 @@ HELPERS: dict[str, Any] = {
     "cf": runtime.coerce_field, "norm": runtime.norm, "norm_set": runtime.norm_set, "nfkc": nfkc,
     "count3": runtime.count3, "any3": runtime.any3, "all3": runtime.all3, "sum3": runtime.sum3,
     "min3": runtime.min3, "max3": runtime.max3, "div": runtime.div, "dur_div": runtime.dur_div,
-    "dur_mul": runtime.dur_mul, "and3": runtime.and3, "or3": runtime.or3, "not3": runtime.not3,
+    "dur_mul": runtime.dur_mul, "and3": runtime.and3, "or3": runtime.or3,
     "read": runtime.read, "value_json": runtime.value_json, "raw_path": runtime.raw_path,
     "ev_one": runtime.ev_one, "ev_text": runtime.ev_text, "ev_list": runtime.ev_list,
     "ev_match": runtime.ev_match, "is_str": str.__instancecheck__, "ABSENT": runtime.ABSENT,
@@ -141,13 +141,18 @@ def _rule_function(policy: CheckedPolicy, ns: g.Namespace, name: str, args: list
         body += rules_code(policy, ns, chunks[0], 0)
         results = [g.name(o) for o in outs]
     else:
+        # The words of each text that `mentions` reads start unknown (UNSET) here and go from part
+        # to part, so that a text is split into words once per record.
+        shared = [word_slot(i) for i in word_fields(policy)]
+        ns.memo["shared_words"] = True
+        body += [g.assign(w, g.name("UNSET")) for w in shared]
         for c, chunk in enumerate(chunks):
             inner = rules_code(policy, ns, chunk, c * CHUNK)
-            inner.append(ast.Return(g.tuple_([g.name(o) for o in outs])))
+            inner.append(ast.Return(g.tuple_([g.name(o) for o in outs + shared])))
             part = f"{name}_part{c}"
-            defs.append(g.function(part, part_args + params, inner))
-            body.append(ast.Assign([g.unpack([f"{o}{c}" for o in outs])],
-                                   g.call(part, *[g.name(a) for a in part_args + params])))
+            defs.append(g.function(part, part_args + params + shared, inner))
+            body.append(ast.Assign([g.unpack([f"{o}{c}" for o in outs] + shared)],
+                                   g.call(part, *[g.name(a) for a in part_args + params + shared])))
         results = [_or_all("m", len(chunks)), _or_all("u", len(chunks))]
         if traced:
             entries: ast.expr = g.name("entries0")
@@ -206,7 +211,7 @@ def _validation(fields: tuple[Field, ...], ns: g.Namespace) -> list[ast.stmt]:
         elif kind == vt.DURATION:
             scale = vt.UNITS[f.type.unit]
             limit = MAX_DURATION // scale
-            small = ast.Compare(g.const(-limit), [ast.LtE(), ast.LtE()], [v, g.const(limit)])
+            small = ast.Compare(g.const(0), [ast.LtE(), ast.LtE()], [v, g.const(limit)])  # never negative
             out.append(g.if_(g.and_(ast.Compare(cls, [ast.Is()], [g.name("int")]), small),
                              [g.assign(var, g.binop("*", v, g.const(scale)))], slow))
             continue

@@ -18,10 +18,9 @@ from .. import values as vt
 from .compile_expr import Env, ExprCompiler
 from ..check.checked import CheckedPolicy, DefineRef, ElementRef, Field, FieldRef, PhrasesRef, Rule
 from .records import REDACTED
+from ..check.loader import relative_name
 from ..check.regex import compiled as compiled_regex
 from ..syntax.printer import expr as text_of
-
-_PREDICATES = (n.Compare, n.In, n.Contains, n.Matches, n.Between, n.IsMissing)
 
 
 def _has_sensitive(field: Field) -> bool:
@@ -57,6 +56,13 @@ class TraceGen:
         self.read_slots: dict[int, str] = {}  # field index → local holding its displayed value
         self.entries: list[str] = []  # the locals holding each rule's trace entry, in order
 
+    def at(self, span) -> str:
+        """`file:line:col` with the file relative to the root policy's directory, never absolute,
+        so a trace reads the same from any working directory."""
+        loaded, shown = self.policy.top
+        name = shown if span.file == loaded else relative_name(span.file, self.policy.root)
+        return f"{name}:{span.line}:{span.column}"
+
     def prelude(self) -> list[ast.stmt]:
         """Statements to run before `stmts`: the slots of displayed values read lazily."""
         return [g.assign(var, g.name("UNSET")) for var in self.read_slots.values()]
@@ -74,7 +80,7 @@ class TraceGen:
         pairs = [
             ("text", g.const(text if text is not None else text_of(node))),
             ("value", value),
-            ("at", g.const(str(node.span))),
+            ("at", g.const(self.at(node.span))),
             ("reads", g.call("TD", g.dict_(reads)) if reads else g.name("NO_READS")),
             ("children", g.call("TL", g.tuple_([g.name(c) for c in children])) if children else g.name("EMPTY")),
         ]
@@ -196,6 +202,9 @@ class TraceGen:
                     last = chain[-1]
                     if any(f.sensitive for f in chain[:-1]):
                         last = attrs.evolve(last, sensitive=True)
+                    for f in reversed(chain[:-1]):  # a step through a list reads a list (a projection)
+                        if f.type.kind == vt.LIST:
+                            last = attrs.evolve(last, type=vt.list_of(last.type))
                     reads.setdefault(label, self.read(label, raw, last))
                     continue
             stack.extend(reversed(n.children(sub)))
@@ -241,6 +250,10 @@ class TraceGen:
             pset = self.ns.add(self.ec.phrases_of(expr.item), "P")
             stype = self.policy.types[id(expr.subject)]
             return g.call("ev_text" if stype.is_textual else "ev_list", pset, subject)
+        if isinstance(expr, n.Mentions):  # the phrases found, and the words of the text that matched
+            words = self.ec.heard(expr.subject, Env(subst=subst)).expr
+            mset = self.ns.add(self.ec.mention_set(expr.item), "M")
+            return g.call("ev_words", mset, words, g.const(self.sensitive_in(expr.subject)), g.name("show"))
         if isinstance(expr, n.In) and self.policy.types[id(expr.container)].kind == vt.PHRASES:
             pset = self.ns.add(self.ec.phrase_set(self.policy.refs[id(expr.container)].name), "P")
             value = self.ec.compile(expr.value, Env(subst=subst)).expr
@@ -294,10 +307,10 @@ class TraceGen:
         """The trace entry of a rule whose arithmetic overflowed: undetermined, value null."""
         text = text_of(rule.when) + (f" unless {text_of(rule.unless)}" if rule.unless is not None else "")
         condition = g.call("TD", g.dict_([("text", g.const(text)), ("value", g.const(None)),
-                                          ("at", g.const(str(rule.when.span))), ("reads", g.name("NO_READS")),
+                                          ("at", g.const(self.at(rule.when.span))), ("reads", g.name("NO_READS")),
                                           ("children", g.name("EMPTY"))]))
         return g.call("TD", g.dict_([("rule", g.const(rule.name)), ("title", g.const(rule.title)),
-                                     ("at", g.const(str(rule.span))), ("result", g.const("undetermined")),
+                                     ("at", g.const(self.at(rule.span))), ("result", g.const("undetermined")),
                                      ("condition", condition)]))
 
     def rule_entry(self, rule: Rule, value: str, entry: str) -> None:
@@ -314,7 +327,7 @@ class TraceGen:
         self.stmts.append(g.assign(entry, g.call("TD", g.dict_([
             ("rule", g.const(rule.name)),
             ("title", g.const(rule.title)),
-            ("at", g.const(str(rule.span))),
+            ("at", g.const(self.at(rule.span))),
             ("result", g.ifexp(g.is_true(g.name(value)), g.const("matched"),
                                g.ifexp(g.is_false(g.name(value)), g.const("not_matched"), g.const("undetermined")))),
             ("condition", g.name(cond)),

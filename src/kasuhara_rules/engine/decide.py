@@ -1,4 +1,7 @@
-"""Rule results → a decision (section 6): ranking, highest_severity / first_match, review, provisional."""
+"""Rule results → a decision (section 6): ranking, strategies, review only when it matters.
+
+A pending rule sends the incident to review only if, were it matched, it would change the
+outcome, severity or escalation of the provisional decision."""
 from __future__ import annotations
 
 import attrs
@@ -68,6 +71,16 @@ class Decider:
                 self._cache[key] = core
         return core
 
+    def _would_change(self, index: int, outcome: str, severity: str | None, esc_rank: int) -> bool:
+        """Would this pending rule, were it matched, give another outcome, severity or escalation?
+
+        A pending rule outranks the provisional deciding rule (or comes before it), so were it
+        matched it would decide; the escalation would be the higher of its own and the matched ones'."""
+        rule = self.policy.rules[index]
+        if rule.outcome != outcome or rule.severity != severity:
+            return True
+        return rule.escalate is not None and self.esc_rank[rule.escalate] > esc_rank
+
     def _decide(self, m: int, u: int) -> DecisionCore:
         rules = self.policy.rules
         matched = [i for i in self.order if m >> i & 1]
@@ -87,16 +100,16 @@ class Decider:
             outcome, severity, rule_name = d.outcome, d.severity, d.name
         else:
             outcome, severity, rule_name = self.policy.header.otherwise, None, None
-        provisional = None
-        if pending:
-            provisional = Provisional(outcome, severity, rule_name)
-            outcome, severity, rule_name = REVIEW, None, None
         escalation = None
         best = -1
         for i in matched:
             level = rules[i].escalate
             if level is not None and self.esc_rank[level] > best:
                 best, escalation = self.esc_rank[level], level
+        provisional = None
+        if pending and any(self._would_change(i, outcome, severity, best) for i in pending):
+            provisional = Provisional(outcome, severity, rule_name)
+            outcome, severity, rule_name = REVIEW, None, None
         responses: list[str] = []
         ordered = ([deciding] if deciding is not None else []) + [i for i in matched if i != deciding]
         for i in ordered:

@@ -6,12 +6,13 @@ from typing import Any, Iterable, Iterator
 
 import attrs
 
+from .. import values as vt
 from ..check.checker import CheckResult
 from .decide import Decider, DecisionCore, Provisional
 from ..diagnostics import Diagnostic
 from ..check.checked import CheckedPolicy
 from .compile_policy import Program, compile_policy
-from .records import REDACTED, RecordError, validate_record
+from .records import MAX_NUMBER, REDACTED, RecordError, validate_record
 from .traces import missing_fields
 
 
@@ -67,7 +68,7 @@ class Decision:
     def __repr__(self) -> str:
         incident = self.to_dict()["incident"]  # redacted when the key is sensitive
         if self.error is not None:
-            return f"<Decision {incident!r} invalid at line {self.line}: {self.error.message}>"
+            return f"<Decision {incident!r} invalid at line {self.line}: {self.error.described}>"
         return f"<Decision {incident!r} {self.outcome} {self.severity} by {self.rule}>"
 
     @property
@@ -117,7 +118,8 @@ class Decision:
         if incident is not None and key is not None and key.sensitive and not show_sensitive:
             incident = REDACTED
         if self.error is not None:
-            return {"incident": incident, "outcome": None, "error": self.error.to_dict()}
+            return {"incident": incident, "outcome": None, "error": self.error.to_dict(),
+                    "policy": self.policy.policy_block()}
         core = self.core
         out = {
             "incident": incident,
@@ -130,7 +132,7 @@ class Decision:
             "pending": [p.to_dict() for p in self.pending],
             "provisional": core.provisional.to_dict() if core.provisional else None,
             "responses": list(core.responses),
-            "policy": self.policy.ref,
+            "policy": self.policy.policy_block(),
         }
         if explain:
             out["trace"] = self.trace(show_sensitive)
@@ -149,7 +151,8 @@ class Policy:
     Build one with `load_policy(path)` or `parse_policy(text)`.
     """
 
-    __slots__ = ("checked", "program", "decider", "files", "name", "diagnostics", "ref", "_key", "_frozen")
+    __slots__ = ("checked", "program", "decider", "files", "name", "diagnostics", "ref", "_key", "_nested",
+                 "_frozen")
 
     def __init__(self, checked: CheckedPolicy, files: tuple[tuple[str, bytes], ...], name: str,
                  diagnostics: tuple[Diagnostic, ...]) -> None:
@@ -160,9 +163,11 @@ class Policy:
         self.name = name
         self.diagnostics = diagnostics
         h = checked.header
-        self.ref = {"id": h.id, "version": h.version, "digest": checked.digest}
+        self.ref: dict[str, Any] = {"id": h.id, "version": h.version, "digest": checked.digest,
+                    "files": [{"path": path, "digest": digest} for path, digest in checked.files]}
         key = checked.key_field
         self._key = key.name if key is not None else None
+        self._nested = tuple(f.name for f in checked.fields if f.type.kind in (vt.LIST, vt.RECORD))
         self._frozen = True
 
     def __setattr__(self, name: str, value: Any) -> None:
@@ -199,8 +204,15 @@ class Policy:
     def __repr__(self) -> str:
         return f"<Policy {self.id} {self.version} {self.digest[:15]}… {len(self.checked.rules)} rules>"
 
+    def policy_block(self) -> dict:
+        """The JSON of `policy` in a decision: a fresh copy each time (editing one output changes
+        nothing else)."""
+        ref = self.ref
+        return {"id": ref["id"], "version": ref["version"], "digest": ref["digest"],
+                "files": [{"path": f["path"], "digest": f["digest"]} for f in ref["files"]]}
+
     def __reduce__(self):
-        return (_rebuild, (self.files, self.name))
+        return (_rebuild, (self.files, self.name, self.checked.root))
 
     def json_schema(self) -> dict:
         """The JSON Schema (2020-12) of the incident record, as `kasu schema` prints it."""
@@ -208,14 +220,16 @@ class Policy:
 
         return record_schema(self.checked)
 
-    def guide(self, lang: str = "ja", format: str = "md") -> str:  # noqa: A002 - the contract's spelling
+    def guide(self, lang: str = "ja", format: str = "md", audience: str = "staff") -> str:  # noqa: A002
         """The staff guideline: every rule in plain language, with responses and escalation.
 
-        `lang` is "ja" or "en"; `format` is "md" (Markdown) or "html" (one self-contained file).
+        `lang` is "ja" or "en"; `format` is "md" (Markdown) or "html" (one self-contained file);
+        `audience` is "staff" (labels only, a first page to pin by the phone) or "auditor" (with the
+        policy's codes and source positions).
         """
         from ..render.guide import build_guide
 
-        return build_guide(self.checked, lang, format)
+        return build_guide(self.checked, lang, format, audience)
 
     # -- evaluation ------------------------------------------------------------------------------
 
@@ -230,6 +244,7 @@ class Policy:
     def _evaluate(self, record: Any, line: int | None, explain: bool = False) -> Decision:
         if type(record) is not dict and not isinstance(record, Mapping):
             validate_record(self.checked.fields, record)  # raises the right RecordError
+        record = snapshot(record, self._nested)  # the decision keeps what it decided on, not the caller's dict
         entries = None
         try:
             if explain:
@@ -250,7 +265,10 @@ class Policy:
     def evaluate_many(self, records: Iterable[Any], explain: bool = False) -> Iterator[Decision]:
         """Decide each record in order; an invalid one yields a Decision with `error` set.
 
-        With `explain=True` each decision carries its trace (built while deciding)."""
+        With `explain=True` each decision carries its trace (built while deciding).
+        A pandas DataFrame is decided row by row; a single record (a mapping) is refused with
+        a TypeError (iterating it would give its keys)."""
+        records = _records_of(records)
         # The common case in a tight loop: a dict record, nothing undetermined. Anything
         # else (invalid records, undetermined rules, other mappings) takes the general path.
         # The two loops below differ only in the function called and what it returns; they
@@ -258,10 +276,12 @@ class Policy:
         decide = self.decider.decide
         by_mask = self.decider.settled
         make = _decision_maker(self)
+        nested = self._nested
         if explain:
             traced = self.program.explain
             for line, record in enumerate(records, 1):
                 if type(record) is dict:
+                    record = snapshot(record, nested)
                     try:
                         key, m, u, entries = traced(record, False)
                     except RecordError:
@@ -277,6 +297,7 @@ class Policy:
         evaluate = self.program.evaluate
         for line, record in enumerate(records, 1):
             if type(record) is dict:
+                record = snapshot(record, nested)
                 try:
                     key, m, u = evaluate(record)
                 except RecordError:
@@ -304,7 +325,54 @@ class Policy:
         if self._key is None or not isinstance(record, Mapping):
             return None
         value = record.get(self._key)
-        return value if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+        if isinstance(value, str):
+            return value
+        if type(value) is int and -MAX_NUMBER <= value <= MAX_NUMBER:  # bounded as record numbers are
+            return value
+        return None
+
+
+def _records_of(records: Any) -> Iterable[Any]:
+    """What evaluate_many iterates: rows of a DataFrame (duck-typed); a lone record is refused."""
+    if isinstance(records, (Mapping, str, bytes)):
+        raise TypeError("evaluate_many takes an iterable of records (a list of dicts, say); "
+                        "for one record call evaluate(record)")
+    if hasattr(records, "to_dict") and hasattr(records, "columns") and hasattr(records, "iterrows"):
+        return records.to_dict("records")  # a pandas DataFrame: iterating it would give the column names
+    return records
+
+
+def snapshot(record: Mapping, nested: tuple[str, ...]) -> dict:
+    """A copy of a record that the caller cannot change: a decision keeps this, so that its trace,
+    built now or later, shows what was decided on. Top-level values are copied by reference
+    (texts, numbers and the like cannot change); lists and records are copied all the way down,
+    only for the schema's list and record fields (what the trace can read)."""
+    snap = record.copy() if record.__class__ is dict else dict(record)
+    for name in nested:
+        value = snap.get(name)
+        if value.__class__ not in _ATOMS:
+            snap[name] = _deep(value)
+    return snap
+
+
+_ATOMS = frozenset({str, int, float, bool, type(None)})
+
+
+def _deep(value: Any) -> Any:
+    cls = value.__class__
+    if cls is list:
+        if _ATOMS.issuperset(map(type, value)):  # a list of texts or numbers: a flat copy is a deep one
+            return value[:]
+        return [x if x.__class__ in _ATOMS else _deep(x) for x in value]
+    if cls is dict:
+        return {k: (x if x.__class__ in _ATOMS else _deep(x)) for k, x in value.items()}
+    if cls is tuple:
+        return tuple(_deep(x) for x in value)
+    if isinstance(value, Mapping):
+        return {k: _deep(x) for k, x in value.items()}
+    if isinstance(value, list):
+        return [_deep(x) for x in value]
+    return value
 
 
 def _decision_maker(policy: Policy):
@@ -332,11 +400,13 @@ def _decision_maker(policy: Policy):
     return make
 
 
-def _rebuild(files: tuple[tuple[str, bytes], ...], name: str) -> Policy:
+def _rebuild(files: tuple[tuple[str, bytes], ...], name: str, root: str | None = None) -> Policy:
+    """The policy again from the bytes of every file it read (nothing is read from disk): `root`,
+    the directory its files were named from, finds them among `files` under the same names."""
     from ..check.loader import load_text
 
     top = dict(files)
-    loaded = load_text(top[name], name, preloaded=top)
+    loaded = load_text(top[name], name, base_dir=root, preloaded=top)
     return policy_from(loaded.result, loaded.files, name, loaded.sources)
 
 

@@ -7,7 +7,7 @@ from ..i18n import N_
 from ..check.checked import Field
 from ..coerce import (  # noqa: F401  (re-exported: the engine's view of record values)
     MAX_DURATION, MAX_NUMBER, REDACTED, Problem, RecordError, coerce, coerce_fields, date_iso, datetime_iso,
-    duration_iso, json_kind, parse_duration_text, raw_json, shown, to_json,
+    duration_iso, is_absent, json_kind, parse_duration_text, plain, raw_json, shown, to_json,
 )
 
 

@@ -7,7 +7,7 @@ from typing import Any, Sequence
 from ..i18n import N_
 from .. import values as vt
 from ..check.checked import Field
-from .records import REDACTED, RecordError, coerce, raw_json
+from .records import REDACTED, RecordError, coerce, is_absent, raw_json
 from .text import normalize
 from .tracedata import EMPTY, TraceDict, TraceList, freeze
 
@@ -28,11 +28,11 @@ ABSENT = _Absent()
 
 def coerce_field(f: Field, value: Any) -> Any:
     """Coerce a top-level field's value the slow way; absent or null optional fields are None."""
-    if value is None or value is ABSENT:
+    if value is ABSENT or is_absent(value):  # None, NaN, pd.NA, pd.NaT
         if f.optional:
             return None
-        state = N_("is missing") if value is ABSENT else N_("is null")
-        raise RecordError(N_("{path} {state}, but the schema requires it", path=f.path, state=state), f.path)
+        state = N_("missing") if value is ABSENT else N_("null or NaN")
+        raise RecordError(N_("{state}, but the schema requires it", state=state), f.path)
     return coerce(f.type, value, f.path, f.sensitive)
 
 
@@ -63,10 +63,6 @@ def or3(*values: Any) -> Any:
         if v is None:
             result = None
     return result
-
-
-def not3(value: Any) -> Any:
-    return None if value is None else not value
 
 
 def count3(results: Sequence[Any]) -> Any:
@@ -195,9 +191,14 @@ def value_json(value: Any, kind: vt.Type) -> Any:
 
 
 def raw_path(record: Any, names: tuple[str, ...]) -> Any:
-    """The raw value at `a.b.c` in a record as given (None when any step is absent)."""
+    """The raw value at `a.b.c` in a record as given (None when any step is absent). A step
+    into a list projects: `case.contacts.length` is the list of each contact's `length`, as
+    `sum(case.contacts.length)` read it."""
     value = record
-    for key in names:
+    for i, key in enumerate(names):
+        if isinstance(value, (list, tuple)):
+            rest = names[i:]
+            return [raw_path(x, rest) for x in value]
         if not hasattr(value, "get"):
             return None
         value = value.get(key)

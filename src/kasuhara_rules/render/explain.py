@@ -23,6 +23,7 @@ WORDS = {
         "unless_ok": "（例外に当たらない）", "unless_hit": "（例外に当たる）", "unless_unknown": "（例外か不明）",
         "absent": "(なし)", "found": "見つかった語", "invalid": "記録が不正なため判断できません",
         "line": "行", "sep": " ・ ", "review_note": "人が判断してください: 次の情報がそろえば判断できます。",
+        "stands_note": "次の情報は不明ですが、どちらでも判断は変わらないため、この判断が確定です。",
     },
     "en": {
         "decided": "decided by", "also": "also matched", "matched": "matched", "pending": "pending (needs data)",
@@ -32,6 +33,7 @@ WORDS = {
         "unless_unknown": " (exception unknown)", "absent": "(missing)", "found": "found",
         "invalid": "the record is invalid and was not evaluated", "line": "line", "sep": " · ",
         "review_note": "a person must decide: the decision can be made once this data is known.",
+        "stands_note": "this data is unknown, but it could not change the decision, so the decision stands.",
     },
 }
 _UNITS = {
@@ -62,20 +64,22 @@ class _Renderer:
         head = str(incident) if incident is not None else "—"
         if d.error is not None:
             where = f"{self.w['line']} {d.error.line}: " if d.error.line is not None else ""
-            return f"{head} → {self.w['invalid']}\n  {where}{translate(d.error.message, self.lang)}"
+            return f"{head} → {self.w['invalid']}\n  {where}{translate(d.error.described, self.lang)}"
         trace = d.trace(self.show)
         self.lines.append(f"{head} → {self.headline()}")
         core = d.core
         if core.rule is not None:
             self.rule_block(self.w["decided"], core.deciding_index, trace, with_location=True)
         if core.pending_indices:
-            self.lines.append(f"  {self.w['review_note']}")
+            review = core.provisional is not None
+            self.lines.append(f"  {self.w['review_note' if review else 'stands_note']}")
             for pending, index in zip(d.pending, core.pending_indices):
                 self.rule_block(self.w["pending"], index, trace, with_location=True)
                 missing = ", ".join(self.field_title(name) for name in pending.missing) or "—"
                 self.lines.append(f"      {self.w['missing']}: {missing}")
-            self.lines.append(f"  {self.w['provisional']}: {self.provisional()}")
-        if core.rule is None and not core.pending_indices:
+            if review:
+                self.lines.append(f"  {self.w['provisional']}: {self.provisional()}")
+        if core.rule is None and core.provisional is None:
             self.lines.append(f"  {self.w['none_matched']}: {self.outcome(core.outcome)}")
         for index in core.matched_indices:
             if core.rule is None or index != core.deciding_index:
@@ -227,8 +231,20 @@ class _Renderer:
                 parts.append(f"{func}(…) = {shown}")
         evidence = node.get("evidence")
         if evidence:
-            parts.append(f"[{self.w['found']}: {', '.join(str(e) for e in evidence)}]")
+            parts.append(f"[{self.w['found']}: {', '.join(self.evidence(e) for e in evidence)}]")
         return ", ".join(parts)
+
+    def evidence(self, item: Any) -> str:
+        """A phrase found (`contains`), or a phrase with the words that matched it (`mentions`):
+        殺す ←「殺さ」@0–2."""
+        if not isinstance(item, dict):
+            return str(item)
+        words = item.get("words")
+        shown = REDACTED if words == REDACTED else "".join(str(w) for w in words or ())
+        quoted = f"「{shown}」" if self.lang == "ja" else f'"{shown}"'
+        at = item.get("at") or ()
+        where = f"@{at[0]}–{at[1]}" if len(at) == 2 else ""
+        return f"{item.get('phrase')} ← {quoted}{where}"
 
     def value(self, path: str, raw: Any) -> str:
         if raw is None:

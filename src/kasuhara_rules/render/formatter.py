@@ -50,7 +50,16 @@ def format_text(text: str, name: str = "<stdin>") -> str:
     errors = [d for d in diags if d.is_error]
     if tree is None or errors:
         raise FormatError(errors or diags)
-    return _Printer(scan_comments(text)).file(tree)
+    return format_tree(tree, scan_comments(text))
+
+
+def format_tree(tree: n.PolicyFile, comments: Sequence[Comment] = ()) -> str:
+    """A parsed file in the canonical layout, with `comments` placed by their positions.
+
+    >>> print(format_tree(n.PolicyFile((n.DropRule(n.Ident("r")),))), end="")
+    drop rule r
+    """
+    return _Printer(list(comments)).file(tree)
 
 
 def _start(span: Span) -> tuple[int, int]:

@@ -5,7 +5,7 @@ import html
 from typing import Iterable, Union
 
 from ..syntax import nodes as n
-from ..check.checked import FIRST_MATCH, REVIEW, CheckedPolicy, DefineRef, FieldRef, Rule
+from ..check.checked import FIRST_MATCH, REVIEW, CheckedPolicy, DefineRef, ElementRef, Field, FieldRef, Rule
 from .verbalize import Verbalizer
 
 Item = Union[str, tuple]  # a list item: text, or (text, [sub-items])
@@ -21,6 +21,10 @@ WORDS = {
         "source": "方針ファイルの位置", "phrases": "語句の一覧", "missing": "情報が足りないとき",
         "glossary": "用語の定義", "name": "名前", "label": "表示名", "none": "なし", "item": "項目", "value": "内容",
         "count": "{n}件", "phrase_list": "〈{label}〉（{name}）",
+        "pin": "まず読むページ（電話・窓口のそばに）", "pin_lead": "お客様の言動が次のどれかに当たったら、「すること」を番号の順に行い、"
+        "「連絡先」に連絡してください。一人で抱え込まず、迷ったら上長に連絡します。", "conduct": "お客様の言動", "first": "すること（順に）",
+        "call": "連絡先", "ladder_pin": "連絡の段階（上ほど重い）", "whom": "連絡する相手",
+        "fill": "氏名・電話番号：＿＿＿＿＿＿＿＿＿＿", "about": "この版について", "police_now": "命の危険があるときは、ためらわず110番。",
     },
     "en": {
         "policy_id": "policy id", "version": "version", "effective": "effective from", "digest": "policy digest",
@@ -31,12 +35,40 @@ WORDS = {
         "source": "in the policy file", "phrases": "Phrase lists", "missing": "When information is missing",
         "glossary": "Definitions", "name": "name", "label": "label", "none": "none", "item": "item", "value": "value",
         "count": "{n} phrases", "phrase_list": "\"{name}\" ({label})",
+        "pin": "Read this first (keep it by the phone and the counter)", "pin_lead": "When a customer's conduct is one of "
+        "these, carry out its steps in order and call the person in its row. Do not handle it alone: when in "
+        "doubt, call your supervisor.",
+        "conduct": "the customer's conduct", "first": "what to do, in order", "call": "call",
+        "ladder_pin": "Who to call (most serious first)", "whom": "who",
+        "fill": "name and phone: ____________________", "about": "About this edition",
+        "police_now": "If anyone is in danger, call the police (110) at once.",
     },
 }
 
 
-def build_guide(policy: CheckedPolicy, lang: str = "ja", fmt: str = "md") -> str:
+AUDIENCES = ("staff", "auditor")
+
+# `one of` codes shipped policies use, as words staff read (the staff edition never shows a code)
+VALUE_WORDS = {
+    "ja": {"counter": "窓口（対面）", "phone": "電話", "email": "メール", "sns": "SNS", "web_form": "Webフォーム",
+           "visit": "訪問", "letter": "手紙", "refund": "返金", "exchange": "交換", "apology": "謝罪",
+           "explanation": "説明", "compensation": "金銭的な補償", "service": "サービスの提供", "other": "その他",
+           "patient": "患者", "family": "家族", "visitor": "面会者", "rail": "鉄道", "bus": "バス", "taxi": "タクシー",
+           "ward": "病棟", "outpatient": "外来", "home_visit": "訪問診療・訪問介護", "facility": "施設"},
+    "en": {"counter": "at the counter", "phone": "phone", "email": "e-mail", "sns": "social media",
+           "web_form": "web form", "visit": "visit", "letter": "letter", "refund": "refund", "exchange": "exchange",
+           "apology": "apology", "explanation": "explanation", "compensation": "compensation", "service": "service",
+           "other": "other", "patient": "patient", "family": "family", "visitor": "visitor", "rail": "rail",
+           "bus": "bus", "taxi": "taxi", "ward": "ward", "outpatient": "outpatient clinic", "home_visit": "home visit",
+           "facility": "care facility"},
+}
+
+
+def build_guide(policy: CheckedPolicy, lang: str = "ja", fmt: str = "md", audience: str = "staff") -> str:
     """The staff guideline of a checked policy, in Japanese or English, as Markdown or HTML.
+
+    The staff edition (default) speaks labels only and opens with a page to pin by the phone; the
+    auditor edition keeps the policy's codes and each rule's position in the policy file.
 
     >>> from kasuhara_rules import parse_policy
     >>> p = parse_policy(\'\'\'policy "店の方針" { id shop version "1" otherwise claim }
@@ -50,17 +82,22 @@ def build_guide(policy: CheckedPolicy, lang: str = "ja", fmt: str = "md") -> str
         raise ValueError(f"unknown language {lang!r}: use 'ja' or 'en'")
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}: use 'md' or 'html'")
-    blocks = _Builder(policy, lang).blocks()
+    if audience not in AUDIENCES:
+        raise ValueError(f"unknown audience {audience!r}: use 'staff' or 'auditor'")
+    blocks = _Builder(policy, lang, audience == "auditor").blocks()
     title = policy.header.title
     return to_markdown(blocks) if fmt == "md" else to_html(blocks, title, lang)
 
 
 class _Builder:
-    def __init__(self, policy: CheckedPolicy, lang: str) -> None:
+    def __init__(self, policy: CheckedPolicy, lang: str, auditor: bool = False) -> None:
         self.p = policy
         self.lang = lang
         self.w = WORDS[lang]
-        self.v = Verbalizer(policy, lang)
+        self.auditor = auditor
+        codes = {v for f in policy.fields for v in _enum_values(f.type)}
+        words = {} if auditor else {c: VALUE_WORDS[lang].get(c, c) for c in codes}
+        self.v = Verbalizer(policy, lang, words)
         self.ja = lang == "ja"
 
     def blocks(self) -> list[tuple]:
@@ -71,12 +108,19 @@ class _Builder:
         if h.effective is not None:
             rows.append([w["effective"], h.effective.isoformat()])
         rows.append([w["digest"], p.digest or "—"])
-        out.append(("table", [w["item"], w["value"]], rows))
+        about = [("table", [w["item"], w["value"]], rows)]
+        if self.auditor:
+            out += about
+        else:
+            out += self.pin_page()
         out.append(("contents",))
         out += [("h", 2, w["howto"], "howto")] + [("p", t) for t in self.howto()]
         out += [("h", 2, w["ladder"], "ladder"), ("list", True, [self.item_title(e) for e in p.escalations])]
-        out += [("h", 2, w["outcomes"], "outcomes"),
-                ("table", [w["name"], w["label"]], [[o.name, o.label or "—"] for o in p.outcomes])]
+        if self.auditor:
+            out += [("h", 2, w["outcomes"], "outcomes"),
+                    ("table", [w["name"], w["label"]], [[o.name, o.label or "—"] for o in p.outcomes])]
+        else:
+            out += [("h", 2, w["outcomes"], "outcomes"), ("list", False, [o.title for o in p.outcomes])]
         out += [("h", 2, w["severities"], "severities"),
                 ("list", True, [self.item_title(s) for s in reversed(p.severities)])]
         out += [("h", 2, w["rules"], "rules")]
@@ -87,14 +131,38 @@ class _Builder:
         if p.phrases:
             out += [("h", 2, w["phrases"], "phrases")]
             for pl in p.phrases.values():
-                title = w["phrase_list"].format(label=pl.label or pl.name, name=pl.name)
+                title = (w["phrase_list"].format(label=pl.label or pl.name, name=pl.name) if self.auditor else
+                         f"〈{pl.label or pl.name}〉" if self.ja else f"\"{pl.label or pl.name}\"")
                 out += [("h", 4, title, f"phrases-{pl.name}"), ("p", "、".join(pl.phrases) if self.ja else ", ".join(pl.phrases))]
         if p.defines:
             out += [("h", 2, w["glossary"], "glossary"), ("dl", [self.definition(d) for d in p.defines])]
         out += [("h", 2, w["missing"], "missing")] + self.missing()
+        if not self.auditor:
+            out += [("h", 2, w["about"], "about")] + about
         return out
 
+    def pin_page(self) -> list[tuple]:
+        """The first page: per kind of conduct (most serious first) what to do in order and whom to
+        call, then the escalation ladder with room for names and numbers."""
+        w = self.w
+        rows = []
+        for _, _, rules in self.groups():
+            for rule in rules:
+                if rule.outcome == self.p.header.otherwise:
+                    continue
+                steps = " ".join(f"{i}. {r}" for i, r in enumerate(rule.responds, 1)) or "—"
+                esc = self.p.escalation(rule.escalate)
+                call = esc.title if esc is not None else "—"
+                rows.append([rule.title or rule.name, steps, call])
+        ladder = [[e.title, w["fill"]] for e in reversed(self.p.escalations)]
+        return [("pin-open",), ("h", 2, w["pin"], "pin"), ("p", w["pin_lead"]),
+                ("table", [w["conduct"], w["first"], w["call"]], rows),
+                ("h", 3, w["ladder_pin"], "pin-ladder"), ("table", [w["whom"], w["call"]], ladder),
+                ("p", w["police_now"]), ("pin-close",)]
+
     def item_title(self, item) -> str:
+        if not self.auditor:
+            return item.title
         if not item.label or item.label == item.name:
             return item.name
         return f"{item.label}（{item.name}）" if self.ja else f"{item.label} ({item.name})"
@@ -145,6 +213,8 @@ class _Builder:
         w = self.w
         title = rule.title or rule.name
         heading = f"{title}（{rule.name}）" if self.ja and rule.title else f"{title} ({rule.name})" if rule.title else title
+        if not self.auditor:
+            heading = title
         outcome = self.item_title(self.p.outcome(rule.outcome))
         decision = outcome
         if rule.severity:
@@ -162,9 +232,10 @@ class _Builder:
             fields.append((w["escalate"], self.item_title(self.p.escalation(rule.escalate))))
         if rule.cites:
             fields.append((w["cite"], list(rule.cites)))
-        if rule.tags:
+        if rule.tags and self.auditor:
             fields.append((w["tags"], ", ".join(rule.tags)))
-        fields.append((w["source"], str(rule.span)))
+        if self.auditor:
+            fields.append((w["source"], str(rule.span)))
         return [("rule-open", f"rule-{rule.name}"), ("h", 4, heading, None), ("fields", fields), ("rule-close",)]
 
     def terms(self, rule: Rule) -> list[tuple[str, str]]:
@@ -187,8 +258,11 @@ class _Builder:
     def missing(self) -> list[tuple]:
         review = self.item_title(self.p.outcome(REVIEW))
         optional = []
-        for f in self.optional_fields_used():
+        for f in self.pending_fields():
             label = f.label or f.name
+            if not self.auditor:
+                optional.append(label)
+                continue
             optional.append(f"{label}（{f.name}）" if self.ja and f.label else f"{f.name} ({label})" if f.label else label)
         if self.ja:
             out = [("p", f"判断に必要な情報が記録になく、その情報しだいで判断が変わる場合、判断は「{review}」になります。"
@@ -205,23 +279,91 @@ class _Builder:
             out += [("p", "These items can leave a decision pending when they are not recorded:"), ("list", False, optional)]
         return out
 
-    def optional_fields_used(self) -> list:
+    def pending_fields(self) -> list:
+        """The optional fields whose absence can leave a rule undetermined (and so a decision
+        pending): those read by a rule's `when` or `unless`, or a define they use, where no
+        `is present` guard in the same `and` (or `is missing` in the same `or`) settles the
+        condition first. A field read only behind such a guard can never leave a decision pending."""
         found: list = []
-        stack: list = [r.when for r in self.p.rules] + [r.unless for r in self.p.rules if r.unless is not None]
-        stack += [d.expr for d in self.p.defines.values()]
-        for expr in stack:
-            for sub in n.walk(expr):
-                ref = self.p.refs.get(id(sub))
-                if isinstance(ref, FieldRef) and ref.field.optional and ref.field not in found:
-                    found.append(ref.field)
-        return [f for f in self.p.fields if f in found]
+        for rule in self.p.rules:
+            for expr in (rule.when, rule.unless):
+                if expr is None:
+                    continue
+                for f in self._optional_refs(expr, set()):
+                    if f not in found and self._can_be_unknown(expr, f, set()):
+                        found.append(f)
+        nested = [f for f in found if f not in self.p.fields]
+        return [f for f in self.p.fields if f in found] + nested
+
+    def _field_of(self, e: object):
+        ref = self.p.refs.get(id(e))
+        if isinstance(ref, (FieldRef, ElementRef)):
+            return ref.field
+        if isinstance(e, n.Path) and isinstance(ref, Field):
+            return ref
+        return None
+
+    def _optional_refs(self, expr: object, seen: set) -> list:
+        out = []
+        for sub in n.walk(expr):
+            f = self._field_of(sub)
+            if f is not None and f.optional and f not in out:
+                out.append(f)
+            ref = self.p.refs.get(id(sub))
+            if isinstance(ref, DefineRef) and ref.name not in seen:
+                seen.add(ref.name)
+                out += [g for g in self._optional_refs(self.p.defines[ref.name].expr, seen) if g not in out]
+        return out
+
+    def _guards(self, e: object, f, present: bool) -> bool:
+        """`e` is `f is present` (present=True) or `f is missing` (present=False), maybe through a define."""
+        ref = self.p.refs.get(id(e))
+        if isinstance(ref, DefineRef):
+            return self._guards(self.p.defines[ref.name].expr, f, present)
+        if isinstance(e, n.IsMissing) and e.present == present:
+            return self._field_of(e.value) == f
+        if isinstance(e, n.And) and present:
+            return any(self._guards(o, f, present) for o in e.operands)
+        if isinstance(e, n.Or) and not present:
+            return any(self._guards(o, f, present) for o in e.operands)
+        return False
+
+    def _can_be_unknown(self, e: object, f, seen: set) -> bool:
+        """Whether `e` can be unknown because the optional field `f` is absent (Kleene logic)."""
+        if isinstance(e, n.IsMissing):
+            return False
+        if self._field_of(e) == f:
+            return True
+        ref = self.p.refs.get(id(e))
+        if isinstance(ref, DefineRef):
+            if ref.name in seen:
+                return False
+            return self._can_be_unknown(self.p.defines[ref.name].expr, f, seen | {ref.name})
+        if isinstance(e, n.And):
+            return (any(self._can_be_unknown(o, f, seen) for o in e.operands)
+                    and not any(self._guards(o, f, True) for o in e.operands))
+        if isinstance(e, n.Or):
+            return (any(self._can_be_unknown(o, f, seen) for o in e.operands)
+                    and not any(self._guards(o, f, False) for o in e.operands))
+        return any(self._can_be_unknown(c, f, seen) for c in n.children(e))
+
+
+def _enum_values(t) -> list[str]:
+    """Every `one of` value of a type, nested records and lists included."""
+    out = list(t.values) if t.kind == "enum" else []
+    if t.element is not None:
+        out += _enum_values(t.element)
+    for sub in t.fields:
+        out += _enum_values(sub.type)
+    return out
 
 
 # ---- rendering -----------------------------------------------------------------------------
 
 
 def _headings(blocks: Iterable[tuple]) -> list[tuple[int, str, str]]:
-    return [(b[1], b[2], b[3]) for b in blocks if b[0] == "h" and b[1] in (2, 3) and b[3]]
+    return [(b[1], b[2], b[3]) for b in blocks if b[0] == "h" and b[1] in (2, 3) and b[3]
+            and not b[3].startswith("pin")]
 
 
 def to_markdown(blocks: list[tuple]) -> str:
@@ -317,7 +459,12 @@ nav ol { margin: .3em 0; padding-left: 1.4em; }
 .rule ul, .rule ol { margin: 0; padding-left: 1.4em; }
 .source { color: #6b7785; font-size: .85em; }
 dl.glossary dt { font-weight: bold; margin-top: .4em; }
-@media print { body { max-width: none; padding: 0; } nav { break-after: page; } a { color: inherit;
+.pin { border: 3px solid #1f4e79; border-radius: 8px; padding: .2em 1em .6em; margin: 1em 0; }
+.pin h2 { margin-top: .6em; } .pin table { width: 100%; font-size: .95em; } .pin td:first-child { font-weight: bold;
+  white-space: nowrap; }
+@media print { body { max-width: none; padding: 0; } h1 { margin: 0 0 .3em; } .pin { break-after: page; border: none;
+  padding: 0; margin: 0; font-size: .8em; line-height: 1.35; } .pin h2 { margin: .3em 0; } .pin h3 { margin: .5em 0 .2em; }
+  .pin p { margin: .3em 0; } .pin td, .pin th { padding: .1em .4em; } nav { break-after: page; } a { color: inherit;
   text-decoration: none; } }
 """
 
@@ -344,6 +491,10 @@ def to_html(blocks: list[tuple], title: str, lang: str) -> str:
             out.append(_html_contents(_headings(blocks), WORDS[lang]["contents"]))
         elif kind == "dl":
             out.append('<dl class="glossary">' + "".join(f"<dt>{e(t)}</dt><dd>{e(d)}</dd>" for t, d in b[1]) + "</dl>")
+        elif kind == "pin-open":
+            out.append('<section class="pin">')
+        elif kind == "pin-close":
+            out.append("</section>")
         elif kind == "rule-open":
             out.append(f'<section class="rule" id="{e(b[1])}">')
         elif kind == "rule-close":
@@ -394,3 +545,25 @@ def _html_contents(heads: list[tuple[int, str, str]], title: str) -> str:
         sub = "".join(f'<li><a href="#{e(a)}">{e(t)}</a></li>' for t, a in children)
         items.append(f'<li><a href="#{e(anchor)}">{e(text)}</a>' + (f"<ol>{sub}</ol>" if sub else "") + "</li>")
     return f'<nav aria-label="{e(title)}"><strong>{e(title)}</strong><ol>{"".join(items)}</ol></nav>'
+
+
+def rule_markdown(policy: CheckedPolicy, name: str, lang: str = "ja") -> str:
+    """One rule's section of the staff guideline as Markdown (the editor's hover shows it).
+
+    >>> from kasuhara_rules import parse_policy
+    >>> p = parse_policy(\'\'\'policy "店の方針" { id shop version "1" otherwise claim }
+    ... outcomes { claim "正当なクレーム", kasuhara "カスハラ" }
+    ... schema { call_length "通話時間": duration in minutes }
+    ... rule long "長電話" { when call_length >= 30min then kasuhara respond "通話を終える。" }\'\'\')
+    >>> "通話時間が30分以上のとき" in rule_markdown(p.checked, "long")
+    True
+    """
+    if lang not in WORDS:
+        raise ValueError(f"unknown language {lang!r}: use 'ja' or 'en'")
+    rule = policy.rule(name)
+    if rule is None:
+        raise KeyError(name)
+    source = WORDS[lang]["source"]  # the editor shows where the rule is itself
+    blocks = [("fields", [f for f in b[1] if f[0] != source]) if b[0] == "fields" else b
+              for b in _Builder(policy, lang).rule(rule) if b[0] not in ("rule-open", "rule-close")]
+    return to_markdown(blocks)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from typing import Mapping
 
 from ..syntax import nodes as n
 from .. import values as vt
@@ -23,10 +24,11 @@ def attach(clause: str, word: str) -> str:
 class Verbalizer:
     """Reads expressions aloud in `lang` ("ja" or "en")."""
 
-    def __init__(self, policy: CheckedPolicy, lang: str) -> None:
+    def __init__(self, policy: CheckedPolicy, lang: str, words: Mapping[str, str] | None = None) -> None:
         self.p = policy
         self.lang = lang
         self.ja = lang == "ja"
+        self.words = words or {}  # text literals shown as words (the staff guide: `one of` codes as labels)
 
     # -- top level: a rule's `when` ---------------------------------------------------------
 
@@ -185,6 +187,21 @@ class Verbalizer:
         amount = "any of" if e.mode == "any" else "all of"
         return f"{s} {'does not contain' if negate else 'contains'} {amount} {target}"
 
+    def s_Mentions(self, e: n.Mentions, negate: bool) -> str:
+        """Words said, not letters: 「発言内容に〈脅迫〉のいずれかの語が含まれる」."""
+        s = self.noun(e.subject)
+        if e.mode == "one":
+            x = self.noun(e.item)
+            if self.ja:
+                return f"{s}に{x}という語が{'含まれない' if negate else '含まれる'}（活用した形や表記の違いも含む）"
+            return f"{s} {'does not mention' if negate else 'mentions'} the word {x} (in any of its forms)"
+        target = self.set_of(e.item)
+        if self.ja:
+            amount = "いずれか" if e.mode == "any" else "すべて"
+            return f"{s}に{target}の{amount}の語が{'含まれない' if negate else '含まれる'}"
+        amount = "any of the words" if e.mode == "any" else "every one of the words"
+        return f"{s} {'does not mention' if negate else 'mentions'} {amount} in {target}"
+
     def s_Matches(self, e: n.Matches, negate: bool) -> str:
         s = self.noun(e.subject)
         pattern = e.pattern.value
@@ -252,7 +269,8 @@ class Verbalizer:
         return f"{v:,}" if isinstance(v, int) else str(v)
 
     def n_StringLit(self, e: n.StringLit) -> str:
-        return f"「{e.value}」" if self.ja else f'"{e.value}"'
+        value = self.words.get(e.value, e.value)
+        return f"「{value}」" if self.ja else f'"{value}"'
 
     def n_BoolLit(self, e: n.BoolLit) -> str:
         return ("はい" if e.value else "いいえ") if self.ja else ("true" if e.value else "false")

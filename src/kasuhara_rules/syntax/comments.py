@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import attrs
 
+from . import grammar, lalr
+
 
 @attrs.frozen
 class Comment:
@@ -13,28 +15,19 @@ class Comment:
 
 
 def scan_comments(text: str) -> list[Comment]:
-    """Every comment, in order. Strings never span lines, so a line-by-line scan that skips
-    quoted text (with backslash escapes) finds exactly the comments the lexer ignores.
+    """Every comment, in order: the COMMENT tokens of the parser's own lexer (so they are
+    exactly the comments the parser skips). The text must lex (the formatter formats only
+    texts that parse).
 
     >>> [c.text for c in scan_comments('a # one\\n"#not" # two\\n  # three')]
     ['# one', '# two', '# three']
     """
+    tables = grammar.tables()
+    assert tables is not None, "the parse tables are shipped with the package"
+    lines = text.split("\n")
     out = []
-    for number, line in enumerate(text.split("\n"), 1):
-        in_string = False
-        i = 0
-        while i < len(line):
-            ch = line[i]
-            if in_string:
-                if ch == "\\":
-                    i += 2
-                    continue
-                if ch == '"':
-                    in_string = False
-            elif ch == '"':
-                in_string = True
-            elif ch == "#":
-                out.append(Comment(number, i + 1, line[i:].rstrip(), not line[:i].strip()))
-                break
-            i += 1
+    for tok in lalr._tokens(text, tables, keep=frozenset({"COMMENT"})):
+        if tok.type == "COMMENT":
+            before = lines[tok.line - 1][: tok.column - 1]
+            out.append(Comment(tok.line, tok.column, str(tok).rstrip(), not before.strip()))
     return out

@@ -30,6 +30,8 @@ EXAMPLES: dict[str, list[str]] = {
         "rule r { when (a) kasuhara }",
         'rule r { when a contains "x" kasuhara }',
         "rule r { when a contains any p kasuhara }",
+        'rule r { when a mentions "x" kasuhara }',
+        "rule r { when a mentions any p kasuhara }",
         "rule r { when a in [1] kasuhara }",
         "rule r { when a between 1 and 2 kasuhara }",
         'rule r { when a matches "x" kasuhara }',
@@ -57,6 +59,7 @@ EXAMPLES: dict[str, list[str]] = {
         "rule r { when a in then k }",
         "rule r { when a not in then k }",
         "rule r { when a contains then k }",
+        "rule r { when a mentions then k }",
         "rule r { when a between then k }",
         "rule r { when a between 1 and then k }",
         "rule r { when count(a where then k }",
@@ -175,6 +178,8 @@ EXAMPLES: dict[str, list[str]] = {
     "phrase_set": [
         "define d = a contains any 3",
         'define d = a contains all "x"',
+        "define d = a mentions any 3",
+        'define d = a mentions all "x"',
     ],
     "is_what": [
         "define d = a is b",
@@ -399,7 +404,7 @@ def describe_expected(names: set[str]) -> str:
     if {"COMPARE", "AND", "OR"} <= names:
         words.append(N_("an operator"))
         names -= {"COMPARE", "AND", "OR", "PLUS", "MINUS", "STAR", "SLASH", "IN", "NOT", "CONTAINS",
-                  "MATCHES", "BETWEEN", "IS", "DOT"}
+                  "MENTIONS", "MATCHES", "BETWEEN", "IS", "DOT"}
     if _DECL_TOKENS <= names:
         words.append(N_("a declaration"))
         names -= _DECL_TOKENS | {"$END"}
@@ -731,7 +736,9 @@ def _matches_pattern(tok: Token, ctx: _Context, accepts: set) -> tuple:
 
 
 def _phrase_set(tok: Token, ctx: _Context, accepts: set) -> tuple:
-    return ("E123", N_("`contains any` and `contains all` need a phrase list name or a list, found {found}", found=_describe_token(tok)), N_("for example: remarks contains any threats, or contains any [\"晒す\"]"))
+    return ("E123", N_("`contains any`, `mentions any` and their `all` forms need a phrase list name or a list, "
+                       "found {found}", found=_describe_token(tok)),
+            N_('for example: remarks mentions any threats, or mentions any ["晒す"]; for one phrase drop `any`'))
 
 
 def _is_what(tok: Token, ctx: _Context, accepts: set) -> tuple:

@@ -1,16 +1,14 @@
 """Loads grammar/kasu.lark: the parse tables for lalr.py, and Lark's parser for errors.
 
-Parsing a policy uses lalr.py over tables that Lark built (cached on disk as JSON), so the
-common case never imports Lark. Lark itself is loaded when the tables must be (re)built, and
-to explain a syntax error.
+Parsing a policy uses lalr.py over tables that Lark built from the grammar, shipped as a
+generated file (syntax/tables.json), so the common case never imports Lark. Lark itself is
+loaded to explain a syntax error, and to regenerate the tables.
 """
 from __future__ import annotations
 
 import functools
 import hashlib
 import json
-import os
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -66,126 +64,92 @@ def grammar_text() -> str:
 OPTIONS = {"parser": "lalr", "lexer": "basic", "keep_all_tokens": True, "maybe_placeholders": True}
 
 
-@functools.cache
-def tables() -> "Tables | None":
-    """The parse tables of lalr.py, built once per machine (and per grammar, Lark and Python
-    version) and kept as JSON next to Lark's parser in the cache directory; None when they
-    cannot be made, and then parsing goes through Lark."""
+TABLES_NAME = "tables.json"
+
+
+def grammar_digest(text: str) -> str:
+    """The SHA-256 of the grammar text the tables were generated from."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def generate_tables() -> dict[str, Any]:
+    """The parse tables of lalr.py, built by Lark from the grammar (what `tools/gen_tables.py`
+    writes to syntax/tables.json), stamped with the grammar's digest."""
     from . import lalr
 
-    text = grammar_text()
-    directory = cache_dir()
-    key = hashlib.sha256("\0".join([text, _lark_version(), sys.version, str(lalr.FORMAT)]).encode("utf-8"))
-    path = directory / f"tables-{key.hexdigest()[:24]}.json" if directory is not None else None
-    if path is not None:
-        try:
-            with open(path, "rb") as handle:
-                if _trusted(os.fstat(handle.fileno())):
-                    data = json.loads(handle.read())
-                    if data.get("format") == lalr.FORMAT:
-                        return lalr.Tables(data)
-        except Exception:  # absent, unreadable or damaged: build them again
-            pass
+    data = _canonical(json.loads(json.dumps(lalr.tables_from_lark(parser()))))
+    data["grammar_sha256"] = grammar_digest(grammar_text())
+    return data
+
+
+def _canonical(data: dict[str, Any]) -> dict[str, Any]:
+    """The same automaton with its states numbered in breadth-first order from the start state
+    (symbols in sorted order) and its rules sorted: Lark numbers both in the order of sets of
+    objects, which differs from one process to the next, so only this form can be compared."""
+    rules = data["rules"]
+    rule_order = sorted(range(len(rules)), key=lambda i: json.dumps(rules[i], sort_keys=True))
+    new_rule = {old: new for new, old in enumerate(rule_order)}
+    states = data["states"]
+    order = [data["start"]]
+    number = {data["start"]: 0}
+    for state in order:  # grows while it is walked: breadth first
+        for symbol in sorted(states[state]):
+            target = states[state][symbol]
+            if target >= 0 and target not in number:
+                number[target] = len(order)
+                order.append(target)
+    for state in range(len(states)):  # unreachable states (none in practice) keep a place
+        if state not in number:
+            number[state] = len(order)
+            order.append(state)
+
+    def action(value: int) -> int:
+        return number[value] if value >= 0 else -(new_rule[-value - 1] + 1)
+
+    return dict(data, rules=[rules[i] for i in rule_order], start=number[data["start"]], end=number[data["end"]],
+                states=[{s: action(v) for s, v in sorted(states[old].items())} for old in order])
+
+
+def shipped_tables() -> dict[str, Any] | None:
+    """The generated tables shipped in the package (syntax/tables.json), or None."""
+    from importlib import resources
+
     try:
-        data = lalr.tables_from_lark(parser())
-        built = lalr.Tables(data)
-    except Exception:  # pragma: no cover - a Lark whose parser has another shape: use Lark itself
+        raw = (resources.files(__package__) / TABLES_NAME).read_bytes()
+    except OSError:  # pragma: no cover - a package built without its tables
         return None
-    if path is not None:
-        _write_atomically(path, json.dumps(data, separators=(",", ":")).encode("utf-8"))
-    return built
+    data: dict[str, Any] = json.loads(raw)
+    return data
 
 
-def _lark_version() -> str:
-    """Which Lark is installed, without importing it: where its package is, and the size and
-    time of its files' last change (a new or reinstalled Lark gives a new key)."""
-    from importlib.util import find_spec
+@functools.cache
+def tables() -> "Tables | None":
+    """The parse tables of lalr.py, once per process (a pure cache: same grammar, same tables).
 
-    spec = find_spec("lark")
-    if spec is None or not spec.origin:  # pragma: no cover - Lark is a dependency
-        return "?"
-    folder = os.path.dirname(spec.origin)
-    stamps = []
-    for name in ("__init__.py", "lark.py", os.path.join("parsers", "lalr_analysis.py")):
+    They are a generated file shipped with the package (syntax/tables.json, made from
+    grammar/kasu.lark by `python tools/gen_tables.py`; a test regenerates and compares), so
+    parsing never imports Lark and nothing is written to or read from the user's disk besides
+    the package itself. Tables that do not match the grammar in use (a developer edited the
+    grammar and has not regenerated yet) are rebuilt in memory; None when even that fails,
+    and then parsing goes through Lark."""
+    from . import lalr
+
+    data = shipped_tables()
+    if data is None or data.get("format") != lalr.FORMAT or data.get("grammar_sha256") != grammar_digest(grammar_text()):
         try:
-            st = os.stat(os.path.join(folder, name))
-            stamps.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
-        except OSError:
-            stamps.append(f"{name}:-")
-    return folder + "|" + "|".join(stamps)
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write a cache file readable only by this user; any failure leaves no file behind."""
-    import tempfile
-
-    try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix="." + path.stem + "-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-    except OSError:  # a read-only home, a full disk: run without the cache
-        pass
+            data = generate_tables()
+        except Exception:  # pragma: no cover - a Lark whose parser has another shape: use Lark itself
+            return None
+    return lalr.Tables(data)
 
 
 @functools.cache
 def parser() -> "Lark":
-    """The LALR parser, built once per process (a pure cache: same grammar, same parser).
-
-    Building the tables takes about 60 ms, so the built parser is also kept on disk, in the
-    user's cache directory, under a name derived from the grammar text and the Lark and
-    Python versions: a changed grammar or library never loads a stale parser.
-    """
-    return build_parser(cache_dir())
-
-
-def cache_dir() -> Path | None:
-    """`$XDG_CACHE_HOME/kasuhara-rules` (or ~/.cache/...); None when caching is switched off
-    with KASU_NO_PARSER_CACHE=1. Read when the parser is first needed, never at import."""
-    if os.environ.get("KASU_NO_PARSER_CACHE") == "1":
-        return None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "kasuhara-rules"
-
-
-def build_parser(directory: Path | None) -> "Lark":
-    """Load the built parser from `directory` if it holds one for this grammar, else build
-    it (and save it there when possible). Any problem with the cache means: build it."""
-    import io
-
-    import lark
+    """Lark's LALR parser for the grammar, built in memory once per process (about 60 ms):
+    needed only to explain a syntax error or to regenerate the tables."""
     from lark import Lark
 
-    text = grammar_text()
-    if directory is None:
-        return Lark(text, **OPTIONS)
-    key = hashlib.sha256("\0".join([text, lark.__version__, sys.version, repr(sorted(OPTIONS.items()))])
-                         .encode("utf-8")).hexdigest()[:24]
-    path = directory / f"parser-{key}.lark"
-    try:
-        with open(path, "rb") as handle:
-            if _trusted(os.fstat(handle.fileno())):
-                return Lark.load(handle)
-    except Exception:  # absent, unreadable, truncated or from another version: rebuild
-        pass
-    built = Lark(text, **OPTIONS)
-    buffer = io.BytesIO()
-    built.save(buffer)
-    _write_atomically(path, buffer.getvalue())
-    return built
-
-
-def _trusted(st: os.stat_result) -> bool:
-    """Lark saves parsers with pickle, so only a file of this user that nobody else may write
-    is loaded (the same rule as for the user's own files); anything else is rebuilt."""
-    if not hasattr(os, "getuid"):
-        return True
-    return st.st_uid == os.getuid() and not st.st_mode & 0o022
+    return Lark(grammar_text(), **OPTIONS)
 
 
 @functools.cache

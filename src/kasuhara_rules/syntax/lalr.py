@@ -80,7 +80,8 @@ def parse(text: str, tables: Tables) -> Node:
     return _feed("$END", Token("$END", "", line, 1), state_stack, value_stack, states, rules, end_state)
 
 
-def _tokens(text: str, tables: Tables):
+def _tokens(text: str, tables: Tables, keep: frozenset[str] = frozenset()):
+    """The tokens of `text`, without the ignored kinds (white space, comments) except `keep`."""
     match = tables.scanner.match
     keywords, ignore = tables.keywords, tables.ignore
     pos, size, line, line_start = 0, len(text), 1, 0
@@ -92,7 +93,7 @@ def _tokens(text: str, tables: Tables):
         value = m.group(0)
         if not value:  # pragma: no cover - no terminal of the grammar matches the empty text
             raise ParseFailed(pos)
-        if kind not in ignore:
+        if kind not in ignore or kind in keep:
             by_text = keywords.get(kind)
             if by_text is not None:
                 kind = by_text.get(value, kind)

@@ -2,16 +2,23 @@
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Union
+from typing import TYPE_CHECKING, Any, Callable, TypeVar, Union
 
 import attrs
 
 from ..source import Span
 
 _NOSPAN = Span("<none>", 0, 0, 0, 0)
+_T = TypeVar("_T")
+
+if TYPE_CHECKING:  # the node factory makes dataclass-like classes: tell the type checker so
+    from typing_extensions import dataclass_transform
+else:
+    def dataclass_transform(**_: Any) -> Callable[[_T], _T]:
+        return lambda decorated: decorated
 
 
-def _span() -> Span:
+def _span() -> Any:
     return attrs.field(default=_NOSPAN, eq=False, repr=False, kw_only=True)
 
 
@@ -37,12 +44,13 @@ class _Node:
         return hash((self.__class__.__name__, *(getattr(self, name) for name in self._eq_names)))
 
 
-def node(cls: type) -> type:
+@dataclass_transform(frozen_default=True, field_specifiers=(attrs.field,))
+def node(cls: type[_T]) -> type[_T]:
     """Declare an AST node: a frozen, slotted attrs class."""
     namespace = {k: v for k, v in cls.__dict__.items() if k not in ("__dict__", "__weakref__")}
     made = attrs.frozen(slots=True, repr=False, eq=False)(type(cls.__name__, (_Node,), namespace))
     made._eq_names = tuple(f.name for f in attrs.fields(made) if f.eq)
-    return made
+    return made  # type: ignore[no-any-return]
 
 
 # ---- expressions ------------------------------------------------------------------
@@ -196,6 +204,17 @@ class Contains:
 
 
 @node
+class Mentions:
+    """`t mentions "phrase"` (mode "one"), `mentions any P` ("any"), `mentions all P` ("all"):
+    phrases found as words of the text (see engine/words.py)."""
+
+    subject: object
+    item: object
+    mode: str = "one"
+    span: Span = _span()
+
+
+@node
 class Matches:
     subject: object
     pattern: StringLit
@@ -218,8 +237,6 @@ class IsMissing:
     present: bool = False
     span: Span = _span()
 
-
-LITERALS = (BoolLit, NumberLit, StringLit, DurationLit, DateLit, DateTimeLit)
 
 # ---- declarations ------------------------------------------------------------------
 
@@ -476,7 +493,7 @@ def children(n: object) -> tuple:
         return (n.left, n.right)
     if isinstance(n, In):
         return (n.value, n.container)
-    if isinstance(n, Contains):
+    if isinstance(n, (Contains, Mentions)):
         return (n.subject, n.item)
     if isinstance(n, Matches):
         return (n.subject, n.pattern)

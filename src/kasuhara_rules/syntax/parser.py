@@ -330,6 +330,15 @@ class _Builder:
     def t_contains_all(self, span: Span, args: list) -> n.Contains:
         return n.Contains(args[0], args[1], "all", span=span)
 
+    def t_mentions(self, span: Span, args: list) -> n.Mentions:
+        return n.Mentions(args[0], args[1], "one", span=span)
+
+    def t_mentions_any(self, span: Span, args: list) -> n.Mentions:
+        return n.Mentions(args[0], args[1], "any", span=span)
+
+    def t_mentions_all(self, span: Span, args: list) -> n.Mentions:
+        return n.Mentions(args[0], args[1], "all", span=span)
+
     def t_matches(self, span: Span, args: list) -> n.Matches:
         return n.Matches(args[0], self.string(args[1]), span=span)
 

@@ -17,7 +17,7 @@ def precedence(node: object) -> int:
         return P_AND
     if isinstance(node, n.Not):
         return P_NOT
-    if isinstance(node, (n.Compare, n.In, n.Contains, n.Matches, n.Between, n.IsMissing)):
+    if isinstance(node, (n.Compare, n.In, n.Contains, n.Mentions, n.Matches, n.Between, n.IsMissing)):
         return P_PRED
     if isinstance(node, n.Binary):
         return P_SUM if node.op in "+-" else P_PROD
@@ -141,6 +141,9 @@ class _Printer:
         if isinstance(node, n.Contains):
             op = {"one": "contains", "any": "contains any", "all": "contains all"}[node.mode]
             return f"{self.wrap(node.subject, P_SUM)} {op} {self.wrap(node.item, P_SUM)}"
+        if isinstance(node, n.Mentions):
+            op = {"one": "mentions", "any": "mentions any", "all": "mentions all"}[node.mode]
+            return f"{self.wrap(node.subject, P_SUM)} {op} {self.wrap(node.item, P_SUM)}"
         if isinstance(node, n.Matches):
             return f"{self.wrap(node.subject, P_SUM)} matches {quote(node.pattern.value)}"
         if isinstance(node, n.Between):
@@ -166,7 +169,7 @@ class _Printer:
         return literal(node)
 
 
-# ---- declarations (a plain layout; the formatter owns the canonical one) --------------
+# ---- pieces of declarations the formatter lays out (render/formatter.py owns the layout) ----
 
 
 def label(lab: n.StringLit | None) -> str:
@@ -199,24 +202,6 @@ def field_text(f: n.FieldDecl) -> str:
     return " ".join(parts)
 
 
-def clause_text(c: object) -> str:
-    if isinstance(c, n.WhenClause):
-        return "when " + expr(c.expr)
-    if isinstance(c, n.UnlessClause):
-        return "unless " + expr(c.expr)
-    if isinstance(c, n.ThenClause):
-        return f"then {c.outcome.name}" + (f" severity {c.severity.name}" if c.severity else "")
-    if isinstance(c, n.RespondClause):
-        return "respond " + quote(c.text.value)
-    if isinstance(c, n.EscalateClause):
-        return "escalate " + c.level.name
-    if isinstance(c, n.CiteClause):
-        return "cite " + quote(c.text.value)
-    if isinstance(c, n.TagsClause):
-        return "tags " + ", ".join(t.name for t in c.tags)
-    raise TypeError(c)  # pragma: no cover
-
-
 def expect_text(e: n.ExpectClause) -> str:
     """`expect OUTCOME [severity S] [by RULE] [escalate E]`."""
     text = f"expect {e.outcome.name}"
@@ -227,42 +212,3 @@ def expect_text(e: n.ExpectClause) -> str:
     if e.escalate:
         text += f" escalate {e.escalate.name}"
     return text
-
-
-def header_value(v: object) -> str:
-    return v.name if isinstance(v, n.Ident) else literal(v)
-
-
-def decl(d: object) -> str:
-    """One declaration as text."""
-    if isinstance(d, n.PolicyHeader):
-        body = "\n".join(f"  {e.key.name} {header_value(e.value)}" for e in d.entries)
-        return f"policy {quote(d.title.value)} {{\n{body}\n}}"
-    if isinstance(d, n.ExtendsDecl):
-        return "extends " + quote(d.path.value)
-    if isinstance(d, n.SchemaDecl):
-        return "schema {\n" + "".join(f"  {field_text(f)}\n" for f in d.fields) + "}"
-    if isinstance(d, (n.OutcomesDecl, n.SeveritiesDecl, n.EscalationsDecl)):
-        word = {n.OutcomesDecl: "outcomes", n.SeveritiesDecl: "severities", n.EscalationsDecl: "escalations"}[type(d)]
-        return f"{word} {{ " + ", ".join(f"{i.name.name}{label(i.label)}" for i in d.items) + " }"
-    if isinstance(d, n.PhrasesDecl):
-        return f"phrases {d.name.name}{label(d.label)} = {literal(d.items)}"
-    if isinstance(d, n.PhrasesFrom):
-        return f"phrases {d.name.name}{label(d.label)} from {quote(d.path.value)}"
-    if isinstance(d, n.PhrasesAppend):
-        return f"phrases {d.name.name} += {literal(d.items)}"
-    if isinstance(d, n.DefineDecl):
-        return f"{'override ' if d.override else ''}define {d.name.name}{label(d.label)} = {expr(d.expr)}"
-    if isinstance(d, n.RuleDecl):
-        body = "".join(f"  {clause_text(c)}\n" for c in d.clauses)
-        return f"{'override ' if d.override else ''}rule {d.name.name}{label(d.title)} {{\n{body}}}"
-    if isinstance(d, n.DropRule):
-        return f"drop rule {d.name.name}"
-    if isinstance(d, n.ExampleDecl):
-        return f"example {quote(d.title.value)} {{\n  given {literal(d.given)}\n  {expect_text(d.expect)}\n}}"
-    raise TypeError(d)  # pragma: no cover
-
-
-def policy(tree: n.PolicyFile) -> str:
-    """A whole file in the plain layout (no comments)."""
-    return "\n\n".join(decl(d) for d in tree.decls) + "\n"

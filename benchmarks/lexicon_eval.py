@@ -1,0 +1,169 @@
+"""Precision and recall of the shipped lexicon on the labelled utterances: word matching against substrings.
+
+    python benchmarks/lexicon_eval.py            # table, then every miss and false alarm
+    python benchmarks/lexicon_eval.py --quiet    # table only
+
+The lexicon is examples/lexicon/*.txt (one list a file, named by the file), the utterances are
+tests/corpus/utterances.tsv (text, the lists that should match, the source). Each (utterance, list)
+pair is one decision: a true positive when the list should match and does, a miss when it should
+and does not, a false alarm when it should not and does. Word matching is `words.PhraseIndex`
+(what `mentions any` does); substring matching is `textnorm.PhraseSet` on the normalised text
+(NFKC, case-folded, katakana → hiragana: what `contains any` does).
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from pathlib import Path
+from typing import Callable, Iterable
+
+import attrs
+
+ROOT = Path(__file__).resolve().parents[1]
+LEXICON = ROOT / "examples" / "lexicon"
+CORPUS = ROOT / "tests" / "corpus" / "utterances.tsv"
+
+
+@attrs.frozen
+class Utterance:
+    text: str
+    expected: frozenset[str]
+    source: str
+
+
+@attrs.frozen
+class Score:
+    """Counts for one list (or all lists together)."""
+
+    tp: int = 0
+    fn: int = 0
+    fp: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+
+@attrs.frozen
+class Result:
+    """Scores by list and overall, and every wrong decision: (text, list, 'miss' | 'false alarm', evidence)."""
+
+    by_list: dict[str, Score]
+    overall: Score
+    errors: tuple[tuple[str, str, str, str], ...]
+
+
+def load_lexicon(folder: Path = LEXICON) -> dict[str, list[str]]:
+    """The phrase lists: file stem → phrases (one a line, `#` comments, blank lines skipped)."""
+    lists = {}
+    for path in sorted(folder.glob("*.txt")):
+        phrases = []
+        for line in path.read_text(encoding="utf-8").splitlines():
+            line = line.split("#", 1)[0].strip()
+            if line:
+                phrases.append(line)
+        lists[path.stem] = phrases
+    return lists
+
+
+def load_corpus(path: Path = CORPUS) -> list[Utterance]:
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+    return [Utterance(r["text"], frozenset(x.strip() for x in r["expected"].split(",") if x.strip()), r["source"])
+            for r in rows]
+
+
+def word_matcher(lists: dict[str, list[str]]) -> Callable[[str], dict[str, str]]:
+    """text → {list: evidence} for the lists whose phrases occur as words (`mentions any`)."""
+    from kasuhara_rules.engine.words import PhraseIndex, words_of
+
+    indexes = {name: PhraseIndex(phrases) for name, phrases in lists.items()}
+
+    def match(text: str) -> dict[str, str]:
+        words = words_of(text)  # once per text, whatever the number of lists
+        out = {}
+        for name, ix in indexes.items():
+            m = ix.first(words)
+            if m is not None:
+                out[name] = f"{m.phrase} ← 「{m.surface}」"
+        return out
+    return match
+
+
+def substring_matcher(lists: dict[str, list[str]]) -> Callable[[str], dict[str, str]]:
+    """text → {list: evidence} for the lists with a phrase as a substring (`contains any`)."""
+    from kasuhara_rules.engine.text import PhraseSet
+
+    sets = {name: PhraseSet(phrases) for name, phrases in lists.items()}
+
+    def match(text: str) -> dict[str, str]:
+        out = {}
+        for name, ps in sets.items():
+            found = ps.found(text)
+            if found:
+                out[name] = found[0]
+        return out
+    return match
+
+
+def evaluate(corpus: Iterable[Utterance], lists: dict[str, list[str]],
+             match: Callable[[str], dict[str, str]]) -> Result:
+    counts = {name: [0, 0, 0] for name in lists}
+    errors = []
+    for u in corpus:
+        unknown = u.expected - set(lists)
+        if unknown:
+            raise ValueError(f"{u.text!r} expects unknown lists {sorted(unknown)}")
+        got = match(u.text)
+        for name in lists:
+            want, have = name in u.expected, name in got
+            if want and have:
+                counts[name][0] += 1
+            elif want:
+                counts[name][1] += 1
+                errors.append((u.text, name, "miss", ""))
+            elif have:
+                counts[name][2] += 1
+                errors.append((u.text, name, "false alarm", got[name]))
+    by_list = {name: Score(*c) for name, c in counts.items()}
+    overall = Score(*(sum(c[k] for c in counts.values()) for k in range(3)))
+    return Result(by_list, overall, tuple(errors))
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--quiet", action="store_true", help="the table only")
+    args = ap.parse_args(argv)
+    sys.path.insert(0, str(ROOT / "src"))
+    lists = load_lexicon()
+    corpus = load_corpus()
+    words = evaluate(corpus, lists, word_matcher(lists))
+    subs = evaluate(corpus, lists, substring_matcher(lists))
+    negatives = sum(1 for u in corpus if not u.expected)
+    print(f"{len(corpus)} utterances ({negatives} that should match no list), "
+          f"{sum(len(p) for p in lists.values())} phrases in {len(lists)} lists\n")
+    print("| list | phrases | should match | words: precision | words: recall | substrings: precision | substrings: recall |")
+    print("|---|--:|--:|--:|--:|--:|--:|")
+    for name in lists:
+        w, s = words.by_list[name], subs.by_list[name]
+        print(f"| {name} | {len(lists[name])} | {w.tp + w.fn} | {w.precision:.3f} | {w.recall:.3f} "
+              f"| {s.precision:.3f} | {s.recall:.3f} |")
+    w, s = words.overall, subs.overall
+    print(f"| **all** | {sum(len(p) for p in lists.values())} | {w.tp + w.fn} | **{w.precision:.3f}** "
+          f"| **{w.recall:.3f}** | {s.precision:.3f} | {s.recall:.3f} |")
+    if not args.quiet:
+        for title, result in (("word matching", words), ("substring matching", subs)):
+            print(f"\n{title}: {sum(1 for e in result.errors if e[2] == 'miss')} misses, "
+                  f"{sum(1 for e in result.errors if e[2] == 'false alarm')} false alarms")
+            for text, name, kind, evidence in result.errors:
+                print(f"  {kind:<11} {name:<14} {text}" + (f"   [{evidence}]" if evidence else ""))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

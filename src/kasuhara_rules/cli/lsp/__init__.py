@@ -1,0 +1,21 @@
+"""`kasu lsp`: a Language Server Protocol server for .kasu files (needs the `lsp` extra)."""
+from __future__ import annotations
+
+import argparse
+from typing import TextIO
+
+INSTALL = "pip install 'kasuhara-rules[lsp]'"
+EXIT_MISSING = 2  # like a usage error: the command cannot run as installed
+
+
+def cmd_lsp(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Serve the protocol on standard input/output; exit 0 when the client says exit."""
+    try:
+        from .server import serve
+    except ImportError as exc:
+        missing = getattr(exc, "name", None) or "pygls"
+        err.write(f"kasu lsp: the language server needs the `lsp` extra ({missing} is not installed).\n"
+                  f"hint: {INSTALL}\n")
+        return EXIT_MISSING
+    serve()
+    return 0

@@ -1,0 +1,107 @@
+"""`kasu report`: decide incident records and write the trend report (HTML, Markdown or JSON)."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from typing import Any, Iterator, TextIO
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INVALID_RECORDS = 0, 1, 2, 3
+
+
+def register(sub: Any) -> None:
+    """Add `kasu report` to the subcommands."""
+    from .batch import FORMATS
+
+    p = sub.add_parser("report", help="the trend report of decided incidents (HTML with charts, Markdown, JSON)",
+                       description="Decide the records and report counts per period by outcome, severity, rule, "
+                                   "escalation and each `one of` field, the review backlog, the rules that fire "
+                                   "most, the change since the previous period and the invalid records. "
+                                   "No sensitive field value ever appears in a report.")
+    p.add_argument("policy", metavar="POLICY")
+    p.add_argument("records", nargs="+", metavar="RECORDS")
+    p.add_argument("--format", choices=("html", "md", "json"), default="html")
+    p.add_argument("--by", choices=("month", "quarter"), default="month", help="period length (default month)")
+    p.add_argument("--date-field", metavar="NAME", help="the date or datetime field periods come from "
+                                                        "(default: the first datetime field of the schema)")
+    p.add_argument("--lang", choices=("ja", "en"), default="ja", help="language of the report (default ja)")
+    p.add_argument("--input-format", choices=FORMATS, help="read RECORDS as this format, whatever the extension")
+    p.add_argument("--no-progress", action="store_true", help="no progress line on standard error")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    p.set_defaults(run=cmd_report)
+
+
+def write_output(path: str | None, text: str, out: TextIO, err: TextIO, command: str) -> int:
+    """Write text to FILE (UTF-8) or standard output; a usage error when FILE cannot be written."""
+    from .commands import emit
+
+    if not path:
+        emit(out, text)
+        return EXIT_OK
+    try:
+        with open(path, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+    except OSError as exc:
+        err.write(f"kasu {command}: cannot write {path}: {exc.strerror or exc}\n")
+        return EXIT_USAGE
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from ..check.loader import load_path
+    from ..diagnostics import render_text
+    from ..engine.policy import policy_from
+    from ..render import report as rep
+    from .batch import format_of, read_path
+    from .commands import Progress, emit
+
+    loaded = load_path(args.policy)
+    if not loaded.result.ok:
+        emit(err, render_text(loaded.result.diagnostics, loaded.sources) + "\n")
+        return EXIT_FAIL
+    policy = policy_from(loaded.result, loaded.files, args.policy, loaded.sources)
+    try:
+        rep.pick_date_field(policy.checked, args.date_field)
+    except rep.ReportError as exc:
+        err.write(f"kasu report: {exc}\n")
+        return EXIT_USAGE
+    for path in args.records:
+        if path != "-" and not os.path.isfile(path):
+            err.write(f"kasu report: cannot read {path}: no such file\n")
+            return EXIT_USAGE
+        if args.input_format is None and format_of(path) is None:
+            err.write(f"kasu report: cannot tell the format of {path}: use .json, .jsonl, .ndjson or .csv, "
+                      "or --input-format\n")
+            return EXIT_USAGE
+    if args.format == "html":
+        try:
+            import vl_convert  # noqa: F401 - only to fail before deciding thousands of records
+        except ImportError:
+            from ..render.charts import ChartsUnavailable
+
+            err.write(f"kasu report: {ChartsUnavailable()}\n(--format md and --format json need no extra)\n")
+            return EXIT_USAGE
+    stdin = getattr(sys.stdin, "buffer", None)
+    progress = Progress(err, not args.no_progress, "kasu report")
+
+    def decisions() -> Iterator[tuple[str, Any]]:
+        for path in args.records:
+            for line, record in read_path(path, policy.checked.fields, args.input_format, stdin):
+                yield path, policy.evaluate_numbered(record, line)
+                progress.tick()
+
+    data = rep.aggregate(policy.checked, decisions(), args.by, args.date_field, args.records)
+    progress.done()
+    if args.format == "json":
+        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    elif args.format == "md":
+        text = rep.to_markdown(data, args.lang)
+    else:
+        from ..render.charts import render_svg
+
+        text = rep.to_html(data, args.lang, render_svg(rep.chart_specs(data, args.lang)))
+    status = write_output(args.output, text, out, err, "report")
+    if status != EXIT_OK:
+        return status
+    return EXIT_INVALID_RECORDS if data["invalid"]["count"] else EXIT_OK

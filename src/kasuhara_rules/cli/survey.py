@@ -1,0 +1,211 @@
+"""`kasu survey`: the anonymous staff risk assessment (questionnaire template and its aggregate)."""
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+from typing import Any, Iterator, Sequence, TextIO
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INVALID = 0, 1, 2, 3
+
+
+def register(sub: Any) -> None:
+    """Add `kasu survey template` and `kasu survey report` to the subcommands."""
+    from .commands import _Parser
+
+    p = sub.add_parser("survey", help="the anonymous staff risk assessment: questionnaire and results",
+                       description="`kasu survey template POLICY` writes a questionnaire built from the policy; "
+                                   "`kasu survey report ANSWERS…` aggregates the answers by group and round, "
+                                   "publishing no figure that rests on fewer than K respondents.")
+    inner = p.add_subparsers(dest="survey_command", metavar="template|report", parser_class=_Parser)
+    t = inner.add_parser("template", help="write the questionnaire (CSV for a form builder, or printable HTML)")
+    t.add_argument("policy", metavar="POLICY")
+    t.add_argument("--format", choices=("csv", "html"), default="csv")
+    t.add_argument("--lang", choices=("ja", "en"), default="ja")
+    t.add_argument("--months", type=int, default=6, metavar="N", help="the period questions ask about (default 6)")
+    t.add_argument("--group", action="append", choices=("department", "role", "channel"),
+                   help="a grouping question (repeatable; default department and role)")
+    t.add_argument("--by", choices=("rule", "tag"), default="rule", help="one question per rule, or per tag")
+    t.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    t.set_defaults(run=cmd_template)
+    r = inner.add_parser("report", help="aggregate answers (CSV in UTF-8 or Shift_JIS, or .xlsx)")
+    r.add_argument("answers", nargs="+", metavar="ANSWERS", help="one file per round (or a column `round`)")
+    r.add_argument("--policy", metavar="POLICY", help="the policy the questionnaire was built from")
+    r.add_argument("--min-group", type=int, default=5, metavar="K",
+                   help="publish no figure resting on fewer than K respondents (default 5; at least 3)")
+    r.add_argument("--format", choices=("html", "md", "json"), default="html")
+    r.add_argument("--lang", choices=("ja", "en"), default="ja")
+    r.add_argument("--group", action="append", default=[], metavar="HEADER",
+                   help="also treat the column with this header as a grouping question")
+    r.add_argument("--by", choices=("rule", "tag"), default="rule", help="how the template was built")
+    r.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    r.set_defaults(run=cmd_survey_report)
+    p.set_defaults(run=lambda args, out, err: _usage(p, err))
+
+
+def _usage(p: argparse.ArgumentParser, err: TextIO) -> int:
+    p.print_usage(err)
+    err.write("kasu survey: choose `template` or `report`\n")
+    return EXIT_USAGE
+
+
+def _load(path: str, err: TextIO):
+    from ..check.loader import load_path
+    from ..diagnostics import render_text
+    from .commands import emit
+
+    loaded = load_path(path)
+    if loaded.result.policy is None or not loaded.result.ok:
+        emit(err, render_text(loaded.result.diagnostics, loaded.sources) + "\n")
+        return None
+    return loaded.result.policy
+
+
+def cmd_template(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from ..render import survey as sv
+    from .report import write_output
+
+    policy = _load(args.policy, err)
+    if policy is None:
+        return EXIT_FAIL
+    if args.months < 1:
+        err.write("kasu survey template: --months must be at least 1\n")
+        return EXIT_USAGE
+    template = sv.build_template(policy, args.lang, args.months, tuple(args.group or ("department", "role")), args.by)
+    if args.format == "html":
+        text = sv.template_html(template, args.lang)
+    else:
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\r\n").writerows(sv.template_csv_rows(template, args.lang))
+        text = "\ufeff" + buf.getvalue()  # a BOM, so that Excel opens the UTF-8 file correctly
+    return write_output(args.output, text, out, err, "survey template")
+
+
+def read_table(path: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """Header and (line, cells) rows of a CSV (UTF-8, or the Shift_JIS Japanese Excel writes) or .xlsx file."""
+    if path.lower().endswith((".xlsx", ".xlsm")):
+        return _read_xlsx(path)
+    with open(path, "rb") as handle:
+        raw = handle.read()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = raw.decode("cp932")
+        except UnicodeDecodeError:
+            raise ValueError(f"{path} is neither UTF-8 nor Shift_JIS (cp932) text: save it as CSV UTF-8") from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise ValueError(f"{path} is empty") from None
+    except csv.Error as exc:
+        raise ValueError(f"{path}: the header cannot be read: {exc}") from None
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        line = reader.line_num + 1
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error:
+                yield line, []  # an unreadable row: invalid, counted by line
+                line = reader.line_num + 1
+                continue
+            start, line = line, reader.line_num + 1
+            if any(cell.strip() for cell in row):
+                yield start, row
+
+    return header, rows()
+
+
+def _read_xlsx(path: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    try:
+        import openpyxl
+    except ImportError:
+        from ..render.charts import INSTALL
+
+        raise ValueError(f"reading .xlsx needs openpyxl, which is not installed; install it with: {INSTALL}") from None
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is no workbook
+        raise ValueError(f"{path} is not a readable .xlsx workbook ({type(exc).__name__})") from None
+    sheet = book.worksheets[0]
+
+    def text(value: Any) -> str:
+        return "" if value is None else str(value)
+
+    rows = sheet.iter_rows(values_only=True)
+    header = [text(v) for v in next(rows, ())]
+
+    def body() -> Iterator[tuple[int, list[str]]]:
+        for number, row in enumerate(rows, 2):
+            cells = [text(v) for v in row]
+            if any(c.strip() for c in cells):
+                yield number, cells
+        book.close()
+
+    return header, body()
+
+
+def cmd_survey_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from ..render import survey as sv
+    from .report import write_output
+
+    try:
+        sv.check_k(args.min_group)
+    except sv.SurveyError as exc:
+        err.write(f"kasu survey report: {exc}\n")
+        return EXIT_USAGE
+    templates: Sequence[sv.Template] = ()
+    if args.policy:
+        policy = _load(args.policy, err)
+        if policy is None:
+            return EXIT_FAIL
+        templates = [sv.build_template(policy, lang, months, ("department", "role", "channel"), args.by)
+                     for lang in ("ja", "en") for months in range(1, 25)]
+    for path in args.answers:
+        if not os.path.isfile(path):
+            err.write(f"kasu survey report: cannot read {path}: no such file\n")
+            return EXIT_USAGE
+    answers: list[sv.Answer] = []
+    invalid: list[dict] = []
+    rounds: list[str] = []
+    kinds: dict[str, str] = {}
+    groups: dict[str, str] = {}
+    for path in args.answers:
+        try:
+            header, stream = read_table(path)
+            rows = list(stream)
+            columns = sv.classify(header, templates, args.group, [r for _, r in rows[:50]])
+        except (ValueError, sv.SurveyError) as exc:
+            err.write(f"kasu survey report: {path}: {exc}\n")
+            return EXIT_USAGE
+        name = os.path.splitext(os.path.basename(path))[0]
+        got, bad = sv.parse_rows(rows, columns, name, args.lang)
+        answers += got
+        invalid += [{"file": path, "line": line} for line in bad]
+        rounds = list(dict.fromkeys(rounds + [a.round for a in got]))
+        kinds.update({key: label for _, key, label in columns.conduct if key not in kinds})
+        groups.update({key: label for _, key, label in columns.groups if key not in groups})
+    data = sv.aggregate(answers, list(kinds.items()), list(groups.items()), args.min_group, rounds)
+    data["invalid"] = {"count": len(invalid), "rows": invalid}
+    if args.format == "json":
+        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    elif args.format == "md":
+        text = sv.to_markdown(data, args.lang)
+    else:
+        from ..render.charts import ChartsUnavailable, render_svg
+
+        try:
+            text = sv.to_html(data, args.lang, render_svg(sv.chart_specs(data, args.lang)))
+        except ChartsUnavailable as exc:
+            err.write(f"kasu survey report: {exc}\n(--format md and --format json need no extra)\n")
+            return EXIT_USAGE
+    status = write_output(args.output, text, out, err, "survey report")
+    if status != EXIT_OK:
+        return status
+    return EXIT_INVALID if invalid else EXIT_OK

@@ -1,0 +1,506 @@
+"""The anonymous staff risk assessment: a questionnaire from a policy, and its aggregate with suppression.
+
+`build_template` turns a policy into questions (one per kind of conduct, plus grouping questions
+and one free-text question). `aggregate` turns answer rows into published figures: prevalence
+per kind of conduct per round, and per group (department, role…) × kind per round. Anonymity:
+
+- no published figure rests on fewer than `k` respondents: a group cell is published only when
+  it has at least `k` respondents, and a round only when it has at least `k`;
+- complementary suppression: in every line whose total is published (a round × a grouping
+  question), the suppressed cells are never exactly one and together hold at least `k`
+  respondents, so subtracting published cells from the total recovers nothing smaller than `k`;
+  no total across rounds or across kinds is published, so no other line exists;
+- free-text answers and respondent identifiers never enter the aggregate (the caller passes only
+  the grouping and conduct cells).
+"""
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from typing import Any, Iterable, Mapping, Sequence
+
+import attrs
+
+from ..check.checked import REVIEW, CheckedPolicy
+
+MIN_K = 3
+DEFAULT_K = 5
+ANSWERS = {"ja": ("なかった", "1〜2回", "3〜5回", "6回以上"),
+           "en": ("never", "1-2 times", "3-5 times", "6 or more times")}
+NOT_ANSWERED = {"ja": "（未回答）", "en": "(not answered)"}
+GROUPS = {  # the grouping questions an organisation can choose, with the headers that name them
+    "department": {"ja": "所属部署", "en": "Department",
+                   "aliases": ("department", "dept", "部署", "所属", "所属部署", "部門")},
+    "role": {"ja": "職種", "en": "Role", "aliases": ("role", "職種", "役職", "雇用形態")},
+    "channel": {"ja": "主に対応する窓口", "en": "Main channel you work on",
+                "aliases": ("channel", "窓口", "主に対応する窓口", "受付チャネル")},
+}
+ROUND_HEADERS = ("round", "実施回", "回", "調査回", "wave")
+IDENTIFIER = re.compile(r"(^id$|\bid\b|respondent|回答者|氏名|名前|^name$|\bname\b|e-?mail|メール|mail|社員番号|従業員番号|"
+                        r"employee|タイムスタンプ|timestamp|時刻|start time|completion time|ip address)", re.I)
+
+
+class SurveyError(ValueError):
+    """An option or an answers file the survey cannot use (a usage error)."""
+
+
+@attrs.frozen
+class Question:
+    """One column of the questionnaire: a grouping question, a kind of conduct, or free text."""
+
+    key: str
+    kind: str  # "group", "conduct" or "free"
+    title: str
+    label: str
+    choices: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class Template:
+    title: str
+    intro: str
+    questions: tuple[Question, ...]
+
+    @property
+    def conduct(self) -> tuple[Question, ...]:
+        return tuple(q for q in self.questions if q.kind == "conduct")
+
+
+def conduct_kinds(policy: CheckedPolicy, by: str = "rule") -> list[tuple[str, str]]:
+    """(key, label) of each kind of conduct: the rules that decide something other than the default
+    outcome or review, or (by="tag") their tags, each grouping the rules that carry it."""
+    rules = [r for r in policy.rules if r.outcome not in (policy.header.otherwise, REVIEW)]
+    if by == "rule":
+        return [(r.name, r.title or r.name) for r in rules]
+    if by != "tag":
+        raise SurveyError(f"--by {by}: use rule or tag")
+    tags: dict[str, list[str]] = {}
+    for r in rules:
+        for t in r.tags or (r.name,):
+            tags.setdefault(t, []).append(r.title or r.name)
+    return [(t, t if len(titles) > 1 or t not in {r.name for r in rules} else titles[0]) for t, titles in tags.items()]
+
+
+def build_template(policy: CheckedPolicy, lang: str = "ja", months: int = 6,
+                   groups: Sequence[str] = ("department", "role"), by: str = "rule") -> Template:
+    """The questionnaire of a policy.
+
+    >>> from kasuhara_rules import parse_policy
+    >>> p = parse_policy('''policy "店" { id shop version "1" otherwise claim }
+    ... outcomes { claim, kasuhara } schema { loud "大声": bool }
+    ... rule shouting "大声で怒鳴る" { when loud then kasuhara }''')
+    >>> [q.title for q in build_template(p.checked).conduct]
+    ['過去6か月に、お客様から「大声で怒鳴る」を受けたことは何回ありますか。']
+    """
+    if lang not in ANSWERS:
+        raise SurveyError(f"unknown language {lang!r}")
+    questions = []
+    for g in groups:
+        if g not in GROUPS:
+            raise SurveyError(f"--group {g}: use one of {', '.join(GROUPS)}")
+        choices: tuple[str, ...] = ()
+        field = policy.field(g) if g == "channel" else None
+        if field is not None and field.type.values:
+            choices = tuple(field.type.values)
+        title = str(GROUPS[g][lang])
+        questions.append(Question(g, "group", title, title, choices))
+    for key, label in conduct_kinds(policy, by):
+        title = (f"過去{months}か月に、お客様から「{label}」を受けたことは何回ありますか。" if lang == "ja" else
+                 f"In the last {months} months, how often did a customer subject you to \"{label}\"?")
+        questions.append(Question(key, "conduct", title, label, ANSWERS[lang]))
+    free = ("ほかに伝えたいことがあれば書いてください（任意・自由記述は集計にも公表にも使いません）。" if lang == "ja" else
+            "Anything else you want to tell us (optional; free text is never aggregated or published).")
+    questions.append(Question("comments", "free", free, free))
+    h = policy.header
+    if lang == "ja":
+        intro = (f"この調査は「{h.title}」に沿って、お客様からの迷惑行為の実態を把握するための匿名調査です。"
+                 f"回答者を特定する情報は集計に使わず、{DEFAULT_K}人未満の集団の結果は公表しません。")
+        title = "カスタマーハラスメントに関する職場アンケート（匿名）"
+    else:
+        intro = (f"This anonymous survey measures how often staff meet the conduct described in \"{h.title}\". "
+                 f"Nothing that identifies you is used, and no result of a group of fewer than {DEFAULT_K} people "
+                 "is published.")
+        title = "Staff survey on customer harassment (anonymous)"
+    return Template(title, intro, tuple(questions))
+
+
+# ---- the columns of an answers file ---------------------------------------------------------
+
+
+@attrs.frozen
+class Columns:
+    """Which column of an answers file is what; every other column is never read."""
+
+    round: int | None
+    groups: tuple[tuple[int, str, str], ...]   # (index, group key, label)
+    conduct: tuple[tuple[int, str, str], ...]  # (index, kind key, label)
+    ignored: tuple[str, ...]                   # headers left unread (identifiers, free text, unknown)
+
+
+def _norm(text: str) -> str:
+    """A header or answer as compared: NFKC, no spaces, lower case, every wave dash or tilde alike
+    (Shift_JIS turns 〜 into ～)."""
+    text = unicodedata.normalize("NFKC", text).replace("〜", "~")
+    return re.sub(r"\s+", "", text).lower()
+
+
+def classify(header: Sequence[str], templates: Sequence[Template] = (), extra_groups: Sequence[str] = (),
+             sample: Sequence[Sequence[str]] = ()) -> Columns:
+    """Map header cells to questions. With templates (from --policy) conduct columns are those whose
+    header is a conduct question's title or key; without, those whose sampled answers are all answer
+    choices. Identifier-like columns are never used, whatever their header says."""
+    titles: dict[str, tuple[str, str, str]] = {}
+    for t in templates:
+        for q in t.questions:
+            if q.kind != "free":
+                titles[_norm(q.title)] = (q.kind, q.key, q.label)
+                titles[_norm(q.key)] = (q.kind, q.key, q.label)
+    aliases = {_norm(a): g for g, spec in GROUPS.items() for a in spec["aliases"]}
+    aliases.update({_norm(a): a for a in extra_groups})
+    answers = {_norm(a) for choices in ANSWERS.values() for a in choices}
+    rnd = None
+    groups: list[tuple[int, str, str]] = []
+    conduct: list[tuple[int, str, str]] = []
+    ignored: list[str] = []
+    for i, cell in enumerate(header):
+        name = _norm(cell)
+        if IDENTIFIER.search(cell) and name not in titles and name not in aliases:
+            ignored.append(cell)
+        elif name in {_norm(r) for r in ROUND_HEADERS} and rnd is None:
+            rnd = i
+        elif name in titles:
+            kind, key, label = titles[name]
+            (groups if kind == "group" else conduct).append((i, key, label))
+        elif name in aliases:
+            groups.append((i, aliases[name], cell.strip()))
+        elif not templates and sample and all(_norm(r[i]) in answers for r in sample if i < len(r) and r[i].strip()) \
+                and any(i < len(r) and r[i].strip() for r in sample):
+            quoted = re.search(r"[「\"“](.+?)[」\"”]", cell)
+            key = quoted.group(1) if quoted else cell.strip()
+            conduct.append((i, key, key))
+        else:
+            ignored.append(cell)
+    if not conduct:
+        raise SurveyError("no column of the answers holds the questionnaire's conduct questions "
+                          "(give --policy POLICY, or use the headers `kasu survey template` writes)")
+    return Columns(rnd, tuple(groups), tuple(conduct), tuple(ignored))
+
+
+@attrs.frozen
+class Answer:
+    """One respondent's usable cells: round, group values, and for each kind whether they experienced it."""
+
+    round: str
+    groups: Mapping[str, str]
+    experienced: Mapping[str, bool]
+
+
+def parse_rows(rows: Iterable[tuple[int, Sequence[str]]], columns: Columns, round_name: str,
+               lang: str = "ja") -> tuple[list[Answer], list[int]]:
+    """Answers of (line, cells) rows; a row with a conduct cell that is empty or not an answer choice
+    is invalid (its line is returned). Only the columns in `columns` are ever looked at."""
+    none = {_norm(choices[0]) for choices in ANSWERS.values()}
+    valid = {_norm(a) for choices in ANSWERS.values() for a in choices}
+    answers, invalid = [], []
+    for line, cells in rows:
+        def cell(i: int) -> str:
+            return cells[i].strip() if i < len(cells) else ""
+
+        kinds = {}
+        ok = True
+        for i, key, _ in columns.conduct:
+            value = _norm(cell(i))
+            if value not in valid:
+                ok = False
+                break
+            kinds[key] = value not in none
+        if not ok:
+            invalid.append(line)
+            continue
+        rnd = cell(columns.round) if columns.round is not None else ""
+        groups = {key: (cell(i) or NOT_ANSWERED[lang]) for i, key, _ in columns.groups}
+        answers.append(Answer(rnd or round_name, groups, kinds))
+    return answers, invalid
+
+
+# ---- aggregation with suppression ------------------------------------------------------------
+
+
+def check_k(k: int) -> None:
+    if k < MIN_K:
+        raise SurveyError(f"--min-group {k}: groups smaller than {MIN_K} can never be anonymous; use {MIN_K} or "
+                          f"more (the default is {DEFAULT_K})")
+
+
+def suppress(sizes: Mapping[str, int], total_published: bool, k: int) -> set[str]:
+    """The cells of one line (sizes by cell) to suppress: those under k, then the smallest others
+    until the suppressed cells are not exactly one and hold at least k together.
+
+    >>> sorted(suppress({"a": 2, "b": 10, "c": 30}, True, 5))
+    ['a', 'b']
+    >>> sorted(suppress({"a": 6, "b": 10}, True, 5))
+    []
+    """
+    hidden = {c for c, n in sizes.items() if n < k}
+    if not total_published:
+        return set(sizes)
+    rest = sorted((n, c) for c, n in sizes.items() if c not in hidden)
+    while hidden and (len(hidden) == 1 or sum(sizes[c] for c in hidden) < k) and rest:
+        hidden.add(rest.pop(0)[1])
+    return hidden
+
+
+def _percent(x: int, n: int) -> float:
+    return round(100 * x / n, 1)
+
+
+def aggregate(answers: Sequence[Answer], kinds: Sequence[tuple[str, str]], groups: Sequence[tuple[str, str]],
+              k: int = DEFAULT_K, rounds: Sequence[str] | None = None) -> dict:
+    """Published figures of the answers: per round, per kind, per group; suppressed cells carry no number."""
+    check_k(k)
+    order = list(rounds) if rounds else list(dict.fromkeys(a.round for a in answers))
+    by_round = {r: [a for a in answers if a.round == r] for r in order}
+    data: dict[str, Any] = {"min_group": k, "kinds": [{"kind": key, "label": label} for key, label in kinds],
+                            "rounds": [], "prevalence": [], "groups": [], "change": []}
+    published_round = {}
+    for r in order:
+        people = by_round[r]
+        ok = len(people) >= k
+        published_round[r] = ok
+        data["rounds"].append({"round": r, "respondents": len(people) if ok else None, "suppressed": not ok})
+        for key, _ in kinds:
+            cell: dict[str, Any] = {"round": r, "kind": key}
+            if ok:
+                x = sum(1 for a in people if a.experienced.get(key))
+                cell.update(respondents=len(people), experienced=x, percent=_percent(x, len(people)))
+            else:
+                cell["suppressed"] = True
+            data["prevalence"].append(cell)
+    for gkey, glabel in groups:
+        entry: dict[str, Any] = {"group": gkey, "label": glabel, "cells": []}
+        for r in order:
+            people = by_round[r]
+            values = sorted({a.groups.get(gkey, "") for a in people})
+            sizes = {v: sum(1 for a in people if a.groups.get(gkey, "") == v) for v in values}
+            hidden = suppress(sizes, published_round[r], k)
+            for v in values:
+                cell = {"round": r, "value": v}
+                if v in hidden:
+                    cell["suppressed"] = True
+                else:
+                    members = [a for a in people if a.groups.get(gkey, "") == v]
+                    cell["respondents"] = len(members)
+                    cell["kinds"] = {}
+                    for key, _ in kinds:
+                        x = sum(1 for a in members if a.experienced.get(key))
+                        cell["kinds"][key] = {"experienced": x, "percent": _percent(x, len(members))}
+                entry["cells"].append(cell)
+        data["groups"].append(entry)
+    for before, after in zip(order, order[1:]):
+        if not (published_round[before] and published_round[after]):
+            continue
+        old = {c["kind"]: c for c in data["prevalence"] if c["round"] == before}
+        new = {c["kind"]: c for c in data["prevalence"] if c["round"] == after}
+        for key, _ in kinds:
+            data["change"].append({"kind": key, "from": before, "to": after, "percent_from": old[key]["percent"],
+                                   "percent_to": new[key]["percent"],
+                                   "change": round(new[key]["percent"] - old[key]["percent"], 1)})
+    return data
+
+
+def published_numbers(data: dict) -> list[tuple[str, int]]:
+    """Every respondent count the aggregate publishes, with where it is (for the anonymity tests)."""
+    out = [(f"round {r['round']}", r["respondents"]) for r in data["rounds"] if not r["suppressed"]]
+    out += [(f"prevalence {c['round']} {c['kind']}", c["respondents"]) for c in data["prevalence"]
+            if not c.get("suppressed")]
+    for g in data["groups"]:
+        out += [(f"{g['group']} {c['value']} {c['round']}", c["respondents"]) for c in g["cells"]
+                if not c.get("suppressed")]
+    return out
+
+
+# ---- rendering -------------------------------------------------------------------------------
+
+WORDS = {
+    "ja": {"report": "カスタマーハラスメント 職場アンケート集計（匿名）", "rounds": "調査回", "round": "回",
+           "respondents": "回答者数", "kind": "言動の種類", "prevalence": "経験した人の割合（%）",
+           "by_kind": "言動の種類別の経験率", "heat": "{group}別の経験率（%）— {round}", "change": "前回からの変化",
+           "from": "前回", "to": "今回", "diff": "増減（ポイント）", "suppressed": "—",
+           "note": "{k}人未満の集団の結果は公表しません（「—」）。ほかの数字から計算で分からないよう、必要に応じて"
+                   "ほかの集団も合わせて非公表にしています。自由記述と回答者を特定する項目は読み込んでいません。",
+           "invalid": "使えなかった回答", "invalid_lead": "{n} 件の回答は使えませんでした（ファイルと行）。",
+           "line": "行", "group": "集団", "none": "使えなかった回答はありません。"},
+    "en": {"report": "Staff survey on customer harassment: results (anonymous)", "rounds": "Rounds", "round": "round",
+           "respondents": "respondents", "kind": "conduct", "prevalence": "experienced it (%)",
+           "by_kind": "Share who experienced each kind of conduct", "heat": "By {group} (%) — {round}",
+           "change": "Change since the previous round", "from": "before", "to": "now", "diff": "change (points)",
+           "suppressed": "—",
+           "note": "No result of a group of fewer than {k} people is published (\"—\"); where needed other groups are "
+                   "withheld too, so that no withheld figure can be worked out from the others. Free-text answers and "
+                   "respondent identifiers are never read.",
+           "invalid": "Unusable answers", "invalid_lead": "{n} answers could not be used (file and line).",
+           "line": "line", "group": "group", "none": "Every answer was usable."},
+}
+
+
+def _sections(data: dict, lang: str) -> list[tuple]:
+    w = WORDS[lang]
+    labels = {k["kind"]: k["label"] for k in data["kinds"]}
+    out: list[tuple] = [("h", 1, w["report"]), ("p", w["note"].format(k=data["min_group"]))]
+    out += [("h", 2, w["rounds"]),
+            ("table", [w["round"], w["respondents"]],
+             [[r["round"], w["suppressed"] if r["suppressed"] else str(r["respondents"])] for r in data["rounds"]])]
+    rounds = [r["round"] for r in data["rounds"]]
+    rows = []
+    for key, label in labels.items():
+        row = [label]
+        for r in rounds:
+            cell = next(c for c in data["prevalence"] if c["round"] == r and c["kind"] == key)
+            row.append(w["suppressed"] if cell.get("suppressed") else f"{cell['percent']:.1f}")
+        rows.append(row)
+    out += [("h", 2, w["by_kind"]), ("chart", "prevalence"), ("table", [w["kind"]] + rounds, rows)]
+    for g in data["groups"]:
+        for r in rounds:
+            cells = [c for c in g["cells"] if c["round"] == r]
+            if not cells:
+                continue
+            # kinds as rows, groups as columns: fits A4 however many kinds the policy has
+            head = [w["kind"]] + [c["value"] for c in cells]
+            body = [[w["respondents"]] + [w["suppressed"] if c.get("suppressed") else str(c["respondents"])
+                                          for c in cells]]
+            for key, label in labels.items():
+                body.append([label] + [w["suppressed"] if c.get("suppressed") else f"{c['kinds'][key]['percent']:.1f}"
+                                       for c in cells])
+            out += [("h", 2, w["heat"].format(group=g["label"], round=r)), ("chart", f"heat:{g['group']}:{r}"),
+                    ("table", head, body)]
+    if data["change"]:
+        out += [("h", 2, w["change"]),
+                ("table", [w["kind"], w["from"], w["to"], w["diff"]],
+                 [[f"{labels[c['kind']]} ({c['from']} → {c['to']})", f"{c['percent_from']:.1f}",
+                   f"{c['percent_to']:.1f}", f"{c['change']:+.1f}"] for c in data["change"]])]
+    inv = data.get("invalid", {"count": 0, "rows": []})
+    out.append(("h", 2, w["invalid"]))
+    if inv["count"]:
+        out += [("p", w["invalid_lead"].format(n=inv["count"])),
+                ("table", [w["line"]], [[f"{r['file']}:{r['line']}"] for r in inv["rows"]])]
+    else:
+        out.append(("p", w["none"]))
+    return out
+
+
+def chart_specs(data: dict, lang: str = "ja") -> dict[str, dict]:
+    """Vega-Lite specifications: prevalence per kind and round, and one heat map per group and round."""
+    from .charts import grouped_rounds, heat_map
+
+    w = WORDS[lang]
+    labels = {k["kind"]: k["label"] for k in data["kinds"]}
+    specs = {}
+    rows = [{"kind": labels[c["kind"]], "round": c["round"], "value": c["percent"]}
+            for c in data["prevalence"] if not c.get("suppressed")]
+    if rows:
+        specs["prevalence"] = grouped_rounds(rows, w["kind"], w["prevalence"], w["round"])
+    for g in data["groups"]:
+        for r in data["rounds"]:
+            cells = [c for c in g["cells"] if c["round"] == r["round"]]
+            heat = []
+            for c in cells:
+                for key, label in labels.items():
+                    if c.get("suppressed"):
+                        heat.append({"group": c["value"], "kind": label, "value": None, "label": w["suppressed"]})
+                    else:
+                        p = c["kinds"][key]["percent"]
+                        heat.append({"group": c["value"], "kind": label, "value": p, "label": f"{p:.0f}"})
+            if heat:
+                specs[f"heat:{g['group']}:{r['round']}"] = heat_map(heat, w["kind"], g["label"], "%")
+    return specs
+
+
+def to_markdown(data: dict, lang: str = "ja") -> str:
+    """The aggregate as Markdown tables."""
+    from .report import _md
+
+    out: list[str] = []
+    for b in _sections(data, lang):
+        if b[0] == "h":
+            out += ["#" * b[1] + " " + _md(b[2]), ""]
+        elif b[0] == "p":
+            out += [_md(b[1]), ""]
+        elif b[0] == "table":
+            out.append("| " + " | ".join(_md(h) for h in b[1]) + " |")
+            out.append("|" + "---|" * len(b[1]))
+            out += ["| " + " | ".join(_md(c) for c in row) + " |" for row in b[2]]
+            out.append("")
+    while out and out[-1] == "":
+        out.pop()
+    return "\n".join(out) + "\n"
+
+
+def to_html(data: dict, lang: str = "ja", charts: Mapping[str, str] | None = None) -> str:
+    """The aggregate as one self-contained HTML page with inline SVG charts."""
+    from .report import CSS, _html_table
+
+    e = html.escape
+    charts = charts or {}
+    out = [f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">',
+           '<meta name="viewport" content="width=device-width, initial-scale=1">',
+           f"<title>{e(WORDS[lang]['report'])}</title>\n<style>{CSS}</style>\n</head>\n<body>"]
+    groups: list[list[tuple]] = []
+    for b in _sections(data, lang):
+        if not groups or (b[0] == "h" and b[1] == 2):
+            groups.append([])
+        groups[-1].append(b)
+    for group in groups:
+        out.append("<section>")
+        for b in group:
+            if b[0] == "h":
+                out.append(f"<h{b[1]}>{e(b[2])}</h{b[1]}>")
+            elif b[0] == "p":
+                out.append(f"<p>{e(b[1])}</p>")
+            elif b[0] == "chart" and charts.get(b[1]):
+                out.append(f'<figure class="chart" data-chart="{e(b[1])}">{charts[b[1]]}</figure>')
+            elif b[0] == "table":
+                out.append(_html_table(b[1], b[2]))
+        out.append("</section>")
+    out.append("</body>\n</html>\n")
+    return "\n".join(out)
+
+
+def template_csv_rows(template: Template, lang: str = "ja") -> list[list[str]]:
+    """The questionnaire as rows for a form builder: question, type, then one choice a cell."""
+    head = ["質問", "種類", "必須"] if lang == "ja" else ["Question", "Type", "Required"]
+    kinds = {"ja": {"group": "選択式（1つ）", "conduct": "選択式（1つ）", "free": "記述式"},
+             "en": {"group": "Multiple choice", "conduct": "Multiple choice", "free": "Paragraph"}}[lang]
+    width = max(len(q.choices) for q in template.questions)
+    rows = [head + [("選択肢" if lang == "ja" else "Choice") + f" {i + 1}" for i in range(width)]]
+    for q in template.questions:
+        required = ("はい" if lang == "ja" else "yes") if q.kind != "free" else ("いいえ" if lang == "ja" else "no")
+        rows.append([q.title, kinds[q.kind], required] + list(q.choices) + [""] * (width - len(q.choices)))
+    return rows
+
+
+def template_html(template: Template, lang: str = "ja") -> str:
+    """A printable questionnaire (A4): every question with boxes to tick."""
+    from .report import CSS
+
+    e = html.escape
+    other = "その他（記入）：＿＿＿＿＿＿＿＿" if lang == "ja" else "Other: ________________"
+    out = [f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">',
+           f"<title>{e(template.title)}</title>\n<style>{CSS}"
+           ".q { break-inside: avoid; page-break-inside: avoid; margin: .9em 0; }"
+           ".q p { margin: .2em 0; font-weight: bold; } .choices { list-style: none; padding-left: 1em; margin: .2em 0; }"
+           ".choices li { display: inline-block; margin-right: 1.6em; } .box { display: inline-block; width: .9em; "
+           "height: .9em; border: 1px solid #333; margin-right: .3em; vertical-align: -0.1em; }"
+           ".free { border: 1px solid #888; height: 6em; }</style>\n</head>\n<body>",
+           f"<h1>{e(template.title)}</h1>", f"<p>{e(template.intro)}</p>"]
+    for i, q in enumerate(template.questions, 1):
+        out.append(f'<div class="q"><p>Q{i}. {e(q.title)}</p>')
+        if q.kind == "free":
+            out.append('<div class="free"></div>')
+        else:
+            choices = list(q.choices) or [other]
+            out.append('<ul class="choices">' + "".join(f'<li><span class="box"></span>{e(c)}</li>' for c in choices)
+                       + "</ul>")
+        out.append("</div>")
+    out.append("</body>\n</html>\n")
+    return "\n".join(out)

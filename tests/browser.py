@@ -1,0 +1,107 @@
+"""Headless Chromium for the tests of HTML outputs: console messages, the DOM, and the printed A4 pages."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import unicodedata
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def chromium() -> str:
+    """The browser, or skip (fail when KASU_REQUIRE_BROWSER=1, as in CI)."""
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    if os.environ.get("KASU_REQUIRE_BROWSER") == "1":
+        pytest.fail("chromium is required here (.ci/run installs it)")
+    pytest.skip("chromium is not installed (.ci/run installs it)")
+
+
+def run(page: Path, tmp: Path, *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run([chromium(), *FLAGS, f"--user-data-dir={tmp / 'profile'}", *extra, page.as_uri()],
+                          capture_output=True, timeout=180, check=False, text=True, errors="replace")
+
+
+def console_errors(page: Path, tmp: Path) -> tuple[list[str], str]:
+    """Console messages logged while loading the page (any is a failure), and the DOM after loading."""
+    done = run(page, tmp, "--enable-logging=stderr", "--v=0", "--dump-dom")
+    messages = [line for line in done.stderr.splitlines() if ":CONSOLE" in line]
+    return messages, done.stdout
+
+
+def print_pages(page: Path, tmp: Path) -> tuple[list[str], list[tuple[float, float]]]:
+    """The text of each printed page, and each page's size in points."""
+    from pypdf import PdfReader
+
+    pdf = tmp / (page.stem + ".pdf")
+    run(page, tmp, f"--print-to-pdf={pdf}", "--no-pdf-header-footer")
+    reader = PdfReader(str(pdf))
+    texts = [unicodedata.normalize("NFKC", p.extract_text() or "") for p in reader.pages]
+    sizes = [(float(p.mediabox.width), float(p.mediabox.height)) for p in reader.pages]
+    return texts, sizes
+
+
+def screenshot(page: Path, target: Path, tmp: Path, width: int = 1000, height: int = 1300) -> None:
+    run(page, tmp, f"--screenshot={target}", f"--window-size={width},{height}", "--hide-scrollbars")
+
+
+class Headings(HTMLParser):
+    """The texts of the h1–h3 headings of a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.texts: list[str] = []
+        self.inside = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("h1", "h2", "h3"):
+            self.inside = True
+            self.texts.append("")
+
+    def handle_endtag(self, tag):
+        if tag in ("h1", "h2", "h3"):
+            self.inside = False
+
+    def handle_data(self, data):
+        if self.inside:
+            self.texts[-1] += data
+
+
+def lone_headings(html_text: str, pages: list[str]) -> list[str]:
+    """Headings printed as the last line of a page (their content went to the next page)."""
+    parser = Headings()
+    parser.feed(html_text)
+    heads = {re.sub(r"\s+", "", unicodedata.normalize("NFKC", h)) for h in parser.texts}
+    out = []
+    for text in pages[:-1]:
+        lines = [re.sub(r"\s+", "", line) for line in text.splitlines() if line.strip()]
+        if lines and lines[-1] in heads:
+            out.append(lines[-1])
+    return out
+
+
+def check_page(html_text: str, tmp: Path, name: str, charts: int = 1) -> list[str]:
+    """Render an HTML output in Chromium: no console message, at least `charts` charts in the DOM,
+    A4 pages, and no heading alone at the foot of a page. Returns the page texts."""
+    page = tmp / f"{name}.html"
+    page.write_text(html_text, encoding="utf-8")
+    messages, dom = console_errors(page, tmp)
+    assert messages == [], messages
+    assert dom.count('<figure class="chart"') >= charts and dom.count("<svg") >= charts
+    texts, sizes = print_pages(page, tmp)
+    assert sizes and all(abs(w - 595) < 3 and abs(h - 842) < 3 for w, h in sizes), sizes
+    parser = Headings()
+    parser.feed(html_text)
+    first = re.sub(r"\s+", "", unicodedata.normalize("NFKC", parser.texts[0]))
+    assert first in re.sub(r"\s+", "", texts[0])  # the printed text is readable
+    assert lone_headings(html_text, texts) == []
+    return texts
