@@ -434,11 +434,12 @@ class _Checker:
                 self.tc.used_defines.setdefault(dep, set()).add("define:" + name)
             if any(dep in over for dep in limits.define_names(decl.expr, decls)):
                 continue  # reported at the define that first crosses the bound
-            self._report_bound(known[name], f"define `{name}`", decl.name.span)
+            self._report_bound(known[name], N_("define `{name}`", name=name), decl.name.span)
         if len(cyclic) > limits.MAX_DEPTH:  # a long cycle: report it here, without walking it
             first = next(iter(decls[c] for c in decls if c in cyclic))
-            self.err("E307", f"{len(cyclic)} defines refer to each other in a cycle (through `{first.name.name}`)",
-                     first.name.span, "a define may use other defines, but never in a cycle")
+            self.err("E307", N_("{count} defines refer to each other in a cycle (through `{name}`)",
+                                count=len(cyclic), name=first.name.name),
+                     first.name.span, N_("a define may use other defines, but never in a cycle"))
             for name in cyclic:
                 self.tc.define_types[name] = vt.T_ERROR
         return known
@@ -457,15 +458,17 @@ class _Checker:
 
     def _report_bound(self, m, what: str, span: Span) -> None:
         if m.depth > limits.MAX_DEPTH:
-            self.err("E310", f"{what} nests more than {limits.MAX_DEPTH} levels deep through the defines it uses",
-                     span, "defines count as the conditions they stand for: use fewer layers of defines that "
-                           "use other defines")
+            self.err("E310", N_("{what} nests more than {depth} levels deep through the defines it uses",
+                                what=what, depth=limits.MAX_DEPTH),
+                     span, N_("defines count as the conditions they stand for: use fewer layers of defines that "
+                              "use other defines"))
         else:
-            size = "more than " + f"{limits.MAX_EXPANDED:,}" if m.size >= limits.MAX_EXPANDED * 4 else f"{m.size:,}"
-            self.err("E311", f"{what} stands for {size} conditions once its defines are written out "
-                             f"(at most {limits.MAX_EXPANDED:,})", span,
-                     "a define is evaluated and explained in full at each use: a define used twice in the next "
-                     "one doubles with each layer; write the condition once, or use fewer layers")
+            limit = format(limits.MAX_EXPANDED, ",")
+            size = N_("more than {count}", count=limit) if m.size >= limits.MAX_EXPANDED * 4 else format(m.size, ",")
+            self.err("E311", N_("{what} stands for {size} conditions once its defines are written out "
+                                "(at most {limit})", what=what, size=size, limit=limit), span,
+                     N_("a define is evaluated and explained in full at each use: a define used twice in the next "
+                        "one doubles with each layer; write the condition once, or use fewer layers"))
 
     def _duplicate(self, name: str, first: tuple[str, Span], span: Span) -> None:
         kind, where = first
@@ -654,19 +657,20 @@ class _Checker:
             why = phrase_warning(analyse_phrase(text))
             if why is None:
                 continue
-            where = f" in the phrase list `{list_name}`" if list_name else ""
+            where = N_(" in the phrase list `{name}`", name=list_name) if list_name else ""
             if why == "empty":
-                message, hint = (f"the phrase \"{text}\"{where} has no words, so `mentions` never finds it",
-                                 "write the words to look for, or remove the phrase")
+                message, hint = (N_("the phrase \"{text}\"{where} has no words, so `mentions` never finds it",
+                                    text=text, where=where),
+                                 N_("write the words to look for, or remove the phrase"))
             elif why == "one-character":
-                message, hint = (f"the phrase \"{text}\"{where} is one character: `mentions` finds it only where "
-                                 "the analyser reads it as a word of its own",
-                                 "write the whole word (死ね, 殺す), or use `contains` for a fixed string")
+                message, hint = (N_("the phrase \"{text}\"{where} is one character: `mentions` finds it only where "
+                                    "the analyser reads it as a word of its own", text=text, where=where),
+                                 N_("write the whole word (死ね, 殺す), or use `contains` for a fixed string"))
             else:
                 words = " + ".join(w.surface for w in analyse_phrase(text).words)
-                message, hint = (f"the phrase \"{text}\"{where} is read as particles or endings only ({words}), "
-                                 "so it is found after almost any word",
-                                 "add the word it belongs to (e.g. 殺すぞ instead of ぞ), or remove the phrase")
+                message, hint = (N_("the phrase \"{text}\"{where} is read as particles or endings only ({words}), "
+                                    "so it is found after almost any word", text=text, where=where, words=words),
+                                 N_("add the word it belongs to (e.g. 殺すぞ instead of ぞ), or remove the phrase"))
             self.warn("W111", message, span, hint)
 
     def constant_lint(self, node: object, word: str, defines: dict[str, n.DefineDecl]) -> None:

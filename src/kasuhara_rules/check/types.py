@@ -399,9 +399,11 @@ class TypeChecker:
         if f is None or f.type.kind != vt.TEXT or not is_speech(f.name, f.label):
             return
         self.diags.append(warning(
-            "W110", f"`{text_of(node.subject)}` holds what was said, but `{word}` matches letters, not words",
-            node.span, f"use `{word.replace('contains', 'mentions')}`: it finds inflected forms (晒してやる for 晒す) "
-                       "and not parts of other words (バカ in 買ったばかり); keep `contains` for codes and fixed strings"))
+            "W110", N_("`{text}` holds what was said, but `{word}` matches letters, not words",
+                       text=text_of(node.subject), word=word),
+            node.span, N_("use `{word}`: it finds inflected forms (晒してやる for 晒す) "
+                          "and not parts of other words (バカ in 買ったばかり); keep `contains` for codes and fixed strings",
+                          word=word.replace('contains', 'mentions'))))
 
     def t_Mentions(self, node: n.Mentions, scope) -> Type:
         """`t mentions "p"` / `mentions any|all P`: a text, and phrases written in the policy (they
@@ -410,32 +412,37 @@ class TypeChecker:
         i = self.infer(node.item, scope)
         word = {"one": "mentions", "any": "mentions any", "all": "mentions all"}[node.mode]
         if not s.is_error and not s.is_textual:
-            hint = ("`mentions` looks for words in one text; to test the elements of a list use "
-                    "`contains any`, or any(LIST where FIELD mentions …)") if s.kind == vt.LIST else None
-            self.diags.append(error("E405", f"`{word}` needs a text, but `{text_of(node.subject)}` is {s.noun()}",
+            hint = N_("`mentions` looks for words in one text; to test the elements of a list use "
+                      "`contains any`, or any(LIST where FIELD mentions …)") if s.kind == vt.LIST else None
+            self.diags.append(error("E405", N_("`{word}` needs a text, but `{text}` is {noun}", word=word,
+                                               text=text_of(node.subject), noun=s.noun()),
                                     node.subject.span, hint))
         if i.is_error:
             return vt.T_BOOL
         if node.mode == "one":
             if not isinstance(node.item, n.StringLit):
                 if i.kind == vt.PHRASES:
-                    hint = f"for a phrase list write `{text_of(node.subject)} mentions any {text_of(node.item)}`"
+                    hint = N_("for a phrase list write `{subject} mentions any {item}`",
+                              subject=text_of(node.subject), item=text_of(node.item))
                 elif i.kind == vt.LIST:
-                    hint = f"for several phrases write `mentions any {text_of(node.item)}`"
+                    hint = N_("for several phrases write `mentions any {item}`", item=text_of(node.item))
                 else:
-                    hint = ('write the phrase in quotes, e.g. remarks mentions "晒す": phrases are split into '
-                            "words once, when the policy is loaded")
-                self.diags.append(error("E405", f"`mentions` needs a phrase in quotes, but `{text_of(node.item)}` "
-                                        f"is {i.noun() if not isinstance(node.item, n.Name) else 'a name'}",
+                    hint = N_('write the phrase in quotes, e.g. remarks mentions "晒す": phrases are split into '
+                              "words once, when the policy is loaded")
+                self.diags.append(error("E405", N_("`mentions` needs a phrase in quotes, but `{item}` is {noun}",
+                                                   item=text_of(node.item),
+                                                   noun=i.noun() if not isinstance(node.item, n.Name) else N_("a name")),
                                         node.item.span, hint))
             return vt.T_BOOL
         literal_list = isinstance(node.item, n.ListLit) and all(isinstance(x, n.StringLit) for x in node.item.items)
         if not (i.kind == vt.PHRASES or literal_list):
-            hint = (f"for one phrase write `{text_of(node.subject)} mentions {text_of(node.item)}`"
+            hint = (N_("for one phrase write `{subject} mentions {item}`", subject=text_of(node.subject),
+                       item=text_of(node.item))
                     if isinstance(node.item, n.StringLit) else
-                    "name a phrase list, or write the phrases in quotes, e.g. mentions any [\"晒す\", \"訴える\"]")
-            self.diags.append(error("E405", f"`{word}` needs a phrase list or a list of phrases in quotes, but "
-                                    f"`{text_of(node.item)}` is {i.noun()}", node.item.span, hint))
+                    N_("name a phrase list, or write the phrases in quotes, e.g. mentions any [\"晒す\", \"訴える\"]"))
+            self.diags.append(error("E405", N_("`{word}` needs a phrase list or a list of phrases in quotes, but "
+                                               "`{item}` is {noun}", word=word, item=text_of(node.item), noun=i.noun()),
+                                    node.item.span, hint))
         return vt.T_BOOL
 
     def t_Matches(self, node: n.Matches, scope) -> Type:

@@ -29,7 +29,7 @@ _FALSE = {"false", "no", "0", "いいえ"}
 MAX_TEXT = 5_000_000   # characters: the longest text a record is promised to carry (docs/security.md)
 MAX_CELL = MAX_TEXT    # the longest CSV cell read (the csv module stops at 131,072)
 _FAST_LINE = 100_000   # lines up to this length may take the fast path (below the csv module's 131,072)
-ENCODING_HINT = ("if it comes from Japanese Excel or another Windows tool, it is probably Shift_JIS: "
+ENCODING_HINT = N_("if it comes from Japanese Excel or another Windows tool, it is probably Shift_JIS: "
                  "read it with --encoding cp932")
 
 
@@ -42,14 +42,15 @@ def check_encoding(name: str) -> str:
     try:
         info = codecs.lookup(name)
     except LookupError:
-        raise ValueError(f"unknown encoding {name!r} (try cp932, shift_jis, euc_jp or utf-8)") from None
+        raise ValueError(N_("unknown encoding {name} (try cp932, shift_jis, euc_jp or utf-8)", name=repr(name))) from None
     if "\n,\"".encode(info.name, "replace") != b"\n,\"":
-        raise ValueError(f"the encoding {name!r} cannot be read line by line (use an ASCII-compatible one)")
+        raise ValueError(N_("the encoding {name} cannot be read line by line (use an ASCII-compatible one)",
+                            name=repr(name)))
     return info.name
 
 
 def _not_utf8(what: str, byte: int) -> str:
-    return f"{what} is not valid UTF-8 (byte {byte}); {ENCODING_HINT}"
+    return N_("{what} is not valid UTF-8 (byte {byte}); {hint}", what=what, byte=byte, hint=ENCODING_HINT)
 
 
 def format_of(path: str) -> str | None:
@@ -60,7 +61,7 @@ def format_of(path: str) -> str | None:
 
 
 def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not allowed in JSON")
+    raise ValueError(N_("{name} is not allowed in JSON", name=name))
 
 
 def _no_duplicate_keys(pairs: list) -> dict:
@@ -72,7 +73,7 @@ def _no_duplicate_keys(pairs: list) -> dict:
             if key in seen:
                 from ..coerce import shown
 
-                raise ValueError(f"the key {shown(key, False)} appears twice in one object")
+                raise ValueError(N_("the key {key} appears twice in one object", key=shown(key, False)))
             seen.add(key)
     return out
 
@@ -85,7 +86,7 @@ def parse_json(text: str) -> Any:
     try:
         return _DECODER.decode(text)
     except RecursionError:
-        raise ValueError("the JSON is nested too deeply") from None
+        raise ValueError(N_("the JSON is nested too deeply")) from None
     except ValueError as exc:
         raise ValueError(_json_problem(exc)) from None
 
@@ -93,12 +94,17 @@ def parse_json(text: str) -> Any:
 def _json_problem(exc: ValueError) -> str:
     if isinstance(exc, json.JSONDecodeError):
         if exc.msg == "Extra data":
-            return (f"not valid JSON: there is more after the end of the value (column {exc.colno}); "
-                    "write one record a line (.jsonl) or one array (.json)")
-        return f"not valid JSON: {exc.msg} (column {exc.colno})"
+            return N_("not valid JSON: there is more after the end of the value (column {column}); "
+                      "write one record a line (.jsonl) or one array (.json)", column=exc.colno)
+        return N_("not valid JSON: {problem} (column {column})", problem=exc.msg, column=exc.colno)
     if "digits" in str(exc):
-        return "a number in the JSON has too many digits"
-    return str(exc)
+        return N_("a number in the JSON has too many digits")
+    return _text(exc)
+
+
+def _text(exc: BaseException) -> str:
+    """An exception's message, kept translatable when it is one (str() would make it English)."""
+    return exc.args[0] if len(exc.args) == 1 and isinstance(exc.args[0], str) else str(exc)
 
 
 def read_jsonl(stream: IO[bytes], encoding: str = "utf-8") -> Iterator[tuple[int, Any]]:
@@ -128,7 +134,7 @@ def jsonl_record(raw: bytes, number: int, encoding: str = "utf-8") -> Any:
     try:
         return parse_json(line)
     except ValueError as exc:
-        return RecordError(str(exc), None, number)
+        return RecordError(_text(exc), None, number)
 
 
 def read_json(stream: IO[bytes], encoding: str = "utf-8") -> Iterator[tuple[int, Any]]:
@@ -144,8 +150,8 @@ def read_json(stream: IO[bytes], encoding: str = "utf-8") -> Iterator[tuple[int,
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         if encoding == "utf-8":
-            raise EncodingRefused(N_("line {line}: {problem}", line=line,
-                                     problem=_not_utf8(N_("the file"), exc.start + 1))) from None
+            problem = _not_utf8(N_("the file"), exc.start + 1)
+            raise EncodingRefused(N_("line {line}: {problem}", line=line, problem=problem)) from None
         raise EncodingRefused(N_("line {line}: the file is not valid {encoding} (byte {byte})",
                                  line=line, encoding=encoding, byte=exc.start + 1)) from None
     stripped = text.lstrip()
@@ -153,7 +159,7 @@ def read_json(stream: IO[bytes], encoding: str = "utf-8") -> Iterator[tuple[int,
         try:
             yield 1, parse_json(text)
         except ValueError as exc:
-            yield 1, RecordError(str(exc), None, 1)
+            yield 1, RecordError(_text(exc), None, 1)
         return
     yield from _json_array(text, len(text) - len(stripped))
 
@@ -235,8 +241,8 @@ def _after_array(text: str, pos: int, line_at) -> Iterator[tuple[int, Any]]:
     rest = re.compile(r"\s*").match(text, pos).end()
     if rest < len(text):
         line = line_at(rest)
-        yield line, RecordError("there is more after the end of the array (a second array?): "
-                                "a .json file holds one array or one object; nothing after the array was read",
+        yield line, RecordError(N_("there is more after the end of the array (a second array?): "
+                                   "a .json file holds one array or one object; nothing after the array was read"),
                                 None, line)
 
 
@@ -264,8 +270,8 @@ def read_csv(stream: IO[bytes], fields: Sequence[Field], encoding: str = "utf-8"
         return
     if any(_has_bad_bytes(cell) for cell in header):
         if encoding == "utf-8":
-            raise EncodingRefused(N_("line {line}: {problem}", line=line,
-                                     problem=_not_utf8(N_("the CSV header"), 1 + _bad_byte(header))))
+            problem = _not_utf8(N_("the CSV header"), 1 + _bad_byte(header))
+            raise EncodingRefused(N_("line {line}: {problem}", line=line, problem=problem))
         raise EncodingRefused(N_("line {line}: the CSV header is not valid {encoding}", line=line, encoding=encoding))
     names, problem = csv_columns([cell.strip() for cell in header], fields)
     by_name = {f.name: f for f in fields}
@@ -317,14 +323,16 @@ def csv_columns(header: Sequence[str], fields: Sequence[Field]) -> tuple[list[st
         if column not in names and column in labels:
             owners = labels[column]
             if len(owners) > 1:
-                return out, (f'the column "{column}" is the label of several fields '
-                             f'({", ".join(owners)}): name the column by the field name')
+                return out, N_('the column "{column}" is the label of several fields '
+                               '({owners}): name the column by the field name', column=column,
+                               owners=", ".join(owners))
             name = owners[0]
         if name and name in first:
             other = first[name]
             if other == column:
-                return out, f'the CSV header names the column "{column}" twice'
-            return out, f'the CSV columns "{other}" and "{column}" both name the field {name}'
+                return out, N_('the CSV header names the column "{column}" twice', column=column)
+            return out, N_('the CSV columns "{other}" and "{column}" both name the field {name}', other=other,
+                           column=column, name=name)
         first[name] = column
         out.append(name)
     return out, None
@@ -363,7 +371,7 @@ def split_csv(lines: Iterable[str]) -> Iterator[tuple[int, list[str] | str]]:
                 if comma < 0:
                     cell = cell.rstrip("\r\n")
                 if len(cell) > MAX_CELL and problem is None:
-                    problem = f"cell {len(cells) + 1} is longer than {MAX_CELL:,} characters"
+                    problem = N_("cell {cell} is longer than {limit} characters", cell=len(cells) + 1, limit=format(MAX_CELL, ","))
                 cells.append(cell)
                 if comma < 0:
                     break
@@ -380,17 +388,18 @@ def split_csv(lines: Iterable[str]) -> Iterator[tuple[int, list[str] | str]]:
                     if problem is None:
                         size += len(line) - pos
                         if size > MAX_CELL:
-                            problem = f"cell {len(cells) + 1} is longer than {MAX_CELL:,} characters"
+                            problem = N_("cell {cell} is longer than {limit} characters", cell=len(cells) + 1, limit=format(MAX_CELL, ","))
                             parts = []
                         else:
                             parts.append(line[pos:])
                     following = next(it, None)
                     if following is None:
-                        yield start, (f"the quote that opens cell {len(cells) + 1} is never closed "
-                                      f"(lines {start}–{number} were read as one cell); close it and run again")
+                        yield start, N_("the quote that opens cell {cell} is never closed "
+                                        "(lines {start}–{end} were read as one cell); close it and run again",
+                                        cell=len(cells) + 1, start=start, end=number)
                         for later in inside:
-                            yield later, (f"the line is not read: it follows the quote opened at line {start}, "
-                                          "which is never closed")
+                            yield later, N_("the line is not read: it follows the quote opened at line {start}, "
+                                            "which is never closed", start=start)
                         return
                     number += 1
                     line, pos = following, 0
@@ -400,7 +409,7 @@ def split_csv(lines: Iterable[str]) -> Iterator[tuple[int, list[str] | str]]:
                 if problem is None:
                     size += quote - pos
                     if size > MAX_CELL:
-                        problem = f"cell {len(cells) + 1} is longer than {MAX_CELL:,} characters"
+                        problem = N_("cell {cell} is longer than {limit} characters", cell=len(cells) + 1, limit=format(MAX_CELL, ","))
                         parts = []
                     else:
                         parts.append(line[pos:quote])
@@ -417,7 +426,8 @@ def split_csv(lines: Iterable[str]) -> Iterator[tuple[int, list[str] | str]]:
                 pos += 1
                 continue
             if line[pos:].strip("\r\n") and problem is None:
-                problem = f"cell {len(cells)} has text after the closing quote (strict CSV: quote the whole cell)"
+                problem = N_("cell {cell} has text after the closing quote (strict CSV: quote the whole cell)",
+                             cell=len(cells))
             break
         yield start, problem if problem is not None else cells
 
@@ -454,8 +464,9 @@ def csv_cell(field: Field | None, cell: str) -> Any:
     if kind in (vt.INT, vt.NUMBER, vt.DURATION) and _INT.fullmatch(value) and len(value) > 40:
         from ..coerce import MAX_NUMBER
 
-        raise ValueError(f"the number is too large: numbers must lie within ±{MAX_NUMBER:,} "
-                         f"(got a number of {len(value.lstrip('+-'))} digits)")
+        raise ValueError(N_("the number is too large: numbers must lie within ±{limit} "
+                            "(got a number of {digits} digits)", limit=format(MAX_NUMBER, ","),
+                            digits=len(value.lstrip('+-'))))
     if kind == vt.INT and _INT.fullmatch(value):
         return int(value)
     if kind in (vt.NUMBER, vt.DURATION) and _NUMBER.fullmatch(value):
@@ -464,7 +475,7 @@ def csv_cell(field: Field | None, cell: str) -> Any:
         try:
             return parse_json(value)
         except ValueError as exc:
-            raise ValueError(f"the cell should hold JSON ({exc})") from None
+            raise ValueError(N_("the cell should hold JSON ({problem})", problem=_text(exc))) from None
     return cell
 
 
@@ -475,7 +486,7 @@ def read_path(path: str, fields: Sequence[Field], kind: str | None = None,
     Raises EncodingRefused when a whole file is not in `encoding` (a CSV header, a .json file)."""
     kind = kind or format_of(path)
     if kind is None:
-        raise ValueError(f"cannot tell the format of {path}: use .json, .jsonl, .ndjson or .csv")
+        raise ValueError(N_("cannot tell the format of {path}: use .json, .jsonl, .ndjson or .csv", path=path))
     if path == "-":
         stream = stdin
         assert stream is not None
@@ -489,7 +500,8 @@ def _named(path: str, items: Iterator[tuple[int, Any]]) -> Iterator[tuple[int, A
     try:
         yield from items
     except EncodingRefused as exc:
-        raise EncodingRefused(f"{'standard input' if path == '-' else path}: {exc}") from None
+        name = N_("standard input") if path == "-" else path
+        raise EncodingRefused(N_("{path}: {problem}", path=name, problem=_text(exc))) from None
 
 
 def _read(stream: IO[bytes], kind: str, fields: Sequence[Field], encoding: str) -> Iterator[tuple[int, Any]]:

@@ -568,7 +568,7 @@ def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         report = compare(policies[0], policies[1], records(policies[0]), records(policies[1]))
     except EncodingRefused as exc:
-        emit(err, f"kasu diff: {exc}\n")
+        emit(err, "kasu diff: " + translate(exc.args[0] if exc.args else str(exc), args.msg_lang) + "\n")
         return EXIT_USAGE
     if args.format == "json":
         emit(out, json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
