@@ -175,8 +175,8 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     p = sub.add_parser("lsp", help=_("run the Language Server Protocol server on standard input/output"))
     p.set_defaults(run=cmd_lsp)
     from . import report, survey  # their own modules (issue 16)
-    report.register(sub)
-    survey.register(sub)
+    report.register(sub, _)
+    survey.register(sub, _)
     return ap
 
 
