@@ -69,3 +69,10 @@ def golden():
         assert actual == expected, f"output differs from golden file {name}"
 
     return compare
+
+
+@pytest.fixture(autouse=True)
+def _english_messages(monkeypatch):
+    """Messages follow KASU_LANG and the locale (contract section 8): tests start from English."""
+    for name in ("KASU_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)

@@ -213,7 +213,7 @@ def test_hostile_lines_each_give_one_output_line(tmp_path):
     data.write_bytes(b"\xef\xbb\xbf" + b"\n".join(lines) + b"\n")
     code, out, err = run("eval", RETAIL, str(data))
     decided = [json.loads(line) for line in out.splitlines()]
-    assert code == 3 and err == "" and len(decided) == len(lines)
+    assert code == 3 and err.startswith("kasu eval: 4 decided (claim 4); 11 invalid (lines 2, 3, 4, 5, 6, …)") and err.count("\n") == 1 and len(decided) == len(lines)
     ok = {0, 8, 10, 14}  # the good line (BOM before it), the 5 MB text, CRLF, and the last good line
     for number, d in enumerate(decided):
         if number in ok:
@@ -223,3 +223,24 @@ def test_hostile_lines_each_give_one_output_line(tmp_path):
     messages = [d["error"]["message"] for d in decided if d["outcome"] is None]
     assert "nested too deeply" in messages[2] and "NaN" in messages[4] and "too many digits" in messages[6]
     assert "not valid UTF-8" in messages[7]
+
+
+def test_eval_summary_on_standard_error(tmp_path):
+    """At the end `kasu eval` writes one line: decided per outcome, invalid records with their lines."""
+    data = tmp_path / "r.jsonl"
+    good = open(INCIDENTS, encoding="utf-8").readline().strip()
+    data.write_text(good + '\nnot json\n' + good + "\n", encoding="utf-8")
+    code, out, err = run("eval", "--lang", "ja", RETAIL, str(data))
+    outcome = json.loads(out.splitlines()[0])["outcome"]
+    assert code == 3 and len(out.splitlines()) == 3
+    assert err == f"kasu eval: 2 件を判断 ({outcome} 2); 不正 1 件 (行 2)\n"
+
+
+def test_eval_summary_is_the_same_with_jobs(tmp_path):
+    """--jobs N gives the same one-line summary as one process."""
+    good = open(INCIDENTS, encoding="utf-8").readline().strip()
+    data = tmp_path / "r.jsonl"
+    data.write_text(good + "\nnot json\n" + good + "\n", encoding="utf-8")
+    one = run("eval", "--lang", "en", RETAIL, str(data))
+    two = run("eval", "--lang", "en", "--jobs", "2", RETAIL, str(data))
+    assert one[0] == two[0] == 3 and one[2] == two[2] and "1 invalid (lines 2)" in one[2]

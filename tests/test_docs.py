@@ -122,3 +122,48 @@ def test_readme_policy_is_the_quickstart_file():
     shipped = (ROOT / "examples" / "quickstart.kasu").read_text(encoding="utf-8")
     shown = [text for path, _, info, text in KASU if path.name == "README.md"]
     assert shown == [shipped[: shipped.index('example "')].rstrip("\n") + "\n"]
+
+
+def _shown_outputs(name: str):
+    """(line, info, text, command) of each `text output` / `text mistake: OLD => NEW` block in `name`,
+    with the last `kasu` command of the `sh` block before it."""
+    source = (ROOT / "docs" / name).read_text(encoding="utf-8")
+    command = None
+    for m in FENCE.finditer(source):
+        if m.group(1) == "sh":
+            found = [ln.strip() for ln in m.group(3).splitlines() if ln.strip().startswith("kasu ")]
+            command = found[-1] if found else command
+        elif m.group(1) == "text" and (m.group(2).startswith("output") or m.group(2).startswith("mistake:")):
+            yield source.count("\n", 0, m.start()) + 1, m.group(2), m.group(3), command
+
+
+SHOWN = [(name, *shown) for name in ("tutorial.ja.md", "tutorial.en.md") for shown in _shown_outputs(name)]
+
+
+@pytest.mark.parametrize("name,line,info,text,command", SHOWN, ids=[f"{s[0]}:{s[1]}" for s in SHOWN])
+def test_tutorial_outputs_are_what_kasu_prints(name, line, info, text, command, tmp_path):
+    """Every output a tutorial shows is what the command prints today (in the tutorial's language), so
+    line numbers and messages cannot drift: `text output` blocks follow the `sh` command before them;
+    `text mistake: OLD => NEW` blocks are `kasu check my-policy.kasu` on examples/tutorial.kasu with OLD
+    replaced by NEW."""
+    import os
+
+    env = dict(os.environ, KASU_LANG="ja" if name.endswith(".ja.md") else "en", PYTHONPATH=str(ROOT / "src"))
+    cwd = ROOT
+    if info.startswith("mistake:"):
+        old, new = (part.strip() for part in info[len("mistake:"):].split("=>"))
+        tutorial = (ROOT / "examples" / "tutorial.kasu").read_text(encoding="utf-8")
+        assert old in tutorial, old
+        (tmp_path / "my-policy.kasu").write_text(tutorial.replace(old, new, 1), encoding="utf-8")
+        words, cwd = ["check", "my-policy.kasu"], tmp_path
+    else:
+        assert command, "an output block needs a `kasu` command before it"
+        words = shlex.split(command)[1:]
+        if any(w.startswith("my-") for w in words):
+            cwd = tmp_path  # a file the reader creates: run in an empty folder
+    proc = subprocess.run([sys.executable, "-m", "kasuhara_rules", *words], cwd=cwd, capture_output=True,
+                          env=env)
+    printed = [ln.rstrip() for ln in (proc.stdout + proc.stderr).decode("utf-8").splitlines()]
+    shown = [ln.rstrip() for ln in text.splitlines()]
+    starts = [i for i in range(len(printed) - len(shown) + 1) if printed[i:i + len(shown)] == shown]
+    assert starts, f"{name}:{line}: the shown output is not what `kasu {' '.join(words)}` prints:\n" + "\n".join(printed)

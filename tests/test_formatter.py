@@ -155,4 +155,4 @@ def test_cli_reports_unparseable_files(tmp_path):
     f = tmp_path / "bad.kasu"
     f.write_text("rule r {", encoding="utf-8")
     code, _, err = run("fmt", str(f))
-    assert code == 1 and "E121" in err and f.read_text(encoding="utf-8") == "rule r {"
+    assert code == 1 and "E128" in err and f.read_text(encoding="utf-8") == "rule r {"

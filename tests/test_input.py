@@ -206,7 +206,7 @@ def test_one_failing_record_never_loses_its_chunk(monkeypatch):
 
     jobs._init(Flaky(), {"format": "json", "explain": False, "lang": "ja", "show_sensitive": False})
     try:
-        outputs, invalid = jobs._work(("records", [(1, _retail_record()), (2, _retail_record()),
+        outputs, invalid, _seen = jobs._work(("records", [(1, _retail_record()), (2, _retail_record()),
                                                    (3, _retail_record())]))
     finally:
         jobs._worker.clear()

@@ -214,12 +214,14 @@ def test_quick_fixes_named_by_hints():
         assert (start, fix.text) == (written, fixed)
 
 
-def test_related_information_points_at_the_unclosed_brace():
+def test_the_unclosed_brace_is_where_the_diagnostic_points():
+    """A `{` never closed is E128 at that `{` itself (not E121 at the end of the file), so the
+    editor marks the brace without needing related information."""
     text = GOOD[: GOOD.rindex("}")]
     a = analyse("/tmp/shop.kasu", text)
-    (d,) = [d for d in a.diagnostics if d.code == "E121"]
-    ((span, why),) = a.related(d)
-    assert (span.line, span.column) == _position(text, '"長電話" {', len('"長電話" '))
+    (d,) = [d for d in a.diagnostics if d.code == "E128"]
+    assert (d.span.line, d.span.column) == _position(text, '"長電話" {', len('"長電話" '))
+    assert not [d for d in a.diagnostics if d.code == "E121"]
 
 
 def test_related_information_points_at_the_inherited_declaration(tmp_path):

@@ -79,9 +79,9 @@ def test_bad_duration_unit():
 
 
 def test_end_of_file_names_the_open_bracket():
-    """The file ending inside a rule is E121 and names the unclosed brace."""
+    """The file ending inside a rule is E128 at the unclosed brace, with where to close it."""
     d = first_diag("rule r {\n  when a then k\n")
-    assert d.code == "E121" and "line 1" in d.hint
+    assert d.code == "E128" and d.span.line == 1 and "after line 2" in d.hint
 
 
 def test_mismatched_closer():

@@ -1,7 +1,11 @@
-"""Generate docs/errors.md from the diagnostic catalogue and the golden examples.
+"""Generate docs/errors.md and docs/errors.ja.md from the diagnostic catalogue and the golden examples.
 
-    python tools/errors_doc.py          # rewrite docs/errors.md
-    python tools/errors_doc.py --check  # exit 1 if docs/errors.md is out of date
+    python tools/errors_doc.py          # rewrite docs/errors.md and docs/errors.ja.md
+    python tools/errors_doc.py --check  # exit 1 if either is out of date
+
+The Japanese twin takes the code descriptions from the message catalogue
+(src/kasuhara_rules/locale/ja/LC_MESSAGES/kasu.po) and shows what `kasu check --lang ja`
+prints for each example, so the two pages always describe the same codes and examples.
 
 Each code's example is tests/golden/diagnostics/CODE.kasu, its output CODE.out (what
 `kasu check` prints), and its fix CODE.fix.md. A test runs --check, so the catalogue
@@ -15,6 +19,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden" / "diagnostics"
 TARGET = ROOT / "docs" / "errors.md"
+TARGET_JA = ROOT / "docs" / "errors.ja.md"
+SECTIONS_JA = {"E1": "読み込みと構文", "E2": "ポリシーの構成", "E3": "名前", "E4": "型", "E5": "例",
+               "E6": "組み合わせ（`extends`）", "W1": "警告（lint）"}
 SECTIONS = [
     ("E1", "Reading and syntax"),
     ("E2", "The structure of a policy"),
@@ -62,15 +69,69 @@ def render() -> str:
     return "\n".join(out)
 
 
+def check_output_ja(code: str) -> str:
+    """What `kasu check --lang ja CODE.kasu` prints, run from the golden directory."""
+    import io
+    import os
+
+    from kasuhara_rules.cli.commands import main as kasu
+
+    out = io.StringIO()
+    cwd = os.getcwd()
+    os.chdir(GOLDEN)
+    try:
+        name = f"{code}.kasu" if (GOLDEN / f"{code}.kasu").exists() else "E100-no-such-file.kasu"
+        kasu(["check", "--lang", "ja", name], out=out, err=io.StringIO())
+    finally:
+        os.chdir(cwd)
+    return out.getvalue()
+
+
+def render_ja() -> str:
+    sys.path.insert(0, str(ROOT / "src"))
+    from kasuhara_rules.diagnostics import CODES
+    from kasuhara_rules.i18n import translate
+
+    out = [
+        "# 診断コード",
+        "",
+        "`kasu check` が表示するメッセージには、変わらないコードが付いています。`E…` はエラー（直すまでポリシーを",
+        "使えません）、`W…` は警告（ポリシーは動きますが、どこかおかしそうです）。コードの意味は変わらないので、",
+        "スクリプトや CI で頼りにできます。各項目に、そのコードが出る小さなポリシーと、`kasu check --lang ja` が",
+        "表示する内容（ヒントが直し方です）を示します。",
+        "",
+        "このページは `python tools/errors_doc.py` が `tests/golden/diagnostics/` とメッセージカタログから生成します",
+        "（英語版は [errors.md](errors.md)）。古くなるとテストが失敗します。",
+        "",
+    ]
+    for prefix, _title in SECTIONS:
+        codes = [c for c in CODES if c.startswith(prefix)]
+        out += [f"## {SECTIONS_JA[prefix]}", ""]
+        out += [f"- [{c}](#{c.lower()}) {translate(CODES[c], 'ja')}" for c in codes]
+        out.append("")
+        for code in codes:
+            out += [f"### {code}", "", translate(CODES[code], "ja") + "。", ""]
+            example = GOLDEN / f"{code}.kasu"
+            if example.exists():
+                text = example.read_bytes().decode("utf-8", "replace").replace("\x00", "\\0")
+                out += ["```kasu error", text.rstrip("\n"), "```", ""]
+            if example.exists() or (GOLDEN / f"{code}.out").exists():
+                out += ["```text", check_output_ja(code).rstrip("\n"), "```", ""]
+            fix = GOLDEN / f"{code}.fix.ja.md"
+            if fix.exists():
+                out += ["**直し方:** " + fix.read_text(encoding="utf-8").strip(), ""]
+    return "\n".join(out)
+
+
 def main(argv: list[str]) -> int:
-    text = render()
+    pages = [(TARGET, render()), (TARGET_JA, render_ja())]
     if "--check" in argv:
-        current = TARGET.read_text(encoding="utf-8") if TARGET.exists() else ""
-        if current != text:
-            print("docs/errors.md is out of date: run python tools/errors_doc.py", file=sys.stderr)
-            return 1
-        return 0
-    TARGET.write_text(text, encoding="utf-8")
+        stale = [t for t, text in pages if (t.read_text(encoding="utf-8") if t.exists() else "") != text]
+        for target in stale:
+            print(f"docs/{target.name} is out of date: run python tools/errors_doc.py", file=sys.stderr)
+        return 1 if stale else 0
+    for target, text in pages:
+        target.write_text(text, encoding="utf-8")
     return 0
 
 

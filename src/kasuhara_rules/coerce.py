@@ -9,6 +9,7 @@ import math
 import re
 from typing import Any, Mapping, Sequence
 
+from .i18n import N_
 from . import values as vt
 from .values import DAY as _DAY
 from .values import EPOCH, UNIT_MICROS, parse_datetime_micros
@@ -46,7 +47,7 @@ class RecordError(Exception):
     @property
     def described(self) -> str:
         """The message with the field it concerns: `field: message` (the message never names it)."""
-        return f"{self.field}: {self.message}" if self.field else self.message
+        return N_("{field}: {message}", field=self.field, message=self.message) if self.field else self.message
 
     def at_line(self, line: int | None) -> "RecordError":
         return RecordError(self.message, self.field, line)
@@ -135,15 +136,14 @@ def json_kind(value: Any) -> str:
 def coerce_bool(value: Any, sensitive: bool = False) -> bool:
     if value is True or value is False:
         return value
-    raise Problem(f"expected true or false, got {shown(value, sensitive)}")
+    raise Problem(N_("expected true or false, got {shown}", shown=shown(value, sensitive)))
 
 
 def _in_range(value: int | float, sensitive: bool) -> int | float:
     if -MAX_NUMBER <= value <= MAX_NUMBER:
         return value
     size = "too large" if value > 0 else "too small"
-    raise Problem(f"the number is {size}: numbers must lie within ±9,007,199,254,740,991 "
-                  f"(got {shown(value, sensitive)})")
+    raise Problem(N_("the number is {size}: numbers must lie within ±9,007,199,254,740,991 (got {shown})", size=size, shown=shown(value, sensitive)))
 
 
 def coerce_int(value: Any, sensitive: bool = False) -> int:
@@ -153,14 +153,14 @@ def coerce_int(value: Any, sensitive: bool = False) -> int:
         return _in_range(int(value), sensitive)  # type: ignore[return-value]
     if isinstance(value, int) and not isinstance(value, bool):
         return _in_range(int(value), sensitive)  # type: ignore[return-value]
-    raise Problem(f"expected a whole number, got {shown(value, sensitive)}")
+    raise Problem(N_("expected a whole number, got {shown}", shown=shown(value, sensitive)))
 
 
 def coerce_number(value: Any, sensitive: bool = False) -> int | float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise Problem(f"expected a number, got {shown(value, sensitive)}")
+        raise Problem(N_("expected a number, got {shown}", shown=shown(value, sensitive)))
     if isinstance(value, float) and not math.isfinite(value):
-        raise Problem("expected a finite number, got NaN or infinity")
+        raise Problem(N_("expected a finite number, got NaN or infinity"))
     value = value if type(value) in (int, float) else (int(value) if isinstance(value, int) else float(value))
     return _in_range(value, sensitive)
 
@@ -168,7 +168,7 @@ def coerce_number(value: Any, sensitive: bool = False) -> int | float:
 def coerce_text(value: Any, sensitive: bool = False) -> str:
     if isinstance(value, str):
         return value
-    raise Problem(f"expected text, got {shown(value, sensitive)}")
+    raise Problem(N_("expected text, got {shown}", shown=shown(value, sensitive)))
 
 
 def coerce_enum(value: Any, values: Sequence[str], sensitive: bool = False) -> str:
@@ -179,9 +179,11 @@ def coerce_enum(value: Any, values: Sequence[str], sensitive: bool = False) -> s
         from .diagnostics import closest
 
         guess = closest(value, values)
-        tail = f'; did you mean "{guess}"?' if guess else ""
-        raise Problem(f"{shown(value, False)} is not one of {listed}{tail}")
-    raise Problem(f"expected one of {listed}, got {shown(value, sensitive)}")
+        if guess:
+            raise Problem(N_('{shown} is not one of {listed}; did you mean "{guess}"?', shown=shown(value, False),
+                             listed=listed, guess=guess))
+        raise Problem(N_("{shown} is not one of {listed}", shown=shown(value, False), listed=listed))
+    raise Problem(N_("expected one of {listed}, got {shown}", listed=listed, shown=shown(value, sensitive)))
 
 
 def parse_duration_text(text: str) -> int | None:
@@ -219,8 +221,8 @@ def _duration_in_range(micros: int, value: Any, sensitive: bool) -> int:
     if 0 <= micros <= MAX_DURATION:
         return micros
     if micros < 0:
-        raise Problem(f"a duration cannot be negative (got {shown(value, sensitive)})")
-    raise Problem(f"the duration {shown(value, sensitive)} is longer than a hundred years")
+        raise Problem(N_("a duration cannot be negative (got {shown})", shown=shown(value, sensitive)))
+    raise Problem(N_("the duration {shown} is longer than a hundred years", shown=shown(value, sensitive)))
 
 
 def coerce_duration(value: Any, unit: str = "seconds", sensitive: bool = False) -> int:
@@ -228,7 +230,7 @@ def coerce_duration(value: Any, unit: str = "seconds", sensitive: bool = False) 
         return _duration_in_range(value * vt.UNITS[unit], value, sensitive)
     if type(value) is float:
         if not math.isfinite(value):
-            raise Problem("expected a finite duration, got NaN or infinity")
+            raise Problem(N_("expected a finite duration, got NaN or infinity"))
         if abs(value) * vt.UNITS[unit] > MAX_DURATION:
             return _duration_in_range(MAX_DURATION + 1 if value > 0 else -1, value, sensitive)
         return _duration_in_range(round(value * vt.UNITS[unit]), value, sensitive)
@@ -237,14 +239,13 @@ def coerce_duration(value: Any, unit: str = "seconds", sensitive: bool = False) 
         if micros is not None:
             return _duration_in_range(micros, value, sensitive)
         raise Problem(
-            f"{shown(value, sensitive)} is not a duration; write a number of {unit}, "
-            'or text such as "35min", "1.5h" or "PT35M"'
+            N_("{shown} is not a duration; write a number of {unit}, or text such as \"35min\", \"1.5h\" or \"PT35M\"", shown=shown(value, sensitive), unit=unit)
         )
     if isinstance(value, _dt.timedelta):
         return _duration_in_range(value // _dt.timedelta(microseconds=1), value, sensitive)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return coerce_duration(float(value) if isinstance(value, float) else int(value), unit, sensitive)
-    raise Problem(f"expected a duration (a number of {unit}, or text such as \"35min\"), got {shown(value, sensitive)}")
+    raise Problem(N_("expected a duration (a number of {unit}, or text such as \"35min\"), got {shown}", unit=unit, shown=shown(value, sensitive)))
 
 
 def coerce_datetime(value: Any, sensitive: bool = False) -> int:
@@ -253,13 +254,13 @@ def coerce_datetime(value: Any, sensitive: bool = False) -> int:
         if micros is not None:
             return micros
         if re.fullmatch(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?", value.strip()):
-            raise Problem(f"the date-time {shown(value, sensitive)} has no UTC offset; add one such as +09:00")
-        raise Problem(f"{shown(value, sensitive)} is not an ISO 8601 date-time such as 2026-04-01T09:30:00+09:00")
+            raise Problem(N_("the date-time {shown} has no UTC offset; add one such as +09:00", shown=shown(value, sensitive)))
+        raise Problem(N_("{shown} is not an ISO 8601 date-time such as 2026-04-01T09:30:00+09:00", shown=shown(value, sensitive)))
     if isinstance(value, _dt.datetime):
         if value.tzinfo is None or value.utcoffset() is None:
-            raise Problem("the date-time has no UTC offset")
+            raise Problem(N_("the date-time has no UTC offset"))
         return (value - EPOCH) // _dt.timedelta(microseconds=1)
-    raise Problem(f"expected a date-time such as \"2026-04-01T09:30:00+09:00\", got {shown(value, sensitive)}")
+    raise Problem(N_("expected a date-time such as \"2026-04-01T09:30:00+09:00\", got {shown}", shown=shown(value, sensitive)))
 
 
 def coerce_date(value: Any, sensitive: bool = False) -> int:
@@ -271,11 +272,11 @@ def coerce_date(value: Any, sensitive: bool = False) -> int:
         except ValueError:
             day = None
         if day is None:
-            raise Problem(f"{shown(value, sensitive)} is not a date such as 2026-04-01")
+            raise Problem(N_("{shown} is not a date such as 2026-04-01", shown=shown(value, sensitive)))
     elif isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
         day = value
     else:
-        raise Problem(f"expected a date such as \"2026-04-01\", got {shown(value, sensitive)}")
+        raise Problem(N_("expected a date such as \"2026-04-01\", got {shown}", shown=shown(value, sensitive)))
     return vt.date_micros(day)
 
 
@@ -301,23 +302,23 @@ def coerce(ftype: vt.Type, value: Any, path: str, sensitive: bool) -> Any:
         if kind == vt.DATE:
             return coerce_date(value, sensitive)
     except Problem as problem:
-        raise RecordError(str(problem), path) from None
+        raise RecordError(problem.args[0], path) from None
     if kind == vt.LIST:
         if not isinstance(value, (list, tuple)):
-            raise RecordError(f"expected a list, got {shown(value, sensitive)}", path)
+            raise RecordError(N_("expected a list, got {shown}", shown=shown(value, sensitive)), path)
         elem = ftype.elem()
         out = []
         for i, item in enumerate(value):
             where = f"{path}[{i}]"
             if is_absent(item):
-                raise RecordError("a list may not contain null (or NaN, NA)", where)
+                raise RecordError(N_("a list may not contain null (or NaN, NA)"), where)
             out.append(coerce(elem, item, where, sensitive))
         return out
     if kind == vt.RECORD:
         if not isinstance(value, Mapping):
-            raise RecordError(f"expected an object with fields, got {shown(value, sensitive)}", path)
+            raise RecordError(N_("expected an object with fields, got {shown}", shown=shown(value, sensitive)), path)
         return coerce_fields(ftype.fields, value, path + ".", sensitive)
-    raise RecordError("a field of unusable type", path)  # pragma: no cover
+    raise RecordError(N_("a field of unusable type"), path)  # pragma: no cover
 
 
 def coerce_fields(fields: Sequence[Any], record: Mapping, prefix: str = "", sensitive: bool = False) -> tuple:
@@ -328,8 +329,8 @@ def coerce_fields(fields: Sequence[Any], record: Mapping, prefix: str = "", sens
         value = record.get(f.name)
         if is_absent(value):
             if not f.optional:
-                state = "null or NaN" if f.name in record else "missing"
-                raise RecordError(f"{state}, but the schema requires it", path)
+                state = N_("null or NaN") if f.name in record else N_("missing")
+                raise RecordError(N_("{state}, but the schema requires it", state=state), path)
             out.append(None)
             continue
         out.append(coerce(f.type, value, path, sensitive or f.sensitive))

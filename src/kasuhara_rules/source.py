@@ -6,6 +6,8 @@ from bisect import bisect_right
 
 import attrs
 
+from .i18n import N_
+
 
 @attrs.frozen(order=True)
 class Span:
@@ -146,7 +148,8 @@ def decode_source(data: bytes) -> str:
         line = before.count(b"\n") + 1
         column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
         raise DecodeError(
-            f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x} at byte offset {exc.start})",
+            N_("the file is not valid UTF-8 (byte 0x{byte} at byte offset {offset})", byte=format(data[exc.start], "02x"),
+               offset=exc.start),
             line,
             column,
         ) from None
@@ -163,5 +166,5 @@ def normalize_text(text: str) -> str:
     if nul != -1:
         line = text.count("\n", 0, nul) + 1
         column = nul - (text.rfind("\n", 0, nul) + 1) + 1
-        raise DecodeError("the file contains a NUL character; is it a binary file?", line, column)
+        raise DecodeError(N_("the file contains a NUL character; is it a binary file?"), line, column)
     return text

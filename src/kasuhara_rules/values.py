@@ -5,6 +5,8 @@ import datetime as _dt
 
 import attrs
 
+from .i18n import N_
+
 BOOL = "bool"
 INT = "int"
 NUMBER = "number"
@@ -98,15 +100,15 @@ class Type:
         if self.kind == ENUM:
             return self.describe()
         if self.kind == BOOL:
-            return "true/false (bool)"
+            return N_("true/false (bool)")
         if self.kind == INT:
-            return "a whole number (int)"
+            return N_("a whole number (int)")
         if self.kind == TEXT:
-            return "text"
+            return N_("text")
         if self.kind == ERROR:
-            return "unknown"
+            return N_("unknown")
         word = self.describe()
-        return ("an " if word[0] in "aeiou" else "a ") + word
+        return N_("an {word}", word=word) if word[0] in "aeiou" else N_("a {word}", word=word)
 
     def describe(self) -> str:
         """A short name for messages: `text`, `list of text`, `one of ["a", "b"]`."""

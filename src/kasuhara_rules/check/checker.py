@@ -7,9 +7,10 @@ from typing import Callable, Sequence
 
 import attrs
 
+from ..i18n import N_
 from ..syntax import nodes as n
 from .. import values as vt
-from ..diagnostics import Diagnostic, did_you_mean, error, printable, sort_diagnostics, warning
+from ..diagnostics import Diagnostic, did_you_mean, error, label_hint, printable, sort_diagnostics, warning
 from .checked import (
     FIRST_MATCH, HIGHEST_SEVERITY, REVIEW, REVIEW_LABEL, STRATEGIES, CheckedPolicy, Define, DefineRef,
     ElementRef, Example, Expect, Field, FieldRef, Header, Item, PhraseList, Rule,
@@ -60,20 +61,20 @@ def check_structure(tree: n.PolicyFile) -> list[Diagnostic]:
     headers = [d for d in tree.decls if isinstance(d, n.PolicyHeader)]
     if not headers:
         first = tree.decls[0].span if tree.decls else Span(tree.file, 1, 1, 1, 1)
-        diags.append(error("E201", "a policy file must start with its `policy` header", first,
-                           'begin the file with: policy "title" { id NAME  version "1"  otherwise claim }'))
+        diags.append(error("E201", N_("a policy file must start with its `policy` header"), first,
+                           N_("begin the file with: policy \"title\" { id NAME  version \"1\"  otherwise claim }")))
     for extra in headers[1:]:
-        diags.append(error("E202", "a file has only one `policy` header", extra.span))
+        diags.append(error("E202", N_("a file has only one `policy` header"), extra.span))
     if headers and tree.decls[0] is not headers[0]:
-        diags.append(error("E202", "the `policy` header must come first in the file", headers[0].span))
+        diags.append(error("E202", N_("the `policy` header must come first in the file"), headers[0].span))
     extends = [d for d in tree.decls if isinstance(d, n.ExtendsDecl)]
     for extra in extends[1:]:
-        diags.append(error("E207", "a policy extends at most one base policy", extra.span))
+        diags.append(error("E207", N_("a policy extends at most one base policy"), extra.span))
     if extends:
         position = tree.decls.index(extends[0])
         expected = 1 if headers and tree.decls[0] is headers[0] else 0
         if position != expected:
-            diags.append(error("E207", "`extends` must come right after the `policy` header", extends[0].span))
+            diags.append(error("E207", N_("`extends` must come right after the `policy` header"), extends[0].span))
     return diags
 
 
@@ -97,6 +98,10 @@ def check(
     checker.tolerate_example_errors = tolerate_example_errors
     checker.dropped_rules = dropped_rules
     return checker.run()
+
+
+# the kinds of names `name_in` resolves, as its messages call them
+NAME_KINDS = {"outcome": N_("outcome"), "severity": N_("severity"), "escalation": N_("escalation"), "rule": N_("rule")}
 
 
 class _Checker:
@@ -135,6 +140,12 @@ class _Checker:
         rule_decls = self.rule_decls()
         self.rule_names = [r.name.name for r in rule_decls]
         self.tc = TypeChecker({f.name: f for f in fields}, define_decls, phrases, self.other_kind, self.diags)
+        self.labels = self.tc.labels = (
+            [(o.name, o.label, "outcome") for o in outcomes] + [(s.name, s.label, "severity") for s in severities]
+            + [(e.name, e.label, "escalation") for e in escalations] + [(f.name, f.label, "field") for f in fields]
+            + [(p.name, p.label, "phrases") for p in phrases.values()]
+            + [(k, d.label.value if d.label else None, "define") for k, d in define_decls.items()]
+            + [(r.name.name, r.title.value if getattr(r, "title", None) else None, "rule") for r in rule_decls])
         self.define_measures = self.bound_defines(define_decls)
         for name in define_decls:
             self.tc.define_type(name)
@@ -177,11 +188,11 @@ class _Checker:
         for entry in decl.entries:
             key = entry.key.name
             if key not in HEADER_KEYS:
-                self.err("E203", f"unknown header setting `{key}`", entry.key.span,
+                self.err("E203", N_("unknown header setting `{key}`", key=key), entry.key.span,
                          did_you_mean(key, HEADER_KEYS) or "the settings are " + ", ".join(HEADER_KEYS))
                 continue
             if key in seen:
-                self.err("E206", f"`{key}` is set twice in the header", entry.key.span)
+                self.err("E206", N_("`{key}` is set twice in the header", key=key), entry.key.span)
                 continue
             seen[key] = entry
         ok = True
@@ -189,7 +200,7 @@ class _Checker:
             if key not in seen:
                 ok = False
                 example = {"id": "id acme_retail", "version": 'version "2026.1"', "otherwise": "otherwise claim"}[key]
-                self.err("E204", f"the policy header has no `{key}`", decl.span, f"add `{example}`")
+                self.err("E204", N_("the policy header has no `{key}`", key=key), decl.span, N_("add `{example}`", example=example))
         values: dict[str, object] = {}
         for key, entry in seen.items():
             value = self.header_value(key, entry)
@@ -200,8 +211,8 @@ class _Checker:
         otherwise = values.get("otherwise")
         if isinstance(otherwise, str) and otherwise not in self.outcome_names:
             ok = False
-            self.err("E302", f"`otherwise` names the unknown outcome `{otherwise}`", seen["otherwise"].value.span,
-                     did_you_mean(otherwise, self.outcome_names) or "declare it in `outcomes { … }`")
+            self.err("E302", N_("`otherwise` names the unknown outcome `{otherwise}`", otherwise=otherwise), seen["otherwise"].value.span,
+                     did_you_mean(otherwise, self.outcome_names) or N_("declare it in `outcomes { … }`"))
         if not ok or decide is None:
             return None
         return Header(decl.title.value, str(values["id"]), str(values["version"]), values.get("effective"),
@@ -212,22 +223,22 @@ class _Checker:
         if key in ("id", "decide", "otherwise"):
             if isinstance(v, n.Ident):
                 if key == "decide" and v.name not in STRATEGIES:
-                    self.err("E205", f"unknown strategy `{v.name}`", v.span,
-                             did_you_mean(v.name, STRATEGIES) or f"use {HIGHEST_SEVERITY} or {FIRST_MATCH}")
+                    self.err("E205", N_("unknown strategy `{name}`", name=v.name), v.span,
+                             did_you_mean(v.name, STRATEGIES) or N_("use {HIGHEST_SEVERITY} or {FIRST_MATCH}", HIGHEST_SEVERITY=HIGHEST_SEVERITY, FIRST_MATCH=FIRST_MATCH))
                     return None
                 return v.name
-            hint = f"write it without quotes: {key} {v.value}" if isinstance(v, n.StringLit) else None
-            self.err("E205", f"`{key}` takes a name", v.span, hint)
+            hint = N_("write it without quotes: {key} {value}", key=key, value=v.value) if isinstance(v, n.StringLit) else None
+            self.err("E205", N_("`{key}` takes a name", key=key), v.span, hint)
             return None
         if key == "version":
             if isinstance(v, n.StringLit):
                 return v.value
             shown = v.name if isinstance(v, n.Ident) else getattr(v, "text", "")
-            self.err("E205", "`version` takes a quoted text", v.span, f'write version "{shown}"')
+            self.err("E205", N_("`version` takes a quoted text"), v.span, N_("write version \"{shown}\"", shown=shown))
             return None
         if isinstance(v, n.DateLit):
             return v.value
-        self.err("E205", "`effective` takes a date", v.span, "write the date as YYYY-MM-DD, e.g. effective 2026-04-01")
+        self.err("E205", N_("`effective` takes a date"), v.span, N_("write the date as YYYY-MM-DD, e.g. effective 2026-04-01"))
         return None
 
     # -- vocabularies -------------------------------------------------------------------
@@ -239,7 +250,7 @@ class _Checker:
             for named in decl.items:
                 name = named.name.name
                 if name in seen:
-                    self.err("E306", f"the {what} `{name}` is declared twice", named.name.span)
+                    self.err("E306", N_("the {what} `{name}` is declared twice", what=what, name=name), named.name.span)
                     continue
                 item = Item(name, named.label.value if named.label else None, len(items), named.name.span)
                 seen[name] = item
@@ -256,14 +267,14 @@ class _Checker:
         fields = self.fields(decls, "", top=True)
         keys = [f for f in fields if f.key]
         for extra in keys[1:]:
-            self.err("E215", f"`{extra.name}` is a second key field; `{keys[0].name}` is already the key",
-                     extra.span, "a record has at most one key")
+            self.err("E215", N_("`{name}` is a second key field; `{name2}` is already the key", name=extra.name, name2=keys[0].name),
+                     extra.span, N_("a record has at most one key"))
         for f in keys[:1]:
             if f.type.kind not in (vt.TEXT, vt.INT, vt.ENUM, vt.NUMBER) and not f.type.is_error:
-                self.err("E216", f"the key `{f.name}` must be text or a number, not {f.type.noun()}", f.span)
+                self.err("E216", N_("the key `{name}` must be text or a number, not {noun}", name=f.name, noun=f.type.noun()), f.span)
             if f.sensitive:
-                self.warn("W106", f"the key `{f.name}` is sensitive, so decisions will show it as ‹redacted›",
-                          f.span, "use an incident number that is not personal data as the key")
+                self.warn("W106", N_("the key `{name}` is sensitive, so decisions will show it as ‹redacted›", name=f.name),
+                          f.span, N_("use an incident number that is not personal data as the key"))
         return fields
 
     def fields(self, decls: Sequence[n.FieldDecl], prefix: str, top: bool) -> list[Field]:
@@ -273,12 +284,12 @@ class _Checker:
             name = decl.name.name
             if name in seen:
                 line = seen[name].name.span.line
-                self.err("E306", f"the field `{prefix}{name}` is declared twice (first on line {line})",
+                self.err("E306", N_("the field `{prefix}{name}` is declared twice (first on line {line})", prefix=prefix, name=name, line=line),
                          decl.name.span)
                 continue
             seen[name] = decl
             if decl.key and not top:
-                self.err("E216", "only a top-level field can be the key", decl.name.span)
+                self.err("E216", N_("only a top-level field can be the key"), decl.name.span)
             ftype = self.field_type(decl.type, prefix + name + ".")
             out.append(Field(name, decl.label.value if decl.label else None, ftype, decl.optional,
                              decl.key and top, decl.sensitive, len(out), prefix + name, decl.name.span))
@@ -290,44 +301,44 @@ class _Checker:
             if name in vt.SCALAR_TYPE_NAMES:
                 return vt.Type(name)
             if name in ("one", "list"):
-                self.err("E217", f"`{name}` needs `of`: write `{name} of …`", t.name.span)
+                self.err("E217", N_("`{name}` needs `of`: write `{name} of …`", name=name), t.name.span)
                 return vt.T_ERROR
-            hint = (f"did you mean `{TYPE_SYNONYMS[name.lower()]}`?" if name.lower() in TYPE_SYNONYMS
+            hint = (N_("did you mean `{value}`?", value=TYPE_SYNONYMS[name.lower()]) if name.lower() in TYPE_SYNONYMS
                     else did_you_mean(name, vt.SCALAR_TYPE_NAMES) or
                     "the types are " + ", ".join(vt.TYPE_NAMES) + " and { … }")
-            self.err("E217", f"unknown type `{name}`", t.name.span, hint)
+            self.err("E217", N_("unknown type `{name}`", name=name), t.name.span, hint)
             return vt.T_ERROR
         if isinstance(t, n.UnitType):
             if t.name.name != "duration":
-                self.err("E217", f"only `duration` takes a unit, not `{t.name.name}`", t.name.span)
+                self.err("E217", N_("only `duration` takes a unit, not `{name}`", name=t.name.name), t.name.span)
                 return vt.T_ERROR
             unit = t.unit.name
             if unit not in vt.UNITS:
-                hint = (f"did you mean `{UNIT_SYNONYMS[unit]}`?" if unit in UNIT_SYNONYMS else
-                        did_you_mean(unit, vt.UNITS) or "the units are seconds, minutes, hours and days")
-                self.err("E218", f"unknown duration unit `{unit}`", t.unit.span, hint)
+                hint = (N_("did you mean `{value}`?", value=UNIT_SYNONYMS[unit]) if unit in UNIT_SYNONYMS else
+                        did_you_mean(unit, vt.UNITS) or N_("the units are seconds, minutes, hours and days"))
+                self.err("E218", N_("unknown duration unit `{unit}`", unit=unit), t.unit.span, hint)
                 return vt.T_ERROR
             return vt.Type(vt.DURATION, unit=unit)
         if isinstance(t, n.OneOfType):
             if t.head.name != "one":
-                self.err("E217", f"unknown type `{t.head.name} of`", t.head.span, "did you mean `one of`?")
+                self.err("E217", N_("unknown type `{name} of`", name=t.head.name), t.head.span, N_("did you mean `one of`?"))
                 return vt.T_ERROR
             values: list[str] = []
             for item in t.values.items:
                 if not isinstance(item, n.StringLit):
-                    self.err("E219", "the values of `one of` are quoted texts", item.span)
+                    self.err("E219", N_("the values of `one of` are quoted texts"), item.span)
                     return vt.T_ERROR
                 if item.value in values:
-                    self.err("E219", f'"{item.value}" is listed twice', item.span)
+                    self.err("E219", N_("\"{value}\" is listed twice", value=item.value), item.span)
                     continue
                 values.append(item.value)
             if not values:
-                self.err("E219", "`one of` needs at least one value", t.values.span)
+                self.err("E219", N_("`one of` needs at least one value"), t.values.span)
                 return vt.T_ERROR
             return vt.Type(vt.ENUM, values=tuple(values))
         if isinstance(t, n.ListType):
             if t.head.name != "list":
-                self.err("E217", f"unknown type `{t.head.name} of`", t.head.span, "did you mean `list of`?")
+                self.err("E217", N_("unknown type `{name} of`", name=t.head.name), t.head.span, N_("did you mean `list of`?"))
                 return vt.T_ERROR
             elem = self.field_type(t.element, prefix)
             return vt.T_ERROR if elem.is_error else vt.list_of(elem)
@@ -347,8 +358,8 @@ class _Checker:
                 items = self.phrase_file(decl)
             elif isinstance(decl, n.PhrasesAppend):
                 if not self.extended:
-                    self.err("E605", "`+=` adds to an inherited phrase list, but this policy extends nothing",
-                             decl.name.span, "declare the list with `phrases NAME = [ … ]`")
+                    self.err("E605", N_("`+=` adds to an inherited phrase list, but this policy extends nothing"),
+                             decl.name.span, N_("declare the list with `phrases NAME = [ … ]`"))
                 elif decl.name.name in out:
                     base = out[decl.name.name]
                     known = set(base.phrases)
@@ -366,21 +377,21 @@ class _Checker:
         items: dict[str, None] = {}
         for item in lst.items:
             if not isinstance(item, n.StringLit):
-                self.err("E220", "a phrase list holds quoted texts only", item.span)
+                self.err("E220", N_("a phrase list holds quoted texts only"), item.span)
             elif not item.value.strip():
-                self.err("E220", "an empty phrase would match every text", item.span)
+                self.err("E220", N_("an empty phrase would match every text"), item.span)
             else:
                 items.setdefault(item.value)
         return list(items)
 
     def phrase_file(self, decl: n.PhrasesFrom) -> list[str]:
         if self.read_phrases is None:
-            self.err("E221", f"cannot read the phrase file \"{decl.path.value}\" here", decl.path.span)
+            self.err("E221", N_("cannot read the phrase file \"{value}\" here", value=decl.path.value), decl.path.span)
             return []
         try:
             text = self.read_phrases(decl.path.value, decl.path.span.file)
         except PhraseFileError as exc:
-            self.err(exc.code, f"cannot read the phrase file \"{printable(decl.path.value)}\": {exc.reason}",
+            self.err(exc.code, N_("cannot read the phrase file \"{value}\": {reason}", value=printable(decl.path.value), reason=exc.reason),
                      decl.path.span,
                      exc.hint)
             return []
@@ -402,8 +413,8 @@ class _Checker:
         for decl in self.of(n.DefineDecl):
             name = decl.name.name
             if decl.override and not self.extended:
-                self.err("E605", f"`override define {name}` needs a base policy, but this policy extends nothing",
-                         decl.name.span, "write `define` without `override`")
+                self.err("E605", N_("`override define {name}` needs a base policy, but this policy extends nothing", name=name),
+                         decl.name.span, N_("write `define` without `override`"))
             if name in taken:
                 self._duplicate(name, taken[name], decl.name.span)
                 continue
@@ -423,11 +434,12 @@ class _Checker:
                 self.tc.used_defines.setdefault(dep, set()).add("define:" + name)
             if any(dep in over for dep in limits.define_names(decl.expr, decls)):
                 continue  # reported at the define that first crosses the bound
-            self._report_bound(known[name], f"define `{name}`", decl.name.span)
+            self._report_bound(known[name], N_("define `{name}`", name=name), decl.name.span)
         if len(cyclic) > limits.MAX_DEPTH:  # a long cycle: report it here, without walking it
             first = next(iter(decls[c] for c in decls if c in cyclic))
-            self.err("E307", f"{len(cyclic)} defines refer to each other in a cycle (through `{first.name.name}`)",
-                     first.name.span, "a define may use other defines, but never in a cycle")
+            self.err("E307", N_("{count} defines refer to each other in a cycle (through `{name}`)",
+                                count=len(cyclic), name=first.name.name),
+                     first.name.span, N_("a define may use other defines, but never in a cycle"))
             for name in cyclic:
                 self.tc.define_types[name] = vt.T_ERROR
         return known
@@ -446,20 +458,22 @@ class _Checker:
 
     def _report_bound(self, m, what: str, span: Span) -> None:
         if m.depth > limits.MAX_DEPTH:
-            self.err("E310", f"{what} nests more than {limits.MAX_DEPTH} levels deep through the defines it uses",
-                     span, "defines count as the conditions they stand for: use fewer layers of defines that "
-                           "use other defines")
+            self.err("E310", N_("{what} nests more than {depth} levels deep through the defines it uses",
+                                what=what, depth=limits.MAX_DEPTH),
+                     span, N_("defines count as the conditions they stand for: use fewer layers of defines that "
+                              "use other defines"))
         else:
-            size = "more than " + f"{limits.MAX_EXPANDED:,}" if m.size >= limits.MAX_EXPANDED * 4 else f"{m.size:,}"
-            self.err("E311", f"{what} stands for {size} conditions once its defines are written out "
-                             f"(at most {limits.MAX_EXPANDED:,})", span,
-                     "a define is evaluated and explained in full at each use: a define used twice in the next "
-                     "one doubles with each layer; write the condition once, or use fewer layers")
+            limit = format(limits.MAX_EXPANDED, ",")
+            size = N_("more than {count}", count=limit) if m.size >= limits.MAX_EXPANDED * 4 else format(m.size, ",")
+            self.err("E311", N_("{what} stands for {size} conditions once its defines are written out "
+                                "(at most {limit})", what=what, size=size, limit=limit), span,
+                     N_("a define is evaluated and explained in full at each use: a define used twice in the next "
+                        "one doubles with each layer; write the condition once, or use fewer layers"))
 
     def _duplicate(self, name: str, first: tuple[str, Span], span: Span) -> None:
         kind, where = first
-        self.err("E306", f"`{name}` is already declared as {kind} on line {where.line}", span,
-                 "fields, defines and phrase lists share one set of names")
+        self.err("E306", N_("`{name}` is already declared as {kind} on line {line}", name=name, kind=kind, line=where.line), span,
+                 N_("fields, defines and phrase lists share one set of names"))
 
     # -- rules --------------------------------------------------------------------------
 
@@ -468,16 +482,16 @@ class _Checker:
         seen: dict[str, n.RuleDecl] = {}
         for decl in self.decls:
             if isinstance(decl, n.DropRule) and not self.extended:
-                self.err("E605", f"`drop rule {decl.name.name}` needs a base policy, but this policy extends nothing",
+                self.err("E605", N_("`drop rule {name}` needs a base policy, but this policy extends nothing", name=decl.name.name),
                          decl.span)
             if not isinstance(decl, n.RuleDecl):
                 continue
             name = decl.name.name
             if decl.override and not self.extended:
-                self.err("E605", f"`override rule {name}` needs a base policy, but this policy extends nothing",
-                         decl.name.span, "write `rule` without `override`")
+                self.err("E605", N_("`override rule {name}` needs a base policy, but this policy extends nothing", name=name),
+                         decl.name.span, N_("write `rule` without `override`"))
             if name in seen:
-                self.err("E306", f"the rule `{name}` is declared twice (first on line {seen[name].name.span.line})",
+                self.err("E306", N_("the rule `{name}` is declared twice (first on line {line})", name=name, line=seen[name].name.span.line),
                          decl.name.span)
                 continue
             seen[name] = decl
@@ -489,24 +503,24 @@ class _Checker:
         for kind, word in ((n.WhenClause, "when"), (n.UnlessClause, "unless"), (n.ThenClause, "then"),
                            (n.EscalateClause, "escalate"), (n.TagsClause, "tags")):
             for extra in decl.all(kind)[1:]:
-                self.err("E206", f"rule {name} has more than one `{word}` clause", extra.span,
-                         "combine the conditions with `and` / `or`" if word in ("when", "unless") else None)
+                self.err("E206", N_("rule {name} has more than one `{word}` clause", name=name, word=word), extra.span,
+                         N_("combine the conditions with `and` / `or`") if word in ("when", "unless") else None)
         when = decl.first(n.WhenClause)
         unless = decl.first(n.UnlessClause)
         then = decl.first(n.ThenClause)
         if when is None:
-            self.err("E210", f"rule {name} has no `when` clause", decl.name.span,
-                     "say when the rule applies: when CONDITION")
+            self.err("E210", N_("rule {name} has no `when` clause", name=name), decl.name.span,
+                     N_("say when the rule applies: when CONDITION"))
         else:
-            self.bound_condition(when.expr, "the `when` condition")
-            self.tc.check_condition(when.expr, "the `when` condition", "rule:" + name)
+            self.bound_condition(when.expr, N_("the `when` condition"))
+            self.tc.check_condition(when.expr, N_("the `when` condition"), "rule:" + name)
         if unless is not None:
-            self.bound_condition(unless.expr, "the `unless` condition")
-            self.tc.check_condition(unless.expr, "the `unless` condition", "rule:" + name)
+            self.bound_condition(unless.expr, N_("the `unless` condition"))
+            self.tc.check_condition(unless.expr, N_("the `unless` condition"), "rule:" + name)
         outcome, severity = REVIEW, None
         if then is None:
-            self.err("E211", f"rule {name} has no `then` clause", decl.name.span,
-                     "say what the rule decides: then kasuhara severity high")
+            self.err("E211", N_("rule {name} has no `then` clause", name=name), decl.name.span,
+                     N_("say what the rule decides: then kasuhara severity high"))
         else:
             outcome = self.name_in(then.outcome, self.outcome_names, "E302", "outcome", "outcomes")
             if then.severity is not None:
@@ -527,9 +541,11 @@ class _Checker:
 
     def name_in(self, ident: n.Ident, names: set[str], code: str, what: str, block: str) -> str:
         if ident.name not in names:
-            hint = did_you_mean(ident.name, names) or (
-                f"declare it in `{block} {{ … }}`" if names else f"add a `{block} {{ … }}` block")
-            self.err(code, f"unknown {what} `{ident.name}`", ident.span, hint)
+            labels = getattr(self, "labels", ())
+            hint = label_hint(ident.name, labels, (what,)) or label_hint(ident.name, labels) or did_you_mean(
+                ident.name, names) or (
+                N_("declare it in `{block} {{ … }}`", block=block) if names else N_("add a `{block} {{ … }}` block", block=block))
+            self.err(code, N_("unknown {what} `{name}`", what=NAME_KINDS.get(what, what), name=ident.name), ident.span, hint)
         return ident.name
 
     # -- examples -----------------------------------------------------------------------
@@ -547,40 +563,37 @@ class _Checker:
         for entry in decl.given.entries:
             name = entry.key.name
             if name in given:
-                self.err("E206", f"`{name}` is given twice", entry.key.span)
+                self.err("E206", N_("`{name}` is given twice", name=name), entry.key.span)
                 continue
             value = literal_value(entry.value)
             given[name] = value
             f = by_name.get(name)
             if f is None:
-                self.err("E501", f"the schema has no field `{name}`", entry.key.span,
-                         did_you_mean(name, by_name) or "extra fields are ignored at run time, but an example "
-                                                        "should only give fields the policy knows")
+                self.err("E501", N_("the schema has no field `{name}`", name=name), entry.key.span,
+                         did_you_mean(name, by_name) or N_("extra fields are ignored at run time, but an example should only give fields the policy knows"))
                 continue
             try:
                 coerce(f.type, value, name, False)
             except RecordError as exc:
-                self.err("E502", f"example \"{decl.title.value}\": {exc.described}",
+                self.err("E502", N_("example \"{value}\": {message}", value=decl.title.value, message=exc.described),
                          _value_span(entry.value, exc.field or name, name))
         for f in fields:
             if not f.optional and f.name not in given:
                 brace = decl.given.span
                 where = Span(brace.file, brace.line, brace.column, brace.line, brace.column + 1)
                 if f.span.file != brace.file:  # an inherited example, and a field the extending policy added
-                    self.err("E503", f"the inherited example \"{decl.title.value}\" does not give `{f.name}`, "
-                                     f"which {f.span.file} adds as a required field", where,
-                             f"make the added field optional (`{f.name}: optional …`), or give the example again "
-                             f"in {f.span.file} with the same title")
+                    self.err("E503", N_("the inherited example \"{value}\" does not give `{name}`, which {file} adds as a required field", value=decl.title.value, name=f.name, file=f.span.file), where,
+                             N_("make the added field optional (`{name}: optional …`), or give the example again in {file} with the same title", name=f.name, file=f.span.file))
                 else:
-                    self.err("E503", f"example \"{decl.title.value}\" does not give the required field `{f.name}`",
-                             where, f"add `{f.name}: …`, or make the field optional in the schema")
+                    self.err("E503", N_("example \"{value}\" does not give the required field `{name}`", value=decl.title.value, name=f.name),
+                             where, N_("add `{name}: …`, or make the field optional in the schema", name=f.name))
         e = decl.expect
         self.name_in(e.outcome, self.outcome_names, "E302", "outcome", "outcomes")
         if e.severity is not None:
             self.name_in(e.severity, self.severity_names, "E303", "severity", "severities")
         if e.rule is not None and e.rule.name in getattr(self, "dropped_rules", ()):
-            self.err("E305", f"example \"{decl.title.value}\" expects rule `{e.rule.name}`, which this policy drops",
-                     e.rule.span, "give the example again in this policy, with the same title and a new `expect`")
+            self.err("E305", N_("example \"{value}\" expects rule `{name}`, which this policy drops", value=decl.title.value, name=e.rule.name),
+                     e.rule.span, N_("give the example again in this policy, with the same title and a new `expect`"))
         elif e.rule is not None:
             self.name_in(e.rule, set(self.rule_names), "E305", "rule", "rule")
         if e.escalate is not None:
@@ -596,19 +609,19 @@ class _Checker:
         used_defines = _reachable(self.tc.used_defines)
         for name, decl in defines.items():
             if name not in used_defines:
-                self.warn("W101", f"define `{name}` is not used by any rule", decl.name.span,
-                          "use it in a rule, or remove it")
+                self.warn("W101", N_("define `{name}` is not used by any rule", name=name), decl.name.span,
+                          N_("use it in a rule, or remove it"))
         for name, p in phrases.items():
             owners = self.tc.used_phrases.get(name, set())
             if not any(o.startswith("rule:") or o[len("define:"):] in used_defines for o in owners):
-                self.warn("W102", f"the phrase list `{name}` is not used by any rule", p.span,
-                          "use it with `contains any`, or remove it")
+                self.warn("W102", N_("the phrase list `{name}` is not used by any rule", name=name), p.span,
+                          N_("use it with `contains any`, or remove it"))
         self.phrase_lint(defines, phrases, rules)
         for rule in rules:
             if not rule.responds:
-                self.warn("W103", f"rule {rule.name} tells staff nothing to do: it has no `respond`",
+                self.warn("W103", N_("rule {name} tells staff nothing to do: it has no `respond`", name=rule.name),
                           rule.decl.name.span if rule.decl else rule.span,
-                          'add what staff should do, e.g. respond "上長に引き継ぐ。"')
+                          N_("add what staff should do, e.g. respond \"上長に引き継ぐ。\""))
             for clause, word in ((rule.when, "when"), (rule.unless, "unless")):
                 if clause is None or (rule.decl and rule.decl.first(n.WhenClause) is None and word == "when"):
                     continue
@@ -644,19 +657,20 @@ class _Checker:
             why = phrase_warning(analyse_phrase(text))
             if why is None:
                 continue
-            where = f" in the phrase list `{list_name}`" if list_name else ""
+            where = N_(" in the phrase list `{name}`", name=list_name) if list_name else ""
             if why == "empty":
-                message, hint = (f"the phrase \"{text}\"{where} has no words, so `mentions` never finds it",
-                                 "write the words to look for, or remove the phrase")
+                message, hint = (N_("the phrase \"{text}\"{where} has no words, so `mentions` never finds it",
+                                    text=text, where=where),
+                                 N_("write the words to look for, or remove the phrase"))
             elif why == "one-character":
-                message, hint = (f"the phrase \"{text}\"{where} is one character: `mentions` finds it only where "
-                                 "the analyser reads it as a word of its own",
-                                 "write the whole word (死ね, 殺す), or use `contains` for a fixed string")
+                message, hint = (N_("the phrase \"{text}\"{where} is one character: `mentions` finds it only where "
+                                    "the analyser reads it as a word of its own", text=text, where=where),
+                                 N_("write the whole word (死ね, 殺す), or use `contains` for a fixed string"))
             else:
                 words = " + ".join(w.surface for w in analyse_phrase(text).words)
-                message, hint = (f"the phrase \"{text}\"{where} is read as particles or endings only ({words}), "
-                                 "so it is found after almost any word",
-                                 "add the word it belongs to (e.g. 殺すぞ instead of ぞ), or remove the phrase")
+                message, hint = (N_("the phrase \"{text}\"{where} is read as particles or endings only ({words}), "
+                                    "so it is found after almost any word", text=text, where=where, words=words),
+                                 N_("add the word it belongs to (e.g. 殺すぞ instead of ぞ), or remove the phrase"))
             self.warn("W111", message, span, hint)
 
     def constant_lint(self, node: object, word: str, defines: dict[str, n.DefineDecl]) -> None:
@@ -666,8 +680,8 @@ class _Checker:
         if any(types.get(id(sub), vt.T_ERROR).is_error for sub in n.walk(node)):
             return
         if not self.reads_fields(node, defines, set()):
-            self.warn("W105", f"the `{word}` condition `{text_of(node)}` reads no field, so it is always the same",
-                      node.span, "a condition should depend on the incident")
+            self.warn("W105", N_("the `{word}` condition `{text}` reads no field, so it is always the same", word=word, text=text_of(node)),
+                      node.span, N_("a condition should depend on the incident"))
             return
         for sub in n.walk(node):
             if isinstance(sub, n.IsMissing) and isinstance(sub.value, n.Name):
@@ -675,8 +689,8 @@ class _Checker:
                 f = ref.field if isinstance(ref, (FieldRef, ElementRef)) else None
                 if f is not None and not f.optional:
                     always = "true" if sub.present else "false"
-                    self.warn("W105", f"`{text_of(sub)}` is always {always}: the schema requires `{f.name}`",
-                              sub.span, f"mark the field `optional` if it can be absent")
+                    self.warn("W105", N_("`{text}` is always {always}: the schema requires `{name}`", text=text_of(sub), always=always, name=f.name),
+                              sub.span, N_("mark the field `optional` if it can be absent"))
 
     def reads_fields(self, node: object, defines: dict[str, n.DefineDecl], seen: set[str]) -> bool:
         for sub in n.walk(node):

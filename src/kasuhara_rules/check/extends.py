@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from ..i18n import N_
 from ..syntax import nodes as n
 from ..diagnostics import Diagnostic, did_you_mean, error
 
@@ -113,14 +114,14 @@ def _redeclared(kind: str, ident: n.Ident, inherited: dict, diags: list[Diagnost
         return False
     _, file = found
     what = {"name": "name", "field": "field"}.get(kind, kind)
-    diags.append(error("E603", f"`{ident.name}` is inherited from {file}; a {what} cannot be declared again",
+    diags.append(error("E603", N_("`{name}` is inherited from {file}; a {what} cannot be declared again", name=ident.name, file=file, what=what),
                        ident.span, hint))
     return True
 
 
 def _missing(ident: n.Ident, what: str, known: dict, diags: list[Diagnostic]) -> None:
-    hint = did_you_mean(ident.name, list(known)) or f"the base policy has no {what} `{ident.name}`"
-    diags.append(error("E604", f"there is no inherited {what} `{ident.name}` to change", ident.span, hint))
+    hint = did_you_mean(ident.name, list(known)) or N_("the base policy has no {what} `{name}`", what=what, name=ident.name)
+    diags.append(error("E604", N_("there is no inherited {what} `{name}` to change", what=what, name=ident.name), ident.span, hint))
 
 
 def override_rule(base: n.RuleDecl, child: n.RuleDecl) -> n.RuleDecl:

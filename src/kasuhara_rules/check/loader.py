@@ -13,6 +13,7 @@ from typing import Mapping, MutableMapping
 
 import attrs
 
+from ..i18n import N_
 from ..syntax import nodes as n
 from .checker import CheckResult, PhraseFileError, check, check_structure
 from .extends import merge
@@ -40,8 +41,8 @@ class NotRegularFile(OSError):
     """A policy or phrase file that is a FIFO, a device or a directory (reading could block forever)."""
 
 
-NOT_REGULAR_HINT = ("name a plain file; a named pipe (FIFO), a device or a directory is never read, "
-                    "since reading it could wait forever / 通常のファイルを指定してください")
+NOT_REGULAR_HINT = N_("name a plain file; a named pipe (FIFO), a device or a directory is never read, "
+                       "since reading it could wait forever / 通常のファイルを指定してください")
 
 
 def _open_regular(path: Path):
@@ -50,9 +51,9 @@ def _open_regular(path: Path):
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
-            kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a directory" if stat.S_ISDIR(mode)
-                    else "a device or socket")
-            raise NotRegularFile(0, f"it is not a regular file but {kind}", str(path))
+            kind = (N_("a named pipe (FIFO)") if stat.S_ISFIFO(mode) else N_("a directory") if stat.S_ISDIR(mode)
+                    else N_("a device or socket"))
+            raise NotRegularFile(0, N_("it is not a regular file but {kind}", kind=kind), str(path))
         if hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)
         return os.fdopen(fd, "rb")
@@ -82,9 +83,9 @@ class _Files:
     def read(self, name: str) -> bytes:
         bad = control_character(name)
         if bad is not None:  # it would make the digest's lines `<digest> <name>` ambiguous
-            raise PhraseFileError(f"its name contains the control character {bad}", "E607",
-                                  "rename the file: names of policy and phrase files may not contain control, "
-                                  "format or line-separator characters")
+            raise PhraseFileError(N_("its name contains the control character {char}", char=bad), "E607",
+                                  N_("rename the file: names of policy and phrase files may not contain control, "
+                                     "format or line-separator characters"))
         if name in self.preloaded:
             data = self.preloaded[name]
         else:
@@ -92,7 +93,7 @@ class _Files:
             with _open_regular(path) as handle:
                 data = handle.read(MAX_POLICY_BYTES + 1)
             if len(data) > MAX_POLICY_BYTES:
-                raise OSError(f"the file is larger than {MAX_POLICY_BYTES // (1024 * 1024)} MB")
+                raise OSError(N_("the file is larger than {size} MB", size=MAX_POLICY_BYTES // (1024 * 1024)))
         if all(existing != name for existing, _ in self.read_order):
             self.read_order.append((name, data))
         return data
@@ -104,9 +105,9 @@ class _Files:
             real = os.path.realpath(path)
             root = os.path.realpath(self.root)
             if real != root and not real.startswith(root.rstrip(os.sep) + os.sep):
-                raise PhraseFileError("it lies outside the policy's directory", "E606",
-                                      "keep every file a policy names inside the policy's own directory, "
-                                      "or allow other directories explicitly")
+                raise PhraseFileError(N_("it lies outside the policy's directory"), "E606",
+                                      N_("keep every file a policy names inside the policy's own directory, "
+                                         "or allow other directories explicitly"))
         return path
 
 
@@ -125,11 +126,11 @@ def load_path(path: str | os.PathLike, allow_outside: bool = False, tolerate_exa
     try:
         data = files.read(name)
     except PhraseFileError as exc:
-        return Loaded(CheckResult(None, (error(exc.code, f"cannot use the policy file: {exc.reason}",
+        return Loaded(CheckResult(None, (error(exc.code, N_("cannot use the policy file: {reason}", reason=exc.reason),
                                                Span(name, 1, 1, 1, 1), exc.hint),)), ())
     except OSError as exc:
-        reason = exc.strerror or str(exc)
-        diag = error("E100", f"cannot read the policy file: {reason}", Span(name, 1, 1, 1, 1))
+        reason = exc.strerror or (exc.args[0] if len(exc.args) == 1 else str(exc))
+        diag = error("E100", N_("cannot read the policy file: {reason}", reason=reason), Span(name, 1, 1, 1, 1))
         return Loaded(CheckResult(None, (diag,)), ())
     return _load(name, data, files, tolerate_example_errors)
 
@@ -202,7 +203,7 @@ def _load_unpaused(name: str, data: bytes, files: _Files, tolerate_example_error
         except NotRegularFile as exc:
             raise PhraseFileError(exc.strerror, "E221", NOT_REGULAR_HINT) from None
         except OSError as exc:
-            raise PhraseFileError(exc.strerror or str(exc)) from None
+            raise PhraseFileError(exc.strerror or (exc.args[0] if len(exc.args) == 1 else str(exc))) from None
         try:
             return decode_source(raw)
         except DecodeError as exc:
@@ -244,20 +245,19 @@ def _chain(tree: n.PolicyFile, files: _Files, sources: dict[str, SourceText],
         key = identity(base_name)
         if key in seen:
             cycle = " → ".join([t.file for t in chain] + [base_name])
-            diags.append(error("E602", f"`extends` forms a cycle: {cycle}", ext.path.span,
-                               "a policy cannot extend itself, directly or through other policies"))
+            diags.append(error("E602", N_("`extends` forms a cycle: {cycle}", cycle=cycle), ext.path.span,
+                               N_("a policy cannot extend itself, directly or through other policies")))
             return None
         seen.add(key)
         try:
             data = files.read(base_name)
         except PhraseFileError as exc:
-            diags.append(error(exc.code, f"cannot use the base policy \"{printable(ext.path.value)}\": {exc.reason}",
+            diags.append(error(exc.code, N_("cannot use the base policy \"{value}\": {reason}", value=printable(ext.path.value), reason=exc.reason),
                                ext.path.span, exc.hint))
             return None
         except OSError as exc:
-            diags.append(error("E601", f"cannot read the base policy \"{ext.path.value}\": "
-                                       f"{exc.strerror or exc}", ext.path.span,
-                               "the path is relative to the file that says `extends`"))
+            diags.append(error("E601", N_("cannot read the base policy \"{value}\": {value2}", value=ext.path.value, value2=exc.strerror or exc), ext.path.span,
+                               N_("the path is relative to the file that says `extends`")))
             return None
         cached = files.parsed.get((base_name, data)) if files.parsed is not None else None
         if cached is not None:
@@ -313,13 +313,14 @@ def _parse_file(name: str, data: bytes, sources: dict[str, SourceText]) -> tuple
     except DecodeError as exc:
         code = "E102" if "NUL" in exc.message else "E101"
         return None, [error(code, exc.message, Span(name, exc.line, exc.column, exc.line, exc.column + 1),
-                            "save the file as UTF-8 text" if code == "E101" else None)]
+                            N_("save the file as UTF-8 text (in Notepad: Save As → Encoding: UTF-8; Shift_JIS/cp932 is not read)")
+                            if code == "E101" else None)]
     source = SourceText.from_text(name, text)
     sources[name] = source
     if not text.strip():
-        return None, [error("E201", "the file is empty; a policy starts with its `policy` header",
+        return None, [error("E201", N_("the file is empty; a policy starts with its `policy` header"),
                             Span(name, 1, 1, 1, 1),
-                            'begin the file with: policy "title" { id NAME  version "1"  otherwise claim }')]
+                            N_("begin the file with: policy \"title\" { id NAME  version \"1\"  otherwise claim }"))]
     tree, diags = parse_source(source)
     return tree, list(diags) + scan_confusables(source)
 

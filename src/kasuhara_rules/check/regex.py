@@ -14,6 +14,8 @@ from typing import Any
 
 import re2  # type: ignore[import-untyped]
 
+from ..i18n import N_
+
 MAX_MEMORY = 8 << 20  # bytes of automaton one pattern may use (RE2's default); bigger patterns are refused
 
 
@@ -26,27 +28,27 @@ def _options() -> re2.Options:
 
 
 _HINTS = (  # (a part of RE2's message, the hint) — first match wins
-    ("invalid escape sequence: \\<digit>", "backreferences (\\1 … \\9) are not supported: RE2 matches in linear time "
-     "and cannot refer back to a group; repeat the group's text, or write two conditions joined with `and`"),
-    ("(?=", "look-ahead `(?=…)` / `(?!…)` is not supported: write two conditions, e.g. "
-     "`t matches \"a\" and not (t matches \"ab\")`"),
-    ("(?!", "look-ahead `(?=…)` / `(?!…)` is not supported: write two conditions, e.g. "
-     "`t matches \"a\" and not (t matches \"ab\")`"),
-    ("(?<=", "look-behind `(?<=…)` / `(?<!…)` is not supported: match the preceding text as part of the pattern, "
-     "or write two conditions joined with `and`"),
-    ("(?<!", "look-behind `(?<=…)` / `(?<!…)` is not supported: match the preceding text as part of the pattern, "
-     "or write two conditions joined with `and`"),
-    ("(?>", "atomic groups `(?>…)` are not needed: RE2 never backtracks; write a plain group `(?:…)`"),
-    ("bad repetition operator: ++", "possessive repeats (`a++`, `a*+`) are not needed: RE2 never backtracks; "
-     "write `a+`"),
-    ("bad repetition operator: *+", "possessive repeats (`a++`, `a*+`) are not needed: RE2 never backtracks; "
-     "write `a*`"),
-    ("bad repetition operator: ?+", "possessive repeats are not needed: RE2 never backtracks; write `a?`"),
-    ("invalid repetition size", "a repetition count is at most 1000: use smaller bounds in {m,n}, or `*` / `+`"),
-    ("pattern too large", "the pattern needs too much memory: use smaller repetition counts, or a phrase list "
-     "with `contains any`"),
+    ("invalid escape sequence: \\<digit>", N_("backreferences (\\1 … \\9) are not supported: RE2 matches in linear time "
+     "and cannot refer back to a group; repeat the group's text, or write two conditions joined with `and`")),
+    ("(?=", N_("look-ahead `(?=…)` / `(?!…)` is not supported: write two conditions, e.g. "
+     "`t matches \"a\" and not (t matches \"ab\")`")),
+    ("(?!", N_("look-ahead `(?=…)` / `(?!…)` is not supported: write two conditions, e.g. "
+     "`t matches \"a\" and not (t matches \"ab\")`")),
+    ("(?<=", N_("look-behind `(?<=…)` / `(?<!…)` is not supported: match the preceding text as part of the pattern, "
+     "or write two conditions joined with `and`")),
+    ("(?<!", N_("look-behind `(?<=…)` / `(?<!…)` is not supported: match the preceding text as part of the pattern, "
+     "or write two conditions joined with `and`")),
+    ("(?>", N_("atomic groups `(?>…)` are not needed: RE2 never backtracks; write a plain group `(?:…)`")),
+    ("bad repetition operator: ++", N_("possessive repeats (`a++`, `a*+`) are not needed: RE2 never backtracks; "
+     "write `a+`")),
+    ("bad repetition operator: *+", N_("possessive repeats (`a++`, `a*+`) are not needed: RE2 never backtracks; "
+     "write `a*`")),
+    ("bad repetition operator: ?+", N_("possessive repeats are not needed: RE2 never backtracks; write `a?`")),
+    ("invalid repetition size", N_("a repetition count is at most 1000: use smaller bounds in {m,n}, or `*` / `+`")),
+    ("pattern too large", N_("the pattern needs too much memory: use smaller repetition counts, or a phrase list "
+     "with `contains any`")),
 )
-_DEFAULT_HINT = ("matches uses RE2 syntax (https://github.com/google/re2/wiki/Syntax): escape special "
+_DEFAULT_HINT = N_("matches uses RE2 syntax (https://github.com/google/re2/wiki/Syntax): escape special "
                  "characters such as ( ) [ ] . * + ? with \\")
 
 
@@ -69,10 +71,10 @@ def pattern_problem(pattern: str) -> tuple[str, str] | None:
         key = re.sub(r"\\[1-9]$", r"\\<digit>", reason)
         for part, hint in _HINTS:
             if part in key:
-                return (f"the regular expression is not supported: {reason}", hint)
-        return (f"the regular expression does not compile: {reason}", _DEFAULT_HINT)
+                return (N_("the regular expression is not supported: {reason}", reason=reason), hint)
+        return (N_("the regular expression does not compile: {reason}", reason=reason), _DEFAULT_HINT)
     except (TypeError, ValueError) as exc:  # e.g. a lone surrogate that is not UTF-8
-        return (f"the regular expression does not compile: {exc}", _DEFAULT_HINT)
+        return (N_("the regular expression does not compile: {reason}", reason=exc), _DEFAULT_HINT)
     return None
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 import unicodedata
 from typing import Callable, Mapping
 
+from ..i18n import N_
 from ..syntax import nodes as n
 from .. import values as vt
-from ..diagnostics import Diagnostic, closest, did_you_mean, error, warning
+from ..diagnostics import Diagnostic, closest, did_you_mean, error, label_hint, warning
 from .checked import Define, DefineRef, ElementRef, Field, FieldRef, PhraseList, PhrasesRef
 from .regex import pattern_problem
 from ..syntax.printer import expr as text_of
@@ -32,6 +33,7 @@ class TypeChecker:
         self.phrases = phrases
         self.other_names = other_names
         self.diags = diags
+        self.labels: list = []  # (name, label, kind) of every declaration, for hints
         self.types: dict[int, Type] = {}
         self.refs: dict[int, object] = {}
         self.define_types: dict[str, Type] = {}
@@ -47,8 +49,7 @@ class TypeChecker:
         """Type a `when`/`unless`/define body that must be a condition."""
         t = self.infer_owned(node, owner)
         if not t.is_error and t.kind != vt.BOOL:
-            self.diags.append(error("E404", f"{what} must be true or false, but `{text_of(node)}` is "
-                                    f"{t.noun()}", node.span, _bool_hint(node, t)))
+            self.diags.append(error("E404", N_("{what} must be true or false, but `{text}` is {noun}", what=what, text=text_of(node), noun=t.noun()), node.span, _bool_hint(node, t)))
         return t
 
     def infer_owned(self, node: object, owner: str) -> Type:
@@ -67,8 +68,8 @@ class TypeChecker:
             cycle = self._visiting[self._visiting.index(name):] + [name]
             if name not in self._cycle_reported:
                 self._cycle_reported.update(cycle)
-                self.diags.append(error("E307", f"define `{name}` refers to itself: {' → '.join(cycle)}",
-                                        decl.name.span, "a define may use other defines, but never in a cycle"))
+                self.diags.append(error("E307", N_("define `{name}` refers to itself: {join}", name=name, join=' → '.join(cycle)),
+                                        decl.name.span, N_("a define may use other defines, but never in a cycle")))
             return vt.T_ERROR
         self._visiting.append(name)
         try:
@@ -107,7 +108,7 @@ class TypeChecker:
     def t_RecordLit(self, node: n.RecordLit, scope) -> Type:
         for e in node.entries:
             self.infer(e.value, scope)
-        self.diags.append(error("E409", "a record cannot be used in a condition", node.span))
+        self.diags.append(error("E409", N_("a record cannot be used in a condition"), node.span))
         return vt.T_ERROR
 
     def t_ListLit(self, node: n.ListLit, scope) -> Type:
@@ -115,15 +116,15 @@ class TypeChecker:
         for item in node.items:
             t = self.infer(item, scope)
             if isinstance(item, (n.ListLit, n.RecordLit)):
-                self.diags.append(error("E409", "a list in a condition holds only plain values", item.span))
+                self.diags.append(error("E409", N_("a list in a condition holds only plain values"), item.span))
                 return vt.T_ERROR
             if t.is_error:
                 continue
             if elem is None:
                 elem = t
             elif not vt.comparable(elem, t):
-                self.diags.append(error("E409", f"this list mixes {elem.noun()} and {t.noun()}", item.span,
-                                        "all entries of a list have one type"))
+                self.diags.append(error("E409", N_("this list mixes {noun} and {noun2}", noun=elem.noun(), noun2=t.noun()), item.span,
+                                        N_("all entries of a list have one type")))
                 return vt.T_ERROR
             elif elem.kind == vt.INT and t.kind == vt.NUMBER:
                 elem = t
@@ -137,8 +138,8 @@ class TypeChecker:
                 self.refs[id(node)] = ElementRef(f, depth)
                 if name in self.fields or name in self.define_decls or name in self.phrases:
                     self.diags.append(warning(
-                        "W104", f"`{name}` here is the field of the list element, not the top-level `{name}`",
-                        node.span, "rename one of them if you meant the top-level value"))
+                        "W104", N_("`{name}` here is the field of the list element, not the top-level `{name}`", name=name),
+                        node.span, N_("rename one of them if you meant the top-level value")))
                 return f.type
         if name in self.fields:
             f = self.fields[name]
@@ -155,12 +156,14 @@ class TypeChecker:
         candidates = set(self.fields) | set(self.define_decls) | set(self.phrases)
         for s in scope:
             candidates.update(f.name for f in s.fields)
-        hint = did_you_mean(name, candidates)
+        hint = label_hint(name, self.labels, ("field", "define", "phrases")) or did_you_mean(name, candidates)
+        if hint is None:
+            hint = label_hint(name, self.labels)
         if hint is None:
             kind = self.other_names(name)
             if kind:
-                hint = f"`{name}` is {kind}, which cannot be used in a condition"
-        self.diags.append(error("E301", f"unknown name `{name}`", node.span, hint))
+                hint = N_("`{name}` is {kind}, which cannot be used in a condition", name=name, kind=kind)
+        self.diags.append(error("E301", N_("unknown name `{name}`", name=name), node.span, hint))
         return vt.T_ERROR
 
     def _use(self, table: dict[str, set[str]], name: str) -> None:
@@ -175,12 +178,11 @@ class TypeChecker:
         if base.kind == vt.LIST and base.elem().kind == vt.RECORD:
             record, projected = base.elem(), True
         if record.kind != vt.RECORD:
-            self.diags.append(error("E405", f"`.{node.attr}` needs a record, but `{text_of(node.base)}` is "
-                                    f"{base.noun()}", node.span))
+            self.diags.append(error("E405", N_("`.{attr}` needs a record, but `{text}` is {noun}", attr=node.attr, text=text_of(node.base), noun=base.noun()), node.span))
             return vt.T_ERROR
         f = record.field(node.attr)
         if f is None:
-            self.diags.append(error("E309", f"`{text_of(node.base)}` has no field `{node.attr}`", node.span,
+            self.diags.append(error("E309", N_("`{text}` has no field `{attr}`", text=text_of(node.base), attr=node.attr), node.span,
                                     did_you_mean(node.attr, [g.name for g in record.fields])))
             return vt.T_ERROR
         self.refs[id(node)] = f
@@ -190,27 +192,25 @@ class TypeChecker:
         func = node.func
         if func not in FUNCTIONS:
             self.infer(node.arg, scope)
-            self.diags.append(error("E308", f"unknown function `{func}`", node.span,
+            self.diags.append(error("E308", N_("unknown function `{func}`", func=func), node.span,
                                     did_you_mean(func, FUNCTIONS) or "the functions are " + ", ".join(FUNCTIONS)))
             return vt.T_ERROR
         arg = self.infer(node.arg, scope)
         if node.where is not None:
             if func not in ("count", "any", "all"):
                 self.infer(node.where, scope)
-                self.diags.append(error("E407", f"`{func}` does not take `where`", node.where.span,
-                                        "only count, any and all filter with `where`"))
+                self.diags.append(error("E407", N_("`{func}` does not take `where`", func=func), node.where.span,
+                                        N_("only count, any and all filter with `where`")))
                 return vt.T_ERROR
             if not arg.is_error:
                 if arg.kind != vt.LIST or arg.elem().kind != vt.RECORD:
-                    self.diags.append(error("E407", f"`where` needs a list of records, but `{text_of(node.arg)}` "
-                                            f"is {arg.noun()}", node.arg.span,
-                                            "for a list of texts use `contains` or `contains any`"))
+                    self.diags.append(error("E407", N_("`where` needs a list of records, but `{text}` is {noun}", text=text_of(node.arg), noun=arg.noun()), node.arg.span,
+                                            N_("for a list of texts use `contains` or `contains any`")))
                     self.infer(node.where, scope)
                     return vt.T_ERROR
                 cond = self.infer(node.where, scope + (arg.elem(),))
                 if not cond.is_error and cond.kind != vt.BOOL:
-                    self.diags.append(error("E404", f"the `where` condition must be true or false, but is "
-                                            f"{cond.noun()}", node.where.span))
+                    self.diags.append(error("E404", N_("the `where` condition must be true or false, but is {noun}", noun=cond.noun()), node.where.span))
             else:
                 self.infer(node.where, scope)
         if arg.is_error:
@@ -218,12 +218,12 @@ class TypeChecker:
         if func == "len":
             if arg.is_textual:
                 return vt.T_INT
-            hint = "use count(...) for the length of a list" if arg.is_list else None
-            self.diags.append(error("E407", f"`len` needs a text, but `{text_of(node.arg)}` is {arg.noun()}",
+            hint = N_("use count(...) for the length of a list") if arg.is_list else None
+            self.diags.append(error("E407", N_("`len` needs a text, but `{text}` is {noun}", text=text_of(node.arg), noun=arg.noun()),
                                     node.arg.span, hint))
             return vt.T_ERROR
         if arg.kind != vt.LIST:
-            self.diags.append(error("E407", f"`{func}` needs a list, but `{text_of(node.arg)}` is {arg.noun()}",
+            self.diags.append(error("E407", N_("`{func}` needs a list, but `{text}` is {noun}", func=func, text=text_of(node.arg), noun=arg.noun()),
                                     node.arg.span))
             return vt.T_ERROR
         elem = arg.elem()
@@ -234,20 +234,19 @@ class TypeChecker:
         if func == "sum":
             if elem.is_numeric or elem.kind == vt.DURATION or elem.is_error:
                 return elem if elem.kind != vt.DURATION else vt.T_DURATION
-            self.diags.append(error("E407", f"`sum` needs a list of numbers or durations, not {arg.noun()}",
+            self.diags.append(error("E407", N_("`sum` needs a list of numbers or durations, not {noun}", noun=arg.noun()),
                                     node.arg.span))
             return vt.T_ERROR
         if elem.is_orderable or elem.is_error:
             return elem
-        self.diags.append(error("E407", f"`{func}` needs a list of numbers, durations or dates, not "
-                                f"{arg.noun()}", node.arg.span))
+        self.diags.append(error("E407", N_("`{func}` needs a list of numbers, durations or dates, not {noun}", func=func, noun=arg.noun()), node.arg.span))
         return vt.T_ERROR
 
     def t_Negate(self, node: n.Negate, scope) -> Type:
         t = self.infer(node.operand, scope)
         if t.is_error or t.is_numeric or t.kind == vt.DURATION:
             return vt.T_DURATION if t.kind == vt.DURATION else t
-        self.diags.append(error("E408", f"`-` needs a number or a duration, not {t.noun()}", node.span))
+        self.diags.append(error("E408", N_("`-` needs a number or a duration, not {noun}", noun=t.noun()), node.span))
         return vt.T_ERROR
 
     def t_Binary(self, node: n.Binary, scope) -> Type:
@@ -262,7 +261,7 @@ class TypeChecker:
         if {a.kind, b.kind} & {vt.DURATION} and (a.is_numeric or b.is_numeric) and op in "+-":
             self._duration_number(node, a, b, node.left, node.right)
             return vt.T_ERROR
-        self.diags.append(error("E408", f"`{op}` cannot combine {a.noun()} and {b.noun()}", node.span,
+        self.diags.append(error("E408", N_("`{op}` cannot combine {noun} and {noun2}", op=op, noun=a.noun(), noun2=b.noun()), node.span,
                                 _arith_hint(op, a, b)))
         return vt.T_ERROR
 
@@ -270,7 +269,7 @@ class TypeChecker:
         for o in operands:
             t = self.infer(o, scope)
             if not t.is_error and t.kind != vt.BOOL:
-                self.diags.append(error("E404", f"`{word}` needs conditions, but `{text_of(o)}` is {t.noun()}",
+                self.diags.append(error("E404", N_("`{word}` needs conditions, but `{text}` is {noun}", word=word, text=text_of(o), noun=t.noun()),
                                         o.span, _bool_hint(o, t)))
         return vt.T_BOOL
 
@@ -299,9 +298,8 @@ class TypeChecker:
             return vt.T_BOOL
         if a.kind in (vt.TEXT, vt.ENUM, vt.BOOL) or b.kind in (vt.TEXT, vt.ENUM, vt.BOOL):
             bad = a if a.kind in (vt.TEXT, vt.ENUM, vt.BOOL) else b
-            self.diags.append(error("E405", f"`{node.op}` cannot order {bad.describe()} values", node.span,
-                                    "only numbers, durations, dates and date-times have an order; "
-                                    "use == or != here"))
+            self.diags.append(error("E405", N_("`{op}` cannot order {describe} values", op=node.op, describe=bad.describe()), node.span,
+                                    N_("only numbers, durations, dates and date-times have an order; use == or != here")))
             return vt.T_BOOL
         if not vt.same_order(a, b):
             self._mismatch(node, a, b)
@@ -312,29 +310,28 @@ class TypeChecker:
         hint = None
         if {a.kind, b.kind} == {vt.BOOL, vt.TEXT} or (a.kind == vt.BOOL and b.kind == vt.ENUM) or (
                 b.kind == vt.BOOL and a.kind == vt.ENUM):
-            message = f"`{left}` is {a.noun()} but `{right}` is {b.noun()}: a true/false value never equals a text"
+            message = N_("`{left}` is {noun} but `{right}` is {noun2}: a true/false value never equals a text", left=left, noun=a.noun(), right=right, noun2=b.noun())
             lit = node.right if b.is_textual else node.left
             if isinstance(lit, n.StringLit) and lit.value.lower() in ("true", "false"):
-                hint = f"write {lit.value.lower()} without quotes"
+                hint = N_("write {lower} without quotes", lower=lit.value.lower())
             else:
-                hint = "compare with true or false, or use the field alone as a condition"
+                hint = N_("compare with true or false, or use the field alone as a condition")
         else:
-            message = f"`{left}` is {a.noun()} but `{right}` is {b.noun()}"
+            message = N_("`{left}` is {noun} but `{right}` is {noun2}", left=left, noun=a.noun(), right=right, noun2=b.noun())
             if {a.kind, b.kind} == {vt.DATE, vt.DATETIME}:
-                hint = "compare a date-time with a date-time, e.g. 2026-04-01T00:00:00+09:00"
+                hint = N_("compare a date-time with a date-time, e.g. 2026-04-01T00:00:00+09:00")
             elif a.is_list or b.is_list:
-                hint = "to test membership use `in` or `contains`"
+                hint = N_("to test membership use `in` or `contains`")
         self.diags.append(error("E401", message, node.span, hint))
 
     def _duration_number(self, node: object, a: Type, b: Type, left: object, right: object) -> None:
         dur_side, num_node = (a, right) if a.kind == vt.DURATION else (b, left)
         suffix = _UNIT_SUFFIX.get(dur_side.unit, "s")
-        hint = "durations are a number glued to a unit: 45s, 30min, 1.5h, 7d"
+        hint = N_("durations are a number glued to a unit: 45s, 30min, 1.5h, 7d")
         if isinstance(num_node, n.NumberLit):
-            hint = f"write `{num_node.text or num_node.value}{suffix}`"
+            hint = N_("write `{value}{suffix}`", value=num_node.text or num_node.value, suffix=suffix)
         dur_node = left if num_node is right else right
-        self.diags.append(error("E402", f"`{text_of(dur_node)}` is a duration but `{text_of(num_node)}` is a bare "
-                                f"number", node.span, hint))
+        self.diags.append(error("E402", N_("`{text}` is a duration but `{text2}` is a bare number", text=text_of(dur_node), text2=text_of(num_node)), node.span, hint))
 
     def _enum_literal(self, t: Type, lit: object, subject: object) -> None:
         if t.kind == vt.ENUM and isinstance(lit, n.StringLit) and lit.value not in t.values:
@@ -342,8 +339,8 @@ class TypeChecker:
 
     def _bad_enum_value(self, t: Type, lit: n.StringLit, subject: object) -> None:
         guess = closest(lit.value, t.values)
-        hint = f'did you mean "{guess}"?' if guess else "the values are " + ", ".join(f'"{v}"' for v in t.values)
-        self.diags.append(error("E403", f'"{lit.value}" is not one of the values of `{text_of(subject)}`',
+        hint = N_("did you mean \"{guess}\"?", guess=guess) if guess else "the values are " + ", ".join(f'"{v}"' for v in t.values)
+        self.diags.append(error("E403", N_("\"{value}\" is not one of the values of `{text}`", value=lit.value, text=text_of(subject)),
                                 lit.span, hint))
 
     def t_In(self, node: n.In, scope) -> Type:
@@ -353,9 +350,8 @@ class TypeChecker:
             return vt.T_BOOL
         word = "not in" if node.negated else "in"
         if not c.is_list:
-            self.diags.append(error("E405", f"`{word}` needs a list or a phrase list on its right, but "
-                                    f"`{text_of(node.container)}` is {c.noun()}", node.container.span,
-                                    "to look for a word inside a text, use `contains`" if c.is_textual else None))
+            self.diags.append(error("E405", N_("`{word}` needs a list or a phrase list on its right, but `{text}` is {noun}", word=word, text=text_of(node.container), noun=c.noun()), node.container.span,
+                                    N_("to look for a word inside a text, use `contains`") if c.is_textual else None))
             return vt.T_BOOL
         elem = c.elem()
         if a.kind == vt.ENUM and isinstance(node.container, n.ListLit):
@@ -364,11 +360,9 @@ class TypeChecker:
                     self._bad_enum_value(a, item, node.value)
             return vt.T_BOOL
         if not elem.is_error and not vt.comparable(a, elem):
-            self.diags.append(error("E401", f"`{text_of(node.value)}` is {a.noun()} but `{text_of(node.container)}`"
-                                    f" holds {elem.noun()}", node.span))
+            self.diags.append(error("E401", N_("`{text}` is {noun} but `{text2}` holds {noun2}", text=text_of(node.value), noun=a.noun(), text2=text_of(node.container), noun2=elem.noun()), node.span))
         elif not a.is_scalar:
-            self.diags.append(error("E405", f"`{word}` tests a single value, but `{text_of(node.value)}` is "
-                                    f"{a.noun()}", node.value.span, "to compare lists use `contains any`"))
+            self.diags.append(error("E405", N_("`{word}` tests a single value, but `{text}` is {noun}", word=word, text=text_of(node.value), noun=a.noun()), node.value.span, N_("to compare lists use `contains any`")))
         return vt.T_BOOL
 
     def t_Contains(self, node: n.Contains, scope) -> Type:
@@ -382,25 +376,20 @@ class TypeChecker:
         if node.mode == "one":
             if s.is_textual:
                 if not i.is_textual:
-                    hint = f"to test a list use `{word.replace('contains', 'contains any')}`" if i.is_list else None
-                    self.diags.append(error("E405", f"`{text_of(node.subject)} contains` needs a text to look for, "
-                                            f"but `{text_of(node.item)}` is {i.noun()}", node.item.span, hint))
+                    hint = N_("to test a list use `{replace}`", replace=word.replace('contains', 'contains any')) if i.is_list else None
+                    self.diags.append(error("E405", N_("`{text} contains` needs a text to look for, but `{text2}` is {noun}", text=text_of(node.subject), text2=text_of(node.item), noun=i.noun()), node.item.span, hint))
                 return vt.T_BOOL
             if s.kind == vt.LIST:
                 if not vt.comparable(s.elem(), i) or not i.is_scalar:
-                    self.diags.append(error("E401", f"`{text_of(node.subject)}` holds {s.elem().noun()} but "
-                                            f"`{text_of(node.item)}` is {i.noun()}", node.span))
+                    self.diags.append(error("E401", N_("`{text}` holds {noun} but `{text2}` is {noun2}", text=text_of(node.subject), noun=s.elem().noun(), text2=text_of(node.item), noun2=i.noun()), node.span))
                 return vt.T_BOOL
-            self.diags.append(error("E405", f"`contains` needs a text or a list, but `{text_of(node.subject)}` is "
-                                    f"{s.noun()}", node.subject.span))
+            self.diags.append(error("E405", N_("`contains` needs a text or a list, but `{text}` is {noun}", text=text_of(node.subject), noun=s.noun()), node.subject.span))
             return vt.T_BOOL
         if not (s.is_textual or (s.kind == vt.LIST and s.elem().is_textual)):
-            self.diags.append(error("E405", f"`{word}` needs a text or a list of texts, but `{text_of(node.subject)}` "
-                                    f"is {s.noun()}", node.subject.span))
+            self.diags.append(error("E405", N_("`{word}` needs a text or a list of texts, but `{text}` is {noun}", word=word, text=text_of(node.subject), noun=s.noun()), node.subject.span))
         if not (i.kind == vt.PHRASES or (i.kind == vt.LIST and i.elem().is_textual) or
                 (i.kind == vt.LIST and i.elem().is_error)):
-            self.diags.append(error("E405", f"`{word}` needs a phrase list or a list of texts, but "
-                                    f"`{text_of(node.item)}` is {i.noun()}", node.item.span))
+            self.diags.append(error("E405", N_("`{word}` needs a phrase list or a list of texts, but `{text}` is {noun}", word=word, text=text_of(node.item), noun=i.noun()), node.item.span))
         return vt.T_BOOL
 
     def _speech_lint(self, node: n.Contains, word: str) -> None:
@@ -410,9 +399,11 @@ class TypeChecker:
         if f is None or f.type.kind != vt.TEXT or not is_speech(f.name, f.label):
             return
         self.diags.append(warning(
-            "W110", f"`{text_of(node.subject)}` holds what was said, but `{word}` matches letters, not words",
-            node.span, f"use `{word.replace('contains', 'mentions')}`: it finds inflected forms (晒してやる for 晒す) "
-                       "and not parts of other words (バカ in 買ったばかり); keep `contains` for codes and fixed strings"))
+            "W110", N_("`{text}` holds what was said, but `{word}` matches letters, not words",
+                       text=text_of(node.subject), word=word),
+            node.span, N_("use `{word}`: it finds inflected forms (晒してやる for 晒す) "
+                          "and not parts of other words (バカ in 買ったばかり); keep `contains` for codes and fixed strings",
+                          word=word.replace('contains', 'mentions'))))
 
     def t_Mentions(self, node: n.Mentions, scope) -> Type:
         """`t mentions "p"` / `mentions any|all P`: a text, and phrases written in the policy (they
@@ -421,48 +412,52 @@ class TypeChecker:
         i = self.infer(node.item, scope)
         word = {"one": "mentions", "any": "mentions any", "all": "mentions all"}[node.mode]
         if not s.is_error and not s.is_textual:
-            hint = ("`mentions` looks for words in one text; to test the elements of a list use "
-                    "`contains any`, or any(LIST where FIELD mentions …)") if s.kind == vt.LIST else None
-            self.diags.append(error("E405", f"`{word}` needs a text, but `{text_of(node.subject)}` is {s.noun()}",
+            hint = N_("`mentions` looks for words in one text; to test the elements of a list use "
+                      "`contains any`, or any(LIST where FIELD mentions …)") if s.kind == vt.LIST else None
+            self.diags.append(error("E405", N_("`{word}` needs a text, but `{text}` is {noun}", word=word,
+                                               text=text_of(node.subject), noun=s.noun()),
                                     node.subject.span, hint))
         if i.is_error:
             return vt.T_BOOL
         if node.mode == "one":
             if not isinstance(node.item, n.StringLit):
                 if i.kind == vt.PHRASES:
-                    hint = f"for a phrase list write `{text_of(node.subject)} mentions any {text_of(node.item)}`"
+                    hint = N_("for a phrase list write `{subject} mentions any {item}`",
+                              subject=text_of(node.subject), item=text_of(node.item))
                 elif i.kind == vt.LIST:
-                    hint = f"for several phrases write `mentions any {text_of(node.item)}`"
+                    hint = N_("for several phrases write `mentions any {item}`", item=text_of(node.item))
                 else:
-                    hint = ('write the phrase in quotes, e.g. remarks mentions "晒す": phrases are split into '
-                            "words once, when the policy is loaded")
-                self.diags.append(error("E405", f"`mentions` needs a phrase in quotes, but `{text_of(node.item)}` "
-                                        f"is {i.noun() if not isinstance(node.item, n.Name) else 'a name'}",
+                    hint = N_('write the phrase in quotes, e.g. remarks mentions "晒す": phrases are split into '
+                              "words once, when the policy is loaded")
+                self.diags.append(error("E405", N_("`mentions` needs a phrase in quotes, but `{item}` is {noun}",
+                                                   item=text_of(node.item),
+                                                   noun=i.noun() if not isinstance(node.item, n.Name) else N_("a name")),
                                         node.item.span, hint))
             return vt.T_BOOL
         literal_list = isinstance(node.item, n.ListLit) and all(isinstance(x, n.StringLit) for x in node.item.items)
         if not (i.kind == vt.PHRASES or literal_list):
-            hint = (f"for one phrase write `{text_of(node.subject)} mentions {text_of(node.item)}`"
+            hint = (N_("for one phrase write `{subject} mentions {item}`", subject=text_of(node.subject),
+                       item=text_of(node.item))
                     if isinstance(node.item, n.StringLit) else
-                    "name a phrase list, or write the phrases in quotes, e.g. mentions any [\"晒す\", \"訴える\"]")
-            self.diags.append(error("E405", f"`{word}` needs a phrase list or a list of phrases in quotes, but "
-                                    f"`{text_of(node.item)}` is {i.noun()}", node.item.span, hint))
+                    N_("name a phrase list, or write the phrases in quotes, e.g. mentions any [\"晒す\", \"訴える\"]"))
+            self.diags.append(error("E405", N_("`{word}` needs a phrase list or a list of phrases in quotes, but "
+                                               "`{item}` is {noun}", word=word, item=text_of(node.item), noun=i.noun()),
+                                    node.item.span, hint))
         return vt.T_BOOL
 
     def t_Matches(self, node: n.Matches, scope) -> Type:
         s = self.infer(node.subject, scope)
         self.types[id(node.pattern)] = vt.T_TEXT
         if not s.is_error and not s.is_textual:
-            self.diags.append(error("E405", f"`matches` needs a text, but `{text_of(node.subject)}` is {s.noun()}",
+            self.diags.append(error("E405", N_("`matches` needs a text, but `{text}` is {noun}", text=text_of(node.subject), noun=s.noun()),
                                     node.subject.span))
         problem = pattern_problem(node.pattern.value)
         if problem is not None:
             self.diags.append(error("E406", problem[0], node.pattern.span, problem[1]))
         elif unicodedata.normalize("NFKC", node.pattern.value) != node.pattern.value:
-            self.diags.append(warning("W107", "this pattern is not in NFKC form, so parts of it can never match",
+            self.diags.append(warning("W107", N_("this pattern is not in NFKC form, so parts of it can never match"),
                                       node.pattern.span,
-                                      "texts are NFKC-normalised before matching: write half-width letters "
-                                      "and digits and full-width kana"))
+                                      N_("texts are NFKC-normalised before matching: write half-width letters and digits and full-width kana")))
         return vt.T_BOOL
 
     def t_Between(self, node: n.Between, scope) -> Type:
@@ -475,12 +470,10 @@ class TypeChecker:
             if (v.kind == vt.DURATION and t.is_numeric) or (t.kind == vt.DURATION and v.is_numeric):
                 self._duration_number(node, v, t, other, bound)
             elif not v.is_orderable:
-                self.diags.append(error("E405", f"`between` needs numbers, durations or dates, but "
-                                        f"`{text_of(node.value)}` is {v.noun()}", node.value.span))
+                self.diags.append(error("E405", N_("`between` needs numbers, durations or dates, but `{text}` is {noun}", text=text_of(node.value), noun=v.noun()), node.value.span))
                 break
             elif not vt.same_order(v, t):
-                self.diags.append(error("E401", f"`{text_of(node.value)}` is {v.noun()} but `{text_of(bound)}` is "
-                                        f"{t.noun()}", bound.span))
+                self.diags.append(error("E401", N_("`{text}` is {noun} but `{text2}` is {noun2}", text=text_of(node.value), noun=v.noun(), text2=text_of(bound), noun2=t.noun()), bound.span))
         return vt.T_BOOL
 
     def t_IsMissing(self, node: n.IsMissing, scope) -> Type:

@@ -15,6 +15,7 @@ import os
 import re
 from typing import IO, Any, Iterable, Iterator, Sequence
 
+from ..i18n import N_
 from .. import values as vt
 from ..check.checked import Field
 from ..engine.records import RecordError
@@ -28,7 +29,7 @@ _FALSE = {"false", "no", "0", "いいえ"}
 MAX_TEXT = 5_000_000   # characters: the longest text a record is promised to carry (docs/security.md)
 MAX_CELL = MAX_TEXT    # the longest CSV cell read (the csv module stops at 131,072)
 _FAST_LINE = 100_000   # lines up to this length may take the fast path (below the csv module's 131,072)
-ENCODING_HINT = ("if it comes from Japanese Excel or another Windows tool, it is probably Shift_JIS: "
+ENCODING_HINT = N_("if it comes from Japanese Excel or another Windows tool, it is probably Shift_JIS: "
                  "read it with --encoding cp932")
 
 
@@ -41,14 +42,15 @@ def check_encoding(name: str) -> str:
     try:
         info = codecs.lookup(name)
     except LookupError:
-        raise ValueError(f"unknown encoding {name!r} (try cp932, shift_jis, euc_jp or utf-8)") from None
+        raise ValueError(N_("unknown encoding {name} (try cp932, shift_jis, euc_jp or utf-8)", name=repr(name))) from None
     if "\n,\"".encode(info.name, "replace") != b"\n,\"":
-        raise ValueError(f"the encoding {name!r} cannot be read line by line (use an ASCII-compatible one)")
+        raise ValueError(N_("the encoding {name} cannot be read line by line (use an ASCII-compatible one)",
+                            name=repr(name)))
     return info.name
 
 
 def _not_utf8(what: str, byte: int) -> str:
-    return f"{what} is not valid UTF-8 (byte {byte}); {ENCODING_HINT}"
+    return N_("{what} is not valid UTF-8 (byte {byte}); {hint}", what=what, byte=byte, hint=ENCODING_HINT)
 
 
 def format_of(path: str) -> str | None:
@@ -59,7 +61,7 @@ def format_of(path: str) -> str | None:
 
 
 def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not allowed in JSON")
+    raise ValueError(N_("{name} is not allowed in JSON", name=name))
 
 
 def _no_duplicate_keys(pairs: list) -> dict:
@@ -71,7 +73,7 @@ def _no_duplicate_keys(pairs: list) -> dict:
             if key in seen:
                 from ..coerce import shown
 
-                raise ValueError(f"the key {shown(key, False)} appears twice in one object")
+                raise ValueError(N_("the key {key} appears twice in one object", key=shown(key, False)))
             seen.add(key)
     return out
 
@@ -84,7 +86,7 @@ def parse_json(text: str) -> Any:
     try:
         return _DECODER.decode(text)
     except RecursionError:
-        raise ValueError("the JSON is nested too deeply") from None
+        raise ValueError(N_("the JSON is nested too deeply")) from None
     except ValueError as exc:
         raise ValueError(_json_problem(exc)) from None
 
@@ -92,12 +94,17 @@ def parse_json(text: str) -> Any:
 def _json_problem(exc: ValueError) -> str:
     if isinstance(exc, json.JSONDecodeError):
         if exc.msg == "Extra data":
-            return (f"not valid JSON: there is more after the end of the value (column {exc.colno}); "
-                    "write one record a line (.jsonl) or one array (.json)")
-        return f"not valid JSON: {exc.msg} (column {exc.colno})"
+            return N_("not valid JSON: there is more after the end of the value (column {column}); "
+                      "write one record a line (.jsonl) or one array (.json)", column=exc.colno)
+        return N_("not valid JSON: {problem} (column {column})", problem=exc.msg, column=exc.colno)
     if "digits" in str(exc):
-        return "a number in the JSON has too many digits"
-    return str(exc)
+        return N_("a number in the JSON has too many digits")
+    return _text(exc)
+
+
+def _text(exc: BaseException) -> str:
+    """An exception's message, kept translatable when it is one (str() would make it English)."""
+    return exc.args[0] if len(exc.args) == 1 and isinstance(exc.args[0], str) else str(exc)
 
 
 def read_jsonl(stream: IO[bytes], encoding: str = "utf-8") -> Iterator[tuple[int, Any]]:
@@ -119,14 +126,15 @@ def jsonl_record(raw: bytes, number: int, encoding: str = "utf-8") -> Any:
         line = raw.decode(encoding)
     except UnicodeDecodeError as exc:
         if encoding == "utf-8":
-            return RecordError(_not_utf8("the line", exc.start + 1), None, number)
-        return RecordError(f"the line is not valid {encoding} (byte {exc.start + 1})", None, number)
+            return RecordError(_not_utf8(N_("the line"), exc.start + 1), None, number)
+        return RecordError(N_("the line is not valid {encoding} (byte {byte})", encoding=encoding, byte=exc.start + 1),
+                           None, number)
     if not line.strip():
         return BLANK
     try:
         return parse_json(line)
     except ValueError as exc:
-        return RecordError(str(exc), None, number)
+        return RecordError(_text(exc), None, number)
 
 
 def read_json(stream: IO[bytes], encoding: str = "utf-8") -> Iterator[tuple[int, Any]]:
@@ -142,14 +150,16 @@ def read_json(stream: IO[bytes], encoding: str = "utf-8") -> Iterator[tuple[int,
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         if encoding == "utf-8":
-            raise EncodingRefused(f"line {line}: " + _not_utf8("the file", exc.start + 1)) from None
-        raise EncodingRefused(f"line {line}: the file is not valid {encoding} (byte {exc.start + 1})") from None
+            problem = _not_utf8(N_("the file"), exc.start + 1)
+            raise EncodingRefused(N_("line {line}: {problem}", line=line, problem=problem)) from None
+        raise EncodingRefused(N_("line {line}: the file is not valid {encoding} (byte {byte})",
+                                 line=line, encoding=encoding, byte=exc.start + 1)) from None
     stripped = text.lstrip()
     if not stripped.startswith("["):
         try:
             yield 1, parse_json(text)
         except ValueError as exc:
-            yield 1, RecordError(str(exc), None, 1)
+            yield 1, RecordError(_text(exc), None, 1)
         return
     yield from _json_array(text, len(text) - len(stripped))
 
@@ -188,18 +198,19 @@ def _json_array(text: str, start: int, lines: LineCounter | None = None) -> Iter
         try:
             value, end = decoder.raw_decode(text, pos)
         except json.JSONDecodeError as exc:
-            yield line_at(exc.pos), RecordError(f"not valid JSON: {exc.msg}; the rest of the array is unreadable",
+            yield line_at(exc.pos), RecordError(N_("not valid JSON: {msg}; the rest of the array is unreadable", msg=exc.msg),
                                                 None, line_at(exc.pos))
             return
         except (RecursionError, ValueError) as exc:
-            message = "the JSON is nested too deeply" if isinstance(exc, RecursionError) else _json_problem(exc)
+            message = N_("the JSON is nested too deeply") if isinstance(exc, RecursionError) else _json_problem(exc)
             if "appears twice" in message:  # one bad element: the array goes on after it
                 yield line, RecordError(message, None, line)
                 end = _skip_value(text, pos)
                 if end is None:
                     return
             else:
-                yield line, RecordError(f"{message}; the rest of the array is unreadable", None, line)
+                yield line, RecordError(N_("{message}; the rest of the array is unreadable", message=message),
+                                        None, line)
                 return
         else:
             yield line, value
@@ -210,7 +221,7 @@ def _json_array(text: str, start: int, lines: LineCounter | None = None) -> Iter
         if text.startswith("]", pos):
             yield from _after_array(text, pos + 1, line_at)
             return
-        yield line_at(pos), RecordError("not valid JSON: expected `,` or `]` between records", None, line_at(pos))
+        yield line_at(pos), RecordError(N_("not valid JSON: expected `,` or `]` between records"), None, line_at(pos))
         return
 
 
@@ -230,8 +241,8 @@ def _after_array(text: str, pos: int, line_at) -> Iterator[tuple[int, Any]]:
     rest = re.compile(r"\s*").match(text, pos).end()
     if rest < len(text):
         line = line_at(rest)
-        yield line, RecordError("there is more after the end of the array (a second array?): "
-                                "a .json file holds one array or one object; nothing after the array was read",
+        yield line, RecordError(N_("there is more after the end of the array (a second array?): "
+                                   "a .json file holds one array or one object; nothing after the array was read"),
                                 None, line)
 
 
@@ -248,9 +259,9 @@ def read_csv(stream: IO[bytes], fields: Sequence[Field], encoding: str = "utf-8"
     rows = split_csv(text)
     for line, header in rows:
         if isinstance(header, str):
-            yield line, RecordError(f"the CSV header cannot be read: {header}", None, line)
+            yield line, RecordError(N_("the CSV header cannot be read: {problem}", problem=header), None, line)
             for line, _ in rows:  # the rows cannot be read without their header: each is an error
-                yield line, RecordError("the row is not read: the CSV header cannot be read", None, line)
+                yield line, RecordError(N_("the row is not read: the CSV header cannot be read"), None, line)
             return
         if not any(cell.strip() for cell in header):
             continue
@@ -259,8 +270,9 @@ def read_csv(stream: IO[bytes], fields: Sequence[Field], encoding: str = "utf-8"
         return
     if any(_has_bad_bytes(cell) for cell in header):
         if encoding == "utf-8":
-            raise EncodingRefused(f"line {line}: " + _not_utf8("the CSV header", 1 + _bad_byte(header)))
-        raise EncodingRefused(f"line {line}: the CSV header is not valid {encoding}")
+            problem = _not_utf8(N_("the CSV header"), 1 + _bad_byte(header))
+            raise EncodingRefused(N_("line {line}: {problem}", line=line, problem=problem))
+        raise EncodingRefused(N_("line {line}: the CSV header is not valid {encoding}", line=line, encoding=encoding))
     names, problem = csv_columns([cell.strip() for cell in header], fields)
     by_name = {f.name: f for f in fields}
     for start, row in rows:
@@ -273,11 +285,12 @@ def read_csv(stream: IO[bytes], fields: Sequence[Field], encoding: str = "utf-8"
             yield start, RecordError(problem, None, start)
             continue
         if any(_has_bad_bytes(cell) for cell in row):
-            yield start, RecordError(_not_utf8("the row", 1) if encoding == "utf-8"
-                                     else f"the row is not valid {encoding}", None, start)
+            yield start, RecordError(_not_utf8(N_("the row"), 1) if encoding == "utf-8"
+                                     else N_("the row is not valid {encoding}", encoding=encoding), None, start)
             continue
         if len(row) > len(names):
-            yield start, RecordError(f"the row has {len(row)} cells but the header names {len(names)}", None, start)
+            yield start, RecordError(N_("the row has {cells} cells but the header names {columns}",
+                                        cells=len(row), columns=len(names)), None, start)
             continue
         record: dict[str, Any] = {}
         bad = None
@@ -287,7 +300,7 @@ def read_csv(stream: IO[bytes], fields: Sequence[Field], encoding: str = "utf-8"
             try:
                 record[name] = csv_cell(by_name.get(name), cell)
             except ValueError as exc:
-                bad = RecordError(str(exc), name, start)
+                bad = RecordError(exc.args[0] if exc.args else str(exc), name, start)
                 break
         yield start, bad if bad is not None else record
 
@@ -310,14 +323,16 @@ def csv_columns(header: Sequence[str], fields: Sequence[Field]) -> tuple[list[st
         if column not in names and column in labels:
             owners = labels[column]
             if len(owners) > 1:
-                return out, (f'the column "{column}" is the label of several fields '
-                             f'({", ".join(owners)}): name the column by the field name')
+                return out, N_('the column "{column}" is the label of several fields '
+                               '({owners}): name the column by the field name', column=column,
+                               owners=", ".join(owners))
             name = owners[0]
         if name and name in first:
             other = first[name]
             if other == column:
-                return out, f'the CSV header names the column "{column}" twice'
-            return out, f'the CSV columns "{other}" and "{column}" both name the field {name}'
+                return out, N_('the CSV header names the column "{column}" twice', column=column)
+            return out, N_('the CSV columns "{other}" and "{column}" both name the field {name}', other=other,
+                           column=column, name=name)
         first[name] = column
         out.append(name)
     return out, None
@@ -356,7 +371,7 @@ def split_csv(lines: Iterable[str]) -> Iterator[tuple[int, list[str] | str]]:
                 if comma < 0:
                     cell = cell.rstrip("\r\n")
                 if len(cell) > MAX_CELL and problem is None:
-                    problem = f"cell {len(cells) + 1} is longer than {MAX_CELL:,} characters"
+                    problem = N_("cell {cell} is longer than {limit} characters", cell=len(cells) + 1, limit=format(MAX_CELL, ","))
                 cells.append(cell)
                 if comma < 0:
                     break
@@ -373,17 +388,18 @@ def split_csv(lines: Iterable[str]) -> Iterator[tuple[int, list[str] | str]]:
                     if problem is None:
                         size += len(line) - pos
                         if size > MAX_CELL:
-                            problem = f"cell {len(cells) + 1} is longer than {MAX_CELL:,} characters"
+                            problem = N_("cell {cell} is longer than {limit} characters", cell=len(cells) + 1, limit=format(MAX_CELL, ","))
                             parts = []
                         else:
                             parts.append(line[pos:])
                     following = next(it, None)
                     if following is None:
-                        yield start, (f"the quote that opens cell {len(cells) + 1} is never closed "
-                                      f"(lines {start}–{number} were read as one cell); close it and run again")
+                        yield start, N_("the quote that opens cell {cell} is never closed "
+                                        "(lines {start}–{end} were read as one cell); close it and run again",
+                                        cell=len(cells) + 1, start=start, end=number)
                         for later in inside:
-                            yield later, (f"the line is not read: it follows the quote opened at line {start}, "
-                                          "which is never closed")
+                            yield later, N_("the line is not read: it follows the quote opened at line {start}, "
+                                            "which is never closed", start=start)
                         return
                     number += 1
                     line, pos = following, 0
@@ -393,7 +409,7 @@ def split_csv(lines: Iterable[str]) -> Iterator[tuple[int, list[str] | str]]:
                 if problem is None:
                     size += quote - pos
                     if size > MAX_CELL:
-                        problem = f"cell {len(cells) + 1} is longer than {MAX_CELL:,} characters"
+                        problem = N_("cell {cell} is longer than {limit} characters", cell=len(cells) + 1, limit=format(MAX_CELL, ","))
                         parts = []
                     else:
                         parts.append(line[pos:quote])
@@ -410,7 +426,8 @@ def split_csv(lines: Iterable[str]) -> Iterator[tuple[int, list[str] | str]]:
                 pos += 1
                 continue
             if line[pos:].strip("\r\n") and problem is None:
-                problem = f"cell {len(cells)} has text after the closing quote (strict CSV: quote the whole cell)"
+                problem = N_("cell {cell} has text after the closing quote (strict CSV: quote the whole cell)",
+                             cell=len(cells))
             break
         yield start, problem if problem is not None else cells
 
@@ -447,8 +464,9 @@ def csv_cell(field: Field | None, cell: str) -> Any:
     if kind in (vt.INT, vt.NUMBER, vt.DURATION) and _INT.fullmatch(value) and len(value) > 40:
         from ..coerce import MAX_NUMBER
 
-        raise ValueError(f"the number is too large: numbers must lie within ±{MAX_NUMBER:,} "
-                         f"(got a number of {len(value.lstrip('+-'))} digits)")
+        raise ValueError(N_("the number is too large: numbers must lie within ±{limit} "
+                            "(got a number of {digits} digits)", limit=format(MAX_NUMBER, ","),
+                            digits=len(value.lstrip('+-'))))
     if kind == vt.INT and _INT.fullmatch(value):
         return int(value)
     if kind in (vt.NUMBER, vt.DURATION) and _NUMBER.fullmatch(value):
@@ -457,7 +475,7 @@ def csv_cell(field: Field | None, cell: str) -> Any:
         try:
             return parse_json(value)
         except ValueError as exc:
-            raise ValueError(f"the cell should hold JSON ({exc})") from None
+            raise ValueError(N_("the cell should hold JSON ({problem})", problem=_text(exc))) from None
     return cell
 
 
@@ -468,7 +486,7 @@ def read_path(path: str, fields: Sequence[Field], kind: str | None = None,
     Raises EncodingRefused when a whole file is not in `encoding` (a CSV header, a .json file)."""
     kind = kind or format_of(path)
     if kind is None:
-        raise ValueError(f"cannot tell the format of {path}: use .json, .jsonl, .ndjson or .csv")
+        raise ValueError(N_("cannot tell the format of {path}: use .json, .jsonl, .ndjson or .csv", path=path))
     if path == "-":
         stream = stdin
         assert stream is not None
@@ -482,7 +500,8 @@ def _named(path: str, items: Iterator[tuple[int, Any]]) -> Iterator[tuple[int, A
     try:
         yield from items
     except EncodingRefused as exc:
-        raise EncodingRefused(f"{'standard input' if path == '-' else path}: {exc}") from None
+        name = N_("standard input") if path == "-" else path
+        raise EncodingRefused(N_("{path}: {problem}", path=name, problem=_text(exc))) from None
 
 
 def _read(stream: IO[bytes], kind: str, fields: Sequence[Field], encoding: str) -> Iterator[tuple[int, Any]]:

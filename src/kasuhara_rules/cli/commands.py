@@ -6,100 +6,170 @@ import json
 import os
 import sys
 import time
-from typing import Sequence, TextIO
+from typing import Callable, Sequence, TextIO
 
 from .. import __version__
 from ..diagnostics import render_json, render_text
+from ..i18n import N_, choose_language, gettext_for, translate
 from .batch import dump_json
 from .common import (  # noqa: F401 (re-exported: the commands' shared pieces)
-    EXIT_BROKEN_PIPE, EXIT_FAIL, EXIT_INTERRUPTED, EXIT_INVALID_RECORDS, EXIT_OK, EXIT_USAGE, Progress, _Parser, emit,
+    ARGPARSE_WORDS, EXIT_BROKEN_PIPE, EXIT_FAIL, EXIT_INTERRUPTED, EXIT_INVALID_RECORDS, EXIT_OK, EXIT_USAGE, Progress,
+    _formatter, _Parser, emit,
 )
 from ..check.loader import load_path
 
 FORMATS = ("jsonl", "json", "csv")  # batch.FORMATS, without importing the evaluator for `kasu check`
 
 
-def build_parser() -> argparse.ArgumentParser:
-    ap = _Parser(prog="kasu", description="Customer-harassment (カスハラ) policies: check, evaluate, test, "
-                                          "format and document .kasu files.")
-    ap.add_argument("--version", action="version", version=f"kasu {__version__}")
-    sub = ap.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+def _exits(_, *codes: str) -> str:
+    return _("exit codes:") + "\n" + "\n".join("  " + c for c in codes)
 
-    p = sub.add_parser("check", help="parse, resolve, type-check and lint policies")
-    p.add_argument("policies", nargs="+", metavar="POLICY")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+
+def build_parser(lang: str = "en") -> argparse.ArgumentParser:
+    """The argument parser, its help in `lang`."""
+    _ = gettext_for(lang)
+    fmt = _formatter(lang)
+    parser_class = type("Parser", (_Parser,), {"lang": lang})
+    ap = parser_class(prog="kasu", formatter_class=fmt,
+                      description=_("Customer-harassment (カスハラ) policies: check, evaluate, test, "
+                                    "format and document .kasu files."),
+                      epilog=_exits(_, _("0  success"), _("1  errors in a policy or a failed test"),
+                                    _("2  usage error"), _("3  some records invalid")))
+    ap.add_argument("--version", action="version", version=f"kasu {__version__}", help=_("show the version and exit"))
+    sub = ap.add_subparsers(dest="command", metavar="COMMAND", parser_class=parser_class,
+                            title=_("commands"), help=_("run `kasu COMMAND --help` for its arguments"))
+
+    p = sub.add_parser("check", help=_("parse, resolve, type-check and lint policies"), formatter_class=fmt,
+                       description=_("Parse, resolve, type-check and lint each policy; a directory stands for "
+                                     "every .kasu file under it."),
+                       epilog=_exits(_, _("0  no errors (warnings allowed)"), _("1  errors"), _("2  usage error")))
+    p.add_argument("policies", nargs="+", metavar="POLICY", help=_("policy files or directories"))
+    p.add_argument("--format", choices=("text", "json"), default="text",
+                   help=_("text: for people (default); json: one array of diagnostics"))
     p.set_defaults(run=cmd_check)
 
-    p = sub.add_parser("eval", help="decide incident records (JSON, JSON Lines or CSV)",
-                       description="Decide each record and write one decision per record, in input order: "
-                                   "JSON Lines by default, or the explanation for people with --format text. "
-                                   "With no RECORDS (or -), JSON Lines are read from standard input.")
-    p.add_argument("policy", metavar="POLICY")
-    p.add_argument("records", nargs="*", metavar="RECORDS")
-    p.add_argument("--explain", action="store_true", help="add the trace of every rule to each decision")
+    p = sub.add_parser("eval", help=_("decide incident records (JSON, JSON Lines or CSV)"), formatter_class=fmt,
+                       description=_("Decide each record and write one decision per record, in input order: "
+                                     "JSON Lines by default, or the explanation for people with --format text. "
+                                     "With no RECORDS (or -), JSON Lines are read from standard input. "
+                                     "A one-line summary goes to standard error at the end."),
+                       epilog=_exits(_, _("0  every record decided"), _("1  errors in the policy"),
+                                     _("2  usage error"), _("3  some records invalid (the rest still decided)")))
+    p.add_argument("policy", metavar="POLICY", help=_("the policy file"))
+    p.add_argument("records", nargs="*", metavar="RECORDS",
+                   help=_("record files (.json, .jsonl, .ndjson, .csv); - or none: standard input"))
+    p.add_argument("--explain", action="store_true", help=_("add the trace of every rule to each decision"))
     p.add_argument("--format", choices=("json", "text"), default="json",
-                   help="json: one JSON object a line (default); text: the explanation for people")
-    p.add_argument("--lang", choices=("ja", "en"), default="ja", help="language of --format text (default ja)")
-    p.add_argument("--show-sensitive", action="store_true", help="show sensitive field values (never by default)")
-    p.add_argument("--input-format", choices=FORMATS, help="read RECORDS as this format, whatever the extension")
-    p.add_argument("--no-progress", action="store_true", help="no progress line on standard error")
+                   help=_("json: one JSON object a line (default); text: the explanation for people"))
+    p.add_argument("--lang", choices=("ja", "en"), default=None,
+                   help=_("language of messages and of --format text (the explanation defaults to ja)"))
+    p.add_argument("--show-sensitive", action="store_true", help=_("show sensitive field values (never by default)"))
+    p.add_argument("--input-format", choices=FORMATS, help=_("read RECORDS as this format, whatever the extension"))
+    p.add_argument("--no-progress", action="store_true", help=_("no progress line on standard error"))
     p.add_argument("--jobs", type=_positive, default=1, metavar="N",
-                   help="decide in N processes (output stays in input order)")
-    _encoding_option(p)
+                   help=_("decide in N processes (output stays in input order)"))
+    _encoding_option(p, _)
     p.set_defaults(run=cmd_eval)
 
-    p = sub.add_parser("test", help="run the example blocks of policies")
-    p.add_argument("policies", nargs="+", metavar="POLICY")
-    p.add_argument("--coverage", action="store_true", help="list per rule how many examples matched it")
-    p.add_argument("--format", choices=("text", "json"), default="text")
-    p.add_argument("--lang", choices=("ja", "en"), default="ja", help="language of failure explanations")
+    p = sub.add_parser("test", help=_("run the example blocks of policies"), formatter_class=fmt,
+                       description=_("Run every `example` block and print each failure with the explanation."),
+                       epilog=_exits(_, _("0  all examples pass"), _("1  a failure or a policy error"),
+                                     _("2  usage error")))
+    p.add_argument("policies", nargs="+", metavar="POLICY", help=_("policy files"))
+    p.add_argument("--coverage", action="store_true", help=_("list per rule how many examples matched it"))
+    p.add_argument("--format", choices=("text", "json"), default="text",
+                   help=_("text: for people (default); json: the results as JSON"))
+    p.add_argument("--lang", choices=("ja", "en"), default=None,
+                   help=_("language of messages and failure explanations (explanations default to ja)"))
     p.set_defaults(run=cmd_test)
 
-    p = sub.add_parser("fmt", help="rewrite policies in the canonical layout",
-                       description="Rewrite each file in place in the canonical layout, keeping comments. "
-                                   "`-` formats standard input to standard output.")
-    p.add_argument("policies", nargs="+", metavar="POLICY")
-    p.add_argument("--check", action="store_true", help="write nothing; exit 1 if a file would change")
-    p.add_argument("--diff", action="store_true", help="write nothing; print what would change")
+    p = sub.add_parser("fmt", help=_("rewrite policies in the canonical layout"), formatter_class=fmt,
+                       description=_("Rewrite each file in place in the canonical layout, keeping comments. "
+                                     "`-` formats standard input to standard output."),
+                       epilog=_exits(_, _("0  done (or nothing to reformat with --check)"),
+                                     _("1  --check found a file to reformat, or a file has errors"),
+                                     _("2  usage error")))
+    p.add_argument("policies", nargs="+", metavar="POLICY", help=_("policy files, or - for standard input"))
+    p.add_argument("--check", action="store_true", help=_("write nothing; exit 1 if a file would change"))
+    p.add_argument("--diff", action="store_true", help=_("write nothing; print what would change"))
     p.set_defaults(run=cmd_fmt)
 
-    p = sub.add_parser("diff", help="show what a new policy version decides differently on the same records",
-                       description="Evaluate OLD and NEW on the same records and report every record whose outcome, "
-                                   "severity, deciding rule or escalation changes, with a table of transitions.")
-    p.add_argument("old", metavar="OLD")
-    p.add_argument("new", metavar="NEW")
-    p.add_argument("records", nargs="+", metavar="RECORDS")
-    p.add_argument("--format", choices=("text", "json"), default="text")
-    p.add_argument("--input-format", choices=FORMATS, help="read RECORDS as this format, whatever the extension")
-    _encoding_option(p)
+    p = sub.add_parser("diff", help=_("show what a new policy version decides differently on the same records"),
+                       formatter_class=fmt,
+                       description=_("Evaluate OLD and NEW on the same records and report every record whose "
+                                     "outcome, severity, deciding rule or escalation changes, with a table of "
+                                     "transitions."),
+                       epilog=_exits(_, _("0  nothing changed"), _("1  changes"), _("2  usage error"),
+                                     _("3  some records undecidable by either version")))
+    p.add_argument("old", metavar="OLD", help=_("the current policy file"))
+    p.add_argument("new", metavar="NEW", help=_("the new policy file"))
+    p.add_argument("records", nargs="+", metavar="RECORDS", help=_("record files (.json, .jsonl, .ndjson, .csv)"))
+    p.add_argument("--format", choices=("text", "json"), default="text",
+                   help=_("text: for people (default); json: the report as JSON"))
+    p.add_argument("--input-format", choices=FORMATS, help=_("read RECORDS as this format, whatever the extension"))
+    _encoding_option(p, _)
     p.set_defaults(run=cmd_diff)
 
-    p = sub.add_parser("doc", help="write the staff guideline of a policy (Markdown or HTML)")
-    p.add_argument("policy", metavar="POLICY")
-    p.add_argument("--lang", choices=("ja", "en"), default="ja")
-    p.add_argument("--format", choices=("md", "html"), default="md")
+    p = sub.add_parser("doc", help=_("write the staff guideline of a policy (Markdown or HTML)"), formatter_class=fmt,
+                       description=_("Write the staff guideline: every rule as plain-language criteria, responses, "
+                                     "escalation and citations."),
+                       epilog=_exits(_, _("0  written"), _("1  errors in the policy"), _("2  usage error")))
+    p.add_argument("policy", metavar="POLICY", help=_("the policy file"))
+    p.add_argument("--lang", choices=("ja", "en"), default=None,
+                   help=_("language of the guideline and messages (the guideline defaults to ja)"))
+    p.add_argument("--format", choices=("md", "html"), default="md", help=_("md: Markdown (default); html: HTML"))
     p.add_argument("--audience", choices=("staff", "auditor"), default="staff",
-                   help="staff: labels only, with a first page to pin by the phone (default); "
-                        "auditor: with the policy's codes and source positions")
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+                   help=_("staff: labels only, with a first page to pin by the phone (default); "
+                          "auditor: with the policy's codes and source positions"))
+    p.add_argument("-o", "--output", metavar="FILE", help=_("write to FILE instead of standard output"))
     p.set_defaults(run=cmd_doc)
 
-    p = sub.add_parser("schema", help="print the JSON Schema (2020-12) of the incident record")
-    p.add_argument("policy", metavar="POLICY")
+    p = sub.add_parser("schema", help=_("print the JSON Schema (2020-12) of the incident record"), formatter_class=fmt,
+                       epilog=_exits(_, _("0  printed"), _("1  errors in the policy"), _("2  usage error")))
+    p.add_argument("policy", metavar="POLICY", help=_("the policy file"))
     p.set_defaults(run=cmd_schema)
 
+    from .init import add_parser as add_init
+    add_init(sub, _, fmt, _exits)
     from .lsp import cmd_lsp  # needs pygls only when run (the `lsp` extra)
-    p = sub.add_parser("lsp", help="run the Language Server Protocol server on standard input/output")
+    p = sub.add_parser("lsp", help=_("run the Language Server Protocol server on standard input/output"))
     p.set_defaults(run=cmd_lsp)
     from . import report, survey  # their own modules (issue 16)
-    report.register(sub)
-    survey.register(sub)
+    report.register(sub, _)
+    survey.register(sub, _)
     return ap
 
 
-def _encoding_option(p: argparse.ArgumentParser) -> None:
+def finish_parser(ap: argparse.ArgumentParser, lang: str) -> argparse.ArgumentParser:
+    """Give every command `--lang` and translate argparse's own -h help (call after all commands exist)."""
+    _ = gettext_for(lang)
+    parsers = [ap]
+    for action in ap._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            parsers.extend(action.choices.values())
+    for p in parsers:
+        if not any("--lang" in a.option_strings for a in p._actions):
+            p.add_argument("--lang", choices=("ja", "en"), default=None,
+                           help=_("language of messages (default: KASU_LANG, then the locale, else en)"))
+        for a in p._actions:
+            if isinstance(a, argparse._HelpAction):
+                a.help = _("show this help message and exit")
+    return ap
+
+
+def _peek_lang(argv: Sequence[str]) -> str | None:
+    """The value of --lang in argv, before parsing (the help itself is in that language)."""
+    for i, word in enumerate(argv):
+        if word == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if word.startswith("--lang="):
+            return word.split("=", 1)[1]
+    return None
+
+
+def _encoding_option(p: argparse.ArgumentParser, _: Callable[[str], str] = lambda text: text) -> None:
     p.add_argument("--encoding", type=_encoding, default="utf-8", metavar="NAME",
-                   help="read RECORDS in this encoding (default utf-8; cp932 for CSV saved by Japanese Excel)")
+                   help=_("read RECORDS in this encoding (default utf-8; cp932 for CSV saved by Japanese Excel)"))
 
 
 def _encoding(text: str) -> str:
@@ -125,61 +195,85 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     all_diags = []
     failed = False
     blocks = []
-    for path in args.policies:
+    lang = args.msg_lang
+    paths = policy_paths(args.policies)
+    for path in paths:
         loaded = load_path(path)
         diags = loaded.result.diagnostics
         all_diags.extend(diags)
         failed = failed or not loaded.result.ok
         if diags:
-            blocks.append(render_text(diags, loaded.sources))
+            blocks.append(render_text(diags, loaded.sources, lang))
     if args.format == "json":
-        emit(out, render_json(all_diags) + "\n")
+        emit(out, render_json(all_diags, lang) + "\n")
     else:
         if blocks:
             emit(out, "\n\n".join(blocks) + "\n")
         errors = sum(1 for d in all_diags if d.is_error)
         warnings = len(all_diags) - errors
-        files = len(args.policies)
+        files = len(paths)
         summary = (f"checked {files} file{'s' if files != 1 else ''}: {errors} error{'s' if errors != 1 else ''}, "
                    f"{warnings} warning{'s' if warnings != 1 else ''}")
+        if lang != "en":
+            summary = translate(N_("checked {files} files: {errors} errors, {warnings} warnings",
+                                     files=files, errors=errors, warnings=warnings), lang)
         emit(out, ("\n" if blocks else "") + summary + "\n")
     return EXIT_FAIL if failed else EXIT_OK
+
+
+def policy_paths(names: Sequence[str]) -> list[str]:
+    """The files to check: each name, or every .kasu file under it when it is a directory (sorted)."""
+    paths: list[str] = []
+    for name in names:
+        if os.path.isdir(name):
+            found = []
+            for root, dirs, files in os.walk(name):
+                dirs.sort()
+                found.extend(os.path.join(root, f) for f in files if f.endswith(".kasu"))
+            paths.extend(sorted(found))
+        else:
+            paths.append(name)
+    return paths
 
 
 def cmd_eval(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .batch import EncodingRefused, format_of
     from ..engine.policy import policy_from
 
+    lang = args.msg_lang
     loaded = load_path(args.policy)
     if not loaded.result.ok:
-        emit(err, render_text(loaded.result.diagnostics, loaded.sources) + "\n")
+        emit(err, render_text(loaded.result.diagnostics, loaded.sources, lang) + "\n")
         return EXIT_FAIL
     policy = policy_from(loaded.result, loaded.files, args.policy, loaded.sources)
     inputs = args.records or ["-"]
     for path in inputs:
         if path != "-" and not os.path.isfile(path):
-            err.write(f"kasu eval: cannot read {path}: no such file\n")
+            emit(err, translate(N_("kasu eval: cannot read {path}: no such file", path=path), lang) + "\n")
             return EXIT_USAGE
         if args.input_format is None and format_of(path) is None:
-            err.write(f"kasu eval: cannot tell the format of {path}: use .json, .jsonl, .ndjson or .csv, "
-                      "or --input-format\n")
+            emit(err, translate(N_("kasu eval: cannot tell the format of {path}: use .json, .jsonl, .ndjson or "
+                                   ".csv, or --input-format", path=path), lang) + "\n")
             return EXIT_USAGE
     stdin = stdin_bytes() if "-" in inputs else None
-    progress = Progress(err, not args.no_progress)
+    progress = Progress(err, not args.no_progress, lang)
+    tally = EvalTally()
     try:
         if args.jobs > 1:
-            invalid = _eval_parallel(args, policy, inputs, stdin, out, progress, err)
+            invalid = _eval_parallel(args, policy, inputs, stdin, out, progress, err, tally)
         else:
-            invalid = _eval_serial(args, policy, inputs, stdin, out, progress)
+            invalid = _eval_serial(args, policy, inputs, stdin, out, progress, tally)
     except EncodingRefused as exc:
         progress.done()
-        emit(err, f"kasu eval: {exc}\n")
+        emit(err, "kasu eval: " + translate(exc.args[0] if exc.args else str(exc), lang) + "\n")
         return EXIT_USAGE
     progress.done()
+    emit(err, tally.summary(lang) + "\n")
     return EXIT_INVALID_RECORDS if invalid else EXIT_OK
 
 
-def _eval_serial(args: argparse.Namespace, policy, inputs: list, stdin, out: TextIO, progress: Progress) -> int:
+def _eval_serial(args: argparse.Namespace, policy, inputs: list, stdin, out: TextIO, progress: Progress,
+                 tally: "EvalTally | None" = None) -> int:
     from .batch import read_path
     from .jobs import decide_one
 
@@ -189,7 +283,9 @@ def _eval_serial(args: argparse.Namespace, policy, inputs: list, stdin, out: Tex
     first = True
     for path in inputs:
         for line, record in read_path(path, policy.checked.fields, args.input_format, stdin, args.encoding):
-            text, bad = decide_one(policy, record, line, explain, options)
+            text, bad, outcome = decide_one(policy, record, line, explain, options)
+            if tally is not None:
+                tally.add(outcome, True if bad else None, line)
             invalid += bad
             if args.format == "json":
                 emit(out, text + "\n")
@@ -198,6 +294,39 @@ def _eval_serial(args: argparse.Namespace, policy, inputs: list, stdin, out: Tex
             first = False
             progress.tick()
     return invalid
+
+
+class EvalTally:
+    """What `kasu eval` decided, for its one-line summary on standard error."""
+
+    SHOWN = 5
+
+    def __init__(self) -> None:
+        self.outcomes: dict[str, int] = {}
+        self.invalid_lines: list = []
+        self.invalid = 0
+
+    def add(self, outcome: str | None, error: object, line: object) -> None:
+        if error is not None:
+            self.invalid += 1
+            if len(self.invalid_lines) < self.SHOWN:
+                self.invalid_lines.append(getattr(error, "line", None) or line)
+        elif outcome is not None:
+            self.outcomes[outcome] = self.outcomes.get(outcome, 0) + 1
+
+    def summary(self, lang: str) -> str:
+        """e.g. `kasu eval: 12 decided (kasuhara 3, claim 9); 2 invalid (lines 4, 9)`."""
+        _ = gettext_for(lang)
+        decided = sum(self.outcomes.values())
+        per = ", ".join(f"{k} {v}" for k, v in sorted(self.outcomes.items()))
+        text = _("kasu eval: {count} decided").format(count=decided) + (f" ({per})" if per else "")
+        if self.invalid:
+            lines = ", ".join(str(n) for n in self.invalid_lines if n is not None)
+            more = ", …" if self.invalid > len(self.invalid_lines) else ""
+            text += "; " + _("{count} invalid").format(count=self.invalid)
+            if lines:
+                text += " (" + _("lines {lines}").format(lines=lines + more) + ")"
+        return text
 
 
 def cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -211,7 +340,7 @@ def cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         try:
             reports.append(run_file(path))
         except PolicyError as exc:
-            emit(err, exc.render() + "\n")
+            emit(err, exc.render(args.msg_lang) + "\n")
             failed_to_load = True
     if args.format == "json":
         data = {"passed": sum(r.passed for r in reports), "failed": sum(r.failed for r in reports),
@@ -219,8 +348,9 @@ def cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         emit(out, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     else:
         for report in reports:
-            emit(out, render_report(report, coverage=args.coverage, lang=args.lang) + "\n")
-        emit(out, summary(reports) + "\n")
+            emit(out, render_report(report, coverage=args.coverage, lang=args.lang or "ja",
+                                    msg_lang=args.msg_lang) + "\n")
+        emit(out, translate(summary(reports), args.msg_lang) + "\n")
     ok = not failed_to_load and all(r.failed == 0 for r in reports)
     return EXIT_OK if ok else EXIT_FAIL
 
@@ -243,17 +373,18 @@ def cmd_fmt(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             original = decode_source(raw)
             formatted = format_text(original, path)
         except OSError as exc:
-            err.write(f"kasu fmt: cannot read {path}: {exc.strerror or exc}\n")
+            emit(err, translate(N_("kasu fmt: cannot read {path}: {reason}", path=path,
+                                   reason=exc.strerror or exc), args.msg_lang) + "\n")
             status = EXIT_FAIL
             continue
         except DecodeError as exc:
-            err.write(f"{path}:{exc.line}:{exc.column}: {exc.message}\n")
+            emit(err, f"{path}:{exc.line}:{exc.column}: {translate(exc.message, args.msg_lang)}\n")
             status = EXIT_FAIL
             continue
         except FormatError as exc:
             from ..source import SourceText
 
-            emit(err, render_text(exc.diagnostics, {path: SourceText.from_text(path, original)}) + "\n")
+            emit(err, render_text(exc.diagnostics, {path: SourceText.from_text(path, original)}, args.msg_lang) + "\n")
             status = EXIT_FAIL
             continue
         if path == "-" and not (args.check or args.diff):
@@ -265,22 +396,22 @@ def cmd_fmt(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                                                    f"{path} (original)", f"{path} (formatted)")))
         if args.check:
             if changed:
-                emit(out, f"would reformat {path}\n")
+                emit(out, translate(N_("would reformat {path}", path=path), args.msg_lang) + "\n")
                 status = EXIT_FAIL
         elif not args.diff and changed:
             with open(path, "w", encoding="utf-8", newline="\n") as handle:
                 handle.write(formatted)
-            emit(out, f"reformatted {path}\n")
+            emit(out, translate(N_("reformatted {path}", path=path), args.msg_lang) + "\n")
     return status
 
 
 def _render_options(args: argparse.Namespace) -> dict:
-    return {"format": args.format, "explain": args.explain, "lang": args.lang,
+    return {"format": args.format, "explain": args.explain, "lang": args.lang or "ja",
             "show_sensitive": args.show_sensitive, "encoding": args.encoding}
 
 
 def _eval_parallel(args: argparse.Namespace, policy, inputs: list, stdin, out: TextIO, progress: Progress,
-                   err: TextIO | None = None) -> int:
+                   err: TextIO | None = None, tally: "EvalTally | None" = None) -> int:
     from . import jobs as parallel
     from .batch import format_of, read_path
 
@@ -312,9 +443,9 @@ def _eval_parallel(args: argparse.Namespace, policy, inputs: list, stdin, out: T
             first[0] = False
 
     def warn(text: str) -> None:
-        emit(sys.stderr if err is None else err, f"kasu eval: {text}\n")
+        emit(sys.stderr if err is None else err, "kasu eval: " + translate(text, args.msg_lang) + "\n")
 
-    return parallel.run(policy, tasks(), args.jobs, options, write, progress.tick, warn)
+    return parallel.run(policy, tasks(), args.jobs, options, write, progress.tick, warn, tally)
 
 
 def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -329,15 +460,16 @@ def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for path in (args.old, args.new):
         loaded = load_path(path)
         if loaded.result.policy is None:
-            emit(err, render_text(loaded.result.diagnostics, loaded.sources) + "\n")
+            emit(err, render_text(loaded.result.diagnostics, loaded.sources, args.msg_lang) + "\n")
             return EXIT_USAGE
         policies.append(policy_from(loaded.result, loaded.files, path, loaded.sources))
     for path in args.records:
         if path != "-" and not os.path.isfile(path):
-            err.write(f"kasu diff: cannot read {path}: no such file\n")
+            emit(err, translate(N_("kasu diff: cannot read {path}: no such file", path=path), args.msg_lang) + "\n")
             return EXIT_USAGE
         if args.input_format is None and format_of(path) is None:
-            err.write(f"kasu diff: cannot tell the format of {path}: use .json, .jsonl, .ndjson or .csv\n")
+            emit(err, translate(N_("kasu diff: cannot tell the format of {path}: use .json, .jsonl, .ndjson or .csv",
+                                   path=path), args.msg_lang) + "\n")
             return EXIT_USAGE
     stdin = stdin_bytes() if "-" in args.records else None
     if stdin is not None:  # read twice (once per schema): keep it
@@ -354,12 +486,12 @@ def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         report = compare(policies[0], policies[1], records(policies[0]), records(policies[1]))
     except EncodingRefused as exc:
-        emit(err, f"kasu diff: {exc}\n")
+        emit(err, "kasu diff: " + translate(exc.args[0] if exc.args else str(exc), args.msg_lang) + "\n")
         return EXIT_USAGE
     if args.format == "json":
         emit(out, json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
     else:
-        emit(out, render_diff(report) + "\n")
+        emit(out, render_diff(report, args.msg_lang) + "\n")
     if report.undecidable:
         return EXIT_INVALID_RECORDS
     return EXIT_FAIL if report.changes else EXIT_OK
@@ -370,15 +502,16 @@ def cmd_doc(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     loaded = load_path(args.policy)
     if loaded.result.policy is None:
-        emit(err, render_text(loaded.result.diagnostics, loaded.sources) + "\n")
+        emit(err, render_text(loaded.result.diagnostics, loaded.sources, args.msg_lang) + "\n")
         return EXIT_FAIL
-    text = build_guide(loaded.result.policy, args.lang, args.format, args.audience)
+    text = build_guide(loaded.result.policy, args.lang or "ja", args.format, args.audience)
     if args.output:
         try:
             with open(args.output, "w", encoding="utf-8", newline="\n") as handle:
                 handle.write(text)
         except OSError as exc:
-            err.write(f"kasu doc: cannot write {args.output}: {exc.strerror or exc}\n")
+            emit(err, translate(N_("kasu doc: cannot write {path}: {reason}", path=args.output,
+                                   reason=exc.strerror or exc), args.msg_lang) + "\n")
             return EXIT_USAGE
     else:
         emit(out, text)
@@ -390,7 +523,7 @@ def cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     loaded = load_path(args.policy)
     if loaded.result.policy is None:
-        emit(err, render_text(loaded.result.diagnostics, loaded.sources) + "\n")
+        emit(err, render_text(loaded.result.diagnostics, loaded.sources, args.msg_lang) + "\n")
         return EXIT_FAIL
     emit(out, json.dumps(record_schema(loaded.result.policy), ensure_ascii=False, indent=2) + "\n")
     return EXIT_OK
@@ -400,7 +533,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     """Run `kasu` with `argv`; returns the exit code."""
     out = out or sys.stdout
     err = err or sys.stderr
-    ap = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lang = choose_language(_peek_lang(argv), os.environ)
+    ap = finish_parser(build_parser(lang), lang)
     try:
         args = ap.parse_args(argv)
     except SystemExit as exc:
@@ -408,25 +543,26 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     if getattr(args, "run", None) is None:
         ap.print_help(out)
         return EXIT_USAGE
+    args.msg_lang = lang
     try:
         code = args.run(args, out, err)
         if not getattr(out, "closed", False):  # (the language server closes it when the client exits)
             out.flush()  # a full disk shows here, not silently at exit
         return code
     except KeyboardInterrupt:
-        err.write("kasu: interrupted\n")
+        emit(err, translate(N_("interrupted"), lang) + "\n")
         return EXIT_INTERRUPTED
     except BrokenPipeError:  # the reader went away (`kasu eval … | head`): quiet, but not success
         _discard(out)
         return EXIT_BROKEN_PIPE
     except NoInput as exc:
-        emit(err, f"kasu {args.command}: {exc}\n")
+        emit(err, f"kasu {args.command}: " + translate(exc.args[0], lang) + "\n")
         return EXIT_USAGE
     except OSError as exc:  # a full disk, a failing device: say so, never exit 0
         _discard(out)
         where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
-        emit(err, f"kasu {args.command}: cannot go on: {exc.strerror or exc}{where} "
-                  f"/ 入出力のエラーで続行できません\n")
+        emit(err, f"kasu {args.command}: " + translate(N_("cannot go on: {reason}{where}",
+                                                           reason=exc.strerror or exc, where=where), lang) + "\n")
         return EXIT_FAIL
 
 
@@ -438,8 +574,7 @@ def stdin_bytes():
     """The binary standard input; NoInput when it is closed (`<&-`)."""
     stream = sys.stdin
     if stream is None or getattr(stream, "closed", False):
-        raise NoInput("standard input is closed: give RECORDS files, or pipe records in "
-                      "/ 標準入力が閉じています: 記録のファイルを指定してください")
+        raise NoInput(N_("standard input is closed: give RECORDS files, or pipe records in"))
     return getattr(stream, "buffer", stream)
 
 

@@ -6,6 +6,8 @@ import sys
 import time
 from typing import TextIO
 
+from ..i18n import N_, gettext_for, translate
+
 EXIT_OK = 0
 EXIT_FAIL = 1
 EXIT_USAGE = 2
@@ -14,12 +16,40 @@ EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as shells report a tool whose reader went away
 
 
+# argparse's own words, translated through our catalogue (argparse's domain is not installed)
+ARGPARSE_WORDS = (N_("usage: "), N_("positional arguments"), N_("options"), N_("show this help message and exit"),
+                  N_("show program's version number and exit"))
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse help in the message language; the epilog (exit codes) keeps its lines."""
+
+    lang = "en"
+
+    def start_section(self, heading: str | None) -> None:
+        super().start_section(gettext_for(self.lang)(heading) if heading else heading)
+
+    def add_usage(self, usage, actions, groups, prefix=None) -> None:  # type: ignore[override]
+        super().add_usage(usage, actions, groups, prefix if prefix is not None else gettext_for(self.lang)("usage: "))
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return "\n".join(indent + part if part.startswith(" ") else super(_Formatter, self)._fill_text(part, width, indent)
+                         for part in text.split("\n"))
+
+
+def _formatter(lang: str) -> type:
+    return type("Formatter", (_Formatter,), {"lang": lang})
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, but usage errors exit with 2 and a hint to --help (never a traceback)."""
 
+    lang = "en"
+
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        sys.stderr.write(f"{self.prog}: error: {message}\n(run `{self.prog} --help` for help)\n")
+        emit(sys.stderr, f"{self.prog}: error: {message}\n" + translate(N_(
+            "(run `{prog} --help` for help)", prog=self.prog), self.lang)+ "\n")
         raise SystemExit(EXIT_USAGE)
 
 
@@ -35,8 +65,9 @@ def emit(out: TextIO, text: str) -> None:
 class Progress:
     """A progress line on standard error, only when it is a terminal."""
 
-    def __init__(self, err: TextIO, enabled: bool, label: str = "kasu eval") -> None:
+    def __init__(self, err: TextIO, enabled: bool, lang: str = "en", label: str = "kasu eval") -> None:
         self.err = err
+        self.lang = lang
         self.label = label
         self.enabled = enabled and hasattr(err, "isatty") and err.isatty()
         self.count = 0
@@ -51,7 +82,9 @@ class Progress:
             if now >= self.next:
                 self.next = now + 0.5
                 rate = self.count / max(now - self.start, 1e-9)
-                self.err.write(f"\r{self.label}: {self.count:,} records ({rate:,.0f}/s)")
+                self.err.write("\r" + translate(N_("{label}: {count} records ({rate}/s)", label=self.label,
+                                                    count=format(self.count, ","),
+                                                    rate=format(rate, ",.0f")), self.lang))
                 self.err.flush()
 
     def done(self) -> None:

@@ -14,6 +14,7 @@ from typing import Any, Iterable
 import attrs
 
 from ..coerce import RecordError
+from ..i18n import N_, gettext_for, translate
 from ..engine.policy import Decision, Policy
 
 
@@ -96,8 +97,8 @@ def compare(old: Policy, new: Policy, records: Iterable[tuple[int | None, Any]],
     pairs = ((r, r) for r in records) if new_records is None else zip_longest(records, new_records)
     for old_item, new_item in pairs:
         line = (old_item or new_item)[0]
-        a = old.evaluate_numbered(old_item[1] if old_item else RecordError("no record for this version"), line)
-        b = new.evaluate_numbered(new_item[1] if new_item else RecordError("no record for this version"), line)
+        a = old.evaluate_numbered(old_item[1] if old_item else RecordError(N_("no record for this version")), line)
+        b = new.evaluate_numbered(new_item[1] if new_item else RecordError(N_("no record for this version")), line)
         if a.error is not None or b.error is not None:
             key = a.to_dict()["incident"] if a.incident is not None else b.to_dict()["incident"]
             undecidable.append(Undecidable(key, line, a.error.described if a.error else None,
@@ -113,14 +114,16 @@ def compare(old: Policy, new: Policy, records: Iterable[tuple[int | None, Any]],
     transitions = tuple((f, t, n) for (f, t), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
     warnings = []
     if old.digest != new.digest and old.version == new.version and old.id == new.id:
-        warnings.append(f"the policies differ (digest {old.digest[:15]}… and {new.digest[:15]}…) but both say version "
-                        f"\"{old.version}\": give the new one its own version, or stored decisions cannot tell "
-                        f"them apart")
+        warnings.append(N_("the policies differ (digest {old}… and {new}…) but both say version "
+                           "\"{version}\": give the new one its own version, or stored decisions cannot tell "
+                           "them apart", old=old.digest[:15], new=new.digest[:15], version=old.version))
     return DiffReport(old.policy_block(), new.policy_block(), tuple(changes), transitions, unchanged,
                       tuple(undecidable), tuple(warnings))
 
 
-def render_text(report: DiffReport) -> str:
+def render_text(report: DiffReport, lang: str = "en") -> str:
+    _ = gettext_for(lang)
+
     def ref(r: dict) -> str:
         return f"{r['id']} {r['version']} ({r['digest'][:15]}…)"
 
@@ -139,27 +142,30 @@ def render_text(report: DiffReport) -> str:
                 f"{json.dumps(c.new['responses'], ensure_ascii=False)}"]
 
     total = report.unchanged + len(report.changes) + report.invalid
-    lines = [f"warning: {w}" for w in report.warnings]
-    lines.append(f"{ref(report.old)} → {ref(report.new)} on {total} records")
+    lines = [_("warning: {warning}").format(warning=translate(w, lang)) for w in report.warnings]
+    lines.append(_("{old} → {new} on {total} records").format(old=ref(report.old), new=ref(report.new), total=total))
     for c in report.changes:
-        where = f" (line {c.line})" if c.line is not None else ""
+        where = " " + _("(line {line})").format(line=c.line) if c.line is not None else ""
         lines.append(f"  {c.incident}{where}: {describe(c.old)} → {describe(c.new)}")
         lines.extend(responses(c))
     if report.undecidable:
-        lines.append("undecidable:")
+        lines.append(_("undecidable:"))
         for u in report.undecidable:
-            where = f" (line {u.line})" if u.line is not None else ""
-            name = u.incident if u.incident is not None else "record"
+            where = " " + _("(line {line})").format(line=u.line) if u.line is not None else ""
+            name = u.incident if u.incident is not None else _("record")
             if u.old == u.new:
-                reasons = f"both: {u.old}"
+                reasons = _("both: {reason}").format(reason=translate(u.old, lang))
             else:
-                reasons = "; ".join([f"old: {u.old}" if u.old else "old: decided",
-                                     f"new: {u.new}" if u.new else "new: decided"])
+                reasons = "; ".join([_("old: {reason}").format(reason=translate(u.old, lang)) if u.old
+                                     else _("old: decided"),
+                                     _("new: {reason}").format(reason=translate(u.new, lang)) if u.new
+                                     else _("new: decided")])
             lines.append(f"  {name}{where}: {reasons}")
     if report.transitions:
-        lines.append("transitions:")
+        lines.append(_("transitions:"))
         width = max(len(f"{a} → {b}") for a, b, _ in report.transitions)
         for a, b, count in report.transitions:
             lines.append(f"  {f'{a} → {b}'.ljust(width)}  {count}")
-    lines.append(f"changed: {len(report.changes)}, unchanged: {report.unchanged}, undecidable: {report.invalid}")
+    lines.append(_("changed: {changed}, unchanged: {unchanged}, undecidable: {invalid}").format(
+        changed=len(report.changes), unchanged=report.unchanged, invalid=report.invalid))
     return "\n".join(lines)

@@ -8,6 +8,7 @@ import attrs
 from ..check.checked import Example, Expect
 from ..engine.policy import Decision, Policy
 from ..engine.records import RecordError
+from ..i18n import N_, gettext_for, translate
 
 
 @attrs.frozen
@@ -139,48 +140,51 @@ def _run(policy: Policy, ex: Example) -> ExampleResult:
     try:
         decision = policy.evaluate(ex.given, explain=True)
     except RecordError as exc:
-        return ExampleResult(ex.title, at, False, ex.expect, None, (f"the given record is invalid: {exc.described}",))
+        return ExampleResult(ex.title, at, False, ex.expect, None, (N_("the given record is invalid: {reason}", reason=exc.described),))
     actual = {"outcome": decision.outcome, "severity": decision.severity, "rule": decision.rule,
               "escalation": decision.escalation}
     e = ex.expect
     problems = []
     for key, want in (("outcome", e.outcome), ("severity", e.severity), ("rule", e.rule), ("escalation", e.escalate)):
         if want is not None and actual[key] != want:
-            problems.append(f"{key}: expected {want}, got {actual[key] if actual[key] is not None else 'none'}")
+            problems.append(N_("{key}: expected {want}, got {got}", key=key, want=want,
+                               got=actual[key] if actual[key] is not None else "none"))
     return ExampleResult(ex.title, at, not problems, e, actual, tuple(problems), decision)
 
 
-def render_text(report: TestReport, coverage: bool = False, lang: str = "ja") -> str:
-    """The report for people: each example, failures with their explanation, a summary line."""
+def render_text(report: TestReport, coverage: bool = False, lang: str = "ja", msg_lang: str = "en") -> str:
+    """The report for people: each example, failures with their explanation (in `lang`), a summary line."""
+    _ = gettext_for(msg_lang)
     lines = [report.policy]
     for r in report.results:
         if r.passed:
             lines.append(f"  ✔ {r.title}")
             continue
         lines.append(f"  ✘ {r.title}  {r.at}")
-        lines.append(f"      expected: {describe(r.expected)}")
+        lines.append("      " + _("expected: {what}").format(what=describe(r.expected)))
         if r.actual is not None:
-            lines.append(f"      actual:   {describe(r.actual)}")
+            lines.append("      " + _("actual:   {what}").format(what=describe(r.actual)))
         for p in r.problems:
-            lines.append(f"      - {p}")
+            lines.append(f"      - {translate(p, msg_lang)}")
         if r.decision is not None:
             lines.extend("      " + ln for ln in r.decision.explain(lang=lang).splitlines())
     if coverage:
         width = max((len(c.rule) for c in report.coverage), default=4)
-        lines.append("  coverage (examples that matched each rule):")
+        lines.append("  " + _("coverage (examples that matched each rule):"))
         for c in report.coverage:
-            note = "  ← no example matched this rule" if c.matched == 0 else ""
-            unless = f"  (unless blocked it in {c.unless_blocked})" if c.unless_blocked else ""
+            note = "  " + _("← no example matched this rule") if c.matched == 0 else ""
+            unless = "  " + _("(unless blocked it in {count})").format(count=c.unless_blocked) if c.unless_blocked else ""
             lines.append(f"    {c.rule.ljust(width)}  {c.matched}{unless}{note}")
         if report.uncovered:
-            lines.append(f"  rules no example matched: {', '.join(report.uncovered)}")
+            lines.append("  " + _("rules no example matched: {rules}").format(rules=", ".join(report.uncovered)))
         if report.unless_never_exercised:
-            lines.append(f"  unless clauses no example exercised: {', '.join(report.unless_never_exercised)}")
+            lines.append("  " + _("unless clauses no example exercised: {rules}").format(
+                rules=", ".join(report.unless_never_exercised)))
     return "\n".join(lines)
 
 
 def summary(reports: list[TestReport]) -> str:
     passed = sum(r.passed for r in reports)
     failed = sum(r.failed for r in reports)
-    return f"{passed} passed, {failed} failed"
+    return N_("{passed} passed, {failed} failed", passed=passed, failed=failed)
 

@@ -17,6 +17,7 @@ from typing import Any, Callable, Iterable, Iterator
 from .batch import BLANK, dump_json, jsonl_record
 from ..engine.policy import Decision, Policy
 from ..engine.records import RecordError
+from ..i18n import N_
 
 CHUNK = 2000     # records per task
 WINDOW = 4       # tasks in flight per worker
@@ -48,7 +49,7 @@ def _work(task: tuple[str, list]) -> tuple[list[str], int]:
     policy: Policy = _worker["policy"]
     options = _worker["options"]
     explain = options["explain"] or options["format"] == "text"
-    out, invalid = [], 0
+    out, invalid, seen = [], 0, []
     doomed = _kill_at()
     for line, item in items:
         if line == doomed:  # tests only: a worker killed mid-chunk, as the OOM killer would
@@ -57,10 +58,11 @@ def _work(task: tuple[str, list]) -> tuple[list[str], int]:
             item = jsonl_record(item, line, options.get("encoding", "utf-8"))
             if item is BLANK:
                 continue
-        text, bad = decide_one(policy, item, line, explain, options)
+        text, bad, outcome = decide_one(policy, item, line, explain, options)
         invalid += bad
+        seen.append((outcome, True if bad else None, line))
         out.append(text)
-    return out, invalid
+    return out, invalid, seen
 
 
 def _kill_at() -> int | None:
@@ -69,20 +71,21 @@ def _kill_at() -> int | None:
     return int(text) if text.isdigit() else None
 
 
-def decide_one(policy: Policy, item: Any, line: int, explain: bool, options: dict) -> tuple[str, bool]:
-    """One record decided and rendered: (the output, whether it is an error). An unexpected
+def decide_one(policy: Policy, item: Any, line: int, explain: bool,
+               options: dict) -> tuple[str, bool, str | None]:
+    """One record decided and rendered: (the output, whether it is an error, the outcome). An unexpected
     failure on one record becomes an error output for that record alone, never the loss of
     its chunk or of the run."""
     try:
         decision = policy.evaluate_numbered(item, line, explain)
-        return _render(decision, options), decision.error is not None
+        return _render(decision, options), decision.error is not None, decision.outcome
     except Exception as exc:  # noqa: BLE001 - one record's failure must not lose the others
-        problem = RecordError(f"the record could not be decided ({type(exc).__name__}); "
-                              "please report this with the record", None, line)
+        problem = RecordError(N_("the record could not be decided ({kind}); please report this with the record",
+                                 kind=type(exc).__name__), None, line)
         try:
-            return _render(Decision(policy, None, None, (), problem, line), options), True
+            return _render(Decision(policy, None, None, (), problem, line), options), True, None
         except Exception:  # noqa: BLE001 - even the error cannot be rendered: the plainest line
-            return dump_json({"incident": None, "outcome": None, "error": problem.to_dict()}), True
+            return dump_json({"incident": None, "outcome": None, "error": problem.to_dict()}), True, None
 
 
 def chunks(items: Iterable[Any], size: int = CHUNK) -> Iterator[list]:
@@ -98,7 +101,7 @@ def chunks(items: Iterable[Any], size: int = CHUNK) -> Iterator[list]:
 
 def run(policy: Policy, tasks: Iterable[tuple[str, list]], jobs: int, options: dict,
         emit: Callable[[str], None], tick: Callable[[int], None],
-        warn: Callable[[str], None] = lambda text: None) -> int:
+        warn: Callable[[str], None] = lambda text: None, tally: Any = None) -> int:
     """Process `tasks` with `jobs` workers; emit every output in input order; the invalid count.
 
     A worker that dies (killed, out of memory) never makes the run wait: the chunks that were
@@ -114,14 +117,16 @@ def run(policy: Policy, tasks: Iterable[tuple[str, list]], jobs: int, options: d
         return concurrent.futures.ProcessPoolExecutor(size, mp_context=context, initializer=_init_process,
                                                       initargs=(policy, options))
 
-    def write(result: tuple[list[str], int]) -> None:
-        outputs, bad = result
+    def write(result: tuple[list[str], int, list]) -> None:
+        outputs, bad, seen = result
+        for outcome, error, line in seen if tally is not None else ():
+            tally.add(outcome, error, line)
         for text in outputs:
             emit(text)
         tick(len(outputs))
         invalid[0] += bad
 
-    def alone(task: tuple[str, list]) -> tuple[list[str], int]:
+    def alone(task: tuple[str, list]) -> tuple[list[str], int, list]:
         """A chunk whose worker died, run again by itself: its result, or its records as errors."""
         pool = new_pool(1)
         try:
@@ -129,8 +134,8 @@ def run(policy: Policy, tasks: Iterable[tuple[str, list]], jobs: int, options: d
         finally:
             _stop(pool)
         if result is None:
-            outputs = _lost(policy, options, task, warn)
-            return outputs, len(outputs)
+            outputs, lines = _lost(policy, options, task, warn)
+            return outputs, len(outputs), [(None, True, line) for line in lines]
         return result
 
     while True:
@@ -168,7 +173,7 @@ def run(policy: Policy, tasks: Iterable[tuple[str, list]], jobs: int, options: d
             raise
 
 
-def _result(future: concurrent.futures.Future) -> tuple[list[str], int] | None:
+def _result(future: concurrent.futures.Future) -> tuple[list[str], int, list] | None:
     """A chunk's (outputs, invalid count), or None when its worker died."""
     try:
         return future.result()
@@ -190,20 +195,21 @@ def _stop(pool: concurrent.futures.ProcessPoolExecutor) -> None:
     pool.shutdown(wait=True)  # the pool's own thread ends now that its workers have
 
 
-def _lost(policy: Policy, options: dict, task: tuple[str, list], warn: Callable[[str], None]) -> list[str]:
-    """Error outputs for every record of a chunk whose worker died."""
+def _lost(policy: Policy, options: dict, task: tuple[str, list],
+          warn: Callable[[str], None]) -> tuple[list[str], list[int]]:
+    """Error outputs for every record of a chunk whose worker died, and their lines."""
     kind, items = task
     numbers = [line for line, item in items
                if not (kind == "raw" and jsonl_record(item, line, options.get("encoding", "utf-8")) is BLANK)]
     if not numbers:
-        return []
-    where = f"lines {numbers[0]}–{numbers[-1]}"
-    warn(f"a worker process stopped unexpectedly (killed, or out of memory?) while deciding {where}: "
-         "those records were not decided and are written as errors")
-    message = (f"not decided: the worker process deciding {where} stopped unexpectedly "
-               "(killed, or out of memory?); run these records again")
+        return [], []
+    where = f"{numbers[0]}–{numbers[-1]}"
+    warn(N_("a worker process stopped unexpectedly (killed, or out of memory?) while deciding lines {where}: "
+            "those records were not decided and are written as errors", where=where))
+    message = N_("not decided: the worker process deciding lines {where} stopped unexpectedly "
+                 "(killed, or out of memory?); run these records again", where=where)
     out = []
     for line in numbers:
         problem = RecordError(message, None, line)
         out.append(_render(Decision(policy, None, None, (), problem, line), options))
-    return out
+    return out, numbers

@@ -10,25 +10,25 @@ from typing import Any, Iterator, TextIO
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INVALID_RECORDS = 0, 1, 2, 3
 
 
-def register(sub: Any) -> None:
+def register(sub: Any, _: Any = lambda text: text) -> None:
     """Add `kasu report` to the subcommands."""
     from .batch import FORMATS
 
-    p = sub.add_parser("report", help="the trend report of decided incidents (HTML with charts, Markdown, JSON)",
-                       description="Decide the records and report counts per period by outcome, severity, rule, "
-                                   "escalation and each `one of` field, the review backlog, the rules that fire "
-                                   "most, the change since the previous period and the invalid records. "
-                                   "No sensitive field value ever appears in a report.")
+    p = sub.add_parser("report", help=_("the trend report of decided incidents (HTML with charts, Markdown, JSON)"),
+                       description=_("Decide the records and report counts per period by outcome, severity, rule, "
+                                     "escalation and each `one of` field, the review backlog, the rules that fire "
+                                     "most, the change since the previous period and the invalid records. "
+                                     "No sensitive field value ever appears in a report."))
     p.add_argument("policy", metavar="POLICY")
     p.add_argument("records", nargs="+", metavar="RECORDS")
     p.add_argument("--format", choices=("html", "md", "json"), default="html")
-    p.add_argument("--by", choices=("month", "quarter"), default="month", help="period length (default month)")
-    p.add_argument("--date-field", metavar="NAME", help="the date or datetime field periods come from "
-                                                        "(default: the first datetime field of the schema)")
-    p.add_argument("--lang", choices=("ja", "en"), default="ja", help="language of the report (default ja)")
-    p.add_argument("--input-format", choices=FORMATS, help="read RECORDS as this format, whatever the extension")
-    p.add_argument("--no-progress", action="store_true", help="no progress line on standard error")
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    p.add_argument("--by", choices=("month", "quarter"), default="month", help=_("period length (default month)"))
+    p.add_argument("--date-field", metavar="NAME", help=_("the date or datetime field periods come from "
+                                                          "(default: the first datetime field of the schema)"))
+    p.add_argument("--lang", choices=("ja", "en"), default="ja", help=_("language of the report (default ja)"))
+    p.add_argument("--input-format", choices=FORMATS, help=_("read RECORDS as this format, whatever the extension"))
+    p.add_argument("--no-progress", action="store_true", help=_("no progress line on standard error"))
+    p.add_argument("-o", "--output", metavar="FILE", help=_("write to FILE instead of standard output"))
     p.set_defaults(run=cmd_report)
 
 

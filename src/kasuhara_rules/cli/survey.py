@@ -11,36 +11,36 @@ from typing import Any, Iterator, Sequence, TextIO
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INVALID = 0, 1, 2, 3
 
 
-def register(sub: Any) -> None:
+def register(sub: Any, _: Any = lambda text: text) -> None:
     """Add `kasu survey template` and `kasu survey report` to the subcommands."""
     from .common import _Parser
 
-    p = sub.add_parser("survey", help="the anonymous staff risk assessment: questionnaire and results",
-                       description="`kasu survey template POLICY` writes a questionnaire built from the policy; "
-                                   "`kasu survey report ANSWERS…` aggregates the answers by group and round, "
-                                   "publishing no figure that rests on fewer than K respondents.")
+    p = sub.add_parser("survey", help=_("the anonymous staff risk assessment: questionnaire and results"),
+                       description=_("`kasu survey template POLICY` writes a questionnaire built from the policy; "
+                                     "`kasu survey report ANSWERS…` aggregates the answers by group and round, "
+                                     "publishing no figure that rests on fewer than K respondents."))
     inner = p.add_subparsers(dest="survey_command", metavar="template|report", parser_class=_Parser)
-    t = inner.add_parser("template", help="write the questionnaire (CSV for a form builder, or printable HTML)")
+    t = inner.add_parser("template", help=_("write the questionnaire (CSV for a form builder, or printable HTML)"))
     t.add_argument("policy", metavar="POLICY")
     t.add_argument("--format", choices=("csv", "html"), default="csv")
     t.add_argument("--lang", choices=("ja", "en"), default="ja")
-    t.add_argument("--months", type=int, default=6, metavar="N", help="the period questions ask about (default 6)")
+    t.add_argument("--months", type=int, default=6, metavar="N", help=_("the period questions ask about (default 6)"))
     t.add_argument("--group", action="append", choices=("department", "role", "channel"),
-                   help="a grouping question (repeatable; default department and role)")
-    t.add_argument("--by", choices=("rule", "tag"), default="rule", help="one question per rule, or per tag")
-    t.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+                   help=_("a grouping question (repeatable; default department and role)"))
+    t.add_argument("--by", choices=("rule", "tag"), default="rule", help=_("one question per rule, or per tag"))
+    t.add_argument("-o", "--output", metavar="FILE", help=_("write to FILE instead of standard output"))
     t.set_defaults(run=cmd_template)
-    r = inner.add_parser("report", help="aggregate answers (CSV in UTF-8 or Shift_JIS, or .xlsx)")
-    r.add_argument("answers", nargs="+", metavar="ANSWERS", help="one file per round (or a column `round`)")
-    r.add_argument("--policy", metavar="POLICY", help="the policy the questionnaire was built from")
+    r = inner.add_parser("report", help=_("aggregate answers (CSV in UTF-8 or Shift_JIS, or .xlsx)"))
+    r.add_argument("answers", nargs="+", metavar="ANSWERS", help=_("one file per round (or a column `round`)"))
+    r.add_argument("--policy", metavar="POLICY", help=_("the policy the questionnaire was built from"))
     r.add_argument("--min-group", type=int, default=5, metavar="K",
-                   help="publish no figure resting on fewer than K respondents (default 5; at least 3)")
+                   help=_("publish no figure resting on fewer than K respondents (default 5; at least 3)"))
     r.add_argument("--format", choices=("html", "md", "json"), default="html")
     r.add_argument("--lang", choices=("ja", "en"), default="ja")
     r.add_argument("--group", action="append", default=[], metavar="HEADER",
-                   help="also treat the column with this header as a grouping question")
-    r.add_argument("--by", choices=("rule", "tag"), default="rule", help="how the template was built")
-    r.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+                   help=_("also treat the column with this header as a grouping question"))
+    r.add_argument("--by", choices=("rule", "tag"), default="rule", help=_("how the template was built"))
+    r.add_argument("-o", "--output", metavar="FILE", help=_("write to FILE instead of standard output"))
     r.set_defaults(run=cmd_survey_report)
     p.set_defaults(run=lambda args, out, err: _usage(p, err))
 

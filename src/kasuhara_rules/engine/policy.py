@@ -29,11 +29,11 @@ class PolicyError(Exception):
         summary = f"{len(errors)} error{'s' if len(errors) != 1 else ''}"
         super().__init__(f"{summary}; first: {first.span}: {first.message}" if first else summary)
 
-    def render(self) -> str:
-        """All diagnostics as `kasu check` prints them."""
+    def render(self, lang: str = "en") -> str:
+        """All diagnostics as `kasu check` prints them, messages and hints in `lang` ("en" or "ja")."""
         from ..diagnostics import render_text
 
-        return render_text(self.diagnostics, self.sources)
+        return render_text(self.diagnostics, self.sources, lang)
 
 
 @attrs.frozen

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Sequence
 
+from ..i18n import N_
 from ..check.checked import Field
 from ..coerce import (  # noqa: F401  (re-exported: the engine's view of record values)
     MAX_DURATION, MAX_NUMBER, REDACTED, Problem, RecordError, coerce, coerce_fields, date_iso, datetime_iso,
@@ -16,7 +17,7 @@ def validate_record(fields: Sequence[Field], record: Any) -> tuple:
     Fields that the schema does not name are ignored.
     """
     if not isinstance(record, Mapping):
-        raise RecordError(f"a record must be a JSON object, not {_article(json_kind(record))}")
+        raise RecordError(N_("a record must be a JSON object, not {article}", article=_article(json_kind(record))))
     return coerce_fields(fields, record)
 
 

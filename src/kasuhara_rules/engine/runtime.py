@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Sequence
 
+from ..i18n import N_
 from .. import values as vt
 from ..check.checked import Field
 from .records import REDACTED, RecordError, coerce, is_absent, raw_json
@@ -30,8 +31,8 @@ def coerce_field(f: Field, value: Any) -> Any:
     if value is ABSENT or is_absent(value):  # None, NaN, pd.NA, pd.NaT
         if f.optional:
             return None
-        state = "missing" if value is ABSENT else "null or NaN"
-        raise RecordError(f"{state}, but the schema requires it", f.path)
+        state = N_("missing") if value is ABSENT else N_("null or NaN")
+        raise RecordError(N_("{state}, but the schema requires it", state=state), f.path)
     return coerce(f.type, value, f.path, f.sensitive)
 
 

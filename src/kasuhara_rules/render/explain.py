@@ -7,6 +7,7 @@ from ..syntax import nodes as n
 from .. import values as vt
 from ..check.checked import REVIEW, REVIEW_LABEL, DefineRef
 from ..engine.records import REDACTED, RecordError, coerce
+from ..i18n import translate
 from ..source import display_width
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -63,7 +64,7 @@ class _Renderer:
         head = str(incident) if incident is not None else "—"
         if d.error is not None:
             where = f"{self.w['line']} {d.error.line}: " if d.error.line is not None else ""
-            return f"{head} → {self.w['invalid']}\n  {where}{d.error.described}"
+            return f"{head} → {self.w['invalid']}\n  {where}{translate(d.error.described, self.lang)}"
         trace = d.trace(self.show)
         self.lines.append(f"{head} → {self.headline()}")
         core = d.core

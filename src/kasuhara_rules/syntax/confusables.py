@@ -21,6 +21,7 @@ import re
 import unicodedata
 
 from ..diagnostics import Diagnostic, error, warning
+from ..i18n import N_
 from ..source import SourceText, Span
 
 # alphabets with letters that look like each other's (the confusable ones)
@@ -94,7 +95,7 @@ def scan(source: SourceText) -> list[Diagnostic]:
             in_name = kind == "code"
             make = error if in_name else warning
             code = "E113" if in_name else "W120"
-            where = {"code": "a name", "string": "a string", "comment": "a comment"}[kind]
+            where = {"code": N_("a name"), "string": N_("a string"), "comment": N_("a comment")}[kind]
 
             def span(i: int, length: int = 1) -> Span:
                 col = start + i + 1 + shift
@@ -106,15 +107,17 @@ def scan(source: SourceText) -> list[Diagnostic]:
                 if cat == "Cf" or ch in "\u2028\u2029":
                     bidi = unicodedata.bidirectional(ch) in ("LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI",
                                                              "FSI", "PDI") or ch in "\u200e\u200f\u061c"
-                    what = "a bidirectional control" if bidi else "an invisible character"
-                    out.append(make(code, f"{where} contains {what}, {code_point(ch)}: the text on screen "
-                                          f"is not what the engine reads", span(i),
-                                    "delete the character (retype the text around it); write it as an escape "
-                                    "such as \\u{200d} in a string if it is really meant"))
+                    what = N_("a bidirectional control") if bidi else N_("an invisible character")
+                    out.append(make(code, N_("{where} contains {what}, {char}: the text on screen "
+                                             "is not what the engine reads", where=where, what=what,
+                                             char=code_point(ch)), span(i),
+                                    N_("delete the character (retype the text around it); write it as an escape "
+                                       "such as \\u{{200d}} in a string if it is really meant")))
                 elif _is_ligature(ch):
                     spelled = unicodedata.normalize("NFKC", ch)
-                    out.append(make(code, f"{where} contains the ligature {code_point(ch)}: write the letters "
-                                          f"`{spelled}`", span(i), f"replace it with `{spelled}`"))
+                    out.append(make(code, N_("{where} contains the ligature {char}: write the letters "
+                                             "`{spelled}`", where=where, char=code_point(ch), spelled=spelled),
+                                    span(i), N_("replace it with `{spelled}`", spelled=spelled)))
             if not _OTHER_ALPHABET.search(part):
                 continue
             for m in _WORD.finditer(part):
@@ -130,7 +133,10 @@ def scan(source: SourceText) -> list[Diagnostic]:
                 main = max(counts, key=lambda a: (counts[a], -scripts[a]))
                 odd = next(ch for ch in word if _alphabet(ch) not in (None, main))
                 names = " and ".join(a.capitalize() for a in scripts)
-                out.append(make(code, f"`{word}` mixes {names} letters: {code_point(odd)} looks like a "
-                                      f"{main.capitalize()} letter but is another character", span(m.start(), len(word)),
-                                f"retype `{word}` with {main.capitalize()} letters only"))
+                out.append(make(code, N_("`{word}` mixes {names} letters: {char} looks like a "
+                                         "{alphabet} letter but is another character", word=word, names=names,
+                                         char=code_point(odd), alphabet=main.capitalize()),
+                                span(m.start(), len(word)),
+                                N_("retype `{word}` with {alphabet} letters only", word=word,
+                                   alphabet=main.capitalize())))
     return out

@@ -9,6 +9,7 @@ from lark import Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from ..diagnostics import Diagnostic, closest, error
+from ..i18n import N_
 from .grammar import describe_terminal, keywords, parser
 from ..source import SourceText, Span
 
@@ -215,7 +216,45 @@ FULLWIDTH_HINTS = {
     "＝": "=", "（": "(", "）": ")", "［": "[", "］": "]", "｛": "{", "｝": "}", "，": ",",
     "：": ":", "＃": "#", "＜": "<", "＞": ">", "！": "!", "＋": "+", "－": "-", "＊": "*",
     "／": "/", "．": ".", "”": '"', "“": '"', "„": '"', "″": '"', "＂": '"', "、": ",", "。": ".",
+    "≧": ">=", "≦": "<=", "≠": "!=", "≥": ">=", "≤": "<=", "≒": "==",
 }
+JAPANESE_QUOTES = "「」『』【】〈〉《》〔〕"
+# a number glued to a unit written in Japanese -> (multiplier, ASCII unit)
+JAPANESE_UNITS = {"秒": (1, "s"), "秒間": (1, "s"), "分": (1, "min"), "分間": (1, "min"), "時間": (1, "h"),
+                  "時": (1, "h"), "日": (1, "d"), "日間": (1, "d"), "週": (7, "d"), "週間": (7, "d")}
+_WORD_AT = re.compile(r"[\w.\-:+]+")
+_JAPANESE_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+
+
+def ascii_form(text: str) -> str | None:
+    """`text` (a number, duration or date as a beginner types it) in the language's ASCII form, or None.
+
+    >>> ascii_form("３０ｍｉｎ"), ascii_form("30分"), ascii_form("２週間"), ascii_form("2026年4月1日")
+    ('30min', '30min', '14d', '2026-04-01')
+    """
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKC", text)
+    date = _JAPANESE_DATE.match(folded)
+    if date:
+        return f"{date.group(1)}-{int(date.group(2)):02d}-{int(date.group(3)):02d}"
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9:.]+(Z|[+-][0-9]{2}:[0-9]{2})?)?", folded):
+        return folded if folded != text else None
+    m = re.fullmatch(r"([0-9][0-9_]*(?:\.[0-9]+)?)(.*)", folded)
+    if m is None:
+        return None
+    number, unit = m.group(1), m.group(2)
+    if unit in JAPANESE_UNITS:
+        times, ascii_unit = JAPANESE_UNITS[unit]
+        if times != 1:
+            try:
+                number = str(int(number) * times)
+            except ValueError:
+                return None
+        return number + ascii_unit
+    if unit in ("", "s", "min", "h", "d") and folded != text:
+        return folded
+    return None
 
 
 @functools.cache
@@ -306,18 +345,18 @@ class _Context:
 
     def where(self) -> str:
         if self.decl is None:
-            return "at the top level"
+            return N_("at the top level")
         if self.decl in ("rule", "override rule"):
-            return f"in rule {self.name}" if self.name else "in a rule"
+            return N_("in rule {name}", name=self.name) if self.name else N_("in a rule")
         if self.decl in ("define", "override define"):
-            return f"in define {self.name}" if self.name else "in a define"
+            return N_("in define {name}", name=self.name) if self.name else N_("in a define")
         if self.decl == "policy":
-            return "in the policy header"
+            return N_("in the policy header")
         if self.decl == "schema":
-            return "in the schema"
+            return N_("in the schema")
         if self.decl == "example":
-            return f"in example {self.name}" if self.name else "in an example"
-        return f"in `{self.decl}`"
+            return N_("in example {name}", name=self.name) if self.name else N_("in an example")
+        return N_("in `{decl}`", decl=self.decl)
 
 
 def _contains_tree(tree: Tree, data: str) -> bool:
@@ -343,12 +382,12 @@ def _last_token(tree: Tree) -> Token | None:
 
 def _describe_token(tok: Token) -> str:
     if tok.type == "$END":
-        return "the end of the file"
+        return N_("the end of the file")
     if tok.type == "STRING":
-        return f"the text {tok}"
+        return N_("the text {tok}", tok=tok)
     if tok.type == "NAME":
-        return f"the name `{tok}`"
-    return f"`{tok}`"
+        return N_("the name `{tok}`", tok=tok)
+    return N_("`{tok}`", tok=tok)
 
 
 def describe_expected(names: set[str]) -> str:
@@ -357,25 +396,28 @@ def describe_expected(names: set[str]) -> str:
     words = []
     values = {"NUMBER", "STRING", "DATE", "DATETIME", "DURATION"}
     if values <= names and not _EXPR_START <= names:
-        words.append("a value")
+        words.append(N_("a value"))
         names -= values | {"TRUE", "FALSE", "MINUS", "LSQB", "LBRACE"}
     if _EXPR_START <= names:
-        words.append("a condition or value")
+        words.append(N_("a condition or value"))
         names -= _EXPR_START | {"DURATION", "DATE", "DATETIME", "LSQB", "ANY", "ALL"}
     if {"COMPARE", "AND", "OR"} <= names:
-        words.append("an operator")
+        words.append(N_("an operator"))
         names -= {"COMPARE", "AND", "OR", "PLUS", "MINUS", "STAR", "SLASH", "IN", "NOT", "CONTAINS",
                   "MENTIONS", "MATCHES", "BETWEEN", "IS", "DOT"}
     if _DECL_TOKENS <= names:
-        words.append("a declaration")
+        words.append(N_("a declaration"))
         names -= _DECL_TOKENS | {"$END"}
     order = sorted(names, key=lambda t: (t not in ("RBRACE", "RSQB", "RPAR"), t == "$END", t))
     words.extend(describe_terminal(t) for t in order)
     if len(words) > 7:
         words = words[:6] + ["…"]
     if len(words) <= 1:
-        return "".join(words)
-    return ", ".join(words[:-1]) + " or " + words[-1]
+        return words[0] if words else ""
+    listed = words[0]
+    for word in words[1:-1]:  # joined as messages, so that each word is translated too
+        listed = N_("{items}, {item}", items=listed, item=word)
+    return N_("{items} or {item}", items=listed, item=words[-1])
 
 
 def _token_span(source: SourceText, tok: Token) -> Span:
@@ -404,18 +446,75 @@ def _accepts(exc: UnexpectedInput) -> set[str]:
         return set(getattr(exc, "expected", ()) or ())
 
 
+def unclosed_brace(source: SourceText, stop_line: int) -> Diagnostic | None:
+    """E128 at the `{` whose `}` is missing, if the layout shows one before `stop_line`.
+
+    A `{` is taken as unclosed when a declaration keyword starts a line (column 1) while it is
+    open, when a `}` starting a line lines up with an outer `{` (same indentation), or at the end.
+    """
+    lines = source.text.split("\n")
+    stack: list[tuple[int, int, str]] = []  # (line, indent, text before the `{`)
+
+    def report(opened: tuple[int, int, str], last: int) -> Diagnostic:
+        line, indent, head = opened
+        col = head[1]
+        block = " ".join(head[0].split()[:2]) if head[0] else "{"
+        while last > line and (not lines[last - 1].strip() or lines[last - 1].lstrip().startswith("#")):
+            last -= 1
+        return error("E128", N_("the `{{` of `{block}` is never closed with `}}`", block=block),
+                     Span(source.name, line, col, line, col + 1),
+                     N_("add `}}` after line {last}, where `{block}` ends", last=last, block=block))
+
+    for number, raw in enumerate(lines, 1):
+        line = raw.rstrip("\r").lstrip("\ufeff")
+        if number > stop_line and line.strip():
+            return None
+        indent = len(line) - len(line.lstrip(" \t"))
+        first = line.strip().split(" ", 1)[0].split("{", 1)[0]
+        if stack and ((indent == 0 and first in DECL_WORDS) or (first == "expect" and stack[-1][2][0] == "given")):
+            return report(stack[-1], number - 1)
+        in_string = False
+        i = 0
+        while i < len(line):
+            ch = line[i]
+            if in_string:
+                if ch == "\\":
+                    i += 1
+                elif ch == '"':
+                    in_string = False
+            elif ch == '"':
+                in_string = True
+            elif ch == "#":
+                break
+            elif ch == "{":
+                stack.append((number, indent, (line[:i].strip(), i + 1)))
+            elif ch == "}":
+                if line[:i].strip() == "" and stack and stack[-1][1] > indent and any(
+                        s[1] == indent for s in stack[:-1]):
+                    return report(stack[-1], number - 1)
+                if stack:
+                    stack.pop()
+            i += 1
+    if stack:
+        return report(stack[-1], len(lines))
+    return None
+
+
 def syntax_diagnostic(exc: UnexpectedInput, source: SourceText) -> Diagnostic:
     """Turn a Lark parse error into one diagnostic with a message in the language's words."""
     if isinstance(exc, UnexpectedCharacters):
         return _lexical(exc, source)
     tok: Token = exc.token
     span = _token_span(source, tok)
+    unclosed = unclosed_brace(source, span.line)
+    if unclosed is not None:
+        return unclosed
     ctx = _Context(exc)
     accepts = _accepts(exc)
     if ctx.open and tok.type in ("RBRACE", "RSQB", "RPAR") and tok.type != _OPENERS[ctx.open[-1].type][0]:
         opener = ctx.open[-1]
-        return error("E127", f"`{tok}` does not match the `{opener}` opened on line {opener.line}", span,
-                     f"close the `{opener}` with {_OPENERS[opener.type][1]} first")
+        return error("E127", N_("`{tok}` does not match the `{opener}` opened on line {line}", tok=tok, opener=opener, line=opener.line), span,
+                     N_("close the `{opener}` with {value} first", opener=opener, value=_OPENERS[opener.type][1]))
     if tok.type == "$END" and ctx.open:
         return _generic(tok, ctx, accepts, span, source)
     label = classify(exc)
@@ -427,8 +526,8 @@ def syntax_diagnostic(exc: UnexpectedInput, source: SourceText) -> Diagnostic:
                 code, message, hint = found
                 return error(code, message, span, hint)
     if str(tok) in keywords() and "NAME" in accepts and tok.type != "NAME" and not _EXPR_START <= accepts:
-        return error("E110", f"`{tok}` is a reserved word and cannot be used as a name", span,
-                     f"choose another name, for example `{tok}_` or a Japanese name")
+        return error("E110", N_("`{tok}` is a reserved word and cannot be used as a name", tok=tok), span,
+                     N_("choose another name, for example `{tok}_` or a Japanese name", tok=tok))
     return _generic(tok, ctx, accepts, span, source)
 
 
@@ -438,9 +537,15 @@ def _generic(tok: Token, ctx: _Context, accepts: set[str], span: Span, source: S
         hint = None
         if ctx.open:
             opener = ctx.open[-1]
-            hint = f"the `{opener}` on line {opener.line} is never closed with {_OPENERS[opener.type][1]}"
-        return error("E121", f"the file ends too early {ctx.where()}; expected {expected}", span, hint)
-    return error("E120", f"expected {expected} {ctx.where()}, found {_describe_token(tok)}", span)
+            hint = N_("the `{opener}` on line {line} is never closed with {value}", opener=opener, line=opener.line, value=_OPENERS[opener.type][1])
+        return error("E121", N_("the file ends too early {where}; expected {expected}", where=ctx.where(), expected=expected), span, hint)
+    hint = None
+    if tok.type == "NAME" and "STRING" in accepts:  # a bare word where a value goes: はい, or a text without quotes
+        from ..diagnostics import BOOL_WORDS, fold_label
+
+        hint = (N_("write `{value}` instead of `{tok}`", value=BOOL_WORDS[fold_label(str(tok))], tok=str(tok))
+                if fold_label(str(tok)) in BOOL_WORDS else N_('a text is written in double quotes: "{tok}"', tok=str(tok)))
+    return error("E120", N_("expected {expected} {where}, found {found}", expected=expected, where=ctx.where(), found=_describe_token(tok)), span, hint)
 
 
 def _lexical(exc: UnexpectedCharacters, source: SourceText) -> Diagnostic:
@@ -450,31 +555,47 @@ def _lexical(exc: UnexpectedCharacters, source: SourceText) -> Diagnostic:
     if ch == '"':
         rest = source.line_text(line)[column - 1 :]
         span = Span(source.name, line, column, line, column + len(rest))
-        return error("E104", "this string is not closed before the end of the line", span,
-                     'end it with `"`; to put a line break inside a string write \\n')
+        return error("E104", N_("this string is not closed before the end of the line"), span,
+                     N_('end it with `"`; to put a line break inside a string write \\n'))
+    word = _WORD_AT.match(source.line_text(line), column - 1)
+    if word and ch.isdigit() and not ch.isascii():
+        text = word.group(0)
+        fixed = ascii_form(text)
+        span = Span(source.name, line, column, line, column + len(text))
+        return error("E103", N_("full-width digits in `{text}`", text=text), span,
+                     N_("numbers, durations and dates are written in ASCII: write `{fixed}`",
+                        fixed=fixed or text) if fixed else N_("write the digits in ASCII (0-9)"))
     glued = _GLUED_NUMBER.match(source.line_text(line), column - 1)
     if glued:
         text = glued.group(0)
         span = Span(source.name, line, column, line, column + len(text))
-        return error("E106", f"`{text}` is neither a number nor a duration", span,
-                     "durations are a number glued to a unit: 45s, 30min, 1.5h, 7d")
+        fixed = ascii_form(text)
+        return error("E106", N_("`{text}` is neither a number nor a duration", text=text), span,
+                     N_("write `{fixed}`: dates are written YYYY-MM-DD", fixed=fixed) if fixed and "-" in fixed
+                     else N_("write `{fixed}`: units are s, min, h and d (not 秒, 分, 時間, 日)", fixed=fixed)
+                     if fixed else N_("durations are a number glued to a unit: 45s, 30min, 1.5h, 7d"))
     hint = None
-    if ch in FULLWIDTH_HINTS:
-        hint = f"`{ch}` is a full-width character; write the ASCII `{FULLWIDTH_HINTS[ch]}` instead"
+    if ch in JAPANESE_QUOTES:
+        hint = N_('texts are written in straight double quotes: write "…" instead of {open}…{close}',
+                  open=ch if ch in "「『【〈《〔" else JAPANESE_QUOTES[JAPANESE_QUOTES.index(ch) - 1],
+                  close=ch if ch not in "「『【〈《〔" else JAPANESE_QUOTES[JAPANESE_QUOTES.index(ch) + 1])
+    elif ch in FULLWIDTH_HINTS:
+        hint = N_("`{ch}` is a full-width character; write the ASCII `{ascii}` instead", ch=ch,
+                  ascii=FULLWIDTH_HINTS[ch])
     elif ch in "'‘’":
-        hint = 'texts are written in double quotes: "…"'
+        hint = N_('texts are written in double quotes: "…"')
     elif ch == "&":
-        hint = "write `and`"
+        hint = N_("write `and`")
     elif ch == "|":
-        hint = "write `or`"
+        hint = N_("write `or`")
     elif ch == "!":
-        hint = "write `not`, or `!=` for 'is not equal to'"
+        hint = N_("write `not`, or `!=` for 'is not equal to'")
     elif ch == ";":
-        hint = "no semicolons are needed; start the next clause on a new line"
+        hint = N_("no semicolons are needed; start the next clause on a new line")
     elif ch == "=" :
-        hint = "write `==` to compare"
+        hint = N_("write `==` to compare")
     shown = ch if ch.isprintable() else f"U+{ord(ch):04X}"
-    return error("E103", f"unexpected character `{shown}`", span, hint)
+    return error("E103", N_("unexpected character `{ch}`", ch=shown), span, hint)
 
 
 # ---- message builders: (token, context, accepted terminals) -> (code, message, hint) -----
@@ -482,159 +603,164 @@ def _lexical(exc: UnexpectedCharacters, source: SourceText) -> Diagnostic:
 Builder = Callable[[Token, _Context, set], "tuple[str, str, str | None] | None"]
 
 
+JAPANESE_CONNECTIVES = {"かつ": "and", "且つ": "and", "および": "and", "及び": "and", "と": "and",
+                        "または": "or", "又は": "or", "もしくは": "or", "若しくは": "or", "あるいは": "or"}
+
+
 def _then_missing(tok: Token, ctx: _Context, accepts: set) -> tuple | None:
     if any(t.type in ("LPAR", "LSQB") for t in ctx.open):
         return None
+    if tok.type == "NAME" and str(tok) in JAPANESE_CONNECTIVES:
+        word = JAPANESE_CONNECTIVES[str(tok)]
+        return ("E122", N_("`{tok}` is not an operator", tok=str(tok)),
+                N_("conditions are joined with `and`, `or` and `not`: write `{word}` instead of `{tok}`",
+                   word=word, tok=str(tok)))
     if ctx.decl in ("rule", "override rule"):
         if not ctx.has_then and ctx.clause in ("when", "unless"):
-            return ("E122", f"expected `then` after the condition of rule {ctx.name}, found {_describe_token(tok)}",
-                    "a rule reads: when CONDITION then OUTCOME severity LEVEL")
-        return ("E122", f"expected a clause or `}}` after the condition of rule {ctx.name}, "
-                        f"found {_describe_token(tok)}",
-                "the clauses are when, unless, then, respond, escalate, cite and tags")
+            return ("E122", N_("expected `then` after the condition of rule {name}, found {found}", name=ctx.name, found=_describe_token(tok)),
+                    N_("a rule reads: when CONDITION then OUTCOME severity LEVEL"))
+        return ("E122", N_("expected a clause or `}}` after the condition of rule {name}, found {found}", name=ctx.name, found=_describe_token(tok)),
+                N_("the clauses are when, unless, then, respond, escalate, cite and tags"))
     if ctx.decl in ("define", "override define"):
-        return ("E120", f"unexpected {_describe_token(tok)} after the definition of {ctx.name}",
-                "a new declaration starts with its keyword: rule, define, phrases, …")
+        return ("E120", N_("unexpected {found} after the definition of {name}", found=_describe_token(tok), name=ctx.name),
+                N_("a new declaration starts with its keyword: rule, define, phrases, …"))
     return None
 
 
 def _equals(tok: Token, ctx: _Context, accepts: set) -> tuple:
-    return ("E124", "`=` is not a comparison", "write `==` to test whether two values are equal")
+    return ("E124", N_("`=` is not a comparison"), N_("write `==` to test whether two values are equal"))
 
 
 def _operand_missing(tok: Token, ctx: _Context, accepts: set) -> tuple:
-    after = f" after `{ctx.prev}`" if ctx.prev else ""
-    return ("E123", f"expected {describe_expected(accepts)}{after}, found {_describe_token(tok)}",
-            "an operator needs something on both sides, e.g. call_length >= 30min and demanded_dogeza")
+    after = N_(" after `{prev}`", prev=ctx.prev) if ctx.prev else ""
+    return ("E123", N_("expected {expected}{after}, found {found}", expected=describe_expected(accepts), after=after, found=_describe_token(tok)),
+            N_("an operator needs something on both sides, e.g. call_length >= 30min and demanded_dogeza"))
 
 
 def _then_outcome(tok: Token, ctx: _Context, accepts: set) -> tuple:
-    return ("E122", f"`then` needs an outcome in rule {ctx.name}, found {_describe_token(tok)}",
-            "for example: then kasuhara severity high")
+    return ("E122", N_("`then` needs an outcome in rule {name}, found {found}", name=ctx.name, found=_describe_token(tok)),
+            N_("for example: then kasuhara severity high"))
 
 
 def _severity_name(tok: Token, ctx: _Context, accepts: set) -> tuple:
-    return ("E122", f"`severity` needs a severity name in rule {ctx.name}, found {_describe_token(tok)}",
-            "for example: severity high (names, not quoted texts)")
+    return ("E122", N_("`severity` needs a severity name in rule {name}, found {found}", name=ctx.name, found=_describe_token(tok)),
+            N_("for example: severity high (names, not quoted texts)"))
 
 
 def _condition_missing(tok: Token, ctx: _Context, accepts: set) -> tuple:
     if ctx.decl in ("rule", "override rule") and ctx.clause:
-        return ("E123", f"`{ctx.clause}` needs a condition in rule {ctx.name}, found {_describe_token(tok)}",
-                "for example: when demanded_dogeza")
-    return ("E123", f"define {ctx.name} needs an expression after `=`, found {_describe_token(tok)}",
-            "for example: define long_call = call_length >= 30min")
+        return ("E123", N_("`{clause}` needs a condition in rule {name}, found {found}", clause=ctx.clause, name=ctx.name, found=_describe_token(tok)),
+                N_("for example: when demanded_dogeza"))
+    return ("E123", N_("define {name} needs an expression after `=`, found {found}", name=ctx.name, found=_describe_token(tok)),
+            N_("for example: define long_call = call_length >= 30min"))
 
 
 def _not_a_clause(tok: Token, ctx: _Context, accepts: set) -> tuple:
     guess = closest(str(tok), CLAUSE_WORDS) if tok.type == "NAME" else None
-    hint = f"did you mean `{guess}`?" if guess else "the clauses are when, unless, then, respond, escalate, cite and tags"
+    hint = N_("did you mean `{guess}`?", guess=guess) if guess else N_("the clauses are when, unless, then, respond, escalate, cite and tags")
     if ctx.clause == "tags" and tok.type == "NAME":
-        hint = "separate tags with commas: tags a, b"
-    return ("E122", f"{_describe_token(tok)} is not a clause of rule {ctx.name}", hint)
+        hint = N_("separate tags with commas: tags a, b")
+    return ("E122", N_("{found} is not a clause of rule {name}", found=_describe_token(tok), name=ctx.name), hint)
 
 
 def _clause_text(tok: Token, ctx: _Context, accepts: set) -> tuple:
     clause = ctx.clause or "respond"
     example = ('cite "厚生労働省『カスタマーハラスメント対策企業マニュアル』(2022)"' if clause == "cite"
                else 'respond "対応を打ち切り、上長に引き継ぐ。"')
-    return ("E122", f"`{clause}` takes a quoted text, found {_describe_token(tok)}", f"for example: {example}")
+    return ("E122", N_("`{clause}` takes a quoted text, found {found}", clause=clause, found=_describe_token(tok)), N_("for example: {example}", example=example))
 
 
 def _clause_name(tok: Token, ctx: _Context, accepts: set) -> tuple:
-    what = "an escalation name" if ctx.clause == "escalate" else "tag names separated by commas"
-    return ("E122", f"`{ctx.clause or 'escalate'}` takes {what}, found {_describe_token(tok)}", None)
+    what = N_("an escalation name") if ctx.clause == "escalate" else N_("tag names separated by commas")
+    return ("E122", N_("`{value}` takes {what}, found {found}", value=ctx.clause or 'escalate', what=what, found=_describe_token(tok)), None)
 
 
 def _decl_name(tok: Token, ctx: _Context, accepts: set) -> tuple:
     kind = ctx.decl or "a declaration"
-    return ("E120", f"`{kind}` needs a name first, found {_describe_token(tok)}",
-            f'write `{kind} NAME "label"`, e.g. `rule dogeza "土下座の要求" {{ … }}`' if "rule" in kind
-            else f"write `{kind} NAME` followed by the rest")
+    return ("E120", N_("`{kind}` needs a name first, found {found}", kind=kind, found=_describe_token(tok)),
+            N_("write `{kind} NAME \"label\"`, e.g. `rule dogeza \"土下座の要求\" {{ … }}`", kind=kind) if "rule" in kind
+            else N_("write `{kind} NAME` followed by the rest", kind=kind))
 
 
 def _rule_brace(tok: Token, ctx: _Context, accepts: set) -> tuple:
-    return ("E120", f"expected `{{` to open the body of rule {ctx.name}, found {_describe_token(tok)}",
-            'a rule reads: rule NAME "title" { when … then … }')
+    return ("E120", N_("expected `{{` to open the body of rule {name}, found {found}", name=ctx.name, found=_describe_token(tok)),
+            N_("a rule reads: rule NAME \"title\" { when … then … }"))
 
 
 def _define_equals(tok: Token, ctx: _Context, accepts: set) -> tuple:
-    what = f"{ctx.decl} {ctx.name}" if ctx.name else (ctx.decl or "this declaration")
-    return ("E120", f"expected `=` after the name of {what}, found {_describe_token(tok)}",
-            'for example: define long_call "長時間の電話" = call_length >= 30min')
+    what = N_("{decl} {name}", decl=ctx.decl, name=ctx.name) if ctx.name else (ctx.decl or N_("this declaration"))
+    return ("E120", N_("expected `=` after the name of {what}, found {found}", what=what, found=_describe_token(tok)),
+            N_("for example: define long_call \"長時間の電話\" = call_length >= 30min"))
 
 
 def _override_what(tok: Token, ctx: _Context, accepts: set) -> tuple:
-    return ("E120", f"`{ctx.decl}` must be followed by `rule` or `define`, found {_describe_token(tok)}",
-            "write `override rule NAME { … }`, `override define NAME = …` or `drop rule NAME`")
+    return ("E120", N_("`{decl}` must be followed by `rule` or `define`, found {found}", decl=ctx.decl, found=_describe_token(tok)),
+            N_("write `override rule NAME { … }`, `override define NAME = …` or `drop rule NAME`"))
 
 
 def _field_colon(tok: Token, ctx: _Context, accepts: set) -> tuple:
-    return ("E125", f"expected `:` between a field's name and its type, found {_describe_token(tok)}",
-            'for example: call_length "通話時間": optional duration in minutes')
+    return ("E125", N_("expected `:` between a field's name and its type, found {found}", found=_describe_token(tok)),
+            N_("for example: call_length \"通話時間\": optional duration in minutes"))
 
 
 def _field_type(tok: Token, ctx: _Context, accepts: set) -> tuple:
-    return ("E125", f"expected a type after `:`, found {_describe_token(tok)}",
-            "the types are bool, int, number, text, date, datetime, duration, one of [...], list of T, { … }")
+    return ("E125", N_("expected a type after `:`, found {found}", found=_describe_token(tok)),
+            N_("the types are bool, int, number, text, date, datetime, duration, one of [...], list of T, { … }"))
 
 
 def _field_modifier(tok: Token, ctx: _Context, accepts: set) -> tuple:
-    return ("E125", f"`{tok}` is out of place in a field",
-            "write `NAME: optional TYPE key sensitive` — `optional` before the type, `key` and `sensitive` after")
+    return ("E125", N_("`{tok}` is out of place in a field", tok=tok),
+            N_("write `NAME: optional TYPE key sensitive` — `optional` before the type, `key` and `sensitive` after"))
 
 
 def _header_entry(tok: Token, ctx: _Context, accepts: set) -> tuple:
-    return ("E126", f"expected a setting such as `version \"2026.1\"` in the policy header, "
-                    f"found {_describe_token(tok)}",
-            'each setting is a name and a value: id acme_retail, version "2026.1", effective 2026-04-01, '
-            "decide highest_severity, otherwise claim")
+    return ("E126", N_("expected a setting such as `version \"2026.1\"` in the policy header, found {found}", found=_describe_token(tok)),
+            N_("each setting is a name and a value: id acme_retail, version \"2026.1\", effective 2026-04-01, decide highest_severity, otherwise claim"))
 
 
 def _header_title(tok: Token, ctx: _Context, accepts: set) -> tuple:
-    return ("E126", f"the policy header needs a title in quotes, found {_describe_token(tok)}",
-            'for example: policy "ACME リテール カスハラ判断基準" { … }')
+    return ("E126", N_("the policy header needs a title in quotes, found {found}", found=_describe_token(tok)),
+            N_("for example: policy \"ACME リテール カスハラ判断基準\" { … }"))
 
 
 def _top_level(tok: Token, ctx: _Context, accepts: set) -> tuple:
     guess = closest(str(tok), DECL_WORDS) if tok.type == "NAME" else None
-    hint = (f"did you mean `{guess}`?" if guess else
-            "declarations start with policy, extends, schema, outcomes, severities, escalations, phrases, "
-            "define, rule, override, drop or example")
-    return ("E120", f"expected a declaration, found {_describe_token(tok)}", hint)
+    hint = (N_("did you mean `{guess}`?", guess=guess) if guess else
+            N_("declarations start with policy, extends, schema, outcomes, severities, escalations, phrases, define, rule, override, drop or example"))
+    return ("E120", N_("expected a declaration, found {found}", found=_describe_token(tok)), hint)
 
 
 def _matches_pattern(tok: Token, ctx: _Context, accepts: set) -> tuple:
-    return ("E123", f"`matches` needs a regular expression in quotes, found {_describe_token(tok)}",
-            'for example: remarks matches "土下座|どげざ"')
+    return ("E123", N_("`matches` needs a regular expression in quotes, found {found}", found=_describe_token(tok)),
+            N_("for example: remarks matches \"土下座|どげざ\""))
 
 
 def _phrase_set(tok: Token, ctx: _Context, accepts: set) -> tuple:
-    return ("E123", f"`contains any`, `mentions any` and their `all` forms need a phrase list name or a list, "
-                    f"found {_describe_token(tok)}",
-            'for example: remarks mentions any threats, or mentions any ["晒す"]; for one phrase drop `any`')
+    return ("E123", N_("`contains any`, `mentions any` and their `all` forms need a phrase list name or a list, "
+                       "found {found}", found=_describe_token(tok)),
+            N_('for example: remarks mentions any threats, or mentions any ["晒す"]; for one phrase drop `any`'))
 
 
 def _is_what(tok: Token, ctx: _Context, accepts: set) -> tuple:
-    hint = "write `x is missing` or `x is present`"
+    hint = N_("write `x is missing` or `x is present`")
     if str(tok) == "not":
-        hint = "write `is present` instead of `is not missing`"
-    return ("E123", f"expected `missing` or `present` after `is`, found {_describe_token(tok)}", hint)
+        hint = N_("write `is present` instead of `is not missing`")
+    return ("E123", N_("expected `missing` or `present` after `is`, found {found}", found=_describe_token(tok)), hint)
 
 
 def _example_given(tok: Token, ctx: _Context, accepts: set) -> tuple:
-    return ("E120", f"an example starts with a title and `given {{ … }}`, found {_describe_token(tok)}",
-            'example "土下座を求められた" { given { … } expect kasuhara severity high }')
+    return ("E120", N_("an example starts with a title and `given {{ … }}`, found {found}", found=_describe_token(tok)),
+            N_("example \"土下座を求められた\" { given { … } expect kasuhara severity high }"))
 
 
 def _example_expect(tok: Token, ctx: _Context, accepts: set) -> tuple:
-    return ("E120", f"expected `expect OUTCOME` after the given record, found {_describe_token(tok)}",
-            "for example: expect kasuhara severity high by dogeza")
+    return ("E120", N_("expected `expect OUTCOME` after the given record, found {found}", found=_describe_token(tok)),
+            N_("for example: expect kasuhara severity high by dogeza"))
 
 
 def _entry_colon(tok: Token, ctx: _Context, accepts: set) -> tuple:
-    return ("E120", f"expected `FIELD: VALUE` in the given record, found {_describe_token(tok)}",
-            'for example: given { channel: "phone", call_length: 45min }')
+    return ("E120", N_("expected `FIELD: VALUE` in the given record, found {found}", found=_describe_token(tok)),
+            N_("for example: given { channel: \"phone\", call_length: 45min }"))
 
 
 _MESSAGES: dict[str, Builder] = {

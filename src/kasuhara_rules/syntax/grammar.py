@@ -12,6 +12,8 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..i18n import N_
+
 if TYPE_CHECKING:  # pragma: no cover
     from lark import Lark
 
@@ -22,13 +24,13 @@ GRAMMAR_NAME = "kasu.lark"
 # Keyword terminals as Lark names them, and the language words they stand for.
 # Everything that is not a NAME-like keyword is described in `describe_terminal`.
 TERMINAL_WORDS = {
-    "NAME": "a name",
-    "STRING": 'a quoted text ("…")',
-    "NUMBER": "a number",
-    "DURATION": "a duration such as 30min",
-    "DATE": "a date such as 2026-04-01",
-    "DATETIME": "a date-time such as 2026-04-01T09:30:00+09:00",
-    "COMPARE": "a comparison (==, !=, <, <=, >, >=)",
+    "NAME": N_("a name"),
+    "STRING": N_('a quoted text ("…")'),
+    "NUMBER": N_("a number"),
+    "DURATION": N_("a duration such as 30min"),
+    "DATE": N_("a date such as 2026-04-01"),
+    "DATETIME": N_("a date-time such as 2026-04-01T09:30:00+09:00"),
+    "COMPARE": N_("a comparison (==, !=, <, <=, >, >=)"),
     "LBRACE": "`{`",
     "RBRACE": "`}`",
     "LSQB": "`[`",

@@ -6,6 +6,7 @@ import re
 from typing import Callable
 
 
+from ..i18n import N_
 from . import nodes as n
 from ..diagnostics import Diagnostic, error
 from .lalr import Node as Tree
@@ -61,7 +62,7 @@ def _parse_with_lark(source: SourceText) -> Tree | Diagnostic:
 
         return syntax_diagnostic(exc, source)
     except LarkError as exc:  # pragma: no cover - any other Lark failure is still a diagnostic
-        return error("E120", f"the file cannot be parsed: {exc}", Span(source.name, 1, 1, 1, 2))
+        return error("E120", N_("the file cannot be parsed: {exc}", exc=exc), Span(source.name, 1, 1, 1, 2))
 
 
 def parse_expression(text: str, name: str = "<expr>") -> n.PolicyFile | None:
@@ -120,8 +121,8 @@ class _Builder:
     def _too_deep(self, item: object) -> Diagnostic:
         tok = _first_token(item)
         span = self._tok_span(tok) if tok is not None else Span(self.file, 1, 1, 1, 1)
-        return error("E111", f"this expression is nested more than {MAX_DEPTH} levels deep", span,
-                     "split it into named parts with `define`")
+        return error("E111", N_("this expression is nested more than {MAX_DEPTH} levels deep", MAX_DEPTH=MAX_DEPTH), span,
+                     N_("split it into named parts with `define`"))
 
     # -- spans and tokens ------------------------------------------------------------
 
@@ -162,10 +163,10 @@ class _Builder:
                 continue
             col = tok.column + 1 + i
             span = Span(self.file, tok.line, col, tok.line, col + 2)
-            hint = 'the escapes are \\" \\\\ \\n \\t and \\u{3042}'
+            hint = N_("the escapes are \\\" \\\\ \\n \\t and \\u{3042}")
             if nxt == "u":
-                hint = "write a Unicode escape with braces, like \\u{3042}"
-            self.diags.append(error("E105", f"unknown escape `\\{nxt}` in a string", span, hint))
+                hint = N_("write a Unicode escape with braces, like \\u{3042}")
+            self.diags.append(error("E105", N_("unknown escape `\\{nxt}` in a string", nxt=nxt), span, hint))
             out.append(nxt)
             i += 2
         return "".join(out)
@@ -180,8 +181,8 @@ class _Builder:
             if "," not in between:
                 span = Span(self.file, sb.line, sb.column, sb.end_line, sb.end_column)
                 self.diags.append(
-                    error("E112", "two entries on one line need a comma between them", span,
-                          "put a `,` before this entry, or start it on a new line")
+                    error("E112", N_("two entries on one line need a comma between them"), span,
+                          N_("put a `,` before this entry, or start it on a new line"))
                 )
 
     # -- literals ---------------------------------------------------------------------
@@ -194,8 +195,8 @@ class _Builder:
             else:
                 value = int(digits)
         except ValueError:
-            self.diags.append(error("E106", f"`{_short(text)}` is too large a number", span,
-                                    "numbers are limited to 4,300 digits"))
+            self.diags.append(error("E106", N_("`{short}` is too large a number", short=_short(text)), span,
+                                    N_("numbers are limited to 4,300 digits")))
             return 0
         return value
 
@@ -227,7 +228,7 @@ class _Builder:
 
             return int(Decimal(digits) * UNIT_MICROS[m.group(2)])
         except (ArithmeticError, ValueError):
-            self.diags.append(error("E106", f"`{_short(text)}` is too large a duration", span))
+            self.diags.append(error("E106", N_("`{short}` is too large a duration", short=_short(text)), span))
             return 0
 
     def t_date(self, span: Span, args: list) -> n.DateLit:
@@ -235,8 +236,8 @@ class _Builder:
         try:
             value = _dt.date.fromisoformat(text)
         except ValueError:
-            self.diags.append(error("E107", f"`{text}` is not a date in the calendar", span,
-                                    "dates are written YYYY-MM-DD, e.g. 2026-04-01"))
+            self.diags.append(error("E107", N_("`{text}` is not a date in the calendar", text=text), span,
+                                    N_("dates are written YYYY-MM-DD, e.g. 2026-04-01")))
             value = _dt.date(1970, 1, 1)
         return n.DateLit(value, span=span)
 
@@ -245,11 +246,11 @@ class _Builder:
         micros = parse_datetime_micros(text)
         if micros is None:
             if re.search(r"(Z|[+-]\d\d:\d\d)$", text) is None:
-                self.diags.append(error("E107", f"the date-time `{text}` has no UTC offset", span,
-                                        f"add the offset, e.g. `{text}+09:00` for Japan"))
+                self.diags.append(error("E107", N_("the date-time `{text}` has no UTC offset", text=text), span,
+                                        N_("add the offset, e.g. `{text}+09:00` for Japan", text=text)))
             else:
-                self.diags.append(error("E107", f"`{text}` is not a real date-time", span,
-                                        "date-times are written like 2026-04-01T09:30:00+09:00"))
+                self.diags.append(error("E107", N_("`{text}` is not a real date-time", text=text), span,
+                                        N_("date-times are written like 2026-04-01T09:30:00+09:00")))
             micros = 0
         return n.DateTimeLit(micros, text, span=span)
 
@@ -388,7 +389,7 @@ class _Builder:
         seen: set[str] = set()
         for m in mods:
             if m.type in seen:
-                self.diags.append(error("E206", f"`{m}` is given twice", self._tok_span(m)))
+                self.diags.append(error("E206", N_("`{m}` is given twice", m=m), self._tok_span(m)))
             seen.add(m.type)
         return n.FieldDecl(
             self.ident(name),

@@ -1,0 +1,203 @@
+"""`kasu init [FILE] [--industry NAME]`: start a new policy that extends a shipped policy.
+
+The new policy extends the shipped baseline (`mhlw-baseline.kasu`) or an industry policy that
+extends it. Those files are copied next to FILE (a policy may only extend files in its own
+directory, E606), never over a different file of the same name. FILE gets a header, commented
+places to adapt, and one example whose expectation is what the policy decides today, so the
+new file passes `kasu check` and `kasu test` as written.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import os
+import re
+from pathlib import Path
+from typing import TextIO
+
+from ..i18n import N_, gettext_for, translate
+
+BASELINE = "mhlw-baseline"
+DEFAULT_FILE = "policy.kasu"
+
+
+def shipped_dir() -> Path:
+    """The shipped policies: inside the installed package, or examples/ of a source checkout."""
+    from importlib import resources
+
+    packaged = Path(str(resources.files("kasuhara_rules") / "examples"))
+    if (packaged / f"{BASELINE}.kasu").is_file():
+        return packaged
+    return Path(__file__).resolve().parents[3] / "examples"
+
+
+def industries(directory: Path | None = None) -> list[str]:
+    """The shipped industry policies: those that extend the baseline directly."""
+    directory = directory or shipped_dir()
+    out = []
+    for path in sorted(directory.glob("*.kasu")):
+        text = path.read_text(encoding="utf-8")
+        if path.stem != BASELINE and re.search(rf'^extends\s+"{BASELINE}\.kasu"', text, re.M):
+            out.append(path.stem)
+    return out
+
+
+def add_parser(sub, _, fmt, exits) -> None:
+    """Register `kasu init` (called from commands.build_parser)."""
+    p = sub.add_parser("init", help=_("start a new policy that extends the shipped baseline"), formatter_class=fmt,
+                       description=_("Write a new policy extending the shipped baseline (or an industry policy), "
+                                     "with commented places to adapt and a first example; the shipped policy it "
+                                     "extends is copied next to it. Never overwrites a file."),
+                       epilog=exits(_, _("0  written"), _("1  refused: a file would be overwritten, or an unknown "
+                                                          "industry"), _("2  usage error")))
+    p.add_argument("file", nargs="?", default=DEFAULT_FILE, metavar="FILE",
+                   help=_("the new policy file (default policy.kasu)"))
+    p.add_argument("--industry", metavar="NAME",
+                   help=_("extend this industry policy instead of the baseline (e.g. retail, call-centre)"))
+    p.set_defaults(run=cmd_init)
+
+
+def cmd_init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .common import emit
+
+    lang = args.msg_lang
+    _ = gettext_for(lang)
+    target = Path(args.file)
+    source = shipped_dir()
+    names = [BASELINE]
+    if args.industry:
+        if args.industry not in industries(source):
+            emit(err, translate(N_("kasu init: unknown industry `{name}`; the industries are {names}",
+                                   name=args.industry, names=", ".join(industries(source))), lang) + "\n")
+            return 1
+        names.append(args.industry)
+    if target.exists():
+        emit(err, translate(N_("kasu init: {path} already exists; nothing was written (choose another FILE)",
+                               path=str(target)), lang) + "\n")
+        return 1
+    directory = target.parent
+    copies = []
+    for name in names:
+        shipped = (source / f"{name}.kasu").read_bytes()
+        there = directory / f"{name}.kasu"
+        if there.exists() and there.read_bytes() != shipped:
+            emit(err, translate(N_("kasu init: {path} exists and differs from the shipped file; nothing was written",
+                                   path=str(there)), lang) + "\n")
+            return 1
+        copies.append((there, shipped))
+    directory.mkdir(parents=True, exist_ok=True)
+    for there, shipped in copies:
+        if not there.exists():
+            there.write_bytes(shipped)
+    base = f"{names[-1]}.kasu"
+    text = policy_text(base, target.name, lang)
+    target.write_text(text, encoding="utf-8", newline="\n")
+    example = first_example(str(target), lang)
+    target.write_text(text + example, encoding="utf-8", newline="\n")
+    for there, _shipped in copies:
+        emit(out, translate(N_("copied {path}", path=str(there)), lang) + "\n")
+    emit(out, translate(N_("wrote {path}: check it with `kasu check {path}` and `kasu test {path}`",
+                           path=str(target)), lang) + "\n")
+    return 0
+
+
+def policy_text(base: str, filename: str, lang: str) -> str:
+    """The new policy without its example: header, extends, and the places to adapt as comments."""
+    _ = gettext_for(lang)
+    today = _dt.date.today().isoformat()
+    ident = re.sub(r"\W", "_", Path(filename).stem).strip("_") or "my_policy"
+    from ..syntax.grammar import keywords
+
+    if not re.match(r"[^\W\d]", ident) or ident in keywords():
+        ident = "our_" + ident
+    lines = [
+        "# " + _("Our customer-harassment criteria (written by `kasu init`)."),
+        "# " + _("It extends {base}: write here only what differs for us.").format(base=base),
+        "# " + _("Check it with `kasu check {file}` and `kasu test {file}`.").format(file=filename),
+        "",
+        'policy "' + _("Our customer-harassment criteria") + '" {',
+        f"  id        {ident}",
+        '  version   "1"',
+        f"  effective {today}",
+        "  otherwise claim",
+        "}",
+        "",
+        f'extends "{base}"',
+        "",
+        "# " + _("To adapt (1): fields of our own incident records, e.g.:"),
+        "# schema {",
+        '#   store "' + _("store") + '": optional text',
+        "# }",
+        "",
+        "# " + _("To adapt (2): change a rule of the base policy, or add one, e.g.:"),
+        "# override rule persistent_contacts {",
+        "#   when recent_contacts >= 5",
+        "# }",
+        "",
+        "# " + _("To adapt (3): an example for each case that matters to us; `kasu test` checks them."),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def first_example(path: str, lang: str) -> str:
+    """One example block: a record with every required field, expecting what the policy decides."""
+    from .. import load_policy
+
+    _ = gettext_for(lang)
+    policy = load_policy(path)
+    fields = policy.checked.fields
+    given = {}
+    for f in fields:
+        if f.optional and f.type.kind != "bool":
+            continue
+        given[f.name] = _value(f, f.type)
+    decision = policy.evaluate({k: _plain(v) for k, v in given.items()})
+    expect = decision.outcome
+    if decision.severity:
+        expect += f" severity {decision.severity}"
+    if decision.rule:
+        expect += f" by {decision.rule}"
+    entries = ",\n".join(f"    {k}: {v}" for k, v in given.items())
+    title = _("an ordinary complaint")
+    return f'\nexample "{title}" {{\n  given {{\n{entries}\n  }}\n  expect {expect}\n}}\n'
+
+
+def _value(field, t) -> str:
+    from ..values import BOOL, DATE, DATETIME, DURATION, ENUM, INT, LIST, NUMBER, RECORD
+
+    if field.key:
+        return '"INIT-1"'
+    kind = t.kind
+    if kind == BOOL:
+        return "false"
+    if kind in (INT, NUMBER):
+        return "0"
+    if kind == ENUM:
+        return '"' + t.values[0] + '"'
+    if kind == DATE:
+        return _dt.date.today().isoformat()
+    if kind == DATETIME:
+        return _dt.date.today().isoformat() + "T10:00:00+09:00"
+    if kind == DURATION:
+        return "0s"
+    if kind == LIST:
+        return "[]"
+    if kind == RECORD:
+        return "{ " + ", ".join(f"{g.name}: {_value(g, g.type)}" for g in t.fields if not g.optional) + " }"
+    return '""'
+
+
+def _plain(text: str):
+    """The example value as the record value `evaluate` takes (the policy coerces dates and durations)."""
+    import json
+
+    if text.startswith("{"):
+        inner = {}
+        for part in re.findall(r"(\w+): (\"[^\"]*\"|[^,}]+)", text):
+            inner[part[0]] = _plain(part[1].strip())
+        return inner
+    if text in ("true", "false", "[]", "0") or text.startswith('"'):
+        return json.loads(text)
+    if text == "0s":
+        return 0
+    return text

@@ -1,0 +1,117 @@
+"""Messages in Japanese and English: the language choice, gettext catalogues, deferred messages.
+
+A message the project prints is written in English in the code and marked with `N_`:
+
+    N_("unknown name `{name}`", name=name)
+
+`N_` returns a `Message`: a `str` whose value is the English text (so existing code and tests
+that treat messages as text keep working), which also carries its template and arguments so
+that `translate(message, "ja")` can render it later from the Japanese catalogue
+(`locale/ja/LC_MESSAGES/kasu.po`, compiled to `kasu.mo`). Diagnostics therefore stay data —
+the language is chosen when they are rendered, never stored in a global.
+
+`pybabel extract` finds every `N_(...)` and `_(...)` (see babel.cfg and docs/i18n.md).
+
+>>> m = N_("did you mean {name}?", name="`high`")
+>>> m
+'did you mean `high`?'
+>>> translate(m, "ja")
+'`high` のことですか？'
+>>> choose_language(None, {"LANG": "ja_JP.UTF-8"})
+'ja'
+"""
+from __future__ import annotations
+
+import functools
+import gettext
+from importlib import resources
+from typing import Any, Mapping
+
+LANGUAGES = ("ja", "en")
+DOMAIN = "kasu"
+
+
+class Message(str):
+    """English text of a message, with the template and arguments to render it in another language."""
+
+    template: str
+    args: Mapping[str, Any]
+
+    def __new__(cls, template: str, **args: Any) -> "Message":
+        text = template.format(**{k: str(v) for k, v in args.items()}) if args else template.replace(
+            "{{", "{").replace("}}", "}")
+        self = super().__new__(cls, text)
+        self.template = template
+        self.args = args
+        return self
+
+    def __reduce__(self):  # picklable: policies and diagnostics go to worker processes
+        return (_rebuild, (self.template, tuple(self.args.items())))
+
+
+def _rebuild(template: str, items: tuple) -> Message:
+    return Message(template, **dict(items))
+
+
+def N_(template: str, **args: Any) -> Message:
+    """Mark `template` for translation; returns the English text carrying what `translate` needs."""
+    return Message(template, **args)
+
+
+def choose_language(explicit: str | None, environ: Mapping[str, str]) -> str:
+    """The language of messages: `explicit` (--lang), else KASU_LANG, else the locale, else English.
+
+    >>> choose_language("en", {"KASU_LANG": "ja"})
+    'en'
+    >>> choose_language(None, {"KASU_LANG": "ja", "LANG": "en_US"})
+    'ja'
+    >>> choose_language(None, {"LC_ALL": "", "LC_MESSAGES": "ja_JP", "LANG": "C"})
+    'ja'
+    >>> choose_language(None, {})
+    'en'
+    """
+    if explicit in LANGUAGES:
+        return explicit  # type: ignore[return-value]
+    wanted = (environ.get("KASU_LANG") or "").strip().lower()
+    if wanted[:2] in LANGUAGES:
+        return wanted[:2]
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name)
+        if value:
+            return "ja" if value.lower().startswith("ja") else "en"
+    return "en"
+
+
+@functools.cache
+def translator(lang: str) -> gettext.NullTranslations:
+    """The gettext translations for `lang` (a pure cache: the catalogue files never change)."""
+    if lang == "en":
+        return gettext.NullTranslations()
+    root = resources.files("kasuhara_rules") / "locale"
+    path = root / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    try:
+        with path.open("rb") as handle:
+            return gettext.GNUTranslations(handle)
+    except OSError:  # pragma: no cover - a broken install; English rather than a crash
+        return gettext.NullTranslations()
+
+
+def gettext_for(lang: str):
+    """`_` for code that builds its text in one language at once (argparse help, summaries)."""
+    return translator(lang).gettext
+
+
+def translate(text: Any, lang: str) -> Any:
+    """`text` in `lang` when it is a Message (arguments translated too); other values unchanged."""
+    if isinstance(text, Message):
+        if lang == "en":
+            return str.__str__(text)
+        template = translator(lang).gettext(text.template)
+        if not text.args:
+            return template.replace("{{", "{").replace("}}", "}")
+        args = {k: translate(v, lang) for k, v in text.args.items()}
+        try:
+            return template.format(**args)
+        except (KeyError, IndexError, ValueError):  # a broken translation: the English text
+            return str.__str__(text)
+    return text

@@ -1,0 +1,58 @@
+"""`kasu init`: a new policy that extends a shipped one, passes check and test as written, never overwrites."""
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from kasuhara_rules.cli.commands import main
+from kasuhara_rules.cli.init import industries
+
+
+def run(*argv):
+    out, err = io.StringIO(), io.StringIO()
+    return main(list(argv), out, err), out.getvalue(), err.getvalue()
+
+
+@pytest.mark.parametrize("industry", [None] + industries())
+def test_generated_policy_passes_check_and_test(tmp_path, industry):
+    """For the baseline and every shipped industry policy, the written file checks clean and its example passes."""
+    target = tmp_path / "ours.kasu"
+    argv = ["init", str(target)] + (["--industry", industry] if industry else [])
+    code, out, _ = run(*argv)
+    assert code == 0 and target.is_file() and "ours.kasu" in out
+    text = target.read_text(encoding="utf-8")
+    assert f'extends "{industry or "mhlw-baseline"}.kasu"' in text and "example " in text
+    assert "# override rule" in text  # a commented place to adapt
+    code, out, _ = run("check", str(target))
+    assert code == 0 and "0 errors" in out, out
+    code, out, _ = run("test", str(target))
+    assert code == 0 and " 0 failed" in out, out
+
+
+def test_refuses_to_overwrite(tmp_path):
+    """An existing FILE is never overwritten: exit 1, the file unchanged."""
+    target = tmp_path / "policy.kasu"
+    target.write_text("# mine\n", encoding="utf-8")
+    code, _, err = run("init", str(target), "--lang", "ja")
+    assert code == 1 and target.read_text(encoding="utf-8") == "# mine\n" and "既に" in err
+
+
+def test_refuses_a_different_base_file(tmp_path):
+    """A file named like the shipped baseline but different is not replaced."""
+    (tmp_path / "mhlw-baseline.kasu").write_text("# my own\n", encoding="utf-8")
+    code, _, _ = run("init", str(tmp_path / "p.kasu"))
+    assert code == 1 and not (tmp_path / "p.kasu").exists()
+
+
+def test_unknown_industry(tmp_path):
+    """An unknown --industry is refused with the list of industries."""
+    code, _, err = run("init", str(tmp_path / "p.kasu"), "--industry", "nope")
+    assert code == 1 and "retail" in err and not (tmp_path / "p.kasu").exists()
+
+
+def test_japanese_comments(tmp_path):
+    """With --lang ja the places to adapt are explained in Japanese."""
+    target = tmp_path / "p.kasu"
+    assert run("--lang", "ja", "init", str(target))[0] == 0
+    assert "ここを変える" in target.read_text(encoding="utf-8")
