@@ -85,9 +85,18 @@ def cmd_init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                                    path=str(there)), lang) + "\n")
             return 1
         copies.append((there, shipped))
+    for word_list in sorted((source / "lexicon").glob("*.txt")):  # the phrase files the baseline names
+        shipped = word_list.read_bytes()
+        there = directory / "lexicon" / word_list.name
+        if there.exists() and there.read_bytes() != shipped:
+            emit(err, translate(N_("kasu init: {path} exists and differs from the shipped file; nothing was written",
+                                   path=str(there)), lang) + "\n")
+            return 1
+        copies.append((there, shipped))
     directory.mkdir(parents=True, exist_ok=True)
     for there, shipped in copies:
         if not there.exists():
+            there.parent.mkdir(parents=True, exist_ok=True)
             there.write_bytes(shipped)
     base = f"{names[-1]}.kasu"
     text = policy_text(base, target.name, lang)
