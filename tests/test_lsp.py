@@ -291,3 +291,17 @@ def test_a_base_policy_is_parsed_once_between_changes():
     assert first.trees[0] is second.trees[0] and first.trees[1] is not second.trees[1]
     assert not [d for d in second.diagnostics if d.is_error] and second.policy is not None
     assert set(second.sources) == {path, str(EXAMPLES / "mhlw-baseline.kasu")}
+
+
+def test_diagnostics_in_the_authors_language():
+    """The server's messages and hints come from the catalogue in the client's language; the code stays."""
+    from kasuhara_rules import check_text
+    from kasuhara_rules.cli.lsp.analysis import localized
+
+    bad = check_text('policy "t" { id t version "1" otherwise claim }\noutcomes { claim }\n'
+                     'schema { dogeza "土下座の要求": bool }\nrule r { when 土下座の要求 then claim respond "x" }\n')
+    (d,) = [d for d in bad.diagnostics if d.is_error]
+    ja_message, ja_hint = localized(d, "ja")
+    en_message, en_hint = localized(d, "en")
+    assert d.code == "E301" and ja_message != en_message and "dogeza" in ja_hint
+    assert any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in ja_message + ja_hint)

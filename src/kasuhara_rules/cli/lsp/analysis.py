@@ -682,16 +682,9 @@ def lang_from(option: object, locale: str | None, environ: Mapping[str, str] | N
 
 
 def localized(d: Diagnostic, lang: str) -> tuple[str, str | None]:
-    """A diagnostic's message and hint in `lang`, where the diagnostics offer a translation
-    (`Diagnostic.localized(lang)`, if the installed version has it); else as they are."""
-    translate = getattr(d, "localized", None)
-    if callable(translate):
-        try:
-            message, hint = translate(lang)
-            return message, hint
-        except Exception:  # a translation must never cost the author the diagnostic
-            pass
-    return d.message, d.hint
+    """A diagnostic's message and hint in `lang` ("ja" or "en"), from the message catalogue."""
+    shown = d.in_language(lang)
+    return str(shown.message), (str(shown.hint) if shown.hint is not None else None)
 
 
 def analyse(path: str, text: str, open_texts: Mapping[str, str] | None = None,
