@@ -371,24 +371,24 @@ def to_markdown(blocks: list[tuple]) -> str:
     for b in blocks:
         kind = b[0]
         if kind == "h":
-            out += ["#" * b[1] + " " + _md(b[2]), ""]
+            out += ["#" * b[1] + " " + md_escape(b[2]), ""]
         elif kind == "p":
-            out += [_md(b[1]), ""]
+            out += [md_escape(b[1]), ""]
         elif kind == "table":
             headers, rows = b[1], b[2]
             if headers is None:
                 headers, rows = ["", ""], rows
-            out.append("| " + " | ".join(_md(h) for h in headers) + " |")
+            out.append("| " + " | ".join(md_escape(h) for h in headers) + " |")
             out.append("|" + "---|" * len(headers))
-            out += ["| " + " | ".join(_md(c) for c in row) + " |" for row in rows]
+            out += ["| " + " | ".join(md_escape(c) for c in row) + " |" for row in rows]
             out.append("")
         elif kind == "list":
             out += _md_list(b[2], b[1], "") + [""]
         elif kind == "contents":
             heads = _headings(blocks)
-            out += [f"{'  ' * (level - 2)}- [{_md(text)}](#{anchor})" for level, text, anchor in heads] + [""]
+            out += [f"{'  ' * (level - 2)}- [{md_escape(text)}](#{anchor})" for level, text, anchor in heads] + [""]
         elif kind == "dl":
-            out += [f"- **{_md(t)}**: {_md(d)}" for t, d in b[1]] + [""]
+            out += [f"- **{md_escape(t)}**: {md_escape(d)}" for t, d in b[1]] + [""]
         elif kind == "fields":
             for label, value in b[1]:
                 out += _md_field(label, value)
@@ -402,7 +402,12 @@ def to_markdown(blocks: list[tuple]) -> str:
     return "\n".join(out) + "\n"
 
 
-def _md(text: str) -> str:
+def md_escape(text: str) -> str:
+    """Text with Markdown's special characters escaped (shared by the guide and the reports).
+
+    >>> md_escape("a_b|c")
+    'a\\\\_b\\\\|c'
+    """
     for ch in "\\`*_[]<>|":
         text = text.replace(ch, "\\" + ch)
     return text
@@ -413,22 +418,22 @@ def _md_list(items: list, ordered: bool, indent: str) -> list[str]:
     for i, item in enumerate(items, 1):
         marker = f"{i}." if ordered else "-"
         if isinstance(item, tuple):
-            out.append(f"{indent}{marker} {_md(item[0])}")
+            out.append(f"{indent}{marker} {md_escape(item[0])}")
             out += _md_list(item[1], False, indent + "   ")
         else:
-            out.append(f"{indent}{marker} {_md(item)}")
+            out.append(f"{indent}{marker} {md_escape(item)}")
     return out
 
 
 def _md_field(label: str, value: object) -> list[str]:
     if isinstance(value, str):
-        return [f"- **{_md(label)}**: {_md(value)}"]
+        return [f"- **{md_escape(label)}**: {md_escape(value)}"]
     if isinstance(value, tuple) and value and value[0] == "ol":
-        return [f"- **{_md(label)}**:"] + _md_list(value[1], True, "   ")
+        return [f"- **{md_escape(label)}**:"] + _md_list(value[1], True, "   ")
     if isinstance(value, tuple):
         lead, items = value
-        return [f"- **{_md(label)}**: {_md(lead)}"] + _md_list(items, False, "   ")
-    return [f"- **{_md(label)}**:"] + _md_list(list(value), False, "   ")
+        return [f"- **{md_escape(label)}**: {md_escape(lead)}"] + _md_list(items, False, "   ")
+    return [f"- **{md_escape(label)}**:"] + _md_list(list(value), False, "   ")
 
 
 CSS = """

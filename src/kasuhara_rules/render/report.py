@@ -15,6 +15,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from .. import values as vt
 from ..check.checked import REVIEW, CheckedPolicy, Field
+from .guide import md_escape
 
 PERIODS = ("month", "quarter")
 DIMENSIONS = ("outcomes", "severities", "rules", "escalations")
@@ -422,9 +423,8 @@ def to_markdown(data: dict, lang: str = "ja") -> str:
 
 
 def _md(text: str) -> str:
-    for ch in "\\`*_[]<>|":
-        text = text.replace(ch, "\\" + ch)
-    return text.replace("\n", " ")
+    """Markdown-escaped text on one line (a table cell or a heading)."""
+    return md_escape(text).replace("\n", " ")
 
 
 CSS = """
