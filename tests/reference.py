@@ -155,7 +155,14 @@ class Reference:
         return a / b
 
     def texts_equal_in(self, value, items):
-        return normalize(value) in {normalize(x) for x in items}
+        return self.member(normalize(value), [None if x is None else normalize(x) for x in items])
+
+    @staticmethod
+    def member(value, items):
+        """Three-valued membership: an element may be unknown (None) in a projected list."""
+        if value in items:
+            return True
+        return None if None in items else False
 
     def in_(self, node, scope):
         v = self.ev(node.value, scope)
@@ -167,7 +174,9 @@ class Reference:
         if vtype.is_textual and ctype.elem().is_textual:
             found = self.texts_equal_in(v, c)
         else:
-            found = v in c
+            found = self.member(v, c)
+        if found is None:
+            return None
         return (not found) if node.negated else found
 
     def contains(self, node, scope):
@@ -181,15 +190,17 @@ class Reference:
                 return normalize(i) in normalize(s)
             if stype.elem().is_textual:
                 return self.texts_equal_in(i, s)
-            return i in s
+            return self.member(i, s)
         phrases = [normalize(p) for p in i if normalize(p)]
         if stype.is_textual:
             text = normalize(s)
             hits = [p in text for p in phrases]
         else:
-            have = {normalize(x) for x in s}
-            hits = [p in have for p in phrases]
-        return any(hits) if node.mode == "any" else all(hits)
+            have = [None if x is None else normalize(x) for x in s]
+            hits = [self.member(p, have) for p in phrases]
+        if node.mode == "any":  # Kleene or over the phrases
+            return True if True in hits else (None if None in hits else False)
+        return False if False in hits else (None if None in hits else True)
 
     def mentions(self, node, scope):
         """Brute force: each phrase analysed here and looked for on its own, word by word, with

@@ -68,6 +68,13 @@ def _bool(depth: int, where: bool):
         st.sampled_from(CHANNELS + ["phone"]).map(lambda c: n.Compare("==", name("channel"), n.StringLit(c))),
         st.lists(st.sampled_from(CHANNELS), min_size=1, max_size=3).map(
             lambda cs: n.In(name("channel"), n.ListLit(tuple(n.StringLit(c) for c in cs)))),
+        # a projection whose elements may be unknown (contacts[i].kind is optional)
+        st.tuples(st.sampled_from(["電話", "来店", "ﾒｰﾙ"]), st.sampled_from(["one", "any", "all"])).map(
+            lambda t: n.Contains(n.Path(name("contacts"), "kind"), n.StringLit(t[0]) if t[1] == "one" else
+                                 n.ListLit((n.StringLit(t[0]), n.StringLit("電話"))), t[1])),
+        st.tuples(st.sampled_from(["電話", "来店"]), st.booleans()).map(
+            lambda t: n.In(n.StringLit(t[0]), n.Path(name("contacts"), "kind"), t[1])),
+        st.booleans().map(lambda neg: n.In(dur(35 * 60_000_000), n.Path(name("contacts"), "length"), neg)),
     ]
     if where:
         leaves += [

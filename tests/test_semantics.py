@@ -113,6 +113,25 @@ def test_contains_on_lists_is_membership():
     assert result("words contains all threats", words=["晒す", "殺す", "ネットに書く"]) is True
 
 
+def test_membership_in_a_projection_with_unknown_elements_is_three_valued():
+    """`contacts.kind` may hold unknown elements: a known match is true, no match among the known
+    elements is unknown while one is unknown, and false only when every element is known."""
+    at = "2026-04-01T10:00:00+09:00"
+    some = [{"at": at}, {"at": at, "kind": "電話"}]
+    none_known = [{"at": at}, {"at": at, "kind": "来店"}]
+    known = [{"at": at, "kind": "来店"}]
+    for cond in ('contacts.kind contains "電話"', 'contacts.kind contains any ["電話", "x"]',
+                 '"電話" in contacts.kind'):
+        assert (result(cond, contacts=some), result(cond, contacts=none_known), result(cond, contacts=known)) == (
+            T, U, F), cond
+    assert result('contacts.kind contains all ["電話", "来店"]', contacts=some + known) is T
+    assert result('contacts.kind contains all ["電話", "来店"]', contacts=some) is U
+    assert result('contacts.kind contains all ["電話", "来店"]', contacts=known) is F
+    assert [result('"電話" not in contacts.kind', contacts=c) for c in (some, none_known, known)] == [F, U, T]
+    assert [result("35min in contacts.length", contacts=c) for c in (
+        [{"at": at}, {"at": at, "length": 35}], [{"at": at}], [{"at": at, "length": 5}])] == [T, U, F]
+
+
 def test_matches_uses_nfkc_and_ignores_case_without_kana_folding():
     """`matches` runs on NFKC text, ignoring case, but katakana is not folded."""
     assert result('remarks matches "sns"', remarks="ＳＮＳ") is True

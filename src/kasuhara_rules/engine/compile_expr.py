@@ -337,6 +337,9 @@ class ExprCompiler:
             codes = [self.normalized_text(node.value, env), self.normalized_set(container, env)]
         else:
             codes = [self.compile(node.value, env), self.compile(container, env)]
+        if self.elements_nullable(container):  # some elements may be unknown: three-valued
+            helper = "not_in3" if node.negated else "in3"
+            return Code(self.strict(codes, lambda xs: g.call(helper, xs[0], xs[1])).expr, True)
         return self.strict(codes, lambda xs: g.compare(op, xs[0], xs[1]))
 
     def c_Contains(self, node: n.Contains, env: Env) -> Code:
@@ -349,6 +352,8 @@ class ExprCompiler:
                 codes = [self.normalized_text(node.item, env), self.normalized_set(node.subject, env)]
             else:
                 codes = [self.compile(node.item, env), self.compile(node.subject, env)]
+            if self.elements_nullable(node.subject):  # some elements may be unknown
+                return Code(self.strict(codes, lambda xs: g.call("in3", xs[0], xs[1])).expr, True)
             return self.strict(codes, lambda xs: g.compare("in", xs[0], xs[1]))
         pset = self.phrases_of(node.item)
         pnode = self.ns.add(pset, "P")
@@ -358,6 +363,9 @@ class ExprCompiler:
             return self.strict([subject], lambda xs: g.method(pnode, meth, xs[0]))
         subject = self.normalized_set(node.subject, env)
         members = self.ns.add(pset.set, "S")
+        if self.elements_nullable(node.subject):  # some elements may be unknown
+            helper = "any_in3" if node.mode == "any" else "all_in3"
+            return Code(self.strict([subject], lambda xs: g.call(helper, members, xs[0])).expr, True)
         if node.mode == "any":
             return self.strict([subject], lambda xs: g.not_(g.method(members, "isdisjoint", xs[0])))
         return self.strict([subject], lambda xs: ast.Compare(members, [ast.LtE()], [xs[0]]))

@@ -23,6 +23,7 @@ CHUNK = 200  # rules per generated function; larger policies are split across fu
 
 HELPERS: dict[str, Any] = {
     "cf": runtime.coerce_field, "norm": runtime.norm, "norm_set": runtime.norm_set, "nfkc": nfkc,
+    "in3": runtime.in3, "not_in3": runtime.not_in3, "any_in3": runtime.any_in3, "all_in3": runtime.all_in3,
     "count3": runtime.count3, "any3": runtime.any3, "all3": runtime.all3, "sum3": runtime.sum3,
     "min3": runtime.min3, "max3": runtime.max3, "div": runtime.div, "dur_div": runtime.dur_div,
     "dur_mul": runtime.dur_mul, "and3": runtime.and3, "or3": runtime.or3,

@@ -126,11 +126,40 @@ def dur_mul(a: Any, b: Any) -> Any:
     return product if type(product) is int else round(product)
 
 
-def norm_set(items: Sequence[str] | None) -> Any:
-    """The normalised forms of a list of texts, as a set."""
+def norm_set(items: Sequence[str | None] | None) -> Any:
+    """The normalised forms of a list of texts, as a set; an unknown element stays None."""
     if items is None:
         return None
-    return {normalize(x) for x in items}
+    return {None if x is None else normalize(x) for x in items}
+
+
+def in3(value: Any, items: Any) -> bool | None:
+    """`value in items` when some elements may be unknown (None): true when a known element
+    equals it, unknown when it is not among the known ones but an element is unknown."""
+    if value in items:
+        return True
+    return None if None in items else False
+
+
+def not_in3(value: Any, items: Any) -> bool | None:
+    """`value not in items`, three-valued as in3."""
+    found = in3(value, items)
+    return None if found is None else not found
+
+
+def any_in3(members: Any, items: Any) -> bool | None:
+    """`items contains any members` on a list whose elements may be unknown."""
+    if not members.isdisjoint(items):
+        return True
+    return None if None in items else False
+
+
+def all_in3(members: Any, items: Any) -> bool | None:
+    """`items contains all members` on a list whose elements may be unknown: false only when
+    every element is known and one of the members is not among them."""
+    if members <= items:
+        return True
+    return None if None in items else False
 
 
 def norm(text: str | None) -> Any:
