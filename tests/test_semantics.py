@@ -21,7 +21,7 @@ def result(cond: str, **fields):
             record.pop(k, None)
         else:
             record[k] = v
-    _, m, u = p.program.evaluate(record)
+    _, m, u, _ = p.program.evaluate(record)
     full = p.program.explain(record, False)
     assert (full[1], full[2]) == (m, u)
     return True if m & 1 else (None if u & 1 else False)
@@ -199,5 +199,5 @@ def test_define_used_in_two_rules_and_where():
     p = parse_policy(policy('define cutoff = reported_at - 30d\n'
                             'rule a { when count(contacts where at >= cutoff) >= 1 then kasuhara respond "x" }\n'
                             'rule b { when reported_at > cutoff then claim respond "y" }\n'))
-    _, m, u = p.program.evaluate(dict(BASE, contacts=[CONTACT]))
+    _, m, u, _ = p.program.evaluate(dict(BASE, contacts=[CONTACT]))
     assert m == 0b11 and u == 0

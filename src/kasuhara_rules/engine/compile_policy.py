@@ -23,7 +23,7 @@ CHUNK = 200  # rules per generated function; larger policies are split across fu
 
 HELPERS: dict[str, Any] = {
     "cf": runtime.coerce_field, "norm": runtime.norm, "norm_set": runtime.norm_set, "nfkc": nfkc,
-    "in3": runtime.in3, "not_in3": runtime.not_in3, "any_in3": runtime.any_in3, "all_in3": runtime.all_in3,
+    "snap_nested": runtime.snap_nested, "in3": runtime.in3, "not_in3": runtime.not_in3, "any_in3": runtime.any_in3, "all_in3": runtime.all_in3,
     "count3": runtime.count3, "any3": runtime.any3, "all3": runtime.all3, "sum3": runtime.sum3,
     "min3": runtime.min3, "max3": runtime.max3, "div": runtime.div, "dur_div": runtime.dur_div,
     "dur_mul": runtime.dur_mul, "and3": runtime.and3, "or3": runtime.or3,
@@ -112,7 +112,7 @@ def _key_expr(policy: CheckedPolicy) -> ast.expr:
 
 
 def _plain_definitions(policy: CheckedPolicy, ns: g.Namespace) -> list[ast.stmt]:
-    """`evaluate(rec) -> (key, m, u)` (and its parts) and `validate(rec) -> coerced values`."""
+    """`evaluate(rec) -> (key, m, u, snapshot)` (and its parts) and `validate(rec) -> coerced values`."""
     defs = _rule_function(policy, ns, "evaluate", ["rec"], [], _fast_rules, traced=False)
     params = [g.name(f"f{f.index}") for f in policy.fields]
     body = _validation(policy.fields, ns) + [ast.Return(g.tuple_(params))]
@@ -136,7 +136,7 @@ def _rule_function(policy: CheckedPolicy, ns: g.Namespace, name: str, args: list
     params = [f"f{f.index}" for f in fields]
     outs = ["m", "u"] + (["entries"] if traced else [])
     chunks = _chunks(policy)
-    body = _validation(fields, ns)
+    body = _validation(fields, ns, snapshot=not traced)
     defs: list[ast.stmt] = []
     if len(chunks) == 1:
         body += rules_code(policy, ns, chunks[0], 0)
@@ -162,6 +162,8 @@ def _rule_function(policy: CheckedPolicy, ns: g.Namespace, name: str, args: list
             results.append(entries)
     if traced:
         results[2] = g.call("TL", results[2])
+    else:
+        results.append(g.name("snap"))
     body.append(ast.Return(g.tuple_([_key_expr(policy)] + results)))
     defs.append(g.function(name, args, body))
     return defs
@@ -174,13 +176,21 @@ def _or_all(prefix: str, count: int) -> ast.expr:
     return expr
 
 
-def _validation(fields: tuple[Field, ...], ns: g.Namespace) -> list[ast.stmt]:
+def _validation(fields: tuple[Field, ...], ns: g.Namespace, snapshot: bool = False) -> list[ast.stmt]:
     """Statements that read and coerce every top-level field into the locals f0, f1, ...
 
     The common, already-correct case is checked inline; anything else goes through
     runtime.coerce_field, which either coerces the value or raises RecordError.
+
+    With `snapshot`, they also build `snap`, the copy of the record a decision keeps (see
+    policy.snapshot, which it equals): a list of texts that passed the inline check is copied
+    flat, any other list or record all the way down — doing it here saves checking twice.
     """
     out: list[ast.stmt] = [g.assign("get", ast.Attribute(g.name("rec"), "get", ast.Load()))]
+    if snapshot:
+        ns.values.setdefault("dict", dict)
+        is_dict = ast.Compare(ast.Attribute(g.name("rec"), "__class__", ast.Load()), [ast.Is()], [g.name("dict")])
+        out.append(g.assign("snap", g.ifexp(is_dict, g.method(g.name("rec"), "copy"), g.call("dict", g.name("rec")))))
     for f in fields:
         var = f"f{f.index}"
         fconst = ns.add(f, "F")
@@ -188,6 +198,9 @@ def _validation(fields: tuple[Field, ...], ns: g.Namespace) -> list[ast.stmt]:
         v = g.name(var)
         slow = [g.assign(var, g.call("cf", fconst, v))]
         kind = f.type.kind
+        nested = snapshot and kind in (vt.LIST, vt.RECORD)
+        if nested:  # the caller's list or record is copied before it is coerced
+            slow.insert(0, ast.Expr(g.call("snap_nested", g.name("snap"), g.const(f.name), v)))
         cls = ast.Attribute(v, "__class__", ast.Load())
 
         def cls_is_not(t: str) -> ast.expr:
@@ -220,8 +233,13 @@ def _validation(fields: tuple[Field, ...], ns: g.Namespace) -> list[ast.stmt]:
             all_text = g.call("all", g.call(g.name("map"), g.name("is_str"), v))
             ns.values.setdefault("map", map)
             test = g.or_(cls_is_not("list"), g.not_(all_text))
+            if nested:  # checked to be a list of texts: a flat copy is a deep one
+                flat = ast.Assign([ast.Subscript(g.name("snap"), g.const(f.name), ast.Store())],
+                                  ast.Subscript(v, ast.Slice(), ast.Load()))
+                out.append(g.if_(test, slow, [flat]))
+                continue
         else:
-            out.append(slow[0])
+            out.extend(slow)
             continue
         del cls
         out.append(g.if_(test, slow))

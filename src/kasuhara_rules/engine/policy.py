@@ -13,6 +13,7 @@ from ..diagnostics import Diagnostic
 from ..check.checked import CheckedPolicy
 from .compile_policy import Program, compile_policy
 from .records import MAX_NUMBER, REDACTED, RecordError, validate_record
+from .runtime import ABSENT, snap_nested
 from .traces import missing_fields
 
 
@@ -244,13 +245,13 @@ class Policy:
     def _evaluate(self, record: Any, line: int | None, explain: bool = False) -> Decision:
         if type(record) is not dict and not isinstance(record, Mapping):
             validate_record(self.checked.fields, record)  # raises the right RecordError
-        record = snapshot(record, self._nested)  # the decision keeps what it decided on, not the caller's dict
         entries = None
         try:
             if explain:
+                record = snapshot(record, self._nested)  # the decision keeps what it decided on
                 key, m, u, entries = self.program.explain(record, False)
-            else:
-                key, m, u = self.program.evaluate(record)
+            else:  # evaluate copies the record into its snapshot while it reads it
+                key, m, u, record = self.program.evaluate(record)
         except RecordError as exc:
             raise exc.at_line(line) if line is not None else exc
         core = self.decider.decide(m, u)
@@ -297,12 +298,12 @@ class Policy:
         evaluate = self.program.evaluate
         for line, record in enumerate(records, 1):
             if type(record) is dict:
-                record = snapshot(record, nested)
                 try:
-                    key, m, u = evaluate(record)
+                    key, m, u, snap = evaluate(record)  # snap: the copy of the record it read
                 except RecordError:
                     yield self.evaluate_numbered(record, line)
                     continue
+                record = snap
                 if not u:
                     core = by_mask.get(m) or decide(m, 0)
                     if not core.pending_indices:
@@ -318,6 +319,8 @@ class Policy:
         try:
             return self._evaluate(record, line, explain)
         except RecordError as exc:
+            if isinstance(record, Mapping):
+                record = snapshot(record, self._nested)
             return Decision(self, self._incident_of(record), None, (), exc.at_line(line), line, record)
 
     def _incident_of(self, record: Any) -> Any:
@@ -349,30 +352,8 @@ def snapshot(record: Mapping, nested: tuple[str, ...]) -> dict:
     only for the schema's list and record fields (what the trace can read)."""
     snap = record.copy() if record.__class__ is dict else dict(record)
     for name in nested:
-        value = snap.get(name)
-        if value.__class__ not in _ATOMS:
-            snap[name] = _deep(value)
+        snap_nested(snap, name, snap.get(name, ABSENT))
     return snap
-
-
-_ATOMS = frozenset({str, int, float, bool, type(None)})
-
-
-def _deep(value: Any) -> Any:
-    cls = value.__class__
-    if cls is list:
-        if _ATOMS.issuperset(map(type, value)):  # a list of texts or numbers: a flat copy is a deep one
-            return value[:]
-        return [x if x.__class__ in _ATOMS else _deep(x) for x in value]
-    if cls is dict:
-        return {k: (x if x.__class__ in _ATOMS else _deep(x)) for k, x in value.items()}
-    if cls is tuple:
-        return tuple(_deep(x) for x in value)
-    if isinstance(value, Mapping):
-        return {k: _deep(x) for k, x in value.items()}
-    if isinstance(value, list):
-        return [_deep(x) for x in value]
-    return value
 
 
 def _decision_maker(policy: Policy):

@@ -133,6 +133,33 @@ def norm_set(items: Sequence[str | None] | None) -> Any:
     return {None if x is None else normalize(x) for x in items}
 
 
+def snap_nested(snap: dict, name: str, value: Any) -> None:
+    """Put a deep copy of a record's list or record field `name` into its snapshot `snap`."""
+    if value is not ABSENT and value.__class__ not in _ATOMS:
+        snap[name] = deep_copy(value)
+
+
+_ATOMS = frozenset({str, int, float, bool, type(None)})
+
+
+def deep_copy(value: Any) -> Any:
+    """A copy of JSON-like data all the way down (texts, numbers and the like are shared)."""
+    cls = value.__class__
+    if cls is list:
+        if _ATOMS.issuperset(map(type, value)):  # a list of texts or numbers: a flat copy is a deep one
+            return value[:]
+        return [x if x.__class__ in _ATOMS else deep_copy(x) for x in value]
+    if cls is dict:
+        return {k: (x if x.__class__ in _ATOMS else deep_copy(x)) for k, x in value.items()}
+    if cls is tuple:
+        return tuple(deep_copy(x) for x in value)
+    if isinstance(value, Mapping):
+        return {k: deep_copy(x) for k, x in value.items()}
+    if isinstance(value, list):
+        return [deep_copy(x) for x in value]
+    return value
+
+
 def in3(value: Any, items: Any) -> bool | None:
     """`value in items` when some elements may be unknown (None): true when a known element
     equals it, unknown when it is not among the known ones but an element is unknown."""
