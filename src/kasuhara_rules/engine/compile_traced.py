@@ -20,7 +20,7 @@ from ..check.checked import CheckedPolicy, DefineRef, ElementRef, Field, FieldRe
 from .records import REDACTED
 from ..check.loader import relative_name
 from ..check.regex import compiled as compiled_regex
-from ..syntax.printer import expr as text_of
+from ..syntax.printer import Texts
 
 
 def _has_sensitive(field: Field) -> bool:
@@ -55,6 +55,7 @@ class TraceGen:
         self.define_nodes: dict[str, tuple[str, str]] = {}
         self.read_slots: dict[int, str] = {}  # field index → local holding its displayed value
         self.entries: list[str] = []  # the locals holding each rule's trace entry, in order
+        self.text_of = Texts()  # each sub-expression printed once
 
     def at(self, span) -> str:
         """`file:line:col` with the file relative to the root policy's directory, never absolute,
@@ -78,7 +79,7 @@ class TraceGen:
                   children: list[str], evidence: ast.expr | None = None, text: str | None = None) -> str:
         """A read-only trace node (empty `reads` and `children` are shared constants)."""
         pairs = [
-            ("text", g.const(text if text is not None else text_of(node))),
+            ("text", g.const(text if text is not None else self.text_of(node))),
             ("value", value),
             ("at", g.const(self.at(node.span))),
             ("reads", g.call("TD", g.dict_(reads)) if reads else g.name("NO_READS")),
@@ -305,7 +306,7 @@ class TraceGen:
 
     def failed_entry(self, rule: Rule) -> ast.expr:
         """The trace entry of a rule whose arithmetic overflowed: undetermined, value null."""
-        text = text_of(rule.when) + (f" unless {text_of(rule.unless)}" if rule.unless is not None else "")
+        text = self.text_of(rule.when) + (f" unless {self.text_of(rule.unless)}" if rule.unless is not None else "")
         condition = g.call("TD", g.dict_([("text", g.const(text)), ("value", g.const(None)),
                                           ("at", g.const(self.at(rule.when.span))), ("reads", g.name("NO_READS")),
                                           ("children", g.name("EMPTY"))]))
@@ -322,7 +323,7 @@ class TraceGen:
         else:
             uv, un = self.node(rule.unless)
             self.stmts.append(g.assign(value, kleene([wv, self.let(negation(uv))], True)))
-            text = f"{text_of(rule.when)} unless {text_of(rule.unless)}"
+            text = f"{self.text_of(rule.when)} unless {self.text_of(rule.unless)}"
             cond = self.node_dict(rule.when, g.name(value), [], [wn, un], text=text)
         self.stmts.append(g.assign(entry, g.call("TD", g.dict_([
             ("rule", g.const(rule.name)),

@@ -116,14 +116,40 @@ def expr(node: object) -> str:
     return _Printer().run(node)
 
 
+class Texts:
+    """The texts of many expressions of one tree, each sub-expression printed once: the trace
+    compiler asks for the text of every node of a condition, and printing each from scratch
+    costs the depth of the tree times its size. Keep one only while the tree is alive (the
+    memo is keyed by the nodes' identity)."""
+
+    def __init__(self) -> None:
+        self._memo: dict[int, str] = {}
+        self._printer = _Printer(self._memo)
+
+    def __call__(self, node: object) -> str:
+        text = self._memo.get(id(node))
+        if text is None:
+            text = self._memo[id(node)] = self._printer.p(node)
+        return text
+
+
 class _Printer:
     """Iterative enough for the depths the parser admits; plain recursion is fine below 100."""
+
+    def __init__(self, memo: dict[int, str] | None = None) -> None:
+        self.memo = memo
 
     def run(self, node: object) -> str:
         return self.p(node)
 
     def wrap(self, node: object, minimum: int) -> str:
-        text = self.p(node)
+        memo = self.memo
+        if memo is None:
+            text = self.p(node)
+        else:
+            text = memo.get(id(node))
+            if text is None:
+                text = memo[id(node)] = self.p(node)
         return f"({text})" if precedence(node) < minimum else text
 
     def p(self, node: object) -> str:
