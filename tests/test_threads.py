@@ -43,3 +43,38 @@ def test_eight_threads_decide_and_explain_as_one():
             assert (data, text) == expected[j]
             checked += 1
     assert checked > 8 * 40
+
+
+def test_collector_pause_is_counted_across_overlapping_loads():
+    """Two loads overlapping (A starts, B starts, A ends, B ends): the collector stays paused
+    until the last ends, then comes back; one the application disabled stays disabled."""
+    import gc
+
+    from kasuhara_rules.check.loader import paused_gc
+
+    assert gc.isenabled()
+    a, b = paused_gc(), paused_gc()
+    a.__enter__()
+    b.__enter__()
+    assert not gc.isenabled()
+    a.__exit__(None, None, None)
+    assert not gc.isenabled(), "the first load to end must not restart the collector under the other"
+    b.__exit__(None, None, None)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with paused_gc():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_collector_runs_again_after_loads_in_threads():
+    """Eight threads loading at once leave the collector as they found it."""
+    import gc
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda _: load_policy(ROOT / "examples" / "retail.kasu"), range(16)))
+    assert gc.isenabled()
