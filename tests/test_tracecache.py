@@ -72,11 +72,30 @@ def test_large_values_are_not_cached_and_the_cache_is_bounded():
     caches = [v for k, v in scope.items() if k.startswith("C") and isinstance(v, dict)]
     program.explain(dict(BASE, remarks="x" * 1000), False)
     assert all(len(c) == 0 for c in caches[:2])  # the remarks rule's caches stay empty
-    for repeat in range(scope["CACHE_LIMIT"] * 3):
+    from kasuhara_rules.engine.compile_policy import TRACE_CACHE_ENTRIES
+
+    for repeat in range(TRACE_CACHE_ENTRIES + 500):
         program.explain(dict(BASE, repeat=repeat), False)
-    assert max(len(c) for c in caches) == scope["CACHE_LIMIT"]
+    assert sum(len(c) for c in caches) == TRACE_CACHE_ENTRIES  # the policy's whole budget, no more
+    assert max(len(c) for c in caches) <= scope["CACHE_LIMIT"]
     assert json.loads(text(program.explain(dict(BASE, repeat=10**6), False)[3]))[1]["condition"]["reads"] == \
         {"repeat": 10**6}
+
+
+def test_the_budget_goes_to_the_rules_that_need_it():
+    """A rule whose input takes many values may keep more than an even share of the budget (up
+    to four shares), while rules over true/false keep two entries each."""
+    from kasuhara_rules.engine.compile_policy import TRACE_CACHE_ENTRIES
+
+    conditions = ["repeat > 5"] + ["dogeza"] * 7
+    program = pair(conditions)[0]
+    scope = program.explain.__globals__
+    caches = [v for k, v in scope.items() if k.startswith("C") and isinstance(v, dict)]
+    share = TRACE_CACHE_ENTRIES // len(conditions)
+    for repeat in range(share + 300):
+        program.explain(dict(BASE, repeat=repeat, dogeza=repeat % 2 == 0), False)
+    assert max(len(c) for c in caches) == share + 300
+    assert scope["CACHE_LIMIT"] == 4 * share
 
 
 def test_what_is_cached():

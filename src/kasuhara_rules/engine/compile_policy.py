@@ -97,7 +97,13 @@ def source_of(policy: CheckedPolicy) -> str:
 def _namespace(policy: CheckedPolicy, trace_cache: bool) -> g.Namespace:
     ns = g.Namespace(HELPERS)
     ns.values["UNSET"] = UNSET
-    ns.values["CACHE_LIMIT"] = max(16, TRACE_CACHE_ENTRIES // max(1, len(policy.rules))) if trace_cache else 0
+    # The trace cache: at most TRACE_CACHE_ENTRIES entries for the whole policy, handed out as
+    # rules need them (a rule whose inputs take few values leaves room for one whose inputs
+    # take many), and no rule more than four times its even share.
+    share = TRACE_CACHE_ENTRIES // max(1, len(policy.rules))
+    ns.values["CACHE_LIMIT"] = max(16, 4 * share) if trace_cache else 0
+    ns.values["ROOM"] = iter(range(TRACE_CACHE_ENTRIES if trace_cache else 0))
+    ns.values["next"] = next
     return ns
 
 

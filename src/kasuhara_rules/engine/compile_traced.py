@@ -285,9 +285,13 @@ class TraceGen:
             plain, shown = self.ns.add({}, "C"), self.ns.add({}, "C")  # without / with sensitive values
             cache, k, hit = self.temps.new("c"), self.temps.new("k"), self.temps.new("h")
             miss = body + [g.assign(hit, g.tuple_([g.name(value), g.name(entry)]))]
-            room = g.compare("<", g.call("len", g.name(cache)), g.name("CACHE_LIMIT"))
-            storable = g.and_(room, g.compare("is not", g.name(k), g.name("NOKEY")) if len(key) == 1 else
-                              g.compare("not in", g.name("NOKEY"), g.name(k)))
+            # Room: under this rule's limit, and a ticket from the policy's shared budget (next()
+            # on an iterator is atomic, so threads never hand out more than the budget).
+            room = g.and_(g.compare("<", g.call("len", g.name(cache)), g.name("CACHE_LIMIT")),
+                          g.compare("is not", g.call("next", g.name("ROOM"), g.const(None)), g.const(None)))
+            keyable = (g.compare("is not", g.name(k), g.name("NOKEY")) if len(key) == 1 else
+                       g.compare("not in", g.name("NOKEY"), g.name(k)))
+            storable = g.and_(keyable, room)
             miss.append(g.if_(storable, [ast.Assign([ast.Subscript(g.name(cache), g.name(k), ast.Store())],
                                                     g.name(hit))]))
             body = [
