@@ -18,7 +18,7 @@ from .checked import (
 from ..coerce import RecordError, coerce
 from ..source import SourceText, Span
 from . import limits
-from .types import TypeChecker
+from .types import Owner, TypeChecker
 from ..syntax.printer import expr as text_of
 
 HEADER_KEYS = ("id", "version", "effective", "decide", "otherwise")
@@ -157,12 +157,13 @@ class _Checker:
         blocking = [d for d in diags if d.is_error and not (self.tolerate_example_errors and d in self.example_errors)]
         if blocking or header is None:
             return CheckResult(None, diags)
-        defines = {name: Define(name, d.label.value if d.label else None, d.expr, self.tc.define_types[name], d.span)
+        defines = {name: Define(name, d.label.value if d.label else None, self.tc.define_exprs[name],
+                                self.tc.define_types[name], d.span)
                    for name, d in define_decls.items()}
         policy = CheckedPolicy(
             header=header, fields=tuple(fields), outcomes=tuple(outcomes), severities=tuple(severities),
             escalations=tuple(escalations), phrases=phrases, defines=defines, rules=tuple(rules),
-            examples=tuple(examples), types=self.tc.types, refs=self.tc.refs, sources=self.sources,
+            examples=tuple(examples), sources=self.sources,
             digest=self.digest,
         )
         return CheckResult(policy, diags)
@@ -431,7 +432,7 @@ class _Checker:
             decl = decls[name]
             self.tc.define_types[name] = vt.T_ERROR  # never walked again
             for dep in limits.define_names(decl.expr, decls):  # what it uses counts as used (W101)
-                self.tc.used_defines.setdefault(dep, set()).add("define:" + name)
+                self.tc.used_defines.setdefault(dep, set()).add(Owner.define(name))
             if any(dep in over for dep in limits.define_names(decl.expr, decls)):
                 continue  # reported at the define that first crosses the bound
             self._report_bound(known[name], N_("define `{name}`", name=name), decl.name.span)
@@ -513,10 +514,10 @@ class _Checker:
                      N_("say when the rule applies: when CONDITION"))
         else:
             self.bound_condition(when.expr, N_("the `when` condition"))
-            self.tc.check_condition(when.expr, N_("the `when` condition"), "rule:" + name)
+            when_expr = self.tc.check_condition(when.expr, N_("the `when` condition"), Owner.rule(name))
         if unless is not None:
             self.bound_condition(unless.expr, N_("the `unless` condition"))
-            self.tc.check_condition(unless.expr, N_("the `unless` condition"), "rule:" + name)
+            unless_expr = self.tc.check_condition(unless.expr, N_("the `unless` condition"), Owner.rule(name))
         outcome, severity = REVIEW, None
         if then is None:
             self.err("E211", N_("rule {name} has no `then` clause", name=name), decl.name.span,
@@ -532,7 +533,7 @@ class _Checker:
         tags = decl.first(n.TagsClause)
         return Rule(
             name=name, title=decl.title.value if decl.title else None,
-            when=when.expr if when else n.BoolLit(False), unless=unless.expr if unless else None,
+            when=when_expr if when else n.BoolLit(False), unless=unless_expr if unless else None,
             outcome=outcome, severity=severity,
             responds=tuple(c.text.value for c in decl.all(n.RespondClause)), escalate=escalate,
             cites=tuple(c.text.value for c in decl.all(n.CiteClause)),
@@ -613,7 +614,7 @@ class _Checker:
                           N_("use it in a rule, or remove it"))
         for name, p in phrases.items():
             owners = self.tc.used_phrases.get(name, set())
-            if not any(o.startswith("rule:") or o[len("define:"):] in used_defines for o in owners):
+            if not any(o.kind == "rule" or o.name in used_defines for o in owners):
                 self.warn("W102", N_("the phrase list `{name}` is not used by any rule", name=name), p.span,
                           N_("use it with `contains any`, or remove it"))
         self.phrase_lint(defines, phrases, rules)
@@ -676,8 +677,7 @@ class _Checker:
     def constant_lint(self, node: object, word: str, defines: dict[str, n.DefineDecl]) -> None:
         if word == "unless" and node == n.BoolLit(False):
             return  # `unless false` is how an override removes an inherited exception
-        types = self.tc.types
-        if any(types.get(id(sub), vt.T_ERROR).is_error for sub in n.walk(node)):
+        if any(sub.type is None or sub.type.is_error for sub in n.walk(node)):
             return
         if not self.reads_fields(node, defines, set()):
             self.warn("W105", N_("the `{word}` condition `{text}` reads no field, so it is always the same", word=word, text=text_of(node)),
@@ -685,7 +685,7 @@ class _Checker:
             return
         for sub in n.walk(node):
             if isinstance(sub, n.IsMissing) and isinstance(sub.value, n.Name):
-                ref = self.tc.refs.get(id(sub.value))
+                ref = sub.value.ref
                 f = ref.field if isinstance(ref, (FieldRef, ElementRef)) else None
                 if f is not None and not f.optional:
                     always = "true" if sub.present else "false"
@@ -694,12 +694,13 @@ class _Checker:
 
     def reads_fields(self, node: object, defines: dict[str, n.DefineDecl], seen: set[str]) -> bool:
         for sub in n.walk(node):
-            ref = self.tc.refs.get(id(sub))
+            ref = sub.ref if isinstance(sub, n.Name) else None
             if isinstance(ref, (FieldRef, ElementRef)):
                 return True
             if isinstance(ref, DefineRef) and ref.name not in seen:
                 seen.add(ref.name)
-                if self.reads_fields(defines[ref.name].expr, defines, seen):
+                body = self.tc.define_exprs.get(ref.name)
+                if body is not None and self.reads_fields(body, defines, seen):
                     return True
         return False
 
@@ -714,7 +715,7 @@ class PhraseFileError(Exception):
         self.hint = hint
 
 
-def _reachable(used: dict[str, set[str]]) -> set[str]:
+def _reachable(used: dict[str, set[Owner]]) -> set[str]:
     """Defines used by a rule, directly or through other used defines."""
     live: set[str] = set()
     changed = True
@@ -723,7 +724,7 @@ def _reachable(used: dict[str, set[str]]) -> set[str]:
         for name, owners in used.items():
             if name in live:
                 continue
-            if any(o.startswith("rule:") or o[len("define:"):] in live for o in owners):
+            if any(o.kind == "rule" or o.name in live for o in owners):
                 live.add(name)
                 changed = True
     return live

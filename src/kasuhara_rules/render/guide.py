@@ -244,7 +244,7 @@ class _Builder:
         stack = [rule.when] + ([rule.unless] if rule.unless is not None else [])
         while stack:
             for sub in n.walk(stack.pop()):
-                ref = self.p.refs.get(id(sub))
+                ref = n.ref_of(sub)
                 if isinstance(ref, DefineRef) and ref.name not in seen:
                     seen.append(ref.name)
                     stack.append(self.p.defines[ref.name].expr)
@@ -296,7 +296,7 @@ class _Builder:
         return [f for f in self.p.fields if f in found] + nested
 
     def _field_of(self, e: object):
-        ref = self.p.refs.get(id(e))
+        ref = n.ref_of(e)
         if isinstance(ref, (FieldRef, ElementRef)):
             return ref.field
         if isinstance(e, n.Path) and isinstance(ref, Field):
@@ -309,7 +309,7 @@ class _Builder:
             f = self._field_of(sub)
             if f is not None and f.optional and f not in out:
                 out.append(f)
-            ref = self.p.refs.get(id(sub))
+            ref = n.ref_of(sub)
             if isinstance(ref, DefineRef) and ref.name not in seen:
                 seen.add(ref.name)
                 out += [g for g in self._optional_refs(self.p.defines[ref.name].expr, seen) if g not in out]
@@ -317,7 +317,7 @@ class _Builder:
 
     def _guards(self, e: object, f, present: bool) -> bool:
         """`e` is `f is present` (present=True) or `f is missing` (present=False), maybe through a define."""
-        ref = self.p.refs.get(id(e))
+        ref = n.ref_of(e)
         if isinstance(ref, DefineRef):
             return self._guards(self.p.defines[ref.name].expr, f, present)
         if isinstance(e, n.IsMissing) and e.present == present:
@@ -334,7 +334,7 @@ class _Builder:
             return False
         if self._field_of(e) == f:
             return True
-        ref = self.p.refs.get(id(e))
+        ref = n.ref_of(e)
         if isinstance(ref, DefineRef):
             if ref.name in seen:
                 return False

@@ -117,6 +117,18 @@ def load(text: str, path: str, open_texts: Mapping[str, str] | None = None,
     return load_text(text, name=path, base_dir=base, preloaded=preloaded, parsed_bases=parsed_bases)
 
 
+def name_refs(policy: CheckedPolicy) -> dict[Span, object]:
+    """The resolution of every name in the policy's resolved conditions, keyed by its span."""
+    out: dict[Span, object] = {}
+    roots = [d.expr for d in policy.defines.values()]
+    roots += [x for r in policy.rules for x in (r.when, r.unless) if x is not None]
+    for root in roots:
+        for sub in n.walk(root):
+            if isinstance(sub, n.Name) and sub.ref is not None:
+                out[sub.span] = sub.ref
+    return out
+
+
 class Analysis:
     """One version of one document: diagnostics, declarations, occurrences and links."""
 
@@ -135,8 +147,8 @@ class Analysis:
         self.declarations: dict[tuple[str, str], list[Declaration]] = {}
         self.occurrences: dict[str, list[Occurrence]] = {}
         self.links: dict[str, list[Link]] = {}
-        refs = loaded.result.policy.refs if loaded.result.policy is not None else {}
-        self._refs: Mapping[int, object] = refs
+        # what each name of the checked policy resolves to, by where it is written
+        self._refs: Mapping[Span, object] = name_refs(loaded.result.policy) if loaded.result.policy else {}
         for tree in self.trees:  # base first: later files override earlier
             self._collect_declarations(tree)
         for tree in self.trees:
@@ -304,7 +316,7 @@ class Analysis:
                                 FIELD, matches[0])
 
     def _resolve(self, name: n.Name) -> tuple[str, str] | None:
-        ref = self._refs.get(id(name))
+        ref = self._refs.get(name.span)
         if isinstance(ref, (FieldRef, ElementRef)):
             return FIELD, ref.field.path
         if isinstance(ref, DefineRef):
