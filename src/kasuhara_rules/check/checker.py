@@ -1,8 +1,6 @@
 """The checker: declarations, schema, vocabularies, rules and examples → a CheckedPolicy or errors."""
 from __future__ import annotations
 
-import datetime as _dt
-import re
 from typing import Callable, Sequence
 
 import attrs
@@ -12,14 +10,14 @@ from ..syntax import nodes as n
 from .. import values as vt
 from ..diagnostics import Diagnostic, did_you_mean, error, label_hint, printable, sort_diagnostics, warning
 from .checked import (
-    FIRST_MATCH, HIGHEST_SEVERITY, REVIEW, REVIEW_LABEL, STRATEGIES, CheckedPolicy, Define, DefineRef,
-    ElementRef, Example, Expect, Field, FieldRef, Header, Item, PhraseList, Rule,
+    FIRST_MATCH, HIGHEST_SEVERITY, REVIEW, REVIEW_LABEL, STRATEGIES, CheckedPolicy, Define, Field,
+    Header, Item, PhraseList, Rule,
 )
-from ..coerce import RecordError, coerce
 from ..source import SourceText, Span
 from . import limits
 from .types import Owner, TypeChecker
-from ..syntax.printer import expr as text_of
+from .examples import ExampleChecks
+from .lints import Lints
 
 HEADER_KEYS = ("id", "version", "effective", "decide", "otherwise")
 TYPE_SYNONYMS = {
@@ -104,7 +102,10 @@ def check(
 NAME_KINDS = {"outcome": N_("outcome"), "severity": N_("severity"), "escalation": N_("escalation"), "rule": N_("rule")}
 
 
-class _Checker:
+class _Checker(ExampleChecks, Lints):
+    """Declarations, schema, vocabularies and rules here; examples (check/examples.py) and lints
+    (check/lints.py) are the other parts of the same pass, mixed in."""
+
     def __init__(self, header, decls, sources, digest, read_phrases, extended, fallback_file) -> None:
         self.header_decl: n.PolicyHeader | None = header
         self.decls = list(decls)
@@ -549,161 +550,6 @@ class _Checker:
             self.err(code, N_("unknown {what} `{name}`", what=NAME_KINDS.get(what, what), name=ident.name), ident.span, hint)
         return ident.name
 
-    # -- examples -----------------------------------------------------------------------
-
-    def example(self, decl: n.ExampleDecl, fields: list[Field]) -> Example:
-        before = len(self.diags)
-        example = self._example(decl, fields)
-        problems = tuple(d for d in self.diags[before:] if d.is_error)
-        self.example_errors.update(problems)
-        return attrs.evolve(example, problems=problems)
-
-    def _example(self, decl: n.ExampleDecl, fields: list[Field]) -> Example:
-        by_name = {f.name: f for f in fields}
-        given: dict[str, object] = {}
-        for entry in decl.given.entries:
-            name = entry.key.name
-            if name in given:
-                self.err("E206", N_("`{name}` is given twice", name=name), entry.key.span)
-                continue
-            value = literal_value(entry.value)
-            given[name] = value
-            f = by_name.get(name)
-            if f is None:
-                self.err("E501", N_("the schema has no field `{name}`", name=name), entry.key.span,
-                         did_you_mean(name, by_name) or N_("extra fields are ignored at run time, but an example should only give fields the policy knows"))
-                continue
-            try:
-                coerce(f.type, value, name, False)
-            except RecordError as exc:
-                self.err("E502", N_("example \"{value}\": {message}", value=decl.title.value, message=exc.described),
-                         _value_span(entry.value, exc.field or name, name))
-        for f in fields:
-            if not f.optional and f.name not in given:
-                brace = decl.given.span
-                where = Span(brace.file, brace.line, brace.column, brace.line, brace.column + 1)
-                if f.span.file != brace.file:  # an inherited example, and a field the extending policy added
-                    self.err("E503", N_("the inherited example \"{value}\" does not give `{name}`, which {file} adds as a required field", value=decl.title.value, name=f.name, file=f.span.file), where,
-                             N_("make the added field optional (`{name}: optional …`), or give the example again in {file} with the same title", name=f.name, file=f.span.file))
-                else:
-                    self.err("E503", N_("example \"{value}\" does not give the required field `{name}`", value=decl.title.value, name=f.name),
-                             where, N_("add `{name}: …`, or make the field optional in the schema", name=f.name))
-        e = decl.expect
-        self.name_in(e.outcome, self.outcome_names, "E302", "outcome", "outcomes")
-        if e.severity is not None:
-            self.name_in(e.severity, self.severity_names, "E303", "severity", "severities")
-        if e.rule is not None and e.rule.name in getattr(self, "dropped_rules", ()):
-            self.err("E305", N_("example \"{value}\" expects rule `{name}`, which this policy drops", value=decl.title.value, name=e.rule.name),
-                     e.rule.span, N_("give the example again in this policy, with the same title and a new `expect`"))
-        elif e.rule is not None:
-            self.name_in(e.rule, set(self.rule_names), "E305", "rule", "rule")
-        if e.escalate is not None:
-            self.name_in(e.escalate, self.escalation_names, "E304", "escalation", "escalations")
-        expect = Expect(e.outcome.name, e.severity.name if e.severity else None,
-                        e.rule.name if e.rule else None, e.escalate.name if e.escalate else None)
-        return Example(decl.title.value, given, expect, decl.span)
-
-    # -- lints --------------------------------------------------------------------------
-
-    def lints(self, defines: dict[str, n.DefineDecl], phrases: dict[str, PhraseList], rules: list[Rule],
-              fields: list[Field]) -> None:
-        used_defines = _reachable(self.tc.used_defines)
-        for name, decl in defines.items():
-            if name not in used_defines:
-                self.warn("W101", N_("define `{name}` is not used by any rule", name=name), decl.name.span,
-                          N_("use it in a rule, or remove it"))
-        for name, p in phrases.items():
-            owners = self.tc.used_phrases.get(name, set())
-            if not any(o.kind == "rule" or o.name in used_defines for o in owners):
-                self.warn("W102", N_("the phrase list `{name}` is not used by any rule", name=name), p.span,
-                          N_("use it with `contains any`, or remove it"))
-        self.phrase_lint(defines, phrases, rules)
-        for rule in rules:
-            if not rule.responds:
-                self.warn("W103", N_("rule {name} tells staff nothing to do: it has no `respond`", name=rule.name),
-                          rule.decl.name.span if rule.decl else rule.span,
-                          N_("add what staff should do, e.g. respond \"上長に引き継ぐ。\""))
-            for clause, word in ((rule.when, "when"), (rule.unless, "unless")):
-                if clause is None or (rule.decl and rule.decl.first(n.WhenClause) is None and word == "when"):
-                    continue
-                self.constant_lint(clause, word, defines)
-
-    def phrase_lint(self, defines: dict[str, n.DefineDecl], phrases: dict[str, PhraseList],
-                    rules: list[Rule]) -> None:
-        """W111: a `mentions` phrase that the analyser splits unlike what its author probably meant.
-        Only a policy that uses `mentions` loads the analyser here."""
-        targets: dict[str, tuple[Span, str | None]] = {}  # phrase → where it is written, its list
-        roots = [d.expr for d in defines.values()] + [x for r in rules for x in (r.when, r.unless) if x is not None]
-        for root in roots:
-            for sub in n.walk(root):
-                if not isinstance(sub, n.Mentions):
-                    continue
-                if isinstance(sub.item, n.StringLit):
-                    targets.setdefault(sub.item.value, (sub.item.span, None))
-                elif isinstance(sub.item, n.ListLit):
-                    for item in sub.item.items:
-                        if isinstance(item, n.StringLit):
-                            targets.setdefault(item.value, (item.span, None))
-                elif isinstance(sub.item, n.Name) and sub.item.id in phrases:
-                    plist = phrases[sub.item.id]
-                    for p in plist.phrases:
-                        targets.setdefault(p, (plist.span, plist.name))
-        if not targets:
-            return
-        # The analyser lives in the engine; loaded here lazily, for this lint only (a listed exception
-        # to the layer rule: without it `kasu check` could not say how a phrase will be read).
-        from ..engine.words import analyse_phrase, phrase_warning
-
-        for text, (span, list_name) in targets.items():
-            why = phrase_warning(analyse_phrase(text))
-            if why is None:
-                continue
-            where = N_(" in the phrase list `{name}`", name=list_name) if list_name else ""
-            if why == "empty":
-                message, hint = (N_("the phrase \"{text}\"{where} has no words, so `mentions` never finds it",
-                                    text=text, where=where),
-                                 N_("write the words to look for, or remove the phrase"))
-            elif why == "one-character":
-                message, hint = (N_("the phrase \"{text}\"{where} is one character: `mentions` finds it only where "
-                                    "the analyser reads it as a word of its own", text=text, where=where),
-                                 N_("write the whole word (死ね, 殺す), or use `contains` for a fixed string"))
-            else:
-                words = " + ".join(w.surface for w in analyse_phrase(text).words)
-                message, hint = (N_("the phrase \"{text}\"{where} is read as particles or endings only ({words}), "
-                                    "so it is found after almost any word", text=text, where=where, words=words),
-                                 N_("add the word it belongs to (e.g. 殺すぞ instead of ぞ), or remove the phrase"))
-            self.warn("W111", message, span, hint)
-
-    def constant_lint(self, node: object, word: str, defines: dict[str, n.DefineDecl]) -> None:
-        if word == "unless" and node == n.BoolLit(False):
-            return  # `unless false` is how an override removes an inherited exception
-        if any(sub.type is None or sub.type.is_error for sub in n.walk(node)):
-            return
-        if not self.reads_fields(node, defines, set()):
-            self.warn("W105", N_("the `{word}` condition `{text}` reads no field, so it is always the same", word=word, text=text_of(node)),
-                      node.span, N_("a condition should depend on the incident"))
-            return
-        for sub in n.walk(node):
-            if isinstance(sub, n.IsMissing) and isinstance(sub.value, n.Name):
-                ref = sub.value.ref
-                f = ref.field if isinstance(ref, (FieldRef, ElementRef)) else None
-                if f is not None and not f.optional:
-                    always = "true" if sub.present else "false"
-                    self.warn("W105", N_("`{text}` is always {always}: the schema requires `{name}`", text=text_of(sub), always=always, name=f.name),
-                              sub.span, N_("mark the field `optional` if it can be absent"))
-
-    def reads_fields(self, node: object, defines: dict[str, n.DefineDecl], seen: set[str]) -> bool:
-        for sub in n.walk(node):
-            ref = sub.ref if isinstance(sub, n.Name) else None
-            if isinstance(ref, (FieldRef, ElementRef)):
-                return True
-            if isinstance(ref, DefineRef) and ref.name not in seen:
-                seen.add(ref.name)
-                body = self.tc.define_exprs.get(ref.name)
-                if body is not None and self.reads_fields(body, defines, seen):
-                    return True
-        return False
-
 
 class PhraseFileError(Exception):
     """Raised by a phrase reader: `reason` says why, `code` is E221 or E606."""
@@ -713,56 +559,3 @@ class PhraseFileError(Exception):
         self.reason = reason
         self.code = code
         self.hint = hint
-
-
-def _reachable(used: dict[str, set[Owner]]) -> set[str]:
-    """Defines used by a rule, directly or through other used defines."""
-    live: set[str] = set()
-    changed = True
-    while changed:
-        changed = False
-        for name, owners in used.items():
-            if name in live:
-                continue
-            if any(o.kind == "rule" or o.name in live for o in owners):
-                live.add(name)
-                changed = True
-    return live
-
-
-def literal_value(node: object) -> object:
-    """A value literal of an example as the Python value a caller would pass to evaluate()."""
-    if isinstance(node, (n.BoolLit, n.NumberLit, n.StringLit)):
-        return node.value
-    if isinstance(node, n.DurationLit):
-        return _dt.timedelta(microseconds=node.micros)
-    if isinstance(node, n.DateLit):
-        return node.value
-    if isinstance(node, n.DateTimeLit):
-        text = node.text[:-1] + "+00:00" if node.text.endswith(("Z", "z")) else node.text
-        try:
-            return _dt.datetime.fromisoformat(text)
-        except ValueError:
-            return node.text
-    if isinstance(node, n.ListLit):
-        return [literal_value(i) for i in node.items]
-    if isinstance(node, n.RecordLit):
-        return {e.key.name: literal_value(e.value) for e in node.entries}
-    raise TypeError(node)  # pragma: no cover
-
-
-def _value_span(value: object, path: str, top: str) -> Span:
-    """The span of the part of an example value that a record error's path names."""
-    parts = re.findall(r"\[(\d+)\]|\.([^.\[]+)", path[len(top):])
-    node = value
-    for index, name in parts:
-        if index and isinstance(node, n.ListLit) and int(index) < len(node.items):
-            node = node.items[int(index)]
-        elif name and isinstance(node, n.RecordLit):
-            match = [e for e in node.entries if e.key.name == name]
-            if not match:
-                break
-            node = match[0].value
-        else:
-            break
-    return node.span
