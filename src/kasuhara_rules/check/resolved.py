@@ -7,8 +7,6 @@ its `ref`. The parser's tree is never changed, so one parsed file can be checked
 """
 from __future__ import annotations
 
-import attrs
-
 from ..syntax import nodes as n
 
 
@@ -29,23 +27,44 @@ class Frame:
         return child
 
 
+# The fields of each node class that hold nodes (the others hold names, numbers and texts).
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {
+    n.ListLit: ("items",), n.RecordLit: ("entries",), n.Entry: ("value",), n.Path: ("base",),
+    n.Call: ("arg", "where"), n.Negate: ("operand",), n.Not: ("operand",), n.Binary: ("left", "right"),
+    n.And: ("operands",), n.Or: ("operands",), n.Compare: ("left", "right"), n.In: ("value", "container"),
+    n.Contains: ("subject", "item"), n.Mentions: ("subject", "item"), n.Matches: ("subject", "pattern"),
+    n.Between: ("value", "low", "high"), n.IsMissing: ("value",),
+}
+
+
 def rebuild(node: object, frame: Frame, changes: dict) -> object:
     """`node` with its typed children replaced by their resolved copies (and `changes` applied)."""
-    for f in attrs.fields(type(node)):
-        value = getattr(node, f.name)
-        if isinstance(value, n._Node):
-            copy = _child(value, frame)
-            if copy is not value:
-                changes[f.name] = copy
-        elif isinstance(value, tuple) and value and isinstance(value[0], n._Node):
+    for name in _CHILD_FIELDS.get(type(node), ()):
+        value = getattr(node, name)
+        if isinstance(value, tuple):
             copies = tuple(_child(v, frame) for v in value)
             if any(c is not v for c, v in zip(copies, value)):
-                changes[f.name] = copies
-    return attrs.evolve(node, **changes) if changes else node
+                changes[name] = copies
+        elif value is not None:
+            copy = _child(value, frame)
+            if copy is not value:
+                changes[name] = copy
+    return _copy(node, changes) if changes else node
+
+
+def _copy(node: object, changes: dict) -> object:
+    """`attrs.evolve(node, **changes)` without its per-call bookkeeping (a node has no
+    validators or converters; this is the hot path of checking a large policy)."""
+    cls = type(node)
+    new = object.__new__(cls)
+    for a in cls.__attrs_attrs__:
+        name = a.name
+        object.__setattr__(new, name, changes[name] if name in changes else getattr(node, name))
+    return new
 
 
 def _child(value: object, frame: Frame) -> object:
     copy = frame.resolved(value)
-    if copy is value and isinstance(value, (n.Entry, n.Ident)):  # not typed itself: its parts may be
+    if copy is value and isinstance(value, n.Entry):  # not typed itself: its value is
         return rebuild(value, frame, {})
     return copy
