@@ -1,14 +1,14 @@
 """Policy → the staff guideline (`kasu doc`): plain-language criteria and responses, Markdown or HTML."""
 from __future__ import annotations
 
-from typing import Union
-
 from ..syntax import nodes as n
 from ..check.checked import FIRST_MATCH, REVIEW, CheckedPolicy, DefineRef, ElementRef, Field, FieldRef, Rule
 from .verbalize import Verbalizer
-from .guide_output import md_escape, to_html, to_markdown  # noqa: F401 - md_escape is shared from here
+from .guide_output import (  # noqa: F401 - md_escape is shared from here
+    Block, Bullets, Contents, Fields, Glossary, Heading, Lead, Para, PinClose, PinOpen, RuleClose, RuleOpen, Steps,
+    Table, md_escape, to_html, to_markdown,
+)
 
-Item = Union[str, tuple]  # a list item: text, or (text, [sub-items])
 FORMATS = ("md", "html")
 
 WORDS = {
@@ -100,48 +100,48 @@ class _Builder:
         self.v = Verbalizer(policy, lang, words)
         self.ja = lang == "ja"
 
-    def blocks(self) -> list[tuple]:
+    def blocks(self) -> list[Block]:
         p, w = self.p, self.w
         h = p.header
-        out: list[tuple] = [("h", 1, h.title, "top")]
+        out: list[Block] = [Heading(1, h.title, "top")]
         rows = [[w["policy_id"], h.id], [w["version"], h.version]]
         if h.effective is not None:
             rows.append([w["effective"], h.effective.isoformat()])
         rows.append([w["digest"], p.digest or "—"])
-        about = [("table", [w["item"], w["value"]], rows)]
+        about = [Table([w["item"], w["value"]], rows)]
         if self.auditor:
             out += about
         else:
             out += self.pin_page()
-        out.append(("contents",))
-        out += [("h", 2, w["howto"], "howto")] + [("p", t) for t in self.howto()]
-        out += [("h", 2, w["ladder"], "ladder"), ("list", True, [self.item_title(e) for e in p.escalations])]
+        out.append(Contents())
+        out += [Heading(2, w["howto"], "howto")] + [Para(t) for t in self.howto()]
+        out += [Heading(2, w["ladder"], "ladder"), Bullets(True, [self.item_title(e) for e in p.escalations])]
         if self.auditor:
-            out += [("h", 2, w["outcomes"], "outcomes"),
-                    ("table", [w["name"], w["label"]], [[o.name, o.label or "—"] for o in p.outcomes])]
+            out += [Heading(2, w["outcomes"], "outcomes"),
+                    Table([w["name"], w["label"]], [[o.name, o.label or "—"] for o in p.outcomes])]
         else:
-            out += [("h", 2, w["outcomes"], "outcomes"), ("list", False, [o.title for o in p.outcomes])]
-        out += [("h", 2, w["severities"], "severities"),
-                ("list", True, [self.item_title(s) for s in reversed(p.severities)])]
-        out += [("h", 2, w["rules"], "rules")]
+            out += [Heading(2, w["outcomes"], "outcomes"), Bullets(False, [o.title for o in p.outcomes])]
+        out += [Heading(2, w["severities"], "severities"),
+                Bullets(True, [self.item_title(s) for s in reversed(p.severities)])]
+        out += [Heading(2, w["rules"], "rules")]
         for heading, anchor, rules in self.groups():
-            out.append(("h", 3, heading, anchor))
+            out.append(Heading(3, heading, anchor))
             for rule in rules:
                 out += self.rule(rule)
         if p.phrases:
-            out += [("h", 2, w["phrases"], "phrases")]
+            out += [Heading(2, w["phrases"], "phrases")]
             for pl in p.phrases.values():
                 title = (w["phrase_list"].format(label=pl.label or pl.name, name=pl.name) if self.auditor else
                          f"〈{pl.label or pl.name}〉" if self.ja else f"\"{pl.label or pl.name}\"")
-                out += [("h", 4, title, f"phrases-{pl.name}"), ("p", "、".join(pl.phrases) if self.ja else ", ".join(pl.phrases))]
+                out += [Heading(4, title, f"phrases-{pl.name}"), Para("、".join(pl.phrases) if self.ja else ", ".join(pl.phrases))]
         if p.defines:
-            out += [("h", 2, w["glossary"], "glossary"), ("dl", [self.definition(d) for d in p.defines])]
-        out += [("h", 2, w["missing"], "missing")] + self.missing()
+            out += [Heading(2, w["glossary"], "glossary"), Glossary([self.definition(d) for d in p.defines])]
+        out += [Heading(2, w["missing"], "missing")] + self.missing()
         if not self.auditor:
-            out += [("h", 2, w["about"], "about")] + about
+            out += [Heading(2, w["about"], "about")] + about
         return out
 
-    def pin_page(self) -> list[tuple]:
+    def pin_page(self) -> list[Block]:
         """The first page: per kind of conduct (most serious first) what to do in order and whom to
         call, then the escalation ladder with room for names and numbers."""
         w = self.w
@@ -155,10 +155,10 @@ class _Builder:
                 call = esc.title if esc is not None else "—"
                 rows.append([rule.title or rule.name, steps, call])
         ladder = [[e.title, w["fill"]] for e in reversed(self.p.escalations)]
-        return [("pin-open",), ("h", 2, w["pin"], "pin"), ("p", w["pin_lead"]),
-                ("table", [w["conduct"], w["first"], w["call"]], rows),
-                ("h", 3, w["ladder_pin"], "pin-ladder"), ("table", [w["whom"], w["call"]], ladder),
-                ("p", w["police_now"]), ("pin-close",)]
+        return [PinOpen(), Heading(2, w["pin"], "pin"), Para(w["pin_lead"]),
+                Table([w["conduct"], w["first"], w["call"]], rows),
+                Heading(3, w["ladder_pin"], "pin-ladder"), Table([w["whom"], w["call"]], ladder),
+                Para(w["police_now"]), PinClose()]
 
     def item_title(self, item) -> str:
         if not self.auditor:
@@ -209,7 +209,7 @@ class _Builder:
             out.append((self.w["no_severity"], "severity-none", rest))
         return out
 
-    def rule(self, rule: Rule) -> list[tuple]:
+    def rule(self, rule: Rule) -> list[Block]:
         w = self.w
         title = rule.title or rule.name
         heading = f"{title}（{rule.name}）" if self.ja and rule.title else f"{title} ({rule.name})" if rule.title else title
@@ -220,14 +220,14 @@ class _Builder:
         if rule.severity:
             decision += (" ・ " if self.ja else " · ") + self.item_title(self.p.severity(rule.severity))
         lead, items = self.v.criteria(rule.when)
-        fields: list[tuple[str, object]] = [(w["decides"], decision), (w["when"], (lead, items))]
+        fields: list[tuple[str, object]] = [(w["decides"], decision), (w["when"], Lead(lead, items))]
         if rule.unless is not None and rule.unless != n.BoolLit(False):
             fields.append((w["unless"], self.v.sentence(rule.unless)))
         terms = self.terms(rule)
         if terms:
             fields.append((w["terms"], [f"{t}：{d}" if self.ja else f"{t}: {d}" for t, d in terms]))
         if rule.responds:
-            fields.append((w["respond"], ("ol", list(rule.responds))))
+            fields.append((w["respond"], Steps(list(rule.responds))))
         if rule.escalate:
             fields.append((w["escalate"], self.item_title(self.p.escalation(rule.escalate))))
         if rule.cites:
@@ -236,7 +236,7 @@ class _Builder:
             fields.append((w["tags"], ", ".join(rule.tags)))
         if self.auditor:
             fields.append((w["source"], str(rule.span)))
-        return [("rule-open", f"rule-{rule.name}"), ("h", 4, heading, None), ("fields", fields), ("rule-close",)]
+        return [RuleOpen(f"rule-{rule.name}"), Heading(4, heading, None), Fields(fields), RuleClose()]
 
     def terms(self, rule: Rule) -> list[tuple[str, str]]:
         """The defines a rule uses (and those they use), each with its definition."""
@@ -255,7 +255,7 @@ class _Builder:
         body = self.v.sentence(d.expr) if d.type.kind == "bool" else self.v.noun(d.expr)
         return self.v.define_title(name), body
 
-    def missing(self) -> list[tuple]:
+    def missing(self) -> list[Block]:
         review = self.item_title(self.p.outcome(REVIEW))
         optional = []
         for f in self.pending_fields():
@@ -265,18 +265,18 @@ class _Builder:
                 continue
             optional.append(f"{label}（{f.name}）" if self.ja and f.label else f"{f.name} ({label})" if f.label else label)
         if self.ja:
-            out = [("p", f"判断に必要な情報が記録になく、その情報しだいで判断が変わる場合、判断は「{review}」になります。"
+            out = [Para(f"判断に必要な情報が記録になく、その情報しだいで判断が変わる場合、判断は「{review}」になります。"
                          "このときは、記録されている情報だけで決めず、足りない情報を確かめてから上長が判断します。"
                          "判断の説明には、保留になった基準と足りない情報、そして情報がそろわなかった場合の暫定の判断が示されます。")]
             if optional:
-                out += [("p", "次の項目は、記録がないと判断が保留になることがあります。"), ("list", False, optional)]
+                out += [Para("次の項目は、記録がないと判断が保留になることがあります。"), Bullets(False, optional)]
             return out
-        out = [("p", f"When information a decision depends on was not recorded, and the decision could change with "
+        out = [Para(f"When information a decision depends on was not recorded, and the decision could change with "
                      f"it, the outcome is \"{review}\". Do not decide from what is recorded alone: find out what is "
                      "missing, then let your supervisor decide. The explanation of the decision names the criteria "
                      "left pending, the missing information, and the provisional decision.")]
         if optional:
-            out += [("p", "These items can leave a decision pending when they are not recorded:"), ("list", False, optional)]
+            out += [Para("These items can leave a decision pending when they are not recorded:"), Bullets(False, optional)]
         return out
 
     def pending_fields(self) -> list:
@@ -375,6 +375,6 @@ def rule_markdown(policy: CheckedPolicy, name: str, lang: str = "ja") -> str:
     if rule is None:
         raise KeyError(name)
     source = WORDS[lang]["source"]  # the editor shows where the rule is itself
-    blocks = [("fields", [f for f in b[1] if f[0] != source]) if b[0] == "fields" else b
-              for b in _Builder(policy, lang).rule(rule) if b[0] not in ("rule-open", "rule-close")]
+    blocks = [Fields([f for f in b.entries if f[0] != source]) if isinstance(b, Fields) else b
+              for b in _Builder(policy, lang).rule(rule) if not isinstance(b, (RuleOpen, RuleClose))]
     return to_markdown(blocks)

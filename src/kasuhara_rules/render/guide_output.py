@@ -1,49 +1,156 @@
-"""The staff guide's blocks written out: Markdown, or one printable HTML page with its stylesheet."""
+"""The staff guide's blocks, and how they are written out: Markdown, or one printable HTML page."""
 from __future__ import annotations
 
 import html
-from typing import Iterable
+from typing import Iterable, Union
+
+import attrs
+
+from ..syntax.visitor import Visitor
+
+Item = Union[str, tuple]  # a list item: text, or (text, [sub-items])
 
 
-def _headings(blocks: Iterable[tuple]) -> list[tuple[int, str, str]]:
-    return [(b[1], b[2], b[3]) for b in blocks if b[0] == "h" and b[1] in (2, 3) and b[3]
-            and not b[3].startswith("pin")]
+# ---- blocks: what the guide says, before it is written out ------------------------------------
 
 
-def to_markdown(blocks: list[tuple]) -> str:
+@attrs.frozen
+class Heading:
+    level: int
+    text: str
+    anchor: str | None  # the id links point to (None: not linked)
+
+
+@attrs.frozen
+class Para:
+    text: str
+
+
+@attrs.frozen
+class Table:
+    headers: list[str] | None  # None: a two-column table of labels and values without a header row
+    rows: list[list[str]]
+
+
+@attrs.frozen
+class Bullets:
+    ordered: bool
+    items: list[Item]
+
+
+@attrs.frozen
+class Contents:
+    """The table of contents (of the level-2 and level-3 headings with an anchor)."""
+
+
+@attrs.frozen
+class Glossary:
+    entries: list[tuple[str, str]]  # (term, definition)
+
+
+@attrs.frozen
+class Fields:
+    """A rule's labelled parts; a value is a text, `Steps`, `Lead` or a list of texts."""
+
+    entries: list[tuple[str, object]]
+
+
+@attrs.frozen
+class Steps:
+    """Numbered steps (a field's value)."""
+
+    items: list[str]
+
+
+@attrs.frozen
+class Lead:
+    """A sentence with a checklist under it (a field's value)."""
+
+    text: str
+    items: list[Item]
+
+
+@attrs.frozen
+class RuleOpen:
+    anchor: str
+
+
+@attrs.frozen
+class RuleClose:
+    pass
+
+
+@attrs.frozen
+class PinOpen:
+    """The page to pin by the phone starts (printed on a page of its own)."""
+
+
+@attrs.frozen
+class PinClose:
+    pass
+
+
+Block = Union[Heading, Para, Table, Bullets, Contents, Glossary, Fields, RuleOpen, RuleClose, PinOpen, PinClose]
+
+
+def _headings(blocks: Iterable[Block]) -> list[tuple[int, str, str]]:
+    return [(b.level, b.text, b.anchor) for b in blocks if isinstance(b, Heading) and b.level in (2, 3) and b.anchor
+            and not b.anchor.startswith("pin")]
+
+
+def to_markdown(blocks: list[Block]) -> str:
+    writer = _Markdown(blocks)
     out: list[str] = []
     for b in blocks:
-        kind = b[0]
-        if kind == "h":
-            out += ["#" * b[1] + " " + md_escape(b[2]), ""]
-        elif kind == "p":
-            out += [md_escape(b[1]), ""]
-        elif kind == "table":
-            headers, rows = b[1], b[2]
-            if headers is None:
-                headers, rows = ["", ""], rows
-            out.append("| " + " | ".join(md_escape(h) for h in headers) + " |")
-            out.append("|" + "---|" * len(headers))
-            out += ["| " + " | ".join(md_escape(c) for c in row) + " |" for row in rows]
-            out.append("")
-        elif kind == "list":
-            out += _md_list(b[2], b[1], "") + [""]
-        elif kind == "contents":
-            heads = _headings(blocks)
-            out += [f"{'  ' * (level - 2)}- [{md_escape(text)}](#{anchor})" for level, text, anchor in heads] + [""]
-        elif kind == "dl":
-            out += [f"- **{md_escape(t)}**: {md_escape(d)}" for t, d in b[1]] + [""]
-        elif kind == "fields":
-            for label, value in b[1]:
-                out += _md_field(label, value)
-            out.append("")
-        elif kind in ("rule-open", "rule-close"):
-            if kind == "rule-open":
-                out.append(f'<a id="{b[1]}"></a>')
-                out.append("")
+        out += writer.visit(b)
     while out and out[-1] == "":
         out.pop()
     return "\n".join(out) + "\n"
+
+
+class _Markdown(Visitor):
+    """Each block as Markdown lines."""
+
+    def __init__(self, blocks: list[Block]) -> None:
+        self.blocks = blocks
+
+    def visit_Heading(self, b: Heading) -> list[str]:
+        return ["#" * b.level + " " + md_escape(b.text), ""]
+
+    def visit_Para(self, b: Para) -> list[str]:
+        return [md_escape(b.text), ""]
+
+    def visit_Table(self, b: Table) -> list[str]:
+        headers, rows = b.headers, b.rows
+        if headers is None:
+            headers, rows = ["", ""], rows
+        out = ["| " + " | ".join(md_escape(h) for h in headers) + " |", "|" + "---|" * len(headers)]
+        out += ["| " + " | ".join(md_escape(c) for c in row) + " |" for row in rows]
+        return out + [""]
+
+    def visit_Bullets(self, b: Bullets) -> list[str]:
+        return _md_list(b.items, b.ordered, "") + [""]
+
+    def visit_Contents(self, b: Contents) -> list[str]:
+        heads = _headings(self.blocks)
+        return [f"{'  ' * (level - 2)}- [{md_escape(text)}](#{anchor})" for level, text, anchor in heads] + [""]
+
+    def visit_Glossary(self, b: Glossary) -> list[str]:
+        return [f"- **{md_escape(t)}**: {md_escape(d)}" for t, d in b.entries] + [""]
+
+    def visit_Fields(self, b: Fields) -> list[str]:
+        out: list[str] = []
+        for label, value in b.entries:
+            out += _md_field(label, value)
+        return out + [""]
+
+    def visit_RuleOpen(self, b: RuleOpen) -> list[str]:
+        return [f'<a id="{b.anchor}"></a>', ""]
+
+    def visit_RuleClose(self, b: RuleClose) -> list[str]:
+        return []
+
+    visit_PinOpen = visit_PinClose = visit_RuleClose  # the pinned page is a print layout only
 
 
 def md_escape(text: str) -> str:
@@ -72,11 +179,10 @@ def _md_list(items: list, ordered: bool, indent: str) -> list[str]:
 def _md_field(label: str, value: object) -> list[str]:
     if isinstance(value, str):
         return [f"- **{md_escape(label)}**: {md_escape(value)}"]
-    if isinstance(value, tuple) and value and value[0] == "ol":
-        return [f"- **{md_escape(label)}**:"] + _md_list(value[1], True, "   ")
-    if isinstance(value, tuple):
-        lead, items = value
-        return [f"- **{md_escape(label)}**: {md_escape(lead)}"] + _md_list(items, False, "   ")
+    if isinstance(value, Steps):
+        return [f"- **{md_escape(label)}**:"] + _md_list(value.items, True, "   ")
+    if isinstance(value, Lead):
+        return [f"- **{md_escape(label)}**: {md_escape(value.text)}"] + _md_list(value.items, False, "   ")
     return [f"- **{md_escape(label)}**:"] + _md_list(list(value), False, "   ")
 
 
@@ -118,41 +224,61 @@ dl.glossary dt { font-weight: bold; margin-top: .4em; }
 """
 
 
-def to_html(blocks: list[tuple], title: str, lang: str, contents: str) -> str:
+def to_html(blocks: list[Block], title: str, lang: str, contents: str) -> str:
     """The blocks as one HTML page; `contents` titles the table of contents."""
     e = html.escape
     out = [f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">',
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
            f"<title>{e(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>"]
-    for b in blocks:
-        kind = b[0]
-        if kind == "h":
-            anchor = f' id="{e(b[3])}"' if b[3] else ""
-            out.append(f"<h{b[1]}{anchor}>{e(b[2])}</h{b[1]}>")
-        elif kind == "p":
-            out.append(f"<p>{e(b[1])}</p>")
-        elif kind == "table":
-            rows = "".join("<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>" for row in b[2])
-            head = "" if b[1] is None else "<thead><tr>" + "".join(f"<th>{e(h)}</th>" for h in b[1]) + "</tr></thead>"
-            out.append(f"<table>{head}<tbody>{rows}</tbody></table>")
-        elif kind == "list":
-            out.append(_html_list(b[2], b[1]))
-        elif kind == "contents":
-            out.append(_html_contents(_headings(blocks), contents))
-        elif kind == "dl":
-            out.append('<dl class="glossary">' + "".join(f"<dt>{e(t)}</dt><dd>{e(d)}</dd>" for t, d in b[1]) + "</dl>")
-        elif kind == "pin-open":
-            out.append('<section class="pin">')
-        elif kind == "pin-close":
-            out.append("</section>")
-        elif kind == "rule-open":
-            out.append(f'<section class="rule" id="{e(b[1])}">')
-        elif kind == "rule-close":
-            out.append("</section>")
-        elif kind == "fields":
-            out.append("<dl>" + "".join(_html_field(label, value) for label, value in b[1]) + "</dl>")
+    writer = _Html(blocks, contents)
+    out += [writer.visit(b) for b in blocks]
     out.append("</body>\n</html>\n")
     return "\n".join(out)
+
+
+class _Html(Visitor):
+    """Each block as HTML."""
+
+    def __init__(self, blocks: list[Block], contents: str) -> None:
+        self.blocks = blocks
+        self.contents = contents
+
+    def visit_Heading(self, b: Heading) -> str:
+        anchor = f' id="{html.escape(b.anchor)}"' if b.anchor else ""
+        return f"<h{b.level}{anchor}>{html.escape(b.text)}</h{b.level}>"
+
+    def visit_Para(self, b: Para) -> str:
+        return f"<p>{html.escape(b.text)}</p>"
+
+    def visit_Table(self, b: Table) -> str:
+        e = html.escape
+        rows = "".join("<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>" for row in b.rows)
+        head = "" if b.headers is None else "<thead><tr>" + "".join(f"<th>{e(h)}</th>" for h in b.headers) + "</tr></thead>"
+        return f"<table>{head}<tbody>{rows}</tbody></table>"
+
+    def visit_Bullets(self, b: Bullets) -> str:
+        return _html_list(b.items, b.ordered)
+
+    def visit_Contents(self, b: Contents) -> str:
+        return _html_contents(_headings(self.blocks), self.contents)
+
+    def visit_Glossary(self, b: Glossary) -> str:
+        e = html.escape
+        return '<dl class="glossary">' + "".join(f"<dt>{e(t)}</dt><dd>{e(d)}</dd>" for t, d in b.entries) + "</dl>"
+
+    def visit_PinOpen(self, b: PinOpen) -> str:
+        return '<section class="pin">'
+
+    def visit_RuleOpen(self, b: RuleOpen) -> str:
+        return f'<section class="rule" id="{html.escape(b.anchor)}">'
+
+    def visit_RuleClose(self, b: RuleClose) -> str:
+        return "</section>"
+
+    visit_PinClose = visit_RuleClose
+
+    def visit_Fields(self, b: Fields) -> str:
+        return "<dl>" + "".join(_html_field(label, value) for label, value in b.entries) + "</dl>"
 
 
 def _html_list(items: list, ordered: bool) -> str:
@@ -171,11 +297,10 @@ def _html_field(label: str, value: object) -> str:
     if isinstance(value, str):
         cls = ' class="source"' if value.count(":") >= 2 and value.rsplit(":", 2)[-1].isdigit() else ""
         body = f"<span{cls}>{e(value)}</span>" if cls else e(value)
-    elif isinstance(value, tuple) and value and value[0] == "ol":
-        body = _html_list(value[1], True)
-    elif isinstance(value, tuple):
-        lead, items = value
-        body = e(lead) + (_html_list(items, False) if items else "")
+    elif isinstance(value, Steps):
+        body = _html_list(value.items, True)
+    elif isinstance(value, Lead):
+        body = e(value.text) + (_html_list(value.items, False) if value.items else "")
     else:
         body = _html_list(list(value), False)
     return f"<dt>{e(label)}</dt><dd>{body}</dd>"
