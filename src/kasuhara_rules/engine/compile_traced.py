@@ -175,9 +175,12 @@ class TraceGen(Visitor):
         return v, self.node_dict(expr, self.json_value(v, expr), reads, children, evidence)
 
 
-    # the leaves of a condition: tests, and values that are conditions themselves (`true`, `a.flag`)
+    # the leaves of the trace: tests, and values (a condition like `true` or `a.flag`, or the body
+    # of a define that stands for a number, a duration, a text, a list…)
     visit_Compare = visit_Between = visit_IsMissing = visit_In = predicate
     visit_Contains = visit_Mentions = visit_Matches = visit_BoolLit = visit_Path = predicate
+    visit_NumberLit = visit_StringLit = visit_DurationLit = visit_DateLit = visit_DateTimeLit = predicate
+    visit_ListLit = visit_Negate = visit_Binary = predicate
 
     def children_of(self, operands: list) -> tuple[list[str], tuple[tuple[object, ast.expr], ...]]:
         """Trace the calls and define references inside `operands` (not inside those calls); the
