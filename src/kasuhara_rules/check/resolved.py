@@ -37,7 +37,7 @@ _CHILD_FIELDS: dict[type, tuple[str, ...]] = {
 }
 
 
-def rebuild(node: object, frame: Frame, changes: dict) -> object:
+def rebuild(node: object, frame: Frame, changes: dict[str, object]) -> object:
     """`node` with its typed children replaced by their resolved copies (and `changes` applied)."""
     for name in _CHILD_FIELDS.get(type(node), ()):
         value = getattr(node, name)
@@ -52,12 +52,12 @@ def rebuild(node: object, frame: Frame, changes: dict) -> object:
     return _copy(node, changes) if changes else node
 
 
-def _copy(node: object, changes: dict) -> object:
+def _copy(node: object, changes: dict[str, object]) -> object:
     """`attrs.evolve(node, **changes)` without its per-call bookkeeping (a node has no
     validators or converters; this is the hot path of checking a large policy)."""
     cls = type(node)
     new = object.__new__(cls)
-    for a in cls.__attrs_attrs__:
+    for a in getattr(cls, "__attrs_attrs__"):  # attrs.fields(cls), without its checks
         name = a.name
         object.__setattr__(new, name, changes[name] if name in changes else getattr(node, name))
     return new

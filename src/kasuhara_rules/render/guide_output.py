@@ -8,7 +8,7 @@ import attrs
 
 from ..syntax.visitor import Visitor
 
-Item = Union[str, tuple]  # a list item: text, or (text, [sub-items])
+Item = Union[str, "tuple[str, list[Item]]"]  # a list item: text, or (text, [sub-items])
 
 
 # ---- blocks: what the guide says, before it is written out ------------------------------------
