@@ -76,7 +76,7 @@ class Reference:
         if t is n.ListLit:
             return tuple(self.ev(i, scope) for i in node.items)
         if t is n.Name:
-            ref = self.p.refs[id(node)]
+            ref = node.ref
             if isinstance(ref, FieldRef):
                 return self.values[ref.field.index]
             if isinstance(ref, ElementRef):
@@ -89,8 +89,8 @@ class Reference:
             base = self.ev(node.base, scope)
             if base is None:
                 return None
-            field = self.p.refs[id(node)]
-            if self.p.types[id(node.base)].kind == vt.LIST:
+            field = node.ref
+            if node.base.type.kind == vt.LIST:
                 return [x[field.index] for x in base]
             return base[field.index]
         if t is n.Negate:
@@ -137,7 +137,7 @@ class Reference:
         a, b = self.ev(node.left, scope), self.ev(node.right, scope)
         if a is None or b is None:
             return None
-        ta, tb = self.p.types[id(node.left)].kind, self.p.types[id(node.right)].kind
+        ta, tb = node.left.type.kind, node.right.type.kind
         op = node.op
         if op == "+":
             return a + b
@@ -169,8 +169,8 @@ class Reference:
         c = self.ev(node.container, scope)
         if v is None or c is None:
             return None
-        vtype = self.p.types[id(node.value)]
-        ctype = self.p.types[id(node.container)]
+        vtype = node.value.type
+        ctype = node.container.type
         if vtype.is_textual and ctype.elem().is_textual:
             found = self.texts_equal_in(v, c)
         else:
@@ -184,7 +184,7 @@ class Reference:
         i = self.ev(node.item, scope)
         if s is None or i is None:
             return None
-        stype = self.p.types[id(node.subject)]
+        stype = node.subject.type
         if node.mode == "one":
             if stype.is_textual:
                 return normalize(i) in normalize(s)

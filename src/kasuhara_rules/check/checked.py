@@ -1,8 +1,8 @@
-"""The checked policy: resolved declarations, the schema and the side tables the later stages read."""
+"""The checked policy: resolved declarations, the schema, and what names resolve to (`Ref`)."""
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Mapping
+from typing import Mapping, Union
 
 import attrs
 
@@ -113,7 +113,7 @@ class Example:
     problems: tuple = attrs.field(default=(), eq=False, repr=False)
 
 
-# Resolutions of Name nodes (kept in CheckedPolicy.refs, keyed by id(node)).
+# What a Name resolves to: the checker puts one on each Name of its resolved tree (`Name.ref`).
 @attrs.frozen
 class FieldRef:
     field: Field
@@ -135,6 +135,9 @@ class DefineRef:
 @attrs.frozen
 class PhrasesRef:
     name: str
+
+
+Ref = Union[FieldRef, ElementRef, DefineRef, PhrasesRef]
 
 
 @attrs.frozen
@@ -160,8 +163,6 @@ class CheckedPolicy:
     defines: Mapping[str, Define]
     rules: tuple[Rule, ...]
     examples: tuple[Example, ...]
-    types: Mapping[int, Type] = attrs.field(eq=False, repr=False)
-    refs: Mapping[int, object] = attrs.field(eq=False, repr=False)
     sources: Mapping[str, SourceText] = attrs.field(eq=False, repr=False)
     digest: str = ""
     files: tuple[tuple[str, str], ...] = ()  # (path relative to `root`, "sha256:…") of every file, digest order
@@ -204,6 +205,3 @@ class CheckedPolicy:
             if r.name == name:
                 return r
         return None
-
-    def type_of(self, node: object) -> Type:
-        return self.types[id(node)]

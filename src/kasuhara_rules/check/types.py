@@ -1,23 +1,47 @@
-"""Name resolution and type checking of expressions (section 4 of the contract)."""
+"""Name resolution and type checking of expressions (section 4 of the contract).
+
+The checker walks each expression once and returns its *resolved copy*: the same tree in which
+every expression node carries its `type` and every `Name` (and record `Path`) its `ref`. The
+later stages read those fields; the tree the parser built is left as it was.
+"""
 from __future__ import annotations
 
-import unicodedata
 from typing import Callable, Mapping
+
+import attrs
 
 from ..i18n import N_
 from ..syntax import nodes as n
 from .. import values as vt
 from ..diagnostics import Diagnostic, closest, did_you_mean, error, label_hint, warning
 from .checked import Define, DefineRef, ElementRef, Field, FieldRef, PhraseList, PhrasesRef
-from .regex import pattern_problem
+from .resolved import Frame, rebuild
+from .text_types import SPEECH_WORDS, TextOperators, is_speech  # noqa: F401 - importable from here as before
 from ..syntax.printer import expr as text_of
+from ..syntax.visitor import Visitor
 from ..values import Type
 
 FUNCTIONS = ("count", "any", "all", "sum", "min", "max", "len")
 _UNIT_SUFFIX = vt.UNIT_SUFFIX
 
 
-class TypeChecker:
+@attrs.frozen
+class Owner:
+    """Where a name is used: in a rule's conditions or in a define's body (W101/W102)."""
+
+    kind: str  # "rule" or "define"
+    name: str
+
+    @staticmethod
+    def rule(name: str) -> "Owner":
+        return Owner("rule", name)
+
+    @staticmethod
+    def define(name: str) -> "Owner":
+        return Owner("define", name)
+
+
+class TypeChecker(TextOperators, Visitor):
     """Infers the type of every expression node, resolving names; collects diagnostics."""
 
     def __init__(
@@ -34,31 +58,34 @@ class TypeChecker:
         self.other_names = other_names
         self.diags = diags
         self.labels: list = []  # (name, label, kind) of every declaration, for hints
-        self.types: dict[int, Type] = {}
-        self.refs: dict[int, object] = {}
         self.define_types: dict[str, Type] = {}
+        self.define_exprs: dict[str, object] = {}  # define name → its resolved body
+        self._frames: list[Frame] = []
         self._visiting: list[str] = []
         self._cycle_reported: set[str] = set()
-        self.used_defines: dict[str, set[str]] = {}
-        self.used_phrases: dict[str, set[str]] = {}
-        self._owner: str | None = None
+        self.used_defines: dict[str, set[Owner]] = {}
+        self.used_phrases: dict[str, set[Owner]] = {}
+        self._owner: Owner | None = None
 
     # -- entry points -------------------------------------------------------------------
 
-    def check_condition(self, node: object, what: str, owner: str) -> Type:
-        """Type a `when`/`unless`/define body that must be a condition."""
-        t = self.infer_owned(node, owner)
+    def check_condition(self, node: object, what: str, owner: Owner) -> object:
+        """Type a `when`/`unless` condition; return its resolved copy."""
+        resolved = self.infer_owned(node, owner)
+        t = resolved.type
         if not t.is_error and t.kind != vt.BOOL:
             self.diags.append(error("E404", N_("{what} must be true or false, but `{text}` is {noun}", what=what, text=text_of(node), noun=t.noun()), node.span, _bool_hint(node, t)))
-        return t
+        return resolved
 
-    def infer_owned(self, node: object, owner: str) -> Type:
-        saved = self._owner
-        self._owner = owner
+    def infer_owned(self, node: object, owner: Owner) -> object:
+        """The resolved copy of a top-level expression (a condition or a define body)."""
+        saved, saved_frames = self._owner, self._frames
+        self._owner, self._frames = owner, [Frame()]
         try:
-            return self.infer(node, ())
+            self.infer(node, ())
+            return self._frames[0].done[0][1]
         finally:
-            self._owner = saved
+            self._owner, self._frames = saved, saved_frames
 
     def define_type(self, name: str) -> Type:
         if name in self.define_types:
@@ -73,45 +100,61 @@ class TypeChecker:
             return vt.T_ERROR
         self._visiting.append(name)
         try:
-            t = self.infer_owned(decl.expr, "define:" + name)
+            resolved = self.infer_owned(decl.expr, Owner.define(name))
         finally:
             self._visiting.pop()
-        self.define_types[name] = t
+        self.define_exprs[name] = resolved
+        t = self.define_types[name] = resolved.type
         return t
 
     # -- the walk ---------------------------------------------------------------------
 
     def infer(self, node: object, scope: tuple[Type, ...]) -> Type:
-        method = getattr(self, "t_" + type(node).__name__)
-        t = method(node, scope)
-        self.types[id(node)] = t
+        """Type `node` (a `visit_<Node>` method); its resolved copy goes to the enclosing frame."""
+        frame = Frame()
+        self._frames.append(frame)
+        try:
+            t = self.visit(node, scope)
+        finally:
+            self._frames.pop()
+        changes: dict = {"type": t}
+        if frame.ref is not None:
+            changes["ref"] = frame.ref
+        self._frames[-1].done.append((node, rebuild(node, frame, changes)))
         return t
 
-    def t_BoolLit(self, node: n.BoolLit, scope) -> Type:
+    def _resolve_to(self, ref: object) -> None:
+        self._frames[-1].ref = ref
+
+    def _typed(self, child: object) -> object:
+        """The resolved copy of a child of the node being typed (typed already)."""
+        return self._frames[-1].resolved(child)
+
+    def visit_BoolLit(self, node: n.BoolLit, scope) -> Type:
         return vt.T_BOOL
 
-    def t_NumberLit(self, node: n.NumberLit, scope) -> Type:
+    def visit_NumberLit(self, node: n.NumberLit, scope) -> Type:
         return vt.T_INT if isinstance(node.value, int) else vt.T_NUMBER
 
-    def t_StringLit(self, node: n.StringLit, scope) -> Type:
+    def visit_StringLit(self, node: n.StringLit, scope) -> Type:
         return vt.T_TEXT
 
-    def t_DurationLit(self, node: n.DurationLit, scope) -> Type:
+    def visit_DurationLit(self, node: n.DurationLit, scope) -> Type:
         return vt.T_DURATION
 
-    def t_DateLit(self, node: n.DateLit, scope) -> Type:
+    def visit_DateLit(self, node: n.DateLit, scope) -> Type:
         return vt.T_DATE
 
-    def t_DateTimeLit(self, node: n.DateTimeLit, scope) -> Type:
+    def visit_DateTimeLit(self, node: n.DateTimeLit, scope) -> Type:
         return vt.T_DATETIME
 
-    def t_RecordLit(self, node: n.RecordLit, scope) -> Type:
+    def visit_RecordLit(self, node: n.RecordLit, scope) -> Type:
         for e in node.entries:
             self.infer(e.value, scope)
         self.diags.append(error("E409", N_("a record cannot be used in a condition"), node.span))
         return vt.T_ERROR
 
-    def t_ListLit(self, node: n.ListLit, scope) -> Type:
+    def visit_ListLit(self, node: n.ListLit, scope) -> Type:
         elem: Type | None = None
         for item in node.items:
             t = self.infer(item, scope)
@@ -130,12 +173,12 @@ class TypeChecker:
                 elem = t
         return vt.list_of(elem or vt.T_ERROR)
 
-    def t_Name(self, node: n.Name, scope) -> Type:
+    def visit_Name(self, node: n.Name, scope) -> Type:
         name = node.id
         for depth in range(len(scope) - 1, -1, -1):
             f = scope[depth].field(name)
             if f is not None:
-                self.refs[id(node)] = ElementRef(f, depth)
+                self._resolve_to(ElementRef(f, depth))
                 if name in self.fields or name in self.define_decls or name in self.phrases:
                     self.diags.append(warning(
                         "W104", N_("`{name}` here is the field of the list element, not the top-level `{name}`", name=name),
@@ -143,14 +186,14 @@ class TypeChecker:
                 return f.type
         if name in self.fields:
             f = self.fields[name]
-            self.refs[id(node)] = FieldRef(f)
+            self._resolve_to(FieldRef(f))
             return f.type
         if name in self.define_decls:
-            self.refs[id(node)] = DefineRef(name)
+            self._resolve_to(DefineRef(name))
             self._use(self.used_defines, name)
             return self.define_type(name)
         if name in self.phrases:
-            self.refs[id(node)] = PhrasesRef(name)
+            self._resolve_to(PhrasesRef(name))
             self._use(self.used_phrases, name)
             return vt.T_PHRASES
         candidates = set(self.fields) | set(self.define_decls) | set(self.phrases)
@@ -166,10 +209,11 @@ class TypeChecker:
         self.diags.append(error("E301", N_("unknown name `{name}`", name=name), node.span, hint))
         return vt.T_ERROR
 
-    def _use(self, table: dict[str, set[str]], name: str) -> None:
-        table.setdefault(name, set()).add(self._owner or "")
+    def _use(self, table: dict[str, set[Owner]], name: str) -> None:
+        assert self._owner is not None  # every walk starts at infer_owned
+        table.setdefault(name, set()).add(self._owner)
 
-    def t_Path(self, node: n.Path, scope) -> Type:
+    def visit_Path(self, node: n.Path, scope) -> Type:
         base = self.infer(node.base, scope)
         if base.is_error:
             return vt.T_ERROR
@@ -185,10 +229,10 @@ class TypeChecker:
             self.diags.append(error("E309", N_("`{text}` has no field `{attr}`", text=text_of(node.base), attr=node.attr), node.span,
                                     did_you_mean(node.attr, [g.name for g in record.fields])))
             return vt.T_ERROR
-        self.refs[id(node)] = f
+        self._resolve_to(f)
         return vt.list_of(f.type) if projected else f.type
 
-    def t_Call(self, node: n.Call, scope) -> Type:
+    def visit_Call(self, node: n.Call, scope) -> Type:
         func = node.func
         if func not in FUNCTIONS:
             self.infer(node.arg, scope)
@@ -242,14 +286,14 @@ class TypeChecker:
         self.diags.append(error("E407", N_("`{func}` needs a list of numbers, durations or dates, not {noun}", func=func, noun=arg.noun()), node.arg.span))
         return vt.T_ERROR
 
-    def t_Negate(self, node: n.Negate, scope) -> Type:
+    def visit_Negate(self, node: n.Negate, scope) -> Type:
         t = self.infer(node.operand, scope)
         if t.is_error or t.is_numeric or t.kind == vt.DURATION:
             return vt.T_DURATION if t.kind == vt.DURATION else t
         self.diags.append(error("E408", N_("`-` needs a number or a duration, not {noun}", noun=t.noun()), node.span))
         return vt.T_ERROR
 
-    def t_Binary(self, node: n.Binary, scope) -> Type:
+    def visit_Binary(self, node: n.Binary, scope) -> Type:
         a = self.infer(node.left, scope)
         b = self.infer(node.right, scope)
         if a.is_error or b.is_error:
@@ -273,16 +317,16 @@ class TypeChecker:
                                         o.span, _bool_hint(o, t)))
         return vt.T_BOOL
 
-    def t_And(self, node: n.And, scope) -> Type:
+    def visit_And(self, node: n.And, scope) -> Type:
         return self._logic(node, node.operands, scope, "and")
 
-    def t_Or(self, node: n.Or, scope) -> Type:
+    def visit_Or(self, node: n.Or, scope) -> Type:
         return self._logic(node, node.operands, scope, "or")
 
-    def t_Not(self, node: n.Not, scope) -> Type:
+    def visit_Not(self, node: n.Not, scope) -> Type:
         return self._logic(node, (node.operand,), scope, "not")
 
-    def t_Compare(self, node: n.Compare, scope) -> Type:
+    def visit_Compare(self, node: n.Compare, scope) -> Type:
         a = self.infer(node.left, scope)
         b = self.infer(node.right, scope)
         if a.is_error or b.is_error:
@@ -343,7 +387,7 @@ class TypeChecker:
         self.diags.append(error("E403", N_("\"{value}\" is not one of the values of `{text}`", value=lit.value, text=text_of(subject)),
                                 lit.span, hint))
 
-    def t_In(self, node: n.In, scope) -> Type:
+    def visit_In(self, node: n.In, scope) -> Type:
         a = self.infer(node.value, scope)
         c = self.infer(node.container, scope)
         if a.is_error or c.is_error:
@@ -365,102 +409,7 @@ class TypeChecker:
             self.diags.append(error("E405", N_("`{word}` tests a single value, but `{text}` is {noun}", word=word, text=text_of(node.value), noun=a.noun()), node.value.span, N_("to compare lists use `contains any`")))
         return vt.T_BOOL
 
-    def t_Contains(self, node: n.Contains, scope) -> Type:
-        s = self.infer(node.subject, scope)
-        i = self.infer(node.item, scope)
-        if s.is_error or i.is_error:
-            return vt.T_BOOL
-        word = {"one": "contains", "any": "contains any", "all": "contains all"}[node.mode]
-        if s.is_textual:
-            self._speech_lint(node, word)
-        if node.mode == "one":
-            if s.is_textual:
-                if not i.is_textual:
-                    hint = N_("to test a list use `{replace}`", replace=word.replace('contains', 'contains any')) if i.is_list else None
-                    self.diags.append(error("E405", N_("`{text} contains` needs a text to look for, but `{text2}` is {noun}", text=text_of(node.subject), text2=text_of(node.item), noun=i.noun()), node.item.span, hint))
-                return vt.T_BOOL
-            if s.kind == vt.LIST:
-                if not vt.comparable(s.elem(), i) or not i.is_scalar:
-                    self.diags.append(error("E401", N_("`{text}` holds {noun} but `{text2}` is {noun2}", text=text_of(node.subject), noun=s.elem().noun(), text2=text_of(node.item), noun2=i.noun()), node.span))
-                return vt.T_BOOL
-            self.diags.append(error("E405", N_("`contains` needs a text or a list, but `{text}` is {noun}", text=text_of(node.subject), noun=s.noun()), node.subject.span))
-            return vt.T_BOOL
-        if not (s.is_textual or (s.kind == vt.LIST and s.elem().is_textual)):
-            self.diags.append(error("E405", N_("`{word}` needs a text or a list of texts, but `{text}` is {noun}", word=word, text=text_of(node.subject), noun=s.noun()), node.subject.span))
-        if not (i.kind == vt.PHRASES or (i.kind == vt.LIST and i.elem().is_textual) or
-                (i.kind == vt.LIST and i.elem().is_error)):
-            self.diags.append(error("E405", N_("`{word}` needs a phrase list or a list of texts, but `{text}` is {noun}", word=word, text=text_of(node.item), noun=i.noun()), node.item.span))
-        return vt.T_BOOL
-
-    def _speech_lint(self, node: n.Contains, word: str) -> None:
-        """W110: `contains` on a field whose name or label says it holds what someone said."""
-        ref = self.refs.get(id(node.subject)) if isinstance(node.subject, n.Name) else None
-        f = getattr(ref, "field", None)
-        if f is None or f.type.kind != vt.TEXT or not is_speech(f.name, f.label):
-            return
-        self.diags.append(warning(
-            "W110", N_("`{text}` holds what was said, but `{word}` matches letters, not words",
-                       text=text_of(node.subject), word=word),
-            node.span, N_("use `{word}`: it finds inflected forms (晒してやる for 晒す) "
-                          "and not parts of other words (バカ in 買ったばかり); keep `contains` for codes and fixed strings",
-                          word=word.replace('contains', 'mentions'))))
-
-    def t_Mentions(self, node: n.Mentions, scope) -> Type:
-        """`t mentions "p"` / `mentions any|all P`: a text, and phrases written in the policy (they
-        are analysed into words once, when the policy is compiled, never per record)."""
-        s = self.infer(node.subject, scope)
-        i = self.infer(node.item, scope)
-        word = {"one": "mentions", "any": "mentions any", "all": "mentions all"}[node.mode]
-        if not s.is_error and not s.is_textual:
-            hint = N_("`mentions` looks for words in one text; to test the elements of a list use "
-                      "`contains any`, or any(LIST where FIELD mentions …)") if s.kind == vt.LIST else None
-            self.diags.append(error("E405", N_("`{word}` needs a text, but `{text}` is {noun}", word=word,
-                                               text=text_of(node.subject), noun=s.noun()),
-                                    node.subject.span, hint))
-        if i.is_error:
-            return vt.T_BOOL
-        if node.mode == "one":
-            if not isinstance(node.item, n.StringLit):
-                if i.kind == vt.PHRASES:
-                    hint = N_("for a phrase list write `{subject} mentions any {item}`",
-                              subject=text_of(node.subject), item=text_of(node.item))
-                elif i.kind == vt.LIST:
-                    hint = N_("for several phrases write `mentions any {item}`", item=text_of(node.item))
-                else:
-                    hint = N_('write the phrase in quotes, e.g. remarks mentions "晒す": phrases are split into '
-                              "words once, when the policy is loaded")
-                self.diags.append(error("E405", N_("`mentions` needs a phrase in quotes, but `{item}` is {noun}",
-                                                   item=text_of(node.item),
-                                                   noun=i.noun() if not isinstance(node.item, n.Name) else N_("a name")),
-                                        node.item.span, hint))
-            return vt.T_BOOL
-        literal_list = isinstance(node.item, n.ListLit) and all(isinstance(x, n.StringLit) for x in node.item.items)
-        if not (i.kind == vt.PHRASES or literal_list):
-            hint = (N_("for one phrase write `{subject} mentions {item}`", subject=text_of(node.subject),
-                       item=text_of(node.item))
-                    if isinstance(node.item, n.StringLit) else
-                    N_("name a phrase list, or write the phrases in quotes, e.g. mentions any [\"晒す\", \"訴える\"]"))
-            self.diags.append(error("E405", N_("`{word}` needs a phrase list or a list of phrases in quotes, but "
-                                               "`{item}` is {noun}", word=word, item=text_of(node.item), noun=i.noun()),
-                                    node.item.span, hint))
-        return vt.T_BOOL
-
-    def t_Matches(self, node: n.Matches, scope) -> Type:
-        s = self.infer(node.subject, scope)
-        self.types[id(node.pattern)] = vt.T_TEXT
-        if not s.is_error and not s.is_textual:
-            self.diags.append(error("E405", N_("`matches` needs a text, but `{text}` is {noun}", text=text_of(node.subject), noun=s.noun()),
-                                    node.subject.span))
-        problem = pattern_problem(node.pattern.value)
-        if problem is not None:
-            self.diags.append(error("E406", problem[0], node.pattern.span, problem[1]))
-        elif unicodedata.normalize("NFKC", node.pattern.value) != node.pattern.value:
-            self.diags.append(warning("W107", N_("this pattern is not in NFKC form, so parts of it can never match"),
-                                      node.pattern.span,
-                                      N_("texts are NFKC-normalised before matching: write half-width letters and digits and full-width kana")))
-        return vt.T_BOOL
-
-    def t_Between(self, node: n.Between, scope) -> Type:
+    def visit_Between(self, node: n.Between, scope) -> Type:
         v = self.infer(node.value, scope)
         lo = self.infer(node.low, scope)
         hi = self.infer(node.high, scope)
@@ -476,28 +425,9 @@ class TypeChecker:
                 self.diags.append(error("E401", N_("`{text}` is {noun} but `{text2}` is {noun2}", text=text_of(node.value), noun=v.noun(), text2=text_of(bound), noun2=t.noun()), bound.span))
         return vt.T_BOOL
 
-    def t_IsMissing(self, node: n.IsMissing, scope) -> Type:
+    def visit_IsMissing(self, node: n.IsMissing, scope) -> Type:
         self.infer(node.value, scope)
         return vt.T_BOOL
-
-
-# Words in a field's name or label that say it holds speech (W110).
-SPEECH_WORDS = ("発言", "発話", "言動", "内容", "暴言", "言葉", "台詞", "セリフ", "せりふ", "会話", "話した", "言った",
-                "remark", "speech", "said", "utterance", "spoken", "statement", "transcript", "quote", "words")
-_SPEECH_NAME_PARTS = ("remark", "speech", "said", "utterance", "spoken", "statement", "transcript", "quote",
-                      "words", "wording", "naiyou", "hatsugen")
-
-
-def is_speech(name: str, label: str | None) -> bool:
-    """Whether a field's name or label suggests it holds what someone said.
-
-    >>> is_speech("remarks", None), is_speech("memo", "発言内容"), is_speech("code", "受付番号")
-    (True, True, False)
-    """
-    lowered = (label or "").casefold()
-    if any(w in lowered for w in SPEECH_WORDS):
-        return True
-    return any(part in name.casefold() for part in _SPEECH_NAME_PARTS)
 
 
 def _arithmetic(op: str, a: Type, b: Type) -> Type | None:

@@ -91,3 +91,15 @@ class Progress:
         if self.enabled and self.count >= 256:
             self.err.write("\r" + " " * 60 + "\r")
             self.err.flush()
+
+
+class NoInput(Exception):
+    """Standard input is needed but closed."""
+
+
+def stdin_bytes():
+    """The binary standard input; NoInput when it is closed (`<&-`)."""
+    stream = sys.stdin
+    if stream is None or getattr(stream, "closed", False):
+        raise NoInput(N_("standard input is closed: give RECORDS files, or pipe records in"))
+    return getattr(stream, "buffer", stream)

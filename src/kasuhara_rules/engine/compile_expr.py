@@ -1,7 +1,8 @@
 """Expressions → Python `ast` expressions that compute the three-valued result (None = unknown).
 
 Every expression compiles to a `Code`: the Python expression and whether it can be unknown.
-The checker has typed every node, so no type dispatch happens at run time. Knowing which
+The checker has typed every node (the resolved tree: `node.type`, `Name.ref`), so no type
+dispatch happens at run time. Knowing which
 values can be unknown lets the common case compile to plain Python (`a and b`, `x >= 30`);
 only where unknown is possible does the code spell out Kleene logic. An `and` chain also
 learns from its own conjuncts: after `x is present` (true), `x` is known in the rest.
@@ -9,7 +10,7 @@ learns from its own conjuncts: after `x is present` (true), `x` is known in the 
 from __future__ import annotations
 
 import ast
-from typing import Mapping
+from typing import Sequence
 
 import attrs
 
@@ -17,6 +18,7 @@ from . import codegen as g
 from ..syntax import nodes as n
 from .. import values as vt
 from ..check.checked import CheckedPolicy, DefineRef, ElementRef, FieldRef, PhrasesRef
+from ..syntax.visitor import Visitor
 from ..check.regex import compiled as compiled_regex
 from .text import PhraseSet, normalize
 
@@ -35,7 +37,14 @@ class Env:
 
     present: frozenset = frozenset()
     depth: int = 0
-    subst: Mapping[int, ast.expr] = attrs.field(factory=dict)
+    subst: Sequence[tuple[object, ast.expr]] = ()  # (node of the resolved tree, its traced value)
+
+    def substitute(self, node: object) -> ast.expr | None:
+        """The traced value standing for this very node (not an equal one elsewhere), if any."""
+        for original, value in self.subst:
+            if original is node:
+                return value
+        return None
 
     def knowing(self, keys: frozenset) -> "Env":
         return attrs.evolve(self, present=self.present | keys) if keys else self
@@ -44,15 +53,13 @@ class Env:
         return attrs.evolve(self, depth=self.depth + 1)
 
 
-class ExprCompiler:
+class ExprCompiler(Visitor):
     """Compiles the expressions of one checked policy into one generated function's scope."""
 
     def __init__(self, policy: CheckedPolicy, ns: g.Namespace, temps: g.Temps) -> None:
         self.policy = policy
         self.ns = ns
         self.temps = temps
-        self.refs = policy.refs
-        self.types = policy.types
         self.lazy_defines: dict[str, str] = {}   # define name → slot local (defines with aggregates)
         self.norm_slots: dict[int, str] = {}     # field index → slot local of its normalised text
         self.set_slots: dict[int, str] = {}      # field index → slot local of its normalised set
@@ -65,10 +72,11 @@ class ExprCompiler:
     # -- entry ------------------------------------------------------------------------
 
     def compile(self, node: object, env: Env) -> Code:
-        sub = env.subst.get(id(node))
-        if sub is not None:
-            return Code(sub, True)  # a precomputed trace value: treat as possibly unknown
-        return getattr(self, "c_" + type(node).__name__)(node, env)
+        if env.subst:
+            sub = env.substitute(node)
+            if sub is not None:
+                return Code(sub, True)  # a precomputed trace value: treat as possibly unknown
+        return self.visit(node, env)
 
     def slots(self) -> list[str]:
         """Locals that must start as UNSET at the top of the function."""
@@ -100,13 +108,14 @@ class ExprCompiler:
         t = self.temps.new()
         return Code(g.ifexp(g.is_none(g.walrus(t, code.expr)), g.const(None), build(g.name(t))), True)
 
-    def type_of(self, node: object) -> vt.Type:
-        return self.types[id(node)]
+    @staticmethod
+    def type_of(node: object) -> vt.Type:
+        return node.type
 
     # -- names ------------------------------------------------------------------------------
 
-    def c_Name(self, node: n.Name, env: Env) -> Code:
-        ref = self.refs[id(node)]
+    def visit_Name(self, node: n.Name, env: Env) -> Code:
+        ref = node.ref
         if isinstance(ref, FieldRef):
             key = f"f{ref.field.index}"
             return Code(g.name(key), ref.field.optional and key not in env.present)
@@ -138,9 +147,9 @@ class ExprCompiler:
             self.phrase_sets[pname] = PhraseSet(self.policy.phrases[pname].phrases)
         return self.phrase_sets[pname]
 
-    def c_Path(self, node: n.Path, env: Env) -> Code:
+    def visit_Path(self, node: n.Path, env: Env) -> Code:
         base = self.compile(node.base, env)
-        field = self.refs[id(node)]
+        field = node.ref
         base_type = self.type_of(node.base)
         if base_type.kind == vt.LIST:
             var = self.temps.new("p")
@@ -152,25 +161,25 @@ class ExprCompiler:
 
     # -- literals ---------------------------------------------------------------------------
 
-    def c_BoolLit(self, node: n.BoolLit, env: Env) -> Code:
+    def visit_BoolLit(self, node: n.BoolLit, env: Env) -> Code:
         return Code(g.const(node.value), False)
 
-    def c_NumberLit(self, node: n.NumberLit, env: Env) -> Code:
+    def visit_NumberLit(self, node: n.NumberLit, env: Env) -> Code:
         return Code(g.const(node.value), False)
 
-    def c_StringLit(self, node: n.StringLit, env: Env) -> Code:
+    def visit_StringLit(self, node: n.StringLit, env: Env) -> Code:
         return Code(g.const(node.value), False)
 
-    def c_DurationLit(self, node: n.DurationLit, env: Env) -> Code:
+    def visit_DurationLit(self, node: n.DurationLit, env: Env) -> Code:
         return Code(g.const(node.micros), False)
 
-    def c_DateLit(self, node: n.DateLit, env: Env) -> Code:
+    def visit_DateLit(self, node: n.DateLit, env: Env) -> Code:
         return Code(g.const(vt.date_micros(node.value)), False)
 
-    def c_DateTimeLit(self, node: n.DateTimeLit, env: Env) -> Code:
+    def visit_DateTimeLit(self, node: n.DateTimeLit, env: Env) -> Code:
         return Code(g.const(node.micros), False)
 
-    def c_ListLit(self, node: n.ListLit, env: Env) -> Code:
+    def visit_ListLit(self, node: n.ListLit, env: Env) -> Code:
         return Code(g.const(tuple(self.literal(i) for i in node.items)), False)
 
     def literal(self, node: object):
@@ -180,10 +189,10 @@ class ExprCompiler:
 
     # -- arithmetic -------------------------------------------------------------------------
 
-    def c_Negate(self, node: n.Negate, env: Env) -> Code:
+    def visit_Negate(self, node: n.Negate, env: Env) -> Code:
         return self.strict([self.compile(node.operand, env)], lambda xs: ast.UnaryOp(ast.USub(), xs[0]))
 
-    def c_Binary(self, node: n.Binary, env: Env) -> Code:
+    def visit_Binary(self, node: n.Binary, env: Env) -> Code:
         a, b = self.compile(node.left, env), self.compile(node.right, env)
         ta, tb = self.type_of(node.left), self.type_of(node.right)
         op = node.op
@@ -197,17 +206,17 @@ class ExprCompiler:
 
     # -- logic --------------------------------------------------------------------------------
 
-    def c_Not(self, node: n.Not, env: Env) -> Code:
+    def visit_Not(self, node: n.Not, env: Env) -> Code:
         inner = self.compile(node.operand, env)
         if not inner.nullable:
             return Code(g.not_(inner.expr), False)
         t = self.temps.new()
         return Code(g.ifexp(g.is_none(g.walrus(t, inner.expr)), g.const(None), g.not_(g.name(t))), True)
 
-    def c_And(self, node: n.And, env: Env) -> Code:
+    def visit_And(self, node: n.And, env: Env) -> Code:
         return self.kleene(node.operands, env, is_and=True)
 
-    def c_Or(self, node: n.Or, env: Env) -> Code:
+    def visit_Or(self, node: n.Or, env: Env) -> Code:
         return self.kleene(node.operands, env, is_and=False)
 
     def kleene(self, operands, env: Env, is_and: bool) -> Code:
@@ -254,13 +263,13 @@ class ExprCompiler:
         if isinstance(node, n.Or) and not when:
             return frozenset().union(*(self.facts(o, False) for o in node.operands))
         if isinstance(node, n.Name):
-            ref = self.refs.get(id(node))
+            ref = node.ref
             if isinstance(ref, DefineRef):
                 return self.facts(self.policy.defines[ref.name].expr, when)
         return frozenset()
 
     def key(self, node: n.Name) -> str | None:
-        ref = self.refs.get(id(node))
+        ref = node.ref
         if isinstance(ref, FieldRef):
             return f"f{ref.field.index}"
         if isinstance(ref, ElementRef):
@@ -269,15 +278,15 @@ class ExprCompiler:
 
     # -- predicates -----------------------------------------------------------------------------
 
-    def c_Compare(self, node: n.Compare, env: Env) -> Code:
+    def visit_Compare(self, node: n.Compare, env: Env) -> Code:
         codes = [self.compile(node.left, env), self.compile(node.right, env)]
         return self.strict(codes, lambda xs: g.compare(node.op, xs[0], xs[1]))
 
-    def c_Between(self, node: n.Between, env: Env) -> Code:
+    def visit_Between(self, node: n.Between, env: Env) -> Code:
         codes = [self.compile(x, env) for x in (node.value, node.low, node.high)]
         return self.strict(codes, lambda xs: g.chain(xs[1], ["<=", "<="], [xs[0], xs[2]]))
 
-    def c_IsMissing(self, node: n.IsMissing, env: Env) -> Code:
+    def visit_IsMissing(self, node: n.IsMissing, env: Env) -> Code:
         inner = self.compile(node.value, env)
         if not inner.nullable:
             return Code(g.const(node.present), False)
@@ -287,8 +296,8 @@ class ExprCompiler:
     def normalized_text(self, node: object, env: Env) -> Code:
         """The normalised form of a text expression; computed at most once per record for fields."""
         code = self.compile(node, env)
-        ref = self.refs.get(id(node)) if isinstance(node, n.Name) else None
-        if isinstance(ref, FieldRef) and id(node) not in env.subst:
+        ref = node.ref if isinstance(node, n.Name) else None
+        if isinstance(ref, FieldRef) and env.substitute(node) is None:
             slot = self.norm_slots.get(ref.field.index)
             if slot is None:
                 slot = self.norm_slots[ref.field.index] = self.temps.new("n")
@@ -303,9 +312,9 @@ class ExprCompiler:
     def normalized_set(self, node: object, env: Env) -> Code:
         """The set of normalised texts of a list of texts; at most once per record for fields."""
         code = self.compile(node, env)
-        ref = self.refs.get(id(node)) if isinstance(node, n.Name) else None
+        ref = node.ref if isinstance(node, n.Name) else None
         value = g.call("norm_set", code.expr)
-        if isinstance(ref, FieldRef) and id(node) not in env.subst:
+        if isinstance(ref, FieldRef) and env.substitute(node) is None:
             slot = self.set_slots.get(ref.field.index)
             if slot is None:
                 slot = self.set_slots[ref.field.index] = self.temps.new("s")
@@ -314,12 +323,12 @@ class ExprCompiler:
             return Code(expr, code.nullable)
         return Code(value, code.nullable)
 
-    def c_In(self, node: n.In, env: Env) -> Code:
+    def visit_In(self, node: n.In, env: Env) -> Code:
         vtype, ctype = self.type_of(node.value), self.type_of(node.container)
         op = "not in" if node.negated else "in"
         container = node.container
         if ctype.kind == vt.PHRASES:
-            pset = self.phrase_set(self.refs[id(container)].name)
+            pset = self.phrase_set(container.ref.name)
             value = self.normalized_text(node.value, env)
             return self.strict([value], lambda xs: g.compare(op, xs[0], self.ns.add(pset.set, "S")))
         elem = ctype.elem()
@@ -342,7 +351,7 @@ class ExprCompiler:
             return Code(self.strict(codes, lambda xs: g.call(helper, xs[0], xs[1])).expr, True)
         return self.strict(codes, lambda xs: g.compare(op, xs[0], xs[1]))
 
-    def c_Contains(self, node: n.Contains, env: Env) -> Code:
+    def visit_Contains(self, node: n.Contains, env: Env) -> Code:
         stype = self.type_of(node.subject)
         if node.mode == "one":
             if stype.is_textual:
@@ -373,7 +382,7 @@ class ExprCompiler:
     def phrases_of(self, item: object) -> PhraseSet:  # noqa: D102
         if isinstance(item, n.ListLit):
             return PhraseSet([i.value for i in item.items if isinstance(i, n.StringLit)])
-        return self.phrase_set(self.refs[id(item)].name)
+        return self.phrase_set(item.ref.name)
 
     # -- mentions ------------------------------------------------------------------------------
 
@@ -386,9 +395,9 @@ class ExprCompiler:
             self.ns.values["heard"] = Listener(mention_phrases(self.policy))
             self.ns.values["ev_words"] = ev_words
         code = self.compile(node, env)
-        ref = self.refs.get(id(node)) if isinstance(node, n.Name) else None
+        ref = node.ref if isinstance(node, n.Name) else None
         value = g.call("heard", code.expr)
-        if isinstance(ref, FieldRef) and id(node) not in env.subst:
+        if isinstance(ref, FieldRef) and env.substitute(node) is None:
             slot = self.word_slots.get(ref.field.index)
             if slot is None:
                 slot = self.word_slots[ref.field.index] = word_slot(ref.field.index)
@@ -402,25 +411,25 @@ class ExprCompiler:
         from .mentions import MentionSet
 
         memo = self.ns.memo.setdefault("mention_sets", {})
-        key = mention_key(item, self.refs)
+        key = mention_key(item)
         if key not in memo:
             memo[key] = MentionSet(key if isinstance(key, tuple) else self.policy.phrases[key].phrases)
         return memo[key]
 
-    def c_Mentions(self, node: n.Mentions, env: Env) -> Code:
+    def visit_Mentions(self, node: n.Mentions, env: Env) -> Code:
         mnode = self.ns.add(self.mention_set(node.item), "M")
         subject = self.heard(node.subject, env)
         meth = "all" if node.mode == "all" else "any"
         return self.strict([subject], lambda xs: g.method(mnode, meth, xs[0]))
 
-    def c_Matches(self, node: n.Matches, env: Env) -> Code:
+    def visit_Matches(self, node: n.Matches, env: Env) -> Code:
         regex = self.ns.add(compiled_regex(node.pattern.value), "R")
         subject = self.compile(node.subject, env)
         return self.strict([subject], lambda xs: g.is_not_none(g.method(regex, "search", g.call("nfkc", xs[0]))))
 
     # -- calls -------------------------------------------------------------------------------
 
-    def c_Call(self, node: n.Call, env: Env) -> Code:
+    def visit_Call(self, node: n.Call, env: Env) -> Code:
         func = node.func
         arg = self.compile(node.arg, env)
         if func == "len":
@@ -449,8 +458,7 @@ class ExprCompiler:
 
     def elements_nullable(self, node: object) -> bool:
         if isinstance(node, n.Path):
-            f = self.refs[id(node)]
-            return f.optional
+            return node.ref.optional
         return False
 
 
@@ -459,13 +467,13 @@ def word_slot(index: int) -> str:
     return f"w{index}"
 
 
-def mention_key(item: object, refs: Mapping[int, object]) -> object:
+def mention_key(item: object) -> object:
     """A phrase list's name, or the tuple of the phrases written in place."""
     if isinstance(item, n.StringLit):
         return (item.value,)
     if isinstance(item, n.ListLit):
         return tuple(i.value for i in item.items if isinstance(i, n.StringLit))
-    return refs[id(item)].name
+    return item.ref.name
 
 
 def _mentions(policy: CheckedPolicy):
@@ -481,7 +489,7 @@ def mention_phrases(policy: CheckedPolicy) -> list[str]:
     """Every phrase some `mentions` of the policy looks for, each once: one index finds them all."""
     out: dict[str, None] = {}
     for node in _mentions(policy):
-        key = mention_key(node.item, policy.refs)
+        key = mention_key(node.item)
         out.update(dict.fromkeys(key if isinstance(key, tuple) else policy.phrases[key].phrases))
     return list(out)
 
@@ -490,7 +498,7 @@ def word_fields(policy: CheckedPolicy) -> list[int]:
     """The top-level text fields that some `mentions` in the policy reads, by index."""
     found: set[int] = set()
     for sub in _mentions(policy):
-        ref = policy.refs.get(id(sub.subject)) if isinstance(sub.subject, n.Name) else None
+        ref = sub.subject.ref if isinstance(sub.subject, n.Name) else None
         if isinstance(ref, FieldRef):
             found.add(ref.field.index)
     return sorted(found)

@@ -21,6 +21,7 @@ from .records import REDACTED
 from ..check.loader import relative_name
 from ..check.regex import compiled as compiled_regex
 from ..syntax.printer import Texts
+from ..syntax.visitor import Visitor
 
 
 def _has_sensitive(field: Field) -> bool:
@@ -43,8 +44,9 @@ def negation(value: str) -> ast.expr:
     return g.ifexp(g.is_none(g.name(value)), g.const(None), g.not_(g.name(value)))
 
 
-class TraceGen:
-    """Appends statements to `self.stmts` that compute (value, node) pairs."""
+class TraceGen(Visitor):
+    """Appends statements to `self.stmts` that compute (value, node) pairs (one `visit_<Node>`
+    per kind of condition node)."""
 
     def __init__(self, policy: CheckedPolicy, ns: g.Namespace, ec: ExprCompiler) -> None:
         self.policy = policy
@@ -90,7 +92,7 @@ class TraceGen:
         return self.let(g.call("TD", g.dict_(pairs)), "n")
 
     def json_value(self, var: str, node: object) -> ast.expr:
-        kind = self.policy.types[id(node)]
+        kind = node.type
         if kind.kind == vt.BOOL:
             return g.name(var)
         value = g.call("value_json", g.name(var), self.ns.add(kind, "T"))
@@ -131,22 +133,32 @@ class TraceGen:
 
     def node(self, expr: object) -> tuple[str, str]:
         """Emit statements for `expr`; return the locals holding its value and its node."""
-        if isinstance(expr, (n.And, n.Or)):
-            parts = [self.node(o) for o in expr.operands]
-            v = self.let(kleene([p[0] for p in parts], isinstance(expr, n.And)))
-            return v, self.node_dict(expr, g.name(v), [], [p[1] for p in parts])
-        if isinstance(expr, n.Not):
-            inner_v, inner_n = self.node(expr.operand)
-            v = self.let(negation(inner_v))
-            return v, self.node_dict(expr, g.name(v), [], [inner_n])
-        if isinstance(expr, n.Name):
-            ref = self.policy.refs[id(expr)]
-            if isinstance(ref, DefineRef):
-                dv, dn = self.define(ref.name)
-                return dv, self.node_dict(expr, self.json_value(dv, expr), [], [dn])
-        if isinstance(expr, n.Call):
-            return self.call(expr)
-        return self.predicate(expr)
+        return self.visit(expr)
+
+    def visit_And(self, expr: n.And) -> tuple[str, str]:
+        parts = [self.node(o) for o in expr.operands]
+        v = self.let(kleene([p[0] for p in parts], True))
+        return v, self.node_dict(expr, g.name(v), [], [p[1] for p in parts])
+
+    def visit_Or(self, expr: n.Or) -> tuple[str, str]:
+        parts = [self.node(o) for o in expr.operands]
+        v = self.let(kleene([p[0] for p in parts], False))
+        return v, self.node_dict(expr, g.name(v), [], [p[1] for p in parts])
+
+    def visit_Not(self, expr: n.Not) -> tuple[str, str]:
+        inner_v, inner_n = self.node(expr.operand)
+        v = self.let(negation(inner_v))
+        return v, self.node_dict(expr, g.name(v), [], [inner_n])
+
+    def visit_Name(self, expr: n.Name) -> tuple[str, str]:
+        ref = expr.ref
+        if isinstance(ref, DefineRef):
+            dv, dn = self.define(ref.name)
+            return dv, self.node_dict(expr, self.json_value(dv, expr), [], [dn])
+        return self.predicate(expr)  # a true/false field
+
+    def visit_Call(self, expr: n.Call) -> tuple[str, str]:
+        return self.call(expr)
 
     def call(self, expr: n.Call) -> tuple[str, str]:
         children, subst = self.children_of([expr.arg] + ([expr.where] if expr.where is not None else []))
@@ -155,6 +167,7 @@ class TraceGen:
         return v, self.node_dict(expr, self.json_value(v, expr), reads, children)
 
     def predicate(self, expr: object) -> tuple[str, str]:
+        """A leaf of the trace: one comparison or test, with the values it read."""
         operands = list(n.children(expr))
         children, subst = self.children_of(operands)
         v = self.let(self.ec.compile(expr, Env(subst=subst)).expr)
@@ -162,25 +175,34 @@ class TraceGen:
         evidence = self.evidence(expr, v, subst)
         return v, self.node_dict(expr, self.json_value(v, expr), reads, children, evidence)
 
-    def children_of(self, operands: list) -> tuple[list[str], dict]:
-        """Trace the calls and define references inside `operands` (not inside those calls)."""
+
+    # the leaves of the trace: tests, and values (a condition like `true` or `a.flag`, or the body
+    # of a define that stands for a number, a duration, a text, a list…)
+    visit_Compare = visit_Between = visit_IsMissing = visit_In = predicate
+    visit_Contains = visit_Mentions = visit_Matches = visit_BoolLit = visit_Path = predicate
+    visit_NumberLit = visit_StringLit = visit_DurationLit = visit_DateLit = visit_DateTimeLit = predicate
+    visit_ListLit = visit_Negate = visit_Binary = predicate
+
+    def children_of(self, operands: list) -> tuple[list[str], tuple[tuple[object, ast.expr], ...]]:
+        """Trace the calls and define references inside `operands` (not inside those calls); the
+        substitutions say which node of the tree each traced value stands for."""
         children: list[str] = []
-        subst: dict[int, ast.expr] = {}
+        subst: list[tuple[object, ast.expr]] = []
         stack = list(reversed(operands))
         while stack:
             sub = stack.pop()
             if isinstance(sub, n.Call):
                 v, node = self.call(sub)
                 children.append(node)
-                subst[id(sub)] = g.name(v)
+                subst.append((sub, g.name(v)))
                 continue
-            if isinstance(sub, n.Name) and isinstance(self.policy.refs.get(id(sub)), DefineRef):
+            if isinstance(sub, n.Name) and isinstance(sub.ref, DefineRef):
                 v, node = self.node(sub)
                 children.append(node)
-                subst[id(sub)] = g.name(v)
+                subst.append((sub, g.name(v)))
                 continue
             stack.extend(reversed(n.children(sub)))
-        return children, subst
+        return children, tuple(subst)
 
     def reads_in(self, operands: list, into_calls: bool) -> list[tuple[str, ast.expr]]:
         """The top-level fields (and record paths) the operands read, each once, in order."""
@@ -191,7 +213,7 @@ class TraceGen:
             if isinstance(sub, n.Call) and not into_calls:
                 continue
             if isinstance(sub, n.Name):
-                ref = self.policy.refs.get(id(sub))
+                ref = sub.ref
                 if isinstance(ref, FieldRef):
                     reads.setdefault(ref.field.name, self.field_read(ref.field))
                 continue
@@ -216,12 +238,12 @@ class TraceGen:
         chain: list[Field] = []
         cur: object = node
         while isinstance(cur, n.Path):
-            f = self.policy.refs.get(id(cur))
+            f = cur.ref
             if not isinstance(f, Field):
                 return None
             chain.append(f)
             cur = cur.base
-        ref = self.policy.refs.get(id(cur)) if isinstance(cur, n.Name) else None
+        ref = cur.ref if isinstance(cur, n.Name) else None
         if not isinstance(ref, FieldRef) or ref.field.type.kind != vt.RECORD:
             return None
         chain.append(ref.field)
@@ -230,7 +252,7 @@ class TraceGen:
     def sensitive_in(self, expr: object, seen: frozenset = frozenset()) -> bool:
         """Whether `expr` reads personal data (directly, inside records, or through defines)."""
         for sub in n.walk(expr):
-            ref = self.policy.refs.get(id(sub))
+            ref = sub.ref if isinstance(sub, (n.Name, n.Path)) else None
             if isinstance(ref, (FieldRef, ElementRef)) and _has_sensitive(ref.field):
                 return True
             if isinstance(ref, Field) and _has_sensitive(ref):
@@ -240,7 +262,7 @@ class TraceGen:
                     return True
         return False
 
-    def evidence(self, expr: object, v: str, subst: dict) -> ast.expr | None:
+    def evidence(self, expr: object, v: str, subst: tuple[tuple[object, ast.expr], ...]) -> ast.expr | None:
         """What a text operator found: the policy's phrases, or for `matches` the matched text."""
         if isinstance(expr, n.Contains):
             subject = self.ec.compile(expr.subject, Env(subst=subst)).expr
@@ -249,14 +271,14 @@ class TraceGen:
                 redact = self.sensitive_in(expr.item)
                 return g.call("ev_one", g.name(v), item, g.const(redact), g.name("show"))
             pset = self.ns.add(self.ec.phrases_of(expr.item), "P")
-            stype = self.policy.types[id(expr.subject)]
+            stype = expr.subject.type
             return g.call("ev_text" if stype.is_textual else "ev_list", pset, subject)
         if isinstance(expr, n.Mentions):  # the phrases found, and the words of the text that matched
             words = self.ec.heard(expr.subject, Env(subst=subst)).expr
             mset = self.ns.add(self.ec.mention_set(expr.item), "M")
             return g.call("ev_words", mset, words, g.const(self.sensitive_in(expr.subject)), g.name("show"))
-        if isinstance(expr, n.In) and self.policy.types[id(expr.container)].kind == vt.PHRASES:
-            pset = self.ns.add(self.ec.phrase_set(self.policy.refs[id(expr.container)].name), "P")
+        if isinstance(expr, n.In) and expr.container.type.kind == vt.PHRASES:
+            pset = self.ns.add(self.ec.phrase_set(expr.container.ref.name), "P")
             value = self.ec.compile(expr.value, Env(subst=subst)).expr
             return g.call("ev_list", pset, g.list_([value]))
         if isinstance(expr, n.Matches):
@@ -346,7 +368,7 @@ class TraceGen:
         stack: list[object] = [rule.when] + ([rule.unless] if rule.unless is not None else [])
         while stack:
             for sub in n.walk(stack.pop()):
-                ref = self.policy.refs.get(id(sub))
+                ref = sub.ref if isinstance(sub, (n.Name, n.Path)) else None
                 if ref is None or isinstance(ref, PhrasesRef):
                     continue
                 if isinstance(ref, DefineRef):

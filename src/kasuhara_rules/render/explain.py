@@ -187,7 +187,7 @@ class _Renderer:
         self.line(mark, node["text"], node, indent)
         if depth >= 2:
             return
-        ref = self.policy.refs.get(id(expr)) if isinstance(expr, n.Name) else None
+        ref = n.ref_of(expr)
         if isinstance(ref, DefineRef) and node["children"]:
             body = self.policy.defines[ref.name].expr
             self.conjuncts(node["children"][0], body, indent + 2, depth + 1)

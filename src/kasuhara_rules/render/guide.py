@@ -1,14 +1,14 @@
 """Policy → the staff guideline (`kasu doc`): plain-language criteria and responses, Markdown or HTML."""
 from __future__ import annotations
 
-import html
-from typing import Iterable, Union
-
 from ..syntax import nodes as n
 from ..check.checked import FIRST_MATCH, REVIEW, CheckedPolicy, DefineRef, ElementRef, Field, FieldRef, Rule
 from .verbalize import Verbalizer
+from .guide_output import (  # noqa: F401 - md_escape is shared from here
+    Block, Bullets, Contents, Fields, Glossary, Heading, Lead, Para, PinClose, PinOpen, RuleClose, RuleOpen, Steps,
+    Table, md_escape, to_html, to_markdown,
+)
 
-Item = Union[str, tuple]  # a list item: text, or (text, [sub-items])
 FORMATS = ("md", "html")
 
 WORDS = {
@@ -86,7 +86,7 @@ def build_guide(policy: CheckedPolicy, lang: str = "ja", fmt: str = "md", audien
         raise ValueError(f"unknown audience {audience!r}: use 'staff' or 'auditor'")
     blocks = _Builder(policy, lang, audience == "auditor").blocks()
     title = policy.header.title
-    return to_markdown(blocks) if fmt == "md" else to_html(blocks, title, lang)
+    return to_markdown(blocks) if fmt == "md" else to_html(blocks, title, lang, WORDS[lang]["contents"])
 
 
 class _Builder:
@@ -100,48 +100,48 @@ class _Builder:
         self.v = Verbalizer(policy, lang, words)
         self.ja = lang == "ja"
 
-    def blocks(self) -> list[tuple]:
+    def blocks(self) -> list[Block]:
         p, w = self.p, self.w
         h = p.header
-        out: list[tuple] = [("h", 1, h.title, "top")]
+        out: list[Block] = [Heading(1, h.title, "top")]
         rows = [[w["policy_id"], h.id], [w["version"], h.version]]
         if h.effective is not None:
             rows.append([w["effective"], h.effective.isoformat()])
         rows.append([w["digest"], p.digest or "—"])
-        about = [("table", [w["item"], w["value"]], rows)]
+        about = [Table([w["item"], w["value"]], rows)]
         if self.auditor:
             out += about
         else:
             out += self.pin_page()
-        out.append(("contents",))
-        out += [("h", 2, w["howto"], "howto")] + [("p", t) for t in self.howto()]
-        out += [("h", 2, w["ladder"], "ladder"), ("list", True, [self.item_title(e) for e in p.escalations])]
+        out.append(Contents())
+        out += [Heading(2, w["howto"], "howto")] + [Para(t) for t in self.howto()]
+        out += [Heading(2, w["ladder"], "ladder"), Bullets(True, [self.item_title(e) for e in p.escalations])]
         if self.auditor:
-            out += [("h", 2, w["outcomes"], "outcomes"),
-                    ("table", [w["name"], w["label"]], [[o.name, o.label or "—"] for o in p.outcomes])]
+            out += [Heading(2, w["outcomes"], "outcomes"),
+                    Table([w["name"], w["label"]], [[o.name, o.label or "—"] for o in p.outcomes])]
         else:
-            out += [("h", 2, w["outcomes"], "outcomes"), ("list", False, [o.title for o in p.outcomes])]
-        out += [("h", 2, w["severities"], "severities"),
-                ("list", True, [self.item_title(s) for s in reversed(p.severities)])]
-        out += [("h", 2, w["rules"], "rules")]
+            out += [Heading(2, w["outcomes"], "outcomes"), Bullets(False, [o.title for o in p.outcomes])]
+        out += [Heading(2, w["severities"], "severities"),
+                Bullets(True, [self.item_title(s) for s in reversed(p.severities)])]
+        out += [Heading(2, w["rules"], "rules")]
         for heading, anchor, rules in self.groups():
-            out.append(("h", 3, heading, anchor))
+            out.append(Heading(3, heading, anchor))
             for rule in rules:
                 out += self.rule(rule)
         if p.phrases:
-            out += [("h", 2, w["phrases"], "phrases")]
+            out += [Heading(2, w["phrases"], "phrases")]
             for pl in p.phrases.values():
                 title = (w["phrase_list"].format(label=pl.label or pl.name, name=pl.name) if self.auditor else
                          f"〈{pl.label or pl.name}〉" if self.ja else f"\"{pl.label or pl.name}\"")
-                out += [("h", 4, title, f"phrases-{pl.name}"), ("p", "、".join(pl.phrases) if self.ja else ", ".join(pl.phrases))]
+                out += [Heading(4, title, f"phrases-{pl.name}"), Para("、".join(pl.phrases) if self.ja else ", ".join(pl.phrases))]
         if p.defines:
-            out += [("h", 2, w["glossary"], "glossary"), ("dl", [self.definition(d) for d in p.defines])]
-        out += [("h", 2, w["missing"], "missing")] + self.missing()
+            out += [Heading(2, w["glossary"], "glossary"), Glossary([self.definition(d) for d in p.defines])]
+        out += [Heading(2, w["missing"], "missing")] + self.missing()
         if not self.auditor:
-            out += [("h", 2, w["about"], "about")] + about
+            out += [Heading(2, w["about"], "about")] + about
         return out
 
-    def pin_page(self) -> list[tuple]:
+    def pin_page(self) -> list[Block]:
         """The first page: per kind of conduct (most serious first) what to do in order and whom to
         call, then the escalation ladder with room for names and numbers."""
         w = self.w
@@ -155,10 +155,10 @@ class _Builder:
                 call = esc.title if esc is not None else "—"
                 rows.append([rule.title or rule.name, steps, call])
         ladder = [[e.title, w["fill"]] for e in reversed(self.p.escalations)]
-        return [("pin-open",), ("h", 2, w["pin"], "pin"), ("p", w["pin_lead"]),
-                ("table", [w["conduct"], w["first"], w["call"]], rows),
-                ("h", 3, w["ladder_pin"], "pin-ladder"), ("table", [w["whom"], w["call"]], ladder),
-                ("p", w["police_now"]), ("pin-close",)]
+        return [PinOpen(), Heading(2, w["pin"], "pin"), Para(w["pin_lead"]),
+                Table([w["conduct"], w["first"], w["call"]], rows),
+                Heading(3, w["ladder_pin"], "pin-ladder"), Table([w["whom"], w["call"]], ladder),
+                Para(w["police_now"]), PinClose()]
 
     def item_title(self, item) -> str:
         if not self.auditor:
@@ -209,7 +209,7 @@ class _Builder:
             out.append((self.w["no_severity"], "severity-none", rest))
         return out
 
-    def rule(self, rule: Rule) -> list[tuple]:
+    def rule(self, rule: Rule) -> list[Block]:
         w = self.w
         title = rule.title or rule.name
         heading = f"{title}（{rule.name}）" if self.ja and rule.title else f"{title} ({rule.name})" if rule.title else title
@@ -220,14 +220,14 @@ class _Builder:
         if rule.severity:
             decision += (" ・ " if self.ja else " · ") + self.item_title(self.p.severity(rule.severity))
         lead, items = self.v.criteria(rule.when)
-        fields: list[tuple[str, object]] = [(w["decides"], decision), (w["when"], (lead, items))]
+        fields: list[tuple[str, object]] = [(w["decides"], decision), (w["when"], Lead(lead, items))]
         if rule.unless is not None and rule.unless != n.BoolLit(False):
             fields.append((w["unless"], self.v.sentence(rule.unless)))
         terms = self.terms(rule)
         if terms:
             fields.append((w["terms"], [f"{t}：{d}" if self.ja else f"{t}: {d}" for t, d in terms]))
         if rule.responds:
-            fields.append((w["respond"], ("ol", list(rule.responds))))
+            fields.append((w["respond"], Steps(list(rule.responds))))
         if rule.escalate:
             fields.append((w["escalate"], self.item_title(self.p.escalation(rule.escalate))))
         if rule.cites:
@@ -236,7 +236,7 @@ class _Builder:
             fields.append((w["tags"], ", ".join(rule.tags)))
         if self.auditor:
             fields.append((w["source"], str(rule.span)))
-        return [("rule-open", f"rule-{rule.name}"), ("h", 4, heading, None), ("fields", fields), ("rule-close",)]
+        return [RuleOpen(f"rule-{rule.name}"), Heading(4, heading, None), Fields(fields), RuleClose()]
 
     def terms(self, rule: Rule) -> list[tuple[str, str]]:
         """The defines a rule uses (and those they use), each with its definition."""
@@ -244,7 +244,7 @@ class _Builder:
         stack = [rule.when] + ([rule.unless] if rule.unless is not None else [])
         while stack:
             for sub in n.walk(stack.pop()):
-                ref = self.p.refs.get(id(sub))
+                ref = n.ref_of(sub)
                 if isinstance(ref, DefineRef) and ref.name not in seen:
                     seen.append(ref.name)
                     stack.append(self.p.defines[ref.name].expr)
@@ -255,7 +255,7 @@ class _Builder:
         body = self.v.sentence(d.expr) if d.type.kind == "bool" else self.v.noun(d.expr)
         return self.v.define_title(name), body
 
-    def missing(self) -> list[tuple]:
+    def missing(self) -> list[Block]:
         review = self.item_title(self.p.outcome(REVIEW))
         optional = []
         for f in self.pending_fields():
@@ -265,18 +265,18 @@ class _Builder:
                 continue
             optional.append(f"{label}（{f.name}）" if self.ja and f.label else f"{f.name} ({label})" if f.label else label)
         if self.ja:
-            out = [("p", f"判断に必要な情報が記録になく、その情報しだいで判断が変わる場合、判断は「{review}」になります。"
+            out = [Para(f"判断に必要な情報が記録になく、その情報しだいで判断が変わる場合、判断は「{review}」になります。"
                          "このときは、記録されている情報だけで決めず、足りない情報を確かめてから上長が判断します。"
                          "判断の説明には、保留になった基準と足りない情報、そして情報がそろわなかった場合の暫定の判断が示されます。")]
             if optional:
-                out += [("p", "次の項目は、記録がないと判断が保留になることがあります。"), ("list", False, optional)]
+                out += [Para("次の項目は、記録がないと判断が保留になることがあります。"), Bullets(False, optional)]
             return out
-        out = [("p", f"When information a decision depends on was not recorded, and the decision could change with "
+        out = [Para(f"When information a decision depends on was not recorded, and the decision could change with "
                      f"it, the outcome is \"{review}\". Do not decide from what is recorded alone: find out what is "
                      "missing, then let your supervisor decide. The explanation of the decision names the criteria "
                      "left pending, the missing information, and the provisional decision.")]
         if optional:
-            out += [("p", "These items can leave a decision pending when they are not recorded:"), ("list", False, optional)]
+            out += [Para("These items can leave a decision pending when they are not recorded:"), Bullets(False, optional)]
         return out
 
     def pending_fields(self) -> list:
@@ -296,7 +296,7 @@ class _Builder:
         return [f for f in self.p.fields if f in found] + nested
 
     def _field_of(self, e: object):
-        ref = self.p.refs.get(id(e))
+        ref = n.ref_of(e)
         if isinstance(ref, (FieldRef, ElementRef)):
             return ref.field
         if isinstance(e, n.Path) and isinstance(ref, Field):
@@ -309,7 +309,7 @@ class _Builder:
             f = self._field_of(sub)
             if f is not None and f.optional and f not in out:
                 out.append(f)
-            ref = self.p.refs.get(id(sub))
+            ref = n.ref_of(sub)
             if isinstance(ref, DefineRef) and ref.name not in seen:
                 seen.add(ref.name)
                 out += [g for g in self._optional_refs(self.p.defines[ref.name].expr, seen) if g not in out]
@@ -317,7 +317,7 @@ class _Builder:
 
     def _guards(self, e: object, f, present: bool) -> bool:
         """`e` is `f is present` (present=True) or `f is missing` (present=False), maybe through a define."""
-        ref = self.p.refs.get(id(e))
+        ref = n.ref_of(e)
         if isinstance(ref, DefineRef):
             return self._guards(self.p.defines[ref.name].expr, f, present)
         if isinstance(e, n.IsMissing) and e.present == present:
@@ -334,7 +334,7 @@ class _Builder:
             return False
         if self._field_of(e) == f:
             return True
-        ref = self.p.refs.get(id(e))
+        ref = n.ref_of(e)
         if isinstance(ref, DefineRef):
             if ref.name in seen:
                 return False
@@ -358,200 +358,6 @@ def _enum_values(t) -> list[str]:
     return out
 
 
-# ---- rendering -----------------------------------------------------------------------------
-
-
-def _headings(blocks: Iterable[tuple]) -> list[tuple[int, str, str]]:
-    return [(b[1], b[2], b[3]) for b in blocks if b[0] == "h" and b[1] in (2, 3) and b[3]
-            and not b[3].startswith("pin")]
-
-
-def to_markdown(blocks: list[tuple]) -> str:
-    out: list[str] = []
-    for b in blocks:
-        kind = b[0]
-        if kind == "h":
-            out += ["#" * b[1] + " " + md_escape(b[2]), ""]
-        elif kind == "p":
-            out += [md_escape(b[1]), ""]
-        elif kind == "table":
-            headers, rows = b[1], b[2]
-            if headers is None:
-                headers, rows = ["", ""], rows
-            out.append("| " + " | ".join(md_escape(h) for h in headers) + " |")
-            out.append("|" + "---|" * len(headers))
-            out += ["| " + " | ".join(md_escape(c) for c in row) + " |" for row in rows]
-            out.append("")
-        elif kind == "list":
-            out += _md_list(b[2], b[1], "") + [""]
-        elif kind == "contents":
-            heads = _headings(blocks)
-            out += [f"{'  ' * (level - 2)}- [{md_escape(text)}](#{anchor})" for level, text, anchor in heads] + [""]
-        elif kind == "dl":
-            out += [f"- **{md_escape(t)}**: {md_escape(d)}" for t, d in b[1]] + [""]
-        elif kind == "fields":
-            for label, value in b[1]:
-                out += _md_field(label, value)
-            out.append("")
-        elif kind in ("rule-open", "rule-close"):
-            if kind == "rule-open":
-                out.append(f'<a id="{b[1]}"></a>')
-                out.append("")
-    while out and out[-1] == "":
-        out.pop()
-    return "\n".join(out) + "\n"
-
-
-def md_escape(text: str) -> str:
-    """Text with Markdown's special characters escaped (shared by the guide and the reports).
-
-    >>> md_escape("a_b|c")
-    'a\\\\_b\\\\|c'
-    """
-    for ch in "\\`*_[]<>|":
-        text = text.replace(ch, "\\" + ch)
-    return text
-
-
-def _md_list(items: list, ordered: bool, indent: str) -> list[str]:
-    out = []
-    for i, item in enumerate(items, 1):
-        marker = f"{i}." if ordered else "-"
-        if isinstance(item, tuple):
-            out.append(f"{indent}{marker} {md_escape(item[0])}")
-            out += _md_list(item[1], False, indent + "   ")
-        else:
-            out.append(f"{indent}{marker} {md_escape(item)}")
-    return out
-
-
-def _md_field(label: str, value: object) -> list[str]:
-    if isinstance(value, str):
-        return [f"- **{md_escape(label)}**: {md_escape(value)}"]
-    if isinstance(value, tuple) and value and value[0] == "ol":
-        return [f"- **{md_escape(label)}**:"] + _md_list(value[1], True, "   ")
-    if isinstance(value, tuple):
-        lead, items = value
-        return [f"- **{md_escape(label)}**: {md_escape(lead)}"] + _md_list(items, False, "   ")
-    return [f"- **{md_escape(label)}**:"] + _md_list(list(value), False, "   ")
-
-
-CSS = """
-:root { color-scheme: light; }
-@page { size: A4; margin: 16mm 15mm 18mm; }
-html { font-size: 10.5pt; }
-body { margin: 0 auto; max-width: 46em; padding: 1.5em; color: #1a1a1a; background: #fff;
-  font-family: "Hiragino Kaku Gothic ProN", "Hiragino Sans", "Noto Sans CJK JP", "Noto Sans JP",
-    "Yu Gothic", "YuGothic", "Meiryo", "Source Han Sans JP", "IPAexGothic", sans-serif;
-  line-height: 1.75; line-break: strict; word-break: normal; overflow-wrap: anywhere;
-  text-rendering: optimizeLegibility; }
-h1 { font-size: 1.7em; line-height: 1.35; border-bottom: 3px solid #1f4e79; padding-bottom: .3em; }
-h2 { font-size: 1.3em; color: #1f4e79; border-left: 6px solid #1f4e79; padding-left: .5em; margin-top: 1.8em;
-  break-after: avoid; }
-h3 { font-size: 1.12em; margin-top: 1.4em; break-after: avoid; }
-h4 { font-size: 1.02em; margin: 0 0 .4em; }
-table { border-collapse: collapse; margin: .6em 0; }
-th, td { border: 1px solid #b8c4d0; padding: .25em .7em; text-align: left; vertical-align: top; }
-td code, .digest { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: .85em;
-  word-break: break-all; }
-nav { background: #f3f6f9; border: 1px solid #d5dee7; padding: .4em 1.2em; margin: 1em 0; }
-nav ol { margin: .3em 0; padding-left: 1.4em; }
-.rule { border: 1px solid #c9d3dd; border-radius: 6px; padding: .8em 1em; margin: .8em 0;
-  break-inside: avoid; page-break-inside: avoid; }
-.rule dl { display: grid; grid-template-columns: max-content 1fr; gap: .2em 1em; margin: 0; }
-.rule dt { font-weight: bold; color: #35516b; }
-.rule dd { margin: 0; }
-.rule ul, .rule ol { margin: 0; padding-left: 1.4em; }
-.source { color: #6b7785; font-size: .85em; }
-dl.glossary dt { font-weight: bold; margin-top: .4em; }
-.pin { border: 3px solid #1f4e79; border-radius: 8px; padding: .2em 1em .6em; margin: 1em 0; }
-.pin h2 { margin-top: .6em; } .pin table { width: 100%; font-size: .95em; } .pin td:first-child { font-weight: bold;
-  white-space: nowrap; }
-@media print { body { max-width: none; padding: 0; } h1 { margin: 0 0 .3em; } .pin { break-after: page; border: none;
-  padding: 0; margin: 0; font-size: .8em; line-height: 1.35; } .pin h2 { margin: .3em 0; } .pin h3 { margin: .5em 0 .2em; }
-  .pin p { margin: .3em 0; } .pin td, .pin th { padding: .1em .4em; } nav { break-after: page; } a { color: inherit;
-  text-decoration: none; } }
-"""
-
-
-def to_html(blocks: list[tuple], title: str, lang: str) -> str:
-    e = html.escape
-    out = [f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">',
-           '<meta name="viewport" content="width=device-width, initial-scale=1">',
-           f"<title>{e(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>"]
-    for b in blocks:
-        kind = b[0]
-        if kind == "h":
-            anchor = f' id="{e(b[3])}"' if b[3] else ""
-            out.append(f"<h{b[1]}{anchor}>{e(b[2])}</h{b[1]}>")
-        elif kind == "p":
-            out.append(f"<p>{e(b[1])}</p>")
-        elif kind == "table":
-            rows = "".join("<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>" for row in b[2])
-            head = "" if b[1] is None else "<thead><tr>" + "".join(f"<th>{e(h)}</th>" for h in b[1]) + "</tr></thead>"
-            out.append(f"<table>{head}<tbody>{rows}</tbody></table>")
-        elif kind == "list":
-            out.append(_html_list(b[2], b[1]))
-        elif kind == "contents":
-            out.append(_html_contents(_headings(blocks), WORDS[lang]["contents"]))
-        elif kind == "dl":
-            out.append('<dl class="glossary">' + "".join(f"<dt>{e(t)}</dt><dd>{e(d)}</dd>" for t, d in b[1]) + "</dl>")
-        elif kind == "pin-open":
-            out.append('<section class="pin">')
-        elif kind == "pin-close":
-            out.append("</section>")
-        elif kind == "rule-open":
-            out.append(f'<section class="rule" id="{e(b[1])}">')
-        elif kind == "rule-close":
-            out.append("</section>")
-        elif kind == "fields":
-            out.append("<dl>" + "".join(_html_field(label, value) for label, value in b[1]) + "</dl>")
-    out.append("</body>\n</html>\n")
-    return "\n".join(out)
-
-
-def _html_list(items: list, ordered: bool) -> str:
-    tag = "ol" if ordered else "ul"
-    parts = []
-    for item in items:
-        if isinstance(item, tuple):
-            parts.append(f"<li>{html.escape(item[0])}{_html_list(item[1], False)}</li>")
-        else:
-            parts.append(f"<li>{html.escape(item)}</li>")
-    return f"<{tag}>" + "".join(parts) + f"</{tag}>"
-
-
-def _html_field(label: str, value: object) -> str:
-    e = html.escape
-    if isinstance(value, str):
-        cls = ' class="source"' if value.count(":") >= 2 and value.rsplit(":", 2)[-1].isdigit() else ""
-        body = f"<span{cls}>{e(value)}</span>" if cls else e(value)
-    elif isinstance(value, tuple) and value and value[0] == "ol":
-        body = _html_list(value[1], True)
-    elif isinstance(value, tuple):
-        lead, items = value
-        body = e(lead) + (_html_list(items, False) if items else "")
-    else:
-        body = _html_list(list(value), False)
-    return f"<dt>{e(label)}</dt><dd>{body}</dd>"
-
-
-def _html_contents(heads: list[tuple[int, str, str]], title: str) -> str:
-    """A nested table of contents: level-2 headings, each with its level-3 headings inside."""
-    e = html.escape
-    tree: list[tuple[str, str, list[tuple[str, str]]]] = []
-    for level, text, anchor in heads:
-        if level == 2 or not tree:
-            tree.append((text, anchor, []))
-        else:
-            tree[-1][2].append((text, anchor))
-    items = []
-    for text, anchor, children in tree:
-        sub = "".join(f'<li><a href="#{e(a)}">{e(t)}</a></li>' for t, a in children)
-        items.append(f'<li><a href="#{e(anchor)}">{e(text)}</a>' + (f"<ol>{sub}</ol>" if sub else "") + "</li>")
-    return f'<nav aria-label="{e(title)}"><strong>{e(title)}</strong><ol>{"".join(items)}</ol></nav>'
-
-
 def rule_markdown(policy: CheckedPolicy, name: str, lang: str = "ja") -> str:
     """One rule's section of the staff guideline as Markdown (the editor's hover shows it).
 
@@ -569,6 +375,6 @@ def rule_markdown(policy: CheckedPolicy, name: str, lang: str = "ja") -> str:
     if rule is None:
         raise KeyError(name)
     source = WORDS[lang]["source"]  # the editor shows where the rule is itself
-    blocks = [("fields", [f for f in b[1] if f[0] != source]) if b[0] == "fields" else b
-              for b in _Builder(policy, lang).rule(rule) if b[0] not in ("rule-open", "rule-close")]
+    blocks = [Fields([f for f in b.entries if f[0] != source]) if isinstance(b, Fields) else b
+              for b in _Builder(policy, lang).rule(rule) if not isinstance(b, (RuleOpen, RuleClose))]
     return to_markdown(blocks)

@@ -7,6 +7,7 @@ from typing import Mapping
 from ..syntax import nodes as n
 from .. import values as vt
 from ..check.checked import CheckedPolicy, DefineRef, ElementRef, Field, FieldRef, PhrasesRef
+from ..syntax.visitor import Visitor
 
 _JA_UNITS = tuple((ja, micros) for _, _, micros, ja, _, _ in vt.DURATION_UNITS)
 _EN_UNITS = tuple((en, micros) for _, _, micros, _, _, en in vt.DURATION_UNITS)
@@ -21,14 +22,16 @@ def attach(clause: str, word: str) -> str:
     return clause + "の" + word
 
 
-class Verbalizer:
-    """Reads expressions aloud in `lang` ("ja" or "en")."""
+class Verbalizer(Visitor):
+    """Reads expressions aloud in `lang` ("ja" or "en"): conditions as sentences (`visit_<Node>`
+    methods here), values as noun phrases (`_Nouns`)."""
 
     def __init__(self, policy: CheckedPolicy, lang: str, words: Mapping[str, str] | None = None) -> None:
         self.p = policy
         self.lang = lang
         self.ja = lang == "ja"
         self.words = words or {}  # text literals shown as words (the staff guide: `one of` codes as labels)
+        self._nouns = _Nouns(self)
 
     # -- top level: a rule's `when` ---------------------------------------------------------
 
@@ -67,21 +70,25 @@ class Verbalizer:
     # -- sentences (conditions) ------------------------------------------------------------------
 
     def sentence(self, e: object, negate: bool = False) -> str:
-        method = getattr(self, "s_" + type(e).__name__, None)
-        if method is None:
-            text = self.noun(e)
-            return self._not(text) if negate else text
-        return method(e, negate)
+        return self.visit(e, negate)
+
+    def _value(self, e: object, negate: bool) -> str:
+        """A value read where a condition is expected (a true/false record field `a.b`)."""
+        text = self.noun(e)
+        return self._not(text) if negate else text
+
+    visit_Path = visit_NumberLit = visit_StringLit = visit_DurationLit = visit_DateLit = _value
+    visit_DateTimeLit = visit_ListLit = visit_Negate = visit_Binary = _value
 
     def _not(self, text: str) -> str:
         return f"「{text}」ではない" if self.ja else f"not ({text})"
 
-    def s_BoolLit(self, e: n.BoolLit, negate: bool) -> str:
+    def visit_BoolLit(self, e: n.BoolLit, negate: bool) -> str:
         value = e.value != negate
         return ("常に当たる" if value else "当たらない") if self.ja else ("always" if value else "never")
 
-    def s_Name(self, e: n.Name, negate: bool) -> str:
-        ref = self.p.refs.get(id(e))
+    def visit_Name(self, e: n.Name, negate: bool) -> str:
+        ref = e.ref
         if isinstance(ref, DefineRef):
             label = self.define_title(ref.name)
             if self.ja:
@@ -99,17 +106,17 @@ class Verbalizer:
             return label if positive else f"「{label}」に当たらない"
         return f"{label}がある" if positive else f"{label}がない"
 
-    def s_Not(self, e: n.Not, negate: bool) -> str:
+    def visit_Not(self, e: n.Not, negate: bool) -> str:
         return self.sentence(e.operand, not negate)
 
-    def s_And(self, e: n.And, negate: bool) -> str:
+    def visit_And(self, e: n.And, negate: bool) -> str:
         operands = self.without_presence_guards(e.operands)
         if len(operands) == 1:
             return self.sentence(operands[0], negate)
         text = ("、かつ" if self.ja else ", and ").join(self.group(o) for o in operands)
         return self._not(text) if negate else text
 
-    def s_Or(self, e: n.Or, negate: bool) -> str:
+    def visit_Or(self, e: n.Or, negate: bool) -> str:
         text = ("、または" if self.ja else ", or ").join(self.group(o) for o in e.operands)
         return self._not(text) if negate else text
 
@@ -124,7 +131,7 @@ class Verbalizer:
     _EN_TIME = {">=": "is on or after", ">": "is after", "<=": "is on or before", "<": "is before"}
     _NEGATED = {">=": "<", ">": "<=", "<=": ">", "<": ">=", "==": "!=", "!=": "=="}
 
-    def s_Compare(self, e: n.Compare, negate: bool) -> str:
+    def visit_Compare(self, e: n.Compare, negate: bool) -> str:
         op = self._NEGATED[e.op] if negate else e.op
         left, right = e.left, e.right
         if isinstance(right, n.BoolLit) or isinstance(left, n.BoolLit):
@@ -133,7 +140,7 @@ class Verbalizer:
             return self.sentence(subject, not positive) if isinstance(subject, n.Name) else \
                 self.flag(self.noun(subject), positive)
         a, b = self.noun(left), self.noun(right)
-        kind = self.p.types[id(left)].kind
+        kind = left.type.kind
         timed = kind in (vt.DATE, vt.DATETIME)
         if self.ja:
             if op == "==":
@@ -147,7 +154,7 @@ class Verbalizer:
             return f"{a} is not {b}"
         return f"{a} {(self._EN_TIME if timed else self._EN_CMP)[op]} {b}"
 
-    def s_Between(self, e: n.Between, negate: bool) -> str:
+    def visit_Between(self, e: n.Between, negate: bool) -> str:
         v, lo, hi = self.noun(e.value), self.noun(e.low), self.noun(e.high)
         if self.ja:
             text = f"{v}が{lo}以上{hi}以下"
@@ -155,14 +162,14 @@ class Verbalizer:
             text = f"{v} is between {lo} and {hi} (inclusive)"
         return self._not(text) if negate else text
 
-    def s_IsMissing(self, e: n.IsMissing, negate: bool) -> str:
+    def visit_IsMissing(self, e: n.IsMissing, negate: bool) -> str:
         recorded = e.present != negate
         v = self.noun(e.value)
         if self.ja:
             return f"{v}の記録がある" if recorded else f"{v}の記録がない"
         return f"{v} is recorded" if recorded else f"{v} is not recorded"
 
-    def s_In(self, e: n.In, negate: bool) -> str:
+    def visit_In(self, e: n.In, negate: bool) -> str:
         none = e.negated != negate
         v = self.noun(e.value)
         target = self.set_of(e.container)
@@ -170,9 +177,9 @@ class Verbalizer:
             return f"{v}が{target}のいずれでもない" if none else f"{v}が{target}のいずれか"
         return f"{v} is none of {target}" if none else f"{v} is one of {target}"
 
-    def s_Contains(self, e: n.Contains, negate: bool) -> str:
+    def visit_Contains(self, e: n.Contains, negate: bool) -> str:
         s = self.noun(e.subject)
-        textual = self.p.types[id(e.subject)].is_textual
+        textual = e.subject.type.is_textual
         if e.mode == "one":
             x = self.noun(e.item)
             if self.ja:
@@ -187,7 +194,7 @@ class Verbalizer:
         amount = "any of" if e.mode == "any" else "all of"
         return f"{s} {'does not contain' if negate else 'contains'} {amount} {target}"
 
-    def s_Mentions(self, e: n.Mentions, negate: bool) -> str:
+    def visit_Mentions(self, e: n.Mentions, negate: bool) -> str:
         """Words said, not letters: 「発言内容に〈脅迫〉のいずれかの語が含まれる」."""
         s = self.noun(e.subject)
         if e.mode == "one":
@@ -202,7 +209,7 @@ class Verbalizer:
         amount = "any of the words" if e.mode == "any" else "every one of the words"
         return f"{s} {'does not mention' if negate else 'mentions'} {amount} in {target}"
 
-    def s_Matches(self, e: n.Matches, negate: bool) -> str:
+    def visit_Matches(self, e: n.Matches, negate: bool) -> str:
         s = self.noun(e.subject)
         pattern = e.pattern.value
         if _SIMPLE_ALTERNATION.fullmatch(pattern):
@@ -218,7 +225,7 @@ class Verbalizer:
             return f"{s}が正規表現「{pattern}」に{'当てはまらない' if negate else '当てはまる'}"
         return f"{s} {'does not match' if negate else 'matches'} the pattern \"{pattern}\""
 
-    def s_Call(self, e: n.Call, negate: bool) -> str:
+    def visit_Call(self, e: n.Call, negate: bool) -> str:
         if e.func not in ("any", "all") or e.where is None:
             return self._not(self.noun(e)) if negate else self.noun(e)
         items = self.noun(e.arg)
@@ -232,10 +239,7 @@ class Verbalizer:
     # -- noun phrases (values) -----------------------------------------------------------------
 
     def noun(self, e: object) -> str:
-        method = getattr(self, "n_" + type(e).__name__, None)
-        if method is None:  # a condition used as a value
-            return self.sentence(e)
-        return method(e)
+        return self._nouns.visit(e)
 
     def field_title(self, f: Field) -> str:
         if self.ja:
@@ -247,36 +251,6 @@ class Verbalizer:
         if self.ja:
             return f"〔{d.label or d.name}〕"
         return f"[{d.name.replace('_', ' ')}]"
-
-    def n_Name(self, e: n.Name) -> str:
-        ref = self.p.refs.get(id(e))
-        if isinstance(ref, (FieldRef, ElementRef)):
-            return self.field_title(ref.field)
-        if isinstance(ref, DefineRef):
-            return self.define_title(ref.name)
-        if isinstance(ref, PhrasesRef):
-            return self.set_of(e)
-        return e.id
-
-    def n_Path(self, e: n.Path) -> str:
-        f = self.p.refs.get(id(e))
-        title = self.field_title(f) if isinstance(f, Field) else e.attr
-        base = self.noun(e.base)
-        return f"{base}の{title}" if self.ja else f"the {title} of the {base}"
-
-    def n_NumberLit(self, e: n.NumberLit) -> str:
-        v = e.value
-        return f"{v:,}" if isinstance(v, int) else str(v)
-
-    def n_StringLit(self, e: n.StringLit) -> str:
-        value = self.words.get(e.value, e.value)
-        return f"「{value}」" if self.ja else f'"{value}"'
-
-    def n_BoolLit(self, e: n.BoolLit) -> str:
-        return ("はい" if e.value else "いいえ") if self.ja else ("true" if e.value else "false")
-
-    def n_DurationLit(self, e: n.DurationLit) -> str:
-        return self.duration(e.micros)
 
     def duration(self, micros: int) -> str:
         sign = "-" if micros < 0 else ""
@@ -291,65 +265,6 @@ class Verbalizer:
                 return f"{sign}{text} {word}{'' if amount == 1 else 's'}"
         seconds = micros / 1_000_000
         return f"{sign}{seconds:g}秒" if self.ja else f"{sign}{seconds:g} seconds"
-
-    def n_DateLit(self, e: n.DateLit) -> str:
-        d = e.value
-        return f"{d.year}年{d.month}月{d.day}日" if self.ja else d.isoformat()
-
-    def n_DateTimeLit(self, e: n.DateTimeLit) -> str:
-        return e.text
-
-    def n_ListLit(self, e: n.ListLit) -> str:
-        return self.set_of(e)
-
-    def n_Negate(self, e: n.Negate) -> str:
-        return f"マイナス{self.noun(e.operand)}" if self.ja else f"minus {self.noun(e.operand)}"
-
-    def n_Binary(self, e: n.Binary) -> str:
-        a, b = self.noun(e.left), self.noun(e.right)
-        ta, tb = self.p.types[id(e.left)].kind, self.p.types[id(e.right)].kind
-        timed = ta in (vt.DATE, vt.DATETIME)
-        if timed and tb == vt.DURATION and e.op in "+-":
-            if self.ja:
-                return f"{a}の{b}{'前' if e.op == '-' else '後'}"
-            return f"{b} {'before' if e.op == '-' else 'after'} {a}"
-        if timed and e.op == "-":
-            return f"{b}から{a}までの時間" if self.ja else f"the time from {b} to {a}"
-        if e.op == "*" and isinstance(e.right, n.NumberLit):
-            return f"{a}の{b}倍" if self.ja else f"{b} times {a}"
-        if e.op == "*" and isinstance(e.left, n.NumberLit):
-            return f"{b}の{a}倍" if self.ja else f"{a} times {b}"
-        if self.ja:
-            return {"+": f"{a}と{b}の合計", "-": f"{a}から{b}を引いた値", "*": f"{a}と{b}の積",
-                    "/": f"{a}を{b}で割った値"}[e.op]
-        return {"+": f"{a} plus {b}", "-": f"{a} minus {b}", "*": f"{a} times {b}", "/": f"{a} divided by {b}"}[e.op]
-
-    def n_Call(self, e: n.Call) -> str:
-        f = e.func
-        if f in ("any", "all"):
-            return self.s_Call(e, False)
-        if f == "len":
-            return f"{self.noun(e.arg)}の文字数" if self.ja else f"the length of {self.noun(e.arg)}"
-        if f == "count":
-            items = self.noun(e.arg)
-            if e.where is None:
-                return f"{items}の件数" if self.ja else f"the number of {items}"
-            cond = self.sentence(e.where)
-            return f"{items}のうち、{attach(cond, 'もの')}の件数" if self.ja else f"the number of {items} where {cond}"
-        # sum / min / max of a list, usually a projection `list.field`
-        if isinstance(e.arg, n.Path):
-            items, part = self.noun(e.arg.base), self.field_title(self.p.refs[id(e.arg)])
-        else:
-            items, part = self.noun(e.arg), ""
-        timed = self.p.types[id(e)].kind in (vt.DATE, vt.DATETIME)
-        if self.ja:
-            word = {"sum": "の合計", "min": "のうち最も早いもの" if timed else "の最小値",
-                    "max": "のうち最も遅いもの" if timed else "の最大値"}[f]
-            return f"{items}の{part}{word}" if part else f"{items}{word}"
-        word = {"sum": "the total", "min": "the earliest" if timed else "the smallest",
-                "max": "the latest" if timed else "the largest"}[f]
-        return f"{word} {part} of the {items}" if part else f"{word} of {items}"
-
     # -- sets of values -------------------------------------------------------------------------------
 
     def set_of(self, e: object) -> str:
@@ -357,7 +272,7 @@ class Verbalizer:
         if isinstance(e, n.ListLit):
             values = [self.noun(i) for i in e.items]
             return "".join(values) if self.ja else ", ".join(values)
-        ref = self.p.refs.get(id(e)) if isinstance(e, n.Name) else None
+        ref = e.ref if isinstance(e, n.Name) else None
         if isinstance(ref, PhrasesRef):
             plist = self.p.phrases[ref.name]
             title = plist.label or plist.name if self.ja else plist.name.replace("_", " ")
@@ -366,3 +281,105 @@ class Verbalizer:
                 return f"〈{title}〉（{inner}）" if self.ja else f"the phrases \"{title}\" ({inner})"
             return f"〈{title}〉（語句の一覧を参照）" if self.ja else f"the phrases \"{title}\" (see the phrase lists)"
         return self.noun(e)
+
+
+class _Nouns(Visitor):
+    """Values read aloud as noun phrases, for the verbaliser `v` (its language and words)."""
+
+    def __init__(self, v: Verbalizer) -> None:
+        self.v = v
+
+    def _condition(self, e: object) -> str:
+        """A condition used as a value (`flag == (a > b)`): read as its sentence."""
+        return self.v.sentence(e)
+
+    visit_Not = visit_And = visit_Or = visit_Compare = visit_Between = visit_IsMissing = _condition
+    visit_In = visit_Contains = visit_Mentions = visit_Matches = _condition
+
+    def visit_Name(self, e: n.Name) -> str:
+        ref = e.ref
+        if isinstance(ref, (FieldRef, ElementRef)):
+            return self.v.field_title(ref.field)
+        if isinstance(ref, DefineRef):
+            return self.v.define_title(ref.name)
+        if isinstance(ref, PhrasesRef):
+            return self.v.set_of(e)
+        return e.id
+
+    def visit_Path(self, e: n.Path) -> str:
+        f = e.ref
+        title = self.v.field_title(f) if isinstance(f, Field) else e.attr
+        base = self.v.noun(e.base)
+        return f"{base}の{title}" if self.v.ja else f"the {title} of the {base}"
+
+    def visit_NumberLit(self, e: n.NumberLit) -> str:
+        v = e.value
+        return f"{v:,}" if isinstance(v, int) else str(v)
+
+    def visit_StringLit(self, e: n.StringLit) -> str:
+        value = self.v.words.get(e.value, e.value)
+        return f"「{value}」" if self.v.ja else f'"{value}"'
+
+    def visit_BoolLit(self, e: n.BoolLit) -> str:
+        return ("はい" if e.value else "いいえ") if self.v.ja else ("true" if e.value else "false")
+
+    def visit_DurationLit(self, e: n.DurationLit) -> str:
+        return self.v.duration(e.micros)
+
+    def visit_DateLit(self, e: n.DateLit) -> str:
+        d = e.value
+        return f"{d.year}年{d.month}月{d.day}日" if self.v.ja else d.isoformat()
+
+    def visit_DateTimeLit(self, e: n.DateTimeLit) -> str:
+        return e.text
+
+    def visit_ListLit(self, e: n.ListLit) -> str:
+        return self.v.set_of(e)
+
+    def visit_Negate(self, e: n.Negate) -> str:
+        return f"マイナス{self.v.noun(e.operand)}" if self.v.ja else f"minus {self.v.noun(e.operand)}"
+
+    def visit_Binary(self, e: n.Binary) -> str:
+        a, b = self.v.noun(e.left), self.v.noun(e.right)
+        ta, tb = e.left.type.kind, e.right.type.kind
+        timed = ta in (vt.DATE, vt.DATETIME)
+        if timed and tb == vt.DURATION and e.op in "+-":
+            if self.v.ja:
+                return f"{a}の{b}{'前' if e.op == '-' else '後'}"
+            return f"{b} {'before' if e.op == '-' else 'after'} {a}"
+        if timed and e.op == "-":
+            return f"{b}から{a}までの時間" if self.v.ja else f"the time from {b} to {a}"
+        if e.op == "*" and isinstance(e.right, n.NumberLit):
+            return f"{a}の{b}倍" if self.v.ja else f"{b} times {a}"
+        if e.op == "*" and isinstance(e.left, n.NumberLit):
+            return f"{b}の{a}倍" if self.v.ja else f"{a} times {b}"
+        if self.v.ja:
+            return {"+": f"{a}と{b}の合計", "-": f"{a}から{b}を引いた値", "*": f"{a}と{b}の積",
+                    "/": f"{a}を{b}で割った値"}[e.op]
+        return {"+": f"{a} plus {b}", "-": f"{a} minus {b}", "*": f"{a} times {b}", "/": f"{a} divided by {b}"}[e.op]
+
+    def visit_Call(self, e: n.Call) -> str:
+        f = e.func
+        if f in ("any", "all"):
+            return self.v.visit_Call(e, False)
+        if f == "len":
+            return f"{self.v.noun(e.arg)}の文字数" if self.v.ja else f"the length of {self.v.noun(e.arg)}"
+        if f == "count":
+            items = self.v.noun(e.arg)
+            if e.where is None:
+                return f"{items}の件数" if self.v.ja else f"the number of {items}"
+            cond = self.v.sentence(e.where)
+            return f"{items}のうち、{attach(cond, 'もの')}の件数" if self.v.ja else f"the number of {items} where {cond}"
+        # sum / min / max of a list, usually a projection `list.field`
+        if isinstance(e.arg, n.Path):
+            items, part = self.v.noun(e.arg.base), self.v.field_title(e.arg.ref)
+        else:
+            items, part = self.v.noun(e.arg), ""
+        timed = e.type.kind in (vt.DATE, vt.DATETIME)
+        if self.v.ja:
+            word = {"sum": "の合計", "min": "のうち最も早いもの" if timed else "の最小値",
+                    "max": "のうち最も遅いもの" if timed else "の最大値"}[f]
+            return f"{items}の{part}{word}" if part else f"{items}{word}"
+        word = {"sum": "the total", "min": "the earliest" if timed else "the smallest",
+                "max": "the latest" if timed else "the largest"}[f]
+        return f"{word} {part} of the {items}" if part else f"{word} of {items}"

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Callable, TypeVar, Union
 import attrs
 
 from ..source import Span
+from ..values import Type
 
 _NOSPAN = Span("<none>", 0, 0, 0, 0)
 _T = TypeVar("_T")
@@ -20,6 +21,12 @@ else:
 
 def _span() -> Any:
     return attrs.field(default=_NOSPAN, eq=False, repr=False, kw_only=True)
+
+
+def _resolved() -> Any:
+    """A slot the checker fills on its resolved copy of an expression (see check/types.py):
+    None in the tree the parser builds; ignored by equality, like the span."""
+    return attrs.field(default=None, eq=False, repr=False, kw_only=True)
 
 
 class _Node:
@@ -60,6 +67,7 @@ def node(cls: type[_T]) -> type[_T]:
 class BoolLit:
     value: bool
     span: Span = _span()
+    type: "Type | None" = _resolved()  # the checker's type of this expression
 
 
 @node
@@ -69,12 +77,14 @@ class NumberLit:
     value: Union[int, float]
     text: str = attrs.field(default="", eq=False)
     span: Span = _span()
+    type: "Type | None" = _resolved()  # the checker's type of this expression
 
 
 @node
 class StringLit:
     value: str
     span: Span = _span()
+    type: "Type | None" = _resolved()  # the checker's type of this expression
 
 
 @node
@@ -84,12 +94,14 @@ class DurationLit:
     micros: int
     text: str = attrs.field(default="", eq=False)
     span: Span = _span()
+    type: "Type | None" = _resolved()  # the checker's type of this expression
 
 
 @node
 class DateLit:
     value: _dt.date
     span: Span = _span()
+    type: "Type | None" = _resolved()  # the checker's type of this expression
 
 
 @node
@@ -99,12 +111,14 @@ class DateTimeLit:
     micros: int
     text: str
     span: Span = _span()
+    type: "Type | None" = _resolved()  # the checker's type of this expression
 
 
 @node
 class ListLit:
     items: tuple
     span: Span = _span()
+    type: "Type | None" = _resolved()  # the checker's type of this expression
 
 
 @node
@@ -118,12 +132,15 @@ class Entry:
 class RecordLit:
     entries: tuple[Entry, ...]
     span: Span = _span()
+    type: "Type | None" = _resolved()  # the checker's type of this expression
 
 
 @node
 class Name:
     id: str
     span: Span = _span()
+    type: "Type | None" = _resolved()  # the checker's type of this expression
+    ref: object = _resolved()  # FieldRef, ElementRef, DefineRef or PhrasesRef (check/checked.py)
 
 
 @node
@@ -131,6 +148,8 @@ class Path:
     base: object
     attr: str
     span: Span = _span()
+    type: "Type | None" = _resolved()  # the checker's type of this expression
+    ref: object = _resolved()  # the record field `attr` names (a check.checked.Field)
 
 
 @node
@@ -141,12 +160,14 @@ class Call:
     arg: object
     where: object = None
     span: Span = _span()
+    type: "Type | None" = _resolved()  # the checker's type of this expression
 
 
 @node
 class Negate:
     operand: object
     span: Span = _span()
+    type: "Type | None" = _resolved()  # the checker's type of this expression
 
 
 @node
@@ -157,24 +178,28 @@ class Binary:
     left: object
     right: object
     span: Span = _span()
+    type: "Type | None" = _resolved()  # the checker's type of this expression
 
 
 @node
 class Not:
     operand: object
     span: Span = _span()
+    type: "Type | None" = _resolved()  # the checker's type of this expression
 
 
 @node
 class And:
     operands: tuple
     span: Span = _span()
+    type: "Type | None" = _resolved()  # the checker's type of this expression
 
 
 @node
 class Or:
     operands: tuple
     span: Span = _span()
+    type: "Type | None" = _resolved()  # the checker's type of this expression
 
 
 @node
@@ -183,6 +208,7 @@ class Compare:
     left: object
     right: object
     span: Span = _span()
+    type: "Type | None" = _resolved()  # the checker's type of this expression
 
 
 @node
@@ -191,6 +217,7 @@ class In:
     container: object
     negated: bool = False
     span: Span = _span()
+    type: "Type | None" = _resolved()  # the checker's type of this expression
 
 
 @node
@@ -201,6 +228,7 @@ class Contains:
     item: object
     mode: str = "one"
     span: Span = _span()
+    type: "Type | None" = _resolved()  # the checker's type of this expression
 
 
 @node
@@ -212,6 +240,7 @@ class Mentions:
     item: object
     mode: str = "one"
     span: Span = _span()
+    type: "Type | None" = _resolved()  # the checker's type of this expression
 
 
 @node
@@ -219,6 +248,7 @@ class Matches:
     subject: object
     pattern: StringLit
     span: Span = _span()
+    type: "Type | None" = _resolved()  # the checker's type of this expression
 
 
 @node
@@ -227,6 +257,7 @@ class Between:
     low: object
     high: object
     span: Span = _span()
+    type: "Type | None" = _resolved()  # the checker's type of this expression
 
 
 @node
@@ -236,6 +267,7 @@ class IsMissing:
     value: object
     present: bool = False
     span: Span = _span()
+    type: "Type | None" = _resolved()  # the checker's type of this expression
 
 
 # ---- declarations ------------------------------------------------------------------
@@ -519,3 +551,9 @@ def walk(n: object):
         cur = stack.pop()
         yield cur
         stack.extend(reversed(children(cur)))
+
+
+def ref_of(n: object) -> object:
+    """What a node of the checker's resolved tree names: a `Name`'s or a record `Path`'s `ref`,
+    None for any other node (and for a tree not checked)."""
+    return n.ref if isinstance(n, (Name, Path)) else None

@@ -12,6 +12,7 @@ from ..diagnostics import Diagnostic, error
 from .lalr import Node as Tree
 from .lalr import ParseFailed, Token
 from ..source import SourceText, Span
+from .build_declarations import DeclarationBuilders
 from ..values import EPOCH, UNIT_MICROS, parse_datetime_micros  # noqa: F401 (re-exported)
 
 # Deeper expressions than this are refused with E111 before any recursive pass sees them.
@@ -73,7 +74,7 @@ def parse_expression(text: str, name: str = "<expr>") -> n.PolicyFile | None:
     return tree.decls[0].expr
 
 
-class _Builder:
+class _Builder(DeclarationBuilders):
     """Builds AST nodes from a Lark tree bottom-up with an explicit stack (no recursion)."""
 
     def __init__(self, source: SourceText) -> None:
@@ -350,158 +351,6 @@ class _Builder:
 
     def t_is_present(self, span: Span, args: list) -> n.IsMissing:
         return n.IsMissing(args[0], True, span=span)
-
-    # -- declarations ---------------------------------------------------------------
-
-    def t_start(self, span: Span, args: list) -> n.PolicyFile:
-        return n.PolicyFile(tuple(args), self.file, span=span)
-
-    def t_policy_header(self, span: Span, args: list) -> n.PolicyHeader:
-        return n.PolicyHeader(self.string(args[0]), tuple(args[1:]), span=span)
-
-    def t_header_entry(self, span: Span, args: list) -> n.HeaderEntry:
-        key, tok = args
-        tspan = self._tok_span(tok)
-        value: object
-        if tok.type == "NAME":
-            value = self.ident(tok)
-        elif tok.type == "STRING":
-            value = self.string(tok)
-        elif tok.type == "DATE":
-            value = self.t_date(tspan, [tok])
-        elif tok.type == "DATETIME":
-            value = self.t_datetime(tspan, [tok])
-        elif tok.type == "DURATION":
-            value = self.t_duration(tspan, [tok])
-        else:
-            value = self.t_number(tspan, [tok])
-        return n.HeaderEntry(self.ident(key), value, span=span)
-
-    def t_extends_decl(self, span: Span, args: list) -> n.ExtendsDecl:
-        return n.ExtendsDecl(self.string(args[0]), span=span)
-
-    def t_schema_decl(self, span: Span, args: list) -> n.SchemaDecl:
-        self._check_separated(args)
-        return n.SchemaDecl(tuple(args), span=span)
-
-    def t_field(self, span: Span, args: list) -> n.FieldDecl:
-        name, label, optional, ftype, *mods = args
-        seen: set[str] = set()
-        for m in mods:
-            if m.type in seen:
-                self.diags.append(error("E206", N_("`{m}` is given twice", m=m), self._tok_span(m)))
-            seen.add(m.type)
-        return n.FieldDecl(
-            self.ident(name),
-            self.string(label),
-            optional is not None,
-            ftype,
-            "KEY" in seen,
-            "SENSITIVE" in seen,
-            span=span,
-        )
-
-    def t_simple_type(self, span: Span, args: list) -> n.SimpleType:
-        return n.SimpleType(self.ident(args[0]), span=span)
-
-    def t_unit_type(self, span: Span, args: list) -> n.UnitType:
-        return n.UnitType(self.ident(args[0]), self.ident(args[1]), span=span)
-
-    def t_one_of_type(self, span: Span, args: list) -> n.OneOfType:
-        return n.OneOfType(self.ident(args[0]), args[1], span=span)
-
-    def t_list_type(self, span: Span, args: list) -> n.ListType:
-        return n.ListType(self.ident(args[0]), args[1], span=span)
-
-    def t_record_type(self, span: Span, args: list) -> n.RecordType:
-        self._check_separated(args)
-        return n.RecordType(tuple(args), span=span)
-
-    def _items(self, args: list) -> tuple:
-        self._check_separated(args)
-        return tuple(args)
-
-    def t_outcomes_decl(self, span: Span, args: list) -> n.OutcomesDecl:
-        return n.OutcomesDecl(self._items(args), span=span)
-
-    def t_severities_decl(self, span: Span, args: list) -> n.SeveritiesDecl:
-        return n.SeveritiesDecl(self._items(args), span=span)
-
-    def t_escalations_decl(self, span: Span, args: list) -> n.EscalationsDecl:
-        return n.EscalationsDecl(self._items(args), span=span)
-
-    def t_named_item(self, span: Span, args: list) -> n.NamedItem:
-        return n.NamedItem(self.ident(args[0]), self.string(args[1]), span=span)
-
-    def t_phrases_decl(self, span: Span, args: list) -> n.PhrasesDecl:
-        return n.PhrasesDecl(self.ident(args[0]), self.string(args[1]), args[2], span=span)
-
-    def t_phrases_from(self, span: Span, args: list) -> n.PhrasesFrom:
-        return n.PhrasesFrom(self.ident(args[0]), self.string(args[1]), self.string(args[2]), span=span)
-
-    def t_phrases_append(self, span: Span, args: list) -> n.PhrasesAppend:
-        return n.PhrasesAppend(self.ident(args[0]), args[1], span=span)
-
-    def t_define_decl(self, span: Span, args: list) -> n.DefineDecl:
-        return n.DefineDecl(self.ident(args[0]), self.string(args[1]), args[2], False, span=span)
-
-    def t_override_define(self, span: Span, args: list) -> n.DefineDecl:
-        return n.DefineDecl(self.ident(args[0]), self.string(args[1]), args[2], True, span=span)
-
-    def t_rule_decl(self, span: Span, args: list) -> n.RuleDecl:
-        return n.RuleDecl(self.ident(args[0]), self.string(args[1]), tuple(args[2:]), False, span=span)
-
-    def t_override_rule(self, span: Span, args: list) -> n.RuleDecl:
-        return n.RuleDecl(self.ident(args[0]), self.string(args[1]), tuple(args[2:]), True, span=span)
-
-    def t_drop_rule(self, span: Span, args: list) -> n.DropRule:
-        return n.DropRule(self.ident(args[0]), span=span)
-
-    def t_when_clause(self, span: Span, args: list) -> n.WhenClause:
-        return n.WhenClause(args[0], span=span)
-
-    def t_unless_clause(self, span: Span, args: list) -> n.UnlessClause:
-        return n.UnlessClause(args[0], span=span)
-
-    def t_then_clause(self, span: Span, args: list) -> n.ThenClause:
-        return n.ThenClause(self.ident(args[0]), args[1], span=span)
-
-    def t_severity_ref(self, span: Span, args: list) -> n.Ident:
-        return self.ident(args[0])
-
-    def t_rule_ref(self, span: Span, args: list) -> n.Ident:
-        return self.ident(args[0])
-
-    def t_escalation_ref(self, span: Span, args: list) -> n.Ident:
-        return self.ident(args[0])
-
-    def t_where_clause(self, span: Span, args: list) -> object:
-        return args[0]
-
-    def t_parens(self, span: Span, args: list) -> object:
-        return args[0]
-
-    def t_respond_clause(self, span: Span, args: list) -> n.RespondClause:
-        return n.RespondClause(self.string(args[0]), span=span)
-
-    def t_escalate_clause(self, span: Span, args: list) -> n.EscalateClause:
-        return n.EscalateClause(self.ident(args[0]), span=span)
-
-    def t_cite_clause(self, span: Span, args: list) -> n.CiteClause:
-        return n.CiteClause(self.string(args[0]), span=span)
-
-    def t_tags_clause(self, span: Span, args: list) -> n.TagsClause:
-        return n.TagsClause(tuple(self.ident(t) for t in args), span=span)
-
-    def t_example_decl(self, span: Span, args: list) -> n.ExampleDecl:
-        return n.ExampleDecl(self.string(args[0]), args[1], args[2], span=span)
-
-    def t_given_clause(self, span: Span, args: list) -> n.RecordLit:
-        return args[0]
-
-    def t_expect_clause(self, span: Span, args: list) -> n.ExpectClause:
-        outcome, severity, rule, escalate = args
-        return n.ExpectClause(self.ident(outcome), severity, rule, escalate, span=span)
 
 
 # Token types that carry meaning; keywords and punctuation are dropped before a t_ method runs.

@@ -11,100 +11,20 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Iterable, Mapping, MutableMapping, Sequence
-
-import attrs
+from typing import Iterable, Mapping, MutableMapping
 
 from ...check.checked import CheckedPolicy, DefineRef, ElementRef, FieldRef, PhrasesRef
 from ...check.loader import Loaded, load_text
 from ...diagnostics import Diagnostic
 from ...source import Span
 from ...syntax import nodes as n
-from ...syntax.printer import expr as expr_text, type_text
-
-# Kinds of names, one namespace each except field/define/phrases (which share one).
-FIELD, DEFINE, PHRASES, RULE = "field", "define", "phrases", "rule"
-OUTCOME, SEVERITY, ESCALATION = "outcome", "severity", "escalation"
-KINDS = (FIELD, DEFINE, PHRASES, RULE, OUTCOME, SEVERITY, ESCALATION)
-
-KIND_WORDS = {
-    "en": {FIELD: "field", DEFINE: "define", PHRASES: "phrase list", RULE: "rule", OUTCOME: "outcome",
-           SEVERITY: "severity", ESCALATION: "escalation"},
-    "ja": {FIELD: "項目", DEFINE: "定義", PHRASES: "語句リスト", RULE: "ルール", OUTCOME: "判断",
-           SEVERITY: "重大度", ESCALATION: "報告先"},
-}
-WORDS = {
-    "en": {"declared": "declared in", "inherited": "inherited from", "line": "line", "type": "type",
-           "optional": "optional", "key": "key", "sensitive": "sensitive (never shown in explanations)",
-           "phrases": "{count} phrases", "rank": "{rank} of {total}, lowest first", "overrides": "overrides",
-           "overridden": "the rule this one overrides", "unclosed": "opened here and never closed",
-           "from": "read from", "value": "means"},
-    "ja": {"declared": "宣言", "inherited": "引き継ぎ元", "line": "行", "type": "型",
-           "optional": "省略可", "key": "事案を識別する項目", "sensitive": "個人情報（説明には出ない）",
-           "phrases": "{count} 語句", "rank": "{total} 段階の {rank} 番目（軽いほうから）", "overrides": "上書き元",
-           "overridden": "このルールが上書きする基本方針のルール", "unclosed": "ここで開いて閉じていない",
-           "from": "読み込むファイル", "value": "内容"},
-}
-
-DECLARATION_WORDS = ("rule", "define", "phrases", "schema", "outcomes", "severities", "escalations",
-                     "example", "override", "drop", "extends")
-CLAUSE_WORDS = ("when", "unless", "then", "respond", "escalate", "cite", "tags")
-EXPR_WORDS = ("and", "or", "not", "in", "contains", "contains any", "contains all", "matches", "between",
-              "is missing", "is present", "where", "true", "false")
-FUNCTIONS = ("count", "any", "all", "sum", "min", "max", "len", "lower", "days_between")
-TYPES = ("bool", "int", "number", "text", "date", "datetime", "duration", "duration in minutes",
-         "duration in seconds", "duration in hours", "duration in days", "one of", "list of", "optional")
-STRATEGIES = ("highest_severity", "first_match")
-HEADER_WORDS = ("id", "version", "effective", "decide", "otherwise")
-
-_NAME = re.compile(r"[^\W\d]\w*")
-
-
-@attrs.frozen
-class Occurrence:
-    """A name written somewhere: its span, what it names, and whether it declares it."""
-
-    span: Span
-    kind: str
-    name: str  # fields: the dotted path from the top record
-    declaration: bool = False
-
-
-@attrs.frozen
-class Declaration:
-    kind: str
-    name: str
-    label: str | None
-    span: Span          # the name
-    node: object = attrs.field(eq=False, repr=False)
-    override: bool = False
-
-
-@attrs.frozen
-class Link:
-    """A quoted path that names another file (`extends "…"`, `phrases … from "…"`)."""
-
-    span: Span
-    target: str
-
-
-@attrs.frozen
-class Completion:
-    label: str
-    kind: str       # one of KINDS, "keyword", "value", "function", "type"
-    detail: str = ""
-    insert: str | None = None
-    documentation: str = ""
-
-
-@attrs.frozen
-class Edit:
-    """Replace `span` with `text` (a fix named by a diagnostic's hint)."""
-
-    title: str
-    span: Span
-    text: str
-    diagnostic: Diagnostic
+from .completion import Completions
+from .hover import Hover
+from .names import (  # noqa: F401 - the vocabulary is also importable from here, as before the split
+    CLAUSE_WORDS, DECLARATION_WORDS, DEFINE, ESCALATION, EXPR_WORDS, FIELD, FUNCTIONS, HEADER_WORDS, KIND_WORDS,
+    KINDS, OUTCOME, PHRASES, RULE, SEVERITY, STRATEGIES, TYPES, WORDS, _NAME, Completion, Declaration, Edit,
+    Link, Occurrence,
+)
 
 
 def load(text: str, path: str, open_texts: Mapping[str, str] | None = None,
@@ -117,7 +37,19 @@ def load(text: str, path: str, open_texts: Mapping[str, str] | None = None,
     return load_text(text, name=path, base_dir=base, preloaded=preloaded, parsed_bases=parsed_bases)
 
 
-class Analysis:
+def name_refs(policy: CheckedPolicy) -> dict[Span, object]:
+    """The resolution of every name in the policy's resolved conditions, keyed by its span."""
+    out: dict[Span, object] = {}
+    roots = [d.expr for d in policy.defines.values()]
+    roots += [x for r in policy.rules for x in (r.when, r.unless) if x is not None]
+    for root in roots:
+        for sub in n.walk(root):
+            if isinstance(sub, n.Name) and sub.ref is not None:
+                out[sub.span] = sub.ref
+    return out
+
+
+class Analysis(Hover, Completions):
     """One version of one document: diagnostics, declarations, occurrences and links."""
 
     def __init__(self, path: str, text: str, loaded: Loaded, last_good: CheckedPolicy | None = None,
@@ -135,8 +67,8 @@ class Analysis:
         self.declarations: dict[tuple[str, str], list[Declaration]] = {}
         self.occurrences: dict[str, list[Occurrence]] = {}
         self.links: dict[str, list[Link]] = {}
-        refs = loaded.result.policy.refs if loaded.result.policy is not None else {}
-        self._refs: Mapping[int, object] = refs
+        # what each name of the checked policy resolves to, by where it is written
+        self._refs: Mapping[Span, object] = name_refs(loaded.result.policy) if loaded.result.policy else {}
         for tree in self.trees:  # base first: later files override earlier
             self._collect_declarations(tree)
         for tree in self.trees:
@@ -304,7 +236,7 @@ class Analysis:
                                 FIELD, matches[0])
 
     def _resolve(self, name: n.Name) -> tuple[str, str] | None:
-        ref = self._refs.get(id(name))
+        ref = self._refs.get(name.span)
         if isinstance(ref, (FieldRef, ElementRef)):
             return FIELD, ref.field.path
         if isinstance(ref, DefineRef):
@@ -345,191 +277,6 @@ class Analysis:
         """The declarations written in this document, in order (for the outline)."""
         out = [d for decls in self.declarations.values() for d in decls if d.span.file == self.path]
         return sorted(out, key=lambda d: (d.span.line, d.span.column))
-
-    # -- hover --------------------------------------------------------------------------------------
-
-    def hover(self, line: int, column: int, lang: str = "en") -> tuple[Span, str] | None:
-        """Markdown about the name at a position: label, kind and type, where it is declared, and
-        for a rule its criteria as the staff guide states them."""
-        occ = self.at(line, column)
-        if occ is None:
-            link = self.link_at(line, column)
-            if link is None:
-                return None
-            return link.span, f"{WORDS[lang]['from']}: `{link.target}`"
-        return occ.span, self.describe(occ.kind, occ.name, lang)
-
-    def describe(self, kind: str, name: str, lang: str = "en", full: bool = True) -> str:
-        """Markdown about a name; `full=False` (completion lists) leaves out what needs the checked policy."""
-        w = WORDS[lang]
-        decls = self.definitions(kind, name)
-        label = next((d.label for d in reversed(decls) if d.label), None)
-        short = name.rsplit(".", 1)[-1]
-        head = f"**{label}** `{short}`" if label else f"`{short}`"
-        lines = [f"{head} — {KIND_WORDS[lang][kind]}"]
-        lines += self._details(kind, name, decls, lang, full)
-        for d in decls:
-            where = f"{self._display(d.span.file)}:{d.span.line}"
-            if d.span.file != self.path:
-                lines.append(f"- {w['inherited']} {where}")
-            else:
-                lines.append(f"- {w['declared']} {where}" + (f" ({w['overrides']})" if d.override else ""))
-        return "\n".join(lines)
-
-    def _display(self, file: str) -> str:
-        if file == self.path:
-            return os.path.basename(file)
-        try:
-            return os.path.relpath(file, os.path.dirname(self.path) or ".")
-        except ValueError:
-            return file
-
-    def _details(self, kind: str, name: str, decls: list[Declaration], lang: str, full: bool = True) -> list[str]:
-        w = WORDS[lang]
-        out: list[str] = []
-        last = decls[-1].node if decls else None
-        if kind == FIELD and isinstance(last, n.FieldDecl):
-            flags = [w["optional"]] if last.optional else []
-            flags += [w["key"]] if last.key else []
-            flags += [w["sensitive"]] if last.sensitive else []
-            out.append(f"\n```kasu\n{type_text(last.type)}\n```")
-            if flags:
-                out.append("- " + ", ".join(flags))
-        elif kind == DEFINE and isinstance(last, n.DefineDecl):
-            policy = self.policy if full or self.current else None
-            typ = policy.defines[name].type if policy and name in policy.defines else None
-            out.append(f"\n```kasu\ndefine {name} = {expr_text(last.expr)}\n```")
-            if typ is not None:
-                out.append(f"- {w['type']}: {typ.describe()}")
-            said = self._verbalize(name, lang) if full else None
-            if said:
-                out.append(f"- {w['value']}: {said}")
-        elif kind == PHRASES:
-            policy = self.policy if full or self.current else None
-            phrases = policy.phrases[name].phrases if policy and name in policy.phrases else None
-            if isinstance(last, n.PhrasesDecl):
-                phrases = phrases or tuple(i.value for i in last.items.items if isinstance(i, n.StringLit))
-            if phrases is not None:
-                shown = "、".join(phrases[:12]) + ("…" if len(phrases) > 12 else "")
-                out.append(f"- {w['phrases'].format(count=len(phrases))}: {shown}")
-            if isinstance(last, n.PhrasesFrom):
-                out.append(f"- {w['from']}: `{last.path.value}`")
-        elif kind in (OUTCOME, SEVERITY, ESCALATION):
-            same = [k for k, _ in self.declarations if k == kind]
-            names = [nm for k, nm in self.declarations if k == kind]
-            if kind != OUTCOME and name in names:
-                out.append(f"- {w['rank'].format(rank=names.index(name) + 1, total=len(same))}")
-        elif kind == RULE and full:
-            out += self._rule(name, lang)
-        return out
-
-    def _verbalize(self, define: str, lang: str) -> str | None:
-        policy = self.policy
-        if policy is None or define not in policy.defines:
-            return None
-        try:
-            from ...render.verbalize import Verbalizer
-
-            d = policy.defines[define]
-            v = Verbalizer(policy, lang)
-            return v.sentence(d.expr) if d.type.kind == "bool" else v.noun(d.expr)
-        except Exception:  # a stale policy may not know every name: then say nothing more
-            return None
-
-    def _rule(self, name: str, lang: str) -> list[str]:
-        if self.policy is None or self.policy.rule(name) is None:
-            return []
-        from ...render.guide import rule_markdown
-
-        try:
-            return ["", rule_markdown(self.policy, name, lang).strip()]
-        except Exception:  # a stale policy from the last good version: keep the hover short
-            return []
-
-    # -- completion ---------------------------------------------------------------------------------
-
-    def complete(self, line: int, column: int, lang: str = "en") -> list[Completion]:
-        """Candidates at a position, from the text before it on its line and the block it is in."""
-        text = self.text.split("\n")
-        current = text[line - 1] if 0 < line <= len(text) else ""
-        before = current[: column - 1]
-        block = _block(text, line)
-        words = before.split()
-        last = words[-1] if words and not before.endswith((" ", "\t", "\u3000")) else ""
-        previous = words[-2] if last and len(words) > 1 else (words[-1] if words and not last else "")
-        values = self._enum_values(before)
-        if values is not None:
-            return values
-        if previous in ("then", "expect", "otherwise"):
-            return self._names(OUTCOME, lang)
-        if previous == "severity":
-            return self._names(SEVERITY, lang)
-        if previous == "escalate":
-            return self._names(ESCALATION, lang)
-        if previous == "by" or (previous == "rule" and len(words) > 1 and words[-2 if not last else -3]
-                                in ("override", "drop")):
-            return self._names(RULE, lang)
-        if previous == "define" and "override" in words:
-            return self._names(DEFINE, lang)
-        if previous == "decide":
-            return [Completion(s, "keyword") for s in STRATEGIES]
-        if previous in ("any", "all") and "contains" in words:
-            return self._names(PHRASES, lang)
-        if block == "schema" and ":" in before:
-            return [Completion(t, "type") for t in TYPES] + [Completion(w, "keyword") for w in ("key", "sensitive")]
-        if block == "policy" and len(words) <= 1:
-            return [Completion(w, "keyword") for w in HEADER_WORDS]
-        at_start = len(words) == 0 or (len(words) == 1 and last)
-        if block is None and at_start:
-            return [Completion(w, "keyword") for w in DECLARATION_WORDS]
-        if block == "rule" and at_start:
-            return [Completion(w, "keyword") for w in CLAUSE_WORDS] + self._expression_names(lang)
-        if block == "example" and at_start:
-            return [Completion(w, "keyword") for w in ("given", "expect")] + self._names(FIELD, lang, top_only=True)
-        out = self._expression_names(lang)
-        out += [Completion(w, "keyword") for w in EXPR_WORDS]
-        out += [Completion(f, "function", insert=f + "(") for f in FUNCTIONS]
-        return out
-
-    def _names(self, kind: str, lang: str, top_only: bool = False) -> list[Completion]:
-        out = []
-        for (k, name), decls in self.declarations.items():
-            if k != kind or (top_only and "." in name):
-                continue
-            label = next((d.label for d in reversed(decls) if d.label), None)
-            short = name.rsplit(".", 1)[-1]
-            out.append(Completion(short, kind, label or "", documentation=self.describe(kind, name, lang, full=False)))
-        return out
-
-    def _expression_names(self, lang: str) -> list[Completion]:
-        return self._names(FIELD, lang) + self._names(DEFINE, lang) + self._names(PHRASES, lang)
-
-    def _enum_values(self, before: str) -> list[Completion] | None:
-        """Inside `FIELD == "…`, `FIELD != ` or `FIELD in [ …`: the field's `one of` values."""
-        found = re.search(r"([^\W\d][\w.]*)\s*(?:==|!=|(?:not\s+)?in\s*\[[^\]]*?)\s*\"?[^\"\s,\]]*$", before)
-        if not found:
-            return None
-        field = self._field_decl(found.group(1))
-        if field is None or not isinstance(field.type, n.OneOfType):
-            return None
-        quoted = re.search(r"\"[^\"]*$", before)
-        out = []
-        for item in field.type.values.items:
-            if isinstance(item, n.StringLit):
-                text = f'"{item.value}"'
-                out.append(Completion(text, "value", field.label.value if field.label else "",
-                                      insert=text[1:] if quoted else text))
-        return out
-
-    def _field_decl(self, written: str) -> n.FieldDecl | None:
-        candidates = [written] + [name for kind, name in self.declarations if kind == FIELD
-                                  and name.endswith("." + written.rsplit(".", 1)[-1])]
-        for name in candidates:
-            decls = self.declarations.get((FIELD, name))
-            if decls:
-                node = decls[-1].node
-                return node if isinstance(node, n.FieldDecl) else None
-        return None
 
     # -- related information and fixes ---------------------------------------------------------------
 
@@ -644,27 +391,6 @@ def _unquoted_find_number(text: str, number: str) -> int:
     for m in re.finditer(r"(?<![\w.])" + re.escape(number) + r"(?![\w.])", text):
         return m.start()
     return -1
-
-
-_BLOCK = re.compile(r"^(?:override\s+)?(policy|schema|outcomes|severities|escalations|rule|define|phrases|example)\b")
-
-
-def _block(lines: Sequence[str], line: int) -> str | None:
-    """The top-level block a 1-based line is inside (by the canonical layout: declarations start
-    at the left margin, blocks close with `}` there), or None between blocks."""
-    for number in range(line - 1, -1, -1):
-        text = lines[number] if number < len(lines) else ""
-        if number < line - 1 and text.startswith("}"):
-            return None
-        m = _BLOCK.match(text)
-        if m:
-            kind = m.group(1)
-            if kind in ("define", "phrases"):
-                return kind if number == line - 1 else None
-            if "{" not in text or (text.rstrip().endswith("}") and number < line - 1):
-                return None if number < line - 1 else kind
-            return kind
-    return None
 
 
 def lang_from(option: object, locale: str | None, environ: Mapping[str, str] | None = None) -> str:

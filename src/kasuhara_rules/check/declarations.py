@@ -1,0 +1,194 @@
+"""The checker's header, vocabularies (outcomes, severities, escalations) and schema."""
+from __future__ import annotations
+
+from typing import Sequence
+
+from ..i18n import N_
+from ..syntax import nodes as n
+from .. import values as vt
+from ..diagnostics import did_you_mean
+from .checked import FIRST_MATCH, HIGHEST_SEVERITY, REVIEW, REVIEW_LABEL, STRATEGIES, Field, Header, Item
+from ..source import Span
+
+HEADER_KEYS = ("id", "version", "effective", "decide", "otherwise")
+TYPE_SYNONYMS = {
+    "string": "text", "str": "text", "integer": "int", "float": "number", "decimal": "number",
+    "boolean": "bool", "time": "datetime", "timestamp": "datetime", "interval": "duration",
+    "enum": "one of [...]", "array": "list of T", "object": "{ … }", "map": "{ … }",
+}
+UNIT_SYNONYMS = {"min": "minutes", "mins": "minutes", "minute": "minutes", "sec": "seconds", "secs": "seconds",
+                 "second": "seconds", "s": "seconds", "h": "hours", "hour": "hours", "hr": "hours",
+                 "d": "days", "day": "days"}
+
+
+class Declarations:
+    """Part of the checker (`checker._Checker`): the declarations other parts refer to."""
+
+    # -- header -------------------------------------------------------------------------
+
+    def header(self, outcomes: list[Item]) -> Header | None:
+        decl = self.header_decl
+        if decl is None:
+            return None
+        seen: dict[str, n.HeaderEntry] = {}
+        for entry in decl.entries:
+            key = entry.key.name
+            if key not in HEADER_KEYS:
+                self.err("E203", N_("unknown header setting `{key}`", key=key), entry.key.span,
+                         did_you_mean(key, HEADER_KEYS) or "the settings are " + ", ".join(HEADER_KEYS))
+                continue
+            if key in seen:
+                self.err("E206", N_("`{key}` is set twice in the header", key=key), entry.key.span)
+                continue
+            seen[key] = entry
+        ok = True
+        for key in ("id", "version", "otherwise"):
+            if key not in seen:
+                ok = False
+                example = {"id": "id acme_retail", "version": 'version "2026.1"', "otherwise": "otherwise claim"}[key]
+                self.err("E204", N_("the policy header has no `{key}`", key=key), decl.span, N_("add `{example}`", example=example))
+        values: dict[str, object] = {}
+        for key, entry in seen.items():
+            value = self.header_value(key, entry)
+            if value is None:
+                ok = False
+            values[key] = value
+        decide = values.get("decide", HIGHEST_SEVERITY)
+        otherwise = values.get("otherwise")
+        if isinstance(otherwise, str) and otherwise not in self.outcome_names:
+            ok = False
+            self.err("E302", N_("`otherwise` names the unknown outcome `{otherwise}`", otherwise=otherwise), seen["otherwise"].value.span,
+                     did_you_mean(otherwise, self.outcome_names) or N_("declare it in `outcomes { … }`"))
+        if not ok or decide is None:
+            return None
+        return Header(decl.title.value, str(values["id"]), str(values["version"]), values.get("effective"),
+                      str(decide), str(otherwise))
+
+    def header_value(self, key: str, entry: n.HeaderEntry) -> object:
+        v = entry.value
+        if key in ("id", "decide", "otherwise"):
+            if isinstance(v, n.Ident):
+                if key == "decide" and v.name not in STRATEGIES:
+                    self.err("E205", N_("unknown strategy `{name}`", name=v.name), v.span,
+                             did_you_mean(v.name, STRATEGIES) or N_("use {HIGHEST_SEVERITY} or {FIRST_MATCH}", HIGHEST_SEVERITY=HIGHEST_SEVERITY, FIRST_MATCH=FIRST_MATCH))
+                    return None
+                return v.name
+            hint = N_("write it without quotes: {key} {value}", key=key, value=v.value) if isinstance(v, n.StringLit) else None
+            self.err("E205", N_("`{key}` takes a name", key=key), v.span, hint)
+            return None
+        if key == "version":
+            if isinstance(v, n.StringLit):
+                return v.value
+            shown = v.name if isinstance(v, n.Ident) else getattr(v, "text", "")
+            self.err("E205", N_("`version` takes a quoted text"), v.span, N_("write version \"{shown}\"", shown=shown))
+            return None
+        if isinstance(v, n.DateLit):
+            return v.value
+        self.err("E205", N_("`effective` takes a date"), v.span, N_("write the date as YYYY-MM-DD, e.g. effective 2026-04-01"))
+        return None
+
+    # -- vocabularies -------------------------------------------------------------------
+
+    def vocabulary(self, kind: type, what: str, builtin_review: bool = False) -> list[Item]:
+        items: list[Item] = []
+        seen: dict[str, Item] = {}
+        for decl in self.of(kind):
+            for named in decl.items:
+                name = named.name.name
+                if name in seen:
+                    self.err("E306", N_("the {what} `{name}` is declared twice", what=what, name=name), named.name.span)
+                    continue
+                item = Item(name, named.label.value if named.label else None, len(items), named.name.span)
+                seen[name] = item
+                items.append(item)
+        if builtin_review and REVIEW not in seen:
+            span = self.header_decl.span if self.header_decl else Span(self.fallback_file, 1, 1, 1, 1)
+            items.append(Item(REVIEW, REVIEW_LABEL, len(items), span))
+        return items
+
+    # -- schema -------------------------------------------------------------------------
+
+    def schema(self) -> list[Field]:
+        decls = [f for s in self.of(n.SchemaDecl) for f in s.fields]
+        fields = self.fields(decls, "", top=True)
+        keys = [f for f in fields if f.key]
+        for extra in keys[1:]:
+            self.err("E215", N_("`{name}` is a second key field; `{name2}` is already the key", name=extra.name, name2=keys[0].name),
+                     extra.span, N_("a record has at most one key"))
+        for f in keys[:1]:
+            if f.type.kind not in (vt.TEXT, vt.INT, vt.ENUM, vt.NUMBER) and not f.type.is_error:
+                self.err("E216", N_("the key `{name}` must be text or a number, not {noun}", name=f.name, noun=f.type.noun()), f.span)
+            if f.sensitive:
+                self.warn("W106", N_("the key `{name}` is sensitive, so decisions will show it as ‹redacted›", name=f.name),
+                          f.span, N_("use an incident number that is not personal data as the key"))
+        return fields
+
+    def fields(self, decls: Sequence[n.FieldDecl], prefix: str, top: bool) -> list[Field]:
+        out: list[Field] = []
+        seen: dict[str, n.FieldDecl] = {}
+        for decl in decls:
+            name = decl.name.name
+            if name in seen:
+                line = seen[name].name.span.line
+                self.err("E306", N_("the field `{prefix}{name}` is declared twice (first on line {line})", prefix=prefix, name=name, line=line),
+                         decl.name.span)
+                continue
+            seen[name] = decl
+            if decl.key and not top:
+                self.err("E216", N_("only a top-level field can be the key"), decl.name.span)
+            ftype = self.field_type(decl.type, prefix + name + ".")
+            out.append(Field(name, decl.label.value if decl.label else None, ftype, decl.optional,
+                             decl.key and top, decl.sensitive, len(out), prefix + name, decl.name.span))
+        return out
+
+    def field_type(self, t: object, prefix: str) -> vt.Type:
+        if isinstance(t, n.SimpleType):
+            name = t.name.name
+            if name in vt.SCALAR_TYPE_NAMES:
+                return vt.Type(name)
+            if name in ("one", "list"):
+                self.err("E217", N_("`{name}` needs `of`: write `{name} of …`", name=name), t.name.span)
+                return vt.T_ERROR
+            hint = (N_("did you mean `{value}`?", value=TYPE_SYNONYMS[name.lower()]) if name.lower() in TYPE_SYNONYMS
+                    else did_you_mean(name, vt.SCALAR_TYPE_NAMES) or
+                    "the types are " + ", ".join(vt.TYPE_NAMES) + " and { … }")
+            self.err("E217", N_("unknown type `{name}`", name=name), t.name.span, hint)
+            return vt.T_ERROR
+        if isinstance(t, n.UnitType):
+            if t.name.name != "duration":
+                self.err("E217", N_("only `duration` takes a unit, not `{name}`", name=t.name.name), t.name.span)
+                return vt.T_ERROR
+            unit = t.unit.name
+            if unit not in vt.UNITS:
+                hint = (N_("did you mean `{value}`?", value=UNIT_SYNONYMS[unit]) if unit in UNIT_SYNONYMS else
+                        did_you_mean(unit, vt.UNITS) or N_("the units are seconds, minutes, hours and days"))
+                self.err("E218", N_("unknown duration unit `{unit}`", unit=unit), t.unit.span, hint)
+                return vt.T_ERROR
+            return vt.Type(vt.DURATION, unit=unit)
+        if isinstance(t, n.OneOfType):
+            if t.head.name != "one":
+                self.err("E217", N_("unknown type `{name} of`", name=t.head.name), t.head.span, N_("did you mean `one of`?"))
+                return vt.T_ERROR
+            values: list[str] = []
+            for item in t.values.items:
+                if not isinstance(item, n.StringLit):
+                    self.err("E219", N_("the values of `one of` are quoted texts"), item.span)
+                    return vt.T_ERROR
+                if item.value in values:
+                    self.err("E219", N_("\"{value}\" is listed twice", value=item.value), item.span)
+                    continue
+                values.append(item.value)
+            if not values:
+                self.err("E219", N_("`one of` needs at least one value"), t.values.span)
+                return vt.T_ERROR
+            return vt.Type(vt.ENUM, values=tuple(values))
+        if isinstance(t, n.ListType):
+            if t.head.name != "list":
+                self.err("E217", N_("unknown type `{name} of`", name=t.head.name), t.head.span, N_("did you mean `list of`?"))
+                return vt.T_ERROR
+            elem = self.field_type(t.element, prefix)
+            return vt.T_ERROR if elem.is_error else vt.list_of(elem)
+        if isinstance(t, n.RecordType):
+            sub = self.fields(t.fields, prefix, top=False)
+            return vt.Type(vt.RECORD, fields=tuple(sub))
+        raise TypeError(t)  # pragma: no cover

@@ -1,0 +1,148 @@
+"""`kasu eval`: records in, decisions out (in this process or with --jobs N), and the summary line."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import TextIO
+
+from ..diagnostics import render_text
+from ..i18n import N_, gettext_for, translate
+from .common import EXIT_FAIL, EXIT_INVALID_RECORDS, EXIT_OK, EXIT_USAGE, Progress, emit, stdin_bytes
+from ..check.loader import load_path
+
+
+def cmd_eval(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .batch import EncodingRefused, format_of
+    from ..engine.policy import policy_from
+
+    lang = args.msg_lang
+    loaded = load_path(args.policy)
+    if not loaded.result.ok:
+        emit(err, render_text(loaded.result.diagnostics, loaded.sources, lang) + "\n")
+        return EXIT_FAIL
+    policy = policy_from(loaded.result, loaded.files, args.policy, loaded.sources)
+    inputs = args.records or ["-"]
+    for path in inputs:
+        if path != "-" and not os.path.isfile(path):
+            emit(err, translate(N_("kasu eval: cannot read {path}: no such file", path=path), lang) + "\n")
+            return EXIT_USAGE
+        if args.input_format is None and format_of(path) is None:
+            emit(err, translate(N_("kasu eval: cannot tell the format of {path}: use .json, .jsonl, .ndjson or "
+                                   ".csv, or --input-format", path=path), lang) + "\n")
+            return EXIT_USAGE
+    stdin = stdin_bytes() if "-" in inputs else None
+    progress = Progress(err, not args.no_progress, lang)
+    tally = EvalTally()
+    try:
+        if args.jobs > 1:
+            invalid = _eval_parallel(args, policy, inputs, stdin, out, progress, err, tally)
+        else:
+            invalid = _eval_serial(args, policy, inputs, stdin, out, progress, tally)
+    except EncodingRefused as exc:
+        progress.done()
+        emit(err, "kasu eval: " + translate(exc.args[0] if exc.args else str(exc), lang) + "\n")
+        return EXIT_USAGE
+    progress.done()
+    emit(err, tally.summary(lang) + "\n")
+    return EXIT_INVALID_RECORDS if invalid else EXIT_OK
+
+
+def _eval_serial(args: argparse.Namespace, policy, inputs: list, stdin, out: TextIO, progress: Progress,
+                 tally: "EvalTally | None" = None) -> int:
+    from .batch import read_path
+    from .jobs import decide_one
+
+    options = _render_options(args)
+    explain = args.explain or args.format == "text"
+    invalid = 0
+    first = True
+    for path in inputs:
+        for line, record in read_path(path, policy.checked.fields, args.input_format, stdin, args.encoding):
+            text, bad, outcome = decide_one(policy, record, line, explain, options)
+            if tally is not None:
+                tally.add(outcome, True if bad else None, line)
+            invalid += bad
+            if args.format == "json":
+                emit(out, text + "\n")
+            else:
+                emit(out, ("" if first else "\n") + text + "\n")
+            first = False
+            progress.tick()
+    return invalid
+
+
+class EvalTally:
+    """What `kasu eval` decided, for its one-line summary on standard error."""
+
+    SHOWN = 5
+
+    def __init__(self) -> None:
+        self.outcomes: dict[str, int] = {}
+        self.invalid_lines: list = []
+        self.invalid = 0
+
+    def add(self, outcome: str | None, error: object, line: object) -> None:
+        if error is not None:
+            self.invalid += 1
+            if len(self.invalid_lines) < self.SHOWN:
+                self.invalid_lines.append(getattr(error, "line", None) or line)
+        elif outcome is not None:
+            self.outcomes[outcome] = self.outcomes.get(outcome, 0) + 1
+
+    def summary(self, lang: str) -> str:
+        """e.g. `kasu eval: 12 decided (kasuhara 3, claim 9); 2 invalid (lines 4, 9)`."""
+        _ = gettext_for(lang)
+        decided = sum(self.outcomes.values())
+        per = ", ".join(f"{k} {v}" for k, v in sorted(self.outcomes.items()))
+        text = _("kasu eval: {count} decided").format(count=decided) + (f" ({per})" if per else "")
+        if self.invalid:
+            lines = ", ".join(str(n) for n in self.invalid_lines if n is not None)
+            more = ", …" if self.invalid > len(self.invalid_lines) else ""
+            text += "; " + _("{count} invalid").format(count=self.invalid)
+            if lines:
+                text += " (" + _("lines {lines}").format(lines=lines + more) + ")"
+        return text
+
+
+def _render_options(args: argparse.Namespace) -> dict:
+    return {"format": args.format, "explain": args.explain, "lang": args.lang or "ja",
+            "show_sensitive": args.show_sensitive, "encoding": args.encoding}
+
+
+def _eval_parallel(args: argparse.Namespace, policy, inputs: list, stdin, out: TextIO, progress: Progress,
+                   err: TextIO | None = None, tally: "EvalTally | None" = None) -> int:
+    from . import jobs as parallel
+    from .batch import format_of, read_path
+
+    options = _render_options(args)
+
+    def tasks():
+        for path in inputs:
+            kind = args.input_format or format_of(path)
+            if kind == "jsonl":
+                stream = stdin if path == "-" else open(path, "rb")
+                try:
+                    for chunk in parallel.chunks(enumerate(stream, 1)):
+                        yield ("raw", chunk)
+                finally:
+                    if path != "-":
+                        stream.close()
+            else:
+                for chunk in parallel.chunks(read_path(path, policy.checked.fields, args.input_format, stdin,
+                                                       args.encoding)):
+                    yield ("records", chunk)
+
+    first = [True]
+
+    def write(text: str) -> None:
+        if args.format == "json":
+            emit(out, text + "\n")
+        else:
+            emit(out, ("" if first[0] else "\n") + text + "\n")
+            first[0] = False
+
+    def warn(text: str) -> None:
+        emit(sys.stderr if err is None else err, "kasu eval: " + translate(text, args.msg_lang) + "\n")
+
+    return parallel.run(policy, tasks(), args.jobs, options, write, progress.tick, warn, tally)
