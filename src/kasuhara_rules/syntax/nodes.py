@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as _dt
-from typing import TYPE_CHECKING, Any, Callable, TypeVar, Union
+from typing import TYPE_CHECKING, Any, Callable, Iterator, TypeVar, Union, cast
 
 import attrs
 
@@ -32,7 +32,8 @@ class _Node:
     _eq_names: tuple[str, ...] = ()  # set on each class by `node`
 
     def __repr__(self) -> str:
-        parts = [f"{f.name}={getattr(self, f.name)!r}" for f in attrs.fields(type(self)) if f.repr]
+        fields = attrs.fields(type(self))  # type: ignore[arg-type]  # node() makes every subclass with attrs
+        parts = [f"{f.name}={getattr(self, f.name)!r}" for f in fields if f.repr]
         return f"{type(self).__name__}({', '.join(parts)})"
 
     def __eq__(self, other: object) -> bool:
@@ -48,9 +49,9 @@ class _Node:
 def node(cls: type[_T]) -> type[_T]:
     """Declare an AST node: a frozen, slotted attrs class."""
     namespace = {k: v for k, v in cls.__dict__.items() if k not in ("__dict__", "__weakref__")}
-    made = attrs.frozen(slots=True, repr=False, eq=False)(type(cls.__name__, (_Node,), namespace))
+    made: Any = attrs.frozen(slots=True, repr=False, eq=False)(type(cls.__name__, (_Node,), namespace))
     made._eq_names = tuple(f.name for f in attrs.fields(made) if f.eq)
-    return made  # type: ignore[no-any-return]
+    return cast("type[_T]", made)
 
 
 # ---- expressions ------------------------------------------------------------------
@@ -103,7 +104,7 @@ class DateTimeLit:
 
 @node
 class ListLit:
-    items: tuple
+    items: tuple[object, ...]
     span: Span = _span()
 
 
@@ -167,13 +168,13 @@ class Not:
 
 @node
 class And:
-    operands: tuple
+    operands: tuple[object, ...]
     span: Span = _span()
 
 
 @node
 class Or:
-    operands: tuple
+    operands: tuple[object, ...]
     span: Span = _span()
 
 
@@ -425,17 +426,17 @@ class TagsClause:
 class RuleDecl:
     name: Ident
     title: StringLit | None
-    clauses: tuple
+    clauses: tuple[object, ...]
     override: bool = False
     span: Span = _span()
 
-    def first(self, kind: type):
+    def first(self, kind: type[_T]) -> _T | None:
         for c in self.clauses:
             if isinstance(c, kind):
                 return c
         return None
 
-    def all(self, kind: type) -> tuple:
+    def all(self, kind: type[_T]) -> tuple[_T, ...]:
         return tuple(c for c in self.clauses if isinstance(c, kind))
 
 
@@ -466,7 +467,7 @@ class ExampleDecl:
 class PolicyFile:
     """A parsed file: its declarations in source order."""
 
-    decls: tuple
+    decls: tuple[object, ...]
     file: str = attrs.field(default="", eq=False)
     span: Span = _span()
 
@@ -483,7 +484,7 @@ class PolicyFile:
         return None
 
 
-def children(n: object) -> tuple:
+def children(n: object) -> tuple[object, ...]:
     """The direct child nodes of an expression node, in source order."""
     if isinstance(n, (And, Or)):
         return n.operands
@@ -512,7 +513,7 @@ def children(n: object) -> tuple:
     return ()
 
 
-def walk(n: object):
+def walk(n: object) -> Iterator[object]:
     """Every expression node under `n` (pre-order, iterative)."""
     stack = [n]
     while stack:
