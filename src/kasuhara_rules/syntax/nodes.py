@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as _dt
-from typing import TYPE_CHECKING, Any, Callable, Iterator, TypeVar, Union, cast
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Protocol, TypeVar, Union, cast
 
 import attrs
 
@@ -16,6 +16,14 @@ if TYPE_CHECKING:  # the node factory makes dataclass-like classes: tell the typ
 else:
     def dataclass_transform(**_: Any) -> Callable[[_T], _T]:
         return lambda decorated: decorated
+
+
+class Spanned(Protocol):
+    """Any node: every node has a span (the fields that hold one of several kinds of node
+    are typed with this)."""
+
+    @property
+    def span(self) -> Span: ...
 
 
 def _span() -> Any:
@@ -111,7 +119,7 @@ class ListLit:
 @node
 class Entry:
     key: "Ident"
-    value: object
+    value: Spanned
     span: Span = _span()
 
 
@@ -129,7 +137,7 @@ class Name:
 
 @node
 class Path:
-    base: object
+    base: Spanned
     attr: str
     span: Span = _span()
 
@@ -139,14 +147,14 @@ class Call:
     """`count(x)`, `count(x where c)`, `any(x where c)`, `sum(x.f)`, `len(t)`..."""
 
     func: str
-    arg: object
-    where: object = None
+    arg: Spanned
+    where: Spanned | None = None
     span: Span = _span()
 
 
 @node
 class Negate:
-    operand: object
+    operand: Spanned
     span: Span = _span()
 
 
@@ -155,14 +163,14 @@ class Binary:
     """Arithmetic: op is one of + - * /."""
 
     op: str
-    left: object
-    right: object
+    left: Spanned
+    right: Spanned
     span: Span = _span()
 
 
 @node
 class Not:
-    operand: object
+    operand: Spanned
     span: Span = _span()
 
 
@@ -181,15 +189,15 @@ class Or:
 @node
 class Compare:
     op: str
-    left: object
-    right: object
+    left: Spanned
+    right: Spanned
     span: Span = _span()
 
 
 @node
 class In:
-    value: object
-    container: object
+    value: Spanned
+    container: Spanned
     negated: bool = False
     span: Span = _span()
 
@@ -198,8 +206,8 @@ class In:
 class Contains:
     """`t contains x` (mode "one"), `contains any P` ("any"), `contains all P` ("all")."""
 
-    subject: object
-    item: object
+    subject: Spanned
+    item: Spanned
     mode: str = "one"
     span: Span = _span()
 
@@ -209,24 +217,24 @@ class Mentions:
     """`t mentions "phrase"` (mode "one"), `mentions any P` ("any"), `mentions all P` ("all"):
     phrases found as words of the text (see engine/words.py)."""
 
-    subject: object
-    item: object
+    subject: Spanned
+    item: Spanned
     mode: str = "one"
     span: Span = _span()
 
 
 @node
 class Matches:
-    subject: object
+    subject: Spanned
     pattern: StringLit
     span: Span = _span()
 
 
 @node
 class Between:
-    value: object
-    low: object
-    high: object
+    value: Spanned
+    low: Spanned
+    high: Spanned
     span: Span = _span()
 
 
@@ -234,7 +242,7 @@ class Between:
 class IsMissing:
     """`x is missing`, or `x is present` when `present` is true."""
 
-    value: object
+    value: Spanned
     present: bool = False
     span: Span = _span()
 
@@ -253,7 +261,7 @@ class Ident:
 @node
 class HeaderEntry:
     key: Ident
-    value: object  # Ident or a literal
+    value: Spanned  # Ident or a literal
     span: Span = _span()
 
 
@@ -295,7 +303,7 @@ class OneOfType:
 @node
 class ListType:
     head: Ident
-    element: object
+    element: Spanned
     span: Span = _span()
 
 
@@ -310,7 +318,7 @@ class FieldDecl:
     name: Ident
     label: StringLit | None
     optional: bool
-    type: object
+    type: Spanned
     key: bool = False
     sensitive: bool = False
     span: Span = _span()
@@ -374,20 +382,20 @@ class PhrasesAppend:
 class DefineDecl:
     name: Ident
     label: StringLit | None
-    expr: object
+    expr: Spanned
     override: bool = False
     span: Span = _span()
 
 
 @node
 class WhenClause:
-    expr: object
+    expr: Spanned
     span: Span = _span()
 
 
 @node
 class UnlessClause:
-    expr: object
+    expr: Spanned
     span: Span = _span()
 
 
