@@ -112,7 +112,7 @@ class DateTimeLit:
 
 @node
 class ListLit:
-    items: tuple[object, ...]
+    items: tuple[Spanned, ...]
     span: Span = _span()
 
 
@@ -176,13 +176,13 @@ class Not:
 
 @node
 class And:
-    operands: tuple[object, ...]
+    operands: tuple[Spanned, ...]
     span: Span = _span()
 
 
 @node
 class Or:
-    operands: tuple[object, ...]
+    operands: tuple[Spanned, ...]
     span: Span = _span()
 
 
@@ -434,7 +434,7 @@ class TagsClause:
 class RuleDecl:
     name: Ident
     title: StringLit | None
-    clauses: tuple[object, ...]
+    clauses: tuple[Spanned, ...]
     override: bool = False
     span: Span = _span()
 
@@ -475,7 +475,7 @@ class ExampleDecl:
 class PolicyFile:
     """A parsed file: its declarations in source order."""
 
-    decls: tuple[object, ...]
+    decls: tuple[Spanned, ...]
     file: str = attrs.field(default="", eq=False)
     span: Span = _span()
 
