@@ -6,7 +6,7 @@ import json
 import os
 import sys
 import time
-from typing import Callable, Sequence, TextIO
+from typing import IO, TYPE_CHECKING, Any, Callable, Iterator, Sequence, TextIO, cast
 
 from .. import __version__
 from ..diagnostics import render_json, render_text
@@ -18,10 +18,14 @@ from .common import (  # noqa: F401 (re-exported: the commands' shared pieces)
 )
 from ..check.loader import load_path
 
+if TYPE_CHECKING:
+    from ..diagnostics import Diagnostic
+    from ..engine.policy import Policy
+
 FORMATS = ("jsonl", "json", "csv")  # batch.FORMATS, without importing the evaluator for `kasu check`
 
 
-def _exits(_, *codes: str) -> str:
+def _exits(_: Callable[[str], str], *codes: str) -> str:
     return _("exit codes:") + "\n" + "\n".join("  " + c for c in codes)
 
 
@@ -29,7 +33,7 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     """The argument parser, its help in `lang`."""
     _ = gettext_for(lang)
     fmt = _formatter(lang)
-    parser_class = type("Parser", (_Parser,), {"lang": lang})
+    parser_class = cast("type[_Parser]", type("Parser", (_Parser,), {"lang": lang}))
     ap = parser_class(prog="kasu", formatter_class=fmt,
                       description=_("Customer-harassment (カスハラ) policies: check, evaluate, test, "
                                     "format and document .kasu files."),
@@ -192,7 +196,7 @@ def _positive(text: str) -> int:
 
 
 def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    all_diags = []
+    all_diags: list[Diagnostic] = []
     failed = False
     blocks = []
     lang = args.msg_lang
@@ -226,7 +230,7 @@ def policy_paths(names: Sequence[str]) -> list[str]:
     paths: list[str] = []
     for name in names:
         if os.path.isdir(name):
-            found = []
+            found: list[str] = []
             for root, dirs, files in os.walk(name):
                 dirs.sort()
                 found.extend(os.path.join(root, f) for f in files if f.endswith(".kasu"))
@@ -272,7 +276,8 @@ def cmd_eval(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_INVALID_RECORDS if invalid else EXIT_OK
 
 
-def _eval_serial(args: argparse.Namespace, policy, inputs: list, stdin, out: TextIO, progress: Progress,
+def _eval_serial(args: argparse.Namespace, policy: Policy, inputs: list[str], stdin: IO[Any] | None, out: TextIO,
+                 progress: Progress,
                  tally: "EvalTally | None" = None) -> int:
     from .batch import read_path
     from .jobs import decide_one
@@ -303,7 +308,7 @@ class EvalTally:
 
     def __init__(self) -> None:
         self.outcomes: dict[str, int] = {}
-        self.invalid_lines: list = []
+        self.invalid_lines: list[Any] = []
         self.invalid = 0
 
     def add(self, outcome: str | None, error: object, line: object) -> None:
@@ -405,23 +410,24 @@ def cmd_fmt(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return status
 
 
-def _render_options(args: argparse.Namespace) -> dict:
+def _render_options(args: argparse.Namespace) -> dict[str, Any]:
     return {"format": args.format, "explain": args.explain, "lang": args.lang or "ja",
             "show_sensitive": args.show_sensitive, "encoding": args.encoding}
 
 
-def _eval_parallel(args: argparse.Namespace, policy, inputs: list, stdin, out: TextIO, progress: Progress,
+def _eval_parallel(args: argparse.Namespace, policy: Policy, inputs: list[str], stdin: IO[Any] | None, out: TextIO,
+                   progress: Progress,
                    err: TextIO | None = None, tally: "EvalTally | None" = None) -> int:
     from . import jobs as parallel
     from .batch import format_of, read_path
 
     options = _render_options(args)
 
-    def tasks():
+    def tasks() -> Iterator[tuple[str, list[Any]]]:
         for path in inputs:
             kind = args.input_format or format_of(path)
             if kind == "jsonl":
-                stream = stdin if path == "-" else open(path, "rb")
+                stream = cast("IO[Any]", stdin) if path == "-" else open(path, "rb")  # stdin: read when "-" is given
                 try:
                     for chunk in parallel.chunks(enumerate(stream, 1)):
                         yield ("raw", chunk)
@@ -475,7 +481,7 @@ def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if stdin is not None:  # read twice (once per schema): keep it
         stdin = io.BytesIO(stdin.read())
 
-    def records(policy):  # each version reads the records with its own schema
+    def records(policy: Policy) -> Iterator[tuple[int, Any]]:  # each version reads the records with its own schema
         for path in args.records:
             if path == "-" and stdin is not None:
                 stdin.seek(0)
@@ -545,7 +551,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         return EXIT_USAGE
     args.msg_lang = lang
     try:
-        code = args.run(args, out, err)
+        code: int = args.run(args, out, err)
         if not getattr(out, "closed", False):  # (the language server closes it when the client exits)
             out.flush()  # a full disk shows here, not silently at exit
         return code
@@ -570,7 +576,7 @@ class NoInput(Exception):
     """Standard input is needed but closed."""
 
 
-def stdin_bytes():
+def stdin_bytes() -> IO[Any]:
     """The binary standard input; NoInput when it is closed (`<&-`)."""
     stream = sys.stdin
     if stream is None or getattr(stream, "closed", False):
