@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Mapping
+from typing import Any, Mapping
 
 import attrs
 
+from ..diagnostics import Diagnostic
 from ..syntax import nodes as n
 from ..source import SourceText, Span
 from ..values import Type
@@ -66,7 +67,7 @@ class PhraseList:
 class Define:
     name: str
     label: str | None
-    expr: object
+    expr: n.Spanned
     type: Type
     span: Span = attrs.field(eq=False, repr=False)
 
@@ -81,8 +82,8 @@ class Rule:
 
     name: str
     title: str | None
-    when: object
-    unless: object | None
+    when: n.Spanned
+    unless: n.Spanned | None
     outcome: str
     severity: str | None
     responds: tuple[str, ...]
@@ -107,10 +108,10 @@ class Example:
     """An `example` block: the record it gives, what it expects, and any problem with it."""
 
     title: str
-    given: Mapping
+    given: Mapping[str, Any]
     expect: Expect
     span: Span = attrs.field(eq=False, repr=False)
-    problems: tuple = attrs.field(default=(), eq=False, repr=False)
+    problems: tuple[Diagnostic, ...] = attrs.field(default=(), eq=False, repr=False)
 
 
 # Resolutions of Name nodes (kept in CheckedPolicy.refs, keyed by id(node)).
@@ -161,7 +162,8 @@ class CheckedPolicy:
     rules: tuple[Rule, ...]
     examples: tuple[Example, ...]
     types: Mapping[int, Type] = attrs.field(eq=False, repr=False)
-    refs: Mapping[int, object] = attrs.field(eq=False, repr=False)
+    # a name's FieldRef, ElementRef, DefineRef or PhrasesRef; a path's Field
+    refs: Mapping[int, Any] = attrs.field(eq=False, repr=False)
     sources: Mapping[str, SourceText] = attrs.field(eq=False, repr=False)
     digest: str = ""
     files: tuple[tuple[str, str], ...] = ()  # (path relative to `root`, "sha256:…") of every file, digest order
