@@ -9,7 +9,7 @@ learns from its own conjuncts: after `x is present` (true), `x` is known in the 
 from __future__ import annotations
 
 import ast
-from typing import Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Sequence
 
 import attrs
 
@@ -19,6 +19,10 @@ from .. import values as vt
 from ..check.checked import CheckedPolicy, DefineRef, ElementRef, FieldRef, PhrasesRef
 from ..check.regex import compiled as compiled_regex
 from .text import PhraseSet, normalize
+
+if TYPE_CHECKING:
+    from ..check.checked import Field
+    from .mentions import MentionSet
 
 UNSET = object()  # the value of a lazy slot (define, normalised text) not computed yet; global `UNSET`
 
@@ -33,11 +37,11 @@ class Code:
 class Env:
     """Compile-time context: values known present, the `where` depth, trace substitutions."""
 
-    present: frozenset = frozenset()
+    present: frozenset[str] = frozenset()
     depth: int = 0
     subst: Mapping[int, ast.expr] = attrs.field(factory=dict)
 
-    def knowing(self, keys: frozenset) -> "Env":
+    def knowing(self, keys: frozenset[str]) -> "Env":
         return attrs.evolve(self, present=self.present | keys) if keys else self
 
     def deeper(self) -> "Env":
@@ -68,7 +72,8 @@ class ExprCompiler:
         sub = env.subst.get(id(node))
         if sub is not None:
             return Code(sub, True)  # a precomputed trace value: treat as possibly unknown
-        return getattr(self, "c_" + type(node).__name__)(node, env)
+        code: Code = getattr(self, "c_" + type(node).__name__)(node, env)
+        return code
 
     def slots(self) -> list[str]:
         """Locals that must start as UNSET at the top of the function."""
@@ -78,7 +83,7 @@ class ExprCompiler:
 
     # -- helpers -------------------------------------------------------------------------
 
-    def strict(self, codes: list[Code], build) -> Code:
+    def strict(self, codes: list[Code], build: Callable[[list[ast.expr]], ast.expr]) -> Code:
         """`build(exprs)` when every operand is known; unknown (None) when any is unknown."""
         if not any(c.nullable for c in codes):
             return Code(build([c.expr for c in codes]), False)
@@ -95,7 +100,7 @@ class ExprCompiler:
                 exprs.append(g.name(t))
         return Code(g.ifexp(g.or_(*tests), g.const(None), build(exprs)), True)
 
-    def bound(self, code: Code, build) -> Code:
+    def bound(self, code: Code, build: Callable[[ast.expr], ast.expr]) -> Code:
         """`build(x)` with `code` evaluated once into a local (for comprehension iterables)."""
         t = self.temps.new()
         return Code(g.ifexp(g.is_none(g.walrus(t, code.expr)), g.const(None), build(g.name(t))), True)
@@ -173,7 +178,7 @@ class ExprCompiler:
     def c_ListLit(self, node: n.ListLit, env: Env) -> Code:
         return Code(g.const(tuple(self.literal(i) for i in node.items)), False)
 
-    def literal(self, node: object):
+    def literal(self, node: object) -> Any:
         code = self.compile(node, Env())
         assert isinstance(code.expr, ast.Constant)
         return code.expr.value
@@ -210,7 +215,7 @@ class ExprCompiler:
     def c_Or(self, node: n.Or, env: Env) -> Code:
         return self.kleene(node.operands, env, is_and=False)
 
-    def kleene(self, operands, env: Env, is_and: bool) -> Code:
+    def kleene(self, operands: Sequence[n.Spanned], env: Env, is_and: bool) -> Code:
         """Left-to-right Kleene and/or; plain Python where no operand can be unknown."""
         codes: list[Code] = []
         for operand in operands:
@@ -241,11 +246,11 @@ class ExprCompiler:
         test = ast.Compare(g.walrus(t, first.expr), [ast.Is()], [g.const(stop)])
         return g.ifexp(test, g.const(stop), self._kleene(rest, unknowns + [t], stop))
 
-    def facts(self, node: object, when: bool) -> frozenset:
+    def facts(self, node: object, when: bool) -> frozenset[str]:
         """Names known present once `node` (a condition that is never unknown) is `when`."""
         if isinstance(node, n.IsMissing) and isinstance(node.value, n.Name):
             if node.present == when:
-                return frozenset({self.key(node.value)} - {None})
+                return frozenset({self.key(node.value)} - {None})  # type: ignore[arg-type]  # None taken out
             return frozenset()
         if isinstance(node, n.Not):
             return self.facts(node.operand, not when)
@@ -389,11 +394,11 @@ class ExprCompiler:
             return Code(expr, code.nullable)
         return Code(value, code.nullable)
 
-    def mention_set(self, item: object):
+    def mention_set(self, item: object) -> MentionSet:
         """The phrases of a `mentions` operand (one object per phrase list or literal)."""
         from .mentions import MentionSet
 
-        memo = self.ns.memo.setdefault("mention_sets", {})
+        memo: dict[str | tuple[str, ...], MentionSet] = self.ns.memo.setdefault("mention_sets", {})
         key = mention_key(item, self.refs)
         if key not in memo:
             memo[key] = MentionSet(key if isinstance(key, tuple) else self.policy.phrases[key].phrases)
@@ -441,7 +446,7 @@ class ExprCompiler:
 
     def elements_nullable(self, node: object) -> bool:
         if isinstance(node, n.Path):
-            f = self.refs[id(node)]
+            f: Field = self.refs[id(node)]
             return f.optional
         return False
 
@@ -451,16 +456,17 @@ def word_slot(index: int) -> str:
     return f"w{index}"
 
 
-def mention_key(item: object, refs: Mapping[int, object]) -> object:
+def mention_key(item: object, refs: Mapping[int, Any]) -> str | tuple[str, ...]:
     """A phrase list's name, or the tuple of the phrases written in place."""
     if isinstance(item, n.StringLit):
         return (item.value,)
     if isinstance(item, n.ListLit):
         return tuple(i.value for i in item.items if isinstance(i, n.StringLit))
-    return refs[id(item)].name
+    name: str = refs[id(item)].name
+    return name
 
 
-def _mentions(policy: CheckedPolicy):
+def _mentions(policy: CheckedPolicy) -> Iterator[n.Mentions]:
     roots = [d.expr for d in policy.defines.values()]
     roots += [x for r in policy.rules for x in (r.when, r.unless) if x is not None]
     for root in roots:

@@ -9,6 +9,7 @@ arithmetic inside a predicate is part of the predicate's node. In a trace every 
 from __future__ import annotations
 
 import ast
+from typing import Sequence
 
 import attrs
 
@@ -21,6 +22,7 @@ from .records import REDACTED
 from ..check.loader import relative_name
 from ..check.regex import compiled as compiled_regex
 from ..syntax.printer import expr as text_of
+from ..source import Span
 
 
 def _has_sensitive(field: Field) -> bool:
@@ -56,7 +58,7 @@ class TraceGen:
         self.read_slots: dict[int, str] = {}  # field index → local holding its displayed value
         self.entries: list[str] = []  # the locals holding each rule's trace entry, in order
 
-    def at(self, span) -> str:
+    def at(self, span: Span) -> str:
         """`file:line:col` with the file relative to the root policy's directory, never absolute,
         so a trace reads the same from any working directory."""
         loaded, shown = self.policy.top
@@ -74,7 +76,7 @@ class TraceGen:
         self.stmts.append(g.assign(var, value))
         return var
 
-    def node_dict(self, node: object, value: ast.expr, reads: list[tuple[str, ast.expr]],
+    def node_dict(self, node: n.Spanned, value: ast.expr, reads: list[tuple[str, ast.expr]],
                   children: list[str], evidence: ast.expr | None = None, text: str | None = None) -> str:
         """A read-only trace node (empty `reads` and `children` are shared constants)."""
         pairs = [
@@ -128,7 +130,7 @@ class TraceGen:
 
     # -- nodes ---------------------------------------------------------------------------------
 
-    def node(self, expr: object) -> tuple[str, str]:
+    def node(self, expr: n.Spanned) -> tuple[str, str]:
         """Emit statements for `expr`; return the locals holding its value and its node."""
         if isinstance(expr, (n.And, n.Or)):
             parts = [self.node(o) for o in expr.operands]
@@ -153,7 +155,7 @@ class TraceGen:
         reads = self.reads_in([expr.arg] + ([expr.where] if expr.where is not None else []), into_calls=True)
         return v, self.node_dict(expr, self.json_value(v, expr), reads, children)
 
-    def predicate(self, expr: object) -> tuple[str, str]:
+    def predicate(self, expr: n.Spanned) -> tuple[str, str]:
         operands = list(n.children(expr))
         children, subst = self.children_of(operands)
         v = self.let(self.ec.compile(expr, Env(subst=subst)).expr)
@@ -161,7 +163,7 @@ class TraceGen:
         evidence = self.evidence(expr, v, subst)
         return v, self.node_dict(expr, self.json_value(v, expr), reads, children, evidence)
 
-    def children_of(self, operands: list) -> tuple[list[str], dict]:
+    def children_of(self, operands: Sequence[object]) -> tuple[list[str], dict[int, ast.expr]]:
         """Trace the calls and define references inside `operands` (not inside those calls)."""
         children: list[str] = []
         subst: dict[int, ast.expr] = {}
@@ -181,7 +183,7 @@ class TraceGen:
             stack.extend(reversed(n.children(sub)))
         return children, subst
 
-    def reads_in(self, operands: list, into_calls: bool) -> list[tuple[str, ast.expr]]:
+    def reads_in(self, operands: Sequence[object], into_calls: bool) -> list[tuple[str, ast.expr]]:
         """The top-level fields (and record paths) the operands read, each once, in order."""
         reads: dict[str, tuple[str, ast.expr]] = {}
         stack = list(reversed(operands))
@@ -226,7 +228,7 @@ class TraceGen:
         chain.append(ref.field)
         return list(reversed(chain))
 
-    def sensitive_in(self, expr: object, seen: frozenset = frozenset()) -> bool:
+    def sensitive_in(self, expr: object, seen: frozenset[str] = frozenset()) -> bool:
         """Whether `expr` reads personal data (directly, inside records, or through defines)."""
         for sub in n.walk(expr):
             ref = self.policy.refs.get(id(sub))
@@ -239,7 +241,7 @@ class TraceGen:
                     return True
         return False
 
-    def evidence(self, expr: object, v: str, subst: dict) -> ast.expr | None:
+    def evidence(self, expr: object, v: str, subst: dict[int, ast.expr]) -> ast.expr | None:
         """What a text operator found: the policy's phrases, or for `matches` the matched text."""
         if isinstance(expr, n.Contains):
             subject = self.ec.compile(expr.subject, Env(subst=subst)).expr
@@ -297,7 +299,7 @@ class TraceGen:
             ]
         # Arithmetic beyond the range of floats (only absurd policies get there: inputs are
         # bounded) makes the rule undetermined instead of stopping the batch.
-        failed = [g.assign(value, g.const(None)), g.assign(entry, self.failed_entry(rule))]
+        failed: list[ast.stmt] = [g.assign(value, g.const(None)), g.assign(entry, self.failed_entry(rule))]
         self.stmts.append(g.try_arithmetic(body, failed))
         self.entries.append(entry)
         self.stmts.append(g.if_(g.is_true(g.name(value)), [g.aug_or("m", bit)],
@@ -338,7 +340,7 @@ class TraceGen:
         cached (it reads records, lists of records or paths)."""
         fields: dict[int, Field] = {}
         seen: set[str] = set()
-        stack: list[object] = [rule.when] + ([rule.unless] if rule.unless is not None else [])
+        stack: list[n.Spanned] = [rule.when] + ([rule.unless] if rule.unless is not None else [])
         while stack:
             for sub in n.walk(stack.pop()):
                 ref = self.policy.refs.get(id(sub))
