@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence, TypeVar
 
 import attrs
 
@@ -33,6 +33,7 @@ UNIT_SYNONYMS = {"min": "minutes", "mins": "minutes", "minute": "minutes", "sec"
 
 # Reads a phrase file named in a policy: (path as written, the policy file that names it) → text.
 PhraseReader = Callable[[str, str], str]
+_T = TypeVar("_T")
 
 
 @attrs.frozen
@@ -63,6 +64,7 @@ def check_structure(tree: n.PolicyFile) -> list[Diagnostic]:
         first = tree.decls[0].span if tree.decls else Span(tree.file, 1, 1, 1, 1)
         diags.append(error("E201", N_("a policy file must start with its `policy` header"), first,
                            N_("begin the file with: policy \"title\" { id NAME  version \"1\"  otherwise claim }")))
+    extra: n.Spanned
     for extra in headers[1:]:
         diags.append(error("E202", N_("a file has only one `policy` header"), extra.span))
     if headers and tree.decls[0] is not headers[0]:
@@ -105,7 +107,11 @@ NAME_KINDS = {"outcome": N_("outcome"), "severity": N_("severity"), "escalation"
 
 
 class _Checker:
-    def __init__(self, header, decls, sources, digest, read_phrases, extended, fallback_file) -> None:
+    tolerate_example_errors: bool  # set by check()
+    dropped_rules: set[str] | frozenset[str]
+
+    def __init__(self, header: n.PolicyHeader | None, decls: Sequence[object], sources: dict[str, SourceText],
+                 digest: str, read_phrases: PhraseReader | None, extended: bool, fallback_file: str) -> None:
         self.header_decl: n.PolicyHeader | None = header
         self.decls = list(decls)
         self.sources = sources
@@ -121,7 +127,7 @@ class _Checker:
     def warn(self, code: str, message: str, span: Span, hint: str | None = None) -> None:
         self.diags.append(warning(code, message, span, hint))
 
-    def of(self, kind: type) -> list:
+    def of(self, kind: type[_T]) -> list[_T]:
         return [d for d in self.decls if isinstance(d, kind)]
 
     # -- orchestration ----------------------------------------------------------------
@@ -145,7 +151,8 @@ class _Checker:
             + [(e.name, e.label, "escalation") for e in escalations] + [(f.name, f.label, "field") for f in fields]
             + [(p.name, p.label, "phrases") for p in phrases.values()]
             + [(k, d.label.value if d.label else None, "define") for k, d in define_decls.items()]
-            + [(r.name.name, r.title.value if getattr(r, "title", None) else None, "rule") for r in rule_decls])
+            + [(r.name.name, r.title.value if getattr(r, "title", None) else None, "rule")  # type: ignore[union-attr]  # title checked
+               for r in rule_decls])
         self.define_measures = self.bound_defines(define_decls)
         for name in define_decls:
             self.tc.define_type(name)
@@ -201,7 +208,7 @@ class _Checker:
                 ok = False
                 example = {"id": "id acme_retail", "version": 'version "2026.1"', "otherwise": "otherwise claim"}[key]
                 self.err("E204", N_("the policy header has no `{key}`", key=key), decl.span, N_("add `{example}`", example=example))
-        values: dict[str, object] = {}
+        values: dict[str, Any] = {}
         for key, entry in seen.items():
             value = self.header_value(key, entry)
             if value is None:
@@ -243,7 +250,8 @@ class _Checker:
 
     # -- vocabularies -------------------------------------------------------------------
 
-    def vocabulary(self, kind: type, what: str, builtin_review: bool = False) -> list[Item]:
+    def vocabulary(self, kind: type[n.OutcomesDecl | n.SeveritiesDecl | n.EscalationsDecl], what: str,
+                   builtin_review: bool = False) -> list[Item]:
         items: list[Item] = []
         seen: dict[str, Item] = {}
         for decl in self.of(kind):
@@ -422,7 +430,7 @@ class _Checker:
             out[name] = decl
         return out
 
-    def bound_defines(self, decls: dict[str, n.DefineDecl]) -> dict:
+    def bound_defines(self, decls: dict[str, n.DefineDecl]) -> dict[str, limits.Measure]:
         """E310/E311 for defines nested too deep or expanding too far (check/limits.py), measured
         before anything recursive walks through defines; such defines are typed as errors."""
         known, cyclic = limits.measure_defines(decls)
@@ -444,7 +452,7 @@ class _Checker:
                 self.tc.define_types[name] = vt.T_ERROR
         return known
 
-    def bound_condition(self, expr: object, what: str) -> None:
+    def bound_condition(self, expr: n.Spanned, what: str) -> None:
         if any(self.tc.define_types.get(d) is vt.T_ERROR and d in self.define_measures
                and self._over(self.define_measures[d]) for d in limits.define_names(expr, self.define_measures)):
             return  # reported at the define
@@ -453,10 +461,10 @@ class _Checker:
             self._report_bound(m, what, expr.span)
 
     @staticmethod
-    def _over(m) -> bool:
+    def _over(m: limits.Measure) -> bool:
         return m.depth > limits.MAX_DEPTH or m.size > limits.MAX_EXPANDED
 
-    def _report_bound(self, m, what: str, span: Span) -> None:
+    def _report_bound(self, m: limits.Measure, what: str, span: Span) -> None:
         if m.depth > limits.MAX_DEPTH:
             self.err("E310", N_("{what} nests more than {depth} levels deep through the defines it uses",
                                 what=what, depth=limits.MAX_DEPTH),
@@ -503,7 +511,7 @@ class _Checker:
         for kind, word in ((n.WhenClause, "when"), (n.UnlessClause, "unless"), (n.ThenClause, "then"),
                            (n.EscalateClause, "escalate"), (n.TagsClause, "tags")):
             for extra in decl.all(kind)[1:]:
-                self.err("E206", N_("rule {name} has more than one `{word}` clause", name=name, word=word), extra.span,
+                self.err("E206", N_("rule {name} has more than one `{word}` clause", name=name, word=word), extra.span,  # type: ignore[attr-defined]  # a clause
                          N_("combine the conditions with `and` / `or`") if word in ("when", "unless") else None)
         when = decl.first(n.WhenClause)
         unless = decl.first(n.UnlessClause)
@@ -673,7 +681,7 @@ class _Checker:
                                  N_("add the word it belongs to (e.g. 殺すぞ instead of ぞ), or remove the phrase"))
             self.warn("W111", message, span, hint)
 
-    def constant_lint(self, node: object, word: str, defines: dict[str, n.DefineDecl]) -> None:
+    def constant_lint(self, node: n.Spanned, word: str, defines: dict[str, n.DefineDecl]) -> None:
         if word == "unless" and node == n.BoolLit(False):
             return  # `unless false` is how an override removes an inherited exception
         types = self.tc.types
@@ -750,7 +758,7 @@ def literal_value(node: object) -> object:
     raise TypeError(node)  # pragma: no cover
 
 
-def _value_span(value: object, path: str, top: str) -> Span:
+def _value_span(value: n.Spanned, path: str, top: str) -> Span:
     """The span of the part of an example value that a record error's path names."""
     parts = re.findall(r"\[(\d+)\]|\.([^.\[]+)", path[len(top):])
     node = value

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import unicodedata
-from typing import Callable, Mapping
+from typing import Callable, Mapping, Sequence
 
 from ..i18n import N_
 from ..syntax import nodes as n
@@ -33,7 +33,7 @@ class TypeChecker:
         self.phrases = phrases
         self.other_names = other_names
         self.diags = diags
-        self.labels: list = []  # (name, label, kind) of every declaration, for hints
+        self.labels: list[tuple[str, str | None, str]] = []  # (name, label, kind) of every declaration, for hints
         self.types: dict[int, Type] = {}
         self.refs: dict[int, object] = {}
         self.define_types: dict[str, Type] = {}
@@ -45,7 +45,7 @@ class TypeChecker:
 
     # -- entry points -------------------------------------------------------------------
 
-    def check_condition(self, node: object, what: str, owner: str) -> Type:
+    def check_condition(self, node: n.Spanned, what: str, owner: str) -> Type:
         """Type a `when`/`unless`/define body that must be a condition."""
         t = self.infer_owned(node, owner)
         if not t.is_error and t.kind != vt.BOOL:
@@ -83,35 +83,35 @@ class TypeChecker:
 
     def infer(self, node: object, scope: tuple[Type, ...]) -> Type:
         method = getattr(self, "t_" + type(node).__name__)
-        t = method(node, scope)
+        t: Type = method(node, scope)
         self.types[id(node)] = t
         return t
 
-    def t_BoolLit(self, node: n.BoolLit, scope) -> Type:
+    def t_BoolLit(self, node: n.BoolLit, scope: tuple[Type, ...]) -> Type:
         return vt.T_BOOL
 
-    def t_NumberLit(self, node: n.NumberLit, scope) -> Type:
+    def t_NumberLit(self, node: n.NumberLit, scope: tuple[Type, ...]) -> Type:
         return vt.T_INT if isinstance(node.value, int) else vt.T_NUMBER
 
-    def t_StringLit(self, node: n.StringLit, scope) -> Type:
+    def t_StringLit(self, node: n.StringLit, scope: tuple[Type, ...]) -> Type:
         return vt.T_TEXT
 
-    def t_DurationLit(self, node: n.DurationLit, scope) -> Type:
+    def t_DurationLit(self, node: n.DurationLit, scope: tuple[Type, ...]) -> Type:
         return vt.T_DURATION
 
-    def t_DateLit(self, node: n.DateLit, scope) -> Type:
+    def t_DateLit(self, node: n.DateLit, scope: tuple[Type, ...]) -> Type:
         return vt.T_DATE
 
-    def t_DateTimeLit(self, node: n.DateTimeLit, scope) -> Type:
+    def t_DateTimeLit(self, node: n.DateTimeLit, scope: tuple[Type, ...]) -> Type:
         return vt.T_DATETIME
 
-    def t_RecordLit(self, node: n.RecordLit, scope) -> Type:
+    def t_RecordLit(self, node: n.RecordLit, scope: tuple[Type, ...]) -> Type:
         for e in node.entries:
             self.infer(e.value, scope)
         self.diags.append(error("E409", N_("a record cannot be used in a condition"), node.span))
         return vt.T_ERROR
 
-    def t_ListLit(self, node: n.ListLit, scope) -> Type:
+    def t_ListLit(self, node: n.ListLit, scope: tuple[Type, ...]) -> Type:
         elem: Type | None = None
         for item in node.items:
             t = self.infer(item, scope)
@@ -130,10 +130,10 @@ class TypeChecker:
                 elem = t
         return vt.list_of(elem or vt.T_ERROR)
 
-    def t_Name(self, node: n.Name, scope) -> Type:
+    def t_Name(self, node: n.Name, scope: tuple[Type, ...]) -> Type:
         name = node.id
         for depth in range(len(scope) - 1, -1, -1):
-            f = scope[depth].field(name)
+            f: Field | None = scope[depth].field(name)
             if f is not None:
                 self.refs[id(node)] = ElementRef(f, depth)
                 if name in self.fields or name in self.define_decls or name in self.phrases:
@@ -169,7 +169,7 @@ class TypeChecker:
     def _use(self, table: dict[str, set[str]], name: str) -> None:
         table.setdefault(name, set()).add(self._owner or "")
 
-    def t_Path(self, node: n.Path, scope) -> Type:
+    def t_Path(self, node: n.Path, scope: tuple[Type, ...]) -> Type:
         base = self.infer(node.base, scope)
         if base.is_error:
             return vt.T_ERROR
@@ -188,7 +188,7 @@ class TypeChecker:
         self.refs[id(node)] = f
         return vt.list_of(f.type) if projected else f.type
 
-    def t_Call(self, node: n.Call, scope) -> Type:
+    def t_Call(self, node: n.Call, scope: tuple[Type, ...]) -> Type:
         func = node.func
         if func not in FUNCTIONS:
             self.infer(node.arg, scope)
@@ -242,14 +242,14 @@ class TypeChecker:
         self.diags.append(error("E407", N_("`{func}` needs a list of numbers, durations or dates, not {noun}", func=func, noun=arg.noun()), node.arg.span))
         return vt.T_ERROR
 
-    def t_Negate(self, node: n.Negate, scope) -> Type:
+    def t_Negate(self, node: n.Negate, scope: tuple[Type, ...]) -> Type:
         t = self.infer(node.operand, scope)
         if t.is_error or t.is_numeric or t.kind == vt.DURATION:
             return vt.T_DURATION if t.kind == vt.DURATION else t
         self.diags.append(error("E408", N_("`-` needs a number or a duration, not {noun}", noun=t.noun()), node.span))
         return vt.T_ERROR
 
-    def t_Binary(self, node: n.Binary, scope) -> Type:
+    def t_Binary(self, node: n.Binary, scope: tuple[Type, ...]) -> Type:
         a = self.infer(node.left, scope)
         b = self.infer(node.right, scope)
         if a.is_error or b.is_error:
@@ -265,7 +265,7 @@ class TypeChecker:
                                 _arith_hint(op, a, b)))
         return vt.T_ERROR
 
-    def _logic(self, node: object, operands, scope, word: str) -> Type:
+    def _logic(self, node: n.Spanned, operands: Sequence[n.Spanned], scope: tuple[Type, ...], word: str) -> Type:
         for o in operands:
             t = self.infer(o, scope)
             if not t.is_error and t.kind != vt.BOOL:
@@ -273,16 +273,16 @@ class TypeChecker:
                                         o.span, _bool_hint(o, t)))
         return vt.T_BOOL
 
-    def t_And(self, node: n.And, scope) -> Type:
+    def t_And(self, node: n.And, scope: tuple[Type, ...]) -> Type:
         return self._logic(node, node.operands, scope, "and")
 
-    def t_Or(self, node: n.Or, scope) -> Type:
+    def t_Or(self, node: n.Or, scope: tuple[Type, ...]) -> Type:
         return self._logic(node, node.operands, scope, "or")
 
-    def t_Not(self, node: n.Not, scope) -> Type:
+    def t_Not(self, node: n.Not, scope: tuple[Type, ...]) -> Type:
         return self._logic(node, (node.operand,), scope, "not")
 
-    def t_Compare(self, node: n.Compare, scope) -> Type:
+    def t_Compare(self, node: n.Compare, scope: tuple[Type, ...]) -> Type:
         a = self.infer(node.left, scope)
         b = self.infer(node.right, scope)
         if a.is_error or b.is_error:
@@ -324,7 +324,7 @@ class TypeChecker:
                 hint = N_("to test membership use `in` or `contains`")
         self.diags.append(error("E401", message, node.span, hint))
 
-    def _duration_number(self, node: object, a: Type, b: Type, left: object, right: object) -> None:
+    def _duration_number(self, node: n.Spanned, a: Type, b: Type, left: object, right: object) -> None:
         dur_side, num_node = (a, right) if a.kind == vt.DURATION else (b, left)
         suffix = _UNIT_SUFFIX.get(dur_side.unit, "s")
         hint = N_("durations are a number glued to a unit: 45s, 30min, 1.5h, 7d")
@@ -343,7 +343,7 @@ class TypeChecker:
         self.diags.append(error("E403", N_("\"{value}\" is not one of the values of `{text}`", value=lit.value, text=text_of(subject)),
                                 lit.span, hint))
 
-    def t_In(self, node: n.In, scope) -> Type:
+    def t_In(self, node: n.In, scope: tuple[Type, ...]) -> Type:
         a = self.infer(node.value, scope)
         c = self.infer(node.container, scope)
         if a.is_error or c.is_error:
@@ -365,7 +365,7 @@ class TypeChecker:
             self.diags.append(error("E405", N_("`{word}` tests a single value, but `{text}` is {noun}", word=word, text=text_of(node.value), noun=a.noun()), node.value.span, N_("to compare lists use `contains any`")))
         return vt.T_BOOL
 
-    def t_Contains(self, node: n.Contains, scope) -> Type:
+    def t_Contains(self, node: n.Contains, scope: tuple[Type, ...]) -> Type:
         s = self.infer(node.subject, scope)
         i = self.infer(node.item, scope)
         if s.is_error or i.is_error:
@@ -405,7 +405,7 @@ class TypeChecker:
                           "and not parts of other words (バカ in 買ったばかり); keep `contains` for codes and fixed strings",
                           word=word.replace('contains', 'mentions'))))
 
-    def t_Mentions(self, node: n.Mentions, scope) -> Type:
+    def t_Mentions(self, node: n.Mentions, scope: tuple[Type, ...]) -> Type:
         """`t mentions "p"` / `mentions any|all P`: a text, and phrases written in the policy (they
         are analysed into words once, when the policy is compiled, never per record)."""
         s = self.infer(node.subject, scope)
@@ -445,7 +445,7 @@ class TypeChecker:
                                     node.item.span, hint))
         return vt.T_BOOL
 
-    def t_Matches(self, node: n.Matches, scope) -> Type:
+    def t_Matches(self, node: n.Matches, scope: tuple[Type, ...]) -> Type:
         s = self.infer(node.subject, scope)
         self.types[id(node.pattern)] = vt.T_TEXT
         if not s.is_error and not s.is_textual:
@@ -460,7 +460,7 @@ class TypeChecker:
                                       N_("texts are NFKC-normalised before matching: write half-width letters and digits and full-width kana")))
         return vt.T_BOOL
 
-    def t_Between(self, node: n.Between, scope) -> Type:
+    def t_Between(self, node: n.Between, scope: tuple[Type, ...]) -> Type:
         v = self.infer(node.value, scope)
         lo = self.infer(node.low, scope)
         hi = self.infer(node.high, scope)
@@ -476,7 +476,7 @@ class TypeChecker:
                 self.diags.append(error("E401", N_("`{text}` is {noun} but `{text2}` is {noun2}", text=text_of(node.value), noun=v.noun(), text2=text_of(bound), noun2=t.noun()), bound.span))
         return vt.T_BOOL
 
-    def t_IsMissing(self, node: n.IsMissing, scope) -> Type:
+    def t_IsMissing(self, node: n.IsMissing, scope: tuple[Type, ...]) -> Type:
         self.infer(node.value, scope)
         return vt.T_BOOL
 
