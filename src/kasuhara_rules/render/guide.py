@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import html
-from typing import Iterable, Union
+from typing import Any, Iterable, Union
 
 from ..syntax import nodes as n
-from ..check.checked import FIRST_MATCH, REVIEW, CheckedPolicy, DefineRef, ElementRef, Field, FieldRef, Rule
+from ..check.checked import FIRST_MATCH, REVIEW, CheckedPolicy, DefineRef, ElementRef, Field, FieldRef, Item as Named, Rule
 from .verbalize import Verbalizer
+from ..values import Type
 
-Item = Union[str, tuple]  # a list item: text, or (text, [sub-items])
+Item = Union[str, tuple[str, list[Any]]]  # a list item: text, or (text, [sub-items])
 FORMATS = ("md", "html")
 
 WORDS = {
@@ -100,10 +101,10 @@ class _Builder:
         self.v = Verbalizer(policy, lang, words)
         self.ja = lang == "ja"
 
-    def blocks(self) -> list[tuple]:
+    def blocks(self) -> list[tuple[Any, ...]]:
         p, w = self.p, self.w
         h = p.header
-        out: list[tuple] = [("h", 1, h.title, "top")]
+        out: list[tuple[Any, ...]] = [("h", 1, h.title, "top")]
         rows = [[w["policy_id"], h.id], [w["version"], h.version]]
         if h.effective is not None:
             rows.append([w["effective"], h.effective.isoformat()])
@@ -141,7 +142,7 @@ class _Builder:
             out += [("h", 2, w["about"], "about")] + about
         return out
 
-    def pin_page(self) -> list[tuple]:
+    def pin_page(self) -> list[tuple[Any, ...]]:
         """The first page: per kind of conduct (most serious first) what to do in order and whom to
         call, then the escalation ladder with room for names and numbers."""
         w = self.w
@@ -160,7 +161,7 @@ class _Builder:
                 ("h", 3, w["ladder_pin"], "pin-ladder"), ("table", [w["whom"], w["call"]], ladder),
                 ("p", w["police_now"]), ("pin-close",)]
 
-    def item_title(self, item) -> str:
+    def item_title(self, item: Named) -> str:
         if not self.auditor:
             return item.title
         if not item.label or item.label == item.name:
@@ -209,7 +210,7 @@ class _Builder:
             out.append((self.w["no_severity"], "severity-none", rest))
         return out
 
-    def rule(self, rule: Rule) -> list[tuple]:
+    def rule(self, rule: Rule) -> list[tuple[Any, ...]]:
         w = self.w
         title = rule.title or rule.name
         heading = f"{title}（{rule.name}）" if self.ja and rule.title else f"{title} ({rule.name})" if rule.title else title
@@ -218,7 +219,7 @@ class _Builder:
         outcome = self.item_title(self.p.outcome(rule.outcome))
         decision = outcome
         if rule.severity:
-            decision += (" ・ " if self.ja else " · ") + self.item_title(self.p.severity(rule.severity))
+            decision += (" ・ " if self.ja else " · ") + self.item_title(self.p.severity(rule.severity))  # type: ignore[arg-type]  # declared
         lead, items = self.v.criteria(rule.when)
         fields: list[tuple[str, object]] = [(w["decides"], decision), (w["when"], (lead, items))]
         if rule.unless is not None and rule.unless != n.BoolLit(False):
@@ -229,7 +230,7 @@ class _Builder:
         if rule.responds:
             fields.append((w["respond"], ("ol", list(rule.responds))))
         if rule.escalate:
-            fields.append((w["escalate"], self.item_title(self.p.escalation(rule.escalate))))
+            fields.append((w["escalate"], self.item_title(self.p.escalation(rule.escalate))))  # type: ignore[arg-type]  # declared
         if rule.cites:
             fields.append((w["cite"], list(rule.cites)))
         if rule.tags and self.auditor:
@@ -255,7 +256,7 @@ class _Builder:
         body = self.v.sentence(d.expr) if d.type.kind == "bool" else self.v.noun(d.expr)
         return self.v.define_title(name), body
 
-    def missing(self) -> list[tuple]:
+    def missing(self) -> list[tuple[Any, ...]]:
         review = self.item_title(self.p.outcome(REVIEW))
         optional = []
         for f in self.pending_fields():
@@ -265,7 +266,7 @@ class _Builder:
                 continue
             optional.append(f"{label}（{f.name}）" if self.ja and f.label else f"{f.name} ({label})" if f.label else label)
         if self.ja:
-            out = [("p", f"判断に必要な情報が記録になく、その情報しだいで判断が変わる場合、判断は「{review}」になります。"
+            out: list[tuple[Any, ...]] = [("p", f"判断に必要な情報が記録になく、その情報しだいで判断が変わる場合、判断は「{review}」になります。"
                          "このときは、記録されている情報だけで決めず、足りない情報を確かめてから上長が判断します。"
                          "判断の説明には、保留になった基準と足りない情報、そして情報がそろわなかった場合の暫定の判断が示されます。")]
             if optional:
@@ -279,12 +280,12 @@ class _Builder:
             out += [("p", "These items can leave a decision pending when they are not recorded:"), ("list", False, optional)]
         return out
 
-    def pending_fields(self) -> list:
+    def pending_fields(self) -> list[Field]:
         """The optional fields whose absence can leave a rule undetermined (and so a decision
         pending): those read by a rule's `when` or `unless`, or a define they use, where no
         `is present` guard in the same `and` (or `is missing` in the same `or`) settles the
         condition first. A field read only behind such a guard can never leave a decision pending."""
-        found: list = []
+        found: list[Field] = []
         for rule in self.p.rules:
             for expr in (rule.when, rule.unless):
                 if expr is None:
@@ -295,7 +296,7 @@ class _Builder:
         nested = [f for f in found if f not in self.p.fields]
         return [f for f in self.p.fields if f in found] + nested
 
-    def _field_of(self, e: object):
+    def _field_of(self, e: object) -> Field | None:
         ref = self.p.refs.get(id(e))
         if isinstance(ref, (FieldRef, ElementRef)):
             return ref.field
@@ -303,8 +304,8 @@ class _Builder:
             return ref
         return None
 
-    def _optional_refs(self, expr: object, seen: set) -> list:
-        out = []
+    def _optional_refs(self, expr: object, seen: set[str]) -> list[Field]:
+        out: list[Field] = []
         for sub in n.walk(expr):
             f = self._field_of(sub)
             if f is not None and f.optional and f not in out:
@@ -315,7 +316,7 @@ class _Builder:
                 out += [g for g in self._optional_refs(self.p.defines[ref.name].expr, seen) if g not in out]
         return out
 
-    def _guards(self, e: object, f, present: bool) -> bool:
+    def _guards(self, e: object, f: Field, present: bool) -> bool:
         """`e` is `f is present` (present=True) or `f is missing` (present=False), maybe through a define."""
         ref = self.p.refs.get(id(e))
         if isinstance(ref, DefineRef):
@@ -328,7 +329,7 @@ class _Builder:
             return any(self._guards(o, f, present) for o in e.operands)
         return False
 
-    def _can_be_unknown(self, e: object, f, seen: set) -> bool:
+    def _can_be_unknown(self, e: object, f: Field, seen: set[str]) -> bool:
         """Whether `e` can be unknown because the optional field `f` is absent (Kleene logic)."""
         if isinstance(e, n.IsMissing):
             return False
@@ -348,7 +349,7 @@ class _Builder:
         return any(self._can_be_unknown(c, f, seen) for c in n.children(e))
 
 
-def _enum_values(t) -> list[str]:
+def _enum_values(t: Type) -> list[str]:
     """Every `one of` value of a type, nested records and lists included."""
     out = list(t.values) if t.kind == "enum" else []
     if t.element is not None:
@@ -361,12 +362,12 @@ def _enum_values(t) -> list[str]:
 # ---- rendering -----------------------------------------------------------------------------
 
 
-def _headings(blocks: Iterable[tuple]) -> list[tuple[int, str, str]]:
+def _headings(blocks: Iterable[tuple[Any, ...]]) -> list[tuple[int, str, str]]:
     return [(b[1], b[2], b[3]) for b in blocks if b[0] == "h" and b[1] in (2, 3) and b[3]
             and not b[3].startswith("pin")]
 
 
-def to_markdown(blocks: list[tuple]) -> str:
+def to_markdown(blocks: list[tuple[Any, ...]]) -> str:
     out: list[str] = []
     for b in blocks:
         kind = b[0]
@@ -413,7 +414,7 @@ def md_escape(text: str) -> str:
     return text
 
 
-def _md_list(items: list, ordered: bool, indent: str) -> list[str]:
+def _md_list(items: list[Item], ordered: bool, indent: str) -> list[str]:
     out = []
     for i, item in enumerate(items, 1):
         marker = f"{i}." if ordered else "-"
@@ -425,7 +426,7 @@ def _md_list(items: list, ordered: bool, indent: str) -> list[str]:
     return out
 
 
-def _md_field(label: str, value: object) -> list[str]:
+def _md_field(label: str, value: str | tuple[Any, ...] | Iterable[Item]) -> list[str]:
     if isinstance(value, str):
         return [f"- **{md_escape(label)}**: {md_escape(value)}"]
     if isinstance(value, tuple) and value and value[0] == "ol":
@@ -474,7 +475,7 @@ dl.glossary dt { font-weight: bold; margin-top: .4em; }
 """
 
 
-def to_html(blocks: list[tuple], title: str, lang: str) -> str:
+def to_html(blocks: list[tuple[Any, ...]], title: str, lang: str) -> str:
     e = html.escape
     out = [f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">',
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -510,7 +511,7 @@ def to_html(blocks: list[tuple], title: str, lang: str) -> str:
     return "\n".join(out)
 
 
-def _html_list(items: list, ordered: bool) -> str:
+def _html_list(items: list[Item], ordered: bool) -> str:
     tag = "ol" if ordered else "ul"
     parts = []
     for item in items:
@@ -521,7 +522,7 @@ def _html_list(items: list, ordered: bool) -> str:
     return f"<{tag}>" + "".join(parts) + f"</{tag}>"
 
 
-def _html_field(label: str, value: object) -> str:
+def _html_field(label: str, value: str | tuple[Any, ...] | Iterable[Item]) -> str:
     e = html.escape
     if isinstance(value, str):
         cls = ' class="source"' if value.count(":") >= 2 and value.rsplit(":", 2)[-1].isdigit() else ""
