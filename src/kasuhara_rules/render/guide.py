@@ -219,7 +219,7 @@ class _Builder:
         outcome = self.item_title(self.p.outcome(rule.outcome))
         decision = outcome
         if rule.severity:
-            decision += (" ・ " if self.ja else " · ") + self.item_title(self.p.severity(rule.severity))  # type: ignore[arg-type]  # declared
+            decision += (" ・ " if self.ja else " · ") + self.item_title(self.p.severity(rule.severity))  # type: ignore[arg-type, operator]  # a declared severity
         lead, items = self.v.criteria(rule.when)
         fields: list[tuple[str, object]] = [(w["decides"], decision), (w["when"], (lead, items))]
         if rule.unless is not None and rule.unless != n.BoolLit(False):

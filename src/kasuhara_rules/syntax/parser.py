@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from typing import Callable
+from typing import Any, Callable, overload
 
 
 from ..i18n import N_
@@ -35,6 +35,7 @@ def parse_source(source: SourceText) -> tuple[n.PolicyFile | None, list[Diagnost
     from . import lalr
 
     tables = grammar.tables()
+    tree: Tree | Diagnostic
     try:
         if tables is None:
             raise ParseFailed()
@@ -65,12 +66,13 @@ def _parse_with_lark(source: SourceText) -> Tree | Diagnostic:
         return error("E120", N_("the file cannot be parsed: {exc}", exc=exc), Span(source.name, 1, 1, 1, 2))
 
 
-def parse_expression(text: str, name: str = "<expr>") -> n.PolicyFile | None:
+def parse_expression(text: str, name: str = "<expr>") -> n.Spanned | None:
     """Parse `define _ = TEXT` and return the expression (for tools and tests)."""
     tree, diags = parse_source(SourceText.from_text(name, f"define _ = {text}"))
     if tree is None or any(d.is_error for d in diags):
         return None
-    return tree.decls[0].expr
+    expr: n.Spanned = tree.decls[0].expr  # type: ignore[attr-defined]  # the one `define`
+    return expr
 
 
 class _Builder:
@@ -89,8 +91,8 @@ class _Builder:
         methods = _METHODS
         keep = _KEPT_TOKENS
         limit = MAX_DEPTH + _TREE_SLACK
-        out: list[object] = []
-        stack: list[tuple[object, int]] = [(tree, 1)]
+        out: list[Any] = []  # tokens, None and built nodes
+        stack: list[tuple[Any, int]] = [(tree, 1)]
         file = self.file
         while stack:
             item, depth = stack.pop()
@@ -129,10 +131,20 @@ class _Builder:
     def _tok_span(self, tok: Token) -> Span:
         return Span(self.file, tok.line, tok.column, tok.end_line, tok.end_column)
 
+    @overload
+    def ident(self, tok: Token) -> n.Ident: ...
+    @overload
+    def ident(self, tok: None) -> None: ...
+
     def ident(self, tok: Token | None) -> n.Ident | None:
         if tok is None:
             return None
         return n.Ident(str(tok), span=self._tok_span(tok))
+
+    @overload
+    def string(self, tok: Token) -> n.StringLit: ...
+    @overload
+    def string(self, tok: None) -> None: ...
 
     def string(self, tok: Token | None) -> n.StringLit | None:
         if tok is None:
@@ -171,7 +183,7 @@ class _Builder:
             i += 2
         return "".join(out)
 
-    def _check_separated(self, items: list) -> None:
+    def _check_separated(self, items: list[Any]) -> None:
         """Entries on one line need a comma between them (newlines separate too)."""
         for a, b in zip(items, items[1:]):
             sa, sb = a.span, b.span
@@ -200,20 +212,20 @@ class _Builder:
             return 0
         return value
 
-    def t_number(self, span: Span, args: list) -> n.NumberLit:
+    def t_number(self, span: Span, args: list[Any]) -> n.NumberLit:
         tok = args[0]
         return n.NumberLit(self._number_value(str(tok), span), str(tok), span=span)
 
-    def t_string(self, span: Span, args: list) -> n.StringLit:
+    def t_string(self, span: Span, args: list[Any]) -> n.StringLit:
         return n.StringLit(self._unescape(args[0]), span=span)
 
-    def t_true(self, span: Span, args: list) -> n.BoolLit:
+    def t_true(self, span: Span, args: list[Any]) -> n.BoolLit:
         return n.BoolLit(True, span=span)
 
-    def t_false(self, span: Span, args: list) -> n.BoolLit:
+    def t_false(self, span: Span, args: list[Any]) -> n.BoolLit:
         return n.BoolLit(False, span=span)
 
-    def t_duration(self, span: Span, args: list) -> n.DurationLit:
+    def t_duration(self, span: Span, args: list[Any]) -> n.DurationLit:
         text = str(args[0])
         return n.DurationLit(self._duration_micros(text, span), text, span=span)
 
@@ -231,7 +243,7 @@ class _Builder:
             self.diags.append(error("E106", N_("`{short}` is too large a duration", short=_short(text)), span))
             return 0
 
-    def t_date(self, span: Span, args: list) -> n.DateLit:
+    def t_date(self, span: Span, args: list[Any]) -> n.DateLit:
         text = str(args[0])
         try:
             value = _dt.date.fromisoformat(text)
@@ -241,7 +253,7 @@ class _Builder:
             value = _dt.date(1970, 1, 1)
         return n.DateLit(value, span=span)
 
-    def t_datetime(self, span: Span, args: list) -> n.DateTimeLit:
+    def t_datetime(self, span: Span, args: list[Any]) -> n.DateTimeLit:
         text = str(args[0])
         micros = parse_datetime_micros(text)
         if micros is None:
@@ -254,42 +266,42 @@ class _Builder:
             micros = 0
         return n.DateTimeLit(micros, text, span=span)
 
-    def t_negative(self, span: Span, args: list) -> object:
+    def t_negative(self, span: Span, args: list[Any]) -> object:
         tok = args[1]
         text = "-" + str(tok)
         if tok.type == "NUMBER":
             return n.NumberLit(-self._number_value(str(tok), span), text, span=span)
         return n.DurationLit(-self._duration_micros(str(tok), span), text, span=span)
 
-    def t_list_value(self, span: Span, args: list) -> n.ListLit:
+    def t_list_value(self, span: Span, args: list[Any]) -> n.ListLit:
         self._check_separated(args)
         return n.ListLit(tuple(args), span=span)
 
-    def t_record_value(self, span: Span, args: list) -> n.RecordLit:
+    def t_record_value(self, span: Span, args: list[Any]) -> n.RecordLit:
         self._check_separated(args)
         return n.RecordLit(tuple(args), span=span)
 
-    def t_entry(self, span: Span, args: list) -> n.Entry:
+    def t_entry(self, span: Span, args: list[Any]) -> n.Entry:
         return n.Entry(self.ident(args[0]), args[1], span=span)
 
     # -- expressions --------------------------------------------------------------------
 
-    def t_name(self, span: Span, args: list) -> n.Name:
+    def t_name(self, span: Span, args: list[Any]) -> n.Name:
         return n.Name(str(args[0]), span=span)
 
-    def t_path(self, span: Span, args: list) -> n.Path:
+    def t_path(self, span: Span, args: list[Any]) -> n.Path:
         return n.Path(args[0], str(args[1]), span=span)
 
-    def t_call(self, span: Span, args: list) -> n.Call:
+    def t_call(self, span: Span, args: list[Any]) -> n.Call:
         return n.Call(str(args[0]), args[1], args[2], span=span)
 
-    def t_any_call(self, span: Span, args: list) -> n.Call:
+    def t_any_call(self, span: Span, args: list[Any]) -> n.Call:
         return n.Call("any", args[0], args[1], span=span)
 
-    def t_all_call(self, span: Span, args: list) -> n.Call:
+    def t_all_call(self, span: Span, args: list[Any]) -> n.Call:
         return n.Call("all", args[0], args[1], span=span)
 
-    def t_negate(self, span: Span, args: list) -> object:
+    def t_negate(self, span: Span, args: list[Any]) -> object:
         operand = args[1]
         # `-` on a number or duration literal is folded into a negative literal: one canonical form.
         if isinstance(operand, n.NumberLit):
@@ -300,69 +312,69 @@ class _Builder:
             return n.DurationLit(-operand.micros, text, span=span)
         return n.Negate(operand, span=span)
 
-    def t_binary(self, span: Span, args: list) -> n.Binary:
+    def t_binary(self, span: Span, args: list[Any]) -> n.Binary:
         return n.Binary(str(args[1]), args[0], args[2], span=span)
 
-    def t_not_expr(self, span: Span, args: list) -> n.Not:
+    def t_not_expr(self, span: Span, args: list[Any]) -> n.Not:
         return n.Not(args[0], span=span)
 
-    def t_and_expr(self, span: Span, args: list) -> n.And:
+    def t_and_expr(self, span: Span, args: list[Any]) -> n.And:
         return n.And(tuple(args), span=span)
 
-    def t_or_expr(self, span: Span, args: list) -> n.Or:
+    def t_or_expr(self, span: Span, args: list[Any]) -> n.Or:
         return n.Or(tuple(args), span=span)
 
-    def t_compare(self, span: Span, args: list) -> n.Compare:
+    def t_compare(self, span: Span, args: list[Any]) -> n.Compare:
         return n.Compare(str(args[1]), args[0], args[2], span=span)
 
-    def t_in_expr(self, span: Span, args: list) -> n.In:
+    def t_in_expr(self, span: Span, args: list[Any]) -> n.In:
         return n.In(args[0], args[1], False, span=span)
 
-    def t_not_in_expr(self, span: Span, args: list) -> n.In:
+    def t_not_in_expr(self, span: Span, args: list[Any]) -> n.In:
         return n.In(args[0], args[1], True, span=span)
 
-    def t_contains(self, span: Span, args: list) -> n.Contains:
+    def t_contains(self, span: Span, args: list[Any]) -> n.Contains:
         return n.Contains(args[0], args[1], "one", span=span)
 
-    def t_contains_any(self, span: Span, args: list) -> n.Contains:
+    def t_contains_any(self, span: Span, args: list[Any]) -> n.Contains:
         return n.Contains(args[0], args[1], "any", span=span)
 
-    def t_contains_all(self, span: Span, args: list) -> n.Contains:
+    def t_contains_all(self, span: Span, args: list[Any]) -> n.Contains:
         return n.Contains(args[0], args[1], "all", span=span)
 
-    def t_mentions(self, span: Span, args: list) -> n.Mentions:
+    def t_mentions(self, span: Span, args: list[Any]) -> n.Mentions:
         return n.Mentions(args[0], args[1], "one", span=span)
 
-    def t_mentions_any(self, span: Span, args: list) -> n.Mentions:
+    def t_mentions_any(self, span: Span, args: list[Any]) -> n.Mentions:
         return n.Mentions(args[0], args[1], "any", span=span)
 
-    def t_mentions_all(self, span: Span, args: list) -> n.Mentions:
+    def t_mentions_all(self, span: Span, args: list[Any]) -> n.Mentions:
         return n.Mentions(args[0], args[1], "all", span=span)
 
-    def t_matches(self, span: Span, args: list) -> n.Matches:
+    def t_matches(self, span: Span, args: list[Any]) -> n.Matches:
         return n.Matches(args[0], self.string(args[1]), span=span)
 
-    def t_between(self, span: Span, args: list) -> n.Between:
+    def t_between(self, span: Span, args: list[Any]) -> n.Between:
         return n.Between(args[0], args[1], args[2], span=span)
 
-    def t_is_missing(self, span: Span, args: list) -> n.IsMissing:
+    def t_is_missing(self, span: Span, args: list[Any]) -> n.IsMissing:
         return n.IsMissing(args[0], False, span=span)
 
-    def t_is_present(self, span: Span, args: list) -> n.IsMissing:
+    def t_is_present(self, span: Span, args: list[Any]) -> n.IsMissing:
         return n.IsMissing(args[0], True, span=span)
 
     # -- declarations ---------------------------------------------------------------
 
-    def t_start(self, span: Span, args: list) -> n.PolicyFile:
+    def t_start(self, span: Span, args: list[Any]) -> n.PolicyFile:
         return n.PolicyFile(tuple(args), self.file, span=span)
 
-    def t_policy_header(self, span: Span, args: list) -> n.PolicyHeader:
+    def t_policy_header(self, span: Span, args: list[Any]) -> n.PolicyHeader:
         return n.PolicyHeader(self.string(args[0]), tuple(args[1:]), span=span)
 
-    def t_header_entry(self, span: Span, args: list) -> n.HeaderEntry:
+    def t_header_entry(self, span: Span, args: list[Any]) -> n.HeaderEntry:
         key, tok = args
         tspan = self._tok_span(tok)
-        value: object
+        value: n.Spanned
         if tok.type == "NAME":
             value = self.ident(tok)
         elif tok.type == "STRING":
@@ -377,14 +389,14 @@ class _Builder:
             value = self.t_number(tspan, [tok])
         return n.HeaderEntry(self.ident(key), value, span=span)
 
-    def t_extends_decl(self, span: Span, args: list) -> n.ExtendsDecl:
+    def t_extends_decl(self, span: Span, args: list[Any]) -> n.ExtendsDecl:
         return n.ExtendsDecl(self.string(args[0]), span=span)
 
-    def t_schema_decl(self, span: Span, args: list) -> n.SchemaDecl:
+    def t_schema_decl(self, span: Span, args: list[Any]) -> n.SchemaDecl:
         self._check_separated(args)
         return n.SchemaDecl(tuple(args), span=span)
 
-    def t_field(self, span: Span, args: list) -> n.FieldDecl:
+    def t_field(self, span: Span, args: list[Any]) -> n.FieldDecl:
         name, label, optional, ftype, *mods = args
         seen: set[str] = set()
         for m in mods:
@@ -401,105 +413,105 @@ class _Builder:
             span=span,
         )
 
-    def t_simple_type(self, span: Span, args: list) -> n.SimpleType:
+    def t_simple_type(self, span: Span, args: list[Any]) -> n.SimpleType:
         return n.SimpleType(self.ident(args[0]), span=span)
 
-    def t_unit_type(self, span: Span, args: list) -> n.UnitType:
+    def t_unit_type(self, span: Span, args: list[Any]) -> n.UnitType:
         return n.UnitType(self.ident(args[0]), self.ident(args[1]), span=span)
 
-    def t_one_of_type(self, span: Span, args: list) -> n.OneOfType:
+    def t_one_of_type(self, span: Span, args: list[Any]) -> n.OneOfType:
         return n.OneOfType(self.ident(args[0]), args[1], span=span)
 
-    def t_list_type(self, span: Span, args: list) -> n.ListType:
+    def t_list_type(self, span: Span, args: list[Any]) -> n.ListType:
         return n.ListType(self.ident(args[0]), args[1], span=span)
 
-    def t_record_type(self, span: Span, args: list) -> n.RecordType:
+    def t_record_type(self, span: Span, args: list[Any]) -> n.RecordType:
         self._check_separated(args)
         return n.RecordType(tuple(args), span=span)
 
-    def _items(self, args: list) -> tuple:
+    def _items(self, args: list[Any]) -> tuple[Any, ...]:
         self._check_separated(args)
         return tuple(args)
 
-    def t_outcomes_decl(self, span: Span, args: list) -> n.OutcomesDecl:
+    def t_outcomes_decl(self, span: Span, args: list[Any]) -> n.OutcomesDecl:
         return n.OutcomesDecl(self._items(args), span=span)
 
-    def t_severities_decl(self, span: Span, args: list) -> n.SeveritiesDecl:
+    def t_severities_decl(self, span: Span, args: list[Any]) -> n.SeveritiesDecl:
         return n.SeveritiesDecl(self._items(args), span=span)
 
-    def t_escalations_decl(self, span: Span, args: list) -> n.EscalationsDecl:
+    def t_escalations_decl(self, span: Span, args: list[Any]) -> n.EscalationsDecl:
         return n.EscalationsDecl(self._items(args), span=span)
 
-    def t_named_item(self, span: Span, args: list) -> n.NamedItem:
+    def t_named_item(self, span: Span, args: list[Any]) -> n.NamedItem:
         return n.NamedItem(self.ident(args[0]), self.string(args[1]), span=span)
 
-    def t_phrases_decl(self, span: Span, args: list) -> n.PhrasesDecl:
+    def t_phrases_decl(self, span: Span, args: list[Any]) -> n.PhrasesDecl:
         return n.PhrasesDecl(self.ident(args[0]), self.string(args[1]), args[2], span=span)
 
-    def t_phrases_from(self, span: Span, args: list) -> n.PhrasesFrom:
+    def t_phrases_from(self, span: Span, args: list[Any]) -> n.PhrasesFrom:
         return n.PhrasesFrom(self.ident(args[0]), self.string(args[1]), self.string(args[2]), span=span)
 
-    def t_phrases_append(self, span: Span, args: list) -> n.PhrasesAppend:
+    def t_phrases_append(self, span: Span, args: list[Any]) -> n.PhrasesAppend:
         return n.PhrasesAppend(self.ident(args[0]), args[1], span=span)
 
-    def t_define_decl(self, span: Span, args: list) -> n.DefineDecl:
+    def t_define_decl(self, span: Span, args: list[Any]) -> n.DefineDecl:
         return n.DefineDecl(self.ident(args[0]), self.string(args[1]), args[2], False, span=span)
 
-    def t_override_define(self, span: Span, args: list) -> n.DefineDecl:
+    def t_override_define(self, span: Span, args: list[Any]) -> n.DefineDecl:
         return n.DefineDecl(self.ident(args[0]), self.string(args[1]), args[2], True, span=span)
 
-    def t_rule_decl(self, span: Span, args: list) -> n.RuleDecl:
+    def t_rule_decl(self, span: Span, args: list[Any]) -> n.RuleDecl:
         return n.RuleDecl(self.ident(args[0]), self.string(args[1]), tuple(args[2:]), False, span=span)
 
-    def t_override_rule(self, span: Span, args: list) -> n.RuleDecl:
+    def t_override_rule(self, span: Span, args: list[Any]) -> n.RuleDecl:
         return n.RuleDecl(self.ident(args[0]), self.string(args[1]), tuple(args[2:]), True, span=span)
 
-    def t_drop_rule(self, span: Span, args: list) -> n.DropRule:
+    def t_drop_rule(self, span: Span, args: list[Any]) -> n.DropRule:
         return n.DropRule(self.ident(args[0]), span=span)
 
-    def t_when_clause(self, span: Span, args: list) -> n.WhenClause:
+    def t_when_clause(self, span: Span, args: list[Any]) -> n.WhenClause:
         return n.WhenClause(args[0], span=span)
 
-    def t_unless_clause(self, span: Span, args: list) -> n.UnlessClause:
+    def t_unless_clause(self, span: Span, args: list[Any]) -> n.UnlessClause:
         return n.UnlessClause(args[0], span=span)
 
-    def t_then_clause(self, span: Span, args: list) -> n.ThenClause:
+    def t_then_clause(self, span: Span, args: list[Any]) -> n.ThenClause:
         return n.ThenClause(self.ident(args[0]), args[1], span=span)
 
-    def t_severity_ref(self, span: Span, args: list) -> n.Ident:
+    def t_severity_ref(self, span: Span, args: list[Token]) -> n.Ident:
         return self.ident(args[0])
 
-    def t_rule_ref(self, span: Span, args: list) -> n.Ident:
+    def t_rule_ref(self, span: Span, args: list[Token]) -> n.Ident:
         return self.ident(args[0])
 
-    def t_escalation_ref(self, span: Span, args: list) -> n.Ident:
+    def t_escalation_ref(self, span: Span, args: list[Token]) -> n.Ident:
         return self.ident(args[0])
 
-    def t_where_clause(self, span: Span, args: list) -> object:
+    def t_where_clause(self, span: Span, args: list[Any]) -> object:
         return args[0]
 
-    def t_parens(self, span: Span, args: list) -> object:
+    def t_parens(self, span: Span, args: list[Any]) -> object:
         return args[0]
 
-    def t_respond_clause(self, span: Span, args: list) -> n.RespondClause:
+    def t_respond_clause(self, span: Span, args: list[Any]) -> n.RespondClause:
         return n.RespondClause(self.string(args[0]), span=span)
 
-    def t_escalate_clause(self, span: Span, args: list) -> n.EscalateClause:
+    def t_escalate_clause(self, span: Span, args: list[Any]) -> n.EscalateClause:
         return n.EscalateClause(self.ident(args[0]), span=span)
 
-    def t_cite_clause(self, span: Span, args: list) -> n.CiteClause:
+    def t_cite_clause(self, span: Span, args: list[Any]) -> n.CiteClause:
         return n.CiteClause(self.string(args[0]), span=span)
 
-    def t_tags_clause(self, span: Span, args: list) -> n.TagsClause:
+    def t_tags_clause(self, span: Span, args: list[Any]) -> n.TagsClause:
         return n.TagsClause(tuple(self.ident(t) for t in args), span=span)
 
-    def t_example_decl(self, span: Span, args: list) -> n.ExampleDecl:
+    def t_example_decl(self, span: Span, args: list[Any]) -> n.ExampleDecl:
         return n.ExampleDecl(self.string(args[0]), args[1], args[2], span=span)
 
-    def t_given_clause(self, span: Span, args: list) -> n.RecordLit:
+    def t_given_clause(self, span: Span, args: list[n.RecordLit]) -> n.RecordLit:
         return args[0]
 
-    def t_expect_clause(self, span: Span, args: list) -> n.ExpectClause:
+    def t_expect_clause(self, span: Span, args: list[Any]) -> n.ExpectClause:
         outcome, severity, rule, escalate = args
         return n.ExpectClause(self.ident(outcome), severity, rule, escalate, span=span)
 
@@ -509,8 +521,9 @@ _KEPT_TOKENS = frozenset({"NAME", "STRING", "NUMBER", "DURATION", "DATE", "DATET
                           "MINUS", "STAR", "SLASH", "OPTIONAL", "KEY", "SENSITIVE"})
 
 
-def _span_of(values: list, file: str) -> Span:
-    first = last = None
+def _span_of(values: list[Any], file: str) -> Span:
+    first: Any = None
+    last: Any = None
     for v in values:
         if v is not None:
             first = v
@@ -548,6 +561,6 @@ def _short(text: str, limit: int = 24) -> str:
 
 
 # Grammar rule name → builder method; built once from the class, never changed.
-_METHODS: dict[str, Callable] = {
+_METHODS: dict[str, Callable[[_Builder, Span, list[Any]], Any]] = {
     name[2:]: getattr(_Builder, name) for name in dir(_Builder) if name.startswith("t_")
 }
