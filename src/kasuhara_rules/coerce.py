@@ -321,7 +321,8 @@ def coerce(ftype: vt.Type, value: Any, path: str, sensitive: bool) -> Any:
     raise RecordError(N_("a field of unusable type"), path)  # pragma: no cover
 
 
-def coerce_fields(fields: Sequence[Any], record: Mapping[str, Any], prefix: str = "", sensitive: bool = False) -> tuple[Any, ...]:
+def coerce_fields(fields: Sequence[Any], record: Mapping[str, Any], prefix: str = "",
+                  sensitive: bool = False) -> tuple[Any, ...]:
     """Validate a mapping against `fields`; a tuple of internal values (None = unknown)."""
     out: list[Any] = []
     for f in fields:

@@ -251,7 +251,8 @@ LABEL_KINDS = {"field": N_("the field"), "outcome": N_("the outcome"), "severity
                "rule": N_("the rule")}
 
 
-def label_hint(word: str, labels: Iterable[tuple[str, str | None, str]], kinds: Iterable[str] | None = None) -> str | None:
+def label_hint(word: str, labels: Iterable[tuple[str, str | None, str]],
+               kinds: Iterable[str] | None = None) -> str | None:
     """A hint when `word` is a label (or true/false in Japanese) rather than a name, else None.
 
     `labels` holds (name, label, kind); kinds limits which kinds may be suggested.

@@ -45,7 +45,8 @@ class Message(str):
         self.args = args
         return self
 
-    def __reduce__(self) -> tuple[Any, tuple[str, tuple[tuple[str, Any], ...]]]:  # picklable: policies and diagnostics go to worker processes
+    # picklable: policies and diagnostics go to worker processes
+    def __reduce__(self) -> tuple[Callable[..., Message], tuple[str, tuple[tuple[str, Any], ...]]]:
         return (_rebuild, (self.template, tuple(self.args.items())))
 
 

@@ -123,7 +123,8 @@ def control_character(name: str) -> str | None:
     return None
 
 
-def load_path(path: str | os.PathLike[str], allow_outside: bool = False, tolerate_example_errors: bool = False) -> Loaded:
+def load_path(path: str | os.PathLike[str], allow_outside: bool = False,
+              tolerate_example_errors: bool = False) -> Loaded:
     """Load the policy file at `path` (and the files it names)."""
     name = os.fspath(path)
     files = _Files(Path(name).parent, None, allow_outside)

@@ -5,7 +5,9 @@ import html
 from typing import Any, Iterable, Union
 
 from ..syntax import nodes as n
-from ..check.checked import FIRST_MATCH, REVIEW, CheckedPolicy, DefineRef, ElementRef, Field, FieldRef, Item as Named, Rule
+from ..check.checked import (
+    FIRST_MATCH, REVIEW, CheckedPolicy, DefineRef, ElementRef, Field, FieldRef, Item as Named, Rule,
+)
 from .verbalize import Verbalizer
 from ..values import Type
 
