@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.2.0"
 
@@ -24,7 +24,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'kasuhara_rules' has no attribute {name!r}")
@@ -33,7 +33,7 @@ def __getattr__(name: str):
     return getattr(import_module(f".{module}", __name__), name)
 
 
-def load_policy(path: str | os.PathLike, allow_outside: bool = False) -> "Policy":
+def load_policy(path: str | os.PathLike[str], allow_outside: bool = False) -> "Policy":
     """Load, check and compile the policy file at `path`; raises PolicyError on any error.
 
     Files the policy names (`extends`, `phrases … from`) must lie inside the policy's own
@@ -68,7 +68,7 @@ def parse_policy(source: str, filename: str = "<policy>") -> "Policy":
     return policy_from(loaded.result, loaded.files, filename, loaded.sources)
 
 
-def check_path(path: str | os.PathLike, allow_outside: bool = False) -> "CheckResult":
+def check_path(path: str | os.PathLike[str], allow_outside: bool = False) -> "CheckResult":
     """Parse, resolve, type-check and lint the policy file at `path` (`allow_outside` as for
     load_policy).
 

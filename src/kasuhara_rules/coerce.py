@@ -52,7 +52,7 @@ class RecordError(Exception):
     def at_line(self, line: int | None) -> "RecordError":
         return RecordError(self.message, self.field, line)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"message": self.message, "field": self.field, "line": self.line}
 
 
@@ -321,9 +321,10 @@ def coerce(ftype: vt.Type, value: Any, path: str, sensitive: bool) -> Any:
     raise RecordError(N_("a field of unusable type"), path)  # pragma: no cover
 
 
-def coerce_fields(fields: Sequence[Any], record: Mapping, prefix: str = "", sensitive: bool = False) -> tuple:
+def coerce_fields(fields: Sequence[Any], record: Mapping[str, Any], prefix: str = "",
+                  sensitive: bool = False) -> tuple[Any, ...]:
     """Validate a mapping against `fields`; a tuple of internal values (None = unknown)."""
-    out = []
+    out: list[Any] = []
     for f in fields:
         path = prefix + f.name
         value = record.get(f.name)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from typing import Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 import attrs
 
@@ -117,14 +117,14 @@ class Diagnostic:
     def is_error(self) -> bool:
         return self.severity == ERROR
 
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.span.file, self.span.line, self.span.column, self.code, self.message)
 
     def in_language(self, lang: str) -> "Diagnostic":
         """The same diagnostic with its message and hint as plain text in `lang` ("ja" or "en")."""
         return attrs.evolve(self, message=translate(self.message, lang), hint=translate(self.hint, lang))
 
-    def to_dict(self, lang: str = "en") -> dict:
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
         """The JSON form used by `kasu check --format json`; the code is the same in every language."""
         return {
             "file": self.span.file,
@@ -213,7 +213,7 @@ def closest(word: str, candidates: Iterable[str]) -> str | None:
         return "".join(chr(ord(c) - 0x60) if "\u30a1" <= c <= "\u30f6" else c
                        for c in unicodedata.normalize("NFKC", s).casefold())
 
-    pool = {}
+    pool: dict[str, str] = {}
     for c in candidates:
         pool.setdefault(fold(c), c)
     key = fold(word)
@@ -251,7 +251,8 @@ LABEL_KINDS = {"field": N_("the field"), "outcome": N_("the outcome"), "severity
                "rule": N_("the rule")}
 
 
-def label_hint(word: str, labels: Iterable[tuple[str, str | None, str]], kinds: Iterable[str] | None = None):
+def label_hint(word: str, labels: Iterable[tuple[str, str | None, str]],
+               kinds: Iterable[str] | None = None) -> str | None:
     """A hint when `word` is a label (or true/false in Japanese) rather than a name, else None.
 
     `labels` holds (name, label, kind); kinds limits which kinds may be suggested.

@@ -25,7 +25,7 @@ from __future__ import annotations
 import functools
 import gettext
 from importlib import resources
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 LANGUAGES = ("ja", "en")
 DOMAIN = "kasu"
@@ -45,11 +45,12 @@ class Message(str):
         self.args = args
         return self
 
-    def __reduce__(self):  # picklable: policies and diagnostics go to worker processes
+    # picklable: policies and diagnostics go to worker processes
+    def __reduce__(self) -> tuple[Callable[..., Message], tuple[str, tuple[tuple[str, Any], ...]]]:
         return (_rebuild, (self.template, tuple(self.args.items())))
 
 
-def _rebuild(template: str, items: tuple) -> Message:
+def _rebuild(template: str, items: tuple[tuple[str, Any], ...]) -> Message:
     return Message(template, **dict(items))
 
 
@@ -71,7 +72,7 @@ def choose_language(explicit: str | None, environ: Mapping[str, str]) -> str:
     'en'
     """
     if explicit in LANGUAGES:
-        return explicit  # type: ignore[return-value]
+        return explicit
     wanted = (environ.get("KASU_LANG") or "").strip().lower()
     if wanted[:2] in LANGUAGES:
         return wanted[:2]
@@ -96,7 +97,7 @@ def translator(lang: str) -> gettext.NullTranslations:
         return gettext.NullTranslations()
 
 
-def gettext_for(lang: str):
+def gettext_for(lang: str) -> Callable[[str], str]:
     """`_` for code that builds its text in one language at once (argparse help, summaries)."""
     return translator(lang).gettext
 

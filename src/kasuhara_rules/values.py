@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+from typing import Any
 
 import attrs
 
@@ -56,7 +57,7 @@ class Type:
     kind: str
     values: tuple[str, ...] = ()
     element: "Type | None" = None
-    fields: tuple = ()
+    fields: tuple[Any, ...] = ()  # check.checked.Field, which this base module cannot name
     unit: str = "seconds"
 
     # -- classification -------------------------------------------------------------
@@ -89,7 +90,7 @@ class Type:
             return T_TEXT
         return self.element or T_ERROR
 
-    def field(self, name: str):
+    def field(self, name: str) -> Any:
         for f in self.fields:
             if f.name == name:
                 return f

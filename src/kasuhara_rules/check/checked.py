@@ -6,6 +6,7 @@ from typing import Mapping, Union
 
 import attrs
 
+from ..diagnostics import Diagnostic
 from ..syntax import nodes as n
 from ..source import SourceText, Span
 from ..values import Type
@@ -66,7 +67,7 @@ class PhraseList:
 class Define:
     name: str
     label: str | None
-    expr: object
+    expr: n.Spanned
     type: Type
     span: Span = attrs.field(eq=False, repr=False)
 
@@ -81,8 +82,8 @@ class Rule:
 
     name: str
     title: str | None
-    when: object
-    unless: object | None
+    when: n.Spanned
+    unless: n.Spanned | None
     outcome: str
     severity: str | None
     responds: tuple[str, ...]
@@ -107,10 +108,10 @@ class Example:
     """An `example` block: the record it gives, what it expects, and any problem with it."""
 
     title: str
-    given: Mapping
+    given: Mapping[str, Any]
     expect: Expect
     span: Span = attrs.field(eq=False, repr=False)
-    problems: tuple = attrs.field(default=(), eq=False, repr=False)
+    problems: tuple[Diagnostic, ...] = attrs.field(default=(), eq=False, repr=False)
 
 
 # What a Name resolves to: the checker puts one on each Name of its resolved tree (`Name.ref`).

@@ -19,6 +19,7 @@ from .declarations import Declarations
 
 # Reads a phrase file named in a policy: (path as written, the policy file that names it) → text.
 PhraseReader = Callable[[str, str], str]
+_T = TypeVar("_T")
 
 
 @attrs.frozen
@@ -49,6 +50,7 @@ def check_structure(tree: n.PolicyFile) -> list[Diagnostic]:
         first = tree.decls[0].span if tree.decls else Span(tree.file, 1, 1, 1, 1)
         diags.append(error("E201", N_("a policy file must start with its `policy` header"), first,
                            N_("begin the file with: policy \"title\" { id NAME  version \"1\"  otherwise claim }")))
+    extra: n.Spanned
     for extra in headers[1:]:
         diags.append(error("E202", N_("a file has only one `policy` header"), extra.span))
     if headers and tree.decls[0] is not headers[0]:
@@ -111,7 +113,7 @@ class _Checker(Declarations, ExampleChecks, Lints):
     def warn(self, code: str, message: str, span: Span, hint: str | None = None) -> None:
         self.diags.append(warning(code, message, span, hint))
 
-    def of(self, kind: type) -> list:
+    def of(self, kind: type[_T]) -> list[_T]:
         return [d for d in self.decls if isinstance(d, kind)]
 
     # -- orchestration ----------------------------------------------------------------
@@ -135,7 +137,8 @@ class _Checker(Declarations, ExampleChecks, Lints):
             + [(e.name, e.label, "escalation") for e in escalations] + [(f.name, f.label, "field") for f in fields]
             + [(p.name, p.label, "phrases") for p in phrases.values()]
             + [(k, d.label.value if d.label else None, "define") for k, d in define_decls.items()]
-            + [(r.name.name, r.title.value if getattr(r, "title", None) else None, "rule") for r in rule_decls])
+            + [(r.name.name, r.title.value if getattr(r, "title", None) else None, "rule")  # type: ignore[union-attr]  # title checked
+               for r in rule_decls])
         self.define_measures = self.bound_defines(define_decls)
         for name in define_decls:
             self.tc.define_type(name)
@@ -244,7 +247,7 @@ class _Checker(Declarations, ExampleChecks, Lints):
             out[name] = decl
         return out
 
-    def bound_defines(self, decls: dict[str, n.DefineDecl]) -> dict:
+    def bound_defines(self, decls: dict[str, n.DefineDecl]) -> dict[str, limits.Measure]:
         """E310/E311 for defines nested too deep or expanding too far (check/limits.py), measured
         before anything recursive walks through defines; such defines are typed as errors."""
         known, cyclic = limits.measure_defines(decls)
@@ -266,7 +269,7 @@ class _Checker(Declarations, ExampleChecks, Lints):
                 self.tc.define_types[name] = vt.T_ERROR
         return known
 
-    def bound_condition(self, expr: object, what: str) -> None:
+    def bound_condition(self, expr: n.Spanned, what: str) -> None:
         if any(self.tc.define_types.get(d) is vt.T_ERROR and d in self.define_measures
                and self._over(self.define_measures[d]) for d in limits.define_names(expr, self.define_measures)):
             return  # reported at the define
@@ -275,10 +278,10 @@ class _Checker(Declarations, ExampleChecks, Lints):
             self._report_bound(m, what, expr.span)
 
     @staticmethod
-    def _over(m) -> bool:
+    def _over(m: limits.Measure) -> bool:
         return m.depth > limits.MAX_DEPTH or m.size > limits.MAX_EXPANDED
 
-    def _report_bound(self, m, what: str, span: Span) -> None:
+    def _report_bound(self, m: limits.Measure, what: str, span: Span) -> None:
         if m.depth > limits.MAX_DEPTH:
             self.err("E310", N_("{what} nests more than {depth} levels deep through the defines it uses",
                                 what=what, depth=limits.MAX_DEPTH),
@@ -325,7 +328,7 @@ class _Checker(Declarations, ExampleChecks, Lints):
         for kind, word in ((n.WhenClause, "when"), (n.UnlessClause, "unless"), (n.ThenClause, "then"),
                            (n.EscalateClause, "escalate"), (n.TagsClause, "tags")):
             for extra in decl.all(kind)[1:]:
-                self.err("E206", N_("rule {name} has more than one `{word}` clause", name=name, word=word), extra.span,
+                self.err("E206", N_("rule {name} has more than one `{word}` clause", name=name, word=word), extra.span,  # type: ignore[attr-defined]  # a clause
                          N_("combine the conditions with `and` / `or`") if word in ("when", "unless") else None)
         when = decl.first(n.WhenClause)
         unless = decl.first(n.UnlessClause)

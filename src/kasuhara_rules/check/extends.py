@@ -8,7 +8,7 @@ came from, so diagnostics and traces name that file.
 """
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Sequence, Union, cast
 
 from ..i18n import N_
 from ..syntax import nodes as n
@@ -17,6 +17,9 @@ from ..diagnostics import Diagnostic, did_you_mean, error
 _CLAUSE_ORDER = (n.WhenClause, n.UnlessClause, n.ThenClause, n.RespondClause, n.EscalateClause, n.CiteClause,
                  n.TagsClause)
 _VOCAB = {n.OutcomesDecl: "outcome", n.SeveritiesDecl: "severity", n.EscalationsDecl: "escalation"}
+_Vocab = Union[n.OutcomesDecl, n.SeveritiesDecl, n.EscalationsDecl]
+# kind ("field", "rule"…) -> name -> (the inherited declaration, the file it came from)
+_Inherited = dict[str, dict[str, tuple[object, str]]]
 
 
 def merge(chain: Sequence[n.PolicyFile]) -> tuple[n.PolicyHeader | None, list[object], list[Diagnostic], set[str]]:
@@ -25,7 +28,7 @@ def merge(chain: Sequence[n.PolicyFile]) -> tuple[n.PolicyHeader | None, list[ob
     diags: list[Diagnostic] = []
     dropped_names: set[str] = set()
     decls: list[object] = []
-    inherited: dict[str, dict[str, tuple[object, str]]] = {
+    inherited: _Inherited = {
         "field": {}, "outcome": {}, "severity": {}, "escalation": {}, "name": {}, "rule": {}}
     for depth, tree in enumerate(chain):
         base_file = chain[depth - 1].file if depth else ""
@@ -38,13 +41,13 @@ def merge(chain: Sequence[n.PolicyFile]) -> tuple[n.PolicyHeader | None, list[ob
     return _header(chain), decls, diags, dropped_names
 
 
-def _remember(decls: Sequence[object], file: str, inherited: dict) -> None:
+def _remember(decls: Sequence[object], file: str, inherited: _Inherited) -> None:
     for d in decls:
         if isinstance(d, n.SchemaDecl):
             for f in d.fields:
                 inherited["field"].setdefault(f.name.name, (f, file))
         elif type(d) in _VOCAB:
-            for item in d.items:
+            for item in cast(_Vocab, d).items:
                 inherited[_VOCAB[type(d)]].setdefault(item.name.name, (item, file))
         elif isinstance(d, (n.PhrasesDecl, n.PhrasesFrom, n.DefineDecl)):
             inherited["name"].setdefault(d.name.name, (d, file))
@@ -52,7 +55,7 @@ def _remember(decls: Sequence[object], file: str, inherited: dict) -> None:
             inherited["rule"].setdefault(d.name.name, (d, file))
 
 
-def _apply(decls: list[object], own: Sequence[object], inherited: dict, base_file: str,
+def _apply(decls: list[object], own: Sequence[object], inherited: _Inherited, base_file: str,
            diags: list[Diagnostic], dropped_names: set[str]) -> list[object]:
     out = list(decls)
     rules_at = {d.name.name: i for i, d in enumerate(out) if isinstance(d, n.RuleDecl)}
@@ -65,10 +68,11 @@ def _apply(decls: list[object], own: Sequence[object], inherited: dict, base_fil
                                                                "give the new field another name"))
             out.append(n.SchemaDecl(kept, span=d.span))
         elif type(d) in _VOCAB:
-            kind = _VOCAB[type(d)]
-            kept = tuple(i for i in d.items if not _redeclared(kind, i.name, inherited, diags,
-                                                               f"the inherited {kind} is used as it is"))
-            out.append(type(d)(kept, span=d.span))
+            vocab = cast(_Vocab, d)
+            kind = _VOCAB[type(vocab)]
+            items = tuple(i for i in vocab.items if not _redeclared(kind, i.name, inherited, diags,
+                                                                    f"the inherited {kind} is used as it is"))
+            out.append(type(vocab)(items, span=vocab.span))
         elif isinstance(d, (n.PhrasesDecl, n.PhrasesFrom)):
             if not _redeclared("name", d.name, inherited, diags, "add to it with `phrases NAME += [ … ]`"):
                 out.append(d)
@@ -91,7 +95,7 @@ def _apply(decls: list[object], own: Sequence[object], inherited: dict, base_fil
                 if name not in rules_at or rules_at[name] in dropped:
                     _missing(d.name, "rule", inherited["rule"], diags)
                 else:
-                    out[rules_at[name]] = override_rule(out[rules_at[name]], d)
+                    out[rules_at[name]] = override_rule(cast(n.RuleDecl, out[rules_at[name]]), d)
             elif not _redeclared("rule", d.name, inherited, diags, f"write `override rule {name} {{ … }}`"):
                 out.append(d)
         elif isinstance(d, n.DropRule):
@@ -108,7 +112,7 @@ def _apply(decls: list[object], own: Sequence[object], inherited: dict, base_fil
     return [d for i, d in enumerate(out) if i not in dropped]
 
 
-def _redeclared(kind: str, ident: n.Ident, inherited: dict, diags: list[Diagnostic], hint: str) -> bool:
+def _redeclared(kind: str, ident: n.Ident, inherited: _Inherited, diags: list[Diagnostic], hint: str) -> bool:
     found = inherited[kind].get(ident.name)
     if found is None:
         return False
@@ -119,7 +123,7 @@ def _redeclared(kind: str, ident: n.Ident, inherited: dict, diags: list[Diagnost
     return True
 
 
-def _missing(ident: n.Ident, what: str, known: dict, diags: list[Diagnostic]) -> None:
+def _missing(ident: n.Ident, what: str, known: dict[str, tuple[object, str]], diags: list[Diagnostic]) -> None:
     hint = did_you_mean(ident.name, list(known)) or N_("the base policy has no {what} `{name}`", what=what, name=ident.name)
     diags.append(error("E604", N_("there is no inherited {what} `{name}` to change", what=what, name=ident.name), ident.span, hint))
 

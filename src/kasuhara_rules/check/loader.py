@@ -10,7 +10,7 @@ import posixpath
 import threading
 import unicodedata
 from pathlib import Path
-from typing import Iterator, Mapping, MutableMapping
+from typing import BinaryIO, Iterator, Mapping, MutableMapping, Sequence
 
 import attrs
 
@@ -42,11 +42,15 @@ class NotRegularFile(OSError):
     """A policy or phrase file that is a FIFO, a device or a directory (reading could block forever)."""
 
 
+# a base policy parsed once, by (name, bytes): its tree (None when it did not parse), its
+# diagnostics and its decoded source
+ParsedBase = tuple[n.PolicyFile | None, tuple[Diagnostic, ...], SourceText | None]
+
 NOT_REGULAR_HINT = N_("name a plain file; a named pipe (FIFO), a device or a directory is never read, "
                        "since reading it could wait forever / 通常のファイルを指定してください")
 
 
-def _open_regular(path: Path):
+def _open_regular(path: Path) -> BinaryIO:
     """Open a regular file for reading without ever blocking: a FIFO is refused, not waited on."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     try:
@@ -73,7 +77,7 @@ class _Files:
         self.read_order: list[tuple[str, bytes]] = []
         self.directories: dict[str, str] = {}  # a file's directory, where its name does not say it
         # base policies already parsed, by (name, bytes): given by a caller that loads often (kasu lsp)
-        self.parsed: MutableMapping[tuple[str, bytes], tuple] | None = None
+        self.parsed: MutableMapping[tuple[str, bytes], ParsedBase] | None = None
 
     def name_for(self, relative: str, from_name: str) -> str:
         """The display name of `relative` as named in the file `from_name`."""
@@ -120,7 +124,8 @@ def control_character(name: str) -> str | None:
     return None
 
 
-def load_path(path: str | os.PathLike, allow_outside: bool = False, tolerate_example_errors: bool = False) -> Loaded:
+def load_path(path: str | os.PathLike[str], allow_outside: bool = False,
+              tolerate_example_errors: bool = False) -> Loaded:
     """Load the policy file at `path` (and the files it names)."""
     name = os.fspath(path)
     files = _Files(Path(name).parent, None, allow_outside)
@@ -136,9 +141,9 @@ def load_path(path: str | os.PathLike, allow_outside: bool = False, tolerate_exa
     return _load(name, data, files, tolerate_example_errors)
 
 
-def load_text(text: str | bytes, name: str = "<policy>", base_dir: str | os.PathLike | None = None,
+def load_text(text: str | bytes, name: str = "<policy>", base_dir: str | os.PathLike[str] | None = None,
               preloaded: Mapping[str, bytes] | None = None, allow_outside: bool = False,
-              parsed_bases: MutableMapping[tuple[str, bytes], tuple] | None = None) -> Loaded:
+              parsed_bases: MutableMapping[tuple[str, bytes], ParsedBase] | None = None) -> Loaded:
     """Load a policy given as text; files it names are read relative to `base_dir` (or preloaded).
 
     `parsed_bases`, a mapping the caller keeps between loads, lets a base policy whose bytes
@@ -223,7 +228,7 @@ def _load_unpaused(name: str, data: bytes, files: _Files, tolerate_example_error
         try:
             raw = files.read(target)
         except NotRegularFile as exc:
-            raise PhraseFileError(exc.strerror, "E221", NOT_REGULAR_HINT) from None
+            raise PhraseFileError(exc.strerror or str(exc), "E221", NOT_REGULAR_HINT) from None
         except OSError as exc:
             raise PhraseFileError(exc.strerror or (exc.args[0] if len(exc.args) == 1 else str(exc))) from None
         try:
@@ -282,6 +287,7 @@ def _chain(tree: n.PolicyFile, files: _Files, sources: dict[str, SourceText],
                                N_("the path is relative to the file that says `extends`")))
             return None
         cached = files.parsed.get((base_name, data)) if files.parsed is not None else None
+        base_diags: Sequence[Diagnostic]
         if cached is not None:
             base, base_diags, source = cached
             if source is not None:

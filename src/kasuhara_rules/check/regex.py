@@ -12,7 +12,7 @@ import functools
 import re
 from typing import Any
 
-import re2  # type: ignore[import-untyped]
+import re2
 
 from ..i18n import N_
 

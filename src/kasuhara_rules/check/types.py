@@ -176,7 +176,7 @@ class TypeChecker(TextOperators, Visitor):
     def visit_Name(self, node: n.Name, scope) -> Type:
         name = node.id
         for depth in range(len(scope) - 1, -1, -1):
-            f = scope[depth].field(name)
+            f: Field | None = scope[depth].field(name)
             if f is not None:
                 self._resolve_to(ElementRef(f, depth))
                 if name in self.fields or name in self.define_decls or name in self.phrases:
@@ -309,7 +309,7 @@ class TypeChecker(TextOperators, Visitor):
                                 _arith_hint(op, a, b)))
         return vt.T_ERROR
 
-    def _logic(self, node: object, operands, scope, word: str) -> Type:
+    def _logic(self, node: n.Spanned, operands: Sequence[n.Spanned], scope: tuple[Type, ...], word: str) -> Type:
         for o in operands:
             t = self.infer(o, scope)
             if not t.is_error and t.kind != vt.BOOL:
@@ -368,7 +368,7 @@ class TypeChecker(TextOperators, Visitor):
                 hint = N_("to test membership use `in` or `contains`")
         self.diags.append(error("E401", message, node.span, hint))
 
-    def _duration_number(self, node: object, a: Type, b: Type, left: object, right: object) -> None:
+    def _duration_number(self, node: n.Spanned, a: Type, b: Type, left: object, right: object) -> None:
         dur_side, num_node = (a, right) if a.kind == vt.DURATION else (b, left)
         suffix = _UNIT_SUFFIX.get(dur_side.unit, "s")
         hint = N_("durations are a number glued to a unit: 45s, 30min, 1.5h, 7d")

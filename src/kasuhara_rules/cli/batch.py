@@ -13,7 +13,7 @@ import io
 import json
 import os
 import re
-from typing import IO, Any, Iterable, Iterator, Sequence
+from typing import IO, Any, Callable, Iterable, Iterator, Sequence
 
 from ..i18n import N_
 from .. import values as vt
@@ -64,11 +64,11 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(N_("{name} is not allowed in JSON", name=name))
 
 
-def _no_duplicate_keys(pairs: list) -> dict:
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     """An object's pairs as a dict; a key given twice is an error naming it (never "last wins")."""
     out = dict(pairs)
     if len(out) != len(pairs):
-        seen: set = set()
+        seen: set[str] = set()
         for key, _ in pairs:
             if key in seen:
                 from ..coerce import shown
@@ -189,12 +189,13 @@ def _json_array(text: str, start: int, lines: LineCounter | None = None) -> Iter
     lines = lines or LineCounter(text)
     line_at = lines.at
 
-    pos = ws.match(text, pos).end()
+    pos = ws.match(text, pos).end()  # type: ignore[union-attr]  # \s* always matches
     if text.startswith("]", pos):
         yield from _after_array(text, pos + 1, line_at)
         return
     while True:
         line = line_at(pos)
+        end: int | None
         try:
             value, end = decoder.raw_decode(text, pos)
         except json.JSONDecodeError as exc:
@@ -214,9 +215,9 @@ def _json_array(text: str, start: int, lines: LineCounter | None = None) -> Iter
                 return
         else:
             yield line, value
-        pos = ws.match(text, end).end()
+        pos = ws.match(text, end).end()  # type: ignore[union-attr]  # \s* always matches
         if text.startswith(",", pos):
-            pos = ws.match(text, pos + 1).end()
+            pos = ws.match(text, pos + 1).end()  # type: ignore[union-attr]  # \s* always matches
             continue
         if text.startswith("]", pos):
             yield from _after_array(text, pos + 1, line_at)
@@ -236,9 +237,9 @@ def _skip_value(text: str, pos: int) -> int | None:
         return None
 
 
-def _after_array(text: str, pos: int, line_at) -> Iterator[tuple[int, Any]]:
+def _after_array(text: str, pos: int, line_at: Callable[[int], int]) -> Iterator[tuple[int, Any]]:
     """Only white space may follow the array: anything else would be lost, so it is an error."""
-    rest = re.compile(r"\s*").match(text, pos).end()
+    rest = re.compile(r"\s*").match(text, pos).end()  # type: ignore[union-attr]  # \s* always matches
     if rest < len(text):
         line = line_at(rest)
         yield line, RecordError(N_("there is more after the end of the array (a second array?): "
@@ -270,7 +271,7 @@ def read_csv(stream: IO[bytes], fields: Sequence[Field], encoding: str = "utf-8"
         return
     if any(_has_bad_bytes(cell) for cell in header):
         if encoding == "utf-8":
-            problem = _not_utf8(N_("the CSV header"), 1 + _bad_byte(header))
+            problem: str | None = _not_utf8(N_("the CSV header"), 1 + _bad_byte(header))
             raise EncodingRefused(N_("line {line}: {problem}", line=line, problem=problem))
         raise EncodingRefused(N_("line {line}: the CSV header is not valid {encoding}", line=line, encoding=encoding))
     names, problem = csv_columns([cell.strip() for cell in header], fields)
@@ -515,7 +516,7 @@ def _read(stream: IO[bytes], kind: str, fields: Sequence[Field], encoding: str) 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # stateless; built once
 
 
-def dump_json(data: dict) -> str:
+def dump_json(data: dict[str, Any]) -> str:
     """One JSON Lines line; texts with lone surrogates fall back to \\u escapes (still valid JSON)."""
     text = _ENCODER.encode(data)
     try:

@@ -6,7 +6,7 @@ import json
 import os
 import sys
 import time
-from typing import Callable, Sequence, TextIO
+from typing import IO, TYPE_CHECKING, Any, Callable, Iterator, Sequence, TextIO, cast
 
 from .. import __version__
 from ..diagnostics import render_json, render_text
@@ -19,10 +19,14 @@ from .common import (  # noqa: F401 (re-exported: the commands' shared pieces)
 from .evaluate import EvalTally, _eval_parallel, _eval_serial, _render_options, cmd_eval  # noqa: F401 (re-exported)
 from ..check.loader import load_path
 
+if TYPE_CHECKING:
+    from ..diagnostics import Diagnostic
+    from ..engine.policy import Policy
+
 FORMATS = ("jsonl", "json", "csv")  # batch.FORMATS, without importing the evaluator for `kasu check`
 
 
-def _exits(_, *codes: str) -> str:
+def _exits(_: Callable[[str], str], *codes: str) -> str:
     return _("exit codes:") + "\n" + "\n".join("  " + c for c in codes)
 
 
@@ -30,7 +34,7 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     """The argument parser, its help in `lang`."""
     _ = gettext_for(lang)
     fmt = _formatter(lang)
-    parser_class = type("Parser", (_Parser,), {"lang": lang})
+    parser_class = cast("type[_Parser]", type("Parser", (_Parser,), {"lang": lang}))
     ap = parser_class(prog="kasu", formatter_class=fmt,
                       description=_("Customer-harassment (カスハラ) policies: check, evaluate, test, "
                                     "format and document .kasu files."),
@@ -193,7 +197,7 @@ def _positive(text: str) -> int:
 
 
 def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    all_diags = []
+    all_diags: list[Diagnostic] = []
     failed = False
     blocks = []
     lang = args.msg_lang
@@ -227,7 +231,7 @@ def policy_paths(names: Sequence[str]) -> list[str]:
     paths: list[str] = []
     for name in names:
         if os.path.isdir(name):
-            found = []
+            found: list[str] = []
             for root, dirs, files in os.walk(name):
                 dirs.sort()
                 found.extend(os.path.join(root, f) for f in files if f.endswith(".kasu"))
@@ -340,7 +344,7 @@ def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if stdin is not None:  # read twice (once per schema): keep it
         stdin = io.BytesIO(stdin.read())
 
-    def records(policy):  # each version reads the records with its own schema
+    def records(policy: Policy) -> Iterator[tuple[int, Any]]:  # each version reads the records with its own schema
         for path in args.records:
             if path == "-" and stdin is not None:
                 stdin.seek(0)
@@ -410,7 +414,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         return EXIT_USAGE
     args.msg_lang = lang
     try:
-        code = args.run(args, out, err)
+        code: int = args.run(args, out, err)
         if not getattr(out, "closed", False):  # (the language server closes it when the client exits)
             out.flush()  # a full disk shows here, not silently at exit
         return code

@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from typing import TextIO
+from typing import Iterable, TextIO, cast
 
 from ..i18n import N_, gettext_for, translate
 
@@ -29,7 +29,8 @@ class _Formatter(argparse.HelpFormatter):
     def start_section(self, heading: str | None) -> None:
         super().start_section(gettext_for(self.lang)(heading) if heading else heading)
 
-    def add_usage(self, usage, actions, groups, prefix=None) -> None:  # type: ignore[override]
+    def add_usage(self, usage: str | None, actions: Iterable[argparse.Action],
+                  groups: Iterable[argparse._MutuallyExclusiveGroup], prefix: str | None = None) -> None:
         super().add_usage(usage, actions, groups, prefix if prefix is not None else gettext_for(self.lang)("usage: "))
 
     def _fill_text(self, text: str, width: int, indent: str) -> str:
@@ -37,8 +38,8 @@ class _Formatter(argparse.HelpFormatter):
                          for part in text.split("\n"))
 
 
-def _formatter(lang: str) -> type:
-    return type("Formatter", (_Formatter,), {"lang": lang})
+def _formatter(lang: str) -> type[argparse.HelpFormatter]:
+    return cast("type[argparse.HelpFormatter]", type("Formatter", (_Formatter,), {"lang": lang}))
 
 
 class _Parser(argparse.ArgumentParser):

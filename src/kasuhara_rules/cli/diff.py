@@ -24,10 +24,10 @@ class Change:
 
     incident: Any
     line: int | None
-    old: dict
-    new: dict
+    old: dict[str, Any]
+    new: dict[str, Any]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"incident": self.incident, "line": self.line, "old": self.old, "new": self.new}
 
 
@@ -40,14 +40,14 @@ class Undecidable:
     old: str | None  # the old version's error message, None when it decided the record
     new: str | None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"incident": self.incident, "line": self.line, "old_error": self.old, "new_error": self.new}
 
 
 @attrs.frozen
 class DiffReport:
-    old: dict
-    new: dict
+    old: dict[str, Any]
+    new: dict[str, Any]
     changes: tuple[Change, ...]
     transitions: tuple[tuple[str, str, int], ...]
     unchanged: int
@@ -58,21 +58,22 @@ class DiffReport:
     def invalid(self) -> int:
         return len(self.undecidable)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"old": self.old, "new": self.new, "changes": [c.to_dict() for c in self.changes],
                 "transitions": [{"from": a, "to": b, "count": n} for a, b, n in self.transitions],
                 "unchanged": self.unchanged, "changed": len(self.changes), "invalid": self.invalid,
                 "undecidable": [u.to_dict() for u in self.undecidable], "warnings": list(self.warnings)}
 
 
-def summary_of(d: Decision) -> dict:
+def summary_of(d: Decision) -> dict[str, Any]:
     return {"outcome": d.outcome, "severity": d.severity, "rule": d.rule, "escalation": d.escalation,
             "responses": list(d.responses)}
 
 
-def state(s: dict) -> str:
+def state(s: dict[str, Any]) -> str:
     """`kasuhara/high`, `claim`, `review` — the outcome and severity of a decision."""
-    return s["outcome"] + (f"/{s['severity']}" if s["severity"] else "")
+    text: str = s["outcome"] + (f"/{s['severity']}" if s["severity"] else "")
+    return text
 
 
 def compare(old: Policy, new: Policy, records: Iterable[tuple[int | None, Any]],
@@ -92,7 +93,7 @@ def compare(old: Policy, new: Policy, records: Iterable[tuple[int | None, Any]],
     """
     changes = []
     undecidable = []
-    counts: Counter = Counter()
+    counts: Counter[tuple[str, str]] = Counter()
     unchanged = 0
     pairs = ((r, r) for r in records) if new_records is None else zip_longest(records, new_records)
     for old_item, new_item in pairs:
@@ -124,10 +125,10 @@ def compare(old: Policy, new: Policy, records: Iterable[tuple[int | None, Any]],
 def render_text(report: DiffReport, lang: str = "en") -> str:
     _ = gettext_for(lang)
 
-    def ref(r: dict) -> str:
+    def ref(r: dict[str, Any]) -> str:
         return f"{r['id']} {r['version']} ({r['digest'][:15]}…)"
 
-    def describe(s: dict) -> str:
+    def describe(s: dict[str, Any]) -> str:
         text = state(s)
         if s["rule"]:
             text += f" by {s['rule']}"

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from typing import Any, cast
 
 import attrs
 
@@ -19,11 +20,11 @@ class ExampleResult:
     at: str
     passed: bool
     expected: Expect
-    actual: dict | None
+    actual: dict[str, Any] | None
     problems: tuple[str, ...]
     decision: Decision | None = attrs.field(default=None, repr=False, eq=False)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"title": self.title, "at": self.at, "passed": self.passed, "expected": expect_dict(self.expected),
                 "actual": self.actual, "problems": list(self.problems)}
 
@@ -36,7 +37,7 @@ class RuleCoverage:
     matched: int
     unless_blocked: int | None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"rule": self.rule, "matched": self.matched, "unless_blocked": self.unless_blocked}
 
 
@@ -64,18 +65,18 @@ class TestReport:
     def unless_never_exercised(self) -> tuple[str, ...]:
         return tuple(c.rule for c in self.coverage if c.unless_blocked == 0)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"policy": self.policy, "passed": self.passed, "failed": self.failed,
                 "examples": [r.to_dict() for r in self.results],
                 "coverage": [c.to_dict() for c in self.coverage],
                 "uncovered": list(self.uncovered), "unless_never_exercised": list(self.unless_never_exercised)}
 
 
-def expect_dict(e: Expect) -> dict:
+def expect_dict(e: Expect) -> dict[str, Any]:
     return {"outcome": e.outcome, "severity": e.severity, "rule": e.rule, "escalation": e.escalate}
 
 
-def describe(d: dict | Expect) -> str:
+def describe(d: dict[str, Any] | Expect) -> str:
     """`kasuhara severity high by dogeza escalate supervisor` — only the parts that are set."""
     if isinstance(d, Expect):
         d = expect_dict(d)
@@ -117,12 +118,12 @@ def run_examples(policy: Policy) -> TestReport:
             if rules[i].unless is not None:
                 when, unless = entry["condition"]["children"]
                 if when["value"] is True and unless["value"] is True:
-                    blocked[i] += 1
+                    blocked[i] = cast(int, blocked[i]) + 1  # an int for every rule with `unless`
     coverage = tuple(RuleCoverage(r.name, matched[i], blocked[i]) for i, r in enumerate(rules))
     return TestReport(policy.name, tuple(results), coverage)
 
 
-def run_file(path: str | os.PathLike) -> TestReport:
+def run_file(path: str | os.PathLike[str]) -> TestReport:
     """Load the policy at `path` and run its examples. Problems inside example blocks become
     failing examples; any other error raises PolicyError."""
     from ..check.loader import load_path

@@ -13,9 +13,13 @@ import datetime as _dt
 import os
 import re
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, Any, Callable, TextIO, cast
 
 from ..i18n import N_, gettext_for, translate
+
+if TYPE_CHECKING:
+    from ..check.checked import Field
+    from ..values import Type
 
 BASELINE = "mhlw-baseline"
 DEFAULT_FILE = "policy.kasu"
@@ -42,7 +46,8 @@ def industries(directory: Path | None = None) -> list[str]:
     return out
 
 
-def add_parser(sub, _, fmt, exits) -> None:
+def add_parser(sub: Any, _: Callable[[str], str], fmt: type[argparse.HelpFormatter],
+               exits: Callable[..., str]) -> None:
     """Register `kasu init` (called from commands.build_parser)."""
     p = sub.add_parser("init", help=_("start a new policy that extends the shipped baseline"), formatter_class=fmt,
                        description=_("Write a new policy extending the shipped baseline (or an industry policy), "
@@ -161,7 +166,7 @@ def first_example(path: str, lang: str) -> str:
             continue
         given[f.name] = _value(f, f.type)
     decision = policy.evaluate({k: _plain(v) for k, v in given.items()})
-    expect = decision.outcome
+    expect = cast(str, decision.outcome)  # the example record is valid: it has an outcome
     if decision.severity:
         expect += f" severity {decision.severity}"
     if decision.rule:
@@ -171,7 +176,7 @@ def first_example(path: str, lang: str) -> str:
     return f'\nexample "{title}" {{\n  given {{\n{entries}\n  }}\n  expect {expect}\n}}\n'
 
 
-def _value(field, t) -> str:
+def _value(field: Field, t: Type) -> str:
     from ..values import BOOL, DATE, DATETIME, DURATION, ENUM, INT, LIST, NUMBER, RECORD
 
     if field.key:
@@ -196,7 +201,7 @@ def _value(field, t) -> str:
     return '""'
 
 
-def _plain(text: str):
+def _plain(text: str) -> Any:
     """The example value as the record value `evaluate` takes (the policy coerces dates and durations)."""
     import json
 

@@ -24,32 +24,39 @@ WINDOW = 4       # tasks in flight per worker
 
 _worker: dict[str, Any] = {}  # per worker process: set once by _init, never shared
 
+# what a worker returns for one chunk: the outputs, the number of invalid records, and
+# (outcome, error, line) of each record for the tally
+ChunkResult = tuple[list[str], int, list[tuple[str | None, bool | None, int]]]
 
-def _init_process(policy: Policy, options: dict) -> None:
+
+def _init_process(policy: Policy, options: dict[str, Any]) -> None:
     """A worker process starts: Ctrl-C is the main process's to handle (no worker tracebacks)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _init(policy, options)
 
 
-def _init(policy: Policy, options: dict) -> None:
+def _init(policy: Policy, options: dict[str, Any]) -> None:
     _worker["policy"] = policy
     _worker["options"] = options
 
 
-def _render(decision, options: dict) -> str:
+def _render(decision: Decision, options: dict[str, Any]) -> str:
 
     if options["format"] == "json":
         return dump_json(decision.to_dict(explain=options["explain"], show_sensitive=options["show_sensitive"]))
-    return decision.explain(lang=options["lang"], show_sensitive=options["show_sensitive"])
+    text: str = decision.explain(lang=options["lang"], show_sensitive=options["show_sensitive"])
+    return text
 
 
-def _work(task: tuple[str, list]) -> tuple[list[str], int]:
+def _work(task: tuple[str, list[Any]]) -> ChunkResult:
     """Decide one chunk in a worker: (rendered outputs, number of invalid records)."""
     kind, items = task
     policy: Policy = _worker["policy"]
     options = _worker["options"]
     explain = options["explain"] or options["format"] == "text"
-    out, invalid, seen = [], 0, []
+    out: list[str] = []
+    invalid = 0
+    seen: list[tuple[str | None, bool | None, int]] = []
     doomed = _kill_at()
     for line, item in items:
         if line == doomed:  # tests only: a worker killed mid-chunk, as the OOM killer would
@@ -72,7 +79,7 @@ def _kill_at() -> int | None:
 
 
 def decide_one(policy: Policy, item: Any, line: int, explain: bool,
-               options: dict) -> tuple[str, bool, str | None]:
+               options: dict[str, Any]) -> tuple[str, bool, str | None]:
     """One record decided and rendered: (the output, whether it is an error, the outcome). An unexpected
     failure on one record becomes an error output for that record alone, never the loss of
     its chunk or of the run."""
@@ -88,8 +95,8 @@ def decide_one(policy: Policy, item: Any, line: int, explain: bool,
             return dump_json({"incident": None, "outcome": None, "error": problem.to_dict()}), True, None
 
 
-def chunks(items: Iterable[Any], size: int = CHUNK) -> Iterator[list]:
-    chunk: list = []
+def chunks(items: Iterable[Any], size: int = CHUNK) -> Iterator[list[Any]]:
+    chunk: list[Any] = []
     for item in items:
         chunk.append(item)
         if len(chunk) >= size:
@@ -99,7 +106,7 @@ def chunks(items: Iterable[Any], size: int = CHUNK) -> Iterator[list]:
         yield chunk
 
 
-def run(policy: Policy, tasks: Iterable[tuple[str, list]], jobs: int, options: dict,
+def run(policy: Policy, tasks: Iterable[tuple[str, list[Any]]], jobs: int, options: dict[str, Any],
         emit: Callable[[str], None], tick: Callable[[int], None],
         warn: Callable[[str], None] = lambda text: None, tally: Any = None) -> int:
     """Process `tasks` with `jobs` workers; emit every output in input order; the invalid count.
@@ -117,7 +124,7 @@ def run(policy: Policy, tasks: Iterable[tuple[str, list]], jobs: int, options: d
         return concurrent.futures.ProcessPoolExecutor(size, mp_context=context, initializer=_init_process,
                                                       initargs=(policy, options))
 
-    def write(result: tuple[list[str], int, list]) -> None:
+    def write(result: ChunkResult) -> None:
         outputs, bad, seen = result
         for outcome, error, line in seen if tally is not None else ():
             tally.add(outcome, error, line)
@@ -126,7 +133,7 @@ def run(policy: Policy, tasks: Iterable[tuple[str, list]], jobs: int, options: d
         tick(len(outputs))
         invalid[0] += bad
 
-    def alone(task: tuple[str, list]) -> tuple[list[str], int, list]:
+    def alone(task: tuple[str, list[Any]]) -> ChunkResult:
         """A chunk whose worker died, run again by itself: its result, or its records as errors."""
         pool = new_pool(1)
         try:
@@ -140,7 +147,8 @@ def run(policy: Policy, tasks: Iterable[tuple[str, list]], jobs: int, options: d
 
     while True:
         pool = new_pool(jobs)
-        pending: collections.deque = collections.deque()
+        pending: collections.deque[tuple[tuple[str, list[Any]], concurrent.futures.Future[ChunkResult]]] = \
+            collections.deque()
         try:
             broken = False
             for task in tasks:
@@ -173,7 +181,7 @@ def run(policy: Policy, tasks: Iterable[tuple[str, list]], jobs: int, options: d
             raise
 
 
-def _result(future: concurrent.futures.Future) -> tuple[list[str], int, list] | None:
+def _result(future: concurrent.futures.Future[ChunkResult]) -> ChunkResult | None:
     """A chunk's (outputs, invalid count), or None when its worker died."""
     try:
         return future.result()
@@ -195,7 +203,7 @@ def _stop(pool: concurrent.futures.ProcessPoolExecutor) -> None:
     pool.shutdown(wait=True)  # the pool's own thread ends now that its workers have
 
 
-def _lost(policy: Policy, options: dict, task: tuple[str, list],
+def _lost(policy: Policy, options: dict[str, Any], task: tuple[str, list[Any]],
           warn: Callable[[str], None]) -> tuple[list[str], list[int]]:
     """Error outputs for every record of a chunk whose worker died, and their lines."""
     kind, items = task

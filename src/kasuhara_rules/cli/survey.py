@@ -6,7 +6,10 @@ import csv
 import io
 import json
 import os
-from typing import Any, Iterator, Sequence, TextIO
+from typing import TYPE_CHECKING, Any, Iterator, Sequence, TextIO
+
+if TYPE_CHECKING:
+    from ..check.checked import CheckedPolicy
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INVALID = 0, 1, 2, 3
 
@@ -51,7 +54,7 @@ def _usage(p: argparse.ArgumentParser, err: TextIO) -> int:
     return EXIT_USAGE
 
 
-def _load(path: str, err: TextIO):
+def _load(path: str, err: TextIO) -> CheckedPolicy | None:
     from ..check.loader import load_path
     from ..diagnostics import render_text
     from .common import emit
@@ -172,7 +175,7 @@ def cmd_survey_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int
             err.write(f"kasu survey report: cannot read {path}: no such file\n")
             return EXIT_USAGE
     answers: list[sv.Answer] = []
-    invalid: list[dict] = []
+    invalid: list[dict[str, Any]] = []
     rounds: list[str] = []
     kinds: dict[str, str] = {}
     groups: dict[str, str] = {}

@@ -185,7 +185,7 @@ def locate(tree: ast.AST) -> None:
     ast.fix_missing_locations does the same, but recursively and checking each node; this
     loop is twice as fast, which matters for a policy of thousands of rules."""
     node_type = ast.AST
-    stack = [tree]
+    stack: list[Any] = [tree]  # any node: the location attributes exist only on some node classes
     pop, push, extend = stack.pop, stack.append, stack.extend
     while stack:
         node = pop()

@@ -22,6 +22,10 @@ from ..syntax.visitor import Visitor
 from ..check.regex import compiled as compiled_regex
 from .text import PhraseSet, normalize
 
+if TYPE_CHECKING:
+    from ..check.checked import Field
+    from .mentions import MentionSet
+
 UNSET = object()  # the value of a lazy slot (define, normalised text) not computed yet; global `UNSET`
 
 
@@ -35,7 +39,7 @@ class Code:
 class Env:
     """Compile-time context: values known present, the `where` depth, trace substitutions."""
 
-    present: frozenset = frozenset()
+    present: frozenset[str] = frozenset()
     depth: int = 0
     subst: Sequence[tuple[object, ast.expr]] = ()  # (node of the resolved tree, its traced value)
 
@@ -46,7 +50,7 @@ class Env:
                 return value
         return None
 
-    def knowing(self, keys: frozenset) -> "Env":
+    def knowing(self, keys: frozenset[str]) -> "Env":
         return attrs.evolve(self, present=self.present | keys) if keys else self
 
     def deeper(self) -> "Env":
@@ -86,7 +90,7 @@ class ExprCompiler(Visitor):
 
     # -- helpers -------------------------------------------------------------------------
 
-    def strict(self, codes: list[Code], build) -> Code:
+    def strict(self, codes: list[Code], build: Callable[[list[ast.expr]], ast.expr]) -> Code:
         """`build(exprs)` when every operand is known; unknown (None) when any is unknown."""
         if not any(c.nullable for c in codes):
             return Code(build([c.expr for c in codes]), False)
@@ -103,7 +107,7 @@ class ExprCompiler(Visitor):
                 exprs.append(g.name(t))
         return Code(g.ifexp(g.or_(*tests), g.const(None), build(exprs)), True)
 
-    def bound(self, code: Code, build) -> Code:
+    def bound(self, code: Code, build: Callable[[ast.expr], ast.expr]) -> Code:
         """`build(x)` with `code` evaluated once into a local (for comprehension iterables)."""
         t = self.temps.new()
         return Code(g.ifexp(g.is_none(g.walrus(t, code.expr)), g.const(None), build(g.name(t))), True)
@@ -182,7 +186,7 @@ class ExprCompiler(Visitor):
     def visit_ListLit(self, node: n.ListLit, env: Env) -> Code:
         return Code(g.const(tuple(self.literal(i) for i in node.items)), False)
 
-    def literal(self, node: object):
+    def literal(self, node: object) -> Any:
         code = self.compile(node, Env())
         assert isinstance(code.expr, ast.Constant)
         return code.expr.value
@@ -219,7 +223,7 @@ class ExprCompiler(Visitor):
     def visit_Or(self, node: n.Or, env: Env) -> Code:
         return self.kleene(node.operands, env, is_and=False)
 
-    def kleene(self, operands, env: Env, is_and: bool) -> Code:
+    def kleene(self, operands: Sequence[n.Spanned], env: Env, is_and: bool) -> Code:
         """Left-to-right Kleene and/or; plain Python where no operand can be unknown."""
         codes: list[Code] = []
         for operand in operands:
@@ -250,11 +254,11 @@ class ExprCompiler(Visitor):
         test = ast.Compare(g.walrus(t, first.expr), [ast.Is()], [g.const(stop)])
         return g.ifexp(test, g.const(stop), self._kleene(rest, unknowns + [t], stop))
 
-    def facts(self, node: object, when: bool) -> frozenset:
+    def facts(self, node: object, when: bool) -> frozenset[str]:
         """Names known present once `node` (a condition that is never unknown) is `when`."""
         if isinstance(node, n.IsMissing) and isinstance(node.value, n.Name):
             if node.present == when:
-                return frozenset({self.key(node.value)} - {None})
+                return frozenset({self.key(node.value)} - {None})  # type: ignore[arg-type]  # None taken out
             return frozenset()
         if isinstance(node, n.Not):
             return self.facts(node.operand, not when)
@@ -406,7 +410,7 @@ class ExprCompiler(Visitor):
             return Code(expr, code.nullable)
         return Code(value, code.nullable)
 
-    def mention_set(self, item: object):
+    def mention_set(self, item: object) -> MentionSet:
         """The phrases of a `mentions` operand (one object per phrase list or literal)."""
         from .mentions import MentionSet
 
@@ -476,7 +480,7 @@ def mention_key(item: object) -> object:
     return item.ref.name
 
 
-def _mentions(policy: CheckedPolicy):
+def _mentions(policy: CheckedPolicy) -> Iterator[n.Mentions]:
     roots = [d.expr for d in policy.defines.values()]
     roots += [x for r in policy.rules for x in (r.when, r.unless) if x is not None]
     for root in roots:

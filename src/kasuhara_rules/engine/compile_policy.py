@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import ast
 import threading
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from . import codegen as g
 from . import runtime
 from .. import values as vt
 from .compile_expr import UNSET, Env, ExprCompiler, word_fields, word_slot
-from ..check.checked import CheckedPolicy, Field
+from ..check.checked import CheckedPolicy, Field, Rule
 from .records import MAX_DURATION, MAX_NUMBER, RecordError
 from .text import nfkc
+from .tracedata import EMPTY, TraceDict, TraceList
 from .compile_traced import TraceGen
 
 CHUNK = 200  # rules per generated function; larger policies are split across functions
@@ -30,10 +31,16 @@ HELPERS: dict[str, Any] = {
     "read": runtime.read, "value_json": runtime.value_json, "raw_path": runtime.raw_path,
     "ev_one": runtime.ev_one, "ev_text": runtime.ev_text, "ev_list": runtime.ev_list,
     "ev_match": runtime.ev_match, "is_str": str.__instancecheck__, "ABSENT": runtime.ABSENT,
-    "guarded": runtime.guarded, "TD": runtime.TraceDict, "TL": runtime.TraceList, "EMPTY": runtime.EMPTY,
+    "guarded": runtime.guarded, "TD": TraceDict, "TL": TraceList, "EMPTY": EMPTY,
     "NO_READS": runtime.NO_READS, "NOKEY": runtime.NOKEY, "num_key": runtime.num_key,
     "text_key": runtime.text_key, "list_key": runtime.list_key, "raw_key": runtime.raw_key,
 }
+# the generated functions: evaluate(rec) -> (key, m, u), validate(rec) -> the coerced values,
+# explain(rec, show) -> (key, m, u, entries)
+Evaluate = Callable[[Any], tuple[Any, ...]]
+Explain = Callable[[Any, bool], tuple[Any, ...]]
+# emits the statements of a chunk of rules: (policy, namespace, rules, offset of the chunk)
+RulesCode = Callable[[CheckedPolicy, g.Namespace, Sequence[Rule], int], list[ast.stmt]]
 TRACE_CACHE_ENTRIES = 16384  # trace entries a policy keeps, shared among its rules (see tracegen)
 
 
@@ -44,16 +51,15 @@ class Program:
 
     __slots__ = ("evaluate", "validate", "_explain", "_build", "_lock")
 
-    def __init__(self, evaluate: Callable[[Any], tuple], validate: Callable[[Any], tuple],
-                 build_explain: Callable[[], Callable[[Any, bool], tuple]]) -> None:
+    def __init__(self, evaluate: Evaluate, validate: Evaluate, build_explain: Callable[[], Explain]) -> None:
         self.evaluate = evaluate
         self.validate = validate
-        self._explain: Callable[[Any, bool], tuple] | None = None
-        self._build: Callable[[], Callable[[Any, bool], tuple]] | None = build_explain
+        self._explain: Explain | None = None
+        self._build: Callable[[], Explain] | None = build_explain
         self._lock = threading.Lock()
 
     @property
-    def explain(self) -> Callable[[Any, bool], tuple]:
+    def explain(self) -> Explain:
         """explain(record, show_sensitive) -> (key, matched mask, undetermined mask, trace entries)."""
         fn = self._explain
         if fn is None:
@@ -77,9 +83,10 @@ def compile_policy(policy: CheckedPolicy, trace_cache: bool = True) -> Program:
     name = f"<kasu policy {policy.header.id}>"
     ns = _namespace(policy, trace_cache)
 
-    def build_explain() -> Callable[[Any, bool], tuple]:
+    def build_explain() -> Explain:
         with paused_gc():
-            return g.compile_module(_traced_definitions(policy, ns), ns, name)["explain"]
+            explain: Explain = g.compile_module(_traced_definitions(policy, ns), ns, name)["explain"]
+            return explain
 
     with paused_gc():
         scope = g.compile_module(_plain_definitions(policy, ns), ns, name)
@@ -107,7 +114,7 @@ def _namespace(policy: CheckedPolicy, trace_cache: bool) -> g.Namespace:
     return ns
 
 
-def _chunks(policy: CheckedPolicy) -> list[list]:
+def _chunks(policy: CheckedPolicy) -> list[list[Rule]]:
     rules = list(policy.rules)
     return [rules[i:i + CHUNK] for i in range(0, len(rules), CHUNK)] or [[]]
 
@@ -120,7 +127,7 @@ def _key_expr(policy: CheckedPolicy) -> ast.expr:
 def _plain_definitions(policy: CheckedPolicy, ns: g.Namespace) -> list[ast.stmt]:
     """`evaluate(rec) -> (key, m, u, snapshot)` (and its parts) and `validate(rec) -> coerced values`."""
     defs = _rule_function(policy, ns, "evaluate", ["rec"], [], _fast_rules, traced=False)
-    params = [g.name(f"f{f.index}") for f in policy.fields]
+    params: list[ast.expr] = [g.name(f"f{f.index}") for f in policy.fields]
     body = _validation(policy.fields, ns) + [ast.Return(g.tuple_(params))]
     defs.append(g.function("validate", ["rec"], body))
     return defs
@@ -133,7 +140,7 @@ def _traced_definitions(policy: CheckedPolicy, ns: g.Namespace) -> list[ast.stmt
 
 
 def _rule_function(policy: CheckedPolicy, ns: g.Namespace, name: str, args: list[str], part_args: list[str],
-                   rules_code, traced: bool) -> list[ast.stmt]:
+                   rules_code: RulesCode, traced: bool) -> list[ast.stmt]:
     """`name(*args)`: validate the record, then run every rule (`rules_code` emits the statements
     that set `m`, `u` and, traced, `entries`). A policy of more than CHUNK rules is split into
     functions `name_part0`, … (CPython compiles one huge function slowly), each taking
@@ -146,7 +153,7 @@ def _rule_function(policy: CheckedPolicy, ns: g.Namespace, name: str, args: list
     defs: list[ast.stmt] = []
     if len(chunks) == 1:
         body += rules_code(policy, ns, chunks[0], 0)
-        results = [g.name(o) for o in outs]
+        results: list[ast.expr] = [g.name(o) for o in outs]
     else:
         # The words of each text that `mentions` reads start unknown (UNSET) here and go from part
         # to part, so that a text is split into words once per record.
@@ -202,7 +209,7 @@ def _validation(fields: tuple[Field, ...], ns: g.Namespace, snapshot: bool = Fal
         fconst = ns.add(f, "F")
         out.append(g.assign(var, g.call(g.name("get"), g.const(f.name), g.name("ABSENT"))))
         v = g.name(var)
-        slow = [g.assign(var, g.call("cf", fconst, v))]
+        slow: list[ast.stmt] = [g.assign(var, g.call("cf", fconst, v))]
         kind = f.type.kind
         nested = snapshot and kind in (vt.LIST, vt.RECORD)
         if nested:  # the caller's list or record is copied before it is coerced
@@ -256,14 +263,14 @@ def _slots(ec: ExprCompiler) -> list[ast.stmt]:
     return [g.assign(slot, g.name("UNSET")) for slot in ec.slots()]
 
 
-def _fast_rules(policy: CheckedPolicy, ns: g.Namespace, rules: list, offset: int) -> list[ast.stmt]:
+def _fast_rules(policy: CheckedPolicy, ns: g.Namespace, rules: Sequence[Rule], offset: int) -> list[ast.stmt]:
     ec = ExprCompiler(policy, ns, g.Temps())
     body: list[ast.stmt] = [g.assign("m", g.const(0)), g.assign("u", g.const(0))]
     for rule in rules:
         bit = 1 << rule.index
         cond = ec.compile(_condition(rule), Env())
         if not cond.nullable:
-            stmts = [g.if_(cond.expr, [g.aug_or("m", bit)])]
+            stmts: list[ast.stmt] = [g.if_(cond.expr, [g.aug_or("m", bit)])]
         else:
             stmts = [g.assign("r", cond.expr),
                      g.if_(g.name("r"), [g.aug_or("m", bit)], [g.if_(g.is_none(g.name("r")), [g.aug_or("u", bit)])])]
@@ -272,7 +279,7 @@ def _fast_rules(policy: CheckedPolicy, ns: g.Namespace, rules: list, offset: int
     return _slots(ec) + body
 
 
-def _traced_rules(policy: CheckedPolicy, ns: g.Namespace, rules: list, offset: int) -> list[ast.stmt]:
+def _traced_rules(policy: CheckedPolicy, ns: g.Namespace, rules: Sequence[Rule], offset: int) -> list[ast.stmt]:
     ec = ExprCompiler(policy, ns, g.Temps())
     tg = TraceGen(policy, ns, ec)
     for rule in rules:
@@ -283,7 +290,7 @@ def _traced_rules(policy: CheckedPolicy, ns: g.Namespace, rules: list, offset: i
     return _slots(ec) + tg.prelude() + head + tg.stmts + tail
 
 
-def _condition(rule) -> object:
+def _condition(rule: Rule) -> object:
     """`when` and not `unless`, as one expression."""
     from ..syntax import nodes as n
 

@@ -9,6 +9,7 @@ arithmetic inside a predicate is part of the predicate's node. In a trace every 
 from __future__ import annotations
 
 import ast
+from typing import Sequence
 
 import attrs
 
@@ -59,7 +60,7 @@ class TraceGen(Visitor):
         self.entries: list[str] = []  # the locals holding each rule's trace entry, in order
         self.text_of = Texts()  # each sub-expression printed once
 
-    def at(self, span) -> str:
+    def at(self, span: Span) -> str:
         """`file:line:col` with the file relative to the root policy's directory, never absolute,
         so a trace reads the same from any working directory."""
         loaded, shown = self.policy.top
@@ -77,7 +78,7 @@ class TraceGen(Visitor):
         self.stmts.append(g.assign(var, value))
         return var
 
-    def node_dict(self, node: object, value: ast.expr, reads: list[tuple[str, ast.expr]],
+    def node_dict(self, node: n.Spanned, value: ast.expr, reads: list[tuple[str, ast.expr]],
                   children: list[str], evidence: ast.expr | None = None, text: str | None = None) -> str:
         """A read-only trace node (empty `reads` and `children` are shared constants)."""
         pairs = [
@@ -131,7 +132,7 @@ class TraceGen(Visitor):
 
     # -- nodes ---------------------------------------------------------------------------------
 
-    def node(self, expr: object) -> tuple[str, str]:
+    def node(self, expr: n.Spanned) -> tuple[str, str]:
         """Emit statements for `expr`; return the locals holding its value and its node."""
         return self.visit(expr)
 
@@ -204,7 +205,7 @@ class TraceGen(Visitor):
             stack.extend(reversed(n.children(sub)))
         return children, tuple(subst)
 
-    def reads_in(self, operands: list, into_calls: bool) -> list[tuple[str, ast.expr]]:
+    def reads_in(self, operands: Sequence[object], into_calls: bool) -> list[tuple[str, ast.expr]]:
         """The top-level fields (and record paths) the operands read, each once, in order."""
         reads: dict[str, tuple[str, ast.expr]] = {}
         stack = list(reversed(operands))
@@ -249,7 +250,7 @@ class TraceGen(Visitor):
         chain.append(ref.field)
         return list(reversed(chain))
 
-    def sensitive_in(self, expr: object, seen: frozenset = frozenset()) -> bool:
+    def sensitive_in(self, expr: object, seen: frozenset[str] = frozenset()) -> bool:
         """Whether `expr` reads personal data (directly, inside records, or through defines)."""
         for sub in n.walk(expr):
             ref = sub.ref if isinstance(sub, (n.Name, n.Path)) else None
@@ -324,7 +325,7 @@ class TraceGen(Visitor):
             ]
         # Arithmetic beyond the range of floats (only absurd policies get there: inputs are
         # bounded) makes the rule undetermined instead of stopping the batch.
-        failed = [g.assign(value, g.const(None)), g.assign(entry, self.failed_entry(rule))]
+        failed: list[ast.stmt] = [g.assign(value, g.const(None)), g.assign(entry, self.failed_entry(rule))]
         self.stmts.append(g.try_arithmetic(body, failed))
         self.entries.append(entry)
         self.stmts.append(g.if_(g.is_true(g.name(value)), [g.aug_or("m", bit)],
@@ -365,7 +366,7 @@ class TraceGen(Visitor):
         cached (it reads records, lists of records or paths)."""
         fields: dict[int, Field] = {}
         seen: set[str] = set()
-        stack: list[object] = [rule.when] + ([rule.unless] if rule.unless is not None else [])
+        stack: list[n.Spanned] = [rule.when] + ([rule.unless] if rule.unless is not None else [])
         while stack:
             for sub in n.walk(stack.pop()):
                 ref = sub.ref if isinstance(sub, (n.Name, n.Path)) else None

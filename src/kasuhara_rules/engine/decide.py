@@ -17,7 +17,7 @@ class Provisional:
     severity: str | None
     rule: str | None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, str | None]:
         return {"outcome": self.outcome, "severity": self.severity, "rule": self.rule}
 
 

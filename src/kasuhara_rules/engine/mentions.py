@@ -39,7 +39,7 @@ class Listener:
     def __init__(self, phrases: Iterable[str], index: PhraseIndex | None = None) -> None:
         self.index = index if index is not None else PhraseIndex(dict.fromkeys(phrases))
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[type[Listener], tuple[tuple[()], PhraseIndex]]:
         # Sent to worker processes with the phrases already analysed.
         return (Listener, ((), self.index))
 
@@ -74,7 +74,7 @@ class MentionSet:
         """Whether every phrase occurs in the text (a phrase without words never does)."""
         return heard.found.keys() >= self.set
 
-    def evidence(self, heard: Heard | None, sensitive: bool, show_sensitive: bool) -> list:
+    def evidence(self, heard: Heard | None, sensitive: bool, show_sensitive: bool) -> list[Any]:
         """Each phrase found (first occurrence) as `{"phrase", "words", "at": [start, end]}`: the
         words of the text that matched it and where they are (character offsets, end excluded, in the
         NFKC-normalised text); the words are redacted for a sensitive text unless asked (the phrase
@@ -82,7 +82,7 @@ class MentionSet:
         if heard is None or not heard.found:
             return EMPTY
         hide = sensitive and not show_sensitive
-        out = []
+        out: list[Any] = []
         for phrase in self.phrases:
             m = heard.found.get(phrase)
             if m is not None:
@@ -91,6 +91,6 @@ class MentionSet:
         return TraceList(out) if out else EMPTY
 
 
-def ev_words(mset: MentionSet, heard: Any, sensitive: bool, show_sensitive: bool) -> list:
+def ev_words(mset: MentionSet, heard: Any, sensitive: bool, show_sensitive: bool) -> list[Any]:
     """Evidence of `t mentions …` (see MentionSet.evidence)."""
     return mset.evidence(heard, sensitive, show_sensitive)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, cast
 
 import attrs
 
@@ -10,6 +10,7 @@ from .. import values as vt
 from ..check.checker import CheckResult
 from .decide import Decider, DecisionCore, Provisional
 from ..diagnostics import Diagnostic
+from ..source import SourceText
 from ..check.checked import CheckedPolicy
 from .compile_policy import Program, compile_policy
 from .records import MAX_NUMBER, REDACTED, RecordError, validate_record
@@ -22,7 +23,7 @@ class PolicyError(Exception):
 
     __module__ = "kasuhara_rules"  # its public name: kasuhara_rules.PolicyError
 
-    def __init__(self, diagnostics: tuple[Diagnostic, ...], sources: Mapping | None = None) -> None:
+    def __init__(self, diagnostics: tuple[Diagnostic, ...], sources: Mapping[str, SourceText] | None = None) -> None:
         self.diagnostics = tuple(diagnostics)
         self.sources = dict(sources or {})
         errors = [d for d in self.diagnostics if d.is_error]
@@ -44,7 +45,7 @@ class PendingRule:
     rule: str
     missing: tuple[str, ...]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"rule": self.rule, "missing": list(self.missing)}
 
 
@@ -64,7 +65,7 @@ class Decision:
     error: RecordError | None = None
     line: int | None = None
     record: Any = attrs.field(default=None, repr=False, eq=False)
-    entries: list | None = attrs.field(default=None, repr=False, eq=False)  # the trace, when already built
+    entries: list[Any] | None = attrs.field(default=None, repr=False, eq=False)  # the trace, when already built
 
     def __repr__(self) -> str:
         incident = self.to_dict()["incident"]  # redacted when the key is sensitive
@@ -104,15 +105,16 @@ class Decision:
     def provisional(self) -> Provisional | None:
         return self.core.provisional if self.core else None
 
-    def trace(self, show_sensitive: bool = False) -> list[dict]:
+    def trace(self, show_sensitive: bool = False) -> list[dict[str, Any]]:
         """One entry per rule, in policy order, with every condition's value and reads."""
         if self.core is None:
             return []
         if self.entries is not None and not show_sensitive:
             return self.entries
-        return self.policy.program.explain(self.record, show_sensitive)[3]
+        entries: list[dict[str, Any]] = self.policy.program.explain(self.record, show_sensitive)[3]
+        return entries
 
-    def to_dict(self, explain: bool = False, show_sensitive: bool = False) -> dict:
+    def to_dict(self, explain: bool = False, show_sensitive: bool = False) -> dict[str, Any]:
         """The decision as the JSON of section 7 (`trace` only when `explain`)."""
         incident = self.incident
         key = self.policy.checked.key_field
@@ -121,8 +123,8 @@ class Decision:
         if self.error is not None:
             return {"incident": incident, "outcome": None, "error": self.error.to_dict(),
                     "policy": self.policy.policy_block()}
-        core = self.core
-        out = {
+        core = cast(DecisionCore, self.core)  # set whenever `error` is not
+        out: dict[str, Any] = {
             "incident": incident,
             "outcome": core.outcome,
             "outcome_label": core.outcome_label,
@@ -205,17 +207,17 @@ class Policy:
     def __repr__(self) -> str:
         return f"<Policy {self.id} {self.version} {self.digest[:15]}… {len(self.checked.rules)} rules>"
 
-    def policy_block(self) -> dict:
+    def policy_block(self) -> dict[str, Any]:
         """The JSON of `policy` in a decision: a fresh copy each time (editing one output changes
         nothing else)."""
         ref = self.ref
         return {"id": ref["id"], "version": ref["version"], "digest": ref["digest"],
                 "files": [{"path": f["path"], "digest": f["digest"]} for f in ref["files"]]}
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Callable[..., Policy], tuple[tuple[tuple[str, bytes], ...], str, str | None]]:
         return (_rebuild, (self.files, self.name, self.checked.root))
 
-    def json_schema(self) -> dict:
+    def json_schema(self) -> dict[str, Any]:
         """The JSON Schema (2020-12) of the incident record, as `kasu schema` prints it."""
         from ..render.json_schema import record_schema
 
@@ -341,11 +343,12 @@ def _records_of(records: Any) -> Iterable[Any]:
         raise TypeError("evaluate_many takes an iterable of records (a list of dicts, say); "
                         "for one record call evaluate(record)")
     if hasattr(records, "to_dict") and hasattr(records, "columns") and hasattr(records, "iterrows"):
-        return records.to_dict("records")  # a pandas DataFrame: iterating it would give the column names
-    return records
+        rows: Iterable[Any] = records.to_dict("records")  # a pandas DataFrame: iterating it would give the column names
+        return rows
+    return cast(Iterable[Any], records)
 
 
-def snapshot(record: Mapping, nested: tuple[str, ...]) -> dict:
+def snapshot(record: Mapping[str, Any], nested: tuple[str, ...]) -> dict[str, Any]:
     """A copy of a record that the caller cannot change: a decision keeps this, so that its trace,
     built now or later, shows what was decided on. Top-level values are copied by reference
     (texts, numbers and the like cannot change); lists and records are copied all the way down,
@@ -356,7 +359,7 @@ def snapshot(record: Mapping, nested: tuple[str, ...]) -> dict:
     return snap
 
 
-def _decision_maker(policy: Policy):
+def _decision_maker(policy: Policy) -> Callable[[Any, DecisionCore, int | None, Any, Any], Decision]:
     """A constructor for plain decisions that sets the slots directly (attrs' frozen __init__
     costs three times as much); the result is the same frozen Decision."""
     new = object.__new__
@@ -391,7 +394,8 @@ def _rebuild(files: tuple[tuple[str, bytes], ...], name: str, root: str | None =
     return policy_from(loaded.result, loaded.files, name, loaded.sources)
 
 
-def policy_from(result: CheckResult, files: tuple, name: str, sources: Mapping) -> Policy:
+def policy_from(result: CheckResult, files: tuple[tuple[str, bytes], ...], name: str,
+                sources: Mapping[str, SourceText]) -> Policy:
     if result.policy is None:
         raise PolicyError(result.diagnostics, sources)
     return Policy(result.policy, files, name, result.diagnostics)

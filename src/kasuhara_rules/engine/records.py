@@ -11,7 +11,14 @@ from ..coerce import (  # noqa: F401  (re-exported: the engine's view of record 
 )
 
 
-def validate_record(fields: Sequence[Field], record: Any) -> tuple:
+__all__ = [  # the engine's view of record values (coerce.py), and validate_record
+    "MAX_DURATION", "MAX_NUMBER", "REDACTED", "Problem", "RecordError", "coerce", "coerce_fields", "date_iso",
+    "datetime_iso", "duration_iso", "is_absent", "json_kind", "parse_duration_text", "plain", "raw_json", "shown",
+    "to_json", "validate_record",
+]
+
+
+def validate_record(fields: Sequence[Field], record: Any) -> tuple[Any, ...]:
     """Check a whole record against the schema; the coerced values in field order.
 
     Fields that the schema does not name are ignored.
@@ -19,10 +26,6 @@ def validate_record(fields: Sequence[Field], record: Any) -> tuple:
     if not isinstance(record, Mapping):
         raise RecordError(N_("a record must be a JSON object, not {article}", article=_article(json_kind(record))))
     return coerce_fields(fields, record)
-
-
-def _article(kind: str) -> str:
-    return f"an {kind}" if kind[0] in "aeiou" else f"a {kind}"
 
 
 def _article(kind: str) -> str:

@@ -45,7 +45,7 @@ def and3(*values: Any) -> Any:
     >>> and3(True, None), and3(False, None), and3(True, True)
     (None, False, True)
     """
-    result = True
+    result: bool | None = True
     for v in values:
         if v is False:
             return False
@@ -56,7 +56,7 @@ def and3(*values: Any) -> Any:
 
 def or3(*values: Any) -> Any:
     """Kleene `or`: true wins, then unknown (None), else false."""
-    result = False
+    result: bool | None = False
     for v in values:
         if v is True:
             return True
@@ -263,26 +263,26 @@ def raw_path(record: Any, names: tuple[str, ...]) -> Any:
     return value
 
 
-def ev_one(found: Any, item: Any, sensitive: bool, show_sensitive: bool) -> list:
+def ev_one(found: Any, item: Any, sensitive: bool, show_sensitive: bool) -> list[Any]:
     """Evidence of `t contains x`: x when found."""
     if found is not True or item is None:
         return EMPTY
     return TraceList([REDACTED if sensitive and not show_sensitive else item])
 
 
-def ev_text(phrases: Any, text: Any) -> list:
+def ev_text(phrases: Any, text: Any) -> list[Any]:
     """Evidence of `t contains any/all P`: the phrases of P found in t."""
     return EMPTY if text is None else TraceList(phrases.found(text))
 
 
-def ev_list(phrases: Any, items: Any) -> list:
+def ev_list(phrases: Any, items: Any) -> list[Any]:
     """Evidence on a list of texts: the phrases of P equal to an element."""
     if items is None:
         return EMPTY
     return TraceList(phrases.found_in_list([x for x in items if x is not None]))
 
 
-def ev_match(regex: Any, text: Any, sensitive: bool, show_sensitive: bool) -> list:
+def ev_match(regex: Any, text: Any, sensitive: bool, show_sensitive: bool) -> list[Any]:
     """Evidence of `t matches "re"`: the matched text (redacted for a sensitive field)."""
     from .text import nfkc
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from typing import Iterable
+from typing import Any, Iterable, cast
 
 # Katakana ァ..ヶ and the iteration marks ヽヾ map to their hiragana forms.
 _KANA = {cp: cp - 0x60 for cp in range(0x30A1, 0x30F7)}
@@ -68,7 +68,7 @@ class PhraseSet:
         # finds the longest phrase starting there. Compiling it is the cost of a big list.
         self._starts = _alternation(self.normalized) if len(self.normalized) > 12 else None
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[type[PhraseSet], tuple[tuple[str, ...]]]:
         return (PhraseSet, (self.phrases,))
 
     def search(self, normalized_text: str) -> bool:
@@ -102,11 +102,12 @@ class PhraseSet:
         phrase, which for 500,000 phrases and a 5 MB text would run for hours): at each
         position the pattern finds the longest phrase starting there, and every phrase that
         starts there is a prefix of it."""
+        starts = cast("re.Pattern[str]", self._starts)  # the callers use this only with a pattern
         longest: set[str] = set()
         window, size = 1 << 18, len(norm)
         for start in range(0, size, window):  # findall in C, a window at a time (bounded memory);
             # each window reads on far enough for the longest phrase starting inside it
-            longest.update(self._starts.findall(norm, start, min(size, start + window + self._longest)))
+            longest.update(starts.findall(norm, start, min(size, start + window + self._longest)))
         keys = self.set
         present = set()
         for text in longest:
@@ -121,11 +122,11 @@ class PhraseSet:
         return [p for p, key in self.pairs if key in have]
 
 
-def _alternation(keys: tuple[str, ...]) -> re.Pattern | None:
+def _alternation(keys: tuple[str, ...]) -> re.Pattern[str] | None:
     """`(?=(trie))`: a zero-width match at every position where a key starts, capturing the
     longest such key (the trie's optional tails are greedy). Search cost grows with the depth
     of the trie, not the number of keys."""
-    trie: dict = {}
+    trie: dict[str, Any] = {}  # character -> subtrie; "" -> True where a key ends
     for key in keys:
         node = trie
         for ch in key:
@@ -137,10 +138,10 @@ def _alternation(keys: tuple[str, ...]) -> re.Pattern | None:
         return None
 
 
-def _trie_pattern(root: dict) -> str:
+def _trie_pattern(root: dict[str, Any]) -> str:
     # Iterative post-order over the trie, so that long phrases cannot exhaust the stack.
     out: dict[int, str] = {}
-    stack: list[tuple[dict, bool]] = [(root, False)]
+    stack: list[tuple[dict[str, Any], bool]] = [(root, False)]
     while stack:
         node, done = stack.pop()
         if not done:

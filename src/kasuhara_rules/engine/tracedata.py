@@ -19,37 +19,39 @@ def _refuse(self: Any, *args: Any, **kwargs: Any) -> NoReturn:
     raise TypeError(_MESSAGE)
 
 
-class TraceDict(dict):
+class TraceDict(dict[str, Any]):
     """A JSON object in a trace: a dict that cannot be changed."""
 
     __slots__ = ()
     __setitem__ = __delitem__ = __ior__ = _refuse
     clear = pop = popitem = setdefault = update = _refuse
 
-    def __copy__(self) -> dict:
+    def __copy__(self) -> dict[str, Any]:
         return dict(self)
 
-    def __deepcopy__(self, memo: dict) -> dict:
-        return thaw(self)
+    def __deepcopy__(self, memo: dict[int, Any]) -> dict[str, Any]:
+        copy: dict[str, Any] = thaw(self)
+        return copy
 
-    def __reduce__(self) -> tuple:
+    def __reduce__(self) -> tuple[type[TraceDict], tuple[dict[str, Any]]]:
         return (TraceDict, (dict(self),))
 
 
-class TraceList(list):
+class TraceList(list[Any]):
     """A JSON array in a trace: a list that cannot be changed."""
 
     __slots__ = ()
     __setitem__ = __delitem__ = __iadd__ = __imul__ = _refuse
     append = extend = insert = remove = pop = clear = sort = reverse = _refuse
 
-    def __copy__(self) -> list:
+    def __copy__(self) -> list[Any]:
         return list(self)
 
-    def __deepcopy__(self, memo: dict) -> list:
-        return thaw(self)
+    def __deepcopy__(self, memo: dict[int, Any]) -> list[Any]:
+        copy: list[Any] = thaw(self)
+        return copy
 
-    def __reduce__(self) -> tuple:
+    def __reduce__(self) -> tuple[type[TraceList], tuple[list[Any]]]:
         return (TraceList, (list(self),))
 
 

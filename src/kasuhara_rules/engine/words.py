@@ -4,7 +4,7 @@ from __future__ import annotations
 import functools
 import threading
 import unicodedata
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 import attrs
 
@@ -105,7 +105,7 @@ class Match:
 
 
 @functools.lru_cache(maxsize=1)
-def _dictionary():
+def _dictionary() -> Any:  # a sudachipy Dictionary (SudachiPy has no type information)
     from sudachipy import Dictionary  # imported here: policies without `mentions` never pay for it
 
     return Dictionary(dict="core")
@@ -145,13 +145,13 @@ class _Analyser:
         self._local = threading.local()
         self._entries: dict[tuple[int, str], Entry] = {}
 
-    def _tokenizer(self):
+    def _tokenizer(self) -> Any:
         tok = getattr(self._local, "tokenizer", None)
         if tok is None:
             tok = self._local.tokenizer = self._dict.tokenizer(mode=self._mode_c)
         return tok
 
-    def _entry(self, m, surface: str) -> Entry:
+    def _entry(self, m: Any, surface: str) -> Entry:
         pos = m.part_of_speech()
         head = ""
         if pos[0] == "動詞" and len(surface) >= 3:  # only these may be compound verbs
@@ -376,7 +376,7 @@ class PhraseIndex:
         # occurrence of a word, so a text costs one look-up per word here).
         self._seen: dict[Entry, Sequence[int]] = {}
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[type[PhraseIndex], tuple[tuple[Phrase, ...]]]:
         # Rebuilt from the analysed phrases (no analyser needed), without the candidates seen so far.
         return (PhraseIndex, (self.phrases,))
 

@@ -26,7 +26,7 @@ def _base(width: int = 520, height: int = 220) -> dict[str, Any]:
                        "legend": {"labelFontSize": 10, "titleFontSize": 11, "labelLimit": 260}}}
 
 
-def stacked_periods(rows: list[dict], x_title: str, y_title: str, legend: str) -> dict:
+def stacked_periods(rows: list[dict[str, Any]], x_title: str, y_title: str, legend: str) -> dict[str, Any]:
     """Counts per period, stacked by key (rows: period, key, count, order)."""
     spec = _base()
     spec.update({
@@ -43,7 +43,7 @@ def stacked_periods(rows: list[dict], x_title: str, y_title: str, legend: str) -
     return spec
 
 
-def bar_chart(rows: list[dict], x_title: str) -> dict:
+def bar_chart(rows: list[dict[str, Any]], x_title: str) -> dict[str, Any]:
     """Horizontal bars, one per key, longest first (rows: key, count)."""
     spec = _base(height=max(60, 18 * len(rows)))
     spec.update({
@@ -57,7 +57,7 @@ def bar_chart(rows: list[dict], x_title: str) -> dict:
     return spec
 
 
-def heat_map(rows: list[dict], x_title: str, y_title: str, value_title: str) -> dict:
+def heat_map(rows: list[dict[str, Any]], x_title: str, y_title: str, value_title: str) -> dict[str, Any]:
     """A group × kind heat map of percentages (rows: group, kind, value, label); empty cells stay blank."""
     spec = _base(width=max(200, 34 * len({r["kind"] for r in rows})), height=max(60, 22 * len({r["group"] for r in rows})))
     spec.update({
@@ -79,7 +79,7 @@ def heat_map(rows: list[dict], x_title: str, y_title: str, value_title: str) -> 
     return spec
 
 
-def grouped_rounds(rows: list[dict], x_title: str, y_title: str, legend: str) -> dict:
+def grouped_rounds(rows: list[dict[str, Any]], x_title: str, y_title: str, legend: str) -> dict[str, Any]:
     """Percentages per kind, one bar per round side by side (rows: kind, round, value)."""
     spec = _base(width=max(240, 32 * len({r["kind"] for r in rows})))
     spec.update({
@@ -96,7 +96,7 @@ def grouped_rounds(rows: list[dict], x_title: str, y_title: str, legend: str) ->
     return spec
 
 
-def render_svg(specs: dict[str, dict]) -> dict[str, str]:
+def render_svg(specs: dict[str, dict[str, Any]]) -> dict[str, str]:
     """Each Vega-Lite specification as an SVG string (no network: vl-convert bundles Vega)."""
     try:
         import vl_convert as vlc

@@ -1,16 +1,17 @@
 """Decisions → explanations for people, in Japanese or English, built from the trace data."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Sequence, cast
 
 from ..syntax import nodes as n
 from .. import values as vt
-from ..check.checked import REVIEW, REVIEW_LABEL, DefineRef
+from ..check.checked import REVIEW, REVIEW_LABEL, DefineRef, Field, Rule
 from ..engine.records import REDACTED, RecordError, coerce
 from ..i18n import translate
 from ..source import display_width
 
 if TYPE_CHECKING:  # pragma: no cover
+    from ..engine.decide import DecisionCore, Provisional
     from ..engine.policy import Decision
 
 MARKS = {True: "✔", False: "✘", None: "?"}
@@ -67,9 +68,9 @@ class _Renderer:
             return f"{head} → {self.w['invalid']}\n  {where}{translate(d.error.described, self.lang)}"
         trace = d.trace(self.show)
         self.lines.append(f"{head} → {self.headline()}")
-        core = d.core
+        core = cast("DecisionCore", d.core)  # a valid record has one
         if core.rule is not None:
-            self.rule_block(self.w["decided"], core.deciding_index, trace, with_location=True)
+            self.rule_block(self.w["decided"], core.deciding_index, trace, with_location=True)  # type: ignore[arg-type]  # set with the rule
         if core.pending_indices:
             review = core.provisional is not None
             self.lines.append(f"  {self.w['review_note' if review else 'stands_note']}")
@@ -112,7 +113,7 @@ class _Renderer:
         return self.label(name, label)
 
     def headline(self) -> str:
-        core = self.d.core
+        core = cast("DecisionCore", self.d.core)
         parts = [self.outcome(core.outcome)]
         sev = self.policy.severity(core.severity)
         if sev is not None:
@@ -123,16 +124,16 @@ class _Renderer:
         return self.w["sep"].join(parts)
 
     def provisional(self) -> str:
-        prov = self.d.core.provisional
+        prov = cast("Provisional", cast("DecisionCore", self.d.core).provisional)  # asked only when there is one
         parts = [self.outcome(prov.outcome)]
         sev = self.policy.severity(prov.severity)
         if sev is not None:
             parts.append(self.label(sev.name, sev.label))
         if prov.rule is not None:
-            parts.append(self.rule_title(self.policy.rule(prov.rule)))
+            parts.append(self.rule_title(self.policy.rule(prov.rule)))  # type: ignore[arg-type]  # a rule of the policy
         return self.w["sep"].join(parts)
 
-    def rule_title(self, rule) -> str:
+    def rule_title(self, rule: Rule) -> str:
         if rule.title:
             return f"{rule.name}「{rule.title}」" if self.lang == "ja" else f'{rule.name} "{rule.title}"'
         return rule.name
@@ -151,7 +152,7 @@ class _Renderer:
 
     # -- rules and conditions ----------------------------------------------------------------
 
-    def rule_block(self, heading: str, index: int, trace: list, with_location: bool) -> None:
+    def rule_block(self, heading: str, index: int, trace: list[dict[str, Any]], with_location: bool) -> None:
         rule = self.policy.rules[index]
         entry = trace[index]
         title = self.rule_title(rule)
@@ -172,7 +173,7 @@ class _Renderer:
         else:
             self.conjuncts(cond, rule.when, 4)
 
-    def conjuncts(self, node: dict, expr: object, indent: int, depth: int = 0) -> None:
+    def conjuncts(self, node: dict[str, Any], expr: object, indent: int, depth: int = 0) -> None:
         """An `and` shows one line per part; anything else one line. The trace's children
         follow the AST's operands in order, so the two are walked together."""
         if isinstance(expr, n.And):
@@ -181,7 +182,7 @@ class _Renderer:
         else:
             self.node(node, expr, indent, depth)
 
-    def node(self, node: dict, expr: object, indent: int, depth: int) -> None:
+    def node(self, node: dict[str, Any], expr: object, indent: int, depth: int) -> None:
         value = node["value"]
         mark = value if isinstance(value, bool) or value is None else None
         self.line(mark, node["text"], node, indent)
@@ -197,7 +198,7 @@ class _Renderer:
         elif isinstance(expr, n.Not):
             self.node(node["children"][0], expr.operand, indent + 2, depth + 1)
 
-    def line(self, mark: bool | None, text: str, node: dict, indent: int) -> None:
+    def line(self, mark: bool | None, text: str, node: dict[str, Any], indent: int) -> None:
         symbol = MARKS[mark] if isinstance(mark, bool) or mark is None else " "
         head = f"{' ' * indent}{symbol} {self.shown_text(text, node)}"
         details = self.details(node)
@@ -206,13 +207,13 @@ class _Renderer:
             head += " " * pad + details
         self.lines.append(head)
 
-    def shown_text(self, text: str, node: dict) -> str:
+    def shown_text(self, text: str, node: dict[str, Any]) -> str:
         define = self.policy.defines.get(text)
         if define is not None and define.label:
             return f"{text}「{define.label}」" if self.lang == "ja" else f'{text} "{define.label}"'
         return text
 
-    def details(self, node: dict) -> str:
+    def details(self, node: dict[str, Any]) -> str:
         parts = []
         for name, raw in node["reads"].items():
             parts.append(f"{self.field_title(name)} = {self.value(name, raw)}")
@@ -242,7 +243,7 @@ class _Renderer:
         words = item.get("words")
         shown = REDACTED if words == REDACTED else "".join(str(w) for w in words or ())
         quoted = f"「{shown}」" if self.lang == "ja" else f'"{shown}"'
-        at = item.get("at") or ()
+        at: Sequence[int] = item.get("at") or ()
         where = f"@{at[0]}–{at[1]}" if len(at) == 2 else ""
         return f"{item.get('phrase')} ← {quoted}{where}"
 
@@ -259,9 +260,9 @@ class _Renderer:
                 return self.plain(raw)
         return self.plain(raw)
 
-    def _field(self, path: str):
+    def _field(self, path: str) -> Field | None:
         fields = self.policy.fields
-        found = None
+        found: Field | None = None
         for part in path.split("."):
             found = next((x for x in fields if x.name == part), None)
             if found is None:

@@ -7,7 +7,7 @@ after code stays at the end of that item's line.
 """
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Sequence, cast
 
 from ..syntax import nodes as n
 from ..syntax.comments import Comment, scan_comments
@@ -138,7 +138,7 @@ class _Printer:
             self.out.pop()
         return "\n".join(self.out) + "\n"
 
-    def same_group(self, a: object, b: object) -> bool:
+    def same_group(self, a: n.Spanned, b: n.Spanned) -> bool:
         """Consecutive vocabularies, and consecutive one-line phrase lists, defines or drops,
         stay together without a blank line (a comment above the second starts a new group)."""
         if self.pending and (self.pending[0].line, self.pending[0].column) < _start(b.span):
@@ -151,13 +151,14 @@ class _Printer:
             return True
         return isinstance(a, (n.PhrasesDecl, n.DefineDecl)) and self.one_line(a) and self.one_line(b)
 
-    def one_line(self, d: object) -> bool:
+    def one_line(self, d: n.Spanned) -> bool:
         if self.comments_within(d.span) and d.span.end_line > d.span.line:
             return False
         if isinstance(d, n.DefineDecl):
             text = f"{'override ' if d.override else ''}define {d.name.name}{_label(d.label)} = {expr(d.expr)}"
         else:
-            text = f"phrases {d.name.name}{_label(d.label)} = {literal(d.items)}"
+            phrases = cast(n.PhrasesDecl, d)  # same_group asks only about defines and phrase lists
+            text = f"phrases {phrases.name.name}{_label(phrases.label)} = {literal(phrases.items)}"
         return display_width(text) <= WIDTH
 
     def decl(self, d: object, vocab_group: bool) -> None:
@@ -245,7 +246,7 @@ class _Printer:
 
     # -- vocabularies and lists -----------------------------------------------------------
 
-    def vocabulary(self, d: object, grouped: bool) -> None:
+    def vocabulary(self, d: n.OutcomesDecl | n.SeveritiesDecl | n.EscalationsDecl, grouped: bool) -> None:
         word = _VOCAB[type(d)]
         keyword = word.ljust(VOCAB_PAD - 1) if grouped else word
         items = [f"{i.name.name}{_label(i.label)}" for i in d.items]
@@ -255,7 +256,7 @@ class _Printer:
             return
         self.block(d.span, f"{word} {{", [(i.span, text) for i, text in zip(d.items, items)])
 
-    def listing(self, span: Span, head: str, items: Sequence[object], indent: str, closing: str = "") -> None:
+    def listing(self, span: Span, head: str, items: Sequence[n.Spanned], indent: str, closing: str = "") -> None:
         """`head[a, b, c]` on one line if it fits, else the items filled into lines."""
         texts = [literal(i) for i in items]
         one = indent + head + "[" + ", ".join(texts) + "]" + closing
@@ -392,12 +393,12 @@ class _Printer:
             self.out.append(indent + "],")
         else:
             self.out.append(f"{indent}{entry.key.name}: {{")
-            self.entries(value.entries, inner)
+            self.entries(cast(n.RecordLit, value).entries, inner)
             self.out.append(indent + "},")
 
 
 _VOCAB = {n.OutcomesDecl: "outcomes", n.SeveritiesDecl: "severities", n.EscalationsDecl: "escalations"}
-_VOCAB_TYPES = tuple(_VOCAB)
+_VOCAB_TYPES = (n.OutcomesDecl, n.SeveritiesDecl, n.EscalationsDecl)  # the keys of _VOCAB
 _ONE_LINERS = (n.PhrasesFrom, n.DropRule, n.ExtendsDecl)
 
 
@@ -415,7 +416,7 @@ def _record_of(t: object) -> n.RecordType | None:
     return t if isinstance(t, n.RecordType) else None
 
 
-def _operands(e: object) -> tuple[str, tuple] | None:
+def _operands(e: object) -> tuple[str, tuple[n.Spanned, ...]] | None:
     if isinstance(e, n.And):
         return "and", e.operands
     if isinstance(e, n.Or):

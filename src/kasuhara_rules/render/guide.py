@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from ..syntax import nodes as n
-from ..check.checked import FIRST_MATCH, REVIEW, CheckedPolicy, DefineRef, ElementRef, Field, FieldRef, Rule
+from ..check.checked import (
+    FIRST_MATCH, REVIEW, CheckedPolicy, DefineRef, ElementRef, Field, FieldRef, Item as Named, Rule,
+)
 from .verbalize import Verbalizer
 from .guide_output import (  # noqa: F401 - md_escape is shared from here
     Block, Bullets, Contents, Fields, Glossary, Heading, Lead, Para, PinClose, PinOpen, RuleClose, RuleOpen, Steps,
@@ -160,7 +162,7 @@ class _Builder:
                 Heading(3, w["ladder_pin"], "pin-ladder"), Table([w["whom"], w["call"]], ladder),
                 Para(w["police_now"]), PinClose()]
 
-    def item_title(self, item) -> str:
+    def item_title(self, item: Named) -> str:
         if not self.auditor:
             return item.title
         if not item.label or item.label == item.name:
@@ -218,7 +220,7 @@ class _Builder:
         outcome = self.item_title(self.p.outcome(rule.outcome))
         decision = outcome
         if rule.severity:
-            decision += (" ・ " if self.ja else " · ") + self.item_title(self.p.severity(rule.severity))
+            decision += (" ・ " if self.ja else " · ") + self.item_title(self.p.severity(rule.severity))  # type: ignore[arg-type, operator]  # a declared severity
         lead, items = self.v.criteria(rule.when)
         fields: list[tuple[str, object]] = [(w["decides"], decision), (w["when"], Lead(lead, items))]
         if rule.unless is not None and rule.unless != n.BoolLit(False):
@@ -229,7 +231,7 @@ class _Builder:
         if rule.responds:
             fields.append((w["respond"], Steps(list(rule.responds))))
         if rule.escalate:
-            fields.append((w["escalate"], self.item_title(self.p.escalation(rule.escalate))))
+            fields.append((w["escalate"], self.item_title(self.p.escalation(rule.escalate))))  # type: ignore[arg-type]  # declared
         if rule.cites:
             fields.append((w["cite"], list(rule.cites)))
         if rule.tags and self.auditor:
@@ -279,12 +281,12 @@ class _Builder:
             out += [Para("These items can leave a decision pending when they are not recorded:"), Bullets(False, optional)]
         return out
 
-    def pending_fields(self) -> list:
+    def pending_fields(self) -> list[Field]:
         """The optional fields whose absence can leave a rule undetermined (and so a decision
         pending): those read by a rule's `when` or `unless`, or a define they use, where no
         `is present` guard in the same `and` (or `is missing` in the same `or`) settles the
         condition first. A field read only behind such a guard can never leave a decision pending."""
-        found: list = []
+        found: list[Field] = []
         for rule in self.p.rules:
             for expr in (rule.when, rule.unless):
                 if expr is None:
@@ -303,8 +305,8 @@ class _Builder:
             return ref
         return None
 
-    def _optional_refs(self, expr: object, seen: set) -> list:
-        out = []
+    def _optional_refs(self, expr: object, seen: set[str]) -> list[Field]:
+        out: list[Field] = []
         for sub in n.walk(expr):
             f = self._field_of(sub)
             if f is not None and f.optional and f not in out:
@@ -315,7 +317,7 @@ class _Builder:
                 out += [g for g in self._optional_refs(self.p.defines[ref.name].expr, seen) if g not in out]
         return out
 
-    def _guards(self, e: object, f, present: bool) -> bool:
+    def _guards(self, e: object, f: Field, present: bool) -> bool:
         """`e` is `f is present` (present=True) or `f is missing` (present=False), maybe through a define."""
         ref = n.ref_of(e)
         if isinstance(ref, DefineRef):
@@ -328,7 +330,7 @@ class _Builder:
             return any(self._guards(o, f, present) for o in e.operands)
         return False
 
-    def _can_be_unknown(self, e: object, f, seen: set) -> bool:
+    def _can_be_unknown(self, e: object, f: Field, seen: set[str]) -> bool:
         """Whether `e` can be unknown because the optional field `f` is absent (Kleene logic)."""
         if isinstance(e, n.IsMissing):
             return False
@@ -348,7 +350,7 @@ class _Builder:
         return any(self._can_be_unknown(c, f, seen) for c in n.children(e))
 
 
-def _enum_values(t) -> list[str]:
+def _enum_values(t: Type) -> list[str]:
     """Every `one of` value of a type, nested records and lists included."""
     out = list(t.values) if t.kind == "enum" else []
     if t.element is not None:

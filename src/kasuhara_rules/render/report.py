@@ -98,7 +98,7 @@ def _span(first: str, last: str, by: str) -> list[str]:
 
 
 def aggregate(policy: CheckedPolicy, decisions: Iterable[Any], by: str = "month", date_field: str | None = None,
-              sources: Sequence[str] = ()) -> dict:
+              sources: Sequence[str] = ()) -> dict[str, Any]:
     """The report data of decided records (engine `Decision`s, invalid ones included, or
     `(file, Decision)` pairs so that invalid records are listed with their file).
 
@@ -109,14 +109,14 @@ def aggregate(policy: CheckedPolicy, decisions: Iterable[Any], by: str = "month"
         raise ReportError(f"--by {by}: use month or quarter")
     when = pick_date_field(policy, date_field)
     choices = choice_fields(policy)
-    totals = {d: Counter() for d in DIMENSIONS}
-    fields_total = {f.name: Counter() for f in choices}
-    per: dict[str, dict[str, Counter]] = {}
-    matched = Counter()
-    missing = Counter()
+    totals: dict[str, Counter[str]] = {d: Counter() for d in DIMENSIONS}
+    fields_total: dict[str, Counter[str]] = {f.name: Counter() for f in choices}
+    per: dict[str, dict[str, Counter[str]]] = {}
+    matched: Counter[str] = Counter()
+    missing: Counter[str] = Counter()
     review_count = 0
     undated = 0
-    invalid: list[dict] = []
+    invalid: list[dict[str, Any]] = []
     records = 0
     for item in decisions:
         source, decision = item if isinstance(item, tuple) else (None, item)
@@ -198,18 +198,18 @@ def _names(policy: CheckedPolicy) -> dict[str, list[str]]:
             "escalations": [e.name for e in reversed(policy.escalations)] + [NONE]}
 
 
-def _ordered(counter: Counter, order: list[str], keep_zero: bool) -> dict[str, int]:
+def _ordered(counter: Counter[str], order: list[str], keep_zero: bool) -> dict[str, int]:
     """Counts in the policy's order; zeros kept only when asked (outcomes always list all)."""
     out = {key: counter.get(key, 0) for key in order if keep_zero or counter.get(key)}
     out.update({k: v for k, v in counter.items() if k not in out and v})
     return out
 
 
-def _top(counter: Counter) -> list[tuple[str, int]]:
+def _top(counter: Counter[str]) -> list[tuple[str, int]]:
     return sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
-def _change(periods: list[dict]) -> dict | None:
+def _change(periods: list[dict[str, Any]]) -> dict[str, Any] | None:
     """The last period against the one before it, for every dimension."""
     if len(periods) < 2:
         return None
@@ -225,7 +225,7 @@ def _change(periods: list[dict]) -> dict | None:
     return out
 
 
-def _labels(policy: CheckedPolicy, choices: list[Field]) -> dict:
+def _labels(policy: CheckedPolicy, choices: list[Field]) -> dict[str, Any]:
     return {
         "outcomes": {o.name: o.title for o in policy.outcomes},
         "severities": {s.name: s.title for s in policy.severities},
@@ -277,19 +277,20 @@ WORDS = {
 }
 
 
-def _label(data: dict, dim: str, key: str, lang: str) -> str:
+def _label(data: dict[str, Any], dim: str, key: str, lang: str) -> str:
     if key == NONE:
         return WORDS[lang]["none"]
     if dim.startswith("field:"):
         return key
-    return data["labels"].get(dim, {}).get(key, key)
+    label: str = data["labels"].get(dim, {}).get(key, key)
+    return label
 
 
-def _sections(data: dict, lang: str) -> list[tuple]:
+def _sections(data: dict[str, Any], lang: str) -> list[tuple[Any, ...]]:
     """The report as blocks shared by Markdown and HTML: (kind, …)."""
     w = WORDS[lang]
     p = data["policy"]
-    out: list[tuple] = [("h", 1, w["title"])]
+    out: list[tuple[Any, ...]] = [("h", 1, w["title"])]
     meta = [[w["policy"], f"{p['title']} ({p['id']} {p['version']})"]]
     if data["sources"]:
         meta.append([w["sources"], ", ".join(data["sources"])])
@@ -370,7 +371,7 @@ def _signed(n: int) -> str:
     return f"+{n}" if n > 0 else str(n)
 
 
-def _period_rows(data: dict, dim: str, keys: list[str], lang: str) -> tuple[list[str], list[list[str]]]:
+def _period_rows(data: dict[str, Any], dim: str, keys: list[str], lang: str) -> tuple[list[str], list[list[str]]]:
     w = WORDS[lang]
     head = [w["period"]] + [_label(data, dim, k, lang) for k in keys] + [w["total"]]
     rows = []
@@ -383,7 +384,7 @@ def _period_rows(data: dict, dim: str, keys: list[str], lang: str) -> tuple[list
 RECENT = 6  # periods shown in the table of rules (the JSON has them all)
 
 
-def _rule_rows(data: dict, keys: list[str], lang: str) -> tuple[list[str], list[list[str]]]:
+def _rule_rows(data: dict[str, Any], keys: list[str], lang: str) -> tuple[list[str], list[list[str]]]:
     """Rules as rows, the most recent periods as columns, then the total of all periods."""
     w = WORDS[lang]
     recent = data["periods"][-RECENT:]
@@ -393,7 +394,7 @@ def _rule_rows(data: dict, keys: list[str], lang: str) -> tuple[list[str], list[
     return head, rows
 
 
-def _table(data: dict, block: tuple, lang: str) -> tuple[list[str] | None, list[list[str]]]:
+def _table(data: dict[str, Any], block: tuple[Any, ...], lang: str) -> tuple[list[str] | None, list[list[str]]]:
     if block[0] == "table":
         return block[1], block[2]
     if block[0] == "rule_table":
@@ -401,7 +402,7 @@ def _table(data: dict, block: tuple, lang: str) -> tuple[list[str] | None, list[
     return _period_rows(data, block[1], block[2], lang)
 
 
-def to_markdown(data: dict, lang: str = "ja") -> str:
+def to_markdown(data: dict[str, Any], lang: str = "ja") -> str:
     """The report as Markdown (tables, no charts)."""
     out: list[str] = []
     for block in _sections(data, lang):
@@ -452,7 +453,7 @@ figure.chart svg { max-width: 100%; height: auto; }
 """
 
 
-def to_html(data: dict, lang: str = "ja", charts: Mapping[str, str] | None = None) -> str:
+def to_html(data: dict[str, Any], lang: str = "ja", charts: Mapping[str, str] | None = None) -> str:
     """The report as one self-contained HTML page; `charts` maps a chart key to its inline SVG."""
     e = html.escape
     charts = charts or {}
@@ -460,7 +461,7 @@ def to_html(data: dict, lang: str = "ja", charts: Mapping[str, str] | None = Non
     out = [f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">',
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
            f"<title>{e(w['title'])} — {e(data['policy']['title'])}</title>\n<style>{CSS}</style>\n</head>\n<body>"]
-    groups: list[list[tuple]] = []
+    groups: list[list[tuple[Any, ...]]] = []
     for block in _sections(data, lang):
         if not groups or (block[0] == "h" and block[1] == 2):
             groups.append([])
@@ -499,12 +500,12 @@ def _html_table(head: list[str] | None, rows: list[list[str]]) -> str:
     return f"<table>{thead}<tbody>{body}</tbody></table>"
 
 
-def chart_specs(data: dict, lang: str = "ja") -> dict[str, dict]:
+def chart_specs(data: dict[str, Any], lang: str = "ja") -> dict[str, dict[str, Any]]:
     """Vega-Lite specifications of the report's charts (rendered to SVG by render.charts)."""
     from .charts import bar_chart, stacked_periods
 
     w = WORDS[lang]
-    specs: dict[str, dict] = {}
+    specs: dict[str, dict[str, Any]] = {}
     for dim in ("outcomes", "severities", "escalations"):
         rows = [{"period": p["period"], "key": _label(data, dim, k, lang), "count": c, "order": i}
                 for p in data["periods"] for i, (k, c) in enumerate(p[dim].items()) if c]

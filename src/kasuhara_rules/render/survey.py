@@ -256,7 +256,7 @@ def _percent(x: int, n: int) -> float:
 
 
 def aggregate(answers: Sequence[Answer], kinds: Sequence[tuple[str, str]], groups: Sequence[tuple[str, str]],
-              k: int = DEFAULT_K, rounds: Sequence[str] | None = None) -> dict:
+              k: int = DEFAULT_K, rounds: Sequence[str] | None = None) -> dict[str, Any]:
     """Published figures of the answers: per round, per kind, per group; suppressed cells carry no number."""
     check_k(k)
     order = list(rounds) if rounds else list(dict.fromkeys(a.round for a in answers))
@@ -309,7 +309,7 @@ def aggregate(answers: Sequence[Answer], kinds: Sequence[tuple[str, str]], group
     return data
 
 
-def published_numbers(data: dict) -> list[tuple[str, int]]:
+def published_numbers(data: dict[str, Any]) -> list[tuple[str, int]]:
     """Every respondent count the aggregate publishes, with where it is (for the anonymity tests)."""
     out = [(f"round {r['round']}", r["respondents"]) for r in data["rounds"] if not r["suppressed"]]
     out += [(f"prevalence {c['round']} {c['kind']}", c["respondents"]) for c in data["prevalence"]
@@ -344,10 +344,10 @@ WORDS = {
 }
 
 
-def _sections(data: dict, lang: str) -> list[tuple]:
+def _sections(data: dict[str, Any], lang: str) -> list[tuple[Any, ...]]:
     w = WORDS[lang]
     labels = {k["kind"]: k["label"] for k in data["kinds"]}
-    out: list[tuple] = [("h", 1, w["report"]), ("p", w["note"].format(k=data["min_group"]))]
+    out: list[tuple[Any, ...]] = [("h", 1, w["report"]), ("p", w["note"].format(k=data["min_group"]))]
     out += [("h", 2, w["rounds"]),
             ("table", [w["round"], w["respondents"]],
              [[r["round"], w["suppressed"] if r["suppressed"] else str(r["respondents"])] for r in data["rounds"]])]
@@ -389,7 +389,7 @@ def _sections(data: dict, lang: str) -> list[tuple]:
     return out
 
 
-def chart_specs(data: dict, lang: str = "ja") -> dict[str, dict]:
+def chart_specs(data: dict[str, Any], lang: str = "ja") -> dict[str, dict[str, Any]]:
     """Vega-Lite specifications: prevalence per kind and round, and one heat map per group and round."""
     from .charts import grouped_rounds, heat_map
 
@@ -416,7 +416,7 @@ def chart_specs(data: dict, lang: str = "ja") -> dict[str, dict]:
     return specs
 
 
-def to_markdown(data: dict, lang: str = "ja") -> str:
+def to_markdown(data: dict[str, Any], lang: str = "ja") -> str:
     """The aggregate as Markdown tables."""
     from .report import _md
 
@@ -436,7 +436,7 @@ def to_markdown(data: dict, lang: str = "ja") -> str:
     return "\n".join(out) + "\n"
 
 
-def to_html(data: dict, lang: str = "ja", charts: Mapping[str, str] | None = None) -> str:
+def to_html(data: dict[str, Any], lang: str = "ja", charts: Mapping[str, str] | None = None) -> str:
     """The aggregate as one self-contained HTML page with inline SVG charts."""
     from .report import CSS, _html_table
 
@@ -445,7 +445,7 @@ def to_html(data: dict, lang: str = "ja", charts: Mapping[str, str] | None = Non
     out = [f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">',
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
            f"<title>{e(WORDS[lang]['report'])}</title>\n<style>{CSS}</style>\n</head>\n<body>"]
-    groups: list[list[tuple]] = []
+    groups: list[list[tuple[Any, ...]]] = []
     for b in _sections(data, lang):
         if not groups or (b[0] == "h" and b[1] == 2):
             groups.append([])

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from typing import Mapping
+from typing import Callable, Mapping
 
 from ..syntax import nodes as n
 from .. import values as vt
@@ -35,7 +35,7 @@ class Verbalizer(Visitor):
 
     # -- top level: a rule's `when` ---------------------------------------------------------
 
-    def criteria(self, expr: object) -> tuple[str, list]:
+    def criteria(self, expr: object) -> tuple[str, list[object]]:
         """(lead, items): a top-level `and`/`or` becomes a checklist, anything else one sentence."""
         if isinstance(expr, n.And):
             operands = self.without_presence_guards(expr.operands)
@@ -48,7 +48,7 @@ class Verbalizer(Visitor):
             return lead, [self.item(o) for o in expr.operands]
         return (attach(self.sentence(expr), "とき") if self.ja else "when " + self.sentence(expr)), []
 
-    def without_presence_guards(self, operands: tuple) -> list:
+    def without_presence_guards(self, operands: tuple[n.Spanned, ...]) -> list[n.Spanned]:
         """Drop `x is present` when another part reads x: staff read `x >= 60min` as implying it."""
         out = []
         for i, o in enumerate(operands):
@@ -136,7 +136,7 @@ class Verbalizer(Visitor):
         left, right = e.left, e.right
         if isinstance(right, n.BoolLit) or isinstance(left, n.BoolLit):
             subject, lit = (left, right) if isinstance(right, n.BoolLit) else (right, left)
-            positive = lit.value if op == "==" else not lit.value
+            positive = lit.value if op == "==" else not lit.value  # type: ignore[attr-defined]  # lit is the BoolLit
             return self.sentence(subject, not positive) if isinstance(subject, n.Name) else \
                 self.flag(self.noun(subject), positive)
         a, b = self.noun(left), self.noun(right)

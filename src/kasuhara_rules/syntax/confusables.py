@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Iterator
 
 from ..diagnostics import Diagnostic, error, warning
 from ..i18n import N_
@@ -65,7 +66,7 @@ def _is_ligature(ch: str) -> bool:
 _QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"?|#.*')  # a string (to its closing quote) or a comment
 
 
-def _segments(line: str):
+def _segments(line: str) -> Iterator[tuple[str, int, str]]:
     """(kind, start, text) for the code, string and comment parts of one line (strings never
     span lines; `\\` escapes inside them)."""
     pos = 0

@@ -22,7 +22,7 @@ _OPENERS = {"LBRACE": ("RBRACE", "`}`"), "LSQB": ("RSQB", "`]`"), "LPAR": ("RPAR
 _EXPR_START = {"NAME", "NUMBER", "STRING", "LPAR", "NOT", "TRUE", "FALSE", "MINUS"}
 
 @functools.cache
-def _example_index() -> tuple[dict, dict]:
+def _example_index() -> tuple[dict[tuple[int, str], str], dict[int, str]]:
     """(LALR state, token type) -> label and LALR state -> label, from the snippets."""
     exact: dict[tuple[int, str], str] = {}
     by_state: dict[int, str] = {}
@@ -123,7 +123,7 @@ class _Context:
         return N_("in `{decl}`", decl=self.decl)
 
 
-def _contains_tree(tree: Tree, data: str) -> bool:
+def _contains_tree(tree: Tree[Token], data: str) -> bool:
     stack = [tree]
     while stack:
         t = stack.pop()
@@ -134,7 +134,7 @@ def _contains_tree(tree: Tree, data: str) -> bool:
     return False
 
 
-def _last_token(tree: Tree) -> Token | None:
+def _last_token(tree: Tree[Token]) -> Token | None:
     node: object = tree
     while isinstance(node, Tree):
         kids = [c for c in node.children if c is not None]
@@ -157,7 +157,7 @@ def _describe_token(tok: Token) -> str:
 def describe_expected(names: set[str]) -> str:
     """A short phrase for the set of terminals the parser would accept."""
     names = set(names)
-    words = []
+    words: list[str] = []
     values = {"NUMBER", "STRING", "DATE", "DATETIME", "DURATION"}
     if values <= names and not _EXPR_START <= names:
         words.append(N_("a value"))
@@ -187,8 +187,8 @@ def describe_expected(names: set[str]) -> str:
 def _token_span(source: SourceText, tok: Token) -> Span:
     if tok.type == "$END" or tok.line is None:
         return _end_span(source)
-    end_col = tok.end_column if tok.end_line == tok.line else tok.column + 1
-    return Span(source.name, tok.line, tok.column, tok.line, end_col)
+    end_col = tok.end_column if tok.end_line == tok.line else tok.column + 1  # type: ignore[operator]  # a parsed token has its position
+    return Span(source.name, tok.line, tok.column, tok.line, end_col)  # type: ignore[arg-type]  # (as above)
 
 
 def _end_span(source: SourceText) -> Span:
@@ -217,9 +217,9 @@ def unclosed_brace(source: SourceText, stop_line: int) -> Diagnostic | None:
     open, when a `}` starting a line lines up with an outer `{` (same indentation), or at the end.
     """
     lines = source.text.split("\n")
-    stack: list[tuple[int, int, str]] = []  # (line, indent, text before the `{`)
+    stack: list[tuple[int, int, tuple[str, int]]] = []  # (line, indent, (text before the `{`, its column))
 
-    def report(opened: tuple[int, int, str], last: int) -> Diagnostic:
+    def report(opened: tuple[int, int, tuple[str, int]], last: int) -> Diagnostic:
         line, indent, head = opened
         col = head[1]
         block = " ".join(head[0].split()[:2]) if head[0] else "{"
@@ -268,7 +268,7 @@ def syntax_diagnostic(exc: UnexpectedInput, source: SourceText) -> Diagnostic:
     """Turn a Lark parse error into one diagnostic with a message in the language's words."""
     if isinstance(exc, UnexpectedCharacters):
         return _lexical(exc, source)
-    tok: Token = exc.token
+    tok: Token = exc.token  # type: ignore[attr-defined]  # UnexpectedToken or UnexpectedEOF here
     span = _token_span(source, tok)
     unclosed = unclosed_brace(source, span.line)
     if unclosed is not None:
@@ -314,14 +314,14 @@ def _generic(tok: Token, ctx: _Context, accepts: set[str], span: Span, source: S
 
 # ---- message builders: (token, context, accepted terminals) -> (code, message, hint) -----
 
-Builder = Callable[[Token, _Context, set], "tuple[str, str, str | None] | None"]
+Builder = Callable[[Token, _Context, set[str]], "tuple[str, str, str | None] | None"]
 
 
 JAPANESE_CONNECTIVES = {"かつ": "and", "且つ": "and", "および": "and", "及び": "and", "と": "and",
                         "または": "or", "又は": "or", "もしくは": "or", "若しくは": "or", "あるいは": "or"}
 
 
-def _then_missing(tok: Token, ctx: _Context, accepts: set) -> tuple | None:
+def _then_missing(tok: Token, ctx: _Context, accepts: set[str]) -> tuple[str, str, str | None] | None:
     if any(t.type in ("LPAR", "LSQB") for t in ctx.open):
         return None
     if tok.type == "NAME" and str(tok) in JAPANESE_CONNECTIVES:
@@ -341,27 +341,27 @@ def _then_missing(tok: Token, ctx: _Context, accepts: set) -> tuple | None:
     return None
 
 
-def _equals(tok: Token, ctx: _Context, accepts: set) -> tuple:
+def _equals(tok: Token, ctx: _Context, accepts: set[str]) -> tuple[str, str, str | None]:
     return ("E124", N_("`=` is not a comparison"), N_("write `==` to test whether two values are equal"))
 
 
-def _operand_missing(tok: Token, ctx: _Context, accepts: set) -> tuple:
+def _operand_missing(tok: Token, ctx: _Context, accepts: set[str]) -> tuple[str, str, str | None]:
     after = N_(" after `{prev}`", prev=ctx.prev) if ctx.prev else ""
     return ("E123", N_("expected {expected}{after}, found {found}", expected=describe_expected(accepts), after=after, found=_describe_token(tok)),
             N_("an operator needs something on both sides, e.g. call_length >= 30min and demanded_dogeza"))
 
 
-def _then_outcome(tok: Token, ctx: _Context, accepts: set) -> tuple:
+def _then_outcome(tok: Token, ctx: _Context, accepts: set[str]) -> tuple[str, str, str | None]:
     return ("E122", N_("`then` needs an outcome in rule {name}, found {found}", name=ctx.name, found=_describe_token(tok)),
             N_("for example: then kasuhara severity high"))
 
 
-def _severity_name(tok: Token, ctx: _Context, accepts: set) -> tuple:
+def _severity_name(tok: Token, ctx: _Context, accepts: set[str]) -> tuple[str, str, str | None]:
     return ("E122", N_("`severity` needs a severity name in rule {name}, found {found}", name=ctx.name, found=_describe_token(tok)),
             N_("for example: severity high (names, not quoted texts)"))
 
 
-def _condition_missing(tok: Token, ctx: _Context, accepts: set) -> tuple:
+def _condition_missing(tok: Token, ctx: _Context, accepts: set[str]) -> tuple[str, str, str | None]:
     if ctx.decl in ("rule", "override rule") and ctx.clause:
         return ("E123", N_("`{clause}` needs a condition in rule {name}, found {found}", clause=ctx.clause, name=ctx.name, found=_describe_token(tok)),
                 N_("for example: when demanded_dogeza"))
@@ -369,7 +369,7 @@ def _condition_missing(tok: Token, ctx: _Context, accepts: set) -> tuple:
             N_("for example: define long_call = call_length >= 30min"))
 
 
-def _not_a_clause(tok: Token, ctx: _Context, accepts: set) -> tuple:
+def _not_a_clause(tok: Token, ctx: _Context, accepts: set[str]) -> tuple[str, str, str | None]:
     guess = closest(str(tok), CLAUSE_WORDS) if tok.type == "NAME" else None
     hint = N_("did you mean `{guess}`?", guess=guess) if guess else N_("the clauses are when, unless, then, respond, escalate, cite and tags")
     if ctx.clause == "tags" and tok.type == "NAME":
@@ -377,102 +377,102 @@ def _not_a_clause(tok: Token, ctx: _Context, accepts: set) -> tuple:
     return ("E122", N_("{found} is not a clause of rule {name}", found=_describe_token(tok), name=ctx.name), hint)
 
 
-def _clause_text(tok: Token, ctx: _Context, accepts: set) -> tuple:
+def _clause_text(tok: Token, ctx: _Context, accepts: set[str]) -> tuple[str, str, str | None]:
     clause = ctx.clause or "respond"
     example = ('cite "厚生労働省『カスタマーハラスメント対策企業マニュアル』(2022)"' if clause == "cite"
                else 'respond "対応を打ち切り、上長に引き継ぐ。"')
     return ("E122", N_("`{clause}` takes a quoted text, found {found}", clause=clause, found=_describe_token(tok)), N_("for example: {example}", example=example))
 
 
-def _clause_name(tok: Token, ctx: _Context, accepts: set) -> tuple:
+def _clause_name(tok: Token, ctx: _Context, accepts: set[str]) -> tuple[str, str, str | None]:
     what = N_("an escalation name") if ctx.clause == "escalate" else N_("tag names separated by commas")
     return ("E122", N_("`{value}` takes {what}, found {found}", value=ctx.clause or 'escalate', what=what, found=_describe_token(tok)), None)
 
 
-def _decl_name(tok: Token, ctx: _Context, accepts: set) -> tuple:
+def _decl_name(tok: Token, ctx: _Context, accepts: set[str]) -> tuple[str, str, str | None]:
     kind = ctx.decl or "a declaration"
     return ("E120", N_("`{kind}` needs a name first, found {found}", kind=kind, found=_describe_token(tok)),
             N_("write `{kind} NAME \"label\"`, e.g. `rule dogeza \"土下座の要求\" {{ … }}`", kind=kind) if "rule" in kind
             else N_("write `{kind} NAME` followed by the rest", kind=kind))
 
 
-def _rule_brace(tok: Token, ctx: _Context, accepts: set) -> tuple:
+def _rule_brace(tok: Token, ctx: _Context, accepts: set[str]) -> tuple[str, str, str | None]:
     return ("E120", N_("expected `{{` to open the body of rule {name}, found {found}", name=ctx.name, found=_describe_token(tok)),
             N_("a rule reads: rule NAME \"title\" { when … then … }"))
 
 
-def _define_equals(tok: Token, ctx: _Context, accepts: set) -> tuple:
+def _define_equals(tok: Token, ctx: _Context, accepts: set[str]) -> tuple[str, str, str | None]:
     what = N_("{decl} {name}", decl=ctx.decl, name=ctx.name) if ctx.name else (ctx.decl or N_("this declaration"))
     return ("E120", N_("expected `=` after the name of {what}, found {found}", what=what, found=_describe_token(tok)),
             N_("for example: define long_call \"長時間の電話\" = call_length >= 30min"))
 
 
-def _override_what(tok: Token, ctx: _Context, accepts: set) -> tuple:
+def _override_what(tok: Token, ctx: _Context, accepts: set[str]) -> tuple[str, str, str | None]:
     return ("E120", N_("`{decl}` must be followed by `rule` or `define`, found {found}", decl=ctx.decl, found=_describe_token(tok)),
             N_("write `override rule NAME { … }`, `override define NAME = …` or `drop rule NAME`"))
 
 
-def _field_colon(tok: Token, ctx: _Context, accepts: set) -> tuple:
+def _field_colon(tok: Token, ctx: _Context, accepts: set[str]) -> tuple[str, str, str | None]:
     return ("E125", N_("expected `:` between a field's name and its type, found {found}", found=_describe_token(tok)),
             N_("for example: call_length \"通話時間\": optional duration in minutes"))
 
 
-def _field_type(tok: Token, ctx: _Context, accepts: set) -> tuple:
+def _field_type(tok: Token, ctx: _Context, accepts: set[str]) -> tuple[str, str, str | None]:
     return ("E125", N_("expected a type after `:`, found {found}", found=_describe_token(tok)),
             N_("the types are bool, int, number, text, date, datetime, duration, one of [...], list of T, { … }"))
 
 
-def _field_modifier(tok: Token, ctx: _Context, accepts: set) -> tuple:
+def _field_modifier(tok: Token, ctx: _Context, accepts: set[str]) -> tuple[str, str, str | None]:
     return ("E125", N_("`{tok}` is out of place in a field", tok=tok),
             N_("write `NAME: optional TYPE key sensitive` — `optional` before the type, `key` and `sensitive` after"))
 
 
-def _header_entry(tok: Token, ctx: _Context, accepts: set) -> tuple:
+def _header_entry(tok: Token, ctx: _Context, accepts: set[str]) -> tuple[str, str, str | None]:
     return ("E126", N_("expected a setting such as `version \"2026.1\"` in the policy header, found {found}", found=_describe_token(tok)),
             N_("each setting is a name and a value: id acme_retail, version \"2026.1\", effective 2026-04-01, decide highest_severity, otherwise claim"))
 
 
-def _header_title(tok: Token, ctx: _Context, accepts: set) -> tuple:
+def _header_title(tok: Token, ctx: _Context, accepts: set[str]) -> tuple[str, str, str | None]:
     return ("E126", N_("the policy header needs a title in quotes, found {found}", found=_describe_token(tok)),
             N_("for example: policy \"ACME リテール カスハラ判断基準\" { … }"))
 
 
-def _top_level(tok: Token, ctx: _Context, accepts: set) -> tuple:
+def _top_level(tok: Token, ctx: _Context, accepts: set[str]) -> tuple[str, str, str | None]:
     guess = closest(str(tok), DECL_WORDS) if tok.type == "NAME" else None
     hint = (N_("did you mean `{guess}`?", guess=guess) if guess else
             N_("declarations start with policy, extends, schema, outcomes, severities, escalations, phrases, define, rule, override, drop or example"))
     return ("E120", N_("expected a declaration, found {found}", found=_describe_token(tok)), hint)
 
 
-def _matches_pattern(tok: Token, ctx: _Context, accepts: set) -> tuple:
+def _matches_pattern(tok: Token, ctx: _Context, accepts: set[str]) -> tuple[str, str, str | None]:
     return ("E123", N_("`matches` needs a regular expression in quotes, found {found}", found=_describe_token(tok)),
             N_("for example: remarks matches \"土下座|どげざ\""))
 
 
-def _phrase_set(tok: Token, ctx: _Context, accepts: set) -> tuple:
+def _phrase_set(tok: Token, ctx: _Context, accepts: set[str]) -> tuple[str, str, str | None]:
     return ("E123", N_("`contains any`, `mentions any` and their `all` forms need a phrase list name or a list, "
                        "found {found}", found=_describe_token(tok)),
             N_('for example: remarks mentions any threats, or mentions any ["晒す"]; for one phrase drop `any`'))
 
 
-def _is_what(tok: Token, ctx: _Context, accepts: set) -> tuple:
+def _is_what(tok: Token, ctx: _Context, accepts: set[str]) -> tuple[str, str, str | None]:
     hint = N_("write `x is missing` or `x is present`")
     if str(tok) == "not":
         hint = N_("write `is present` instead of `is not missing`")
     return ("E123", N_("expected `missing` or `present` after `is`, found {found}", found=_describe_token(tok)), hint)
 
 
-def _example_given(tok: Token, ctx: _Context, accepts: set) -> tuple:
+def _example_given(tok: Token, ctx: _Context, accepts: set[str]) -> tuple[str, str, str | None]:
     return ("E120", N_("an example starts with a title and `given {{ … }}`, found {found}", found=_describe_token(tok)),
             N_("example \"土下座を求められた\" { given { … } expect kasuhara severity high }"))
 
 
-def _example_expect(tok: Token, ctx: _Context, accepts: set) -> tuple:
+def _example_expect(tok: Token, ctx: _Context, accepts: set[str]) -> tuple[str, str, str | None]:
     return ("E120", N_("expected `expect OUTCOME` after the given record, found {found}", found=_describe_token(tok)),
             N_("for example: expect kasuhara severity high by dogeza"))
 
 
-def _entry_colon(tok: Token, ctx: _Context, accepts: set) -> tuple:
+def _entry_colon(tok: Token, ctx: _Context, accepts: set[str]) -> tuple[str, str, str | None]:
     return ("E120", N_("expected `FIELD: VALUE` in the given record, found {found}", found=_describe_token(tok)),
             N_("for example: given { channel: \"phone\", call_length: 45min }"))
 

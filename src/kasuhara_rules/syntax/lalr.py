@@ -14,7 +14,7 @@ whose errors the syntax-error diagnostics are written against.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Iterator, cast
 
 FORMAT = 1  # of the table data; part of the cache key
 
@@ -27,6 +27,11 @@ class Token(str):
     """A token: its text, type and position (1-based; `end_column` is one past the last)."""
 
     __slots__ = ("type", "line", "column", "end_line", "end_column")
+    type: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
 
     def __new__(cls, type_: str, value: str, line: int, column: int) -> "Token":
         tok = super().__new__(cls, value)
@@ -45,7 +50,7 @@ class Node:
 
     __slots__ = ("data", "children")
 
-    def __init__(self, data: str, children: list) -> None:
+    def __init__(self, data: str, children: list[Any]) -> None:
         self.data = data
         self.children = children
 
@@ -58,7 +63,7 @@ class Tables:
 
     __slots__ = ("scanner", "keywords", "ignore", "states", "rules", "start", "end")
 
-    def __init__(self, data: dict) -> None:
+    def __init__(self, data: dict[str, Any]) -> None:
         self.scanner = re.compile(data["scanner"], data["flags"])
         self.keywords: dict[str, dict[str, str]] = data["keywords"]
         self.ignore = frozenset(data["ignore"])
@@ -73,14 +78,15 @@ def parse(text: str, tables: Tables) -> Node:
     """The tree of `text`; raises ParseFailed when it does not lex or parse."""
     states, rules, end_state = tables.states, tables.rules, tables.end
     state_stack = [tables.start]
-    value_stack: list = []
+    value_stack: list[Any] = []
     for tok in _tokens(text, tables):
         _feed(tok.type, tok, state_stack, value_stack, states, rules, end_state)
     line = text.count("\n") + 1
-    return _feed("$END", Token("$END", "", line, 1), state_stack, value_stack, states, rules, end_state)
+    tree: Node = _feed("$END", Token("$END", "", line, 1), state_stack, value_stack, states, rules, end_state)
+    return tree
 
 
-def _tokens(text: str, tables: Tables, keep: frozenset[str] = frozenset()):
+def _tokens(text: str, tables: Tables, keep: frozenset[str] = frozenset()) -> Iterator[Token]:
     """The tokens of `text`, without the ignored kinds (white space, comments) except `keep`."""
     match = tables.scanner.match
     keywords, ignore = tables.keywords, tables.ignore
@@ -89,7 +95,7 @@ def _tokens(text: str, tables: Tables, keep: frozenset[str] = frozenset()):
         m = match(text, pos)
         if m is None:
             raise ParseFailed(pos)
-        kind = m.lastgroup
+        kind = cast(str, m.lastgroup)  # every alternative of the scanner is a named group
         value = m.group(0)
         if not value:  # pragma: no cover - no terminal of the grammar matches the empty text
             raise ParseFailed(pos)
@@ -105,7 +111,8 @@ def _tokens(text: str, tables: Tables, keep: frozenset[str] = frozenset()):
         pos = m.end()
 
 
-def _feed(kind: str, tok: Token, state_stack: list, value_stack: list, states: list, rules: list,
+def _feed(kind: str, tok: Token, state_stack: list[int], value_stack: list[Any], states: list[dict[str, int]],
+          rules: list[tuple[Any, ...]],
           end_state: int) -> Any:
     while True:
         action = states[state_stack[-1]].get(kind)
@@ -123,7 +130,7 @@ def _feed(kind: str, tok: Token, state_stack: list, value_stack: list, states: l
         else:
             children = []
         if plan is not None:
-            kept: list = []
+            kept: list[Any] = []
             for index, inline, nones in plan:
                 if nones:
                     kept.extend([None] * nones)
@@ -149,7 +156,7 @@ def _feed(kind: str, tok: Token, state_stack: list, value_stack: list, states: l
 
 # ---- building the tables from Lark (only when they are not cached) -------------------------
 
-def tables_from_lark(lark_parser: Any) -> dict:
+def tables_from_lark(lark_parser: Any) -> dict[str, Any]:
     """The plain data of a built Lark LALR parser (basic lexer); raises if its shape is not
     the one this module understands, so that the caller falls back to Lark itself."""
     lexer = lark_parser.parser.lexer
@@ -158,7 +165,7 @@ def tables_from_lark(lark_parser: Any) -> dict:
     pattern = "|".join(f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in terminals)
     keywords: dict[str, dict[str, str]] = {}
     for kind, callback in lexer.callback.items():
-        words = {}
+        words: dict[str, str] = {}
         for t in callback.scanner.terminals:
             if type(t.pattern).__name__ != "PatternStr" or t.pattern.flags:
                 raise ValueError(f"keyword terminal {t.name} is not a plain string")
@@ -167,13 +174,13 @@ def tables_from_lark(lark_parser: Any) -> dict:
     table = lark_parser.parser.parser._parse_table
     rules = list(lark_parser.rules)
     index = {id(r): i for i, r in enumerate(rules)}
-    states = []
+    states: list[dict[str, int]] = []
     for number in range(len(table.states)):
-        row = {}
+        row: dict[str, int] = {}
         for kind, (action, arg) in table.states[number].items():
             row[kind] = arg if action.name == "Shift" else -(index[id(arg)] + 1)
         states.append(row)
-    out_rules = []
+    out_rules: list[list[Any]] = []
     for r in rules:
         options = r.options
         plan, append_none = _child_plan(r.expansion, options.empty_indices or ())
@@ -184,7 +191,7 @@ def tables_from_lark(lark_parser: Any) -> dict:
             "rules": out_rules, "start": table.start_states["start"], "end": table.end_states["start"]}
 
 
-def _child_plan(expansion: list, empty_indices: tuple) -> tuple[list | None, int]:
+def _child_plan(expansion: list[Any], empty_indices: tuple[bool, ...]) -> tuple[list[list[Any]] | None, int]:
     """Which children a reduced rule keeps: (index, inline its children?, Nones before it),
     and the Nones after the last one (`[x]` left out). None when the children stay as they are."""
     if empty_indices:
@@ -192,7 +199,7 @@ def _child_plan(expansion: list, empty_indices: tuple) -> tuple[list | None, int
         nones_at = [len(run) for run in runs]
     else:
         nones_at = [0] * (len(expansion) + 1)
-    plan = []
+    plan: list[list[Any]] = []
     for i, sym in enumerate(expansion):
         plan.append([i, (not sym.is_term) and sym.name.startswith("_"), nones_at[i]])
     append_none = nones_at[len(expansion)]

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as _dt
-from typing import TYPE_CHECKING, Any, Callable, TypeVar, Union
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Protocol, TypeVar, Union, cast
 
 import attrs
 
@@ -17,6 +17,14 @@ if TYPE_CHECKING:  # the node factory makes dataclass-like classes: tell the typ
 else:
     def dataclass_transform(**_: Any) -> Callable[[_T], _T]:
         return lambda decorated: decorated
+
+
+class Spanned(Protocol):
+    """Any node: every node has a span (the fields that hold one of several kinds of node
+    are typed with this)."""
+
+    @property
+    def span(self) -> Span: ...
 
 
 def _span() -> Any:
@@ -39,7 +47,8 @@ class _Node:
     _eq_names: tuple[str, ...] = ()  # set on each class by `node`
 
     def __repr__(self) -> str:
-        parts = [f"{f.name}={getattr(self, f.name)!r}" for f in attrs.fields(type(self)) if f.repr]
+        fields = attrs.fields(type(self))  # type: ignore[arg-type]  # node() makes every subclass with attrs
+        parts = [f"{f.name}={getattr(self, f.name)!r}" for f in fields if f.repr]
         return f"{type(self).__name__}({', '.join(parts)})"
 
     def __eq__(self, other: object) -> bool:
@@ -55,9 +64,9 @@ class _Node:
 def node(cls: type[_T]) -> type[_T]:
     """Declare an AST node: a frozen, slotted attrs class."""
     namespace = {k: v for k, v in cls.__dict__.items() if k not in ("__dict__", "__weakref__")}
-    made = attrs.frozen(slots=True, repr=False, eq=False)(type(cls.__name__, (_Node,), namespace))
+    made: Any = attrs.frozen(slots=True, repr=False, eq=False)(type(cls.__name__, (_Node,), namespace))
     made._eq_names = tuple(f.name for f in attrs.fields(made) if f.eq)
-    return made  # type: ignore[no-any-return]
+    return cast("type[_T]", made)
 
 
 # ---- expressions ------------------------------------------------------------------
@@ -116,7 +125,7 @@ class DateTimeLit:
 
 @node
 class ListLit:
-    items: tuple
+    items: tuple[Spanned, ...]
     span: Span = _span()
     type: "Type | None" = _resolved()  # the checker's type of this expression
 
@@ -124,7 +133,7 @@ class ListLit:
 @node
 class Entry:
     key: "Ident"
-    value: object
+    value: Spanned
     span: Span = _span()
 
 
@@ -145,7 +154,7 @@ class Name:
 
 @node
 class Path:
-    base: object
+    base: Spanned
     attr: str
     span: Span = _span()
     type: "Type | None" = _resolved()  # the checker's type of this expression
@@ -157,15 +166,15 @@ class Call:
     """`count(x)`, `count(x where c)`, `any(x where c)`, `sum(x.f)`, `len(t)`..."""
 
     func: str
-    arg: object
-    where: object = None
+    arg: Spanned
+    where: Spanned | None = None
     span: Span = _span()
     type: "Type | None" = _resolved()  # the checker's type of this expression
 
 
 @node
 class Negate:
-    operand: object
+    operand: Spanned
     span: Span = _span()
     type: "Type | None" = _resolved()  # the checker's type of this expression
 
@@ -175,29 +184,29 @@ class Binary:
     """Arithmetic: op is one of + - * /."""
 
     op: str
-    left: object
-    right: object
+    left: Spanned
+    right: Spanned
     span: Span = _span()
     type: "Type | None" = _resolved()  # the checker's type of this expression
 
 
 @node
 class Not:
-    operand: object
+    operand: Spanned
     span: Span = _span()
     type: "Type | None" = _resolved()  # the checker's type of this expression
 
 
 @node
 class And:
-    operands: tuple
+    operands: tuple[Spanned, ...]
     span: Span = _span()
     type: "Type | None" = _resolved()  # the checker's type of this expression
 
 
 @node
 class Or:
-    operands: tuple
+    operands: tuple[Spanned, ...]
     span: Span = _span()
     type: "Type | None" = _resolved()  # the checker's type of this expression
 
@@ -205,16 +214,16 @@ class Or:
 @node
 class Compare:
     op: str
-    left: object
-    right: object
+    left: Spanned
+    right: Spanned
     span: Span = _span()
     type: "Type | None" = _resolved()  # the checker's type of this expression
 
 
 @node
 class In:
-    value: object
-    container: object
+    value: Spanned
+    container: Spanned
     negated: bool = False
     span: Span = _span()
     type: "Type | None" = _resolved()  # the checker's type of this expression
@@ -224,8 +233,8 @@ class In:
 class Contains:
     """`t contains x` (mode "one"), `contains any P` ("any"), `contains all P` ("all")."""
 
-    subject: object
-    item: object
+    subject: Spanned
+    item: Spanned
     mode: str = "one"
     span: Span = _span()
     type: "Type | None" = _resolved()  # the checker's type of this expression
@@ -236,8 +245,8 @@ class Mentions:
     """`t mentions "phrase"` (mode "one"), `mentions any P` ("any"), `mentions all P` ("all"):
     phrases found as words of the text (see engine/words.py)."""
 
-    subject: object
-    item: object
+    subject: Spanned
+    item: Spanned
     mode: str = "one"
     span: Span = _span()
     type: "Type | None" = _resolved()  # the checker's type of this expression
@@ -245,7 +254,7 @@ class Mentions:
 
 @node
 class Matches:
-    subject: object
+    subject: Spanned
     pattern: StringLit
     span: Span = _span()
     type: "Type | None" = _resolved()  # the checker's type of this expression
@@ -253,9 +262,9 @@ class Matches:
 
 @node
 class Between:
-    value: object
-    low: object
-    high: object
+    value: Spanned
+    low: Spanned
+    high: Spanned
     span: Span = _span()
     type: "Type | None" = _resolved()  # the checker's type of this expression
 
@@ -264,7 +273,7 @@ class Between:
 class IsMissing:
     """`x is missing`, or `x is present` when `present` is true."""
 
-    value: object
+    value: Spanned
     present: bool = False
     span: Span = _span()
     type: "Type | None" = _resolved()  # the checker's type of this expression
@@ -284,7 +293,7 @@ class Ident:
 @node
 class HeaderEntry:
     key: Ident
-    value: object  # Ident or a literal
+    value: Spanned  # Ident or a literal
     span: Span = _span()
 
 
@@ -326,7 +335,7 @@ class OneOfType:
 @node
 class ListType:
     head: Ident
-    element: object
+    element: Spanned
     span: Span = _span()
 
 
@@ -341,7 +350,7 @@ class FieldDecl:
     name: Ident
     label: StringLit | None
     optional: bool
-    type: object
+    type: Spanned
     key: bool = False
     sensitive: bool = False
     span: Span = _span()
@@ -405,20 +414,20 @@ class PhrasesAppend:
 class DefineDecl:
     name: Ident
     label: StringLit | None
-    expr: object
+    expr: Spanned
     override: bool = False
     span: Span = _span()
 
 
 @node
 class WhenClause:
-    expr: object
+    expr: Spanned
     span: Span = _span()
 
 
 @node
 class UnlessClause:
-    expr: object
+    expr: Spanned
     span: Span = _span()
 
 
@@ -457,17 +466,17 @@ class TagsClause:
 class RuleDecl:
     name: Ident
     title: StringLit | None
-    clauses: tuple
+    clauses: tuple[Spanned, ...]
     override: bool = False
     span: Span = _span()
 
-    def first(self, kind: type):
+    def first(self, kind: type[_T]) -> _T | None:
         for c in self.clauses:
             if isinstance(c, kind):
                 return c
         return None
 
-    def all(self, kind: type) -> tuple:
+    def all(self, kind: type[_T]) -> tuple[_T, ...]:
         return tuple(c for c in self.clauses if isinstance(c, kind))
 
 
@@ -498,7 +507,7 @@ class ExampleDecl:
 class PolicyFile:
     """A parsed file: its declarations in source order."""
 
-    decls: tuple
+    decls: tuple[Spanned, ...]
     file: str = attrs.field(default="", eq=False)
     span: Span = _span()
 
@@ -515,7 +524,7 @@ class PolicyFile:
         return None
 
 
-def children(n: object) -> tuple:
+def children(n: object) -> tuple[object, ...]:
     """The direct child nodes of an expression node, in source order."""
     if isinstance(n, (And, Or)):
         return n.operands
@@ -544,7 +553,7 @@ def children(n: object) -> tuple:
     return ()
 
 
-def walk(n: object):
+def walk(n: object) -> Iterator[object]:
     """Every expression node under `n` (pre-order, iterative)."""
     stack = [n]
     while stack:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from typing import Callable
+from typing import Any, Callable, overload
 
 
 from ..i18n import N_
@@ -36,6 +36,7 @@ def parse_source(source: SourceText) -> tuple[n.PolicyFile | None, list[Diagnost
     from . import lalr
 
     tables = grammar.tables()
+    tree: Tree | Diagnostic
     try:
         if tables is None:
             raise ParseFailed()
@@ -66,12 +67,13 @@ def _parse_with_lark(source: SourceText) -> Tree | Diagnostic:
         return error("E120", N_("the file cannot be parsed: {exc}", exc=exc), Span(source.name, 1, 1, 1, 2))
 
 
-def parse_expression(text: str, name: str = "<expr>") -> n.PolicyFile | None:
+def parse_expression(text: str, name: str = "<expr>") -> n.Spanned | None:
     """Parse `define _ = TEXT` and return the expression (for tools and tests)."""
     tree, diags = parse_source(SourceText.from_text(name, f"define _ = {text}"))
     if tree is None or any(d.is_error for d in diags):
         return None
-    return tree.decls[0].expr
+    expr: n.Spanned = tree.decls[0].expr  # type: ignore[attr-defined]  # the one `define`
+    return expr
 
 
 class _Builder(DeclarationBuilders):
@@ -90,8 +92,8 @@ class _Builder(DeclarationBuilders):
         methods = _METHODS
         keep = _KEPT_TOKENS
         limit = MAX_DEPTH + _TREE_SLACK
-        out: list[object] = []
-        stack: list[tuple[object, int]] = [(tree, 1)]
+        out: list[Any] = []  # tokens, None and built nodes
+        stack: list[tuple[Any, int]] = [(tree, 1)]
         file = self.file
         while stack:
             item, depth = stack.pop()
@@ -130,10 +132,20 @@ class _Builder(DeclarationBuilders):
     def _tok_span(self, tok: Token) -> Span:
         return Span(self.file, tok.line, tok.column, tok.end_line, tok.end_column)
 
+    @overload
+    def ident(self, tok: Token) -> n.Ident: ...
+    @overload
+    def ident(self, tok: None) -> None: ...
+
     def ident(self, tok: Token | None) -> n.Ident | None:
         if tok is None:
             return None
         return n.Ident(str(tok), span=self._tok_span(tok))
+
+    @overload
+    def string(self, tok: Token) -> n.StringLit: ...
+    @overload
+    def string(self, tok: None) -> None: ...
 
     def string(self, tok: Token | None) -> n.StringLit | None:
         if tok is None:
@@ -172,7 +184,7 @@ class _Builder(DeclarationBuilders):
             i += 2
         return "".join(out)
 
-    def _check_separated(self, items: list) -> None:
+    def _check_separated(self, items: list[Any]) -> None:
         """Entries on one line need a comma between them (newlines separate too)."""
         for a, b in zip(items, items[1:]):
             sa, sb = a.span, b.span
@@ -201,20 +213,20 @@ class _Builder(DeclarationBuilders):
             return 0
         return value
 
-    def t_number(self, span: Span, args: list) -> n.NumberLit:
+    def t_number(self, span: Span, args: list[Any]) -> n.NumberLit:
         tok = args[0]
         return n.NumberLit(self._number_value(str(tok), span), str(tok), span=span)
 
-    def t_string(self, span: Span, args: list) -> n.StringLit:
+    def t_string(self, span: Span, args: list[Any]) -> n.StringLit:
         return n.StringLit(self._unescape(args[0]), span=span)
 
-    def t_true(self, span: Span, args: list) -> n.BoolLit:
+    def t_true(self, span: Span, args: list[Any]) -> n.BoolLit:
         return n.BoolLit(True, span=span)
 
-    def t_false(self, span: Span, args: list) -> n.BoolLit:
+    def t_false(self, span: Span, args: list[Any]) -> n.BoolLit:
         return n.BoolLit(False, span=span)
 
-    def t_duration(self, span: Span, args: list) -> n.DurationLit:
+    def t_duration(self, span: Span, args: list[Any]) -> n.DurationLit:
         text = str(args[0])
         return n.DurationLit(self._duration_micros(text, span), text, span=span)
 
@@ -232,7 +244,7 @@ class _Builder(DeclarationBuilders):
             self.diags.append(error("E106", N_("`{short}` is too large a duration", short=_short(text)), span))
             return 0
 
-    def t_date(self, span: Span, args: list) -> n.DateLit:
+    def t_date(self, span: Span, args: list[Any]) -> n.DateLit:
         text = str(args[0])
         try:
             value = _dt.date.fromisoformat(text)
@@ -242,7 +254,7 @@ class _Builder(DeclarationBuilders):
             value = _dt.date(1970, 1, 1)
         return n.DateLit(value, span=span)
 
-    def t_datetime(self, span: Span, args: list) -> n.DateTimeLit:
+    def t_datetime(self, span: Span, args: list[Any]) -> n.DateTimeLit:
         text = str(args[0])
         micros = parse_datetime_micros(text)
         if micros is None:
@@ -255,42 +267,42 @@ class _Builder(DeclarationBuilders):
             micros = 0
         return n.DateTimeLit(micros, text, span=span)
 
-    def t_negative(self, span: Span, args: list) -> object:
+    def t_negative(self, span: Span, args: list[Any]) -> object:
         tok = args[1]
         text = "-" + str(tok)
         if tok.type == "NUMBER":
             return n.NumberLit(-self._number_value(str(tok), span), text, span=span)
         return n.DurationLit(-self._duration_micros(str(tok), span), text, span=span)
 
-    def t_list_value(self, span: Span, args: list) -> n.ListLit:
+    def t_list_value(self, span: Span, args: list[Any]) -> n.ListLit:
         self._check_separated(args)
         return n.ListLit(tuple(args), span=span)
 
-    def t_record_value(self, span: Span, args: list) -> n.RecordLit:
+    def t_record_value(self, span: Span, args: list[Any]) -> n.RecordLit:
         self._check_separated(args)
         return n.RecordLit(tuple(args), span=span)
 
-    def t_entry(self, span: Span, args: list) -> n.Entry:
+    def t_entry(self, span: Span, args: list[Any]) -> n.Entry:
         return n.Entry(self.ident(args[0]), args[1], span=span)
 
     # -- expressions --------------------------------------------------------------------
 
-    def t_name(self, span: Span, args: list) -> n.Name:
+    def t_name(self, span: Span, args: list[Any]) -> n.Name:
         return n.Name(str(args[0]), span=span)
 
-    def t_path(self, span: Span, args: list) -> n.Path:
+    def t_path(self, span: Span, args: list[Any]) -> n.Path:
         return n.Path(args[0], str(args[1]), span=span)
 
-    def t_call(self, span: Span, args: list) -> n.Call:
+    def t_call(self, span: Span, args: list[Any]) -> n.Call:
         return n.Call(str(args[0]), args[1], args[2], span=span)
 
-    def t_any_call(self, span: Span, args: list) -> n.Call:
+    def t_any_call(self, span: Span, args: list[Any]) -> n.Call:
         return n.Call("any", args[0], args[1], span=span)
 
-    def t_all_call(self, span: Span, args: list) -> n.Call:
+    def t_all_call(self, span: Span, args: list[Any]) -> n.Call:
         return n.Call("all", args[0], args[1], span=span)
 
-    def t_negate(self, span: Span, args: list) -> object:
+    def t_negate(self, span: Span, args: list[Any]) -> object:
         operand = args[1]
         # `-` on a number or duration literal is folded into a negative literal: one canonical form.
         if isinstance(operand, n.NumberLit):
@@ -301,55 +313,55 @@ class _Builder(DeclarationBuilders):
             return n.DurationLit(-operand.micros, text, span=span)
         return n.Negate(operand, span=span)
 
-    def t_binary(self, span: Span, args: list) -> n.Binary:
+    def t_binary(self, span: Span, args: list[Any]) -> n.Binary:
         return n.Binary(str(args[1]), args[0], args[2], span=span)
 
-    def t_not_expr(self, span: Span, args: list) -> n.Not:
+    def t_not_expr(self, span: Span, args: list[Any]) -> n.Not:
         return n.Not(args[0], span=span)
 
-    def t_and_expr(self, span: Span, args: list) -> n.And:
+    def t_and_expr(self, span: Span, args: list[Any]) -> n.And:
         return n.And(tuple(args), span=span)
 
-    def t_or_expr(self, span: Span, args: list) -> n.Or:
+    def t_or_expr(self, span: Span, args: list[Any]) -> n.Or:
         return n.Or(tuple(args), span=span)
 
-    def t_compare(self, span: Span, args: list) -> n.Compare:
+    def t_compare(self, span: Span, args: list[Any]) -> n.Compare:
         return n.Compare(str(args[1]), args[0], args[2], span=span)
 
-    def t_in_expr(self, span: Span, args: list) -> n.In:
+    def t_in_expr(self, span: Span, args: list[Any]) -> n.In:
         return n.In(args[0], args[1], False, span=span)
 
-    def t_not_in_expr(self, span: Span, args: list) -> n.In:
+    def t_not_in_expr(self, span: Span, args: list[Any]) -> n.In:
         return n.In(args[0], args[1], True, span=span)
 
-    def t_contains(self, span: Span, args: list) -> n.Contains:
+    def t_contains(self, span: Span, args: list[Any]) -> n.Contains:
         return n.Contains(args[0], args[1], "one", span=span)
 
-    def t_contains_any(self, span: Span, args: list) -> n.Contains:
+    def t_contains_any(self, span: Span, args: list[Any]) -> n.Contains:
         return n.Contains(args[0], args[1], "any", span=span)
 
-    def t_contains_all(self, span: Span, args: list) -> n.Contains:
+    def t_contains_all(self, span: Span, args: list[Any]) -> n.Contains:
         return n.Contains(args[0], args[1], "all", span=span)
 
-    def t_mentions(self, span: Span, args: list) -> n.Mentions:
+    def t_mentions(self, span: Span, args: list[Any]) -> n.Mentions:
         return n.Mentions(args[0], args[1], "one", span=span)
 
-    def t_mentions_any(self, span: Span, args: list) -> n.Mentions:
+    def t_mentions_any(self, span: Span, args: list[Any]) -> n.Mentions:
         return n.Mentions(args[0], args[1], "any", span=span)
 
-    def t_mentions_all(self, span: Span, args: list) -> n.Mentions:
+    def t_mentions_all(self, span: Span, args: list[Any]) -> n.Mentions:
         return n.Mentions(args[0], args[1], "all", span=span)
 
-    def t_matches(self, span: Span, args: list) -> n.Matches:
+    def t_matches(self, span: Span, args: list[Any]) -> n.Matches:
         return n.Matches(args[0], self.string(args[1]), span=span)
 
-    def t_between(self, span: Span, args: list) -> n.Between:
+    def t_between(self, span: Span, args: list[Any]) -> n.Between:
         return n.Between(args[0], args[1], args[2], span=span)
 
-    def t_is_missing(self, span: Span, args: list) -> n.IsMissing:
+    def t_is_missing(self, span: Span, args: list[Any]) -> n.IsMissing:
         return n.IsMissing(args[0], False, span=span)
 
-    def t_is_present(self, span: Span, args: list) -> n.IsMissing:
+    def t_is_present(self, span: Span, args: list[Any]) -> n.IsMissing:
         return n.IsMissing(args[0], True, span=span)
 
 
@@ -358,8 +370,9 @@ _KEPT_TOKENS = frozenset({"NAME", "STRING", "NUMBER", "DURATION", "DATE", "DATET
                           "MINUS", "STAR", "SLASH", "OPTIONAL", "KEY", "SENSITIVE"})
 
 
-def _span_of(values: list, file: str) -> Span:
-    first = last = None
+def _span_of(values: list[Any], file: str) -> Span:
+    first: Any = None
+    last: Any = None
     for v in values:
         if v is not None:
             first = v
@@ -397,6 +410,6 @@ def _short(text: str, limit: int = 24) -> str:
 
 
 # Grammar rule name → builder method; built once from the class, never changed.
-_METHODS: dict[str, Callable] = {
+_METHODS: dict[str, Callable[[_Builder, Span, list[Any]], Any]] = {
     name[2:]: getattr(_Builder, name) for name in dir(_Builder) if name.startswith("t_")
 }

@@ -14,7 +14,7 @@ import re
 from typing import Iterable, Mapping, MutableMapping
 
 from ...check.checked import CheckedPolicy, DefineRef, ElementRef, FieldRef, PhrasesRef
-from ...check.loader import Loaded, load_text
+from ...check.loader import Loaded, ParsedBase, load_text
 from ...diagnostics import Diagnostic
 from ...source import Span
 from ...syntax import nodes as n
@@ -28,7 +28,7 @@ from .names import (  # noqa: F401 - the vocabulary is also importable from here
 
 
 def load(text: str, path: str, open_texts: Mapping[str, str] | None = None,
-         parsed_bases: MutableMapping[tuple[str, bytes], tuple] | None = None) -> Loaded:
+         parsed_bases: MutableMapping[tuple[str, bytes], ParsedBase] | None = None) -> Loaded:
     """Check `text` as the policy file at `path`; other open documents are read as they are in
     the editor, not as saved. `parsed_bases` keeps base policies parsed between changes."""
     preloaded = {name: body.encode("utf-8", "surrogatepass") for name, body in (open_texts or {}).items()
@@ -415,7 +415,7 @@ def localized(d: Diagnostic, lang: str) -> tuple[str, str | None]:
 
 def analyse(path: str, text: str, open_texts: Mapping[str, str] | None = None,
             last_good: CheckedPolicy | None = None, previous: Analysis | None = None,
-            parsed_bases: MutableMapping[tuple[str, bytes], tuple] | None = None) -> Analysis:
+            parsed_bases: MutableMapping[tuple[str, bytes], ParsedBase] | None = None) -> Analysis:
     """Load and index one document (`previous`: the last analysis of the same document)."""
     loaded = load(text, path, open_texts, parsed_bases)
     return Analysis(path, text, loaded, last_good, previous, open_texts)

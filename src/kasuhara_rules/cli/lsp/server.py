@@ -16,6 +16,7 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from ... import __version__
 from ...diagnostics import Diagnostic
+from ...check.loader import ParsedBase
 from ...source import Span
 from .analysis import (
     DEFINE, ESCALATION, FIELD, OUTCOME, PHRASES, RULE, SEVERITY, Analysis, analyse, lang_from, localized,
@@ -45,10 +46,10 @@ class KasuServer(LanguageServer):
         super().__init__("kasu-lsp", __version__)
         self.analyses: dict[str, Analysis] = {}
         self.good: dict[str, object] = {}
-        self.pending: dict[str, asyncio.Task] = {}
+        self.pending: dict[str, asyncio.Task[None]] = {}
         self.lang = "en"
         self.debounce = DEBOUNCE_SECONDS
-        self.parsed_bases: dict[tuple[str, bytes], tuple] = {}  # base policies, parsed once per content
+        self.parsed_bases: dict[tuple[str, bytes], ParsedBase] = {}  # base policies, parsed once per content
 
     # -- documents -------------------------------------------------------------------------------
 
