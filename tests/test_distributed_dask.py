@@ -179,14 +179,14 @@ def _numbered(lines):
 
 
 def test_importing_without_the_extra_names_the_install_command():
-    """Without Dask, importing kasuhara_rules.dask fails with the command that installs it."""
+    """Without the extra, importing kasuhara_rules.dask or .spark fails with the command that installs it."""
     code = ("import sys\n"
             "class Block:\n"
             "    def find_spec(self, name, path=None, target=None):\n"
             "        if name.split('.')[0] in ('dask', 'distributed', 'pyspark'):\n"
             "            raise ImportError('No module named ' + name)\n"
             "sys.meta_path.insert(0, Block())\n"
-            "for name in ('kasuhara_rules.dask',):\n"
+            "for name in ('kasuhara_rules.dask', 'kasuhara_rules.spark'):\n"
             "    try:\n"
             "        __import__(name)\n"
             "    except ImportError as exc:\n"
@@ -198,4 +198,4 @@ def test_importing_without_the_extra_names_the_install_command():
     assert done.returncode == 0, done.stderr
     for line in done.stdout.splitlines():
         assert "pip install 'kasuhara-rules[distributed]'" in line, line
-    assert len(done.stdout.splitlines()) == 1
+    assert len(done.stdout.splitlines()) == 2
