@@ -77,6 +77,11 @@ def test_text_file_lines_numbered(spark, policy):
     assert [(d.get("error") or {}).get("line") for d in got] == [(d.get("error") or {}).get("line") for d in expected]
     rows = ks.decide_rdd(ks.numbered(rdd), ks.broadcast(policy, spark.sparkContext), output="row").collect()
     assert {r["policy_digest"] for r in rows} == {policy.digest}
+    from pyspark.sql import Row
+
+    valid = [json.loads(line) for line in INCIDENTS.read_text(encoding="utf-8").splitlines()[:3]]
+    by_row = ks.decide_rdd(spark.sparkContext.parallelize([Row(**r) for r in valid], 2), policy).collect()
+    assert by_row == [d.to_dict() for d in policy.evaluate_many(valid)]
 
 
 def _seen(items, shared):

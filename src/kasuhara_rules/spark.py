@@ -12,7 +12,7 @@ try:
     import pandas as pd
     from pyspark import RDD, SparkContext
     from pyspark.broadcast import Broadcast
-    from pyspark.sql import DataFrame
+    from pyspark.sql import DataFrame, Row
     from pyspark.sql import types as T
 except ImportError as exc:  # pragma: no cover - exercised by a test in a subprocess
     raise ImportError("kasuhara_rules.spark needs PySpark, pandas and PyArrow, which the core install leaves "
@@ -90,6 +90,7 @@ def numbered(rdd: RDD) -> RDD:
 
 def _decide_part(items: Any, shared: Broadcast, explain: bool, show_sensitive: bool, encoding: str,
                  output: str) -> list:
+    items = (item.asDict(recursive=True) if isinstance(item, Row) else item for item in items)  # Rows are tuples
     decided = decide_partition(shared.value, items, explain, show_sensitive, encoding)
     if output == "json":
         return [dump_json(data) for _, data in decided]
@@ -102,7 +103,7 @@ def decide_rdd(rdd: RDD, policy: Policy | Broadcast, explain: bool = False, show
                output: str = "dict", encoding: str = "utf-8") -> RDD:
     """Decide every item of an RDD, partition by partition, in order.
 
-    Items are records (dicts), lines of JSON Lines (`str`, or raw `bytes` in `encoding`) or
+    Items are records (dicts or Spark Rows), lines of JSON Lines (`str`, or raw `bytes` in `encoding`) or
     `(line, item)` pairs (as `read_jsonl` and `numbered` give); without a line, an item's line is
     its 1-based position in its partition. `output` is "dict" (the decision JSON), "json" (the
     lines `kasu eval --format jsonl` writes) or "row" (dicts of COLUMNS). Sensitive values are
