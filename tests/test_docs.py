@@ -108,12 +108,43 @@ PYTHON = list(blocks("python"))
 def test_every_python_block_runs(path, line, info, text, tmp_path):
     """Every `python` block in the docs runs as written, from the repository's root folder,
     unless marked `fragment` (a shape to adapt, naming objects of the reader's own system)."""
-    if info == "fragment":
-        return
+    if info in ("fragment", "distributed"):
+        return  # a `python distributed` block runs in the test below, when Dask, Spark and Java are present
+    assert info == "", f"unknown block marker {info!r}: use `python`, `python fragment` or `python distributed`"
     script = tmp_path / "block.py"
     script.write_text(text, encoding="utf-8")
     proc = subprocess.run([sys.executable, str(script)], cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr[-2000:]
+
+
+DISTRIBUTED = [block for block in PYTHON if block[2] == "distributed"]
+
+
+@pytest.mark.parametrize("path,line,info,text", DISTRIBUTED, ids=[f"{p.name}:{n}" for p, n, _, _ in DISTRIBUTED])
+def test_every_distributed_python_block_runs(path, line, info, text, tmp_path):
+    """The Dask and Spark examples (`python distributed` blocks) run as written, on a local cluster,
+    when the `distributed` extra and Java are installed; skipped otherwise, unless
+    KASU_REQUIRE_DISTRIBUTED=1 (CI), when what is missing fails the test."""
+    import os
+
+    from tests.distributed_support import need, need_java
+
+    for module in ("dask.bag", "distributed", "pandas", "pyarrow", "pyspark.sql"):
+        need(module)
+    need_java()
+    script = tmp_path / "block.py"
+    script.write_text(text, encoding="utf-8")
+    env = dict(os.environ, PYSPARK_PYTHON=sys.executable, PYSPARK_DRIVER_PYTHON=sys.executable)
+    proc = subprocess.run([sys.executable, str(script)], cwd=ROOT, capture_output=True, text=True, env=env,
+                          timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+
+
+def test_the_embedding_page_shows_dask_and_spark():
+    """The Dask and Spark examples are runnable blocks, not fragments."""
+    shown = [text for p, _, _, text in DISTRIBUTED if p.name == "embedding.md"]
+    assert any("kasuhara_rules.dask" in text for text in shown)
+    assert any("kasuhara_rules.spark" in text for text in shown)
 
 
 def test_readme_policy_is_the_quickstart_file():

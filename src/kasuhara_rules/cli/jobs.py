@@ -87,12 +87,17 @@ def decide_one(policy: Policy, item: Any, line: int, explain: bool,
         decision = policy.evaluate_numbered(item, line, explain)
         return _render(decision, options), decision.error is not None, decision.outcome
     except Exception as exc:  # noqa: BLE001 - one record's failure must not lose the others
-        problem = RecordError(N_("the record could not be decided ({kind}); please report this with the record",
-                                 kind=type(exc).__name__), None, line)
+        problem = undecidable(exc, line)
         try:
             return _render(Decision(policy, None, None, (), problem, line), options), True, None
         except Exception:  # noqa: BLE001 - even the error cannot be rendered: the plainest line
             return dump_json({"incident": None, "outcome": None, "error": problem.to_dict()}), True, None
+
+
+def undecidable(exc: BaseException, line: int | None) -> RecordError:
+    """The error of a record whose deciding failed unexpectedly (a bug): that record alone."""
+    return RecordError(N_("the record could not be decided ({kind}); please report this with the record",
+                          kind=type(exc).__name__), None, line)
 
 
 def chunks(items: Iterable[Any], size: int = CHUNK) -> Iterator[list[Any]]:
