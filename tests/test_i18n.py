@@ -95,3 +95,127 @@ def test_check_directory_checks_every_policy(tmp_path):
     code, out, _ = run(["check", "--lang", "en", str(tmp_path)])
     assert code == 1
     assert "bad.kasu" in out and "checked 2 files" in out
+
+
+# ---- kasu report and kasu survey: every refusal in the chosen language ------------------------------------
+
+RETAIL = ROOT / "examples" / "retail.kasu"
+
+
+def _report_and_survey_errors(tmp_path, monkeypatch):
+    """(argv, English words, Japanese words) of every refusal `kasu report` / `kasu survey` print."""
+    incidents = tmp_path / "incidents.jsonl"
+    incidents.write_text("{}\n", encoding="utf-8")
+    odd = tmp_path / "incidents.txt"
+    odd.write_text("{}\n", encoding="utf-8")
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes(b"\x80\xff\xfe,\x81\n")
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"not a workbook")
+    plain = tmp_path / "plain.csv"
+    plain.write_text("部署,役職\n営業,社員\n", encoding="utf-8")
+    bad_policy = tmp_path / "bad.kasu"
+    bad_policy.write_text("rule {\n", encoding="utf-8")
+    return [
+        (["report", RETAIL, tmp_path / "nope.jsonl", "--format", "json"], "no such file", "ファイルがありません"),
+        (["report", RETAIL, odd, "--format", "json"], "cannot tell the format", "形式が分かりません"),
+        (["report", RETAIL, incidents, "--format", "json", "--date-field", "channel"],
+         "not a date or datetime field", "日付・日時の項目ではありません"),
+        (["report", bad_policy, incidents, "--format", "json"], "hint:", "ヒント:"),
+        (["report", RETAIL, incidents, "-o", tmp_path / "no" / "dir" / "r.md", "--format", "md"],
+         "cannot write", "書き込めません"),
+        (["survey", "report", incidents, "--min-group", "2"], "can never be anonymous", "匿名性を守れません"),
+        (["survey", "report", tmp_path / "nope.csv"], "no such file", "ファイルがありません"),
+        (["survey", "report", latin], "neither UTF-8 nor Shift_JIS", "UTF-8 でも Shift_JIS"),
+        (["survey", "report", empty], "is empty", "は空です"),
+        (["survey", "report", broken], "not a readable .xlsx workbook", "読める .xlsx のブックではありません"),
+        (["survey", "report", plain], "no column of the answers", "どの列にも"),
+        (["survey", "template", RETAIL, "--months", "0"], "--months must be at least 1", "1 以上にしてください"),
+        (["survey", "template", bad_policy], "hint:", "ヒント:"),
+        (["survey"], "choose `template` or `report`", "を指定してください"),
+    ]
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_report_and_survey_refusals_are_in_the_chosen_language(tmp_path, monkeypatch, lang):
+    """Bad input files, K too small, an unreadable workbook, a file that cannot be written, a broken policy:
+    each is a usage error (or 1 for the policy) with its message in --lang, never a traceback."""
+    pytest.importorskip("openpyxl")
+    for name in ("KASU_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    for argv, english, japanese in _report_and_survey_errors(tmp_path, monkeypatch):
+        code, out, err = run([str(a) for a in argv] + ["--lang", lang])
+        assert code in (1, 2) and out == "", (argv, err)
+        assert (japanese if lang == "ja" else english) in err, (argv, lang, err)
+        if lang == "ja":
+            assert english not in err, (argv, err)
+
+
+def test_missing_extras_are_explained_in_japanese(tmp_path, monkeypatch):
+    """Without vl-convert (HTML charts) or openpyxl (.xlsx), the message says so in Japanese, with the command."""
+    monkeypatch.setitem(sys.modules, "vl_convert", None)
+    monkeypatch.setitem(sys.modules, "openpyxl", None)
+    incidents = tmp_path / "incidents.jsonl"
+    incidents.write_text("{}\n", encoding="utf-8")
+    code, _, err = run(["report", str(RETAIL), str(incidents), "--lang", "ja"])
+    assert code == 2 and "インストールされていません" in err and "pip install 'kasuhara-rules[report]'" in err
+    assert "追加のインストールなしで" in err
+    book = tmp_path / "answers.xlsx"
+    book.write_bytes(b"PK")
+    code, _, err = run(["survey", "report", str(book), "--lang", "ja"])
+    assert code == 2 and "openpyxl が必要です" in err
+
+
+# ---- argparse's own sentences --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("argv,japanese,english", [
+    (["eval"], "次の引数が必要です: POLICY", "the following arguments are required: POLICY"),
+    (["check", "--format", "xml", "p.kasu"], "引数 --format: 'xml' は選べません",
+     "argument --format: invalid choice: 'xml'"),
+    (["check", "p.kasu", "--bogus"], "知らない引数です: --bogus", "unrecognized arguments: --bogus"),
+    (["eval", "p.kasu", "--jobs"], "引数 --jobs: 値が 1 個必要です", "argument --jobs: expected one argument"),
+    (["eval", "p.kasu", "--jobs", "0"], "引数 --jobs: 1 以上にしてください", "argument --jobs: must be at least 1"),
+    (["eval", "p.kasu", "--jobs", "x"], "引数 --jobs: 'x' は整数ではありません", "'x' is not a whole number"),
+    (["eval", "p.kasu", "--encoding", "nope"], "未知の文字コード", "unknown encoding"),
+    (["nope"], "引数 COMMAND: 'nope' は選べません", "argument COMMAND: invalid choice: 'nope'"),
+    (["survey", "report", "a.csv", "--min-group", "x"], "'x' は int として正しい値ではありません",
+     "invalid int value: 'x'"),
+])
+def test_argparse_errors_in_the_chosen_language(argv, japanese, english, capsys):
+    """argparse's own error sentences and the usage line are Japanese with --lang ja; exit code 2."""
+    assert main(argv + ["--lang", "ja"]) == 2
+    err = capsys.readouterr().err
+    assert japanese in err and "使い方: kasu" in err and "エラー:" in err and "--help` で使い方を表示" in err, err
+    assert english not in err
+    assert main(argv + ["--lang", "en"]) == 2
+    err = capsys.readouterr().err
+    assert english in err and "usage: kasu" in err and "error:" in err, err
+
+
+def test_argparse_translation_leaves_argparse_alone(capsys):
+    """Translating is per parser: argparse's module and a plain parser in the same process stay English."""
+    import argparse
+
+    before = argparse._
+    assert main(["eval", "--lang", "ja"]) == 2
+    capsys.readouterr()
+    assert argparse._ is before
+    plain = argparse.ArgumentParser(prog="other")
+    plain.add_argument("x")
+    with pytest.raises(SystemExit):
+        plain.parse_args([])
+    err = capsys.readouterr().err
+    assert "the following arguments are required: x" in err and "usage: other" in err
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["survey", "--help"], ["survey", "template", "--help"],
+                                  ["survey", "report", "--help"], ["report", "--help"], ["lsp", "--help"]])
+def test_help_headings_in_japanese(argv, capsys):
+    """Every parser, nested ones included, writes its usage, headings and -h help in the chosen language."""
+    assert main(argv + ["--lang", "ja"]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("使い方: kasu") and "オプション:" in text and "このヘルプを表示して終了する" in text, text
+    assert "usage:" not in text and "options:" not in text and "show this help" not in text

@@ -14,6 +14,7 @@ from collections import Counter
 from typing import Any, Iterable, Mapping, Sequence
 
 from .. import values as vt
+from ..i18n import N_
 from ..check.checked import REVIEW, CheckedPolicy, Field
 from .guide import md_escape
 
@@ -44,8 +45,9 @@ def pick_date_field(policy: CheckedPolicy, name: str | None) -> Field | None:
         for f in fields:
             if f.name == name:
                 return f
-        known = ", ".join(f.name for f in fields) or "none"
-        raise ReportError(f"--date-field {name}: not a date or datetime field of the schema (those are: {known})")
+        known = ", ".join(f.name for f in fields) or N_("none")
+        raise ReportError(N_("--date-field {name}: not a date or datetime field of the schema (those are: {known})",
+                             name=name, known=known))
     for kind in (vt.DATETIME, vt.DATE):
         for f in fields:
             if f.type.kind == kind:
@@ -106,7 +108,7 @@ def aggregate(policy: CheckedPolicy, decisions: Iterable[Any], by: str = "month"
     `sources` names the input files, for the report's header.
     """
     if by not in PERIODS:
-        raise ReportError(f"--by {by}: use month or quarter")
+        raise ReportError(N_("--by {by}: use month or quarter", by=by))
     when = pick_date_field(policy, date_field)
     choices = choice_fields(policy)
     totals = {d: Counter() for d in DIMENSIONS}
