@@ -219,3 +219,52 @@ def test_help_headings_in_japanese(argv, capsys):
     text = capsys.readouterr().out
     assert text.startswith("使い方: kasu") and "オプション:" in text and "このヘルプを表示して終了する" in text, text
     assert "usage:" not in text and "options:" not in text and "show this help" not in text
+
+
+# ---- the Python API: PolicyError and diagnostics in the chosen language -----------------------------------
+
+BROKEN = 'policy "t" { id t  version "1"  otherwise claim }\noutcomes { claim, kasuhara }\nschema { dogeza: bool }\n' \
+         'rule r { when dogza then kasuhara respond "断る" }\n'
+
+
+@pytest.mark.parametrize("how", ["argument", "KASU_LANG", "locale"])
+def test_policy_error_in_japanese(how, monkeypatch):
+    """str(PolicyError) and the diagnostics' message/hint follow lang=, else KASU_LANG, else the locale;
+    the code is the same, and render() still shows either language."""
+    from kasuhara_rules import PolicyError, check_text, parse_policy
+
+    for name in ("KASU_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    kwargs = {"lang": "ja"} if how == "argument" else {}
+    if how == "KASU_LANG":
+        monkeypatch.setenv("KASU_LANG", "ja")
+    elif how == "locale":
+        monkeypatch.setenv("LANG", "ja_JP.UTF-8")
+    with pytest.raises(PolicyError) as caught:
+        parse_policy(BROKEN, "p.kasu", **kwargs)
+    exc = caught.value
+    assert str(exc) == "エラー 1 件。最初のエラー: p.kasu:4:15: 未知の名前 `dogza`"
+    d = exc.diagnostics[0]
+    assert d.code == "E301" and d.message == "未知の名前 `dogza`" and d.hint == "`dogeza` のことですか？"
+    assert "hint: did you mean `dogeza`?" in exc.render("en") and "ヒント: `dogeza` のことですか？" in exc.render("ja")
+    again = pickle.loads(pickle.dumps(d))
+    assert again.message == "未知の名前 `dogza`" and translate(again.message, "en") == "unknown name `dogza`"
+    result = check_text(BROKEN, "p.kasu", **kwargs)
+    assert [(x.code, x.message) for x in result.diagnostics] == [("E301", "未知の名前 `dogza`")]
+
+
+def test_policy_error_in_english(monkeypatch):
+    """lang="en" wins over KASU_LANG=ja; without any choice the API speaks English."""
+    from kasuhara_rules import PolicyError, check_text, load_policy, parse_policy
+
+    monkeypatch.setenv("KASU_LANG", "ja")
+    with pytest.raises(PolicyError) as caught:
+        parse_policy(BROKEN, "p.kasu", lang="en")
+    assert str(caught.value) == "1 error; first: p.kasu:4:15: unknown name `dogza`"
+    assert caught.value.diagnostics[0].hint == "did you mean `dogeza`?"
+    for name in ("KASU_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(PolicyError) as caught:
+        load_policy(ROOT / "no" / "such.kasu")
+    assert str(caught.value).startswith("1 error; first: ") and "cannot read the policy file" in str(caught.value)
+    assert check_text(BROKEN, "p.kasu").diagnostics[0].message == "unknown name `dogza`"
