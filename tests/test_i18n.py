@@ -268,3 +268,15 @@ def test_policy_error_in_english(monkeypatch):
         load_policy(ROOT / "no" / "such.kasu")
     assert str(caught.value).startswith("1 error; first: ") and "cannot read the policy file" in str(caught.value)
     assert check_text(BROKEN, "p.kasu").diagnostics[0].message == "unknown name `dogza`"
+
+
+def test_lsp_without_its_extra_and_fmt_diff_headers_in_japanese(tmp_path, monkeypatch, capsys):
+    """`kasu lsp` without pygls says so in the chosen language; `kasu fmt --diff` labels its two sides."""
+    monkeypatch.setitem(sys.modules, "kasuhara_rules.cli.lsp.server", None)
+    code, _, err = run(["lsp", "--lang", "ja"])
+    assert code == 2 and "`lsp` の追加パッケージが必要です" in err and "ヒント: pip install" in err
+    messy = tmp_path / "p.kasu"
+    messy.write_text('policy "t" { id t  version "1"  otherwise claim }\noutcomes { claim, kasuhara }\n'
+                     'schema { dogeza: bool }\nrule r { when dogeza then kasuhara respond "断る" }\n', encoding="utf-8")
+    code, out, _ = run(["fmt", "--diff", str(messy), "--lang", "ja"])
+    assert f"--- {messy}（元）" in out and f"+++ {messy}（整形後）" in out

@@ -394,7 +394,8 @@ def cmd_fmt(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         changed = formatted != raw.decode("utf-8", "replace")
         if args.diff and changed:
             emit(out, "".join(difflib.unified_diff(original.splitlines(True), formatted.splitlines(True),
-                                                   f"{path} (original)", f"{path} (formatted)")))
+                                                   translate(N_("{path} (original)", path=path), args.msg_lang),
+                                                   translate(N_("{path} (formatted)", path=path), args.msg_lang))))
         if args.check:
             if changed:
                 emit(out, translate(N_("would reformat {path}", path=path), args.msg_lang) + "\n")
