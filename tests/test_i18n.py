@@ -280,3 +280,16 @@ def test_lsp_without_its_extra_and_fmt_diff_headers_in_japanese(tmp_path, monkey
                      'schema { dogeza: bool }\nrule r { when dogeza then kasuhara respond "断る" }\n', encoding="utf-8")
     code, out, _ = run(["fmt", "--diff", str(messy), "--lang", "ja"])
     assert f"--- {messy}（元）" in out and f"+++ {messy}（整形後）" in out
+
+
+@pytest.mark.parametrize("lang,reason", [("ja", "値がありません"), ("en", "missing")])
+def test_report_lists_invalid_records_in_its_language(tmp_path, lang, reason):
+    """The reasons of invalid records in a report are in the report's language, never English in a Japanese one."""
+    records = tmp_path / "bad.jsonl"
+    records.write_text('{}\n', encoding="utf-8")
+    code, out, _ = run(["report", str(RETAIL), str(records), "--format", "md", "--lang", lang])
+    assert code == 3
+    row = next(line for line in out.splitlines() if "bad.jsonl:1 |" in line)
+    assert reason in row, row
+    if lang == "ja":
+        assert "missing" not in row

@@ -14,7 +14,7 @@ from collections import Counter
 from typing import Any, Iterable, Mapping, Sequence
 
 from .. import values as vt
-from ..i18n import N_
+from ..i18n import N_, translate
 from ..check.checked import REVIEW, CheckedPolicy, Field
 from .guide import md_escape
 
@@ -361,7 +361,7 @@ def _sections(data: dict, lang: str) -> list[tuple]:
     if inv["count"]:
         out += [("p", w["invalid_lead"].format(n=inv["count"])),
                 ("table", [w["line"], w["field"], w["reason"]],
-                 [[(f"{r['file']}:" if r.get("file") else "") + str(r["line"] or ""), r["field"] or "", r["message"]]
+                 [[(f"{r['file']}:" if r.get("file") else "") + str(r["line"] or ""), r["field"] or "", str(translate(r["message"], lang))]
                   for r in inv["records"]])]
     else:
         out.append(("p", w["no_invalid"]))
