@@ -293,3 +293,15 @@ def test_report_lists_invalid_records_in_its_language(tmp_path, lang, reason):
     assert reason in row, row
     if lang == "ja":
         assert "missing" not in row
+
+
+@pytest.mark.parametrize("lang,text", [("ja", "define `unused` はどのルールにも使われていません"),
+                                       ("en", "define `unused` is not used by any rule")])
+def test_policy_warnings_in_the_chosen_language(lang, text):
+    """A loaded policy's warnings follow lang= as PolicyError does; the code stays W101."""
+    from kasuhara_rules import parse_policy
+
+    source = ('policy "t" { id t  version "1"  otherwise claim }\noutcomes { claim, kasuhara }\n'
+              'schema { dogeza: bool }\ndefine unused = dogeza\nrule r { when dogeza then kasuhara respond "x" }\n')
+    warnings = parse_policy(source, "p.kasu", lang=lang).warnings
+    assert [(w.code, w.message) for w in warnings] == [("W101", text)]
