@@ -72,16 +72,22 @@ def test_language_from_the_environment(monkeypatch, env, expect):
     assert code == 0 and expect in out
 
 
-@pytest.mark.parametrize("command", ["check", "eval", "test", "fmt", "diff", "doc", "schema", "init"])
+COMMANDS = ["check", "eval", "test", "fmt", "diff", "doc", "schema", "init", "lsp", "report", "survey",
+            "survey template", "survey report"]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_has_lang_and_lists_exit_codes(command, capsys):
-    """`--help` of every command lists its exit codes and describes every argument, in both languages."""
+    """`--help` of every command (nested ones too) lists its exit codes and describes every argument,
+    in both languages."""
     for lang, exits in (("en", "exit codes:"), ("ja", "終了コード:")):
-        assert main([command, "--help", "--lang", lang]) == 0
+        assert main(command.split() + ["--help", "--lang", lang]) == 0
         text = capsys.readouterr().out
         assert exits in text and "--lang" in text, (command, lang)
         from kasuhara_rules.cli.commands import build_parser, finish_parser
-        ap = finish_parser(build_parser(lang), lang)
-        sub = next(a for a in ap._actions if a.__class__.__name__ == "_SubParsersAction").choices[command]
+        sub = finish_parser(build_parser(lang), lang)
+        for word in command.split():
+            sub = next(a for a in sub._actions if a.__class__.__name__ == "_SubParsersAction").choices[word]
         assert all(a.help for a in sub._actions), [a.dest for a in sub._actions if not a.help]
 
 

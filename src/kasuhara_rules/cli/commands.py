@@ -132,7 +132,11 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     from .init import add_parser as add_init
     add_init(sub, _, fmt, _exits)
     from .lsp import cmd_lsp  # needs pygls only when run (the `lsp` extra)
-    p = sub.add_parser("lsp", help=_("run the Language Server Protocol server on standard input/output"))
+    p = sub.add_parser("lsp", help=_("run the Language Server Protocol server on standard input/output"),
+                       description=_("Serve the Language Server Protocol on standard input/output for editors "
+                                     "(needs the `lsp` extra)."),
+                       epilog=_exits(_, _("0  the client asked the server to exit"),
+                                     _("2  the `lsp` extra is not installed")))
     p.set_defaults(run=cmd_lsp)
     from . import report, survey  # their own modules (issue 16)
     report.register(sub, _)

@@ -12,6 +12,11 @@ from ..i18n import N_
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INVALID_RECORDS = 0, 1, 2, 3
 
 
+def exit_codes(_: Any, *codes: str) -> str:
+    """The `exit codes:` epilog of a command's --help."""
+    return _("exit codes:") + "\n" + "\n".join("  " + c for c in codes)
+
+
 def register(sub: Any, _: Any = lambda text: text) -> None:
     """Add `kasu report` to the subcommands."""
     from .batch import FORMATS
@@ -20,7 +25,9 @@ def register(sub: Any, _: Any = lambda text: text) -> None:
                        description=_("Decide the records and report counts per period by outcome, severity, rule, "
                                      "escalation and each `one of` field, the review backlog, the rules that fire "
                                      "most, the change since the previous period and the invalid records. "
-                                     "No sensitive field value ever appears in a report."))
+                                     "No sensitive field value ever appears in a report."),
+                       epilog=exit_codes(_, _("0  written"), _("1  errors in the policy"), _("2  usage error"),
+                                         _("3  some records invalid (counted and listed in the report)")))
     p.add_argument("policy", metavar="POLICY", help=_("the policy file"))
     p.add_argument("records", nargs="+", metavar="RECORDS", help=_("record files (.json, .jsonl, .ndjson, .csv)"))
     p.add_argument("--format", choices=("html", "md", "json"), default="html",

@@ -16,13 +16,21 @@ EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INVALID = 0, 1, 2, 3
 def register(sub: Any, _: Any = lambda text: text) -> None:
     """Add `kasu survey template` and `kasu survey report` to the subcommands."""
     from .common import _Parser
+    from .report import exit_codes
+
+    written = (_("0  written"), _("1  errors in the policy"), _("2  usage error"))
+    aggregated = (_("0  written"), _("1  errors in the policy"), _("2  usage error"),
+                  _("3  some answer rows invalid (counted by line)"))
 
     p = sub.add_parser("survey", help=_("the anonymous staff risk assessment: questionnaire and results"),
                        description=_("`kasu survey template POLICY` writes a questionnaire built from the policy; "
                                      "`kasu survey report ANSWERS…` aggregates the answers by group and round, "
-                                     "publishing no figure that rests on fewer than K respondents."))
-    inner = p.add_subparsers(dest="survey_command", metavar="template|report", parser_class=getattr(sub, "_parser_class", _Parser))
-    t = inner.add_parser("template", help=_("write the questionnaire (CSV for a form builder, or printable HTML)"))
+                                     "publishing no figure that rests on fewer than K respondents."),
+                       epilog=exit_codes(_, *aggregated))
+    inner = p.add_subparsers(dest="survey_command", metavar="template|report",
+                             help=_("template: write the questionnaire; report: aggregate the answers"), parser_class=getattr(sub, "_parser_class", _Parser))
+    t = inner.add_parser("template", help=_("write the questionnaire (CSV for a form builder, or printable HTML)"),
+                         epilog=exit_codes(_, *written))
     t.add_argument("policy", metavar="POLICY", help=_("the policy file"))
     t.add_argument("--format", choices=("csv", "html"), default="csv",
                    help=_("csv: for a form builder or Excel (default); html: printable"))
@@ -33,7 +41,8 @@ def register(sub: Any, _: Any = lambda text: text) -> None:
     t.add_argument("--by", choices=("rule", "tag"), default="rule", help=_("one question per rule, or per tag"))
     t.add_argument("-o", "--output", metavar="FILE", help=_("write to FILE instead of standard output"))
     t.set_defaults(run=cmd_template)
-    r = inner.add_parser("report", help=_("aggregate answers (CSV in UTF-8 or Shift_JIS, or .xlsx)"))
+    r = inner.add_parser("report", help=_("aggregate answers (CSV in UTF-8 or Shift_JIS, or .xlsx)"),
+                         epilog=exit_codes(_, *aggregated))
     r.add_argument("answers", nargs="+", metavar="ANSWERS", help=_("one file per round (or a column `round`)"))
     r.add_argument("--policy", metavar="POLICY", help=_("the policy the questionnaire was built from"))
     r.add_argument("--min-group", type=int, default=5, metavar="K",
