@@ -173,7 +173,7 @@ def first_example(path: str, lang: str) -> str:
     if decision.rule:
         expect += f" by {decision.rule}"
     entries = ",\n".join(f"    {k}: {v}" for k, v in given.items())
-    title = _("an ordinary complaint")
+    title = _("a first example: what the policy decides today")
     return f'\nexample "{title}" {{\n  given {{\n{entries}\n  }}\n  expect {expect}\n}}\n'
 
 
