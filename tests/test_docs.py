@@ -41,10 +41,12 @@ def test_every_kasu_block(path, line, info, text):
     if info == "fragment":
         return
     result = load_text(text, f"{path.name}:{line}.kasu", base_dir=ROOT / "examples").result
+    if info == "init":  # the file `kasu init` writes (compared with it in test_tutorial_starts_from_kasu_init)
+        info = ""
     if info == "error":
         assert result.diagnostics, "a block shown as a mistake must get a diagnostic"
         return
-    assert info == "", f"unknown block marker {info!r}: use `kasu`, `kasu fragment` or `kasu error`"
+    assert info == "", f"unknown block marker {info!r}: use `kasu`, `kasu fragment`, `kasu init` or `kasu error`"
     assert result.ok, "\n".join(f"{d.code} {d.message} at {d.span.line}" for d in result.errors)
 
 
@@ -93,12 +95,58 @@ def test_documented_kasu_commands_run(name):
     assert ran >= 1
 
 
+TUTORIALS = {"tutorial.ja.md": ("ja", "tutorial.kasu"), "tutorial.en.md": ("en", "tutorial.en.kasu")}
+INCIDENTS = ROOT / "examples" / "tutorial-incidents.jsonl"
+
+
+def _tutorial_policy(name: str) -> str:
+    return (ROOT / "examples" / TUTORIALS[name][1]).read_text(encoding="utf-8")
+
+
 def test_tutorial_policy_is_the_shipped_file():
-    """The complete policy in both tutorials is examples/tutorial.kasu, byte for byte."""
-    shipped = (ROOT / "examples" / "tutorial.kasu").read_text(encoding="utf-8")
-    for name in ("tutorial.ja.md", "tutorial.en.md"):
+    """The complete policy of each tutorial is its shipped file (examples/tutorial.kasu in Japanese,
+    examples/tutorial.en.kasu in English), byte for byte, already in the layout `kasu fmt` writes;
+    the records it evaluates are examples/tutorial-incidents.jsonl."""
+    from kasuhara_rules.render.formatter import format_text
+
+    for name in TUTORIALS:
+        shipped = _tutorial_policy(name)
         complete = [text for path, _, info, text in KASU if path.name == name and info == ""]
         assert complete == [shipped], name
+        assert format_text(shipped, name) == shipped, name
+        source = (ROOT / "docs" / name).read_text(encoding="utf-8")
+        shown = [m.group(3) for m in FENCE.finditer(source) if m.group(1) == "jsonl"
+                 and m.group(2).strip() == "my-incidents.jsonl"]
+        assert shown == [INCIDENTS.read_text(encoding="utf-8")], name
+
+
+def _run_kasu(words, cwd, lang):
+    import os
+
+    env = dict(os.environ, KASU_LANG=lang, PYTHONPATH=str(ROOT / "src"))
+    return subprocess.run([sys.executable, "-m", "kasuhara_rules", *words], cwd=cwd, capture_output=True, env=env)
+
+
+@pytest.mark.parametrize("name", sorted(TUTORIALS))
+def test_tutorial_starts_from_kasu_init(name, tmp_path):
+    """Each tutorial starts from `kasu init my-policy.kasu`: the `kasu init` block it shows is the file
+    that command writes today (in the tutorial's language, dates aside), and the tutorial's complete
+    policy keeps that file's header comments and `extends` — it is the same file, adapted."""
+    lang = TUTORIALS[name][0]
+    proc = _run_kasu(["init", "my-policy.kasu"], tmp_path, lang)
+    assert proc.returncode == 0, proc.stderr
+    written = (tmp_path / "my-policy.kasu").read_text(encoding="utf-8")
+    shown = [text for path, _, info, text in KASU if path.name == name and info == "init"]
+
+    def undated(text: str) -> str:
+        return re.sub(r"\d{4}-\d\d-\d\d", "DATE", text)
+
+    assert [undated(t) for t in shown] == [undated(written)], name
+    final = _tutorial_policy(name)
+    lines = written.splitlines()
+    kept = lines[:3] + [ln for ln in lines if ln.startswith(("extends ", "  id ", "  version ", "  otherwise "))]
+    for line in kept:
+        assert line in final.splitlines(), (name, line)
 
 
 PYTHON = list(blocks("python"))
@@ -175,25 +223,27 @@ SHOWN = [(name, *shown) for name in ("tutorial.ja.md", "tutorial.en.md") for sho
 def test_tutorial_outputs_are_what_kasu_prints(name, line, info, text, command, tmp_path):
     """Every output a tutorial shows is what the command prints today (in the tutorial's language), so
     line numbers and messages cannot drift: `text output` blocks follow the `sh` command before them;
-    `text mistake: OLD => NEW` blocks are `kasu check my-policy.kasu` on examples/tutorial.kasu with OLD
-    replaced by NEW."""
-    import os
-
-    env = dict(os.environ, KASU_LANG="ja" if name.endswith(".ja.md") else "en", PYTHONPATH=str(ROOT / "src"))
+    `text mistake: OLD => NEW` blocks are `kasu check my-policy.kasu` on the tutorial's policy with OLD
+    replaced by NEW. Commands on `my-…` files run in a folder made by `kasu init my-policy.kasu`, holding
+    the tutorial's policy as my-policy.kasu and its records as my-incidents.jsonl."""
+    lang = TUTORIALS[name][0]
     cwd = ROOT
+    tutorial = _tutorial_policy(name)
     if info.startswith("mistake:"):
         old, new = (part.strip() for part in info[len("mistake:"):].split("=>"))
-        tutorial = (ROOT / "examples" / "tutorial.kasu").read_text(encoding="utf-8")
         assert old in tutorial, old
-        (tmp_path / "my-policy.kasu").write_text(tutorial.replace(old, new, 1), encoding="utf-8")
-        words, cwd = ["check", "my-policy.kasu"], tmp_path
+        tutorial = tutorial.replace(old, new, 1)
+        words = ["check", "my-policy.kasu"]
     else:
         assert command, "an output block needs a `kasu` command before it"
         words = shlex.split(command)[1:]
-        if any(w.startswith("my-") for w in words):
-            cwd = tmp_path  # a file the reader creates: run in an empty folder
-    proc = subprocess.run([sys.executable, "-m", "kasuhara_rules", *words], cwd=cwd, capture_output=True,
-                          env=env)
+    if info.startswith("mistake:") or any(w.startswith("my-") for w in words):
+        cwd = tmp_path  # the reader's folder: what `kasu init` made, then the tutorial's edits
+        if words[0] != "init":
+            assert _run_kasu(["init", "my-policy.kasu"], tmp_path, lang).returncode == 0
+            (tmp_path / "my-policy.kasu").write_text(tutorial, encoding="utf-8")
+            (tmp_path / "my-incidents.jsonl").write_bytes(INCIDENTS.read_bytes())
+    proc = _run_kasu(words, cwd, lang)
     printed = [ln.rstrip() for ln in (proc.stdout + proc.stderr).decode("utf-8").splitlines()]
     shown = [ln.rstrip() for ln in text.splitlines()]
     starts = [i for i in range(len(printed) - len(shown) + 1) if printed[i:i + len(shown)] == shown]

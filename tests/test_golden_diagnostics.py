@@ -62,6 +62,23 @@ def test_every_code_has_a_golden_and_a_fix():
         assert (DIR / f"{code}.fix.md").exists(), code
 
 
+def test_every_english_fix_has_a_japanese_one():
+    """docs/errors.ja.md gives a fix (直し方) for every code docs/errors.md gives one for: each CODE.fix.md
+    has its CODE.fix.ja.md, written in Japanese."""
+    import re
+
+    english = sorted(p.name.split(".")[0] for p in DIR.glob("*.fix.md"))
+    assert len(english) >= len(set(CODES) - ELSEWHERE)
+    missing = [code for code in english if not (DIR / f"{code}.fix.ja.md").exists()]
+    assert missing == [], f"no Japanese fix (tests/golden/diagnostics/CODE.fix.ja.md) for {missing}"
+    for code in english:
+        text = (DIR / f"{code}.fix.ja.md").read_text(encoding="utf-8").strip()
+        assert text and re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", text), code
+        assert text != (DIR / f"{code}.fix.md").read_text(encoding="utf-8").strip(), code
+    doc = (ROOT / "docs" / "errors.ja.md").read_text(encoding="utf-8")
+    assert doc.count("**直し方:**") == len(english)
+
+
 def test_errors_doc_is_up_to_date():
     """docs/errors.md and docs/errors.ja.md are regenerated from the goldens and the catalogue, and list every code."""
     if UPDATE_GOLDEN:

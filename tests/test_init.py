@@ -56,3 +56,30 @@ def test_japanese_comments(tmp_path):
     target = tmp_path / "p.kasu"
     assert run("--lang", "ja", "init", str(target))[0] == 0
     assert "ここを変える" in target.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("industry", [None] + industries())
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_commented_places_work_when_uncommented(tmp_path, industry, lang):
+    """The commented examples of the places to adapt (a field, an override) name what the base policy
+    has: with their `#` removed, the policy still checks clean and its example still passes."""
+    target = tmp_path / "ours.kasu"
+    argv = ["init", str(target), "--lang", lang] + (["--industry", industry] if industry else [])
+    assert run(*argv)[0] == 0
+    lines = target.read_text(encoding="utf-8").splitlines()
+    out, inside = [], False
+    for line in lines:
+        if line in ("# schema {", "# override rule persistent_contacts {"):
+            inside = True
+        if inside:
+            out.append(line[2:])
+            inside = line != "# }"
+        else:
+            out.append(line)
+    uncommented = "\n".join(out) + "\n"
+    assert "\noverride rule persistent_contacts {" in uncommented and "\nschema {" in uncommented
+    target.write_text(uncommented, encoding="utf-8")
+    code, text, _ = run("check", str(target), "--lang", "en")
+    assert code == 0 and "0 errors, 0 warnings" in text, text
+    code, text, _ = run("test", str(target), "--lang", "en")
+    assert code == 0 and " 0 failed" in text, text

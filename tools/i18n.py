@@ -1,6 +1,8 @@
 """The message catalogues: extract with Babel, merge into the Japanese .po, compile the .mo.
 
     python tools/i18n.py update     # extract N_()/_() messages, merge into locale/ja/.../kasu.po, compile kasu.mo
+    python tools/i18n.py extract    # the same (the .po and the .mo are always written together)
+    python tools/i18n.py compile    # only recompile kasu.mo from kasu.po (after filling in translations)
     python tools/i18n.py check      # exit 1 when the .po is stale, a message is untranslated or the .mo is old
 
 The compiled `kasu.mo` is checked in next to `kasu.po` (so a wheel built without Babel carries it);
@@ -96,8 +98,12 @@ def problems() -> list[str]:
 
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else "check"
-    if command == "update":
+    if command in ("update", "extract"):
         update()
+    elif command == "compile":
+        MO.write_bytes(mo_bytes(read_catalog()))
+    elif command != "check":
+        sys.exit(f"unknown command {command!r}: use update, extract, compile or check")
     found = problems()
     for line in found:
         print(line)

@@ -33,11 +33,20 @@ def __getattr__(name: str) -> Any:
     return getattr(import_module(f".{module}", __name__), name)
 
 
-def load_policy(path: str | os.PathLike[str], allow_outside: bool = False) -> "Policy":
+def _lang(lang: str | None) -> str:
+    """The language of messages: `lang` ("ja" or "en"), else KASU_LANG, else the locale, else English."""
+    from .i18n import choose_language
+
+    return choose_language(lang, os.environ)
+
+
+def load_policy(path: str | os.PathLike[str], allow_outside: bool = False, lang: str | None = None) -> "Policy":
     """Load, check and compile the policy file at `path`; raises PolicyError on any error.
 
     Files the policy names (`extends`, `phrases … from`) must lie inside the policy's own
-    directory (E606) unless `allow_outside=True`.
+    directory (E606) unless `allow_outside=True`. The diagnostics' messages and hints (and
+    `str(PolicyError)`) are in `lang`: "ja" or "en", by default chosen as `kasu` chooses
+    (KASU_LANG, then the locale, else English); their codes are the same in both.
 
     >>> load_policy("no/such/policy.kasu")
     Traceback (most recent call last):
@@ -48,11 +57,11 @@ def load_policy(path: str | os.PathLike[str], allow_outside: bool = False) -> "P
     from .engine.policy import policy_from
 
     loaded = load_path(path, allow_outside=allow_outside)
-    return policy_from(loaded.result, loaded.files, os.fspath(path), loaded.sources)
+    return policy_from(loaded.result, loaded.files, os.fspath(path), loaded.sources, _lang(lang))
 
 
-def parse_policy(source: str, filename: str = "<policy>") -> "Policy":
-    """Check and compile a policy given as text; raises PolicyError on any error.
+def parse_policy(source: str, filename: str = "<policy>", lang: str | None = None) -> "Policy":
+    """Check and compile a policy given as text; raises PolicyError on any error (`lang` as for load_policy).
 
     >>> p = parse_policy(\'\'\'policy "t" { id t  version "1"  otherwise claim }
     ... outcomes { claim, kasuhara }
@@ -65,12 +74,21 @@ def parse_policy(source: str, filename: str = "<policy>") -> "Policy":
     from .engine.policy import policy_from
 
     loaded = load_text(source, filename)
-    return policy_from(loaded.result, loaded.files, filename, loaded.sources)
+    return policy_from(loaded.result, loaded.files, filename, loaded.sources, _lang(lang))
 
 
-def check_path(path: str | os.PathLike[str], allow_outside: bool = False) -> "CheckResult":
-    """Parse, resolve, type-check and lint the policy file at `path` (`allow_outside` as for
-    load_policy).
+def _localized(result: "CheckResult", lang: str | None) -> "CheckResult":
+    import attrs
+
+    from .diagnostics import localized
+
+    chosen = _lang(lang)
+    return result if chosen == "en" else attrs.evolve(result, diagnostics=localized(result.diagnostics, chosen))
+
+
+def check_path(path: str | os.PathLike[str], allow_outside: bool = False, lang: str | None = None) -> "CheckResult":
+    """Parse, resolve, type-check and lint the policy file at `path` (`allow_outside` and `lang` as
+    for load_policy).
 
     >>> result = check_path("no/such/file.kasu")
     >>> result.ok, result.diagnostics[0].code
@@ -78,11 +96,11 @@ def check_path(path: str | os.PathLike[str], allow_outside: bool = False) -> "Ch
     """
     from .check.loader import load_path
 
-    return load_path(path, allow_outside=allow_outside).result
+    return _localized(load_path(path, allow_outside=allow_outside).result, lang)
 
 
-def check_text(text: str, name: str = "<policy>") -> "CheckResult":
-    """Check a policy given as text."""
+def check_text(text: str, name: str = "<policy>", lang: str | None = None) -> "CheckResult":
+    """Check a policy given as text (`lang` as for load_policy)."""
     from .check.loader import load_text
 
-    return load_text(text, name).result
+    return _localized(load_text(text, name).result, lang)

@@ -6,7 +6,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import attrs
 
-from .i18n import N_, translate
+from .i18n import N_, localize, translate
 from .source import SourceText, Span
 
 ERROR = "error"
@@ -121,8 +121,9 @@ class Diagnostic:
         return (self.span.file, self.span.line, self.span.column, self.code, self.message)
 
     def in_language(self, lang: str) -> "Diagnostic":
-        """The same diagnostic with its message and hint as plain text in `lang` ("ja" or "en")."""
-        return attrs.evolve(self, message=translate(self.message, lang), hint=translate(self.hint, lang))
+        """The same diagnostic with its message and hint shown in `lang` ("ja" or "en"); they stay
+        messages that `translate` can still render in the other language."""
+        return attrs.evolve(self, message=localize(self.message, lang), hint=localize(self.hint, lang))
 
     def to_dict(self, lang: str = "en") -> dict[str, Any]:
         """The JSON form used by `kasu check --format json`; the code is the same in every language."""
@@ -147,6 +148,13 @@ class Diagnostic:
         if self.hint:
             lines.append(translate(N_("hint: {hint}", hint=self.hint), lang))
         return "\n".join(lines)
+
+
+def localized(diagnostics: Iterable[Diagnostic], lang: str) -> tuple[Diagnostic, ...]:
+    """The diagnostics with message and hint shown in `lang` (the same objects for English)."""
+    if lang == "en":
+        return tuple(diagnostics)
+    return tuple(d.in_language(lang) for d in diagnostics)
 
 
 def error(code: str, message: str, span: Span, hint: str | None = None) -> Diagnostic:

@@ -32,26 +32,51 @@ DOMAIN = "kasu"
 
 
 class Message(str):
-    """English text of a message, with the template and arguments to render it in another language."""
+    """Text of a message (English unless `localize`d), with the template and arguments to render it in
+    another language."""
 
     template: str
     args: Mapping[str, Any]
+    lang: str  # the language of the text itself
 
     def __new__(cls, template: str, **args: Any) -> "Message":
-        text = template.format(**{k: str(v) for k, v in args.items()}) if args else template.replace(
-            "{{", "{").replace("}}", "}")
+        return cls._made(template, args, _english(template, args), "en")
+
+    @classmethod
+    def _made(cls, template: str, args: Mapping[str, Any], text: str, lang: str) -> "Message":
         self = super().__new__(cls, text)
         self.template = template
         self.args = args
+        self.lang = lang
         return self
 
-    # picklable: policies and diagnostics go to worker processes
-    def __reduce__(self) -> tuple[Callable[..., Message], tuple[str, tuple[tuple[str, Any], ...]]]:
-        return (_rebuild, (self.template, tuple(self.args.items())))
+    def __reduce__(self):  # picklable: policies and diagnostics go to worker processes
+        return (_rebuild, (self.template, tuple(self.args.items()), self.lang))
 
 
-def _rebuild(template: str, items: tuple[tuple[str, Any], ...]) -> Message:
-    return Message(template, **dict(items))
+def _english(template: str, args: Mapping[str, Any]) -> str:
+    if not args:
+        return template.replace("{{", "{").replace("}}", "}")
+    return template.format(**{k: str(translate(v, "en")) for k, v in args.items()})
+
+
+def _rebuild(template: str, items: tuple, lang: str = "en") -> Message:
+    message = Message(template, **dict(items))
+    return localize(message, lang)
+
+
+def localize(text: Any, lang: str) -> Any:
+    """`text` shown in `lang`, still a Message that `translate` can render in any language.
+
+    What the Python API hands out: `str(m)` (and `m == …`) is the text in the chosen language.
+
+    >>> m = localize(N_("did you mean {name}?", name="`high`"), "ja")
+    >>> m, translate(m, "en")
+    ('`high` のことですか？', 'did you mean `high`?')
+    """
+    if not isinstance(text, Message) or text.lang == lang:
+        return text
+    return Message._made(text.template, text.args, translate(text, lang), lang)
 
 
 def N_(template: str, **args: Any) -> Message:
@@ -105,8 +130,10 @@ def gettext_for(lang: str) -> Callable[[str], str]:
 def translate(text: Any, lang: str) -> Any:
     """`text` in `lang` when it is a Message (arguments translated too); other values unchanged."""
     if isinstance(text, Message):
-        if lang == "en":
+        if lang == text.lang:
             return str.__str__(text)
+        if lang == "en":
+            return _english(text.template, text.args)
         template = translator(lang).gettext(text.template)
         if not text.args:
             return template.replace("{{", "{").replace("}}", "}")

@@ -14,7 +14,7 @@ from ..i18n import N_, choose_language, gettext_for, translate
 from .batch import dump_json
 from .common import (  # noqa: F401 (re-exported: the commands' shared pieces)
     ARGPARSE_WORDS, EXIT_BROKEN_PIPE, EXIT_FAIL, EXIT_INTERRUPTED, EXIT_INVALID_RECORDS, EXIT_OK, EXIT_USAGE, Progress,
-    _formatter, _Parser, emit, NoInput, stdin_bytes,
+    _formatter, _Parser, emit, parser_for, typed,
 )
 from .evaluate import EvalTally, _eval_parallel, _eval_serial, _render_options, cmd_eval  # noqa: F401 (re-exported)
 from ..check.loader import load_path
@@ -34,7 +34,7 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     """The argument parser, its help in `lang`."""
     _ = gettext_for(lang)
     fmt = _formatter(lang)
-    parser_class = cast("type[_Parser]", type("Parser", (_Parser,), {"lang": lang}))
+    parser_class = parser_for(lang)
     ap = parser_class(prog="kasu", formatter_class=fmt,
                       description=_("Customer-harassment (カスハラ) policies: check, evaluate, test, "
                                     "format and document .kasu files."),
@@ -71,9 +71,9 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     p.add_argument("--show-sensitive", action="store_true", help=_("show sensitive field values (never by default)"))
     p.add_argument("--input-format", choices=FORMATS, help=_("read RECORDS as this format, whatever the extension"))
     p.add_argument("--no-progress", action="store_true", help=_("no progress line on standard error"))
-    p.add_argument("--jobs", type=_positive, default=1, metavar="N",
+    p.add_argument("--jobs", type=typed(_positive, lang), default=1, metavar="N",
                    help=_("decide in N processes (output stays in input order)"))
-    _encoding_option(p, _)
+    _encoding_option(p, _, lang)
     p.set_defaults(run=cmd_eval)
 
     p = sub.add_parser("test", help=_("run the example blocks of policies"), formatter_class=fmt,
@@ -112,7 +112,7 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json"), default="text",
                    help=_("text: for people (default); json: the report as JSON"))
     p.add_argument("--input-format", choices=FORMATS, help=_("read RECORDS as this format, whatever the extension"))
-    _encoding_option(p, _)
+    _encoding_option(p, _, lang)
     p.set_defaults(run=cmd_diff)
 
     p = sub.add_parser("doc", help=_("write the staff guideline of a policy (Markdown or HTML)"), formatter_class=fmt,
@@ -137,7 +137,11 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     from .init import add_parser as add_init
     add_init(sub, _, fmt, _exits)
     from .lsp import cmd_lsp  # needs pygls only when run (the `lsp` extra)
-    p = sub.add_parser("lsp", help=_("run the Language Server Protocol server on standard input/output"))
+    p = sub.add_parser("lsp", help=_("run the Language Server Protocol server on standard input/output"),
+                       description=_("Serve the Language Server Protocol on standard input/output for editors "
+                                     "(needs the `lsp` extra)."),
+                       epilog=_exits(_, _("0  the client asked the server to exit"),
+                                     _("2  the `lsp` extra is not installed")))
     p.set_defaults(run=cmd_lsp)
     from . import report, survey  # their own modules (issue 16)
     report.register(sub, _)
@@ -172,8 +176,9 @@ def _peek_lang(argv: Sequence[str]) -> str | None:
     return None
 
 
-def _encoding_option(p: argparse.ArgumentParser, _: Callable[[str], str] = lambda text: text) -> None:
-    p.add_argument("--encoding", type=_encoding, default="utf-8", metavar="NAME",
+def _encoding_option(p: argparse.ArgumentParser, _: Callable[[str], str] = lambda text: text,
+                     lang: str = "en") -> None:
+    p.add_argument("--encoding", type=typed(_encoding, lang), default="utf-8", metavar="NAME",
                    help=_("read RECORDS in this encoding (default utf-8; cp932 for CSV saved by Japanese Excel)"))
 
 
@@ -183,16 +188,16 @@ def _encoding(text: str) -> str:
     try:
         return check_encoding(text)
     except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+        raise argparse.ArgumentTypeError(exc.args[0] if exc.args else str(exc)) from None
 
 
 def _positive(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        raise argparse.ArgumentTypeError(N_("{text} is not a whole number", text=repr(text))) from None
     if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
+        raise argparse.ArgumentTypeError(N_("must be at least 1"))
     return value
 
 
@@ -305,7 +310,8 @@ def cmd_fmt(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         changed = formatted != raw.decode("utf-8", "replace")
         if args.diff and changed:
             emit(out, "".join(difflib.unified_diff(original.splitlines(True), formatted.splitlines(True),
-                                                   f"{path} (original)", f"{path} (formatted)")))
+                                                   translate(N_("{path} (original)", path=path), args.msg_lang),
+                                                   translate(N_("{path} (formatted)", path=path), args.msg_lang))))
         if args.check:
             if changed:
                 emit(out, translate(N_("would reformat {path}", path=path), args.msg_lang) + "\n")
@@ -451,7 +457,8 @@ def entry() -> None:  # pragma: no cover - the console script
     try:
         code = main()
     except KeyboardInterrupt:  # Ctrl-C before main's own handler (while starting up)
-        sys.stderr.write("kasu: interrupted\n")
+        emit(sys.stderr, "kasu: " + translate(N_("interrupted"), choose_language(_peek_lang(sys.argv), os.environ))
+             + "\n")
         code = EXIT_INTERRUPTED
     if code == EXIT_INTERRUPTED:
         # Ctrl-C: leave now, without the interpreter's shutdown, whose joining of the worker

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import argparse
+import functools
+import re
 import sys
 import time
-from typing import Iterable, TextIO, cast
+from typing import Any, Callable, TextIO
 
 from ..i18n import N_, gettext_for, translate
 
@@ -16,9 +18,74 @@ EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as shells report a tool whose reader went away
 
 
-# argparse's own words, translated through our catalogue (argparse's domain is not installed)
+# argparse's own words, translated through our catalogue (argparse's gettext domain is never installed:
+# nothing global changes; each parser translates its headings, usage prefix and errors itself)
 ARGPARSE_WORDS = (N_("usage: "), N_("positional arguments"), N_("options"), N_("show this help message and exit"),
                   N_("show program's version number and exit"))
+
+# argparse's error sentences (the msgids of its `_()` calls), matched on the finished English text
+ARGPARSE_MESSAGES = (
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("the following arguments are required: %s"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("unrecognized arguments: %s"),
+    N_("expected one argument"),
+    N_("expected at most one argument"),
+    N_("expected at least one argument"),
+    N_("expected %s argument"),
+    N_("expected %s arguments"),
+    N_("not allowed with argument %s"),
+    N_("one of the arguments %s is required"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+    N_("invalid %(type)s value: %(value)r"),
+    N_("ignored explicit argument %r"),
+    N_("unknown parser %(parser_name)r (choices: %(choices)s)"),
+    N_("unexpected option string: %s"),
+    N_("can't open '%(filename)s': %(error)s"),
+)
+_PLACEHOLDER = re.compile(r"%\((\w+)\)[sr]|%[sr]")
+
+
+@functools.cache
+def _argparse_patterns() -> tuple[tuple[str, "re.Pattern[str]", tuple[str | None, ...]], ...]:
+    """(msgid, regular expression of its English text, placeholder names) of each argparse message."""
+    out = []
+    for template in ARGPARSE_MESSAGES:
+        found = list(_PLACEHOLDER.finditer(template))
+        parts, pos = [], 0
+        for i, m in enumerate(found):
+            parts.append(re.escape(template[pos:m.start()]))
+            parts.append(f"(.+{'?' if i < len(found) - 1 else ''})")
+            pos = m.end()
+        parts.append(re.escape(template[pos:]))
+        out.append((str(template), re.compile("".join(parts), re.S), tuple(m.group(1) for m in found)))
+    return tuple(out)
+
+
+def translate_argparse(message: str, lang: str) -> str:
+    """An error sentence argparse wrote in English, in `lang` (unchanged when it is not one of argparse's).
+
+    >>> translate_argparse("the following arguments are required: POLICY", "ja")
+    '次の引数が必要です: POLICY'
+    >>> translate_argparse("argument --format: invalid choice: 'x' (choose from 'json', 'text')", "ja")
+    "引数 --format: 'x' は選べません（選べるのは 'json', 'text'）"
+    """
+    if lang == "en":
+        return message
+    _ = gettext_for(lang)
+    for template, pattern, names in _argparse_patterns():
+        m = pattern.fullmatch(message)
+        if m is None:
+            continue
+        values = [translate_argparse(v, lang) if name == "message" else v for name, v in zip(names, m.groups())]
+        translated = re.sub(r"%(\(\w+\))?r", r"%\1s", _(template))
+        try:
+            if names and names[0] is not None:
+                return translated % dict(zip(names, values))
+            return translated % tuple(values) if values else translated
+        except (KeyError, TypeError, ValueError):  # a broken translation: the English text
+            return message
+    return message
 
 
 class _Formatter(argparse.HelpFormatter):
@@ -38,20 +105,55 @@ class _Formatter(argparse.HelpFormatter):
                          for part in text.split("\n"))
 
 
-def _formatter(lang: str) -> type[argparse.HelpFormatter]:
-    return cast("type[argparse.HelpFormatter]", type("Formatter", (_Formatter,), {"lang": lang}))
+@functools.cache
+def _formatter(lang: str) -> type:
+    return type("Formatter", (_Formatter,), {"lang": lang})
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse, but usage errors exit with 2 and a hint to --help (never a traceback)."""
+    """argparse in the message language (help, usage and errors); usage errors exit with 2 and a hint to
+    --help (never a traceback). Subclassed per language (`parser_for`), so nothing global is touched."""
 
     lang = "en"
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if kwargs.get("formatter_class") in (None, argparse.HelpFormatter):
+            kwargs["formatter_class"] = _formatter(self.lang)
+        super().__init__(*args, **kwargs)
+        for action in self._actions:
+            if isinstance(action, argparse._HelpAction):
+                action.help = gettext_for(self.lang)("show this help message and exit")
+
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        emit(sys.stderr, f"{self.prog}: error: {message}\n" + translate(N_(
-            "(run `{prog} --help` for help)", prog=self.prog), self.lang)+ "\n")
+        emit(sys.stderr, translate(N_("{prog}: error: {message}", prog=self.prog,
+                                      message=translate_argparse(str(message), self.lang)), self.lang) + "\n"
+             + translate(N_("(run `{prog} --help` for help)", prog=self.prog), self.lang) + "\n")
         raise SystemExit(EXIT_USAGE)
+
+
+@functools.cache
+def parser_for(lang: str) -> type:
+    """The parser class whose help and errors are in `lang`."""
+    return type("Parser", (_Parser,), {"lang": lang})
+
+
+def typed(convert: Callable[[str], Any], lang: str) -> Callable[[str], Any]:
+    """An argparse `type=` converter whose refusal (a marked message) is in `lang`."""
+
+    def run(text: str) -> Any:
+        try:
+            return convert(text)
+        except argparse.ArgumentTypeError as exc:
+            raise argparse.ArgumentTypeError(translate(exc.args[0], lang) if exc.args else str(exc)) from None
+
+    run.__name__ = getattr(convert, "__name__", "value")
+    return run
+
+
+def say(err: TextIO, command: str, message: str, lang: str) -> None:
+    """`kasu COMMAND: message` on standard error, the message (a marked one) in `lang`."""
+    emit(err, f"kasu {command}: " + str(translate(message, lang)) + "\n")
 
 
 def emit(out: TextIO, text: str) -> None:

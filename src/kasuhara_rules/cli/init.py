@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 BASELINE = "mhlw-baseline"
 DEFAULT_FILE = "policy.kasu"
+TUTORIAL = "tutorial"  # the tutorials' own policies (tutorial.kasu, tutorial.en.kasu) extend it too, but are no industry
 
 
 def shipped_dir() -> Path:
@@ -36,12 +37,12 @@ def shipped_dir() -> Path:
 
 
 def industries(directory: Path | None = None) -> list[str]:
-    """The shipped industry policies: those that extend the baseline directly."""
+    """The shipped industry policies: those that extend the baseline directly (the tutorials' aside)."""
     directory = directory or shipped_dir()
     out = []
     for path in sorted(directory.glob("*.kasu")):
         text = path.read_text(encoding="utf-8")
-        if path.stem != BASELINE and re.search(rf'^extends\s+"{BASELINE}\.kasu"', text, re.M):
+        if path.stem != BASELINE and not path.stem.startswith(TUTORIAL) and re.search(rf'^extends\s+"{BASELINE}\.kasu"', text, re.M):
             out.append(path.stem)
     return out
 
@@ -104,7 +105,9 @@ def cmd_init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             there.parent.mkdir(parents=True, exist_ok=True)
             there.write_bytes(shipped)
     base = f"{names[-1]}.kasu"
-    text = policy_text(base, target.name, lang)
+    declared = {m.group(1) for name in names for m in re.finditer(
+        r'^\s+(\w+)\s+"[^"\n]*"\s*:', (source / f"{name}.kasu").read_text(encoding="utf-8"), re.M)}
+    text = policy_text(base, target.name, lang, frozenset(declared))
     target.write_text(text, encoding="utf-8", newline="\n")
     example = first_example(str(target), lang)
     target.write_text(text + example, encoding="utf-8", newline="\n")
@@ -115,9 +118,12 @@ def cmd_init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
-def policy_text(base: str, filename: str, lang: str) -> str:
-    """The new policy without its example: header, extends, and the places to adapt as comments."""
+def policy_text(base: str, filename: str, lang: str, taken: frozenset[str] = frozenset()) -> str:
+    """The new policy without its example: header, extends, and the places to adapt as comments
+    (the example field is one the base policy does not declare: `taken`)."""
     _ = gettext_for(lang)
+    field, label = next((f, t) for f, t in (("store", _("store")), ("floor", _("sales floor")),
+                                             ("work_shift", _("work shift"))) if f not in taken)
     today = _dt.date.today().isoformat()
     ident = re.sub(r"\W", "_", Path(filename).stem).strip("_") or "my_policy"
     from ..syntax.grammar import keywords
@@ -140,12 +146,12 @@ def policy_text(base: str, filename: str, lang: str) -> str:
         "",
         "# " + _("To adapt (1): fields of our own incident records, e.g.:"),
         "# schema {",
-        '#   store "' + _("store") + '": optional text',
+        f'#   {field} "{label}": optional text',
         "# }",
         "",
         "# " + _("To adapt (2): change a rule of the base policy, or add one, e.g.:"),
         "# override rule persistent_contacts {",
-        "#   when recent_contacts >= 5",
+        "#   when     same_matter_contacts is present and same_matter_contacts >= 3 and deadlocked",
         "# }",
         "",
         "# " + _("To adapt (3): an example for each case that matters to us; `kasu test` checks them."),
@@ -172,7 +178,7 @@ def first_example(path: str, lang: str) -> str:
     if decision.rule:
         expect += f" by {decision.rule}"
     entries = ",\n".join(f"    {k}: {v}" for k, v in given.items())
-    title = _("an ordinary complaint")
+    title = _("a first example: what the policy decides today")
     return f'\nexample "{title}" {{\n  given {{\n{entries}\n  }}\n  expect {expect}\n}}\n'
 
 

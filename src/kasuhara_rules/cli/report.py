@@ -7,7 +7,14 @@ import os
 import sys
 from typing import Any, Iterator, TextIO
 
+from ..i18n import N_
+
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INVALID_RECORDS = 0, 1, 2, 3
+
+
+def exit_codes(_: Any, *codes: str) -> str:
+    """The `exit codes:` epilog of a command's --help."""
+    return _("exit codes:") + "\n" + "\n".join("  " + c for c in codes)
 
 
 def register(sub: Any, _: Any = lambda text: text) -> None:
@@ -18,10 +25,13 @@ def register(sub: Any, _: Any = lambda text: text) -> None:
                        description=_("Decide the records and report counts per period by outcome, severity, rule, "
                                      "escalation and each `one of` field, the review backlog, the rules that fire "
                                      "most, the change since the previous period and the invalid records. "
-                                     "No sensitive field value ever appears in a report."))
-    p.add_argument("policy", metavar="POLICY")
-    p.add_argument("records", nargs="+", metavar="RECORDS")
-    p.add_argument("--format", choices=("html", "md", "json"), default="html")
+                                     "No sensitive field value ever appears in a report."),
+                       epilog=exit_codes(_, _("0  written"), _("1  errors in the policy"), _("2  usage error"),
+                                         _("3  some records invalid (counted and listed in the report)")))
+    p.add_argument("policy", metavar="POLICY", help=_("the policy file"))
+    p.add_argument("records", nargs="+", metavar="RECORDS", help=_("record files (.json, .jsonl, .ndjson, .csv)"))
+    p.add_argument("--format", choices=("html", "md", "json"), default="html",
+                   help=_("html: with charts, printable (default); md: Markdown; json: the figures as JSON"))
     p.add_argument("--by", choices=("month", "quarter"), default="month", help=_("period length (default month)"))
     p.add_argument("--date-field", metavar="NAME", help=_("the date or datetime field periods come from "
                                                           "(default: the first datetime field of the schema)"))
@@ -32,9 +42,9 @@ def register(sub: Any, _: Any = lambda text: text) -> None:
     p.set_defaults(run=cmd_report)
 
 
-def write_output(path: str | None, text: str, out: TextIO, err: TextIO, command: str) -> int:
+def write_output(path: str | None, text: str, out: TextIO, err: TextIO, command: str, lang: str = "en") -> int:
     """Write text to FILE (UTF-8) or standard output; a usage error when FILE cannot be written."""
-    from .common import emit
+    from .common import emit, say
 
     if not path:
         emit(out, text)
@@ -43,9 +53,14 @@ def write_output(path: str | None, text: str, out: TextIO, err: TextIO, command:
         with open(path, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
     except OSError as exc:
-        err.write(f"kasu {command}: cannot write {path}: {exc.strerror or exc}\n")
+        say(err, command, N_("cannot write {path}: {reason}", path=path, reason=exc.strerror or exc), lang)
         return EXIT_USAGE
     return EXIT_OK
+
+
+def charts_missing(exc: Exception) -> str:
+    """The message of a missing charting extra, with what works without it."""
+    return N_("{reason}\n(--format md and --format json need no extra)", reason=exc.args[0] if exc.args else exc)
 
 
 def cmd_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -54,25 +69,26 @@ def cmd_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..engine.policy import policy_from
     from ..render import report as rep
     from .batch import format_of, read_path
-    from .common import Progress, emit
+    from .common import Progress, emit, say
 
+    lang = getattr(args, "msg_lang", args.lang)
     loaded = load_path(args.policy)
     if not loaded.result.ok:
-        emit(err, render_text(loaded.result.diagnostics, loaded.sources) + "\n")
+        emit(err, render_text(loaded.result.diagnostics, loaded.sources, lang) + "\n")
         return EXIT_FAIL
     policy = policy_from(loaded.result, loaded.files, args.policy, loaded.sources)
     try:
         rep.pick_date_field(policy.checked, args.date_field)
     except rep.ReportError as exc:
-        err.write(f"kasu report: {exc}\n")
+        say(err, "report", exc.args[0], lang)
         return EXIT_USAGE
     for path in args.records:
         if path != "-" and not os.path.isfile(path):
-            err.write(f"kasu report: cannot read {path}: no such file\n")
+            say(err, "report", N_("cannot read {path}: no such file", path=path), lang)
             return EXIT_USAGE
         if args.input_format is None and format_of(path) is None:
-            err.write(f"kasu report: cannot tell the format of {path}: use .json, .jsonl, .ndjson or .csv, "
-                      "or --input-format\n")
+            say(err, "report", N_("cannot tell the format of {path}: use .json, .jsonl, .ndjson or .csv, "
+                                  "or --input-format", path=path), lang)
             return EXIT_USAGE
     if args.format == "html":
         try:
@@ -80,10 +96,10 @@ def cmd_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         except ImportError:
             from ..render.charts import ChartsUnavailable
 
-            err.write(f"kasu report: {ChartsUnavailable()}\n(--format md and --format json need no extra)\n")
+            say(err, "report", charts_missing(ChartsUnavailable()), lang)
             return EXIT_USAGE
     stdin = getattr(sys.stdin, "buffer", None)
-    progress = Progress(err, not args.no_progress, "kasu report")
+    progress = Progress(err, not args.no_progress, lang, "kasu report")
 
     def decisions() -> Iterator[tuple[str, Any]]:
         for path in args.records:
@@ -101,7 +117,7 @@ def cmd_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         from ..render.charts import render_svg
 
         text = rep.to_html(data, args.lang, render_svg(rep.chart_specs(data, args.lang)))
-    status = write_output(args.output, text, out, err, "report")
+    status = write_output(args.output, text, out, err, "report", lang)
     if status != EXIT_OK:
         return status
     return EXIT_INVALID_RECORDS if data["invalid"]["count"] else EXIT_OK

@@ -11,70 +11,92 @@ from typing import TYPE_CHECKING, Any, Iterator, Sequence, TextIO
 if TYPE_CHECKING:
     from ..check.checked import CheckedPolicy
 
+from ..i18n import N_
+
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INVALID = 0, 1, 2, 3
 
 
 def register(sub: Any, _: Any = lambda text: text) -> None:
     """Add `kasu survey template` and `kasu survey report` to the subcommands."""
     from .common import _Parser
+    from .report import exit_codes
+
+    written = (_("0  written"), _("1  errors in the policy"), _("2  usage error"))
+    aggregated = (_("0  written"), _("1  errors in the policy"), _("2  usage error"),
+                  _("3  some answer rows invalid (counted by line)"))
 
     p = sub.add_parser("survey", help=_("the anonymous staff risk assessment: questionnaire and results"),
                        description=_("`kasu survey template POLICY` writes a questionnaire built from the policy; "
                                      "`kasu survey report ANSWERS…` aggregates the answers by group and round, "
-                                     "publishing no figure that rests on fewer than K respondents."))
-    inner = p.add_subparsers(dest="survey_command", metavar="template|report", parser_class=_Parser)
-    t = inner.add_parser("template", help=_("write the questionnaire (CSV for a form builder, or printable HTML)"))
-    t.add_argument("policy", metavar="POLICY")
-    t.add_argument("--format", choices=("csv", "html"), default="csv")
-    t.add_argument("--lang", choices=("ja", "en"), default="ja")
+                                     "publishing no figure that rests on fewer than K respondents."),
+                       epilog=exit_codes(_, *aggregated))
+    inner = p.add_subparsers(dest="survey_command", metavar="template|report",
+                             help=_("template: write the questionnaire; report: aggregate the answers"), parser_class=getattr(sub, "_parser_class", _Parser))
+    t = inner.add_parser("template", help=_("write the questionnaire (CSV for a form builder, or printable HTML)"),
+                         epilog=exit_codes(_, *written))
+    t.add_argument("policy", metavar="POLICY", help=_("the policy file"))
+    t.add_argument("--format", choices=("csv", "html"), default="csv",
+                   help=_("csv: for a form builder or Excel (default); html: printable"))
+    t.add_argument("--lang", choices=("ja", "en"), default="ja", help=_("language of the questionnaire (default ja)"))
     t.add_argument("--months", type=int, default=6, metavar="N", help=_("the period questions ask about (default 6)"))
     t.add_argument("--group", action="append", choices=("department", "role", "channel"),
                    help=_("a grouping question (repeatable; default department and role)"))
     t.add_argument("--by", choices=("rule", "tag"), default="rule", help=_("one question per rule, or per tag"))
     t.add_argument("-o", "--output", metavar="FILE", help=_("write to FILE instead of standard output"))
     t.set_defaults(run=cmd_template)
-    r = inner.add_parser("report", help=_("aggregate answers (CSV in UTF-8 or Shift_JIS, or .xlsx)"))
+    r = inner.add_parser("report", help=_("aggregate answers (CSV in UTF-8 or Shift_JIS, or .xlsx)"),
+                         epilog=exit_codes(_, *aggregated))
     r.add_argument("answers", nargs="+", metavar="ANSWERS", help=_("one file per round (or a column `round`)"))
     r.add_argument("--policy", metavar="POLICY", help=_("the policy the questionnaire was built from"))
     r.add_argument("--min-group", type=int, default=5, metavar="K",
                    help=_("publish no figure resting on fewer than K respondents (default 5; at least 3)"))
-    r.add_argument("--format", choices=("html", "md", "json"), default="html")
-    r.add_argument("--lang", choices=("ja", "en"), default="ja")
+    r.add_argument("--format", choices=("html", "md", "json"), default="html",
+                   help=_("html: with charts, printable (default); md: Markdown; json: the figures as JSON"))
+    r.add_argument("--lang", choices=("ja", "en"), default="ja", help=_("language of the report (default ja)"))
     r.add_argument("--group", action="append", default=[], metavar="HEADER",
                    help=_("also treat the column with this header as a grouping question"))
     r.add_argument("--by", choices=("rule", "tag"), default="rule", help=_("how the template was built"))
     r.add_argument("-o", "--output", metavar="FILE", help=_("write to FILE instead of standard output"))
     r.set_defaults(run=cmd_survey_report)
-    p.set_defaults(run=lambda args, out, err: _usage(p, err))
+    p.set_defaults(run=lambda args, out, err: _usage(p, err, _lang(args)))
 
 
-def _usage(p: argparse.ArgumentParser, err: TextIO) -> int:
+def _lang(args: argparse.Namespace) -> str:
+    """The language of messages (set by `kasu`; the questionnaire's --lang otherwise)."""
+    return getattr(args, "msg_lang", None) or getattr(args, "lang", None) or "en"
+
+
+def _usage(p: argparse.ArgumentParser, err: TextIO, lang: str = "en") -> int:
+    from .common import say
+
     p.print_usage(err)
-    err.write("kasu survey: choose `template` or `report`\n")
+    say(err, "survey", N_("choose `template` or `report`"), lang)
     return EXIT_USAGE
 
 
-def _load(path: str, err: TextIO) -> CheckedPolicy | None:
+def _load(path: str, err: TextIO, lang: str = "en"):
     from ..check.loader import load_path
     from ..diagnostics import render_text
     from .common import emit
 
     loaded = load_path(path)
     if loaded.result.policy is None or not loaded.result.ok:
-        emit(err, render_text(loaded.result.diagnostics, loaded.sources) + "\n")
+        emit(err, render_text(loaded.result.diagnostics, loaded.sources, lang) + "\n")
         return None
     return loaded.result.policy
 
 
 def cmd_template(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..render import survey as sv
+    from .common import say
     from .report import write_output
 
-    policy = _load(args.policy, err)
+    lang = _lang(args)
+    policy = _load(args.policy, err, lang)
     if policy is None:
         return EXIT_FAIL
     if args.months < 1:
-        err.write("kasu survey template: --months must be at least 1\n")
+        say(err, "survey template", N_("--months must be at least 1"), lang)
         return EXIT_USAGE
     template = sv.build_template(policy, args.lang, args.months, tuple(args.group or ("department", "role")), args.by)
     if args.format == "html":
@@ -83,7 +105,7 @@ def cmd_template(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         buf = io.StringIO()
         csv.writer(buf, lineterminator="\r\n").writerows(sv.template_csv_rows(template, args.lang))
         text = "\ufeff" + buf.getvalue()  # a BOM, so that Excel opens the UTF-8 file correctly
-    return write_output(args.output, text, out, err, "survey template")
+    return write_output(args.output, text, out, err, "survey template", lang)
 
 
 def read_table(path: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
@@ -98,14 +120,15 @@ def read_table(path: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
         try:
             text = raw.decode("cp932")
         except UnicodeDecodeError:
-            raise ValueError(f"{path} is neither UTF-8 nor Shift_JIS (cp932) text: save it as CSV UTF-8") from None
+            raise ValueError(N_("{path} is neither UTF-8 nor Shift_JIS (cp932) text: save it as CSV UTF-8",
+                                path=path)) from None
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
     except StopIteration:
-        raise ValueError(f"{path} is empty") from None
+        raise ValueError(N_("{path} is empty", path=path)) from None
     except csv.Error as exc:
-        raise ValueError(f"{path}: the header cannot be read: {exc}") from None
+        raise ValueError(N_("{path}: the header cannot be read: {reason}", path=path, reason=exc)) from None
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         line = reader.line_num + 1
@@ -131,11 +154,13 @@ def _read_xlsx(path: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
     except ImportError:
         from ..render.charts import INSTALL
 
-        raise ValueError(f"reading .xlsx needs openpyxl, which is not installed; install it with: {INSTALL}") from None
+        raise ValueError(N_("reading .xlsx needs openpyxl, which is not installed; install it with: {install}",
+                            install=INSTALL)) from None
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is no workbook
-        raise ValueError(f"{path} is not a readable .xlsx workbook ({type(exc).__name__})") from None
+        raise ValueError(N_("{path} is not a readable .xlsx workbook ({kind})", path=path,
+                            kind=type(exc).__name__)) from None
     sheet = book.worksheets[0]
 
     def text(value: Any) -> str:
@@ -156,23 +181,25 @@ def _read_xlsx(path: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
 
 def cmd_survey_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..render import survey as sv
-    from .report import write_output
+    from .common import say
+    from .report import charts_missing, write_output
 
+    lang = _lang(args)
     try:
         sv.check_k(args.min_group)
     except sv.SurveyError as exc:
-        err.write(f"kasu survey report: {exc}\n")
+        say(err, "survey report", exc.args[0], lang)
         return EXIT_USAGE
     templates: Sequence[sv.Template] = ()
     if args.policy:
-        policy = _load(args.policy, err)
+        policy = _load(args.policy, err, lang)
         if policy is None:
             return EXIT_FAIL
         templates = [sv.build_template(policy, lang, months, ("department", "role", "channel"), args.by)
                      for lang in ("ja", "en") for months in range(1, 25)]
     for path in args.answers:
         if not os.path.isfile(path):
-            err.write(f"kasu survey report: cannot read {path}: no such file\n")
+            say(err, "survey report", N_("cannot read {path}: no such file", path=path), lang)
             return EXIT_USAGE
     answers: list[sv.Answer] = []
     invalid: list[dict[str, Any]] = []
@@ -185,7 +212,8 @@ def cmd_survey_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int
             rows = list(stream)
             columns = sv.classify(header, templates, args.group, [r for _, r in rows[:50]])
         except (ValueError, sv.SurveyError) as exc:
-            err.write(f"kasu survey report: {path}: {exc}\n")
+            say(err, "survey report", N_("{path}: {reason}", path=path, reason=exc.args[0] if exc.args else exc),
+                lang)
             return EXIT_USAGE
         name = os.path.splitext(os.path.basename(path))[0]
         got, bad = sv.parse_rows(rows, columns, name, args.lang)
@@ -206,9 +234,9 @@ def cmd_survey_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int
         try:
             text = sv.to_html(data, args.lang, render_svg(sv.chart_specs(data, args.lang)))
         except ChartsUnavailable as exc:
-            err.write(f"kasu survey report: {exc}\n(--format md and --format json need no extra)\n")
+            say(err, "survey report", charts_missing(exc), lang)
             return EXIT_USAGE
-    status = write_output(args.output, text, out, err, "survey report")
+    status = write_output(args.output, text, out, err, "survey report", lang)
     if status != EXIT_OK:
         return status
     return EXIT_INVALID if invalid else EXIT_OK

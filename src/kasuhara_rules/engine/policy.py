@@ -1,6 +1,7 @@
 """The public objects: a loaded `Policy`, and the `Decision` it makes for one incident record."""
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from typing import Any, Callable, Iterable, Iterator, cast
 
@@ -9,8 +10,8 @@ import attrs
 from .. import values as vt
 from ..check.checker import CheckResult
 from .decide import Decider, DecisionCore, Provisional
-from ..diagnostics import Diagnostic
-from ..source import SourceText
+from ..diagnostics import Diagnostic, localized
+from ..i18n import N_, choose_language, translate
 from ..check.checked import CheckedPolicy
 from .compile_policy import Program, compile_policy
 from .records import MAX_NUMBER, REDACTED, RecordError, validate_record
@@ -19,17 +20,31 @@ from .traces import missing_fields
 
 
 class PolicyError(Exception):
-    """A policy that cannot be used; `diagnostics` lists every problem (errors and warnings)."""
+    """A policy that cannot be used; `diagnostics` lists every problem (errors and warnings).
+
+    `lang` ("ja" or "en") is the language of `str(error)` and of the diagnostics' message and hint;
+    by default it is chosen as `kasu` chooses it: KASU_LANG, then the locale, else English. Codes
+    never change; `render(lang)` shows the diagnostics in either language.
+    """
 
     __module__ = "kasuhara_rules"  # its public name: kasuhara_rules.PolicyError
 
-    def __init__(self, diagnostics: tuple[Diagnostic, ...], sources: Mapping[str, SourceText] | None = None) -> None:
-        self.diagnostics = tuple(diagnostics)
+    def __init__(self, diagnostics: tuple[Diagnostic, ...], sources: Mapping | None = None,
+                 lang: str | None = None) -> None:
+        self.lang = choose_language(lang, os.environ)
+        self.diagnostics = localized(diagnostics, self.lang)
         self.sources = dict(sources or {})
         errors = [d for d in self.diagnostics if d.is_error]
         first = errors[0] if errors else None
-        summary = f"{len(errors)} error{'s' if len(errors) != 1 else ''}"
-        super().__init__(f"{summary}; first: {first.span}: {first.message}" if first else summary)
+        if self.lang == "en":
+            summary = f"{len(errors)} error{'s' if len(errors) != 1 else ''}"
+            text = f"{summary}; first: {first.span}: {first.message}" if first else summary
+        elif first is not None:
+            text = translate(N_("{count} errors; first: {where}: {message}", count=len(errors), where=first.span,
+                                message=first.message), self.lang)
+        else:
+            text = translate(N_("{count} errors", count=len(errors)), self.lang)
+        super().__init__(text)
 
     def render(self, lang: str = "en") -> str:
         """All diagnostics as `kasu check` prints them, messages and hints in `lang` ("en" or "ja")."""
@@ -394,8 +409,9 @@ def _rebuild(files: tuple[tuple[str, bytes], ...], name: str, root: str | None =
     return policy_from(loaded.result, loaded.files, name, loaded.sources)
 
 
-def policy_from(result: CheckResult, files: tuple[tuple[str, bytes], ...], name: str,
-                sources: Mapping[str, SourceText]) -> Policy:
+def policy_from(result: CheckResult, files: tuple, name: str, sources: Mapping, lang: str | None = None) -> Policy:
+    """The compiled policy of a check result; PolicyError (in `lang`, see PolicyError) when it has errors."""
     if result.policy is None:
-        raise PolicyError(result.diagnostics, sources)
-    return Policy(result.policy, files, name, result.diagnostics)
+        raise PolicyError(result.diagnostics, sources, lang)
+    diagnostics = result.diagnostics if lang is None else localized(result.diagnostics, choose_language(lang, {}))
+    return Policy(result.policy, files, name, diagnostics)

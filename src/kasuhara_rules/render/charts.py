@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..i18n import N_
+
 INSTALL = "pip install 'kasuhara-rules[report]'"
 FONT = ('"Hiragino Kaku Gothic ProN", "Noto Sans CJK JP", "Yu Gothic", "Meiryo", "IPAexGothic", sans-serif')
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"  # an identifier only: nothing is fetched
@@ -16,8 +18,8 @@ class ChartsUnavailable(RuntimeError):
     """The charting library (the `report` extra) is not installed."""
 
     def __init__(self) -> None:
-        super().__init__(f"HTML reports draw their charts with vl-convert, which is not installed; "
-                         f"install it with: {INSTALL}")
+        super().__init__(N_("HTML reports draw their charts with vl-convert, which is not installed; "
+                            "install it with: {install}", install=INSTALL))
 
 
 def _base(width: int = 520, height: int = 220) -> dict[str, Any]:

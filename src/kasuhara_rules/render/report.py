@@ -14,6 +14,7 @@ from collections import Counter
 from typing import Any, Iterable, Mapping, Sequence
 
 from .. import values as vt
+from ..i18n import N_, translate
 from ..check.checked import REVIEW, CheckedPolicy, Field
 from .guide import md_escape
 
@@ -44,8 +45,9 @@ def pick_date_field(policy: CheckedPolicy, name: str | None) -> Field | None:
         for f in fields:
             if f.name == name:
                 return f
-        known = ", ".join(f.name for f in fields) or "none"
-        raise ReportError(f"--date-field {name}: not a date or datetime field of the schema (those are: {known})")
+        known = ", ".join(f.name for f in fields) or N_("none")
+        raise ReportError(N_("--date-field {name}: not a date or datetime field of the schema (those are: {known})",
+                             name=name, known=known))
     for kind in (vt.DATETIME, vt.DATE):
         for f in fields:
             if f.type.kind == kind:
@@ -106,7 +108,7 @@ def aggregate(policy: CheckedPolicy, decisions: Iterable[Any], by: str = "month"
     `sources` names the input files, for the report's header.
     """
     if by not in PERIODS:
-        raise ReportError(f"--by {by}: use month or quarter")
+        raise ReportError(N_("--by {by}: use month or quarter", by=by))
     when = pick_date_field(policy, date_field)
     choices = choice_fields(policy)
     totals: dict[str, Counter[str]] = {d: Counter() for d in DIMENSIONS}
@@ -360,7 +362,7 @@ def _sections(data: dict[str, Any], lang: str) -> list[tuple[Any, ...]]:
     if inv["count"]:
         out += [("p", w["invalid_lead"].format(n=inv["count"])),
                 ("table", [w["line"], w["field"], w["reason"]],
-                 [[(f"{r['file']}:" if r.get("file") else "") + str(r["line"] or ""), r["field"] or "", r["message"]]
+                 [[(f"{r['file']}:" if r.get("file") else "") + str(r["line"] or ""), r["field"] or "", str(translate(r["message"], lang))]
                   for r in inv["records"]])]
     else:
         out.append(("p", w["no_invalid"]))

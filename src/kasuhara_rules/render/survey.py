@@ -23,6 +23,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import attrs
 
 from ..check.checked import REVIEW, CheckedPolicy
+from ..i18n import N_
 
 MIN_K = 3
 DEFAULT_K = 5
@@ -74,7 +75,7 @@ def conduct_kinds(policy: CheckedPolicy, by: str = "rule") -> list[tuple[str, st
     if by == "rule":
         return [(r.name, r.title or r.name) for r in rules]
     if by != "tag":
-        raise SurveyError(f"--by {by}: use rule or tag")
+        raise SurveyError(N_("--by {by}: use rule or tag", by=by))
     tags: dict[str, list[str]] = {}
     for r in rules:
         for t in r.tags or (r.name,):
@@ -94,11 +95,11 @@ def build_template(policy: CheckedPolicy, lang: str = "ja", months: int = 6,
     ['過去6か月に、お客様から「大声で怒鳴る」を受けたことは何回ありますか。']
     """
     if lang not in ANSWERS:
-        raise SurveyError(f"unknown language {lang!r}")
+        raise SurveyError(N_("unknown language {lang}", lang=repr(lang)))
     questions = []
     for g in groups:
         if g not in GROUPS:
-            raise SurveyError(f"--group {g}: use one of {', '.join(GROUPS)}")
+            raise SurveyError(N_("--group {group}: use one of {choices}", group=g, choices=", ".join(GROUPS)))
         choices: tuple[str, ...] = ()
         field = policy.field(g) if g == "channel" else None
         if field is not None and field.type.values:
@@ -182,8 +183,8 @@ def classify(header: Sequence[str], templates: Sequence[Template] = (), extra_gr
         else:
             ignored.append(cell)
     if not conduct:
-        raise SurveyError("no column of the answers holds the questionnaire's conduct questions "
-                          "(give --policy POLICY, or use the headers `kasu survey template` writes)")
+        raise SurveyError(N_("no column of the answers holds the questionnaire's conduct questions "
+                             "(give --policy POLICY, or use the headers `kasu survey template` writes)"))
     return Columns(rnd, tuple(groups), tuple(conduct), tuple(ignored))
 
 
@@ -229,8 +230,8 @@ def parse_rows(rows: Iterable[tuple[int, Sequence[str]]], columns: Columns, roun
 
 def check_k(k: int) -> None:
     if k < MIN_K:
-        raise SurveyError(f"--min-group {k}: groups smaller than {MIN_K} can never be anonymous; use {MIN_K} or "
-                          f"more (the default is {DEFAULT_K})")
+        raise SurveyError(N_("--min-group {k}: groups smaller than {min} can never be anonymous; use {min} or "
+                             "more (the default is {default})", k=k, min=MIN_K, default=DEFAULT_K))
 
 
 def suppress(sizes: Mapping[str, int], total_published: bool, k: int) -> set[str]:

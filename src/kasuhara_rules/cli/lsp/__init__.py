@@ -4,6 +4,8 @@ from __future__ import annotations
 import argparse
 from typing import TextIO
 
+from ...i18n import N_, translate
+
 INSTALL = "pip install 'kasuhara-rules[lsp]'"
 EXIT_MISSING = 2  # like a usage error: the command cannot run as installed
 
@@ -14,8 +16,10 @@ def cmd_lsp(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         from .server import serve
     except ImportError as exc:
         missing = getattr(exc, "name", None) or "pygls"
-        err.write(f"kasu lsp: the language server needs the `lsp` extra ({missing} is not installed).\n"
-                  f"hint: {INSTALL}\n")
+        lang = getattr(args, "msg_lang", "en")
+        err.write("kasu lsp: " + translate(N_("the language server needs the `lsp` extra ({missing} is not "
+                                              "installed).", missing=missing), lang) + "\n"
+                  + translate(N_("hint: {hint}", hint=INSTALL), lang) + "\n")
         return EXIT_MISSING
     serve()
     return 0
