@@ -6,7 +6,7 @@ import functools
 import re
 import sys
 import time
-from typing import Any, Callable, TextIO
+from typing import Any, Callable, Iterable, TextIO
 
 from ..i18n import N_, gettext_for, translate
 

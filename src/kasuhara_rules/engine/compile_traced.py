@@ -11,6 +11,8 @@ from __future__ import annotations
 import ast
 from typing import Sequence
 
+from ..source import Span
+
 import attrs
 
 from . import codegen as g
@@ -23,6 +25,34 @@ from ..check.loader import relative_name
 from ..check.regex import compiled as compiled_regex
 from ..syntax.printer import Texts
 from ..syntax.visitor import Visitor
+
+
+def traced_within(operands: Sequence[object]) -> list[object]:
+    """The calls and define references inside `operands` (not inside those calls), in the order
+    TraceGen.children_of gives their nodes: the children of a predicate's or a call's node."""
+    found: list[object] = []
+    stack = list(reversed(operands))
+    while stack:
+        sub = stack.pop()
+        if isinstance(sub, n.Call) or (isinstance(sub, n.Name) and isinstance(sub.ref, DefineRef)):
+            found.append(sub)
+            continue
+        stack.extend(reversed(n.children(sub)))
+    return found
+
+
+def trace_children(expr: object, policy: CheckedPolicy) -> list[object]:
+    """The sub-expressions whose trace nodes are the children of `expr`'s node, in order, so
+    that a reader of a trace can pair each child with the tree (no reading back of `text`)."""
+    if isinstance(expr, (n.And, n.Or)):
+        return list(expr.operands)
+    if isinstance(expr, n.Not):
+        return [expr.operand]
+    if isinstance(expr, n.Name) and isinstance(expr.ref, DefineRef):
+        return [policy.defines[expr.ref.name].expr]
+    if isinstance(expr, n.Call):
+        return traced_within([expr.arg] + ([expr.where] if expr.where is not None else []))
+    return traced_within(list(n.children(expr)))
 
 
 def _has_sensitive(field: Field) -> bool:

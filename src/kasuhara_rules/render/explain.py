@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, Sequence, cast
 from ..syntax import nodes as n
 from .. import values as vt
 from ..check.checked import REVIEW, REVIEW_LABEL, DefineRef, Field, Rule
+from ..engine.compile_traced import trace_children
 from ..engine.records import REDACTED, RecordError, coerce
 from ..i18n import translate
 from ..source import display_width
@@ -169,7 +170,7 @@ class _Renderer:
             self.conjuncts(when, rule.when, 4)
             note = {False: self.w["unless_ok"], True: self.w["unless_hit"], None: self.w["unless_unknown"]}
             mark = {False: True, True: False, None: None}[unless["value"]]
-            self.line(mark, f"unless {unless['text']}{note[unless['value']]}", unless, 4)
+            self.line(mark, f"unless {unless['text']}{note[unless['value']]}", unless, 4, rule.unless)
         else:
             self.conjuncts(cond, rule.when, 4)
 
@@ -185,7 +186,7 @@ class _Renderer:
     def node(self, node: dict[str, Any], expr: object, indent: int, depth: int) -> None:
         value = node["value"]
         mark = value if isinstance(value, bool) or value is None else None
-        self.line(mark, node["text"], node, indent)
+        self.line(mark, node["text"], node, indent, expr)
         if depth >= 2:
             return
         ref = n.ref_of(expr)
@@ -198,10 +199,10 @@ class _Renderer:
         elif isinstance(expr, n.Not):
             self.node(node["children"][0], expr.operand, indent + 2, depth + 1)
 
-    def line(self, mark: bool | None, text: str, node: dict[str, Any], indent: int) -> None:
+    def line(self, mark: bool | None, text: str, node: dict[str, Any], indent: int, expr: object) -> None:
         symbol = MARKS[mark] if isinstance(mark, bool) or mark is None else " "
         head = f"{' ' * indent}{symbol} {self.shown_text(text, node)}"
-        details = self.details(node)
+        details = self.details(node, expr)
         if details:
             pad = max(TEXT_COLUMN - display_width(head), 2)
             head += " " * pad + details
@@ -213,7 +214,7 @@ class _Renderer:
             return f"{text}「{define.label}」" if self.lang == "ja" else f'{text} "{define.label}"'
         return text
 
-    def details(self, node: dict[str, Any]) -> str:
+    def details(self, node: dict[str, Any], expr: object) -> str:
         parts = []
         for name, raw in node["reads"].items():
             parts.append(f"{self.field_title(name)} = {self.value(name, raw)}")
@@ -222,14 +223,16 @@ class _Renderer:
             parts.append(f"= {self.plain(value)}")
         elif not isinstance(value, bool) and value is not None:
             parts.append(f"→ {self.plain(value)}")
-        for child in node["children"]:
+        # the trace's children paired with the tree's nodes they stand for (trace_children)
+        for child, sub in zip(node["children"], trace_children(expr, self.policy)):
             shown = self.plain(child["value"]) if child["value"] is not None else "?"
-            func = child["text"].split("(", 1)[0]
-            define = self.policy.defines.get(child["text"])
-            if define is not None and define.type.kind != vt.BOOL:
-                parts.append(f"{define.label or define.name} = {shown}")
-            elif func in ("count", "sum", "min", "max", "len", "any", "all") and child["text"].endswith(")"):
-                parts.append(f"{func}(…) = {shown}")
+            ref = n.ref_of(sub)
+            if isinstance(ref, DefineRef):
+                define = self.policy.defines[ref.name]
+                if define.type.kind != vt.BOOL:
+                    parts.append(f"{define.label or define.name} = {shown}")
+            elif isinstance(sub, n.Call):
+                parts.append(f"{sub.func}(…) = {shown}")
         evidence = node.get("evidence")
         if evidence:
             parts.append(f"[{self.w['found']}: {', '.join(self.evidence(e) for e in evidence)}]")

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from ..syntax import nodes as n
+from .. import values as vt
+from ..values import Type
 from ..check.checked import (
     FIRST_MATCH, REVIEW, CheckedPolicy, DefineRef, ElementRef, Field, FieldRef, Item as Named, Rule,
 )
@@ -254,7 +256,7 @@ class _Builder:
 
     def definition(self, name: str) -> tuple[str, str]:
         d = self.p.defines[name]
-        body = self.v.sentence(d.expr) if d.type.kind == "bool" else self.v.noun(d.expr)
+        body = self.v.sentence(d.expr) if d.type.kind == vt.BOOL else self.v.noun(d.expr)
         return self.v.define_title(name), body
 
     def missing(self) -> list[Block]:
