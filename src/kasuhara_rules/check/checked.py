@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Mapping, Union
+from typing import Any, Mapping, Union
 
 import attrs
 

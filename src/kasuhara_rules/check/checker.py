@@ -1,7 +1,7 @@
 """The checker: declarations, schema, vocabularies, rules and examples → a CheckedPolicy or errors."""
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from typing import Callable, Sequence, TypeVar
 
 import attrs
 

@@ -6,7 +6,7 @@ later stages read those fields; the tree the parser built is left as it was.
 """
 from __future__ import annotations
 
-from typing import Callable, Mapping
+from typing import Callable, Mapping, Sequence
 
 import attrs
 

@@ -14,7 +14,7 @@ from ..i18n import N_, choose_language, gettext_for, translate
 from .batch import dump_json
 from .common import (  # noqa: F401 (re-exported: the commands' shared pieces)
     ARGPARSE_WORDS, EXIT_BROKEN_PIPE, EXIT_FAIL, EXIT_INTERRUPTED, EXIT_INVALID_RECORDS, EXIT_OK, EXIT_USAGE, Progress,
-    _formatter, _Parser, emit, parser_for, typed,
+    NoInput, _formatter, _Parser, emit, parser_for, stdin_bytes, typed,
 )
 from .evaluate import EvalTally, _eval_parallel, _eval_serial, _render_options, cmd_eval  # noqa: F401 (re-exported)
 from ..check.loader import load_path

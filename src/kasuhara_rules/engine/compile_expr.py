@@ -10,7 +10,7 @@ learns from its own conjuncts: after `x is present` (true), `x` is known in the 
 from __future__ import annotations
 
 import ast
-from typing import Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
 import attrs
 

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from ..syntax import nodes as n
+from .. import values as vt
+from ..values import Type
 from ..check.checked import (
     FIRST_MATCH, REVIEW, CheckedPolicy, DefineRef, ElementRef, Field, FieldRef, Item as Named, Rule,
 )
