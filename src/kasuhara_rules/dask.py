@@ -56,7 +56,7 @@ def _numbered_bytes(lines: Any) -> list[tuple[int, bytes]]:
 
 
 def _decide_part(items: Any, policy: Policy, explain: bool, show_sensitive: bool, encoding: str,
-                 output: str) -> list:
+                 output: str) -> list[Any]:
     decided = decide_partition(policy, items, explain, show_sensitive, encoding)
     if output == "json":
         return [dump_json(data) for _, data in decided]

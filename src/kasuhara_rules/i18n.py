@@ -25,7 +25,7 @@ from __future__ import annotations
 import functools
 import gettext
 from importlib import resources
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, cast
 
 LANGUAGES = ("ja", "en")
 DOMAIN = "kasu"
@@ -50,7 +50,7 @@ class Message(str):
         self.lang = lang
         return self
 
-    def __reduce__(self):  # picklable: policies and diagnostics go to worker processes
+    def __reduce__(self) -> tuple[Callable[..., Message], tuple[Any, ...]]:  # picklable: policies and diagnostics go to worker processes
         return (_rebuild, (self.template, tuple(self.args.items()), self.lang))
 
 
@@ -60,9 +60,9 @@ def _english(template: str, args: Mapping[str, Any]) -> str:
     return template.format(**{k: str(translate(v, "en")) for k, v in args.items()})
 
 
-def _rebuild(template: str, items: tuple, lang: str = "en") -> Message:
+def _rebuild(template: str, items: tuple[tuple[str, Any], ...], lang: str = "en") -> Message:
     message = Message(template, **dict(items))
-    return localize(message, lang)
+    return cast(Message, localize(message, lang))
 
 
 def localize(text: Any, lang: str) -> Any:

@@ -89,7 +89,7 @@ def numbered(rdd: RDD) -> RDD:
 
 
 def _decide_part(items: Any, shared: Broadcast, explain: bool, show_sensitive: bool, encoding: str,
-                 output: str) -> list:
+                 output: str) -> list[Any]:
     items = (item.asDict(recursive=True) if isinstance(item, Row) else item for item in items)  # Rows are tuples
     decided = decide_partition(shared.value, items, explain, show_sensitive, encoding)
     if output == "json":

@@ -1,7 +1,7 @@
 """The checker: declarations, schema, vocabularies, rules and examples → a CheckedPolicy or errors."""
 from __future__ import annotations
 
-from typing import Callable, Sequence, TypeVar
+from typing import Callable, Sequence, TypeVar, cast
 
 import attrs
 
@@ -97,7 +97,11 @@ class _Checker(Declarations, ExampleChecks, Lints):
     (check/declarations.py), examples (check/examples.py) and lints (check/lints.py) are the
     other parts of the same pass, mixed in."""
 
-    def __init__(self, header, decls, sources, digest, read_phrases, extended, fallback_file) -> None:
+    tolerate_example_errors: bool  # set by `check`
+    dropped_rules: set[str] | frozenset[str]
+
+    def __init__(self, header: n.PolicyHeader | None, decls: Sequence[object], sources: dict[str, SourceText],
+                 digest: str, read_phrases: PhraseReader | None, extended: bool, fallback_file: str) -> None:
         self.header_decl: n.PolicyHeader | None = header
         self.decls = list(decls)
         self.sources = sources
@@ -150,7 +154,7 @@ class _Checker(Declarations, ExampleChecks, Lints):
         blocking = [d for d in diags if d.is_error and not (self.tolerate_example_errors and d in self.example_errors)]
         if blocking or header is None:
             return CheckResult(None, diags)
-        defines = {name: Define(name, d.label.value if d.label else None, self.tc.define_exprs[name],
+        defines = {name: Define(name, d.label.value if d.label else None, cast(n.Spanned, self.tc.define_exprs[name]),
                                 self.tc.define_types[name], d.span)
                    for name, d in define_decls.items()}
         policy = CheckedPolicy(
@@ -357,7 +361,8 @@ class _Checker(Declarations, ExampleChecks, Lints):
         tags = decl.first(n.TagsClause)
         return Rule(
             name=name, title=decl.title.value if decl.title else None,
-            when=when_expr if when else n.BoolLit(False), unless=unless_expr if unless else None,
+            when=cast(n.Spanned, when_expr) if when else n.BoolLit(False),
+            unless=cast(n.Spanned, unless_expr) if unless else None,
             outcome=outcome, severity=severity,
             responds=tuple(c.text.value for c in decl.all(n.RespondClause)), escalate=escalate,
             cites=tuple(c.text.value for c in decl.all(n.CiteClause)),

@@ -1,7 +1,8 @@
 """The checker's header, vocabularies (outcomes, severities, escalations) and schema."""
 from __future__ import annotations
 
-from typing import Sequence
+import datetime as _dt
+from typing import TYPE_CHECKING, Sequence, TypeVar, cast
 
 from ..i18n import N_
 from ..syntax import nodes as n
@@ -9,6 +10,8 @@ from .. import values as vt
 from ..diagnostics import did_you_mean
 from .checked import FIRST_MATCH, HIGHEST_SEVERITY, REVIEW, REVIEW_LABEL, STRATEGIES, Field, Header, Item
 from ..source import Span
+
+_T = TypeVar("_T")
 
 HEADER_KEYS = ("id", "version", "effective", "decide", "otherwise")
 TYPE_SYNONYMS = {
@@ -23,6 +26,15 @@ UNIT_SYNONYMS = {"min": "minutes", "mins": "minutes", "minute": "minutes", "sec"
 
 class Declarations:
     """Part of the checker (`checker._Checker`): the declarations other parts refer to."""
+
+    if TYPE_CHECKING:  # provided by `checker._Checker`
+        header_decl: n.PolicyHeader | None
+        fallback_file: str
+        outcome_names: set[str]
+
+        def err(self, code: str, message: str, span: Span, hint: str | None = None) -> None: ...
+        def warn(self, code: str, message: str, span: Span, hint: str | None = None) -> None: ...
+        def of(self, kind: type[_T]) -> list[_T]: ...
 
     # -- header -------------------------------------------------------------------------
 
@@ -61,7 +73,7 @@ class Declarations:
                      did_you_mean(otherwise, self.outcome_names) or N_("declare it in `outcomes { … }`"))
         if not ok or decide is None:
             return None
-        return Header(decl.title.value, str(values["id"]), str(values["version"]), values.get("effective"),
+        return Header(decl.title.value, str(values["id"]), str(values["version"]), cast("_dt.date | None", values.get("effective")),
                       str(decide), str(otherwise))
 
     def header_value(self, key: str, entry: n.HeaderEntry) -> object:
@@ -89,10 +101,12 @@ class Declarations:
 
     # -- vocabularies -------------------------------------------------------------------
 
-    def vocabulary(self, kind: type, what: str, builtin_review: bool = False) -> list[Item]:
+    def vocabulary(self, kind: type[n.OutcomesDecl | n.SeveritiesDecl | n.EscalationsDecl], what: str,
+                   builtin_review: bool = False) -> list[Item]:
         items: list[Item] = []
         seen: dict[str, Item] = {}
-        for decl in self.of(kind):
+        decls: list[n.OutcomesDecl | n.SeveritiesDecl | n.EscalationsDecl] = self.of(kind)
+        for decl in decls:
             for named in decl.items:
                 name = named.name.name
                 if name in seen:

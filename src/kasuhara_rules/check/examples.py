@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from typing import TYPE_CHECKING, cast
 
 import attrs
 
@@ -13,9 +14,23 @@ from .checked import Example, Expect, Field
 from ..coerce import RecordError, coerce
 from ..source import Span
 
+if TYPE_CHECKING:
+    from ..diagnostics import Diagnostic
+
 
 class ExampleChecks:
     """Part of the checker (`checker._Checker`): examples, reported through its `err`."""
+
+    if TYPE_CHECKING:  # provided by `checker._Checker`
+        diags: list[Diagnostic]
+        example_errors: set[Diagnostic]
+        outcome_names: set[str]
+        severity_names: set[str]
+        escalation_names: set[str]
+        rule_names: list[str]
+
+        def err(self, code: str, message: str, span: Span, hint: str | None = None) -> None: ...
+        def name_in(self, ident: n.Ident, names: set[str], code: str, what: str, block: str) -> str: ...
 
     # -- examples -----------------------------------------------------------------------
 
@@ -107,4 +122,4 @@ def _value_span(value: object, path: str, top: str) -> Span:
             node = match[0].value
         else:
             break
-    return node.span
+    return cast(n.Spanned, node).span

@@ -6,16 +6,26 @@ or tests the presence of a required one).
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, Iterator, cast
+
 from ..i18n import N_
 from ..syntax import nodes as n
 from .checked import DefineRef, ElementRef, Field, FieldRef, PhraseList, Rule
 from ..source import Span
 from .types import Owner
+
+if TYPE_CHECKING:
+    from .types import TypeChecker
 from ..syntax.printer import expr as text_of
 
 
 class Lints:
     """Part of the checker (`checker._Checker`): the warnings, reported through its `warn`."""
+
+    if TYPE_CHECKING:  # provided by `checker._Checker`
+        tc: TypeChecker
+
+        def warn(self, code: str, message: str, span: Span, hint: str | None = None) -> None: ...
 
     # -- lints --------------------------------------------------------------------------
 
@@ -88,10 +98,10 @@ class Lints:
                                  N_("add the word it belongs to (e.g. 殺すぞ instead of ぞ), or remove the phrase"))
             self.warn("W111", message, span, hint)
 
-    def constant_lint(self, node: object, word: str, defines: dict[str, n.DefineDecl]) -> None:
+    def constant_lint(self, node: n.Spanned, word: str, defines: dict[str, n.DefineDecl]) -> None:
         if word == "unless" and node == n.BoolLit(False):
             return  # `unless false` is how an override removes an inherited exception
-        if any(sub.type is None or sub.type.is_error for sub in n.walk(node)):
+        if any(sub.type is None or sub.type.is_error for sub in cast("Iterator[Any]", n.walk(node))):
             return
         if not self.reads_fields(node, defines, set()):
             self.warn("W105", N_("the `{word}` condition `{text}` reads no field, so it is always the same", word=word, text=text_of(node)),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import unicodedata
+from typing import TYPE_CHECKING, cast
 
 import attrs
 
@@ -13,11 +14,22 @@ from .regex import pattern_problem
 from ..syntax.printer import expr as text_of
 from ..values import Type
 
+if TYPE_CHECKING:
+    from ..diagnostics import Diagnostic
+    from .resolved import Frame
+
 
 class TextOperators:
     """Part of the type checker (`types.TypeChecker`): the `visit_` methods of the text operators."""
 
-    def visit_Contains(self, node: n.Contains, scope) -> Type:
+    if TYPE_CHECKING:  # provided by `types.TypeChecker`
+        diags: list[Diagnostic]
+        _frames: list[Frame]
+
+        def infer(self, node: object, scope: tuple[Type, ...]) -> Type: ...
+        def _typed(self, child: object) -> object: ...
+
+    def visit_Contains(self, node: n.Contains, scope: tuple[Type, ...]) -> Type:
         s = self.infer(node.subject, scope)
         i = self.infer(node.item, scope)
         if s.is_error or i.is_error:
@@ -46,7 +58,7 @@ class TextOperators:
 
     def _speech_lint(self, node: n.Contains, word: str) -> None:
         """W110: `contains` on a field whose name or label says it holds what someone said."""
-        ref = self._typed(node.subject).ref if isinstance(node.subject, n.Name) else None
+        ref = cast(n.Name, self._typed(node.subject)).ref if isinstance(node.subject, n.Name) else None
         f = getattr(ref, "field", None)
         if f is None or f.type.kind != vt.TEXT or not is_speech(f.name, f.label):
             return
@@ -57,7 +69,7 @@ class TextOperators:
                           "and not parts of other words (バカ in 買ったばかり); keep `contains` for codes and fixed strings",
                           word=word.replace('contains', 'mentions'))))
 
-    def visit_Mentions(self, node: n.Mentions, scope) -> Type:
+    def visit_Mentions(self, node: n.Mentions, scope: tuple[Type, ...]) -> Type:
         """`t mentions "p"` / `mentions any|all P`: a text, and phrases written in the policy (they
         are analysed into words once, when the policy is compiled, never per record)."""
         s = self.infer(node.subject, scope)
@@ -97,9 +109,9 @@ class TextOperators:
                                     node.item.span, hint))
         return vt.T_BOOL
 
-    def visit_Matches(self, node: n.Matches, scope) -> Type:
+    def visit_Matches(self, node: n.Matches, scope: tuple[Type, ...]) -> Type:
         s = self.infer(node.subject, scope)
-        self._frames[-1].done.append((node.pattern, attrs.evolve(node.pattern, type=vt.T_TEXT)))
+        self._frames[-1].done.append((node.pattern, attrs.evolve(node.pattern, type=vt.T_TEXT)))  # type: ignore[misc]  # node() makes every node class with attrs
         if not s.is_error and not s.is_textual:
             self.diags.append(error("E405", N_("`matches` needs a text, but `{text}` is {noun}", text=text_of(node.subject), noun=s.noun()),
                                     node.subject.span))

@@ -6,7 +6,7 @@ later stages read those fields; the tree the parser built is left as it was.
 """
 from __future__ import annotations
 
-from typing import Callable, Mapping, Sequence
+from typing import Callable, Mapping, Sequence, cast
 
 import attrs
 
@@ -57,7 +57,7 @@ class TypeChecker(TextOperators, Visitor):
         self.phrases = phrases
         self.other_names = other_names
         self.diags = diags
-        self.labels: list = []  # (name, label, kind) of every declaration, for hints
+        self.labels: list[tuple[str, str | None, str]] = []  # (name, label, kind) of every declaration, for hints
         self.define_types: dict[str, Type] = {}
         self.define_exprs: dict[str, object] = {}  # define name → its resolved body
         self._frames: list[Frame] = []
@@ -72,9 +72,9 @@ class TypeChecker(TextOperators, Visitor):
     def check_condition(self, node: object, what: str, owner: Owner) -> object:
         """Type a `when`/`unless` condition; return its resolved copy."""
         resolved = self.infer_owned(node, owner)
-        t = resolved.type
+        t = cast(Type, getattr(resolved, "type"))
         if not t.is_error and t.kind != vt.BOOL:
-            self.diags.append(error("E404", N_("{what} must be true or false, but `{text}` is {noun}", what=what, text=text_of(node), noun=t.noun()), node.span, _bool_hint(node, t)))
+            self.diags.append(error("E404", N_("{what} must be true or false, but `{text}` is {noun}", what=what, text=text_of(node), noun=t.noun()), cast(n.Spanned, node).span, _bool_hint(node, t)))
         return resolved
 
     def infer_owned(self, node: object, owner: Owner) -> object:
@@ -104,7 +104,7 @@ class TypeChecker(TextOperators, Visitor):
         finally:
             self._visiting.pop()
         self.define_exprs[name] = resolved
-        t = self.define_types[name] = resolved.type
+        t = self.define_types[name] = cast(Type, getattr(resolved, "type"))
         return t
 
     # -- the walk ---------------------------------------------------------------------
@@ -114,10 +114,10 @@ class TypeChecker(TextOperators, Visitor):
         frame = Frame()
         self._frames.append(frame)
         try:
-            t = self.visit(node, scope)
+            t: Type = self.visit(node, scope)
         finally:
             self._frames.pop()
-        changes: dict = {"type": t}
+        changes: dict[str, object] = {"type": t}
         if frame.ref is not None:
             changes["ref"] = frame.ref
         self._frames[-1].done.append((node, rebuild(node, frame, changes)))
@@ -130,31 +130,31 @@ class TypeChecker(TextOperators, Visitor):
         """The resolved copy of a child of the node being typed (typed already)."""
         return self._frames[-1].resolved(child)
 
-    def visit_BoolLit(self, node: n.BoolLit, scope) -> Type:
+    def visit_BoolLit(self, node: n.BoolLit, scope: tuple[Type, ...]) -> Type:
         return vt.T_BOOL
 
-    def visit_NumberLit(self, node: n.NumberLit, scope) -> Type:
+    def visit_NumberLit(self, node: n.NumberLit, scope: tuple[Type, ...]) -> Type:
         return vt.T_INT if isinstance(node.value, int) else vt.T_NUMBER
 
-    def visit_StringLit(self, node: n.StringLit, scope) -> Type:
+    def visit_StringLit(self, node: n.StringLit, scope: tuple[Type, ...]) -> Type:
         return vt.T_TEXT
 
-    def visit_DurationLit(self, node: n.DurationLit, scope) -> Type:
+    def visit_DurationLit(self, node: n.DurationLit, scope: tuple[Type, ...]) -> Type:
         return vt.T_DURATION
 
-    def visit_DateLit(self, node: n.DateLit, scope) -> Type:
+    def visit_DateLit(self, node: n.DateLit, scope: tuple[Type, ...]) -> Type:
         return vt.T_DATE
 
-    def visit_DateTimeLit(self, node: n.DateTimeLit, scope) -> Type:
+    def visit_DateTimeLit(self, node: n.DateTimeLit, scope: tuple[Type, ...]) -> Type:
         return vt.T_DATETIME
 
-    def visit_RecordLit(self, node: n.RecordLit, scope) -> Type:
+    def visit_RecordLit(self, node: n.RecordLit, scope: tuple[Type, ...]) -> Type:
         for e in node.entries:
             self.infer(e.value, scope)
         self.diags.append(error("E409", N_("a record cannot be used in a condition"), node.span))
         return vt.T_ERROR
 
-    def visit_ListLit(self, node: n.ListLit, scope) -> Type:
+    def visit_ListLit(self, node: n.ListLit, scope: tuple[Type, ...]) -> Type:
         elem: Type | None = None
         for item in node.items:
             t = self.infer(item, scope)
@@ -173,7 +173,7 @@ class TypeChecker(TextOperators, Visitor):
                 elem = t
         return vt.list_of(elem or vt.T_ERROR)
 
-    def visit_Name(self, node: n.Name, scope) -> Type:
+    def visit_Name(self, node: n.Name, scope: tuple[Type, ...]) -> Type:
         name = node.id
         for depth in range(len(scope) - 1, -1, -1):
             f: Field | None = scope[depth].field(name)
@@ -213,7 +213,7 @@ class TypeChecker(TextOperators, Visitor):
         assert self._owner is not None  # every walk starts at infer_owned
         table.setdefault(name, set()).add(self._owner)
 
-    def visit_Path(self, node: n.Path, scope) -> Type:
+    def visit_Path(self, node: n.Path, scope: tuple[Type, ...]) -> Type:
         base = self.infer(node.base, scope)
         if base.is_error:
             return vt.T_ERROR
@@ -232,7 +232,7 @@ class TypeChecker(TextOperators, Visitor):
         self._resolve_to(f)
         return vt.list_of(f.type) if projected else f.type
 
-    def visit_Call(self, node: n.Call, scope) -> Type:
+    def visit_Call(self, node: n.Call, scope: tuple[Type, ...]) -> Type:
         func = node.func
         if func not in FUNCTIONS:
             self.infer(node.arg, scope)
@@ -286,14 +286,14 @@ class TypeChecker(TextOperators, Visitor):
         self.diags.append(error("E407", N_("`{func}` needs a list of numbers, durations or dates, not {noun}", func=func, noun=arg.noun()), node.arg.span))
         return vt.T_ERROR
 
-    def visit_Negate(self, node: n.Negate, scope) -> Type:
+    def visit_Negate(self, node: n.Negate, scope: tuple[Type, ...]) -> Type:
         t = self.infer(node.operand, scope)
         if t.is_error or t.is_numeric or t.kind == vt.DURATION:
             return vt.T_DURATION if t.kind == vt.DURATION else t
         self.diags.append(error("E408", N_("`-` needs a number or a duration, not {noun}", noun=t.noun()), node.span))
         return vt.T_ERROR
 
-    def visit_Binary(self, node: n.Binary, scope) -> Type:
+    def visit_Binary(self, node: n.Binary, scope: tuple[Type, ...]) -> Type:
         a = self.infer(node.left, scope)
         b = self.infer(node.right, scope)
         if a.is_error or b.is_error:
@@ -317,16 +317,16 @@ class TypeChecker(TextOperators, Visitor):
                                         o.span, _bool_hint(o, t)))
         return vt.T_BOOL
 
-    def visit_And(self, node: n.And, scope) -> Type:
+    def visit_And(self, node: n.And, scope: tuple[Type, ...]) -> Type:
         return self._logic(node, node.operands, scope, "and")
 
-    def visit_Or(self, node: n.Or, scope) -> Type:
+    def visit_Or(self, node: n.Or, scope: tuple[Type, ...]) -> Type:
         return self._logic(node, node.operands, scope, "or")
 
-    def visit_Not(self, node: n.Not, scope) -> Type:
+    def visit_Not(self, node: n.Not, scope: tuple[Type, ...]) -> Type:
         return self._logic(node, (node.operand,), scope, "not")
 
-    def visit_Compare(self, node: n.Compare, scope) -> Type:
+    def visit_Compare(self, node: n.Compare, scope: tuple[Type, ...]) -> Type:
         a = self.infer(node.left, scope)
         b = self.infer(node.right, scope)
         if a.is_error or b.is_error:
@@ -387,7 +387,7 @@ class TypeChecker(TextOperators, Visitor):
         self.diags.append(error("E403", N_("\"{value}\" is not one of the values of `{text}`", value=lit.value, text=text_of(subject)),
                                 lit.span, hint))
 
-    def visit_In(self, node: n.In, scope) -> Type:
+    def visit_In(self, node: n.In, scope: tuple[Type, ...]) -> Type:
         a = self.infer(node.value, scope)
         c = self.infer(node.container, scope)
         if a.is_error or c.is_error:
@@ -409,7 +409,7 @@ class TypeChecker(TextOperators, Visitor):
             self.diags.append(error("E405", N_("`{word}` tests a single value, but `{text}` is {noun}", word=word, text=text_of(node.value), noun=a.noun()), node.value.span, N_("to compare lists use `contains any`")))
         return vt.T_BOOL
 
-    def visit_Between(self, node: n.Between, scope) -> Type:
+    def visit_Between(self, node: n.Between, scope: tuple[Type, ...]) -> Type:
         v = self.infer(node.value, scope)
         lo = self.infer(node.low, scope)
         hi = self.infer(node.high, scope)
@@ -425,7 +425,7 @@ class TypeChecker(TextOperators, Visitor):
                 self.diags.append(error("E401", N_("`{text}` is {noun} but `{text2}` is {noun2}", text=text_of(node.value), noun=v.noun(), text2=text_of(bound), noun2=t.noun()), bound.span))
         return vt.T_BOOL
 
-    def visit_IsMissing(self, node: n.IsMissing, scope) -> Type:
+    def visit_IsMissing(self, node: n.IsMissing, scope: tuple[Type, ...]) -> Type:
         self.infer(node.value, scope)
         return vt.T_BOOL
 

@@ -6,7 +6,7 @@ import functools
 import re
 import sys
 import time
-from typing import Any, Callable, Iterable, TextIO
+from typing import IO, Any, Callable, Iterable, TextIO, cast
 
 from ..i18n import N_, gettext_for, translate
 
@@ -106,8 +106,8 @@ class _Formatter(argparse.HelpFormatter):
 
 
 @functools.cache
-def _formatter(lang: str) -> type:
-    return type("Formatter", (_Formatter,), {"lang": lang})
+def _formatter(lang: str) -> type[_Formatter]:
+    return cast("type[_Formatter]", type("Formatter", (_Formatter,), {"lang": lang}))
 
 
 class _Parser(argparse.ArgumentParser):
@@ -133,9 +133,9 @@ class _Parser(argparse.ArgumentParser):
 
 
 @functools.cache
-def parser_for(lang: str) -> type:
+def parser_for(lang: str) -> type[_Parser]:
     """The parser class whose help and errors are in `lang`."""
-    return type("Parser", (_Parser,), {"lang": lang})
+    return cast("type[_Parser]", type("Parser", (_Parser,), {"lang": lang}))
 
 
 def typed(convert: Callable[[str], Any], lang: str) -> Callable[[str], Any]:
@@ -200,9 +200,9 @@ class NoInput(Exception):
     """Standard input is needed but closed."""
 
 
-def stdin_bytes():
+def stdin_bytes() -> IO[bytes]:
     """The binary standard input; NoInput when it is closed (`<&-`)."""
-    stream = sys.stdin
+    stream: Any = sys.stdin  # None, or without `buffer`, in some embeddings
     if stream is None or getattr(stream, "closed", False):
         raise NoInput(N_("standard input is closed: give RECORDS files, or pipe records in"))
-    return getattr(stream, "buffer", stream)
+    return cast("IO[bytes]", getattr(stream, "buffer", stream))

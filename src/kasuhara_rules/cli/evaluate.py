@@ -4,13 +4,15 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import TextIO
+from typing import IO, TYPE_CHECKING, Any, Iterator, TextIO, cast
 
 from ..diagnostics import render_text
 from ..i18n import N_, gettext_for, translate
 from .common import EXIT_FAIL, EXIT_INVALID_RECORDS, EXIT_OK, EXIT_USAGE, Progress, emit, stdin_bytes
 from ..check.loader import load_path
 
+if TYPE_CHECKING:
+    from ..engine.policy import Policy
 
 def cmd_eval(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .batch import EncodingRefused, format_of
@@ -48,7 +50,8 @@ def cmd_eval(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_INVALID_RECORDS if invalid else EXIT_OK
 
 
-def _eval_serial(args: argparse.Namespace, policy, inputs: list, stdin, out: TextIO, progress: Progress,
+def _eval_serial(args: argparse.Namespace, policy: Policy, inputs: list[str], stdin: IO[bytes] | None,
+                 out: TextIO, progress: Progress,
                  tally: "EvalTally | None" = None) -> int:
     from .batch import read_path
     from .jobs import decide_one
@@ -79,7 +82,7 @@ class EvalTally:
 
     def __init__(self) -> None:
         self.outcomes: dict[str, int] = {}
-        self.invalid_lines: list = []
+        self.invalid_lines: list[object] = []
         self.invalid = 0
 
     def add(self, outcome: str | None, error: object, line: object) -> None:
@@ -105,23 +108,24 @@ class EvalTally:
         return text
 
 
-def _render_options(args: argparse.Namespace) -> dict:
+def _render_options(args: argparse.Namespace) -> dict[str, Any]:
     return {"format": args.format, "explain": args.explain, "lang": args.lang or "ja",
             "show_sensitive": args.show_sensitive, "encoding": args.encoding}
 
 
-def _eval_parallel(args: argparse.Namespace, policy, inputs: list, stdin, out: TextIO, progress: Progress,
+def _eval_parallel(args: argparse.Namespace, policy: Policy, inputs: list[str], stdin: IO[bytes] | None,
+                   out: TextIO, progress: Progress,
                    err: TextIO | None = None, tally: "EvalTally | None" = None) -> int:
     from . import jobs as parallel
     from .batch import format_of, read_path
 
     options = _render_options(args)
 
-    def tasks():
+    def tasks() -> Iterator[tuple[str, list[Any]]]:
         for path in inputs:
             kind = args.input_format or format_of(path)
             if kind == "jsonl":
-                stream = stdin if path == "-" else open(path, "rb")
+                stream = cast("IO[bytes]", stdin) if path == "-" else open(path, "rb")
                 try:
                     for chunk in parallel.chunks(enumerate(stream, 1)):
                         yield ("raw", chunk)

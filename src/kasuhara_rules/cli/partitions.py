@@ -23,7 +23,7 @@ COLUMNS = ("line", "incident", "outcome", "outcome_label", "severity", "escalati
 
 
 def decide_dict(policy: Policy, item: Any, line: int | None, explain: bool = False,
-                show_sensitive: bool = False, encoding: str = "utf-8") -> dict | None:
+                show_sensitive: bool = False, encoding: str = "utf-8") -> dict[str, Any] | None:
     """One item decided: the decision JSON as a dict, or None for a blank line.
 
     `item` is a record (a mapping), a RecordError, a line of JSON Lines as `str`, or the raw
@@ -55,7 +55,7 @@ def numbered(items: Iterable[Any]) -> Iterator[tuple[int | None, Any]]:
 
 
 def decide_partition(policy: Policy, items: Iterable[Any], explain: bool = False, show_sensitive: bool = False,
-                     encoding: str = "utf-8") -> list[tuple[int | None, dict]]:
+                     encoding: str = "utf-8") -> list[tuple[int | None, dict[str, Any]]]:
     """Every item of a partition decided, in order: (line, decision dict) pairs."""
     out = []
     for line, item in numbered(items):
@@ -65,7 +65,7 @@ def decide_partition(policy: Policy, items: Iterable[Any], explain: bool = False
     return out
 
 
-def decision_row(line: int | None, data: dict) -> dict:
+def decision_row(line: int | None, data: dict[str, Any]) -> dict[str, Any]:
     """The columns of one decision (COLUMNS): the fields people filter on, and the whole JSON."""
     error = data.get("error")
     incident = data.get("incident")
@@ -101,7 +101,8 @@ def plain(value: Any) -> Any:
     return value
 
 
-def frame_records(frame: Any, line_column: str | None, start: int = 1) -> Iterator[tuple[int | None, dict]]:
+def frame_records(frame: Any, line_column: str | None,
+                  start: int = 1) -> Iterator[tuple[int | None, dict[str, Any]]]:
     """(line, record) of each row of a pandas DataFrame: the line from `line_column` when given
     (an integer; missing gives None), else the row's position counted from `start`."""
     for position, row in enumerate(frame.to_dict("records"), start):
@@ -118,7 +119,7 @@ def frame_records(frame: Any, line_column: str | None, start: int = 1) -> Iterat
 
 
 def decide_frame(policy: Policy, frame: Any, explain: bool = False, show_sensitive: bool = False,
-                 line_column: str | None = None, keep: Sequence[str] = (), start: int = 1) -> list[dict]:
+                 line_column: str | None = None, keep: Sequence[str] = (), start: int = 1) -> list[dict[str, Any]]:
     """The rows (dicts of COLUMNS, then the `keep` columns copied from the input) of one pandas
     DataFrame decided row by row; every row gives one output row."""
     kept = [frame[name].tolist() for name in keep]

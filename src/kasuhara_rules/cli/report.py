@@ -5,14 +5,14 @@ import argparse
 import json
 import os
 import sys
-from typing import Any, Iterator, TextIO
+from typing import Any, Callable, Iterator, TextIO
 
 from ..i18n import N_
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INVALID_RECORDS = 0, 1, 2, 3
 
 
-def exit_codes(_: Any, *codes: str) -> str:
+def exit_codes(_: Callable[[str], str], *codes: str) -> str:
     """The `exit codes:` epilog of a command's --help."""
     return _("exit codes:") + "\n" + "\n".join("  " + c for c in codes)
 

@@ -74,7 +74,7 @@ def _usage(p: argparse.ArgumentParser, err: TextIO, lang: str = "en") -> int:
     return EXIT_USAGE
 
 
-def _load(path: str, err: TextIO, lang: str = "en"):
+def _load(path: str, err: TextIO, lang: str = "en") -> CheckedPolicy | None:
     from ..check.loader import load_path
     from ..diagnostics import render_text
     from .common import emit

@@ -10,7 +10,7 @@ learns from its own conjuncts: after `x is present` (true), `x` is known in the 
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence, cast
 
 import attrs
 
@@ -80,7 +80,8 @@ class ExprCompiler(Visitor):
             sub = env.substitute(node)
             if sub is not None:
                 return Code(sub, True)  # a precomputed trace value: treat as possibly unknown
-        return self.visit(node, env)
+        code: Code = self.visit(node, env)
+        return code
 
     def slots(self) -> list[str]:
         """Locals that must start as UNSET at the top of the function."""
@@ -114,7 +115,7 @@ class ExprCompiler(Visitor):
 
     @staticmethod
     def type_of(node: object) -> vt.Type:
-        return node.type
+        return cast(vt.Type, getattr(node, "type"))
 
     # -- names ------------------------------------------------------------------------------
 
@@ -153,7 +154,7 @@ class ExprCompiler(Visitor):
 
     def visit_Path(self, node: n.Path, env: Env) -> Code:
         base = self.compile(node.base, env)
-        field = node.ref
+        field = cast("Field", node.ref)
         base_type = self.type_of(node.base)
         if base_type.kind == vt.LIST:
             var = self.temps.new("p")
@@ -332,7 +333,7 @@ class ExprCompiler(Visitor):
         op = "not in" if node.negated else "in"
         container = node.container
         if ctype.kind == vt.PHRASES:
-            pset = self.phrase_set(container.ref.name)
+            pset = self.phrase_set(_phrases_name(container))
             value = self.normalized_text(node.value, env)
             return self.strict([value], lambda xs: g.compare(op, xs[0], self.ns.add(pset.set, "S")))
         elem = ctype.elem()
@@ -386,7 +387,7 @@ class ExprCompiler(Visitor):
     def phrases_of(self, item: object) -> PhraseSet:  # noqa: D102
         if isinstance(item, n.ListLit):
             return PhraseSet([i.value for i in item.items if isinstance(i, n.StringLit)])
-        return self.phrase_set(item.ref.name)
+        return self.phrase_set(_phrases_name(item))
 
     # -- mentions ------------------------------------------------------------------------------
 
@@ -418,7 +419,8 @@ class ExprCompiler(Visitor):
         key = mention_key(item)
         if key not in memo:
             memo[key] = MentionSet(key if isinstance(key, tuple) else self.policy.phrases[key].phrases)
-        return memo[key]
+        mentions: MentionSet = memo[key]
+        return mentions
 
     def visit_Mentions(self, node: n.Mentions, env: Env) -> Code:
         mnode = self.ns.add(self.mention_set(node.item), "M")
@@ -462,7 +464,7 @@ class ExprCompiler(Visitor):
 
     def elements_nullable(self, node: object) -> bool:
         if isinstance(node, n.Path):
-            return node.ref.optional
+            return cast("Field", node.ref).optional
         return False
 
 
@@ -471,13 +473,18 @@ def word_slot(index: int) -> str:
     return f"w{index}"
 
 
-def mention_key(item: object) -> object:
+def mention_key(item: object) -> str | tuple[str, ...]:
     """A phrase list's name, or the tuple of the phrases written in place."""
     if isinstance(item, n.StringLit):
         return (item.value,)
     if isinstance(item, n.ListLit):
         return tuple(i.value for i in item.items if isinstance(i, n.StringLit))
-    return item.ref.name
+    return _phrases_name(item)
+
+
+def _phrases_name(node: object) -> str:
+    """The phrase list a name of the resolved tree refers to (its `ref`)."""
+    return cast(PhrasesRef, getattr(node, "ref")).name
 
 
 def _mentions(policy: CheckedPolicy) -> Iterator[n.Mentions]:

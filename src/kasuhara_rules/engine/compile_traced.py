@@ -9,7 +9,9 @@ arithmetic inside a predicate is part of the predicate's node. In a trace every 
 from __future__ import annotations
 
 import ast
-from typing import Sequence
+from typing import Sequence, cast
+
+from ..source import Span
 
 from ..source import Span
 
@@ -75,6 +77,11 @@ def negation(value: str) -> ast.expr:
     return g.ifexp(g.is_none(g.name(value)), g.const(None), g.not_(g.name(value)))
 
 
+def _type(node: object) -> vt.Type:
+    """The checker's type of a node of the resolved tree (its `type` slot)."""
+    return cast(vt.Type, getattr(node, "type"))
+
+
 class TraceGen(Visitor):
     """Appends statements to `self.stmts` that compute (value, node) pairs (one `visit_<Node>`
     per kind of condition node)."""
@@ -123,7 +130,7 @@ class TraceGen(Visitor):
         return self.let(g.call("TD", g.dict_(pairs)), "n")
 
     def json_value(self, var: str, node: object) -> ast.expr:
-        kind = node.type
+        kind = _type(node)
         if kind.kind == vt.BOOL:
             return g.name(var)
         value = g.call("value_json", g.name(var), self.ns.add(kind, "T"))
@@ -164,7 +171,8 @@ class TraceGen(Visitor):
 
     def node(self, expr: n.Spanned) -> tuple[str, str]:
         """Emit statements for `expr`; return the locals holding its value and its node."""
-        return self.visit(expr)
+        result: tuple[str, str] = self.visit(expr)
+        return result
 
     def visit_And(self, expr: n.And) -> tuple[str, str]:
         parts = [self.node(o) for o in expr.operands]
@@ -197,7 +205,7 @@ class TraceGen(Visitor):
         reads = self.reads_in([expr.arg] + ([expr.where] if expr.where is not None else []), into_calls=True)
         return v, self.node_dict(expr, self.json_value(v, expr), reads, children)
 
-    def predicate(self, expr: object) -> tuple[str, str]:
+    def predicate(self, expr: n.Spanned) -> tuple[str, str]:
         """A leaf of the trace: one comparison or test, with the values it read."""
         operands = list(n.children(expr))
         children, subst = self.children_of(operands)
@@ -214,7 +222,7 @@ class TraceGen(Visitor):
     visit_NumberLit = visit_StringLit = visit_DurationLit = visit_DateLit = visit_DateTimeLit = predicate
     visit_ListLit = visit_Negate = visit_Binary = predicate
 
-    def children_of(self, operands: list) -> tuple[list[str], tuple[tuple[object, ast.expr], ...]]:
+    def children_of(self, operands: Sequence[object]) -> tuple[list[str], tuple[tuple[object, ast.expr], ...]]:
         """Trace the calls and define references inside `operands` (not inside those calls); the
         substitutions say which node of the tree each traced value stands for."""
         children: list[str] = []
@@ -302,14 +310,14 @@ class TraceGen(Visitor):
                 redact = self.sensitive_in(expr.item)
                 return g.call("ev_one", g.name(v), item, g.const(redact), g.name("show"))
             pset = self.ns.add(self.ec.phrases_of(expr.item), "P")
-            stype = expr.subject.type
+            stype = _type(expr.subject)
             return g.call("ev_text" if stype.is_textual else "ev_list", pset, subject)
         if isinstance(expr, n.Mentions):  # the phrases found, and the words of the text that matched
             words = self.ec.heard(expr.subject, Env(subst=subst)).expr
             mset = self.ns.add(self.ec.mention_set(expr.item), "M")
             return g.call("ev_words", mset, words, g.const(self.sensitive_in(expr.subject)), g.name("show"))
-        if isinstance(expr, n.In) and expr.container.type.kind == vt.PHRASES:
-            pset = self.ns.add(self.ec.phrase_set(expr.container.ref.name), "P")
+        if isinstance(expr, n.In) and _type(expr.container).kind == vt.PHRASES:
+            pset = self.ns.add(self.ec.phrase_set(cast(PhrasesRef, n.ref_of(expr.container)).name), "P")
             value = self.ec.compile(expr.value, Env(subst=subst)).expr
             return g.call("ev_list", pset, g.list_([value]))
         if isinstance(expr, n.Matches):

@@ -17,6 +17,7 @@ from .compile_policy import Program, compile_policy
 from .records import MAX_NUMBER, REDACTED, RecordError, validate_record
 from .runtime import ABSENT, snap_nested
 from .traces import missing_fields
+from ..source import SourceText
 
 
 class PolicyError(Exception):
@@ -29,7 +30,7 @@ class PolicyError(Exception):
 
     __module__ = "kasuhara_rules"  # its public name: kasuhara_rules.PolicyError
 
-    def __init__(self, diagnostics: tuple[Diagnostic, ...], sources: Mapping | None = None,
+    def __init__(self, diagnostics: tuple[Diagnostic, ...], sources: Mapping[str, SourceText] | None = None,
                  lang: str | None = None) -> None:
         self.lang = choose_language(lang, os.environ)
         self.diagnostics = localized(diagnostics, self.lang)
@@ -409,7 +410,8 @@ def _rebuild(files: tuple[tuple[str, bytes], ...], name: str, root: str | None =
     return policy_from(loaded.result, loaded.files, name, loaded.sources)
 
 
-def policy_from(result: CheckResult, files: tuple, name: str, sources: Mapping, lang: str | None = None) -> Policy:
+def policy_from(result: CheckResult, files: tuple[tuple[str, bytes], ...], name: str, sources: Mapping[str, SourceText],
+                lang: str | None = None) -> Policy:
     """The compiled policy of a check result; PolicyError (in `lang`, see PolicyError) when it has errors."""
     if result.policy is None:
         raise PolicyError(result.diagnostics, sources, lang)

@@ -133,7 +133,7 @@ def norm_set(items: Sequence[str | None] | None) -> Any:
     return {None if x is None else normalize(x) for x in items}
 
 
-def snap_nested(snap: dict, name: str, value: Any) -> None:
+def snap_nested(snap: dict[str, Any], name: str, value: Any) -> None:
     """Put a deep copy of a record's list or record field `name` into its snapshot `snap`."""
     if value is not ABSENT and value.__class__ not in _ATOMS:
         snap[name] = deep_copy(value)

@@ -1,6 +1,8 @@
 """Policy → the staff guideline (`kasu doc`): plain-language criteria and responses, Markdown or HTML."""
 from __future__ import annotations
 
+from typing import cast
+
 from ..syntax import nodes as n
 from .. import values as vt
 from ..values import Type
@@ -10,7 +12,7 @@ from ..check.checked import (
 from .verbalize import Verbalizer
 from .guide_output import (  # noqa: F401 - md_escape is shared from here
     Block, Bullets, Contents, Fields, Glossary, Heading, Lead, Para, PinClose, PinOpen, RuleClose, RuleOpen, Steps,
-    Table, md_escape, to_html, to_markdown,
+    Item, Table, md_escape, to_html, to_markdown,
 )
 
 FORMATS = ("md", "html")
@@ -112,7 +114,7 @@ class _Builder:
         if h.effective is not None:
             rows.append([w["effective"], h.effective.isoformat()])
         rows.append([w["digest"], p.digest or "—"])
-        about = [Table([w["item"], w["value"]], rows)]
+        about: list[Block] = [Table([w["item"], w["value"]], rows)]
         if self.auditor:
             out += about
         else:
@@ -224,7 +226,7 @@ class _Builder:
         if rule.severity:
             decision += (" ・ " if self.ja else " · ") + self.item_title(self.p.severity(rule.severity))  # type: ignore[arg-type, operator]  # a declared severity
         lead, items = self.v.criteria(rule.when)
-        fields: list[tuple[str, object]] = [(w["decides"], decision), (w["when"], Lead(lead, items))]
+        fields: list[tuple[str, object]] = [(w["decides"], decision), (w["when"], Lead(lead, cast("list[Item]", items)))]
         if rule.unless is not None and rule.unless != n.BoolLit(False):
             fields.append((w["unless"], self.v.sentence(rule.unless)))
         terms = self.terms(rule)
@@ -261,7 +263,7 @@ class _Builder:
 
     def missing(self) -> list[Block]:
         review = self.item_title(self.p.outcome(REVIEW))
-        optional = []
+        optional: list[Item] = []
         for f in self.pending_fields():
             label = f.label or f.name
             if not self.auditor:
@@ -269,7 +271,7 @@ class _Builder:
                 continue
             optional.append(f"{label}（{f.name}）" if self.ja and f.label else f"{f.name} ({label})" if f.label else label)
         if self.ja:
-            out = [Para(f"判断に必要な情報が記録になく、その情報しだいで判断が変わる場合、判断は「{review}」になります。"
+            out: list[Block] = [Para(f"判断に必要な情報が記録になく、その情報しだいで判断が変わる場合、判断は「{review}」になります。"
                          "このときは、記録されている情報だけで決めず、足りない情報を確かめてから上長が判断します。"
                          "判断の説明には、保留になった基準と足りない情報、そして情報がそろわなかった場合の暫定の判断が示されます。")]
             if optional:
@@ -299,7 +301,7 @@ class _Builder:
         nested = [f for f in found if f not in self.p.fields]
         return [f for f in self.p.fields if f in found] + nested
 
-    def _field_of(self, e: object):
+    def _field_of(self, e: object) -> Field | None:
         ref = n.ref_of(e)
         if isinstance(ref, (FieldRef, ElementRef)):
             return ref.field
@@ -379,6 +381,6 @@ def rule_markdown(policy: CheckedPolicy, name: str, lang: str = "ja") -> str:
     if rule is None:
         raise KeyError(name)
     source = WORDS[lang]["source"]  # the editor shows where the rule is itself
-    blocks = [Fields([f for f in b.entries if f[0] != source]) if isinstance(b, Fields) else b
+    blocks: list[Block] = [Fields([f for f in b.entries if f[0] != source]) if isinstance(b, Fields) else b
               for b in _Builder(policy, lang).rule(rule) if not isinstance(b, (RuleOpen, RuleClose))]
     return to_markdown(blocks)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import html
-from typing import Iterable, Union
+from typing import Iterable, Sequence, Union, cast
 
 import attrs
 
@@ -164,7 +164,7 @@ def md_escape(text: str) -> str:
     return text
 
 
-def _md_list(items: list, ordered: bool, indent: str) -> list[str]:
+def _md_list(items: Sequence[Item], ordered: bool, indent: str) -> list[str]:
     out = []
     for i, item in enumerate(items, 1):
         marker = f"{i}." if ordered else "-"
@@ -183,7 +183,7 @@ def _md_field(label: str, value: object) -> list[str]:
         return [f"- **{md_escape(label)}**:"] + _md_list(value.items, True, "   ")
     if isinstance(value, Lead):
         return [f"- **{md_escape(label)}**: {md_escape(value.text)}"] + _md_list(value.items, False, "   ")
-    return [f"- **{md_escape(label)}**:"] + _md_list(list(value), False, "   ")
+    return [f"- **{md_escape(label)}**:"] + _md_list(list(cast("Iterable[Item]", value)), False, "   ")
 
 
 CSS = """
@@ -281,7 +281,7 @@ class _Html(Visitor):
         return "<dl>" + "".join(_html_field(label, value) for label, value in b.entries) + "</dl>"
 
 
-def _html_list(items: list, ordered: bool) -> str:
+def _html_list(items: Sequence[Item], ordered: bool) -> str:
     tag = "ol" if ordered else "ul"
     parts = []
     for item in items:
@@ -302,7 +302,7 @@ def _html_field(label: str, value: object) -> str:
     elif isinstance(value, Lead):
         body = e(value.text) + (_html_list(value.items, False) if value.items else "")
     else:
-        body = _html_list(list(value), False)
+        body = _html_list(list(cast("Iterable[Item]", value)), False)
     return f"<dt>{e(label)}</dt><dd>{body}</dd>"
 
 

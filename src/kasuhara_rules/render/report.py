@@ -16,7 +16,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from .. import values as vt
 from ..i18n import N_, translate
 from ..check.checked import REVIEW, CheckedPolicy, Field
-from .guide import md_escape
+from .guide_output import md_escape
 
 PERIODS = ("month", "quarter")
 DIMENSIONS = ("outcomes", "severities", "rules", "escalations")

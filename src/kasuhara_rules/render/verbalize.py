@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from typing import Callable, Mapping
+from typing import Callable, Mapping, cast
 
 from ..syntax import nodes as n
 from .. import values as vt
@@ -20,6 +20,11 @@ def attach(clause: str, word: str) -> str:
     if clause.endswith(("る", "い", "た", "ない", "す")) or clause.endswith("）"):
         return clause + word
     return clause + "の" + word
+
+
+def _type(node: object) -> vt.Type:
+    """The checker's type of a node of the resolved tree (its `type` slot)."""
+    return cast(vt.Type, getattr(node, "type"))
 
 
 class Verbalizer(Visitor):
@@ -70,7 +75,8 @@ class Verbalizer(Visitor):
     # -- sentences (conditions) ------------------------------------------------------------------
 
     def sentence(self, e: object, negate: bool = False) -> str:
-        return self.visit(e, negate)
+        text: str = self.visit(e, negate)
+        return text
 
     def _value(self, e: object, negate: bool) -> str:
         """A value read where a condition is expected (a true/false record field `a.b`)."""
@@ -140,7 +146,7 @@ class Verbalizer(Visitor):
             return self.sentence(subject, not positive) if isinstance(subject, n.Name) else \
                 self.flag(self.noun(subject), positive)
         a, b = self.noun(left), self.noun(right)
-        kind = left.type.kind
+        kind = _type(left).kind
         timed = kind in (vt.DATE, vt.DATETIME)
         if self.ja:
             if op == "==":
@@ -179,7 +185,7 @@ class Verbalizer(Visitor):
 
     def visit_Contains(self, e: n.Contains, negate: bool) -> str:
         s = self.noun(e.subject)
-        textual = e.subject.type.is_textual
+        textual = _type(e.subject).is_textual
         if e.mode == "one":
             x = self.noun(e.item)
             if self.ja:
@@ -239,7 +245,8 @@ class Verbalizer(Visitor):
     # -- noun phrases (values) -----------------------------------------------------------------
 
     def noun(self, e: object) -> str:
-        return self._nouns.visit(e)
+        text: str = self._nouns.visit(e)
+        return text
 
     def field_title(self, f: Field) -> str:
         if self.ja:
@@ -341,7 +348,7 @@ class _Nouns(Visitor):
 
     def visit_Binary(self, e: n.Binary) -> str:
         a, b = self.v.noun(e.left), self.v.noun(e.right)
-        ta, tb = e.left.type.kind, e.right.type.kind
+        ta, tb = _type(e.left).kind, _type(e.right).kind
         timed = ta in (vt.DATE, vt.DATETIME)
         if timed and tb == vt.DURATION and e.op in "+-":
             if self.v.ja:
@@ -372,10 +379,10 @@ class _Nouns(Visitor):
             return f"{items}のうち、{attach(cond, 'もの')}の件数" if self.v.ja else f"the number of {items} where {cond}"
         # sum / min / max of a list, usually a projection `list.field`
         if isinstance(e.arg, n.Path):
-            items, part = self.v.noun(e.arg.base), self.v.field_title(e.arg.ref)
+            items, part = self.v.noun(e.arg.base), self.v.field_title(cast(Field, e.arg.ref))
         else:
             items, part = self.v.noun(e.arg), ""
-        timed = e.type.kind in (vt.DATE, vt.DATETIME)
+        timed = _type(e).kind in (vt.DATE, vt.DATETIME)
         if self.v.ja:
             word = {"sum": "の合計", "min": "のうち最も早いもの" if timed else "の最小値",
                     "max": "のうち最も遅いもの" if timed else "の最大値"}[f]

@@ -147,9 +147,10 @@ class _Printer:
         if memo is None:
             text = self.p(node)
         else:
-            text = memo.get(id(node))
-            if text is None:
-                text = memo[id(node)] = self.p(node)
+            memoized = memo.get(id(node))
+            if memoized is None:
+                memoized = memo[id(node)] = self.p(node)
+            text = memoized
         return f"({text})" if precedence(node) < minimum else text
 
     def p(self, node: object) -> str:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from ...syntax import nodes as n
 from .names import (
@@ -10,9 +10,18 @@ from .names import (
     EXPR_WORDS, FUNCTIONS, TYPES, STRATEGIES, HEADER_WORDS, Completion,
 )
 
+if TYPE_CHECKING:
+    from .names import Declaration
+
 
 class Completions:
     """Part of `analysis.Analysis`: the completion answers, from its declarations and policy."""
+
+    if TYPE_CHECKING:  # provided by `analysis.Analysis`
+        text: str
+        declarations: dict[tuple[str, str], list[Declaration]]
+
+        def describe(self, kind: str, name: str, lang: str = "en", full: bool = True) -> str: ...
 
     # -- completion ---------------------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from ...source import Span
 from ...syntax import nodes as n
@@ -10,9 +11,24 @@ from .names import (
     FIELD, DEFINE, PHRASES, RULE, OUTCOME, SEVERITY, ESCALATION, KIND_WORDS, WORDS, Declaration,
 )
 
+if TYPE_CHECKING:
+    from ...check.checked import CheckedPolicy
+    from .names import Link, Occurrence
+
 
 class Hover:
     """Part of `analysis.Analysis`: the hover answers, from its declarations and policy."""
+
+    if TYPE_CHECKING:  # provided by `analysis.Analysis`
+        path: str
+        current: bool
+        declarations: dict[tuple[str, str], list[Declaration]]
+
+        @property
+        def policy(self) -> CheckedPolicy | None: ...
+        def at(self, line: int, column: int, file: str | None = None) -> Occurrence | None: ...
+        def link_at(self, line: int, column: int) -> Link | None: ...
+        def definitions(self, kind: str, name: str) -> list[Declaration]: ...
 
     # -- hover --------------------------------------------------------------------------------------
 

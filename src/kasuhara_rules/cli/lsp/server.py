@@ -18,9 +18,8 @@ from ... import __version__
 from ...diagnostics import Diagnostic
 from ...check.loader import ParsedBase
 from ...source import Span
-from .analysis import (
-    DEFINE, ESCALATION, FIELD, OUTCOME, PHRASES, RULE, SEVERITY, Analysis, analyse, lang_from, localized,
-)
+from .analysis import Analysis, analyse, lang_from, localized
+from .names import DEFINE, ESCALATION, FIELD, OUTCOME, PHRASES, RULE, SEVERITY
 
 DEBOUNCE_SECONDS = 0.02  # coalesce a burst of keystrokes; initializationOptions.debounceMs changes it
 
