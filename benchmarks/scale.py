@@ -49,6 +49,9 @@ import textwrap
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from stream import _tree_rss_kb  # noqa: E402  (one walker of /proc for both benchmarks)
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 SRC = ROOT / "src"
@@ -136,33 +139,6 @@ def policy_without_mentions(folder: Path) -> Path:
         (folder / name).write_text(text.replace(" mentions any ", " contains any "), encoding="utf-8")
     shutil.copytree(EXAMPLES / "lexicon", folder / "lexicon")
     return folder / "retail.kasu"
-
-
-_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-
-
-def _tree_rss_kb(pid: int, cpu: dict[int, float] | None = None) -> int:
-    """Resident memory of a process and all its descendants, in kB (0 if it is gone); `cpu` gets
-    the user + system seconds of each process seen (its own, not its children's)."""
-    total, stack = 0, [pid]
-    while stack:
-        p = stack.pop()
-        try:
-            with open(f"/proc/{p}/status", encoding="ascii", errors="replace") as f:
-                for line in f:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
-                        break
-            if cpu is not None:
-                with open(f"/proc/{p}/stat", encoding="ascii", errors="replace") as f:
-                    fields = f.read().rsplit(")", 1)[1].split()
-                cpu[p] = max(cpu.get(p, 0.0), (int(fields[11]) + int(fields[12])) / _TICK)
-            for task in os.listdir(f"/proc/{p}/task"):
-                with open(f"/proc/{p}/task/{task}/children", encoding="ascii") as f:
-                    stack.extend(int(c) for c in f.read().split())
-        except (OSError, ValueError):
-            continue
-    return total
 
 
 DASK = textwrap.dedent("""

@@ -48,8 +48,12 @@ def generate(path: Path, size_mb: int) -> int:
     return count
 
 
-def _tree_rss_kb(pid: int) -> int:
-    """Resident memory of a process and all its descendants, in kB (0 if it is gone)."""
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _tree_rss_kb(pid: int, cpu: dict[int, float] | None = None) -> int:
+    """Resident memory of a process and all its descendants, in kB (0 if it is gone); `cpu` gets
+    the user + system seconds of each process seen (its own, not its children's)."""
     total, stack = 0, [pid]
     while stack:
         p = stack.pop()
@@ -59,6 +63,10 @@ def _tree_rss_kb(pid: int) -> int:
                     if line.startswith("VmRSS:"):
                         total += int(line.split()[1])
                         break
+            if cpu is not None:
+                with open(f"/proc/{p}/stat", encoding="ascii", errors="replace") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+                cpu[p] = max(cpu.get(p, 0.0), (int(fields[11]) + int(fields[12])) / _TICK)
             for task in os.listdir(f"/proc/{p}/task"):
                 with open(f"/proc/{p}/task/{task}/children", encoding="ascii") as f:
                     stack.extend(int(c) for c in f.read().split())
