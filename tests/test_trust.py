@@ -46,8 +46,9 @@ def test_reads_of_a_path_through_a_list_show_the_values_that_decided():
 
 def test_a_decision_does_not_change_when_the_callers_record_does():
     """Mutating (or reusing) the record after evaluate leaves the decision and its trace alone."""
-    p = parse_policy(policy('rule d { when dogeza and count(contacts) > 0 then kasuhara respond "x" }'), "t.kasu")
-    record = {"incident_id": "T-1", "channel": "phone", "repeat": 1, "dogeza": True, "words": [],
+    p = parse_policy(policy('rule d { when dogeza and count(contacts) > 0 and words contains "バカ" '
+                            'then kasuhara respond "x" }'), "t.kasu")
+    record = {"incident_id": "T-1", "channel": "phone", "repeat": 1, "dogeza": True, "words": ["バカ"],
               "contacts": [{"at": "2026-04-01T10:00:00+09:00"}], "reported_at": "2026-04-01T10:00:00+09:00"}
     for explain in (False, True):
         rec = copy.deepcopy(record)
@@ -56,6 +57,7 @@ def test_a_decision_does_not_change_when_the_callers_record_does():
         rec["dogeza"] = False
         rec["contacts"].clear()
         rec["contacts"].append({"at": "bad"})
+        rec["words"].clear()  # a list of texts: the copy made while reading it (flat) must not share it
         assert d.to_dict(explain=True) == before
         assert before["trace"][0]["result"] == "matched"
 
