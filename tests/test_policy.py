@@ -194,3 +194,49 @@ def test_evaluate_many_fast_path_equals_one_by_one(name):
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         decided.line = 0
     assert repr(decided).startswith("<Decision")
+
+
+def test_other_mappings_never_invent_a_missing_field():
+    """A required field absent from a dict subclass whose subscript invents values (defaultdict)
+    or from any other mapping is still missing: the record is refused, the caller's mapping is
+    left as it was, and a complete one decides as the same plain dict does."""
+    from collections import UserDict, defaultdict
+
+    p = load_policy(RETAIL)
+    record = incidents()[0]
+    assert isinstance(record, dict)
+    required = next(f.name for f in p.checked.fields if not f.optional and not f.key)
+    for make in (lambda d: defaultdict(int, d), lambda d: defaultdict(list, d), UserDict):
+        partial = make({k: v for k, v in record.items() if k != required})
+        before = dict(partial)
+        with pytest.raises(RecordError) as caught:
+            p.evaluate(partial)
+        assert caught.value.field == required
+        assert dict(partial) == before  # nothing was added to the caller's mapping
+        [decision] = p.evaluate_many([partial])
+        assert decision.error is not None and decision.error.field == required
+        assert p.evaluate(make(record)).to_dict(explain=True) == p.evaluate(record).to_dict(explain=True)
+
+
+def test_ordinary_decisions_are_the_same_frozen_decisions():
+    """The batch loop fills ordinary decisions through an unfrozen twin of the class (see
+    policy._Unfrozen): what comes out is a true Decision — frozen, equal to one made by attrs'
+    own __init__, evolvable — and the twin keeps the same slots, so the fast path is taken."""
+    import attrs
+
+    from kasuhara_rules.engine.policy import Decision, _decision_maker, _Unfrozen
+
+    p = load_policy(RETAIL)
+    assert set(_Unfrozen.__slots__) == {a.name for a in attrs.fields(Decision)}
+    assert _decision_maker(p).__name__ == "make"  # not the fallback
+    for explain in (False, True):
+        decisions = [d for d in p.evaluate_many(incidents(), explain=explain) if d.error is None]
+        assert decisions
+        for d in decisions:
+            assert type(d) is Decision
+            with pytest.raises(attrs.exceptions.FrozenInstanceError):
+                d.line = 0
+            same = Decision(d.policy, d.incident, d.core, d.pending, d.error, d.line, d.record, d.entries)
+            assert d == same and hash(d) == hash(same) and repr(d) == repr(same)
+            assert d.to_dict(explain=True) == same.to_dict(explain=True)
+            assert attrs.evolve(d, line=0).line == 0 and d.line != 0

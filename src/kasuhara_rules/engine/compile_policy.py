@@ -199,15 +199,24 @@ def _validation(fields: tuple[Field, ...], ns: g.Namespace, snapshot: bool = Fal
     policy.snapshot, which it equals): a list of texts that passed the inline check is copied
     flat, any other list or record all the way down — doing it here saves checking twice.
     """
-    out: list[ast.stmt] = [g.assign("get", ast.Attribute(g.name("rec"), "get", ast.Load()))]
+    # Any other mapping (a dict subclass such as defaultdict, whose subscript would invent a
+    # missing value) is read through a plain dict of its items.
+    ns.values.setdefault("dict", dict)
+    not_dict = ast.Compare(ast.Attribute(g.name("rec"), "__class__", ast.Load()), [ast.IsNot()], [g.name("dict")])
+    out: list[ast.stmt] = [g.if_(not_dict, [g.assign("rec", g.call("dict", g.name("rec")))]),
+                           g.assign("get", ast.Attribute(g.name("rec"), "get", ast.Load()))]
     if snapshot:
-        ns.values.setdefault("dict", dict)
-        is_dict = ast.Compare(ast.Attribute(g.name("rec"), "__class__", ast.Load()), [ast.Is()], [g.name("dict")])
-        out.append(g.assign("snap", g.ifexp(is_dict, g.method(g.name("rec"), "copy"), g.call("dict", g.name("rec")))))
+        out.append(g.assign("snap", g.method(g.name("rec"), "copy")))
     for f in fields:
         var = f"f{f.index}"
         fconst = ns.add(f, "F")
-        out.append(g.assign(var, g.call(g.name("get"), g.const(f.name), g.name("ABSENT"))))
+        if f.optional:  # often absent: a lookup with a default
+            out.append(g.assign(var, g.call(g.name("get"), g.const(f.name), g.name("ABSENT"))))
+        else:  # nearly always present: a subscript, cheaper than a call (absent is the slow path below)
+            ns.values.setdefault("KeyError", KeyError)
+            out.append(ast.Try([g.assign(var, ast.Subscript(g.name("rec"), g.const(f.name), ast.Load()))],
+                               [ast.ExceptHandler(g.name("KeyError"), None, [g.assign(var, g.name("ABSENT"))])],
+                               [], []))
         v = g.name(var)
         slow: list[ast.stmt] = [g.assign(var, g.call("cf", fconst, v))]
         kind = f.type.kind

@@ -13,8 +13,6 @@ from typing import Sequence, cast
 
 from ..source import Span
 
-from ..source import Span
-
 import attrs
 
 from . import codegen as g
@@ -94,6 +92,7 @@ class TraceGen(Visitor):
         self.stmts: list[ast.stmt] = []
         self.define_nodes: dict[str, tuple[str, str]] = {}
         self.read_slots: dict[int, str] = {}  # field index → local holding its displayed value
+        self.key_slots: dict[int, str] = {}  # field index → local holding its part of cache keys
         self.entries: list[str] = []  # the locals holding each rule's trace entry, in order
         self.text_of = Texts()  # each sub-expression printed once
 
@@ -106,7 +105,8 @@ class TraceGen(Visitor):
 
     def prelude(self) -> list[ast.stmt]:
         """Statements to run before `stmts`: the slots of displayed values read lazily."""
-        return [g.assign(var, g.name("UNSET")) for var in self.read_slots.values()]
+        slots = list(self.read_slots.values()) + list(self.key_slots.values())
+        return [g.assign(var, g.name("UNSET")) for var in slots]
 
     # -- plumbing --------------------------------------------------------------------------
 
@@ -425,15 +425,20 @@ class TraceGen(Visitor):
             kind = fields[index].type.kind
             local = g.name(f"f{index}")
             if kind == vt.NUMBER:
-                parts.append(g.call("num_key", local))
+                part = g.call("num_key", local)
             elif kind == vt.TEXT:
-                parts.append(g.call("text_key", local))
+                part = g.call("text_key", local)
             elif kind == vt.LIST:
-                parts.append(g.call("list_key", local))
+                part = g.call("list_key", local)
             elif kind in (vt.DURATION, vt.DATE, vt.DATETIME):
-                parts.append(g.call("raw_key", g.call(g.name("get"), g.const(fields[index].name))))
+                part = g.call("raw_key", g.call(g.name("get"), g.const(fields[index].name)))
             else:
-                parts.append(local)
+                parts.append(local)  # true/false, whole numbers, choices: the value itself
+                continue
+            # computed once per record however many rules read the field, when first needed
+            slot = self.key_slots.setdefault(index, f"q{index}")
+            parts.append(g.ifexp(ast.Compare(g.name(slot), [ast.IsNot()], [g.name("UNSET")]), g.name(slot),
+                                 g.walrus(slot, part)))
         return parts
 
 

@@ -135,22 +135,22 @@ def norm_set(items: Sequence[str | None] | None) -> Any:
 
 def snap_nested(snap: dict[str, Any], name: str, value: Any) -> None:
     """Put a deep copy of a record's list or record field `name` into its snapshot `snap`."""
-    if value is not ABSENT and value.__class__ not in _ATOMS:
+    if value is not ABSENT and value.__class__ not in ATOMS:
         snap[name] = deep_copy(value)
 
 
-_ATOMS = frozenset({str, int, float, bool, type(None)})
+ATOMS = frozenset({str, int, float, bool, type(None)})
 
 
 def deep_copy(value: Any) -> Any:
     """A copy of JSON-like data all the way down (texts, numbers and the like are shared)."""
     cls = value.__class__
     if cls is list:
-        if _ATOMS.issuperset(map(type, value)):  # a list of texts or numbers: a flat copy is a deep one
+        if ATOMS.issuperset(map(type, value)):  # a list of texts or numbers: a flat copy is a deep one
             return value[:]
-        return [x if x.__class__ in _ATOMS else deep_copy(x) for x in value]
+        return [x if x.__class__ in ATOMS else deep_copy(x) for x in value]
     if cls is dict:
-        return {k: (x if x.__class__ in _ATOMS else deep_copy(x)) for k, x in value.items()}
+        return {k: (x if x.__class__ in ATOMS else deep_copy(x)) for k, x in value.items()}
     if cls is tuple:
         return tuple(deep_copy(x) for x in value)
     if isinstance(value, Mapping):
@@ -338,6 +338,6 @@ def raw_key(value: Any) -> Any:
 def list_key(value: Any) -> Any:
     if value is None:
         return None
-    if len(value) > LIST_KEY_LIMIT or any(len(x) > TEXT_KEY_LIMIT for x in value):
+    if len(value) > LIST_KEY_LIMIT or (value and max(map(len, value)) > TEXT_KEY_LIMIT):
         return NOKEY
     return tuple(value)
