@@ -137,3 +137,22 @@ def test_reads_of_record_paths_agree_with_reference(record, show):
         for node in _trace_nodes(entry["condition"]):
             for label, value in node["reads"].items():
                 assert value == ref.read(label, record, show), (label, node["text"])
+
+
+@settings(max_examples=max(30, settings().max_examples // 10))
+@given(st.lists(S.expr("bool", 3), min_size=1, max_size=4), S.records())
+def test_generated_code_needs_no_location_pass(exprs, record):
+    """Every node the engine generates carries its location (engine.located), so compiling
+    never walks the tree to add one: with that walk made to fail, random policies still load,
+    decide and explain."""
+    from kasuhara_rules.engine import codegen
+
+    def refuse(tree):
+        raise AssertionError("a generated node has no location")
+
+    saved, codegen.locate = codegen.locate, refuse
+    try:
+        p = policy_with([text_of(e) for e in exprs])
+        assert p.program.explain(record, False)[:3] == p.program.evaluate(record)[:3]
+    finally:
+        codegen.locate = saved

@@ -10,132 +10,137 @@ import itertools
 import sys
 from typing import Any
 
+from . import located as L
+
 
 def name(identifier: str) -> ast.Name:
-    return ast.Name(identifier, ast.Load())
+    return L.Name(identifier, L.LOAD)
 
 
 def store(identifier: str) -> ast.Name:
-    return ast.Name(identifier, ast.Store())
+    return L.Name(identifier, L.STORE)
 
 
 def const(value: Any) -> ast.Constant:
-    return ast.Constant(value)
+    return L.Constant(value)
 
 
 def call(func: ast.expr | str, *args: ast.expr) -> ast.Call:
-    return ast.Call(name(func) if isinstance(func, str) else func, list(args), [])
+    return L.Call(name(func) if isinstance(func, str) else func, list(args), [])
 
 
 def method(obj: ast.expr, attr: str, *args: ast.expr) -> ast.Call:
-    return ast.Call(ast.Attribute(obj, attr, ast.Load()), list(args), [])
+    return L.Call(L.Attribute(obj, attr, L.LOAD), list(args), [])
 
 
 def walrus(identifier: str, value: ast.expr) -> ast.NamedExpr:
-    return ast.NamedExpr(store(identifier), value)
+    return L.NamedExpr(store(identifier), value)
 
 
 def is_none(expr: ast.expr) -> ast.Compare:
-    return ast.Compare(expr, [ast.Is()], [const(None)])
+    return L.Compare(expr, [_IS], [const(None)])
 
 
 def is_not_none(expr: ast.expr) -> ast.Compare:
-    return ast.Compare(expr, [ast.IsNot()], [const(None)])
+    return L.Compare(expr, [_IS_NOT], [const(None)])
 
 
 def is_false(expr: ast.expr) -> ast.Compare:
-    return ast.Compare(expr, [ast.Is()], [const(False)])
+    return L.Compare(expr, [_IS], [const(False)])
 
 
 def is_true(expr: ast.expr) -> ast.Compare:
-    return ast.Compare(expr, [ast.Is()], [const(True)])
+    return L.Compare(expr, [_IS], [const(True)])
 
 
 def ifexp(test: ast.expr, body: ast.expr, orelse: ast.expr) -> ast.IfExp:
-    return ast.IfExp(test, body, orelse)
+    return L.IfExp(test, body, orelse)
 
 
 def and_(*values: ast.expr) -> ast.expr:
     values = tuple(values)
-    return values[0] if len(values) == 1 else ast.BoolOp(ast.And(), list(values))
+    return values[0] if len(values) == 1 else L.BoolOp(ast.And(), list(values))
 
 
 def or_(*values: ast.expr) -> ast.expr:
     values = tuple(values)
-    return values[0] if len(values) == 1 else ast.BoolOp(ast.Or(), list(values))
+    return values[0] if len(values) == 1 else L.BoolOp(ast.Or(), list(values))
 
 
 def not_(value: ast.expr) -> ast.UnaryOp:
-    return ast.UnaryOp(ast.Not(), value)
+    return L.UnaryOp(ast.Not(), value)
 
 
-_CMP = {"==": ast.Eq, "!=": ast.NotEq, "<": ast.Lt, "<=": ast.LtE, ">": ast.Gt, ">=": ast.GtE,
-        "in": ast.In, "not in": ast.NotIn, "is": ast.Is, "is not": ast.IsNot}
-_BIN = {"+": ast.Add, "-": ast.Sub, "*": ast.Mult, "/": ast.Div}
+# operator nodes carry no location: one of each is shared by the whole tree
+_CMP: dict[str, ast.cmpop] = {"==": ast.Eq(), "!=": ast.NotEq(), "<": ast.Lt(), "<=": ast.LtE(), ">": ast.Gt(),
+                              ">=": ast.GtE(), "in": ast.In(), "not in": ast.NotIn(), "is": ast.Is(),
+                              "is not": ast.IsNot()}
+_BIN: dict[str, ast.operator] = {"+": ast.Add(), "-": ast.Sub(), "*": ast.Mult(), "/": ast.Div()}
+_IS, _IS_NOT = _CMP["is"], _CMP["is not"]
 
 
 def compare(op: str, left: ast.expr, right: ast.expr) -> ast.Compare:
-    return ast.Compare(left, [_CMP[op]()], [right])
+    return L.Compare(left, [_CMP[op]], [right])
 
 
 def chain(left: ast.expr, ops: list[str], rights: list[ast.expr]) -> ast.Compare:
-    return ast.Compare(left, [_CMP[o]() for o in ops], rights)
+    return L.Compare(left, [_CMP[o] for o in ops], rights)
 
 
 def binop(op: str, left: ast.expr, right: ast.expr) -> ast.BinOp:
-    return ast.BinOp(left, _BIN[op](), right)
+    return L.BinOp(left, _BIN[op], right)
 
 
 def subscript(value: ast.expr, index: int) -> ast.Subscript:
-    return ast.Subscript(value, const(index), ast.Load())
+    return L.Subscript(value, const(index), L.LOAD)
 
 
 def listcomp(elt: ast.expr, var: str, iterable: ast.expr, cond: ast.expr | None = None) -> ast.ListComp:
-    return ast.ListComp(elt, [ast.comprehension(store(var), iterable, [cond] if cond is not None else [], 0)])
+    return L.ListComp(elt, [ast.comprehension(store(var), iterable, [cond] if cond is not None else [], 0)])
 
 
 def genexp(elt: ast.expr, var: str, iterable: ast.expr) -> ast.GeneratorExp:
-    return ast.GeneratorExp(elt, [ast.comprehension(store(var), iterable, [], 0)])
+    return L.GeneratorExp(elt, [ast.comprehension(store(var), iterable, [], 0)])
 
 
 def dict_(pairs: list[tuple[str, ast.expr]]) -> ast.Dict:
-    return ast.Dict([const(k) for k, _ in pairs], [v for _, v in pairs])
+    return L.Dict([const(k) for k, _ in pairs], [v for _, v in pairs])
 
 
 def list_(items: list[ast.expr]) -> ast.List:
-    return ast.List(items, ast.Load())
+    return L.List(items, L.LOAD)
 
 
 def tuple_(items: list[ast.expr]) -> ast.Tuple:
-    return ast.Tuple(items, ast.Load())
+    return L.Tuple(items, L.LOAD)
 
 
 def unpack(identifiers: list[str]) -> ast.Tuple:
     """The target `a, b, c` of an assignment."""
-    return ast.Tuple([store(i) for i in identifiers], ast.Store())
+    return L.Tuple([store(i) for i in identifiers], L.STORE)
 
 
 def assign(identifier: str, value: ast.expr) -> ast.Assign:
-    return ast.Assign([store(identifier)], value)
+    return L.Assign([store(identifier)], value)
 
 
 def aug_or(identifier: str, bit: int) -> ast.AugAssign:
-    return ast.AugAssign(store(identifier), ast.BitOr(), const(bit))
+    return L.AugAssign(store(identifier), ast.BitOr(), const(bit))
 
 
 def if_(test: ast.expr, body: list[ast.stmt], orelse: list[ast.stmt] | None = None) -> ast.If:
-    return ast.If(test, body, orelse or [])
+    return L.If(test, body, orelse or [])
 
 
 def try_arithmetic(body: list[ast.stmt], handler: list[ast.stmt]) -> ast.Try:
     """`try: body` / `except ArithmeticError: handler` (free in CPython 3.11+ when nothing fails)."""
-    return ast.Try(body, [ast.ExceptHandler(ast.Name("ArithmeticError", ast.Load()), None, handler)], [], [])
+    return L.Try(body, [L.ExceptHandler(L.Name("ArithmeticError", L.LOAD), None, handler)], [], [])
 
 
 def function(fname: str, params: list[str], body: list[ast.stmt]) -> ast.FunctionDef:
-    args = ast.arguments(posonlyargs=[], args=[ast.arg(p) for p in params], vararg=None, kwonlyargs=[],
+    args = ast.arguments(posonlyargs=[], args=[L.arg(p) for p in params], vararg=None, kwonlyargs=[],
                          kw_defaults=[], kwarg=None, defaults=[])
-    node = ast.FunctionDef(name=fname, args=args, body=body or [ast.Pass()], decorator_list=[], returns=None)
+    node = L.FunctionDef(name=fname, args=args, body=body or [L.Pass()], decorator_list=[], returns=None)
     if sys.version_info >= (3, 12):  # pragma: no cover - depends on the Python version
         node.type_params = []
     return node
@@ -203,8 +208,11 @@ def locate(tree: ast.AST) -> None:
 def compile_module(functions: list[ast.stmt], namespace: Namespace, filename: str) -> dict[str, Any]:
     """Compile generated function definitions and return the namespace they were defined in."""
     module = ast.Module(body=functions, type_ignores=[])
-    locate(module)
-    code = compile(module, filename, "exec")
+    try:  # every node built through `located` has its location already
+        code = compile(module, filename, "exec")
+    except TypeError:  # some node built from plain `ast` has none: give every node one
+        locate(module)
+        code = compile(module, filename, "exec")
     scope = dict(namespace.values)
     exec(code, scope)  # noqa: S102 - a code object built from our own ast, never from text
     return scope

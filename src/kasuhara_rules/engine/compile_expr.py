@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence, cast
 import attrs
 
 from . import codegen as g
+from . import located as L
 from ..syntax import nodes as n
 from .. import values as vt
 from ..check.checked import CheckedPolicy, DefineRef, ElementRef, FieldRef, PhrasesRef
@@ -143,7 +144,7 @@ class ExprCompiler(Visitor):
         inner = self.compile(body, Env(subst=env.subst))
         if slot is None:
             slot = self.lazy_defines[dname] = self.temps.new("d")
-        expr = g.ifexp(ast.Compare(g.name(slot), [ast.IsNot()], [g.name("UNSET")]), g.name(slot),
+        expr = g.ifexp(L.Compare(g.name(slot), [ast.IsNot()], [g.name("UNSET")]), g.name(slot),
                        g.walrus(slot, inner.expr))
         return Code(expr, inner.nullable)
 
@@ -195,7 +196,7 @@ class ExprCompiler(Visitor):
     # -- arithmetic -------------------------------------------------------------------------
 
     def visit_Negate(self, node: n.Negate, env: Env) -> Code:
-        return self.strict([self.compile(node.operand, env)], lambda xs: ast.UnaryOp(ast.USub(), xs[0]))
+        return self.strict([self.compile(node.operand, env)], lambda xs: L.UnaryOp(ast.USub(), xs[0]))
 
     def visit_Binary(self, node: n.Binary, env: Env) -> Code:
         a, b = self.compile(node.left, env), self.compile(node.right, env)
@@ -252,7 +253,7 @@ class ExprCompiler(Visitor):
         if not rest and not unknowns:
             return first.expr
         t = self.temps.new()
-        test = ast.Compare(g.walrus(t, first.expr), [ast.Is()], [g.const(stop)])
+        test = L.Compare(g.walrus(t, first.expr), [ast.Is()], [g.const(stop)])
         return g.ifexp(test, g.const(stop), self._kleene(rest, unknowns + [t], stop))
 
     def facts(self, node: object, when: bool) -> frozenset[str]:
@@ -307,7 +308,7 @@ class ExprCompiler(Visitor):
             if slot is None:
                 slot = self.norm_slots[ref.field.index] = self.temps.new("n")
             value = g.call("norm", code.expr)
-            expr = g.ifexp(ast.Compare(g.name(slot), [ast.IsNot()], [g.name("UNSET")]), g.name(slot),
+            expr = g.ifexp(L.Compare(g.name(slot), [ast.IsNot()], [g.name("UNSET")]), g.name(slot),
                            g.walrus(slot, value))
             return Code(expr, code.nullable)
         if isinstance(node, n.StringLit):
@@ -323,7 +324,7 @@ class ExprCompiler(Visitor):
             slot = self.set_slots.get(ref.field.index)
             if slot is None:
                 slot = self.set_slots[ref.field.index] = self.temps.new("s")
-            expr = g.ifexp(ast.Compare(g.name(slot), [ast.IsNot()], [g.name("UNSET")]), g.name(slot),
+            expr = g.ifexp(L.Compare(g.name(slot), [ast.IsNot()], [g.name("UNSET")]), g.name(slot),
                            g.walrus(slot, value))
             return Code(expr, code.nullable)
         return Code(value, code.nullable)
@@ -382,7 +383,7 @@ class ExprCompiler(Visitor):
             return Code(self.strict([subject], lambda xs: g.call(helper, members, xs[0])).expr, True)
         if node.mode == "any":
             return self.strict([subject], lambda xs: g.not_(g.method(members, "isdisjoint", xs[0])))
-        return self.strict([subject], lambda xs: ast.Compare(members, [ast.LtE()], [xs[0]]))
+        return self.strict([subject], lambda xs: L.Compare(members, [ast.LtE()], [xs[0]]))
 
     def phrases_of(self, item: object) -> PhraseSet:  # noqa: D102
         if isinstance(item, n.ListLit):
@@ -406,7 +407,7 @@ class ExprCompiler(Visitor):
             slot = self.word_slots.get(ref.field.index)
             if slot is None:
                 slot = self.word_slots[ref.field.index] = word_slot(ref.field.index)
-            expr = g.ifexp(ast.Compare(g.name(slot), [ast.IsNot()], [g.name("UNSET")]), g.name(slot),
+            expr = g.ifexp(L.Compare(g.name(slot), [ast.IsNot()], [g.name("UNSET")]), g.name(slot),
                            g.walrus(slot, value))
             return Code(expr, code.nullable)
         return Code(value, code.nullable)

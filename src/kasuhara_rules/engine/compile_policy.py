@@ -11,6 +11,7 @@ import threading
 from typing import Any, Callable, Sequence
 
 from . import codegen as g
+from . import located as L
 from . import runtime
 from .. import values as vt
 from .compile_expr import UNSET, Env, ExprCompiler, word_fields, word_slot
@@ -128,7 +129,7 @@ def _plain_definitions(policy: CheckedPolicy, ns: g.Namespace) -> list[ast.stmt]
     """`evaluate(rec) -> (key, m, u, snapshot)` (and its parts) and `validate(rec) -> coerced values`."""
     defs = _rule_function(policy, ns, "evaluate", ["rec"], [], _fast_rules, traced=False)
     params: list[ast.expr] = [g.name(f"f{f.index}") for f in policy.fields]
-    body = _validation(policy.fields, ns) + [ast.Return(g.tuple_(params))]
+    body = _validation(policy.fields, ns) + [L.Return(g.tuple_(params))]
     defs.append(g.function("validate", ["rec"], body))
     return defs
 
@@ -162,10 +163,10 @@ def _rule_function(policy: CheckedPolicy, ns: g.Namespace, name: str, args: list
         body += [g.assign(w, g.name("UNSET")) for w in shared]
         for c, chunk in enumerate(chunks):
             inner = rules_code(policy, ns, chunk, c * CHUNK)
-            inner.append(ast.Return(g.tuple_([g.name(o) for o in outs + shared])))
+            inner.append(L.Return(g.tuple_([g.name(o) for o in outs + shared])))
             part = f"{name}_part{c}"
             defs.append(g.function(part, part_args + params + shared, inner))
-            body.append(ast.Assign([g.unpack([f"{o}{c}" for o in outs] + shared)],
+            body.append(L.Assign([g.unpack([f"{o}{c}" for o in outs] + shared)],
                                    g.call(part, *[g.name(a) for a in part_args + params + shared])))
         results = [_or_all("m", len(chunks)), _or_all("u", len(chunks))]
         if traced:
@@ -177,7 +178,7 @@ def _rule_function(policy: CheckedPolicy, ns: g.Namespace, name: str, args: list
         results[2] = g.call("TL", results[2])
     else:
         results.append(g.name("snap"))
-    body.append(ast.Return(g.tuple_([_key_expr(policy)] + results)))
+    body.append(L.Return(g.tuple_([_key_expr(policy)] + results)))
     defs.append(g.function(name, args, body))
     return defs
 
@@ -185,7 +186,7 @@ def _rule_function(policy: CheckedPolicy, ns: g.Namespace, name: str, args: list
 def _or_all(prefix: str, count: int) -> ast.expr:
     expr: ast.expr = g.name(f"{prefix}0")
     for c in range(1, count):
-        expr = ast.BinOp(expr, ast.BitOr(), g.name(f"{prefix}{c}"))
+        expr = L.BinOp(expr, ast.BitOr(), g.name(f"{prefix}{c}"))
     return expr
 
 
@@ -202,9 +203,9 @@ def _validation(fields: tuple[Field, ...], ns: g.Namespace, snapshot: bool = Fal
     # Any other mapping (a dict subclass such as defaultdict, whose subscript would invent a
     # missing value) is read through a plain dict of its items.
     ns.values.setdefault("dict", dict)
-    not_dict = ast.Compare(ast.Attribute(g.name("rec"), "__class__", ast.Load()), [ast.IsNot()], [g.name("dict")])
+    not_dict = L.Compare(L.Attribute(g.name("rec"), "__class__", L.LOAD), [ast.IsNot()], [g.name("dict")])
     out: list[ast.stmt] = [g.if_(not_dict, [g.assign("rec", g.call("dict", g.name("rec")))]),
-                           g.assign("get", ast.Attribute(g.name("rec"), "get", ast.Load()))]
+                           g.assign("get", L.Attribute(g.name("rec"), "get", L.LOAD))]
     if snapshot:
         out.append(g.assign("snap", g.method(g.name("rec"), "copy")))
     for f in fields:
@@ -214,19 +215,19 @@ def _validation(fields: tuple[Field, ...], ns: g.Namespace, snapshot: bool = Fal
             out.append(g.assign(var, g.call(g.name("get"), g.const(f.name), g.name("ABSENT"))))
         else:  # nearly always present: a subscript, cheaper than a call (absent is the slow path below)
             ns.values.setdefault("KeyError", KeyError)
-            out.append(ast.Try([g.assign(var, ast.Subscript(g.name("rec"), g.const(f.name), ast.Load()))],
-                               [ast.ExceptHandler(g.name("KeyError"), None, [g.assign(var, g.name("ABSENT"))])],
+            out.append(L.Try([g.assign(var, L.Subscript(g.name("rec"), g.const(f.name), L.LOAD))],
+                               [L.ExceptHandler(g.name("KeyError"), None, [g.assign(var, g.name("ABSENT"))])],
                                [], []))
         v = g.name(var)
         slow: list[ast.stmt] = [g.assign(var, g.call("cf", fconst, v))]
         kind = f.type.kind
         nested = snapshot and kind in (vt.LIST, vt.RECORD)
         if nested:  # the caller's list or record is copied before it is coerced
-            slow.insert(0, ast.Expr(g.call("snap_nested", g.name("snap"), g.const(f.name), v)))
-        cls = ast.Attribute(v, "__class__", ast.Load())
+            slow.insert(0, L.Expr(g.call("snap_nested", g.name("snap"), g.const(f.name), v)))
+        cls = L.Attribute(v, "__class__", L.LOAD)
 
         def cls_is_not(t: str) -> ast.expr:
-            return ast.Compare(ast.Attribute(g.name(var), "__class__", ast.Load()), [ast.IsNot()], [g.name(t)])
+            return L.Compare(L.Attribute(g.name(var), "__class__", L.LOAD), [ast.IsNot()], [g.name(t)])
 
         ns.values.setdefault("bool", bool)
         ns.values.setdefault("int", int)
@@ -234,7 +235,7 @@ def _validation(fields: tuple[Field, ...], ns: g.Namespace, snapshot: bool = Fal
         ns.values.setdefault("str", str)
         ns.values.setdefault("list", list)
         bound = g.const(MAX_NUMBER)
-        in_range = ast.Compare(g.const(-MAX_NUMBER), [ast.LtE(), ast.LtE()], [v, bound])
+        in_range = L.Compare(g.const(-MAX_NUMBER), [ast.LtE(), ast.LtE()], [v, bound])
         if kind in (vt.BOOL, vt.TEXT):
             test = cls_is_not({vt.BOOL: "bool", vt.TEXT: "str"}[kind])
         elif kind == vt.INT:  # a plain int within ±MAX_NUMBER; anything else the slow way
@@ -247,8 +248,8 @@ def _validation(fields: tuple[Field, ...], ns: g.Namespace, snapshot: bool = Fal
         elif kind == vt.DURATION:
             scale = vt.UNITS[f.type.unit]
             limit = MAX_DURATION // scale
-            small = ast.Compare(g.const(0), [ast.LtE(), ast.LtE()], [v, g.const(limit)])  # never negative
-            out.append(g.if_(g.and_(ast.Compare(cls, [ast.Is()], [g.name("int")]), small),
+            small = L.Compare(g.const(0), [ast.LtE(), ast.LtE()], [v, g.const(limit)])  # never negative
+            out.append(g.if_(g.and_(L.Compare(cls, [ast.Is()], [g.name("int")]), small),
                              [g.assign(var, g.binop("*", v, g.const(scale)))], slow))
             continue
         elif kind == vt.LIST and f.type.elem().kind == vt.TEXT:
@@ -256,8 +257,8 @@ def _validation(fields: tuple[Field, ...], ns: g.Namespace, snapshot: bool = Fal
             ns.values.setdefault("map", map)
             test = g.or_(cls_is_not("list"), g.not_(all_text))
             if nested:  # checked to be a list of texts: a flat copy is a deep one
-                flat = ast.Assign([ast.Subscript(g.name("snap"), g.const(f.name), ast.Store())],
-                                  ast.Subscript(v, ast.Slice(), ast.Load()))
+                flat = L.Assign([L.Subscript(g.name("snap"), g.const(f.name), L.STORE)],
+                                  L.Subscript(v, L.Slice(), L.LOAD))
                 out.append(g.if_(test, slow, [flat]))
                 continue
         else:

@@ -16,6 +16,7 @@ from ..source import Span
 import attrs
 
 from . import codegen as g
+from . import located as L
 from ..syntax import nodes as n
 from .. import values as vt
 from .compile_expr import Env, ExprCompiler
@@ -66,7 +67,7 @@ def kleene(values: list[str], is_and: bool) -> ast.expr:
     """Inline Kleene and/or over locals holding True, False or None."""
     stop = not is_and
     names = [g.name(v) for v in values]
-    decided = g.or_(*[ast.Compare(x, [ast.Is()], [g.const(stop)]) for x in names])
+    decided = g.or_(*[L.Compare(x, [ast.Is()], [g.const(stop)]) for x in names])
     unknown = g.or_(*[g.is_none(x) for x in names])
     return g.ifexp(decided, g.const(stop), g.ifexp(unknown, g.const(None), g.const(not stop)))
 
@@ -155,7 +156,7 @@ class TraceGen(Visitor):
         if var is None:
             var = self.read_slots[f.index] = f"r{f.index}"
         value = g.call("read", g.call(g.name("get"), g.const(f.name)), self.ns.add(f, "F"), g.name("show"))
-        return (f.name, g.ifexp(ast.Compare(g.name(var), [ast.IsNot()], [g.name("UNSET")]), g.name(var),
+        return (f.name, g.ifexp(L.Compare(g.name(var), [ast.IsNot()], [g.name("UNSET")]), g.name(var),
                                 g.walrus(var, value)))
 
     # -- defines -------------------------------------------------------------------------------
@@ -353,13 +354,13 @@ class TraceGen(Visitor):
             keyable = (g.compare("is not", g.name(k), g.name("NOKEY")) if len(key) == 1 else
                        g.compare("not in", g.name("NOKEY"), g.name(k)))
             storable = g.and_(keyable, room)
-            miss.append(g.if_(storable, [ast.Assign([ast.Subscript(g.name(cache), g.name(k), ast.Store())],
+            miss.append(g.if_(storable, [L.Assign([L.Subscript(g.name(cache), g.name(k), L.STORE)],
                                                     g.name(hit))]))
             body = [
                 g.assign(k, key[0] if len(key) == 1 else g.tuple_(key)),
                 g.assign(cache, g.ifexp(g.is_false(g.name("show")), plain, shown)),
                 g.assign(hit, g.method(g.name(cache), "get", g.name(k))),
-                g.if_(g.is_none(g.name(hit)), miss, [ast.Assign([g.unpack([value, entry])], g.name(hit))]),
+                g.if_(g.is_none(g.name(hit)), miss, [L.Assign([g.unpack([value, entry])], g.name(hit))]),
             ]
         # Arithmetic beyond the range of floats (only absurd policies get there: inputs are
         # bounded) makes the rule undetermined instead of stopping the batch.
@@ -437,7 +438,7 @@ class TraceGen(Visitor):
                 continue
             # computed once per record however many rules read the field, when first needed
             slot = self.key_slots.setdefault(index, f"q{index}")
-            parts.append(g.ifexp(ast.Compare(g.name(slot), [ast.IsNot()], [g.name("UNSET")]), g.name(slot),
+            parts.append(g.ifexp(L.Compare(g.name(slot), [ast.IsNot()], [g.name("UNSET")]), g.name(slot),
                                  g.walrus(slot, part)))
         return parts
 
