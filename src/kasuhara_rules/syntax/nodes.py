@@ -524,8 +524,8 @@ class PolicyFile:
         return None
 
 
-def children(n: object) -> tuple[object, ...]:
-    """The direct child nodes of an expression node, in source order."""
+def _children(n: object) -> tuple[object, ...]:
+    """children() for any class (subclasses of the node classes included)."""
     if isinstance(n, (And, Or)):
         return n.operands
     if isinstance(n, (Not, Negate)):
@@ -551,6 +551,25 @@ def children(n: object) -> tuple[object, ...]:
     if isinstance(n, RecordLit):
         return tuple(e.value for e in n.entries)
     return ()
+
+
+_CHILDREN: dict[type, Callable[[Any], tuple[object, ...]]] = {
+    And: lambda n: n.operands, Or: lambda n: n.operands, ListLit: lambda n: n.items,
+    Not: lambda n: (n.operand,), Negate: lambda n: (n.operand,),
+    Binary: lambda n: (n.left, n.right), Compare: lambda n: (n.left, n.right),
+    In: lambda n: (n.value, n.container), Contains: lambda n: (n.subject, n.item),
+    Mentions: lambda n: (n.subject, n.item), Matches: lambda n: (n.subject, n.pattern),
+    Between: lambda n: (n.value, n.low, n.high), IsMissing: lambda n: (n.value,), Path: lambda n: (n.base,),
+    Call: lambda n: (n.arg,) if n.where is None else (n.arg, n.where),
+    **{leaf: lambda n: () for leaf in (Name, BoolLit, NumberLit, StringLit, DurationLit, DateLit, DateTimeLit)},
+}
+
+
+def children(n: object) -> tuple[object, ...]:
+    """The direct child nodes of an expression node, in source order (one dictionary lookup for
+    the commonest nodes: every pass over a large policy's conditions comes through here)."""
+    fields = _CHILDREN.get(n.__class__)
+    return fields(n) if fields is not None else _children(n)
 
 
 def walk(n: object) -> Iterator[object]:
