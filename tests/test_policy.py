@@ -228,10 +228,18 @@ def test_ordinary_decisions_are_the_same_frozen_decisions():
 
     p = load_policy(RETAIL)
     assert set(_Unfrozen.__slots__) == {a.name for a in attrs.fields(Decision)}
-    assert _decision_maker(p).__name__ == "make"  # not the fallback
+    assert _decision_maker(p).__name__ == p._make.__name__ == "make"  # not the fallback
+    records = [r for r in incidents() if isinstance(r, dict)]
     for explain in (False, True):
         decisions = [d for d in p.evaluate_many(incidents(), explain=explain) if d.error is None]
-        assert decisions
+        ones = []
+        for r in records:
+            try:
+                ones.append(p.evaluate(r, explain=explain))
+            except RecordError:
+                pass
+        assert decisions and ones and decisions == ones
+        decisions += ones
         for d in decisions:
             assert type(d) is Decision
             with pytest.raises(attrs.exceptions.FrozenInstanceError):

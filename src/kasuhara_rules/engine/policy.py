@@ -174,7 +174,7 @@ class Policy:
     """
 
     __slots__ = ("checked", "program", "decider", "files", "name", "diagnostics", "ref", "_key", "_nested",
-                 "_redact_key", "_files", "_frozen")
+                 "_redact_key", "_files", "_make", "_frozen")
 
     def __init__(self, checked: CheckedPolicy, files: tuple[tuple[str, bytes], ...], name: str,
                  diagnostics: tuple[Diagnostic, ...]) -> None:
@@ -191,6 +191,7 @@ class Policy:
         self._key = key.name if key is not None else None
         self._redact_key = key is not None and key.sensitive  # the incident is shown as ‹redacted›
         self._files = tuple((path, digest) for path, digest in checked.files)
+        self._make = _decision_maker(self)  # ordinary decisions, cheaply (see _Unfrozen)
         self._nested = tuple(f.name for f in checked.fields if f.type.kind in (vt.LIST, vt.RECORD))
         self._frozen = True
 
@@ -278,13 +279,13 @@ class Policy:
         except RecordError as exc:
             raise exc.at_line(line) if line is not None else exc
         core = self.decider.decide(m, u)
-        pending: tuple[PendingRule, ...] = ()
         if core.pending_indices:
             if entries is None:
                 entries = self.program.explain(record, False)[3]
             pending = tuple(PendingRule(self.checked.rules[i].name, tuple(missing_fields(entries[i]["condition"])))
                             for i in core.pending_indices)
-        return Decision(self, key, core, pending, None, line, record, entries)
+            return Decision(self, key, core, pending, None, line, record, entries)
+        return self._make(key, core, line, record, entries)
 
     def evaluate_many(self, records: Iterable[Any], explain: bool = False) -> Iterator[Decision]:
         """Decide each record in order; an invalid one yields a Decision with `error` set.
@@ -299,7 +300,7 @@ class Policy:
         # are written out twice on purpose, since this loop is where decisions' time goes.
         decide = self.decider.decide
         by_mask = self.decider.settled
-        make = _decision_maker(self)
+        make = self._make
         nested = self._nested
         if explain:
             traced = self.program.explain
