@@ -1,6 +1,7 @@
 """The two tiers of explanations: the interpreter (engine/interpret_traced.py) returns exactly
 what the compiled `explain` returns — the key, the masks and the trace, byte for byte as JSON —
 and Program answers the first explanations with it, then compiles `explain` once."""
+import functools
 import json
 import threading
 from pathlib import Path
@@ -73,6 +74,48 @@ def test_interpreter_equals_compiled_on_random_policies(text, runs, data):
         assert_same(compiled, interpreted, record, show)
         bad = dict(record, **{data.draw(st.sampled_from(FIELDS)): data.draw(st.sampled_from(BAD))})
         assert_same(compiled, interpreted, bad, show)
+
+
+# One rule per form of every operator, with texts that differ only once normalised (ＳＮＳ, ﾊﾞｶ),
+# lists whose elements may be unknown, aggregates with `where`, arithmetic, defines.
+CATALOGUE = [
+    'remarks contains "ＳＮＳ"', 'remarks contains any threats', 'remarks contains all ["バカ", "ｓｎｓ"]',
+    'channel contains "PHONE"', 'words contains "ﾊﾞｶ"', 'words contains any threats', 'words contains all ["バカ", "sns"]',
+    'contacts.kind contains "電話"', 'contacts.kind contains any ["電話", "来店"]',
+    'contacts.kind contains all ["電話", "来店"]', '"電話" in contacts.kind', '"ﾒｰﾙ" not in contacts.kind',
+    'remarks in threats', 'remarks not in ["ＢＡＫＡ", "ok"]', 'channel in ["phone", "sns"]', '35min in contacts.length',
+    '"ﾊﾞｶ" in words', 'remarks in words',
+    'remarks mentions "死ね"', 'remarks mentions any ["殺す", "晒す"]', 'remarks mentions all threats',
+    'channel mentions "sns"', 'remarks matches "[0-9]{3}"', 'remarks matches "ネット.{0,10}晒"',
+    'any(contacts where kind is missing or length > 30min)', 'all(contacts where kind == "電話" and length is present)',
+    'count(contacts where not (length >= 10min)) >= 1', 'any(contacts where at >= reported_at - 30d)',
+    'all(contacts where length is present and length > 5min)', 'count(contacts where kind contains "電話") > 0',
+    'sum(contacts.length) >= 30min', 'max(contacts.length) > 20min', 'min(contacts.at) < reported_at',
+    'count(words) > 1', 'len(remarks) > 3', 'len(channel) == 5', 'amount / 2 > 1', 'amount * 2.5 >= 5',
+    'call_length * 1.5 > 30min', 'call_length / 2 < 10min', 'call_length * 2 > 1h', '-repeat < -3',
+    'repeat between 3 and 10', 'call_length between 10min and 1h', 'birthday < 2000-01-01',
+    'reported_at - min(contacts.at) > 1d', 'amount is missing', 'call_length is present and call_length > 30min',
+    'not demand_valid', 'demand_valid or dogeza', 'demand_valid and not dogeza', 'heavy > 10',
+    'shouted and heavy > 3', 'shouted or not shouted', 'long_talk', 'repeat / 0 > 1',
+]
+DEFINES = ('define heavy = amount * 2 + repeat\n'
+           'define shouted = remarks contains any threats or words contains any threats\n'
+           'define long_talk = sum(contacts.length) + call_length > 1h\n')
+
+
+@functools.cache
+def catalogue():
+    unless = ["", " unless dogeza", " unless shouted", " unless amount is missing or heavy > 20"]
+    rules = "".join(f'rule c{i} {{ when {c}{unless[i % 4]} then kasuhara respond "x" }}\n'
+                    for i, c in enumerate(CATALOGUE))
+    return tiers(parse_policy(policy(PHRASES + DEFINES + rules), "catalogue.kasu"))
+
+
+@settings(max_examples=max(100, settings().max_examples))
+@given(S.records(), st.booleans())
+def test_interpreter_equals_compiled_on_every_operator(record, show):
+    compiled, interpreted = catalogue()
+    assert_same(compiled, interpreted, record, show)
 
 
 @given(nested_records(), st.booleans())
