@@ -63,6 +63,32 @@ def _negation(value: Any) -> Any:
     return None if value is None else not value
 
 
+_KIDS: dict[type, Callable[[Any], tuple[Any, ...]]] = {
+    n.And: lambda x: x.operands, n.Or: lambda x: x.operands, n.Not: lambda x: (x.operand,),
+    n.Negate: lambda x: (x.operand,), n.Binary: lambda x: (x.left, x.right), n.Compare: lambda x: (x.left, x.right),
+    n.In: lambda x: (x.value, x.container), n.Contains: lambda x: (x.subject, x.item),
+    n.Mentions: lambda x: (x.subject, x.item), n.Matches: lambda x: (x.subject, x.pattern),
+    n.Between: lambda x: (x.value, x.low, x.high), n.IsMissing: lambda x: (x.value,), n.Path: lambda x: (x.base,),
+    n.Call: lambda x: (x.arg,) if x.where is None else (x.arg, x.where), n.ListLit: lambda x: x.items,
+    **{leaf: lambda x: () for leaf in (n.Name, n.BoolLit, n.NumberLit, n.StringLit, n.DurationLit, n.DateLit,
+                                       n.DateTimeLit)},
+}
+
+
+def _children(node: object) -> tuple[Any, ...]:
+    """n.children by a dict lookup (the same answer: tests/test_interpret_traced.py)."""
+    kids = _KIDS.get(type(node))
+    return kids(node) if kids is not None else n.children(node)
+
+
+def _walk(node: object) -> Any:
+    stack = [node]
+    while stack:
+        cur = stack.pop()
+        yield cur
+        stack.extend(reversed(_children(cur)))
+
+
 def _elements_nullable(node: object) -> bool:
     return isinstance(node, n.Path) and cast(Field, node.ref).optional
 
@@ -103,6 +129,7 @@ class TracedInterpreter(Visitor):
         self._phrases: dict[str, PhraseSet] = {}
         self._consts: dict[int, Any] = {}         # per node: literal sets, phrase sets, regexes…
         self._traced: dict[int, list[object]] = {}
+        self._plans: dict[int, tuple[Any, ...]] = {}
         self._reads: dict[tuple[int, bool], list[tuple[str, Any]]] = {}
         self._mention_sets: dict[object, Any] = {}
         self._listener: Any = None
@@ -171,24 +198,23 @@ class TracedInterpreter(Visitor):
         return text
 
     def sensitive_in(self, expr: object, seen: frozenset[str] = frozenset()) -> bool:
-        """Whether `expr` reads personal data (as TraceGen.sensitive_in)."""
-        if not seen:
-            known = self._sensitive.get(id(expr))
-            if known is not None:
-                return known
-        found = False
-        for sub in n.walk(expr):
-            ref = sub.ref if isinstance(sub, (n.Name, n.Path)) else None
-            if isinstance(ref, (FieldRef, ElementRef)) and _has_sensitive(ref.field):
-                found = True
-            elif isinstance(ref, Field) and _has_sensitive(ref):
-                found = True
-            elif isinstance(ref, DefineRef) and ref.name not in seen:
-                found = self.sensitive_in(self.policy.defines[ref.name].expr, seen | {ref.name})
-            if found:
-                break
-        if not seen:
-            self._sensitive[id(expr)] = found
+        """Whether `expr` reads personal data, directly, inside records or through defines (as
+        TraceGen.sensitive_in; here each node's answer is kept, and built from its children's)."""
+        known = self._sensitive.get(id(expr))
+        if known is not None:
+            return known
+        ref = expr.ref if isinstance(expr, (n.Name, n.Path)) else None
+        if isinstance(ref, (FieldRef, ElementRef)):
+            found = _has_sensitive(ref.field)
+        elif isinstance(ref, Field):
+            found = _has_sensitive(ref)
+        else:
+            found = False
+        if not found and isinstance(ref, DefineRef) and ref.name not in seen:
+            found = self.sensitive_in(self.policy.defines[ref.name].expr, seen | {ref.name})
+        if not found:
+            found = any(self.sensitive_in(c, seen) for c in _children(expr))
+        self._sensitive[id(expr)] = found
         return found
 
     def phrase_set(self, name: str) -> PhraseSet:
@@ -234,7 +260,7 @@ class TracedInterpreter(Visitor):
                 if isinstance(sub, n.Call) or (isinstance(sub, n.Name) and isinstance(sub.ref, DefineRef)):
                     found.append(sub)
                     continue
-                stack.extend(reversed(n.children(sub)))
+                stack.extend(reversed(_children(sub)))
             self._traced[id(key)] = found
         return found
 
@@ -362,10 +388,10 @@ class TracedInterpreter(Visitor):
         """(value, trace node) of a condition."""
         return self._node[type(expr)](expr, run)
 
-    def node_dict(self, node: Any, value: Any, reads: Sequence[tuple[str, Any]], children: Sequence[Any],
+    def node_dict(self, node: Any, value: Any, reads: Any, children: Sequence[Any],
                   evidence: Any = None, text: str | None = None) -> TraceDict:
         d = {"text": text if text is not None else self.text_of(node), "value": value, "at": self.at(node.span),
-             "reads": TraceDict(reads) if reads else rt.NO_READS,
+             "reads": reads if reads.__class__ is TraceDict else TraceDict(reads) if reads else rt.NO_READS,
              "children": TraceList(children) if children else EMPTY}
         if evidence is not None:
             d["evidence"] = evidence
@@ -414,13 +440,45 @@ class TracedInterpreter(Visitor):
         return v, self.node_dict(expr, self.json_value(v, expr, run), reads, children)
 
     def predicate(self, expr: Any, run: _Run) -> tuple[Any, Any]:
-        operands = n.children(expr)
-        children, subst = self.children_of(expr, operands, run)
+        plan = self._plans.get(id(expr))
+        if plan is None:
+            plan = self.plan(expr)
+        traced, text, at, reads_plan, kind, sensitive, has_evidence = plan
+        if traced:
+            children = []
+            subst: dict[int, Any] = {}
+            for sub in traced:
+                sv, node = self._node[type(sub)](sub, run)
+                children.append(node)
+                if id(sub) not in subst:
+                    subst[id(sub)] = sv
+        else:
+            children, subst = EMPTY, {}
+        v = self._ev[type(expr)](expr, (), subst, run)
+        reads = self.reads_of(reads_plan, run) if reads_plan else rt.NO_READS
+        shown = v
+        if kind is not None:
+            shown = rt.value_json(v, kind)
+            if sensitive:
+                shown = rt.guarded(shown, run.show)
+        d = {"text": text, "value": shown, "at": at, "reads": reads, "children": TraceList(children) if children else EMPTY}
+        if has_evidence:
+            d["evidence"] = self.evidence(expr, v, subst, run)
+        return v, TraceDict(d)
+
+    def plan(self, expr: Any) -> tuple[Any, ...]:
+        """What a leaf of the trace needs besides the record, worked out once."""
+        operands = _children(expr)
+        traced = tuple(self.traced_within(expr, operands))
         self.rooted(expr)
-        v = self.ev(expr, (), subst, run)
-        reads = self.reads_in(expr, operands or (expr,), False, run)
-        evidence = self.evidence(expr, v, subst, run)
-        return v, self.node_dict(expr, self.json_value(v, expr, run), reads, children, evidence)
+        kind = _type(expr)
+        reads_plan = self.read_plan(operands or (expr,), False)
+        has_evidence = type(expr) in (n.Contains, n.Mentions, n.Matches) or (
+            type(expr) is n.In and _type(expr.container).kind == vt.PHRASES)
+        plan = (traced, self.text_of(expr), self.at(expr.span), reads_plan, None if kind.kind == vt.BOOL else kind,
+                self.sensitive_in(expr), has_evidence)
+        self._plans[id(expr)] = plan
+        return plan
 
     visit_Compare = visit_Between = visit_IsMissing = visit_In = predicate
     visit_Contains = visit_Mentions = visit_Matches = visit_BoolLit = visit_Path = predicate
@@ -436,18 +494,21 @@ class TracedInterpreter(Visitor):
             subst.setdefault(id(sub), v)  # the first of a node traced twice, as Env.substitute
         return children, subst
 
-    def reads_in(self, key: Any, operands: Sequence[object], into_calls: bool, run: _Run) -> list[tuple[str, Any]]:
+    def reads_in(self, key: Any, operands: Sequence[object], into_calls: bool, run: _Run) -> Any:
         plan = self._reads.get((id(key), into_calls))
         if plan is None:
             plan = self._reads[(id(key), into_calls)] = self.read_plan(operands, into_calls)
-        out = []
+        return self.reads_of(plan, run) if plan else rt.NO_READS
+
+    def reads_of(self, plan: list[tuple[str, Any]], run: _Run) -> TraceDict:
+        out = {}
         for label, how in plan:
             if how.__class__ is Field:  # a top-level field
-                out.append((label, self.field_read(how, run)))
+                out[label] = self.field_read(how, run)
             else:  # a record path: (names, field as shown)
                 names, shown = how
-                out.append((label, rt.read(rt.raw_path(run.rec, names), shown, run.show)))
-        return out
+                out[label] = rt.read(rt.raw_path(run.rec, names), shown, run.show)
+        return TraceDict(out)
 
     def read_plan(self, operands: Sequence[object], into_calls: bool) -> list[tuple[str, Any]]:
         """What TraceGen.reads_in reads: each top-level field or record path once, in order."""
@@ -474,7 +535,7 @@ class TracedInterpreter(Visitor):
                             last = attrs.evolve(last, type=vt.list_of(last.type))
                     reads.setdefault(label, (tuple(f.name for f in chain), last))
                     continue
-            stack.extend(reversed(n.children(sub)))
+            stack.extend(reversed(_children(sub)))
         return list(reads.items())
 
     @staticmethod
@@ -606,7 +667,8 @@ class TracedInterpreter(Visitor):
         if op == "*" and vt.DURATION in (ta, tb) and vt.NUMBER in (ta, tb):
             a, b = self.ev(node.left, elems, subst, run), self.ev(node.right, elems, subst, run)
             return rt.dur_mul(a, b)
-        xs = self.strict((node.left, node.right), elems, subst, run)
+        ev = self.ev
+        xs = self.pair(node.left, node.right, elems, subst, run, ev, ev)
         return None if xs is None else _ARITH[op](xs[0], xs[1])
 
     def ev_Not(self, node: n.Not, elems: tuple[Any, ...], subst: dict[int, Any], run: _Run) -> Any:
@@ -634,7 +696,8 @@ class TracedInterpreter(Visitor):
         return None if unknown else False
 
     def ev_Compare(self, node: n.Compare, elems: tuple[Any, ...], subst: dict[int, Any], run: _Run) -> Any:
-        xs = self.strict((node.left, node.right), elems, subst, run)
+        ev = self.ev
+        xs = self.pair(node.left, node.right, elems, subst, run, ev, ev)
         return None if xs is None else _COMPARE[node.op](xs[0], xs[1])
 
     def ev_Between(self, node: n.Between, elems: tuple[Any, ...], subst: dict[int, Any], run: _Run) -> Any:
@@ -698,7 +761,7 @@ class TracedInterpreter(Visitor):
         if textual:
             xs = self.pair(node.value, container, elems, subst, run, self.normalized_text, self.normalized_set)
         else:
-            xs = self.strict((node.value, container), elems, subst, run)
+            xs = self.pair(node.value, container, elems, subst, run, self.ev, self.ev)
         if xs is None:
             return None
         if _elements_nullable(container):
@@ -707,23 +770,23 @@ class TracedInterpreter(Visitor):
         return not found if node.negated else found
 
     def pair(self, first: Any, second: Any, elems: tuple[Any, ...], subst: dict[int, Any], run: _Run,
-             ev_first: Callable[..., Any], ev_second: Callable[..., Any]) -> list[Any] | None:
-        """`strict` over two operands each computed its own way (a normalised text, a set…)."""
+             ev_first: Callable[..., Any], ev_second: Callable[..., Any]) -> tuple[Any, Any] | None:
+        """`strict` over two operands, each computed its own way (a value, a normalised text, a set…)."""
         null = self._null
-        a = b = _UNSET
         if null[id(first)]:
             a = ev_first(first, elems, subst, run)
             if a is None:
                 return None
+            b = ev_second(second, elems, subst, run)
+            if b is None and null[id(second)]:
+                return None
+            return a, b
         if null[id(second)]:
             b = ev_second(second, elems, subst, run)
             if b is None:
                 return None
-        if a is _UNSET:
-            a = ev_first(first, elems, subst, run)
-        if b is _UNSET:
-            b = ev_second(second, elems, subst, run)
-        return [a, b]
+            return ev_first(first, elems, subst, run), b
+        return ev_first(first, elems, subst, run), ev_second(second, elems, subst, run)
 
     def ev_Contains(self, node: n.Contains, elems: tuple[Any, ...], subst: dict[int, Any], run: _Run) -> Any:
         stype = _type(node.subject)
@@ -734,7 +797,7 @@ class TracedInterpreter(Visitor):
             if stype.elem().kind == vt.TEXT or _type(node.item).kind == vt.TEXT:
                 xs = self.pair(node.item, node.subject, elems, subst, run, self.normalized_text, self.normalized_set)
             else:
-                xs = self.strict((node.item, node.subject), elems, subst, run)
+                xs = self.pair(node.item, node.subject, elems, subst, run, self.ev, self.ev)
             if xs is None:
                 return None
             if _elements_nullable(node.subject):
