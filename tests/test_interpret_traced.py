@@ -118,6 +118,24 @@ def test_interpreter_equals_compiled_on_every_operator(record, show):
     assert_same(compiled, interpreted, record, show)
 
 
+@pytest.fixture(scope="module")
+def chunked():
+    """More rules than one generated function holds (CHUNK): the compiled explain is split into
+    parts that hand the words of each text on; the interpreter has no parts."""
+    from kasuhara_rules.engine.compile_policy import CHUNK
+
+    conditions = [CATALOGUE[i % len(CATALOGUE)] for i in range(CHUNK + 30)]
+    rules = "".join(f'rule c{i} {{ when {c} then kasuhara respond "x" }}\n' for i, c in enumerate(conditions))
+    return tiers(parse_policy(policy(PHRASES + DEFINES + rules), "chunked.kasu"))
+
+
+@settings(max_examples=20)
+@given(S.records(), st.booleans())
+def test_interpreter_equals_compiled_across_chunks(chunked, record, show):
+    compiled, interpreted = chunked
+    assert_same(compiled, interpreted, record, show)
+
+
 @given(nested_records(), st.booleans())
 def test_interpreter_equals_compiled_on_record_paths(record, show):
     """Paths into records and through lists, sensitive fields inside records."""
