@@ -490,8 +490,9 @@ class TracedInterpreter(Visitor):
         reads_plan = self.read_plan(operands or (expr,), False)
         has_evidence = type(expr) in (n.Contains, n.Mentions, n.Matches) or (
             type(expr) is n.In and _type(expr.container).kind == vt.PHRASES)
-        plan = (traced, self.text_of(expr), self.at(expr.span), reads_plan, None if kind.kind == vt.BOOL else kind,
-                self.sensitive_in(expr), has_evidence)
+        shown = None if kind.kind == vt.BOOL else kind  # true/false is shown as it is, never redacted
+        plan = (traced, self.text_of(expr), self.at(expr.span), reads_plan, shown,
+                shown is not None and self.sensitive_in(expr), has_evidence)
         self._plans[id(expr)] = plan
         return plan
 
