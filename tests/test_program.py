@@ -1,4 +1,4 @@
-"""Tests for program.py: large policies split across functions, explain compiled on first use."""
+"""Tests for program.py: large policies split across functions, explain compiled after the first uses."""
 import json
 
 from kasuhara_rules import parse_policy
@@ -24,14 +24,20 @@ def test_policies_larger_than_one_chunk_evaluate_and_explain():
         assert [e["result"] == "matched" for e in trace[:count]] == [i < repeat for i in range(count)]
 
 
-def test_explain_is_compiled_on_first_use():
-    """Loading compiles `evaluate` only; the first explained decision compiles `explain`."""
+def test_explain_is_compiled_after_the_first_explanations():
+    """Loading compiles `evaluate` only; the first INTERPRET_FIRST explanations are interpreted,
+    the next one compiles `explain` (see test_interpret_traced.py for the two tiers' equality)."""
+    from kasuhara_rules.engine.compile_policy import INTERPRET_FIRST
+
     p = parse_policy(policy('rule r { when dogeza then kasuhara respond "x" }\n'))
     assert p.program._explain is None
     p.evaluate(RECORD)
     assert p.program._explain is None
     first = p.evaluate(RECORD, explain=True).to_dict(explain=True)
-    assert p.program._explain is not None and first["trace"][0]["result"] == "not_matched"
+    assert p.program._explain is None and first["trace"][0]["result"] == "not_matched"
+    for _ in range(INTERPRET_FIRST):
+        p.evaluate(RECORD, explain=True)
+    assert p.program._explain is not None and p.program.builds == 1
     assert json.dumps(first) == json.dumps(p.evaluate(RECORD, explain=True).to_dict(explain=True))
 
 

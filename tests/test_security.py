@@ -76,7 +76,8 @@ def test_a_policy_reads_only_the_files_it_names_and_nothing_else_happens(tmp_pat
     (home / "other.kasu").write_text(BASE, encoding="utf-8")  # never named, never read
     records = tmp_path / "r.jsonl"
     records.write_text("\n".join(json.dumps({"incident_id": f"ZZRECORD{i}", "a": i % 2 == 0, "remarks": "ZZRECORD晒す"})
-                                 for i in range(20)), encoding="utf-8")
+                                 for i in range(60)), encoding="utf-8")  # more than INTERPRET_FIRST:
+    # the first explanations are interpreted, the later ones compiled, so both tiers run here
     cache = str(tmp_path / "cache")
     import kasuhara_rules
 

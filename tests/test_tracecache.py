@@ -21,7 +21,9 @@ PHRASES = 'phrases threats = ["殺す", "晒す", "バカ", "sns", "ネットに
 def pair(conditions: list[str]):
     rules = "".join(f'rule r{i} {{ when {c} then kasuhara respond "x" }}\n' for i, c in enumerate(conditions))
     p = parse_policy(policy(PHRASES + rules), "cache.kasu")
-    return p.program, compile_policy(p.checked, trace_cache=False)
+    # the cache belongs to the compiled tier: both programs use it from the first explanation
+    return (compile_policy(p.checked, interpret_first=0),
+            compile_policy(p.checked, trace_cache=False, interpret_first=0))
 
 
 def text(entries) -> str:

@@ -7,6 +7,7 @@ bit mask of undetermined rules; `explain` also returns the trace entries.
 from __future__ import annotations
 
 import ast
+import itertools
 import threading
 from typing import Any, Callable, Sequence
 
@@ -48,38 +49,81 @@ TRACE_CACHE_ENTRIES = 16384  # trace entries a policy keeps, shared among its ru
 class Program:
     """The compiled functions of one policy: `evaluate` and `validate` are compiled at once,
     `explain` the first time it is used (a policy that is never asked for explanations does
-    not pay for compiling them; for a large policy that is half the load time)."""
+    not pay for compiling them; for a large policy that is half the load time).
 
-    __slots__ = ("evaluate", "validate", "_explain", "_build", "_lock")
+    Explanations come in two tiers. The first `interpret_first` calls are answered by the
+    interpreter (interpret_traced.TracedInterpreter: nothing to build, slower per call), so a
+    freshly loaded policy explains at once; the next call compiles `explain` (under the lock,
+    once) and every later one uses the compiled function. Both return the same thing."""
 
-    def __init__(self, evaluate: Evaluate, validate: Evaluate, build_explain: Callable[[], Explain]) -> None:
+    __slots__ = ("evaluate", "validate", "_explain", "_build", "_lock", "_interpret", "_first", "_calls",
+                 "builds")
+
+    def __init__(self, evaluate: Evaluate, validate: Evaluate, build_explain: Callable[[], Explain],
+                 interpret: Explain | None = None, interpret_first: int = 0) -> None:
         self.evaluate = evaluate
         self.validate = validate
         self._explain: Explain | None = None
         self._build: Callable[[], Explain] | None = build_explain
         self._lock = threading.Lock()
+        self._interpret = interpret if interpret_first > 0 else None
+        self._first = interpret_first
+        self._calls = itertools.count()  # next() on it is atomic: each call gets its own number
+        self.builds = 0  # times the compiled explain was built: 0, then 1
 
     @property
     def explain(self) -> Explain:
         """explain(record, show_sensitive) -> (key, matched mask, undetermined mask, trace entries)."""
+        fn = self._explain
+        if fn is not None:
+            return fn
+        if self._interpret is None:
+            return self.compiled_explain()
+        return self._tiered
+
+    def _tiered(self, rec: Any, show: bool) -> tuple[Any, ...]:
+        fn = self._explain
+        if fn is None:
+            interpret = self._interpret
+            if interpret is not None and next(self._calls) < self._first:
+                return interpret(rec, show)
+            fn = self.compiled_explain()
+        return fn(rec, show)
+
+    def compiled_explain(self) -> Explain:
+        """The compiled explain, built now if it was not yet."""
         fn = self._explain
         if fn is None:
             with self._lock:
                 if self._explain is None:
                     assert self._build is not None
                     self._explain = self._build()
+                    self.builds += 1
                     self._build = None  # drop what only the build needed
+                    self._interpret = None
                 fn = self._explain
         return fn
 
 
-def compile_policy(policy: CheckedPolicy, trace_cache: bool = True) -> Program:
+# Explanations the interpreter answers before `explain` is compiled. Compiling costs about as
+# much as 30 interpreted explanations cost beyond compiled ones (benchmarks/bigpolicy.py, at 500
+# and at 2,000 rules alike: both costs grow with the number of rules, so their ratio does not),
+# and switching there is the ski-rental rule: whatever the number of explanations asked, the two
+# tiers together cost at most about twice the cheaper of "interpret all" and "compile at once",
+# and a policy asked for a few explanations never compiles them at all.
+INTERPRET_FIRST = 32
+
+
+def compile_policy(policy: CheckedPolicy, trace_cache: bool = True, interpret_first: int | None = None) -> Program:
     """Generate, compile and return the functions of a checked policy.
 
-    `trace_cache=False` turns off the cache of trace entries (tests compare both ways). The
+    `trace_cache=False` turns off the cache of trace entries (tests compare both ways).
+    `interpret_first` is how many explanations the interpreter answers before `explain` is
+    compiled (INTERPRET_FIRST when None; 0 compiles on the first). The
     cyclic garbage collector is paused meanwhile (see loader.paused_gc): a large policy
     builds a million short-lived syntax nodes, and its scans would triple the time."""
     from ..check.loader import paused_gc
+    from .interpret_traced import TracedInterpreter
 
     name = f"<kasu policy {policy.header.id}>"
     ns = _namespace(policy, trace_cache)
@@ -91,7 +135,9 @@ def compile_policy(policy: CheckedPolicy, trace_cache: bool = True) -> Program:
 
     with paused_gc():
         scope = g.compile_module(_plain_definitions(policy, ns), ns, name)
-    return Program(scope["evaluate"], scope["validate"], build_explain)
+    first = INTERPRET_FIRST if interpret_first is None else interpret_first
+    interpret = TracedInterpreter(policy, scope["validate"]).explain if first > 0 else None
+    return Program(scope["evaluate"], scope["validate"], build_explain, interpret, first)
 
 
 def source_of(policy: CheckedPolicy) -> str:
