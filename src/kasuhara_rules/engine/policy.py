@@ -83,6 +83,17 @@ class Decision:
     line: int | None = None
     record: Any = attrs.field(default=None, repr=False, eq=False)
     entries: list[Any] | None = attrs.field(default=None, repr=False, eq=False)  # the trace, when already built
+    # The three answers read most, copied from `core` (plain slots: reading one costs a sixth of
+    # a property); not compared, as `core` is.
+    outcome: str | None = attrs.field(init=False, repr=False, eq=False)
+    severity: str | None = attrs.field(init=False, repr=False, eq=False)
+    rule: str | None = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        core = self.core
+        object.__setattr__(self, "outcome", core.outcome if core is not None else None)
+        object.__setattr__(self, "severity", core.severity if core is not None else None)
+        object.__setattr__(self, "rule", core.rule if core is not None else None)
 
     def __repr__(self) -> str:
         incident = self.to_dict()["incident"]  # redacted when the key is sensitive
@@ -91,24 +102,12 @@ class Decision:
         return f"<Decision {incident!r} {self.outcome} {self.severity} by {self.rule}>"
 
     @property
-    def outcome(self) -> str | None:
-        return self.core.outcome if self.core else None
-
-    @property
     def outcome_label(self) -> str | None:
         return self.core.outcome_label if self.core else None
 
     @property
-    def severity(self) -> str | None:
-        return self.core.severity if self.core else None
-
-    @property
     def escalation(self) -> str | None:
         return self.core.escalation if self.core else None
-
-    @property
-    def rule(self) -> str | None:
-        return self.core.rule if self.core else None
 
     @property
     def matched(self) -> tuple[str, ...]:
@@ -390,7 +389,8 @@ class _Unfrozen:
     instructions per decision) — and this is the hottest line of a batch. Nothing but
     `_decision_maker` ever holds one."""
 
-    __slots__ = ("policy", "incident", "core", "pending", "error", "line", "record", "entries")
+    __slots__ = ("policy", "incident", "core", "pending", "error", "line", "record", "entries", "outcome", "severity",
+                 "rule")
     policy: Policy
     incident: Any
     core: DecisionCore
@@ -399,6 +399,9 @@ class _Unfrozen:
     line: int | None
     record: Any
     entries: Any
+    outcome: str | None
+    severity: str | None
+    rule: str | None
 
 
 def _decision_maker(policy: Policy) -> Callable[[Any, DecisionCore, int | None, Any, Any], Decision]:
@@ -416,17 +419,31 @@ def _decision_maker(policy: Policy) -> Callable[[Any, DecisionCore, int | None, 
         d.line = line
         d.record = record
         d.entries = entries
+        d.outcome = core.outcome
+        d.severity = core.severity
+        d.rule = core.rule
         d.__class__ = Decision  # type: ignore[assignment]
         return cast(Decision, d)
 
     def make_slowly(incident: Any, core: DecisionCore, line: int | None, record: Any, entries: Any) -> Decision:
         return Decision(policy, incident, core, (), None, line, record, entries)
 
+    return make if _CLASS_CHANGE_WORKS else make_slowly
+
+
+def _class_change_works() -> bool:
+    """Whether this Python lets an _Unfrozen become a Decision (CPython does)."""
+    d = _Unfrozen()
+    for name in _Unfrozen.__slots__:
+        setattr(d, name, None)
     try:
-        make(None, cast(DecisionCore, None), None, None, None)
+        d.__class__ = Decision  # type: ignore[assignment]
     except TypeError:  # pragma: no cover - CPython allows it
-        return make_slowly
-    return make
+        return False
+    return True
+
+
+_CLASS_CHANGE_WORKS = _class_change_works()
 
 
 def _rebuild(files: tuple[tuple[str, bytes], ...], name: str, root: str | None = None) -> Policy:
