@@ -130,7 +130,12 @@ def norm_set(items: Sequence[str | None] | None) -> Any:
     """The normalised forms of a list of texts, as a set; an unknown element stays None."""
     if items is None:
         return None
+    if not items:  # the commonest list of words: none (a shared, unchangeable empty set)
+        return _NO_TEXTS
     return {None if x is None else normalize(x) for x in items}
+
+
+_NO_TEXTS: frozenset[str] = frozenset()
 
 
 def snap_nested(snap: dict[str, Any], name: str, value: Any) -> None:
