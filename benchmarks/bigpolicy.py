@@ -3,10 +3,13 @@
     python benchmarks/bigpolicy.py                  # 500 and 2,000 rules
     python benchmarks/bigpolicy.py --rules 2000 --runs 5
 
-For each size, in a fresh process per run: the load (parse, check, compile `evaluate`), the
-first explanation (`evaluate(record).to_dict(explain=True)`), the next 15 explanations, and
-the compile of the second tier (`Program.compiled_explain()`), with `explain` compiled on the
-first call ("before": INTERPRET_FIRST = 0) and with the interpreter answering first ("after").
+For each size, in a fresh process per run: the load (parse, check, compile `validate`), the
+first explained decision (`evaluate(record, explain=True).to_dict(explain=True)`: one pass,
+no plain evaluator needed), then a plain decision and its explanation
+(`evaluate(record).to_dict(explain=True)`: the first compiles `evaluate`), the next 15 of
+those, and the compile of the second tier (`Program.compiled_explain()`), with `explain`
+compiled on the first call ("before": INTERPRET_FIRST = 0) and with the interpreter answering
+first ("after"). "load + first" is the load and the first explained decision.
 Median of the runs; wall-clock seconds, and the process's user CPU seconds beside them (the
 machine may be running something else). The policy is benchmarks/parse.py's `make_policy`.
 """
@@ -63,10 +66,12 @@ def measure(rules: int, before: bool) -> dict[str, float]:
         return result
 
     policy = timed("load", lambda: parse_policy(text, "bench.kasu"))
-    timed("first", lambda: policy.evaluate(recs[0]).to_dict(explain=True))  # type: ignore[attr-defined]
-    timed("next15", lambda: [policy.evaluate(r).to_dict(explain=True) for r in recs[1:16]])  # type: ignore[attr-defined]
+    # an explained decision, in one pass (what an auditor's tool asks for)
+    timed("first", lambda: policy.evaluate(recs[0], explain=True).to_dict(explain=True))  # type: ignore[attr-defined]
+    # a plain decision, then its explanation (the first compiles `evaluate`)
+    timed("plain_then", lambda: policy.evaluate(recs[1]).to_dict(explain=True))  # type: ignore[attr-defined]
+    timed("next15", lambda: [policy.evaluate(r).to_dict(explain=True) for r in recs[2:17]])  # type: ignore[attr-defined]
     timed("compile", lambda: policy.program.compiled_explain())  # type: ignore[attr-defined]
-    timed("compiled1", lambda: policy.evaluate(recs[16]).to_dict(explain=True))  # type: ignore[attr-defined]
     return out
 
 
@@ -79,9 +84,9 @@ def main() -> int:
     if args.child is not None:
         print(json.dumps(measure(int(args.child[0]), args.child[1] == "before")))
         return 0
-    print("| rules | tiers | load s | first explanation s | next 15 s | compile of explain s | "
-          "load + first s |")
-    print("|---:|---|---:|---:|---:|---:|---:|")
+    print("| rules | tiers | load s | first explained decision s | then a plain decision and its explanation s "
+          "| next 15 s | compile of explain s | load + first s |")
+    print("|---:|---|---:|---:|---:|---:|---:|---:|")
     for count in args.rules or [500, 2000]:
         for mode in ("before", "after"):
             runs = []
@@ -98,8 +103,8 @@ def main() -> int:
             total = statistics.median(r["load"] + r["first"] for r in runs)
             compile_cell = "in first" if mode == "before" else cell("compile")
             name = "compiled first" if mode == "before" else "interpreter first"
-            print(f"| {count:,} | {name} | {cell('load')} | {cell('first')} | {cell('next15')} | {compile_cell} "
-                  f"| {total:.2f} |")
+            print(f"| {count:,} | {name} | {cell('load')} | {cell('first')} | {cell('plain_then')} | "
+                  f"{cell('next15')} | {compile_cell} | {total:.2f} |")
     print("\nwall-clock seconds, user CPU seconds in brackets; median of", args.runs, "runs")
     return 0
 

@@ -25,7 +25,7 @@ def test_policies_larger_than_one_chunk_evaluate_and_explain():
 
 
 def test_explain_is_compiled_after_the_first_explanations():
-    """Loading compiles `evaluate` only; the first INTERPRET_FIRST explanations are interpreted,
+    """Loading compiles `validate` only; the first INTERPRET_FIRST explanations are interpreted,
     the next one compiles `explain` (see test_interpret_traced.py for the two tiers' equality)."""
     from kasuhara_rules.engine.compile_policy import INTERPRET_FIRST
 
@@ -39,6 +39,42 @@ def test_explain_is_compiled_after_the_first_explanations():
         p.evaluate(RECORD, explain=True)
     assert p.program._explain is not None and p.program.builds == 1
     assert json.dumps(first) == json.dumps(p.evaluate(RECORD, explain=True).to_dict(explain=True))
+
+
+def test_evaluate_is_compiled_on_first_use_once():
+    """`evaluate` is generated and compiled on the first plain decision, not at load: a policy
+    loaded to be explained never compiles it; threads asking at once get one build."""
+    import threading
+
+    from kasuhara_rules.engine import compile_policy as cp
+
+    p = parse_policy(policy('rule r { when dogeza then kasuhara respond "x" }\n'))
+    assert p.program._build_evaluate is not None  # nothing compiled yet
+    explained = p.evaluate(RECORD, explain=True)
+    assert p.program._build_evaluate is not None  # an explained decision needs no evaluate
+    builds = []
+    real = p.program._build_evaluate
+
+    def counted():
+        builds.append(1)
+        return real()
+
+    object.__setattr__(p.program, "_build_evaluate", counted)
+    got = []
+    threads = [threading.Thread(target=lambda: got.append(p.evaluate(RECORD))) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert builds == [1] and p.program._build_evaluate is None
+    assert all(d.to_dict(explain=True) == explained.to_dict(explain=True) for d in got)
+    assert isinstance(cp.Program.__dict__["evaluate"], type(cp.Program.validate))  # a plain slot once built
+    try:
+        p.program.something_else
+    except AttributeError:
+        pass
+    else:
+        raise AssertionError("only `evaluate` is built on demand")
 
 
 def test_source_of_shows_the_generated_code():

@@ -47,21 +47,25 @@ TRACE_CACHE_ENTRIES = 16384  # trace entries a policy keeps, shared among its ru
 
 
 class Program:
-    """The compiled functions of one policy: `evaluate` and `validate` are compiled at once,
-    `explain` the first time it is used (a policy that is never asked for explanations does
-    not pay for compiling them; for a large policy that is half the load time).
+    """The compiled functions of one policy: `validate` is compiled at once, `evaluate` the
+    first time it is used, and `explain` after its first explanations (below). A policy pays
+    only for what it is asked: one loaded to be checked, explained a few times or shipped to
+    workers compiles no evaluator it does not run (for a 2,000-rule policy, generating and
+    compiling `evaluate` is a third of the load).
 
     Explanations come in two tiers. The first `interpret_first` calls are answered by the
     interpreter (interpret_traced.TracedInterpreter: nothing to build, slower per call), so a
     freshly loaded policy explains at once; the next call compiles `explain` (under the lock,
     once) and every later one uses the compiled function. Both return the same thing."""
 
-    __slots__ = ("evaluate", "validate", "_explain", "_build", "_lock", "_interpret", "_first", "_calls",
-                 "builds")
+    __slots__ = ("evaluate", "validate", "_build_evaluate", "_explain", "_build", "_lock", "_interpret", "_first",
+                 "_calls", "builds")
+    evaluate: Evaluate  # evaluate(record) -> (key, matched mask, undetermined mask, snapshot); see __getattr__
 
-    def __init__(self, evaluate: Evaluate, validate: Evaluate, build_explain: Callable[[], Explain],
-                 interpret: Explain | None = None, interpret_first: int = 0) -> None:
-        self.evaluate = evaluate
+    def __init__(self, build_evaluate: Callable[[], Evaluate], validate: Evaluate,
+                 build_explain: Callable[[], Explain], interpret: Explain | None = None,
+                 interpret_first: int = 0) -> None:
+        self._build_evaluate: Callable[[], Evaluate] | None = build_evaluate
         self.validate = validate
         self._explain: Explain | None = None
         self._build: Callable[[], Explain] | None = build_explain
@@ -70,6 +74,22 @@ class Program:
         self._first = interpret_first
         self._calls = itertools.count()  # next() on it is atomic: each call gets its own number
         self.builds = 0  # times the compiled explain was built: 0, then 1
+
+    def __getattr__(self, name: str) -> Any:
+        """`evaluate` on first use: compiled once, under the lock; afterwards it is a plain slot
+        (this method runs only while the slot is empty)."""
+        if name != "evaluate":
+            raise AttributeError(name)
+        with self._lock:
+            try:
+                return object.__getattribute__(self, "evaluate")  # another thread built it meanwhile
+            except AttributeError:
+                pass
+            assert self._build_evaluate is not None
+            fn = self._build_evaluate()
+            self.evaluate = fn
+            self._build_evaluate = None
+            return fn
 
     @property
     def explain(self) -> Explain:
@@ -133,11 +153,16 @@ def compile_policy(policy: CheckedPolicy, trace_cache: bool = True, interpret_fi
             explain: Explain = g.compile_module(_traced_definitions(policy, ns), ns, name)["explain"]
             return explain
 
+    def build_evaluate() -> Evaluate:
+        with paused_gc():
+            evaluate: Evaluate = g.compile_module(_evaluate_definitions(policy, ns), ns, name)["evaluate"]
+            return evaluate
+
     with paused_gc():
-        scope = g.compile_module(_plain_definitions(policy, ns), ns, name)
+        validate: Evaluate = g.compile_module(_validate_definitions(policy, ns), ns, name)["validate"]
     first = INTERPRET_FIRST if interpret_first is None else interpret_first
-    interpret = TracedInterpreter(policy, scope["validate"]).explain if first > 0 else None
-    return Program(scope["evaluate"], scope["validate"], build_explain, interpret, first)
+    interpret = TracedInterpreter(policy, validate).explain if first > 0 else None
+    return Program(build_evaluate, validate, build_explain, interpret, first)
 
 
 def source_of(policy: CheckedPolicy) -> str:
@@ -173,11 +198,19 @@ def _key_expr(policy: CheckedPolicy) -> ast.expr:
 
 def _plain_definitions(policy: CheckedPolicy, ns: g.Namespace) -> list[ast.stmt]:
     """`evaluate(rec) -> (key, m, u, snapshot)` (and its parts) and `validate(rec) -> coerced values`."""
-    defs = _rule_function(policy, ns, "evaluate", ["rec"], [], _fast_rules, traced=False)
+    return _evaluate_definitions(policy, ns) + _validate_definitions(policy, ns)
+
+
+def _evaluate_definitions(policy: CheckedPolicy, ns: g.Namespace) -> list[ast.stmt]:
+    """`evaluate(rec) -> (key, m, u, snapshot)` (and its parts)."""
+    return _rule_function(policy, ns, "evaluate", ["rec"], [], _fast_rules, traced=False)
+
+
+def _validate_definitions(policy: CheckedPolicy, ns: g.Namespace) -> list[ast.stmt]:
+    """`validate(rec) -> coerced values` (what the interpreter of traces starts from)."""
     params: list[ast.expr] = [g.name(f"f{f.index}") for f in policy.fields]
     body = _validation(policy.fields, ns) + [L.Return(g.tuple_(params))]
-    defs.append(g.function("validate", ["rec"], body))
-    return defs
+    return [g.function("validate", ["rec"], body)]
 
 
 def _traced_definitions(policy: CheckedPolicy, ns: g.Namespace) -> list[ast.stmt]:
