@@ -278,13 +278,3 @@ def test_threads_get_the_same_explanations_and_one_build(monkeypatch):
     assert all(got[t] == expected for t in range(8))
     assert counts["builds"] == 1 and program.builds == 1
     assert counts["interpreted"] == cp.INTERPRET_FIRST
-
-
-@given(S.expr("bool", 3))
-def test_the_interpreters_child_lookup_is_nodes_children(e):
-    """The interpreter's faster lookup of a node's children gives nodes.children's answer."""
-    from kasuhara_rules.engine.interpret_traced import _children
-    from kasuhara_rules.syntax import nodes as n
-
-    for sub in n.walk(e):
-        assert _children(sub) == n.children(sub) and all(a is b for a, b in zip(_children(sub), n.children(sub)))

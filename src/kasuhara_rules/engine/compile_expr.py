@@ -258,29 +258,7 @@ class ExprCompiler(Visitor):
 
     def facts(self, node: object, when: bool) -> frozenset[str]:
         """Names known present once `node` (a condition that is never unknown) is `when`."""
-        if isinstance(node, n.IsMissing) and isinstance(node.value, n.Name):
-            if node.present == when:
-                return frozenset({self.key(node.value)} - {None})  # type: ignore[arg-type]  # None taken out
-            return frozenset()
-        if isinstance(node, n.Not):
-            return self.facts(node.operand, not when)
-        if isinstance(node, n.And) and when:
-            return frozenset().union(*(self.facts(o, True) for o in node.operands))
-        if isinstance(node, n.Or) and not when:
-            return frozenset().union(*(self.facts(o, False) for o in node.operands))
-        if isinstance(node, n.Name):
-            ref = node.ref
-            if isinstance(ref, DefineRef):
-                return self.facts(self.policy.defines[ref.name].expr, when)
-        return frozenset()
-
-    def key(self, node: n.Name) -> str | None:
-        ref = node.ref
-        if isinstance(ref, FieldRef):
-            return f"f{ref.field.index}"
-        if isinstance(ref, ElementRef):
-            return f"e{ref.depth}.{ref.field.index}"
-        return None
+        return proved_present(node, when, self.policy)
 
     # -- predicates -----------------------------------------------------------------------------
 
@@ -467,6 +445,38 @@ class ExprCompiler(Visitor):
         if isinstance(node, n.Path):
             return cast("Field", node.ref).optional
         return False
+
+
+def proved_present(node: object, when: bool, policy: CheckedPolicy) -> frozenset[str]:
+    """The names (`f3`, `e0.2`: see present_key) known present once `node`, a condition that is
+    never unknown, is `when` — what `call_length is present and call_length > 30min` proves. The
+    compiler and the interpreter of traces both ask this, so they agree on what may be unknown."""
+    if isinstance(node, n.IsMissing) and isinstance(node.value, n.Name):
+        if node.present == when:
+            key = present_key(node.value)
+            return frozenset({key}) if key is not None else frozenset()
+        return frozenset()
+    if isinstance(node, n.Not):
+        return proved_present(node.operand, not when, policy)
+    if isinstance(node, n.And) and when:
+        return frozenset().union(*(proved_present(o, True, policy) for o in node.operands))
+    if isinstance(node, n.Or) and not when:
+        return frozenset().union(*(proved_present(o, False, policy) for o in node.operands))
+    if isinstance(node, n.Name):
+        ref = node.ref
+        if isinstance(ref, DefineRef):
+            return proved_present(policy.defines[ref.name].expr, when, policy)
+    return frozenset()
+
+
+def present_key(node: n.Name) -> str | None:
+    """The name under which a field (`f3`) or an element's field (`e0.2`) is known present."""
+    ref = node.ref
+    if isinstance(ref, FieldRef):
+        return f"f{ref.field.index}"
+    if isinstance(ref, ElementRef):
+        return f"e{ref.depth}.{ref.field.index}"
+    return None
 
 
 def word_slot(index: int) -> str:

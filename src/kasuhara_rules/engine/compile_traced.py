@@ -56,6 +56,23 @@ def trace_children(expr: object, policy: CheckedPolicy) -> list[object]:
     return traced_within(list(n.children(expr)))
 
 
+def path_chain(node: n.Path) -> list[Field] | None:
+    """The fields along `a.b.c` when it starts at a top-level record field, else None."""
+    chain: list[Field] = []
+    cur: object = node
+    while isinstance(cur, n.Path):
+        f = cur.ref
+        if not isinstance(f, Field):
+            return None
+        chain.append(f)
+        cur = cur.base
+    ref = cur.ref if isinstance(cur, n.Name) else None
+    if not isinstance(ref, FieldRef) or ref.field.type.kind != vt.RECORD:
+        return None
+    chain.append(ref.field)
+    return list(reversed(chain))
+
+
 def _has_sensitive(field: Field) -> bool:
     if field.sensitive:
         return True
@@ -258,7 +275,7 @@ class TraceGen(Visitor):
                     reads.setdefault(ref.field.name, self.field_read(ref.field))
                 continue
             if isinstance(sub, n.Path):
-                chain = self.path_chain(sub)
+                chain = path_chain(sub)
                 if chain is not None:
                     label = ".".join(f.name for f in chain)
                     raw = g.call("raw_path", g.name("rec"), g.const(tuple(f.name for f in chain)))
@@ -272,22 +289,6 @@ class TraceGen(Visitor):
                     continue
             stack.extend(reversed(n.children(sub)))
         return list(reads.values())
-
-    def path_chain(self, node: n.Path) -> list[Field] | None:
-        """The fields along `a.b.c` when it starts at a top-level record field, else None."""
-        chain: list[Field] = []
-        cur: object = node
-        while isinstance(cur, n.Path):
-            f = cur.ref
-            if not isinstance(f, Field):
-                return None
-            chain.append(f)
-            cur = cur.base
-        ref = cur.ref if isinstance(cur, n.Name) else None
-        if not isinstance(ref, FieldRef) or ref.field.type.kind != vt.RECORD:
-            return None
-        chain.append(ref.field)
-        return list(reversed(chain))
 
     def sensitive_in(self, expr: object, seen: frozenset[str] = frozenset()) -> bool:
         """Whether `expr` reads personal data (directly, inside records, or through defines)."""

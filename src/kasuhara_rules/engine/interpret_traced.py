@@ -31,8 +31,8 @@ from ..syntax import nodes as n
 from ..syntax.printer import Texts
 from ..syntax.visitor import Visitor
 from . import runtime as rt
-from .compile_expr import mention_key, mention_phrases, needs_normalizing
-from .compile_traced import _has_sensitive
+from .compile_expr import mention_key, mention_phrases, needs_normalizing, proved_present
+from .compile_traced import _has_sensitive, path_chain
 from .records import REDACTED
 from .text import PhraseSet, nfkc, normalize
 from .tracedata import EMPTY, TraceDict, TraceList
@@ -61,32 +61,6 @@ def _kleene(values: Sequence[Any], is_and: bool) -> Any:
 
 def _negation(value: Any) -> Any:
     return None if value is None else not value
-
-
-_KIDS: dict[type, Callable[[Any], tuple[Any, ...]]] = {
-    n.And: lambda x: x.operands, n.Or: lambda x: x.operands, n.Not: lambda x: (x.operand,),
-    n.Negate: lambda x: (x.operand,), n.Binary: lambda x: (x.left, x.right), n.Compare: lambda x: (x.left, x.right),
-    n.In: lambda x: (x.value, x.container), n.Contains: lambda x: (x.subject, x.item),
-    n.Mentions: lambda x: (x.subject, x.item), n.Matches: lambda x: (x.subject, x.pattern),
-    n.Between: lambda x: (x.value, x.low, x.high), n.IsMissing: lambda x: (x.value,), n.Path: lambda x: (x.base,),
-    n.Call: lambda x: (x.arg,) if x.where is None else (x.arg, x.where), n.ListLit: lambda x: x.items,
-    **{leaf: lambda x: () for leaf in (n.Name, n.BoolLit, n.NumberLit, n.StringLit, n.DurationLit, n.DateLit,
-                                       n.DateTimeLit)},
-}
-
-
-def _children(node: object) -> tuple[Any, ...]:
-    """n.children by a dict lookup (the same answer: tests/test_interpret_traced.py)."""
-    kids = _KIDS.get(type(node))
-    return kids(node) if kids is not None else n.children(node)
-
-
-def _walk(node: object) -> Any:
-    stack = [node]
-    while stack:
-        cur = stack.pop()
-        yield cur
-        stack.extend(reversed(_children(cur)))
 
 
 def _elements_nullable(node: object) -> bool:
@@ -228,7 +202,7 @@ class TracedInterpreter(Visitor):
         if not found and isinstance(ref, DefineRef) and ref.name not in seen:
             found = self.sensitive_in(self.policy.defines[ref.name].expr, seen | {ref.name})
         if not found:
-            found = any(self.sensitive_in(c, seen) for c in _children(expr))
+            found = any(self.sensitive_in(c, seen) for c in n.children(expr))
         self._sensitive[id(expr)] = found
         return found
 
@@ -275,7 +249,7 @@ class TracedInterpreter(Visitor):
                 if isinstance(sub, n.Call) or (isinstance(sub, n.Name) and isinstance(sub.ref, DefineRef)):
                     found.append(sub)
                     continue
-                stack.extend(reversed(_children(sub)))
+                stack.extend(reversed(n.children(sub)))
             self._traced[id(key)] = found
         return found
 
@@ -376,26 +350,8 @@ class TracedInterpreter(Visitor):
         raise TypeError(f"{type(self).__name__}: no value for {cls.__name__}")  # pragma: no cover
 
     def facts(self, node: object, when: bool) -> frozenset[str]:
-        """Names known present once `node` (never unknown) is `when` (as ExprCompiler.facts)."""
-        if isinstance(node, n.IsMissing) and isinstance(node.value, n.Name):
-            if node.present == when:
-                ref = node.value.ref
-                if isinstance(ref, FieldRef):
-                    return frozenset({f"f{ref.field.index}"})
-                if isinstance(ref, ElementRef):
-                    return frozenset({f"e{ref.depth}.{ref.field.index}"})
-            return frozenset()
-        if isinstance(node, n.Not):
-            return self.facts(node.operand, not when)
-        if isinstance(node, n.And) and when:
-            return frozenset().union(*(self.facts(o, True) for o in node.operands))
-        if isinstance(node, n.Or) and not when:
-            return frozenset().union(*(self.facts(o, False) for o in node.operands))
-        if isinstance(node, n.Name):
-            ref = node.ref
-            if isinstance(ref, DefineRef):
-                return self.facts(self.policy.defines[ref.name].expr, when)
-        return frozenset()
+        """Names known present once `node` (never unknown) is `when` (as the compiler knows them)."""
+        return proved_present(node, when, self.policy)
 
     # -- trace nodes (TraceGen) ------------------------------------------------------------------
 
@@ -483,7 +439,7 @@ class TracedInterpreter(Visitor):
 
     def plan(self, expr: Any) -> tuple[Any, ...]:
         """What a leaf of the trace needs besides the record, worked out once."""
-        operands = _children(expr)
+        operands = n.children(expr)
         traced = tuple(self.traced_within(expr, operands))
         self.rooted(expr)
         kind = _type(expr)
@@ -540,7 +496,7 @@ class TracedInterpreter(Visitor):
                     reads.setdefault(ref.field.name, ref.field)
                 continue
             if isinstance(sub, n.Path):
-                chain = self.path_chain(sub)
+                chain = path_chain(sub)
                 if chain is not None:
                     label = ".".join(f.name for f in chain)
                     last = chain[-1]
@@ -551,24 +507,8 @@ class TracedInterpreter(Visitor):
                             last = attrs.evolve(last, type=vt.list_of(last.type))
                     reads.setdefault(label, (tuple(f.name for f in chain), last))
                     continue
-            stack.extend(reversed(_children(sub)))
+            stack.extend(reversed(n.children(sub)))
         return list(reads.items())
-
-    @staticmethod
-    def path_chain(node: n.Path) -> list[Field] | None:
-        chain: list[Field] = []
-        cur: object = node
-        while isinstance(cur, n.Path):
-            f = cur.ref
-            if not isinstance(f, Field):
-                return None
-            chain.append(f)
-            cur = cur.base
-        ref = cur.ref if isinstance(cur, n.Name) else None
-        if not isinstance(ref, FieldRef) or ref.field.type.kind != vt.RECORD:
-            return None
-        chain.append(ref.field)
-        return list(reversed(chain))
 
     def field_read(self, f: Field, run: _Run) -> Any:
         if f.type.kind in _SCALARS:
