@@ -249,5 +249,7 @@ def test_ordinary_decisions_are_the_same_frozen_decisions():
             assert d.to_dict(explain=True) == same.to_dict(explain=True)
             assert attrs.evolve(d, line=0).line == 0 and d.line != 0
             assert (d.outcome, d.severity, d.rule) == (d.core.outcome, d.core.severity, d.core.rule)
+            again = pickle.loads(pickle.dumps(d))
+            assert type(again) is Decision and again == d and again.rule == d.rule
     errors = [d for d in p.evaluate_many(incidents()) if d.error is not None]
     assert errors and all((d.outcome, d.severity, d.rule) == (None, None, None) for d in errors)
