@@ -32,7 +32,7 @@ from ..syntax.printer import Texts
 from ..syntax.visitor import Visitor
 from . import runtime as rt
 from .compile_expr import mention_key, mention_phrases, needs_normalizing, proved_present
-from .compile_traced import _has_sensitive, path_chain
+from .compile_traced import _has_sensitive, path_chain, traced_within
 from .records import REDACTED
 from .text import PhraseSet, nfkc, normalize
 from .tracedata import EMPTY, TraceDict, TraceList
@@ -242,15 +242,7 @@ class TracedInterpreter(Visitor):
         """The calls and define references whose trace nodes are children (as TraceGen.children_of)."""
         found = self._traced.get(id(key))
         if found is None:
-            found = []
-            stack = list(reversed(operands))
-            while stack:
-                sub = stack.pop()
-                if isinstance(sub, n.Call) or (isinstance(sub, n.Name) and isinstance(sub.ref, DefineRef)):
-                    found.append(sub)
-                    continue
-                stack.extend(reversed(n.children(sub)))
-            self._traced[id(key)] = found
+            found = self._traced[id(key)] = traced_within(operands)
         return found
 
     # -- may a value be unknown where it stands (compile_expr's Code.nullable) -------------------
