@@ -80,7 +80,7 @@ def load_corpus(path: Path = CORPUS) -> list[Utterance]:
 
 def word_matcher(lists: dict[str, list[str]]) -> Callable[[str], dict[str, str]]:
     """text → {list: evidence} for the lists whose phrases occur as words (`mentions any`)."""
-    from kasuhara_rules.engine.words import PhraseIndex, words_of
+    from kasuhara_rules.text.words import PhraseIndex, words_of
 
     indexes = {name: PhraseIndex(phrases) for name, phrases in lists.items()}
 
@@ -97,7 +97,7 @@ def word_matcher(lists: dict[str, list[str]]) -> Callable[[str], dict[str, str]]
 
 def substring_matcher(lists: dict[str, list[str]]) -> Callable[[str], dict[str, str]]:
     """text → {list: evidence} for the lists with a phrase as a substring (`contains any`)."""
-    from kasuhara_rules.engine.text import PhraseSet
+    from kasuhara_rules.text.normalize import PhraseSet
 
     sets = {name: PhraseSet(phrases) for name, phrases in lists.items()}
 

@@ -76,7 +76,7 @@ class Lints:
             return
         # The analyser lives in the engine; loaded here lazily, for this lint only (a listed exception
         # to the layer rule: without it `kasu check` could not say how a phrase will be read).
-        from ..engine.words import analyse_phrase, phrase_warning
+        from ..text.words import analyse_phrase, phrase_warning
 
         for text, (span, list_name) in targets.items():
             why = phrase_warning(analyse_phrase(text))

@@ -21,7 +21,7 @@ from .. import values as vt
 from ..check.checked import CheckedPolicy, DefineRef, ElementRef, FieldRef, PhrasesRef
 from ..syntax.visitor import Visitor
 from ..check.regex import compiled as compiled_regex
-from .text import PhraseSet, normalize
+from ..text.normalize import PhraseSet, normalize
 
 if TYPE_CHECKING:
     from ..check.checked import Field

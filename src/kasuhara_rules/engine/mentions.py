@@ -1,6 +1,6 @@
 """What compiled policies call for `mentions`: the phrases heard in a text, found once per record.
 
-The analyser (engine/words.py, SudachiPy) is loaded the first time a policy that uses `mentions`
+The analyser (text/words.py, SudachiPy) is loaded the first time a policy that uses `mentions`
 is compiled; a policy without `mentions` never imports this module. All the phrases a policy
 looks for with `mentions` are analysed once, when it is compiled, into one phrase index. A text is
 split into words and searched for every phrase at once, at most once per record (the generated
@@ -12,7 +12,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from .records import REDACTED
 from .tracedata import EMPTY, TraceDict, TraceList
-from .words import Match, PhraseIndex, Word, words_of
+from ..text.words import Match, PhraseIndex, Word, words_of
 
 
 class Heard:

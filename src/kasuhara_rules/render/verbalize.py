@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from typing import Callable, Mapping, cast
+from typing import Mapping, cast
 
 from ..syntax import nodes as n
 from .. import values as vt
