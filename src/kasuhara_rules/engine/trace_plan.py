@@ -54,18 +54,27 @@ def at(policy: CheckedPolicy, span: Span) -> str:
     return f"{name}:{span.line}:{span.column}"
 
 
-def traced_within(operands: Sequence[object]) -> list[object]:
+def traced_within(operands: Sequence[object], in_where: bool = False) -> list[object]:
     """The calls and define references inside `operands` (not inside those calls), in order:
-    the children of a predicate's or a call's node."""
+    the children of a predicate's or a call's node. A call inside a `where` condition (in_where)
+    may read the element, so it is part of its call's value, not a node of its own."""
     found: list[object] = []
-    stack = list(reversed(operands))
+    stack = [(o, in_where) for o in reversed(operands)]
     while stack:
-        sub = stack.pop()
-        if isinstance(sub, n.Call) or (isinstance(sub, n.Name) and isinstance(sub.ref, DefineRef)):
+        sub, inside = stack.pop()
+        if (isinstance(sub, n.Call) and not inside) or (isinstance(sub, n.Name) and isinstance(sub.ref, DefineRef)):
             found.append(sub)
             continue
-        stack.extend(reversed(n.children(sub)))
+        if isinstance(sub, n.Call) and sub.where is not None:
+            stack += [(sub.where, True), (sub.arg, inside)]
+            continue
+        stack.extend((c, inside) for c in reversed(n.children(sub)))
     return found
+
+
+def _call_children(expr: n.Call) -> list[object]:
+    """The children of a call's node: in its list, and in its `where` condition."""
+    return traced_within((expr.arg,)) + (traced_within((expr.where,), True) if expr.where is not None else [])
 
 
 class _Children(Visitor):
@@ -85,7 +94,7 @@ class _Children(Visitor):
         return self.predicate(expr, policy)
 
     def visit_Call(self, expr: n.Call, policy: CheckedPolicy) -> list[object]:
-        return traced_within(_call_operands(expr))
+        return _call_children(expr)
 
     def predicate(self, expr: object, policy: CheckedPolicy) -> list[object]:
         return traced_within(n.children(expr))
@@ -195,7 +204,7 @@ class Steps(Visitor):
     visit_ListLit = visit_Negate = visit_Binary = predicate
 
     def value(self, expr: Any, operands: Sequence[object], is_call: bool) -> Step:
-        traced = traced_within(operands)
+        traced = _call_children(expr) if is_call else traced_within(operands)
         step = self.new(VALUE, expr, tuple(self.step(sub) for sub in traced))
         scope = Scope(traced=tuple(traced))
         step.value = self.lowering.lower(expr, scope)
