@@ -20,7 +20,7 @@ from .. import values as vt
 from ..check.checked import CheckedPolicy, DefineRef, ElementRef, Field, FieldRef, Rule
 from ..source import Span, relative_name
 from ..syntax import nodes as n
-from ..syntax.printer import Texts
+from ..syntax.printer import expr as text_of
 from ..syntax.visitor import Visitor
 from .plan import Lowering, Plan, Scope
 
@@ -150,7 +150,6 @@ class Steps(Visitor):
     def __init__(self, policy: CheckedPolicy, lowering: Lowering) -> None:
         self.policy = policy
         self.lowering = lowering
-        self.text_of = Texts()  # each sub-expression printed once
         self._defines: dict[str, Step] = {}
         self._sensitive: dict[str, bool] = {}
 
@@ -159,12 +158,13 @@ class Steps(Visitor):
         return found
 
     def new(self, kind: str, expr: Any, children: tuple[Step, ...] = ()) -> Step:
-        return Step(kind, expr, children, self.text_of(expr), at(self.policy, expr.span))
+        known = [(c.node, c.text) for c in children]
+        return Step(kind, expr, children, text_of(expr, known), at(self.policy, expr.span))
 
     def rule_text(self, rule: Rule) -> str:
         """The text of a rule's whole condition (`when … unless …`)."""
-        text = self.text_of(rule.when)
-        return text if rule.unless is None else f"{text} unless {self.text_of(rule.unless)}"
+        text = text_of(rule.when)
+        return text if rule.unless is None else f"{text} unless {text_of(rule.unless)}"
 
     def define(self, name: str) -> Step:
         found = self._defines.get(name)

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 
+from typing import Sequence
+
 from . import nodes as n
 from .visitor import Visitor
 from ..values import DURATION_UNITS
@@ -11,13 +13,17 @@ P_OR, P_AND, P_NOT, P_PRED, P_SUM, P_PROD, P_NEG, P_PRIMARY = range(1, 9)
 _UNITS = tuple((suffix, micros) for _, suffix, micros, *_ in DURATION_UNITS)
 
 
+_PRECEDENCE = {n.Or: P_OR, n.And: P_AND, n.Not: P_NOT, n.Compare: P_PRED, n.In: P_PRED, n.Contains: P_PRED,
+               n.Mentions: P_PRED, n.Matches: P_PRED, n.Between: P_PRED, n.IsMissing: P_PRED, n.Negate: P_NEG,
+               n.Name: P_PRIMARY, n.Path: P_PRIMARY, n.Call: P_PRIMARY, n.StringLit: P_PRIMARY}
+
+
 def precedence(node: object) -> int:
-    if isinstance(node, n.Or):
-        return P_OR
-    if isinstance(node, n.And):
-        return P_AND
-    if isinstance(node, n.Not):
-        return P_NOT
+    known = _PRECEDENCE.get(node.__class__)
+    if known is not None:
+        return known
+    if isinstance(node, (n.Or, n.And, n.Not)):  # subclasses
+        return P_OR if isinstance(node, n.Or) else P_AND if isinstance(node, n.And) else P_NOT
     if isinstance(node, (n.Compare, n.In, n.Contains, n.Mentions, n.Matches, n.Between, n.IsMissing)):
         return P_PRED
     if isinstance(node, n.Binary):
@@ -107,51 +113,30 @@ def literal(node: object) -> str:
     return expr(node)
 
 
-def expr(node: object) -> str:
-    """One-line canonical text of an expression.
+def expr(node: object, known: Sequence[tuple[object, str]] = ()) -> str:
+    """One-line canonical text of an expression; `known` gives the texts of some of its
+    sub-expressions already printed (by identity: the trace's steps print a node after its
+    children, and so print each part once).
 
     >>> from kasuhara_rules.syntax.parser import parse_expression
     >>> expr(parse_expression("a  and (b or c) and not (x+1)*2 >= 3"))
     'a and (b or c) and not (x + 1) * 2 >= 3'
     """
-    return _Printer().run(node)
-
-
-class Texts:
-    """The texts of many expressions of one tree, each sub-expression printed once: the trace
-    compiler asks for the text of every node of a condition, and printing each from scratch
-    costs the depth of the tree times its size. Keep one only while the tree is alive (the
-    memo is keyed by the nodes' identity)."""
-
-    def __init__(self) -> None:
-        self._memo: dict[int, str] = {}
-        self._printer = _Printer(self._memo)
-
-    def __call__(self, node: object) -> str:
-        text = self._memo.get(id(node))
-        if text is None:
-            text = self._memo[id(node)] = self._printer.p(node)
-        return text
+    return _Printer(known).p(node)
 
 
 class _Printer(Visitor):
     """Iterative enough for the depths the parser admits; plain recursion is fine below 100."""
 
-    def __init__(self, memo: dict[int, str] | None = None) -> None:
-        self.memo = memo
-
-    def run(self, node: object) -> str:
-        return self.p(node)
+    def __init__(self, known: Sequence[tuple[object, str]] = ()) -> None:
+        self.known = known
 
     def wrap(self, node: object, minimum: int) -> str:
-        memo = self.memo
-        if memo is None:
-            text = self.p(node)
+        for sub, text in self.known:
+            if sub is node:
+                break
         else:
-            memoized = memo.get(id(node))
-            if memoized is None:
-                memoized = memo[id(node)] = self.p(node)
-            text = memoized
+            text = self.p(node)
         return f"({text})" if precedence(node) < minimum else text
 
     def p(self, node: object) -> str:
