@@ -77,6 +77,9 @@ def _call_children(expr: n.Call) -> list[object]:
     return traced_within((expr.arg,)) + (traced_within((expr.where,), True) if expr.where is not None else [])
 
 
+_KINDS = {n.And: AND, n.Or: OR, n.Not: NOT}
+
+
 class _Children(Visitor):
     """The sub-expressions whose trace nodes are the children of an expression's node."""
 
@@ -143,19 +146,15 @@ def has_sensitive(field: Field) -> bool:
     return any(has_sensitive(f) for f in kind.fields)
 
 
-class Steps(Visitor):
-    """Makes the steps of a policy's conditions (one `visit_<Node>` per kind of trace node).
-    A define's body has one step, shared by every use."""
+class Steps:
+    """Makes the steps of a policy's conditions: a node's children are `trace_children` (the
+    visitor of trace nodes); a define's body has one step, shared by every use."""
 
     def __init__(self, policy: CheckedPolicy, lowering: Lowering) -> None:
         self.policy = policy
         self.lowering = lowering
         self._defines: dict[str, Step] = {}
         self._sensitive: dict[str, bool] = {}
-
-    def step(self, expr: object) -> Step:
-        found: Step = self.visit(expr)
-        return found
 
     def new(self, kind: str, expr: Any, children: tuple[Step, ...] = ()) -> Step:
         known = [(c.node, c.text) for c in children]
@@ -172,45 +171,24 @@ class Steps(Visitor):
             found = self._defines[name] = self.step(self.policy.defines[name].expr)
         return found
 
-    def visit_And(self, expr: n.And) -> Step:
-        return self.new(AND, expr, tuple(self.step(o) for o in expr.operands))
-
-    def visit_Or(self, expr: n.Or) -> Step:
-        return self.new(OR, expr, tuple(self.step(o) for o in expr.operands))
-
-    def visit_Not(self, expr: n.Not) -> Step:
-        return self.new(NOT, expr, (self.step(expr.operand),))
-
-    def visit_Name(self, expr: n.Name) -> Step:
-        ref = expr.ref
-        if not isinstance(ref, DefineRef):
-            return self.predicate(expr)  # a true/false field
-        step = self.new(DEFINE, expr, (self.define(ref.name),))
-        step.define = ref.name
-        self.show(step, expr)
-        return step
-
-    def visit_Call(self, expr: n.Call) -> Step:
-        return self.value(expr, _call_operands(expr), True)
-
-    def predicate(self, expr: object) -> Step:
-        """A leaf of the trace: one comparison or test, or a value (a condition like `true` or
-        `a.flag`, or the body of a define that stands for a number, a text, a list…)."""
-        return self.value(expr, n.children(expr), False)
-
-    visit_Compare = visit_Between = visit_IsMissing = visit_In = predicate
-    visit_Contains = visit_Mentions = visit_Matches = visit_BoolLit = visit_Path = predicate
-    visit_NumberLit = visit_StringLit = visit_DurationLit = visit_DateLit = visit_DateTimeLit = predicate
-    visit_ListLit = visit_Negate = visit_Binary = predicate
-
-    def value(self, expr: Any, operands: Sequence[object], is_call: bool) -> Step:
-        traced = _call_children(expr) if is_call else traced_within(operands)
-        step = self.new(VALUE, expr, tuple(self.step(sub) for sub in traced))
-        scope = Scope(traced=tuple(traced))
-        step.value = self.lowering.lower(expr, scope)
-        step.reads = self.reads(operands if operands else (expr,), is_call)
-        if not is_call:
-            step.evidence = self.lowering.evidence(expr, scope, self.sensitive_in)
+    def step(self, expr: Any) -> Step:
+        ref = expr.ref if expr.__class__ is n.Name else None
+        if isinstance(ref, DefineRef):
+            step = self.new(DEFINE, expr, (self.define(ref.name),))
+            step.define = ref.name
+        else:
+            traced = trace_children(expr, self.policy)
+            step = self.new(_KINDS.get(expr.__class__, VALUE), expr, tuple(self.step(sub) for sub in traced))
+            if step.kind != VALUE:
+                return step
+            # a predicate or a value (`true`, `a.flag`, a define's number…) — or a call: its own node
+            is_call = isinstance(expr, n.Call)
+            operands = _call_operands(expr) if is_call else n.children(expr)
+            scope = Scope(traced=tuple(traced))
+            step.value = self.lowering.lower(expr, scope)
+            step.reads = self.reads(operands if operands else (expr,), is_call)
+            if not is_call:
+                step.evidence = self.lowering.evidence(expr, scope, self.sensitive_in)
         self.show(step, expr)
         return step
 
