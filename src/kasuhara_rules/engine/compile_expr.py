@@ -23,7 +23,7 @@ from ..check.checked import CheckedPolicy
 UNSET = object()  # the value of a lazy slot (define, normalised text) not computed yet; global `UNSET`
 _SCALARS = (bool, int, float, str, type(None))
 # the name generated code calls each helper by (the runtime's, and Python's builtins)
-_NAMES: dict[Any, str] = {**{id(f): name for name, f in HELPERS.items()}, id(len): "len", id(sum): "sum"}
+_NAMES: dict[Any, str] = {**{f: name for name, f in HELPERS.items() if callable(f)}, len: "len", sum: "sum"}
 _BINARY = frozenset({"+", "-", "*", "/"})
 
 
@@ -114,7 +114,7 @@ class Emitter:
 
     def apply(self, fn: Fn, xs: list[ast.expr]) -> ast.expr:
         if fn.kind == "call":
-            name = _NAMES.get(id(fn.obj))
+            name = _NAMES.get(fn.obj)
             return g.call(name, *xs) if name is not None else L.Call(self.ns.add(fn.obj, "H"), list(xs), [])
         if fn.kind == "method":
             found = g.method(self.constant(fn.obj), fn.name, *xs)
