@@ -132,10 +132,22 @@ def norm_set(items: Sequence[str | None] | None) -> Any:
         return None
     if not items:  # the commonest list of words: none (a shared, unchangeable empty set)
         return _NO_TEXTS
+    try:  # the common case: texts seen before, each one dictionary lookup
+        return {_NORMALIZED[x] for x in items}
+    except KeyError:  # a new text, or an unknown element
+        pass
+    if len(_NORMALIZED) < _NORMALIZED_LIMIT:
+        for x in items:
+            if x is not None and len(x) <= TEXT_KEY_LIMIT:
+                _NORMALIZED[x] = normalize(x)  # the same value whichever thread stores it
     return {None if x is None else normalize(x) for x in items}
 
 
 _NO_TEXTS: frozenset[str] = frozenset()
+# The normalised forms of the short texts of lists seen so far (words, kinds…): a cache of a
+# pure function, bounded, never emptied; a record's words are mostly from a small vocabulary.
+_NORMALIZED: dict[str, str] = {}
+_NORMALIZED_LIMIT = 8192
 
 
 def snap_nested(snap: dict[str, Any], name: str, value: Any) -> None:
