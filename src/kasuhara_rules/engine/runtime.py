@@ -146,7 +146,7 @@ def norm_set(items: Sequence[str | None] | None) -> Any:
 _NO_TEXTS: frozenset[str] = frozenset()
 # The normalised forms of the short texts of lists seen so far (words, kinds…): a cache of a
 # pure function, bounded, never emptied; a record's words are mostly from a small vocabulary.
-_NORMALIZED: dict[str, str] = {}
+_NORMALIZED: dict[str | None, str] = {}  # (None is never stored: it is the slow path)
 _NORMALIZED_LIMIT = 8192
 
 
