@@ -1,5 +1,8 @@
-"""What the checked tree tells before any record: the facts a condition proves, the phrases
-`mentions` looks for, and whether a membership compares normalised texts (read by plan.py)."""
+"""What the checked tree tells before any record: facts proved, phrases heard, texts normalised.
+
+The facts a condition proves (`x is present`), the phrases `mentions` looks for and the fields
+it reads, and whether a membership compares normalised texts; plan.py reads them.
+"""
 from __future__ import annotations
 
 from typing import Iterator, cast

@@ -1,5 +1,4 @@
-"""Which nodes a trace has and what each shows: the steps the trace compiler emits and the
-interpreter of traces runs.
+"""Which nodes a trace has and what each shows: the steps both tiers of explanations run.
 
 A trace (section 7 of the contract) has a node per condition: `and`/`or`/`not`, each predicate
 or true/false value, each aggregate call, each define (whose body is its only child). A `Step`
