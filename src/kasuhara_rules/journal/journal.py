@@ -23,6 +23,7 @@ from .tables import policy_files, policy_versions
 
 if TYPE_CHECKING:
     from ..policy import Policy
+    from .replay import ReplayReport
 
 MAX_ACTION = 200
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -288,6 +289,8 @@ class Journal(Reading):
             given = {"outcome": outcome, "severity": severity, "escalation": escalation}
             changed = [k for k, v in given.items() if v is not None and v != state[k]]
             concluded = {k: given[k] if given[k] is not None else state[k] for k in given}
+            if outcome is not None and outcome != state["outcome"] and severity is None:
+                concluded["severity"] = None  # another outcome: the decision's severity no longer applies
             if verdict == "override":
                 if reason is None:
                     raise JournalError("J203", N_("an override of {incident} needs a reason", incident=incident),
@@ -393,6 +396,31 @@ class Journal(Reading):
         """The latest record of `incident` with its sensitive values, for showing to `to`: the showing
         is journaled (a `disclosure` entry) in the same transaction that reads them."""
         return self._disclose(incident, to, purpose, ())[1]
+
+    # -- documents ---------------------------------------------------------------------------------
+
+    def case_file(self, incident: str, show_sensitive: bool = False, by: str | None = None,
+                  purpose: str | None = None) -> dict[str, Any]:
+        """The case file of `incident` as JSON data (render it with kasuhara_rules.render.casefile.to_html).
+        With `show_sensitive` the values are included and the export is journaled as a disclosure to
+        `by` for `purpose`."""
+        from .casefile import case_file
+
+        return case_file(self, incident, show_sensitive, by, purpose)
+
+    def replay(self, policy: "Policy") -> "ReplayReport":
+        """What `policy` would decide on every journaled incident, against the machine's latest decision
+        and the people's verdict (see kasuhara_rules.journal.replay)."""
+        from .replay import replay
+
+        return replay(self, policy)
+
+    def report(self, by: str = "month", date_field: str | None = None) -> dict[str, Any]:
+        """The trend report's data (as `kasu report --db`): the latest decision of every incident, with
+        people's verdicts per rule and the decisions still without one."""
+        from .report import report
+
+        return report(self, by, date_field)
 
     def _disclose(self, incident: str, to: str, purpose: str, fields: Sequence[str]) -> tuple[Recorded, dict[str, Any]]:
         to = f.user(to)
