@@ -79,7 +79,7 @@ section { break-inside: auto; }
 table { border-collapse: collapse; margin: .4em 0; font-size: .9em; width: 100%; }
 th, td { border: 1px solid #c9b8b8; padding: .15em .45em; text-align: left; vertical-align: top; }
 th { background: #f6efef; width: 11em; }
-thead th { width: auto; }
+thead th { width: auto; white-space: nowrap; }
 td:first-child, td.nowrap { white-space: nowrap; }
 thead { display: table-header-group; }
 tr { break-inside: avoid; page-break-inside: avoid; }
@@ -103,7 +103,7 @@ def to_html(data: Mapping[str, Any], lang: str = "ja") -> str:
            f"<h1>{e(w['title'])}: {e(str(data['incident']))}</h1>"]
     verdict = state.get("verdict")
     rows = [(w["incident"], data["incident"]), (w["site"], state.get("site") or w["none"]),
-            (w["occurred"], state.get("occurred_at") or w["none"]),
+            (w["occurred"], _time(state.get("occurred_at") or "") or w["none"]),
             (w["current"], _decision_text(state, labels, lang)),
             (w["verdict"], w[verdict] + " → " + _final_text(state, labels) if verdict else w["none"]),
             (w["exported"], data["exported_at"]), (w["by"], data.get("exported_by") or w["none"]),
