@@ -13,13 +13,13 @@ from .sensitive import MARK
 from .tables import entries, head, sensitive_values
 
 if TYPE_CHECKING:
-    from .journal import Journal
+    from .reading import Source
 
 FORMAT = "kasu-case-file/1"
 PURGED = "‹purged›"
 
 
-def case_file(journal: "Journal", incident: str, show_sensitive: bool = False, by: str | None = None,
+def case_file(journal: "Source", incident: str, show_sensitive: bool = False, by: str | None = None,
               purpose: str | None = None) -> dict[str, Any]:
     """The case file's data (see the module's docstring). With `show_sensitive`, the export is first
     journaled as a `disclosure` to `by` for `purpose`, then the values are included."""

@@ -17,7 +17,7 @@ from .tables import entries, incidents
 
 if TYPE_CHECKING:
     from ..policy import Policy
-    from .journal import Journal
+    from .reading import Source
 
 
 def summary(d: Mapping[str, Any]) -> dict[str, Any]:
@@ -78,7 +78,7 @@ class ReplayReport:
                 "warnings": [str(w) for w in self.warnings]}
 
 
-def replay(journal: "Journal", policy: "Policy") -> ReplayReport:
+def replay(journal: "Source", policy: "Policy") -> ReplayReport:
     """Decide every journaled incident's latest facts (sensitive values included while they are kept;
     a purged one reads as unknown) with `policy`; see ReplayReport."""
     changes = []

@@ -14,7 +14,7 @@ from .replay import state
 from .tables import incidents
 
 if TYPE_CHECKING:
-    from .journal import Journal
+    from .reading import Source
 
 
 @attrs.frozen
@@ -37,7 +37,7 @@ class _Decided:
     line: None = None
 
 
-def report(journal: "Journal", by: str = "month", date_field: str | None = None) -> dict[str, Any]:
+def report(journal: "Source", by: str = "month", date_field: str | None = None) -> dict[str, Any]:
     """The report data (render.report's, with a `people` part); labels from the latest registered
     version of the policy of the most recent incident."""
     from ..render.report import aggregate
@@ -59,7 +59,7 @@ def report(journal: "Journal", by: str = "month", date_field: str | None = None)
                         (_Pending(tuple(parse(r.missing))),) if r.outcome == REVIEW else (), parse(r.facts))
                for r in rows]
     data = aggregate(policy.checked, decided, by, date_field, [journal.url])
-    data["people"] = people(rows, [r.name for r in policy.checked.rules])
+    data["people"] = people(list(rows), [r.name for r in policy.checked.rules])
     return data
 
 

@@ -125,7 +125,7 @@ class Store:
                     if not postgres:
                         cursor.execute("BEGIN IMMEDIATE")
                     cursor.execute("SELECT seq, hash FROM head WHERE id = 1" + (" FOR UPDATE" if postgres else ""))
-                    seq, last = cursor.fetchone()
+                    seq, last = cursor.fetchone() or (0, "")
                     yield Tx(cursor, postgres, int(seq), str(last))
                     raw.commit()
                 except BaseException:

@@ -12,7 +12,7 @@ from typing import Any, Iterable, Mapping
 
 from ..coerce import REDACTED
 
-WORDS = {
+WORDS: dict[str, dict[str, Any]] = {
     "ja": {
         "title": "事案記録（ケースファイル）", "incident": "事案", "site": "拠点", "occurred": "発生日時",
         "current": "現在の判断", "verdict": "人の判断", "none": "なし", "exported": "出力日時", "by": "出力者",
@@ -246,13 +246,13 @@ def _what(t: Mapping[str, Any], data: Mapping[str, Any], w: Mapping[str, Any], l
             if item["entry"] != seq:
                 continue
             if key == "record":
-                return w["revision"].format(n=item.get("revision"))
+                return str(w["revision"]).format(n=item.get("revision"))
             if key == "decision":
                 return _decision_text(item["decision"], labels, "ja" if w is WORDS["ja"] else "en")
             if key == "verdict":
                 return f"{w.get(item['verdict'], item['verdict'])} → {_final_text(item, labels)}"
             if key == "action":
-                return labels.get("escalations", {}).get(item["action"], item["action"])
+                return str(labels.get("escalations", {}).get(item["action"], item["action"]))
             if key == "attachment":
                 return f"{item['name']} (SHA-256 {item['sha256'][:12]}…)"
             if key == "purge":
