@@ -1,5 +1,7 @@
-"""The case file of one incident as data: the timeline, facts, decisions with their traces, verdicts,
-actions, attachments' hashes, the policy versions and digests, every entry's hash and link, the head."""
+"""The case file of one incident as data (what `kasu journal export` renders).
+
+It holds the timeline, the facts of each revision, decisions with their traces, verdicts, actions,
+attachments' hashes, the policy versions and digests, every entry's hash and link, and the head."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any

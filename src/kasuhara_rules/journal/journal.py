@@ -1,5 +1,7 @@
-"""The journal: register policy versions, add records decided by the version in force, verdicts,
-actions, attachments, purges and disclosures — each one transaction appended to one hash chain."""
+"""The journal: policy versions, records decided by the version in force, and what people did.
+
+Each write (a record and its decision, a verdict, an action, an attachment, a purge, a disclosure)
+is one transaction appended to one hash chain."""
 from __future__ import annotations
 
 import datetime as _dt

@@ -1,6 +1,8 @@
-"""Replaying a new policy version over the journal: what it would decide on every journaled incident,
-against the machine's latest decision and the people's verdict — the measure a policy author needs
-before changing a rule (as `kasu diff` does for record files)."""
+"""Replaying a new policy version over the journal, against the machine's and the people's conclusions.
+
+What a new version would decide on every journaled incident, against the machine's latest decision
+and the people's verdict: the measure a policy author needs before changing a rule (as `kasu diff`
+does for record files)."""
 from __future__ import annotations
 
 from collections import Counter

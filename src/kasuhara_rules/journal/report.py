@@ -1,5 +1,7 @@
-"""The trend report from the journal (`kasu report --db`): the latest decision of every incident, and
-per rule how often people confirmed or overrode its decisions (and to what), and what still waits."""
+"""The trend report from the journal (`kasu report --db`), with people's verdicts per rule.
+
+The latest decision of every incident, and per rule how often people confirmed or overrode its
+decisions (and to what), and what still waits for a verdict."""
 from __future__ import annotations
 
 from collections import Counter

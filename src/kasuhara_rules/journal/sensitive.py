@@ -1,5 +1,7 @@
-"""Personal data kept apart from the chain: a record's sensitive values become salted hashes in the chained
-body, and rows of their own (value, salt, the day their retention ends) that a purge empties."""
+"""Personal data kept apart from the chain: salted hashes in the chain, the values in rows a purge empties.
+
+A record's sensitive values become salted hashes in the chained body, and rows of their own (value,
+salt, the day their retention ends) that a purge empties."""
 from __future__ import annotations
 
 import datetime as _dt

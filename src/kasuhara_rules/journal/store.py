@@ -1,5 +1,7 @@
-"""The journal's database: a URL to an engine (SQLite in WAL mode, or PostgreSQL through psycopg 3),
-write transactions that hold the chain's lock, migrations, and database faults as refusals."""
+"""The journal's database: SQLite (WAL) or PostgreSQL, write transactions, migrations, faults as refusals.
+
+A URL gives an engine (SQLite in WAL mode, or PostgreSQL through psycopg 3); appends run on the
+driver's own connection, in a transaction that holds the chain's lock."""
 from __future__ import annotations
 
 import contextlib

@@ -1,6 +1,8 @@
-"""Verifying the journal: recompute every link of the chain from the first entry, check the sensitive
-values still kept against their salted hashes and the policy files against their digests, and name
-the first entry that does not match."""
+"""Verifying the journal: every link of the chain, the sensitive values kept, the policy files, the head.
+
+Every link is recomputed from the first entry; the sensitive values still kept are checked against
+their salted hashes and the policy files against their digests; the first entry that does not
+match is named."""
 from __future__ import annotations
 
 import hashlib
