@@ -31,6 +31,15 @@ class Apart:
 
 def jsonable(value: Any) -> Any:
     """A record value as JSON: absent values (NaN, pandas' NA) as null, dates and durations as ISO text."""
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:  # the common case, without isinstance
+        return value
+    if kind is float:
+        return None if value != value else value
+    if kind is dict:
+        return {k if type(k) is str else str(k): jsonable(v) for k, v in value.items()}
+    if kind is list:
+        return [jsonable(v) for v in value]
     if is_absent(value):
         return None
     if isinstance(value, Mapping):

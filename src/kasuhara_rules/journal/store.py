@@ -140,6 +140,25 @@ class Store:
             finally:
                 raw.close()
 
+    @contextlib.contextmanager
+    def read_raw(self) -> Iterator[Any]:
+        """A cursor on the driver's own connection in a read transaction (to read many rows fast)."""
+        with faults(self.shown, self._driver_errors):
+            raw = self.engine.raw_connection()
+            try:
+                cursor = raw.cursor()
+                try:
+                    if self.dialect != "postgresql":
+                        cursor.execute("BEGIN")
+                    yield cursor
+                finally:
+                    with contextlib.suppress(Exception):
+                        cursor.close()
+                    with contextlib.suppress(Exception):
+                        raw.rollback()
+            finally:
+                raw.close()
+
     def migrate(self) -> None:
         """Bring the database to the schema this version writes (creating it when empty); refuse one
         written by a newer version (J107). Writers that open a new database at once migrate it once."""
