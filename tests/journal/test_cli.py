@@ -149,3 +149,22 @@ def test_database_faults_exit_1(tmp_path):
     code, out, err = kasu("journal", "verify", "--db", f"sqlite:///{tmp_path / 'no' / 'x.db'}", "--lang", "ja")
     assert code == 1 and "error[J103]" in err
     assert kasu("journal", "verify", "--db", "::")[0] == 2
+
+
+def test_a_policy_changed_on_disk_is_a_new_version(tmp_path, sqlite_url):
+    """`journal add` with a policy file edited since it was registered registers a new version (with a
+    warning when the version string did not change) and never replaces the first."""
+    folder = tmp_path / "p"
+    shutil.copytree(ROOT / "examples", folder)
+    policy = folder / "retail.kasu"
+    kasu("journal", "add", str(policy), INCIDENTS, "--by", "s", "--db", sqlite_url, "--no-progress")
+    policy.write_text(policy.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    code, out, err = kasu("journal", "add", str(policy), INCIDENTS, "--by", "s", "--db", sqlite_url,
+                          "--no-progress", "--lang", "en")
+    assert "registered policy retail 2026.3" in err and "warning: version \"2026.3\" was registered before" in err
+    from kasuhara_rules.journal import open_journal
+
+    with open_journal(sqlite_url) as journal:
+        versions = journal.versions("retail")
+        assert len(versions) == 2 and versions[0].digest != versions[1].digest
+        assert journal.verify().ok
