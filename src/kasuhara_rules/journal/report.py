@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-import attrs
 import sqlalchemy as sa
 
 from ..check.checked import REVIEW
@@ -19,24 +18,30 @@ if TYPE_CHECKING:
     from .reading import Source
 
 
-@attrs.frozen
 class _Pending:
-    missing: tuple[str, ...]
+    __slots__ = ("missing",)
+
+    def __init__(self, missing: tuple[str, ...]) -> None:
+        self.missing = missing
 
 
-@attrs.frozen
 class _Decided:
-    """An incident's latest decision as the report reads a decision (never a sensitive value)."""
+    """An incident's latest decision as the report reads a decision (never a sensitive value); a plain
+    class, since a hundred thousand of them are made for one report."""
 
-    outcome: str
-    severity: str | None
-    rule: str | None
-    escalation: str | None
-    matched: tuple[str, ...]
-    pending: tuple[_Pending, ...]
-    record: dict[str, Any]
-    error: None = None
-    line: None = None
+    __slots__ = ("outcome", "severity", "rule", "escalation", "matched", "pending", "record")
+    error = None
+    line = None
+
+    def __init__(self, outcome: str, severity: str | None, rule: str | None, escalation: str | None,
+                 matched: tuple[str, ...], pending: tuple[_Pending, ...], record: dict[str, Any]) -> None:
+        self.outcome = outcome
+        self.severity = severity
+        self.rule = rule
+        self.escalation = escalation
+        self.matched = matched
+        self.pending = pending
+        self.record = record
 
 
 def report(journal: "Source", by: str = "month", date_field: str | None = None) -> dict[str, Any]:
@@ -57,9 +62,9 @@ def report(journal: "Source", by: str = "month", date_field: str | None = None) 
         raise JournalError("J213", N_("no policy is registered in this journal"),
                            N_("give the policy: kasu journal add POLICY RECORDS…"))
     policy = journal.policy(latest[-1].digest)
-    decided = [_Decided(r.outcome, r.severity, r.rule, r.escalation, tuple(parse(r.matched)),
-                        (_Pending(tuple(parse(r.missing))),) if r.outcome == REVIEW else (), parse(r.facts))
-               for r in rows]
+    decided = [_Decided(outcome, severity, rule, escalation, tuple(parse(matched)),
+                        (_Pending(tuple(parse(missing))),) if outcome == REVIEW else (), parse(facts))
+               for _digest, outcome, severity, escalation, rule, matched, missing, facts, *_rest in rows]
     data = aggregate(policy.checked, decided, by, date_field, [journal.url])
     data["people"] = people(list(rows), [r.name for r in policy.checked.rules])
     return data
@@ -69,20 +74,22 @@ def people(rows: list[Any], order: list[str]) -> dict[str, Any]:
     """Per deciding rule: decisions, confirmed, overridden, and the states people overrode them to."""
     per: dict[str, dict[str, Any]] = {}
     confirmed = overridden = waiting = reviews_waiting = 0
-    for r in rows:
-        key = r.rule or "-"
-        item = per.setdefault(key, {"rule": key, "decided": 0, "confirmed": 0, "overridden": 0, "to": Counter()})
+    for _digest, outcome, _severity, _escalation, rule, _m, _x, _f, verdict, final_outcome, final_severity in rows:
+        key = rule or "-"
+        item = per.get(key)
+        if item is None:
+            item = per[key] = {"rule": key, "decided": 0, "confirmed": 0, "overridden": 0, "to": Counter()}
         item["decided"] += 1
-        if r.verdict == "confirm":
+        if verdict == "confirm":
             item["confirmed"] += 1
             confirmed += 1
-        elif r.verdict == "override":
+        elif verdict == "override":
             item["overridden"] += 1
             overridden += 1
-            item["to"][state({"outcome": r.final_outcome, "severity": r.final_severity})] += 1
+            item["to"][state({"outcome": final_outcome, "severity": final_severity})] += 1
         else:
             waiting += 1
-            reviews_waiting += r.outcome == REVIEW
+            reviews_waiting += outcome == REVIEW
     rules = sorted(per.values(), key=lambda i: (order.index(i["rule"]) if i["rule"] in order else len(order),
                                                 i["rule"]))
     for item in rules:

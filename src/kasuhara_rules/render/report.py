@@ -133,14 +133,19 @@ def aggregate(policy: CheckedPolicy, decisions: Iterable[Any], by: str = "month"
             continue
         keys = {"outcomes": decision.outcome, "severities": decision.severity or NONE,
                 "rules": decision.rule or NONE, "escalations": decision.escalation or NONE}
-        record = decision.record if isinstance(decision.record, Mapping) else {}
+        record = decision.record
+        if type(record) is not dict and not isinstance(record, Mapping):
+            record = {}
         day = local_date(record.get(when.name)) if when is not None else None
         if day is None:
             undated += 1
             bucket = None
         else:
-            bucket = per.setdefault(period_of(day, by), {**{d: Counter() for d in DIMENSIONS},
-                                                         **{f"field:{f.name}": Counter() for f in choices}})
+            period = period_of(day, by)
+            bucket = per.get(period)
+            if bucket is None:  # (not setdefault: its default would be built for every record)
+                bucket = per[period] = {**{d: Counter() for d in DIMENSIONS},
+                                        **{f"field:{f.name}": Counter() for f in choices}}
         for dim, key in keys.items():
             totals[dim][key] += 1
             if bucket is not None:
