@@ -54,7 +54,7 @@ class Completions:
             return self._names(PHRASES, lang)
         if block == "schema" and previous == "retain":
             return []  # a number comes next
-        if block == "schema" and len(words) > 1 and words[-2 if not last else -3] == "retain":
+        if block == "schema" and len(words) >= (3 if last else 2) and words[-2 if not last else -3] == "retain":
             return [Completion(u, "keyword") for u in ("years", "months", "days")]
         if block == "schema" and ":" in before:
             return [Completion(t, "type") for t in TYPES] + [Completion(w, "keyword") for w in
