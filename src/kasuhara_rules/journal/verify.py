@@ -6,6 +6,8 @@ match is named."""
 from __future__ import annotations
 
 import hashlib
+import queue
+import threading
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -42,32 +44,62 @@ def verify(store: "Store") -> Verification:
 
 
 def _links(store: "Store") -> tuple[Any, int, str, Broken | None]:
-    """Every link recomputed, reading the entries in one pass on the driver's own cursor (the hot loop of
-    verify: the rows go straight from the driver to SHA-256). Returns the head, how many entries
-    matched, the last hash recomputed and the first break."""
+    """Every link recomputed, reading the entries in one pass on the driver's own cursor. Returns the
+    head, how many entries matched, the last hash recomputed and the first break.
+
+    A second thread reads the next rows while this one hashes: both the driver and SHA-256 let go of
+    the interpreter's lock on large values, so on two cores reading and hashing overlap."""
     with store.read_raw() as cursor:
         cursor.execute("SELECT seq, hash FROM head WHERE id = 1")
         top = cursor.fetchone()
         cursor.execute("SELECT seq, at, by_user, kind, incident, body, hash FROM entries ORDER BY seq")
+        chunks: queue.Queue[Any] = queue.Queue(maxsize=2)
+        stop = threading.Event()
+
+        def read() -> None:
+            try:
+                while not stop.is_set():
+                    rows = cursor.fetchmany(CHUNK)
+                    chunks.put(rows)
+                    if not rows:
+                        return
+            except BaseException as exc:  # handed to the hashing thread, which raises it
+                chunks.put(exc)
+
+        reader = threading.Thread(target=read, name="kasu-verify-reader", daemon=True)
+        reader.start()
         prev = GENESIS
         expected = 1
-        while True:
-            rows = cursor.fetchmany(CHUNK)
-            if not rows:
-                break
-            for seq, at, by, kind, incident, body, stored in rows:
-                if seq != expected:
-                    return top, expected - 1, prev, Broken(expected, N_(
-                        "entry {seq} is missing (the next entry is {next})", seq=expected, next=seq))
-                before, after = parts(seq, at, by, kind, incident)
-                computed = link_parts(prev, before, body, after)
-                if computed != stored:
-                    return top, expected - 1, prev, Broken(seq, N_(
-                        "entry {seq} does not match its hash: it was changed after it was written (or an entry "
-                        "before it was)", seq=seq))
-                prev = computed
-                expected += 1
-        return top, expected - 1, prev, None
+        broken: Broken | None = None
+        try:
+            while broken is None:
+                rows = chunks.get()
+                if isinstance(rows, BaseException):
+                    raise rows
+                if not rows:
+                    break
+                for seq, at, by, kind, incident, body, stored in rows:
+                    if seq != expected:
+                        broken = Broken(expected, N_("entry {seq} is missing (the next entry is {next})",
+                                                     seq=expected, next=seq))
+                        break
+                    before, after = parts(seq, at, by, kind, incident)
+                    computed = link_parts(prev, before, body, after)
+                    if computed != stored:
+                        broken = Broken(seq, N_("entry {seq} does not match its hash: it was changed after it "
+                                                "was written (or an entry before it was)", seq=seq))
+                        break
+                    prev = computed
+                    expected += 1
+        finally:
+            stop.set()
+            while reader.is_alive():  # let the reader finish its last fetch before the cursor closes
+                try:
+                    chunks.get(timeout=0.05)
+                except queue.Empty:
+                    pass
+            reader.join()
+        return top, expected - 1, prev, broken
 
 
 def _values(conn: Any) -> tuple[Broken | None, int]:
