@@ -69,10 +69,10 @@ class Journal(Reading):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _append(self, tx: Tx, items: Sequence[tuple[str, str | None, Any, str]],
-                when: _dt.datetime | None = None) -> list[tuple[int, str]]:
-        """Append entries (kind, incident, body — a value or its canonical JSON —, by) and move the head."""
-        at = f.stamp(when or f.now())
+    def _append(self, tx: Tx, items: Sequence[tuple[str, str | None, Any, str]]) -> list[tuple[int, str]]:
+        """Append entries (kind, incident, body — a value or its canonical JSON —, by) and move the head;
+        `at`, the time of writing, is taken under the chain's lock."""
+        at = f.stamp(f.now())
         seq, prev = tx.seq, tx.hash
         rows = []
         written = []
@@ -227,7 +227,7 @@ class Journal(Reading):
                 where = site if site is not None or old is None else old[1]
                 record_body = {"record": chained, "revision": revision, "site": where, "policy": chosen.digest}
                 (record_seq, _), (decision_seq, _) = self._append(
-                    tx, [("record", name, record_body, by), ("decision", name, decision_json, by)], written)
+                    tx, [("record", name, record_body, by), ("decision", name, decision_json, by)])
                 tx.many("INSERT INTO sensitive_values (seq, incident, path, digest, salt, value, retain_until) "
                         "VALUES (?, ?, ?, ?, ?, ?, ?)",
                         [(record_seq, name, canonical(list(a.path)).decode(), a.digest, a.salt, a.value,
@@ -244,7 +244,7 @@ class Journal(Reading):
             shown.pop("trace", None)
             return Added(name, revision, record_seq, decision_seq, shown, chosen)
         raise JournalError("J104", N_("policy versions kept being registered while {incident} was added",
-                                      incident=incident), N_("try again"))  # pragma: no cover
+                                      incident=incident or "?"), N_("try again"))  # pragma: no cover
 
     def add_many(self, records: Iterable[Mapping[str, Any]], by: str | None = None, policy: "Policy | None" = None,
                  site: str | None = None) -> Iterable[Added | JournalError]:
