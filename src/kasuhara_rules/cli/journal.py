@@ -169,7 +169,7 @@ def cmd_add(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..diagnostics import render_text
     from ..journal import JournalError
     from ..policy import policy_from
-    from .batch import EncodingRefused, format_of, read_path
+    from .batch import EncodingRefused, read_path
 
     lang = args.msg_lang
     loaded = load_path(args.policy)
@@ -177,14 +177,12 @@ def cmd_add(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         emit(err, render_text(loaded.result.diagnostics, loaded.sources, lang) + "\n")
         return EXIT_FAIL
     policy = policy_from(loaded.result, loaded.files, args.policy, loaded.sources)
-    for path in args.records:
-        if path != "-" and not os.path.isfile(path):
-            say(err, "journal add", N_("cannot read {path}: no such file", path=path), lang)
-            return EXIT_USAGE
-        if args.input_format is None and format_of(path) is None:
-            say(err, "journal add", N_("cannot tell the format of {path}: use .json, .jsonl, .ndjson or .csv, "
-                                       "or --input-format", path=path), lang)
-            return EXIT_USAGE
+    from .report import unreadable_inputs
+
+    problem = unreadable_inputs(args.records, args.input_format)
+    if problem is not None:
+        say(err, "journal add", problem, lang)
+        return EXIT_USAGE
     stdin = stdin_bytes() if "-" in args.records else None
     with _open(args) as journal:
         registered = journal.register(policy, args.by)

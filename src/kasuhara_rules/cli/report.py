@@ -61,12 +61,40 @@ def charts_missing(exc: Exception) -> str:
     return N_("{reason}\n(--format md and --format json need no extra)", reason=exc.args[0] if exc.args else exc)
 
 
+def unreadable_inputs(paths: list[str], input_format: str | None) -> str | None:
+    """Why RECORDS cannot be read (a missing file, a format that cannot be told), or None."""
+    from .batch import format_of
+
+    for path in paths:
+        if path != "-" and not os.path.isfile(path):
+            return N_("cannot read {path}: no such file", path=path)
+        if input_format is None and format_of(path) is None:
+            return N_("cannot tell the format of {path}: use .json, .jsonl, .ndjson or .csv, or --input-format",
+                      path=path)
+    return None
+
+
+def charts_ready(args: argparse.Namespace, err: TextIO, lang: str) -> bool:
+    """For --format html: whether the charting extra is there (saying so when it is not), before any work."""
+    if args.format != "html":
+        return True
+    try:
+        import vl_convert  # noqa: F401 - only to fail before deciding thousands of records
+    except ImportError:
+        from ..render.charts import ChartsUnavailable
+        from .common import say
+
+        say(err, "report", charts_missing(ChartsUnavailable()), lang)
+        return False
+    return True
+
+
 def cmd_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..check.loader import load_path
     from ..diagnostics import render_text
     from ..policy import policy_from
     from ..render import report as rep
-    from .batch import format_of, read_path
+    from .batch import read_path
     from .common import Progress, emit, say
 
     lang = getattr(args, "msg_lang", args.lang)
@@ -85,22 +113,12 @@ def cmd_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except rep.ReportError as exc:
         say(err, "report", exc.args[0], lang)
         return EXIT_USAGE
-    for path in args.records:
-        if path != "-" and not os.path.isfile(path):
-            say(err, "report", N_("cannot read {path}: no such file", path=path), lang)
-            return EXIT_USAGE
-        if args.input_format is None and format_of(path) is None:
-            say(err, "report", N_("cannot tell the format of {path}: use .json, .jsonl, .ndjson or .csv, "
-                                  "or --input-format", path=path), lang)
-            return EXIT_USAGE
-    if args.format == "html":
-        try:
-            import vl_convert  # noqa: F401 - only to fail before deciding thousands of records
-        except ImportError:
-            from ..render.charts import ChartsUnavailable
-
-            say(err, "report", charts_missing(ChartsUnavailable()), lang)
-            return EXIT_USAGE
+    problem = unreadable_inputs(args.records, args.input_format)
+    if problem is not None:
+        say(err, "report", problem, lang)
+        return EXIT_USAGE
+    if not charts_ready(args, err, lang):
+        return EXIT_USAGE
     stdin = getattr(sys.stdin, "buffer", None)
     progress = Progress(err, not args.no_progress, lang, "kasu report")
 
@@ -123,14 +141,8 @@ def _from_journal(args: argparse.Namespace, out: TextIO, err: TextIO, lang: str)
     if args.policy or args.records:
         say(err, "report", N_("--db reports from the journal: give no POLICY or RECORDS with it"), lang)
         return EXIT_USAGE
-    if args.format == "html":
-        try:
-            import vl_convert  # noqa: F401
-        except ImportError:
-            from ..render.charts import ChartsUnavailable
-
-            say(err, "report", charts_missing(ChartsUnavailable()), lang)
-            return EXIT_USAGE
+    if not charts_ready(args, err, lang):
+        return EXIT_USAGE
     try:
         with open_journal(args.db) as journal:
             data = journal.report(args.by, args.date_field)
