@@ -13,7 +13,7 @@ CLAUSES = ("when", "unless", "then", "severity", "respond", "escalate", "cite", 
            "from")
 OPERATORS = ("and", "or", "not", "in", "contains", "mentions", "any", "all", "matches", "between", "is", "missing",
              "present", "where", "of")
-MODIFIERS = ("optional", "key", "sensitive")
+MODIFIERS = ("optional", "key", "sensitive", "retain")
 CONSTANTS = ("true", "false")
 KEYWORDS = frozenset(DECLARATIONS + CLAUSES + OPERATORS + MODIFIERS + CONSTANTS)
 
