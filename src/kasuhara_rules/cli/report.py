@@ -39,15 +39,16 @@ def register(sub: Any, _: Callable[[str], str], lang: str) -> None:
 
 
 def write_output(path: str | None, text: str, out: TextIO, err: TextIO, command: str, lang: str = "en") -> int:
-    """Write text to FILE (UTF-8) or standard output; a usage error when FILE cannot be written."""
+    """Write text to FILE (UTF-8, all or nothing: files.write_atomic) or standard output; a usage error
+    when FILE cannot be written (an existing FILE is then left as it was)."""
+    from ..files import write_atomic
     from .common import emit, say
 
     if not path:
         emit(out, text)
         return EXIT_OK
     try:
-        with open(path, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        write_atomic(path, text)
     except OSError as exc:
         say(err, command, N_("cannot write {path}: {reason}", path=path, reason=exc.strerror or exc), lang)
         return EXIT_USAGE
