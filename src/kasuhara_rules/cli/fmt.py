@@ -32,7 +32,7 @@ def cmd_fmt(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for path in args.policies:
         try:
             if path == "-":
-                data = stdin_bytes().read()
+                data = stdin_bytes(N_("standard input is closed: give POLICY files, or pipe a policy in")).read()
                 raw = data if isinstance(data, bytes) else data.encode()
             else:
                 with open(path, "rb") as handle:

@@ -4,11 +4,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 from typing import Any, Callable, Iterator, TextIO
 
 from ..i18n import N_
-from .common import exit_codes
+from .common import encoding_option, exit_codes, is_input
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INVALID_RECORDS = 0, 1, 2, 3
 
@@ -33,6 +32,7 @@ def register(sub: Any, _: Callable[[str], str], lang: str) -> None:
                                                           "(default: the first datetime field of the schema)"))
     p.add_argument("--lang", choices=("ja", "en"), default="ja", help=_("language of the report (default ja)"))
     p.add_argument("--input-format", choices=FORMATS, help=_("read RECORDS as this format, whatever the extension"))
+    encoding_option(p, _, lang)
     p.add_argument("--no-progress", action="store_true", help=_("no progress line on standard error"))
     p.add_argument("-o", "--output", metavar="FILE", help=_("write to FILE instead of standard output"))
     p.set_defaults(run=cmd_report)
@@ -65,8 +65,8 @@ def cmd_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..diagnostics import render_text
     from ..policy import policy_from
     from ..render import report as rep
-    from .batch import format_of, read_path
-    from .common import Progress, emit, say
+    from .batch import EncodingRefused, format_of, read_path
+    from .common import Progress, emit, say, stdin_bytes
 
     lang = getattr(args, "msg_lang", args.lang)
     loaded = load_path(args.policy)
@@ -80,7 +80,7 @@ def cmd_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         say(err, "report", exc.args[0], lang)
         return EXIT_USAGE
     for path in args.records:
-        if path != "-" and not os.path.isfile(path):
+        if path != "-" and not is_input(path):  # /dev/stdin and <(…) are pipes
             say(err, "report", N_("cannot read {path}: no such file", path=path), lang)
             return EXIT_USAGE
         if args.input_format is None and format_of(path) is None:
@@ -95,16 +95,21 @@ def cmd_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
             say(err, "report", charts_missing(ChartsUnavailable()), lang)
             return EXIT_USAGE
-    stdin = getattr(sys.stdin, "buffer", None)
+    stdin = stdin_bytes() if "-" in args.records else None  # closed (`<&-`): a message, exit 2
     progress = Progress(err, not args.no_progress, lang, "kasu report")
 
     def decisions() -> Iterator[tuple[str, Any]]:
         for path in args.records:
-            for line, record in read_path(path, policy.checked.fields, args.input_format, stdin):
+            for line, record in read_path(path, policy.checked.fields, args.input_format, stdin, args.encoding):
                 yield path, policy.evaluate_numbered(record, line)
                 progress.tick()
 
-    data = rep.aggregate(policy.checked, decisions(), args.by, args.date_field, args.records)
+    try:
+        data = rep.aggregate(policy.checked, decisions(), args.by, args.date_field, args.records)
+    except EncodingRefused as exc:  # Shift_JIS from Excel, say: the hint names --encoding cp932
+        progress.done()
+        say(err, "report", exc.args[0] if exc.args else str(exc), lang)
+        return EXIT_USAGE
     progress.done()
     if args.format == "json":
         text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
