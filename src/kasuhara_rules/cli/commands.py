@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Sequence, TextIO
+from typing import Sequence, TextIO, cast
 
 from .. import __version__
 from ..i18n import N_, choose_language, gettext_for, translate
@@ -84,8 +84,8 @@ def _peek_lang(argv: Sequence[str]) -> str | None:
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Run `kasu` with `argv`; returns the exit code."""
-    out = out or sys.stdout or ClosedOutput()  # None when the shell closed it (`>&-`)
-    err = err or sys.stderr or Discard()
+    out = out or sys.stdout or cast(TextIO, ClosedOutput())  # None when the shell closed it (`>&-`)
+    err = err or sys.stderr or cast(TextIO, Discard())
     argv = list(sys.argv[1:] if argv is None else argv)
     lang = choose_language(_peek_lang(argv), os.environ)
     ap = finish_parser(build_parser(lang), lang)
