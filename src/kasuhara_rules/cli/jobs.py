@@ -43,7 +43,8 @@ def _init(policy: Policy, options: dict[str, Any]) -> None:
 def _render(decision: Decision, options: dict[str, Any]) -> str:
 
     if options["format"] == "json":
-        return dump_json(decision.to_dict(explain=options["explain"], show_sensitive=options["show_sensitive"]))
+        # written at once, never handed out: the shared trace entries need no copy
+        return dump_json(decision._data(explain=options["explain"], show_sensitive=options["show_sensitive"]))
     text: str = decision.explain(lang=options["lang"], show_sensitive=options["show_sensitive"])
     return text
 
@@ -96,8 +97,9 @@ def decide_one(policy: Policy, item: Any, line: int, explain: bool,
 
 def undecidable(exc: BaseException, line: int | None) -> RecordError:
     """The error of a record whose deciding failed unexpectedly (a bug): that record alone."""
-    return RecordError(N_("the record could not be decided ({kind}); please report this with the record",
-                          kind=type(exc).__name__), None, line)
+    from ..policy import undecidable as error_of
+
+    return error_of(exc, line)
 
 
 def chunks(items: Iterable[Any], size: int = CHUNK) -> Iterator[list[Any]]:

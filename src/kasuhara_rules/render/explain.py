@@ -44,6 +44,7 @@ class Explainable(Protocol):
     @property
     def error(self) -> "_RecordError | None": ...
     def trace(self, show_sensitive: bool = False) -> list[dict[str, Any]]: ...
+    def _shared_trace(self, show_sensitive: bool = False) -> list[dict[str, Any]]: ...  # read, never handed out
     def to_dict(self, explain: bool = False, show_sensitive: bool = False) -> dict[str, Any]: ...
 
 MARKS = {True: "✔", False: "✘", None: "?"}
@@ -98,7 +99,7 @@ class _Renderer:
         if d.error is not None:
             where = f"{self.w['line']} {d.error.line}: " if d.error.line is not None else ""
             return f"{head} → {self.w['invalid']}\n  {where}{translate(d.error.described, self.lang)}"
-        trace = d.trace(self.show)
+        trace = d._shared_trace(self.show)  # read only: no copy needed
         self.lines.append(f"{head} → {self.headline()}")
         core = cast("DecisionCore", d.core)  # a valid record has one
         if core.rule is not None:

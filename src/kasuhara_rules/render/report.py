@@ -143,7 +143,8 @@ def aggregate(policy: CheckedPolicy, decisions: Iterable[Any], by: str = "month"
             continue
         keys = {"outcomes": decision.outcome, "severities": decision.severity or NONE,
                 "rules": decision.rule or NONE, "escalations": decision.escalation or NONE}
-        record = decision.record if isinstance(decision.record, Mapping) else {}
+        record = decision.record  # a read-only copy: read it once
+        record = record if isinstance(record, Mapping) else {}
         day = local_date(record.get(when.name)) if when is not None else None
         if day is not None and not FIRST_DAY <= day <= LAST_DAY:  # a typo in the year (0026) is no period
             bad = {"line": decision.line, "field": when.name if when is not None else None,
