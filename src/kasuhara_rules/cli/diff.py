@@ -175,7 +175,9 @@ def render_text(report: DiffReport, lang: str = "en") -> str:
             lines.append(f"  {f'{a} → {b}'.ljust(width)}  {count}")
     lines.append(_("changed: {changed}, unchanged: {unchanged}, undecidable: {invalid}").format(
         changed=len(report.changes), unchanged=report.unchanged, invalid=report.invalid))
-    return "\n".join(lines)
+    from ..escape import visible
+
+    return "\n".join(visible(line) for line in lines)  # ids and reasons may hold ESC, CR, LF: never a forged line
 
 
 def register(sub: Any, _: Callable[[str], str], lang: str) -> None:
