@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["visible", "csv_cell", "csv_row", "FORMULA_STARTS"]
+__all__ = ["visible", "pictured", "csv_cell", "csv_row", "FORMULA_STARTS"]
 
 # C0 and C1 controls and DEL, the line and paragraph separators, and the bidirectional marks,
 # embeddings, overrides and isolates (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069)
@@ -43,6 +43,19 @@ def visible(text: str) -> str:
     if _CONTROL.search(text) is None:  # the common case: nothing to do, no copy
         return text
     return _CONTROL.sub(_escaped, text)
+
+
+def pictured(text: str) -> str:
+    """`text` with every control character replaced by one visible character — its Unicode control
+    picture (ESC → ␛, CR → ␍), or U+FFFD — so that columns under it stay aligned (a caret line).
+
+    >>> pictured("a\x1b[2Jb\r")
+    'a␛[2Jb␍'
+    """
+    if _CONTROL.search(text) is None:
+        return text
+    return _CONTROL.sub(lambda m: chr(0x2400 + ord(m.group(0))) if m.group(0) < " " else
+                        "\u2421" if m.group(0) == "\x7f" else "\ufffd", text)
 
 
 def csv_cell(value: Any) -> str:

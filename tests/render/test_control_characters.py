@@ -79,3 +79,15 @@ def test_markdown_reports_and_guides_forge_no_heading(tmp_path):
     assert code == 0 and not RAW.search(guide)
     assert not any(l.startswith(("# 偽", "## 偽")) for l in guide.splitlines())
     assert "発言" in guide
+
+
+def test_diagnostics_show_a_source_line_without_its_controls(tmp_path):
+    """`kasu check` quotes the source line of a diagnostic: an ESC or CR in it is shown as one visible
+    character (␛, ␍), so the caret under the span still points at it."""
+    policy = tmp_path / "p.kasu"
+    policy.write_bytes(b'policy "t" { id t version "1" otherwise claim }\noutcomes { claim }\nschema { x: bool }\n'
+                       b'rule r { when \x1b y then claim respond "a" } # \x1b[2J\r\n')
+    code, out, _ = run("check", policy)
+    assert not RAW.search(out)
+    line, carets = next((a, b) for a, b in zip(out.splitlines(), out.splitlines()[1:]) if "when" in a and "^" in b)
+    assert "␛" in line and line[carets.index("^")] in "␛y"
