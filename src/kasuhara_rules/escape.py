@@ -49,7 +49,7 @@ def pictured(text: str) -> str:
     """`text` with every control character replaced by one visible character — its Unicode control
     picture (ESC → ␛, CR → ␍), or U+FFFD — so that columns under it stay aligned (a caret line).
 
-    >>> pictured("a\x1b[2Jb\r")
+    >>> pictured("a\\x1b[2Jb\\r")
     'a␛[2Jb␍'
     """
     if _CONTROL.search(text) is None:
