@@ -518,8 +518,8 @@ def _rebuild(files: tuple[tuple[str, bytes], ...], name: str, root: str | None =
     the directory its files were named from, finds them among `files` under the same names."""
     from .check.loader import load_text
 
-    top = dict(files)
-    loaded = load_text(top[name], name, base_dir=root, preloaded=top)
+    top = dict(files)  # checked when first loaded (allow_outside, if it was, included): nothing to refuse now
+    loaded = load_text(top[name], name, base_dir=root, preloaded=top, allow_outside=True)
     return policy_from(loaded.result, loaded.files, name, loaded.sources)
 
 
