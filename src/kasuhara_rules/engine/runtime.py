@@ -249,6 +249,9 @@ def guarded(value: Any, show_sensitive: bool) -> Any:
     return value if show_sensitive or value is None else REDACTED
 
 
+_LARGEST = 2**1024  # past every float: such an integer (thousands of digits) cannot be shown or exchanged
+
+
 def value_json(value: Any, kind: vt.Type) -> Any:
     """A computed value as the trace shows it (durations and times in ISO 8601)."""
     from .records import to_json
@@ -257,6 +260,8 @@ def value_json(value: Any, kind: vt.Type) -> Any:
         return value
     if value.__class__ is float and value - value != 0:
         return None  # an overflow to infinity is shown as unknown: JSON has no infinity
+    if value.__class__ is int and not -_LARGEST <= value <= _LARGEST:
+        return None  # an integer past the range of floats (only arithmetic makes one): shown as unknown too
     try:
         return freeze(to_json(value, kind))
     except (OverflowError, ValueError):  # a date-time pushed beyond the year 9999
