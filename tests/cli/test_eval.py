@@ -181,7 +181,7 @@ def test_progress_on_a_terminal_only(monkeypatch):
 
 def test_cli_formats_match_the_readers():
     """The CLI's --input-format choices are exactly the formats batch.py reads."""
-    from kasuhara_rules.cli import batch
+    from kasuhara_rules.reading import batch
     from kasuhara_rules.cli import common as cli
 
     assert cli.FORMATS == batch.FORMATS

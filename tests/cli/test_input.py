@@ -5,8 +5,8 @@ import json
 import pytest
 
 from kasuhara_rules import parse_policy
-from kasuhara_rules.cli import batch
-from kasuhara_rules.cli.batch import read_csv, read_json, read_jsonl
+from kasuhara_rules.reading import batch
+from kasuhara_rules.reading.batch import read_csv, read_json, read_jsonl
 from kasuhara_rules.engine.records import RecordError
 from tests.conftest import ROOT, policy
 from tests.cli.test_eval import run
@@ -73,7 +73,7 @@ def test_csv_too_long_cell_is_one_error_and_invents_no_record(monkeypatch):
     assert [n for n, _ in got] == [2, 22]
     assert isinstance(got[0][1], RecordError) and "longer than 50 characters" in got[0][1].message
     assert got[1][1] == {"incident_id": "T-2", "remarks": "x"}
-    assert batch.MAX_CELL == 50 and 5_000_000 == __import__("kasuhara_rules.cli.batch").cli.batch.MAX_TEXT
+    assert batch.MAX_CELL == 50 and 5_000_000 == __import__("kasuhara_rules.reading.batch").reading.batch.MAX_TEXT
 
 
 # ---- 3. JSON: trailing data after the array ----------------------------------------------------
@@ -379,7 +379,7 @@ def test_a_fifo_as_the_policy_is_refused_at_once(tmp_path):
 def test_json_array_line_numbers_are_counted_in_linear_work():
     """Reading a JSON array of 20,000 records counts line breaks over each character once (the old
     reader recounted from the start for every record: 80,000 records took 152 s)."""
-    from kasuhara_rules.cli.batch import LineCounter, _json_array
+    from kasuhara_rules.reading.batch import LineCounter, _json_array
 
     text = "[\n" + ",\n".join('{"incident_id": "T-%d", "n": %d}' % (i, i) for i in range(20000)) + "\n]"
     counter = LineCounter(text)

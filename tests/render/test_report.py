@@ -34,7 +34,7 @@ def data(policy, records):
 
 
 def _bad(text):
-    from kasuhara_rules.cli.batch import jsonl_record
+    from kasuhara_rules.reading.batch import jsonl_record
 
     return jsonl_record(text.encode(), 1)
 

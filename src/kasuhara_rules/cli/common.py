@@ -224,7 +224,7 @@ def encoding_option(p: argparse.ArgumentParser, _: Callable[[str], str] = lambda
 
 
 def _encoding(text: str) -> str:
-    from .batch import check_encoding
+    from ..reading.batch import check_encoding
 
     try:
         return check_encoding(text)

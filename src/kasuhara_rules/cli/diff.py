@@ -197,7 +197,7 @@ def register(sub: Any, _: Callable[[str], str], lang: str) -> None:
 
 
 def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from .batch import format_of, read_path
+    from ..reading.batch import format_of, read_path
     from ..policy import policy_from
 
     policies = []
@@ -225,7 +225,7 @@ def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 stdin.seek(0)
             yield from read_path(path, policy.checked.fields, args.input_format, stdin, args.encoding)
 
-    from .batch import EncodingRefused
+    from ..reading.batch import EncodingRefused
 
     try:
         report = compare(policies[0], policies[1], records(policies[0]), records(policies[1]))

@@ -43,7 +43,7 @@ def register(sub: Any, _: Callable[[str], str], lang: str) -> None:
 
 
 def cmd_eval(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from .batch import EncodingRefused, format_of
+    from ..reading.batch import EncodingRefused, format_of
     from ..policy import policy_from
 
     lang = args.msg_lang
@@ -81,7 +81,7 @@ def cmd_eval(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _eval_serial(args: argparse.Namespace, policy: Policy, inputs: list[str], stdin: IO[bytes] | None,
                  out: TextIO, progress: Progress,
                  tally: "EvalTally | None" = None) -> int:
-    from .batch import read_path
+    from ..reading.batch import read_path
     from .jobs import decide_one
 
     options = _render_options(args)
@@ -145,7 +145,7 @@ def _eval_parallel(args: argparse.Namespace, policy: Policy, inputs: list[str], 
                    out: TextIO, progress: Progress,
                    err: TextIO | None = None, tally: "EvalTally | None" = None) -> int:
     from . import jobs as parallel
-    from .batch import format_of, read_path
+    from ..reading.batch import format_of, read_path
 
     options = _render_options(args)
 

@@ -14,7 +14,7 @@ import os
 import signal
 from typing import Any, Callable, Iterable, Iterator
 
-from .batch import BLANK, dump_json, jsonl_record
+from ..reading.batch import BLANK, dump_json, jsonl_record
 from ..policy import Decision, Policy
 from ..engine.records import RecordError
 from ..i18n import N_

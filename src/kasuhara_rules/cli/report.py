@@ -15,7 +15,7 @@ EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INVALID_RECORDS = 0, 1, 2, 3
 
 def register(sub: Any, _: Callable[[str], str], lang: str) -> None:
     """Add `kasu report` to the subcommands."""
-    from .batch import FORMATS
+    from ..reading.batch import FORMATS
 
     p = sub.add_parser("report", help=_("the trend report of decided incidents (HTML with charts, Markdown, JSON)"),
                        description=_("Decide the records and report counts per period by outcome, severity, rule, "
@@ -64,7 +64,7 @@ def cmd_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..diagnostics import render_text
     from ..policy import policy_from
     from ..render import report as rep
-    from .batch import format_of, read_path
+    from ..reading.batch import format_of, read_path
     from .common import Progress, emit, say
 
     lang = getattr(args, "msg_lang", args.lang)

@@ -18,7 +18,7 @@ from typing import IO, Any, Callable, Iterable, Iterator, Sequence
 from ..i18n import N_
 from .. import values as vt
 from ..check.checked import Field
-from ..engine.records import RecordError
+from ..coerce import RecordError
 
 FORMATS = ("jsonl", "json", "csv")
 EXTENSIONS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv"}
