@@ -44,6 +44,10 @@ def _render(decision: Decision, options: dict[str, Any]) -> str:
 
     if options["format"] == "json":
         return dump_json(decision.to_dict(explain=options["explain"], show_sensitive=options["show_sensitive"]))
+    if options["format"] == "csv":
+        from ..render.spreadsheet import decision_row
+
+        return decision_row(decision.to_dict(show_sensitive=options["show_sensitive"]), decision.line, options["lang"])
     text: str = decision.explain(lang=options["lang"], show_sensitive=options["show_sensitive"])
     return text
 

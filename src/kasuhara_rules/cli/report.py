@@ -8,7 +8,7 @@ import sys
 from typing import Any, Callable, Iterator, TextIO
 
 from ..i18n import N_
-from .common import exit_codes
+from .common import encoding_option, exit_codes, month, typed
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INVALID_RECORDS = 0, 1, 2, 3
 
@@ -25,15 +25,20 @@ def register(sub: Any, _: Callable[[str], str], lang: str) -> None:
                        epilog=exit_codes(_, _("0  written"), _("1  errors in the policy"), _("2  usage error"),
                                          _("3  some records invalid (counted and listed in the report)")))
     p.add_argument("policy", metavar="POLICY", help=_("the policy file"))
-    p.add_argument("records", nargs="+", metavar="RECORDS", help=_("record files (.json, .jsonl, .ndjson, .csv)"))
+    p.add_argument("records", nargs="+", metavar="RECORDS", help=_("record files (.json, .jsonl, .ndjson, .csv, .xlsx)"))
     p.add_argument("--format", choices=("html", "md", "json"), default="html",
                    help=_("html: with charts, printable (default); md: Markdown; json: the figures as JSON"))
-    p.add_argument("--by", choices=("month", "quarter"), default="month", help=_("period length (default month)"))
+    p.add_argument("--by", choices=("month", "quarter", "fiscal-quarter", "fiscal-year"), default="month",
+                   help=_("periods: calendar months (default) or quarters, or quarters and years of the fiscal year "
+                          "(年度, named after the year it starts in: 2026年度 / FY2026)"))
+    p.add_argument("--fiscal-start", type=typed(month, lang), default=4, metavar="MONTH",
+                   help=_("the month fiscal years start in, 1 to 12 (default 4, April, as the Japanese 年度)"))
     p.add_argument("--date-field", metavar="NAME", help=_("the date or datetime field periods come from "
                                                           "(default: the first datetime field of the schema)"))
     p.add_argument("--lang", choices=("ja", "en"), default="ja", help=_("language of the report (default ja)"))
     p.add_argument("--input-format", choices=FORMATS, help=_("read RECORDS as this format, whatever the extension"))
     p.add_argument("--no-progress", action="store_true", help=_("no progress line on standard error"))
+    encoding_option(p, _, lang)
     p.add_argument("-o", "--output", metavar="FILE", help=_("write to FILE instead of standard output"))
     p.set_defaults(run=cmd_report)
 
@@ -64,8 +69,9 @@ def cmd_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..diagnostics import render_text
     from ..policy import policy_from
     from ..render import report as rep
-    from ..reading.batch import format_of, read_path
-    from .common import Progress, emit, say
+    from ..reading import InputRefused, read_records
+    from ..reading.batch import format_of
+    from .common import Progress, emit, notices, say
 
     lang = getattr(args, "msg_lang", args.lang)
     loaded = load_path(args.policy)
@@ -83,7 +89,7 @@ def cmd_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             say(err, "report", N_("cannot read {path}: no such file", path=path), lang)
             return EXIT_USAGE
         if args.input_format is None and format_of(path) is None:
-            say(err, "report", N_("cannot tell the format of {path}: use .json, .jsonl, .ndjson or .csv, "
+            say(err, "report", N_("cannot tell the format of {path}: use .json, .jsonl, .ndjson, .csv or .xlsx, "
                                   "or --input-format", path=path), lang)
             return EXIT_USAGE
     if args.format == "html":
@@ -97,13 +103,21 @@ def cmd_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     stdin = getattr(sys.stdin, "buffer", None)
     progress = Progress(err, not args.no_progress, lang, "kasu report")
 
+    tell = notices(err, "report", lang)
+
     def decisions() -> Iterator[tuple[str, Any]]:
         for path in args.records:
-            for line, record in read_path(path, policy.checked.fields, args.input_format, stdin):
+            for line, record in read_records(path, policy, encoding=args.encoding, input_format=args.input_format,
+                                             notice=tell, stdin=stdin):
                 yield path, policy.evaluate_numbered(record, line)
                 progress.tick()
 
-    data = rep.aggregate(policy.checked, decisions(), args.by, args.date_field, args.records)
+    try:
+        data = rep.aggregate(policy.checked, decisions(), args.by, args.date_field, args.records, args.fiscal_start)
+    except InputRefused as exc:
+        progress.done()
+        say(err, "report", exc.args[0], lang)
+        return EXIT_USAGE
     progress.done()
     if args.format == "json":
         text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"

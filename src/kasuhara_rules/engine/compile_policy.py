@@ -7,6 +7,7 @@ bit mask of undetermined rules; `explain` also returns the trace entries.
 from __future__ import annotations
 
 import ast
+import functools
 import itertools
 import threading
 from typing import Any, Callable, Sequence
@@ -176,6 +177,8 @@ def source_of(policy: CheckedPolicy) -> str:
 def _namespace(policy: CheckedPolicy, trace_cache: bool) -> g.Namespace:
     ns = g.Namespace(HELPERS)
     ns.values["UNSET"] = UNSET
+    if policy.header.timezone is not None:  # date-times without an offset are read in the policy's zone
+        ns.values["cf"] = functools.partial(runtime.coerce_field, zone=policy.header.timezone)
     # The trace cache: at most TRACE_CACHE_ENTRIES entries for the whole policy, handed out as
     # rules need them (a rule whose inputs take few values leaves room for one whose inputs
     # take many), and no rule more than four times its even share.

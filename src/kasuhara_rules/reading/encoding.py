@@ -1,0 +1,87 @@
+"""The encoding of an input file: UTF-8 (with or without a byte-order mark), else valid Shift_JIS, or as forced.
+
+Japanese Excel saves "CSV (comma delimited)" in Shift_JIS (Windows code page 932). A file is read
+as UTF-8 when it is valid UTF-8. When it is not, and its first non-ASCII character is not UTF-8
+either, and the whole file is valid cp932, it is read as cp932 and the caller is told (a notice
+on standard error). Anything else is read as UTF-8, so that each line that is not becomes an error
+of its own with a hint naming `--encoding cp932` (a UTF-8 file with one damaged byte is not read
+as Shift_JIS). `--encoding NAME` skips the guess. Reading is by chunks: memory stays bounded.
+"""
+from __future__ import annotations
+
+import codecs
+from typing import IO, Callable
+
+from ..i18n import N_
+
+CHUNK = 1 << 20  # bytes read at a time while looking
+
+
+def check_encoding(name: str) -> str:
+    """The codec name for `--encoding NAME`; ValueError when unknown or not ASCII-compatible."""
+    try:
+        info = codecs.lookup(name)
+    except LookupError:
+        raise ValueError(N_("unknown encoding {name} (try cp932, shift_jis, euc_jp or utf-8)", name=repr(name))) from None
+    if "\n,\"".encode(info.name, "replace") != b"\n,\"":
+        raise ValueError(N_("the encoding {name} cannot be read line by line (use an ASCII-compatible one)",
+                            name=repr(name)))
+    return info.name
+
+
+def _valid(stream: IO[bytes], encoding: str) -> tuple[bool, bool]:
+    """(the whole stream decodes, non-ASCII text decoded before the first error)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    seen_text = False
+    while True:
+        chunk = stream.read(CHUNK)
+        pending = len(decoder.getstate()[0])
+        try:
+            decoder.decode(chunk, final=not chunk)
+        except UnicodeDecodeError as exc:
+            before = chunk[: max(0, exc.start - pending)]
+            return False, seen_text or not before.isascii()
+        if not chunk:
+            return True, seen_text
+        seen_text = seen_text or not chunk.isascii()
+
+
+def sniff(stream: IO[bytes]) -> str:
+    """"utf-8" or "cp932" for a seekable byte stream (left at its start); ValueError for UTF-16.
+
+    >>> import io
+    >>> sniff(io.BytesIO("事案番号,受付日時\\n".encode("cp932"))), sniff(io.BytesIO("事案番号\\n".encode()))
+    ('cp932', 'utf-8')
+    """
+    start = stream.tell()
+    try:
+        if stream.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+            raise ValueError(N_("the file is UTF-16 text (Excel's \"Unicode text\"): save it as \"CSV UTF-8\" "
+                                "and read that file"))
+        stream.seek(start)
+        utf8, text_before = _valid(stream, "utf-8")
+        if utf8 or text_before:
+            return "utf-8"
+        stream.seek(start)
+        return "cp932" if _valid(stream, "cp932")[0] else "utf-8"
+    finally:
+        stream.seek(start)
+
+
+def resolve(path: str, forced: str | None, notice: Callable[[str], None] | None = None) -> str:
+    """The encoding to read the file at `path` in: `forced` (from --encoding) if given, else the
+    guess above (standard input, `-`, is UTF-8 unless forced); a Shift_JIS guess is told to `notice`.
+    ValueError (a marked message naming the file) for a file in UTF-16."""
+    if forced is not None:
+        return forced
+    if path == "-" or path.lower().endswith((".xlsx", ".xlsm")):
+        return "utf-8"
+    with open(path, "rb") as stream:
+        try:
+            found = sniff(stream)
+        except ValueError as exc:
+            raise ValueError(N_("{path}: {problem}", path=path, problem=exc.args[0])) from None
+    if found != "utf-8" and notice is not None:
+        notice(N_("{path} is not UTF-8 but is valid Shift_JIS (cp932), as Japanese Excel saves CSV: "
+                  "read as Shift_JIS (--encoding NAME chooses another encoding)", path=path))
+    return found
