@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
 import os
 from typing import TYPE_CHECKING, Any, Callable, Sequence, TextIO
@@ -41,6 +39,11 @@ def register(sub: Any, _: Callable[[str], str], lang: str) -> None:
     t.add_argument("--group", action="append", choices=("department", "role", "channel"),
                    help=_("a grouping question (repeatable; default department and role)"))
     t.add_argument("--by", choices=("rule", "tag"), default="rule", help=_("one question per rule, or per tag"))
+    t.add_argument("--departments", action="append", default=[], metavar="LIST",
+                   help=_("the departments to offer as choices, separated by commas (店舗A,店舗B; repeatable); "
+                          "free text otherwise"))
+    t.add_argument("--departments-from", metavar="FILE",
+                   help=_("read the departments from FILE, one a line (# starts a comment)"))
     t.add_argument("-o", "--output", metavar="FILE", help=_("write to FILE instead of standard output"))
     t.set_defaults(run=cmd_template)
     r = inner.add_parser("report", help=_("aggregate answers (CSV in UTF-8 or Shift_JIS, or .xlsx)"),
@@ -99,14 +102,41 @@ def cmd_template(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.months < 1:
         say(err, "survey template", N_("--months must be at least 1"), lang)
         return EXIT_USAGE
-    template = sv.build_template(policy, args.lang, args.months, tuple(args.group or ("department", "role")), args.by)
+    try:
+        departments = department_list(args.departments, args.departments_from, lambda text: say(err, "survey template", text, lang))
+    except ValueError as exc:
+        say(err, "survey template", exc.args[0], lang)
+        return EXIT_USAGE
+    template = sv.build_template(policy, args.lang, args.months, tuple(args.group or ("department", "role")), args.by,
+                                 departments)
     if args.format == "html":
         text = sv.template_html(template, args.lang)
     else:
-        buf = io.StringIO()
-        csv.writer(buf, lineterminator="\r\n").writerows(sv.template_csv_rows(template, args.lang))
-        text = "\ufeff" + buf.getvalue()  # a BOM, so that Excel opens the UTF-8 file correctly
+        from ..render.spreadsheet import csv_file
+
+        text = csv_file(sv.template_csv_rows(template, args.lang))  # a BOM, so that Excel opens UTF-8; no formulas
     return write_output(args.output, text, out, err, "survey template", lang)
+
+
+def department_list(lists: Sequence[str], path: str | None, notice: Callable[[str], None]) -> list[str]:
+    """The departments of `--departments A,B` (commas, or the Japanese 、) and `--departments-from FILE`
+    (one a line, `#` comments; UTF-8 or Shift_JIS), in order, without repeats. ValueError for a FILE
+    that cannot be read."""
+    import re
+
+    names = [d for text in lists for d in re.split(r"[,、，]", text)]
+    if path is not None:
+        from ..reading.encoding import resolve
+
+        try:
+            encoding = resolve(path, None, notice)
+            with open(path, encoding="utf-8-sig" if encoding == "utf-8" else encoding) as handle:
+                lines = handle.read().splitlines()
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
+            raise ValueError(N_("cannot read {path}: {reason}", path=path, reason=reason)) from None
+        names += [line.split("#", 1)[0] for line in lines]
+    return list(dict.fromkeys(n.strip() for n in names if n.strip()))
 
 
 def cmd_survey_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

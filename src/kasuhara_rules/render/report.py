@@ -491,23 +491,37 @@ def _html_table(head: list[str] | None, rows: list[list[str]]) -> str:
     return f"<table>{thead}<tbody>{body}</tbody></table>"
 
 
+def _scale(data: dict[str, Any], dim: str, lang: str) -> dict[str, str]:
+    """The colours of an ordered dimension (severities, escalations), highest first as the legend lists
+    them: darkest for the highest (重大), lightest for the lowest, grey for none."""
+    from .charts import NONE_COLOUR, ordered_colours
+
+    names = [item for item in data["labels"][dim]]  # the policy's order: lowest first
+    colours = dict(zip(reversed(names), reversed(ordered_colours(len(names)))))
+    out = {_label(data, dim, k, lang): colour for k, colour in colours.items()}
+    out[_label(data, dim, NONE, lang)] = NONE_COLOUR
+    return out
+
+
 def chart_specs(data: dict[str, Any], lang: str = "ja") -> dict[str, dict[str, Any]]:
     """Vega-Lite specifications of the report's charts (rendered to SVG by render.charts)."""
     from .charts import bar_chart, stacked_periods
 
     w = WORDS[lang]
     specs: dict[str, dict[str, Any]] = {}
+    shown = [periods.name(p["period"], lang) for p in data["periods"]]
     for dim in ("outcomes", "severities", "escalations"):
         rows = [{"period": periods.name(p["period"], lang), "key": _label(data, dim, k, lang), "count": c, "order": i}
                 for p in data["periods"] for i, (k, c) in enumerate(p[dim].items()) if c]
         if rows:
-            specs[dim] = stacked_periods(rows, w["period"], w["count"], w[dim])
+            specs[dim] = stacked_periods(rows, w["period"], w["count"], w[dim], shown,
+                                         _scale(data, dim, lang) if dim != "outcomes" else None)
     for name in data["labels"]["choices"]:
         rows = [{"period": periods.name(p["period"], lang), "key": k, "count": c, "order": i}
                 for p in data["periods"] for i, (k, c) in enumerate(p["fields"][name].items()) if c]
         if rows:
             specs[f"field:{name}"] = stacked_periods(rows, w["period"], w["count"],
-                                                     data["labels"]["fields"].get(name, name))
+                                                     data["labels"]["fields"].get(name, name), shown)
     if data["top_rules"]:
         specs["top_rules"] = bar_chart([{"key": _label(data, "rules", r["rule"], lang), "count": r["matched"]}
                                         for r in data["top_rules"]], w["matched"])
