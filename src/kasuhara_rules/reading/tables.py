@@ -73,14 +73,11 @@ def _xlsx_table(path: str) -> tuple[list[str], Rows]:
         return out
 
     header: list[str] | None = None
-    try:
-        for _, row in rows:
-            header = cells(row)
-            if header is not None and any(c.strip() for c in header):
-                break
-            header = None
-    except InputRefused as exc:
-        raise InputRefused(N_("{path}: {reason}", path=path, reason=exc.args[0])) from None
+    for _, row in rows:
+        header = cells(row)
+        if header is not None and any(c.strip() for c in header):
+            break
+        header = None
     if header is None:
         raise InputRefused(N_("{path} is empty", path=path))
 

@@ -30,7 +30,7 @@ from .cells import typed_cell
 MAX_UNCOMPRESSED = 256 * 2**20  # bytes: the parts of a workbook, uncompressed, all together
 MAX_PARTS = 10_000               # files inside the zip
 MAX_CELL = 32_767                # characters in one cell (Excel's limit)
-INSTALL = "pip install '.[report]'  (from a clone of kasuhara-rules)"
+INSTALL = "pip install '.[report]'  (in your clone of kasuhara-rules: it is not on a public package index)"
 
 
 def openpyxl_missing() -> str:
@@ -61,12 +61,12 @@ def sheet_rows(path: str) -> Iterator[tuple[int, list[tuple[int, Any, str]]]]:
     """(row number, [(column, value, kind)…]) of every row present in the first sheet; kind is
     openpyxl's data type, or "formula" for a formula cell saved without a value. Raises
     InputRefused for a workbook that cannot be read or is too large."""
-    check_size(path)
     try:
         import openpyxl
         from openpyxl.worksheet._reader import VALUE_TAG, FORMULA_TAG, WorkSheetParser
     except ImportError:
         raise InputRefused(openpyxl_missing()) from None
+    check_size(path)
 
     class Parser(WorkSheetParser):
         """openpyxl's parser of sheet XML, telling a formula saved without its value apart."""

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..i18n import N_
 
-INSTALL = "pip install 'kasuhara-rules[report]'"
+from ..reading.xlsx import INSTALL  # the `report` extra's install command (one spelling for charts and .xlsx)
 FONT = ('"Hiragino Kaku Gothic ProN", "Noto Sans CJK JP", "Yu Gothic", "Meiryo", "IPAexGothic", sans-serif')
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"  # an identifier only: nothing is fetched
 
