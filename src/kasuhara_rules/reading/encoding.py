@@ -10,11 +10,15 @@ as Shift_JIS). `--encoding NAME` skips the guess. Reading is by chunks: memory s
 from __future__ import annotations
 
 import codecs
+import re
 from typing import IO, Callable
 
 from ..i18n import N_
 
 CHUNK = 1 << 20  # bytes read at a time while looking
+# What Python's cp932 decodes but no Japanese text holds: NUL, the C1 controls (single bytes 0x80,
+# 0xA0, 0xFD–0xFF map to U+0080 and to private-use U+F8F0–U+F8F3): bytes of another kind of file.
+_NOT_TEXT = re.compile("[\x00\x80-\x9f\uf8f0-\uf8f3]")
 
 
 def check_encoding(name: str) -> str:
@@ -30,14 +34,16 @@ def check_encoding(name: str) -> str:
 
 
 def _valid(stream: IO[bytes], encoding: str) -> tuple[bool, bool]:
-    """(the whole stream decodes, non-ASCII text decoded before the first error)."""
+    """(the whole stream decodes to text, non-ASCII text decoded before the first error)."""
     decoder = codecs.getincrementaldecoder(encoding)()
     seen_text = False
     while True:
         chunk = stream.read(CHUNK)
         pending = len(decoder.getstate()[0])
         try:
-            decoder.decode(chunk, final=not chunk)
+            text = decoder.decode(chunk, final=not chunk)
+            if encoding != "utf-8" and _NOT_TEXT.search(text):
+                return False, seen_text
         except UnicodeDecodeError as exc:
             before = chunk[: max(0, exc.start - pending)]
             return False, seen_text or not before.isascii()
