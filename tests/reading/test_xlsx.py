@@ -237,3 +237,16 @@ def test_survey_answers_read_from_a_workbook(tmp_path):
 def test_limits_are_those_documented():
     """The bounds the docs state (docs/embedding.md, docs/security.md)."""
     assert xlsx.MAX_UNCOMPRESSED == 256 * 2**20 and xlsx.MAX_CELL == 32_767
+
+
+def test_an_entity_bomb_in_a_part_is_refused_quickly(tmp_path):
+    """A "billion laughs" shared-strings part (entities expanding to gigabytes): the XML parser refuses
+    the amplification and the workbook is refused, at once and without the memory."""
+    laughs = ['<!ENTITY l0 "ha">'] + [f'<!ENTITY l{i} "{("&l" + str(i - 1) + ";") * 10}">' for i in range(1, 10)]
+    strings = ('<?xml version="1.0"?><!DOCTYPE sst [' + "".join(laughs) + ']><sst xmlns="http://schemas.'
+               'openxmlformats.org/spreadsheetml/2006/main"><si><t>&l9;</t></si></sst>')
+    path = _rewrite(OFFICE / "libreoffice-records.xlsx", tmp_path / "laughs.xlsx", {"xl/sharedStrings.xml": strings.encode()})
+    started = time.monotonic()
+    with pytest.raises(InputRefused, match="readable"):
+        list(read_records(path, RETAIL))
+    assert time.monotonic() - started < 10
