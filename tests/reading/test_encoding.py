@@ -57,3 +57,13 @@ def test_encoding_names_are_checked():
     for bad in ("no-such-codec", "utf-16"):
         with pytest.raises(ValueError):
             check_encoding(bad)
+
+
+def test_a_pipe_is_read_once_as_utf8(tmp_path):
+    """A file that is not a regular file (a FIFO, /dev/stdin, a shell's <(…)) is not looked at
+    first: it can be read only once, so it is UTF-8 unless --encoding says otherwise."""
+    import os
+
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    assert resolve(str(fifo), None) == "utf-8" and resolve(str(fifo), "cp932") == "cp932"

@@ -10,6 +10,7 @@ as Shift_JIS). `--encoding NAME` skips the guess. Reading is by chunks: memory s
 from __future__ import annotations
 
 import codecs
+import os
 import re
 from typing import IO, Callable
 
@@ -76,12 +77,13 @@ def sniff(stream: IO[bytes]) -> str:
 
 def resolve(path: str, forced: str | None, notice: Callable[[str], None] | None = None) -> str:
     """The encoding to read the file at `path` in: `forced` (from --encoding) if given, else the
-    guess above (standard input, `-`, is UTF-8 unless forced); a Shift_JIS guess is told to `notice`.
+    guess above (standard input, `-`, and other files that are not regular — pipes — are UTF-8 unless
+    forced); a Shift_JIS guess is told to `notice`.
     ValueError (a marked message naming the file) for a file in UTF-16."""
     if forced is not None:
         return forced
-    if path == "-" or path.lower().endswith((".xlsx", ".xlsm")):
-        return "utf-8"
+    if path == "-" or path.lower().endswith((".xlsx", ".xlsm")) or not os.path.isfile(path):
+        return "utf-8"  # standard input, a pipe (/dev/stdin, <(…)): read once, so not looked at first
     with open(path, "rb") as stream:
         try:
             found = sniff(stream)
