@@ -67,3 +67,11 @@ def test_a_pipe_is_read_once_as_utf8(tmp_path):
     fifo = tmp_path / "pipe.csv"
     os.mkfifo(fifo)
     assert resolve(str(fifo), None) == "utf-8" and resolve(str(fifo), "cp932") == "cp932"
+
+
+def test_shift_jis_whose_first_bytes_happen_to_be_utf8_is_still_shift_jis():
+    """cp932 bytes E3 81 82 are also UTF-8 (あ): one accidental character is not evidence of UTF-8;
+    the file is valid cp932 throughout, so it is Shift_JIS."""
+    text = "縺あ,事案番号\n".encode("cp932")
+    assert text.startswith(b"\xe3\x81\x82")
+    assert sniff(io.BytesIO(text)) == "cp932"

@@ -1,11 +1,13 @@
 """The encoding of an input file: UTF-8 (with or without a byte-order mark), else valid Shift_JIS, or as forced.
 
-Japanese Excel saves "CSV (comma delimited)" in Shift_JIS (Windows code page 932). A file is read
-as UTF-8 when it is valid UTF-8. When it is not, and its first non-ASCII character is not UTF-8
-either, and the whole file is valid cp932, it is read as cp932 and the caller is told (a notice
-on standard error). Anything else is read as UTF-8, so that each line that is not becomes an error
-of its own with a hint naming `--encoding cp932` (a UTF-8 file with one damaged byte is not read
-as Shift_JIS). `--encoding NAME` skips the guess. Reading is by chunks: memory stays bounded.
+Japanese Excel saves "CSV (comma delimited)" in Shift_JIS (Windows code page 932). The file's
+first non-ASCII text decides: when it is UTF-8 (a few characters of it before any byte that is
+not, or no non-ASCII text at all), the file is read as UTF-8; otherwise, when the whole file is
+valid cp932 Japanese text, it is read as cp932 and the caller is told (a notice on standard
+error). Anything else is read as UTF-8, so that each line that is not becomes an error of its own
+with a hint naming `--encoding cp932` (a UTF-8 file with a damaged byte further on is never read
+as Shift_JIS). `--encoding NAME` skips the guess. Reading is by chunks, ASCII ones skipped without
+decoding: memory stays bounded, and a UTF-8 file is read only up to its first Japanese text.
 """
 from __future__ import annotations
 
@@ -34,23 +36,50 @@ def check_encoding(name: str) -> str:
     return info.name
 
 
-def _valid(stream: IO[bytes], encoding: str) -> tuple[bool, bool]:
-    """(the whole stream decodes to text, non-ASCII text decoded before the first error)."""
-    decoder = codecs.getincrementaldecoder(encoding)()
-    seen_text = False
+EVIDENCE = 16  # bytes of valid multi-byte UTF-8 (8 kana or kanji) that make a file UTF-8 despite a bad byte
+
+
+def _first_text_is_utf8(stream: IO[bytes]) -> bool:
+    """Whether the stream's text is UTF-8, judged on its first megabyte of non-ASCII text (all ASCII
+    counts as UTF-8): true when that decodes, or when at least EVIDENCE bytes of UTF-8 text come before
+    the first byte that does not (a damaged UTF-8 file, not Shift_JIS, whose characters rarely form
+    even one valid UTF-8 sequence). ASCII chunks before it are skipped without decoding."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    evidence = 0
     while True:
         chunk = stream.read(CHUNK)
+        if not chunk:
+            try:
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                return evidence >= EVIDENCE
+            return True
+        if chunk.isascii() and not decoder.getstate()[0] and not evidence:
+            continue
         pending = len(decoder.getstate()[0])
         try:
-            text = decoder.decode(chunk, final=not chunk)
-            if encoding != "utf-8" and _NOT_TEXT.search(text):
-                return False, seen_text
+            text = decoder.decode(chunk)
         except UnicodeDecodeError as exc:
-            before = chunk[: max(0, exc.start - pending)]
-            return False, seen_text or not before.isascii()
+            before = chunk[: max(0, exc.start - pending)].decode("utf-8", "ignore")
+            return evidence + len(before.encode("utf-8")) - len(before) >= EVIDENCE
+        evidence += len(text.encode("utf-8")) - len(text)
+        if evidence >= EVIDENCE:
+            return True
+
+
+def _valid_cp932(stream: IO[bytes]) -> bool:
+    """Whether the whole stream is Japanese text in cp932."""
+    decoder = codecs.getincrementaldecoder("cp932")()
+    while True:
+        chunk = stream.read(CHUNK)
+        try:
+            text = decoder.decode(chunk, final=not chunk)
+        except UnicodeDecodeError:
+            return False
+        if _NOT_TEXT.search(text):
+            return False
         if not chunk:
-            return True, seen_text
-        seen_text = seen_text or not chunk.isascii()
+            return True
 
 
 def sniff(stream: IO[bytes]) -> str:
@@ -66,11 +95,10 @@ def sniff(stream: IO[bytes]) -> str:
             raise ValueError(N_("the file is UTF-16 text (Excel's \"Unicode text\"): save it as \"CSV UTF-8\" "
                                 "and read that file"))
         stream.seek(start)
-        utf8, text_before = _valid(stream, "utf-8")
-        if utf8 or text_before:
+        if _first_text_is_utf8(stream):
             return "utf-8"
         stream.seek(start)
-        return "cp932" if _valid(stream, "cp932")[0] else "utf-8"
+        return "cp932" if _valid_cp932(stream) else "utf-8"
     finally:
         stream.seek(start)
 
