@@ -180,3 +180,17 @@ def test_survey_template_departments(tmp_path):
     assert department[3:9] == ["新宿店", "'=1+1", "渋谷店", "池袋店", "本店", "横浜店"]
     code, out, _ = run("survey", "template", RETAIL, "--group", "role", "--departments", "A,B", "--format", "html")
     assert code == 0 and out.index("所属部署") < out.index("職種")
+
+
+def test_journal_add_reads_excels_csv_and_reports_by_fiscal_year(tmp_path):
+    """`kasu journal add` reads the same Shift_JIS CSV as `kasu eval` (a notice, label headers, Excel's
+    date-times in the policy's Asia/Tokyo); `kasu report --db` counts it by fiscal year."""
+    pytest.importorskip("sqlalchemy")
+    path = excel_csv(tmp_path, ROWS[:3])
+    url = f"sqlite:///{tmp_path / 'journal.db'}"
+    code, out, err = run("journal", "add", RETAIL, str(path), "--by", "sato", "--db", url, "--no-progress")
+    assert code == 0 and "Shift_JIS" in err, err
+    assert [json.loads(line)["rule"] for line in out.splitlines()][:2] == ["dogeza", "refusing_to_leave"]
+    code, out, err = run("report", "--db", url, "--by", "fiscal-year", "--format", "json", "--no-progress")
+    assert code == 0, err
+    assert [(p["period"], p["records"]) for p in json.loads(out)["periods"]] == [("FY2026", 1), ("FY2027", 2)]
