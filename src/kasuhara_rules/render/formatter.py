@@ -223,7 +223,7 @@ class _Printer:
             one_line = prefix + type_text(f.type) + suffix
             if isinstance(f.type, n.OneOfType) and display_width(one_line) > WIDTH:
                 self.leading(_start(f.span), indent)
-                self.listing(f.type.values.span, prefix.rstrip() + " one of ", f.type.values.items, "",
+                self.listing(f.type.choices.span, prefix.rstrip() + " one of ", f.type.choices.items, "",
                              closing=suffix)
                 continue
             if record is None or (display_width(one_line) <= WIDTH and not self.comments_within(f.type.span)):

@@ -102,8 +102,8 @@ def build_template(policy: CheckedPolicy, lang: str = "ja", months: int = 6,
             raise SurveyError(N_("--group {group}: use one of {choices}", group=g, choices=", ".join(GROUPS)))
         choices: tuple[str, ...] = ()
         field = policy.field(g) if g == "channel" else None
-        if field is not None and field.type.values:
-            choices = tuple(field.type.values)
+        if field is not None and field.type.values:  # the channels as staff know them: their labels
+            choices = tuple(field.type.label_of(v) for v in field.type.values)
         title = str(GROUPS[g][lang])
         questions.append(Question(g, "group", title, title, choices))
     for key, label in conduct_kinds(policy, by):
