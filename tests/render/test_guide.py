@@ -155,7 +155,6 @@ def test_auditor_goldens(policies, golden, lang, fmt):
 def test_staff_edition_speaks_labels_only(policies, name):
     """No outcome, severity or escalation code in parentheses, no source position, no known `one of` code
     as a quoted value; the auditor edition has them."""
-    from kasuhara_rules.render.guide import 
 
     p = policies[name]
     for lang in ("ja", "en"):
