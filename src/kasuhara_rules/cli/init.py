@@ -110,12 +110,22 @@ def cmd_init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     text = policy_text(base, target.name, lang, frozenset(declared))
     target.write_text(text, encoding="utf-8", newline="\n")
     example = first_example(str(target), lang)
-    target.write_text(text + example, encoding="utf-8", newline="\n")
+    target.write_text(canonical(text + example, str(target)), encoding="utf-8", newline="\n")
     for there, _shipped in copies:
         emit(out, translate(N_("copied {path}", path=str(there)), lang) + "\n")
     emit(out, translate(N_("wrote {path}: check it with `kasu check {path}` and `kasu test {path}`",
                            path=str(target)), lang) + "\n")
     return 0
+
+
+def canonical(text: str, name: str) -> str:
+    """The new file in `kasu fmt`'s layout, so that `kasu fmt --check` passes on it as written."""
+    from ..render.formatter import FormatError, format_text
+
+    try:
+        return format_text(text, name)
+    except FormatError:  # pragma: no cover - the text is built to parse; never lose it over the layout
+        return text
 
 
 def policy_text(base: str, filename: str, lang: str, taken: frozenset[str] = frozenset()) -> str:
