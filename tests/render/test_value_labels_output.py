@@ -122,3 +122,14 @@ def test_a_label_in_a_condition_has_a_quick_fix():
     a = analyse("/tmp/shop.kasu", text)
     d = next(x for x in a.diagnostics if x.code == "E403")
     assert [e.text for e in a.fixes(d)] == ['"phone"']
+
+
+def test_the_json_schema_accepts_values_and_labels(policy):
+    """`kasu schema`: the enum lists the values and then their labels, and names each value's label."""
+    import jsonschema
+
+    schema = policy.json_schema()
+    channel = schema["properties"]["channel"]
+    assert channel["enum"] == ["counter", "phone", "窓口", "電話"]
+    assert channel["x-kasu-labels"] == {"counter": "窓口", "phone": "電話"}
+    jsonschema.validate(record(1, "電話", "続いた"), schema)
