@@ -93,7 +93,7 @@ def test_the_consistency_check_notices_a_change():
     """A changed code block, a missing row or another heading is noticed (the checks are not vacuous)."""
     en, _ = pair("cli")
     assert code_blocks(en.replace("kasu check --format json examples", "kasu chek --format json examples")) != code_blocks(en)
-    assert tables(en.replace("\n| `kasu", "\n| `kasu x", 1)) != tables(en)
+    assert tables(en.replace("| [`kasu check POLICY", "| [`kasu chek POLICY", 1)) != tables(en)
     assert headings(en + "\n## More\n") != headings(en)
 
 
