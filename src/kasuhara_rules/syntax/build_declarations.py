@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, cast, overload
 from ..i18n import N_
 from . import nodes as n
 from ..diagnostics import error
-from ..source import Span
+from ..source import SourceText, Span
 
 if TYPE_CHECKING:
     from ..diagnostics import Diagnostic
@@ -19,6 +19,7 @@ class DeclarationBuilders:
 
     if TYPE_CHECKING:  # provided by `parser._Builder`
         file: str
+        source: SourceText
         diags: list[Diagnostic]
 
         def _tok_span(self, tok: Token) -> Span: ...
