@@ -168,7 +168,8 @@ def test_staff_edition_speaks_labels_only(policies, name):
         for field in p.checked.fields:  # `one of` values by their labels, never their codes
             for value in field.type.values:
                 label = field.type.label_of(value)
-                if label != value:
+                japanese = any("\u3040" <= ch <= "\u9fff" for ch in label)
+                if label != value and (lang == "ja" or not japanese):  # English reads a Japanese label's code
                     assert f"「{value}」" not in staff and f"&quot;{value}&quot;" not in staff, (lang, value)
 
 

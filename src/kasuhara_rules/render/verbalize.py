@@ -13,6 +13,7 @@ _JA_UNITS = tuple((ja, micros) for _, _, micros, ja, _, _ in vt.DURATION_UNITS)
 _EN_UNITS = tuple((en, micros) for _, _, micros, _, _, en in vt.DURATION_UNITS)
 _SIMPLE_ALTERNATION = re.compile(r"[^\\^$.|?*+()\[\]{}]+(\|[^\\^$.|?*+()\[\]{}]+)*")
 LIST_INLINE = 6  # phrase lists up to this size are spelled out where they are used
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]")
 
 
 def attach(clause: str, word: str) -> str:
@@ -283,7 +284,11 @@ class Verbalizer(Visitor):
         return self.noun(e)
 
     def enum_word(self, value: str, t: vt.Type) -> str:
+        """A `one of` value as people read it: its label; in English, a Japanese label gives way to
+        the value itself (`web_form` as "web form"), as a field reads by its name there."""
         label = t.label_of(value)
+        if not self.ja and _JAPANESE.search(label):
+            label = value.replace("_", " ")
         if self.codes and label != value:
             return f"「{label}（{value}）」" if self.ja else f'"{label}" ({value})'
         return f"「{label}」" if self.ja else f'"{label}"'
