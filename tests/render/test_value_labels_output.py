@@ -136,3 +136,19 @@ def test_the_json_schema_accepts_values_and_labels(policy):
     assert channel["enum"] == ["counter", "phone", "窓口", "電話"]
     assert channel["x-kasu-labels"] == {"counter": "窓口", "phone": "電話"}
     jsonschema.validate(record(1, "電話", "続いた"), schema)
+
+
+def test_the_journal_counts_values_and_the_case_file_shows_labels(tmp_path, policy):
+    """A record journaled with a label is counted under its value (the journal's report), and the
+    case file shows the fact as `label (value)`."""
+    pytest.importorskip("sqlalchemy")
+    from kasuhara_rules.journal import open_journal
+    from kasuhara_rules.render.casefile import to_html
+
+    with open_journal(f"sqlite:///{tmp_path / 'j.db'}") as journal:
+        journal.add(record(1, "電話", "続いた"), by="sato", policy=policy)
+        journal.add(record(2, "phone", "none"), by="sato", policy=policy)
+        report = journal.report()
+        html = to_html(journal.case_file("A-1"), "ja")
+    assert report["fields"]["channel"] == {"phone": 2}
+    assert "電話 (phone)" in html and "続いた (persistent)" in html
