@@ -1,4 +1,6 @@
 """Value labels of `one of` (contract 1.2 §3): parsed, printed, checked, and read from records."""
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -10,6 +12,8 @@ from kasuhara_rules.syntax import nodes as n
 from kasuhara_rules.syntax.parser import parse_source
 from kasuhara_rules.syntax.printer import type_text
 from tests.conftest import budget, codes
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 HEAD = 'policy "t" { id t version "1" otherwise claim }\noutcomes { claim "クレーム", kasuhara "カスハラ" }\n'
 LABELLED = '["counter" "窓口", "phone" "電話", "sns" "ＳＮＳ"]'
@@ -176,3 +180,28 @@ def test_one_mistyped_type_is_one_error():
     diags = check_text(text, "t.kasu").diagnostics
     assert [d.code for d in diags] == ["E217", "E217", "E217"]
     assert diags[2].hint == "did you mean `duration`?"
+
+
+def _unlabelled(fields, prefix=""):
+    """(field path, value) of every `one of` value without a label, lists and nested records included."""
+    for f in fields:
+        t = f.type
+        while t.element is not None:
+            t = t.element
+        labels = t.labels or (None,) * len(t.values)
+        yield from ((prefix + f.name, v) for v, label in zip(t.values, labels) if not label)
+        yield from _unlabelled(t.fields, f"{prefix}{f.name}.")
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.kasu")), ids=lambda p: p.name)
+def test_every_shipped_policy_labels_its_values(path):
+    """Staff read 「続いた」, not `persistent`: every `one of` value of a shipped policy has a label."""
+    from kasuhara_rules import load_policy
+
+    assert list(_unlabelled(load_policy(path).checked.fields)) == []
+
+
+def test_the_check_of_shipped_labels_finds_a_missing_one():
+    """The check above notices a value without a label, in a list of a nested record too."""
+    p = parse_policy(HEAD + 'schema {\n  incident_id: text key\n  r: { c: list of one of ["a" "あ", "b"] }\n}\n')
+    assert list(_unlabelled(p.checked.fields)) == [("r.c", "b")]
