@@ -210,3 +210,13 @@ def test_staff_guide_in_a_real_browser(policies, tmp_path):
 
     texts = browser.check_page(policies["retail.kasu"].guide(format="html"), tmp_path, "guide", charts=0)
     assert "まず読むページ" in texts[0] and "連絡の段階" in "".join(texts[:2])
+
+
+def test_missing_part_says_review_only_when_the_outcome_could_change(policies):
+    """「情報が足りないとき」 says what the decider does (contract 1.2): review only when the outcome
+    could change; otherwise the decision is settled and the explanation names what it would give."""
+    p = policies["mhlw-baseline.kasu"]
+    ja, en = p.guide(lang="ja"), p.guide(lang="en")
+    assert "判断の区分（クレームか、ハラスメントかなど）が変わる場合" in ja
+    assert "当てはまるかどうかで判断の区分が変わらない場合は、判断は確定です" in ja
+    assert "When the missing information could not change the outcome, the decision is settled" in en
