@@ -95,9 +95,9 @@ def test_markdown_has_every_rule_response_and_phrase(policies):
 
 
 def test_never_raw_field_names_when_labels_exist(policies):
-    """Criteria read with labels: `contact_length >= 30min` is 「対応時間（通話・面談）が30分以上」."""
+    """Criteria read with labels: `contact_length >= 60min` is 「対応時間（通話・面談）が1時間以上」."""
     text = policies["mhlw-baseline.kasu"].guide()
-    assert "対応時間（通話・面談）が30分以上" in text and "contact_length >=" not in text
+    assert "対応時間（通話・面談）が1時間以上" in text and "contact_length >=" not in text
 
 
 def test_cli_doc(tmp_path):
@@ -138,7 +138,7 @@ def test_prints_on_a4_in_a_real_browser(policies, tmp_path):
     data = pdf.read_bytes()
     pages = len(re.findall(rb"/Type\s*/Page[^s]", data))
     assert data.startswith(b"%PDF") and len(data) > 20_000
-    assert 4 <= pages <= 30, pages
+    assert 4 <= pages <= 40, pages  # the retail guide: 59 rules since issue 26 (36 pages measured)
     boxes = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)", data)
     assert boxes and all(abs(float(w) - 595) < 3 and abs(float(h) - 842) < 3 for w, h in boxes)  # A4 in points
 
