@@ -424,7 +424,12 @@ def rule_missing_markdown(policy: CheckedPolicy, name: str, lang: str = "ja") ->
     fields = b.rule_fields(rule)
     if not fields:
         return ""
-    listed = ("、" if b.ja else ", ").join(b.item_title(f) if f.label else f.name for f in fields)
+    def field_title(f: Field) -> str:
+        if not f.label:
+            return f.name
+        return f"{f.label}（{f.name}）" if b.ja else f"{f.label} ({f.name})"
+
+    listed = ("、" if b.ja else ", ").join(field_title(f) for f in fields)
     gives = [b.item_title(policy.outcome(rule.outcome))]
     sev = policy.severity(rule.severity)
     if sev is not None:
