@@ -59,9 +59,13 @@ class Result:
 
 
 def load_lexicon(folder: Path = LEXICON) -> dict[str, list[str]]:
-    """The phrase lists: file stem → phrases (one a line, `#` comments, blank lines skipped)."""
+    """The phrase lists the labelled utterances are about: file stem → phrases (one a line, `#`
+    comments, blank lines skipped). legal.txt is left out: it names rights (lawsuits, authorities)
+    that decide a claim, and the utterances are not labelled for it."""
     lists = {}
     for path in sorted(folder.glob("*.txt")):
+        if path.stem == "legal":
+            continue
         phrases = []
         for line in path.read_text(encoding="utf-8").splitlines():
             line = line.split("#", 1)[0].strip()

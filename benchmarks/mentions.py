@@ -31,7 +31,9 @@ if __name__ == "__main__":  # run as a script: the checkout's code (imported by 
     sys.path.insert(0, str(ROOT / "src"))
 LEXICON = ROOT / "examples" / "lexicon"
 CORPUS = ROOT / "tests" / "corpus" / "utterances.tsv"
-LISTS = sorted(p.stem for p in LEXICON.glob("*.txt"))
+# the lists the labelled utterances are about (legal.txt names rights — lawsuits, authorities — that
+# decide a claim, not harassment; the utterances are not labelled for it)
+LISTS = sorted(p.stem for p in LEXICON.glob("*.txt") if p.stem != "legal")
 
 HEAD = """policy "mentions benchmark" { id bench  version "1"  otherwise claim }
 outcomes { claim "クレーム", kasuhara "カスハラ" }

@@ -246,9 +246,10 @@ class Reference:
 def decide(policy: CheckedPolicy, results: list) -> dict:
     """Section 6 spelled out by brute force: the decision for rule results (True / False / None).
 
-    The provisional decision is the one with every undetermined rule taken as not matched; the
-    outcome is `review` only when some pending rule, taken as matched (the others still not),
-    would give a different outcome, severity or escalation."""
+    The provisional decision is the one with every undetermined rule taken as not matched; each
+    pending rule `would` give the decision with it taken as matched (the others still not); the
+    outcome is `review` only when some pending rule would give a different *outcome* (contract
+    1.2): a severity or an escalation it would raise leaves the provisional decision standing."""
     sev = {s.name: s.rank for s in policy.severities}
     esc = {e.name: e.rank for e in policy.escalations}
     rules = policy.rules
@@ -280,11 +281,13 @@ def decide(policy: CheckedPolicy, results: list) -> dict:
         pending = {i for i in undetermined if i < deciding}
     else:
         pending = {i for i in undetermined if rank(i) < rank(deciding)}
-    def differs(i: int) -> bool:
-        o, s, _, e = settled(matched | {i})
-        return (o, s, e) != (outcome, severity, escalation)
+    ordered = sorted(pending) if first_match else sorted(pending, key=rank)
 
-    review = any(differs(i) for i in pending)
+    def would(i: int) -> dict:
+        o, s, _, e = settled(matched | {i})
+        return {"outcome": o, "severity": s, "escalation": e}
+
+    review = any(would(i)["outcome"] != outcome for i in pending)
     name = rules[deciding].name if deciding is not None else None
     return {
         "outcome": "review" if review else outcome,
@@ -292,7 +295,8 @@ def decide(policy: CheckedPolicy, results: list) -> dict:
         "rule": None if review else name,
         "escalation": escalation,
         "matched": [rules[i].name for i in sorted(matched, key=rank)],
-        "pending": [rules[i].name for i in (sorted(pending) if first_match else sorted(pending, key=rank))],
+        "pending": [rules[i].name for i in ordered],
+        "would": [would(i) for i in ordered],
         "provisional": {"outcome": outcome, "severity": severity, "rule": name} if review else None,
     }
 def _step(value, name):

@@ -1,102 +1,100 @@
-"""How the previous shipped policies (versions 2026.1/2026.2, before issue 12) decide the labelled
-corpus: each record is translated to the old schema the way a clerk would have filled in the old
-form, then decided, and compared with the expected outcome.
+"""What changed from the previous policy versions: the previous versions (a directory of their files,
+e.g. from `git show`) decide the blind corpus and every shipped incident file beside the current ones,
+as `kasu diff` does. Prints Markdown for docs/policies.md.
 
-    mkdir -p /tmp/prev && for f in examples/*.kasu; do git show 8cfc969:$f > /tmp/prev/$(basename $f); done
+    rm -rf /tmp/prev && mkdir -p /tmp/prev/lexicon
+    for f in $(git ls-tree -r --name-only REV examples/); do git show REV:$f > /tmp/prev/${f#examples/}; done
     PYTHONPATH=src python tools/corpus_previous.py /tmp/prev
 
-The translation (old field ← new fields): demand_valid ← has_basis and proportionate (unknown when
-either is); intimidation ← any raised voice, once or persistent (the old form had one box for
-「大声・机を叩く等」); demanded_manager ← any demanded_rank; stayed_after_request ← 40 min after one
-refused exit order, 75 min after two or more; call_length ← contact_length on the phone, and the
-local-government counter_time ← contact_length at the counter; contacts ← one contact in the last
-30 days per earlier contact on the same matter; same_topic_repeated ← deadlocked; silent_calls_7d ←
-the earlier silent calls. Checkboxes not ticked are false. Prints Markdown.
+The schemas only grew (new optional fields, `demand_type` "none"), so an old version reads the new
+records as they are, ignoring the fields it does not name; a record with `demand_type` "none" is given
+"other" for the old versions, which had no such value.
 """
 from __future__ import annotations
 
-import datetime as dt
 import sys
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "tools"))
 
-from corpus_matrix import load_cases  # noqa: E402
+from corpus_report import load_cases  # noqa: E402
 
 from kasuhara_rules import load_policy  # noqa: E402
+from kasuhara_rules.cli.batch import read_path  # noqa: E402
+from kasuhara_rules.cli.diff import compare, state  # noqa: E402
 
-CHECKBOXES = ("physical_contact", "demanded_dogeza", "discriminatory", "sexual_conduct", "targeted_employee",
-              "posted_online", "threatened_sns", "demanded_home_visit")
-SAME = ("incident_id", "channel", "reported_at", "demand_type", "remarks", "amount_requested", "reference_amount",
-        "calls_today", "perpetrator", "setting", "symptom_related", "demanded_unlawful", "information_request",
-        "recording_notified", "excessive_requests", "accommodation_request", "mode", "obstructed_operation",
-        "intoxicated", "refused_fare", "delay_length", "store", "days_since_purchase", "section", "property")
+POLICIES = ("mhlw-baseline", "retail", "call-centre", "hospital-care", "local-government", "lodging", "transport",
+            "acme-retail", "tutorial", "tutorial.en", "quickstart")
 
 
-def to_old(record: dict) -> dict:
-    """The record as the old (2026.1) form would have recorded it."""
-    old = {k: record[k] for k in SAME if k in record}
-    for k in CHECKBOXES:
-        old[k] = bool(record.get(k, False))
-    basis, proportion = record.get("has_basis"), record.get("proportionate")
-    if basis is False or proportion is False:
-        old["demand_valid"] = False
-    elif basis is True and proportion is True:
-        old["demand_valid"] = True
-    old["intimidation"] = record.get("raised_voice", "none") != "none"
-    old["demanded_manager"] = record.get("demanded_rank", "none") not in (None, "none")
-    orders = record.get("exit_orders") or 0
-    if orders:
-        old["stayed_after_request"] = 75 if orders >= 2 else 40
-    length = record.get("contact_length")
-    if length is not None and record.get("channel") == "phone":
-        old["call_length"] = length
-    if length is not None and record.get("channel") in ("counter", "visit"):
-        old["counter_time"] = length
-    at = dt.datetime.fromisoformat(record["reported_at"])
-    earlier = max((record.get("same_matter_contacts") or 1) - 1, 0)
-    old["contacts"] = [{"at": (at - dt.timedelta(days=i + 1)).isoformat(), "channel": record.get("channel", "phone")}
-                       for i in range(earlier)]
-    if record.get("deadlocked") is not None:
-        old["same_topic_repeated"] = record["deadlocked"]
-    if record.get("silent_calls"):
-        old["silent_calls_7d"] = record["silent_calls"] - 1
-    return old
+def old_record(record: dict) -> dict:
+    """The record as an old version can read it."""
+    return dict(record, demand_type="other") if record.get("demand_type") == "none" else record
+
+
+def corpus_section(previous: Path) -> list[str]:
+    cases = load_cases()
+    out = ["| policy | previous | cases | as the sources (previous → now) | legitimate complaints decided as "
+           "harassment (previous → now) |", "|---|---|---:|---|---|"]
+    total = Counter()
+    for name in sorted({c["policy"] for c in cases}):
+        old, new = load_policy(previous / name), load_policy(ROOT / "examples" / name)
+        part = [c for c in cases if c["policy"] == name]
+        agree_old = agree_new = alarms_old = alarms_new = 0
+        alarm_ids = []
+        for c in part:
+            a = old.evaluate_numbered(old_record(c["record"]), None)
+            b = new.evaluate(c["record"])
+            agree_old += a.outcome == c["expect"]["outcome"]
+            agree_new += b.outcome == c["expect"]["outcome"]
+            if c["legitimate"] and a.outcome == "kasuhara":
+                alarms_old += 1
+                alarm_ids.append(f"{c['id']} ({a.rule})")
+            alarms_new += c["legitimate"] and b.outcome == "kasuhara"
+        total.update(cases=len(part), agree_old=agree_old, agree_new=agree_new, alarms_old=alarms_old,
+                     alarms_new=alarms_new)
+        out.append(f"| {name} | {old.version} | {len(part)} | {agree_old} → {agree_new} | {alarms_old} → {alarms_new}"
+                   + (f": {', '.join(alarm_ids)}" if alarm_ids else "") + " |")
+    out.append(f"| **all** | | {total['cases']} | {total['agree_old']} → {total['agree_new']} | "
+               f"{total['alarms_old']} → {total['alarms_new']} |")
+    return out
+
+
+def diff_section(previous: Path) -> list[str]:
+    """Per changed policy and incident file: records changed / decided by both (`kasu diff`'s counts),
+    then each policy's transitions on its own incident file (or, for the baseline, on them all)."""
+    files = sorted((ROOT / "examples").glob("*-incidents.jsonl"))
+    head = "| policy | versions | " + " | ".join(f.name.replace("-incidents.jsonl", "") for f in files) + " |"
+    out = [head, "|---|---|" + "---:|" * len(files)]
+    moves: list[str] = []
+    for name in POLICIES:
+        old, new = load_policy(previous / f"{name}.kasu"), load_policy(ROOT / "examples" / f"{name}.kasu")
+        if old.digest == new.digest:
+            continue
+        cells = []
+        own: Counter[tuple[str, str]] = Counter()
+        for path in files:
+            report = compare(old, new, read_path(str(path), old.checked.fields, None, None, "utf-8"),
+                             read_path(str(path), new.checked.fields, None, None, "utf-8"))
+            decided = report.unchanged + len(report.changes)
+            cells.append(f"{len(report.changes)}/{decided}" if decided else "—")
+            if path.name.startswith(name + "-") or name == "mhlw-baseline":
+                own.update({(a, b): k for a, b, k in report.transitions})
+        out.append(f"| {name} | {old.version} → {new.version} | " + " | ".join(cells) + " |")
+        if own:
+            moves.append(f"- **{name}**: " + ", ".join(f"{a} → {b} ×{k}" for (a, b), k in
+                                                     sorted(own.items(), key=lambda kv: (-kv[1], kv[0]))))
+    return out + [""] + moves
 
 
 def main(argv: list[str]) -> int:
     previous = Path(argv[0])
-    cases = load_cases(ROOT / "tests" / "corpus" / "incidents")
-    policies: dict = {}
-    rows: dict[str, list] = {}
-    for case in cases:
-        name = case["policy"]
-        if name not in policies:
-            policies[name] = load_policy(previous / name)
-        p = policies[name]
-        d = p.evaluate_numbered(to_old(case["record"]), None)
-        decided = "invalid" if d.error is not None else d.outcome
-        rows.setdefault(name, []).append((case, decided))
-    total = sum(len(v) for v in rows.values())
-    agree_all = sum(1 for v in rows.values() for c, o in v if c["expect"]["outcome"] == o)
-    alarms_all = sum(1 for v in rows.values() for c, o in v if c["legitimate"] and o == "kasuhara")
-    print(f"previous versions: {agree_all} of {total} cases decided with the expected outcome; "
-          f"{alarms_all} legitimate complaints decided as harassment\n")
-    for name, items in rows.items():
-        outcomes = sorted({c["expect"]["outcome"] for c, _ in items} | {o for _, o in items})
-        agree = sum(1 for c, o in items if c["expect"]["outcome"] == o)
-        alarms = [c["id"] for c, o in items if c["legitimate"] and o == "kasuhara"]
-        version = policies[name].version
-        print(f"**{name} {version}** — {agree} of {len(items)} as expected; legitimate complaints decided "
-              f"as harassment: {len(alarms)}" + (f" ({', '.join(alarms)})" if alarms else "") + "\n")
-        print("| expected ↓ / decided → | " + " | ".join(outcomes) + " |")
-        print("|---|" + "---|" * len(outcomes))
-        for row in outcomes:
-            print(f"| {row} | " + " | ".join(str(sum(1 for c, o in items if c['expect']['outcome'] == row and o == col))
-                                           for col in outcomes) + " |")
-        print()
+    print("\n".join(corpus_section(previous)))
+    print()
+    print("\n".join(diff_section(previous)))
     return 0
 
 

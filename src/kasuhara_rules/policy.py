@@ -10,7 +10,7 @@ import attrs
 
 from . import values as vt
 from .check.checker import CheckResult
-from .engine.decide import Decider, DecisionCore, Provisional
+from .engine.decide import Decider, DecisionCore, Provisional, Would
 from .diagnostics import Diagnostic, localized
 from .i18n import N_, choose_language, translate
 from .check.checked import CheckedPolicy, Field
@@ -58,13 +58,15 @@ class PolicyError(Exception):
 
 @attrs.frozen
 class PendingRule:
-    """A rule that could outrank the decision but lacks data: its name and the missing fields."""
+    """A rule that could outrank the decision but lacks data: its name, the missing fields, and
+    what the decision `would` be were it matched (outcome, severity, escalation; contract 1.2)."""
 
     rule: str
     missing: tuple[str, ...]
+    would: Would
 
     def to_dict(self) -> dict[str, Any]:
-        return {"rule": self.rule, "missing": list(self.missing)}
+        return {"rule": self.rule, "missing": list(self.missing), "would": self.would.to_dict()}
 
 
 def _digest_of(policy: "Policy") -> str:
@@ -334,8 +336,8 @@ class Policy:
         if core.pending_indices:
             if entries is None:
                 entries = self.program.explain(record, False)[3]
-            pending = tuple(PendingRule(self.checked.rules[i].name, tuple(missing_fields(entries[i]["condition"])))
-                            for i in core.pending_indices)
+            pending = tuple(PendingRule(self.checked.rules[i].name, tuple(missing_fields(entries[i]["condition"])), would)
+                            for i, would in zip(core.pending_indices, core.would))
             return Decision(self, key, core, pending, None, line, record, entries)
         return self._make(key, core, line, record, entries)
 

@@ -37,7 +37,7 @@ SCHEMA = T.StructType([
     T.StructField("escalation", _TEXT, True),
     T.StructField("rule", _TEXT, True),                   # null for `otherwise` and `review`
     T.StructField("matched", _TEXTS, False),              # every matched rule, in rank order
-    T.StructField("pending", _TEXTS, False),              # the rules that send it to review
+    T.StructField("pending", _TEXTS, False),              # the pending rules (review only if one could change the outcome)
     T.StructField("review", T.BooleanType(), False),      # outcome == "review"
     T.StructField("responses", _TEXTS, False),
     T.StructField("error", _TEXT, True),                  # what is wrong with an invalid record

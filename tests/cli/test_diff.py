@@ -24,9 +24,27 @@ def test_known_transitions():
     assert report.transitions == (("claim", "kasuhara/high", 1), ("claim", "kasuhara/low", 1), ("claim", "review", 1))
     assert (report.unchanged, report.invalid) == (2, 1)
     change = report.changes[1]
-    assert change.old == {"outcome": "claim", "severity": None, "rule": None, "escalation": None, "responses": []}
+    assert change.old == {"outcome": "claim", "severity": None, "rule": None, "escalation": None, "responses": [],
+                          "pending": []}
     assert change.new == {"outcome": "kasuhara", "severity": "high", "rule": "r", "escalation": "boss",
-                          "responses": ["x"]}
+                          "responses": ["x"], "pending": []}
+
+
+def test_pending_rules_are_shown_beside_a_change_not_compared():
+    """A settled outcome lists its pending rules with what they would give, as the explanation
+    does; a change in them alone is not a change of decision (contract 1.2)."""
+    old = parse_policy(HEAD.format("1") + 'rule r { when n >= 5 then kasuhara severity low respond "x" }\n')
+    new = parse_policy(HEAD.format("2") + 'rule u { when flag then kasuhara severity high respond "z" escalate boss }\n'
+                       'rule r { when n >= 3 then kasuhara severity low respond "x" }\n')
+    report = compare(old, new, enumerate([{"id": "g", "n": 4}, {"id": "h", "n": 6}], 1))
+    assert [c.incident for c in report.changes] == ["g"] and report.unchanged == 1  # h: same decision, new pending
+    change = report.changes[0]
+    assert change.new["outcome"] == "kasuhara" and change.new["pending"] == [
+        {"rule": "u", "missing": ["flag"], "would": {"outcome": "kasuhara", "severity": "high", "escalation": "boss"}}]
+    from kasuhara_rules.cli.diff import render_text
+    text = render_text(report)
+    assert "g (line 1): claim → kasuhara/low by r" in text
+    assert "new: outcome settled, data not recorded: u (missing: flag) would give kasuhara/high, escalate boss" in text
 
 
 def test_cli_text_json_and_exit_codes(tmp_path):

@@ -75,7 +75,9 @@ def test_explain_adds_trace():
     """--explain adds one trace entry per rule."""
     code, out, _ = run("eval", "--explain", RETAIL, INCIDENTS)
     first = json.loads(out.splitlines()[0])
-    assert len(first["trace"]) == 27 and first["trace"][0]["rule"] == "violence"
+    from kasuhara_rules import load_policy
+
+    assert len(first["trace"]) == len(load_policy(RETAIL).rule_names) and first["trace"][0]["rule"] == "violence"
     assert first["trace"][0]["at"].startswith("examples/mhlw-baseline.kasu:") or "mhlw-baseline.kasu" in first["trace"][0]["at"]
     assert "retail.kasu" in first["trace"][-1]["at"]  # each rule names the file it came from
 

@@ -36,7 +36,10 @@ def test_results_in_detail():
     assert (report.passed, report.failed) == (1, 3)
     by_title = {r.title: r for r in report.results}
     assert by_title["重さを間違えた例"].problems == ("severity: expected low, got high",)
-    assert by_title["妥当性が未判断"].actual["outcome"] == "review"
+    undecided = by_title["妥当性が未判断"].actual
+    assert undecided["outcome"] == "review"  # `unfounded` would make it harassment: the outcome is open
+    assert [(p["rule"], p["would"]["outcome"]) for p in undecided["pending"]] == [
+        ("unfounded", "kasuhara"), ("legitimate", "claim")]
     invalid = by_title["記録が不正"]
     assert invalid.actual is None and "expected true or false" in invalid.problems[0]
 
@@ -47,7 +50,7 @@ def test_coverage_counts_matches_and_unless():
     cov = {c.rule: c for c in report.coverage}
     assert cov["dogeza"].matched == 2 and cov["dogeza"].unless_blocked is None
     assert cov["legitimate"].matched == 0 and cov["legitimate"].unless_blocked == 1
-    assert report.uncovered == ("legitimate",)
+    assert report.uncovered == ("legitimate", "unfounded")
 
 
 def test_json_format():

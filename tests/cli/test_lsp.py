@@ -317,3 +317,15 @@ def test_completion_of_retention():
     assert {c.label for c in a.complete(line, column)} == {"years", "months", "days"}
     line, column = _position(text, "text sensitive", len("text "))
     assert "retain" in {c.label for c in a.complete(line, column)}
+
+
+def test_hover_on_a_rule_says_what_missing_information_does():
+    """A rule that can be left undetermined says, as the explanation and the guide do, that it sends
+    an incident to review only when it could change the outcome, and what it gives if it applies."""
+    a, _ = _retail()
+    line, column = _position(a.text, "override rule persistent_contacts", len("override rule "))
+    _, hover = a.hover(line, column, "ja")
+    assert "**情報が足りないとき**" in hover and "判断の区分が変わりうるときは" in hover
+    assert "当てはまれば カスタマーハラスメント（kasuhara） ・ 軽度（low） ・ 上長（supervisor）" in hover
+    _, hover = a.hover(line, column, "en")
+    assert "otherwise the decision is settled and lists this rule as pending" in hover

@@ -52,13 +52,27 @@ def test_responses_deciding_first_then_rank_without_repeats():
     assert d.responses == ("high a", "shared", "high b", "low")
 
 
-def test_undetermined_rule_that_would_outrank_sends_to_review():
-    """An undetermined critical rule above a matched high rule: review, with pending and provisional."""
+def test_undetermined_rule_that_would_only_raise_the_severity_leaves_the_outcome_settled():
+    """An undetermined critical rule above a matched high rule, both harassment: the outcome is
+    settled, so the decision stands with its severity and escalation; the pending rule says what
+    it would give (contract 1.2, section 6 revised)."""
     d = run(make(), dogeza=True)
-    assert d.outcome == "review" and d.rule is None and d.severity is None
+    assert (d.outcome, d.rule, d.severity, d.escalation) == ("kasuhara", "high_a", "high", "supervisor")
     assert [(p.rule, p.missing) for p in d.pending] == [("maybe", ("demand_valid",))]
-    assert d.provisional.to_dict() == {"outcome": "kasuhara", "severity": "high", "rule": "high_a"}
-    assert d.matched == ("high_a",) and d.escalation == "supervisor"
+    assert d.pending[0].would.to_dict() == {"outcome": "kasuhara", "severity": "critical", "escalation": "police"}
+    assert d.provisional is None and d.matched == ("high_a",)
+    assert d.to_dict()["pending"] == [{"rule": "maybe", "missing": ["demand_valid"], "would": {
+        "outcome": "kasuhara", "severity": "critical", "escalation": "police"}}]
+
+
+def test_undetermined_rule_that_would_change_the_outcome_sends_to_review():
+    """An undetermined harassment rule above a matched claim rule: review, with pending and provisional."""
+    rules = RULES.replace('rule nosev { when channel == "sns" then claim respond "sns" }',
+                          'rule nosev { when channel == "sns" then claim severity high respond "sns" }')
+    d = run(make(rules=rules), channel="sns")
+    assert d.outcome == "review" and d.rule is None and d.severity is None
+    assert d.provisional.to_dict() == {"outcome": "claim", "severity": "high", "rule": "nosev"}
+    assert [(p.rule, p.would.outcome) for p in d.pending] == [("maybe", "kasuhara")]
 
 
 def test_undetermined_rule_below_the_decision_is_not_pending():
@@ -84,7 +98,7 @@ def test_first_match_takes_policy_order():
 
 def test_first_match_review_only_for_earlier_undetermined():
     """first_match: an undetermined rule before the deciding rule means review; after it, not."""
-    rules = 'rule u { when demand_valid then kasuhara severity medium respond "u" }\n' + RULES
+    rules = 'rule u { when demand_valid then claim severity medium respond "u" }\n' + RULES
     d = run(make("first_match", rules), repeat=1)
     assert d.outcome == "review" and [p.rule for p in d.pending] == ["u"]
     d = run(make("first_match", RULES), repeat=1)
@@ -133,32 +147,38 @@ def test_pending_rule_that_changes_nothing_leaves_the_decision_standing():
     assert (d.outcome, d.severity, d.rule, d.escalation) == ("kasuhara", "high", "high_a", "supervisor")
     assert [(p.rule, p.missing) for p in d.pending] == [("same_u", ("demand_valid",))]
     assert d.provisional is None
-    assert d.to_dict()["pending"] == [{"rule": "same_u", "missing": ["demand_valid"]}]
+    assert d.to_dict()["pending"] == [{"rule": "same_u", "missing": ["demand_valid"], "would": {
+        "outcome": "kasuhara", "severity": "high", "escalation": "supervisor"}}]
 
 
 def test_pending_rule_with_a_lower_escalation_changes_nothing():
-    """Escalation is the highest among matched rules; a pending rule escalating lower cannot change it."""
+    """Escalation is the highest among matched rules; a pending rule escalating lower cannot
+    change it, and what it would give keeps the higher escalation."""
     d = run(make(rules=SAME.replace("respond \"u\" escalate supervisor", "respond \"u\" escalate staff")),
             dogeza=True)
     assert d.outcome == "kasuhara" and d.rule == "high_a" and d.escalation == "supervisor"
+    assert d.pending[0].would.escalation == "supervisor"
 
 
-def test_pending_rule_with_a_higher_escalation_sends_to_review():
-    """Same outcome and severity, but the pending rule would raise the escalation: review."""
+def test_pending_rule_with_a_higher_escalation_leaves_the_outcome_settled():
+    """Same outcome, but the pending rule would raise the escalation: the decision stands (staff
+    act on a settled outcome), and the pending rule says it would escalate to the police."""
     d = run(make(rules=SAME.replace("respond \"u\" escalate supervisor", "respond \"u\" escalate police")),
             dogeza=True)
-    assert d.outcome == "review" and d.provisional.to_dict() == {
-        "outcome": "kasuhara", "severity": "high", "rule": "high_a"}
+    assert (d.outcome, d.severity, d.rule, d.escalation, d.provisional) == (
+        "kasuhara", "high", "high_a", "supervisor", None)
+    assert d.pending[0].would.to_dict() == {"outcome": "kasuhara", "severity": "high", "escalation": "police"}
 
 
-def test_pending_rule_with_another_severity_or_outcome_sends_to_review():
-    """A different severity (or outcome) from the pending rule: review."""
+def test_pending_rule_with_another_severity_leaves_the_outcome_settled_another_outcome_sends_to_review():
+    """A different severity from the pending rule: the outcome stands; a different outcome: review."""
     d = run(make(rules=SAME.replace("severity high respond \"u\"", "severity critical respond \"u\"")),
             dogeza=True)
-    assert d.outcome == "review"
+    assert (d.outcome, d.severity) == ("kasuhara", "high") and d.pending[0].would.severity == "critical"
     rules = SAME.replace("then kasuhara severity high respond \"u\"", "then claim severity high respond \"u\"")
     d = run(make(rules=rules), dogeza=True)
-    assert d.outcome == "review"
+    assert d.outcome == "review" and d.provisional.to_dict() == {
+        "outcome": "kasuhara", "severity": "high", "rule": "high_a"}
 
 
 def test_pending_rule_that_agrees_with_otherwise_leaves_otherwise_standing():
@@ -167,25 +187,30 @@ def test_pending_rule_that_agrees_with_otherwise_leaves_otherwise_standing():
     d = run(make(rules=rules))
     assert (d.outcome, d.rule, d.severity, d.escalation, d.provisional) == ("claim", None, None, None, None)
     assert [p.rule for p in d.pending] == ["ok"]
-    assert "claim" in d.explain(lang="en") and "could not change" in d.explain(lang="en")
+    assert "claim" in d.explain(lang="en") and "outcome settled" in d.explain(lang="en")
 
 
-def test_first_match_review_only_when_an_earlier_pending_rule_would_change_it():
-    """first_match: an earlier undetermined rule that would decide alike does not send to review."""
+def test_first_match_review_only_when_an_earlier_pending_rule_would_change_the_outcome():
+    """first_match: an earlier undetermined rule with the same outcome does not send to review,
+    whatever its severity; one with another outcome does."""
     rules = ('rule u { when demand_valid then kasuhara severity low respond "u" escalate staff }\n'
              'rule low_rule { when repeat >= 1 then kasuhara severity low respond "low" escalate staff }\n')
     d = run(make("first_match", rules), repeat=1)
     assert d.outcome == "kasuhara" and d.rule == "low_rule" and [p.rule for p in d.pending] == ["u"]
     d = run(make("first_match", rules.replace("severity low respond \"u\"", "severity medium respond \"u\"")),
             repeat=1)
+    assert d.outcome == "kasuhara" and d.severity == "low" and d.pending[0].would.severity == "medium"
+    d = run(make("first_match", rules.replace("then kasuhara severity low respond \"u\"", "then claim respond \"u\"")),
+            repeat=1)
     assert d.outcome == "review"
 
 
 def test_one_pending_rule_that_matters_is_enough():
-    """Two pending rules, one harmless and one that would raise severity: review, both listed."""
-    rules = SAME + 'rule crit { when amount > 10 then kasuhara severity critical respond "c" }\n'
+    """Two pending rules, one harmless and one that would change the outcome: review, both listed."""
+    rules = SAME + 'rule crit { when amount > 10 then claim severity critical respond "c" }\n'
     d = run(make(rules=rules), dogeza=True)
     assert d.outcome == "review" and [p.rule for p in d.pending] == ["crit", "same_u"]
+    assert [p.would.outcome for p in d.pending] == ["claim", "kasuhara"]
 
 
 RULE_SHAPES = st.tuples(st.sampled_from(["claim", "kasuhara"]),
@@ -206,6 +231,6 @@ def test_decider_agrees_with_the_reference(strategy, rules):
     u = sum(1 << i for i, v in enumerate(values) if v is None)
     core = p.decider.decide(m, u)
     got = {"outcome": core.outcome, "severity": core.severity, "rule": core.rule, "escalation": core.escalation,
-           "matched": list(core.matched), "pending": list(core.pending),
+           "matched": list(core.matched), "pending": list(core.pending), "would": [w.to_dict() for w in core.would],
            "provisional": core.provisional.to_dict() if core.provisional else None}
     assert got == reference_decide(p.checked, values)

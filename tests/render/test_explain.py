@@ -37,15 +37,16 @@ def test_explanation_shape(decisions):
     """The headline names outcome and label; review explanations name pending rules and missing fields."""
     first = decisions[0].explain()
     assert first.splitlines()[0] == "R-2026-0001 → クレーム（申し出として誠実に対応） (claim)"
-    review = next(d for d in decisions if d.outcome == "review" and d.pending[0].rule == "excessive_demand")
+    review = next(d for d in decisions if d.outcome == "review" and d.pending[0].rule == "persistent_contacts")
     text = review.explain()
-    assert "判断を保留したルール: excessive_demand" in text
-    assert "足りない情報: 要求の程度（求める対応が損害に見合うか） (proportionate)" in text
-    assert "暫定の判断:" in text
+    assert "判断を保留したルール: persistent_contacts" in text
+    assert "足りない情報: 話が平行線（同じ主張の繰り返し・回答済みの件の蒸し返し） (deadlocked)" in text
+    assert "暫定の判断:" in text and "記録のない次の情報しだいで、判断の区分が変わります" in text
     # unknown data that could not change the decision: the decision stands, pending still shown
     stands = next(d for d in decisions if d.outcome == "claim" and d.pending)
     text = stands.explain()
-    assert "判断は変わらないため" in text and "判断を保留したルール:" in text and "暫定の判断" not in text
+    assert "判断の区分は確定です" in text and "判断を保留したルール:" in text and "暫定の判断" not in text
+    assert "当てはまれば: クレーム" in text  # each pending rule says what it would give
     # the remark itself is sensitive; the policy phrases found in it are policy text (evidence)
     said = "覚えてろよ。夜道に気をつけろ。"
     assert "‹redacted›" in decisions[4].explain() and said not in decisions[4].explain()

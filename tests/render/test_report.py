@@ -205,3 +205,24 @@ def test_a_schema_without_dates_gives_totals_only():
     assert data["periods"] == [] and data["date_field"] is None and data["undated"] == 3
     assert data["outcomes"] == {"claim": 1, "kasuhara": 2, "review": 0} and data["change"] is None
     assert "| カスタマーハラスメント |" not in rep.to_markdown(data) and "| kasuhara | 2 |" in rep.to_markdown(data)
+
+
+def test_backlog_keeps_settled_outcomes_apart_from_reviews():
+    """A settled outcome whose pending rule would raise the severity or the escalation is not in the
+    review backlog (staff act on it); the report counts it apart with the facts worth finding out."""
+    p = parse_policy('policy "p" { id p version "1" otherwise claim } outcomes { claim, kasuhara }\n'
+                     'severities { low, high } escalations { staff, police }\n'
+                     'schema { loud: bool, armed: optional bool, valid: optional bool }\n'
+                     'rule weapon { when armed then kasuhara severity high respond "w" escalate police }\n'
+                     'rule loud { when loud then kasuhara severity low respond "l" escalate staff }\n'
+                     'rule fine { when valid then claim severity high respond "c" }\n')
+    records = [{"loud": True}, {"loud": True, "armed": False}, {"loud": False, "armed": False}]
+    data = rep.aggregate(p.checked, [p.evaluate_numbered(r, i) for i, r in enumerate(records, 1)])
+    assert data["outcomes"]["review"] == 2 and data["outcomes"]["claim"] == 1  # `fine` would make 1 and 2 claims
+    records = [{"loud": True, "valid": False}, {"loud": True, "valid": False, "armed": False}]
+    data = rep.aggregate(p.checked, [p.evaluate_numbered(r, i) for i, r in enumerate(records, 1)])
+    assert data["review"]["count"] == 0 and data["outcomes"]["kasuhara"] == 2
+    assert data["review"]["settled_open"] == 1 and data["review"]["settled_missing"] == [{"field": "armed", "count": 1}]
+    md = rep.to_markdown(data, "en")
+    assert "1 records have a settled outcome whose severity or escalation could still rise" in md
+    assert "判断の区分は確定しているものの" in rep.to_markdown(data, "ja")

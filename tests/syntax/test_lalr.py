@@ -96,7 +96,7 @@ def test_checking_a_policy_does_not_import_lark(tmp_path):
            "PATH": "/usr/bin:/bin"}
     script = ("import sys; from kasuhara_rules import check_text; r = check_text(open(sys.argv[1], "
               "encoding='utf-8').read()); print(r.ok, 'lark' in sys.modules)")
-    good = str(ROOT / "examples" / "acme-retail.kasu")
+    good = str(ROOT / "tests" / "syntax" / "contract-example.kasu")  # one self-contained file (check_text)
     bad = tmp_path / "bad.kasu"
     bad.write_text(policy("rule r { when then }\n"), encoding="utf-8")
     outputs = [subprocess.run([sys.executable, "-c", script, path], env=env, capture_output=True, text=True).stdout

@@ -59,3 +59,17 @@ def test_every_list_cites_its_sources():
         header = [line for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("#")]
         assert any("Sources" in line for line in header), path.name
         assert any("厚生労働省" in line or "東京都" in line for line in header), path.name
+
+
+def test_the_legal_list_is_written_for_word_matching():
+    """lexicon/legal.txt (rights: lawsuits, lawyers, authorities; not scored on the utterances) is
+    written for `mentions` like the other lists, and 訴えてやる, 訴えます and 訴訟を起こす all find it."""
+    path = lexicon_eval.LEXICON / "legal.txt"
+    phrases = [ln.split("#", 1)[0].strip() for ln in path.read_text(encoding="utf-8").splitlines()]
+    phrases = [p for p in phrases if p]
+    assert len(phrases) == len(set(phrases)) and "訴える" in phrases
+    for text in phrases:
+        assert phrase_warning(analyse_phrase(text)) is None, text
+    match = lexicon_eval.word_matcher({"legal": phrases})
+    for said in ("このままなら訴えてやる", "弁護士を立てて訴えます", "少額訴訟を起こします", "消費生活センターに相談します"):
+        assert "legal" in match(said), said

@@ -330,3 +330,29 @@ def positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(N_("must be at least 1"))
     return value
+
+
+def decision_text(d: Any) -> str:
+    """`kasuhara/high by dogeza, escalate supervisor`: the parts a decision (or what a pending
+    rule `would` give) has, as `kasu test`, `kasu diff` and `kasu journal` print them.
+
+    >>> decision_text({"outcome": "kasuhara", "severity": "critical", "escalation": "police"})
+    'kasuhara/critical, escalate police'
+    """
+    text = str(d["outcome"]) + (f"/{d['severity']}" if d.get("severity") else "")
+    if d.get("rule"):
+        text += f" by {d['rule']}"
+    if d.get("escalation"):
+        text += f", escalate {d['escalation']}"
+    return text
+
+
+def pending_text(pending: Iterable[Any], review: bool, lang: str) -> str:
+    """One line on the pending rules of a decision, said as the explanation says it: `review` when
+    one could change the outcome, else the outcome is settled and each says what it would give."""
+    _ = gettext_for(lang)
+    items = "; ".join(_("{rule} (missing: {fields}) would give {decision}").format(
+        rule=p["rule"], fields=", ".join(p["missing"]) or "—", decision=decision_text(p["would"])) for p in pending)
+    if review:
+        return _("review, the outcome depends on data not recorded: {items}").format(items=items)
+    return _("outcome settled, data not recorded: {items}").format(items=items)

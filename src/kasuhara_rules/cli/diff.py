@@ -21,13 +21,18 @@ from ..i18n import N_, gettext_for, translate
 from ..check.loader import load_path
 from ..diagnostics import render_text as render_diagnostics
 from ..policy import Decision, Policy
+from ..check.checked import REVIEW
 from ..source import display_width
-from .common import EXIT_FAIL, EXIT_INVALID_RECORDS, EXIT_OK, EXIT_USAGE, FORMATS, emit, encoding_option, exit_codes, is_input, stdin_bytes
+from .common import (
+    EXIT_FAIL, EXIT_INVALID_RECORDS, EXIT_OK, EXIT_USAGE, FORMATS, emit, encoding_option, exit_codes, is_input,
+    pending_text, stdin_bytes,
+)
 
 
 @attrs.frozen
 class Change:
-    """One record whose outcome, severity, deciding rule or escalation differs."""
+    """One record whose outcome, severity, deciding rule, escalation or responses differ; `old` and
+    `new` also carry each decision's `pending` rules with what they would give."""
 
     incident: Any
     line: int | None
@@ -73,8 +78,15 @@ class DiffReport:
 
 
 def summary_of(d: Decision) -> dict[str, Any]:
+    """What `kasu diff` compares of a decision (outcome, severity, rule, escalation, responses)."""
     return {"outcome": d.outcome, "severity": d.severity, "rule": d.rule, "escalation": d.escalation,
             "responses": list(d.responses)}
+
+
+def pending_of(d: Decision) -> list[dict[str, Any]]:
+    """The pending rules of a decision, each with what it would give: shown beside a change, not
+    compared (a settled outcome whose unrecorded data changed is not a different decision)."""
+    return [p.to_dict() for p in d.pending]
 
 
 def state(s: dict[str, Any]) -> str:
@@ -117,7 +129,7 @@ def compare(old: Policy, new: Policy, records: Iterable[tuple[int | None, Any]],
             unchanged += 1
             continue
         key = a.to_dict()["incident"]
-        changes.append(Change(key, line, sa, sb))
+        changes.append(Change(key, line, dict(sa, pending=pending_of(a)), dict(sb, pending=pending_of(b))))
         counts[(state(sa), state(sb))] += 1
     transitions = tuple((f, t, n) for (f, t), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
     warnings = []
@@ -167,6 +179,10 @@ def render_text(report: DiffReport, lang: str = "en", labels: dict[str, str] | N
             text += f", escalate {esc} ({s['escalation']})" if esc else f", escalate {s['escalation']}"
         return text
 
+    def pending(c: Change) -> list[str]:
+        return [f"      {which}: {pending_text(s['pending'], s['outcome'] == REVIEW, lang)}"
+                for which, s in (("old", c.old), ("new", c.new)) if s.get("pending")]
+
     def responses(c: Change) -> list[str]:
         if c.old["responses"] == c.new["responses"]:
             return []
@@ -180,6 +196,7 @@ def render_text(report: DiffReport, lang: str = "en", labels: dict[str, str] | N
         where = " " + _("(line {line})").format(line=c.line) if c.line is not None else ""
         lines.append(f"  {c.incident}{where}: {describe(c.old)} → {describe(c.new)}")
         lines.extend(responses(c))
+        lines.extend(pending(c))
     if report.undecidable:
         lines.append(_("undecidable:"))
         for u in report.undecidable:

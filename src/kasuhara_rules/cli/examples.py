@@ -12,7 +12,8 @@ from ..check.checked import Example, Expect
 from ..policy import Decision, Policy
 from ..engine.records import RecordError
 from ..i18n import N_, gettext_for, translate
-from .common import EXIT_FAIL, EXIT_OK, emit, exit_codes
+from ..check.checked import REVIEW
+from .common import EXIT_FAIL, EXIT_OK, emit, exit_codes, pending_text
 
 
 @attrs.frozen
@@ -80,7 +81,8 @@ def expect_dict(e: Expect) -> dict[str, Any]:
 
 
 def describe(d: dict[str, Any] | Expect) -> str:
-    """`kasuhara severity high by dogeza escalate supervisor` — only the parts that are set."""
+    """`kasuhara severity high by dogeza escalate supervisor` — only the parts that are set (as
+    `expect` is written; the pending rules of a decision are shown apart, see `pending_text`)."""
     if isinstance(d, Expect):
         d = expect_dict(d)
     text = str(d["outcome"])
@@ -146,7 +148,7 @@ def _run(policy: Policy, ex: Example) -> ExampleResult:
     except RecordError as exc:
         return ExampleResult(ex.title, at, False, ex.expect, None, (N_("the given record is invalid: {reason}", reason=exc.described),))
     actual = {"outcome": decision.outcome, "severity": decision.severity, "rule": decision.rule,
-              "escalation": decision.escalation}
+              "escalation": decision.escalation, "pending": [p.to_dict() for p in decision.pending]}
     e = ex.expect
     problems = []
     for key, want in (("outcome", e.outcome), ("severity", e.severity), ("rule", e.rule), ("escalation", e.escalate)):
@@ -163,6 +165,8 @@ def render_text(report: TestReport, coverage: bool = False, lang: str = "ja", ms
     for r in report.results:
         if r.passed:
             lines.append(f"  ✔ {r.title}")
+            if r.actual is not None and r.actual["pending"]:
+                lines.append("      " + pending_text(r.actual["pending"], r.actual["outcome"] == REVIEW, msg_lang))
             continue
         lines.append(f"  ✘ {r.title}  {r.at}")
         lines.append("      " + _("expected: {what}").format(what=describe(r.expected)))

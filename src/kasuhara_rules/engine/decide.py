@@ -1,12 +1,13 @@
-"""Rule results → a decision (section 6): ranking, strategies, review only when it matters.
+"""Rule results → a decision (section 6): ranking, strategies, review only when the outcome is open.
 
 A pending rule sends the incident to review only if, were it matched, it would change the
-outcome, severity or escalation of the provisional decision."""
+*outcome* of the provisional decision (contract 1.2). Otherwise the provisional decision stands,
+with its severity and escalation, and each pending rule says what it `would` give."""
 from __future__ import annotations
 
 import attrs
 
-from ..check.checked import FIRST_MATCH, REVIEW, CheckedPolicy
+from ..check.checked import FIRST_MATCH, REVIEW, CheckedPolicy, Item
 
 
 @attrs.frozen
@@ -22,6 +23,29 @@ class Provisional:
 
 
 @attrs.frozen
+class Would:
+    """What the decision would be, were one pending rule matched: its outcome and severity (it
+    would decide), and the escalation, the higher of its own and the matched rules' (section 7)."""
+
+    outcome: str
+    severity: str | None
+    escalation: str | None
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {"outcome": self.outcome, "severity": self.severity, "escalation": self.escalation}
+
+
+def would_raise(policy: CheckedPolicy, would: Would, severity: str | None, escalation: str | None) -> bool:
+    """Whether a pending rule, were it matched, would raise this severity or escalation (the
+    unrecorded fact staff may still want to find out when the outcome is settled)."""
+    def rank(item: Item | None) -> int:
+        return item.rank if item is not None else -1
+
+    return (rank(policy.severity(would.severity)) > rank(policy.severity(severity))
+            or rank(policy.escalation(would.escalation)) > rank(policy.escalation(escalation)))
+
+
+@attrs.frozen
 class DecisionCore:
     """Everything about a decision that depends only on which rules matched and which are
     undetermined (so it is shared by every record with the same rule results)."""
@@ -33,6 +57,7 @@ class DecisionCore:
     rule: str | None
     matched: tuple[str, ...]
     pending: tuple[str, ...]
+    would: tuple[Would, ...]  # one for each pending rule, in the same order
     provisional: Provisional | None
     responses: tuple[str, ...]
     deciding_index: int | None
@@ -71,15 +96,14 @@ class Decider:
                 self._cache[key] = core
         return core
 
-    def _would_change(self, index: int, outcome: str, severity: str | None, esc_rank: int) -> bool:
-        """Would this pending rule, were it matched, give another outcome, severity or escalation?
-
-        A pending rule outranks the provisional deciding rule (or comes before it), so were it
-        matched it would decide; the escalation would be the higher of its own and the matched ones'."""
+    def _would(self, index: int, escalation: str | None, esc_rank: int) -> Would:
+        """What this pending rule would give, were it matched: it outranks the provisional
+        deciding rule (or comes before it), so it would decide; the escalation would be the
+        higher of its own and the matched ones'."""
         rule = self.policy.rules[index]
-        if rule.outcome != outcome or rule.severity != severity:
-            return True
-        return rule.escalate is not None and self.esc_rank[rule.escalate] > esc_rank
+        if rule.escalate is not None and self.esc_rank[rule.escalate] > esc_rank:
+            escalation = rule.escalate
+        return Would(rule.outcome, rule.severity, escalation)
 
     def _decide(self, m: int, u: int) -> DecisionCore:
         rules = self.policy.rules
@@ -106,8 +130,9 @@ class Decider:
             level = rules[i].escalate
             if level is not None and self.esc_rank[level] > best:
                 best, escalation = self.esc_rank[level], level
+        would = tuple(self._would(i, escalation, best) for i in pending)
         provisional = None
-        if pending and any(self._would_change(i, outcome, severity, best) for i in pending):
+        if any(w.outcome != outcome for w in would):
             provisional = Provisional(outcome, severity, rule_name)
             outcome, severity, rule_name = REVIEW, None, None
         responses: list[str] = []
@@ -120,6 +145,6 @@ class Decider:
         return DecisionCore(
             outcome=outcome, outcome_label=label, severity=severity, escalation=escalation, rule=rule_name,
             matched=tuple(rules[i].name for i in matched), pending=tuple(rules[i].name for i in pending),
-            provisional=provisional, responses=tuple(responses), deciding_index=deciding,
+            would=would, provisional=provisional, responses=tuple(responses), deciding_index=deciding,
             matched_indices=tuple(matched), pending_indices=tuple(pending),
         )

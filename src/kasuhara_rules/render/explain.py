@@ -7,6 +7,7 @@ from ..syntax import nodes as n
 from .. import values as vt
 from ..check.checked import REVIEW, REVIEW_LABEL, DefineRef, Field, Rule
 from ..engine.trace_plan import trace_children
+from ..engine.decide import would_raise
 from ..engine.records import REDACTED, RecordError, coerce
 from ..escape import visible
 from ..i18n import translate
@@ -15,7 +16,7 @@ from ..source import display_width
 if TYPE_CHECKING:  # pragma: no cover
     from ..check.checked import CheckedPolicy
     from ..coerce import RecordError as _RecordError
-    from ..engine.decide import DecisionCore, Provisional
+    from ..engine.decide import DecisionCore, Provisional, Would
 
 
 class _CheckedOwner(Protocol):
@@ -30,6 +31,8 @@ class _Pending(Protocol):
 
     @property
     def missing(self) -> tuple[str, ...]: ...
+    @property
+    def would(self) -> "Would": ...
 
 
 class Explainable(Protocol):
@@ -57,8 +60,11 @@ WORDS = {
         "escalation": "エスカレーション", "none_matched": "該当するルールなし（既定の判断）",
         "unless_ok": "（例外に当たらない）", "unless_hit": "（例外に当たる）", "unless_unknown": "（例外か不明）",
         "absent": "(なし)", "found": "見つかった語", "invalid": "記録が不正なため判断できません",
-        "line": "行", "sep": " ・ ", "review_note": "人が判断してください: 次の情報がそろえば判断できます。",
-        "stands_note": "次の情報は不明ですが、どちらでも判断は変わらないため、この判断が確定です。",
+        "line": "行", "sep": " ・ ", "would": "当てはまれば",
+        "review_note": "人が判断してください: 記録のない次の情報しだいで、判断の区分が変わります。",
+        "stands_note": "判断の区分は確定です: 次の情報は記録がありませんが、当てはまっても判断は変わりません。",
+        "raise_note": "判断の区分は確定です: 次の情報は記録がありませんが、当てはまっても区分は変わりません"
+                      "（重さや報告先は上がります。確かめてください）。",
     },
     "en": {
         "decided": "decided by", "also": "also matched", "matched": "matched", "pending": "pending (needs data)",
@@ -67,8 +73,11 @@ WORDS = {
         "unless_ok": " (exception does not apply)", "unless_hit": " (exception applies)",
         "unless_unknown": " (exception unknown)", "absent": "(missing)", "found": "found",
         "invalid": "the record is invalid and was not evaluated", "line": "line", "sep": " · ",
-        "review_note": "a person must decide: the decision can be made once this data is known.",
-        "stands_note": "this data is unknown, but it could not change the decision, so the decision stands.",
+        "would": "if it applies",
+        "review_note": "a person must decide: the outcome depends on this data, which is not recorded.",
+        "stands_note": "outcome settled: this data is not recorded, but it could not change the decision.",
+        "raise_note": "outcome settled: this data is not recorded, but it could not change the outcome "
+                      "(it could raise the severity or the escalation: find out).",
     },
 }
 _UNITS = {
@@ -107,11 +116,13 @@ class _Renderer:
             self.rule_block(self.w["decided"], core.deciding_index, trace, with_location=True)  # type: ignore[arg-type]  # set with the rule
         if core.pending_indices:
             review = core.provisional is not None
-            self.lines.append(f"  {self.w['review_note' if review else 'stands_note']}")
+            raises = any(would_raise(self.policy, p.would, core.severity, core.escalation) for p in d.pending)
+            self.lines.append(f"  {self.w['review_note' if review else 'raise_note' if raises else 'stands_note']}")
             for pending, index in zip(d.pending, core.pending_indices):
                 self.rule_block(self.w["pending"], index, trace, with_location=True)
                 missing = ", ".join(self.field_title(name) for name in pending.missing) or "—"
                 self.lines.append(f"      {self.w['missing']}: {missing}")
+                self.lines.append(f"      {self.w['would']}: {self.would(pending.would)}")
             if review:
                 self.lines.append(f"  {self.w['provisional']}: {self.provisional()}")
         if core.rule is None and core.provisional is None:
@@ -154,6 +165,17 @@ class _Renderer:
         if sev is not None:
             parts.append(self.label(sev.name, sev.label))
         esc = self.policy.escalation(core.escalation)
+        if esc is not None:
+            parts.append(f"{self.w['escalation']}: {self.label(esc.name, esc.label)}")
+        return self.w["sep"].join(parts)
+
+    def would(self, would: "Would") -> str:
+        """What a pending rule would give: outcome · severity · escalation, with labels."""
+        parts = [self.outcome(would.outcome)]
+        sev = self.policy.severity(would.severity)
+        if sev is not None:
+            parts.append(self.label(sev.name, sev.label))
+        esc = self.policy.escalation(would.escalation)
         if esc is not None:
             parts.append(f"{self.w['escalation']}: {self.label(esc.name, esc.label)}")
         return self.w["sep"].join(parts)

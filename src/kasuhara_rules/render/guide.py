@@ -169,7 +169,7 @@ class _Builder:
                 ("複数の基準に当たるときは、方針の中で先に書かれている基準の判断に従います。" if first else
                  "複数の基準に当たるときは、最も重い基準の判断に従います。")
                 + "報告は当たった基準のうち最も上の段階に行い、対応は当たった基準のものをすべて行います。",
-                f"判断に必要な情報が記録になく、その情報しだいで判断が変わるときは「{review}」になります。"
+                f"判断に必要な情報が記録になく、その情報しだいで判断の区分が変わるときは「{review}」になります。"
                 "自分で決めず、「情報が足りないとき」を読んでください。",
             ]
         return [
@@ -181,7 +181,7 @@ class _Builder:
             ("When several criteria apply, the one written first in the policy decides. " if first else
              "When several criteria apply, the most serious one decides. ")
             + "Report to the highest level among all that apply, and carry out the steps of all of them.",
-            f"When information the decision depends on was not recorded, the decision is \"{review}\": do not "
+            f"When information the outcome depends on was not recorded, the decision is \"{review}\": do not "
             "decide yourself; read \"When information is missing\".",
         ]
 
@@ -252,19 +252,42 @@ class _Builder:
                 continue
             optional.append(f"{label}（{f.name}）" if self.ja and f.label else f"{f.name} ({label})" if f.label else label)
         if self.ja:
-            out: list[Block] = [Para(f"判断に必要な情報が記録になく、その情報しだいで判断が変わる場合、判断は「{review}」になります。"
-                         "このときは、記録されている情報だけで決めず、足りない情報を確かめてから上長が判断します。"
-                         "判断の説明には、保留になった基準と足りない情報、そして情報がそろわなかった場合の暫定の判断が示されます。")]
+            out: list[Block] = [
+                Para(f"判断に必要な情報が記録になく、その情報しだいで判断の区分（クレームか、ハラスメントかなど）が変わる場合、"
+                     f"判断は「{review}」になります。このときは、記録されている情報だけで決めず、足りない情報を確かめてから"
+                     "上長が判断します。判断の説明には、保留になった基準と足りない情報、当てはまった場合の判断、"
+                     "そして情報がそろわなかった場合の暫定の判断が示されます。"),
+                Para("情報が足りなくても、当てはまるかどうかで判断の区分が変わらない場合は、判断は確定です。示された重さと対応、"
+                     "報告先のとおりに対応してください。判断の説明には、記録のない情報と、それが当てはまった場合の重さと報告先が"
+                     "示されます。重さや報告先が上がる場合は、その情報を確かめてください。"),
+            ]
             if optional:
                 out += [Para("次の項目は、記録がないと判断が保留になることがあります。"), Bullets(False, optional)]
             return out
-        out = [Para(f"When information a decision depends on was not recorded, and the decision could change with "
-                     f"it, the outcome is \"{review}\". Do not decide from what is recorded alone: find out what is "
-                     "missing, then let your supervisor decide. The explanation of the decision names the criteria "
-                     "left pending, the missing information, and the provisional decision.")]
+        out = [
+            Para(f"When information a decision depends on was not recorded, and the outcome (a claim or harassment, "
+                 f"say) could change with it, the outcome is \"{review}\". Do not decide from what is recorded "
+                 "alone: find out what is missing, then let your supervisor decide. The explanation of the decision "
+                 "names the criteria left pending, the missing information, what each would give if it applies, and "
+                 "the provisional decision."),
+            Para("When the missing information could not change the outcome, the decision is settled: act on its "
+                 "severity, steps and escalation. The explanation still lists the information not recorded and the "
+                 "severity and escalation it would give if it applies; where that is higher, find it out."),
+        ]
         if optional:
             out += [Para("These items can leave a decision pending when they are not recorded:"), Bullets(False, optional)]
         return out
+
+    def rule_fields(self, rule: Rule) -> list[Field]:
+        """The optional fields whose absence can leave this rule undetermined (see pending_fields)."""
+        found: list[Field] = []
+        for expr in (rule.when, rule.unless):
+            if expr is None:
+                continue
+            for f in self._optional_refs(expr, set()):
+                if f not in found and self._can_be_unknown(expr, f, set()):
+                    found.append(f)
+        return found
 
     def pending_fields(self) -> list[Field]:
         """The optional fields whose absence can leave a rule undetermined (and so a decision
@@ -273,12 +296,7 @@ class _Builder:
         condition first. A field read only behind such a guard can never leave a decision pending."""
         found: list[Field] = []
         for rule in self.p.rules:
-            for expr in (rule.when, rule.unless):
-                if expr is None:
-                    continue
-                for f in self._optional_refs(expr, set()):
-                    if f not in found and self._can_be_unknown(expr, f, set()):
-                        found.append(f)
+            found += [f for f in self.rule_fields(rule) if f not in found]
         nested = [f for f in found if f not in self.p.fields]
         return [f for f in self.p.fields if f in found] + nested
 
@@ -355,3 +373,47 @@ def rule_markdown(policy: CheckedPolicy, name: str, lang: str = "ja") -> str:
     blocks: list[Block] = [Fields([f for f in b.entries if f[0] != source]) if isinstance(b, Fields) else b
               for b in _Builder(policy, lang).rule(rule) if not isinstance(b, (RuleOpen, RuleClose))]
     return to_markdown(blocks)
+
+
+def rule_missing_markdown(policy: CheckedPolicy, name: str, lang: str = "ja") -> str:
+    """What happens to a rule whose information is missing, said as the guide's "when information
+    is missing" and the explanation say it (the editor's hover shows it under the rule); "" for a
+    rule that is always determined.
+
+    >>> from kasuhara_rules import parse_policy
+    >>> p = parse_policy(\'\'\'policy "店の方針" { id shop version "1" otherwise claim }
+    ... outcomes { claim "正当なクレーム", kasuhara "カスハラ" }
+    ... schema { call_length "通話時間": optional duration in minutes }
+    ... rule long "長電話" { when call_length >= 30min then kasuhara respond "通話を終える。" }\'\'\')
+    >>> "通話時間" in rule_missing_markdown(p.checked, "long", "en")
+    True
+    """
+    rule = policy.rule(name)
+    if rule is None:
+        raise KeyError(name)
+    b = _Builder(policy, lang, auditor=True)
+    fields = b.rule_fields(rule)
+    if not fields:
+        return ""
+    def field_title(f: Field) -> str:
+        if not f.label:
+            return f.name
+        return f"{f.label}（{f.name}）" if b.ja else f"{f.label} ({f.name})"
+
+    listed = ("、" if b.ja else ", ").join(field_title(f) for f in fields)
+    gives = [b.item_title(policy.outcome(rule.outcome))]
+    sev = policy.severity(rule.severity)
+    if sev is not None:
+        gives.append(b.item_title(sev))
+    esc = policy.escalation(rule.escalate)
+    if esc is not None:
+        gives.append(b.item_title(esc))
+    what = (" ・ " if b.ja else " · ").join(gives)
+    review = b.item_title(policy.outcome(REVIEW))
+    if b.ja:
+        return (f"**{WORDS['ja']['missing']}**: {listed} の記録がないと、この基準は保留になります。当てはまれば {what}。"
+                f"それで判断の区分が変わりうるときは「{review}」、変わらないときは判断が確定し、この基準は保留として"
+                "（当てはまった場合の判断とともに）示されます。")
+    return (f"**{WORDS['en']['missing']}**: without {listed}, this rule is pending. If it applies: {what}. When "
+            f"that could change the outcome the decision is \"{review}\"; otherwise the decision is settled and "
+            "lists this rule as pending, with what it would give.")

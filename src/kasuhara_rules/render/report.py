@@ -18,6 +18,7 @@ from ..i18n import N_, translate
 from ..coerce import enum_value
 from ..check.checked import REVIEW, CheckedPolicy, Field
 from . import periods
+from ..engine.decide import would_raise
 from .guide_output import md_escape
 
 PERIODS = periods.BY  # --by: month, quarter, fiscal-quarter, fiscal-year (periods.py)
@@ -98,6 +99,8 @@ def aggregate(policy: CheckedPolicy, decisions: Iterable[Any], by: str = "month"
     matched: Counter[str] = Counter()
     missing: Counter[str] = Counter()
     review_count = 0
+    open_facts: Counter[str] = Counter()  # settled outcomes an unrecorded fact could still raise
+    settled_open = 0
     undated = 0
     invalid: list[dict[str, Any]] = []
     records = 0
@@ -149,6 +152,12 @@ def aggregate(policy: CheckedPolicy, decisions: Iterable[Any], by: str = "month"
         if decision.outcome == REVIEW:
             review_count += 1
             missing.update({m for p in decision.pending for m in p.missing})
+        else:
+            raising = [p for p in decision.pending
+                       if would_raise(policy, p.would, decision.severity, decision.escalation)]
+            if raising:
+                settled_open += 1
+                open_facts.update({m for p in raising for m in p.missing})
     names = _names(policy)
     spans = []
     if per:
@@ -180,7 +189,9 @@ def aggregate(policy: CheckedPolicy, decisions: Iterable[Any], by: str = "month"
         "fields": {f.name: _ordered(fields_total[f.name], list(f.type.values), False) for f in choices},
         "periods": spans,
         "review": {"count": review_count,
-                   "missing": [{"field": name, "count": count} for name, count in _top(missing)]},
+                   "missing": [{"field": name, "count": count} for name, count in _top(missing)],
+                   "settled_open": settled_open,
+                   "settled_missing": [{"field": name, "count": count} for name, count in _top(open_facts)]},
         "top_rules": [{"rule": name, "matched": count, "decided": totals["rules"].get(name, 0)}
                       for name, count in _top(matched)[:10]],
         "change": _change(spans),
@@ -254,6 +265,8 @@ WORDS = {
         "invalid": "判断できなかった記録", "invalid_lead": "{n} 件の記録は判断できませんでした（行番号と理由）。",
         "line": "行", "reason": "理由", "no_invalid": "判断できなかった記録はありません。",
         "no_change": "比較できる期間が二つ以上ありません。", "no_review": "要確認の記録はありません。",
+        "settled_open_n": "判断の区分は確定しているものの、記録のない情報しだいで重さや報告先が上がりうる記録が {n} 件あります。",
+        "settled_missing": "確かめるとよい情報（多い順）",
         "note": "この報告には、機微な項目（発言内容など）の値は含まれません。",
         "note_dates": "期間は、指定により機微な項目「{field}」の日付から求めています。そのほかの機微な項目の値は含まれません。",
         "chart": "グラフ",
@@ -276,6 +289,9 @@ WORDS = {
         "invalid": "Records not decided", "invalid_lead": "{n} records could not be decided (line and reason).",
         "line": "line", "reason": "reason", "no_invalid": "Every record was decided.",
         "no_change": "There are fewer than two periods to compare.", "no_review": "No record is waiting for review.",
+        "settled_open_n": "{n} records have a settled outcome whose severity or escalation could still rise with "
+                          "information not recorded.",
+        "settled_missing": "Information worth finding out (most frequent first)",
         "note": "This report never contains the values of sensitive fields (such as remarks).",
         "note_dates": "Periods come from the dates of the sensitive field {field}, as asked (--date-field); "
                       "no other sensitive value appears.",
@@ -363,6 +379,11 @@ def _sections(data: dict[str, Any], lang: str) -> list[tuple[Any, ...]]:
                          for m in review["missing"]]))
     else:
         out.append(("p", w["no_review"]))
+    if review.get("settled_open"):
+        out.append(("p", w["settled_open_n"].format(n=review["settled_open"])))
+        out.append(("table", [w["settled_missing"], w["count"]],
+                    [[data["labels"]["fields"].get(m["field"], m["field"]), str(m["count"])]
+                     for m in review["settled_missing"]]))
     out += [("h", 2, w["top_rules"]), ("chart", "top_rules"),
             ("table", [w["rule"], w["matched"], w["decided_by"]],
              [[_label(data, "rules", r["rule"], lang), str(r["matched"]), str(r["decided"])]

@@ -138,9 +138,10 @@ class Hover:
     def _rule(self, name: str, lang: str) -> list[str]:
         if self.policy is None or self.policy.rule(name) is None:
             return []
-        from ...render.guide import rule_markdown
+        from ...render.guide import rule_markdown, rule_missing_markdown
 
         try:
-            return ["", rule_markdown(self.policy, name, lang).strip()]
+            missing = rule_missing_markdown(self.policy, name, lang)
+            return ["", rule_markdown(self.policy, name, lang).strip()] + (["", missing] if missing else [])
         except Exception:  # a stale policy from the last good version: keep the hover short
             return []
