@@ -117,6 +117,26 @@ def test_completion_offers_each_value_with_its_label():
     assert [(c.label, c.detail) for c in items] == [('"counter"', "窓口"), ('"phone"', "電話")]
 
 
+def test_hover_on_a_value_shows_its_label_and_the_fields_other_values():
+    """Over `"phone"` in `channel == "phone"` (or a value inside `in [ … ]`): its label, its field,
+    and the field's values with their labels; a string that is no compared value gets no such hover."""
+    from kasuhara_rules.cli.lsp.analysis import analyse
+
+    a = analyse("/tmp/shop.kasu", POLICY)
+    lines = POLICY.splitlines()
+
+    def hover(needle, lang="ja"):
+        line = next(i for i, x in enumerate(lines) if needle in x) + 1
+        found = a.hover(line, lines[line - 1].index(needle) + 2, lang)
+        return found[1] if found else None
+
+    assert hover('"phone" and').splitlines() == [
+        '**電話** `"phone"` — **受付チャネル** `channel` の値', "",
+        '- `"counter"` 表示名: 窓口', '- `"phone"` 表示名: 電話']
+    assert hover('"persistent"]', "en").startswith('**続いた** `"persistent"` — a value of **大声** `raised_voice`')
+    assert hover('"通話を終える。"') is None
+
+
 def test_a_label_in_a_condition_has_a_quick_fix():
     """E403 on `channel == "電話"` offers `"phone"`."""
     from kasuhara_rules.cli.lsp.analysis import analyse
