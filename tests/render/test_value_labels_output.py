@@ -79,6 +79,21 @@ def test_the_survey_offers_the_channels_by_their_labels(policy):
     assert template.questions[0].choices == ("窓口", "電話")
 
 
+def test_the_survey_counts_a_channel_given_by_value_or_label_as_one_group(policy):
+    """Answers reading 「電話」, `phone` or 「 電話 」 are one group 「電話」, not three that each risk
+    suppression; an answer that is no channel of the policy stays as written."""
+    from kasuhara_rules.render import survey as sv
+
+    template = build_template(policy.checked, groups=("channel",))
+    header = [q.title for q in template.questions[:2]]
+    columns = sv.classify(header, [template])
+    rows = [(i, [channel, "なかった"]) for i, channel in
+            enumerate(["電話", "phone", " 電話 ", "PHONE", "窓口", "counter", "本社"], 2)]
+    answers, invalid = sv.parse_rows(rows, columns, "r1")
+    assert invalid == []
+    assert [a.groups["channel"] for a in answers] == ["電話", "電話", "電話", "電話", "窓口", "窓口", "本社"]
+
+
 def test_kasu_diff_names_outcomes_severities_rules_and_escalations(tmp_path):
     """The text shows labels beside the codes; the JSON keeps the codes."""
     (tmp_path / "old.kasu").write_text(POLICY.replace('"persistent"]', '"persistent", "once"]'), encoding="utf-8")
