@@ -112,7 +112,8 @@ def test_export(db, tmp_path):
 
 
 def test_replay(db, tmp_path):
-    """replay: 0 when nothing changes; 1 with changes, shown against the people's verdict (as kasu diff)."""
+    """replay: 0 when nothing changes; 1 with changes, shown against the people's verdict and with
+    the policy's labels beside the codes (as kasu diff)."""
     folder = tmp_path / "v2"
     shutil.copytree(ROOT / "examples", folder)
     assert kasu("journal", "replay", str(folder / "retail.kasu"), "--db", db)[0] == 0
@@ -124,7 +125,11 @@ def test_replay(db, tmp_path):
          "--db", db)
     code, out, err = kasu("journal", "replay", str(folder / "retail.kasu"), "--db", db, "--lang", "en")
     assert code == 1, err
-    assert "R-2026-0002: kasuhara/high by dogeza" in out and "the new version agrees" in out
+    assert "R-2026-0002: カスタマーハラスメント/重度 (kasuhara/high) by dogeza \"土下座の要求\", escalate 上長 " \
+           "(supervisor) →" in out and "the new version agrees" in out
+    code, out, err = kasu("journal", "replay", str(folder / "retail.kasu"), "--db", db, "--lang", "ja")
+    assert "by dogeza「土下座の要求」" in out  # the labels beside the codes, as kasu diff shows them
+    assert "カスタマーハラスメント/重度 (kasuhara/high) → カスタマーハラスメント/重大 (kasuhara/critical)  2" in out
     code, out, err = kasu("journal", "replay", str(folder / "retail.kasu"), "--db", db, "--format", "json")
     data = json.loads(out)
     assert data["people"]["new_agrees"] == 1 and data["changed"] >= 1

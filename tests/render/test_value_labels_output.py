@@ -79,6 +79,21 @@ def test_the_survey_offers_the_channels_by_their_labels(policy):
     assert template.questions[0].choices == ("窓口", "電話")
 
 
+def test_the_survey_counts_a_channel_given_by_value_or_label_as_one_group(policy):
+    """Answers reading 「電話」, `phone` or 「 電話 」 are one group 「電話」, not three that each risk
+    suppression; an answer that is no channel of the policy stays as written."""
+    from kasuhara_rules.render import survey as sv
+
+    template = build_template(policy.checked, groups=("channel",))
+    header = [q.title for q in template.questions[:2]]
+    columns = sv.classify(header, [template])
+    rows = [(i, [channel, "なかった"]) for i, channel in
+            enumerate(["電話", "phone", " 電話 ", "PHONE", "窓口", "counter", "本社"], 2)]
+    answers, invalid = sv.parse_rows(rows, columns, "r1")
+    assert invalid == []
+    assert [a.groups["channel"] for a in answers] == ["電話", "電話", "電話", "電話", "窓口", "窓口", "本社"]
+
+
 def test_kasu_diff_names_outcomes_severities_rules_and_escalations(tmp_path):
     """The text shows labels beside the codes; the JSON keeps the codes."""
     (tmp_path / "old.kasu").write_text(POLICY.replace('"persistent"]', '"persistent", "once"]'), encoding="utf-8")
@@ -115,6 +130,26 @@ def test_completion_offers_each_value_with_its_label():
     column = text.splitlines()[line - 1].index('channel == "') + len('channel == "') + 1
     items = a.complete(line, column)
     assert [(c.label, c.detail) for c in items] == [('"counter"', "窓口"), ('"phone"', "電話")]
+
+
+def test_hover_on_a_value_shows_its_label_and_the_fields_other_values():
+    """Over `"phone"` in `channel == "phone"` (or a value inside `in [ … ]`): its label, its field,
+    and the field's values with their labels; a string that is no compared value gets no such hover."""
+    from kasuhara_rules.cli.lsp.analysis import analyse
+
+    a = analyse("/tmp/shop.kasu", POLICY)
+    lines = POLICY.splitlines()
+
+    def hover(needle, lang="ja"):
+        line = next(i for i, x in enumerate(lines) if needle in x) + 1
+        found = a.hover(line, lines[line - 1].index(needle) + 2, lang)
+        return found[1] if found else None
+
+    assert hover('"phone" and').splitlines() == [
+        '**電話** `"phone"` — **受付チャネル** `channel` の値', "",
+        '- `"counter"` 表示名: 窓口', '- `"phone"` 表示名: 電話']
+    assert hover('"persistent"]', "en").startswith('**続いた** `"persistent"` — a value of **大声** `raised_voice`')
+    assert hover('"通話を終える。"') is None
 
 
 def test_a_label_in_a_condition_has_a_quick_fix():

@@ -144,13 +144,9 @@ def compare(old: Policy, new: Policy, records: Iterable[tuple[int | None, Any]],
 def titles(*policies: Policy) -> dict[str, str]:
     """The labels people know the outcomes, severities, escalations and rules by (`kind:name` →
     label), the later policy's winning: the text of `kasu diff` shows them beside the codes."""
-    out: dict[str, str] = {}
-    for policy in policies:
-        c = policy.checked
-        for kind, items in (("outcome", c.outcomes), ("severity", c.severities), ("escalation", c.escalations)):
-            out.update({f"{kind}:{i.name}": i.label for i in items if i.label and i.label != i.name})
-        out.update({f"rule:{r.name}": r.title for r in c.rules if r.title and r.title != r.name})
-    return out
+    from ..render.states import titles as of_policies
+
+    return of_policies(*(policy.checked for policy in policies))
 
 
 def render_text(report: DiffReport, lang: str = "en", labels: dict[str, str] | None = None) -> str:

@@ -111,8 +111,7 @@ def cmd_init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         r'^\s+(\w+)\s+"[^"\n]*"\s*:', (source / f"{name}.kasu").read_text(encoding="utf-8"), re.M)}
     text = policy_text(base, target.name, lang, frozenset(declared))
     try:  # decided in memory, against the shipped files: nothing is on disk until all is known
-        text += first_example_of(_load_new(text, target, copies), lang)
-        text = canonical(text, str(target))  # `kasu fmt --check` passes on it as written
+        text = canonical(text + first_example_of(_load_new(text, target, copies), lang), str(target))
     except Exception as exc:  # noqa: BLE001 - a policy that cannot be loaded: say why, write nothing
         from ..policy import PolicyError
 
@@ -128,6 +127,16 @@ def cmd_init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     emit(out, translate(N_("wrote {path}: check it with `kasu check {path}` and `kasu test {path}`",
                            path=str(target)), lang) + "\n")
     return 0
+
+
+def canonical(text: str, name: str) -> str:
+    """The new file in `kasu fmt`'s layout, so that `kasu fmt --check` passes on it as written."""
+    from ..render.formatter import FormatError, format_text
+
+    try:
+        return format_text(text, name)
+    except FormatError:  # pragma: no cover - the text is built to parse; never lose it over the layout
+        return text
 
 
 def _load_new(text: str, target: Path, copies: list[tuple[Path, bytes]]) -> Any:
@@ -177,16 +186,6 @@ def _write_all(files: list[tuple[Path, bytes]], err: TextIO, lang: str) -> list[
                                path=where, reason=exc.strerror or exc), lang) + "\n")
         return None
     return made
-
-
-def canonical(text: str, name: str) -> str:
-    """The new file in `kasu fmt`'s layout, so that `kasu fmt --check` passes on it as written."""
-    from ..render.formatter import FormatError, format_text
-
-    try:
-        return format_text(text, name)
-    except FormatError:  # pragma: no cover - the text is built to parse; never lose it over the layout
-        return text
 
 
 def policy_text(base: str, filename: str, lang: str, taken: frozenset[str] = frozenset()) -> str:

@@ -367,7 +367,9 @@ def cmd_replay(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.format == "json":
         emit(out, json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
     else:
-        emit(out, replay_text(report, args.msg_lang) + "\n")
+        from ..render.states import titles
+
+        emit(out, replay_text(report, args.msg_lang, titles(policy.checked)) + "\n")
     if report.undecidable:
         return EXIT_INVALID_RECORDS
     return EXIT_FAIL if report.changes else EXIT_OK

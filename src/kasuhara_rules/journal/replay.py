@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from ..coerce import RecordError
 from ..i18n import N_, gettext_for, translate
+from ..source import display_width
 from .chain import parse
 from .reading import record_of
 from .tables import entries, incidents
@@ -125,17 +126,16 @@ def replay(journal: "Source", policy: "Policy") -> ReplayReport:
                         with_verdict, machine_agreed, new_agrees, tuple(warnings))
 
 
-def render_text(report: ReplayReport, lang: str = "en") -> str:
-    """The replay for people (as `kasu diff` shows a diff)."""
+def render_text(report: ReplayReport, lang: str = "en", labels: Mapping[str, str] | None = None) -> str:
+    """The replay for people (as `kasu diff` shows a diff); with `labels` (`render.states.titles`),
+    each code shown with its label."""
+    from ..render.states import described, shown
+
     _ = gettext_for(lang)
+    labels = labels or {}
 
     def describe(s: Mapping[str, Any]) -> str:
-        text = state(s)
-        if s.get("rule"):
-            text += f" by {s['rule']}"
-        if s.get("escalation"):
-            text += f", escalate {s['escalation']}"
-        return text
+        return described(s, labels, lang)
 
     new = report.new
     lines = [_("warning: {warning}").format(warning=translate(w, lang)) for w in report.warnings]
@@ -144,7 +144,7 @@ def render_text(report: ReplayReport, lang: str = "en") -> str:
     for c in report.changes:
         line = f"  {c.incident}: {describe(c.machine)} → {describe(c.new)}"
         if c.people is not None:
-            line += "; " + _("people: {verdict} {state}").format(verdict=c.people["verdict"], state=state(c.people))
+            line += "; " + _("people: {verdict} {state}").format(verdict=c.people["verdict"], state=shown(c.people, labels))
             line += " (" + (_("the new version agrees") if c.agrees_with_people else _("the new version differs")) + ")"
         lines.append(line)
     if report.undecidable:
@@ -152,8 +152,9 @@ def render_text(report: ReplayReport, lang: str = "en") -> str:
         lines += [f"  {incident}: {translate(reason, lang)}" for incident, reason in report.undecidable]
     if report.transitions:
         lines.append(_("transitions:"))
-        width = max(len(f"{a} → {b}") for a, b, _n in report.transitions)
-        lines += [f"  {f'{a} → {b}'.ljust(width)}  {n}" for a, b, n in report.transitions]
+        arrows = [(f"{_shown_code(a, labels)} → {_shown_code(b, labels)}", n) for a, b, n in report.transitions]
+        width = max(display_width(text) for text, _n in arrows)
+        lines += [f"  {text}{' ' * (width - display_width(text))}  {n}" for text, n in arrows]
     if report.with_verdict:
         lines.append(_("against people's verdicts on {n} incidents: the machine agreed on {before}, the new "
                        "version agrees on {after}").format(n=report.with_verdict, before=report.machine_agreed,
@@ -161,3 +162,11 @@ def render_text(report: ReplayReport, lang: str = "en") -> str:
     lines.append(_("changed: {changed}, unchanged: {unchanged}, undecidable: {invalid}").format(
         changed=len(report.changes), unchanged=report.unchanged, invalid=len(report.undecidable)))
     return "\n".join(lines)
+
+
+def _shown_code(code: str, labels: Mapping[str, str]) -> str:
+    """`kasuhara/high` as `カスハラ/重度 (kasuhara/high)`."""
+    from ..render.states import shown
+
+    outcome, _sep, severity = code.partition("/")
+    return shown({"outcome": outcome, "severity": severity or None}, labels)

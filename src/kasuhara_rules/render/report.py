@@ -590,7 +590,8 @@ def chart_specs(data: dict[str, Any], lang: str = "ja") -> dict[str, dict[str, A
             specs[dim] = stacked_periods(rows, w["period"], w["count"], w[dim], shown,
                                          _scale(data, dim, lang) if dim != "outcomes" else None)
     for name in data["labels"]["choices"]:
-        rows = [{"period": periods.name(p["period"], lang), "key": _label(data, f"field:{name}", k, lang), "count": c, "order": i}
+        rows = [{"period": periods.name(p["period"], lang), "key": _label(data, f"field:{name}", k, lang), "count": c,
+                 "order": i}
                 for p in data["periods"] for i, (k, c) in enumerate(p["fields"][name].items()) if c]
         if rows:
             specs[f"field:{name}"] = stacked_periods(rows, w["period"], w["count"],

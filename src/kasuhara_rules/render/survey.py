@@ -50,6 +50,7 @@ class Question:
     title: str
     label: str
     choices: tuple[str, ...] = ()
+    aliases: tuple[tuple[str, str], ...] = ()  # (another spelling, the choice it means): a `one of` value and its label
 
 
 @attrs.frozen
@@ -104,12 +105,14 @@ def build_template(policy: CheckedPolicy, lang: str = "ja", months: int = 6,
             raise SurveyError(N_("--group {group}: use one of {choices}", group=g, choices=", ".join(GROUPS)))
         choices: tuple[str, ...] = ()
         field = policy.field(g) if g in ("channel", "department") else None
-        if field is not None and field.type.values:  # the channels as staff know them: their labels
+        aliases: tuple[tuple[str, str], ...] = ()
+        if field is not None and field.type.values:  # the choices as staff know them: their labels
             choices = tuple(field.type.label_of(v) for v in field.type.values)
+            aliases = tuple((v, field.type.label_of(v)) for v in field.type.values)
         if g == "department" and named:
-            choices = named
+            choices, aliases = named, ()
         title = str(GROUPS[g][lang])
-        questions.append(Question(g, "group", title, title, choices))
+        questions.append(Question(g, "group", title, title, choices, aliases))
     for key, label in conduct_kinds(policy, by):
         title = (f"過去{months}か月に、お客様から「{label}」を受けたことは何回ありますか。" if lang == "ja" else
                  f"In the last {months} months, how often did a customer subject you to \"{label}\"?")
@@ -141,6 +144,9 @@ class Columns:
     groups: tuple[tuple[int, str, str], ...]   # (index, group key, label)
     conduct: tuple[tuple[int, str, str], ...]  # (index, kind key, label)
     ignored: tuple[str, ...]                   # headers left unread (identifiers, free text, unknown)
+    # group key -> {an answer as compared: the choice it is}: a value and its label, or two spellings
+    # of one choice (ＳＮＳ, SNS), are one group, not two that each risk suppression
+    spellings: Mapping[str, Mapping[str, str]] = attrs.field(factory=dict, eq=False)
 
 
 def _norm(text: str) -> str:
@@ -156,11 +162,16 @@ def classify(header: Sequence[str], templates: Sequence[Template] = (), extra_gr
     header is a conduct question's title or key; without, those whose sampled answers are all answer
     choices. Identifier-like columns are never used, whatever their header says."""
     titles: dict[str, tuple[str, str, str]] = {}
+    spellings: dict[str, dict[str, str]] = {}
     for t in templates:
         for q in t.questions:
             if q.kind != "free":
                 titles[_norm(q.title)] = (q.kind, q.key, q.label)
                 titles[_norm(q.key)] = (q.kind, q.key, q.label)
+            if q.kind == "group" and q.choices:
+                known = spellings.setdefault(q.key, {})
+                known.update({_norm(other): choice for other, choice in q.aliases})
+                known.update({_norm(choice): choice for choice in q.choices})
     aliases = {_norm(a): g for g, spec in GROUPS.items() for a in spec["aliases"]}
     aliases.update({_norm(a): a for a in extra_groups})
     answers = {_norm(a) for choices in ANSWERS.values() for a in choices}
@@ -189,7 +200,7 @@ def classify(header: Sequence[str], templates: Sequence[Template] = (), extra_gr
     if not conduct:
         raise SurveyError(N_("no column of the answers holds the questionnaire's conduct questions "
                              "(give --policy POLICY, or use the headers `kasu survey template` writes)"))
-    return Columns(rnd, tuple(groups), tuple(conduct), tuple(ignored))
+    return Columns(rnd, tuple(groups), tuple(conduct), tuple(ignored), spellings)
 
 
 @attrs.frozen
@@ -224,7 +235,8 @@ def parse_rows(rows: Iterable[tuple[int, Sequence[str]]], columns: Columns, roun
             invalid.append(line)
             continue
         rnd = cell(columns.round) if columns.round is not None else ""
-        groups = {key: (cell(i) or NOT_ANSWERED[lang]) for i, key, _ in columns.groups}
+        groups = {key: (columns.spellings.get(key, {}).get(_norm(cell(i)), cell(i)) or NOT_ANSWERED[lang])
+                  for i, key, _ in columns.groups}
         answers.append(Answer(rnd or round_name, groups, kinds))
     return answers, invalid
 

@@ -31,6 +31,7 @@ class Hover:
         def at(self, line: int, column: int, file: str | None = None) -> Occurrence | None: ...
         def link_at(self, line: int, column: int) -> Link | None: ...
         def definitions(self, kind: str, name: str) -> list[Declaration]: ...
+        def _field_decl(self, written: str) -> n.FieldDecl | None: ...
 
     def function_at(self, line: int, column: int, lang: str = "en") -> tuple[Span, str] | None:
         """A function called at a position (`count(`…): how it is called and what it gives."""
@@ -43,6 +44,31 @@ class Hover:
                 return span, f"`{usage}` — {meaning.get(lang, meaning['en'])}"
         return None
 
+    def value_at(self, line: int, column: int, lang: str = "en") -> tuple[Span, str] | None:
+        """A `one of` value compared with its field (`channel == "phone"`, `channel in ["phone", …]`):
+        its label and the field's other values with theirs."""
+        lines = self.text.split("\n")
+        current = lines[line - 1] if 0 < line <= len(lines) else ""
+        for found in re.finditer(r'"((?:[^"\\]|\\.)*)"', current):
+            if not found.start() < column <= found.end():
+                continue
+            field = _compared(current[:found.start()])
+            decl = self._field_decl(field) if field else None
+            if decl is None or not isinstance(decl.type, n.OneOfType):
+                return None
+            choices = [(c.value.value, c.label.value if c.label else None) for c in decl.type.choices.items
+                       if isinstance(c.value, n.StringLit)]
+            value = found.group(1)
+            if value not in dict(choices):
+                return None
+            w = WORDS[lang]
+            owner = f"**{decl.label.value}** `{decl.name.name}`" if decl.label else f"`{decl.name.name}`"
+            head = f"**{dict(choices)[value]}** `\"{value}\"`" if dict(choices)[value] else f"`\"{value}\"`"
+            lines_out = [f"{head} — {w['choice'].format(field=owner)}", ""]
+            lines_out += [f"- `\"{v}\"` {w['label']}: {lab}" if lab else f"- `\"{v}\"`" for v, lab in choices]
+            return Span(self.path, line, found.start() + 1, line, found.end() + 1), "\n".join(lines_out)
+        return None
+
     # -- hover --------------------------------------------------------------------------------------
 
     def hover(self, line: int, column: int, lang: str = "en") -> tuple[Span, str] | None:
@@ -52,7 +78,7 @@ class Hover:
         if occ is None:
             link = self.link_at(line, column)
             if link is None:
-                return self.function_at(line, column, lang)
+                return self.function_at(line, column, lang) or self.value_at(line, column, lang)
             return link.span, f"{WORDS[lang]['from']}: `{link.target}`"
         return occ.span, self.describe(occ.kind, occ.name, lang)
 
@@ -145,3 +171,9 @@ class Hover:
             return ["", rule_markdown(self.policy, name, lang).strip()] + (["", missing] if missing else [])
         except Exception:  # a stale policy from the last good version: keep the hover short
             return []
+
+
+def _compared(before: str) -> str | None:
+    """The field a string is compared with, from the text before its opening quote."""
+    found = re.search(r"([^\W\d][\w.]*)\s*(?:==|!=|(?:not\s+)?in\s*\[[^\]]*?)\s*$", before)
+    return found.group(1) if found else None
