@@ -157,32 +157,22 @@ def read_table(path: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
 
 
 def _read_xlsx(path: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
-    try:
-        import openpyxl
-    except ImportError:
-        from ..render.charts import INSTALL
+    """Header and rows of the first sheet; a workbook too large when expanded, or a cell too long, is
+    refused with a message (cli/workbook.py), never a MemoryError."""
+    from .workbook import cell_text, open_workbook
 
-        raise ValueError(N_("reading .xlsx needs openpyxl, which is not installed; install it with: {install}",
-                            install=INSTALL)) from None
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is no workbook
-        raise ValueError(N_("{path} is not a readable .xlsx workbook ({kind})", path=path,
-                            kind=type(exc).__name__)) from None
-    sheet = book.worksheets[0]
-
-    def text(value: Any) -> str:
-        return "" if value is None else str(value)
-
+    book, sheet = open_workbook(path)  # WorkbookRefused is a ValueError: the caller says it
     rows = sheet.iter_rows(values_only=True)
-    header = [text(v) for v in next(rows, ())]
+    header = [cell_text(v, path, 1, i) for i, v in enumerate(next(rows, ()), 1)]
 
     def body() -> Iterator[tuple[int, list[str]]]:
-        for number, row in enumerate(rows, 2):
-            cells = [text(v) for v in row]
-            if any(c.strip() for c in cells):
-                yield number, cells
-        book.close()
+        try:
+            for number, row in enumerate(rows, 2):
+                cells = [cell_text(v, path, number, i) for i, v in enumerate(row, 1)]
+                if any(c.strip() for c in cells):
+                    yield number, cells
+        finally:
+            book.close()
 
     return header, body()
 
