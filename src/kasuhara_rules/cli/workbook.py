@@ -40,8 +40,7 @@ def check_workbook(path: str, limit: int = MAX_EXPANDED) -> None:
 
 def open_workbook(path: str) -> Any:
     """The first sheet of a checked workbook (openpyxl, read-only: rows are streamed), its dimensions
-    taken from the cells themselves, not from what the file declares."""
-    check_workbook(path)
+    taken from the cells themselves, not from what the file declares. A missing extra is said first."""
     try:
         import openpyxl
     except ImportError:
@@ -49,6 +48,7 @@ def open_workbook(path: str) -> Any:
 
         raise WorkbookRefused(N_("reading .xlsx needs openpyxl, which is not installed; install it with: {install}",
                                  install=INSTALL)) from None
+    check_workbook(path)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
         sheet = book.worksheets[0]
