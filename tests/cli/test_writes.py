@@ -163,3 +163,21 @@ def test_journal_export_writes_through_the_files_helper(tmp_path, monkeypatch):
     proc = on_a_full_disk(["journal", "export", "R-2026-0002", "-o", "case.html", "--db", db], 500, tmp_path)
     assert proc.returncode != 0 and b"Traceback" not in proc.stderr, proc.stderr
     assert (tmp_path / "case.html").read_text(encoding="utf-8") == "the earlier export\n"
+
+
+def test_eval_output_is_streamed_through_the_files_helper(tmp_path):
+    """`kasu eval -o FILE` (streamed, files.open_atomic): a link is followed and stays a link, the file keeps its
+    permissions, and a full disk leaves the earlier output whole, with no temporary file behind."""
+    (tmp_path / "decisions.jsonl").write_text("earlier\n", encoding="utf-8")
+    os.chmod(tmp_path / "decisions.jsonl", 0o640)
+    os.symlink("decisions.jsonl", tmp_path / "latest.jsonl")
+    code, _, err = run("eval", QUICK, INCIDENTS, "-o", tmp_path / "latest.jsonl")
+    assert code in (0, 3), err
+    assert os.path.islink(tmp_path / "latest.jsonl")
+    assert (tmp_path / "decisions.jsonl").read_text(encoding="utf-8").startswith("{")
+    assert os.stat(tmp_path / "decisions.jsonl").st_mode & 0o777 == 0o640
+    (tmp_path / "decisions.jsonl").write_text("earlier\n", encoding="utf-8")
+    proc = on_a_full_disk(["eval", QUICK, INCIDENTS, "-o", "decisions.jsonl"], 300, tmp_path)
+    assert proc.returncode != 0 and b"Traceback" not in proc.stderr, proc.stderr
+    assert (tmp_path / "decisions.jsonl").read_text(encoding="utf-8") == "earlier\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["decisions.jsonl", "latest.jsonl"]
