@@ -152,9 +152,10 @@ def test_the_fiscal_year_boundary_and_the_period_names(tmp_path, capsys):
     assert code == 2 and "'13' is not a month" in capsys.readouterr().err
 
 
-def test_survey_report_reads_shift_jis_with_a_notice_and_encoding(tmp_path):
+def test_survey_report_reads_shift_jis_with_a_notice_and_encoding(tmp_path, monkeypatch):
     """`kasu survey report` reads answers as the record commands do: a notice for Shift_JIS, and
     --encoding forces (utf-8 then refuses the file)."""
+    monkeypatch.chdir(tmp_path)  # the round's seal is written beside standard output: here, not in the clone
     from tests.fixtures import risk
     from kasuhara_rules import load_policy
 
