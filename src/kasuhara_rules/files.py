@@ -2,19 +2,21 @@
 
 Every command that writes a file the user named (`kasu fmt` in place, `kasu init`, each `-o
 FILE`, `kasu doc -o`, the reports and the survey, the journal's exports) goes through
-`write_atomic`. The new content is written to a temporary file in the same directory, flushed
-to the disk (`fsync`), given the permissions of the file it replaces, and renamed over it in one
-step; if anything fails on the way (a full disk, a failing device, Ctrl-C) the temporary file is
+`write_atomic`, or `open_atomic`, its streamed form (`kasu eval -o`). The new content is written
+to a temporary file in the same directory, flushed to the disk (`fsync`), given the permissions
+of the file it replaces, and renamed over it in one step; if anything fails on the way (a full disk, a failing device, Ctrl-C) the temporary file is
 removed and the original is untouched. Only the standard library is used.
 """
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
 import tempfile
+from typing import Iterator, TextIO
 
-__all__ = ["SymlinkRefused", "write_atomic"]
+__all__ = ["SymlinkRefused", "open_atomic", "write_atomic"]
 
 
 class SymlinkRefused(OSError):
@@ -40,24 +42,8 @@ def write_atomic(path: str | os.PathLike[str], data: bytes | str, *, encoding: s
     >>> sorted(p.name for p in folder.iterdir())  # no temporary file is left behind
     ['a.txt']
     """
-    if symlinks not in ("follow", "refuse"):
-        raise ValueError("symlinks must be 'follow' or 'refuse'")
-    target = os.fspath(path)
     payload = data.encode(encoding) if isinstance(data, str) else bytes(data)
-    if os.path.islink(target):
-        if symlinks == "refuse":
-            raise SymlinkRefused(errno.ELOOP, "it is a symbolic link; nothing was written through it", target)
-        if exclusive:
-            raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), target)
-        target = os.path.realpath(target)
-    if exclusive and os.path.lexists(target):
-        raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), target)
-    try:
-        before: os.stat_result | None = os.stat(target)
-    except FileNotFoundError:
-        before = None
-    if before is not None and stat.S_ISDIR(before.st_mode):
-        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), target)
+    target, before = _target(path, symlinks, exclusive)
     directory, name = os.path.split(target)
     fd, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=directory or ".")
     try:
@@ -82,6 +68,65 @@ def write_atomic(path: str | os.PathLike[str], data: bytes | str, *, encoding: s
         raise
     _sync_directory(directory or ".")
     return target
+
+
+@contextlib.contextmanager
+def open_atomic(path: str | os.PathLike[str], *, encoding: str = "utf-8", newline: str | None = "",
+                symlinks: str = "follow") -> Iterator[TextIO]:
+    """A text file to write `path` through, streamed, with the guarantees of `write_atomic`: the
+    file appears (or replaces the old one, whose permissions it keeps) only when the block ends
+    without an exception; otherwise nothing is left behind and the old file is untouched.
+
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> with open_atomic(folder / "b.csv") as out:
+    ...     _ = out.write("一,二\\n")
+    >>> (folder / "b.csv").read_text(encoding="utf-8"), sorted(p.name for p in folder.iterdir())
+    ('一,二\\n', ['b.csv'])
+    """
+    target, before = _target(path, symlinks, exclusive=False)
+    directory, name = os.path.split(target)
+    try:
+        fd, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=directory or ".")
+    except OSError as exc:  # name the file asked for, not the temporary one
+        raise OSError(exc.errno, exc.strerror, target) from None
+    try:
+        with os.fdopen(fd, "w", encoding=encoding, newline=newline) as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        _set_mode(temporary, before)
+        os.replace(temporary, target)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
+    _sync_directory(directory or ".")
+
+
+def _target(path: str | os.PathLike[str], symlinks: str, exclusive: bool) -> tuple[str, os.stat_result | None]:
+    """The file to write (a followed link's target) and its status before (None when new); refusals
+    as `write_atomic` documents them."""
+    if symlinks not in ("follow", "refuse"):
+        raise ValueError("symlinks must be 'follow' or 'refuse'")
+    target = os.fspath(path)
+    if os.path.islink(target):
+        if symlinks == "refuse":
+            raise SymlinkRefused(errno.ELOOP, "it is a symbolic link; nothing was written through it", target)
+        if exclusive:
+            raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), target)
+        target = os.path.realpath(target)
+    if exclusive and os.path.lexists(target):
+        raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), target)
+    try:
+        before: os.stat_result | None = os.stat(target)
+    except FileNotFoundError:
+        before = None
+    if before is not None and stat.S_ISDIR(before.st_mode):
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), target)
+    return target, before
 
 
 def _set_mode(temporary: str, before: os.stat_result | None) -> None:

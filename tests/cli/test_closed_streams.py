@@ -41,6 +41,8 @@ COMMANDS = [  # (argv, whether the command needs standard output)
     (f"survey template {QUICK}", True), ("survey report {answers} --format md", True),
     ("--version", False), ("--help", False), (f"doc {QUICK} -o guide.md", False),
     (f"report {QUICK} {INCIDENTS} --format json -o r.json", False),
+    (f"eval --format csv {QUICK} {INCIDENTS}", True),
+    (f"journal add {QUICK} {INCIDENTS} --by sato --db sqlite:///j.db --no-progress", True),
 ]
 
 

@@ -141,3 +141,43 @@ def test_init_still_writes_a_checked_policy(tmp_path, monkeypatch):
     code, out, _ = run("init", "p.kasu", "--industry", "retail")
     assert code == 0 and "copied mhlw-baseline.kasu" in out and (tmp_path / "lexicon").is_dir()
     assert run("check", "p.kasu")[0] == 0 and run("test", "p.kasu")[0] == 0
+
+
+def test_journal_export_writes_through_the_files_helper(tmp_path, monkeypatch):
+    """`kasu journal export -o` goes through files.write_atomic like every other output: a link is followed (it
+    stays a link), the file it replaces keeps its permissions, and a full disk leaves the earlier export whole."""
+    pytest.importorskip("sqlalchemy")
+    monkeypatch.chdir(tmp_path)
+    db = f"sqlite:///{tmp_path / 'journal.db'}"
+    code, _, err = run("journal", "add", RETAIL, ROOT / "examples" / "retail-incidents.jsonl", "--by", "sato",
+                       "--db", db, "--no-progress")
+    assert code == 3, err  # the shipped file holds broken records on purpose
+    (tmp_path / "case.html").write_text("the earlier export\n", encoding="utf-8")
+    os.chmod(tmp_path / "case.html", 0o640)
+    os.symlink("case.html", tmp_path / "latest.html")
+    code, _, err = run("journal", "export", "R-2026-0002", "-o", "latest.html", "--db", db)
+    assert code == 0, err
+    assert os.path.islink(tmp_path / "latest.html") and "R-2026-0002" in (tmp_path / "case.html").read_text("utf-8")
+    assert os.stat(tmp_path / "case.html").st_mode & 0o777 == 0o640
+    (tmp_path / "case.html").write_text("the earlier export\n", encoding="utf-8")
+    proc = on_a_full_disk(["journal", "export", "R-2026-0002", "-o", "case.html", "--db", db], 500, tmp_path)
+    assert proc.returncode != 0 and b"Traceback" not in proc.stderr, proc.stderr
+    assert (tmp_path / "case.html").read_text(encoding="utf-8") == "the earlier export\n"
+
+
+def test_eval_output_is_streamed_through_the_files_helper(tmp_path):
+    """`kasu eval -o FILE` (streamed, files.open_atomic): a link is followed and stays a link, the file keeps its
+    permissions, and a full disk leaves the earlier output whole, with no temporary file behind."""
+    (tmp_path / "decisions.jsonl").write_text("earlier\n", encoding="utf-8")
+    os.chmod(tmp_path / "decisions.jsonl", 0o640)
+    os.symlink("decisions.jsonl", tmp_path / "latest.jsonl")
+    code, _, err = run("eval", QUICK, INCIDENTS, "-o", tmp_path / "latest.jsonl")
+    assert code in (0, 3), err
+    assert os.path.islink(tmp_path / "latest.jsonl")
+    assert (tmp_path / "decisions.jsonl").read_text(encoding="utf-8").startswith("{")
+    assert os.stat(tmp_path / "decisions.jsonl").st_mode & 0o777 == 0o640
+    (tmp_path / "decisions.jsonl").write_text("earlier\n", encoding="utf-8")
+    proc = on_a_full_disk(["eval", QUICK, INCIDENTS, "-o", "decisions.jsonl"], 300, tmp_path)
+    assert proc.returncode != 0 and b"Traceback" not in proc.stderr, proc.stderr
+    assert (tmp_path / "decisions.jsonl").read_text(encoding="utf-8") == "earlier\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["decisions.jsonl", "latest.jsonl"]

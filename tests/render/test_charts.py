@@ -73,7 +73,8 @@ def test_no_title_of_any_chart_overlaps_a_text_in_chromium(tmp_path):
     pages = {
         "month-ja": _html("report", RETAIL, INCIDENTS, "--no-progress"),
         "fiscal-en": _html("report", RETAIL, INCIDENTS, "--by", "fiscal-quarter", "--lang", "en", "--no-progress"),
-        "survey-ja": _html("survey", "report", str(answers), "--policy", RETAIL, "--min-group", "3"),
+        "survey-ja": _html("survey", "report", str(answers), "--policy", RETAIL, "--min-group", "3", "--seal",
+                           str(tmp_path / "seal.json")),
     }
     for name, page in pages.items():
         assert page.count('<figure class="chart"') >= 3, name

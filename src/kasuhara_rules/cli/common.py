@@ -160,30 +160,15 @@ def say(err: TextIO, command: str, message: str, lang: str) -> None:
 
 @contextlib.contextmanager
 def output_to(path: str | None, out: TextIO) -> Iterator[TextIO]:
-    """`out`, or a file written whole or not at all: a temporary file beside `path`, renamed to it
-    when the block ends without an exception (nothing half-written on a full disk or an error)."""
+    """`out`, or a file written whole or not at all (files.open_atomic: a temporary file beside `path`,
+    renamed to it when the block ends without an exception; a link followed, permissions kept)."""
     if path is None:
         yield out
         return
-    import tempfile
+    from ..files import open_atomic
 
-    folder = os.path.dirname(os.path.abspath(path))
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=".kasu-", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise OSError(exc.errno, exc.strerror, path) from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as target:
-            yield target
-            target.flush()
-            os.fsync(target.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise
+    with open_atomic(path) as target:
+        yield target
 
 
 def notices(err: TextIO, command: str, lang: str) -> Callable[[str], None]:

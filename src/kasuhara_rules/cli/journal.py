@@ -327,7 +327,7 @@ def cmd_verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 @_guarded
 def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..render.casefile import to_html
-    from .atomic import write_atomically
+    from ..files import write_atomic
 
     lang = args.lang or "ja"
     if args.show_sensitive and not (args.by and (args.purpose or "").strip()):
@@ -342,7 +342,7 @@ def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         emit(out, text)
         return EXIT_OK
     try:
-        write_atomically(args.output, text)
+        write_atomic(args.output, text)  # all or nothing; a link is followed, permissions kept
     except OSError as exc:
         say(err, "journal export", N_("cannot write {path}: {reason}", path=args.output,
                                       reason=exc.strerror or exc), args.msg_lang)
