@@ -194,3 +194,26 @@ def test_journal_add_reads_excels_csv_and_reports_by_fiscal_year(tmp_path):
     code, out, err = run("report", "--db", url, "--by", "fiscal-year", "--format", "json", "--no-progress")
     assert code == 0, err
     assert [(p["period"], p["records"]) for p in json.loads(out)["periods"]] == [("FY2026", 1), ("FY2027", 2)]
+
+
+def test_journal_add_reads_a_workbook(tmp_path):
+    """`kasu journal add` reads .xlsx as `kasu eval` does: label headers, a date-time cell, a formula saved
+    without its value as the error of its row (exit 3), the other rows journaled."""
+    openpyxl = pytest.importorskip("openpyxl")
+    pytest.importorskip("sqlalchemy")
+    import datetime as dt
+
+    book = openpyxl.Workbook()
+    book.active.append(HEADER)
+    book.active.append(["X-1", "新宿店", "counter", dt.datetime(2027, 4, 13, 14), "apology", "土下座しろ", "none", True, None])
+    book.active.append(["X-2", "新宿店", "counter", "=NOW()", "apology", "x", "none", False, None])
+    path = tmp_path / "records.xlsx"
+    book.save(path)
+    url = f"sqlite:///{tmp_path / 'journal.db'}"
+    code, out, err = run("journal", "add", RETAIL, str(path), "--by", "sato", "--db", url, "--no-progress")
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert code == 3 and lines[0]["rule"] == "dogeza", err
+    assert "D3" in lines[1]["error"]["message"] and lines[1]["error"]["line"] == 3
+    code, out, err = run("report", "--db", url, "--format", "json", "--no-progress")
+    assert code == 0 and [p["period"] for p in json.loads(out)["periods"]] == ["2027-04"], err
+
