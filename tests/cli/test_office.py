@@ -217,3 +217,13 @@ def test_journal_add_reads_a_workbook(tmp_path):
     code, out, err = run("report", "--db", url, "--format", "json", "--no-progress")
     assert code == 0 and [p["period"] for p in json.loads(out)["periods"]] == ["2027-04"], err
 
+
+@pytest.mark.parametrize("industry", ["call-centre", "hospital-care", "local-government", "lodging", "retail",
+                                      "transport"])
+def test_shipped_incidents_span_18_months(industry):
+    """Each industry's example incidents cover at least 18 months, so the trend report compares periods."""
+    policy, records = (str(ROOT / "examples" / f"{industry}{suffix}") for suffix in (".kasu", "-incidents.jsonl"))
+    code, out, err = run("report", policy, records, "--format", "json", "--no-progress")
+    periods = [p["period"] for p in json.loads(out)["periods"]]
+    assert code in (0, 3) and len(periods) >= 18, (periods, err)
+    assert all(p["records"] for p in json.loads(out)["periods"][:1] + json.loads(out)["periods"][-1:])
