@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from typing import IO, TYPE_CHECKING, Any, Callable, Iterator, TextIO, cast
 
@@ -10,7 +9,7 @@ from ..diagnostics import render_text
 from ..i18n import N_, gettext_for, translate
 from .common import (
     EXIT_FAIL, EXIT_INVALID_RECORDS, EXIT_OK, EXIT_USAGE, FORMATS, Progress, emit, encoding_option, exit_codes,
-    output_to, positive, stdin_bytes, typed,
+    is_input, output_to, positive, stdin_bytes, typed,
 )
 from ..check.loader import load_path
 
@@ -58,7 +57,7 @@ def cmd_eval(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     policy = policy_from(loaded.result, loaded.files, args.policy, loaded.sources)
     inputs = args.records or ["-"]
     for path in inputs:
-        if path != "-" and not os.path.isfile(path):
+        if path != "-" and not is_input(path):  # /dev/stdin and <(…) are pipes
             emit(err, translate(N_("kasu eval: cannot read {path}: no such file", path=path), lang) + "\n")
             return EXIT_USAGE
         if args.input_format is None and format_of(path) is None:

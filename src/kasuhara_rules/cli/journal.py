@@ -6,7 +6,7 @@ import hashlib
 import json
 import mimetypes
 import os
-from typing import TYPE_CHECKING, Any, Callable, Iterator, TextIO
+from typing import TYPE_CHECKING, Any, Callable, TextIO
 
 from ..i18n import N_, gettext_for, translate
 from .common import (
