@@ -152,17 +152,26 @@ def test_the_fiscal_year_boundary_and_the_period_names(tmp_path, capsys):
     assert code == 2 and "'13' is not a month" in capsys.readouterr().err
 
 
-def test_survey_report_reads_shift_jis_with_a_notice_and_encoding(tmp_path):
-    """`kasu survey report` reads answers as the record commands do: a notice for Shift_JIS, and
-    --encoding forces (utf-8 then refuses the file)."""
+def test_survey_report_reads_shift_jis_with_a_notice_and_encoding(tmp_path, monkeypatch):
+    """`kasu survey report` reads answers as the record commands do: a notice for Shift_JIS, from a file
+    or a pipe (a FIFO, as `<(…)` gives), and --encoding forces (utf-8 then refuses the file)."""
+    import os
+    import threading
+
     from tests.fixtures import risk
     from kasuhara_rules import load_policy
 
+    monkeypatch.chdir(tmp_path)  # where the rounds' seal is kept
     text = risk.survey_rounds(load_policy(RETAIL), staff=40)[0]
     path = tmp_path / "round1.csv"
     path.write_bytes(text.lstrip("\ufeff").encode("cp932", "replace"))
     code, out, err = run("survey", "report", str(path), "--policy", RETAIL, "--format", "json", "--min-group", "3")
     assert code in (0, 3) and json.loads(out)["rounds"][0]["respondents"] == 40 and "Shift_JIS" in err, err
+    fifo = tmp_path / "piped.csv"
+    os.mkfifo(fifo)
+    threading.Thread(target=fifo.write_bytes, args=(path.read_bytes(),), daemon=True).start()
+    code, piped, err = run("survey", "report", str(fifo), "--policy", RETAIL, "--format", "json", "--min-group", "3")
+    assert code in (0, 3) and json.loads(piped)["rounds"][0]["respondents"] == 40 and "Shift_JIS" in err, err
     code, out, err = run("survey", "report", str(path), "--policy", RETAIL, "--format", "json", "--encoding", "utf-8")
     assert code == 2 and out == ""
 
@@ -227,3 +236,15 @@ def test_shipped_incidents_span_18_months(industry):
     periods = [p["period"] for p in json.loads(out)["periods"]]
     assert code in (0, 3) and len(periods) >= 18, (periods, err)
     assert all(p["records"] for p in json.loads(out)["periods"][:1] + json.loads(out)["periods"][-1:])
+
+
+def test_shift_jis_piped_into_eval_and_diff(tmp_path):
+    """Excel's CSV piped in is read as the same file named is, with a notice; `kasu diff` reads standard
+    input once per version, each reading its own copy (they used to share one, and mix their rows)."""
+    data = excel_csv(tmp_path, ROWS[:3]).read_bytes()
+    code, out, err = run("eval", RETAIL, "-", "--input-format", "csv", "--no-progress", "--lang", "en", stdin=data)
+    assert code == 0 and "standard input is not UTF-8 but is valid Shift_JIS" in err, err
+    assert [json.loads(line)["incident"] for line in out.splitlines()] == ["E-1", "E-2", "E-3"]
+    for forced in ([], ["--encoding", "cp932"]):
+        code, out, err = run("diff", RETAIL, RETAIL, "-", "--input-format", "csv", "--lang", "en", *forced, stdin=data)
+        assert code == 0 and "changed: 0, unchanged: 3, undecidable: 0" in out, (forced, out, err)
