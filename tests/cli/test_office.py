@@ -245,6 +245,14 @@ def test_shift_jis_piped_into_eval_and_diff(tmp_path):
     code, out, err = run("eval", RETAIL, "-", "--input-format", "csv", "--no-progress", "--lang", "en", stdin=data)
     assert code == 0 and "standard input is not UTF-8 but is valid Shift_JIS" in err, err
     assert [json.loads(line)["incident"] for line in out.splitlines()] == ["E-1", "E-2", "E-3"]
+    jsonl = "".join(json.dumps({"incident_id": f"J-{n}", "store": "新宿店", "channel": "counter",
+                                "reported_at": "2027/4/13 14:00", "demand_type": "apology", "remarks": "土下座しろ",
+                                "raised_voice": "none", "demanded_dogeza": n % 2 == 0}, ensure_ascii=False) + "\n"
+                    for n in range(6)).encode("cp932")
+    for argv, piped in ((["--input-format", "csv"], data), ([], jsonl)):  # --jobs: CSV read here, JSON Lines by workers
+        alone = run("eval", RETAIL, "-", *argv, "--no-progress", stdin=piped)
+        code, out, err = run("eval", RETAIL, "-", *argv, "--no-progress", "--jobs", "2", stdin=piped)
+        assert (code, out) == alone[:2] and "Shift_JIS" in err, (argv, err)
     for forced in ([], ["--encoding", "cp932"]):
         code, out, err = run("diff", RETAIL, RETAIL, "-", "--input-format", "csv", "--lang", "en", *forced, stdin=data)
         assert code == 0 and "changed: 0, unchanged: 3, undecidable: 0" in out, (forced, out, err)
