@@ -135,6 +135,8 @@ def test_a_text_longer_than_a_cell_is_an_error(tmp_path):
     [(_, error), (_, record)] = list(read_records(path, RETAIL))
     assert isinstance(error, RecordError) and "32,767" in error.message and "B2" in error.message
     assert record == {"incident_id": "L-2"}
+    header, answers = read_table(str(path))  # survey answers: the same row invalid (counted), the next read
+    assert header == ["incident_id", "remarks"] and list(answers) == [(2, []), (3, ["L-2"])]
 
 
 def test_a_zip_bomb_is_refused_before_a_row_is_read(tmp_path, monkeypatch):

@@ -60,13 +60,13 @@ def _text(value: Any) -> str:
 
 
 def _xlsx_table(path: str) -> tuple[list[str], Rows]:
-    from .xlsx import sheet_rows
+    from .xlsx import MAX_CELL, sheet_rows
 
     rows = sheet_rows(path)
 
     def cells(row: list[tuple[int, Any, str]]) -> list[str] | None:
-        if any(kind in ("formula", "e") for _, _, kind in row):
-            return None
+        if any(kind in ("formula", "e") or (isinstance(value, str) and len(value) > MAX_CELL) for _, value, kind in row):
+            return None  # (a text longer than a cell can hold: the row is invalid, as a CSV row would be)
         width = max((column for column, _, _ in row), default=0)
         out = [""] * width
         for column, value, _ in row:
