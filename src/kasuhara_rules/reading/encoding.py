@@ -11,7 +11,7 @@ decoding: memory stays bounded, and a UTF-8 file is read only up to its first Ja
 
 Standard input and pipes can be read only once, and records piped in are decided as they come:
 `as_utf8` decides on their first line that holds non-ASCII text (by the same rules) and, when it
-is Shift_JIS, hands every line on converted to UTF-8; nothing is held back but that line.
+is Shift_JIS, hands the rest on converted to UTF-8; nothing is held back but that line.
 """
 from __future__ import annotations
 
@@ -162,18 +162,20 @@ def _shift_jis_text(chunk: bytes) -> bool:
     return not _NOT_TEXT.search(text)
 
 
+_NON_ASCII = re.compile(b"[\x80-\xff]")
 # the single bytes cp932 decodes but no text holds (_NOT_TEXT), back to themselves: their line is not UTF-8
 _BYTES_BACK = {0x80: "\udc80", 0xF8F0: "\udca0", 0xF8F1: "\udcfd", 0xF8F2: "\udcfe", 0xF8F3: "\udcff"}
 
 
 class _AsUtf8(io.RawIOBase):
-    """A stream read once, handed on as UTF-8: ASCII lines as they are; from its first line with other
-    bytes on, the bytes as they are (UTF-8) or, when that line is Shift_JIS, each line converted (a byte
-    that is not cp932 is kept, so that its line is reported as not UTF-8)."""
+    """A stream read once, handed on as UTF-8 as its bytes arrive: ASCII as it is; from its first
+    non-ASCII text on (what has arrived with it, at least its line), the bytes as they are (UTF-8) or,
+    when that text is Shift_JIS, converted (a byte that is not cp932 is kept, so that its line is
+    reported as not UTF-8)."""
 
     def __init__(self, source: IO[bytes], shift_jis: Callable[[], None]) -> None:
         super().__init__()
-        self._source = source
+        self._read = getattr(source, "read1", source.read)  # what has arrived, up to a size: never waits for more
         self._told = shift_jis
         self._decided = False
         self._decoder: Any = None
@@ -185,7 +187,15 @@ class _AsUtf8(io.RawIOBase):
 
     def readinto(self, buffer: Any) -> int:
         while self._at >= len(self._out):
-            chunk = self._source.readline(CHUNK)
+            chunk = self._read(CHUNK)
+            if not self._decided and not chunk.isascii():  # the guess sees the whole line of the first non-ASCII
+                found = _NON_ASCII.search(chunk)
+                start = found.start() if found else 0
+                while b"\n" not in chunk[start:] and len(chunk) < 4 * CHUNK:
+                    more = self._read(CHUNK)
+                    if not more:
+                        break
+                    chunk += more
             if not chunk and self._decoder is None:
                 return 0
             self._out, self._at = self._convert(chunk), 0
@@ -204,7 +214,10 @@ class _AsUtf8(io.RawIOBase):
 
                 raise InputRefused(N_("the file is UTF-16 text (Excel's \"Unicode text\"): save it as \"CSV UTF-8\" "
                                       "and read that file"))
-            if _shift_jis_text(chunk):
+            found = _NON_ASCII.search(chunk)
+            start = chunk.rfind(b"\n", 0, found.start() if found else 0) + 1
+            end = chunk.find(b"\n", start)
+            if _shift_jis_text(chunk[start:] if end < 0 else chunk[start:end + 1]):  # its first line of non-ASCII
                 self._decoder = codecs.getincrementaldecoder("cp932")("surrogateescape")
                 self._told()
         if self._decoder is None:
@@ -212,7 +225,10 @@ class _AsUtf8(io.RawIOBase):
         text = self._decoder.decode(chunk, final=not chunk)
         if not chunk:
             self._decoder = None
-        return str(text).translate(_BYTES_BACK).encode("utf-8", "surrogateescape")
+        text = str(text)
+        if _NOT_TEXT.search(text):
+            text = text.translate(_BYTES_BACK)
+        return text.encode("utf-8", "surrogateescape")
 
 
 def as_utf8(source: IO[bytes], name: str, notice: Callable[[str], None] | None = None) -> IO[bytes]:
@@ -228,4 +244,4 @@ def as_utf8(source: IO[bytes], name: str, notice: Callable[[str], None] | None =
         if notice is not None:
             notice(shift_jis_notice(name))
 
-    return io.BufferedReader(_AsUtf8(source, told))
+    return io.BufferedReader(_AsUtf8(source, told), CHUNK)
