@@ -225,6 +225,8 @@ def test_journal_add_reads_a_workbook(tmp_path):
     assert "D3" in lines[1]["error"]["message"] and lines[1]["error"]["line"] == 3
     code, out, err = run("report", "--db", url, "--format", "json", "--no-progress")
     assert code == 0 and [p["period"] for p in json.loads(out)["periods"]] == ["2027-04"], err
+    code, out, err = run("report", "--db", url, "--date-field", "nope", "--format", "json", "--lang", "en")
+    assert code == 2 and "nope" in err and out == "" and "Traceback" not in err
 
 
 @pytest.mark.parametrize("industry", ["call-centre", "hospital-care", "local-government", "lodging", "retail",
