@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 
@@ -23,6 +24,7 @@ def test_generated_policy_passes_check_and_test(tmp_path, industry):
     assert code == 0 and target.is_file() and "ours.kasu" in out
     text = target.read_text(encoding="utf-8")
     assert f'extends "{industry or "mhlw-baseline"}.kasu"' in text and "example " in text
+    assert re.search(r'^ +timezone +"Asia/Tokyo"$', text, re.M)  # Excel's date-times, written without an offset, are Tokyo time
     assert "# override rule" in text  # a commented place to adapt
     code, out, _ = run("check", str(target))
     assert code == 0 and "0 errors" in out, out

@@ -153,17 +153,26 @@ def test_the_fiscal_year_boundary_and_the_period_names(tmp_path, capsys):
 
 
 def test_survey_report_reads_shift_jis_with_a_notice_and_encoding(tmp_path, monkeypatch):
-    """`kasu survey report` reads answers as the record commands do: a notice for Shift_JIS, and
-    --encoding forces (utf-8 then refuses the file)."""
+    """`kasu survey report` reads answers as the record commands do: a notice for Shift_JIS, from a file
+    or a pipe (a FIFO, as `<(…)` gives), and --encoding forces (utf-8 then refuses the file)."""
+    import os
+    import threading
     monkeypatch.chdir(tmp_path)  # the round's seal is kept in the current directory: one per test
+
     from tests.fixtures import risk
     from kasuhara_rules import load_policy
 
+    monkeypatch.chdir(tmp_path)  # where the rounds' seal is kept
     text = risk.survey_rounds(load_policy(RETAIL), staff=40)[0]
     path = tmp_path / "round1.csv"
     path.write_bytes(text.lstrip("\ufeff").encode("cp932", "replace"))
     code, out, err = run("survey", "report", str(path), "--policy", RETAIL, "--format", "json", "--min-group", "3")
     assert code in (0, 3) and json.loads(out)["rounds"][0]["respondents"] == 40 and "Shift_JIS" in err, err
+    fifo = tmp_path / "piped.csv"
+    os.mkfifo(fifo)
+    threading.Thread(target=fifo.write_bytes, args=(path.read_bytes(),), daemon=True).start()
+    code, piped, err = run("survey", "report", str(fifo), "--policy", RETAIL, "--format", "json", "--min-group", "3")
+    assert code in (0, 3) and json.loads(piped)["rounds"][0]["respondents"] == 40 and "Shift_JIS" in err, err
     code, out, err = run("survey", "report", str(path), "--policy", RETAIL, "--format", "json", "--encoding", "utf-8")
     assert code == 2 and out == ""
 
@@ -195,3 +204,58 @@ def test_journal_add_reads_excels_csv_and_reports_by_fiscal_year(tmp_path):
     code, out, err = run("report", "--db", url, "--by", "fiscal-year", "--format", "json", "--no-progress")
     assert code == 0, err
     assert [(p["period"], p["records"]) for p in json.loads(out)["periods"]] == [("FY2026", 1), ("FY2027", 2)]
+
+
+def test_journal_add_reads_a_workbook(tmp_path):
+    """`kasu journal add` reads .xlsx as `kasu eval` does: label headers, a date-time cell, a formula saved
+    without its value as the error of its row (exit 3), the other rows journaled."""
+    openpyxl = pytest.importorskip("openpyxl")
+    pytest.importorskip("sqlalchemy")
+    import datetime as dt
+
+    book = openpyxl.Workbook()
+    book.active.append(HEADER)
+    book.active.append(["X-1", "新宿店", "counter", dt.datetime(2027, 4, 13, 14), "apology", "土下座しろ", "none", True, None])
+    book.active.append(["X-2", "新宿店", "counter", "=NOW()", "apology", "x", "none", False, None])
+    path = tmp_path / "records.xlsx"
+    book.save(path)
+    url = f"sqlite:///{tmp_path / 'journal.db'}"
+    code, out, err = run("journal", "add", RETAIL, str(path), "--by", "sato", "--db", url, "--no-progress")
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert code == 3 and lines[0]["rule"] == "dogeza", err
+    assert "D3" in lines[1]["error"]["message"] and lines[1]["error"]["line"] == 3
+    code, out, err = run("report", "--db", url, "--format", "json", "--no-progress")
+    assert code == 0 and [p["period"] for p in json.loads(out)["periods"]] == ["2027-04"], err
+    code, out, err = run("report", "--db", url, "--date-field", "nope", "--format", "json", "--lang", "en")
+    assert code == 2 and "nope" in err and out == "" and "Traceback" not in err
+
+
+@pytest.mark.parametrize("industry", ["call-centre", "hospital-care", "local-government", "lodging", "retail",
+                                      "transport"])
+def test_shipped_incidents_span_18_months(industry):
+    """Each industry's example incidents cover at least 18 months, so the trend report compares periods."""
+    policy, records = (str(ROOT / "examples" / f"{industry}{suffix}") for suffix in (".kasu", "-incidents.jsonl"))
+    code, out, err = run("report", policy, records, "--format", "json", "--no-progress")
+    periods = [p["period"] for p in json.loads(out)["periods"]]
+    assert code in (0, 3) and len(periods) >= 18, (periods, err)
+    assert all(p["records"] for p in json.loads(out)["periods"][:1] + json.loads(out)["periods"][-1:])
+
+
+def test_shift_jis_piped_into_eval_and_diff(tmp_path):
+    """Excel's CSV piped in is read as the same file named is, with a notice; `kasu diff` reads standard
+    input once per version, each reading its own copy (they used to share one, and mix their rows)."""
+    data = excel_csv(tmp_path, ROWS[:3]).read_bytes()
+    code, out, err = run("eval", RETAIL, "-", "--input-format", "csv", "--no-progress", "--lang", "en", stdin=data)
+    assert code == 0 and "standard input is not UTF-8 but is valid Shift_JIS" in err, err
+    assert [json.loads(line)["incident"] for line in out.splitlines()] == ["E-1", "E-2", "E-3"]
+    jsonl = "".join(json.dumps({"incident_id": f"J-{n}", "store": "新宿店", "channel": "counter",
+                                "reported_at": "2027/4/13 14:00", "demand_type": "apology", "remarks": "土下座しろ",
+                                "raised_voice": "none", "demanded_dogeza": n % 2 == 0}, ensure_ascii=False) + "\n"
+                    for n in range(6)).encode("cp932")
+    for argv, piped in ((["--input-format", "csv"], data), ([], jsonl)):  # --jobs: CSV read here, JSON Lines by workers
+        alone = run("eval", RETAIL, "-", *argv, "--no-progress", stdin=piped)
+        code, out, err = run("eval", RETAIL, "-", *argv, "--no-progress", "--jobs", "2", stdin=piped)
+        assert (code, out) == alone[:2] and "Shift_JIS" in err, (argv, err)
+    for forced in ([], ["--encoding", "cp932"]):
+        code, out, err = run("diff", RETAIL, RETAIL, "-", "--input-format", "csv", "--lang", "en", *forced, stdin=data)
+        assert code == 0 and "changed: 0, unchanged: 3, undecidable: 0" in out, (forced, out, err)

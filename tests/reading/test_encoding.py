@@ -59,14 +59,63 @@ def test_encoding_names_are_checked():
             check_encoding(bad)
 
 
-def test_a_pipe_is_read_once_as_utf8(tmp_path):
-    """A file that is not a regular file (a FIFO, /dev/stdin, a shell's <(…)) is not looked at
-    first: it can be read only once, so it is UTF-8 unless --encoding says otherwise."""
+def test_a_pipe_is_judged_on_its_first_line_of_japanese_text(tmp_path):
+    """A file that is not a regular file (a FIFO, /dev/stdin, a shell's <(…)) can be read only once:
+    `resolve` does not look at it; it is read through `as_utf8`, which decides on its first line with
+    non-ASCII text, so Excel's Shift_JIS piped in is read as a file is, with a notice."""
     import os
+    import threading
+
+    from kasuhara_rules import load_policy, read_records
+    from tests.conftest import ROOT
 
     fifo = tmp_path / "pipe.csv"
     os.mkfifo(fifo)
     assert resolve(str(fifo), None) == "utf-8" and resolve(str(fifo), "cp932") == "cp932"
+    policy = load_policy(ROOT / "examples" / "tutorial.kasu")
+    data = (ROOT / "examples" / "tutorial-incidents.csv").read_bytes()
+    threading.Thread(target=fifo.write_bytes, args=(data,), daemon=True).start()
+    told: list[str] = []
+    got = [policy.evaluate_numbered(r, n) for n, r in read_records(str(fifo), policy, notice=told.append)]
+    assert [d.error for d in got] == [None] * 3 and len(told) == 1 and "Shift_JIS" in told[0]
+    piped = [policy.evaluate_numbered(r, n) for n, r in read_records("-", policy, input_format="csv",
+                                                                   stdin=io.BytesIO(data))]
+    assert [d.to_dict() for d in piped] == [d.to_dict() for d in got]
+
+
+def test_piped_records_are_handed_on_as_they_come():
+    """Records piped in are read as they arrive: the first is decided before the writer has finished (a
+    JSON Lines log followed with tail -f), whatever the encoding turns out to be."""
+    import os
+    import threading
+
+    from kasuhara_rules.reading.encoding import as_utf8
+
+    for first, second in ((b'{"a": 1}\n', "土下座\n".encode("cp932")), ("土下座\n".encode("cp932"), b"x\n")):
+        read_end, write_end = os.pipe()
+        os.write(write_end, first)
+        stream = as_utf8(os.fdopen(read_end, "rb"), "-")
+        line: list[bytes] = []
+        reader = threading.Thread(target=lambda: line.append(stream.readline()), daemon=True)
+        reader.start()
+        reader.join(10)
+        assert line and line[0] == first.decode("cp932").encode(), "the first line waited for more input"
+        os.write(write_end, second)
+        os.close(write_end)
+        assert stream.read() == second.decode("cp932").encode()
+
+
+def test_after_a_shift_jis_line_a_line_that_is_neither_is_an_error_of_its_own():
+    """Once a pipe is read as Shift_JIS, a line with bytes no text holds stays bytes that are not
+    UTF-8, so that line alone is an error, naming its line."""
+    from kasuhara_rules import load_policy, read_records
+    from kasuhara_rules.coerce import RecordError
+    from tests.conftest import ROOT
+
+    policy = load_policy(ROOT / "examples" / "tutorial.kasu")
+    data = (ROOT / "examples" / "tutorial-incidents.csv").read_bytes().replace("誠意".encode("cp932"), b"\xff\xfe", 1)
+    got = list(read_records("-", policy, input_format="csv", stdin=io.BytesIO(data)))
+    assert [isinstance(r, RecordError) for _, r in got] == [True, False, False] and got[0][1].line == 2
 
 
 def test_shift_jis_whose_first_bytes_happen_to_be_utf8_is_still_shift_jis():

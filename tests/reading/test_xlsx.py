@@ -135,9 +135,11 @@ def test_a_text_longer_than_a_cell_is_an_error(tmp_path):
     [(_, error), (_, record)] = list(read_records(path, RETAIL))
     assert isinstance(error, RecordError) and "32,767" in error.message and "B2" in error.message
     assert record == {"incident_id": "L-2"}
+    header, answers = read_table(str(path))  # survey answers: the same row invalid (counted), the next read
+    assert header == ["incident_id", "remarks"] and list(answers) == [(2, []), (3, ["L-2"])]
 
 
-def test_a_zip_bomb_is_refused_before_a_row_is_read(tmp_path):
+def test_a_zip_bomb_is_refused_before_a_row_is_read(tmp_path, monkeypatch):
     """A 300 KB workbook whose sheet unpacks to 300 MB (more than MAX_UNCOMPRESSED): refused with a
     message, at once, for records and for survey answers."""
     base = workbook(tmp_path / "base.xlsx", [])
@@ -154,11 +156,17 @@ def test_a_zip_bomb_is_refused_before_a_row_is_read(tmp_path):
             part.write(b"</sheetData></worksheet>")
     assert bomb.stat().st_size < 2_000_000
     started = time.monotonic()
-    with pytest.raises(InputRefused, match="MB"):
+    with pytest.raises(InputRefused, match="300 MB.*decompression bomb"):
         list(read_records(bomb, RETAIL))
-    with pytest.raises(InputRefused, match="MB"):
+    with pytest.raises(InputRefused, match="decompression bomb"):
         read_table(str(bomb))
     assert time.monotonic() - started < 5  # refused from the zip's directory, nothing unpacked
+    from tests.cli.test_eval import run
+
+    monkeypatch.chdir(tmp_path)  # (kasu survey report keeps its seal in the current directory)
+    for argv in (["eval", str(ROOT / "examples" / "retail.kasu"), str(bomb)], ["survey", "report", str(bomb)]):
+        code, out, err = run(*argv, "--lang", "en")
+        assert code == 2 and "decompression bomb" in err and "Traceback" not in err and out == "", (argv, err)
 
 
 def test_a_zip_that_lies_about_its_sizes_is_refused(tmp_path):

@@ -265,11 +265,10 @@ def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             emit(err, translate(N_("kasu diff: cannot tell the format of {path}: use .json, .jsonl, .ndjson, .csv or .xlsx",
                                    path=path), args.msg_lang) + "\n")
             return EXIT_USAGE
-    stdin = stdin_bytes() if "-" in args.records else None
-    if stdin is not None:  # read twice (once per schema): keep it
-        stdin = io.BytesIO(stdin.read())
-    # a pipe named as a file (`/dev/stdin`, `<(…)`) can be read only once: keep it too
-    piped = {path: io.BytesIO(_read_all(path)) for path in args.records if path != "-" and not os.path.isfile(path)}
+    # standard input, read twice (once per schema, both readings side by side): kept, each reading its own copy
+    kept = stdin_bytes().read() if "-" in args.records else None
+    # a pipe named as a file (`/dev/stdin`, `<(…)`) can be read only once: kept too
+    piped = {path: _read_all(path) for path in args.records if path != "-" and not os.path.isfile(path)}
 
     from ..reading import InputRefused, read_records
     from .common import notices
@@ -278,16 +277,13 @@ def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     def records(policy: Policy) -> Iterator[tuple[int, Any]]:  # each version reads the records with its own schema
         for path in args.records:
-            if path == "-" and stdin is not None:
-                stdin.seek(0)
             if path in piped:
-                piped[path].seek(0)
                 yield from read_records("-", policy, encoding=args.encoding,
                                         input_format=args.input_format or format_of(path), notice=tell,
-                                        stdin=piped[path])
+                                        stdin=io.BytesIO(piped[path]))
                 continue
             yield from read_records(path, policy, encoding=args.encoding, input_format=args.input_format,
-                                    notice=tell, stdin=stdin)
+                                    notice=tell, stdin=io.BytesIO(kept) if path == "-" and kept is not None else None)
 
     try:
         report = compare(policies[0], policies[1], records(policies[0]), records(policies[1]))

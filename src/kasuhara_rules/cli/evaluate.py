@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import IO, TYPE_CHECKING, Any, Callable, Iterator, TextIO, cast
 
@@ -167,7 +168,7 @@ def _eval_parallel(args: argparse.Namespace, policy: Policy, inputs: list[str], 
     from . import jobs as parallel
     from ..reading import read_records
     from ..reading.batch import InputRefused, format_of
-    from ..reading.encoding import resolve
+    from ..reading.encoding import as_utf8, resolve
     from .common import notices
 
     options = _render_options(args)
@@ -180,17 +181,21 @@ def _eval_parallel(args: argparse.Namespace, policy: Policy, inputs: list[str], 
                 encoding = resolve(path, args.encoding, tell)
             except ValueError as exc:
                 raise InputRefused(exc.args[0]) from None
+            # standard input and pipes, read once, are judged as they are read (reading/encoding.as_utf8)
+            guessed = args.encoding is None and (path == "-" or not os.path.isfile(path))
             if kind == "jsonl" and encoding == options["encoding"]:  # the workers decode the lines
-                stream = cast("IO[bytes]", stdin) if path == "-" else open(path, "rb")
+                opened = cast("IO[bytes]", stdin) if path == "-" else open(path, "rb")
+                stream = as_utf8(opened, N_("standard input") if path == "-" else path, tell) if guessed else opened
                 try:
                     for chunk in parallel.chunks(enumerate(stream, 1)):
                         yield ("raw", chunk)
                 finally:
                     if path != "-":
-                        stream.close()
+                        opened.close()
             else:
-                for chunk in parallel.chunks(read_records(path, policy, encoding=encoding, stdin=stdin,
-                                                          input_format=args.input_format)):
+                for chunk in parallel.chunks(read_records(path, policy, encoding=None if guessed else encoding,
+                                                          stdin=stdin, input_format=args.input_format,
+                                                          notice=tell)):
                     yield ("records", chunk)
 
     first = [True]

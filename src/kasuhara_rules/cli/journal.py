@@ -47,8 +47,8 @@ def register(sub: Any, _: Callable[[str], str], lang: str) -> None:
                          epilog=exit_codes(_, _("0  every record journaled"), _("1  errors in the policy, or refused"),
                                            _("2  usage error"), _("3  some records invalid (the rest journaled)")))
     a.add_argument("policy", metavar="POLICY", help=_("the policy file"))
-    a.add_argument("records", nargs="+", metavar="RECORDS", help=_("record files (.json, .jsonl, .ndjson, .csv); - "
-                                                                   "for standard input"))
+    a.add_argument("records", nargs="+", metavar="RECORDS", help=_("record files (.json, .jsonl, .ndjson, .csv, .xlsx); "
+                                                                   "- for standard input"))
     a.add_argument("--by", metavar="USER", help=_("who records them (default: the system's user name)"))
     a.add_argument("--site", metavar="NAME", help=_("the site (store, office) the incidents belong to"))
     a.add_argument("--input-format", choices=FORMATS, help=_("read RECORDS as this format, whatever the extension"))

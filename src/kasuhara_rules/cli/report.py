@@ -149,6 +149,7 @@ def cmd_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _from_journal(args: argparse.Namespace, out: TextIO, err: TextIO, lang: str) -> int:
     """`kasu report --db URL`: the journal's latest decisions, with people's verdicts per rule."""
     from ..journal import JournalError, open_journal
+    from ..render.report import ReportError
     from .common import emit, say
 
     if args.policy or args.records:
@@ -162,13 +163,9 @@ def _from_journal(args: argparse.Namespace, out: TextIO, err: TextIO, lang: str)
     except JournalError as exc:
         emit(err, "kasu report: " + exc.render(lang) + "\n")
         return int(exc.exit)
-    except Exception as exc:  # a report option that does not fit the policy
-        from ..render import report as rep
-
-        if isinstance(exc, rep.ReportError):
-            say(err, "report", exc.args[0], lang)
-            return EXIT_USAGE
-        raise
+    except ReportError as exc:  # a report option that does not fit the policy (--date-field, --fiscal-start)
+        say(err, "report", exc.args[0], lang)
+        return EXIT_USAGE
     return _write(args, data, out, err, lang)
 
 

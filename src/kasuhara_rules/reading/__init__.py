@@ -34,7 +34,8 @@ def read_records(source: "str | os.PathLike[str] | Any", policy: Any, *, encodin
     Files are JSON, JSON Lines, CSV or .xlsx by their extension (or `input_format`: "json",
     "jsonl", "csv", "xlsx"). Text files are UTF-8, with or without a byte-order mark, or Shift_JIS
     when they are not UTF-8 and are valid Shift_JIS (as Japanese Excel saves CSV; `notice` is
-    told), unless `encoding` names the encoding. In CSV and .xlsx, the header row names each
+    told; standard input and pipes, read once, by their first line of non-ASCII text), unless
+    `encoding` names the encoding. In CSV and .xlsx, the header row names each
     column by a field's name or label, and an empty cell is an absent value. A DataFrame is read
     the same way (line = row position). Raises InputRefused (a ValueError) when a whole file
     cannot be read, and ValueError when its format cannot be told.

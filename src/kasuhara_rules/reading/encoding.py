@@ -8,13 +8,18 @@ error). Anything else is read as UTF-8, so that each line that is not becomes an
 with a hint naming `--encoding cp932` (a UTF-8 file with a damaged byte further on is never read
 as Shift_JIS). `--encoding NAME` skips the guess. Reading is by chunks, ASCII ones skipped without
 decoding: memory stays bounded, and a UTF-8 file is read only up to its first Japanese text.
+
+Standard input and pipes can be read only once, and records piped in are decided as they come:
+`as_utf8` decides on their first line that holds non-ASCII text (by the same rules) and, when it
+is Shift_JIS, hands the rest on converted to UTF-8; nothing is held back but that line.
 """
 from __future__ import annotations
 
 import codecs
+import io
 import os
 import re
-from typing import IO, Callable
+from typing import IO, Any, Callable
 
 from ..i18n import N_
 
@@ -105,8 +110,8 @@ def sniff(stream: IO[bytes]) -> str:
 
 def resolve(path: str, forced: str | None, notice: Callable[[str], None] | None = None) -> str:
     """The encoding to read the file at `path` in: `forced` (from --encoding) if given, else the
-    guess above (standard input, `-`, and other files that are not regular — pipes — are UTF-8 unless
-    forced); a Shift_JIS guess is told to `notice`.
+    guess above; a Shift_JIS guess is told to `notice`. Standard input (`-`) and other files that
+    are not regular (pipes) are not looked at first ("utf-8" here): read them through `as_utf8`.
     ValueError (a marked message naming the file) for a file in UTF-16."""
     if forced is not None:
         return forced
@@ -118,6 +123,125 @@ def resolve(path: str, forced: str | None, notice: Callable[[str], None] | None 
         except ValueError as exc:
             raise ValueError(N_("{path}: {problem}", path=path, problem=exc.args[0])) from None
     if found != "utf-8" and notice is not None:
-        notice(N_("{path} is not UTF-8 but is valid Shift_JIS (cp932), as Japanese Excel saves CSV: "
-                  "read as Shift_JIS (--encoding NAME chooses another encoding)", path=path))
+        notice(shift_jis_notice(path))
     return found
+
+
+def shift_jis_notice(path: str) -> str:
+    """What the caller is told when `path` (a file name, or "standard input") is read as Shift_JIS."""
+    return N_("{path} is not UTF-8 but is valid Shift_JIS (cp932), as Japanese Excel saves CSV: "
+              "read as Shift_JIS (--encoding NAME chooses another encoding)", path=path)
+
+
+def resolve_data(data: bytes, path: str, notice: Callable[[str], None] | None = None) -> str:
+    """The encoding of the whole content of `path` already read (a pipe), guessed as `resolve` guesses
+    a file's; ValueError for UTF-16."""
+    try:
+        found = sniff(io.BytesIO(data))
+    except ValueError as exc:
+        raise ValueError(N_("{path}: {problem}", path=path, problem=exc.args[0])) from None
+    if found != "utf-8" and notice is not None:
+        notice(shift_jis_notice(path))
+    return found
+
+
+def _shift_jis_text(chunk: bytes) -> bool:
+    """Whether a chunk of a stream (perhaps ending inside a character) is Shift_JIS rather than UTF-8,
+    by the rules above: not UTF-8 (nor EVIDENCE bytes of UTF-8 before its first bad byte) and cp932 text."""
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(chunk)
+        return False
+    except UnicodeDecodeError as exc:
+        before = chunk[: exc.start].decode("utf-8", "ignore")
+        if len(before.encode("utf-8")) - len(before) >= EVIDENCE:
+            return False
+    try:
+        text = codecs.getincrementaldecoder("cp932")().decode(chunk)
+    except UnicodeDecodeError:
+        return False
+    return not _NOT_TEXT.search(text)
+
+
+_NON_ASCII = re.compile(b"[\x80-\xff]")
+# the single bytes cp932 decodes but no text holds (_NOT_TEXT), back to themselves: their line is not UTF-8
+_BYTES_BACK = {0x80: "\udc80", 0xF8F0: "\udca0", 0xF8F1: "\udcfd", 0xF8F2: "\udcfe", 0xF8F3: "\udcff"}
+
+
+class _AsUtf8(io.RawIOBase):
+    """A stream read once, handed on as UTF-8 as its bytes arrive: ASCII as it is; from its first
+    non-ASCII text on (what has arrived with it, at least its line), the bytes as they are (UTF-8) or,
+    when that text is Shift_JIS, converted (a byte that is not cp932 is kept, so that its line is
+    reported as not UTF-8)."""
+
+    def __init__(self, source: IO[bytes], shift_jis: Callable[[], None]) -> None:
+        super().__init__()
+        self._read = getattr(source, "read1", source.read)  # what has arrived, up to a size: never waits for more
+        self._told = shift_jis
+        self._decided = False
+        self._decoder: Any = None
+        self._out = b""
+        self._at = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while self._at >= len(self._out):
+            chunk = self._read(CHUNK)
+            if not self._decided and not chunk.isascii():  # the guess sees the whole line of the first non-ASCII
+                found = _NON_ASCII.search(chunk)
+                start = found.start() if found else 0
+                while b"\n" not in chunk[start:] and len(chunk) < 4 * CHUNK:
+                    more = self._read(CHUNK)
+                    if not more:
+                        break
+                    chunk += more
+            if not chunk and self._decoder is None:
+                return 0
+            self._out, self._at = self._convert(chunk), 0
+            if not chunk and not self._out:
+                return 0
+        size = min(len(buffer), len(self._out) - self._at)
+        buffer[:size] = self._out[self._at:self._at + size]
+        self._at += size
+        return size
+
+    def _convert(self, chunk: bytes) -> bytes:
+        if not self._decided and chunk and not chunk.isascii():
+            self._decided = True
+            if chunk.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+                from .batch import InputRefused
+
+                raise InputRefused(N_("the file is UTF-16 text (Excel's \"Unicode text\"): save it as \"CSV UTF-8\" "
+                                      "and read that file"))
+            found = _NON_ASCII.search(chunk)
+            start = chunk.rfind(b"\n", 0, found.start() if found else 0) + 1
+            end = chunk.find(b"\n", start)
+            if _shift_jis_text(chunk[start:] if end < 0 else chunk[start:end + 1]):  # its first line of non-ASCII
+                self._decoder = codecs.getincrementaldecoder("cp932")("surrogateescape")
+                self._told()
+        if self._decoder is None:
+            return chunk
+        text = self._decoder.decode(chunk, final=not chunk)
+        if not chunk:
+            self._decoder = None
+        text = str(text)
+        if _NOT_TEXT.search(text):
+            text = text.translate(_BYTES_BACK)
+        return text.encode("utf-8", "surrogateescape")
+
+
+def as_utf8(source: IO[bytes], name: str, notice: Callable[[str], None] | None = None) -> IO[bytes]:
+    """Standard input or a pipe (`name` for the notice) as a UTF-8 byte stream: UTF-8 as it is, or Shift_JIS
+    converted, decided on its first line with non-ASCII text (told to `notice`); lines are handed on as
+    they come.
+
+    >>> stream = as_utf8(io.BytesIO(b"id,x\\n" + "1,土下座\\n".encode("cp932")), "-")
+    >>> stream.read().decode("utf-8")
+    'id,x\\n1,土下座\\n'
+    """
+    def told() -> None:
+        if notice is not None:
+            notice(shift_jis_notice(name))
+
+    return io.BufferedReader(_AsUtf8(source, told), CHUNK)

@@ -1,6 +1,7 @@
 """Record files by their format: JSON, JSON Lines and CSV (batch.py) in their encoding (encoding.py), .xlsx (xlsx.py)."""
 from __future__ import annotations
 
+import os
 from typing import IO, Any, Callable, Iterator, Sequence
 
 from ..check.checked import Field
@@ -14,7 +15,8 @@ def read_path(path: str, fields: Sequence[Field], kind: str | None = None,
     """Records of a file (or `-` for standard input), by its extension unless `kind` is given.
 
     `encoding` None reads UTF-8, or Shift_JIS when the file is that and not UTF-8 (told to
-    `notice`; see encoding.py); a name forces it. An .xlsx workbook is read by xlsx.py. Raises
+    `notice`; see encoding.py: standard input and pipes are judged on their first line of
+    non-ASCII text); a name forces it. An .xlsx workbook is read by xlsx.py. Raises
     InputRefused when a whole file cannot be read (a CSV header or a .json file not in the
     encoding, a workbook that is none or too large)."""
     kind = kind or format_of(path)
@@ -27,18 +29,23 @@ def read_path(path: str, fields: Sequence[Field], kind: str | None = None,
 
         yield from _named(path, read_xlsx(path, fields))
         return
+    from .encoding import as_utf8, resolve
+
     if path == "-":
         stream = stdin
         assert stream is not None
+        if encoding is None:  # read once: decided on its first line of non-ASCII text, lines handed on as they come
+            stream = as_utf8(stream, N_("standard input"), notice)
         yield from _named(path, _read(stream, kind, fields, encoding or "utf-8"))
         return
-    from .encoding import resolve
-
     try:
         chosen = resolve(path, encoding, notice)
     except ValueError as exc:
         raise InputRefused(_text(exc)) from None
     with open(path, "rb") as stream:
+        if encoding is None and not os.path.isfile(path):  # a pipe (/dev/stdin, <(…)): as standard input
+            yield from _named(path, _read(as_utf8(stream, path, notice), kind, fields, "utf-8"))
+            return
         yield from _named(path, _read(stream, kind, fields, chosen))
 
 

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import datetime as _dt
 import io
+import os
 from typing import Any, Callable, Iterator
 
 from ..i18n import N_
 from .batch import InputRefused, split_csv
-from .encoding import resolve
+from .encoding import resolve, resolve_data
 
 Rows = Iterator[tuple[int, list[str]]]
 
@@ -17,12 +18,12 @@ def read_table(path: str, encoding: str | None = None,
     """Header and (line, cells) rows; a row that cannot be read is `(line, [])` (counted as invalid)."""
     if path.lower().endswith((".xlsx", ".xlsm")):
         return _xlsx_table(path)
-    try:
-        chosen = resolve(path, encoding, notice)
-    except ValueError as exc:
-        raise InputRefused(exc.args[0]) from None
     with open(path, "rb") as handle:
         raw = handle.read()
+    try:  # (a pipe, /dev/stdin or <(…), is read once: its content is looked at)
+        chosen = resolve(path, encoding, notice) if encoding or os.path.isfile(path) else resolve_data(raw, path, notice)
+    except ValueError as exc:
+        raise InputRefused(exc.args[0]) from None
     try:
         text = raw.decode("utf-8-sig" if chosen == "utf-8" else chosen)
     except UnicodeDecodeError as exc:
@@ -59,13 +60,13 @@ def _text(value: Any) -> str:
 
 
 def _xlsx_table(path: str) -> tuple[list[str], Rows]:
-    from .xlsx import sheet_rows
+    from .xlsx import MAX_CELL, sheet_rows
 
     rows = sheet_rows(path)
 
     def cells(row: list[tuple[int, Any, str]]) -> list[str] | None:
-        if any(kind in ("formula", "e") for _, _, kind in row):
-            return None
+        if any(kind in ("formula", "e") or (isinstance(value, str) and len(value) > MAX_CELL) for _, value, kind in row):
+            return None  # (a text longer than a cell can hold: the row is invalid, as a CSV row would be)
         width = max((column for column, _, _ in row), default=0)
         out = [""] * width
         for column, value, _ in row:

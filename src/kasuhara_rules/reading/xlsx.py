@@ -52,8 +52,9 @@ def check_size(path: str, limit: int = MAX_UNCOMPRESSED) -> None:
         raise InputRefused(N_("the workbook holds more than {limit} parts; it is refused", limit=format(MAX_PARTS, ",")))
     total = sum(max(0, part.file_size) for part in parts)
     if total > limit:
-        raise InputRefused(N_("the workbook expands to {size} MB when unpacked, more than the {limit} MB read; "
-                              "it is refused (save a smaller workbook, or the sheet as CSV)",
+        raise InputRefused(N_("the workbook expands to {size} MB when unpacked, more than the {limit} MB read (a damaged "
+                              "file, or a decompression bomb); it is refused (save a smaller workbook, or the sheet "
+                              "as CSV)",
                               size=format(total // 2**20, ","), limit=format(limit // 2**20, ",")))
 
 
