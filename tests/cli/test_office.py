@@ -157,7 +157,6 @@ def test_survey_report_reads_shift_jis_with_a_notice_and_encoding(tmp_path, monk
     or a pipe (a FIFO, as `<(…)` gives), and --encoding forces (utf-8 then refuses the file)."""
     import os
     import threading
-    monkeypatch.chdir(tmp_path)  # the round's seal is kept in the current directory: one per test
 
     from tests.fixtures import risk
     from kasuhara_rules import load_policy
