@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import re
 import threading
 import unicodedata
 from typing import Any, Iterable, Sequence
@@ -19,6 +20,16 @@ _BREAKS = "。!?\n．"
 # (バカ / ばか / 馬鹿, クズ / 屑): nouns and adjectival nouns, which do not inflect.
 _READING_POS = frozenset({"名詞", "形状詞"})
 _SPACE_POS = "空白"
+# Spoken spellings the dictionary splits into other words, respelled before the analysis (offsets
+# still index the text as written): a drawn-out vowel after a kanji stands for を (火ぃつける →
+# 火をつける, 手ぇ出す), the Kanto っぞ for ぞ (ぶっ殺すっぞ), and the Kansai benefactive たる / たろか
+# after a verb's stem for てやる / てやろうか (しばいたろか is otherwise read as 芝居 + だろう).
+_RESPELL = re.compile(
+    r"(?P<wo>(?<=[\u4e00-\u9fff])[ぁぃぅぇぉ](?=[\u3041-\u3096]))"
+    r"|(?P<zo>(?<=[すくるつむぶぬうぐ])っ(?=ぞ))"
+    r"|(?P<taro>(?<=[いきしちにひみりぎび])たろ(?=か|思))"
+    r"|(?P<taru>(?<=[いきしちにひみりぎび])たる(?=[わでぞがよねっ!、。\s]|から|けん|$))")
+_RESPELLED = {"wo": "を", "zo": "", "taro": "てやろう", "taru": "てやる"}
 
 
 def fold(text: str) -> str:
@@ -39,7 +50,8 @@ class Entry:
     """What the dictionary says of a word as written (the same for every occurrence): `norm`, the
     normalised form (晒し → 晒す, あげる → 上げる), case- and kana-folded; `dictionary`, its dictionary
     form; `reading`, the reading of the surface in hiragana; `pos`, the part of speech; `conj_type` and
-    `conj_form`, Sudachi's conjugation type and form (`*` for words that do not inflect); `folded`, the
+    `conj_form`, Sudachi's conjugation type and form (`*` for words that do not inflect); `pos2`, the
+    second level of the part of speech (格助詞, 終助詞, 非自立可能, 句点 …); `folded`, the
     surface folded like `norm`; `inflected`, whether it is written in another form than its dictionary
     form (死ね, not 死ぬ); `head`, for a compound verb, the normalised form of its last part
     (ぶち殺す → 殺す, 刺し殺す → 殺す), else empty."""
@@ -48,6 +60,7 @@ class Entry:
     dictionary: str
     reading: str
     pos: str
+    pos2: str
     conj_type: str
     conj_form: str
     folded: str
@@ -84,11 +97,19 @@ class Word:
 
 @attrs.frozen
 class Phrase:
-    """A phrase as the author wrote it, with its analysed words and its folded spelling."""
+    """A phrase as the author wrote it, with its analysed words and its folded spelling; `alts`, other
+    readings of a one-word phrase that the analyser reads alone as an interjection or a prefix (クソ
+    alone is the interjection; in 「あいつクソやな」 and 「クソが」 it is the noun 糞)."""
 
     text: str
     words: tuple[Word, ...]
     literal: str
+    alts: tuple[Word, ...] = ()
+
+    @property
+    def readings(self) -> tuple[tuple[Word, ...], ...]:
+        """The phrase's words, then each other reading (one word each)."""
+        return (self.words, *((w,) for w in self.alts))
 
 
 @attrs.frozen
@@ -165,6 +186,7 @@ class _Analyser:
             dictionary=dictionary,
             reading=m.reading_form().translate(_KANA),
             pos=pos[0],
+            pos2=pos[1],
             conj_type=pos[4],
             conj_form=pos[5],
             folded=folded,
@@ -177,8 +199,9 @@ class _Analyser:
         entries = self._entries
         if len(entries) > self._LIMIT:
             entries.clear()
+        read, starts, ends = _respell(text)
         out: list[Word] = []
-        for offset, chunk in _chunks(text):
+        for offset, chunk in _chunks(read):
             at = offset  # Sudachi's surfaces are slices of the input, one after another
             for m in tok.tokenize(chunk):
                 surface = m.surface()
@@ -188,9 +211,49 @@ class _Analyser:
                     entry = entries[key] = self._entry(m, surface)
                 end = at + len(surface)
                 if entry.pos != _SPACE_POS:
-                    out.append(Word(surface, entry.norm, at, end, entry))
+                    if starts is None or ends is None:
+                        out.append(Word(surface, entry.norm, at, end, entry))
+                    else:  # respelled: the offsets and the surface of the text as written
+                        s, e = starts[at], max(starts[at], ends[end])
+                        out.append(Word(text[s:e], entry.norm, s, e, entry))
                 at = end
         return tuple(out)
+
+
+def _respell(text: str) -> tuple[str, list[int] | None, list[int] | None]:
+    """The text as the analyser should read it (see _RESPELL) and, for each offset of that text,
+    the offset in `text` where a word starting there (`starts`) or ending there (`ends`) starts or
+    ends; None when nothing is respelled (the common case costs one search).
+
+    >>> _respell("火ぃつけたろか")[0], _respell("ぶっ殺すっぞ")[0]
+    ('火をつけてやろうか', 'ぶっ殺すぞ')
+    """
+    if _RESPELL.search(text) is None:
+        return text, None, None
+    pieces: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    closed: dict[int, int] = {}  # boundary → where a word ending there ends (before deleted letters)
+    done = 0
+    for m in _RESPELL.finditer(text):
+        a, b = m.span()
+        new = _RESPELLED[m.lastgroup or ""]
+        pieces += [text[done:a], new]
+        starts += range(done, a)
+        ends += range(done, a)
+        # Words starting or ending inside the new spelling start or end where the old one starts;
+        # the boundary after it is the old one's end, so the last word read there shows it as written.
+        starts += [a] * len(new)
+        ends += [a] * len(new)
+        if not new:
+            closed[len(ends)] = a
+        done = b
+    pieces.append(text[done:])
+    starts += range(done, len(text) + 1)
+    ends += range(done, len(text) + 1)
+    for at, where in closed.items():
+        ends[at] = where
+    return "".join(pieces), starts, ends
 
 
 def _chunks(text: str) -> Iterable[tuple[int, str]]:
@@ -223,7 +286,20 @@ def analyse_phrase(text: str) -> Phrase:
     ['ねっと', 'に', '書く']
     """
     words = words_of(text)
-    return Phrase(text=text, words=words, literal="".join(w.entry.folded for w in words))
+    alts: list[Word] = []
+    if len(words) == 1 and words[0].entry.pos in _ALONE_POS:
+        # Read as it is used: in the carrying sentences, the word written the same way.
+        for carrier in _CARRIERS:
+            for w in words_of(carrier.format(text)):
+                if w.entry.folded == words[0].entry.folded and w.entry.pos not in _ALONE_POS \
+                        and w.norm != words[0].norm and all(a.norm != w.norm for a in alts):
+                    alts.append(w)
+    return Phrase(text=text, words=words, literal="".join(w.entry.folded for w in words), alts=tuple(alts))
+
+
+# A one-word phrase read alone as one of these is also read in the carrying sentences below.
+_ALONE_POS = frozenset({"感動詞", "接頭辞", "接尾辞"})
+_CARRIERS = ("{}が", "この{}", "{}だ")
 
 
 _FUNCTION_POS = frozenset({"助詞", "助動詞", "補助記号", "記号", "空白"})
@@ -260,8 +336,8 @@ def _word_matches(p: Word, w: Word) -> bool:
     pe, we = p.entry, w.entry
     if p.norm == w.norm:
         if not pe.inflected:
-            if pe.conj_type == "*" and we.conj_type == "*":
-                return _unlong(pe.reading) == _unlong(we.reading)
+            if pe.conj_type == "*" and we.conj_type == "*":  # the same spelling read otherwise in context
+                return _unlong(pe.reading) == _unlong(we.reading) or pe.folded == we.folded
             return True
         if we.conj_form == pe.conj_form and we.reading == pe.reading:
             return True
@@ -296,6 +372,9 @@ def _match_at(phrase: Phrase, words: Sequence[Word], i: int) -> int:
                 break
         else:
             return i + n
+    for alt in phrase.alts:
+        if _word_matches(alt, words[i]):
+            return i + 1
     # The literal spelling starting and ending at word boundaries, where Sudachi splits the text
     # differently from the phrase (「死ね。」 is read as 死 + ね). Where it splits both alike, the
     # words have decided (辞めちまえ is not found in 辞めちまえば: another form of ちまう).
@@ -306,11 +385,21 @@ def _match_at(phrase: Phrase, words: Sequence[Word], i: int) -> int:
             acc += words[j].entry.folded
             if acc == lit:
                 if [w.entry.folded for w in words[i:j + 1]] == [w.entry.folded for w in pw]:
-                    return -1
+                    # Split alike: the same kana may be read as other words in context (お + かん in
+                    # ただじゃおかん, い in いてまう); each inflecting word must keep its form
+                    # (辞めちまえ is not in 辞めちまえば).
+                    return j + 1 if len(pw) > 1 and _same_forms(pw, words[i:j + 1]) else -1
                 return j + 1
             if len(acc) >= len(lit) or not lit.startswith(acc):
                 break
     return -1
+
+
+def _same_forms(pw: Sequence[Word], tw: Sequence[Word]) -> bool:
+    """Each inflecting phrase word and the text word spelled like it are in the same conjugation
+    form (its main part: 連用形-一般 and 連用形-省略 are alike)."""
+    return all(p.entry.conj_type == "*" or p.entry.conj_form.split("-")[0] == t.entry.conj_form.split("-")[0]
+               for p, t in zip(pw, tw))
 
 
 def find(phrase: Phrase, words: Sequence[Word]) -> tuple[int, int] | None:
@@ -322,12 +411,13 @@ def find(phrase: Phrase, words: Sequence[Word]) -> tuple[int, int] | None:
     """
     if not phrase.words:
         return None
-    first = phrase.words[0]
-    norm, lit = first.norm, phrase.literal
-    reading = first.entry.reading if first.entry.pos in _READING_POS else None
+    firsts = [r[0] for r in phrase.readings]
+    norms = {f.norm for f in firsts}
+    readings = {f.entry.reading for f in firsts if f.entry.pos in _READING_POS}
+    lit = phrase.literal
     for i, w in enumerate(words):
         e = w.entry
-        if w.norm == norm or e.head == norm or e.reading == reading or lit.startswith(e.folded) \
+        if w.norm in norms or e.head in norms or e.reading in readings or lit.startswith(e.folded) \
                 or (e.conj_form.startswith("命令形") and lit.startswith(e.folded[:-1])):
             end = _match_at(phrase, words, i)
             if end >= 0:
@@ -363,10 +453,11 @@ class PhraseIndex:
         by_reading: dict[str, list[int]] = {}
         by_prefix: dict[str, list[int]] = {}
         for k, phrase in enumerate(self.phrases):
-            first = phrase.words[0]
-            by_norm.setdefault(first.norm, []).append(k)
-            if first.entry.pos in _READING_POS:
-                by_reading.setdefault(first.entry.reading, []).append(k)
+            for reading in phrase.readings:
+                first = reading[0]
+                by_norm.setdefault(first.norm, []).append(k)
+                if first.entry.pos in _READING_POS:
+                    by_reading.setdefault(first.entry.reading, []).append(k)
             for end in range(1, len(phrase.literal) + 1):  # a text word that begins the spelling
                 by_prefix.setdefault(phrase.literal[:end], []).append(k)
         self._by_norm = {k: tuple(v) for k, v in by_norm.items()}
