@@ -55,6 +55,7 @@ CODES: Mapping[str, str] = {
     "E219": N_("a malformed `one of` list"),
     "E220": N_("a malformed phrase list"),
     "E221": N_("a phrase file cannot be read"),
+    "E222": N_("an unknown kind of phrase list"),
     # names
     "E301": N_("an unknown name"),
     "E302": N_("an unknown outcome"),
@@ -99,6 +100,7 @@ CODES: Mapping[str, str] = {
     "W107": N_("a regular expression that is not in NFKC form"),
     "W110": N_("`contains` on a field that holds what someone said"),
     "W111": N_("a `mentions` phrase the word analyser will not read as meant"),
+    "W112": N_("threats or exposure matched with `mentions` in any form (no kind declared)"),
     "W120": N_("a look-alike, ligature, bidirectional or invisible character in a string or comment"),
 }
 

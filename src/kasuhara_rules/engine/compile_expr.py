@@ -376,7 +376,7 @@ class ExprCompiler(Visitor):
         if "heard" not in self.ns.values:
             from .mentions import Listener, ev_words
 
-            self.ns.values["heard"] = Listener(mention_phrases(self.policy))
+            self.ns.values["heard"] = Listener(mention_phrases(self.policy), mention_acts(self.policy))
             self.ns.values["ev_words"] = ev_words
         code = self.compile(node, env)
         ref = node.ref if isinstance(node, n.Name) else None
@@ -392,12 +392,10 @@ class ExprCompiler(Visitor):
 
     def mention_set(self, item: object) -> MentionSet:
         """The phrases of a `mentions` operand (one object per phrase list or literal)."""
-        from .mentions import MentionSet
-
         memo = self.ns.memo.setdefault("mention_sets", {})
         key = mention_key(item)
         if key not in memo:
-            memo[key] = MentionSet(key if isinstance(key, tuple) else self.policy.phrases[key].phrases)
+            memo[key] = mention_set(self.policy, key)
         mentions: MentionSet = memo[key]
         return mentions
 
@@ -508,12 +506,37 @@ def _mentions(policy: CheckedPolicy) -> Iterator[n.Mentions]:
 
 
 def mention_phrases(policy: CheckedPolicy) -> list[str]:
-    """Every phrase some `mentions` of the policy looks for, each once: one index finds them all."""
+    """Every phrase some `mentions` of the policy looks for in any form (phrases written in place,
+    lists without a kind), each once: one index finds them all."""
     out: dict[str, None] = {}
     for node in _mentions(policy):
         key = mention_key(node.item)
-        out.update(dict.fromkeys(key if isinstance(key, tuple) else policy.phrases[key].phrases))
+        if isinstance(key, tuple):
+            out.update(dict.fromkeys(key))
+        elif policy.phrases[key].kind is None:
+            out.update(dict.fromkeys(policy.phrases[key].phrases))
     return list(out)
+
+
+def mention_acts(policy: CheckedPolicy) -> list[str]:
+    """Every phrase of a list with a kind that some `mentions` looks for (found as acts, whose saying
+    is then read: engine/acts.py, engine/speech.py)."""
+    out: dict[str, None] = {}
+    for node in _mentions(policy):
+        key = mention_key(node.item)
+        if not isinstance(key, tuple) and policy.phrases[key].kind is not None:
+            out.update(dict.fromkeys(policy.phrases[key].phrases))
+    return list(out)
+
+
+def mention_set(policy: CheckedPolicy, key: str | tuple[str, ...]) -> "MentionSet":
+    """The phrases of a `mentions` operand (a list's name or the phrases written in place) and the
+    kind of their list."""
+    from .mentions import MentionSet
+
+    if isinstance(key, tuple):
+        return MentionSet(key)
+    return MentionSet(policy.phrases[key].phrases, policy.phrases[key].kind)
 
 
 def word_fields(policy: CheckedPolicy) -> list[int]:

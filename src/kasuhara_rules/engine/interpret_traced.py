@@ -31,7 +31,7 @@ from ..syntax import nodes as n
 from ..syntax.printer import Texts
 from ..syntax.visitor import Visitor
 from . import runtime as rt
-from .compile_expr import mention_key, mention_phrases, needs_normalizing, proved_present
+from .compile_expr import mention_acts, mention_key, mention_phrases, mention_set, needs_normalizing, proved_present
 from .compile_traced import _has_sensitive, path_chain, traced_within
 from .records import REDACTED
 from .text import PhraseSet, nfkc, normalize
@@ -222,20 +222,17 @@ class TracedInterpreter(Visitor):
         return self.phrase_set(cast(PhrasesRef, n.ref_of(item)).name)
 
     def mention_set(self, item: object) -> Any:
-        from .mentions import MentionSet
-
         key = mention_key(item)
         mset = self._mention_sets.get(key)
         if mset is None:
-            mset = self._mention_sets[key] = MentionSet(
-                key if isinstance(key, tuple) else self.policy.phrases[key].phrases)
+            mset = self._mention_sets[key] = mention_set(self.policy, key)
         return mset
 
     def listener(self) -> Any:
         if self._listener is None:
             from .mentions import Listener
 
-            self._listener = Listener(mention_phrases(self.policy))
+            self._listener = Listener(mention_phrases(self.policy), mention_acts(self.policy))
         return self._listener
 
     def traced_within(self, key: object, operands: Sequence[object]) -> list[object]:
