@@ -55,3 +55,11 @@ def test_registered_for_pygmentize():
 
     assert isinstance(get_lexer_by_name("kasu"), KasuLexer)
     assert isinstance(get_lexer_for_filename("acme.kasu"), KasuLexer)
+
+
+def test_the_kind_of_a_phrase_list_is_shown_where_it_is_written():
+    """`announced`, `claimed`, `implied` before `=` or `from` are keywords; elsewhere, names."""
+    text = 'phrases threats "脅迫" announced from "lexicon/threats.txt"\ndefine x = implied == 1\n'
+    tokens = [(t, v) for t, v in KasuLexer().get_tokens(text) if v.strip()]
+    assert (Keyword.Pseudo, "announced") in tokens
+    assert (Name, "implied") in tokens

@@ -135,9 +135,9 @@ class MentionSet:
         words of the text that matched it and where they are (character offsets, end excluded, in the
         NFKC-normalised text); the words are redacted for a sensitive text unless asked (the phrase
         is the policy's own, and stays). For a list with a kind, also `"kind"`, `"counted"` and the
-        `"cue"` that decided (`"announced: てやる"`, `"negation: ない"`), for the first occurrence said
-        as the kind asks, else for the first one found (so that a phrase found but not counted shows
-        why)."""
+        `"cue"` that decided (`"announced: てやる"`, `"negation: ない"`; for a sensitive text hidden, the
+        category alone: `"negation"`), for the first occurrence said as the kind asks, else for the
+        first one found (so that a phrase found but not counted shows why)."""
         if heard is None:
             return EMPTY
         hide = sensitive and not show_sensitive
@@ -152,9 +152,11 @@ class MentionSet:
             found = heard.counted(phrase, self.kind)
             if found is not None:
                 m, r = found
+                # The cue's words are the text's own: for a sensitive text, only its category stays.
+                cue = r.cue.split(": ", 1)[0] if hide else r.cue
                 out.append(TraceDict({"phrase": phrase, "words": _words(heard, m, hide),
                                       "at": TraceList([m.start, m.end]), "kind": self.kind,
-                                      "counted": r.counted, "cue": r.cue}))
+                                      "counted": r.counted, "cue": cue}))
         return TraceList(out) if out else EMPTY
 
 
