@@ -74,6 +74,7 @@ class _Form:
     rhetorical: str = ""
     copula: str = ""
     existence: str = ""
+    hypothetical: str = ""
     end: int = 0
 
 
@@ -128,6 +129,8 @@ def _other_agent(words: Sequence[Word], s0: int, start: int) -> str:
 
 def _decide(f: _Form, kind: str, hypothetical: bool, other: str) -> Reading:
     """The rules, in order: whose words, which voice, whether it happened, whether it is said."""
+    if f.hypothetical:
+        return Reading(False, f"hypothetical: {f.hypothetical}")
     if f.quoted:
         return Reading(False, f"quoted: {f.quoted}")
     if f.passive:
@@ -196,8 +199,8 @@ def _implied(f: _Form, carried: bool) -> Reading:
         return Reading(False, f"naming: {f.modifier or f.nominal}")
     if f.conditional:
         return Reading(False, f"conditional: {f.conditional}")
-    if f.question and not (f.strong or f.past or f.progressive):
-        return Reading(False, f"question: {f.question}")
+    if f.question and not f.strong and not any(c in f.question for c in "のん"):
+        return Reading(False, f"question: {f.question}")  # 控えましたか (a question, not のか/んか)
     if f.request and not (f.strong or f.imperative):
         return Reading(False, f"request: {f.request}")
     for cue in (f.strong, f.imperative, f.past, f.progressive, f.benefactive, f.reason if f.past else ""):
@@ -293,6 +296,11 @@ class _Scan:
             return j + 1
         if s in V.STRONG_FINALS and e.pos != "助動詞":  # かんな, けん, けえ: read as nouns or suffixes
             return self.finals(j, "")
+        prev = self.words[j - 1]
+        if e.pos == "感動詞" and s in ("え", "ぇ", "ええ") and prev.entry.pos == "動詞" \
+                and prev.entry.conj_form.startswith("連用形"):
+            f.imperative = f.imperative or prev.surface[-1:] + s  # 気ぃつけえ: the western imperative
+            return j + 1
         if e.pos == "助動詞":
             return self.auxiliary(j, w)
         if e.pos == "助詞":
@@ -321,7 +329,8 @@ class _Scan:
         if n in V.PASSIVE:
             f.passive = f.passive or s
         elif n in V.CAUSATIVE:
-            f.causative = f.causative or s
+            prev = self.words[j - 1]
+            f.causative = f.causative or ((prev.surface if prev.norm == "為る" else "") + s)  # させ(て)
         elif n == "たい" or (f.passive and s in ("てえ", "てぇ", "てー", "たか")):  # 殺されてえのか
             f.desire = f.desire or s
             if f.passive:
@@ -368,7 +377,8 @@ class _Scan:
             s = w.entry.folded
             if s in ("の", "ん", "のか", "んか") or s in V.QUESTION_FINALS or w.entry.conj_form.startswith("仮定形") \
                     or s in ("なら", "ば"):
-                self.form.rhetorical = self.form.rhetorical or "れたい"
+                said = "".join(x.surface for x in self.words[j - 1:k + 1])
+                self.form.rhetorical = self.form.rhetorical or self.form.passive + said
                 return
             if w.entry.pos not in ("助動詞", "助詞", "形容詞"):
                 return
@@ -485,6 +495,10 @@ class _Scan:
         while k < self.stop:
             w = self.words[k]
             s = w.entry.folded
+            if s == "け" and k + 1 < self.stop and self.words[k + 1].entry.folded in ("ぇ", "え", "ー"):
+                f.strong = f.strong or s + self.words[k + 1].surface  # 覚えたけぇの (Hiroshima から)
+                k += 2
+                continue
             if k == j and not lead and s == "な" and j > 0 and self.words[j - 1].entry.conj_form.startswith("連用形") \
                     and self.words[j - 1].entry.pos == "動詞":
                 f.imperative = f.imperative or "な"  # 気ぃつけなよ: a casual imperative
@@ -561,10 +575,7 @@ class _Scan:
                 if not any(t in ("か", "?", "かな", "かしら") for t in tail) or "な" in tail:
                     f.rhetorical = f.rhetorical or cue + rest[0].surface
                     return -1
-            f.question = f.question or cue + rest[0].surface
-            f.nominal = f.nominal or ""
-            f.request = f.request or ""
-            f.open = f.open or (cue + rest[0].surface + "(許可)" if "か" in tail or "?" in tail else "")
+            f.question = f.question or cue + rest[0].surface + "か"  # 載せてもいいですか: asking permission
             return -1
         for w in rest[:4]:
             if w.norm in V.WARNING_AFTER_TEMO or w.surface in V.WARNING_AFTER_TEMO:
@@ -589,6 +600,11 @@ class _Scan:
         """After a closing quote or と/って: whose words these were."""
         f = self.form
         k = j
+        after = self.words[j + 1:min(self.stop, j + 4)]
+        if mark == "と" and after and after[0].norm == "為る" and len(after) > 1 \
+                and (after[1].entry.conj_form.startswith("仮定形") or after[1].entry.folded in ("て", "ても")):
+            f.hypothetical = f.hypothetical or "と" + "".join(a.surface for a in after[:2])  # 書くとしたら
+            return -1
         if mark == "」":
             nxt = self.peek(k)
             if nxt is None:
@@ -730,6 +746,9 @@ class _Scan:
             return self.finals(j + 1, "")
         if s in V.WEAK_FINALS or s in V.STRONG_FINALS:
             return j + 1
+        if any(x.norm in V.CANCEL for x in self.words[j + 2:min(self.stop, j + 5)]):
+            f.cancel = f.cancel or w.surface + s + "やめ"  # 晒すのはやめました
+            return -1
         f.nominal = f.nominal or w.surface + s
         return -1
 
