@@ -10,7 +10,7 @@ and does not, a false alarm when it should not and does. The corpus names the se
 labelled with; `threats` there is what the shipped baseline calls threatening remarks: its lists
 threats, backing and implied together (FAMILIES). Word matching is what `mentions any` does: a
 list declared with a kind in examples/mhlw-baseline.kasu (announced, claimed, implied) counts only
-where its phrase is said so (engine/mentions.py, engine/speech.py), the others as words in any
+where its phrase is said so (engine/mentions.py, text/speech.py), the others as words in any
 form (`words.PhraseIndex`); substring matching is `textnorm.PhraseSet` on the normalised text
 (NFKC, case-folded, katakana → hiragana: what `contains any` does).
 """
@@ -125,7 +125,7 @@ def word_matcher(lists: dict[str, list[str]], kinds: dict[str, str] | None = Non
 
 def substring_matcher(lists: dict[str, list[str]]) -> Callable[[str], dict[str, str]]:
     """text → {list: evidence} for the lists with a phrase as a substring (`contains any`)."""
-    from kasuhara_rules.engine.text import PhraseSet
+    from kasuhara_rules.text.normalize import PhraseSet
 
     sets = {name: PhraseSet(phrases) for name, phrases in lists.items()}
 

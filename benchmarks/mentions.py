@@ -213,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.accuracy_only:
             return 0
 
-        from kasuhara_rules.engine.words import words_of
+        from kasuhara_rules.text.words import words_of
 
         rng = random.Random(13)
         texts = remarks(corpus, args.records, rng)
@@ -225,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
         c30 = load(policy_text("contains"), Path(tmp))
         assert len(p30.checked.rules) == 30
         rows = []
-        from kasuhara_rules.engine import words as W
+        from kasuhara_rules.text import words as W
 
         tokenizer = W._analyser()._tokenizer()
         floor_rate = best_rate(tokenizer.tokenize, texts, args.rounds)

@@ -12,7 +12,7 @@ over the shipped lexicon, on one core:
 - `no mentions`: the same records decided by a policy without speech rules (the floor);
 - `any form`: the lists without kinds — today's `mentions` (words found in any form);
 - `with kinds`: the lists declared as the baseline declares them (the analysis of how each found
-  phrase is said, engine/speech.py, on the tenth that holds one);
+  phrase is said, text/speech.py, on the tenth that holds one);
 - `with kinds, nothing found`: the same policy on the same records without their utterances.
 
 The goal (issue 24): the analysis adds at most half to what `mentions` costs today, that is

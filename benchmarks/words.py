@@ -25,8 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from kasuhara_rules.engine import words as W  # noqa: E402
-from kasuhara_rules.engine.text import PhraseSet, normalize  # noqa: E402
+from kasuhara_rules.text import words as W  # noqa: E402
+from kasuhara_rules.text.normalize import PhraseSet, normalize  # noqa: E402
 
 SENTENCES = [
     "先週こちらで買ったばかりの電子レンジが、もう動かなくなりました。",

@@ -13,11 +13,20 @@ ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = Path(__file__).resolve().parent / "golden"
 UPDATE_GOLDEN = os.environ.get("KASU_UPDATE_GOLDEN") == "1"
 
-settings.register_profile("default", max_examples=100, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("long", max_examples=5000, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow])
+# Hypothesis profiles: "default" is small, for a quick local run (the suite well under 5 minutes on
+# 2 cores); "ci" is the full one `.ci/run` uses; "long" is for a search before a release. Property
+# tests write the count they get in CI through `budget`, which scales it to the profile.
+_PROFILES = {"default": 20, "ci": 100, "long": 5000}
+for _name, _count in _PROFILES.items():
+    settings.register_profile(_name, max_examples=_count, deadline=None,
+                              suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+def budget(in_ci: int) -> int:
+    """The number of examples a property test runs: `in_ci` under the "ci" profile, a fifth of it by
+    default, fifty times it under "long" (never fewer than 3)."""
+    return max(3, in_ci * settings().max_examples // _PROFILES["ci"])
 
 HEADER = 'policy "テスト" {\n  id test\n  version "1"\n  otherwise claim\n}\n'
 VOCAB = ('outcomes { claim "クレーム", kasuhara "カスハラ" }\n'

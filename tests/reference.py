@@ -13,7 +13,7 @@ from kasuhara_rules.syntax import nodes as n
 from kasuhara_rules import values as vt
 from kasuhara_rules.check.checked import CheckedPolicy, DefineRef, ElementRef, FieldRef, PhrasesRef
 from kasuhara_rules.engine.records import validate_record
-from kasuhara_rules.engine.text import normalize
+from kasuhara_rules.text.normalize import normalize
 
 DAY = 86_400_000_000
 
@@ -205,7 +205,7 @@ class Reference:
     def mentions(self, node, scope):
         """Brute force: each phrase analysed here and looked for on its own, word by word, with
         words.find (no phrase index, no per-record cache)."""
-        from kasuhara_rules.engine.words import analyse_phrase, find, words_of
+        from kasuhara_rules.text.words import analyse_phrase, find, words_of
 
         s = self.ev(node.subject, scope)
         i = self.ev(node.item, scope)

@@ -224,7 +224,7 @@ def test_ordinary_decisions_are_the_same_frozen_decisions():
     own __init__, evolvable — and the twin keeps the same slots, so the fast path is taken."""
     import attrs
 
-    from kasuhara_rules.engine.policy import Decision, _decision_maker, _Unfrozen
+    from kasuhara_rules.policy import Decision, _decision_maker, _Unfrozen
 
     p = load_policy(RETAIL)
     assert set(_Unfrozen.__slots__) == {a.name for a in attrs.fields(Decision)}

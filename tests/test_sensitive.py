@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from kasuhara_rules import parse_policy
 from kasuhara_rules.engine.records import RecordError
-from tests.conftest import HEADER, VOCAB
+from tests.conftest import budget, HEADER, VOCAB
 
 SCHEMA = """schema {
   incident_id: text key
@@ -121,7 +121,7 @@ def _cli(argv, stdin: bytes) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
-@settings(max_examples=25)
+@settings(max_examples=budget(25))
 @given(st.lists(records(), min_size=1, max_size=4), st.sampled_from(["name", "phone", "age", "visits"]))
 def test_kasu_eval_never_prints_sensitive_values(tmp_path_factory, recs, broken):
     """Every `kasu eval` output (JSON, --explain, text in both languages, error lines, stderr)

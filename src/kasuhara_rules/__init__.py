@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 __all__ = [
     "CheckResult", "Decision", "Diagnostic", "PendingRule", "Policy", "PolicyError", "RecordError",
@@ -14,13 +14,13 @@ __all__ = [
 if TYPE_CHECKING:  # pragma: no cover
     from .check.checker import CheckResult
     from .diagnostics import Diagnostic
-    from .engine.policy import Decision, PendingRule, Policy, PolicyError
+    from .policy import Decision, PendingRule, Policy, PolicyError
     from .coerce import RecordError
 
 # The classes load on first use (PEP 562), so `import kasuhara_rules` stays cheap.
 _LAZY = {
-    "CheckResult": "check.checker", "Diagnostic": "diagnostics", "Decision": "engine.policy",
-    "PendingRule": "engine.policy", "Policy": "engine.policy", "PolicyError": "engine.policy", "RecordError": "coerce",
+    "CheckResult": "check.checker", "Diagnostic": "diagnostics", "Decision": "policy",
+    "PendingRule": "policy", "Policy": "policy", "PolicyError": "policy", "RecordError": "coerce",
 }
 
 
@@ -54,7 +54,7 @@ def load_policy(path: str | os.PathLike[str], allow_outside: bool = False, lang:
     kasuhara_rules.PolicyError: 1 error; first: no/such/policy.kasu:1:1: cannot read the policy file: ...
     """
     from .check.loader import load_path
-    from .engine.policy import policy_from
+    from .policy import policy_from
 
     loaded = load_path(path, allow_outside=allow_outside)
     return policy_from(loaded.result, loaded.files, os.fspath(path), loaded.sources, _lang(lang))
@@ -71,7 +71,7 @@ def parse_policy(source: str, filename: str = "<policy>", lang: str | None = Non
     'kasuhara'
     """
     from .check.loader import load_text
-    from .engine.policy import policy_from
+    from .policy import policy_from
 
     loaded = load_text(source, filename)
     return policy_from(loaded.result, loaded.files, filename, loaded.sources, _lang(lang))

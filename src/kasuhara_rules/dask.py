@@ -21,7 +21,7 @@ except ImportError as exc:  # pragma: no cover - exercised by a test in a subpro
 
 from .cli.partitions import COLUMNS, decide_frame, decide_partition, decision_row
 from .cli.batch import dump_json
-from .engine.policy import Policy
+from .policy import Policy
 
 __all__ = ["COLUMNS", "read_jsonl", "ship", "decide_bag", "decide_dataframe"]
 

@@ -1,6 +1,7 @@
 """Source text and spans: decoding policy files, line/column positions and caret excerpts."""
 from __future__ import annotations
 
+import posixpath
 import unicodedata
 from bisect import bisect_right
 
@@ -168,3 +169,17 @@ def normalize_text(text: str) -> str:
         column = nul - (text.rfind("\n", 0, nul) + 1) + 1
         raise DecodeError(N_("the file contains a NUL character; is it a binary file?"), line, column)
     return text
+
+
+def relative_name(name: str, root: str, top: str | None = None) -> str:
+    """A file's name relative to the root policy's directory (`top` is the root policy itself: its
+    own name without directories), with `/`, as digests, `policy.files` and traces show it."""
+    if name == top:
+        return posixpath.basename(name.replace("\\", "/")) or name
+    name = name.replace("\\", "/")
+    root = root.replace("\\", "/")
+    if name.startswith("<"):
+        return name
+    if root in ("", "."):
+        return posixpath.normpath(name)
+    return posixpath.relpath(name, root)

@@ -20,7 +20,7 @@ except ImportError as exc:  # pragma: no cover - exercised by a test in a subpro
 
 from .cli.batch import dump_json
 from .cli.partitions import COLUMNS, decide_frame, decide_partition, decision_row
-from .engine.policy import Policy
+from .policy import Policy
 
 __all__ = ["SCHEMA", "COLUMNS", "broadcast", "read_jsonl", "numbered", "decide_rdd", "decide_dataframe"]
 

@@ -51,7 +51,7 @@ class Item:
         return self.label or self.name
 
 
-# How the phrases of a list must be said to count for `mentions` (engine/speech.py; language.md §6):
+# How the phrases of a list must be said to count for `mentions` (text/speech.py; language.md §6):
 # announced (the speaker announces, demands or threatens the act), claimed (the speaker claims a
 # threat's means as backing), implied (an implicit threat: knowledge shown, a warning).
 PHRASE_KINDS = ("announced", "claimed", "implied")

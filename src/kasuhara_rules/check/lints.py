@@ -78,7 +78,7 @@ class Lints:
             return
         # The analyser lives in the engine; loaded here lazily, for this lint only (a listed exception
         # to the layer rule: without it `kasu check` could not say how a phrase will be read).
-        from ..engine.words import analyse_phrase, phrase_warning
+        from ..text.words import analyse_phrase, phrase_warning
 
         self.kind_lint(roots, phrases)
         for text, (span, list_name) in targets.items():
@@ -104,7 +104,7 @@ class Lints:
     def kind_lint(self, roots: list[Any], phrases: dict[str, PhraseList]) -> None:
         """W112: threats or exposure matched with `mentions` in any form — a list without a kind, or
         phrases written in place — where a denial, a report or a quotation would count like the act."""
-        from ..engine.speech_words import threat_like  # (the analyser is loaded already: see below)
+        from ..text.speech_words import threat_like  # (loads the analyser: only for a policy with `mentions`)
 
         if self.unknown_kinds:
             return  # a kind was written but misspelt (E222): that is the thing to fix

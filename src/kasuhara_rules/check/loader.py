@@ -1,16 +1,13 @@
 """Loading a policy: read and decode its files, parse, check, and compute its digest."""
 from __future__ import annotations
 
-import contextlib
-import gc
 import hashlib
 import os
 import stat
 import posixpath
-import threading
 import unicodedata
 from pathlib import Path
-from typing import BinaryIO, Iterator, Mapping, MutableMapping, Sequence
+from typing import BinaryIO, Mapping, MutableMapping, Sequence
 
 import attrs
 
@@ -21,7 +18,8 @@ from .extends import merge
 from ..diagnostics import Diagnostic, error, printable, sort_diagnostics
 from ..syntax.confusables import scan as scan_confusables
 from ..syntax.parser import parse_source
-from ..source import DecodeError, SourceText, Span, decode_source
+from ..collector import paused_gc
+from ..source import DecodeError, SourceText, Span, decode_source, relative_name
 
 MAX_POLICY_BYTES = 64 * 1024 * 1024
 
@@ -159,44 +157,6 @@ def load_text(text: str | bytes, name: str = "<policy>", base_dir: str | os.Path
     return _load(name, data, files)
 
 
-class _CollectorPause:
-    """Pauses Python's cyclic garbage collector while any policy is being loaded or compiled in
-    this process, and restores it when the last such load ends.
-
-    Why: loading and compiling a large policy builds over a million short-lived, acyclic
-    objects (syntax nodes, generated Python syntax trees). With the collector running, its
-    full scans of the growing heap dominate: a generated 500-rule policy measured 3.9 s to load
-    and 9.8 s to its first explanation instead of 2.4 s and 4.5 s (9 full collections, 5.1 s).
-    Reference counting still frees everything meanwhile; only cycle detection waits, and only
-    while a load runs. The pause is counted, so loads overlapping in several threads keep it
-    until the last one ends (a plain disable/enable pair re-enabled it under a load still
-    running), and a collector that was already disabled by the application stays disabled.
-    The collector is a process-wide switch; no per-thread scope exists in CPython, and
-    freezing the heap (gc.freeze) did not help (measured: the scans are of the new objects).
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._depth = 0
-        self._restore = False
-
-    @contextlib.contextmanager
-    def __call__(self) -> Iterator[None]:
-        with self._lock:
-            if self._depth == 0:
-                self._restore = gc.isenabled()
-                gc.disable()
-            self._depth += 1
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._depth -= 1
-                if self._depth == 0 and self._restore:
-                    gc.enable()
-
-
-paused_gc = _CollectorPause()  # the process's one pause counter (the collector is process-wide too)
 
 
 def _load(name: str, data: bytes, files: _Files, tolerate_example_errors: bool = False) -> Loaded:
@@ -315,20 +275,6 @@ def _digest_order(read: tuple[tuple[str, bytes], ...], policies: list[str],
             if owner == policy_file and phrase_file in data:
                 ordered.append((phrase_file, data[phrase_file]))
     return tuple(ordered)
-
-
-def relative_name(name: str, root: str, top: str | None = None) -> str:
-    """A file's name relative to the root policy's directory (`top` is the root policy itself: its
-    own name without directories), with `/`, as digests, `policy.files` and traces show it."""
-    if name == top:
-        return posixpath.basename(name.replace("\\", "/")) or name
-    name = name.replace("\\", "/")
-    root = root.replace("\\", "/")
-    if name.startswith("<"):
-        return name
-    if root in ("", "."):
-        return posixpath.normpath(name)
-    return posixpath.relpath(name, root)
 
 
 def _root_name(name: str) -> str:

@@ -14,9 +14,9 @@ from ..i18n import N_
 from ..syntax import nodes as n
 from .. import values as vt
 from ..diagnostics import Diagnostic, closest, did_you_mean, error, label_hint, warning
-from .checked import Define, DefineRef, ElementRef, Field, FieldRef, PhraseList, PhrasesRef
+from .checked import DefineRef, ElementRef, Field, FieldRef, PhraseList, PhrasesRef
 from .resolved import Frame, rebuild
-from .text_types import SPEECH_WORDS, TextOperators, is_speech  # noqa: F401 - importable from here as before
+from .text_types import TextOperators
 from ..syntax.printer import expr as text_of
 from ..syntax.visitor import Visitor
 from ..values import Type

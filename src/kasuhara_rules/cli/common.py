@@ -206,3 +206,38 @@ def stdin_bytes() -> IO[bytes]:
     if stream is None or getattr(stream, "closed", False):
         raise NoInput(N_("standard input is closed: give RECORDS files, or pipe records in"))
     return cast("IO[bytes]", getattr(stream, "buffer", stream))
+
+
+FORMATS = ("jsonl", "json", "csv")  # batch.FORMATS, without importing the evaluator for `kasu check`
+
+
+def exit_codes(_: Callable[[str], str], *codes: str) -> str:
+    """The `exit codes:` epilog of a command's --help."""
+    return _("exit codes:") + "\n" + "\n".join("  " + c for c in codes)
+
+
+def encoding_option(p: argparse.ArgumentParser, _: Callable[[str], str] = lambda text: text,
+                    lang: str = "en") -> None:
+    """The `--encoding NAME` option of a command that reads records."""
+    p.add_argument("--encoding", type=typed(_encoding, lang), default="utf-8", metavar="NAME",
+                   help=_("read RECORDS in this encoding (default utf-8; cp932 for CSV saved by Japanese Excel)"))
+
+
+def _encoding(text: str) -> str:
+    from .batch import check_encoding
+
+    try:
+        return check_encoding(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(exc.args[0] if exc.args else str(exc)) from None
+
+
+def positive(text: str) -> int:
+    """An argparse converter: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(N_("{text} is not a whole number", text=repr(text))) from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(N_("must be at least 1"))
+    return value

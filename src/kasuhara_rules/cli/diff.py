@@ -6,16 +6,22 @@ silently dropped; a change of responses is a change; a changed digest under an u
 is a warning (two different policies would otherwise look like one in stored decisions)."""
 from __future__ import annotations
 
+import argparse
+import io
 import json
+import os
 from collections import Counter
 from itertools import zip_longest
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, Iterator, TextIO
 
 import attrs
 
 from ..coerce import RecordError
 from ..i18n import N_, gettext_for, translate
-from ..engine.policy import Decision, Policy
+from ..check.loader import load_path
+from ..diagnostics import render_text as render_diagnostics
+from ..policy import Decision, Policy
+from .common import EXIT_FAIL, EXIT_INVALID_RECORDS, EXIT_OK, EXIT_USAGE, FORMATS, emit, encoding_option, exit_codes, stdin_bytes
 
 
 @attrs.frozen
@@ -170,3 +176,66 @@ def render_text(report: DiffReport, lang: str = "en") -> str:
     lines.append(_("changed: {changed}, unchanged: {unchanged}, undecidable: {invalid}").format(
         changed=len(report.changes), unchanged=report.unchanged, invalid=report.invalid))
     return "\n".join(lines)
+
+
+def register(sub: Any, _: Callable[[str], str], lang: str) -> None:
+    """Add `kasu diff` to the subcommands."""
+    p = sub.add_parser("diff", help=_("show what a new policy version decides differently on the same records"),
+                       description=_("Evaluate OLD and NEW on the same records and report every record whose "
+                                     "outcome, severity, deciding rule or escalation changes, with a table of "
+                                     "transitions."),
+                       epilog=exit_codes(_, _("0  nothing changed"), _("1  changes"), _("2  usage error"),
+                                     _("3  some records undecidable by either version")))
+    p.add_argument("old", metavar="OLD", help=_("the current policy file"))
+    p.add_argument("new", metavar="NEW", help=_("the new policy file"))
+    p.add_argument("records", nargs="+", metavar="RECORDS", help=_("record files (.json, .jsonl, .ndjson, .csv)"))
+    p.add_argument("--format", choices=("text", "json"), default="text",
+                   help=_("text: for people (default); json: the report as JSON"))
+    p.add_argument("--input-format", choices=FORMATS, help=_("read RECORDS as this format, whatever the extension"))
+    encoding_option(p, _, lang)
+    p.set_defaults(run=cmd_diff)
+
+
+def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .batch import format_of, read_path
+    from ..policy import policy_from
+
+    policies = []
+    for path in (args.old, args.new):
+        loaded = load_path(path)
+        if loaded.result.policy is None:
+            emit(err, render_diagnostics(loaded.result.diagnostics, loaded.sources, args.msg_lang) + "\n")
+            return EXIT_USAGE
+        policies.append(policy_from(loaded.result, loaded.files, path, loaded.sources))
+    for path in args.records:
+        if path != "-" and not os.path.isfile(path):
+            emit(err, translate(N_("kasu diff: cannot read {path}: no such file", path=path), args.msg_lang) + "\n")
+            return EXIT_USAGE
+        if args.input_format is None and format_of(path) is None:
+            emit(err, translate(N_("kasu diff: cannot tell the format of {path}: use .json, .jsonl, .ndjson or .csv",
+                                   path=path), args.msg_lang) + "\n")
+            return EXIT_USAGE
+    stdin = stdin_bytes() if "-" in args.records else None
+    if stdin is not None:  # read twice (once per schema): keep it
+        stdin = io.BytesIO(stdin.read())
+
+    def records(policy: Policy) -> Iterator[tuple[int, Any]]:  # each version reads the records with its own schema
+        for path in args.records:
+            if path == "-" and stdin is not None:
+                stdin.seek(0)
+            yield from read_path(path, policy.checked.fields, args.input_format, stdin, args.encoding)
+
+    from .batch import EncodingRefused
+
+    try:
+        report = compare(policies[0], policies[1], records(policies[0]), records(policies[1]))
+    except EncodingRefused as exc:
+        emit(err, "kasu diff: " + translate(exc.args[0] if exc.args else str(exc), args.msg_lang) + "\n")
+        return EXIT_USAGE
+    if args.format == "json":
+        emit(out, json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        emit(out, render_text(report, args.msg_lang) + "\n")
+    if report.undecidable:
+        return EXIT_INVALID_RECORDS
+    return EXIT_FAIL if report.changes else EXIT_OK

@@ -4,19 +4,47 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import IO, TYPE_CHECKING, Any, Iterator, TextIO, cast
+from typing import IO, TYPE_CHECKING, Any, Callable, Iterator, TextIO, cast
 
 from ..diagnostics import render_text
 from ..i18n import N_, gettext_for, translate
-from .common import EXIT_FAIL, EXIT_INVALID_RECORDS, EXIT_OK, EXIT_USAGE, Progress, emit, stdin_bytes
+from .common import (
+    EXIT_FAIL, EXIT_INVALID_RECORDS, EXIT_OK, EXIT_USAGE, FORMATS, Progress, emit, encoding_option, exit_codes, positive,
+    stdin_bytes, typed,
+)
 from ..check.loader import load_path
 
 if TYPE_CHECKING:
-    from ..engine.policy import Policy
+    from ..policy import Policy
+
+def register(sub: Any, _: Callable[[str], str], lang: str) -> None:
+    """Add `kasu eval` to the subcommands."""
+    p = sub.add_parser("eval", help=_("decide incident records (JSON, JSON Lines or CSV)"), description=_("Decide each record and write one decision per record, in input order: "
+                                     "JSON Lines by default, or the explanation for people with --format text. "
+                                     "With no RECORDS (or -), JSON Lines are read from standard input. "
+                                     "A one-line summary goes to standard error at the end."),
+                       epilog=exit_codes(_, _("0  every record decided"), _("1  errors in the policy"),
+                                     _("2  usage error"), _("3  some records invalid (the rest still decided)")))
+    p.add_argument("policy", metavar="POLICY", help=_("the policy file"))
+    p.add_argument("records", nargs="*", metavar="RECORDS",
+                   help=_("record files (.json, .jsonl, .ndjson, .csv); - or none: standard input"))
+    p.add_argument("--explain", action="store_true", help=_("add the trace of every rule to each decision"))
+    p.add_argument("--format", choices=("json", "text"), default="json",
+                   help=_("json: one JSON object a line (default); text: the explanation for people"))
+    p.add_argument("--lang", choices=("ja", "en"), default=None,
+                   help=_("language of messages and of --format text (the explanation defaults to ja)"))
+    p.add_argument("--show-sensitive", action="store_true", help=_("show sensitive field values (never by default)"))
+    p.add_argument("--input-format", choices=FORMATS, help=_("read RECORDS as this format, whatever the extension"))
+    p.add_argument("--no-progress", action="store_true", help=_("no progress line on standard error"))
+    p.add_argument("--jobs", type=typed(positive, lang), default=1, metavar="N",
+                   help=_("decide in N processes (output stays in input order)"))
+    encoding_option(p, _, lang)
+    p.set_defaults(run=cmd_eval)
+
 
 def cmd_eval(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .batch import EncodingRefused, format_of
-    from ..engine.policy import policy_from
+    from ..policy import policy_from
 
     lang = args.msg_lang
     loaded = load_path(args.policy)

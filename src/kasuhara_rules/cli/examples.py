@@ -1,15 +1,18 @@
 """`kasu test`: run a policy's example blocks, compare with `expect`, and measure rule coverage."""
 from __future__ import annotations
 
+import argparse
+import json
 import os
-from typing import Any, cast
+from typing import Any, Callable, TextIO, cast
 
 import attrs
 
 from ..check.checked import Example, Expect
-from ..engine.policy import Decision, Policy
+from ..policy import Decision, Policy
 from ..engine.records import RecordError
 from ..i18n import N_, gettext_for, translate
+from .common import EXIT_FAIL, EXIT_OK, emit, exit_codes
 
 
 @attrs.frozen
@@ -127,7 +130,7 @@ def run_file(path: str | os.PathLike[str]) -> TestReport:
     """Load the policy at `path` and run its examples. Problems inside example blocks become
     failing examples; any other error raises PolicyError."""
     from ..check.loader import load_path
-    from ..engine.policy import policy_from
+    from ..policy import policy_from
 
     loaded = load_path(path, tolerate_example_errors=True)
     return run_examples(policy_from(loaded.result, loaded.files, os.fspath(path), loaded.sources))
@@ -189,3 +192,40 @@ def summary(reports: list[TestReport]) -> str:
     failed = sum(r.failed for r in reports)
     return N_("{passed} passed, {failed} failed", passed=passed, failed=failed)
 
+
+def register(sub: Any, _: Callable[[str], str], lang: str) -> None:
+    """Add `kasu test` to the subcommands."""
+    p = sub.add_parser("test", help=_("run the example blocks of policies"), description=_("Run every `example` block and print each failure with the explanation."),
+                       epilog=exit_codes(_, _("0  all examples pass"), _("1  a failure or a policy error"),
+                                     _("2  usage error")))
+    p.add_argument("policies", nargs="+", metavar="POLICY", help=_("policy files"))
+    p.add_argument("--coverage", action="store_true", help=_("list per rule how many examples matched it"))
+    p.add_argument("--format", choices=("text", "json"), default="text",
+                   help=_("text: for people (default); json: the results as JSON"))
+    p.add_argument("--lang", choices=("ja", "en"), default=None,
+                   help=_("language of messages and failure explanations (explanations default to ja)"))
+    p.set_defaults(run=cmd_test)
+
+
+def cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from ..policy import PolicyError
+
+    reports = []
+    failed_to_load = False
+    for path in args.policies:
+        try:
+            reports.append(run_file(path))
+        except PolicyError as exc:
+            emit(err, exc.render(args.msg_lang) + "\n")
+            failed_to_load = True
+    if args.format == "json":
+        data = {"passed": sum(r.passed for r in reports), "failed": sum(r.failed for r in reports),
+                "policies": [r.to_dict() for r in reports]}
+        emit(out, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    else:
+        for report in reports:
+            emit(out, render_text(report, coverage=args.coverage, lang=args.lang or "ja",
+                                    msg_lang=args.msg_lang) + "\n")
+        emit(out, translate(summary(reports), args.msg_lang) + "\n")
+    ok = not failed_to_load and all(r.failed == 0 for r in reports)
+    return EXIT_OK if ok else EXIT_FAIL

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
-import os
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, TextIO, cast
@@ -47,14 +46,15 @@ def industries(directory: Path | None = None) -> list[str]:
     return out
 
 
-def add_parser(sub: Any, _: Callable[[str], str], fmt: type[argparse.HelpFormatter],
-               exits: Callable[..., str]) -> None:
-    """Register `kasu init` (called from commands.build_parser)."""
-    p = sub.add_parser("init", help=_("start a new policy that extends the shipped baseline"), formatter_class=fmt,
+def register(sub: Any, _: Callable[[str], str], lang: str) -> None:
+    """Add `kasu init` to the subcommands."""
+    from .common import exit_codes
+
+    p = sub.add_parser("init", help=_("start a new policy that extends the shipped baseline"),
                        description=_("Write a new policy extending the shipped baseline (or an industry policy), "
                                      "with commented places to adapt and a first example; the shipped policy it "
                                      "extends is copied next to it. Never overwrites a file."),
-                       epilog=exits(_, _("0  written"), _("1  refused: a file would be overwritten, or an unknown "
+                       epilog=exit_codes(_, _("0  written"), _("1  refused: a file would be overwritten, or an unknown "
                                                           "industry"), _("2  usage error")))
     p.add_argument("file", nargs="?", default=DEFAULT_FILE, metavar="FILE",
                    help=_("the new policy file (default policy.kasu)"))

@@ -15,7 +15,7 @@ import signal
 from typing import Any, Callable, Iterable, Iterator
 
 from .batch import BLANK, dump_json, jsonl_record
-from ..engine.policy import Decision, Policy
+from ..policy import Decision, Policy
 from ..engine.records import RecordError
 from ..i18n import N_
 

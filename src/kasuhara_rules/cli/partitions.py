@@ -15,7 +15,7 @@ from typing import Any, Iterable, Iterator, Sequence
 
 from .batch import BLANK, dump_json, jsonl_record
 from .jobs import undecidable
-from ..engine.policy import Decision, Policy
+from ..policy import Decision, Policy
 
 # The columns of a decided DataFrame (Dask or Spark), in order; `decision` is the whole decision JSON.
 COLUMNS = ("line", "incident", "outcome", "outcome_label", "severity", "escalation", "rule", "matched",

@@ -8,16 +8,12 @@ import sys
 from typing import Any, Callable, Iterator, TextIO
 
 from ..i18n import N_
+from .common import exit_codes
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INVALID_RECORDS = 0, 1, 2, 3
 
 
-def exit_codes(_: Callable[[str], str], *codes: str) -> str:
-    """The `exit codes:` epilog of a command's --help."""
-    return _("exit codes:") + "\n" + "\n".join("  " + c for c in codes)
-
-
-def register(sub: Any, _: Any = lambda text: text) -> None:
+def register(sub: Any, _: Callable[[str], str], lang: str) -> None:
     """Add `kasu report` to the subcommands."""
     from .batch import FORMATS
 
@@ -66,7 +62,7 @@ def charts_missing(exc: Exception) -> str:
 def cmd_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..check.loader import load_path
     from ..diagnostics import render_text
-    from ..engine.policy import policy_from
+    from ..policy import policy_from
     from ..render import report as rep
     from .batch import format_of, read_path
     from .common import Progress, emit, say

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import os
-from typing import TYPE_CHECKING, Any, Iterator, Sequence, TextIO
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence, TextIO
 
 if TYPE_CHECKING:
     from ..check.checked import CheckedPolicy
@@ -16,10 +16,10 @@ from ..i18n import N_
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INVALID = 0, 1, 2, 3
 
 
-def register(sub: Any, _: Any = lambda text: text) -> None:
+def register(sub: Any, _: Callable[[str], str], lang: str) -> None:
     """Add `kasu survey template` and `kasu survey report` to the subcommands."""
     from .common import _Parser
-    from .report import exit_codes
+    from .common import exit_codes
 
     written = (_("0  written"), _("1  errors in the policy"), _("2  usage error"))
     aggregated = (_("0  written"), _("1  errors in the policy"), _("2  usage error"),

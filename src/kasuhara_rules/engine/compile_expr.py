@@ -21,7 +21,7 @@ from .. import values as vt
 from ..check.checked import CheckedPolicy, DefineRef, ElementRef, FieldRef, PhrasesRef
 from ..syntax.visitor import Visitor
 from ..check.regex import compiled as compiled_regex
-from .text import PhraseSet, normalize
+from ..text.normalize import PhraseSet, normalize
 
 if TYPE_CHECKING:
     from ..check.checked import Field
@@ -520,7 +520,7 @@ def mention_phrases(policy: CheckedPolicy) -> list[str]:
 
 def mention_acts(policy: CheckedPolicy) -> list[str]:
     """Every phrase of a list with a kind that some `mentions` looks for (found as acts, whose saying
-    is then read: engine/acts.py, engine/speech.py)."""
+    is then read: text/acts.py, text/speech.py)."""
     out: dict[str, None] = {}
     for node in _mentions(policy):
         key = mention_key(node.item)

@@ -18,7 +18,7 @@ from .. import values as vt
 from .compile_expr import UNSET, Env, ExprCompiler, word_fields, word_slot
 from ..check.checked import CheckedPolicy, Field, Rule
 from .records import MAX_DURATION, MAX_NUMBER, RecordError
-from .text import nfkc
+from ..text.normalize import nfkc
 from .tracedata import EMPTY, TraceDict, TraceList
 from .compile_traced import TraceGen
 
@@ -140,9 +140,9 @@ def compile_policy(policy: CheckedPolicy, trace_cache: bool = True, interpret_fi
     `trace_cache=False` turns off the cache of trace entries (tests compare both ways).
     `interpret_first` is how many explanations the interpreter answers before `explain` is
     compiled (INTERPRET_FIRST when None; 0 compiles on the first). The
-    cyclic garbage collector is paused meanwhile (see loader.paused_gc): a large policy
+    cyclic garbage collector is paused meanwhile (see collector.paused_gc): a large policy
     builds a million short-lived syntax nodes, and its scans would triple the time."""
-    from ..check.loader import paused_gc
+    from ..collector import paused_gc
     from .interpret_traced import TracedInterpreter
 
     name = f"<kasu policy {policy.header.id}>"

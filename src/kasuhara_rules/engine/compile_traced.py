@@ -22,7 +22,7 @@ from .. import values as vt
 from .compile_expr import Env, ExprCompiler
 from ..check.checked import CheckedPolicy, DefineRef, ElementRef, Field, FieldRef, PhrasesRef, Rule
 from .records import REDACTED
-from ..check.loader import relative_name
+from ..source import relative_name
 from ..check.regex import compiled as compiled_regex
 from ..syntax.printer import Texts
 from ..syntax.visitor import Visitor

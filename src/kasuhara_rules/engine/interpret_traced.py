@@ -13,7 +13,7 @@ It mirrors the generated code closely, on purpose: the same runtime helpers for 
 (runtime.py, text.py, mentions.py), the same order of evaluation (three-valued operators test
 the operands that may be unknown first and stop at the first unknown one, as `strict` in
 compile_expr does, so that an arithmetic overflow fails the same rules), the same lazily known
-facts (`x is present and …`). tests/test_interpret_traced.py compares the two tiers on random
+facts (`x is present and …`). tests/engine/test_interpret_traced.py compares the two tiers on random
 policies and records and on every shipped example.
 """
 from __future__ import annotations
@@ -25,7 +25,7 @@ import attrs
 
 from .. import values as vt
 from ..check.checked import CheckedPolicy, DefineRef, ElementRef, Field, FieldRef, PhrasesRef, Rule
-from ..check.loader import relative_name
+from ..source import relative_name
 from ..check.regex import compiled as compiled_regex
 from ..syntax import nodes as n
 from ..syntax.printer import Texts
@@ -34,7 +34,7 @@ from . import runtime as rt
 from .compile_expr import mention_acts, mention_key, mention_phrases, mention_set, needs_normalizing, proved_present
 from .compile_traced import _has_sensitive, path_chain, traced_within
 from .records import REDACTED
-from .text import PhraseSet, nfkc, normalize
+from ..text.normalize import PhraseSet, nfkc, normalize
 from .tracedata import EMPTY, TraceDict, TraceList
 
 Validate = Callable[[Any], tuple[Any, ...]]
@@ -125,9 +125,9 @@ class TracedInterpreter(Visitor):
             return self._explain(rec, show)
         # The first explanation works out what each node needs (texts, plans): hundreds of
         # thousands of lasting objects for a large policy, built as a load builds its tree, so
-        # with the cyclic collector paused as a load pauses it (see loader.paused_gc; measured on
+        # with the cyclic collector paused as a load pauses it (see collector.paused_gc; measured on
         # a 2,000-rule policy: 0.6 s instead of 1.2 s).
-        from ..check.loader import paused_gc
+        from ..collector import paused_gc
 
         with paused_gc():
             result = self._explain(rec, show)

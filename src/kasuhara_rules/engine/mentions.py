@@ -1,22 +1,22 @@
 """What compiled policies call for `mentions`: the phrases heard in a text, found once per record.
 
-The analyser (engine/words.py, SudachiPy) is loaded the first time a policy that uses `mentions`
+The analyser (text/words.py, SudachiPy) is loaded the first time a policy that uses `mentions`
 is compiled; a policy without `mentions` never imports this module. All the phrases a policy
 looks for with `mentions` are analysed once, when it is compiled, into one phrase index (and the
-phrases of lists with a kind into one index of acts, engine/acts.py). A text is split into words
+phrases of lists with a kind into one index of acts, text/acts.py). A text is split into words
 and searched for every phrase at once, at most once per record (the generated code keeps the
 result for each field in a slot), and each `mentions` is then a set test. How a phrase of a kinded
-list is said (engine/speech.py) is read only where such a phrase was found, once per occurrence.
+list is said (text/speech.py) is read only where such a phrase was found, once per occurrence.
 """
 from __future__ import annotations
 
 from typing import Any, Iterable, Mapping, Sequence
 
-from .acts import ActIndex
 from .records import REDACTED
-from .speech import Reading, read
 from .tracedata import EMPTY, TraceDict, TraceList
-from .words import Match, PhraseIndex, Word, words_of
+from ..text.acts import ActIndex
+from ..text.speech import Reading, read
+from ..text.words import Match, PhraseIndex, Word, words_of
 
 
 class Heard:

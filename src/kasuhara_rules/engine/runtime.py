@@ -8,7 +8,7 @@ from ..i18n import N_
 from .. import values as vt
 from ..check.checked import Field
 from .records import REDACTED, RecordError, coerce, is_absent, raw_json
-from .text import normalize
+from ..text.normalize import normalize
 from .tracedata import EMPTY, TraceDict, TraceList, freeze
 
 # ---- validation fallbacks: the fast path checks the common case inline, these do the rest ----
@@ -289,7 +289,7 @@ def ev_list(phrases: Any, items: Any) -> list[Any]:
 
 def ev_match(regex: Any, text: Any, sensitive: bool, show_sensitive: bool) -> list[Any]:
     """Evidence of `t matches "re"`: the matched text (redacted for a sensitive field)."""
-    from .text import nfkc
+    from ..text.normalize import nfkc
 
     if text is None:
         return EMPTY

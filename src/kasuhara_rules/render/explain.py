@@ -1,7 +1,7 @@
 """Decisions → explanations for people, in Japanese or English, built from the trace data."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Sequence, cast
+from typing import TYPE_CHECKING, Any, Protocol, Sequence, cast
 
 from ..syntax import nodes as n
 from .. import values as vt
@@ -12,8 +12,39 @@ from ..i18n import translate
 from ..source import display_width
 
 if TYPE_CHECKING:  # pragma: no cover
+    from ..check.checked import CheckedPolicy
+    from ..coerce import RecordError as _RecordError
     from ..engine.decide import DecisionCore, Provisional
-    from ..engine.policy import Decision
+
+
+class _CheckedOwner(Protocol):
+    """What the explanation reads of a decision's policy (kasuhara_rules.Policy has it)."""
+
+    @property
+    def checked(self) -> "CheckedPolicy": ...
+
+
+class _Pending(Protocol):
+    """What the explanation reads of a pending rule."""
+
+    @property
+    def missing(self) -> tuple[str, ...]: ...
+
+
+class Explainable(Protocol):
+    """What the explanation reads of a decision: kasuhara_rules.Decision has it (render lies below
+    the public API, so it names the shape, not the class)."""
+
+    @property
+    def policy(self) -> _CheckedOwner: ...
+    @property
+    def core(self) -> "DecisionCore | None": ...
+    @property
+    def pending(self) -> Sequence[_Pending]: ...
+    @property
+    def error(self) -> "_RecordError | None": ...
+    def trace(self, show_sensitive: bool = False) -> list[dict[str, Any]]: ...
+    def to_dict(self, explain: bool = False, show_sensitive: bool = False) -> dict[str, Any]: ...
 
 MARKS = {True: "✔", False: "✘", None: "?"}
 TEXT_COLUMN = 44
@@ -44,7 +75,7 @@ _UNITS = {
 }
 
 
-def render_decision(decision: "Decision", lang: str = "ja", show_sensitive: bool = False) -> str:
+def render_decision(decision: Explainable, lang: str = "ja", show_sensitive: bool = False) -> str:
     """The explanation of one decision as lines of text (see section 7 of the contract)."""
     if lang not in WORDS:
         raise ValueError(f"unknown language {lang!r}: use 'ja' or 'en'")
@@ -52,7 +83,7 @@ def render_decision(decision: "Decision", lang: str = "ja", show_sensitive: bool
 
 
 
-# The categories of the cues of speech acts (engine/speech.py), in Japanese for the explanation; the
+# The categories of the cues of speech acts (text/speech.py), in Japanese for the explanation; the
 # evidence keeps the English ones.
 _CUES_JA = {"announced": "予告", "claimed": "後ろ盾の主張", "implied": "暗黙の脅し", "rhetorical": "反語",
             "warning": "警告", "past": "過去", "negation": "否定", "passive": "受け身", "quoted": "引用",
@@ -61,7 +92,7 @@ _CUES_JA = {"announced": "予告", "claimed": "後ろ盾の主張", "implied": "
             "plan": "予定"}
 
 class _Renderer:
-    def __init__(self, decision: "Decision", lang: str, show_sensitive: bool) -> None:
+    def __init__(self, decision: Explainable, lang: str, show_sensitive: bool) -> None:
         self.d = decision
         self.lang = lang
         self.w = WORDS[lang]

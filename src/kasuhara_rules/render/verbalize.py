@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from typing import Callable, Mapping, cast
+from typing import Mapping, cast
 
 from ..syntax import nodes as n
 from .. import values as vt
@@ -293,7 +293,7 @@ class Verbalizer(Visitor):
         return self.noun(e)
 
 
-# How a phrase list's kind reads in a sentence (check/checked.PHRASE_KINDS; engine/speech.py).
+# How a phrase list's kind reads in a sentence (check/checked.PHRASE_KINDS; text/speech.py).
 _SAID = {
     ("ja", "announced"): "、話し手が予告・要求・威嚇する形で",
     ("ja", "claimed"): "、話し手が後ろ盾として持ち出す形で",

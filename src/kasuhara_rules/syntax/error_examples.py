@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 # label -> malformed snippets that fail in the parser state the label describes.
-# tests/test_syntax_errors.py checks that every snippet is recognised as its own label.
+# tests/syntax/test_errors.py checks that every snippet is recognised as its own label.
 EXAMPLES: dict[str, list[str]] = {
     "then_missing": [
         "rule r { when a kasuhara }",

@@ -243,7 +243,7 @@ class Contains:
 @node
 class Mentions:
     """`t mentions "phrase"` (mode "one"), `mentions any P` ("any"), `mentions all P` ("all"):
-    phrases found as words of the text (see engine/words.py)."""
+    phrases found as words of the text (see text/words.py)."""
 
     subject: Spanned
     item: Spanned

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import argparse
-from typing import TextIO
+from typing import Any, Callable, TextIO
 
 from ...i18n import N_, translate
 
@@ -23,3 +23,15 @@ def cmd_lsp(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_MISSING
     serve()
     return 0
+
+
+def register(sub: Any, _: Callable[[str], str], lang: str) -> None:
+    """Add `kasu lsp` to the subcommands (pygls is needed only when it runs: the `lsp` extra)."""
+    from ..common import exit_codes
+
+    p = sub.add_parser("lsp", help=_("run the Language Server Protocol server on standard input/output"),
+                       description=_("Serve the Language Server Protocol on standard input/output for editors "
+                                     "(needs the `lsp` extra)."),
+                       epilog=exit_codes(_, _("0  the client asked the server to exit"),
+                                         _("2  the `lsp` extra is not installed")))
+    p.set_defaults(run=cmd_lsp)

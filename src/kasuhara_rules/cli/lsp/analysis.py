@@ -20,10 +20,8 @@ from ...source import Span
 from ...syntax import nodes as n
 from .completion import Completions
 from .hover import Hover
-from .names import (  # noqa: F401 - the vocabulary is also importable from here, as before the split
-    CLAUSE_WORDS, DECLARATION_WORDS, DEFINE, ESCALATION, EXPR_WORDS, FIELD, FUNCTIONS, HEADER_WORDS, KIND_WORDS,
-    KINDS, OUTCOME, PHRASES, RULE, SEVERITY, STRATEGIES, TYPES, WORDS, _NAME, Completion, Declaration, Edit,
-    Link, Occurrence,
+from .names import (
+    DEFINE, ESCALATION, FIELD, KINDS, OUTCOME, PHRASES, RULE, SEVERITY, WORDS, _NAME, Declaration, Edit, Link, Occurrence,
 )
 
 

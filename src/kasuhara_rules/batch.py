@@ -1,6 +1,0 @@
-"""Deprecated alias of `kasuhara_rules.cli.batch` (the module moved in 0.2; this alias goes in 0.3)."""
-import sys
-
-from .cli import batch as _moved
-
-sys.modules[__name__] = _moved

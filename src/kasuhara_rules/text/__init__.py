@@ -1,0 +1,1 @@
+"""Text analysis below the checker: normalisation for `contains` and words for `mentions`."""
