@@ -132,7 +132,7 @@ def test_evidence_of_a_kinded_list_names_the_cue():
     ms = MentionSet(["晒す", "殺す"], "announced")
     shown = ms.evidence(heard, sensitive=False, show_sensitive=False)
     assert [(e["phrase"], e["counted"], e["cue"], e["kind"]) for e in shown] == [
-        ("晒す", False, "negation: つもり…ん", "announced"), ("殺す", True, "announced: ぞ", "announced")]
+        ("晒す", False, "negation: つもり…ません", "announced"), ("殺す", True, "announced: ぞ", "announced")]
     assert shown[0]["words"] == ["晒す"] and shown[0]["at"] == [4, 6]
     hidden = ms.evidence(heard, sensitive=True, show_sensitive=False)
     assert [e["cue"] for e in hidden] == ["negation", "announced"]

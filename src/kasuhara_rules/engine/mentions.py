@@ -23,21 +23,27 @@ class Heard:
     """A text's words, the first occurrence of each of the policy's phrases found among them, and
     every occurrence of each phrase of a kinded list (`acts`), with how each is said once read."""
 
-    __slots__ = ("words", "found", "acts", "_readings")
+    __slots__ = ("words", "found", "acts", "far", "_readings")
 
     def __init__(self, words: Sequence[Word], found: Mapping[str, Match],
-                 acts: Mapping[str, Sequence[Match]] | None = None) -> None:
+                 acts: Mapping[str, Sequence[Match]] | None = None, far: frozenset[Match] = frozenset()) -> None:
         self.words = words
         self.found = found
         self.acts: Mapping[str, Sequence[Match]] = acts or {}
-        self._readings: dict[tuple[int, int, str], Reading] = {}
+        self.far = far  # occurrences whose pieces lie in two clauses (text/acts.py)
+        self._readings: dict[tuple[int, int, str, bool], Reading] = {}
 
     def reading(self, m: Match, kind: str) -> Reading:
-        """How the occurrence `m` is said, for a list of this kind (read once)."""
-        key = (m.word_start, m.word_end, kind)
+        """How the occurrence `m` is said, for a list of this kind (read once). An occurrence whose
+        pieces lie in two clauses counts only in a marked form (てやる, ぞ, a rhetorical question…)."""
+        far = m in self.far
+        key = (m.word_start, m.word_end, kind, far)
         r = self._readings.get(key)
         if r is None:
-            r = self._readings[key] = read(self.words, m.word_start, m.word_end, kind)
+            r = read(self.words, m.word_start, m.word_end, kind)
+            if far and r.counted and not r.marked:
+                r = Reading(False, "far: " + r.cue.split(": ", 1)[-1])
+            self._readings[key] = r
         return r
 
     def counted(self, phrase: str, kind: str) -> tuple[Match, Reading] | None:
@@ -68,9 +74,11 @@ class Listener:
 
     def __init__(self, phrases: Iterable[str], kinded: Iterable[str] = (), index: PhraseIndex | None = None,
                  acts: ActIndex | None = None) -> None:
-        self.index = index if index is not None else PhraseIndex(dict.fromkeys(phrases))
         kinded = list(dict.fromkeys(kinded))
         self.acts = acts if acts is not None else (ActIndex(kinded) if kinded else None)
+        if index is None:  # the plain phrases and the pieces of the acts, searched in one pass
+            index = PhraseIndex([*dict.fromkeys(phrases), *(self.acts.pieces if self.acts is not None else ())])
+        self.index = index
 
     def __reduce__(self) -> tuple[type[Listener], tuple[tuple[()], tuple[()], PhraseIndex, ActIndex | None]]:
         # Sent to worker processes with the phrases already analysed.
@@ -83,10 +91,22 @@ class Listener:
         words = words_of(text)
         if self.acts is None:
             return Heard(words, self.index.found(words))
+        found: dict[str, Match] = {}
+        pieces: list[Match] = []
+        is_piece = self.acts.is_piece
+        for m in self.index.matches(words):
+            if is_piece(m.phrase):
+                pieces.append(m)
+            elif m.phrase not in found:
+                found[m.phrase] = m
         acts: dict[str, list[Match]] = {}
-        for m in self.acts.matches(words):
-            acts.setdefault(m.phrase, []).append(m)
-        return Heard(words, self.index.found(words), acts)
+        far: set[Match] = set()
+        if pieces:
+            for m, apart in self.acts.compose(pieces, words):
+                acts.setdefault(m.phrase, []).append(m)
+                if apart:
+                    far.add(m)
+        return Heard(words, found, acts, frozenset(far))
 
 
 class MentionSet:

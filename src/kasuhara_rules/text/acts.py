@@ -1,12 +1,14 @@
-"""Phrases of a kinded list found as acts: their content words in order, in one sentence.
+"""Phrases of a kinded list found as acts: their content words in order, in one clause or sentence.
 
 A phrase of a list with a kind (`announced`, `claimed`, `implied`) names an act, and is found more
 freely than a plain phrase, because whether it counts is decided afterwards by how it is said
 (speech.py): its words are cut at the particles between its content words, the pieces must occur in
-order in one sentence, a few words may come between them, and the particles may differ
-(`"ネットに書く"` is found in 「ネットに全部書いてやる」, 「ネットにも書く」 and the Tohoku 「ネットさ書いで」).
-A piece is matched like a plain phrase (words.py: every inflection, spelling variants, compound
-verbs), and the whole phrase is also found where it is written exactly.
+order in one clause (no predicate between them) with a few words between them, and the particles
+may differ (`"ネットに書く"` is found in 「ネットに全部書いてやる」, 「ネットにも書く」 and the Tohoku
+「ネットさ書いで」). Pieces in two clauses of one sentence are found too, marked `far`: such an act
+counts only in a marked form (「テレビ局に知り合いおるけえ、この件流してもらうわ」, not 「ネットで
+予約して、備考欄に書きます」). A piece is matched like a plain phrase (words.py: every inflection,
+spelling variants, compound verbs).
 """
 from __future__ import annotations
 
@@ -16,7 +18,8 @@ from .words import Match, Phrase, PhraseIndex, Word, analyse_phrase
 
 # Particles a phrase's pieces are cut at (the text may use another particle or none).
 _CUT = frozenset({"格助詞", "係助詞", "副助詞"})
-_MAX_GAP = 8  # words between two pieces
+_MAX_GAP = 8  # words between two pieces in one clause (no predicate between them)
+_MAX_FAR = 14  # words between two pieces in two clauses of one sentence
 _SENTENCE_END = frozenset({"。", "!", "?", "．", "\n"})
 
 
@@ -42,7 +45,9 @@ def pieces(phrase: Phrase) -> tuple[tuple[Word, ...], ...]:
 
 
 class ActIndex:
-    """The phrases of kinded lists, found as acts (see the module's docstring).
+    """The phrases of kinded lists, found as acts (see the module's docstring). Its `pieces` may be
+    searched together with other phrases in one `PhraseIndex` (engine/mentions.py does), the found
+    pieces then put together with `compose`.
 
     >>> from .words import words_of
     >>> ix = ActIndex(["ネットに書く", "殺す"])
@@ -50,7 +55,7 @@ class ActIndex:
     [('ネットに書く', 'ネットに全部書い'), ('殺す', '殺す')]
     """
 
-    __slots__ = ("phrases", "_pieces", "_index", "_whole")
+    __slots__ = ("phrases", "pieces", "_keys", "_by_last", "_verbal", "_index")
 
     def __init__(self, phrases: Iterable[str | Phrase]) -> None:
         seen: dict[str, Phrase] = {}
@@ -59,66 +64,99 @@ class ActIndex:
             if phrase.words and phrase.text not in seen:
                 seen[phrase.text] = phrase
         self.phrases: tuple[Phrase, ...] = tuple(seen.values())
-        self._pieces: dict[str, tuple[str, ...]] = {}
-        piece_phrases: dict[str, Phrase] = {}
+        self._keys: dict[str, tuple[str, ...]] = {}
+        # Phrases that end in a verb: only an act said in a later clause (組 … 者 is no act).
+        self._verbal = frozenset(p.text for p in self.phrases if p.words[-1].entry.pos in ("動詞", "助動詞"))
+        by_last: dict[str, list[str]] = {}
+        made: dict[str, Phrase] = {}
         for phrase in self.phrases:
             keys = []
             cut = pieces(phrase)
             for piece in cut:
+                # A piece's name: its words as analysed (never a phrase an author writes).
                 key = "\x1f".join(f"{w.surface}\x1e{w.norm}\x1e{w.entry.pos}" for w in piece)
-                if key not in piece_phrases:
+                if key not in made:
                     alts = phrase.alts if len(cut) == 1 and len(piece) == 1 else ()
-                    piece_phrases[key] = Phrase(key, piece, "".join(w.entry.folded for w in piece), alts)
+                    made[key] = Phrase(key, piece, "".join(w.entry.folded for w in piece), alts)
                 keys.append(key)
-            self._pieces[phrase.text] = tuple(keys)
-        self._index = PhraseIndex(piece_phrases.values())
-        self._whole = PhraseIndex(self.phrases)  # the phrase as written (its literal spelling too)
+            self._keys[phrase.text] = tuple(keys)
+            by_last.setdefault(keys[-1], []).append(phrase.text)
+        self.pieces: tuple[Phrase, ...] = tuple(made.values())
+        self._by_last = {k: tuple(v) for k, v in by_last.items()}
+        self._index: PhraseIndex | None = None
 
     def __reduce__(self) -> tuple[type[ActIndex], tuple[tuple[Phrase, ...]]]:
         return (ActIndex, (self.phrases,))
 
+    def is_piece(self, name: str) -> bool:
+        """Whether a phrase name found by a shared index is one of this index's pieces."""
+        return "\x1f" in name or "\x1e" in name
+
     def matches(self, words: Sequence[Word]) -> list[Match]:
-        """Every occurrence of every phrase (pieces in order in one sentence), by position."""
+        """Every occurrence of every phrase (pieces in order in one clause, or in one sentence), by
+        position."""
+        if self._index is None:
+            self._index = PhraseIndex(self.pieces)
+        return [m for m, _ in self.compose(self._index.matches(words), words)]
+
+    def compose(self, found_pieces: Iterable[Match], words: Sequence[Word]) -> list[tuple[Match, bool]]:
+        """The phrases whose pieces were found (`found_pieces`, matches of `pieces`), put together,
+        each with whether its pieces lie in two clauses of one sentence (`far`: 「テレビ局に知り合い
+        おるけえ、この件流してもらうわ」), which then counts only when its form is marked
+        (speech.Reading.marked)."""
         found: dict[str, list[tuple[int, int]]] = {}
-        for m in self._index.matches(words):
+        for m in found_pieces:
             found.setdefault(m.phrase, []).append((m.word_start, m.word_end))
         if not found:
             return []
-        ends = _sentence_ends(words)
-        out: dict[tuple[str, int, int], Match] = {}
-        for phrase in self.phrases:
-            keys = self._pieces[phrase.text]
-            last = found.get(keys[-1])
-            if not last or any(k not in found for k in keys):
-                continue
-            for a, b in last:
-                start = _back(keys[:-1], found, a, ends)
-                if start is not None:
-                    out[(phrase.text, start, b)] = _match(phrase.text, words, start, b)
-        for m in self._whole.matches(words):
-            out.setdefault((m.phrase, m.word_start, m.word_end), m)
-        return sorted(out.values(), key=lambda m: (m.word_start, m.word_end))
+        clauses, sentences = _units(words)
+        out: dict[tuple[str, int, int], tuple[Match, bool]] = {}
+        for key, spans in found.items():
+            for text in self._by_last.get(key, ()):
+                keys = self._keys[text]
+                if any(k not in found for k in keys):
+                    continue
+                for a, b in spans:
+                    start, far = _back(keys[:-1], found, a, clauses, _MAX_GAP), False
+                    if start is None and text in self._verbal:
+                        start, far = _back(keys[:-1], found, a, sentences, _MAX_FAR), True
+                    if start is not None:
+                        out[(text, start, b)] = (_match(text, words, start, b), far)
+        return sorted(out.values(), key=lambda mf: (mf[0].word_start, mf[0].word_end))
 
 
-def _sentence_ends(words: Sequence[Word]) -> list[int]:
-    """For each word, the index of its sentence (the count of sentence ends before it)."""
-    out, n = [], 0
+def _units(words: Sequence[Word]) -> tuple[list[int], list[int]]:
+    """For each word, the index of its clause and of its sentence. A new clause starts after a
+    sentence end and after a predicate (a verb, する after a noun, an adjective not used as an
+    adverb): two pieces of a phrase with a predicate between them (「ネットで予約して、備考欄に
+    書きます」 for `"ネットに書く"`) are in two clauses."""
+    clauses, sentences = [], []
+    c = s = 0
+    prev = None
     for w in words:
-        out.append(n)
-        if w.entry.folded in _SENTENCE_END or w.entry.pos2 == "句点":
-            n += 1
-    return out
+        clauses.append(c)
+        sentences.append(s)
+        e = w.entry
+        if e.folded in _SENTENCE_END or e.pos2 == "句点":
+            c += 1
+            s += 1
+        elif (e.pos == "動詞" and (e.pos2 != "非自立可能" or (w.norm == "為る" and prev is not None
+                                                          and prev.entry.pos == "名詞"))) \
+                or (e.pos == "形容詞" and e.pos2 != "非自立可能" and not e.conj_form.startswith("連用形")):
+            c += 1
+        prev = w
+    return clauses, sentences
 
 
 def _back(keys: Sequence[str], found: dict[str, list[tuple[int, int]]], before: int,
-          sentence: list[int]) -> int | None:
-    """Where the pieces `keys` occur in order, the last ending at most _MAX_GAP words before `before`
-    in the same sentence; the start of the first, or None."""
+          unit: list[int], gap: int) -> int | None:
+    """Where the pieces `keys` occur in order, the last ending at most `gap` words before `before`
+    in the same unit (clause or sentence); the start of the first, or None."""
     if not keys:
         return before
     for a, b in sorted(found[keys[-1]], key=lambda ab: -ab[1]):
-        if b <= before and before - b <= _MAX_GAP and sentence[a] == sentence[before]:
-            start = _back(keys[:-1], found, a, sentence)
+        if b <= before and before - b <= gap and unit[b] == unit[before]:
+            start = _back(keys[:-1], found, a, unit, gap)
             if start is not None:
                 return start
     return None

@@ -37,6 +37,9 @@ class Reading:
 
     counted: bool
     cue: str
+    # Counted on the act's form alone (てやる, ぞ, させていただく, a rhetorical question…), not only
+    # as a statement (書きます, 書くから): what an act whose pieces lie in two clauses needs.
+    marked: bool = attrs.field(default=True, eq=False, repr=False)
 
 
 @attrs.define
@@ -98,17 +101,33 @@ def read(words: Sequence[Word], start: int, end: int, kind: str) -> Reading:
     Reading(counted=True, cue='announced: てやる')
     >>> ws = words_of("ネットに晒すつもりはありません")
     >>> read(ws, 2, 3, "announced")
-    Reading(counted=False, cue='negation: ません')
+    Reading(counted=False, cue='negation: つもり…ません')
     """
     s0, s1 = sentence_of(words, start, end)
     form = _Scan(words, end, s1).run()
     if kind == "claimed":
         return _claimed(words, start, end, s1, form)
     hypothetical = any(w.norm in V.CONDITION_HYPOTHETICAL for w in words[s0:start])
+    if kind in ("announced", "implied"):
+        praise = _praise(words, s0, s1)
+        if praise:
+            return Reading(False, f"praise: {praise}")
     if kind == "implied":
         last = words[end - 1].entry
         return _implied(form, last.pos in ("助動詞", "形容詞") or last.conj_form.startswith("連用形-促音便"))
     return _decide(form, kind, hypothetical, _other_agent(words, s0, start))
+
+
+def _praise(words: Sequence[Word], s0: int, s1: int) -> str:
+    """A word of praise in the act's sentence or the one before, and none of blame: a review
+    announced as thanks (美味しかったので、口コミにも書いておきますね) is not a threat."""
+    p0 = s0 - 1
+    while p0 > 0 and words[p0 - 1].entry.folded not in _SENTENCE_END and words[p0 - 1].entry.pos2 != "句点":
+        p0 -= 1
+    scope = words[max(p0, 0):s1]
+    if any(w.norm in V.BLAME for w in scope):
+        return ""
+    return next((w.surface for w in scope if w.norm in V.PRAISE), "")
 
 
 def _other_agent(words: Sequence[Word], s0: int, start: int) -> str:
@@ -167,16 +186,18 @@ def _decide(f: _Form, kind: str, hypothetical: bool, other: str) -> Reading:
         return Reading(False, f"wish: {f.desire}")
     if f.question and not (f.volitional or f.benefactive or f.strong):
         return Reading(False, f"question: {f.question}")
-    if f.progressive and kind != "implied" and not (f.strong or f.reason):
+    if f.progressive and kind != "implied" and not f.strong:
         return Reading(False, f"done: {f.progressive}")
     if other and not (f.strong or f.benefactive or f.volitional or f.humble):
         return Reading(False, f"other agent: {other}")
     label = "implied" if kind == "implied" else "announced"
-    for cue in (f.benefactive, f.humble, f.decision, f.obligation, f.intent, f.strong, f.volitional,
-                f.imperative, f.carrying, f.possible, f.polite, f.reason, f.final):
+    for cue in (f.benefactive, f.humble, f.decision, f.obligation, f.intent, f.strong, f.volitional, f.imperative):
         if cue:
             return Reading(True, f"{label}: {cue}")
-    return Reading(True, f"{label}: plain")
+    for cue in (f.carrying, f.possible, f.polite, f.reason, f.final):
+        if cue:
+            return Reading(True, f"{label}: {cue}", marked=False)
+    return Reading(True, f"{label}: plain", marked=False)
 
 
 def _implied(f: _Form, carried: bool) -> Reading:
@@ -424,6 +445,9 @@ class _Scan:
         f = self.form
         self.cond_end = j
         main = self.words[j + 1: self.stop]
+        if "".join(w.entry.folded for w in main[:3]).startswith(("なあかん", "なあかへん", "ないかん", "なならん")):
+            f.obligation = f.obligation or cue + "なあかん"  # しばいたらなあかん: Kansai "must"
+            return -1
         if any(w.norm in V.RHETORICAL_MAIN for w in main) and not any(w.norm == "た" and not
                                                                       w.entry.conj_form.startswith("仮定形") for w in main):
             f.rhetorical = f.rhetorical or f"{cue}…{next(w.surface for w in main if w.norm in V.RHETORICAL_MAIN)}"
@@ -764,8 +788,9 @@ class _Scan:
             texts = [r.entry.folded for r in rest]
             norms = [r.norm for r in rest]
             if any(x in V.NEGATIVE or x in ("無い", "ない") for x in norms[:5]):
-                neg = next(r for r in rest if r.norm in V.NEGATIVE or r.norm in ("無い", "ない"))
-                f.negative = f.negative or f"{w.surface}…{neg.surface}"
+                at = next(i for i, r in enumerate(rest) if r.norm in V.NEGATIVE or r.norm in ("無い", "ない"))
+                polite = rest[at - 1].surface if at > 0 and rest[at - 1].norm == "ます" else ""
+                f.negative = f.negative or f"{w.surface}…{polite}{rest[at].surface}"  # つもり…ません
                 return -1
             if n in V.KOTO:
                 if norms[:1] == ["だ"] and len(rest) <= 3:
