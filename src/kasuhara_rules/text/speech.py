@@ -78,6 +78,7 @@ class _Form:
     copula: str = ""
     existence: str = ""
     hypothetical: str = ""
+    explained: str = ""  # の/ん before です/だ: 書くんです, 殺されたいんですか
     end: int = 0
 
 
@@ -103,6 +104,9 @@ def read(words: Sequence[Word], start: int, end: int, kind: str) -> Reading:
     >>> read(ws, 2, 3, "announced")
     Reading(counted=False, cue='negation: つもり…ません')
     """
+    quoted = _bracketed(words, start, end)
+    if quoted:
+        return Reading(False, f"quoted: {quoted}")
     s0, s1 = sentence_of(words, start, end)
     form = _Scan(words, end, s1).run()
     if kind == "claimed":
@@ -114,8 +118,36 @@ def read(words: Sequence[Word], start: int, end: int, kind: str) -> Reading:
             return Reading(False, f"praise: {praise}")
     if kind == "implied":
         last = words[end - 1].entry
-        return _implied(form, last.pos in ("助動詞", "形容詞") or last.conj_form.startswith("連用形-促音便"))
+        carried = last.pos in ("助動詞", "形容詞", "接尾辞") or last.pos2 == "非自立可能" and last.pos == "動詞" \
+            or last.conj_form.startswith("連用形-促音便")
+        return _implied(form, carried)
     return _decide(form, kind, hypothetical, _other_agent(words, s0, start))
+
+
+_QUOTE_MARKS = frozenset({"と", "って", "なんて", "なんか", "とか", "という", "っていう", "みたい", "みたいな"})
+
+
+def _bracketed(words: Sequence[Word], start: int, end: int) -> str:
+    """The act inside 「…」 or 『…』 that someone is said to have said (「晒すぞ」と言われた,
+    『家族がどうなってもいいのか』なんて脅された) or that names a title (『ヤクザと家族』って映画): the
+    closing bracket and what follows it; "" otherwise (a remark written all in brackets is the
+    speaker's own)."""
+    depth = 0
+    for w in words[:start]:
+        if w.entry.folded in _OPEN:
+            depth += 1
+        elif w.entry.folded in _CLOSE and depth:
+            depth -= 1
+    if not depth:
+        return ""
+    for k in range(end, len(words)):
+        if words[k].entry.folded in _CLOSE:
+            nxt = words[k + 1] if k + 1 < len(words) else None
+            if nxt is not None and (nxt.entry.folded in _QUOTE_MARKS or nxt.entry.pos == "名詞"
+                                    or nxt.entry.folded == "の"):
+                return words[k].surface + nxt.surface
+            return ""
+    return ""
 
 
 def _praise(words: Sequence[Word], s0: int, s1: int) -> str:
@@ -183,6 +215,8 @@ def _decide(f: _Form, kind: str, hypothetical: bool, other: str) -> Reading:
             return Reading(True, f"implied: {f.strong}")
         return Reading(False, f"request: {f.request}")
     if f.desire and not f.intent:
+        if f.question and (f.explained or any(c in f.question for c in "のん")):
+            return Reading(True, f"rhetorical: {f.desire}{f.explained}…{f.question}")  # 炎上したいんですか
         return Reading(False, f"wish: {f.desire}")
     if f.question and not (f.volitional or f.benefactive or f.strong):
         return Reading(False, f"question: {f.question}")
@@ -239,10 +273,11 @@ def _claimed(words: Sequence[Word], start: int, end: int, s1: int, f: _Form) -> 
         if after.norm in V.SIMILE or after.entry.pos2 == "助動詞語幹":
             return Reading(False, f"naming: {after.surface}")
         if after.entry.pos == "名詞" and after.entry.pos2 != "数詞":
-            if after.norm not in ("者", "もん", "人間", "人", "連中", "衆", "知り合い", "仲間", "友達"):
+            if after.norm not in V.BACKING_PEOPLE:
                 return Reading(False, f"naming: {after.surface}")
-        if after.entry.folded == "の" and end + 1 < len(words) and words[end + 1].norm in V.GENRE_NOUNS:
-            return Reading(False, f"naming: の{words[end + 1].surface}")
+        if after.entry.folded == "の" and end + 1 < len(words) and words[end + 1].entry.pos == "名詞" \
+                and words[end + 1].norm not in V.BACKING_PEOPLE:
+            return Reading(False, f"naming: の{words[end + 1].surface}")  # 暴力団の事務所, ヤクザの映画
     if f.quoted:
         return Reading(False, f"quoted: {f.quoted}")
     if f.passive and not f.rhetorical:
@@ -633,7 +668,7 @@ class _Scan:
             nxt = self.peek(k)
             if nxt is None:
                 return -1  # the whole remark in quotes: the speaker's own words
-            if nxt.entry.folded in ("と", "って", "とか", "という", "っていう"):
+            if nxt.entry.folded in ("と", "って", "とか", "という", "っていう", "なんて", "なんか", "みたいに"):
                 k += 1
             elif nxt.entry.pos == "名詞" or nxt.entry.folded in ("の", "みたい"):
                 f.quoted = f.quoted or "」" + nxt.surface
@@ -764,6 +799,7 @@ class _Scan:
             self.form.reason = self.form.reason or "ので"
             return self.finals(j + 2, "ので")
         if nxt.entry.pos == "助動詞":
+            f.explained = f.explained or w.surface
             return j + 1
         if s in V.QUESTION_FINALS or s in ("?",):
             f.question = f.question or w.surface + s

@@ -60,6 +60,9 @@ NOMINALISERS = frozenset({"の", "ん"})
 SIMILE = frozenset({"みたい", "様", "よう", "っぽい", "ぽい", "風", "並み", "ばり", "的", "系"})
 # Nouns after a word that make it a name of a kind of thing, not an act: ヤクザ映画, 暴力団排除条例.
 # (Any noun right after a claimed means does; these are also read after `の`.)
+# Nouns after a claimed means (組の者, ヤクザの知り合い, 暴力団の人間) that keep it a claim of people.
+BACKING_PEOPLE = frozenset({"者", "もん", "物", "人間", "人", "連中", "衆", "知り合い", "仲間", "友達", "友人", "幹部",
+                            "兄貴", "組員", "若い衆", "若いもん", "舎弟", "親分", "若頭", "構成員", "先輩", "後輩"})
 GENRE_NOUNS = frozenset({"映画", "漫画", "マンガ", "ドラマ", "小説", "本", "話", "役", "物", "もの", "映像",
                          "ニュース", "番組", "事件", "問題", "対策", "条例", "排除", "お断り", "関係", "世界"})
 

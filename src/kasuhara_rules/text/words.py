@@ -22,14 +22,16 @@ _READING_POS = frozenset({"名詞", "形状詞"})
 _SPACE_POS = "空白"
 # Spoken spellings the dictionary splits into other words, respelled before the analysis (offsets
 # still index the text as written): a drawn-out vowel after a kanji stands for を (火ぃつける →
-# 火をつける, 手ぇ出す), the Kanto っぞ for ぞ (ぶっ殺すっぞ), and the Kansai benefactive たる / たろか
-# after a verb's stem for てやる / てやろうか (しばいたろか is otherwise read as 芝居 + だろう).
+# 火をつける, 手ぇ出す), the Kanto っぞ for ぞ (ぶっ殺すっぞ), the Kansai benefactive たる / たろか
+# after a verb's stem for てやる / てやろうか (しばいたろか is otherwise read as 芝居 + だろう), and
+# タレこむ (垂れ込む) in mixed script, otherwise read as タレ + 此れ.
 _RESPELL = re.compile(
     r"(?P<wo>(?<=[\u4e00-\u9fff])[ぁぃぅぇぉ](?=[\u3041-\u3096]))"
     r"|(?P<zo>(?<=[すくるつむぶぬうぐ])っ(?=ぞ))"
     r"|(?P<taro>(?<=[いきしちにひみりぎびえけせてねへめれげぜでべ])たろ(?=か|思))"
-    r"|(?P<taru>(?<=[いきしちにひみりぎびえけせてねへめれげぜでべ])たる(?=[わでぞがよねっ!、。\s]|から|けん|$))")
-_RESPELLED = {"wo": "を", "zo": "", "taro": "てやろう", "taru": "てやる"}
+    r"|(?P<taru>(?<=[いきしちにひみりぎびえけせてねへめれげぜでべ])たる(?=[わでぞがよねっ!、。\s]|から|けん|$))"
+    r"|(?P<tare>タレこ(?=[まみむめもんー]))")
+_RESPELLED = {"wo": "を", "zo": "", "taro": "てやろう", "taru": "てやる", "tare": "タレ込"}
 
 
 def fold(text: str) -> str:
@@ -331,9 +333,12 @@ def _word_matches(p: Word, w: Word) -> bool:
     does not inflect must also read the same, long vowels aside (Sudachi normalises ばあ and ババア
     alike; サーバ and サーバー read alike). Nouns and adjectival nouns written in kana also match
     the same word in other spellings by reading (ばか / 馬鹿). A verb in its dictionary form also
-    matches a compound verb ending in it (殺す: ぶち殺す, 刺し殺す).
+    matches a compound verb ending in it (殺す: ぶち殺す, 刺し殺す), and a humble verb its plain one
+    in any form (する: いたす, 言う: 申す, 行く: 参る / 伺う).
     """
     pe, we = p.entry, w.entry
+    if _HUMBLE.get(w.norm) == p.norm and (not pe.inflected or pe.conj_form.split("-")[0] == we.conj_form.split("-")[0]):
+        return True
     if p.norm == w.norm:
         if not pe.inflected:
             if pe.conj_type == "*" and we.conj_type == "*":  # the same spelling read otherwise in context
@@ -349,6 +354,11 @@ def _word_matches(p: Word, w: Word) -> bool:
         return not pe.inflected
     return (pe.pos in _READING_POS and pe.pos == we.pos and pe.reading == we.reading
             and (_kana_only(p.surface) or _kana_only(w.surface)))
+
+
+# Humble verbs and the plain verbs they stand for (the polite form of a threat is the threat:
+# 連絡いたします, 保証いたしかねます).
+_HUMBLE = {"致す": "為る", "申す": "言う", "申し上げる": "言う", "参る": "行く", "伺う": "行く"}
 
 
 def _imperative_with_particle(pe: Entry, we: Entry) -> bool:
