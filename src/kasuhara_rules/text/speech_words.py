@@ -34,6 +34,9 @@ POLITE_HUMBLE_VERBS = frozenset({"致す", "いたす", "参る", "まいる", "
 
 # ---- what ends a clause ------------------------------------------------------------------------
 
+OPENING = frozenset({"「", "『", "“", "\""})  # quotation marks (surfaces)
+CLOSING = frozenset({"」", "』", "”", "\""})
+
 # Sentence-final particles (surfaces) that make a plain or polite non-past form an announcement or a
 # threat said to the listener: 晒すぞ, 殺すぜ, いてまうど, 書いたるで, 殺すけえ, 書くけんね, 書くがや.
 STRONG_FINALS = frozenset({"ぞ", "ぜ", "ど", "ぞい", "ぞお", "ぞー", "けえ", "けぇ", "けん", "きに", "きん", "がや",

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import functools
-import re
 import threading
 import unicodedata
 from typing import Any, Iterable, Sequence
 
 import attrs
+
+from .respell import respell
 
 # Katakana ァ..ヶ and the iteration marks ヽヾ map to their hiragana forms (as textnorm does;
 # this module imports nothing from the package, so the table is repeated here).
@@ -20,18 +21,6 @@ _BREAKS = "。!?\n．"
 # (バカ / ばか / 馬鹿, クズ / 屑): nouns and adjectival nouns, which do not inflect.
 _READING_POS = frozenset({"名詞", "形状詞"})
 _SPACE_POS = "空白"
-# Spoken spellings the dictionary splits into other words, respelled before the analysis (offsets
-# still index the text as written): a drawn-out vowel after a kanji stands for を (火ぃつける →
-# 火をつける, 手ぇ出す), the Kanto っぞ for ぞ (ぶっ殺すっぞ), the Kansai benefactive たる / たろか
-# after a verb's stem for てやる / てやろうか (しばいたろか is otherwise read as 芝居 + だろう), and
-# タレこむ (垂れ込む) in mixed script, otherwise read as タレ + 此れ.
-_RESPELL = re.compile(
-    r"(?P<wo>(?<=[\u4e00-\u9fff])[ぁぃぅぇぉ](?=[\u3041-\u3096]))"
-    r"|(?P<zo>(?<=[すくるつむぶぬうぐ])っ(?=ぞ))"
-    r"|(?P<taro>(?<=[いきしちにひみりぎびえけせてねへめれげぜでべ])たろ(?=か|思))"
-    r"|(?P<taru>(?<=[いきしちにひみりぎびえけせてねへめれげぜでべ])たる(?=[わでぞがよねっ!、。\s]|から|けん|$))"
-    r"|(?P<tare>タレこ(?=[まみむめもんー]))")
-_RESPELLED = {"wo": "を", "zo": "", "taro": "てやろう", "taru": "てやる", "tare": "タレ込"}
 
 
 def fold(text: str) -> str:
@@ -201,7 +190,7 @@ class _Analyser:
         entries = self._entries
         if len(entries) > self._LIMIT:
             entries.clear()
-        read, starts, ends = _respell(text)
+        read, starts, ends = respell(text)
         out: list[Word] = []
         for offset, chunk in _chunks(read):
             at = offset  # Sudachi's surfaces are slices of the input, one after another
@@ -220,42 +209,6 @@ class _Analyser:
                         out.append(Word(text[s:e], entry.norm, s, e, entry))
                 at = end
         return tuple(out)
-
-
-def _respell(text: str) -> tuple[str, list[int] | None, list[int] | None]:
-    """The text as the analyser should read it (see _RESPELL) and, for each offset of that text,
-    the offset in `text` where a word starting there (`starts`) or ending there (`ends`) starts or
-    ends; None when nothing is respelled (the common case costs one search).
-
-    >>> _respell("火ぃつけたろか")[0], _respell("ぶっ殺すっぞ")[0]
-    ('火をつけてやろうか', 'ぶっ殺すぞ')
-    """
-    if _RESPELL.search(text) is None:
-        return text, None, None
-    pieces: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    closed: dict[int, int] = {}  # boundary → where a word ending there ends (before deleted letters)
-    done = 0
-    for m in _RESPELL.finditer(text):
-        a, b = m.span()
-        new = _RESPELLED[m.lastgroup or ""]
-        pieces += [text[done:a], new]
-        starts += range(done, a)
-        ends += range(done, a)
-        # Words starting or ending inside the new spelling start or end where the old one starts;
-        # the boundary after it is the old one's end, so the last word read there shows it as written.
-        starts += [a] * len(new)
-        ends += [a] * len(new)
-        if not new:
-            closed[len(ends)] = a
-        done = b
-    pieces.append(text[done:])
-    starts += range(done, len(text) + 1)
-    ends += range(done, len(text) + 1)
-    for at, where in closed.items():
-        ends[at] = where
-    return "".join(pieces), starts, ends
 
 
 def _chunks(text: str) -> Iterable[tuple[int, str]]:
