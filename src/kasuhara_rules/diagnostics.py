@@ -56,6 +56,7 @@ CODES: Mapping[str, str] = {
     "E220": N_("a malformed phrase list"),
     "E221": N_("a phrase file cannot be read"),
     "E222": N_("an unknown kind of phrase list"),
+    "E225": N_("a malformed retention (`retain`) of a field"),
     # names
     "E301": N_("an unknown name"),
     "E302": N_("an unknown outcome"),

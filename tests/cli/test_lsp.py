@@ -321,3 +321,15 @@ def test_completion_and_hover_of_a_phrase_lists_kind():
     line, column = _position(kinded, "phrases threats", len("phrases "))
     _, shown = b.hover(line, column, "ja")
     assert "announced" in shown and "予告" in shown
+
+
+def test_completion_of_retention():
+    """In the schema, `retain` is offered after a type, and the units after `retain N`."""
+    text = GOOD.replace("  call_length \"通話時間\": duration in minutes\n",
+                        "  call_length \"通話時間\": duration in minutes\n  remarks: optional text sensitive retain 3 \n")
+    assert text != GOOD
+    a = analyse("/tmp/shop.kasu", text)
+    line, column = _position(text, "sensitive retain 3 ", len("sensitive retain 3 "))
+    assert {c.label for c in a.complete(line, column)} == {"years", "months", "days"}
+    line, column = _position(text, "text sensitive", len("text "))
+    assert "retain" in {c.label for c in a.complete(line, column)}
