@@ -156,7 +156,7 @@ def _decide(f: Form, kind: str, hypothetical: bool, other: str) -> Reading:
         return Reading(False, f"negation: {f.cancel}")
     if f.rhetorical:
         return Reading(True, f"rhetorical: {f.rhetorical}")
-    if f.negative and not (f.obligation or f.possible):
+    if f.negative and not f.obligation:
         return Reading(False, f"negation: {f.negative}")
     if f.modifier:
         return Reading(False, f"naming: {f.modifier}")
@@ -188,7 +188,7 @@ def _decide(f: Form, kind: str, hypothetical: bool, other: str) -> Reading:
     for cue in (f.benefactive, f.humble, f.decision, f.obligation, f.intent, f.strong, f.volitional, f.imperative):
         if cue:
             return Reading(True, f"{label}: {cue}")
-    for cue in (f.carrying, f.possible, f.polite, f.reason, f.final):
+    for cue in (f.carrying, f.polite, f.reason, f.final):
         if cue:
             return Reading(True, f"{label}: {cue}", marked=False)
     return Reading(True, f"{label}: plain", marked=False)

@@ -211,7 +211,7 @@ class Clauses:
         if result.conditional and not result.rhetorical and sub.cond_end >= 0 and sub.cond_end + 1 < self.stop:
             return self.chain(sub.cond_end + 1)
         for a in attrs.fields(type(self.form)):
-            if a.name != "end" and not getattr(self.form, a.name):
+            if not getattr(self.form, a.name):
                 setattr(self.form, a.name, getattr(result, a.name))
         return -1
 

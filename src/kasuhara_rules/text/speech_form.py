@@ -22,7 +22,6 @@ class Form:
     progressive: str = ""
     polite: str = ""
     conditional: str = ""
-    concessive: str = ""
     question: str = ""
     final: str = ""
     strong: str = ""
@@ -31,14 +30,11 @@ class Form:
     intent: str = ""
     decision: str = ""
     obligation: str = ""
-    possible: str = ""
     nominal: str = ""
     modifier: str = ""
     open: str = ""
     cancel: str = ""
     rhetorical: str = ""
     copula: str = ""
-    existence: str = ""
     hypothetical: str = ""
     explained: str = ""  # の/ん before です/だ: 書くんです, 殺されたいんですか
-    end: int = 0

@@ -16,7 +16,6 @@ from .speech_form import Form
 from .words import Word
 
 
-
 class Scan(Clauses):
     """Reads the words after an act, up to the end of its clause (following a chain of clauses joined
     by て or a stem to the predicate that carries the sentence), into a Form."""
@@ -37,7 +36,6 @@ class Scan(Clauses):
             j = self.step(j)
             if j < 0:
                 break
-        f.end = j
         return f
 
     def head_form(self, w: Word) -> None:
@@ -124,9 +122,7 @@ class Scan(Clauses):
                 f.volitional = f.volitional or "ましょう"
             f.polite = f.polite or "ます"
         elif n in ("だ", "です", "じゃ", "や"):
-            if cf.startswith("意志推量形") and not s.startswith("たろ"):
-                f.question = f.question or ""  # だろう / でしょう: a guess; the particles decide
-            else:
+            if not cf.startswith("意志推量形"):  # (だろう / でしょう: a guess; the particles decide)
                 f.copula = f.copula or s
         elif n in ("とく", "ちゃう", "じゃう"):
             f.carrying = f.carrying or s
