@@ -79,3 +79,31 @@ def test_matching_in_any_form_is_what_the_kinds_fix(result, tmp_path):
     plain = speech_eval.evaluate(speech_eval.baseline(tmp_path, kinds=False), CORPUS)
     assert plain.whole.fp > 5 * max(1, result.whole.fp)
     assert plain.whole.precision < 0.8
+
+
+FOUND = speech_eval.load_corpus(ROOT / "tests" / "corpus" / "speech-found.tsv")
+
+
+def test_the_found_text_and_its_first_sight_are_shown_as_measured(tmp_path):
+    """Remarks not written for this analysis (tests/corpus/speech-found.tsv): docs/matching-speech.md
+    shows the figures measured here and lists every miss and false alarm (a floor, not a target:
+    the set is a first sight and is not tuned on)."""
+    assert len(FOUND) >= 100 and all(u.label in LABELS and u.how for u in FOUND)
+    found = speech_eval.evaluate(speech_eval.baseline(tmp_path), FOUND)
+    doc = (ROOT / "docs" / "matching-speech.md").read_text(encoding="utf-8")
+    s = found.whole
+    row = (f"| with kinds (shipped) | narratives (found) | {s.tp + s.fn} | {s.fp + s.tn} "
+           f"| {s.precision:.3f} | {s.recall:.3f} | {s.fn} | {s.fp} |")
+    assert row in doc
+    for u, _ in found.misses + found.false_alarms:
+        assert u.text in doc, u.text
+    assert s.precision >= 0.95
+
+
+def test_the_parts_by_how_they_were_written_are_shown_as_measured(result):
+    """The table of docs/matching-speech.md by how the lines were written shows today's figures."""
+    doc = (ROOT / "docs" / "matching-speech.md").read_text(encoding="utf-8")
+    for part, s in result.parts.items():
+        assert s.tp + s.fn + s.fp + s.tn
+        cell = f"{s.precision:.3f} / {s.recall:.3f} ({s.fn}, {s.fp})"
+        assert any(line.startswith(f"| {part}") and cell in line for line in doc.splitlines()), (part, cell)
