@@ -29,16 +29,32 @@ class RecordError(Exception):
     """An incident record that does not fit the schema. Never carries a sensitive value.
 
     `field` is the dotted path of the offending field (None for the record as a whole);
-    `line` is the input line (or position) in a batch, when known.
+    `line` is the input line (or position) in a batch, when known. Read-only once made (a
+    decision's error explains it; `at_line` gives a copy at another line).
     """
 
     __module__ = "kasuhara_rules"  # its public name: kasuhara_rules.RecordError
 
     def __init__(self, message: str, field: str | None = None, line: int | None = None) -> None:
         super().__init__(message)
-        self.message = message
-        self.field = field
-        self.line = line
+        object.__setattr__(self, "message", message)
+        object.__setattr__(self, "field", field)
+        object.__setattr__(self, "line", line)
+        object.__setattr__(self, "_made", True)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # the exception machinery's own attributes (__traceback__, __notes__…) stay settable
+        if getattr(self, "_made", False) and not name.startswith("__"):
+            raise AttributeError(f"a RecordError is read-only (cannot set {name!r})")
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self, name: str) -> None:
+        if not name.startswith("__"):
+            raise AttributeError(f"a RecordError is read-only (cannot delete {name!r})")
+        object.__delattr__(self, name)
+
+    def __reduce__(self) -> tuple[type["RecordError"], tuple[str, str | None, int | None]]:
+        return (RecordError, (self.message, self.field, self.line))
 
     def __str__(self) -> str:
         where = f"line {self.line}: " if self.line is not None else ""
@@ -54,6 +70,10 @@ class RecordError(Exception):
 
     def to_dict(self) -> dict[str, Any]:
         return {"message": self.message, "field": self.field, "line": self.line}
+
+    message: str
+    field: str | None
+    line: int | None
 
 
 def is_absent(value: Any) -> bool:

@@ -200,12 +200,50 @@ class NoInput(Exception):
     """Standard input is needed but closed."""
 
 
-def stdin_bytes() -> IO[bytes]:
-    """The binary standard input; NoInput when it is closed (`<&-`)."""
+class NoOutput(Exception):
+    """Standard output is needed but closed (`>&-`)."""
+
+
+class ClosedOutput:
+    """Standard output when it was closed: writing to it is an error the command reports (exit 1),
+    never a traceback; a command that writes nothing there (`-o FILE`) is not bothered."""
+
+    closed = False
+
+    def write(self, text: str) -> int:
+        raise NoOutput(N_("standard output is closed: nothing could be written (use -o FILE where the command "
+                          "has it, or leave standard output open)"))
+
+    def flush(self) -> None:
+        pass
+
+
+class Discard:
+    """Standard error when it was closed (`2>&-`): messages go nowhere, the exit code still tells."""
+
+    closed = False
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+def stdin_bytes(message: str | None = None) -> IO[bytes]:
+    """The binary standard input; NoInput (with `message`, by default about RECORDS) when it is closed (`<&-`)."""
     stream: Any = sys.stdin  # None, or without `buffer`, in some embeddings
     if stream is None or getattr(stream, "closed", False):
-        raise NoInput(N_("standard input is closed: give RECORDS files, or pipe records in"))
+        raise NoInput(message or N_("standard input is closed: give RECORDS files, or pipe records in"))
     return cast("IO[bytes]", getattr(stream, "buffer", stream))
+
+
+def is_input(path: str) -> bool:
+    """Whether `path` names something records can be read from: a file, or a pipe or device such as
+    `/dev/stdin` or a shell's process substitution (`<(…)`); not a directory, not a missing name."""
+    import os
+
+    return os.path.exists(path) and not os.path.isdir(path)
 
 
 FORMATS = ("jsonl", "json", "csv")  # batch.FORMATS, without importing the evaluator for `kasu check`

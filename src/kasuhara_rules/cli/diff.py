@@ -21,7 +21,7 @@ from ..i18n import N_, gettext_for, translate
 from ..check.loader import load_path
 from ..diagnostics import render_text as render_diagnostics
 from ..policy import Decision, Policy
-from .common import EXIT_FAIL, EXIT_INVALID_RECORDS, EXIT_OK, EXIT_USAGE, FORMATS, emit, encoding_option, exit_codes, stdin_bytes
+from .common import EXIT_FAIL, EXIT_INVALID_RECORDS, EXIT_OK, EXIT_USAGE, FORMATS, emit, encoding_option, exit_codes, is_input, stdin_bytes
 
 
 @attrs.frozen
@@ -175,7 +175,9 @@ def render_text(report: DiffReport, lang: str = "en") -> str:
             lines.append(f"  {f'{a} → {b}'.ljust(width)}  {count}")
     lines.append(_("changed: {changed}, unchanged: {unchanged}, undecidable: {invalid}").format(
         changed=len(report.changes), unchanged=report.unchanged, invalid=report.invalid))
-    return "\n".join(lines)
+    from ..escape import visible
+
+    return "\n".join(visible(line) for line in lines)  # ids and reasons may hold ESC, CR, LF: never a forged line
 
 
 def register(sub: Any, _: Callable[[str], str], lang: str) -> None:
@@ -196,6 +198,11 @@ def register(sub: Any, _: Callable[[str], str], lang: str) -> None:
     p.set_defaults(run=cmd_diff)
 
 
+def _read_all(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
 def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .batch import format_of, read_path
     from ..policy import policy_from
@@ -208,7 +215,7 @@ def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             return EXIT_USAGE
         policies.append(policy_from(loaded.result, loaded.files, path, loaded.sources))
     for path in args.records:
-        if path != "-" and not os.path.isfile(path):
+        if path != "-" and not is_input(path):  # /dev/stdin and <(…) are pipes
             emit(err, translate(N_("kasu diff: cannot read {path}: no such file", path=path), args.msg_lang) + "\n")
             return EXIT_USAGE
         if args.input_format is None and format_of(path) is None:
@@ -218,11 +225,18 @@ def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     stdin = stdin_bytes() if "-" in args.records else None
     if stdin is not None:  # read twice (once per schema): keep it
         stdin = io.BytesIO(stdin.read())
+    # a pipe named as a file (`/dev/stdin`, `<(…)`) can be read only once: keep it too
+    piped = {path: io.BytesIO(_read_all(path)) for path in args.records if path != "-" and not os.path.isfile(path)}
 
     def records(policy: Policy) -> Iterator[tuple[int, Any]]:  # each version reads the records with its own schema
         for path in args.records:
             if path == "-" and stdin is not None:
                 stdin.seek(0)
+            if path in piped:
+                piped[path].seek(0)
+                kind = args.input_format or format_of(path)
+                yield from read_path("-", policy.checked.fields, kind, piped[path], args.encoding)
+                continue
             yield from read_path(path, policy.checked.fields, args.input_format, stdin, args.encoding)
 
     from .batch import EncodingRefused

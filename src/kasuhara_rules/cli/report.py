@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import sys
-from typing import Any, Callable, Iterator, TextIO
+from collections.abc import Callable, Iterator
+from typing import Any, TextIO
 
 from ..i18n import N_
-from .common import exit_codes
+from .common import encoding_option, exit_codes, is_input
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INVALID_RECORDS = 0, 1, 2, 3
 
@@ -35,21 +34,23 @@ def register(sub: Any, _: Callable[[str], str], lang: str) -> None:
                                                           "(default: the first datetime field of the schema)"))
     p.add_argument("--lang", choices=("ja", "en"), default="ja", help=_("language of the report (default ja)"))
     p.add_argument("--input-format", choices=FORMATS, help=_("read RECORDS as this format, whatever the extension"))
+    encoding_option(p, _, lang)
     p.add_argument("--no-progress", action="store_true", help=_("no progress line on standard error"))
     p.add_argument("-o", "--output", metavar="FILE", help=_("write to FILE instead of standard output"))
     p.set_defaults(run=cmd_report)
 
 
 def write_output(path: str | None, text: str, out: TextIO, err: TextIO, command: str, lang: str = "en") -> int:
-    """Write text to FILE (UTF-8) or standard output; a usage error when FILE cannot be written."""
+    """Write text to FILE (UTF-8, all or nothing: files.write_atomic) or standard output; a usage error
+    when FILE cannot be written (an existing FILE is then left as it was)."""
+    from ..files import write_atomic
     from .common import emit, say
 
     if not path:
         emit(out, text)
         return EXIT_OK
     try:
-        with open(path, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        write_atomic(path, text)
     except OSError as exc:
         say(err, command, N_("cannot write {path}: {reason}", path=path, reason=exc.strerror or exc), lang)
         return EXIT_USAGE
@@ -66,7 +67,7 @@ def unreadable_inputs(paths: list[str], input_format: str | None) -> str | None:
     from .batch import format_of
 
     for path in paths:
-        if path != "-" and not os.path.isfile(path):
+        if path != "-" and not is_input(path):  # /dev/stdin and <(…) are pipes
             return N_("cannot read {path}: no such file", path=path)
         if input_format is None and format_of(path) is None:
             return N_("cannot tell the format of {path}: use .json, .jsonl, .ndjson or .csv, or --input-format",
@@ -94,8 +95,8 @@ def cmd_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..diagnostics import render_text
     from ..policy import policy_from
     from ..render import report as rep
-    from .batch import read_path
-    from .common import Progress, emit, say
+    from .batch import EncodingRefused, read_path
+    from .common import Progress, emit, say, stdin_bytes
 
     lang = getattr(args, "msg_lang", args.lang)
     if args.db:
@@ -119,16 +120,21 @@ def cmd_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_USAGE
     if not charts_ready(args, err, lang):
         return EXIT_USAGE
-    stdin = getattr(sys.stdin, "buffer", None)
+    stdin = stdin_bytes() if "-" in args.records else None  # closed (`<&-`): a message, exit 2
     progress = Progress(err, not args.no_progress, lang, "kasu report")
 
     def decisions() -> Iterator[tuple[str, Any]]:
         for path in args.records:
-            for line, record in read_path(path, policy.checked.fields, args.input_format, stdin):
+            for line, record in read_path(path, policy.checked.fields, args.input_format, stdin, args.encoding):
                 yield path, policy.evaluate_numbered(record, line)
                 progress.tick()
 
-    data = rep.aggregate(policy.checked, decisions(), args.by, args.date_field, args.records)
+    try:
+        data = rep.aggregate(policy.checked, decisions(), args.by, args.date_field, args.records)
+    except EncodingRefused as exc:  # Shift_JIS from Excel, say: the hint names --encoding cp932
+        progress.done()
+        say(err, "report", exc.args[0] if exc.args else str(exc), lang)
+        return EXIT_USAGE
     progress.done()
     return _write(args, data, out, err, lang)
 

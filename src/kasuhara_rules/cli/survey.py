@@ -22,8 +22,8 @@ def register(sub: Any, _: Callable[[str], str], lang: str) -> None:
     from .common import exit_codes
 
     written = (_("0  written"), _("1  errors in the policy"), _("2  usage error"))
-    aggregated = (_("0  written"), _("1  errors in the policy"), _("2  usage error"),
-                  _("3  some answer rows invalid (counted by line)"))
+    aggregated = (_("0  written"), _("1  errors in the policy, or a sealed round whose answers changed (see --reopen)"),
+                  _("2  usage error"), _("3  some answer rows invalid (counted by line)"))
 
     p = sub.add_parser("survey", help=_("the anonymous staff risk assessment: questionnaire and results"),
                        description=_("`kasu survey template POLICY` writes a questionnaire built from the policy; "
@@ -57,6 +57,12 @@ def register(sub: Any, _: Callable[[str], str], lang: str) -> None:
                    help=_("also treat the column with this header as a grouping question"))
     r.add_argument("--by", choices=("rule", "tag"), default="rule", help=_("how the template was built"))
     r.add_argument("-o", "--output", metavar="FILE", help=_("write to FILE instead of standard output"))
+    r.add_argument("--seal", metavar="FILE",
+                   help=_("where the fingerprints of reported rounds are kept (default: kasu-survey.seal.json beside "
+                          "the output, or in the current directory)"))
+    r.add_argument("--reopen", action="append", default=[], metavar="ROUND",
+                   help=_("report this sealed round again although its answers changed (repeatable); anyone who "
+                          "compares the two reports can then work out the answers that were added or removed"))
     r.set_defaults(run=cmd_survey_report)
     p.set_defaults(run=lambda args, out, err: _usage(p, err, _lang(args)))
 
@@ -102,8 +108,10 @@ def cmd_template(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.format == "html":
         text = sv.template_html(template, args.lang)
     else:
-        buf = io.StringIO()
-        csv.writer(buf, lineterminator="\r\n").writerows(sv.template_csv_rows(template, args.lang))
+        from ..escape import csv_row
+
+        buf = io.StringIO()  # cells that start like a formula are neutralised (CSV injection)
+        csv.writer(buf, lineterminator="\r\n").writerows(csv_row(r) for r in sv.template_csv_rows(template, args.lang))
         text = "\ufeff" + buf.getvalue()  # a BOM, so that Excel opens the UTF-8 file correctly
     return write_output(args.output, text, out, err, "survey template", lang)
 
@@ -197,8 +205,8 @@ def cmd_survey_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int
             return EXIT_FAIL
         templates = [sv.build_template(policy, lang, months, ("department", "role", "channel"), args.by)
                      for lang in ("ja", "en") for months in range(1, 25)]
-    for path in args.answers:
-        if not os.path.isfile(path):
+    for path in args.answers:  # a pipe (`/dev/stdin`, `<(…)`) is read as a file is
+        if not os.path.exists(path) or os.path.isdir(path):
             say(err, "survey report", N_("cannot read {path}: no such file", path=path), lang)
             return EXIT_USAGE
     answers: list[sv.Answer] = []
@@ -222,8 +230,29 @@ def cmd_survey_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int
         rounds = list(dict.fromkeys(rounds + [a.round for a in got]))
         kinds.update({key: label for _, key, label in columns.conduct if key not in kinds})
         groups.update({key: label for _, key, label in columns.groups if key not in groups})
-    data = sv.aggregate(answers, list(kinds.items()), list(groups.items()), args.min_group, rounds)
+    try:
+        data = sv.aggregate(answers, list(kinds.items()), list(groups.items()), args.min_group, rounds)
+    except sv.SurveyError as exc:
+        say(err, "survey report", exc.args[0], lang)
+        return EXIT_USAGE
     data["invalid"] = {"count": len(invalid), "rows": invalid}
+    from . import survey_seal as seal
+
+    seal_file = seal.seal_path(args.seal, args.output)
+    try:
+        previous = seal.read_seal(seal_file)
+        sealed, refused, reopened = seal.check_rounds(previous, data, answers, args.reopen)
+    except seal.SealError as exc:
+        say(err, "survey report", exc.args[0], lang)
+        return EXIT_USAGE
+    for name, before, now in refused:
+        say(err, "survey report", N_(
+            "round {round} was already reported ({before} respondents; sealed in {seal}) and its answers or "
+            "figures have changed ({now} respondents now): comparing the two reports would reveal the answers of "
+            "whoever was added or removed. Nothing was written. Put late answers in the next round; or, knowing "
+            "that risk, give --reopen {round}", round=name, before=before, now=now, seal=seal_file), lang)
+    if refused:
+        return EXIT_FAIL
     if args.format == "json":
         text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     elif args.format == "md":
@@ -239,4 +268,19 @@ def cmd_survey_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int
     status = write_output(args.output, text, out, err, "survey report", lang)
     if status != EXIT_OK:
         return status
+    for name, before, now in reopened:
+        say(err, "survey report", N_(
+            "warning: round {round} was reopened and reported again with other answers or figures ({before} "
+            "respondents before, {now} now). Anyone who has both reports can work out the answers of the people "
+            "added or removed; withdraw the earlier report. The seal now holds this report's answers",
+            round=name, before=before, now=now), lang)
+    if sealed != previous:
+        from ..files import write_atomic
+
+        try:
+            write_atomic(seal_file, seal.seal_text(sealed))
+        except OSError as exc:
+            say(err, "survey report", N_("cannot write the seal {path}: {reason}; the report was written but its "
+                                         "rounds are not sealed", path=seal_file, reason=exc.strerror or exc), lang)
+            return EXIT_FAIL
     return EXIT_INVALID if invalid else EXIT_OK

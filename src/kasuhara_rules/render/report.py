@@ -38,8 +38,9 @@ def choice_fields(policy: CheckedPolicy) -> list[Field]:
 
 
 def pick_date_field(policy: CheckedPolicy, name: str | None) -> Field | None:
-    """The field the periods come from: `name`, or the first datetime (then date) field; None
-    when the schema has none (the report then has totals but no periods)."""
+    """The field the periods come from: `name`, or the first datetime (then date) field that is not
+    sensitive (a customer's birth date never gives periods unless named); None when the schema has
+    none (the report then has totals but no periods)."""
     fields = date_fields(policy)
     if name is not None:
         for f in fields:
@@ -50,9 +51,12 @@ def pick_date_field(policy: CheckedPolicy, name: str | None) -> Field | None:
                              name=name, known=known))
     for kind in (vt.DATETIME, vt.DATE):
         for f in fields:
-            if f.type.kind == kind:
+            if f.type.kind == kind and not f.sensitive:
                 return f
     return None
+
+
+FIRST_DAY, LAST_DAY = _dt.date(1970, 1, 1), _dt.date(2199, 12, 31)  # dates a report counts; others are invalid
 
 
 def local_date(value: Any) -> _dt.date | None:
@@ -92,9 +96,15 @@ def _next_period(period: str, by: str) -> str:
     return f"{int(year) + (quarter == 1)}-Q{quarter}"
 
 
+def _order(period: str) -> tuple[int, int]:
+    """A period as (year, month or quarter), to compare periods as dates, never as text."""
+    year, part = period.rsplit("-", 1)
+    return int(year), int(part.lstrip("Q"))
+
+
 def _span(first: str, last: str, by: str) -> list[str]:
     out = [first]
-    while out[-1] < last:
+    while _order(out[-1]) < _order(last):
         out.append(_next_period(out[-1], by))
     return out
 
@@ -133,10 +143,17 @@ def aggregate(policy: CheckedPolicy, decisions: Iterable[Any], by: str = "month"
             continue
         keys = {"outcomes": decision.outcome, "severities": decision.severity or NONE,
                 "rules": decision.rule or NONE, "escalations": decision.escalation or NONE}
-        record = decision.record
-        if type(record) is not dict and not isinstance(record, Mapping):
-            record = {}
+        record = decision.record  # a read-only copy: read it once
+        record = record if isinstance(record, Mapping) else {}
         day = local_date(record.get(when.name)) if when is not None else None
+        if day is not None and not FIRST_DAY <= day <= LAST_DAY:  # a typo in the year (0026) is no period
+            bad = {"line": decision.line, "field": when.name if when is not None else None,
+                   "message": N_("the date lies outside the years {first}–{last} a report counts (a typo in the "
+                                 "year?)", first=FIRST_DAY.year, last=LAST_DAY.year)}
+            if source is not None:
+                bad["file"] = source
+            invalid.append(bad)
+            continue
         if day is None:
             undated += 1
             bucket = None
@@ -163,7 +180,7 @@ def aggregate(policy: CheckedPolicy, decisions: Iterable[Any], by: str = "month"
     names = _names(policy)
     periods = []
     if per:
-        for period in _span(min(per), max(per), by):
+        for period in _span(min(per, key=_order), max(per, key=_order), by):
             bucket = per.get(period)
             entry: dict[str, Any] = {"period": period,
                                      "records": sum(bucket["outcomes"].values()) if bucket else 0}
@@ -178,6 +195,7 @@ def aggregate(policy: CheckedPolicy, decisions: Iterable[Any], by: str = "month"
         "sources": list(sources),
         "by": by,
         "date_field": when.name if when is not None else None,
+        "date_field_sensitive": when is not None and when.sensitive,
         "records": records,
         "decided": records - len(invalid),
         "undated": undated,
@@ -261,6 +279,7 @@ WORDS = {
         "line": "行", "reason": "理由", "no_invalid": "判断できなかった記録はありません。",
         "no_change": "比較できる期間が二つ以上ありません。", "no_review": "要確認の記録はありません。",
         "note": "この報告には、機微な項目（発言内容など）の値は含まれません。",
+        "note_dates": "期間は、指定により機微な項目「{field}」の日付から求めています。そのほかの機微な項目の値は含まれません。",
         "chart": "グラフ",
         "people": "人の判断（確認と変更）", "people_lead": "確認 {confirmed} 件、変更 {overridden} 件。人の判断を待つ判断 {waiting} 件（うち要確認 {reviews} 件）。",
         "confirmed": "確認", "overridden": "変更", "override_rate": "変更の割合", "overridden_to": "変更後",
@@ -281,6 +300,8 @@ WORDS = {
         "line": "line", "reason": "reason", "no_invalid": "Every record was decided.",
         "no_change": "There are fewer than two periods to compare.", "no_review": "No record is waiting for review.",
         "note": "This report never contains the values of sensitive fields (such as remarks).",
+        "note_dates": "Periods come from the dates of the sensitive field {field}, as asked (--date-field); "
+                      "no other sensitive value appears.",
         "chart": "chart",
         "people": "People's verdicts (confirmed and overridden)",
         "people_lead": "{confirmed} confirmed, {overridden} overridden; {waiting} decisions wait for a verdict "
@@ -315,7 +336,10 @@ def _sections(data: dict[str, Any], lang: str) -> list[tuple[Any, ...]]:
              [w["invalid_n"], str(data["invalid"]["count"])]]
     if data["undated"]:
         meta.append([w["undated"], str(data["undated"])])
-    out += [("table", None, meta), ("p", w["note"])]
+    note = w["note"]
+    if data.get("date_field_sensitive"):  # named explicitly: the report says where its periods come from
+        note = w["note_dates"].format(field=data["labels"]["fields"].get(data["date_field"], data["date_field"]))
+    out += [("table", None, meta), ("p", note, "note")]
     out += [("h", 2, w["summary"]),
             ("table", [w["outcomes"], w["count"]],
              [[_label(data, "outcomes", k, lang), str(v)] for k, v in data["outcomes"].items()])]
@@ -505,7 +529,7 @@ def to_html(data: dict[str, Any], lang: str = "ja", charts: Mapping[str, str] | 
             if kind == "h":
                 out.append(f"<h{block[1]}>{e(block[2])}</h{block[1]}>")
             elif kind == "p":
-                cls = ' class="note"' if block[1] == w["note"] else ""
+                cls = ' class="note"' if block[2:] == ("note",) else ""
                 out.append(f"<p{cls}>{e(block[1])}</p>")
             elif kind == "chart":
                 svg = charts.get(block[1])
