@@ -61,3 +61,14 @@ def test_every_list_cites_its_sources():
         header = [line for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("#")]
         assert any("Sources" in line for line in header), path.name
         assert any("厚生労働省" in line or "東京都" in line for line in header), path.name
+
+
+def test_the_docs_show_the_figures_measured(by_words):
+    """docs/matching-speech.md shows, for all lists together, the figures measured here (words and
+    substrings), so the page never keeps figures of an earlier lexicon."""
+    subs = lexicon_eval.evaluate(CORPUS, LISTS, lexicon_eval.substring_matcher(LISTS))
+    w, s = by_words.overall, subs.overall
+    doc = (ROOT / "docs" / "matching-speech.md").read_text(encoding="utf-8")
+    row = (f"| **all** | {w.tp + w.fn} | **{w.precision:.3f}** | **{w.recall:.3f}** | {s.precision:.3f} "
+           f"| {s.recall:.3f} |")
+    assert row in doc
