@@ -46,6 +46,7 @@ CODES: Mapping[str, str] = {
     "E205": N_("a header setting has a value of the wrong kind"),
     "E206": N_("a setting or clause is given twice"),
     "E207": N_("`extends` is misplaced or repeated"),
+    "E208": N_("an unknown time zone"),
     "E210": N_("a rule has no `when` clause"),
     "E211": N_("a rule has no `then` clause"),
     "E215": N_("more than one `key` field"),

@@ -13,7 +13,7 @@ from .check.checker import CheckResult
 from .engine.decide import Decider, DecisionCore, Provisional
 from .diagnostics import Diagnostic, localized
 from .i18n import N_, choose_language, translate
-from .check.checked import CheckedPolicy
+from .check.checked import CheckedPolicy, Field
 from .engine.compile_policy import Program, compile_policy
 from .engine.records import MAX_NUMBER, REDACTED, RecordError, validate_record
 from .engine.runtime import ATOMS, deep_copy
@@ -345,7 +345,7 @@ class Policy:
         With `explain=True` each decision carries its trace (built while deciding).
         A pandas DataFrame is decided row by row; a single record (a mapping) is refused with
         a TypeError (iterating it would give its keys)."""
-        records = _records_of(records)
+        records = _records_of(records, self.checked.fields)
         # The common case in a tight loop: a dict record, nothing undetermined. Anything
         # else (invalid records, undetermined rules, other mappings) takes the general path.
         # The two loops below differ only in the function called and what it returns; they
@@ -421,14 +421,16 @@ def undecidable(exc: BaseException, line: int | None) -> RecordError:
                           kind=type(exc).__name__), None, line)
 
 
-def _records_of(records: Any) -> Iterable[Any]:
-    """What evaluate_many iterates: rows of a DataFrame (duck-typed); a lone record is refused."""
+def _records_of(records: Any, fields: tuple[Field, ...]) -> Iterable[Any]:
+    """What evaluate_many iterates: the rows of a DataFrame, read as `kasu eval` reads a CSV file
+    (reading/frames.py: labels as headers, 1.0/0.0 for yes/no, NaN and NA absent); a lone record is refused."""
     if isinstance(records, (Mapping, str, bytes)):
         raise TypeError("evaluate_many takes an iterable of records (a list of dicts, say); "
                         "for one record call evaluate(record)")
-    if hasattr(records, "to_dict") and hasattr(records, "columns") and hasattr(records, "iterrows"):
-        rows: Iterable[Any] = records.to_dict("records")  # a pandas DataFrame: iterating it would give the column names
-        return rows
+    from .reading.frames import frame_records, is_frame
+
+    if is_frame(records):  # iterating a DataFrame would give its column names
+        return (item for _, item in frame_records(records, fields))
     return cast(Iterable[Any], records)
 
 

@@ -15,7 +15,7 @@ from ..source import Span
 
 _T = TypeVar("_T")
 
-HEADER_KEYS = ("id", "version", "effective", "decide", "otherwise")
+HEADER_KEYS = ("id", "version", "effective", "timezone", "decide", "otherwise")
 TYPE_SYNONYMS = {
     "string": "text", "str": "text", "integer": "int", "float": "number", "decimal": "number",
     "boolean": "bool", "time": "datetime", "timestamp": "datetime", "interval": "duration",
@@ -38,6 +38,7 @@ class Declarations:
     if TYPE_CHECKING:  # provided by `checker._Checker`
         header_decl: n.PolicyHeader | None
         fallback_file: str
+        timezone: str | None
         outcome_names: set[str]
 
         def err(self, code: str, message: str, span: Span, hint: str | None = None) -> None: ...
@@ -73,6 +74,7 @@ class Declarations:
             if value is None:
                 ok = False
             values[key] = value
+        self.timezone = cast("str | None", values.get("timezone"))
         decide = values.get("decide", HIGHEST_SEVERITY)
         otherwise = values.get("otherwise")
         if isinstance(otherwise, str) and otherwise not in self.outcome_names:
@@ -82,7 +84,7 @@ class Declarations:
         if not ok or decide is None:
             return None
         return Header(decl.title.value, str(values["id"]), str(values["version"]), cast("_dt.date | None", values.get("effective")),
-                      str(decide), str(otherwise))
+                      str(decide), str(otherwise), self.timezone)
 
     def header_value(self, key: str, entry: n.HeaderEntry) -> object:
         v = entry.value
@@ -102,9 +104,34 @@ class Declarations:
             shown = v.name if isinstance(v, n.Ident) else getattr(v, "text", "")
             self.err("E205", N_("`version` takes a quoted text"), v.span, N_("write version \"{shown}\"", shown=shown))
             return None
+        if key == "timezone":
+            return self.timezone_value(v)
         if isinstance(v, n.DateLit):
             return v.value
         self.err("E205", N_("`effective` takes a date"), v.span, N_("write the date as YYYY-MM-DD, e.g. effective 2026-04-01"))
+        return None
+
+    def timezone_value(self, v: object) -> str | None:
+        """`timezone "Asia/Tokyo"`: an IANA name this machine has zone data for (E208 otherwise)."""
+        from ..datetimes import closest_zone, is_zone, zone_names
+
+        span: Span = getattr(v, "span")
+        if not isinstance(v, n.StringLit):
+            shown = v.name if isinstance(v, n.Ident) else getattr(v, "text", "")
+            self.err("E205", N_("`timezone` takes a quoted IANA time zone name"), span,
+                     N_("write timezone \"{shown}\", e.g. timezone \"Asia/Tokyo\"", shown=shown or "Asia/Tokyo"))
+            return None
+        if is_zone(v.value):
+            return v.value
+        names = zone_names()
+        guess = closest_zone(v.value, names)
+        if not names:
+            hint = N_("this machine has no time zone data: install the tzdata package (pip install tzdata)")
+        elif guess:
+            hint = N_("did you mean \"{guess}\"?", guess=guess)
+        else:
+            hint = N_("write an IANA name such as \"Asia/Tokyo\" or \"UTC\"")
+        self.err("E208", N_("unknown time zone \"{name}\"", name=v.value), span, hint)
         return None
 
     # -- vocabularies -------------------------------------------------------------------

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
+import os
 import re
 import sys
 import time
-from typing import IO, Any, Callable, Iterable, TextIO, cast
+from typing import IO, Any, Callable, Iterable, Iterator, TextIO, cast
 
 from ..i18n import N_, gettext_for, translate
 
@@ -156,6 +158,46 @@ def say(err: TextIO, command: str, message: str, lang: str) -> None:
     emit(err, f"kasu {command}: " + str(translate(message, lang)) + "\n")
 
 
+@contextlib.contextmanager
+def output_to(path: str | None, out: TextIO) -> Iterator[TextIO]:
+    """`out`, or a file written whole or not at all: a temporary file beside `path`, renamed to it
+    when the block ends without an exception (nothing half-written on a full disk or an error)."""
+    if path is None:
+        yield out
+        return
+    import tempfile
+
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=".kasu-", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, path) from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as target:
+            yield target
+            target.flush()
+            os.fsync(target.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
+
+
+def notices(err: TextIO, command: str, lang: str) -> Callable[[str], None]:
+    """What a reader tells (a file read as Shift_JIS): each notice once, on standard error."""
+    told: set[str] = set()
+
+    def tell(message: str) -> None:
+        if message not in told:
+            told.add(message)
+            say(err, command, N_("notice: {message}", message=message), lang)
+
+    return tell
+
+
 def emit(out: TextIO, text: str) -> None:
     """Write text as UTF-8 whatever the locale (to the binary buffer when there is one)."""
     buffer = getattr(out, "buffer", None)
@@ -246,7 +288,7 @@ def is_input(path: str) -> bool:
     return os.path.exists(path) and not os.path.isdir(path)
 
 
-FORMATS = ("jsonl", "json", "csv")  # batch.FORMATS, without importing the evaluator for `kasu check`
+FORMATS = ("jsonl", "json", "csv", "xlsx")  # batch.FORMATS, without importing the evaluator for `kasu check`
 
 
 def exit_codes(_: Callable[[str], str], *codes: str) -> str:
@@ -255,19 +297,28 @@ def exit_codes(_: Callable[[str], str], *codes: str) -> str:
 
 
 def encoding_option(p: argparse.ArgumentParser, _: Callable[[str], str] = lambda text: text,
-                    lang: str = "en") -> None:
-    """The `--encoding NAME` option of a command that reads records."""
-    p.add_argument("--encoding", type=typed(_encoding, lang), default="utf-8", metavar="NAME",
-                   help=_("read RECORDS in this encoding (default utf-8; cp932 for CSV saved by Japanese Excel)"))
+                    lang: str = "en", help: str | None = None) -> None:
+    """The `--encoding NAME` option of a command that reads records or answers (default None: UTF-8,
+    or Shift_JIS when a file is that and not UTF-8, with a notice; reading/encoding.py)."""
+    p.add_argument("--encoding", type=typed(_encoding, lang), default=None, metavar="NAME",
+                   help=help or _("read RECORDS in this encoding (default: UTF-8, or Shift_JIS when a file is "
+                                  "that, with a notice; e.g. cp932, euc_jp)"))
 
 
 def _encoding(text: str) -> str:
-    from .batch import check_encoding
+    from ..reading.encoding import check_encoding
 
     try:
         return check_encoding(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(exc.args[0] if exc.args else str(exc)) from None
+
+
+def month(text: str) -> int:
+    """A month number, 1 to 12 (`--fiscal-start`)."""
+    if text.strip().isdigit() and 1 <= int(text) <= 12:
+        return int(text)
+    raise argparse.ArgumentTypeError(N_("{value} is not a month: give 1 to 12 (4 for April)", value=repr(text)))
 
 
 def positive(text: str) -> int:

@@ -190,7 +190,7 @@ def register(sub: Any, _: Callable[[str], str], lang: str) -> None:
                                      _("3  some records undecidable by either version")))
     p.add_argument("old", metavar="OLD", help=_("the current policy file"))
     p.add_argument("new", metavar="NEW", help=_("the new policy file"))
-    p.add_argument("records", nargs="+", metavar="RECORDS", help=_("record files (.json, .jsonl, .ndjson, .csv)"))
+    p.add_argument("records", nargs="+", metavar="RECORDS", help=_("record files (.json, .jsonl, .ndjson, .csv, .xlsx)"))
     p.add_argument("--format", choices=("text", "json"), default="text",
                    help=_("text: for people (default); json: the report as JSON"))
     p.add_argument("--input-format", choices=FORMATS, help=_("read RECORDS as this format, whatever the extension"))
@@ -204,7 +204,7 @@ def _read_all(path: str) -> bytes:
 
 
 def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from .batch import format_of, read_path
+    from ..reading.batch import format_of
     from ..policy import policy_from
 
     policies = []
@@ -219,7 +219,7 @@ def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             emit(err, translate(N_("kasu diff: cannot read {path}: no such file", path=path), args.msg_lang) + "\n")
             return EXIT_USAGE
         if args.input_format is None and format_of(path) is None:
-            emit(err, translate(N_("kasu diff: cannot tell the format of {path}: use .json, .jsonl, .ndjson or .csv",
+            emit(err, translate(N_("kasu diff: cannot tell the format of {path}: use .json, .jsonl, .ndjson, .csv or .xlsx",
                                    path=path), args.msg_lang) + "\n")
             return EXIT_USAGE
     stdin = stdin_bytes() if "-" in args.records else None
@@ -228,22 +228,27 @@ def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     # a pipe named as a file (`/dev/stdin`, `<(…)`) can be read only once: keep it too
     piped = {path: io.BytesIO(_read_all(path)) for path in args.records if path != "-" and not os.path.isfile(path)}
 
+    from ..reading import InputRefused, read_records
+    from .common import notices
+
+    tell = notices(err, "diff", args.msg_lang)
+
     def records(policy: Policy) -> Iterator[tuple[int, Any]]:  # each version reads the records with its own schema
         for path in args.records:
             if path == "-" and stdin is not None:
                 stdin.seek(0)
             if path in piped:
                 piped[path].seek(0)
-                kind = args.input_format or format_of(path)
-                yield from read_path("-", policy.checked.fields, kind, piped[path], args.encoding)
+                yield from read_records("-", policy, encoding=args.encoding,
+                                        input_format=args.input_format or format_of(path), notice=tell,
+                                        stdin=piped[path])
                 continue
-            yield from read_path(path, policy.checked.fields, args.input_format, stdin, args.encoding)
-
-    from .batch import EncodingRefused
+            yield from read_records(path, policy, encoding=args.encoding, input_format=args.input_format,
+                                    notice=tell, stdin=stdin)
 
     try:
         report = compare(policies[0], policies[1], records(policies[0]), records(policies[1]))
-    except EncodingRefused as exc:
+    except InputRefused as exc:
         emit(err, "kasu diff: " + translate(exc.args[0] if exc.args else str(exc), args.msg_lang) + "\n")
         return EXIT_USAGE
     if args.format == "json":

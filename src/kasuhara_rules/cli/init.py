@@ -199,6 +199,7 @@ def policy_text(base: str, filename: str, lang: str, taken: frozenset[str] = fro
         f"  id        {ident}",
         '  version   "1"',
         f"  effective {today}",
+        '  timezone  "Asia/Tokyo"',
         "  otherwise claim",
         "}",
         "",

@@ -13,7 +13,7 @@ import os
 import signal
 from typing import Any, Callable, Iterable, Iterator
 
-from .batch import BLANK, dump_json, jsonl_record
+from ..reading.batch import BLANK, dump_json, jsonl_record
 from ..policy import Decision, Policy
 from ..engine.records import RecordError
 from ..i18n import N_
@@ -39,8 +39,11 @@ def _init(policy: Policy, options: dict[str, Any]) -> None:
 def _render(decision: Decision, options: dict[str, Any]) -> str:
 
     if options["format"] == "json":
-        # written at once, never handed out: the shared trace entries need no copy
-        return dump_json(decision._data(explain=options["explain"], show_sensitive=options["show_sensitive"]))
+        return dump_json(decision.to_dict(explain=options["explain"], show_sensitive=options["show_sensitive"]))
+    if options["format"] == "csv":
+        from ..render.spreadsheet import decision_row
+
+        return decision_row(decision.to_dict(show_sensitive=options["show_sensitive"]), decision.line, options["lang"])
     text: str = decision.explain(lang=options["lang"], show_sensitive=options["show_sensitive"])
     return text
 

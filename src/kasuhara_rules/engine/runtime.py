@@ -26,14 +26,15 @@ class _Absent:
 ABSENT = _Absent()
 
 
-def coerce_field(f: Field, value: Any) -> Any:
-    """Coerce a top-level field's value the slow way; absent or null optional fields are None."""
+def coerce_field(f: Field, value: Any, zone: str | None = None) -> Any:
+    """Coerce a top-level field's value the slow way; absent or null optional fields are None
+    (`zone`: the policy's time zone, for date-times written without an offset)."""
     if value is ABSENT or is_absent(value):  # None, NaN, pd.NA, pd.NaT
         if f.optional:
             return None
         state = N_("missing") if value is ABSENT else N_("null or NaN")
         raise RecordError(N_("{state}, but the schema requires it", state=state), f.path)
-    return coerce(f.type, value, f.path, f.sensitive)
+    return coerce(f.type, value, f.path, f.sensitive, zone)
 
 
 # ---- three-valued logic ------------------------------------------------------------------

@@ -92,12 +92,13 @@ def occurred_of(policy: "Policy", record: Mapping[str, Any]) -> tuple[str | None
     value = record.get(field.name)
     if value is None or is_absent(value):
         return None, None
+    zone = policy.checked.header.timezone  # a date-time without an offset is in the policy's zone
     try:
-        micros = coerce_datetime(value, field.sensitive)
+        micros = coerce_datetime(value, field.sensitive, zone)
     except Problem:
         return None, None
     moment = datetime_iso(micros)
-    return moment, local_date(value) or _dt.date.fromisoformat(moment[:10])
+    return moment, local_date(value, zone) or _dt.date.fromisoformat(moment[:10])
 
 
 def parse_time(value: _dt.datetime | str) -> _dt.datetime:

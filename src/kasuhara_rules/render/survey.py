@@ -79,8 +79,12 @@ def conduct_kinds(policy: CheckedPolicy, by: str = "rule") -> list[tuple[str, st
 
 
 def build_template(policy: CheckedPolicy, lang: str = "ja", months: int = 6,
-                   groups: Sequence[str] = ("department", "role"), by: str = "rule") -> Template:
-    """The questionnaire of a policy.
+                   groups: Sequence[str] = ("department", "role"), by: str = "rule",
+                   departments: Sequence[str] = ()) -> Template:
+    """The questionnaire of a policy. The department question offers `departments` as its choices
+    (asked even when `groups` leaves it out), else the values of a `one of` field `department` of the
+    schema, as the channel question offers those of `channel`; without choices it is free text
+    (which splits groups by spelling, and so suppresses more of them).
 
     >>> from kasuhara_rules import parse_policy
     >>> p = parse_policy('''policy "店" { id shop version "1" otherwise claim }
@@ -92,13 +96,18 @@ def build_template(policy: CheckedPolicy, lang: str = "ja", months: int = 6,
     if lang not in ANSWERS:
         raise SurveyError(N_("unknown language {lang}", lang=repr(lang)))
     questions = []
+    named = tuple(dict.fromkeys(d.strip() for d in departments if d.strip()))
+    if named and "department" not in groups:
+        groups = ("department", *groups)
     for g in groups:
         if g not in GROUPS:
             raise SurveyError(N_("--group {group}: use one of {choices}", group=g, choices=", ".join(GROUPS)))
         choices: tuple[str, ...] = ()
-        field = policy.field(g) if g == "channel" else None
+        field = policy.field(g) if g in ("channel", "department") else None
         if field is not None and field.type.values:
             choices = tuple(field.type.values)
+        if g == "department" and named:
+            choices = named
         title = str(GROUPS[g][lang])
         questions.append(Question(g, "group", title, title, choices))
     for key, label in conduct_kinds(policy, by):

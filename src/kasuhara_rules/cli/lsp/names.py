@@ -55,7 +55,7 @@ PHRASE_KINDS = {
            "claimed": "話し手が脅しの手段を後ろ盾として持ち出すとき（組の者だ）。名前を挙げるだけ（ヤクザ映画）は数えない",
            "implied": "暗黙の脅し: 知っていると示す（ナンバー控えたからな）、警告する（夜道に気をつけろ）。否定・質問・引用は数えない"},
 }
-HEADER_WORDS = ("id", "version", "effective", "decide", "otherwise")
+HEADER_WORDS = ("id", "version", "effective", "timezone", "decide", "otherwise")
 
 _NAME = re.compile(r"[^\W\d]\w*")
 
