@@ -28,10 +28,10 @@ def test_each_kind_is_accepted_without_a_label(kind):
 
 
 def test_an_unknown_kind_is_e222_with_a_suggestion():
-    """A misspelt kind is E222 with a "did you mean"; no W112 is added on top of it."""
+    """A misspelt kind is E223 with a "did you mean"; no W112 is added on top of it."""
     text = policy('phrases threats "脅迫" anounced = ["晒す"]\n' + rule("remarks mentions any threats"))
     diags = check_text(text, "t.kasu").diagnostics
-    assert [d.code for d in diags] == ["E222"]
+    assert [d.code for d in diags] == ["E223"]
     assert "announced" in (diags[0].hint or "")
 
 

@@ -63,3 +63,12 @@ def test_the_kind_of_a_phrase_list_is_shown_where_it_is_written():
     tokens = [(t, v) for t, v in KasuLexer().get_tokens(text) if v.strip()]
     assert (Keyword.Pseudo, "announced") in tokens
     assert (Name, "implied") in tokens
+
+
+def test_value_labels_lex_as_strings():
+    """`one of ["counter" "窓口", …]`: each value and each label is a string, the field a name, no error."""
+    text = 'schema {\n  channel "受付チャネル": one of ["counter" "窓口", "phone" "電話"]\n}\n'
+    tokens = [(t, v) for t, v in KasuLexer().get_tokens(text) if v.strip()]
+    assert not any(t in Error for t, _ in tokens)
+    strings = [v for t, v in tokens if t in String and v not in ('"',)]
+    assert strings[-4:] == ["counter", "窓口", "phone", "電話"]

@@ -107,7 +107,7 @@ class _Checker(Declarations, ExampleChecks, Lints):
         self.sources = sources
         self.digest = digest
         self.read_phrases = read_phrases
-        self.unknown_kinds: set[str] = set()  # kinds of phrase lists refused (E222): no W112 for those lists
+        self.unknown_kinds: set[str] = set()  # kinds of phrase lists refused (E223): no W112 for those lists
         self.extended = extended
         self.fallback_file = fallback_file
         self.diags: list[Diagnostic] = []
@@ -205,13 +205,13 @@ class _Checker(Declarations, ExampleChecks, Lints):
         return out
 
     def phrase_kind(self, kind: n.Ident | None) -> str | None:
-        """The declared kind of a phrase list, checked (E222 for an unknown one)."""
+        """The declared kind of a phrase list, checked (E223 for an unknown one)."""
         if kind is None:
             return None
         if kind.name in PHRASE_KINDS:
             return kind.name
         self.unknown_kinds.add(kind.name)
-        self.err("E222", N_("`{name}` is not a kind of phrase list", name=kind.name), kind.span,
+        self.err("E223", N_("`{name}` is not a kind of phrase list", name=kind.name), kind.span,
                  did_you_mean(kind.name, PHRASE_KINDS) or N_("the kinds are announced, claimed and implied"))
         return None
 

@@ -107,7 +107,7 @@ class Lints:
         from ..text.speech_words import threat_like  # (loads the analyser: only for a policy with `mentions`)
 
         if self.unknown_kinds:
-            return  # a kind was written but misspelt (E222): that is the thing to fix
+            return  # a kind was written but misspelt (E223): that is the thing to fix
         warned: set[str] = set()
         for root in roots:
             for sub in n.walk(root):
