@@ -3,10 +3,12 @@
     python benchmarks/mentions.py              # accuracy table, then the cost table
     python benchmarks/mentions.py --records 3000 --accuracy-only
 
-Accuracy: one policy with one rule per shipped list (`phrases NAME from "lexicon/NAME.txt"`),
-written once with `remarks mentions any NAME` and once with `remarks contains any NAME`, run by
-the real engine over tests/corpus/utterances.tsv; a (utterance, list) pair is a true positive when
-the list's rule matched and the corpus says it should. (benchmarks/lexicon_eval.py measures the
+Accuracy: one policy with one rule per list the corpus is labelled with (`phrases NAME KIND from
+"lexicon/NAME.txt"`, the kinds as the shipped baseline declares them; the rule for `threats` reads
+the lists threats, backing and implied, as the baseline's threatening remarks do), written once with
+`remarks mentions any NAME` and once with `remarks contains any NAME`, run by the real engine over
+tests/corpus/utterances.tsv; a (utterance, list) pair is a true positive when the list's rule
+matched and the corpus says it should. (benchmarks/lexicon_eval.py measures the
 same lists with the word module directly; this measures what a policy author gets.)
 
 Cost, on one core (the process is pinned to one CPU where the OS allows it): a 30-rule policy whose
@@ -31,9 +33,21 @@ if __name__ == "__main__":  # run as a script: the checkout's code (imported by 
     sys.path.insert(0, str(ROOT / "src"))
 LEXICON = ROOT / "examples" / "lexicon"
 CORPUS = ROOT / "tests" / "corpus" / "utterances.tsv"
-# the lists the labelled utterances are about (legal.txt names rights — lawsuits, authorities — that
-# decide a claim, not harassment; the utterances are not labelled for it)
-LISTS = sorted(p.stem for p in LEXICON.glob("*.txt") if p.stem != "legal")
+FILES = sorted(p.stem for p in LEXICON.glob("*.txt"))
+# The lists the corpus is labelled with, and the lexicon files each reads (benchmarks/lexicon_eval.py).
+FAMILIES = {"threats": ("threats", "backing", "implied"), "abuse": ("abuse",), "exposure": ("exposure",),
+            "discrimination": ("discrimination",), "sexual": ("sexual",), "coercion": ("coercion",),
+            "superiors": ("superiors",)}
+LISTS = sorted(FAMILIES)
+
+
+def shipped_kinds() -> dict[str, str]:
+    """The kinds of the lexicon's lists in the shipped baseline (`phrases NAME "label" KIND from …`)."""
+    import re
+
+    text = (ROOT / "examples" / "mhlw-baseline.kasu").read_text(encoding="utf-8")
+    return {m.group(1): m.group(2) for m in
+            re.finditer(r'^phrases (\w+) "[^"]*" (announced|claimed|implied) from', text, re.M)}
 
 HEAD = """policy "mentions benchmark" { id bench  version "1"  otherwise claim }
 outcomes { claim "クレーム", kasuhara "カスハラ" }
@@ -54,10 +68,13 @@ schema {
 def speech_rules(op: str) -> str:
     """The phrase lists from the shipped lexicon and one rule per list, `op` = mentions | contains."""
     out = []
-    for name in LISTS:
-        out.append(f'phrases {name} from "lexicon/{name}.txt"\n')
-    for name in LISTS:
-        out.append(f'rule speech_{name} {{\n  when remarks {op} any {name}\n  then kasuhara severity high\n'
+    kinds = shipped_kinds() if op == "mentions" else {}
+    for name in FILES:
+        kind = f" {kinds[name]}" if name in kinds else ""
+        out.append(f'phrases {name} "{name}"{kind} from "lexicon/{name}.txt"\n')
+    for family, members in FAMILIES.items():
+        cond = " or ".join(f"remarks {op} any {m}" for m in members)
+        out.append(f'rule speech_{family} {{\n  when {cond}\n  then kasuhara severity high\n'
                    f'  respond "x"\n}}\n')
     return "".join(out)
 

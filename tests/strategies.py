@@ -241,8 +241,10 @@ def policy_files(draw) -> n.PolicyFile:
         n.HeaderEntry(_ident("otherwise"), _ident("claim")),
     ))
     decls: list = list(base.decls)
+    kind = draw(st.sampled_from([None, "announced", "claimed", "implied"]))
     decls.append(n.PhrasesDecl(_ident("threats"), draw(labels),
-                               n.ListLit(tuple(n.StringLit(p) for p in PHRASES))))
+                               n.ListLit(tuple(n.StringLit(p) for p in PHRASES)),
+                               _ident(kind) if kind is not None else None))
     for i in range(draw(st.integers(0, 2))):
         decls.append(n.DefineDecl(_ident(f"d{i}"), draw(labels), draw(expr("bool", 2))))
     for i in range(draw(st.integers(1, 4))):

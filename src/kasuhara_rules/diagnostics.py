@@ -57,6 +57,7 @@ CODES: Mapping[str, str] = {
     "E220": N_("a malformed phrase list"),
     "E221": N_("a phrase file cannot be read"),
     "E222": N_("a `one of` label that is empty, repeated or another value"),
+    "E223": N_("an unknown kind of phrase list"),
     "E225": N_("a malformed retention (`retain`) of a field"),
     # names
     "E301": N_("an unknown name"),
@@ -103,6 +104,7 @@ CODES: Mapping[str, str] = {
     "W108": N_("a `one of` list whose values are labelled only in part"),
     "W110": N_("`contains` on a field that holds what someone said"),
     "W111": N_("a `mentions` phrase the word analyser will not read as meant"),
+    "W112": N_("threats or exposure matched with `mentions` in any form (no kind declared)"),
     "W120": N_("a look-alike, ligature, bidirectional or invisible character in a string or comment"),
 }
 

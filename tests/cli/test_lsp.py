@@ -307,6 +307,22 @@ def test_diagnostics_in_the_authors_language():
     assert any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in ja_message + ja_hint)
 
 
+def test_completion_and_hover_of_a_phrase_lists_kind():
+    """After `phrases NAME "label"`, the kinds are offered with what they mean; the hover of a list
+    says when its phrases count."""
+    text = GOOD + '\nphrases threats "脅迫" \n'
+    a = analyse("/tmp/shop.kasu", text)
+    line = text.count("\n")
+    items = {c.label: c for c in a.complete(line, len('phrases threats "脅迫" ') + 1)}
+    assert {"announced", "claimed", "implied"} <= set(items)
+    assert "晒してやる" in (items["announced"].documentation or "")
+    kinded = GOOD + '\nphrases threats "脅迫" announced = ["晒す"]\n'
+    b = analyse("/tmp/shop.kasu", kinded)
+    line, column = _position(kinded, "phrases threats", len("phrases "))
+    _, shown = b.hover(line, column, "ja")
+    assert "announced" in shown and "予告" in shown
+
+
 def test_completion_of_retention():
     """In the schema, `retain` is offered after a type, and the units after `retain N`."""
     text = GOOD.replace("  call_length \"通話時間\": duration in minutes\n",

@@ -51,7 +51,8 @@ def test_explanation_shape(decisions):
     said = "覚えてろよ。夜道に気をつけろ。"
     assert "‹redacted›" in decisions[4].explain() and said not in decisions[4].explain()
     assert said not in json.dumps(decisions[4].to_dict(explain=True), ensure_ascii=False)
-    assert "夜道に気をつけろ" in decisions[4].explain()
+    assert "夜道に気をつける" in decisions[4].explain()  # the policy's phrase (lexicon/implied.txt)
+    assert "(暗黙の脅し)" in decisions[4].explain()  # how it was said: the category, not the text's words
 
 
 def test_unknown_language_is_an_error(decisions):

@@ -57,6 +57,14 @@ def test_registered_for_pygmentize():
     assert isinstance(get_lexer_for_filename("acme.kasu"), KasuLexer)
 
 
+def test_the_kind_of_a_phrase_list_is_shown_where_it_is_written():
+    """`announced`, `claimed`, `implied` before `=` or `from` are keywords; elsewhere, names."""
+    text = 'phrases threats "脅迫" announced from "lexicon/threats.txt"\ndefine x = implied == 1\n'
+    tokens = [(t, v) for t, v in KasuLexer().get_tokens(text) if v.strip()]
+    assert (Keyword.Pseudo, "announced") in tokens
+    assert (Name, "implied") in tokens
+
+
 def test_value_labels_lex_as_strings():
     """`one of ["counter" "窓口", …]`: each value and each label is a string, the field a name, no error."""
     text = 'schema {\n  channel "受付チャネル": one of ["counter" "窓口", "phone" "電話"]\n}\n'

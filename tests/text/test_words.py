@@ -62,6 +62,29 @@ def test_not_found(phrase, text):
     assert not found(phrase, text)
 
 
+@pytest.mark.parametrize("phrase, text", [
+    ("クソ", "あいつクソやな"),
+    ("クソ", "このクソ駅員が"),
+    ("キチガイ", "お前キチガイか"),
+    ("基地外", "基地外かよ"),
+])
+def test_a_one_word_phrase_is_read_as_it_is_used(phrase, text):
+    """Issue 24 §5: "クソ" alone analyses as the interjection, in 「あいつクソやな」 as the noun 糞; a
+    one-word phrase read alone as an interjection, a prefix or a suffix is also read in carrying
+    sentences, so it is found in the forms it takes in sentences, by `find` and by the index."""
+    assert found(phrase, text)
+    assert PhraseIndex([phrase]).first(words_of(text)) is not None
+
+
+def test_the_interjection_reading_alone_would_miss():
+    """What the test above guards: the phrase's own words alone (the interjection) are not the word
+    of 「あいつクソやな」; the other reading is."""
+    p = analyse_phrase("クソ")
+    sentence = [w.norm for w in words_of("あいつクソやな")]
+    assert p.words[0].norm not in sentence
+    assert any(alt.norm in sentence for alt in p.alts)
+
+
 def test_words_carry_offsets_into_the_normalised_text():
     """start/end index the NFKC-normalised text; the norm is the dictionary's normalised form."""
     text = "ＳＮＳに晒してやる"

@@ -84,12 +84,21 @@ class Item:
         return self.label or self.name
 
 
+# How the phrases of a list must be said to count for `mentions` (text/speech.py; language.md §6):
+# announced (the speaker announces, demands or threatens the act), claimed (the speaker claims a
+# threat's means as backing), implied (an implicit threat: knowledge shown, a warning).
+PHRASE_KINDS = ("announced", "claimed", "implied")
+
+
 @attrs.frozen
 class PhraseList:
+    """A phrase list; `kind` is one of PHRASE_KINDS, or None (a phrase counts in any form)."""
+
     name: str
     label: str | None
     phrases: tuple[str, ...]
     span: Span = attrs.field(eq=False, repr=False)
+    kind: str | None = None
 
     @property
     def title(self) -> str:

@@ -9,7 +9,7 @@ from ..i18n import N_
 from ..syntax import nodes as n
 from .. import values as vt
 from ..diagnostics import Diagnostic, did_you_mean, error, label_hint, printable, sort_diagnostics, warning
-from .checked import REVIEW, CheckedPolicy, Define, Field, PhraseList, Rule
+from .checked import PHRASE_KINDS, REVIEW, CheckedPolicy, Define, Field, PhraseList, Rule
 from ..source import SourceText, Span
 from . import limits
 from .types import Owner, TypeChecker
@@ -107,6 +107,7 @@ class _Checker(Declarations, ExampleChecks, Lints):
         self.sources = sources
         self.digest = digest
         self.read_phrases = read_phrases
+        self.unknown_kinds: set[str] = set()  # kinds of phrase lists refused (E223): no W112 for those lists
         self.extended = extended
         self.fallback_file = fallback_file
         self.diags: list[Diagnostic] = []
@@ -191,16 +192,28 @@ class _Checker(Declarations, ExampleChecks, Lints):
                     self.err("E605", N_("`+=` adds to an inherited phrase list, but this policy extends nothing"),
                              decl.name.span, N_("declare the list with `phrases NAME = [ … ]`"))
                 elif decl.name.name in out:
-                    base = out[decl.name.name]
+                    base = out[decl.name.name]  # the added phrases are said as the list's kind asks
                     known = set(base.phrases)
                     more = [p for p in self.phrase_items(decl.items) if p not in known]
-                    out[decl.name.name] = PhraseList(base.name, base.label, base.phrases + tuple(more), base.span)
+                    out[decl.name.name] = PhraseList(base.name, base.label, base.phrases + tuple(more), base.span,
+                                                     base.kind)
                 continue
             else:
                 continue
             out[decl.name.name] = PhraseList(decl.name.name, decl.label.value if decl.label else None,
-                                             tuple(items), decl.name.span)
+                                             tuple(items), decl.name.span, self.phrase_kind(decl.kind))
         return out
+
+    def phrase_kind(self, kind: n.Ident | None) -> str | None:
+        """The declared kind of a phrase list, checked (E223 for an unknown one)."""
+        if kind is None:
+            return None
+        if kind.name in PHRASE_KINDS:
+            return kind.name
+        self.unknown_kinds.add(kind.name)
+        self.err("E223", N_("`{name}` is not a kind of phrase list", name=kind.name), kind.span,
+                 did_you_mean(kind.name, PHRASE_KINDS) or N_("the kinds are announced, claimed and implied"))
+        return None
 
     def phrase_items(self, lst: n.ListLit) -> list[str]:
         """The phrases of a list, each once, in order (a list may hold hundreds of thousands)."""

@@ -1,7 +1,8 @@
 """The checker's lints: unused names, oddly read `mentions` phrases, conditions that never vary.
 
 W101/W102 (a define or phrase list no rule uses), W103 (a rule with no `respond`), W111 (a
-phrase the word analyser splits unlike its author meant), W105 (a condition that reads no field,
+phrase the word analyser splits unlike its author meant), W112 (threats or exposure matched in any
+form: a list without a kind), W105 (a condition that reads no field,
 or tests the presence of a required one).
 """
 from __future__ import annotations
@@ -24,6 +25,7 @@ class Lints:
 
     if TYPE_CHECKING:  # provided by `checker._Checker`
         tc: TypeChecker
+        unknown_kinds: set[str]
 
         def warn(self, code: str, message: str, span: Span, hint: str | None = None) -> None: ...
 
@@ -78,6 +80,7 @@ class Lints:
         # to the layer rule: without it `kasu check` could not say how a phrase will be read).
         from ..text.words import analyse_phrase, phrase_warning
 
+        self.kind_lint(roots, phrases)
         for text, (span, list_name) in targets.items():
             why = phrase_warning(analyse_phrase(text))
             if why is None:
@@ -97,6 +100,40 @@ class Lints:
                                     "so it is found after almost any word", text=text, where=where, words=words),
                                  N_("add the word it belongs to (e.g. 殺すぞ instead of ぞ), or remove the phrase"))
             self.warn("W111", message, span, hint)
+
+    def kind_lint(self, roots: list[Any], phrases: dict[str, PhraseList]) -> None:
+        """W112: threats or exposure matched with `mentions` in any form — a list without a kind, or
+        phrases written in place — where a denial, a report or a quotation would count like the act."""
+        from ..text.speech_words import threat_like  # (loads the analyser: only for a policy with `mentions`)
+
+        if self.unknown_kinds:
+            return  # a kind was written but misspelt (E223): that is the thing to fix
+        warned: set[str] = set()
+        for root in roots:
+            for sub in n.walk(root):
+                if not isinstance(sub, n.Mentions):
+                    continue
+                if isinstance(sub.item, n.Name) and sub.item.id in phrases:
+                    plist = phrases[sub.item.id]
+                    if plist.kind is not None or plist.name in warned:
+                        continue
+                    act = threat_like(plist.phrases, plist.name, plist.label)
+                    if act is not None:
+                        warned.add(plist.name)
+                        self.warn("W112", N_("the phrase list `{name}` holds threats or exposure (\"{act}\") but declares "
+                                             "no kind, so `mentions` finds them in any form: 「{act}つもりはない」 and "
+                                             "「『{act}』と言われた」 count like the act", name=plist.name, act=act),
+                                  plist.span, N_("declare how its phrases must be said, e.g. phrases {name} announced "
+                                                 "from \"…\" (or claimed, implied)", name=plist.name))
+                    continue
+                texts = ([sub.item.value] if isinstance(sub.item, n.StringLit) else
+                         [i.value for i in sub.item.items if isinstance(i, n.StringLit)]
+                         if isinstance(sub.item, n.ListLit) else [])
+                act = threat_like(texts, "", None) if texts else None
+                if act is not None:
+                    self.warn("W112", N_("\"{act}\" is a threat or an exposure written in place, so `mentions` finds it "
+                                         "in any form: 「{act}つもりはない」 counts like the act", act=act),
+                              sub.item.span, N_("put it in a phrase list declared `announced` and mention the list"))
 
     def constant_lint(self, node: n.Spanned, word: str, defines: dict[str, n.DefineDecl]) -> None:
         if word == "unless" and node == n.BoolLit(False):

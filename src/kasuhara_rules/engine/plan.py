@@ -25,7 +25,8 @@ from ..syntax import nodes as n
 from ..syntax.visitor import Visitor
 from ..text.normalize import PhraseSet, nfkc, normalize
 from . import runtime as rt
-from .facts import field_index, mention_key, mention_phrases, needs_normalizing, phrases_name, proved_present
+from .facts import (field_index, mention_acts, mention_key, mention_phrases, needs_normalizing, phrases_name,
+                    proved_present)
 
 if TYPE_CHECKING:
     from .mentions import Listener, MentionSet
@@ -173,8 +174,8 @@ class Lowering(Visitor):
         key = mention_key(item)
         found = self._mention_sets.get(key)
         if found is None:
-            found = self._mention_sets[key] = MentionSet(
-                key if isinstance(key, tuple) else self.policy.phrases[key].phrases)
+            found = self._mention_sets[key] = MentionSet(key) if isinstance(key, tuple) else \
+                MentionSet(self.policy.phrases[key].phrases, self.policy.phrases[key].kind)
         return found
 
     def listener(self) -> Listener:
@@ -182,7 +183,7 @@ class Lowering(Visitor):
         if self._listener is None:
             from .mentions import Listener
 
-            self._listener = Listener(mention_phrases(self.policy))
+            self._listener = Listener(mention_phrases(self.policy), mention_acts(self.policy))
         return self._listener
 
     def regex(self, pattern: str) -> Any:

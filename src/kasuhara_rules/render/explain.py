@@ -93,6 +93,15 @@ def render_decision(decision: Explainable, lang: str = "ja", show_sensitive: boo
     return _Renderer(decision, lang, show_sensitive).render()
 
 
+
+# The categories of the cues of speech acts (text/speech.py), in Japanese for the explanation; the
+# evidence keeps the English ones.
+_CUES_JA = {"announced": "予告", "claimed": "後ろ盾の主張", "implied": "暗黙の脅し", "rhetorical": "反語",
+            "warning": "警告", "past": "過去", "negation": "否定", "passive": "受け身", "quoted": "引用",
+            "open": "未定", "question": "質問", "request": "依頼", "wish": "願望", "naming": "名指しのみ",
+            "hypothetical": "仮定", "conditional": "条件", "done": "済み", "other agent": "他人の行為",
+            "plan": "予定"}
+
 class _Renderer:
     def __init__(self, decision: Explainable, lang: str, show_sensitive: bool) -> None:
         self.d = decision
@@ -304,7 +313,14 @@ class _Renderer:
         quoted = f"「{shown}」" if self.lang == "ja" else f'"{shown}"'
         at: Sequence[int] = item.get("at") or ()
         where = f"@{at[0]}–{at[1]}" if len(at) == 2 else ""
-        return f"{item.get('phrase')} ← {quoted}{where}"
+        said = ""
+        if "cue" in item:  # a list with a kind: how the phrase was said, and whether it counted
+            category, _, cue_words = str(item["cue"]).partition(": ")
+            if self.lang == "ja":
+                category = _CUES_JA.get(category, category)
+            said = f" ({category}: {cue_words})" if cue_words else f" ({category})"
+        mark = "✘ " if item.get("counted") is False else ""
+        return f"{mark}{item.get('phrase')} ← {quoted}{where}{said}"
 
     def value(self, path: str, raw: Any) -> str:
         if raw is None:

@@ -158,7 +158,7 @@ class _Printer:
             text = f"{'override ' if d.override else ''}define {d.name.name}{_label(d.label)} = {expr(d.expr)}"
         else:
             phrases = cast(n.PhrasesDecl, d)  # same_group asks only about defines and phrase lists
-            text = f"phrases {phrases.name.name}{_label(phrases.label)} = {literal(phrases.items)}"
+            text = f"phrases {phrases.name.name}{_label(phrases.label)}{_kind(phrases.kind)} = {literal(phrases.items)}"
         return display_width(text) <= WIDTH
 
     def decl(self, d: object, vocab_group: bool) -> None:
@@ -172,9 +172,9 @@ class _Printer:
         elif isinstance(d, _VOCAB_TYPES):
             self.vocabulary(d, vocab_group)
         elif isinstance(d, n.PhrasesDecl):
-            self.listing(d.span, f"phrases {d.name.name}{_label(d.label)} = ", d.items.items, "")
+            self.listing(d.span, f"phrases {d.name.name}{_label(d.label)}{_kind(d.kind)} = ", d.items.items, "")
         elif isinstance(d, n.PhrasesFrom):
-            self.item(d.span, [f"phrases {d.name.name}{_label(d.label)} from {quote(d.path.value)}"], "")
+            self.item(d.span, [f"phrases {d.name.name}{_label(d.label)}{_kind(d.kind)} from {quote(d.path.value)}"], "")
         elif isinstance(d, n.PhrasesAppend):
             self.listing(d.span, f"phrases {d.name.name} += ", d.items.items, "")
         elif isinstance(d, n.DefineDecl):
@@ -406,6 +406,11 @@ _ONE_LINERS = (n.PhrasesFrom, n.DropRule, n.ExtendsDecl)
 
 def _label(label: n.StringLit | None) -> str:
     return f" {quote(label.value)}" if label is not None else ""
+
+
+def _kind(kind: n.Ident | None) -> str:
+    """A phrase list's kind (announced, claimed, implied), after its label."""
+    return f" {kind.name}" if kind is not None else ""
 
 
 def _header_value(value: object) -> str:

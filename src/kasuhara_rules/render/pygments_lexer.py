@@ -24,6 +24,9 @@ DECLARATIONS, CLAUSES, OPERATORS = vocabulary.DECLARATIONS, vocabulary.CLAUSES, 
 MODIFIERS, CONSTANTS, KEYWORDS = vocabulary.MODIFIERS, vocabulary.CONSTANTS, vocabulary.KEYWORDS
 TYPES = ("bool", "int", "number", "text", "date", "datetime", "duration", "list", "one")
 FUNCTIONS = vocabulary.NAMED_FUNCTIONS
+# The kinds of a phrase list (`phrases NAME "label" announced = …`): checked names, not reserved words,
+# so shown as keywords only where a kind is written (before `=` or `from`).
+PHRASE_KINDS = ("announced", "claimed", "implied")
 
 _NAME = r"[^\W\d]\w*"
 _END = r"(?!\w)"
@@ -60,6 +63,7 @@ class KasuLexer(RegexLexer):
             (words(MODIFIERS, suffix=_END), Keyword.Type),
             (words(CLAUSES + OPERATORS, suffix=_END), Keyword),
             (words(FUNCTIONS, suffix=r"(?=\s*\()"), Name.Builtin),
+            (words(PHRASE_KINDS, suffix=r"(?=\s*(?:=(?!=)|from(?!\w)))"), Keyword.Pseudo),
             (r"(" + _NAME + r")(\s*)(:)(?=\s*(optional\s+)?" + r"(bool|int|number|text|date|datetime|duration|"
              r"list|one|\{))", bygroups(Name.Attribute, Whitespace, Punctuation)),
             (words(TYPES, suffix=_END), Keyword.Type),

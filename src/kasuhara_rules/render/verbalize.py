@@ -210,11 +210,14 @@ class Verbalizer(Visitor):
                 return f"{s}に{x}という語が{'含まれない' if negate else '含まれる'}（活用した形や表記の違いも含む）"
             return f"{s} {'does not mention' if negate else 'mentions'} the word {x} (in any of its forms)"
         target = self.set_of(e.item)
+        ref = e.item.ref if isinstance(e.item, n.Name) else None
+        kind = self.p.phrases[ref.name].kind if isinstance(ref, PhrasesRef) else None
+        said = _SAID[("ja" if self.ja else "en", kind)] if kind is not None else ""
         if self.ja:
             amount = "いずれか" if e.mode == "any" else "すべて"
-            return f"{s}に{target}の{amount}の語が{'含まれない' if negate else '含まれる'}"
+            return f"{s}に{target}の{amount}の語が{said}{'含まれない' if negate else '含まれる'}"
         amount = "any of the words" if e.mode == "any" else "every one of the words"
-        return f"{s} {'does not mention' if negate else 'mentions'} {amount} in {target}"
+        return f"{s} {'does not mention' if negate else 'mentions'} {amount} in {target}{said}"
 
     def visit_Matches(self, e: n.Matches, negate: bool) -> str:
         s = self.noun(e.subject)
@@ -309,6 +312,17 @@ class Verbalizer(Visitor):
                 return f"〈{title}〉（{inner}）" if self.ja else f"the phrases \"{title}\" ({inner})"
             return f"〈{title}〉（語句の一覧を参照）" if self.ja else f"the phrases \"{title}\" (see the phrase lists)"
         return self.noun(e)
+
+
+# How a phrase list's kind reads in a sentence (check/checked.PHRASE_KINDS; text/speech.py).
+_SAID = {
+    ("ja", "announced"): "、話し手が予告・要求・威嚇する形で",
+    ("ja", "claimed"): "、話し手が後ろ盾として持ち出す形で",
+    ("ja", "implied"): "、暗黙の脅しとして（知っていると示す・警告する形で）",
+    ("en", "announced"): ", announced, demanded or threatened by the speaker (not reported, denied, asked about or quoted)",
+    ("en", "claimed"): ", claimed by the speaker as backing (not merely named)",
+    ("en", "implied"): ", as an implicit threat (knowledge shown or a warning; not denied, asked about or quoted)",
+}
 
 
 class _Nouns(Visitor):

@@ -155,10 +155,11 @@ class DeclarationBuilders:
         return n.NamedItem(self.ident(args[0]), self.string(args[1]), span=span)
 
     def t_phrases_decl(self, span: Span, args: list[Any]) -> n.PhrasesDecl:
-        return n.PhrasesDecl(self.ident(args[0]), self.string(args[1]), args[2], span=span)
+        return n.PhrasesDecl(self.ident(args[0]), self.string(args[1]), args[3], self.ident(args[2]), span=span)
 
     def t_phrases_from(self, span: Span, args: list[Any]) -> n.PhrasesFrom:
-        return n.PhrasesFrom(self.ident(args[0]), self.string(args[1]), self.string(args[2]), span=span)
+        return n.PhrasesFrom(self.ident(args[0]), self.string(args[1]), self.string(args[3]), self.ident(args[2]),
+                             span=span)
 
     def t_phrases_append(self, span: Span, args: list[Any]) -> n.PhrasesAppend:
         return n.PhrasesAppend(self.ident(args[0]), args[1], span=span)

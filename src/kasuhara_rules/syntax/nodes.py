@@ -434,17 +434,23 @@ class EscalationsDecl:
 
 @node
 class PhrasesDecl:
+    """`phrases NAME "label" KIND = [...]`; `kind` (announced, claimed, implied) is optional."""
+
     name: Ident
     label: StringLit | None
     items: ListLit
+    kind: Ident | None = None
     span: Span = _span()
 
 
 @node
 class PhrasesFrom:
+    """`phrases NAME "label" KIND from "file"`; `kind` is optional."""
+
     name: Ident
     label: StringLit | None
     path: StringLit
+    kind: Ident | None = None
     span: Span = _span()
 
 

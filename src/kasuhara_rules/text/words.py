@@ -9,6 +9,8 @@ from typing import Any, Iterable, Sequence
 
 import attrs
 
+from .respell import respell
+
 # Katakana ァ..ヶ and the iteration marks ヽヾ map to their hiragana forms (as textnorm does;
 # this module imports nothing from the package, so the table is repeated here).
 _KANA = {cp: cp - 0x60 for cp in range(0x30A1, 0x30F7)}
@@ -40,7 +42,8 @@ class Entry:
     """What the dictionary says of a word as written (the same for every occurrence): `norm`, the
     normalised form (晒し → 晒す, あげる → 上げる), case- and kana-folded; `dictionary`, its dictionary
     form; `reading`, the reading of the surface in hiragana; `pos`, the part of speech; `conj_type` and
-    `conj_form`, Sudachi's conjugation type and form (`*` for words that do not inflect); `folded`, the
+    `conj_form`, Sudachi's conjugation type and form (`*` for words that do not inflect); `pos2`, the
+    second level of the part of speech (格助詞, 終助詞, 非自立可能, 句点 …); `folded`, the
     surface folded like `norm`; `inflected`, whether it is written in another form than its dictionary
     form (死ね, not 死ぬ); `head`, for a compound verb, the normalised form of its last part
     (ぶち殺す → 殺す, 刺し殺す → 殺す), else empty."""
@@ -49,6 +52,7 @@ class Entry:
     dictionary: str
     reading: str
     pos: str
+    pos2: str
     conj_type: str
     conj_form: str
     folded: str
@@ -85,11 +89,19 @@ class Word:
 
 @attrs.frozen
 class Phrase:
-    """A phrase as the author wrote it, with its analysed words and its folded spelling."""
+    """A phrase as the author wrote it, with its analysed words and its folded spelling; `alts`, other
+    readings of a one-word phrase that the analyser reads alone as an interjection or a prefix (クソ
+    alone is the interjection; in 「あいつクソやな」 and 「クソが」 it is the noun 糞)."""
 
     text: str
     words: tuple[Word, ...]
     literal: str
+    alts: tuple[Word, ...] = ()
+
+    @property
+    def readings(self) -> tuple[tuple[Word, ...], ...]:
+        """The phrase's words, then each other reading (one word each)."""
+        return (self.words, *((w,) for w in self.alts))
 
 
 @attrs.frozen
@@ -166,6 +178,7 @@ class _Analyser:
             dictionary=dictionary,
             reading=m.reading_form().translate(_KANA),
             pos=pos[0],
+            pos2=pos[1],
             conj_type=pos[4],
             conj_form=pos[5],
             folded=folded,
@@ -178,8 +191,9 @@ class _Analyser:
         entries = self._entries
         if len(entries) > self._LIMIT:
             entries.clear()
+        read, starts, ends = respell(text)
         out: list[Word] = []
-        for offset, chunk in _chunks(text):
+        for offset, chunk in _chunks(read):
             at = offset  # Sudachi's surfaces are slices of the input, one after another
             for m in tok.tokenize(chunk):
                 surface = m.surface()
@@ -189,7 +203,11 @@ class _Analyser:
                     entry = entries[key] = self._entry(m, surface)
                 end = at + len(surface)
                 if entry.pos != _SPACE_POS:
-                    out.append(Word(surface, entry.norm, at, end, entry))
+                    if starts is None or ends is None:
+                        out.append(Word(surface, entry.norm, at, end, entry))
+                    else:  # respelled: the offsets and the surface of the text as written
+                        s, e = starts[at], max(starts[at], ends[end])
+                        out.append(Word(text[s:e], entry.norm, s, e, entry))
                 at = end
         return tuple(out)
 
@@ -230,7 +248,20 @@ def analyse_phrase(text: str) -> Phrase:
     ['ねっと', 'に', '書く']
     """
     words = words_of(text)
-    return Phrase(text=text, words=words, literal="".join(w.entry.folded for w in words))
+    alts: list[Word] = []
+    if len(words) == 1 and words[0].entry.pos in _ALONE_POS:
+        # Read as it is used: in the carrying sentences, the word written the same way.
+        for carrier in _CARRIERS:
+            for w in words_of(carrier.format(text)):
+                if w.entry.folded == words[0].entry.folded and w.entry.pos not in _ALONE_POS \
+                        and w.norm != words[0].norm and all(a.norm != w.norm for a in alts):
+                    alts.append(w)
+    return Phrase(text=text, words=words, literal="".join(w.entry.folded for w in words), alts=tuple(alts))
+
+
+# A one-word phrase read alone as one of these is also read in the carrying sentences below.
+_ALONE_POS = frozenset({"感動詞", "接頭辞", "接尾辞"})
+_CARRIERS = ("{}が", "この{}", "{}だ")
 
 
 _FUNCTION_POS = frozenset({"助詞", "助動詞", "補助記号", "記号", "空白"})
@@ -262,13 +293,16 @@ def _word_matches(p: Word, w: Word) -> bool:
     does not inflect must also read the same, long vowels aside (Sudachi normalises ばあ and ババア
     alike; サーバ and サーバー read alike). Nouns and adjectival nouns written in kana also match
     the same word in other spellings by reading (ばか / 馬鹿). A verb in its dictionary form also
-    matches a compound verb ending in it (殺す: ぶち殺す, 刺し殺す).
+    matches a compound verb ending in it (殺す: ぶち殺す, 刺し殺す), and a humble verb its plain one
+    in any form (する: いたす, 言う: 申す, 行く: 参る / 伺う).
     """
     pe, we = p.entry, w.entry
+    if _HUMBLE.get(w.norm) == p.norm and (not pe.inflected or pe.conj_form.split("-")[0] == we.conj_form.split("-")[0]):
+        return True
     if p.norm == w.norm:
         if not pe.inflected:
-            if pe.conj_type == "*" and we.conj_type == "*":
-                return _unlong(pe.reading) == _unlong(we.reading)
+            if pe.conj_type == "*" and we.conj_type == "*":  # the same spelling read otherwise in context
+                return _unlong(pe.reading) == _unlong(we.reading) or pe.folded == we.folded
             return True
         if we.conj_form == pe.conj_form and we.reading == pe.reading:
             return True
@@ -280,6 +314,11 @@ def _word_matches(p: Word, w: Word) -> bool:
         return not pe.inflected
     return (pe.pos in _READING_POS and pe.pos == we.pos and pe.reading == we.reading
             and (_kana_only(p.surface) or _kana_only(w.surface)))
+
+
+# Humble verbs and the plain verbs they stand for (the polite form of a threat is the threat:
+# 連絡いたします, 保証いたしかねます).
+_HUMBLE = {"致す": "為る", "申す": "言う", "申し上げる": "言う", "参る": "行く", "伺う": "行く"}
 
 
 def _imperative_with_particle(pe: Entry, we: Entry) -> bool:
@@ -303,6 +342,9 @@ def _match_at(phrase: Phrase, words: Sequence[Word], i: int) -> int:
                 break
         else:
             return i + n
+    for alt in phrase.alts:
+        if _word_matches(alt, words[i]):
+            return i + 1
     # The literal spelling starting and ending at word boundaries, where Sudachi splits the text
     # differently from the phrase (「死ね。」 is read as 死 + ね). Where it splits both alike, the
     # words have decided (辞めちまえ is not found in 辞めちまえば: another form of ちまう).
@@ -313,11 +355,21 @@ def _match_at(phrase: Phrase, words: Sequence[Word], i: int) -> int:
             acc += words[j].entry.folded
             if acc == lit:
                 if [w.entry.folded for w in words[i:j + 1]] == [w.entry.folded for w in pw]:
-                    return -1
+                    # Split alike: the same kana may be read as other words in context (お + かん in
+                    # ただじゃおかん, い in いてまう); each inflecting word must keep its form
+                    # (辞めちまえ is not in 辞めちまえば).
+                    return j + 1 if len(pw) > 1 and _same_forms(pw, words[i:j + 1]) else -1
                 return j + 1
             if len(acc) >= len(lit) or not lit.startswith(acc):
                 break
     return -1
+
+
+def _same_forms(pw: Sequence[Word], tw: Sequence[Word]) -> bool:
+    """Each inflecting phrase word and the text word spelled like it are in the same conjugation
+    form (its main part: 連用形-一般 and 連用形-省略 are alike)."""
+    return all(p.entry.conj_type == "*" or p.entry.conj_form.split("-")[0] == t.entry.conj_form.split("-")[0]
+               for p, t in zip(pw, tw))
 
 
 def find(phrase: Phrase, words: Sequence[Word]) -> tuple[int, int] | None:
@@ -329,12 +381,13 @@ def find(phrase: Phrase, words: Sequence[Word]) -> tuple[int, int] | None:
     """
     if not phrase.words:
         return None
-    first = phrase.words[0]
-    norm, lit = first.norm, phrase.literal
-    reading = first.entry.reading if first.entry.pos in _READING_POS else None
+    firsts = [r[0] for r in phrase.readings]
+    norms = {f.norm for f in firsts}
+    readings = {f.entry.reading for f in firsts if f.entry.pos in _READING_POS}
+    lit = phrase.literal
     for i, w in enumerate(words):
         e = w.entry
-        if w.norm == norm or e.head == norm or e.reading == reading or lit.startswith(e.folded) \
+        if w.norm in norms or e.head in norms or e.reading in readings or lit.startswith(e.folded) \
                 or (e.conj_form.startswith("命令形") and lit.startswith(e.folded[:-1])):
             end = _match_at(phrase, words, i)
             if end >= 0:
@@ -370,10 +423,11 @@ class PhraseIndex:
         by_reading: dict[str, list[int]] = {}
         by_prefix: dict[str, list[int]] = {}
         for k, phrase in enumerate(self.phrases):
-            first = phrase.words[0]
-            by_norm.setdefault(first.norm, []).append(k)
-            if first.entry.pos in _READING_POS:
-                by_reading.setdefault(first.entry.reading, []).append(k)
+            for reading in phrase.readings:
+                first = reading[0]
+                by_norm.setdefault(first.norm, []).append(k)
+                if first.entry.pos in _READING_POS:
+                    by_reading.setdefault(first.entry.reading, []).append(k)
             for end in range(1, len(phrase.literal) + 1):  # a text word that begins the spelling
                 by_prefix.setdefault(phrase.literal[:end], []).append(k)
         self._by_norm = {k: tuple(v) for k, v in by_norm.items()}

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Sequence
 from ...syntax import nodes as n
 from .names import (
     FIELD, DEFINE, PHRASES, RULE, OUTCOME, SEVERITY, ESCALATION, DECLARATION_WORDS, CLAUSE_WORDS,
-    EXPR_WORDS, FUNCTIONS, TYPES, STRATEGIES, HEADER_WORDS, Completion,
+    EXPR_WORDS, FUNCTIONS, TYPES, STRATEGIES, HEADER_WORDS, PHRASE_KINDS, Completion,
 )
 
 if TYPE_CHECKING:
@@ -50,8 +50,12 @@ class Completions:
             return self._names(DEFINE, lang)
         if previous == "decide":
             return [Completion(s, "keyword") for s in STRATEGIES]
-        if previous in ("any", "all") and "contains" in words:
+        if previous in ("any", "all") and ("contains" in words or "mentions" in words):
             return self._names(PHRASES, lang)
+        if block == "phrases" and _KIND_SLOT.match(before):
+            kinds = PHRASE_KINDS["ja" if lang == "ja" else "en"]
+            return [Completion(k, "keyword", documentation=doc) for k, doc in kinds.items()] + \
+                [Completion("from", "keyword"), Completion("=", "keyword")]
         if block == "schema" and previous == "retain":
             return []  # a number comes next
         if block == "schema" and len(words) >= (3 if last else 2) and words[-2 if not last else -3] == "retain":
@@ -115,6 +119,8 @@ class Completions:
         return None
 
 
+# Where a phrase list's kind may be written: after `phrases NAME` and its label, before `=` / `from`.
+_KIND_SLOT = re.compile(r'\s*phrases\s+[^\W\d]\w*(?:\s+"[^"]*")?\s+[^\W\d]?\w*$')
 _BLOCK = re.compile(r"^(?:override\s+)?(policy|schema|outcomes|severities|escalations|rule|define|phrases|example)\b")
 
 

@@ -9,7 +9,7 @@ from ...source import Span
 from ...syntax import nodes as n, vocabulary
 from ...syntax.printer import expr as expr_text, type_text
 from .names import (
-    FIELD, DEFINE, PHRASES, RULE, OUTCOME, SEVERITY, ESCALATION, KIND_WORDS, WORDS, Declaration,
+    FIELD, DEFINE, PHRASES, RULE, OUTCOME, SEVERITY, ESCALATION, KIND_WORDS, PHRASE_KINDS, WORDS, Declaration,
 )
 
 if TYPE_CHECKING:
@@ -139,6 +139,11 @@ class Hover:
                 out.append(f"- {w['phrases'].format(count=len(phrases))}: {shown}")
             if isinstance(last, n.PhrasesFrom):
                 out.append(f"- {w['from']}: `{last.path.value}`")
+            said = policy.phrases[name].kind if policy and name in policy.phrases else None
+            if said is None and isinstance(last, (n.PhrasesDecl, n.PhrasesFrom)) and last.kind is not None:
+                said = last.kind.name
+            if said is not None and said in PHRASE_KINDS["en"]:
+                out.append(f"- {w['kind']} (`{said}`): {PHRASE_KINDS['ja' if lang == 'ja' else 'en'][said]}")
         elif kind in (OUTCOME, SEVERITY, ESCALATION):
             same = [k for k, _ in self.declarations if k == kind]
             names = [nm for k, nm in self.declarations if k == kind]

@@ -26,13 +26,13 @@ WORDS = {
            "retain": "kept for {period}, then purged from the journal",
            "phrases": "{count} phrases", "rank": "{rank} of {total}, lowest first", "overrides": "overrides",
            "overridden": "the rule this one overrides", "unclosed": "opened here and never closed",
-           "from": "read from", "value": "means", "choice": "a value of {field}", "label": "label"},
+           "from": "read from", "value": "means", "choice": "a value of {field}", "label": "label", "kind": "counts when"},
     "ja": {"declared": "宣言", "inherited": "引き継ぎ元", "line": "行", "type": "型",
            "optional": "省略可", "key": "事案を識別する項目", "sensitive": "個人情報（説明には出ない）",
            "retain": "保存期間 {period}（過ぎたら記録簿から削除）",
            "phrases": "{count} 語句", "rank": "{total} 段階の {rank} 番目（軽いほうから）", "overrides": "上書き元",
            "overridden": "このルールが上書きする基本方針のルール", "unclosed": "ここで開いて閉じていない",
-           "from": "読み込むファイル", "value": "内容", "choice": "{field} の値", "label": "表示名"},
+           "from": "読み込むファイル", "value": "内容", "choice": "{field} の値", "label": "表示名", "kind": "数えるとき"},
 }
 
 DECLARATION_WORDS = ("rule", "define", "phrases", "schema", "outcomes", "severities", "escalations",
@@ -43,6 +43,18 @@ FUNCTIONS = tuple(vocabulary.FUNCTIONS)
 TYPES = ("bool", "int", "number", "text", "date", "datetime", "duration", "duration in minutes",
          "duration in seconds", "duration in hours", "duration in days", "one of", "list of", "optional")
 STRATEGIES = ("highest_severity", "first_match")
+# The kinds of a phrase list (`phrases NAME "label" KIND = …`): when its phrases count for `mentions`.
+PHRASE_KINDS = {
+    "en": {"announced": "the speaker announces, demands or threatens the act (晒してやる), not when it is reported, "
+                        "denied, asked about, suffered or quoted",
+           "claimed": "the speaker claims a threat's means as backing (組の者だ), not when it is only named "
+                      "(ヤクザ映画)",
+           "implied": "an implicit threat: knowledge shown (ナンバー控えたからな) or a warning (夜道に気をつけろ), "
+                      "not a denial, a question or a quotation"},
+    "ja": {"announced": "話し手がその行為を予告・要求・威嚇するとき（晒してやる）。報告・否定・質問・受け身・引用は数えない",
+           "claimed": "話し手が脅しの手段を後ろ盾として持ち出すとき（組の者だ）。名前を挙げるだけ（ヤクザ映画）は数えない",
+           "implied": "暗黙の脅し: 知っていると示す（ナンバー控えたからな）、警告する（夜道に気をつけろ）。否定・質問・引用は数えない"},
+}
 HEADER_WORDS = ("id", "version", "effective", "timezone", "decide", "otherwise")
 
 _NAME = re.compile(r"[^\W\d]\w*")

@@ -1,0 +1,296 @@
+"""The clause around an act: what follows て, a concession, a quotation, a noun, the next predicate.
+
+The second half of the scanner of speech.py (speech_scan.Scan inherits these methods): each reads on
+from a word and fills the scanner's form, returning the next index, or -1 when the clause is over.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Sequence
+
+import attrs
+
+from . import speech_words as V
+from .words import Word
+
+if TYPE_CHECKING:
+    from .speech_form import Form
+
+
+class Clauses:
+    """Part of speech_scan.Scan: the methods that leave the act's own auxiliaries."""
+
+    if TYPE_CHECKING:  # provided by speech_scan.Scan
+        words: Sequence[Word]
+        i: int
+        stop: int
+        form: Form
+        linking: bool
+        cond_end: int
+
+        def __init__(self, words: Sequence[Word], i: int, stop: int) -> None: ...
+        def run(self) -> Form: ...
+        def head_form(self, w: Word) -> None: ...
+        def peek(self, j: int) -> Word | None: ...
+        def conditional(self, j: int, cue: str) -> int: ...
+        def finals(self, j: int, lead: str) -> int: ...
+
+    def after_te(self, j: int, te: str) -> int:
+        """After て/で: a helper verb keeps reading the same act; も makes a concession; a request
+        or the end of the sentence leaves it to someone else."""
+        f = self.form
+        nxt = self.peek(j)
+        if nxt is None:
+            f.request = f.request or te
+            return -1
+        n, s = nxt.norm, nxt.entry.folded
+        if s in ("も",):
+            return self.concessive(j + 1, te + "も")
+        if s in ("は",) and self.peek(j + 1) is not None and self.words[j + 1].norm in ("駄目", "だめ", "いける"):
+            f.negative = f.negative or "てはいけない"
+            return -1
+        if nxt.entry.pos in ("動詞", "形容詞") or (nxt.entry.pos == "助動詞" and nxt.norm in ("てる", "でる", "とく")):
+            return j
+        if nxt.entry.pos == "助詞" and nxt.entry.pos2 == "終助詞" or s in V.WEAK_FINALS:
+            f.request = f.request or te + s
+            return -1
+        if nxt.entry.folded in ("、", ","):
+            return self.chain(j + 1)
+        return self.chain(j)
+
+    def concessive(self, j: int, cue: str) -> int:
+        """書いてもいいんだな (rhetorical), 載せてもいいですか (asking), 晒されても知らないぞ, 逃げても無駄だ."""
+        f = self.form
+        rest = self.words[j:self.stop]
+        if rest and rest[0].entry.folded == "も":
+            rest = rest[1:]
+        if rest and (rest[0].norm in V.ALLOW or rest[0].surface in V.ALLOW):
+            clause = []
+            for w in rest[1:]:
+                if w.entry.folded in ("、", ","):
+                    break
+                clause.append(w)
+            tail = [w.entry.folded for w in clause]
+            explains = any(w.entry.pos2 == "準体助詞" or w.entry.folded in ("ねん", "んや", "んだ", "んで") for w in clause)
+            if explains and not any(t in ("でしょう",) for t in tail):
+                f.rhetorical = f.rhetorical or cue + rest[0].surface + "ん"
+                return -1
+            if not tail or tail[0] in ("な", "ね", "よ") or any(t in ("よろしい",) for t in tail):
+                if not any(t in ("か", "?", "かな", "かしら") for t in tail) or "な" in tail:
+                    f.rhetorical = f.rhetorical or cue + rest[0].surface
+                    return -1
+            f.question = f.question or cue + rest[0].surface + "か"  # 載せてもいいですか: asking permission
+            return -1
+        for w in rest[:4]:
+            if w.norm in V.WARNING_AFTER_TEMO or w.surface in V.WARNING_AFTER_TEMO:
+                f.rhetorical = f.rhetorical or cue + w.surface
+                return -1
+        f.conditional = f.conditional or cue
+        return -1
+
+    def whether(self, j: int) -> int:
+        """書くかどうか, 書こうか迷う, 書くか決めていない: left open."""
+        f = self.form
+        for w in self.words[j:min(self.stop, j + 6)]:
+            if w.norm in ("どう",) or w.norm in V.OPEN:
+                f.open = f.open or ("かどうか" if w.norm == "どう" else "か" + w.surface)
+                return -1
+            if w.norm in V.THINKING:
+                return self.thought(j, w)
+        f.question = f.question or "か"
+        return -1
+
+    def after_quote(self, j: int, mark: str) -> int:
+        """After a closing quote or と/って: whose words these were."""
+        f = self.form
+        k = j
+        after = self.words[j + 1:min(self.stop, j + 4)]
+        if mark == "と" and after and after[0].norm == "為る" and len(after) > 1 \
+                and (after[1].entry.conj_form.startswith("仮定形") or after[1].entry.folded in ("て", "ても")):
+            f.hypothetical = f.hypothetical or "と" + "".join(a.surface for a in after[:2])  # 書くとしたら
+            return -1
+        if mark == "」":
+            nxt = self.peek(k)
+            if nxt is None:
+                return -1  # the whole remark in quotes: the speaker's own words
+            if nxt.entry.folded in ("と", "って", "とか", "という", "っていう", "なんて", "なんか", "みたいに"):
+                k += 1
+            elif nxt.entry.pos == "名詞" or nxt.entry.folded in ("の", "みたい"):
+                f.quoted = f.quoted or "」" + nxt.surface
+                return -1
+            else:
+                return -1
+            mark = nxt.entry.folded
+        for w in self.words[k:min(self.stop, k + 6)]:
+            if w.norm in V.THINKING:
+                return self.thought(k, w)
+            if w.norm in V.SAYING or w.entry.pos == "動詞":
+                return self.reported(k, w, mark)
+            if w.entry.pos == "名詞" and w.entry.pos2 != "代名詞" and mark in ("って", "という", "っていう"):
+                f.quoted = f.quoted or mark + w.surface
+                return -1
+        f.quoted = f.quoted or mark
+        return -1
+
+    def thought(self, j: int, verb: Word) -> int:
+        """晒してやろうと思う (intent), 書いたろか思たけど (a past thought)."""
+        f = self.form
+        sub = type(self)(self.words, self.words.index(verb, j) + 1, self.stop).run()
+        if sub.past or sub.negative or sub.question or sub.conditional:
+            f.past = f.past or ("と思" + (sub.past or sub.negative or sub.question or sub.conditional))
+            f.negative = f.negative or (sub.negative if not sub.past else "")
+            return -1
+        if f.volitional or f.benefactive or f.desire or sub.progressive or sub.polite or sub.final is not None:
+            f.intent = f.intent or "と思う"
+        return -1
+
+    def reported(self, j: int, verb: Word, mark: str) -> int:
+        """「晒すぞ」と言われた (quoted: someone else's words), 晒すって言ってんだよ (the speaker's own)."""
+        f = self.form
+        k = self.words.index(verb, j)
+        sub = type(self)(self.words, k + 1, self.stop).run()
+        if verb.norm in ("言う", "いう") and sub.progressive and not sub.past and not sub.passive \
+                and (sub.strong or sub.copula or sub.final):
+            f.strong = f.strong or f"{mark}言ってる"
+            return -1
+        f.quoted = f.quoted or f"{mark}{verb.surface}{sub.passive}"
+        return -1
+
+    # -- verbs and nouns after the act ---------------------------------------------------------
+
+    def verb(self, j: int, w: Word) -> int:
+        """A verb after the act: a helper (やる, おく, いただく…) reads on; another verb after て or a
+        stem carries the sentence (晒して炎上させてやる); after a noun it governs the noun."""
+        f, n = self.form, w.norm
+        cf = w.entry.conj_form
+        if n in V.CANCEL and (self.linking or f.nominal is not None):
+            f.cancel = f.cancel or w.surface
+            return -1
+        if self.linking or w.entry.pos2 == "非自立可能" and self.words[j - 1].entry.pos in ("名詞", "助動詞"):
+            if n in V.BENEFACTIVE:
+                f.benefactive = f.benefactive or ("て" + w.surface if w.surface.startswith(("や", "あ")) else w.surface)
+            elif n in V.CARRYING:
+                f.carrying = f.carrying or w.surface
+            elif n in V.HUMBLE or w.entry.folded.startswith(("もらえ", "いただけ", "頂け", "貰え")):
+                if f.causative:
+                    f.humble = f.humble or f"{f.causative}て{w.surface}"
+                elif w.entry.folded.startswith(("もらえ", "いただけ", "頂け", "貰え")):
+                    f.request = f.request or w.surface  # 書いてもらえますか: asking someone else
+                else:
+                    f.humble = f.humble or f"て{w.surface}"  # 流してもらうわ: the speaker has it done
+            elif n in V.REQUEST:
+                f.request = f.request or w.surface
+            elif n in V.PROGRESSIVE:
+                f.progressive = f.progressive or w.surface
+            elif n in V.RESULTATIVE:
+                f.progressive = f.progressive or w.surface
+            elif n in V.LIGHT_VERBS or n in V.POLITE_HUMBLE_VERBS:
+                if n in V.POLITE_HUMBLE_VERBS:
+                    f.humble = f.humble or w.surface
+            elif w.entry.pos == "形容詞" and n in ("無い", "ない"):
+                f.negative = f.negative or w.surface
+                return j + 1
+            else:
+                return self.carry(j, w)
+            if cf.startswith("命令形") and n not in V.REQUEST:
+                f.imperative = f.imperative or w.surface
+            elif cf.startswith("意志推量形"):
+                f.volitional = f.volitional or w.surface
+            self.linking = cf.startswith("連用形")
+            return j + 1
+        if w.entry.pos == "形容詞" and n in ("無い", "ない"):
+            f.negative = f.negative or w.surface
+            return j + 1
+        return self.carry(j, w)
+
+    def carry(self, j: int, w: Word) -> int:
+        """The sentence goes on with another predicate: its form is the act's (a condition on the
+        way, 検索したら…出てくるようにします, leaves it to the predicate after it)."""
+        sub = type(self)(self.words, j + 1, self.stop)
+        sub.head_form(w)
+        result = sub.run()
+        if result.conditional and not result.rhetorical and sub.cond_end >= 0 and sub.cond_end + 1 < self.stop:
+            return self.chain(sub.cond_end + 1)
+        for a in attrs.fields(type(self.form)):
+            if not getattr(self.form, a.name):
+                setattr(self.form, a.name, getattr(result, a.name))
+        return -1
+
+    def chain(self, j: int) -> int:
+        """The act's clause is linked to what follows (a noun or a verb later in the sentence)."""
+        k = j
+        while k < self.stop:
+            w = self.words[k]
+            if w.entry.pos in ("動詞",) or (w.entry.pos == "形容詞" and w.norm not in ("無い", "ない")):
+                self.linking = True
+                return self.carry(k, w)
+            if w.entry.pos == "形容詞":
+                self.form.negative = self.form.negative or w.surface
+                return k + 1
+            if w.entry.folded in V.CLOSING or w.entry.pos2 == "句点":
+                return k
+            k += 1
+        return -1
+
+    def nominal(self, j: int, w: Word) -> int:
+        """の/ん after the act: んだ, のです explain (read on); のか asks; のは, のって name it."""
+        f = self.form
+        nxt = self.peek(j + 1)
+        if nxt is None:
+            f.question = f.question or w.surface
+            return -1
+        s = nxt.entry.folded
+        if s == "で" and nxt.norm == "だ":  # ので: a reason, the clause stands as said
+            self.form.reason = self.form.reason or "ので"
+            return self.finals(j + 2, "ので")
+        if nxt.entry.pos == "助動詞":
+            f.explained = f.explained or w.surface
+            return j + 1
+        if s in V.QUESTION_FINALS or s in ("?",):
+            f.question = f.question or w.surface + s
+            return self.finals(j + 1, "")
+        if s in V.WEAK_FINALS or s in V.STRONG_FINALS:
+            return j + 1
+        if any(x.norm in V.CANCEL for x in self.words[j + 2:min(self.stop, j + 5)]):
+            f.cancel = f.cancel or w.surface + s + "やめ"  # 晒すのはやめました
+            return -1
+        f.nominal = f.nominal or w.surface + s
+        return -1
+
+    def noun(self, j: int, w: Word) -> int:
+        """A noun after the act: つもり/気 (intent, or its denial), こと (a decision, or a denial), or a
+        noun the act describes (書かれていた営業時間, 口コミを書く人)."""
+        f, n = self.form, w.norm
+        prev = self.words[j - 1]
+        if prev.entry.pos == "名詞" and not self.linking:
+            return self.chain(j)
+        if n in V.INTENT_NOUNS or n in V.KOTO or n in ("予定", "ところ", "所", "ため"):
+            rest = self.words[j + 1:self.stop]
+            texts = [r.entry.folded for r in rest]
+            norms = [r.norm for r in rest]
+            if any(x in V.NEGATIVE or x in ("無い", "ない") for x in norms[:5]):
+                at = next(i for i, r in enumerate(rest) if r.norm in V.NEGATIVE or r.norm in ("無い", "ない"))
+                polite = rest[at - 1].surface if at > 0 and rest[at - 1].norm == "ます" else ""
+                f.negative = f.negative or f"{w.surface}…{polite}{rest[at].surface}"  # つもり…ません
+                return -1
+            if n in V.KOTO:
+                if norms[:1] == ["だ"] and len(rest) <= 3:
+                    f.imperative = f.imperative or "ことだ"  # 気をつけることだな: advice as a warning
+                    return -1
+                if "に" in texts[:1] and any(x in ("為る", "成る", "する", "なる") for x in norms[1:3]):
+                    f.decision = f.decision or f"ことに{rest[1].surface}"
+                    return -1
+                if any(x in ("でき", "出来る", "できる") for x in norms[:4]):
+                    return self.carry(j + next(i for i, x in enumerate(norms) if x in ("出来る", "できる")) + 1,
+                                      rest[next(i for i, x in enumerate(norms) if x in ("出来る", "できる"))])
+                f.nominal = f.nominal or w.surface
+                return -1
+            if n == "ため":
+                f.nominal = f.nominal or w.surface
+                return -1
+            if any(x in ("か",) for x in texts[:3]) and not any(x in ("だ", "です") for x in norms[:2]):
+                f.question = f.question or w.surface + "か"
+                return -1
+            f.intent = f.intent or w.surface
+            return -1
+        f.modifier = f.modifier or w.surface
+        return -1
