@@ -46,6 +46,7 @@ CODES: Mapping[str, str] = {
     "E205": N_("a header setting has a value of the wrong kind"),
     "E206": N_("a setting or clause is given twice"),
     "E207": N_("`extends` is misplaced or repeated"),
+    "E208": N_("an unknown time zone"),
     "E210": N_("a rule has no `when` clause"),
     "E211": N_("a rule has no `then` clause"),
     "E215": N_("more than one `key` field"),
@@ -55,6 +56,7 @@ CODES: Mapping[str, str] = {
     "E219": N_("a malformed `one of` list"),
     "E220": N_("a malformed phrase list"),
     "E221": N_("a phrase file cannot be read"),
+    "E225": N_("a malformed retention (`retain`) of a field"),
     # names
     "E301": N_("an unknown name"),
     "E302": N_("an unknown outcome"),

@@ -317,3 +317,15 @@ def test_hover_on_a_rule_says_what_missing_information_does():
     assert "当てはまれば カスタマーハラスメント（kasuhara） ・ 軽度（low） ・ 上長（supervisor）" in hover
     _, hover = a.hover(line, column, "en")
     assert "otherwise the decision is settled and lists this rule as pending" in hover
+
+
+def test_completion_of_retention():
+    """In the schema, `retain` is offered after a type, and the units after `retain N`."""
+    text = GOOD.replace("  call_length \"通話時間\": duration in minutes\n",
+                        "  call_length \"通話時間\": duration in minutes\n  remarks: optional text sensitive retain 3 \n")
+    assert text != GOOD
+    a = analyse("/tmp/shop.kasu", text)
+    line, column = _position(text, "sensitive retain 3 ", len("sensitive retain 3 "))
+    assert {c.label for c in a.complete(line, column)} == {"years", "months", "days"}
+    line, column = _position(text, "text sensitive", len("text "))
+    assert "retain" in {c.label for c in a.complete(line, column)}

@@ -8,12 +8,14 @@ from ..i18n import N_
 from ..syntax import nodes as n
 from .. import values as vt
 from ..diagnostics import did_you_mean
-from .checked import FIRST_MATCH, HIGHEST_SEVERITY, REVIEW, REVIEW_LABEL, STRATEGIES, Field, Header, Item
+from .checked import (
+    FIRST_MATCH, HIGHEST_SEVERITY, RETENTION_UNITS, REVIEW, REVIEW_LABEL, STRATEGIES, Field, Header, Item, Retention,
+)
 from ..source import Span
 
 _T = TypeVar("_T")
 
-HEADER_KEYS = ("id", "version", "effective", "decide", "otherwise")
+HEADER_KEYS = ("id", "version", "effective", "timezone", "decide", "otherwise")
 TYPE_SYNONYMS = {
     "string": "text", "str": "text", "integer": "int", "float": "number", "decimal": "number",
     "boolean": "bool", "time": "datetime", "timestamp": "datetime", "interval": "duration",
@@ -22,6 +24,12 @@ TYPE_SYNONYMS = {
 UNIT_SYNONYMS = {"min": "minutes", "mins": "minutes", "minute": "minutes", "sec": "seconds", "secs": "seconds",
                  "second": "seconds", "s": "seconds", "h": "hours", "hour": "hours", "hr": "hours",
                  "d": "days", "day": "days"}
+# `retain 1 year` reads as it should; the Japanese and short units get a did-you-mean through E225's hint
+RETENTION_SYNONYMS = {"year": "years", "month": "months", "day": "days"}
+RETENTION_HINTS = {"y": "years", "yr": "years", "yrs": "years", "年": "years", "年間": "years", "mo": "months",
+                   "mon": "months", "月": "months", "か月": "months", "ヶ月": "months", "カ月": "months", "ヵ月": "months",
+                   "d": "days", "日": "days", "日間": "days"}
+MAX_RETENTION = {"years": 100, "months": 1200, "days": 36_525}
 
 
 class Declarations:
@@ -30,6 +38,7 @@ class Declarations:
     if TYPE_CHECKING:  # provided by `checker._Checker`
         header_decl: n.PolicyHeader | None
         fallback_file: str
+        timezone: str | None
         outcome_names: set[str]
 
         def err(self, code: str, message: str, span: Span, hint: str | None = None) -> None: ...
@@ -65,6 +74,7 @@ class Declarations:
             if value is None:
                 ok = False
             values[key] = value
+        self.timezone = cast("str | None", values.get("timezone"))
         decide = values.get("decide", HIGHEST_SEVERITY)
         otherwise = values.get("otherwise")
         if isinstance(otherwise, str) and otherwise not in self.outcome_names:
@@ -74,7 +84,7 @@ class Declarations:
         if not ok or decide is None:
             return None
         return Header(decl.title.value, str(values["id"]), str(values["version"]), cast("_dt.date | None", values.get("effective")),
-                      str(decide), str(otherwise))
+                      str(decide), str(otherwise), self.timezone)
 
     def header_value(self, key: str, entry: n.HeaderEntry) -> object:
         v = entry.value
@@ -94,9 +104,34 @@ class Declarations:
             shown = v.name if isinstance(v, n.Ident) else getattr(v, "text", "")
             self.err("E205", N_("`version` takes a quoted text"), v.span, N_("write version \"{shown}\"", shown=shown))
             return None
+        if key == "timezone":
+            return self.timezone_value(v)
         if isinstance(v, n.DateLit):
             return v.value
         self.err("E205", N_("`effective` takes a date"), v.span, N_("write the date as YYYY-MM-DD, e.g. effective 2026-04-01"))
+        return None
+
+    def timezone_value(self, v: object) -> str | None:
+        """`timezone "Asia/Tokyo"`: an IANA name this machine has zone data for (E208 otherwise)."""
+        from ..datetimes import closest_zone, is_zone, zone_names
+
+        span: Span = getattr(v, "span")
+        if not isinstance(v, n.StringLit):
+            shown = v.name if isinstance(v, n.Ident) else getattr(v, "text", "")
+            self.err("E205", N_("`timezone` takes a quoted IANA time zone name"), span,
+                     N_("write timezone \"{shown}\", e.g. timezone \"Asia/Tokyo\"", shown=shown or "Asia/Tokyo"))
+            return None
+        if is_zone(v.value):
+            return v.value
+        names = zone_names()
+        guess = closest_zone(v.value, names)
+        if not names:
+            hint = N_("this machine has no time zone data: install the tzdata package (pip install tzdata)")
+        elif guess:
+            hint = N_("did you mean \"{guess}\"?", guess=guess)
+        else:
+            hint = N_("write an IANA name such as \"Asia/Tokyo\" or \"UTC\"")
+        self.err("E208", N_("unknown time zone \"{name}\"", name=v.value), span, hint)
         return None
 
     # -- vocabularies -------------------------------------------------------------------
@@ -152,8 +187,33 @@ class Declarations:
                 self.err("E216", N_("only a top-level field can be the key"), decl.name.span)
             ftype = self.field_type(decl.type, prefix + name + ".")
             out.append(Field(name, decl.label.value if decl.label else None, ftype, decl.optional,
-                             decl.key and top, decl.sensitive, len(out), prefix + name, decl.name.span))
+                             decl.key and top, decl.sensitive, len(out), prefix + name, decl.name.span,
+                             self.retention(decl)))
         return out
+
+    def retention(self, decl: n.FieldDecl) -> Retention | None:
+        """`retain N years|months|days` of a sensitive field (E225 when malformed)."""
+        r = decl.retain
+        if r is None:
+            return None
+        if not decl.sensitive:
+            self.err("E225", N_("`retain` says how long a sensitive value is kept, but `{name}` is not sensitive",
+                                name=decl.name.name), r.span,
+                     N_("write `sensitive retain …`, or remove `retain`"))
+            return None
+        unit = RETENTION_SYNONYMS.get(r.unit.name, r.unit.name)
+        if unit not in RETENTION_UNITS:
+            hint = (N_("did you mean `{value}`?", value=RETENTION_HINTS[r.unit.name]) if r.unit.name in RETENTION_HINTS
+                    else did_you_mean(r.unit.name, RETENTION_UNITS) or N_("the units are years, months and days"))
+            self.err("E225", N_("unknown retention unit `{unit}`", unit=r.unit.name), r.unit.span, hint)
+            return None
+        amount = r.amount.value
+        if not isinstance(amount, int) or isinstance(amount, bool) or not 1 <= amount <= MAX_RETENTION[unit]:
+            self.err("E225", N_("a retention is a whole number of {unit} from 1 to {most}", unit=unit,
+                                most=MAX_RETENTION[unit]), r.amount.span,
+                     N_("for example `retain 3 years` or `retain 90 days`"))
+            return None
+        return Retention(amount, unit)
 
     def field_type(self, t: object, prefix: str) -> vt.Type:
         if isinstance(t, n.SimpleType):

@@ -24,7 +24,7 @@ from ..policy import Decision, Policy
 from ..check.checked import REVIEW
 from .common import (
     EXIT_FAIL, EXIT_INVALID_RECORDS, EXIT_OK, EXIT_USAGE, FORMATS, decision_text, emit, encoding_option, exit_codes,
-    pending_text, stdin_bytes,
+    is_input, pending_text, stdin_bytes,
 )
 
 
@@ -184,7 +184,9 @@ def render_text(report: DiffReport, lang: str = "en") -> str:
             lines.append(f"  {f'{a} → {b}'.ljust(width)}  {count}")
     lines.append(_("changed: {changed}, unchanged: {unchanged}, undecidable: {invalid}").format(
         changed=len(report.changes), unchanged=report.unchanged, invalid=report.invalid))
-    return "\n".join(lines)
+    from ..escape import visible
+
+    return "\n".join(visible(line) for line in lines)  # ids and reasons may hold ESC, CR, LF: never a forged line
 
 
 def register(sub: Any, _: Callable[[str], str], lang: str) -> None:
@@ -197,7 +199,7 @@ def register(sub: Any, _: Callable[[str], str], lang: str) -> None:
                                      _("3  some records undecidable by either version")))
     p.add_argument("old", metavar="OLD", help=_("the current policy file"))
     p.add_argument("new", metavar="NEW", help=_("the new policy file"))
-    p.add_argument("records", nargs="+", metavar="RECORDS", help=_("record files (.json, .jsonl, .ndjson, .csv)"))
+    p.add_argument("records", nargs="+", metavar="RECORDS", help=_("record files (.json, .jsonl, .ndjson, .csv, .xlsx)"))
     p.add_argument("--format", choices=("text", "json"), default="text",
                    help=_("text: for people (default); json: the report as JSON"))
     p.add_argument("--input-format", choices=FORMATS, help=_("read RECORDS as this format, whatever the extension"))
@@ -205,8 +207,13 @@ def register(sub: Any, _: Callable[[str], str], lang: str) -> None:
     p.set_defaults(run=cmd_diff)
 
 
+def _read_all(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
 def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from .batch import format_of, read_path
+    from ..reading.batch import format_of
     from ..policy import policy_from
 
     policies = []
@@ -217,28 +224,40 @@ def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             return EXIT_USAGE
         policies.append(policy_from(loaded.result, loaded.files, path, loaded.sources))
     for path in args.records:
-        if path != "-" and not os.path.isfile(path):
+        if path != "-" and not is_input(path):  # /dev/stdin and <(…) are pipes
             emit(err, translate(N_("kasu diff: cannot read {path}: no such file", path=path), args.msg_lang) + "\n")
             return EXIT_USAGE
         if args.input_format is None and format_of(path) is None:
-            emit(err, translate(N_("kasu diff: cannot tell the format of {path}: use .json, .jsonl, .ndjson or .csv",
+            emit(err, translate(N_("kasu diff: cannot tell the format of {path}: use .json, .jsonl, .ndjson, .csv or .xlsx",
                                    path=path), args.msg_lang) + "\n")
             return EXIT_USAGE
     stdin = stdin_bytes() if "-" in args.records else None
     if stdin is not None:  # read twice (once per schema): keep it
         stdin = io.BytesIO(stdin.read())
+    # a pipe named as a file (`/dev/stdin`, `<(…)`) can be read only once: keep it too
+    piped = {path: io.BytesIO(_read_all(path)) for path in args.records if path != "-" and not os.path.isfile(path)}
+
+    from ..reading import InputRefused, read_records
+    from .common import notices
+
+    tell = notices(err, "diff", args.msg_lang)
 
     def records(policy: Policy) -> Iterator[tuple[int, Any]]:  # each version reads the records with its own schema
         for path in args.records:
             if path == "-" and stdin is not None:
                 stdin.seek(0)
-            yield from read_path(path, policy.checked.fields, args.input_format, stdin, args.encoding)
-
-    from .batch import EncodingRefused
+            if path in piped:
+                piped[path].seek(0)
+                yield from read_records("-", policy, encoding=args.encoding,
+                                        input_format=args.input_format or format_of(path), notice=tell,
+                                        stdin=piped[path])
+                continue
+            yield from read_records(path, policy, encoding=args.encoding, input_format=args.input_format,
+                                    notice=tell, stdin=stdin)
 
     try:
         report = compare(policies[0], policies[1], records(policies[0]), records(policies[1]))
-    except EncodingRefused as exc:
+    except InputRefused as exc:
         emit(err, "kasu diff: " + translate(exc.args[0] if exc.args else str(exc), args.msg_lang) + "\n")
         return EXIT_USAGE
     if args.format == "json":

@@ -6,9 +6,10 @@ from typing import TYPE_CHECKING, Any, Protocol, Sequence, cast
 from ..syntax import nodes as n
 from .. import values as vt
 from ..check.checked import REVIEW, REVIEW_LABEL, DefineRef, Field, Rule
-from ..engine.compile_traced import trace_children
 from ..engine.decide import would_raise
+from ..engine.trace_plan import trace_children
 from ..engine.records import REDACTED, RecordError, coerce
+from ..escape import visible
 from ..i18n import translate
 from ..source import display_width
 
@@ -47,6 +48,7 @@ class Explainable(Protocol):
     @property
     def error(self) -> "_RecordError | None": ...
     def trace(self, show_sensitive: bool = False) -> list[dict[str, Any]]: ...
+    def _shared_trace(self, show_sensitive: bool = False) -> list[dict[str, Any]]: ...  # read, never handed out
     def to_dict(self, explain: bool = False, show_sensitive: bool = False) -> dict[str, Any]: ...
 
 MARKS = {True: "✔", False: "✘", None: "?"}
@@ -106,8 +108,8 @@ class _Renderer:
         head = str(incident) if incident is not None else "—"
         if d.error is not None:
             where = f"{self.w['line']} {d.error.line}: " if d.error.line is not None else ""
-            return f"{head} → {self.w['invalid']}\n  {where}{translate(d.error.described, self.lang)}"
-        trace = d.trace(self.show)
+            return f"{visible(head)} → {self.w['invalid']}\n  {where}{visible(translate(d.error.described, self.lang))}"
+        trace = d._shared_trace(self.show)  # read only: no copy needed
         self.lines.append(f"{head} → {self.headline()}")
         core = cast("DecisionCore", d.core)  # a valid record has one
         if core.rule is not None:
@@ -137,7 +139,8 @@ class _Renderer:
         short = digest[: len("sha256:") + 4] + "…" if digest.startswith("sha256:") else digest
         h = self.policy.header
         self.lines.append(f"  {self.w['policy']}: {h.id} {h.version} ({short})")
-        return "\n".join(self.lines)
+        # a value may hold ESC, CR or LF (a record's text, a key): shown as escapes, never as a forged line
+        return "\n".join(visible(line) for line in self.lines)
 
     # -- headline and names ----------------------------------------------------------------
 

@@ -7,6 +7,7 @@ import attrs
 
 from ...diagnostics import Diagnostic
 from ...source import Span
+from ...syntax import vocabulary
 
 # Kinds of names, one namespace each except field/define/phrases (which share one).
 FIELD, DEFINE, PHRASES, RULE = "field", "define", "phrases", "rule"
@@ -22,11 +23,13 @@ KIND_WORDS = {
 WORDS = {
     "en": {"declared": "declared in", "inherited": "inherited from", "line": "line", "type": "type",
            "optional": "optional", "key": "key", "sensitive": "sensitive (never shown in explanations)",
+           "retain": "kept for {period}, then purged from the journal",
            "phrases": "{count} phrases", "rank": "{rank} of {total}, lowest first", "overrides": "overrides",
            "overridden": "the rule this one overrides", "unclosed": "opened here and never closed",
            "from": "read from", "value": "means"},
     "ja": {"declared": "宣言", "inherited": "引き継ぎ元", "line": "行", "type": "型",
            "optional": "省略可", "key": "事案を識別する項目", "sensitive": "個人情報（説明には出ない）",
+           "retain": "保存期間 {period}（過ぎたら記録簿から削除）",
            "phrases": "{count} 語句", "rank": "{total} 段階の {rank} 番目（軽いほうから）", "overrides": "上書き元",
            "overridden": "このルールが上書きする基本方針のルール", "unclosed": "ここで開いて閉じていない",
            "from": "読み込むファイル", "value": "内容"},
@@ -35,13 +38,12 @@ WORDS = {
 DECLARATION_WORDS = ("rule", "define", "phrases", "schema", "outcomes", "severities", "escalations",
                      "example", "override", "drop", "extends")
 CLAUSE_WORDS = ("when", "unless", "then", "respond", "escalate", "cite", "tags")
-EXPR_WORDS = ("and", "or", "not", "in", "contains", "contains any", "contains all", "matches", "between",
-              "is missing", "is present", "where", "true", "false")
-FUNCTIONS = ("count", "any", "all", "sum", "min", "max", "len", "lower", "days_between")
+EXPR_WORDS = vocabulary.EXPRESSION_WORDS
+FUNCTIONS = tuple(vocabulary.FUNCTIONS)
 TYPES = ("bool", "int", "number", "text", "date", "datetime", "duration", "duration in minutes",
          "duration in seconds", "duration in hours", "duration in days", "one of", "list of", "optional")
 STRATEGIES = ("highest_severity", "first_match")
-HEADER_WORDS = ("id", "version", "effective", "decide", "otherwise")
+HEADER_WORDS = ("id", "version", "effective", "timezone", "decide", "otherwise")
 
 _NAME = re.compile(r"[^\W\d]\w*")
 

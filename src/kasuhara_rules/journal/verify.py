@@ -1,0 +1,154 @@
+"""Verifying the journal: every link of the chain, the sensitive values kept, the policy files, the head.
+
+Every link is recomputed from the first entry; the sensitive values still kept are checked against
+their salted hashes and the policy files against their digests; the first entry that does not
+match is named."""
+from __future__ import annotations
+
+import hashlib
+import queue
+import threading
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from ..i18n import N_
+from .chain import GENESIS, link_parts, parse, parts, salted
+from .results import Broken, Verification
+from .sensitive import MARK
+from .tables import entries, head, policy_files, policy_versions, sensitive_values
+
+if TYPE_CHECKING:
+    from .store import Store
+
+CHUNK = 20_000
+
+
+def verify(store: "Store") -> Verification:
+    """The chain recomputed (see the module's docstring)."""
+    top, count, prev, broken = _links(store)
+    with store.read() as conn:
+        if broken is None and (int(top[0]) != count or top[1] != prev):
+            if int(top[0]) > count:
+                broken = Broken(count + 1, N_("entry {seq} is missing: the head says the chain ends at entry {head}",
+                                              seq=count + 1, head=int(top[0])))
+            else:
+                broken = Broken(int(top[0]), N_("the head (entry {head}) does not match the last entry ({last})",
+                                                head=int(top[0]), last=count))
+        values = 0
+        if broken is None:
+            broken, values = _values(conn)
+        if broken is None:
+            broken = _policies(conn)
+        return Verification(broken is None, count, int(top[0]), str(top[1]), values, broken)
+
+
+def _links(store: "Store") -> tuple[Any, int, str, Broken | None]:
+    """Every link recomputed, reading the entries in one pass on the driver's own cursor. Returns the
+    head, how many entries matched, the last hash recomputed and the first break.
+
+    A second thread reads the next rows while this one hashes: both the driver and SHA-256 let go of
+    the interpreter's lock on large values, so on two cores reading and hashing overlap."""
+    with store.read_raw() as cursor:
+        cursor.execute("SELECT seq, hash FROM head WHERE id = 1")
+        top = cursor.fetchone()
+        cursor.execute("SELECT seq, at, by_user, kind, incident, body, hash FROM entries ORDER BY seq")
+        chunks: queue.Queue[Any] = queue.Queue(maxsize=2)
+        stop = threading.Event()
+
+        def read() -> None:
+            try:
+                while not stop.is_set():
+                    rows = cursor.fetchmany(CHUNK)
+                    chunks.put(rows)
+                    if not rows:
+                        return
+            except BaseException as exc:  # handed to the hashing thread, which raises it
+                chunks.put(exc)
+
+        reader = threading.Thread(target=read, name="kasu-verify-reader", daemon=True)
+        reader.start()
+        prev = GENESIS
+        expected = 1
+        broken: Broken | None = None
+        try:
+            while broken is None:
+                rows = chunks.get()
+                if isinstance(rows, BaseException):
+                    raise rows
+                if not rows:
+                    break
+                for seq, at, by, kind, incident, body, stored in rows:
+                    if seq != expected:
+                        broken = Broken(expected, N_("entry {seq} is missing (the next entry is {next})",
+                                                     seq=expected, next=seq))
+                        break
+                    before, after = parts(seq, at, by, kind, incident)
+                    computed = link_parts(prev, before, body, after)
+                    if computed != stored:
+                        broken = Broken(seq, N_("entry {seq} does not match its hash: it was changed after it "
+                                                "was written (or an entry before it was)", seq=seq))
+                        break
+                    prev = computed
+                    expected += 1
+        finally:
+            stop.set()
+            while reader.is_alive():  # let the reader finish its last fetch before the cursor closes
+                try:
+                    chunks.get(timeout=0.05)
+                except queue.Empty:
+                    pass
+            reader.join()
+        return top, expected - 1, prev, broken
+
+
+def _values(conn: Any) -> tuple[Broken | None, int]:
+    """Each sensitive value still kept hashes, with its salt, to the hash its record entry chains."""
+    rows = conn.execution_options(yield_per=CHUNK).execute(
+        sa.select(sensitive_values.c.seq, sensitive_values.c.path, sensitive_values.c.digest,
+                  sensitive_values.c.salt, sensitive_values.c.value, entries.c.body)
+        .select_from(sensitive_values.outerjoin(entries, entries.c.seq == sensitive_values.c.seq))
+        .order_by(sensitive_values.c.seq, sensitive_values.c.id))
+    record: Any = None
+    current = None
+    count = 0
+    for seq, path, digest, salt, value, body in rows:
+        if seq != current:
+            current = seq
+            record = parse(body).get("record") if body is not None else None
+        where = tuple(parse(path))
+        if _at(record, where) != {MARK: digest}:
+            return Broken(int(seq), N_("entry {seq}: the sensitive value kept for {path} is not the one its "
+                                       "entry chains", seq=seq, path=".".join(map(str, where)))), count
+        if value is not None:
+            if salt is None or salted(bytes.fromhex(salt), value) != digest:
+                return Broken(int(seq), N_("entry {seq}: the sensitive value kept for {path} does not match its "
+                                           "salted hash", seq=seq, path=".".join(map(str, where)))), count
+            count += 1
+    return None, count
+
+
+def _at(record: Any, path: tuple[Any, ...]) -> Any:
+    """What stands at `path` (keys and list positions) in a chained record; None when nothing does."""
+    for step in path:
+        if isinstance(record, dict) and isinstance(step, str):
+            record = record.get(step)
+        elif isinstance(record, list) and isinstance(step, int) and 0 <= step < len(record):
+            record = record[step]
+        else:
+            return None
+    return record
+
+
+def _policies(conn: Any) -> Broken | None:
+    """The stored bytes of each registered policy file have the digest its registration chains."""
+    for version in conn.execute(sa.select(policy_versions.c.digest, policy_versions.c.seq)).all():
+        body = parse(conn.execute(sa.select(entries.c.body).where(entries.c.seq == version.seq)).scalar_one())
+        chained = [f["digest"] for f in body.get("files", [])]
+        stored = conn.execute(sa.select(policy_files.c.content).where(policy_files.c.digest == version.digest)
+                              .order_by(policy_files.c.position)).scalars().all()
+        if body.get("digest") != version.digest or len(stored) != len(chained) or any(
+                "sha256:" + hashlib.sha256(bytes(data)).hexdigest() != d for data, d in zip(stored, chained)):
+            return Broken(int(version.seq), N_("entry {seq}: the stored files of policy version {digest} are not "
+                                               "the ones it registered", seq=version.seq, digest=version.digest))
+    return None
