@@ -192,14 +192,42 @@ def coerce_text(value: Any, sensitive: bool = False) -> str:
     raise Problem(N_("expected text, got {shown}", shown=shown(value, sensitive)))
 
 
-def coerce_enum(value: Any, values: Sequence[str], sensitive: bool = False) -> str:
-    if isinstance(value, str) and value in values:
-        return value
-    listed = ", ".join(f'"{v}"' for v in values)
+def enum_value(text: str, values: Sequence[str], labels: Sequence[str | None]) -> str | None:
+    """The `one of` value a record's text stands for: the value itself, else the value whose
+    label it is (compared as people read: width, case and kana folded, spaces ignored), else None.
+    The checker refuses labels that could make this ambiguous (E222).
+
+    >>> enum_value("窓口", ("counter", "phone"), ("窓口", "電話")), enum_value(" でんわ", ("phone",), ("デンワ",))
+    ('counter', 'phone')
+    """
+    if text in values:
+        return text
+    if not labels:
+        return None
+    for value, label in zip(values, labels):
+        if label is not None and label == text:
+            return value
+    from .diagnostics import fold_label
+
+    key = fold_label(text)
+    for value, label in zip(values, labels):
+        if label is not None and fold_label(label) == key:
+            return value
+    return None
+
+
+def coerce_enum(value: Any, values: Sequence[str], sensitive: bool = False,
+                labels: Sequence[str | None] = ()) -> str:
+    if isinstance(value, str):
+        found = enum_value(value, values, labels)
+        if found is not None:
+            return found
+    listed = ", ".join(f'"{v}"' if not labels or not labels[i] or labels[i] == v else f'"{v}" ("{labels[i]}")'
+                       for i, v in enumerate(values))
     if isinstance(value, str) and not sensitive:
         from .diagnostics import closest
 
-        guess = closest(value, values)
+        guess = closest(value, list(values) + [lab for lab in labels if lab])
         if guess:
             raise Problem(N_('{shown} is not one of {listed}; did you mean "{guess}"?', shown=shown(value, False),
                              listed=listed, guess=guess))
@@ -313,7 +341,7 @@ def coerce(ftype: vt.Type, value: Any, path: str, sensitive: bool, zone: str | N
         if kind == vt.TEXT:
             return coerce_text(value, sensitive)
         if kind == vt.ENUM:
-            return coerce_enum(value, ftype.values, sensitive)
+            return coerce_enum(value, ftype.values, sensitive, ftype.labels)
         if kind == vt.DURATION:
             return coerce_duration(value, ftype.unit, sensitive)
         if kind == vt.DATETIME:
@@ -337,6 +365,8 @@ def coerce(ftype: vt.Type, value: Any, path: str, sensitive: bool, zone: str | N
         if not isinstance(value, Mapping):
             raise RecordError(N_("expected an object with fields, got {shown}", shown=shown(value, sensitive)), path)
         return coerce_fields(ftype.fields, value, path + ".", sensitive, zone)
+    if kind == vt.ERROR:  # a type the checker refused (its error says why): nothing more to say
+        return value
     raise RecordError(N_("a field of unusable type"), path)  # pragma: no cover
 
 

@@ -47,12 +47,13 @@ def test_schema_is_valid_2020_12_and_carries_labels_and_flags():
     jsonschema.Draft202012Validator.check_schema(schema)
     props = schema["properties"]
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    assert props["channel"]["enum"] == ["counter", "phone", "email", "sns", "web_form", "visit", "letter"]
+    assert props["channel"]["enum"][:7] == ["counter", "phone", "email", "sns", "web_form", "visit", "letter"]
+    assert props["channel"]["enum"][7:] == ["窓口", "電話", "メール", "SNS", "Webフォーム", "訪問", "手紙"]  # labels
     assert props["store"]["type"] == ["string", "null"]  # a field the extending policy adds
     assert props["remarks"]["x-kasu-sensitive"] is True and props["incident_id"]["x-kasu-key"] is True
     assert props["has_basis"]["title"] == "申し出の根拠（商品・サービスの不備や当方の過失があるか）"
     assert "has_basis" not in schema["required"] and "raised_voice" in schema["required"]
-    assert props["raised_voice"]["enum"] == ["none", "once", "persistent"]
+    assert props["raised_voice"]["enum"] == ["none", "once", "persistent", "なし", "一度", "続いた"]
     assert props["contact_length"]["x-kasu-unit"] == "minutes"
     nested = record_schema(TEST_POLICY.checked)["properties"]["contacts"]
     assert nested["items"]["required"] == ["at"]  # a list of nested records: required inner fields

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Sequence, TypeVar, cast
 from ..i18n import N_
 from ..syntax import nodes as n
 from .. import values as vt
-from ..diagnostics import did_you_mean
+from ..diagnostics import did_you_mean, fold_label
 from .checked import (
     FIRST_MATCH, HIGHEST_SEVERITY, RETENTION_UNITS, REVIEW, REVIEW_LABEL, STRATEGIES, Field, Header, Item, Retention,
 )
@@ -230,7 +230,8 @@ class Declarations:
             return vt.T_ERROR
         if isinstance(t, n.UnitType):
             if t.name.name != "duration":
-                self.err("E217", N_("only `duration` takes a unit, not `{name}`", name=t.name.name), t.name.span)
+                self.err("E217", N_("only `duration` takes a unit, not `{name}`", name=t.name.name), t.name.span,
+                         did_you_mean(t.name.name, ("duration",)))
                 return vt.T_ERROR
             unit = t.unit.name
             if unit not in vt.UNITS:
@@ -243,19 +244,7 @@ class Declarations:
             if t.head.name != "one":
                 self.err("E217", N_("unknown type `{name} of`", name=t.head.name), t.head.span, N_("did you mean `one of`?"))
                 return vt.T_ERROR
-            values: list[str] = []
-            for item in t.values.items:
-                if not isinstance(item, n.StringLit):
-                    self.err("E219", N_("the values of `one of` are quoted texts"), item.span)
-                    return vt.T_ERROR
-                if item.value in values:
-                    self.err("E219", N_("\"{value}\" is listed twice", value=item.value), item.span)
-                    continue
-                values.append(item.value)
-            if not values:
-                self.err("E219", N_("`one of` needs at least one value"), t.values.span)
-                return vt.T_ERROR
-            return vt.Type(vt.ENUM, values=tuple(values))
+            return self.one_of(t)
         if isinstance(t, n.ListType):
             if t.head.name != "list":
                 self.err("E217", N_("unknown type `{name} of`", name=t.head.name), t.head.span, N_("did you mean `list of`?"))
@@ -266,3 +255,52 @@ class Declarations:
             sub = self.fields(t.fields, prefix, top=False)
             return vt.Type(vt.RECORD, fields=tuple(sub))
         raise TypeError(t)  # pragma: no cover
+
+    def one_of(self, t: n.OneOfType) -> vt.Type:
+        """The values of `one of [...]` and their labels: each value a text listed once; a label
+        neither empty, nor another value's label (after folding width, case and kana, as records
+        are read), nor another value — else a record holding it would be ambiguous (E222)."""
+        values: list[str] = []
+        labels: list[str | None] = []
+        for choice in t.choices.items:
+            item = choice.value
+            if not isinstance(item, n.StringLit):
+                self.err("E219", N_("the values of `one of` are quoted texts"), item.span)
+                return vt.T_ERROR
+            if item.value in values:
+                self.err("E219", N_("\"{value}\" is listed twice", value=item.value), item.span)
+                continue
+            values.append(item.value)
+            labels.append(choice.label.value if choice.label is not None else None)
+        if not values:
+            self.err("E219", N_("`one of` needs at least one value"), t.choices.span)
+            return vt.T_ERROR
+        folded: dict[str, str] = {}
+        for choice in t.choices.items:
+            lab = choice.label
+            if lab is None or not isinstance(choice.value, n.StringLit):
+                continue
+            value = choice.value.value
+            key = fold_label(lab.value)
+            if not key:
+                self.err("E222", N_("the label of \"{value}\" is empty", value=value), lab.span,
+                         N_("write the word people should see, or leave the label out"))
+            elif lab.value != value and lab.value in values:
+                self.err("E222", N_("the label \"{label}\" of \"{value}\" is another value of this list",
+                                    label=lab.value, value=value), lab.span,
+                         N_("a record holding \"{label}\" would be ambiguous: give \"{value}\" another label",
+                            label=lab.value, value=value))
+            elif key in folded and folded[key] != value:
+                self.err("E222", N_("\"{value}\" has the label \"{label}\", like \"{other}\"",
+                                    value=value, label=lab.value, other=folded[key]), lab.span,
+                         N_("give each value its own label (labels are compared ignoring width, case and kana)"))
+            else:
+                folded.setdefault(key, value)
+        unlabelled = [v for v, lab in zip(values, labels) if lab is None]
+        if unlabelled and len(unlabelled) < len(values):
+            first = next(c for c in t.choices.items if c.label is None and isinstance(c.value, n.StringLit))
+            self.warn("W108", N_("\"{value}\" has no label, while other values of this list have one",
+                                 value=unlabelled[0]), first.span,
+                      N_("people see the value itself where it has no label: write one, e.g. \"{value}\" \"…\"",
+                         value=unlabelled[0]))
+        return vt.Type(vt.ENUM, values=tuple(values), labels=tuple(labels) if any(labels) else ())

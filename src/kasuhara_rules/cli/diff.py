@@ -22,9 +22,10 @@ from ..check.loader import load_path
 from ..diagnostics import render_text as render_diagnostics
 from ..policy import Decision, Policy
 from ..check.checked import REVIEW
+from ..source import display_width
 from .common import (
-    EXIT_FAIL, EXIT_INVALID_RECORDS, EXIT_OK, EXIT_USAGE, FORMATS, decision_text, emit, encoding_option, exit_codes,
-    is_input, pending_text, stdin_bytes,
+    EXIT_FAIL, EXIT_INVALID_RECORDS, EXIT_OK, EXIT_USAGE, FORMATS, emit, encoding_option, exit_codes, is_input,
+    pending_text, stdin_bytes,
 )
 
 
@@ -140,8 +141,22 @@ def compare(old: Policy, new: Policy, records: Iterable[tuple[int | None, Any]],
                       tuple(undecidable), tuple(warnings))
 
 
-def render_text(report: DiffReport, lang: str = "en") -> str:
+def titles(*policies: Policy) -> dict[str, str]:
+    """The labels people know the outcomes, severities, escalations and rules by (`kind:name` →
+    label), the later policy's winning: the text of `kasu diff` shows them beside the codes."""
+    out: dict[str, str] = {}
+    for policy in policies:
+        c = policy.checked
+        for kind, items in (("outcome", c.outcomes), ("severity", c.severities), ("escalation", c.escalations)):
+            out.update({f"{kind}:{i.name}": i.label for i in items if i.label and i.label != i.name})
+        out.update({f"rule:{r.name}": r.title for r in c.rules if r.title and r.title != r.name})
+    return out
+
+
+def render_text(report: DiffReport, lang: str = "en", labels: dict[str, str] | None = None) -> str:
+    """The report for people; with `labels` (from `titles`), each code shown with its label."""
     _ = gettext_for(lang)
+    labels = labels or {}
 
     def ref(r: dict[str, Any]) -> str:
         return f"{r['id']} {r['version']} ({r['digest'][:15]}…)"
@@ -149,6 +164,24 @@ def render_text(report: DiffReport, lang: str = "en") -> str:
     def pending(c: Change) -> list[str]:
         return [f"      {which}: {pending_text(s['pending'], s['outcome'] == REVIEW, lang)}"
                 for which, s in (("old", c.old), ("new", c.new)) if s.get("pending")]
+
+    def shown(s: dict[str, Any]) -> str:
+        """`カスハラ/重度 (kasuhara/high)`, or the codes alone where nothing has a label."""
+        words = labels.get(f"outcome:{s['outcome']}", s["outcome"])
+        if s["severity"]:
+            words += "/" + labels.get(f"severity:{s['severity']}", s["severity"])
+        code = state(s)
+        return code if words == code else f"{words} ({code})"
+
+    def describe(s: dict[str, Any]) -> str:
+        text = shown(s)
+        if s["rule"]:
+            title = labels.get(f"rule:{s['rule']}")
+            text += f" by {s['rule']}" + (f"「{title}」" if title and lang == "ja" else f' "{title}"' if title else "")
+        if s["escalation"]:
+            esc = labels.get(f"escalation:{s['escalation']}")
+            text += f", escalate {esc} ({s['escalation']})" if esc else f", escalate {s['escalation']}"
+        return text
 
     def responses(c: Change) -> list[str]:
         if c.old["responses"] == c.new["responses"]:
@@ -161,7 +194,7 @@ def render_text(report: DiffReport, lang: str = "en") -> str:
     lines.append(_("{old} → {new} on {total} records").format(old=ref(report.old), new=ref(report.new), total=total))
     for c in report.changes:
         where = " " + _("(line {line})").format(line=c.line) if c.line is not None else ""
-        lines.append(f"  {c.incident}{where}: {decision_text(c.old)} → {decision_text(c.new)}")
+        lines.append(f"  {c.incident}{where}: {describe(c.old)} → {describe(c.new)}")
         lines.extend(responses(c))
         lines.extend(pending(c))
     if report.undecidable:
@@ -179,9 +212,14 @@ def render_text(report: DiffReport, lang: str = "en") -> str:
             lines.append(f"  {name}{where}: {reasons}")
     if report.transitions:
         lines.append(_("transitions:"))
-        width = max(len(f"{a} → {b}") for a, b, _ in report.transitions)
-        for a, b, count in report.transitions:
-            lines.append(f"  {f'{a} → {b}'.ljust(width)}  {count}")
+        def state_shown(code: str) -> str:
+            outcome, _sep, severity = code.partition("/")
+            return shown({"outcome": outcome, "severity": severity or None})
+
+        arrows = [(f"{state_shown(a)} → {state_shown(b)}", count) for a, b, count in report.transitions]
+        width = max(display_width(text) for text, _count in arrows)
+        for text, count in arrows:
+            lines.append(f"  {text}{' ' * (width - display_width(text))}  {count}")
     lines.append(_("changed: {changed}, unchanged: {unchanged}, undecidable: {invalid}").format(
         changed=len(report.changes), unchanged=report.unchanged, invalid=report.invalid))
     from ..escape import visible
@@ -263,7 +301,7 @@ def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.format == "json":
         emit(out, json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
     else:
-        emit(out, render_text(report, args.msg_lang) + "\n")
+        emit(out, render_text(report, args.msg_lang, titles(policies[0], policies[1])) + "\n")
     if report.undecidable:
         return EXIT_INVALID_RECORDS
     return EXIT_FAIL if report.changes else EXIT_OK

@@ -112,6 +112,7 @@ def cmd_init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     text = policy_text(base, target.name, lang, frozenset(declared))
     try:  # decided in memory, against the shipped files: nothing is on disk until all is known
         text += first_example_of(_load_new(text, target, copies), lang)
+        text = canonical(text, str(target))  # `kasu fmt --check` passes on it as written
     except Exception as exc:  # noqa: BLE001 - a policy that cannot be loaded: say why, write nothing
         from ..policy import PolicyError
 
@@ -176,6 +177,16 @@ def _write_all(files: list[tuple[Path, bytes]], err: TextIO, lang: str) -> list[
                                path=where, reason=exc.strerror or exc), lang) + "\n")
         return None
     return made
+
+
+def canonical(text: str, name: str) -> str:
+    """The new file in `kasu fmt`'s layout, so that `kasu fmt --check` passes on it as written."""
+    from ..render.formatter import FormatError, format_text
+
+    try:
+        return format_text(text, name)
+    except FormatError:  # pragma: no cover - the text is built to parse; never lose it over the layout
+        return text
 
 
 def policy_text(base: str, filename: str, lang: str, taken: frozenset[str] = frozenset()) -> str:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 from .. import values as vt
 from ..check.checked import REVIEW
-from ..coerce import is_absent
+from ..coerce import enum_value, is_absent
 from ..i18n import N_
 from .chain import canonical
 from .errors import EXIT_INVALID_RECORD, JournalError
@@ -153,8 +153,8 @@ def index_columns(policy: "Policy", body: Mapping[str, Any], occurred: str | Non
         if f.sensitive or f.type.kind not in (vt.ENUM, vt.DATE, vt.DATETIME):
             continue
         value = record.get(f.name)
-        if isinstance(value, str):
-            facts[f.name] = value
+        if isinstance(value, str):  # a `one of` value even where the record gave its label
+            facts[f.name] = (enum_value(value, f.type.values, f.type.labels) or value) if f.type.kind == vt.ENUM else value
     return {"occurred_at": occurred, "occurred_on": day.isoformat() if day else None,
             "outcome": body["outcome"], "severity": body.get("severity"), "escalation": body.get("escalation"),
             "rule": body.get("rule"),

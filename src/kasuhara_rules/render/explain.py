@@ -317,6 +317,14 @@ class _Renderer:
                 return self.duration(coerce(f.type, raw, path, False))
             except RecordError:
                 return self.plain(raw)
+        if f is not None:
+            enum = f.type if f.type.kind == vt.ENUM else f.type.elem() if f.type.kind == vt.LIST else None
+            if enum is not None and enum.kind == vt.ENUM and enum.labels:
+                if isinstance(raw, str):
+                    return self.label(raw, enum.label_of(raw))
+                if isinstance(raw, list) and len(raw) <= 3:
+                    return "[" + ", ".join(self.label(v, enum.label_of(v)) if isinstance(v, str) else self.plain(v)
+                                           for v in raw) + "]"
         return self.plain(raw)
 
     def _field(self, path: str) -> Field | None:
@@ -326,7 +334,7 @@ class _Renderer:
             found = next((x for x in fields if x.name == part), None)
             if found is None:
                 return None
-            fields = found.type.fields
+            fields = found.type.fields if found.type.kind == vt.RECORD else found.type.elem().fields
         return found
 
     def duration(self, micros: int) -> str:

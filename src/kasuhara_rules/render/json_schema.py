@@ -78,7 +78,11 @@ def _type(t: vt.Type, zone: str | None = None) -> dict[str, Any]:
     if kind == vt.TEXT:
         return {"type": "string"}
     if kind == vt.ENUM:
-        return {"type": "string", "enum": list(t.values)}
+        if not t.labels:
+            return {"type": "string", "enum": list(t.values)}
+        labels = [lab for lab in t.labels if lab is not None and lab not in t.values]
+        return {"type": "string", "enum": list(t.values) + labels,  # a record may give a value or its label
+                "x-kasu-labels": {v: lab for v, lab in zip(t.values, t.labels) if lab is not None}}
     if kind == vt.DATE:
         return {"anyOf": [{"type": "string", "format": "date", "pattern": DATE_TEXT},
                           {"type": "string", "pattern": DATE_SLASH}]}

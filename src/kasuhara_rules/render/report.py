@@ -15,6 +15,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from .. import values as vt
 from ..i18n import N_, translate
+from ..coerce import enum_value
 from ..check.checked import REVIEW, CheckedPolicy, Field
 from ..engine.decide import would_raise
 from . import periods
@@ -141,8 +142,9 @@ def aggregate(policy: CheckedPolicy, decisions: Iterable[Any], by: str = "month"
             if bucket is not None:
                 bucket[dim][key] += 1
         for f in choices:
-            value = record.get(f.name)
-            key = value if isinstance(value, str) and value in f.type.values else NONE
+            value = record.get(f.name)  # the value, or its label (as records may give it)
+            found = enum_value(value, f.type.values, f.type.labels) if isinstance(value, str) else None
+            key = found if found is not None else NONE
             fields_total[f.name][key] += 1
             if bucket is not None:
                 bucket[f"field:{f.name}"][key] += 1
@@ -241,6 +243,7 @@ def _labels(policy: CheckedPolicy, choices: list[Field]) -> dict[str, Any]:
         "rules": {r.name: r.title or r.name for r in policy.rules},
         "fields": {f.name: f.title for f in policy.fields},
         "choices": [f.name for f in choices],
+        "values": {f.name: {v: f.type.label_of(v) for v in f.type.values} for f in choices},
     }
 
 
@@ -253,7 +256,7 @@ WORDS = {
         "fiscal_start": "年度の始まり", "month_n": "{n}月", "date_field": "期間の基準", "records": "記録", "decided": "判断した記録",
         "invalid_n": "判断できなかった記録", "undated": "日付のない記録", "summary": "概要",
         "outcomes": "判断の区分", "severities": "重さ", "rules": "判断したルール", "escalations": "報告・引き継ぎ先",
-        "by_period": "{what}（期間別）", "period": "期間", "total": "合計", "count": "件数", "none": "なし",
+        "by_period": "{what}（期間別）", "period": "期間", "total": "合計", "count": "件数", "none": "なし", "unrecorded": "（記録なし）",
         "review": "要確認の滞留", "review_n": "人の判断を待っている記録は {n} 件です。",
         "missing": "足りなかった情報（多い順）", "field": "項目", "top_rules": "よく当たるルール",
         "rule": "ルール", "matched": "当たった件数", "decided_by": "判断した件数",
@@ -277,7 +280,7 @@ WORDS = {
         "decided": "records decided", "invalid_n": "records not decided", "undated": "records without a date",
         "summary": "Summary", "outcomes": "Outcomes", "severities": "Severities", "rules": "Deciding rules",
         "escalations": "Escalations", "by_period": "{what} by period", "period": "period", "total": "total",
-        "count": "count", "none": "none", "review": "Review backlog",
+        "count": "count", "none": "none", "unrecorded": "(not recorded)", "review": "Review backlog",
         "review_n": "{n} records are waiting for a person to decide.",
         "missing": "Missing information (most frequent first)", "field": "field", "top_rules": "Rules that fire most",
         "rule": "rule", "matched": "matched", "decided_by": "decided",
@@ -307,10 +310,13 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
 
 
 def _label(data: dict[str, Any], dim: str, key: str, lang: str) -> str:
+    if dim.startswith("field:"):  # a value by its label; absent is "not recorded", never a value's word
+        if key == NONE:
+            return WORDS[lang]["unrecorded"]
+        value_label: str = data["labels"].get("values", {}).get(dim[6:], {}).get(key, key)
+        return value_label
     if key == NONE:
         return WORDS[lang]["none"]
-    if dim.startswith("field:"):
-        return key
     label: str = data["labels"].get(dim, {}).get(key, key)
     return label
 
@@ -348,7 +354,7 @@ def _sections(data: dict[str, Any], lang: str) -> list[tuple[Any, ...]]:
         for name in data["labels"]["choices"]:
             out += [("h", 2, data["labels"]["fields"].get(name, name)),
                     ("table", [data["labels"]["fields"].get(name, name), w["count"]],
-                     [[k, str(v)] for k, v in data["fields"][name].items() if v])]
+                     [[_label(data, f"field:{name}", k, lang), str(v)] for k, v in data["fields"][name].items() if v])]
         dims = []
     for dim, _ in dims:
         keys = [k for k in data[dim] if data[dim][k]] if dim != "outcomes" else list(data[dim])
@@ -584,7 +590,7 @@ def chart_specs(data: dict[str, Any], lang: str = "ja") -> dict[str, dict[str, A
             specs[dim] = stacked_periods(rows, w["period"], w["count"], w[dim], shown,
                                          _scale(data, dim, lang) if dim != "outcomes" else None)
     for name in data["labels"]["choices"]:
-        rows = [{"period": periods.name(p["period"], lang), "key": k, "count": c, "order": i}
+        rows = [{"period": periods.name(p["period"], lang), "key": _label(data, f"field:{name}", k, lang), "count": c, "order": i}
                 for p in data["periods"] for i, (k, c) in enumerate(p["fields"][name].items()) if c]
         if rows:
             specs[f"field:{name}"] = stacked_periods(rows, w["period"], w["count"],

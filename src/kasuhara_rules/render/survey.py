@@ -104,8 +104,8 @@ def build_template(policy: CheckedPolicy, lang: str = "ja", months: int = 6,
             raise SurveyError(N_("--group {group}: use one of {choices}", group=g, choices=", ".join(GROUPS)))
         choices: tuple[str, ...] = ()
         field = policy.field(g) if g in ("channel", "department") else None
-        if field is not None and field.type.values:
-            choices = tuple(field.type.values)
+        if field is not None and field.type.values:  # the channels as staff know them: their labels
+            choices = tuple(field.type.label_of(v) for v in field.type.values)
         if g == "department" and named:
             choices = named
         title = str(GROUPS[g][lang])
