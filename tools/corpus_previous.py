@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT / "tools"))
 from corpus_report import load_cases  # noqa: E402
 
 from kasuhara_rules import load_policy  # noqa: E402
-from kasuhara_rules.cli.batch import read_path  # noqa: E402
+from kasuhara_rules.reading import read_records  # noqa: E402
 from kasuhara_rules.cli.diff import compare, state  # noqa: E402
 
 POLICIES = ("mhlw-baseline", "retail", "call-centre", "hospital-care", "local-government", "lodging", "transport",
@@ -77,8 +77,8 @@ def diff_section(previous: Path) -> list[str]:
         cells = []
         own: Counter[tuple[str, str]] = Counter()
         for path in files:
-            report = compare(old, new, read_path(str(path), old.checked.fields, None, None, "utf-8"),
-                             read_path(str(path), new.checked.fields, None, None, "utf-8"))
+            report = compare(old, new, read_records(str(path), old, encoding="utf-8"),
+                             read_records(str(path), new, encoding="utf-8"))
             decided = report.unchanged + len(report.changes)
             cells.append(f"{len(report.changes)}/{decided}" if decided else "—")
             if path.name.startswith(name + "-") or name == "mhlw-baseline":

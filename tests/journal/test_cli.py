@@ -117,7 +117,7 @@ def test_replay(db, tmp_path):
     folder = tmp_path / "v2"
     shutil.copytree(ROOT / "examples", folder)
     assert kasu("journal", "replay", str(folder / "retail.kasu"), "--db", db)[0] == 0
-    text = (folder / "retail.kasu").read_text(encoding="utf-8").replace('version   "2026.3"', 'version   "2026.4"')
+    text = (folder / "retail.kasu").read_text(encoding="utf-8").replace('version   "2026.4"', 'version   "2026.5"')
     text += '\noverride rule dogeza {\n  when     demanded_dogeza\n  then     kasuhara severity critical\n' \
             '  respond  "土下座には応じない。"\n  escalate supervisor\n}\n'
     (folder / "retail.kasu").write_text(text, encoding="utf-8")
@@ -166,7 +166,7 @@ def test_a_policy_changed_on_disk_is_a_new_version(tmp_path, sqlite_url):
     policy.write_text(policy.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     code, out, err = kasu("journal", "add", str(policy), INCIDENTS, "--by", "s", "--db", sqlite_url,
                           "--no-progress", "--lang", "en")
-    assert "registered policy retail 2026.3" in err and "warning: version \"2026.3\" was registered before" in err
+    assert "registered policy retail 2026.4" in err and "warning: version \"2026.4\" was registered before" in err
     from kasuhara_rules.journal import open_journal
 
     with open_journal(sqlite_url) as journal:
