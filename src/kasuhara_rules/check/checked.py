@@ -18,9 +18,41 @@ REVIEW = "review"
 REVIEW_LABEL = "要確認"
 
 
+RETENTION_UNITS = ("years", "months", "days")
+
+
+@attrs.frozen
+class Retention:
+    """How long a sensitive value is kept (`sensitive retain 3 years`): a whole number of years,
+    months or days, counted from the incident's date.
+
+    >>> Retention(3, "years").until(_dt.date(2024, 2, 29)), Retention(1, "months").until(_dt.date(2026, 1, 31))
+    (datetime.date(2027, 2, 28), datetime.date(2026, 2, 28))
+    """
+
+    amount: int
+    unit: str
+
+    def until(self, start: _dt.date) -> _dt.date:
+        """The first day the value is no longer kept."""
+        if self.unit == "days":
+            return start + _dt.timedelta(days=self.amount)
+        months = self.amount * (12 if self.unit == "years" else 1)
+        year, month = divmod(start.month - 1 + months, 12)
+        year += start.year
+        month += 1
+        last = (_dt.date(year + (month == 12), month % 12 + 1, 1) - _dt.timedelta(days=1)).day
+        return _dt.date(year, month, min(start.day, last))
+
+    def text(self) -> str:
+        """As the policy writes it: `3 years`."""
+        return f"{self.amount} {self.unit}"
+
+
 @attrs.frozen
 class Field:
-    """A schema field. `index` is its position in its record; `path` is dotted from the top."""
+    """A schema field. `index` is its position in its record; `path` is dotted from the top;
+    `retain` says how long a sensitive value is kept (None: until it is purged on request)."""
 
     name: str
     label: str | None
@@ -31,6 +63,7 @@ class Field:
     index: int
     path: str
     span: Span = attrs.field(eq=False, repr=False)
+    retain: Retention | None = None
 
     @property
     def title(self) -> str:

@@ -1,0 +1,163 @@
+"""What the journal reads from a record, a policy or a caller: incident ids, dates, users, checked values."""
+from __future__ import annotations
+
+import datetime as _dt
+import getpass
+import os
+import posixpath
+from typing import TYPE_CHECKING, Any, Mapping
+
+from .. import values as vt
+from ..check.checked import REVIEW
+from ..coerce import is_absent
+from ..i18n import N_
+from .chain import canonical
+from .errors import EXIT_INVALID_RECORD, JournalError
+
+if TYPE_CHECKING:
+    from ..policy import Policy
+
+MAX_NAME = 200
+
+
+def now() -> _dt.datetime:
+    return _dt.datetime.now(_dt.timezone.utc)
+
+
+def stamp(moment: _dt.datetime) -> str:
+    """A UTC time as entries carry it: `2026-05-01T01:00:00.000000Z`."""
+    return moment.astimezone(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def default_user() -> str:
+    """The name journaled as `by` when none is given: the operating system's user."""
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user name in this environment
+        return "unknown"
+
+
+def user(by: str | None) -> str:
+    """`by` checked (a name on one line), or the operating system's user when None (J210)."""
+    if by is None:
+        return default_user()
+    text = str(by).strip()
+    if not text or len(text) > MAX_NAME or any(ch in text for ch in "\r\n\t"):
+        raise JournalError("J210", N_("name the person who did this (--by USER): a name on one line"),
+                           N_("for example --by sato"))
+    return text
+
+
+def relative_files(policy: "Policy") -> list[tuple[str, bytes]]:
+    """The policy's files as (name relative to the policy's folder, bytes), in the order of its digest:
+    what the journal keeps, so that the version can be rebuilt anywhere with the same digest."""
+    root = policy.checked.root
+    data = {posixpath.normpath(os.path.relpath(name, root).replace(os.sep, "/")): content
+            for name, content in policy.files}
+    return [(path, data[path]) for path, _ in policy.checked.files]
+
+
+def incident_id(policy: "Policy", record: Mapping[str, Any], given: str | None) -> str:
+    """The incident a record is about: `given`, else the value of the policy's key field (J208, J209)."""
+    if given is not None and str(given).strip():
+        return str(given).strip()
+    key = policy.checked.key_field
+    if key is not None and key.sensitive:
+        raise JournalError("J209", N_("the key field `{name}` is sensitive: the journal would keep personal data "
+                                      "in its chain", name=key.name),
+                           N_("use an incident number that is not personal data as the key"),
+                           exit=EXIT_INVALID_RECORD)
+    value = record.get(key.name) if key is not None else None
+    if key is None or value is None or is_absent(value) or isinstance(value, bool) or str(value).strip() == "":
+        raise JournalError("J208", N_("the record has no incident id"),
+                           N_("give the policy a `key` field (an incident number) and fill it in"),
+                           exit=EXIT_INVALID_RECORD, field=key.name if key is not None else None)
+    return str(value).strip()
+
+
+def date_field(policy: "Policy") -> Any:
+    """The schema's first datetime field: the incident's date (None when the schema has none)."""
+    return next((f for f in policy.checked.fields if f.type.kind == vt.DATETIME), None)
+
+
+def occurred_of(policy: "Policy", record: Mapping[str, Any]) -> tuple[str | None, _dt.date | None]:
+    """When the incident happened: (UTC time, the calendar date as the record writes it), from the
+    schema's first datetime field; (None, None) when there is none or it is empty or unreadable."""
+    from ..coerce import Problem, coerce_datetime, datetime_iso
+    from ..render.report import local_date
+
+    field = date_field(policy)
+    if field is None:
+        return None, None
+    value = record.get(field.name)
+    if value is None or is_absent(value):
+        return None, None
+    try:
+        micros = coerce_datetime(value, field.sensitive)
+    except Problem:
+        return None, None
+    moment = datetime_iso(micros)
+    return moment, local_date(value) or _dt.date.fromisoformat(moment[:10])
+
+
+def parse_time(value: _dt.datetime | str) -> _dt.datetime:
+    """A date-time with an offset (ISO 8601, `T` or a space); refused otherwise (J212)."""
+    if isinstance(value, _dt.datetime):
+        moment = value
+    else:
+        text = str(value).strip().replace(" ", "T", 1)
+        if text.endswith(("Z", "z")):
+            text = text[:-1] + "+00:00"
+        try:
+            moment = _dt.datetime.fromisoformat(text)
+        except ValueError:
+            raise JournalError("J212", N_("{value} is not a date-time such as 2026-05-01T10:30:00+09:00",
+                                          value=repr(str(value))),
+                               N_("write the date, a T, the time and the UTC offset")) from None
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise JournalError("J212", N_("the date-time {value} has no UTC offset", value=repr(str(value))),
+                           N_("add one such as +09:00"))
+    return moment
+
+
+def check_values(policy: "Policy", outcome: str | None, severity: str | None, escalation: str | None,
+                 incident: str) -> None:
+    """Refuse an outcome, severity or escalation the policy lacks (J202), with a did-you-mean."""
+    from ..diagnostics import did_you_mean
+
+    checked = policy.checked
+    for what, value, names in (("outcome", outcome, [o.name for o in checked.outcomes if o.name != REVIEW]),
+                               ("severity", severity, [s.name for s in checked.severities]),
+                               ("escalation", escalation, [e.name for e in checked.escalations])):
+        if value is not None and value not in names:
+            hint = did_you_mean(value, names) or N_("the policy has: {names}", names=", ".join(names) or "-")
+            raise JournalError("J202", N_("the policy {id} {version} has no {what} `{value}` to conclude",
+                                          id=policy.id, version=policy.version, what=what, value=value), hint,
+                               incident=incident)
+
+
+def rank(policy: "Policy", outcome: str, severity: str | None) -> int:
+    """The queue's order: reviews first, then by severity (highest first)."""
+    item = policy.checked.severity(severity)
+    return (item.rank + 1 if item is not None else 0) + (100 if outcome == REVIEW else 0)
+
+
+def index_columns(policy: "Policy", body: Mapping[str, Any], occurred: str | None, day: _dt.date | None,
+                  record: Mapping[str, Any]) -> dict[str, Any]:
+    """The incident index's columns for a new decision: what the queue and the report read (no
+    sensitive value: only `one of`, date and date-time values of fields that are not sensitive)."""
+    provisional = body.get("provisional") or {}
+    facts = {}
+    for f in policy.checked.fields:
+        if f.sensitive or f.type.kind not in (vt.ENUM, vt.DATE, vt.DATETIME):
+            continue
+        value = record.get(f.name)
+        if isinstance(value, str):
+            facts[f.name] = value
+    return {"occurred_at": occurred, "occurred_on": day.isoformat() if day else None,
+            "outcome": body["outcome"], "severity": body.get("severity"), "escalation": body.get("escalation"),
+            "rule": body.get("rule"),
+            "rank": rank(policy, body["outcome"], body.get("severity") or provisional.get("severity")),
+            "matched": canonical(body.get("matched") or []).decode(),
+            "missing": canonical(sorted({m for p in body.get("pending") or [] for m in p.get("missing", [])})).decode(),
+            "facts": canonical(facts).decode()}

@@ -1,0 +1,112 @@
+"""Personal data kept apart from the chain: a record's sensitive values become salted hashes in the chained
+body, and rows of their own (value, salt, the day their retention ends) that a purge empties."""
+from __future__ import annotations
+
+import datetime as _dt
+import secrets
+from typing import Any, Iterator, Mapping, Sequence
+
+import attrs
+
+from .. import values as vt
+from ..coerce import is_absent, raw_json
+from .chain import canonical, salted
+
+MARK = "$sensitive"  # {"$sensitive": HASH} stands in the chain where a sensitive value was
+
+
+@attrs.frozen
+class Apart:
+    """One sensitive value kept apart: where it was (a path of keys and list positions), its salted
+    hash, its salt (hex), its canonical JSON, and the day its retention ends (None: kept until purged)."""
+
+    path: tuple[str | int, ...]
+    digest: str
+    salt: str
+    value: bytes
+    retain_until: _dt.date | None
+
+
+def jsonable(value: Any) -> Any:
+    """A record value as JSON: absent values (NaN, pandas' NA) as null, dates and durations as ISO text."""
+    if is_absent(value):
+        return None
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    return raw_json(value)
+
+
+def split(record: Mapping[str, Any], fields: Sequence[Any], occurred: _dt.date | None,
+          written: _dt.date) -> tuple[dict[str, Any], list[Apart]]:
+    """The record as the chain keeps it (each sensitive value replaced by its salted hash) and the values
+    kept apart. Retention counts from the incident's date (`occurred`), else the day it was written."""
+    apart: list[Apart] = []
+    out = jsonable(record)
+    _walk(out, fields, (), apart, occurred or written)
+    return out, apart
+
+
+def _walk(obj: dict[str, Any], fields: Sequence[Any], path: tuple[str | int, ...], apart: list[Apart],
+          start: _dt.date) -> None:
+    for f in fields:
+        if f.name not in obj or obj[f.name] is None:
+            continue
+        here = path + (f.name,)
+        if f.sensitive:
+            value = canonical(obj[f.name])
+            salt = secrets.token_bytes(16)
+            digest = salted(salt, value)
+            retention = getattr(f, "retain", None)
+            apart.append(Apart(here, digest, salt.hex(), value, retention.until(start) if retention else None))
+            obj[f.name] = {MARK: digest}
+            continue
+        kind = f.type.kind
+        if kind == vt.RECORD and isinstance(obj[f.name], dict):
+            _walk(obj[f.name], f.type.fields, here, apart, start)
+        elif kind == vt.LIST and isinstance(obj[f.name], list):
+            elem = f.type.elem()
+            if elem.kind == vt.RECORD:
+                for i, item in enumerate(obj[f.name]):
+                    if isinstance(item, dict):
+                        _walk(item, elem.fields, here + (i,), apart, start)
+
+
+def restore(body: Any, values: Mapping[tuple[str | int, ...], Any]) -> Any:
+    """The record with its sensitive values put back where `values` has them (path → value); a purged
+    value (not in `values`) is left out, so the record reads it as unknown."""
+    if isinstance(body, dict):
+        return _restore(body, (), values)
+    return body
+
+
+def _restore(obj: Any, path: tuple[str | int, ...], values: Mapping[tuple[str | int, ...], Any]) -> Any:
+    if isinstance(obj, dict):
+        if len(obj) == 1 and MARK in obj:
+            return values.get(path, _GONE)
+        out = {}
+        for k, v in obj.items():
+            restored = _restore(v, path + (k,), values)
+            if restored is not _GONE:
+                out[k] = restored
+        return out
+    if isinstance(obj, list):
+        return [v for v in (_restore(v, path + (i,), values) for i, v in enumerate(obj)) if v is not _GONE]
+    return obj
+
+
+_GONE = object()
+
+
+def marks(body: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Every salted hash in a chained record: (path, hash)."""
+    if isinstance(body, dict):
+        if len(body) == 1 and MARK in body:
+            yield path, str(body[MARK])
+            return
+        for k, v in body.items():
+            yield from marks(v, path + (k,))
+    elif isinstance(body, list):
+        for i, v in enumerate(body):
+            yield from marks(v, path + (i,))

@@ -1,0 +1,306 @@
+"""The journal's database: a URL to an engine (SQLite in WAL mode, or PostgreSQL through psycopg 3),
+write transactions that hold the chain's lock, migrations, and database faults as refusals."""
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+from typing import Any, Iterator, Sequence
+
+import sqlalchemy as sa
+from sqlalchemy import event, exc as sa_exc
+from sqlalchemy.engine import Connection, Engine, make_url
+
+from ..i18n import N_
+from .errors import EXIT_USAGE, JournalError, unavailable
+from .tables import head
+
+SCHEMA_HEAD = "0001_journal"  # the newest migration (tests/journal/test_store.py checks it against Alembic's head)
+DEFAULT_URL = "sqlite:///kasu-journal.db"
+MIGRATIONS = "kasuhara_rules.journal:migrations"
+_PG_LOCK = 0x6B617375  # "kasu": the advisory lock under which PostgreSQL migrates
+
+
+def engine_for(url: str, timeout: float = 30.0) -> Engine:
+    """The engine of a journal URL: `sqlite:///FILE` (WAL, a busy timeout of `timeout` seconds) or
+    `postgresql://…` (psycopg 3, a lock timeout of `timeout`); a URL that does not parse, or names
+    another kind of database, is refused (J101, J102)."""
+    try:
+        parsed = make_url(url)
+    except (sa_exc.ArgumentError, ValueError, TypeError):
+        raise JournalError("J101", N_("the database URL {url} does not parse", url=repr(url)),
+                           N_("write sqlite:///FILE (a file in this folder: sqlite:///kasu-journal.db) "
+                              "or postgresql://USER@HOST/DATABASE"), exit=EXIT_USAGE) from None
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        if parsed.drivername not in ("sqlite", "sqlite+pysqlite"):
+            raise _unsupported(url)
+        return _sqlite(parsed, timeout)
+    if backend == "postgresql":
+        if parsed.drivername not in ("postgresql", "postgresql+psycopg"):
+            raise _unsupported(url)
+        try:
+            import psycopg  # noqa: F401
+        except ImportError:
+            raise unavailable("psycopg (PostgreSQL)") from None
+        millis = str(int(timeout * 1000))
+        return sa.create_engine(parsed.set(drivername="postgresql+psycopg"), pool_pre_ping=False,
+                                connect_args={"options": f"-c lock_timeout={millis}",
+                                              "connect_timeout": max(1, int(timeout))})
+    raise _unsupported(url)
+
+
+def _unsupported(url: str) -> JournalError:
+    return JournalError("J102", N_("the journal keeps its entries in SQLite or PostgreSQL, not in {url}",
+                                   url=repr(_shown(url))),
+                        N_("write sqlite:///FILE or postgresql://USER@HOST/DATABASE"), exit=EXIT_USAGE)
+
+
+def _shown(url: str) -> str:
+    """A URL as messages show it: never its password."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - a URL that does not parse is shown as given
+        return url
+
+
+def _sqlite(parsed: sa.URL, timeout: float) -> Engine:
+    memory = parsed.database in (None, "", ":memory:")
+    kwargs: dict[str, Any] = {"connect_args": {"timeout": timeout, "check_same_thread": False}}
+    if memory:
+        kwargs["poolclass"] = sa.pool.StaticPool
+    engine = sa.create_engine(parsed, **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi: Any, _record: Any) -> None:
+        dbapi.isolation_level = None  # transactions are begun below, never implicitly by the driver
+        cursor = dbapi.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+            if not memory:
+                cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        # a writer takes SQLite's write lock at once: the head it reads is the head it extends
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("kasu_write") else "BEGIN")
+
+    return engine
+
+
+class Store:
+    """An open database: transactions for reading, for appending, and the faults that refuse them."""
+
+    def __init__(self, url: str, timeout: float = 30.0) -> None:
+        self.url = url
+        self.shown = _shown(url)
+        with faults(self.shown):
+            self.engine = engine_for(url, timeout)
+        self.dialect = self.engine.dialect.name
+        dbapi = self.engine.dialect.loaded_dbapi
+        self._driver_errors: tuple[type[BaseException], ...] = (dbapi.Error,)
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A read transaction."""
+        with faults(self.shown, self._driver_errors):
+            with self.engine.connect() as conn:
+                with conn.begin():
+                    yield conn
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator["Tx"]:
+        """A write transaction holding the chain's lock (SQLite's write lock, or the head row's lock on
+        PostgreSQL), on the driver's own connection. Everything written inside is committed together,
+        or nothing is."""
+        postgres = self.dialect == "postgresql"
+        with faults(self.shown, self._driver_errors):
+            raw = self.engine.raw_connection()
+            try:
+                cursor = raw.cursor()
+                try:
+                    if not postgres:
+                        cursor.execute("BEGIN IMMEDIATE")
+                    cursor.execute("SELECT seq, hash FROM head WHERE id = 1" + (" FOR UPDATE" if postgres else ""))
+                    seq, last = cursor.fetchone()
+                    yield Tx(cursor, postgres, int(seq), str(last))
+                    raw.commit()
+                except BaseException:
+                    with contextlib.suppress(Exception):
+                        raw.rollback()
+                    raise
+                finally:
+                    with contextlib.suppress(Exception):
+                        cursor.close()
+            finally:
+                raw.close()
+
+    def migrate(self) -> None:
+        """Bring the database to the schema this version writes (creating it when empty); refuse one
+        written by a newer version (J107). Writers that open a new database at once migrate it once."""
+        with faults(self.shown, self._driver_errors):
+            if self._revision_quick() == SCHEMA_HEAD:
+                return
+            with self.engine.connect() as conn:
+                conn.execution_options(kasu_write=True)
+                with conn.begin():
+                    if self.dialect == "postgresql":
+                        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK})
+                    current = _revision(conn)
+                    if current == SCHEMA_HEAD:
+                        return
+                    _upgrade(conn, current, self.shown)
+
+    def _revision_quick(self) -> str | None:
+        with self.engine.connect() as conn:
+            with conn.begin():
+                return _revision(conn)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _revision(conn: Connection) -> str | None:
+    if not sa.inspect(conn).has_table("alembic_version"):
+        return None
+    value = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+    return None if value is None else str(value)
+
+
+def _upgrade(conn: Connection, current: str | None, shown: str) -> None:
+    try:
+        from alembic.config import Config
+        from alembic.runtime.migration import MigrationContext  # noqa: F401
+        from alembic.script import ScriptDirectory
+        from alembic import command
+    except ImportError:
+        raise unavailable("Alembic") from None
+    config = Config()
+    config.set_main_option("script_location", MIGRATIONS)
+    script = ScriptDirectory.from_config(config)
+    if current is not None:
+        known = {rev.revision for rev in script.walk_revisions()}
+        if current not in known:
+            raise JournalError("J107", N_("the journal {url} was written by a newer kasuhara-rules (schema "
+                                          "revision {revision})", url=shown, revision=current),
+                               N_("upgrade kasuhara-rules to read and write it; this version leaves it untouched"))
+    config.attributes["connection"] = conn
+    command.upgrade(config, "head")
+
+
+class Tx:
+    """An open write transaction: the cursor, and the chain's last link when it began (`seq`, `hash`).
+    SQL is written with `?` placeholders (psycopg's `%s` are put in for PostgreSQL)."""
+
+    __slots__ = ("cursor", "postgres", "seq", "hash")
+
+    def __init__(self, cursor: Any, postgres: bool, seq: int, hash: str) -> None:
+        self.cursor = cursor
+        self.postgres = postgres
+        self.seq = seq
+        self.hash = hash
+
+    def _sql(self, sql: str) -> str:
+        return sql.replace("?", "%s") if self.postgres else sql
+
+    def run(self, sql: str, params: Sequence[Any] = ()) -> None:
+        self.cursor.execute(self._sql(sql), tuple(params))
+
+    def many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        if rows:
+            self.cursor.executemany(self._sql(sql), [tuple(r) for r in rows])
+
+    def one(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        self.cursor.execute(self._sql(sql), tuple(params))
+        return self.cursor.fetchone()
+
+    def all(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        self.cursor.execute(self._sql(sql), tuple(params))
+        return list(self.cursor.fetchall())
+
+
+@contextlib.contextmanager
+def faults(url: str, driver: tuple[type[BaseException], ...] = ()) -> Iterator[None]:
+    """Database faults as refusals: locked (J104), full (J105), read-only (J106), unreachable (J103)."""
+    try:
+        yield
+    except JournalError:
+        raise
+    except sa_exc.DBAPIError as exc:
+        raise classify(exc.orig, url) from None
+    except driver as exc:  # the driver's own error, from the append path
+        raise classify(exc, url) from None
+    except sa_exc.NoSuchModuleError:
+        raise unavailable("a database driver") from None
+    except sa_exc.SQLAlchemyError as exc:
+        raise JournalError("J108", N_("the journal {url} failed: {reason}", url=url, reason=_first_line(exc)),
+                           N_("check that the URL names a kasuhara-rules journal")) from None
+    except OSError as exc:
+        raise _os_fault(exc, url) from None
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
+
+
+def _os_fault(exc: OSError, url: str) -> JournalError:
+    if exc.errno == errno.ENOSPC:
+        return _full(url)
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return _read_only(url)
+    return JournalError("J103", N_("cannot open the journal {url}: {reason}", url=url,
+                                   reason=exc.strerror or _first_line(exc)),
+                        N_("check that the folder exists and may be written, or that the server is running"))
+
+
+def _full(url: str) -> JournalError:
+    return JournalError("J105", N_("the journal {url} cannot grow: the database or its disk is full", url=url),
+                        N_("free space (or raise the database's size limit); nothing of this step was written"))
+
+
+def _read_only(url: str) -> JournalError:
+    return JournalError("J106", N_("the journal {url} is read-only here", url=url),
+                        N_("ask for write access, or give a journal that may be written; nothing was written"))
+
+
+def _locked(url: str) -> JournalError:
+    return JournalError("J104", N_("the journal {url} stayed locked by another writer", url=url),
+                        N_("try again in a moment; if it lasts, look for a process that keeps it open in a "
+                           "long transaction (nothing of this step was written)"))
+
+
+def classify(orig: BaseException | None, url: str) -> JournalError:
+    """The refusal for a driver's error (sqlite3 or psycopg)."""
+    text = str(orig or "").lower()
+    state = getattr(orig, "sqlstate", None) or ""
+    if "locked" in text or "busy" in text or state in ("55P03", "40P01", "57014"):
+        return _locked(url)
+    if "full" in text or state.startswith("53"):
+        return _full(url)
+    if "readonly" in text or "read-only" in text or state == "25006":
+        return _read_only(url)
+    if "unable to open" in text or "connection" in text or state.startswith("08") or state == "3D000" \
+            or state.startswith("28"):
+        return JournalError("J103", N_("cannot open the journal {url}: {reason}", url=url,
+                                       reason=_first_line(orig) if orig else "?"),
+                            N_("check that the folder exists and may be written, or that the server is running"))
+    if "no such table" in text or state == "42P01" or "file is not a database" in text:
+        return JournalError("J108", N_("the journal {url} failed: {reason}", url=url,
+                                       reason=_first_line(orig) if orig else "?"),
+                            N_("check that the URL names a kasuhara-rules journal"))
+    if isinstance(orig, OSError):
+        return _os_fault(orig, url)
+    return JournalError("J108", N_("the journal {url} failed: {reason}", url=url,
+                                   reason=_first_line(orig) if orig else "?"),
+                        N_("check that the URL names a kasuhara-rules journal"))
+
+
+def sqlite_path(url: str) -> str | None:
+    """The file of a SQLite URL (None for another database or memory)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return os.path.abspath(parsed.database)
