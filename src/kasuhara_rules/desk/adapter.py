@@ -83,3 +83,65 @@ def counts(journal: "Journal") -> dict[str, int]:
     with journal.store.read() as conn:
         rows = conn.execute(sa.select(incidents.c.outcome, sa.func.count()).group_by(incidents.c.outcome)).all()
     return {str(outcome): int(n) for outcome, n in rows}
+
+
+class _Decided:
+    """An incident of the index as `render.report.aggregate` reads a decision (no record values but the
+    index's non-sensitive choices and dates)."""
+
+    __slots__ = ("outcome", "severity", "rule", "escalation", "matched", "pending", "record", "error", "line")
+
+    def __init__(self, row: Any) -> None:
+        import json
+
+        self.outcome, self.severity, self.rule, self.escalation = row.outcome, row.severity, row.rule, row.escalation
+        self.matched = tuple(json.loads(row.matched))
+        self.pending = (_Pending(tuple(json.loads(row.missing))),) if row.outcome == "review" else ()
+        self.record = json.loads(row.facts) if row.facts else {}
+        self.error = None
+        self.line = None
+
+
+class _Pending:
+    __slots__ = ("missing",)
+
+    def __init__(self, missing: tuple[str, ...]) -> None:
+        self.missing = missing
+
+
+def _site_filter(site_only: bool, site: str | None) -> Any:
+    from ..journal.tables import incidents
+
+    if not site_only:
+        return sa.true()
+    return incidents.c.site.is_(None) if site is None else incidents.c.site == site
+
+
+def report_items(journal: "Journal", site: str | None, site_only: bool) -> list[Any]:
+    """Every incident's latest decision, as `kasu report` counts decisions (from the incident index).
+
+    Need: `kasu report --db` as a function (`journal.report(by=…)`), so that the page and the command
+    share one implementation."""
+    from ..journal.tables import incidents
+
+    columns = [incidents.c.outcome, incidents.c.severity, incidents.c.rule, incidents.c.escalation,
+               incidents.c.matched, incidents.c.missing, incidents.c.facts]
+    with journal.store.read() as conn:
+        rows = conn.execute(sa.select(*columns).where(_site_filter(site_only, site))).all()
+    return [_Decided(r) for r in rows]
+
+
+def overrides(journal: "Journal", site: str | None, site_only: bool) -> dict[str | None, dict[str, int]]:
+    """For each deciding rule (None: no rule decided), how many of its decisions people confirmed,
+    overrode, or have not judged yet."""
+    from ..journal.tables import incidents
+
+    with journal.store.read() as conn:
+        rows = conn.execute(sa.select(incidents.c.rule, incidents.c.verdict, sa.func.count())
+                            .where(_site_filter(site_only, site))
+                            .group_by(incidents.c.rule, incidents.c.verdict)).all()
+    out: dict[str | None, dict[str, int]] = {}
+    for rule, verdict, n in rows:
+        counts = out.setdefault(rule, {"confirm": 0, "override": 0, "open": 0})
+        counts[verdict if verdict in ("confirm", "override") else "open"] += int(n)
+    return out

@@ -88,7 +88,8 @@ class Ctx:
             return str(translate(N_(text, **args), lang))
 
         html = page.render(_=tr, tr=lambda m: translate(m, lang), user=self.user, lang=lang, csrf=self.csrf(),
-                           path=self.request.url.path, nav=nav_for(self.user), static=STATIC_VERSION, **values)
+                           path=self.request.url.path, nav=nav_for(self.user), static=STATIC_VERSION,
+                           role_names=ROLE_NAMES, units=UNIT_NAMES, **values)
         return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
 
     def redirect(self, url: str) -> RedirectResponse:
@@ -113,6 +114,10 @@ NAV: tuple[tuple[str, str, Sequence[str]], ...] = (
     ("/users", N_("Users"), ("admin",)),
     ("/account", N_("Account"), ANYONE),
 )
+
+ROLE_NAMES = {"staff": N_("staff"), "supervisor": N_("supervisor"), "author": N_("policy author"),
+              "auditor": N_("auditor"), "admin": N_("admin")}
+UNIT_NAMES = (("minutes", N_("minutes")), ("seconds", N_("seconds")), ("hours", N_("hours")), ("days", N_("days")))
 
 Handler = Callable[[Ctx], Response]
 

@@ -21,27 +21,27 @@ CHUNK = 1 << 16
 def incident(ctx: Ctx) -> Response:
     """The decision at once (outcome, what to do, whom to call, what could still change it); for
     supervisors and auditors also the explanation, the facts, the timeline and the forms of their work."""
-    assert ctx.user is not None
     found = allowed_incident(ctx, ctx.params["incident"])
     if found is None:
         return not_found(ctx)
+    return incident_page(ctx, found)
+
+
+def incident_page(ctx: Ctx, found: Any, revealed: dict[str, Any] | None = None) -> Response:
+    assert ctx.user is not None
     view, labels, decision = decision_for(ctx, found)
     record = ctx.journal.record(found.incident)
     policy = ctx.journal.policy(found.digest)
     facts = _facts(policy.checked.fields, record, labels)
     full = ctx.user.role in ("supervisor", "auditor")
     timeline = ctx.journal.timeline(found.incident).entries if full else ()
-    saved = ctx.request.query_params.get("saved")
-    revealed = ctx.request.session.pop("revealed", None) if full else None
-    if isinstance(revealed, dict) and revealed.get("incident") != found.incident:
-        revealed = None
     return ctx.render(
         "incident.html", found=found, view=view, facts=facts, full=full, timeline=timeline,
-        trace=trace_view(decision.get("trace"), labels) if full else (), saved=saved, labels=labels,
-        policy=policy, can_act=ctx.user.role == "supervisor", can_amend=ctx.user.role in ("staff", "supervisor"),
+        trace=trace_view(decision.get("trace"), labels) if full else (),
+        saved=ctx.request.query_params.get("saved"), labels=labels, policy=policy,
+        can_act=ctx.user.role == "supervisor", can_amend=ctx.user.role in ("staff", "supervisor"),
         can_reveal=ctx.user.role in REVEALERS and any(f.sensitive for f in policy.checked.fields),
-        revealed=_facts(policy.checked.fields, revealed.get("record") or {}, labels, only_sensitive=True)
-        if isinstance(revealed, dict) else None,
+        revealed=None if revealed is None else _facts(policy.checked.fields, revealed, labels, only_sensitive=True),
         outcomes=policy.checked.outcomes, severities=policy.checked.severities,
         escalations=policy.checked.escalations, message=ctx.request.session.pop("flash", None),
         quoted=quote(found.incident, safe=""))
@@ -192,5 +192,5 @@ def reveal(ctx: Ctx) -> Response:
         record = ctx.journal.sensitive(found.incident, to=ctx.user.name, purpose=purpose[:200])
     except JournalError as exc:
         return _refused(ctx, exc)
-    ctx.request.session["revealed"] = {"incident": found.incident, "record": record}
-    return _back(ctx, found.incident, N_("the showing of the sensitive values is journaled"))
+    # shown in this answer only: the values are never put in the session or a redirect
+    return incident_page(ctx, found, revealed=record)
