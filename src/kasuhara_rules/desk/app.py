@@ -45,7 +45,8 @@ ROUTES: tuple[tuple[str, Any, tuple[str, ...]], ...] = (
     ("/policies/{digest}", author.version, ("GET",)),
     ("/chain", audit.chain, ("GET",)),
     ("/dashboard", manage.dashboard, ("GET",)),
-    ("/surveys", manage.surveys, ("GET", "POST")),
+    ("/surveys", manage.surveys, ("GET",)),
+    ("/surveys/upload", manage.upload, ("POST",)),
     ("/users", admin.users, ("GET", "POST")),
     ("/users/{name}", admin.user, ("POST",)),
 )

@@ -60,31 +60,16 @@ def dashboard(ctx: Ctx) -> Response:
                       words=rep.WORDS[ctx.lang])
 
 
-@page(*SURVEY_READERS, form=True)
+@page(*SURVEY_READERS)
 def surveys(ctx: Ctx) -> Response:
-    """GET: the survey's results over every uploaded round (`?full=1`: the printable report);
-    POST (admins): upload a round of answers (CSV or .xlsx, as `kasu survey report` reads them)."""
+    """The survey's results over every uploaded round (`?full=1`: the printable report)."""
+    return _surveys(ctx)
+
+
+def _surveys(ctx: Ctx, error: str | None = None) -> Response:
     from ...render import survey as sv
 
     assert ctx.user is not None
-    error = None
-    if ctx.request.method == "POST":
-        if ctx.user.role not in SURVEY_UPLOADERS:
-            return failure(ctx, 403, N_("this page is not for your role"))
-        upload = ctx.upload("answers")
-        if upload is None or not upload.filename:
-            error = ctx.t(N_("choose a file of answers (CSV or .xlsx)"))
-        else:
-            upload.file.seek(0)
-            content = upload.file.read(ctx.desk.settings.max_upload + 1)
-            name = os.path.basename(upload.filename)[:100]
-            problem = _readable(content, name) if len(content) <= ctx.desk.settings.max_upload else N_(
-                "the file is too large")
-            if problem is None:
-                round_name = ctx.field("round").strip()[:50] or os.path.splitext(name)[0]
-                ctx.desk.store.add_survey(ctx.user.name, name, round_name, content)
-                return ctx.redirect("/surveys")
-            error = ctx.t(problem)
     uploads = ctx.desk.store.surveys()
     data = _survey_data(ctx, sv) if uploads else None
     if data is not None and ctx.request.query_params.get("full") == "1":
@@ -93,6 +78,24 @@ def surveys(ctx: Ctx) -> Response:
     charts = _charts(sv.chart_specs(data, ctx.lang)) if data is not None else {}
     return ctx.render("surveys.html", uploads=uploads, data=data, charts=charts, error=error,
                       can_upload=ctx.user.role in SURVEY_UPLOADERS, status=400 if error else 200)
+
+
+@page(*SURVEY_UPLOADERS, form=True)
+def upload(ctx: Ctx) -> Response:
+    """A round of answers (CSV or .xlsx, as `kasu survey report` reads them), kept in the desk's table."""
+    assert ctx.user is not None
+    answers = ctx.upload("answers")
+    if answers is None or not answers.filename:
+        return _surveys(ctx, ctx.t(N_("choose a file of answers (CSV or .xlsx)")))
+    answers.file.seek(0)
+    content = answers.file.read(ctx.desk.settings.max_upload + 1)
+    name = os.path.basename(answers.filename)[:100]
+    problem = _readable(content, name) if len(content) <= ctx.desk.settings.max_upload else N_("the file is too large")
+    if problem is not None:
+        return _surveys(ctx, ctx.t(problem))
+    round_name = ctx.field("round").strip()[:50] or os.path.splitext(name)[0]
+    ctx.desk.store.add_survey(ctx.user.name, name, round_name, content)
+    return ctx.redirect("/surveys")
 
 
 def _table(content: bytes, name: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
