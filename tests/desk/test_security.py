@@ -28,15 +28,15 @@ def world(desk: Any) -> dict[str, Any]:
 
 
 def concrete(path: str, world: dict[str, Any]) -> str:
-    return path.replace("{incident}", world["incident"]).replace("{digest}", world["digest"]).replace("{name}", "sato")
+    return path.replace("{incident:path}", world["incident"]).replace("{digest}", world["digest"]).replace("{name}", "sato")
 
 
 HARMLESS = {  # a POST body per route that changes nothing important when it is allowed
     "/users/{name}": {"op": "unlock"},
-    "/incidents/{incident}/verdict": {"verdict": "nothing"},
-    "/incidents/{incident}/action": {"action": ""},
-    "/incidents/{incident}/attachment": {"name": "", "sha256": "x"},
-    "/incidents/{incident}/reveal": {"purpose": ""},
+    "/incidents/{incident:path}/verdict": {"verdict": "nothing"},
+    "/incidents/{incident:path}/action": {"action": ""},
+    "/incidents/{incident:path}/attachment": {"name": "", "sha256": "x"},
+    "/incidents/{incident:path}/reveal": {"purpose": ""},
     "/language": {"lang": "xx", "next": "/"},
 }
 
@@ -244,7 +244,7 @@ def test_no_personal_data_in_the_server_log(desk, caplog):
     staff.get("/incidents/SECRET-ID-77")
     staff.get("/incidents?q=SECRET")
     text = "\n".join(r.getMessage() for r in caplog.records)
-    assert "/incidents/{incident} 200" in text and "POST /record 303" in text
+    assert "/incidents/{incident:path} 200" in text and "POST /record 303" in text
     for secret in ("SECRET-ID-77", "SECRET", "sato", PASSWORD, "晒して", "ネット"):
         assert secret not in text
 
