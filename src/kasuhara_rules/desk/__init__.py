@@ -5,7 +5,7 @@
 ('127.0.0.1', 8000)
 
 `create_app(journal, settings)` (in `kasuhara_rules.desk.app`) is the ASGI application; it needs the
-`desk` extra (Starlette, uvicorn, Jinja2, argon2-cffi, starsessions, asgi-csrf, secure), and without
+`desk` extra (Starlette, uvicorn, Jinja2, argon2-cffi, starsessions, starlette-wtf, secure), and without
 it `kasu serve` says to run `pip install '.[desk]'`. docs/desk.md tells how to run and secure it.
 """
 from __future__ import annotations

@@ -72,8 +72,8 @@ def _b64sha(text: str) -> str:
 
 
 def security_headers(tls: bool) -> Any:
-    """The security headers (the `secure` library): CSP, no sniffing, no framing, no referrer, no caching
-    of pages, HSTS behind TLS."""
+    """The security headers (the `secure` library): CSP, no sniffing, no framing, no referrer to other
+    sites, HSTS behind TLS (pages say `Cache-Control: no-store` themselves)."""
     import secure
 
     csp = secure.ContentSecurityPolicy().set(content_security_policy())
@@ -81,7 +81,8 @@ def security_headers(tls: bool) -> Any:
         "csp": csp,
         "xcto": secure.XContentTypeOptions(),
         "xfo": secure.XFrameOptions().deny(),
-        "referrer": secure.ReferrerPolicy().no_referrer(),
+        # same-origin: behind TLS, starlette-wtf checks that a form came from this desk by its Referer
+        "referrer": secure.ReferrerPolicy().same_origin(),
         "coop": secure.CrossOriginOpenerPolicy().same_origin(),
         "corp": secure.CrossOriginResourcePolicy().same_origin(),
         "permissions": secure.PermissionsPolicy().geolocation().camera().microphone(),
@@ -128,24 +129,22 @@ class QuietLog:
         return "(no route)"
 
 
-async def csrf_failed(scope: Scope, send: Send, message_id: Any) -> None:
-    """The CSRF refusal, in both languages (the session's language is not known out here)."""
+async def csrf_failed(request: Request, exc: Exception) -> Response:
+    """The CSRF refusal (starlette-wtf raises a 403), in both languages."""
     body = ("<!DOCTYPE html><html lang=\"ja\"><head><meta charset=\"utf-8\"><title>403</title>"
             "<link rel=\"stylesheet\" href=\"/static/desk.css\"></head><body><main class=\"narrow\">"
             "<h1>403</h1><p>フォームの有効期限が切れたか、別のページから送られました。ページを読み込み直してから、"
             "もう一度送ってください。</p><p lang=\"en\">The form expired or was sent from another page. Reload the "
-            "page and send it again.</p></main></body></html>").encode("utf-8")
-    await send({"type": "http.response.start", "status": 403,
-                "headers": [(b"content-type", b"text/html; charset=utf-8"), (b"cache-control", b"no-store")]})
-    await send({"type": "http.response.body", "body": body})
+            "page and send it again.</p></main></body></html>")
+    return HTMLResponse(body, status_code=403, headers={"Cache-Control": "no-store"})
 
 
 def create_app(journal: "Journal", settings: Settings | None = None) -> Starlette:
     """The desk over an open journal (its tables created or migrated on the way)."""
     from importlib import resources
 
-    from asgi_csrf import asgi_csrf
     from secure.middleware import SecureASGIMiddleware
+    from starlette_wtf import CSRFProtectMiddleware
     from starsessions import SessionAutoloadMiddleware, SessionMiddleware
 
     from .sessions import TableStore
@@ -158,14 +157,15 @@ def create_app(journal: "Journal", settings: Settings | None = None) -> Starlett
     middleware = [
         Middleware(QuietLog, routes=routes),
         Middleware(SecureASGIMiddleware, secure=security_headers(settings.tls)),
-        Middleware(asgi_csrf, signing_secret=desk.secret, always_protect={"/login", "/logout", "/language"},
-                   cookie_secure=settings.tls, cookie_samesite="Lax", send_csrf_failed=csrf_failed),
         Middleware(SessionMiddleware, store=TableStore(desk.store), lifetime=settings.idle_minutes * 60,
                    rolling=True, cookie_name="kasu_session", cookie_same_site="lax", cookie_https_only=settings.tls),
         Middleware(SessionAutoloadMiddleware),
+        # every POST is checked against the token kept in the session (core.page calls csrf_protect)
+        Middleware(CSRFProtectMiddleware, csrf_secret=desk.secret, csrf_field_name="csrftoken",
+                   csrf_time_limit=settings.session_hours * 3600, csrf_ssl_strict=True),
     ]
     app = Starlette(routes=routes, middleware=middleware,
-                    exception_handlers={404: _not_found, 405: _not_allowed, 500: _server_error})
+                    exception_handlers={403: csrf_failed, 404: _not_found, 405: _not_allowed, 500: _server_error})
     app.state.desk = desk
     return app
 

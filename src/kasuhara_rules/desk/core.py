@@ -77,8 +77,10 @@ class Ctx:
         return value if isinstance(value, UploadFile) else None
 
     def csrf(self) -> str:
-        getter = self.request.scope.get("csrftoken")
-        return str(getter()) if callable(getter) else ""
+        """The form token of this session (starlette-wtf: a random token kept in the session, signed with a time)."""
+        from starlette_wtf import csrf_token
+
+        return str(csrf_token(self.request))
 
     def render(self, template: str, status: int = 200, **values: Any) -> HTMLResponse:
         page = self.desk.templates.get_template(template)
@@ -157,8 +159,9 @@ def page(*roles: str, form: bool = False, public: bool = False) -> Callable[[Han
     allowed = tuple(roles)
 
     def wrap(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
-        @functools.wraps(handler)
-        async def endpoint(request: Request) -> Response:
+        from starlette_wtf import csrf_protect
+
+        async def checked(request: Request) -> Response:
             desk: Desk = request.app.state.desk
             user = await to_thread.run_sync(current_user, desk, request)
             lang = language(request, user, desk.settings.lang)
@@ -172,12 +175,22 @@ def page(*roles: str, form: bool = False, public: bool = False) -> Callable[[Han
                     return await to_thread.run_sync(forbidden, ctx)
                 if user.must_change and request.url.path not in ("/account", "/logout"):
                     return RedirectResponse("/account", status_code=303)
-            if form and request.method == "POST":
-                try:
-                    ctx.form = await request.form(max_files=4, max_fields=2000, max_part_size=desk.settings.max_upload)
-                except Exception:  # noqa: BLE001 - a malformed or oversized body
-                    return await to_thread.run_sync(lambda: failure(ctx, 400, N_("the form could not be read")))
+            if request.method == "POST":
+                ctx.form = await request.form()  # read (within the limits below) and checked by csrf_protect
             return await to_thread.run_sync(handler, ctx)
+
+        protected = csrf_protect(checked)  # every POST: the session's token, or 403
+
+        @functools.wraps(handler)
+        async def endpoint(request: Request) -> Response:
+            if request.method == "POST":
+                desk: Desk = request.app.state.desk
+                try:  # parsed once here within these limits; starlette-wtf and the page reuse it
+                    await request.form(max_files=4, max_fields=2000, max_part_size=desk.settings.max_upload)
+                except Exception:  # noqa: BLE001 - a malformed or oversized body
+                    return HTMLResponse("400", status_code=400)
+            response: Response = await protected(request)
+            return response
 
         endpoint.roles = allowed if not public else ("*",)  # type: ignore[attr-defined]
         return endpoint

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from ..policy import Policy
 
 REPLAY_LIMIT = 5000  # the newest incidents a page's replay decides again (the rest: kasu journal replay)
-_HEADER = re.compile(r'^(?P<head>\s*policy\s+"(?:[^"\\]|\\.)*"\s*\{)(?P<body>[^}]*)\}', re.S)
+_HEADER = re.compile(r'^(?P<head>[ \t]*policy\s+"(?:[^"\\]|\\.)*"\s*\{)(?P<body>[^}]*)\}', re.S | re.M)
 
 
 @attrs.frozen

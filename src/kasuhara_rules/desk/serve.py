@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 DEMO_POLICY = "acme-retail.kasu"
 SYSTEM_USER = "kasu-desk"
 NEEDED = (("starlette", "Starlette"), ("uvicorn", "uvicorn"), ("jinja2", "Jinja2"), ("multipart", "python-multipart"),
-          ("argon2", "argon2-cffi"), ("starsessions", "starsessions"), ("asgi_csrf", "asgi-csrf"),
+          ("argon2", "argon2-cffi"), ("starsessions", "starsessions"), ("starlette_wtf", "starlette-wtf"),
           ("secure", "secure"), ("sqlalchemy", "SQLAlchemy"), ("alembic", "Alembic"))
 
 

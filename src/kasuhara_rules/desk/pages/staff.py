@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import re
 import secrets
 from typing import TYPE_CHECKING, Any, Mapping
 from urllib.parse import quote
@@ -38,7 +39,12 @@ def _form_page(ctx: Ctx, policy: "Policy", values: Mapping[str, str], rows: Mapp
                problem: str | None = None, kept: tuple[str, ...] = ()) -> Response:
     checked = policy.checked
     shown_errors = {name: ctx.t(message) for name, message in errors.items()}
-    return ctx.render("record.html", status=status, policy=policy, widgets=widgets(checked.fields, rows),
+    labels = Labels(checked)
+    made = widgets(checked.fields, rows)
+    anchors = {w.name: w.dom_id for w in _all(made)}
+    error_list = [(anchors.get(name, ""), labels.field(re.sub(r"\.\d+(?=\.|$)", "", name)).label, text)
+                  for name, text in shown_errors.items()]
+    return ctx.render("record.html", status=status, policy=policy, widgets=made, error_list=error_list,
                       values=values, errors=shown_errors, incident=incident, problem=problem, kept=kept,
                       timezone=ctx.desk.settings.timezone,
                       action="/record" if incident is None else f"/incidents/{quote(incident, safe='')}/amend")
@@ -81,9 +87,10 @@ def _save(ctx: Ctx, policy: "Policy", incident: str | None, old: Mapping[str, An
             if f.sensitive and f.name not in record and f.name in old and ctx.field(f"{f.name}.remove") != "yes":
                 record[f.name] = old[f.name]
     key = checked.key_field
-    if incident is not None and key is not None:
-        record[key.name] = old.get(key.name, incident) if old is not None else incident
     errors = dict(read.errors)
+    if incident is not None and key is not None:  # an amendment keeps its incident number
+        record[key.name] = old.get(key.name, incident) if old is not None else incident
+        errors.pop(key.name, None)
     if not errors and incident is None and key is not None and adapter.exists(ctx.journal, str(record.get(key.name))):
         errors[key.name] = N_("this incident number is already journaled: open the incident to amend it")
     if errors:
@@ -100,6 +107,14 @@ def _save(ctx: Ctx, policy: "Policy", incident: str | None, old: Mapping[str, An
         return _form_page(ctx, policy, form, rows_wanted(form, checked.fields, None), errors, incident, 400,
                           problem=ctx.t(message), kept=_kept(checked, old))
     return ctx.redirect(f"/incidents/{quote(added.incident, safe='')}?saved={added.revision}")
+
+
+def _all(items: Any) -> Any:
+    for w in items:
+        yield w
+        yield from _all(w.children)
+        for row in w.rows:
+            yield from _all(row)
 
 
 def _kept(checked: Any, old: Mapping[str, Any] | None) -> tuple[str, ...]:
