@@ -67,9 +67,8 @@ def serve(settings: Settings, out: TextIO, lang: str) -> int:
     try:
         first_start(journal, out, lang)
         app = create_app(journal, settings)
-        scheme = "http"
-        out.write(translate(N_("the desk is at {url} (Ctrl-C stops it)",
-                               url=f"{scheme}://{settings.host}:{settings.port}/"), lang) + "\n")
+        url = "http://%s:%d/" % (settings.host, settings.port)
+        out.write(translate(N_("the desk is at {url} (Ctrl-C stops it)", url=url), lang) + "\n")
         out.flush()
         logging.getLogger("kasuhara_rules.desk").setLevel(logging.INFO)
         config = uvicorn.Config(app, host=settings.host, port=settings.port, access_log=False, log_level="info",
