@@ -132,8 +132,8 @@ class QuietLog:
 async def csrf_failed(request: Request, exc: Exception) -> Response:
     """The CSRF refusal (starlette-wtf raises a 403), in both languages."""
     body = ("<!DOCTYPE html><html lang=\"ja\"><head><meta charset=\"utf-8\"><title>403</title>"
-            "<link rel=\"stylesheet\" href=\"/static/desk.css\"></head><body><main class=\"narrow\">"
-            "<h1>403</h1><p>フォームの有効期限が切れたか、別のページから送られました。ページを読み込み直してから、"
+            "<link rel=\"icon\" href=\"/static/favicon.svg\"><link rel=\"stylesheet\" href=\"/static/desk.css\"></head>"
+            "<body><main class=\"narrow\"><h1>403</h1><p>フォームの有効期限が切れたか、別のページから送られました。ページを読み込み直してから、"
             "もう一度送ってください。</p><p lang=\"en\">The form expired or was sent from another page. Reload the "
             "page and send it again.</p></main></body></html>")
     return HTMLResponse(body, status_code=403, headers={"Cache-Control": "no-store"})
@@ -185,7 +185,7 @@ async def _server_error(request: Request, exc: Exception) -> Response:
 
 def _plain(status: int, text: str) -> Response:
     body = (f"<!DOCTYPE html><html lang=\"ja\"><head><meta charset=\"utf-8\"><title>{status}</title>"
-            f"<link rel=\"stylesheet\" href=\"/static/desk.css\"></head><body><main class=\"narrow\">"
+            f"<link rel=\"icon\" href=\"/static/favicon.svg\"><link rel=\"stylesheet\" href=\"/static/desk.css\"></head><body><main class=\"narrow\">"
             f"<h1>{status}</h1><p>{text}</p><p><a href=\"/\">← /</a></p></main></body></html>")
     return HTMLResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
 

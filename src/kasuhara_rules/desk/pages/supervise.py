@@ -32,7 +32,8 @@ def incident_page(ctx: Ctx, found: Any, revealed: dict[str, Any] | None = None) 
     view, labels, decision = decision_for(ctx, found)
     record = ctx.journal.record(found.incident)
     policy = ctx.journal.policy(found.digest)
-    facts = _facts(policy.checked.fields, record, labels)
+    yes, no = ctx.t(N_("yes")), ctx.t(N_("no"))
+    facts = _facts(policy.checked.fields, record, labels, yes=yes, no=no)
     full = ctx.user.role in ("supervisor", "auditor")
     timeline = ctx.journal.timeline(found.incident).entries if full else ()
     return ctx.render(
@@ -41,13 +42,14 @@ def incident_page(ctx: Ctx, found: Any, revealed: dict[str, Any] | None = None) 
         saved=ctx.request.query_params.get("saved"), labels=labels, policy=policy,
         can_act=ctx.user.role == "supervisor", can_amend=ctx.user.role in ("staff", "supervisor"),
         can_reveal=ctx.user.role in REVEALERS and any(f.sensitive for f in policy.checked.fields),
-        revealed=None if revealed is None else _facts(policy.checked.fields, revealed, labels, only_sensitive=True),
+        revealed=None if revealed is None else _facts(policy.checked.fields, revealed, labels, True, yes, no),
         outcomes=policy.checked.outcomes, severities=policy.checked.severities,
         escalations=policy.checked.escalations, message=ctx.request.session.pop("flash", None),
         quoted=quote(found.incident, safe=""))
 
 
-def _facts(fields: Any, record: Any, labels: Any, only_sensitive: bool = False) -> list[tuple[str, str, bool]]:
+def _facts(fields: Any, record: Any, labels: Any, only_sensitive: bool = False,
+           yes: str = "yes", no: str = "no") -> list[tuple[str, str, bool]]:
     """(label, value shown, sensitive) for each field of the record; sensitive ones say they are kept apart."""
     out = []
     for f in fields:
@@ -62,9 +64,9 @@ def _facts(fields: Any, record: Any, labels: Any, only_sensitive: bool = False) 
         elif f.type.kind == "enum":
             shown = labels.choice(f.name, value)
         elif value is True:
-            shown = "✔"
+            shown = yes
         elif value is False:
-            shown = "✘"
+            shown = no
         elif isinstance(value, list):
             shown = "; ".join(", ".join(f"{labels.field(f.name + '.' + k).label.split(' › ')[-1]}: {v}"
                                         for k, v in item.items()) if isinstance(item, dict) else str(item)
