@@ -74,7 +74,7 @@ def serve(settings: Settings, out: TextIO, lang: str) -> int:
         config = uvicorn.Config(app, host=settings.host, port=settings.port, access_log=False, log_level="info",
                                 proxy_headers=settings.tls, forwarded_allow_ips=settings.proxy if settings.tls else None,
                                 server_header=False, date_header=True, log_config=_log_config())
-        server = uvicorn.Server(config)
+        server = _Server(config)
         try:
             server.run()
         except OSError as exc:
@@ -88,6 +88,24 @@ def serve(settings: Settings, out: TextIO, lang: str) -> int:
     finally:
         journal.close()
     return 0
+
+
+def _server_class() -> type:
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        """uvicorn's server, for which Ctrl-C or SIGTERM is a clean stop: `kasu serve` then exits 0
+        (uvicorn would raise the signal again once it has shut down)."""
+
+        def handle_exit(self, sig: int, frame: object) -> None:
+            super().handle_exit(sig, frame)  # type: ignore[arg-type]
+            self._captured_signals.clear()
+
+    return Server
+
+
+def _Server(config: object) -> object:
+    return _server_class()(config)
 
 
 def _log_config() -> dict[str, object]:

@@ -1,7 +1,7 @@
 """The desk served on 127.0.0.1 for Playwright, and Debian's headless Chromium (never a downloaded browser).
 
-Skipped where Playwright or chromium is missing — unless KASU_REQUIRE_BROWSER=1 (as `.ci/run` sets it),
-where a missing one fails.
+Skipped where Playwright or chromium is missing — unless KASU_REQUIRE_PLAYWRIGHT=1 (as `.ci/run`'s desk
+step sets it, after installing the browser-test extra), where a missing one fails.
 """
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ USERS = {"sato": ("staff", "shinjuku"), "tanaka": ("supervisor", None), "ito": (
 
 
 def _need(what: str) -> None:
-    if os.environ.get("KASU_REQUIRE_BROWSER") == "1":
+    if os.environ.get("KASU_REQUIRE_PLAYWRIGHT") == "1":
         pytest.fail(f"{what} is required here (.ci/run installs it)")
     pytest.skip(f"{what} is not installed (.ci/run installs it)")
 
