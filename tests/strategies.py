@@ -257,7 +257,7 @@ TOKENS = [
     "policy", "schema", "rule", "define", "phrases", "when", "unless", "then", "severity", "respond",
     "escalate", "cite", "tags", "example", "given", "expect", "by", "and", "or", "not", "in", "contains",
     "any", "all", "matches", "between", "is", "missing", "present", "where", "true", "false", "extends",
-    "override", "drop", "optional", "key", "sensitive", "of", "outcomes", "severities", "escalations",
+    "override", "drop", "optional", "key", "sensitive", "retain", "years", "of", "outcomes", "severities", "escalations",
     "{", "}", "[", "]", "(", ")", ",", ":", ".", "=", "==", "!=", "<", ">=", "+", "-", "*", "/", "+=",
     '"x"', '"土下座"', "42", "3.5", "30min", "2026-04-01", "2026-04-01T09:00:00+09:00", "name", "channel",
     "土下座", "#c\n", "\n", "30mins", '"\\q"', '"open', "\u3000", "＝", "'x'",

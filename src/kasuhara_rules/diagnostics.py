@@ -55,6 +55,7 @@ CODES: Mapping[str, str] = {
     "E219": N_("a malformed `one of` list"),
     "E220": N_("a malformed phrase list"),
     "E221": N_("a phrase file cannot be read"),
+    "E225": N_("a malformed retention (`retain`) of a field"),
     # names
     "E301": N_("an unknown name"),
     "E302": N_("an unknown outcome"),

@@ -305,3 +305,15 @@ def test_diagnostics_in_the_authors_language():
     en_message, en_hint = localized(d, "en")
     assert d.code == "E301" and ja_message != en_message and "dogeza" in ja_hint
     assert any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in ja_message + ja_hint)
+
+
+def test_completion_of_retention():
+    """In the schema, `retain` is offered after a type, and the units after `retain N`."""
+    text = GOOD.replace("  call_length \"通話時間\": duration in minutes\n",
+                        "  call_length \"通話時間\": duration in minutes\n  remarks: optional text sensitive retain 3 \n")
+    assert text != GOOD
+    a = analyse("/tmp/shop.kasu", text)
+    line, column = _position(text, "sensitive retain 3 ", len("sensitive retain 3 "))
+    assert {c.label for c in a.complete(line, column)} == {"years", "months", "days"}
+    line, column = _position(text, "text sensitive", len("text "))
+    assert "retain" in {c.label for c in a.complete(line, column)}

@@ -8,7 +8,9 @@ from ..i18n import N_
 from ..syntax import nodes as n
 from .. import values as vt
 from ..diagnostics import did_you_mean
-from .checked import FIRST_MATCH, HIGHEST_SEVERITY, REVIEW, REVIEW_LABEL, STRATEGIES, Field, Header, Item
+from .checked import (
+    FIRST_MATCH, HIGHEST_SEVERITY, RETENTION_UNITS, REVIEW, REVIEW_LABEL, STRATEGIES, Field, Header, Item, Retention,
+)
 from ..source import Span
 
 _T = TypeVar("_T")
@@ -22,6 +24,12 @@ TYPE_SYNONYMS = {
 UNIT_SYNONYMS = {"min": "minutes", "mins": "minutes", "minute": "minutes", "sec": "seconds", "secs": "seconds",
                  "second": "seconds", "s": "seconds", "h": "hours", "hour": "hours", "hr": "hours",
                  "d": "days", "day": "days"}
+# `retain 1 year` reads as it should; the Japanese and short units get a did-you-mean through E225's hint
+RETENTION_SYNONYMS = {"year": "years", "month": "months", "day": "days"}
+RETENTION_HINTS = {"y": "years", "yr": "years", "yrs": "years", "年": "years", "年間": "years", "mo": "months",
+                   "mon": "months", "月": "months", "か月": "months", "ヶ月": "months", "カ月": "months", "ヵ月": "months",
+                   "d": "days", "日": "days", "日間": "days"}
+MAX_RETENTION = {"years": 100, "months": 1200, "days": 36_525}
 
 
 class Declarations:
@@ -152,8 +160,33 @@ class Declarations:
                 self.err("E216", N_("only a top-level field can be the key"), decl.name.span)
             ftype = self.field_type(decl.type, prefix + name + ".")
             out.append(Field(name, decl.label.value if decl.label else None, ftype, decl.optional,
-                             decl.key and top, decl.sensitive, len(out), prefix + name, decl.name.span))
+                             decl.key and top, decl.sensitive, len(out), prefix + name, decl.name.span,
+                             self.retention(decl)))
         return out
+
+    def retention(self, decl: n.FieldDecl) -> Retention | None:
+        """`retain N years|months|days` of a sensitive field (E225 when malformed)."""
+        r = decl.retain
+        if r is None:
+            return None
+        if not decl.sensitive:
+            self.err("E225", N_("`retain` says how long a sensitive value is kept, but `{name}` is not sensitive",
+                                name=decl.name.name), r.span,
+                     N_("write `sensitive retain …`, or remove `retain`"))
+            return None
+        unit = RETENTION_SYNONYMS.get(r.unit.name, r.unit.name)
+        if unit not in RETENTION_UNITS:
+            hint = (N_("did you mean `{value}`?", value=RETENTION_HINTS[r.unit.name]) if r.unit.name in RETENTION_HINTS
+                    else did_you_mean(r.unit.name, RETENTION_UNITS) or N_("the units are years, months and days"))
+            self.err("E225", N_("unknown retention unit `{unit}`", unit=r.unit.name), r.unit.span, hint)
+            return None
+        amount = r.amount.value
+        if not isinstance(amount, int) or isinstance(amount, bool) or not 1 <= amount <= MAX_RETENTION[unit]:
+            self.err("E225", N_("a retention is a whole number of {unit} from 1 to {most}", unit=unit,
+                                most=MAX_RETENTION[unit]), r.amount.span,
+                     N_("for example `retain 3 years` or `retain 90 days`"))
+            return None
+        return Retention(amount, unit)
 
     def field_type(self, t: object, prefix: str) -> vt.Type:
         if isinstance(t, n.SimpleType):

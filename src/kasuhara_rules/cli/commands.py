@@ -27,9 +27,9 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
                             title=_("commands"), help=_("run `kasu COMMAND --help` for its arguments"))
 
     # One module per command, each with `register(sub, _, lang)`, in the order of `kasu --help`.
-    from . import check, diff, doc, evaluate, examples, fmt, init, lsp, report, survey
+    from . import check, diff, doc, evaluate, examples, fmt, init, journal, lsp, report, survey
 
-    for command in (check, evaluate, examples, fmt, diff, doc, init, lsp, report, survey):
+    for command in (check, evaluate, examples, fmt, diff, doc, init, lsp, report, survey, journal):
         command.register(sub, _, lang)
     for register in plugged_commands():
         register(sub, _, lang)
@@ -54,9 +54,10 @@ def finish_parser(ap: argparse.ArgumentParser, lang: str) -> argparse.ArgumentPa
     """Give every command `--lang` and translate argparse's own -h help (call after all commands exist)."""
     _ = gettext_for(lang)
     parsers = [ap]
-    for action in ap._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            parsers.extend(action.choices.values())
+    for parent in parsers:  # grows as it goes: nested commands (`kasu journal add`) get --lang too
+        for action in parent._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                parsers.extend(action.choices.values())
     for p in parsers:
         if not any("--lang" in a.option_strings for a in p._actions):
             p.add_argument("--lang", choices=("ja", "en"), default=None,

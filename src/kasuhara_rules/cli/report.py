@@ -24,8 +24,10 @@ def register(sub: Any, _: Callable[[str], str], lang: str) -> None:
                                      "No sensitive field value ever appears in a report."),
                        epilog=exit_codes(_, _("0  written"), _("1  errors in the policy"), _("2  usage error"),
                                          _("3  some records invalid (counted and listed in the report)")))
-    p.add_argument("policy", metavar="POLICY", help=_("the policy file"))
-    p.add_argument("records", nargs="+", metavar="RECORDS", help=_("record files (.json, .jsonl, .ndjson, .csv)"))
+    p.add_argument("policy", nargs="?", metavar="POLICY", help=_("the policy file (not with --db)"))
+    p.add_argument("records", nargs="*", metavar="RECORDS", help=_("record files (.json, .jsonl, .ndjson, .csv)"))
+    p.add_argument("--db", metavar="URL", help=_("report from the journal at URL instead of record files, with "
+                                                 "people's verdicts beside the machine's decisions"))
     p.add_argument("--format", choices=("html", "md", "json"), default="html",
                    help=_("html: with charts, printable (default); md: Markdown; json: the figures as JSON"))
     p.add_argument("--by", choices=("month", "quarter"), default="month", help=_("period length (default month)"))
@@ -59,15 +61,48 @@ def charts_missing(exc: Exception) -> str:
     return N_("{reason}\n(--format md and --format json need no extra)", reason=exc.args[0] if exc.args else exc)
 
 
+def unreadable_inputs(paths: list[str], input_format: str | None) -> str | None:
+    """Why RECORDS cannot be read (a missing file, a format that cannot be told), or None."""
+    from .batch import format_of
+
+    for path in paths:
+        if path != "-" and not os.path.isfile(path):
+            return N_("cannot read {path}: no such file", path=path)
+        if input_format is None and format_of(path) is None:
+            return N_("cannot tell the format of {path}: use .json, .jsonl, .ndjson or .csv, or --input-format",
+                      path=path)
+    return None
+
+
+def charts_ready(args: argparse.Namespace, err: TextIO, lang: str) -> bool:
+    """For --format html: whether the charting extra is there (saying so when it is not), before any work."""
+    if args.format != "html":
+        return True
+    try:
+        import vl_convert  # noqa: F401 - only to fail before deciding thousands of records
+    except ImportError:
+        from ..render.charts import ChartsUnavailable
+        from .common import say
+
+        say(err, "report", charts_missing(ChartsUnavailable()), lang)
+        return False
+    return True
+
+
 def cmd_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..check.loader import load_path
     from ..diagnostics import render_text
     from ..policy import policy_from
     from ..render import report as rep
-    from .batch import format_of, read_path
+    from .batch import read_path
     from .common import Progress, emit, say
 
     lang = getattr(args, "msg_lang", args.lang)
+    if args.db:
+        return _from_journal(args, out, err, lang)
+    if not args.policy or not args.records:
+        say(err, "report", N_("give POLICY and RECORDS, or --db URL to report from the journal"), lang)
+        return EXIT_USAGE
     loaded = load_path(args.policy)
     if not loaded.result.ok:
         emit(err, render_text(loaded.result.diagnostics, loaded.sources, lang) + "\n")
@@ -78,22 +113,12 @@ def cmd_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except rep.ReportError as exc:
         say(err, "report", exc.args[0], lang)
         return EXIT_USAGE
-    for path in args.records:
-        if path != "-" and not os.path.isfile(path):
-            say(err, "report", N_("cannot read {path}: no such file", path=path), lang)
-            return EXIT_USAGE
-        if args.input_format is None and format_of(path) is None:
-            say(err, "report", N_("cannot tell the format of {path}: use .json, .jsonl, .ndjson or .csv, "
-                                  "or --input-format", path=path), lang)
-            return EXIT_USAGE
-    if args.format == "html":
-        try:
-            import vl_convert  # noqa: F401 - only to fail before deciding thousands of records
-        except ImportError:
-            from ..render.charts import ChartsUnavailable
-
-            say(err, "report", charts_missing(ChartsUnavailable()), lang)
-            return EXIT_USAGE
+    problem = unreadable_inputs(args.records, args.input_format)
+    if problem is not None:
+        say(err, "report", problem, lang)
+        return EXIT_USAGE
+    if not charts_ready(args, err, lang):
+        return EXIT_USAGE
     stdin = getattr(sys.stdin, "buffer", None)
     progress = Progress(err, not args.no_progress, lang, "kasu report")
 
@@ -105,6 +130,38 @@ def cmd_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     data = rep.aggregate(policy.checked, decisions(), args.by, args.date_field, args.records)
     progress.done()
+    return _write(args, data, out, err, lang)
+
+
+def _from_journal(args: argparse.Namespace, out: TextIO, err: TextIO, lang: str) -> int:
+    """`kasu report --db URL`: the journal's latest decisions, with people's verdicts per rule."""
+    from ..journal import JournalError, open_journal
+    from .common import emit, say
+
+    if args.policy or args.records:
+        say(err, "report", N_("--db reports from the journal: give no POLICY or RECORDS with it"), lang)
+        return EXIT_USAGE
+    if not charts_ready(args, err, lang):
+        return EXIT_USAGE
+    try:
+        with open_journal(args.db) as journal:
+            data = journal.report(args.by, args.date_field)
+    except JournalError as exc:
+        emit(err, "kasu report: " + exc.render(lang) + "\n")
+        return int(exc.exit)
+    except Exception as exc:  # a report option that does not fit the policy
+        from ..render import report as rep
+
+        if isinstance(exc, rep.ReportError):
+            say(err, "report", exc.args[0], lang)
+            return EXIT_USAGE
+        raise
+    return _write(args, data, out, err, lang)
+
+
+def _write(args: argparse.Namespace, data: dict[str, Any], out: TextIO, err: TextIO, lang: str) -> int:
+    from ..render import report as rep
+
     if args.format == "json":
         text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     elif args.format == "md":

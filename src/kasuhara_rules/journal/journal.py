@@ -1,5 +1,7 @@
-"""The journal: register policy versions, add records decided by the version in force, verdicts,
-actions, attachments, purges and disclosures — each one transaction appended to one hash chain."""
+"""The journal: policy versions, records decided by the version in force, and what people did.
+
+Each write (a record and its decision, a verdict, an action, an attachment, a purge, a disclosure)
+is one transaction appended to one hash chain."""
 from __future__ import annotations
 
 import datetime as _dt
@@ -23,6 +25,7 @@ from .tables import policy_files, policy_versions
 
 if TYPE_CHECKING:
     from ..policy import Policy
+    from .replay import ReplayReport
 
 MAX_ACTION = 200
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -66,10 +69,10 @@ class Journal(Reading):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _append(self, tx: Tx, items: Sequence[tuple[str, str | None, Any, str]],
-                when: _dt.datetime | None = None) -> list[tuple[int, str]]:
-        """Append entries (kind, incident, body — a value or its canonical JSON —, by) and move the head."""
-        at = f.stamp(when or f.now())
+    def _append(self, tx: Tx, items: Sequence[tuple[str, str | None, Any, str]]) -> list[tuple[int, str]]:
+        """Append entries (kind, incident, body — a value or its canonical JSON —, by) and move the head;
+        `at`, the time of writing, is taken under the chain's lock."""
+        at = f.stamp(f.now())
         seq, prev = tx.seq, tx.hash
         rows = []
         written = []
@@ -224,7 +227,7 @@ class Journal(Reading):
                 where = site if site is not None or old is None else old[1]
                 record_body = {"record": chained, "revision": revision, "site": where, "policy": chosen.digest}
                 (record_seq, _), (decision_seq, _) = self._append(
-                    tx, [("record", name, record_body, by), ("decision", name, decision_json, by)], written)
+                    tx, [("record", name, record_body, by), ("decision", name, decision_json, by)])
                 tx.many("INSERT INTO sensitive_values (seq, incident, path, digest, salt, value, retain_until) "
                         "VALUES (?, ?, ?, ?, ?, ?, ?)",
                         [(record_seq, name, canonical(list(a.path)).decode(), a.digest, a.salt, a.value,
@@ -241,7 +244,7 @@ class Journal(Reading):
             shown.pop("trace", None)
             return Added(name, revision, record_seq, decision_seq, shown, chosen)
         raise JournalError("J104", N_("policy versions kept being registered while {incident} was added",
-                                      incident=incident), N_("try again"))  # pragma: no cover
+                                      incident=incident or "?"), N_("try again"))  # pragma: no cover
 
     def add_many(self, records: Iterable[Mapping[str, Any]], by: str | None = None, policy: "Policy | None" = None,
                  site: str | None = None) -> Iterable[Added | JournalError]:
@@ -288,6 +291,8 @@ class Journal(Reading):
             given = {"outcome": outcome, "severity": severity, "escalation": escalation}
             changed = [k for k, v in given.items() if v is not None and v != state[k]]
             concluded = {k: given[k] if given[k] is not None else state[k] for k in given}
+            if outcome is not None and outcome != state["outcome"] and severity is None:
+                concluded["severity"] = None  # another outcome: the decision's severity no longer applies
             if verdict == "override":
                 if reason is None:
                     raise JournalError("J203", N_("an override of {incident} needs a reason", incident=incident),
@@ -393,6 +398,31 @@ class Journal(Reading):
         """The latest record of `incident` with its sensitive values, for showing to `to`: the showing
         is journaled (a `disclosure` entry) in the same transaction that reads them."""
         return self._disclose(incident, to, purpose, ())[1]
+
+    # -- documents ---------------------------------------------------------------------------------
+
+    def case_file(self, incident: str, show_sensitive: bool = False, by: str | None = None,
+                  purpose: str | None = None) -> dict[str, Any]:
+        """The case file of `incident` as JSON data (render it with kasuhara_rules.render.casefile.to_html).
+        With `show_sensitive` the values are included and the export is journaled as a disclosure to
+        `by` for `purpose`."""
+        from .casefile import case_file
+
+        return case_file(self, incident, show_sensitive, by, purpose)
+
+    def replay(self, policy: "Policy") -> "ReplayReport":
+        """What `policy` would decide on every journaled incident, against the machine's latest decision
+        and the people's verdict (see kasuhara_rules.journal.replay)."""
+        from .replay import replay
+
+        return replay(self, policy)
+
+    def report(self, by: str = "month", date_field: str | None = None) -> dict[str, Any]:
+        """The trend report's data (as `kasu report --db`): the latest decision of every incident, with
+        people's verdicts per rule and the decisions still without one."""
+        from .report import report
+
+        return report(self, by, date_field)
 
     def _disclose(self, incident: str, to: str, purpose: str, fields: Sequence[str]) -> tuple[Recorded, dict[str, Any]]:
         to = f.user(to)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as _dt
-from typing import TYPE_CHECKING, Any, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Iterator, Protocol, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -10,7 +10,7 @@ from sqlalchemy.engine import Connection
 from ..i18n import N_
 from .errors import JournalError
 from .chain import parse
-from .results import Entry, Incident, PolicyVersion, QueuePage, Timeline, Verification
+from .results import Entry, Incident, PolicyVersion, QueuePage, Recorded, Timeline, Verification
 from .sensitive import restore
 from .tables import entries, incidents, policy_versions, sensitive_values
 
@@ -20,6 +20,21 @@ if TYPE_CHECKING:
 
 QUEUE_KINDS = ("review", "escalation", "unconfirmed")
 INCIDENT_COLUMNS = tuple(c.name for c in incidents.columns)
+
+
+class Source(Protocol):
+    """What the case file, the replay and the report read of a journal (the Journal has it; they name
+    the shape, not the class, so that the journal's modules import each other in one direction)."""
+
+    store: "Store"
+
+    @property
+    def url(self) -> str: ...
+    def version(self, digest: str) -> PolicyVersion: ...
+    def versions(self, policy_id: str | None = None) -> tuple[PolicyVersion, ...]: ...
+    def policy(self, digest: str) -> "Policy": ...
+    def incident(self, incident: str) -> Incident: ...
+    def disclose(self, incident: str, to: str, purpose: str, fields: Sequence[str] = ()) -> Recorded: ...
 
 
 class Reading:

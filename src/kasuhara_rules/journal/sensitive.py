@@ -1,5 +1,7 @@
-"""Personal data kept apart from the chain: a record's sensitive values become salted hashes in the chained
-body, and rows of their own (value, salt, the day their retention ends) that a purge empties."""
+"""Personal data kept apart from the chain: salted hashes in the chain, the values in rows a purge empties.
+
+A record's sensitive values become salted hashes in the chained body, and rows of their own (value,
+salt, the day their retention ends) that a purge empties."""
 from __future__ import annotations
 
 import datetime as _dt
@@ -29,6 +31,15 @@ class Apart:
 
 def jsonable(value: Any) -> Any:
     """A record value as JSON: absent values (NaN, pandas' NA) as null, dates and durations as ISO text."""
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:  # the common case, without isinstance
+        return value
+    if kind is float:
+        return None if value != value else value
+    if kind is dict:
+        return {k if type(k) is str else str(k): jsonable(v) for k, v in value.items()}
+    if kind is list:
+        return [jsonable(v) for v in value]
     if is_absent(value):
         return None
     if isinstance(value, Mapping):

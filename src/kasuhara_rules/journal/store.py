@@ -1,5 +1,7 @@
-"""The journal's database: a URL to an engine (SQLite in WAL mode, or PostgreSQL through psycopg 3),
-write transactions that hold the chain's lock, migrations, and database faults as refusals."""
+"""The journal's database: SQLite (WAL) or PostgreSQL, write transactions, migrations, faults as refusals.
+
+A URL gives an engine (SQLite in WAL mode, or PostgreSQL through psycopg 3); appends run on the
+driver's own connection, in a transaction that holds the chain's lock."""
 from __future__ import annotations
 
 import contextlib
@@ -125,7 +127,7 @@ class Store:
                     if not postgres:
                         cursor.execute("BEGIN IMMEDIATE")
                     cursor.execute("SELECT seq, hash FROM head WHERE id = 1" + (" FOR UPDATE" if postgres else ""))
-                    seq, last = cursor.fetchone()
+                    seq, last = cursor.fetchone() or (0, "")
                     yield Tx(cursor, postgres, int(seq), str(last))
                     raw.commit()
                 except BaseException:
@@ -135,6 +137,25 @@ class Store:
                 finally:
                     with contextlib.suppress(Exception):
                         cursor.close()
+            finally:
+                raw.close()
+
+    @contextlib.contextmanager
+    def read_raw(self) -> Iterator[Any]:
+        """A cursor on the driver's own connection in a read transaction (to read many rows fast)."""
+        with faults(self.shown, self._driver_errors):
+            raw = self.engine.raw_connection()
+            try:
+                cursor = raw.cursor()
+                try:
+                    if self.dialect != "postgresql":
+                        cursor.execute("BEGIN")
+                    yield cursor
+                finally:
+                    with contextlib.suppress(Exception):
+                        cursor.close()
+                    with contextlib.suppress(Exception):
+                        raw.rollback()
             finally:
                 raw.close()
 

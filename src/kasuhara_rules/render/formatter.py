@@ -14,7 +14,7 @@ from ..syntax.comments import Comment, scan_comments
 from ..diagnostics import Diagnostic, error
 from ..syntax.parser import parse_source
 from ..source import DecodeError, SourceText, Span, display_width, normalize_text
-from ..syntax.printer import P_AND, P_NOT, expect_text, expr, literal, quote, type_text
+from ..syntax.printer import P_AND, P_NOT, expect_text, expr, literal, quote, retention_text, type_text
 
 WIDTH = 120  # display columns; Japanese characters count two
 INDENT = "  "
@@ -218,7 +218,8 @@ class _Printer:
         for f, head in zip(fields, heads):
             gap = " " * max(pad - display_width(head), 1)
             prefix = indent + head + gap + ("optional " if f.optional else "")
-            suffix = (" key" if f.key else "") + (" sensitive" if f.sensitive else "")
+            suffix = (" key" if f.key else "") + (" sensitive" if f.sensitive else "") + \
+                (" " + retention_text(f.retain) if f.retain is not None else "")
             record = _record_of(f.type)
             one_line = prefix + type_text(f.type) + suffix
             if isinstance(f.type, n.OneOfType) and display_width(one_line) > WIDTH:

@@ -23,7 +23,7 @@ CLAUSES = ("when", "unless", "then", "severity", "respond", "escalate", "cite", 
            "from")
 OPERATORS = ("and", "or", "not", "in", "contains", "mentions", "any", "all", "matches", "between", "is", "missing",
              "present", "where", "of")
-MODIFIERS = ("optional", "key", "sensitive")
+MODIFIERS = ("optional", "key", "sensitive", "retain")
 CONSTANTS = ("true", "false")
 # every reserved word of the language (tests compare this with the grammar's keywords)
 KEYWORDS = frozenset(DECLARATIONS + CLAUSES + OPERATORS + MODIFIERS + CONSTANTS)

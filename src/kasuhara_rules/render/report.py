@@ -133,14 +133,19 @@ def aggregate(policy: CheckedPolicy, decisions: Iterable[Any], by: str = "month"
             continue
         keys = {"outcomes": decision.outcome, "severities": decision.severity or NONE,
                 "rules": decision.rule or NONE, "escalations": decision.escalation or NONE}
-        record = decision.record if isinstance(decision.record, Mapping) else {}
+        record = decision.record
+        if type(record) is not dict and not isinstance(record, Mapping):
+            record = {}
         day = local_date(record.get(when.name)) if when is not None else None
         if day is None:
             undated += 1
             bucket = None
         else:
-            bucket = per.setdefault(period_of(day, by), {**{d: Counter() for d in DIMENSIONS},
-                                                         **{f"field:{f.name}": Counter() for f in choices}})
+            period = period_of(day, by)
+            bucket = per.get(period)
+            if bucket is None:  # (not setdefault: its default would be built for every record)
+                bucket = per[period] = {**{d: Counter() for d in DIMENSIONS},
+                                        **{f"field:{f.name}": Counter() for f in choices}}
         for dim, key in keys.items():
             totals[dim][key] += 1
             if bucket is not None:
@@ -257,6 +262,8 @@ WORDS = {
         "no_change": "比較できる期間が二つ以上ありません。", "no_review": "要確認の記録はありません。",
         "note": "この報告には、機微な項目（発言内容など）の値は含まれません。",
         "chart": "グラフ",
+        "people": "人の判断（確認と変更）", "people_lead": "確認 {confirmed} 件、変更 {overridden} 件。人の判断を待つ判断 {waiting} 件（うち要確認 {reviews} 件）。",
+        "confirmed": "確認", "overridden": "変更", "override_rate": "変更の割合", "overridden_to": "変更後",
     },
     "en": {
         "title": "Customer harassment: trend report", "policy": "policy", "sources": "input", "period_by": "periods",
@@ -275,6 +282,11 @@ WORDS = {
         "no_change": "There are fewer than two periods to compare.", "no_review": "No record is waiting for review.",
         "note": "This report never contains the values of sensitive fields (such as remarks).",
         "chart": "chart",
+        "people": "People's verdicts (confirmed and overridden)",
+        "people_lead": "{confirmed} confirmed, {overridden} overridden; {waiting} decisions wait for a verdict "
+                       "({reviews} of them reviews).",
+        "confirmed": "confirmed", "overridden": "overridden", "override_rate": "override rate",
+        "overridden_to": "overridden to",
     },
 }
 
@@ -357,6 +369,8 @@ def _sections(data: dict[str, Any], lang: str) -> list[tuple[Any, ...]]:
                 rows.append([f"{w[dim]}: {_label(data, dim, key, lang)}", str(row["previous"]), str(row["count"]),
                              _signed(row["change"])])
         out.append(("table", ["", w["previous"], w["this"], w["diff"]], rows))
+    if "people" in data:  # the report from the journal (`kasu report --db`)
+        out += _people(data, lang)
     out.append(("h", 2, w["invalid"]))
     inv = data["invalid"]
     if inv["count"]:
@@ -367,6 +381,20 @@ def _sections(data: dict[str, Any], lang: str) -> list[tuple[Any, ...]]:
     else:
         out.append(("p", w["no_invalid"]))
     return out
+
+
+def _people(data: dict[str, Any], lang: str) -> list[tuple[Any, ...]]:
+    """How often people confirmed and overrode each rule's decisions, and to what."""
+    w = WORDS[lang]
+    p = data["people"]
+    rows = [[_label(data, "rules", r["rule"], lang), str(r["decided"]), str(r["confirmed"]), str(r["overridden"]),
+             "—" if r["override_rate"] is None else f"{r['override_rate'] * 100:.0f}%",
+             ", ".join(f"{k} {v}" for k, v in r["to"].items())] for r in p["rules"]]
+    return [("h", 2, w["people"]),
+            ("p", w["people_lead"].format(confirmed=p["confirmed"], overridden=p["overridden"],
+                                          waiting=p["without_verdict"], reviews=p["reviews_without_verdict"])),
+            ("table", [w["rule"], w["decided_by"], w["confirmed"], w["overridden"], w["override_rate"],
+                       w["overridden_to"]], rows)]
 
 
 def _signed(n: int) -> str:

@@ -74,7 +74,13 @@ class DeclarationBuilders:
     def t_field(self, span: Span, args: list[Any]) -> n.FieldDecl:
         name, label, optional, ftype, *mods = args
         seen: set[str] = set()
+        retain: n.Retention | None = None
         for m in mods:
+            if isinstance(m, n.Retention):
+                if retain is not None:
+                    self.diags.append(error("E206", N_("`{m}` is given twice", m="retain"), m.span))
+                retain = m
+                continue
             if m.type in seen:
                 self.diags.append(error("E206", N_("`{m}` is given twice", m=m), self._tok_span(m)))
             seen.add(m.type)
@@ -86,7 +92,12 @@ class DeclarationBuilders:
             "KEY" in seen,
             "SENSITIVE" in seen,
             span=span,
+            retain=retain,
         )
+
+    def t_retention(self, span: Span, args: list[Any]) -> n.Retention:
+        amount, unit = args
+        return n.Retention(self.t_number(self._tok_span(amount), [amount]), self.ident(unit), span=span)
 
     def t_simple_type(self, span: Span, args: list[Any]) -> n.SimpleType:
         return n.SimpleType(self.ident(args[0]), span=span)

@@ -346,6 +346,15 @@ class RecordType:
 
 
 @node
+class Retention:
+    """`retain 3 years`: how long a sensitive value is kept (the unit is checked, not parsed)."""
+
+    amount: NumberLit
+    unit: Ident
+    span: Span = _span()
+
+
+@node
 class FieldDecl:
     name: Ident
     label: StringLit | None
@@ -354,6 +363,7 @@ class FieldDecl:
     key: bool = False
     sensitive: bool = False
     span: Span = _span()
+    retain: Retention | None = None
 
 
 @node

@@ -226,7 +226,14 @@ def field_text(f: n.FieldDecl) -> str:
         parts.append("key")
     if f.sensitive:
         parts.append("sensitive")
+    if f.retain is not None:
+        parts.append(retention_text(f.retain))
     return " ".join(parts)
+
+
+def retention_text(r: n.Retention) -> str:
+    """`retain 3 years`, as written (the amount in the author's spelling)."""
+    return f"retain {r.amount.text or r.amount.value} {r.unit.name}"
 
 
 def expect_text(e: n.ExpectClause) -> str:

@@ -52,8 +52,13 @@ class Completions:
             return [Completion(s, "keyword") for s in STRATEGIES]
         if previous in ("any", "all") and "contains" in words:
             return self._names(PHRASES, lang)
+        if block == "schema" and previous == "retain":
+            return []  # a number comes next
+        if block == "schema" and len(words) >= (3 if last else 2) and words[-2 if not last else -3] == "retain":
+            return [Completion(u, "keyword") for u in ("years", "months", "days")]
         if block == "schema" and ":" in before:
-            return [Completion(t, "type") for t in TYPES] + [Completion(w, "keyword") for w in ("key", "sensitive")]
+            return [Completion(t, "type") for t in TYPES] + [Completion(w, "keyword") for w in
+                                                             ("key", "sensitive", "retain")]
         if block == "policy" and len(words) <= 1:
             return [Completion(w, "keyword") for w in HEADER_WORDS]
         at_start = len(words) == 0 or (len(words) == 1 and last)

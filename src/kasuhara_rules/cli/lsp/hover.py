@@ -76,6 +76,8 @@ class Hover:
             flags = [w["optional"]] if last.optional else []
             flags += [w["key"]] if last.key else []
             flags += [w["sensitive"]] if last.sensitive else []
+            flags += [w["retain"].format(period=f"{last.retain.amount.text} {last.retain.unit.name}")] \
+                if last.retain is not None else []
             out.append(f"\n```kasu\n{type_text(last.type)}\n```")
             if flags:
                 out.append("- " + ", ".join(flags))

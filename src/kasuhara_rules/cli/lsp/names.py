@@ -22,11 +22,13 @@ KIND_WORDS = {
 WORDS = {
     "en": {"declared": "declared in", "inherited": "inherited from", "line": "line", "type": "type",
            "optional": "optional", "key": "key", "sensitive": "sensitive (never shown in explanations)",
+           "retain": "kept for {period}, then purged from the journal",
            "phrases": "{count} phrases", "rank": "{rank} of {total}, lowest first", "overrides": "overrides",
            "overridden": "the rule this one overrides", "unclosed": "opened here and never closed",
            "from": "read from", "value": "means"},
     "ja": {"declared": "宣言", "inherited": "引き継ぎ元", "line": "行", "type": "型",
            "optional": "省略可", "key": "事案を識別する項目", "sensitive": "個人情報（説明には出ない）",
+           "retain": "保存期間 {period}（過ぎたら記録簿から削除）",
            "phrases": "{count} 語句", "rank": "{total} 段階の {rank} 番目（軽いほうから）", "overrides": "上書き元",
            "overridden": "このルールが上書きする基本方針のルール", "unclosed": "ここで開いて閉じていない",
            "from": "読み込むファイル", "value": "内容"},

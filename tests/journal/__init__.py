@@ -1,0 +1,1 @@
+"""Tests of the decision journal (kasuhara_rules.journal and kasu journal)."""

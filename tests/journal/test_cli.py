@@ -1,0 +1,170 @@
+"""`kasu journal …` and `kasu report --db`: the contract's rows, exit codes and messages in both languages."""
+from __future__ import annotations
+
+import io
+import json
+import shutil
+
+import pytest
+import sqlalchemy as sa
+
+from kasuhara_rules.cli import main
+from tests.conftest import ROOT
+
+RETAIL = str(ROOT / "examples" / "retail.kasu")
+INCIDENTS = str(ROOT / "examples" / "retail-incidents.jsonl")
+
+
+def kasu(*argv):
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def db(url):
+    code, out, err = kasu("journal", "add", RETAIL, INCIDENTS, "--by", "sato", "--site", "新宿店", "--db", url,
+                          "--no-progress")
+    assert code == 3, err  # the shipped file holds broken records on purpose
+    return url
+
+
+def test_add_writes_decisions_and_a_summary(db):
+    """`journal add` writes one decision per record (errors for the broken ones) and a summary."""
+    code, out, err = kasu("journal", "add", RETAIL, INCIDENTS, "--by", "sato", "--db", db, "--no-progress",
+                          "--lang", "en")
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert code == 3
+    assert sum(1 for d in lines if d["outcome"]) == 37 and sum(1 for d in lines if d.get("error")) == 5
+    assert "37 journaled (37 new revisions)" in err and "5 invalid" in err
+
+
+def test_verdict_rows(db):
+    """verdict: 0 recorded; 1 for an unknown incident, a value not in the policy, no reason, no change."""
+    assert kasu("journal", "verdict", "R-2026-0002", "confirm", "--by", "tanaka", "--db", db)[0] == 0
+    for argv, code_ in ((["NOPE", "confirm"], "J201"), (["R-2026-0002", "override", "--outcome", "clam",
+                                                         "--reason", "x"], "J202"),
+                        (["R-2026-0002", "override", "--outcome", "claim"], "J203"),
+                        (["R-2026-0002", "override", "--reason", "x"], "J204")):
+        code, out, err = kasu("journal", "verdict", *argv, "--by", "tanaka", "--db", db, "--lang", "ja")
+        assert code == 1 and f"error[{code_}]" in err and "ヒント" in err, err
+    code, out, err = kasu("journal", "verdict", "R-2026-0002", "override", "--outcome", "claim", "--reason",
+                          "要求は正当だった", "--by", "tanaka", "--db", db)
+    assert code == 0 and "R-2026-0002" in out
+
+
+def test_usage_errors(db):
+    """A verdict without --by, or not confirm/override, is a usage error (2)."""
+    assert kasu("journal", "verdict", "R-2026-0002", "confirm", "--db", db)[0] == 2
+    assert kasu("journal", "verdict", "R-2026-0002", "maybe", "--by", "x", "--db", db)[0] == 2
+    assert kasu("journal", "--db", db)[0] == 2
+
+
+def test_act_attach_purge(db, tmp_path):
+    """act, attach (hash only) and purge record their entries."""
+    assert kasu("journal", "act", "R-2026-0002", "supervisor", "--by", "tanaka", "--note", "引き継ぎ", "--at",
+                "2026-10-02T14:00:00+09:00", "--db", db)[0] == 0
+    assert kasu("journal", "act", "R-2026-0002", "x", "--by", "tanaka", "--at", "yesterday", "--db", db)[0] == 1
+    recording = tmp_path / "call.wav"
+    recording.write_bytes(b"RIFF....WAVE")
+    code, out, _ = kasu("journal", "attach", "R-2026-0002", str(recording), "--by", "tanaka", "--db", db)
+    assert code == 0
+    code, out, err = kasu("journal", "attach", "R-2026-0002", str(tmp_path / "none.wav"), "--by", "t", "--db", db)
+    assert code == 2
+    code, out, err = kasu("journal", "purge", "--incident", "R-2026-0002", "--by", "admin", "--db", db)
+    assert code == 1 and "J215" in err
+    code, out, err = kasu("journal", "purge", "--incident", "R-2026-0002", "--reason", "本人の求め", "--by", "admin",
+                          "--db", db, "--lang", "en")
+    assert code == 0 and "purged 1 sensitive values of 1 incidents" in out
+
+
+def test_verify_exit_4_names_the_entry(db):
+    """verify: 0 intact; 4 after a row is edited with SQL, naming that entry."""
+    code, out, err = kasu("journal", "verify", "--db", db, "--lang", "en")
+    assert code == 0 and out.startswith("intact:")
+    from kasuhara_rules.journal import open_journal
+
+    with open_journal(db) as journal:
+        with journal.engine.begin() as conn:
+            conn.execute(sa.text("UPDATE entries SET by_user = 'someone' WHERE seq = 7"))
+    code, out, err = kasu("journal", "verify", "--db", db, "--lang", "en")
+    assert code == 4 and "broken at entry 7" in err
+    code, out, err = kasu("journal", "verify", "--db", db, "--format", "json")
+    assert code == 4 and json.loads(out)["broken"]["seq"] == 7
+
+
+def test_export(db, tmp_path):
+    """export: HTML or JSON of one incident; 1 for an unknown one; sensitive values only when asked, and
+    that export journaled as a disclosure."""
+    code, out, err = kasu("journal", "export", "R-2026-0002", "--format", "json", "--db", db)
+    data = json.loads(out)
+    assert code == 0 and data["incident"] == "R-2026-0002" and not data["sensitive_shown"]
+    assert "土下座しろ" not in out and data["chain"]["links_hold"]
+    assert kasu("journal", "export", "NOPE", "--db", db)[0] == 1
+    assert kasu("journal", "export", "R-2026-0002", "--show-sensitive", "--db", db)[0] == 2
+    target = tmp_path / "case.json"
+    code, out, err = kasu("journal", "export", "R-2026-0002", "--format", "json", "--show-sensitive", "--by",
+                          "tanaka", "--purpose", "警察への提出", "-o", str(target), "--db", db)
+    shown = json.loads(target.read_text(encoding="utf-8"))
+    assert code == 0 and "土下座しろ" in target.read_text(encoding="utf-8")
+    assert shown["disclosure_entry"] == shown["disclosures"][-1]["entry"]
+    assert shown["disclosures"][-1]["to"] == "tanaka"
+
+
+def test_replay(db, tmp_path):
+    """replay: 0 when nothing changes; 1 with changes, shown against the people's verdict (as kasu diff)."""
+    folder = tmp_path / "v2"
+    shutil.copytree(ROOT / "examples", folder)
+    assert kasu("journal", "replay", str(folder / "retail.kasu"), "--db", db)[0] == 0
+    text = (folder / "retail.kasu").read_text(encoding="utf-8").replace('version   "2026.3"', 'version   "2026.4"')
+    text += '\noverride rule dogeza {\n  when     demanded_dogeza\n  then     kasuhara severity critical\n' \
+            '  respond  "土下座には応じない。"\n  escalate supervisor\n}\n'
+    (folder / "retail.kasu").write_text(text, encoding="utf-8")
+    kasu("journal", "verdict", "R-2026-0002", "override", "--severity", "critical", "--reason", "重大", "--by", "t",
+         "--db", db)
+    code, out, err = kasu("journal", "replay", str(folder / "retail.kasu"), "--db", db, "--lang", "en")
+    assert code == 1, err
+    assert "R-2026-0002: kasuhara/high by dogeza" in out and "the new version agrees" in out
+    code, out, err = kasu("journal", "replay", str(folder / "retail.kasu"), "--db", db, "--format", "json")
+    data = json.loads(out)
+    assert data["people"]["new_agrees"] == 1 and data["changed"] >= 1
+
+
+def test_report_from_the_journal(db):
+    """`kasu report --db URL`: per rule, how often people confirmed and overrode its decisions."""
+    kasu("journal", "verdict", "R-2026-0002", "override", "--outcome", "claim", "--reason", "x", "--by", "t", "--db", db)
+    code, out, err = kasu("report", "--db", db, "--format", "json")
+    data = json.loads(out)
+    assert code == 0, err
+    dogeza = next(r for r in data["people"]["rules"] if r["rule"] == "dogeza")
+    assert dogeza["overridden"] == 1 and dogeza["to"] == {"claim": 1}
+    code, out, err = kasu("report", "--db", db, "--format", "md", "--lang", "ja")
+    assert code == 0 and "人の判断（確認と変更）" in out
+    assert kasu("report", RETAIL, "--db", db)[0] == 2
+    assert kasu("report")[0] == 2
+
+
+def test_database_faults_exit_1(tmp_path):
+    """A database that cannot be opened is refused (1), a URL that does not parse is a usage error (2)."""
+    code, out, err = kasu("journal", "verify", "--db", f"sqlite:///{tmp_path / 'no' / 'x.db'}", "--lang", "ja")
+    assert code == 1 and "error[J103]" in err
+    assert kasu("journal", "verify", "--db", "::")[0] == 2
+
+
+def test_a_policy_changed_on_disk_is_a_new_version(tmp_path, sqlite_url):
+    """`journal add` with a policy file edited since it was registered registers a new version (with a
+    warning when the version string did not change) and never replaces the first."""
+    folder = tmp_path / "p"
+    shutil.copytree(ROOT / "examples", folder)
+    policy = folder / "retail.kasu"
+    kasu("journal", "add", str(policy), INCIDENTS, "--by", "s", "--db", sqlite_url, "--no-progress")
+    policy.write_text(policy.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    code, out, err = kasu("journal", "add", str(policy), INCIDENTS, "--by", "s", "--db", sqlite_url,
+                          "--no-progress", "--lang", "en")
+    assert "registered policy retail 2026.3" in err and "warning: version \"2026.3\" was registered before" in err
+    from kasuhara_rules.journal import open_journal
+
+    with open_journal(sqlite_url) as journal:
+        versions = journal.versions("retail")
+        assert len(versions) == 2 and versions[0].digest != versions[1].digest
+        assert journal.verify().ok
