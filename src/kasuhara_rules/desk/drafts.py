@@ -129,7 +129,7 @@ class Replayed:
     decided: int
     changed: int
     undecidable: int
-    transitions: tuple[tuple[str, str, int], ...]
+    transitions: tuple[tuple[str, str | None, int], ...]
     examples: tuple[dict[str, Any], ...]
     overridden: int  # incidents people overrode
     agrees: int  # …of which the new version now decides what they concluded
@@ -143,7 +143,7 @@ def replay(journal: "Journal", policy: "Policy") -> Replayed:
     from .adapter import full_record, incidents_page
 
     items, total = incidents_page(journal, False, None, REPLAY_LIMIT, 0)
-    transitions: Counter[tuple[str, str]] = Counter()
+    transitions: Counter[tuple[str, str | None]] = Counter()
     changed = undecidable = overridden = agrees = 0
     shown: list[dict[str, Any]] = []
     for item in items:

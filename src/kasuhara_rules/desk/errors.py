@@ -1,7 +1,7 @@
 """Refusals of the desk and of `kasu users`: a stable code, a message and a hint in Japanese and English."""
 from __future__ import annotations
 
-from ..i18n import Message, N_, translate
+from ..i18n import N_, translate
 
 INSTALL = "pip install '.[desk]'"
 EXIT_REFUSED = 1
@@ -37,9 +37,9 @@ class DeskError(Exception):
         >>> DeskError("D107", N_("no user `{name}`", name="sato"), N_("list them with kasu users list")).render("en")
         'error[D107]: no user `sato`\\n  hint: list them with kasu users list'
         """
-        text = translate(N_("error[{code}]: {message}", code=self.code, message=self.message), lang)
+        text = str(translate(N_("error[{code}]: {message}", code=self.code, message=self.message), lang))
         if self.hint:
-            text += "\n  " + translate(N_("hint: {hint}", hint=self.hint), lang)
+            text += "\n  " + str(translate(N_("hint: {hint}", hint=self.hint), lang))
         return text
 
 
@@ -48,6 +48,3 @@ def unavailable(what: str) -> DeskError:
     return DeskError("D100", N_("the desk needs {what}, which is not installed", what=what),
                      N_("install the desk: {command}", command=INSTALL))
 
-
-def shown(message: Message | str, lang: str) -> str:
-    return translate(message, lang)

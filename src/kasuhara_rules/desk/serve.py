@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ..i18n import N_, translate
 from .errors import DeskError, unavailable
@@ -104,7 +104,7 @@ def _server_class() -> type:
     return Server
 
 
-def _Server(config: object) -> object:
+def _Server(config: Any) -> Any:
     return _server_class()(config)
 
 

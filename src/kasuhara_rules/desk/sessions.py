@@ -39,7 +39,7 @@ class TableStore(SessionStore):
 
 def same(old: bytes, new: bytes) -> bool:
     """Whether two versions of a session's data differ only in starsessions' time of last access."""
-    return _essence(old) == _essence(new)
+    return bool(_essence(old) == _essence(new))
 
 
 def _essence(data: bytes) -> Any:

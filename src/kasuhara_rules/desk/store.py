@@ -170,7 +170,8 @@ class DeskStore:
         with self.write() as conn:
             done = conn.execute(surveys.insert().values(at=stamp(), by_user=by, name=name, round=round_name,
                                                         content=content))
-            return int(done.inserted_primary_key[0])
+            key = done.inserted_primary_key
+            return int(key[0]) if key is not None else 0
 
     def surveys(self) -> list[Any]:
         with self.read() as conn:

@@ -70,17 +70,17 @@ def draft(ctx: Ctx) -> Response:
         text = ""
         name = "policy.kasu"
         if current is not None:
-            name, data = current.files[-1] if len(current.files) == 1 else current.files[0]
+            name, data = current.files[-1]  # the policy itself comes last (its bases first)
             text = data.decode("utf-8", "replace")
-            name = name.rsplit("/", 1)[-1]
+            name = str(name).rsplit("/", 1)[-1]
         return ctx.render("draft.html", text=text, name=name, result=None, effective="")
-    text = _text_of(ctx)
-    if text is None:
+    given = _text_of(ctx)
+    if given is None:
         return failure(ctx, 400, N_("the policy file is too large or not UTF-8 text"),
                        N_("save it as UTF-8 (kasu fmt writes UTF-8)"))
     effective = ctx.field("effective").strip()
     name = _file_name(ctx)
-    result = check_draft(text, name, ctx.lang, effective or None)
+    result = check_draft(given, name, ctx.lang, effective or None)
     replayed = replay(ctx.journal, result.policy) if result.policy is not None else None
     return ctx.render("draft.html", text=result.text, name=name, result=result, replayed=replayed,
                       effective=effective or (result.effective or ""))

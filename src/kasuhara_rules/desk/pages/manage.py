@@ -47,13 +47,13 @@ def dashboard(ctx: Ctx) -> Response:
         html = rep.to_html(data, ctx.lang, _charts(rep.chart_specs(data, ctx.lang)))
         return HTMLResponse(html, headers={"Cache-Control": "no-store"})
     labels = Labels(policy.checked)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for rule, counts in overrides.items():
         decided = counts["confirm"] + counts["override"]
         rows.append({"rule": labels.rule(rule) if rule else None, "confirm": counts["confirm"],
                      "override": counts["override"], "open": counts["open"],
                      "rate": round(100 * counts["override"] / decided) if decided else None})
-    rows.sort(key=lambda r: (-(r["override"]), str(r["rule"].label if r["rule"] else "")))
+    rows.sort(key=lambda r: (-int(r["override"]), str(getattr(r["rule"], "label", ""))))
     specs = rep.chart_specs(data, ctx.lang)
     charts = _charts({k: v for k, v in specs.items() if k in ("outcomes", "top_rules")})
     return ctx.render("dashboard.html", data=data, rows=rows, charts=charts, by=by, labels=labels,
@@ -141,4 +141,5 @@ def _survey_data(ctx: Ctx, sv: Any) -> dict[str, Any] | None:
         groups.update({key: label for _, key, label in columns.groups if key not in groups})
     if not answers:
         return None
-    return sv.aggregate(answers, list(kinds.items()), list(groups.items()), 5, rounds)
+    data: dict[str, Any] = sv.aggregate(answers, list(kinds.items()), list(groups.items()), 5, rounds)
+    return data

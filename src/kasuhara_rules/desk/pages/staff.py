@@ -101,7 +101,7 @@ def _save(ctx: Ctx, policy: "Policy", incident: str | None, old: Mapping[str, An
                                 incident=incident)
     except JournalError as exc:
         field = getattr(exc, "field", None)
-        message = exc.message if hasattr(exc, "message") else N_("the record was refused")
+        message: Any = exc.message or N_("the record was refused")
         if field:
             errors[str(field).split(".")[0].split("[")[0]] = message
         return _form_page(ctx, policy, form, rows_wanted(form, checked.fields, None), errors, incident, 400,
