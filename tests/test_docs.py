@@ -248,3 +248,34 @@ def test_tutorial_outputs_are_what_kasu_prints(name, line, info, text, command, 
     shown = [ln.rstrip() for ln in text.splitlines()]
     starts = [i for i in range(len(printed) - len(shown) + 1) if printed[i:i + len(shown)] == shown]
     assert starts, f"{name}:{line}: the shown output is not what `kasu {' '.join(words)}` prints:\n" + "\n".join(printed)
+
+
+def _new_operator_list() -> set[str]:
+    text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    section = text[text.index("<!-- new-operator -->"):text.index("<!-- /new-operator -->")]
+    return set(re.findall(r"`([\w./-]+\.(?:py|lark|json))`", section))
+
+
+def test_what_a_new_operator_touches_is_listed():
+    """docs/architecture.md lists what a new operator touches: every listed file exists, and
+    every module of the package that handles an operator node (by class name, as the
+    operators `mentions`, `contains`, `matches` and `between` are handled) is listed."""
+    listed = _new_operator_list()
+    assert listed and all((ROOT / p).exists() for p in listed), sorted(p for p in listed if not (ROOT / p).exists())
+    handling = set()
+    for path in (ROOT / "src").rglob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        if re.search(r"\b(?:n|nodes)\.(?:Mentions|Contains|Matches|Between)\b|\bdef visit_(?:Mentions|Between)\b"
+                     r"|\bvisit_(?:Mentions|Between)\s*=", source):
+            handling.add(path.relative_to(ROOT).as_posix())
+    assert handling - listed == set()
+
+
+def test_modules_over_500_lines_are_explained():
+    """Modules stay under about 500 lines; docs/architecture.md says why of each one that is not."""
+    text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    left = text[text.index("## Types, and what is deliberately left"):]
+    package = ROOT / "src" / "kasuhara_rules"
+    long = [p.relative_to(package).as_posix() for p in package.rglob("*.py")
+            if len(p.read_text(encoding="utf-8").splitlines()) > 500]
+    assert [p for p in long if f"`{p}`" not in left] == []

@@ -77,8 +77,10 @@ def _expression_classes():
 
 @pytest.mark.parametrize("module, name", [
     ("kasuhara_rules.check.types", "TypeChecker"),
-    ("kasuhara_rules.engine.compile_expr", "ExprCompiler"),
-    ("kasuhara_rules.engine.compile_traced", "TraceGen"),
+    ("kasuhara_rules.engine.plan", "Lowering"),
+    ("kasuhara_rules.engine.trace_plan", "_Children"),
+    ("kasuhara_rules.engine.facts", "_Proves"),
+    ("kasuhara_rules.syntax.printer", "_Printer"),
     ("kasuhara_rules.render.verbalize", "Verbalizer"),
     ("kasuhara_rules.render.verbalize", "_Nouns"),
 ])

@@ -27,19 +27,9 @@ class Frame:
         return child
 
 
-# The fields of each node class that hold nodes (the others hold names, numbers and texts).
-_CHILD_FIELDS: dict[type, tuple[str, ...]] = {
-    n.ListLit: ("items",), n.RecordLit: ("entries",), n.Entry: ("value",), n.Path: ("base",),
-    n.Call: ("arg", "where"), n.Negate: ("operand",), n.Not: ("operand",), n.Binary: ("left", "right"),
-    n.And: ("operands",), n.Or: ("operands",), n.Compare: ("left", "right"), n.In: ("value", "container"),
-    n.Contains: ("subject", "item"), n.Mentions: ("subject", "item"), n.Matches: ("subject", "pattern"),
-    n.Between: ("value", "low", "high"), n.IsMissing: ("value",),
-}
-
-
 def rebuild(node: object, frame: Frame, changes: dict[str, object]) -> object:
     """`node` with its typed children replaced by their resolved copies (and `changes` applied)."""
-    for name in _CHILD_FIELDS.get(type(node), ()):
+    for name in n.child_fields(type(node)):
         value = getattr(node, name)
         if isinstance(value, tuple):
             copies = tuple(_child(v, frame) for v in value)

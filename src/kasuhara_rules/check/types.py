@@ -18,10 +18,11 @@ from .checked import DefineRef, ElementRef, Field, FieldRef, PhraseList, Phrases
 from .resolved import Frame, rebuild
 from .text_types import TextOperators
 from ..syntax.printer import expr as text_of
+from ..syntax import vocabulary
 from ..syntax.visitor import Visitor
 from ..values import Type
 
-FUNCTIONS = ("count", "any", "all", "sum", "min", "max", "len")
+FUNCTIONS = tuple(vocabulary.FUNCTIONS)  # the one list of functions (syntax/vocabulary.py)
 _UNIT_SUFFIX = vt.UNIT_SUFFIX
 
 
@@ -241,7 +242,7 @@ class TypeChecker(TextOperators, Visitor):
             return vt.T_ERROR
         arg = self.infer(node.arg, scope)
         if node.where is not None:
-            if func not in ("count", "any", "all"):
+            if func not in vocabulary.FILTERING:
                 self.infer(node.where, scope)
                 self.diags.append(error("E407", N_("`{func}` does not take `where`", func=func), node.where.span,
                                         N_("only count, any and all filter with `where`")))

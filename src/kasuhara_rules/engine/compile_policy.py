@@ -15,28 +15,15 @@ from . import codegen as g
 from . import located as L
 from . import runtime
 from .. import values as vt
-from .compile_expr import UNSET, Env, ExprCompiler, word_fields, word_slot
+from .compile_expr import UNSET, Emitter, word_slot
+from .facts import word_fields
+from .plan import Lowering
 from ..check.checked import CheckedPolicy, Field, Rule
 from .records import MAX_DURATION, MAX_NUMBER, RecordError
-from ..text.normalize import nfkc
-from .tracedata import EMPTY, TraceDict, TraceList
 from .compile_traced import TraceGen
 
 CHUNK = 200  # rules per generated function; larger policies are split across functions
 
-HELPERS: dict[str, Any] = {
-    "cf": runtime.coerce_field, "norm": runtime.norm, "norm_set": runtime.norm_set, "nfkc": nfkc,
-    "snap_nested": runtime.snap_nested, "in3": runtime.in3, "not_in3": runtime.not_in3, "any_in3": runtime.any_in3, "all_in3": runtime.all_in3,
-    "count3": runtime.count3, "any3": runtime.any3, "all3": runtime.all3, "sum3": runtime.sum3,
-    "min3": runtime.min3, "max3": runtime.max3, "div": runtime.div, "dur_div": runtime.dur_div,
-    "dur_mul": runtime.dur_mul, "and3": runtime.and3, "or3": runtime.or3,
-    "read": runtime.read, "value_json": runtime.value_json, "raw_path": runtime.raw_path,
-    "ev_one": runtime.ev_one, "ev_text": runtime.ev_text, "ev_list": runtime.ev_list,
-    "ev_match": runtime.ev_match, "is_str": str.__instancecheck__, "ABSENT": runtime.ABSENT,
-    "guarded": runtime.guarded, "TD": TraceDict, "TL": TraceList, "EMPTY": EMPTY,
-    "NO_READS": runtime.NO_READS, "NOKEY": runtime.NOKEY, "num_key": runtime.num_key,
-    "text_key": runtime.text_key, "list_key": runtime.list_key, "raw_key": runtime.raw_key,
-}
 # the generated functions: evaluate(rec) -> (key, m, u), validate(rec) -> the coerced values,
 # explain(rec, show) -> (key, m, u, entries)
 Evaluate = Callable[[Any], tuple[Any, ...]]
@@ -161,7 +148,7 @@ def compile_policy(policy: CheckedPolicy, trace_cache: bool = True, interpret_fi
     with paused_gc():
         validate: Evaluate = g.compile_module(_validate_definitions(policy, ns), ns, name)["validate"]
     first = INTERPRET_FIRST if interpret_first is None else interpret_first
-    interpret = TracedInterpreter(policy, validate).explain if first > 0 else None
+    interpret = TracedInterpreter(policy, validate, ns.memo["lowering"]).explain if first > 0 else None
     return Program(build_evaluate, validate, build_explain, interpret, first)
 
 
@@ -174,7 +161,8 @@ def source_of(policy: CheckedPolicy) -> str:
 
 
 def _namespace(policy: CheckedPolicy, trace_cache: bool) -> g.Namespace:
-    ns = g.Namespace(HELPERS)
+    ns = g.Namespace(runtime.HELPERS)
+    ns.memo["lowering"] = Lowering(policy)  # shared by the tiers: phrase sets and regexes made once
     ns.values["UNSET"] = UNSET
     # The trace cache: at most TRACE_CACHE_ENTRIES entries for the whole policy, handed out as
     # rules need them (a rule whose inputs take few values leaves room for one whose inputs
@@ -348,16 +336,16 @@ def _validation(fields: tuple[Field, ...], ns: g.Namespace, snapshot: bool = Fal
     return out
 
 
-def _slots(ec: ExprCompiler) -> list[ast.stmt]:
+def _slots(ec: Emitter) -> list[ast.stmt]:
     return [g.assign(slot, g.name("UNSET")) for slot in ec.slots()]
 
 
 def _fast_rules(policy: CheckedPolicy, ns: g.Namespace, rules: Sequence[Rule], offset: int) -> list[ast.stmt]:
-    ec = ExprCompiler(policy, ns, g.Temps())
+    ec = Emitter(policy, ns, g.Temps())
     body: list[ast.stmt] = [g.assign("m", g.const(0)), g.assign("u", g.const(0))]
     for rule in rules:
         bit = 1 << rule.index
-        cond = ec.compile(_condition(rule), Env())
+        cond = ec.condition(_condition(rule))
         if not cond.nullable:
             stmts: list[ast.stmt] = [g.if_(cond.expr, [g.aug_or("m", bit)])]
         else:
@@ -369,7 +357,7 @@ def _fast_rules(policy: CheckedPolicy, ns: g.Namespace, rules: Sequence[Rule], o
 
 
 def _traced_rules(policy: CheckedPolicy, ns: g.Namespace, rules: Sequence[Rule], offset: int) -> list[ast.stmt]:
-    ec = ExprCompiler(policy, ns, g.Temps())
+    ec = Emitter(policy, ns, g.Temps())
     tg = TraceGen(policy, ns, ec)
     for rule in rules:
         tg.rule(rule, 1 << rule.index)

@@ -9,75 +9,14 @@ arithmetic inside a predicate is part of the predicate's node. In a trace every 
 from __future__ import annotations
 
 import ast
-from typing import Sequence, cast
-
-from ..source import Span
-
-import attrs
-
 from . import codegen as g
 from . import located as L
 from ..syntax import nodes as n
 from .. import values as vt
-from .compile_expr import Env, ExprCompiler
-from ..check.checked import CheckedPolicy, DefineRef, ElementRef, Field, FieldRef, PhrasesRef, Rule
+from .compile_expr import Emitter
+from ..check.checked import CheckedPolicy, DefineRef, Field, FieldRef, PhrasesRef, Rule
 from .records import REDACTED
-from ..source import relative_name
-from ..check.regex import compiled as compiled_regex
-from ..syntax.printer import Texts
-from ..syntax.visitor import Visitor
-
-
-def traced_within(operands: Sequence[object]) -> list[object]:
-    """The calls and define references inside `operands` (not inside those calls), in the order
-    TraceGen.children_of gives their nodes: the children of a predicate's or a call's node."""
-    found: list[object] = []
-    stack = list(reversed(operands))
-    while stack:
-        sub = stack.pop()
-        if isinstance(sub, n.Call) or (isinstance(sub, n.Name) and isinstance(sub.ref, DefineRef)):
-            found.append(sub)
-            continue
-        stack.extend(reversed(n.children(sub)))
-    return found
-
-
-def trace_children(expr: object, policy: CheckedPolicy) -> list[object]:
-    """The sub-expressions whose trace nodes are the children of `expr`'s node, in order, so
-    that a reader of a trace can pair each child with the tree (no reading back of `text`)."""
-    if isinstance(expr, (n.And, n.Or)):
-        return list(expr.operands)
-    if isinstance(expr, n.Not):
-        return [expr.operand]
-    if isinstance(expr, n.Name) and isinstance(expr.ref, DefineRef):
-        return [policy.defines[expr.ref.name].expr]
-    if isinstance(expr, n.Call):
-        return traced_within([expr.arg] + ([expr.where] if expr.where is not None else []))
-    return traced_within(list(n.children(expr)))
-
-
-def path_chain(node: n.Path) -> list[Field] | None:
-    """The fields along `a.b.c` when it starts at a top-level record field, else None."""
-    chain: list[Field] = []
-    cur: object = node
-    while isinstance(cur, n.Path):
-        f = cur.ref
-        if not isinstance(f, Field):
-            return None
-        chain.append(f)
-        cur = cur.base
-    ref = cur.ref if isinstance(cur, n.Name) else None
-    if not isinstance(ref, FieldRef) or ref.field.type.kind != vt.RECORD:
-        return None
-    chain.append(ref.field)
-    return list(reversed(chain))
-
-
-def _has_sensitive(field: Field) -> bool:
-    if field.sensitive:
-        return True
-    kind = field.type.elem() if field.type.kind == vt.LIST else field.type
-    return any(_has_sensitive(f) for f in kind.fields)
+from .trace_plan import AND, DEFINE, NOT, VALUE, Step, Steps, at
 
 
 def kleene(values: list[str], is_and: bool) -> ast.expr:
@@ -93,33 +32,23 @@ def negation(value: str) -> ast.expr:
     return g.ifexp(g.is_none(g.name(value)), g.const(None), g.not_(g.name(value)))
 
 
-def _type(node: object) -> vt.Type:
-    """The checker's type of a node of the resolved tree (its `type` slot)."""
-    return cast(vt.Type, getattr(node, "type"))
+class TraceGen:
+    """Appends statements to `self.stmts` that compute (value, node) pairs, one per step of a
+    trace (trace_plan.Step), the values written from their plans by the plain compiler's Emitter."""
 
-
-class TraceGen(Visitor):
-    """Appends statements to `self.stmts` that compute (value, node) pairs (one `visit_<Node>`
-    per kind of condition node)."""
-
-    def __init__(self, policy: CheckedPolicy, ns: g.Namespace, ec: ExprCompiler) -> None:
+    def __init__(self, policy: CheckedPolicy, ns: g.Namespace, ec: Emitter) -> None:
         self.policy = policy
         self.ns = ns
         self.ec = ec
         self.temps = ec.temps
+        if "steps" not in ns.memo:
+            ns.memo["steps"] = Steps(policy, ec.lowering)
+        self.steps: Steps = ns.memo["steps"]
         self.stmts: list[ast.stmt] = []
         self.define_nodes: dict[str, tuple[str, str]] = {}
         self.read_slots: dict[int, str] = {}  # field index → local holding its displayed value
         self.key_slots: dict[int, str] = {}  # field index → local holding its part of cache keys
         self.entries: list[str] = []  # the locals holding each rule's trace entry, in order
-        self.text_of = Texts()  # each sub-expression printed once
-
-    def at(self, span: Span) -> str:
-        """`file:line:col` with the file relative to the root policy's directory, never absolute,
-        so a trace reads the same from any working directory."""
-        loaded, shown = self.policy.top
-        name = shown if span.file == loaded else relative_name(span.file, self.policy.root)
-        return f"{name}:{span.line}:{span.column}"
 
     def prelude(self) -> list[ast.stmt]:
         """Statements to run before `stmts`: the slots of displayed values read lazily."""
@@ -133,13 +62,13 @@ class TraceGen(Visitor):
         self.stmts.append(g.assign(var, value))
         return var
 
-    def node_dict(self, node: n.Spanned, value: ast.expr, reads: list[tuple[str, ast.expr]],
-                  children: list[str], evidence: ast.expr | None = None, text: str | None = None) -> str:
+    def node_dict(self, step: Step, value: ast.expr, reads: list[tuple[str, ast.expr]], children: list[str],
+                  evidence: ast.expr | None = None, text: str | None = None) -> str:
         """A read-only trace node (empty `reads` and `children` are shared constants)."""
         pairs = [
-            ("text", g.const(text if text is not None else self.text_of(node))),
+            ("text", g.const(text if text is not None else step.text)),
             ("value", value),
-            ("at", g.const(self.at(node.span))),
+            ("at", g.const(step.at)),
             ("reads", g.call("TD", g.dict_(reads)) if reads else g.name("NO_READS")),
             ("children", g.call("TL", g.tuple_([g.name(c) for c in children])) if children else g.name("EMPTY")),
         ]
@@ -147,17 +76,13 @@ class TraceGen(Visitor):
             pairs.append(("evidence", evidence))
         return self.let(g.call("TD", g.dict_(pairs)), "n")
 
-    def json_value(self, var: str, node: object) -> ast.expr:
-        kind = _type(node)
-        if kind.kind == vt.BOOL:
+    def json_value(self, var: str, step: Step) -> ast.expr:
+        if step.shown is None:
             return g.name(var)
-        value = g.call("value_json", g.name(var), self.ns.add(kind, "T"))
-        if self.sensitive_in(node):  # a number or text computed from personal data
+        value = g.call("value_json", g.name(var), self.ns.add(step.shown, "T"))
+        if step.sensitive:  # a number or text computed from personal data
             value = g.call("guarded", value, g.name("show"))
         return value
-
-    def read(self, label: str, raw: ast.expr, field: Field) -> tuple[str, ast.expr]:
-        return (label, g.call("read", raw, self.ns.add(field, "F"), g.name("show")))
 
     def field_read(self, f: Field) -> tuple[str, ast.expr]:
         """A field's value as the trace shows it. For plain scalars (true/false, numbers, texts)
@@ -176,157 +101,41 @@ class TraceGen(Visitor):
         return (f.name, g.ifexp(L.Compare(g.name(var), [ast.IsNot()], [g.name("UNSET")]), g.name(var),
                                 g.walrus(var, value)))
 
-    # -- defines -------------------------------------------------------------------------------
-
-    def define(self, dname: str) -> tuple[str, str]:
-        """(value var, node var) of a define's body, computed once per record."""
-        if dname not in self.define_nodes:
-            body = self.policy.defines[dname].expr
-            self.define_nodes[dname] = self.node(body)
-        return self.define_nodes[dname]
+    def reads(self, step: Step) -> list[tuple[str, ast.expr]]:
+        out = []
+        for label, names, field in step.reads:
+            if names is None:
+                out.append(self.field_read(field))
+            else:
+                raw = g.call("raw_path", g.name("rec"), g.const(names))
+                out.append((label, g.call("read", raw, self.ns.add(field, "F"), g.name("show"))))
+        return out
 
     # -- nodes ---------------------------------------------------------------------------------
 
-    def node(self, expr: n.Spanned) -> tuple[str, str]:
-        """Emit statements for `expr`; return the locals holding its value and its node."""
-        result: tuple[str, str] = self.visit(expr)
-        return result
-
-    def visit_And(self, expr: n.And) -> tuple[str, str]:
-        parts = [self.node(o) for o in expr.operands]
-        v = self.let(kleene([p[0] for p in parts], True))
-        return v, self.node_dict(expr, g.name(v), [], [p[1] for p in parts])
-
-    def visit_Or(self, expr: n.Or) -> tuple[str, str]:
-        parts = [self.node(o) for o in expr.operands]
-        v = self.let(kleene([p[0] for p in parts], False))
-        return v, self.node_dict(expr, g.name(v), [], [p[1] for p in parts])
-
-    def visit_Not(self, expr: n.Not) -> tuple[str, str]:
-        inner_v, inner_n = self.node(expr.operand)
-        v = self.let(negation(inner_v))
-        return v, self.node_dict(expr, g.name(v), [], [inner_n])
-
-    def visit_Name(self, expr: n.Name) -> tuple[str, str]:
-        ref = expr.ref
-        if isinstance(ref, DefineRef):
-            dv, dn = self.define(ref.name)
-            return dv, self.node_dict(expr, self.json_value(dv, expr), [], [dn])
-        return self.predicate(expr)  # a true/false field
-
-    def visit_Call(self, expr: n.Call) -> tuple[str, str]:
-        return self.call(expr)
-
-    def call(self, expr: n.Call) -> tuple[str, str]:
-        children, subst = self.children_of([expr.arg] + ([expr.where] if expr.where is not None else []))
-        v = self.let(self.ec.compile(expr, Env(subst=subst)).expr)
-        reads = self.reads_in([expr.arg] + ([expr.where] if expr.where is not None else []), into_calls=True)
-        return v, self.node_dict(expr, self.json_value(v, expr), reads, children)
-
-    def predicate(self, expr: n.Spanned) -> tuple[str, str]:
-        """A leaf of the trace: one comparison or test, with the values it read."""
-        operands = list(n.children(expr))
-        children, subst = self.children_of(operands)
-        v = self.let(self.ec.compile(expr, Env(subst=subst)).expr)
-        reads = self.reads_in(operands or [expr], into_calls=False)
-        evidence = self.evidence(expr, v, subst)
-        return v, self.node_dict(expr, self.json_value(v, expr), reads, children, evidence)
-
-
-    # the leaves of the trace: tests, and values (a condition like `true` or `a.flag`, or the body
-    # of a define that stands for a number, a duration, a text, a list…)
-    visit_Compare = visit_Between = visit_IsMissing = visit_In = predicate
-    visit_Contains = visit_Mentions = visit_Matches = visit_BoolLit = visit_Path = predicate
-    visit_NumberLit = visit_StringLit = visit_DurationLit = visit_DateLit = visit_DateTimeLit = predicate
-    visit_ListLit = visit_Negate = visit_Binary = predicate
-
-    def children_of(self, operands: Sequence[object]) -> tuple[list[str], tuple[tuple[object, ast.expr], ...]]:
-        """Trace the calls and define references inside `operands` (not inside those calls); the
-        substitutions say which node of the tree each traced value stands for."""
-        children: list[str] = []
-        subst: list[tuple[object, ast.expr]] = []
-        stack = list(reversed(operands))
-        while stack:
-            sub = stack.pop()
-            if isinstance(sub, n.Call):
-                v, node = self.call(sub)
-                children.append(node)
-                subst.append((sub, g.name(v)))
-                continue
-            if isinstance(sub, n.Name) and isinstance(sub.ref, DefineRef):
-                v, node = self.node(sub)
-                children.append(node)
-                subst.append((sub, g.name(v)))
-                continue
-            stack.extend(reversed(n.children(sub)))
-        return children, tuple(subst)
-
-    def reads_in(self, operands: Sequence[object], into_calls: bool) -> list[tuple[str, ast.expr]]:
-        """The top-level fields (and record paths) the operands read, each once, in order."""
-        reads: dict[str, tuple[str, ast.expr]] = {}
-        stack = list(reversed(operands))
-        while stack:
-            sub = stack.pop()
-            if isinstance(sub, n.Call) and not into_calls:
-                continue
-            if isinstance(sub, n.Name):
-                ref = sub.ref
-                if isinstance(ref, FieldRef):
-                    reads.setdefault(ref.field.name, self.field_read(ref.field))
-                continue
-            if isinstance(sub, n.Path):
-                chain = path_chain(sub)
-                if chain is not None:
-                    label = ".".join(f.name for f in chain)
-                    raw = g.call("raw_path", g.name("rec"), g.const(tuple(f.name for f in chain)))
-                    last = chain[-1]
-                    if any(f.sensitive for f in chain[:-1]):
-                        last = attrs.evolve(last, sensitive=True)
-                    for f in reversed(chain[:-1]):  # a step through a list reads a list (a projection)
-                        if f.type.kind == vt.LIST:
-                            last = attrs.evolve(last, type=vt.list_of(last.type))
-                    reads.setdefault(label, self.read(label, raw, last))
-                    continue
-            stack.extend(reversed(n.children(sub)))
-        return list(reads.values())
-
-    def sensitive_in(self, expr: object, seen: frozenset[str] = frozenset()) -> bool:
-        """Whether `expr` reads personal data (directly, inside records, or through defines)."""
-        for sub in n.walk(expr):
-            ref = sub.ref if isinstance(sub, (n.Name, n.Path)) else None
-            if isinstance(ref, (FieldRef, ElementRef)) and _has_sensitive(ref.field):
-                return True
-            if isinstance(ref, Field) and _has_sensitive(ref):
-                return True
-            if isinstance(ref, DefineRef) and ref.name not in seen:
-                if self.sensitive_in(self.policy.defines[ref.name].expr, seen | {ref.name}):
-                    return True
-        return False
-
-    def evidence(self, expr: object, v: str, subst: tuple[tuple[object, ast.expr], ...]) -> ast.expr | None:
-        """What a text operator found: the policy's phrases, or for `matches` the matched text."""
-        if isinstance(expr, n.Contains):
-            subject = self.ec.compile(expr.subject, Env(subst=subst)).expr
-            if expr.mode == "one":
-                item = self.ec.compile(expr.item, Env(subst=subst)).expr
-                redact = self.sensitive_in(expr.item)
-                return g.call("ev_one", g.name(v), item, g.const(redact), g.name("show"))
-            pset = self.ns.add(self.ec.phrases_of(expr.item), "P")
-            stype = _type(expr.subject)
-            return g.call("ev_text" if stype.is_textual else "ev_list", pset, subject)
-        if isinstance(expr, n.Mentions):  # the phrases found, and the words of the text that matched
-            words = self.ec.heard(expr.subject, Env(subst=subst)).expr
-            mset = self.ns.add(self.ec.mention_set(expr.item), "M")
-            return g.call("ev_words", mset, words, g.const(self.sensitive_in(expr.subject)), g.name("show"))
-        if isinstance(expr, n.In) and _type(expr.container).kind == vt.PHRASES:
-            pset = self.ns.add(self.ec.phrase_set(cast(PhrasesRef, n.ref_of(expr.container)).name), "P")
-            value = self.ec.compile(expr.value, Env(subst=subst)).expr
-            return g.call("ev_list", pset, g.list_([value]))
-        if isinstance(expr, n.Matches):
-            subject = self.ec.compile(expr.subject, Env(subst=subst)).expr
-            rx = self.ns.add(compiled_regex(expr.pattern.value), "R")
-            return g.call("ev_match", rx, subject, g.const(self.sensitive_in(expr.subject)), g.name("show"))
-        return None
+    def node(self, step: Step) -> tuple[str, str]:
+        """Emit statements for a step; return the locals holding its value and its node."""
+        kind = step.kind
+        if kind == VALUE:
+            children = [self.node(c) for c in step.children]
+            self.ec.traced = [g.name(v) for v, _ in children]
+            assert step.value is not None
+            v = self.let(self.ec.emit(step.value).expr)
+            reads = self.reads(step)
+            evidence = None
+            if step.evidence is not None:
+                self.ec.result = g.name(v)
+                evidence = self.ec.emit(step.evidence).expr
+            return v, self.node_dict(step, self.json_value(v, step), reads, [c[1] for c in children], evidence)
+        if kind == DEFINE:
+            assert step.define is not None
+            done = self.define_nodes.get(step.define)
+            if done is None:  # each define once per rule
+                done = self.define_nodes[step.define] = self.node(step.children[0])
+            return done[0], self.node_dict(step, self.json_value(done[0], step), [], [done[1]])
+        parts = [self.node(c) for c in step.children]
+        v = self.let(negation(parts[0][0]) if kind == NOT else kleene([p[0] for p in parts], kind == AND))
+        return v, self.node_dict(step, g.name(v), [], [p[1] for p in parts])
 
     # -- rules -------------------------------------------------------------------------------------
 
@@ -373,29 +182,28 @@ class TraceGen(Visitor):
 
     def failed_entry(self, rule: Rule) -> ast.expr:
         """The trace entry of a rule whose arithmetic overflowed: undetermined, value null."""
-        text = self.text_of(rule.when) + (f" unless {self.text_of(rule.unless)}" if rule.unless is not None else "")
-        condition = g.call("TD", g.dict_([("text", g.const(text)), ("value", g.const(None)),
-                                          ("at", g.const(self.at(rule.when.span))), ("reads", g.name("NO_READS")),
+        condition = g.call("TD", g.dict_([("text", g.const(self.steps.rule_text(rule))), ("value", g.const(None)),
+                                          ("at", g.const(at(self.policy, rule.when.span))), ("reads", g.name("NO_READS")),
                                           ("children", g.name("EMPTY"))]))
         return g.call("TD", g.dict_([("rule", g.const(rule.name)), ("title", g.const(rule.title)),
-                                     ("at", g.const(self.at(rule.span))), ("result", g.const("undetermined")),
+                                     ("at", g.const(at(self.policy, rule.span))), ("result", g.const("undetermined")),
                                      ("condition", condition)]))
 
     def rule_entry(self, rule: Rule, value: str, entry: str) -> None:
         """Statements that set `value` to the rule's result and `entry` to its trace entry."""
-        wv, wn = self.node(rule.when)
+        when = self.steps.step(rule.when)
+        wv, wn = self.node(when)
         if rule.unless is None:
             self.stmts.append(g.assign(value, g.name(wv)))
             cond = wn
         else:
-            uv, un = self.node(rule.unless)
+            uv, un = self.node(self.steps.step(rule.unless))
             self.stmts.append(g.assign(value, kleene([wv, self.let(negation(uv))], True)))
-            text = f"{self.text_of(rule.when)} unless {self.text_of(rule.unless)}"
-            cond = self.node_dict(rule.when, g.name(value), [], [wn, un], text=text)
+            cond = self.node_dict(when, g.name(value), [], [wn, un], text=self.steps.rule_text(rule))
         self.stmts.append(g.assign(entry, g.call("TD", g.dict_([
             ("rule", g.const(rule.name)),
             ("title", g.const(rule.title)),
-            ("at", g.const(self.at(rule.span))),
+            ("at", g.const(at(self.policy, rule.span))),
             ("result", g.ifexp(g.is_true(g.name(value)), g.const("matched"),
                                g.ifexp(g.is_false(g.name(value)), g.const("not_matched"), g.const("undetermined")))),
             ("condition", g.name(cond)),

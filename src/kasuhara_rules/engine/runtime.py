@@ -8,7 +8,7 @@ from ..i18n import N_
 from .. import values as vt
 from ..check.checked import Field
 from .records import REDACTED, RecordError, coerce, is_absent, raw_json
-from ..text.normalize import normalize
+from ..text.normalize import nfkc, normalize
 from .tracedata import EMPTY, TraceDict, TraceList, freeze
 
 # ---- validation fallbacks: the fast path checks the common case inline, these do the rest ----
@@ -132,10 +132,22 @@ def norm_set(items: Sequence[str | None] | None) -> Any:
         return None
     if not items:  # the commonest list of words: none (a shared, unchangeable empty set)
         return _NO_TEXTS
+    try:  # the common case: texts seen before, each one dictionary lookup
+        return {_NORMALIZED[x] for x in items}
+    except KeyError:  # a new text, or an unknown element
+        pass
+    if len(_NORMALIZED) < _NORMALIZED_LIMIT:
+        for x in items:
+            if x is not None and len(x) <= TEXT_KEY_LIMIT:
+                _NORMALIZED[x] = normalize(x)  # the same value whichever thread stores it
     return {None if x is None else normalize(x) for x in items}
 
 
 _NO_TEXTS: frozenset[str] = frozenset()
+# The normalised forms of the short texts of lists seen so far (words, kinds…): a cache of a
+# pure function, bounded, never emptied; a record's words are mostly from a small vocabulary.
+_NORMALIZED: dict[str | None, str] = {}  # (None is never stored: it is the slow path)
+_NORMALIZED_LIMIT = 8192
 
 
 def snap_nested(snap: dict[str, Any], name: str, value: Any) -> None:
@@ -287,10 +299,15 @@ def ev_list(phrases: Any, items: Any) -> list[Any]:
     return TraceList(phrases.found_in_list([x for x in items if x is not None]))
 
 
+def ev_item(phrases: Any, item: Any) -> list[Any]:
+    """Evidence of `t in P`: the phrase of P equal to t, if any."""
+    if item is None:
+        return EMPTY
+    return TraceList(phrases.found_in_list([item]))
+
+
 def ev_match(regex: Any, text: Any, sensitive: bool, show_sensitive: bool) -> list[Any]:
     """Evidence of `t matches "re"`: the matched text (redacted for a sensitive field)."""
-    from ..text.normalize import nfkc
-
     if text is None:
         return EMPTY
     found = regex.search(nfkc(text))
@@ -346,3 +363,17 @@ def list_key(value: Any) -> Any:
     if len(value) > LIST_KEY_LIMIT or (value and max(map(len, value)) > TEXT_KEY_LIMIT):
         return NOKEY
     return tuple(value)
+
+
+# ---- the names generated code calls these by (its globals; see compile_policy) ---------------
+
+HELPERS: dict[str, Any] = {
+    "cf": coerce_field, "norm": norm, "norm_set": norm_set, "nfkc": nfkc, "snap_nested": snap_nested,
+    "in3": in3, "not_in3": not_in3, "any_in3": any_in3, "all_in3": all_in3, "count3": count3, "any3": any3,
+    "all3": all3, "sum3": sum3, "min3": min3, "max3": max3, "div": div, "dur_div": dur_div, "dur_mul": dur_mul,
+    "and3": and3, "or3": or3, "read": read, "value_json": value_json, "raw_path": raw_path, "ev_one": ev_one,
+    "ev_text": ev_text, "ev_list": ev_list, "ev_item": ev_item, "ev_match": ev_match,
+    "is_str": str.__instancecheck__, "ABSENT": ABSENT, "guarded": guarded, "TD": TraceDict, "TL": TraceList,
+    "EMPTY": EMPTY, "NO_READS": NO_READS, "NOKEY": NOKEY, "num_key": num_key, "text_key": text_key,
+    "list_key": list_key, "raw_key": raw_key,
+}

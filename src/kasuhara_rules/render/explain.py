@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, Protocol, Sequence, cast
 from ..syntax import nodes as n
 from .. import values as vt
 from ..check.checked import REVIEW, REVIEW_LABEL, DefineRef, Field, Rule
-from ..engine.compile_traced import trace_children
+from ..engine.trace_plan import trace_children
 from ..engine.records import REDACTED, RecordError, coerce
 from ..i18n import translate
 from ..source import display_width

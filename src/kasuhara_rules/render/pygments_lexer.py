@@ -15,20 +15,15 @@ from __future__ import annotations
 from pygments.lexer import RegexLexer, bygroups, words
 from pygments.token import Comment, Keyword, Name, Number, Operator, Punctuation, String, Text, Whitespace
 
+from ..syntax import vocabulary
+
 __all__ = ["KasuLexer"]
 
-DECLARATIONS = ("policy", "extends", "schema", "outcomes", "severities", "escalations", "phrases", "define",
-                "rule", "override", "drop", "example")
-CLAUSES = ("when", "unless", "then", "severity", "respond", "escalate", "cite", "tags", "given", "expect", "by",
-           "from")
-OPERATORS = ("and", "or", "not", "in", "contains", "mentions", "any", "all", "matches", "between", "is", "missing",
-             "present", "where", "of")
-MODIFIERS = ("optional", "key", "sensitive", "retain")
-CONSTANTS = ("true", "false")
-# every reserved word of the language (tests compare this with the grammar's keywords)
-KEYWORDS = frozenset(DECLARATIONS + CLAUSES + OPERATORS + MODIFIERS + CONSTANTS)
+# every reserved word of the language and every function, from the one list (syntax/vocabulary.py)
+DECLARATIONS, CLAUSES, OPERATORS = vocabulary.DECLARATIONS, vocabulary.CLAUSES, vocabulary.OPERATORS
+MODIFIERS, CONSTANTS, KEYWORDS = vocabulary.MODIFIERS, vocabulary.CONSTANTS, vocabulary.KEYWORDS
 TYPES = ("bool", "int", "number", "text", "date", "datetime", "duration", "list", "one")
-FUNCTIONS = ("count", "sum", "min", "max", "len", "lower", "days_between")
+FUNCTIONS = vocabulary.NAMED_FUNCTIONS
 
 _NAME = r"[^\W\d]\w*"
 _END = r"(?!\w)"

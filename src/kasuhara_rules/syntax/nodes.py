@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Protocol, TypeVar, Union, cast
 
 import attrs
@@ -37,6 +38,21 @@ def _resolved() -> Any:
     return attrs.field(default=None, eq=False, repr=False, kw_only=True)
 
 
+_CHILD = "child"  # the metadata key of a field that holds child nodes; its value says how
+
+
+def child(*, default: Any = attrs.NOTHING) -> Any:
+    """A field holding one child node (None allowed when the default is None). The child
+    fields, declared here and nowhere else, give `children`, `walk` and the checker's
+    resolved copy (check/resolved.py)."""
+    return attrs.field(default=default, metadata={_CHILD: "one"})
+
+
+def children_field(*, through: str | None = None) -> Any:
+    """A field holding a tuple of child nodes (or of entries whose field `through` holds one)."""
+    return attrs.field(metadata={_CHILD: through or "many"})
+
+
 class _Node:
     """Shared by every node: repr, equality and hash written once here instead of generated
     by attrs for each of the fifty-odd classes (which would cost half of this module's import
@@ -45,6 +61,7 @@ class _Node:
 
     __slots__ = ()
     _eq_names: tuple[str, ...] = ()  # set on each class by `node`
+    _child_names: tuple[str, ...] = ()  # the fields holding child nodes (see `child`), set by `node`
 
     def __repr__(self) -> str:
         fields = attrs.fields(type(self))  # type: ignore[arg-type]  # node() makes every subclass with attrs
@@ -60,12 +77,13 @@ class _Node:
         return hash((self.__class__.__name__, *(getattr(self, name) for name in self._eq_names)))
 
 
-@dataclass_transform(frozen_default=True, field_specifiers=(attrs.field,))
+@dataclass_transform(frozen_default=True, field_specifiers=(attrs.field, child, children_field))
 def node(cls: type[_T]) -> type[_T]:
     """Declare an AST node: a frozen, slotted attrs class."""
     namespace = {k: v for k, v in cls.__dict__.items() if k not in ("__dict__", "__weakref__")}
     made: Any = attrs.frozen(slots=True, repr=False, eq=False)(type(cls.__name__, (_Node,), namespace))
     made._eq_names = tuple(f.name for f in attrs.fields(made) if f.eq)
+    made._child_names = tuple(f.name for f in attrs.fields(made) if _CHILD in f.metadata)
     return cast("type[_T]", made)
 
 
@@ -125,7 +143,7 @@ class DateTimeLit:
 
 @node
 class ListLit:
-    items: tuple[Spanned, ...]
+    items: tuple[Spanned, ...] = children_field()
     span: Span = _span()
     type: "Type | None" = _resolved()  # the checker's type of this expression
 
@@ -133,13 +151,13 @@ class ListLit:
 @node
 class Entry:
     key: "Ident"
-    value: Spanned
+    value: Spanned = child()
     span: Span = _span()
 
 
 @node
 class RecordLit:
-    entries: tuple[Entry, ...]
+    entries: tuple[Entry, ...] = children_field(through="value")
     span: Span = _span()
     type: "Type | None" = _resolved()  # the checker's type of this expression
 
@@ -154,7 +172,7 @@ class Name:
 
 @node
 class Path:
-    base: Spanned
+    base: Spanned = child()
     attr: str
     span: Span = _span()
     type: "Type | None" = _resolved()  # the checker's type of this expression
@@ -166,15 +184,15 @@ class Call:
     """`count(x)`, `count(x where c)`, `any(x where c)`, `sum(x.f)`, `len(t)`..."""
 
     func: str
-    arg: Spanned
-    where: Spanned | None = None
+    arg: Spanned = child()
+    where: Spanned | None = child(default=None)
     span: Span = _span()
     type: "Type | None" = _resolved()  # the checker's type of this expression
 
 
 @node
 class Negate:
-    operand: Spanned
+    operand: Spanned = child()
     span: Span = _span()
     type: "Type | None" = _resolved()  # the checker's type of this expression
 
@@ -184,29 +202,29 @@ class Binary:
     """Arithmetic: op is one of + - * /."""
 
     op: str
-    left: Spanned
-    right: Spanned
+    left: Spanned = child()
+    right: Spanned = child()
     span: Span = _span()
     type: "Type | None" = _resolved()  # the checker's type of this expression
 
 
 @node
 class Not:
-    operand: Spanned
+    operand: Spanned = child()
     span: Span = _span()
     type: "Type | None" = _resolved()  # the checker's type of this expression
 
 
 @node
 class And:
-    operands: tuple[Spanned, ...]
+    operands: tuple[Spanned, ...] = children_field()
     span: Span = _span()
     type: "Type | None" = _resolved()  # the checker's type of this expression
 
 
 @node
 class Or:
-    operands: tuple[Spanned, ...]
+    operands: tuple[Spanned, ...] = children_field()
     span: Span = _span()
     type: "Type | None" = _resolved()  # the checker's type of this expression
 
@@ -214,16 +232,16 @@ class Or:
 @node
 class Compare:
     op: str
-    left: Spanned
-    right: Spanned
+    left: Spanned = child()
+    right: Spanned = child()
     span: Span = _span()
     type: "Type | None" = _resolved()  # the checker's type of this expression
 
 
 @node
 class In:
-    value: Spanned
-    container: Spanned
+    value: Spanned = child()
+    container: Spanned = child()
     negated: bool = False
     span: Span = _span()
     type: "Type | None" = _resolved()  # the checker's type of this expression
@@ -233,8 +251,8 @@ class In:
 class Contains:
     """`t contains x` (mode "one"), `contains any P` ("any"), `contains all P` ("all")."""
 
-    subject: Spanned
-    item: Spanned
+    subject: Spanned = child()
+    item: Spanned = child()
     mode: str = "one"
     span: Span = _span()
     type: "Type | None" = _resolved()  # the checker's type of this expression
@@ -245,8 +263,8 @@ class Mentions:
     """`t mentions "phrase"` (mode "one"), `mentions any P` ("any"), `mentions all P` ("all"):
     phrases found as words of the text (see text/words.py)."""
 
-    subject: Spanned
-    item: Spanned
+    subject: Spanned = child()
+    item: Spanned = child()
     mode: str = "one"
     span: Span = _span()
     type: "Type | None" = _resolved()  # the checker's type of this expression
@@ -254,17 +272,17 @@ class Mentions:
 
 @node
 class Matches:
-    subject: Spanned
-    pattern: StringLit
+    subject: Spanned = child()
+    pattern: StringLit = child()
     span: Span = _span()
     type: "Type | None" = _resolved()  # the checker's type of this expression
 
 
 @node
 class Between:
-    value: Spanned
-    low: Spanned
-    high: Spanned
+    value: Spanned = child()
+    low: Spanned = child()
+    high: Spanned = child()
     span: Span = _span()
     type: "Type | None" = _resolved()  # the checker's type of this expression
 
@@ -273,7 +291,7 @@ class Between:
 class IsMissing:
     """`x is missing`, or `x is present` when `present` is true."""
 
-    value: Spanned
+    value: Spanned = child()
     present: bool = False
     span: Span = _span()
     type: "Type | None" = _resolved()  # the checker's type of this expression
@@ -534,45 +552,55 @@ class PolicyFile:
         return None
 
 
-def _children(n: object) -> tuple[object, ...]:
-    """children() for any class (subclasses of the node classes included)."""
-    if isinstance(n, (And, Or)):
-        return n.operands
-    if isinstance(n, (Not, Negate)):
-        return (n.operand,)
-    if isinstance(n, (Binary, Compare)):
-        return (n.left, n.right)
-    if isinstance(n, In):
-        return (n.value, n.container)
-    if isinstance(n, (Contains, Mentions)):
-        return (n.subject, n.item)
-    if isinstance(n, Matches):
-        return (n.subject, n.pattern)
-    if isinstance(n, Between):
-        return (n.value, n.low, n.high)
-    if isinstance(n, IsMissing):
-        return (n.value,)
-    if isinstance(n, Path):
-        return (n.base,)
-    if isinstance(n, Call):
-        return (n.arg,) if n.where is None else (n.arg, n.where)
-    if isinstance(n, ListLit):
-        return n.items
-    if isinstance(n, RecordLit):
-        return tuple(e.value for e in n.entries)
-    return ()
+def child_fields(cls: type) -> tuple[str, ...]:
+    """The names of the fields of a node class that hold child nodes, in source order."""
+    names: tuple[str, ...] = getattr(cls, "_child_names", ())
+    return names
+
+
+def _getter(cls: type) -> Callable[[Any], tuple[object, ...]]:
+    """The fastest function giving the children of a node of `cls`, made from its child fields."""
+    specs = [(f.name, f.metadata[_CHILD]) for f in attrs.fields(cls) if _CHILD in f.metadata]
+    kinds = [kind for _, kind in specs]
+    names = [name for name, _ in specs]
+    if not specs:
+        return lambda n: ()
+    if kinds == ["many"]:
+        return cast(Callable[[Any], tuple[object, ...]], attrgetter(names[0]))
+    optional = any(f.default is None for f in attrs.fields(cls) if f.name in names)
+    if kinds == ["one"] and not optional:
+        one = attrgetter(names[0])
+        return lambda n: (one(n),)
+    if all(k == "one" for k in kinds) and not optional:  # attrgetter of several names: a tuple
+        return cast(Callable[[Any], tuple[object, ...]], attrgetter(*names))
+
+    def general(n: Any) -> tuple[object, ...]:
+        out: list[object] = []
+        for name, kind in specs:
+            value = getattr(n, name)
+            if kind == "many":
+                out.extend(value)
+            elif kind != "one":  # entries: each one's child
+                out.extend(getattr(x, kind) for x in value)
+            elif value is not None:
+                out.append(value)
+        return tuple(out)
+
+    return general
 
 
 _CHILDREN: dict[type, Callable[[Any], tuple[object, ...]]] = {
-    And: lambda n: n.operands, Or: lambda n: n.operands, ListLit: lambda n: n.items,
-    Not: lambda n: (n.operand,), Negate: lambda n: (n.operand,),
-    Binary: lambda n: (n.left, n.right), Compare: lambda n: (n.left, n.right),
-    In: lambda n: (n.value, n.container), Contains: lambda n: (n.subject, n.item),
-    Mentions: lambda n: (n.subject, n.item), Matches: lambda n: (n.subject, n.pattern),
-    Between: lambda n: (n.value, n.low, n.high), IsMissing: lambda n: (n.value,), Path: lambda n: (n.base,),
-    Call: lambda n: (n.arg,) if n.where is None else (n.arg, n.where),
-    **{leaf: lambda n: () for leaf in (Name, BoolLit, NumberLit, StringLit, DurationLit, DateLit, DateTimeLit)},
-}
+    cls: _getter(cls) for cls in list(globals().values())
+    if isinstance(cls, type) and issubclass(cls, _Node) and cls is not _Node}
+
+
+def _children(n: object) -> tuple[object, ...]:
+    """children() for any class (subclasses of the node classes included)."""
+    for cls in type(n).__mro__:
+        fields = _CHILDREN.get(cls)
+        if fields is not None:
+            return fields(n)
+    return ()
 
 
 def children(n: object) -> tuple[object, ...]:

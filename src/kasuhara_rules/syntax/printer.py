@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 
+from typing import Sequence
+
 from . import nodes as n
+from .visitor import Visitor
 from ..values import DURATION_UNITS
 
 # Binding strength, loosest first; a child looser than its slot needs parentheses.
@@ -10,13 +13,17 @@ P_OR, P_AND, P_NOT, P_PRED, P_SUM, P_PROD, P_NEG, P_PRIMARY = range(1, 9)
 _UNITS = tuple((suffix, micros) for _, suffix, micros, *_ in DURATION_UNITS)
 
 
+_PRECEDENCE = {n.Or: P_OR, n.And: P_AND, n.Not: P_NOT, n.Compare: P_PRED, n.In: P_PRED, n.Contains: P_PRED,
+               n.Mentions: P_PRED, n.Matches: P_PRED, n.Between: P_PRED, n.IsMissing: P_PRED, n.Negate: P_NEG,
+               n.Name: P_PRIMARY, n.Path: P_PRIMARY, n.Call: P_PRIMARY, n.StringLit: P_PRIMARY}
+
+
 def precedence(node: object) -> int:
-    if isinstance(node, n.Or):
-        return P_OR
-    if isinstance(node, n.And):
-        return P_AND
-    if isinstance(node, n.Not):
-        return P_NOT
+    known = _PRECEDENCE.get(node.__class__)
+    if known is not None:
+        return known
+    if isinstance(node, (n.Or, n.And, n.Not)):  # subclasses
+        return P_OR if isinstance(node, n.Or) else P_AND if isinstance(node, n.And) else P_NOT
     if isinstance(node, (n.Compare, n.In, n.Contains, n.Mentions, n.Matches, n.Between, n.IsMissing)):
         return P_PRED
     if isinstance(node, n.Binary):
@@ -106,94 +113,95 @@ def literal(node: object) -> str:
     return expr(node)
 
 
-def expr(node: object) -> str:
-    """One-line canonical text of an expression.
+def expr(node: object, known: Sequence[tuple[object, str]] = ()) -> str:
+    """One-line canonical text of an expression; `known` gives the texts of some of its
+    sub-expressions already printed (by identity: the trace's steps print a node after its
+    children, and so print each part once).
 
     >>> from kasuhara_rules.syntax.parser import parse_expression
     >>> expr(parse_expression("a  and (b or c) and not (x+1)*2 >= 3"))
     'a and (b or c) and not (x + 1) * 2 >= 3'
     """
-    return _Printer().run(node)
+    return _Printer(known).p(node)
 
 
-class Texts:
-    """The texts of many expressions of one tree, each sub-expression printed once: the trace
-    compiler asks for the text of every node of a condition, and printing each from scratch
-    costs the depth of the tree times its size. Keep one only while the tree is alive (the
-    memo is keyed by the nodes' identity)."""
-
-    def __init__(self) -> None:
-        self._memo: dict[int, str] = {}
-        self._printer = _Printer(self._memo)
-
-    def __call__(self, node: object) -> str:
-        text = self._memo.get(id(node))
-        if text is None:
-            text = self._memo[id(node)] = self._printer.p(node)
-        return text
-
-
-class _Printer:
+class _Printer(Visitor):
     """Iterative enough for the depths the parser admits; plain recursion is fine below 100."""
 
-    def __init__(self, memo: dict[int, str] | None = None) -> None:
-        self.memo = memo
-
-    def run(self, node: object) -> str:
-        return self.p(node)
+    def __init__(self, known: Sequence[tuple[object, str]] = ()) -> None:
+        self.known = known
 
     def wrap(self, node: object, minimum: int) -> str:
-        memo = self.memo
-        if memo is None:
-            text = self.p(node)
+        for sub, text in self.known:
+            if sub is node:
+                break
         else:
-            memoized = memo.get(id(node))
-            if memoized is None:
-                memoized = memo[id(node)] = self.p(node)
-            text = memoized
+            text = self.p(node)
         return f"({text})" if precedence(node) < minimum else text
 
     def p(self, node: object) -> str:
-        if isinstance(node, n.Or):
-            return " or ".join(self.wrap(o, P_AND) for o in node.operands)
-        if isinstance(node, n.And):
-            return " and ".join(self.wrap(o, P_NOT) for o in node.operands)
-        if isinstance(node, n.Not):
-            return "not " + self.wrap(node.operand, P_NOT)
-        if isinstance(node, n.Compare):
-            return f"{self.wrap(node.left, P_SUM)} {node.op} {self.wrap(node.right, P_SUM)}"
-        if isinstance(node, n.In):
-            op = "not in" if node.negated else "in"
-            return f"{self.wrap(node.value, P_SUM)} {op} {self.wrap(node.container, P_SUM)}"
-        if isinstance(node, n.Contains):
-            op = {"one": "contains", "any": "contains any", "all": "contains all"}[node.mode]
-            return f"{self.wrap(node.subject, P_SUM)} {op} {self.wrap(node.item, P_SUM)}"
-        if isinstance(node, n.Mentions):
-            op = {"one": "mentions", "any": "mentions any", "all": "mentions all"}[node.mode]
-            return f"{self.wrap(node.subject, P_SUM)} {op} {self.wrap(node.item, P_SUM)}"
-        if isinstance(node, n.Matches):
-            return f"{self.wrap(node.subject, P_SUM)} matches {quote(node.pattern.value)}"
-        if isinstance(node, n.Between):
-            return (f"{self.wrap(node.value, P_SUM)} between {self.wrap(node.low, P_SUM)} "
-                    f"and {self.wrap(node.high, P_SUM)}")
-        if isinstance(node, n.IsMissing):
-            return f"{self.wrap(node.value, P_SUM)} is {'present' if node.present else 'missing'}"
-        if isinstance(node, n.Binary):
-            level = P_SUM if node.op in "+-" else P_PROD
-            return f"{self.wrap(node.left, level)} {node.op} {self.wrap(node.right, level + 1)}"
-        if isinstance(node, n.Negate):
-            inner = self.wrap(node.operand, P_NEG)
-            return "-" + (" " + inner if inner.startswith("-") else inner)
-        if isinstance(node, n.Path):
-            return f"{self.wrap(node.base, P_PRIMARY)}.{node.attr}"
-        if isinstance(node, n.Call):
-            inner = self.wrap(node.arg, P_SUM)
-            if node.where is not None:
-                inner += " where " + self.p(node.where)
-            return f"{node.func}({inner})"
-        if isinstance(node, n.Name):
-            return node.id
+        text: str = self.visit(node)
+        return text
+
+    def visit_Or(self, node: n.Or) -> str:
+        return " or ".join(self.wrap(o, P_AND) for o in node.operands)
+
+    def visit_And(self, node: n.And) -> str:
+        return " and ".join(self.wrap(o, P_NOT) for o in node.operands)
+
+    def visit_Not(self, node: n.Not) -> str:
+        return "not " + self.wrap(node.operand, P_NOT)
+
+    def visit_Compare(self, node: n.Compare) -> str:
+        return f"{self.wrap(node.left, P_SUM)} {node.op} {self.wrap(node.right, P_SUM)}"
+
+    def visit_In(self, node: n.In) -> str:
+        op = "not in" if node.negated else "in"
+        return f"{self.wrap(node.value, P_SUM)} {op} {self.wrap(node.container, P_SUM)}"
+
+    def visit_Contains(self, node: n.Contains) -> str:
+        op = {"one": "contains", "any": "contains any", "all": "contains all"}[node.mode]
+        return f"{self.wrap(node.subject, P_SUM)} {op} {self.wrap(node.item, P_SUM)}"
+
+    def visit_Mentions(self, node: n.Mentions) -> str:
+        op = {"one": "mentions", "any": "mentions any", "all": "mentions all"}[node.mode]
+        return f"{self.wrap(node.subject, P_SUM)} {op} {self.wrap(node.item, P_SUM)}"
+
+    def visit_Matches(self, node: n.Matches) -> str:
+        return f"{self.wrap(node.subject, P_SUM)} matches {quote(node.pattern.value)}"
+
+    def visit_Between(self, node: n.Between) -> str:
+        return (f"{self.wrap(node.value, P_SUM)} between {self.wrap(node.low, P_SUM)} "
+                f"and {self.wrap(node.high, P_SUM)}")
+
+    def visit_IsMissing(self, node: n.IsMissing) -> str:
+        return f"{self.wrap(node.value, P_SUM)} is {'present' if node.present else 'missing'}"
+
+    def visit_Binary(self, node: n.Binary) -> str:
+        level = P_SUM if node.op in "+-" else P_PROD
+        return f"{self.wrap(node.left, level)} {node.op} {self.wrap(node.right, level + 1)}"
+
+    def visit_Negate(self, node: n.Negate) -> str:
+        inner = self.wrap(node.operand, P_NEG)
+        return "-" + (" " + inner if inner.startswith("-") else inner)
+
+    def visit_Path(self, node: n.Path) -> str:
+        return f"{self.wrap(node.base, P_PRIMARY)}.{node.attr}"
+
+    def visit_Call(self, node: n.Call) -> str:
+        inner = self.wrap(node.arg, P_SUM)
+        if node.where is not None:
+            inner += " where " + self.p(node.where)
+        return f"{node.func}({inner})"
+
+    def visit_Name(self, node: n.Name) -> str:
+        return node.id
+
+    def visit_BoolLit(self, node: object) -> str:
         return literal(node)
+
+    visit_NumberLit = visit_StringLit = visit_DurationLit = visit_DateLit = visit_DateTimeLit = visit_BoolLit
+    visit_ListLit = visit_RecordLit = visit_BoolLit
 
 
 # ---- pieces of declarations the formatter lays out (render/formatter.py owns the layout) ----

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import os
+import re
 from typing import TYPE_CHECKING
 
 from ...source import Span
-from ...syntax import nodes as n
+from ...syntax import nodes as n, vocabulary
 from ...syntax.printer import expr as expr_text, type_text
 from .names import (
     FIELD, DEFINE, PHRASES, RULE, OUTCOME, SEVERITY, ESCALATION, KIND_WORDS, WORDS, Declaration,
@@ -21,6 +22,7 @@ class Hover:
 
     if TYPE_CHECKING:  # provided by `analysis.Analysis`
         path: str
+        text: str
         current: bool
         declarations: dict[tuple[str, str], list[Declaration]]
 
@@ -29,6 +31,17 @@ class Hover:
         def at(self, line: int, column: int, file: str | None = None) -> Occurrence | None: ...
         def link_at(self, line: int, column: int) -> Link | None: ...
         def definitions(self, kind: str, name: str) -> list[Declaration]: ...
+
+    def function_at(self, line: int, column: int, lang: str = "en") -> tuple[Span, str] | None:
+        """A function called at a position (`count(`…): how it is called and what it gives."""
+        lines = self.text.split("\n")
+        current = lines[line - 1] if 0 < line <= len(lines) else ""
+        for found in re.finditer(r"[^\W\d]\w*(?=\s*\()", current):
+            if found.start() < column <= found.end() + 1 and found.group() in vocabulary.FUNCTIONS:
+                usage, meaning = vocabulary.FUNCTIONS[found.group()]
+                span = Span(self.path, line, found.start() + 1, line, found.end() + 1)
+                return span, f"`{usage}` — {meaning.get(lang, meaning['en'])}"
+        return None
 
     # -- hover --------------------------------------------------------------------------------------
 
@@ -39,7 +52,7 @@ class Hover:
         if occ is None:
             link = self.link_at(line, column)
             if link is None:
-                return None
+                return self.function_at(line, column, lang)
             return link.span, f"{WORDS[lang]['from']}: `{link.target}`"
         return occ.span, self.describe(occ.kind, occ.name, lang)
 

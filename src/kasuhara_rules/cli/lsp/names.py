@@ -7,6 +7,7 @@ import attrs
 
 from ...diagnostics import Diagnostic
 from ...source import Span
+from ...syntax import vocabulary
 
 # Kinds of names, one namespace each except field/define/phrases (which share one).
 FIELD, DEFINE, PHRASES, RULE = "field", "define", "phrases", "rule"
@@ -37,9 +38,8 @@ WORDS = {
 DECLARATION_WORDS = ("rule", "define", "phrases", "schema", "outcomes", "severities", "escalations",
                      "example", "override", "drop", "extends")
 CLAUSE_WORDS = ("when", "unless", "then", "respond", "escalate", "cite", "tags")
-EXPR_WORDS = ("and", "or", "not", "in", "contains", "contains any", "contains all", "matches", "between",
-              "is missing", "is present", "where", "true", "false")
-FUNCTIONS = ("count", "any", "all", "sum", "min", "max", "len", "lower", "days_between")
+EXPR_WORDS = vocabulary.EXPRESSION_WORDS
+FUNCTIONS = tuple(vocabulary.FUNCTIONS)
 TYPES = ("bool", "int", "number", "text", "date", "datetime", "duration", "duration in minutes",
          "duration in seconds", "duration in hours", "duration in days", "one of", "list of", "optional")
 STRATEGIES = ("highest_severity", "first_match")

@@ -1,0 +1,414 @@
+"""What each operator means, decided once: a checked expression lowered to a plan.
+
+A plan is a small tree of `Plan` nodes. For each node it says how the value is computed (`op`
+and, for an application, its `Fn`), from which operands in which form — the value itself, its
+normalised text (`norm`), its set of normalised texts (`norm_set`), the words it says
+(`heard`) — whether it may be unknown (`nullable`) and whether an unknown operand makes it
+unknown without computing it (`strict`). The facts a condition proves (`x is present` is true:
+`x` is known in the rest of an `and`) are applied while lowering, so nullability is decided
+here and nowhere else, and so is the evidence a text operator records in a trace.
+
+Three tiers read plans: the plain compiler (compile_expr.Emitter) and the trace compiler
+(compile_traced.TraceGen) turn them into Python `ast`; the interpreter of traces
+(interpret_traced) evaluates them. A new operator is lowered here once (a `visit_<Node>`),
+from the operations below; the tiers need nothing new unless it needs a new kind of operation.
+"""
+from __future__ import annotations
+
+import operator
+from typing import TYPE_CHECKING, Any, Callable, cast
+
+from .. import values as vt
+from ..check.checked import CheckedPolicy, DefineRef, ElementRef, Field, FieldRef, PhrasesRef
+from ..check.regex import compiled as compiled_regex
+from ..syntax import nodes as n
+from ..syntax.visitor import Visitor
+from ..text.normalize import PhraseSet, nfkc, normalize
+from . import runtime as rt
+from .facts import field_index, mention_key, mention_phrases, needs_normalizing, phrases_name, proved_present
+
+if TYPE_CHECKING:
+    from .mentions import Listener, MentionSet
+
+# The operations of a plan (Plan.op).
+CONST = "const"      # arg: the value (a literal, a set, a phrase list, a regex...)
+FIELD = "field"      # arg: the index of a top-level field (its validated value)
+ELEM = "elem"        # arg: (depth, index): a field of the element of the depth-th enclosing `where`
+TRACED = "traced"    # arg: i: the value of the i-th child trace node (a call or a define, traced on its own)
+CACHED = "cached"    # arg: a key ("norm"/"norm_set"/"heard", field index) or ("define", name): args[0]
+                     # computed at most once per record
+ITEM = "item"        # arg: index: args[0][index] (a field of a record)
+PROJECT = "project"  # arg: index: [x[index] for x in args[0]] (a field of each element of a list)
+APPLY = "apply"      # arg: a Fn applied to the values of args
+AND = "and"          # Kleene and/or, left to right, stopping at the deciding operand
+OR = "or"
+EACH = "each"        # arg: (func, depth): count/any/all of args[1] for each element of args[0]
+RESULT = "result"    # the value of the trace node being explained (evidence only)
+SHOW = "show"        # whether sensitive values are shown (evidence only)
+
+
+class Fn:
+    """What an application computes. `kind` is "op" (a Python operator, `name` its symbol),
+    "call" (`obj` is a function or callable object: a runtime helper, the policy's Listener)
+    or "method" (`obj.name(...)`, negated when `negate`); "matches" is the regex search.
+    `call` is the same as a Python callable, for the interpreter."""
+
+    __slots__ = ("kind", "name", "obj", "negate", "call")
+
+    def __init__(self, kind: str, name: str, obj: Any = None, negate: bool = False) -> None:
+        self.kind, self.name, self.obj, self.negate = kind, name, obj, negate
+        if kind == "op":
+            self.call: Callable[..., Any] = OPERATORS[name] if name != "matches" else (
+                lambda text: obj.search(nfkc(text)) is not None)
+        elif kind == "call":
+            self.call = obj
+        else:
+            bound = getattr(obj, name)
+            self.call = (lambda *xs: not bound(*xs)) if negate else bound
+
+
+OPERATORS: dict[str, Callable[..., Any]] = {
+    "+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv,
+    "==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
+    "in": lambda a, b: a in b, "not in": lambda a, b: a not in b, "neg": operator.neg, "not": operator.not_,
+    "is None": lambda a: a is None, "is not None": lambda a: a is not None,
+    "between": lambda x, low, high: low <= x <= high,
+}
+
+
+class Plan:
+    """One node of a lowered expression (see the module's docstring)."""
+
+    __slots__ = ("op", "args", "arg", "nullable", "strict")
+
+    def __init__(self, op: str, args: tuple[Plan, ...] = (), arg: Any = None, nullable: bool = False,
+                 strict: bool = True) -> None:
+        self.op, self.args, self.arg, self.nullable, self.strict = op, args, arg, nullable, strict
+
+    def __repr__(self) -> str:
+        inner = ", ".join(map(repr, self.args))
+        return f"{self.op}[{self.arg!r}{'?' if self.nullable else ''}]({inner})"
+
+
+def const(value: Any) -> Plan:
+    return Plan(CONST, arg=value)
+
+
+def apply(fn: Fn, *args: Plan, strict: bool = True, nullable: bool | None = None) -> Plan:
+    """`fn(*args)`; strict: unknown when an operand is (which is then not computed further)."""
+    return Plan(APPLY, args, fn, any(a.nullable for a in args) if nullable is None else nullable, strict)
+
+
+def op(symbol: str, *args: Plan) -> Plan:
+    return apply(Fn("op", symbol), *args)
+
+
+def call(func: Any, *args: Plan, strict: bool = True, nullable: bool | None = None) -> Plan:
+    return apply(Fn("call", getattr(func, "__name__", "call"), func), *args, strict=strict, nullable=nullable)
+
+
+def method(obj: Any, name: str, arg: Plan, negate: bool = False) -> Plan:
+    return apply(Fn("method", name, obj, negate), arg)
+
+
+class Scope:
+    """Where an expression is lowered: the names known present there, the `where` depth, and
+    the sub-expressions traced on their own (their values stand in for them: TRACED)."""
+
+    __slots__ = ("present", "depth", "traced")
+
+    def __init__(self, present: frozenset[str] = frozenset(), depth: int = 0, traced: tuple[object, ...] = ()) -> None:
+        self.present, self.depth, self.traced = present, depth, traced
+
+    def knowing(self, keys: frozenset[str]) -> Scope:
+        return Scope(self.present | keys, self.depth, self.traced) if keys else self
+
+    def deeper(self) -> Scope:
+        return Scope(self.present, self.depth + 1, self.traced)
+
+
+def _type(node: object) -> vt.Type:
+    """The checker's type of a node of the resolved tree (its `type` slot)."""
+    return cast(vt.Type, getattr(node, "type"))
+
+
+def _elements_nullable(node: object) -> bool:
+    """Whether some elements of a list may be unknown (a projection of an optional field)."""
+    return isinstance(node, n.Path) and cast(Field, node.ref).optional
+
+
+class Lowering(Visitor):
+    """Lowers the expressions of one checked policy (one `visit_<Node>` per node class). Shared
+    by the tiers of one policy: the objects it makes (phrase sets, regexes) are made once."""
+
+    def __init__(self, policy: CheckedPolicy) -> None:
+        self.policy = policy
+        self._phrase_sets: dict[object, PhraseSet] = {}
+        self._mention_sets: dict[object, MentionSet] = {}
+        self._regexes: dict[str, Any] = {}
+        self._lazy: dict[str, bool] = {}
+        self._listener: Listener | None = None
+
+    def lower(self, node: object, scope: Scope) -> Plan:
+        for i, traced in enumerate(scope.traced):
+            if traced is node:  # this very node (not an equal one elsewhere)
+                return Plan(TRACED, arg=i, nullable=True)
+        plan: Plan = self.visit(node, scope)
+        return plan
+
+    # -- shared objects ---------------------------------------------------------------------
+
+    def phrase_set(self, key: str | tuple[str, ...]) -> PhraseSet:
+        """A phrase list's set (by name), or that of phrases written in place (a tuple)."""
+        found = self._phrase_sets.get(key)
+        if found is None:
+            phrases = key if isinstance(key, tuple) else self.policy.phrases[key].phrases
+            found = self._phrase_sets[key] = PhraseSet(phrases)
+        return found
+
+    def mention_set(self, item: object) -> MentionSet:
+        """The phrases of a `mentions` operand (one object per phrase list or literal)."""
+        from .mentions import MentionSet
+
+        key = mention_key(item)
+        found = self._mention_sets.get(key)
+        if found is None:
+            found = self._mention_sets[key] = MentionSet(
+                key if isinstance(key, tuple) else self.policy.phrases[key].phrases)
+        return found
+
+    def listener(self) -> Listener:
+        """What hears the policy's `mentions` phrases in a text (one phrase index for them all)."""
+        if self._listener is None:
+            from .mentions import Listener
+
+            self._listener = Listener(mention_phrases(self.policy))
+        return self._listener
+
+    def regex(self, pattern: str) -> Any:
+        found = self._regexes.get(pattern)
+        if found is None:
+            found = self._regexes[pattern] = compiled_regex(pattern)
+        return found
+
+    # -- names and values ------------------------------------------------------------------
+
+    def visit_Name(self, node: n.Name, scope: Scope) -> Plan:
+        ref = node.ref
+        if isinstance(ref, FieldRef):
+            return Plan(FIELD, arg=ref.field.index,
+                        nullable=ref.field.optional and f"f{ref.field.index}" not in scope.present)
+        if isinstance(ref, ElementRef):
+            return Plan(ELEM, arg=(ref.depth, ref.field.index),
+                        nullable=ref.field.optional and f"e{ref.depth}.{ref.field.index}" not in scope.present)
+        if isinstance(ref, DefineRef):
+            return self.define(ref.name, scope)
+        if isinstance(ref, PhrasesRef):
+            return const(self.phrase_set(ref.name))
+        raise TypeError(ref)  # pragma: no cover
+
+    def define(self, name: str, scope: Scope) -> Plan:
+        """A define: inlined when cheap (the facts known where it is used apply inside), else
+        computed at most once per record."""
+        body = self.policy.defines[name].expr
+        lazy = self._lazy.get(name)
+        if lazy is None:
+            lazy = self._lazy[name] = any(isinstance(x, n.Call) for x in n.walk(body))
+        if not lazy:
+            return self.lower(body, scope)
+        inner = self.lower(body, Scope(traced=scope.traced))
+        return Plan(CACHED, (inner,), ("define", name), inner.nullable)
+
+    def visit_Path(self, node: n.Path, scope: Scope) -> Plan:
+        base = self.lower(node.base, scope)
+        field = cast(Field, node.ref)
+        if _type(node.base).kind == vt.LIST:
+            return Plan(PROJECT, (base,), field.index, base.nullable)
+        return Plan(ITEM, (base,), field.index, base.nullable or field.optional)
+
+    def visit_BoolLit(self, node: object, scope: Scope) -> Plan:
+        return const(literal(node))
+
+    visit_NumberLit = visit_StringLit = visit_DurationLit = visit_DateLit = visit_DateTimeLit = visit_BoolLit
+    visit_ListLit = visit_BoolLit
+
+    # -- arithmetic and logic --------------------------------------------------------------
+
+    def visit_Negate(self, node: n.Negate, scope: Scope) -> Plan:
+        return op("neg", self.lower(node.operand, scope))
+
+    def visit_Binary(self, node: n.Binary, scope: Scope) -> Plan:
+        a, b = self.lower(node.left, scope), self.lower(node.right, scope)
+        ta, tb = _type(node.left).kind, _type(node.right).kind
+        if node.op == "/":  # unknown when dividing by zero
+            return call(rt.dur_div if ta == vt.DURATION and tb != vt.DURATION else rt.div, a, b,
+                        strict=False, nullable=True)
+        if node.op == "*" and vt.DURATION in (ta, tb) and vt.NUMBER in (ta, tb):  # whole microseconds
+            return call(rt.dur_mul, a, b, strict=False)
+        return op(node.op, a, b)
+
+    def visit_Not(self, node: n.Not, scope: Scope) -> Plan:
+        return op("not", self.lower(node.operand, scope))
+
+    def visit_And(self, node: n.And, scope: Scope) -> Plan:
+        return self.kleene(AND, node.operands, scope)
+
+    def visit_Or(self, node: n.Or, scope: Scope) -> Plan:
+        return self.kleene(OR, node.operands, scope)
+
+    def kleene(self, which: str, operands: tuple[object, ...], scope: Scope) -> Plan:
+        """Left to right; an operand that is never unknown proves facts for the rest."""
+        plans = []
+        for operand in operands:
+            plan = self.lower(operand, scope)
+            plans.append(plan)
+            if not plan.nullable:
+                scope = scope.knowing(proved_present(operand, which == AND, self.policy))
+        return Plan(which, tuple(plans), nullable=any(p.nullable for p in plans))
+
+    # -- predicates ----------------------------------------------------------------------------
+
+    def visit_Compare(self, node: n.Compare, scope: Scope) -> Plan:
+        return op(node.op, self.lower(node.left, scope), self.lower(node.right, scope))
+
+    def visit_Between(self, node: n.Between, scope: Scope) -> Plan:
+        return op("between", *(self.lower(x, scope) for x in (node.value, node.low, node.high)))
+
+    def visit_IsMissing(self, node: n.IsMissing, scope: Scope) -> Plan:
+        inner = self.lower(node.value, scope)
+        if not inner.nullable:  # never unknown: not even computed
+            return const(node.present)
+        return apply(Fn("op", "is not None" if node.present else "is None"), inner, strict=False, nullable=False)
+
+    def norm(self, node: object, scope: Scope) -> Plan:
+        """The normalised form of a text (at most once per record for a field)."""
+        plan = self.lower(node, scope)
+        index = field_index(node)
+        if index is not None:
+            return Plan(CACHED, (call(rt.norm, plan, strict=False),), ("norm", index), plan.nullable)
+        if isinstance(node, n.StringLit):
+            return const(normalize(node.value))
+        return call(rt.norm, plan)
+
+    def norm_set(self, node: object, scope: Scope) -> Plan:
+        """The set of normalised texts of a list of texts (at most once per record for a field)."""
+        plan = self.lower(node, scope)
+        value = call(rt.norm_set, plan, strict=False)
+        index = field_index(node)
+        return value if index is None else Plan(CACHED, (value,), ("norm_set", index), plan.nullable)
+
+    def heard(self, node: object, scope: Scope) -> Plan:
+        """What a text says: its words and the policy's `mentions` phrases found in it (at most
+        once per record for a field)."""
+        plan = self.lower(node, scope)
+        value = call(self.listener(), plan, strict=False)
+        index = field_index(node)
+        return value if index is None else Plan(CACHED, (value,), ("heard", index), plan.nullable)
+
+    def visit_In(self, node: n.In, scope: Scope) -> Plan:
+        symbol = "not in" if node.negated else "in"
+        container = node.container
+        ctype = _type(container)
+        if ctype.kind == vt.PHRASES:
+            return op(symbol, self.norm(node.value, scope), const(self.phrase_set(phrases_name(container)).set))
+        literal_list = isinstance(container, n.ListLit)
+        textual = needs_normalizing(_type(node.value), ctype.elem(), literal_list)
+        if literal_list:
+            items = literal(container)
+            members = frozenset(normalize(x) for x in items) if textual else frozenset(items)
+            return op(symbol, self.norm(node.value, scope) if textual else self.lower(node.value, scope),
+                      const(members))
+        if textual:
+            value, items = self.norm(node.value, scope), self.norm_set(container, scope)
+        else:
+            value, items = self.lower(node.value, scope), self.lower(container, scope)
+        if _elements_nullable(container):  # some elements may be unknown: three-valued
+            return call(rt.not_in3 if node.negated else rt.in3, value, items, nullable=True)
+        return op(symbol, value, items)
+
+    def visit_Contains(self, node: n.Contains, scope: Scope) -> Plan:
+        stype = _type(node.subject)
+        if node.mode == "one":
+            if stype.is_textual:  # a substring of the normalised text
+                return op("in", self.norm(node.item, scope), self.norm(node.subject, scope))
+            if stype.elem().kind == vt.TEXT or _type(node.item).kind == vt.TEXT:
+                item, items = self.norm(node.item, scope), self.norm_set(node.subject, scope)
+            else:
+                item, items = self.lower(node.item, scope), self.lower(node.subject, scope)
+            if _elements_nullable(node.subject):
+                return call(rt.in3, item, items, nullable=True)
+            return op("in", item, items)
+        pset = self.phrases_of(node.item)
+        if stype.is_textual:
+            return method(pset, "search" if node.mode == "any" else "all_in", self.norm(node.subject, scope))
+        items = self.norm_set(node.subject, scope)
+        if _elements_nullable(node.subject):
+            return call(rt.any_in3 if node.mode == "any" else rt.all_in3, const(pset.set), items, nullable=True)
+        if node.mode == "any":
+            return method(pset.set, "isdisjoint", items, negate=True)
+        return op("<=", const(pset.set), items)
+
+    def phrases_of(self, item: object) -> PhraseSet:
+        if isinstance(item, n.ListLit):
+            return self.phrase_set(tuple(i.value for i in item.items if isinstance(i, n.StringLit)))
+        return self.phrase_set(phrases_name(item))
+
+    def visit_Mentions(self, node: n.Mentions, scope: Scope) -> Plan:
+        mset = self.mention_set(node.item)
+        return method(mset, "all" if node.mode == "all" else "any", self.heard(node.subject, scope))
+
+    def visit_Matches(self, node: n.Matches, scope: Scope) -> Plan:
+        return apply(Fn("op", "matches", self.regex(node.pattern.value)), self.lower(node.subject, scope))
+
+    # -- calls -------------------------------------------------------------------------------
+
+    def visit_Call(self, node: n.Call, scope: Scope) -> Plan:
+        func = node.func
+        arg = self.lower(node.arg, scope)
+        if func == "len" or (func == "count" and node.where is None):
+            return call(len, arg)
+        if func in ("count", "any", "all"):
+            cond = self.lower(node.where, scope.deeper())
+            return Plan(EACH, (arg, cond), (func, scope.depth), arg.nullable or cond.nullable)
+        if func == "sum" and not _elements_nullable(node.arg):
+            return call(sum, arg)
+        return call({"sum": rt.sum3, "min": rt.min3, "max": rt.max3}[func], arg, strict=False, nullable=True)
+
+    # -- evidence -------------------------------------------------------------------------------
+
+    def evidence(self, node: object, scope: Scope, sensitive: Callable[[object], bool]) -> Plan | None:
+        """What a text operator records in a trace (`evidence`): the phrases found, the words
+        that matched, the matched text; None for the other predicates."""
+        show = Plan(SHOW)
+        if isinstance(node, n.Contains):
+            subject = self.lower(node.subject, scope)
+            if node.mode == "one":
+                item = self.lower(node.item, scope)
+                return call(rt.ev_one, Plan(RESULT), item, const(sensitive(node.item)), show, strict=False)
+            helper = rt.ev_text if _type(node.subject).is_textual else rt.ev_list
+            return call(helper, const(self.phrases_of(node.item)), subject, strict=False)
+        if isinstance(node, n.Mentions):
+            from .mentions import ev_words
+
+            words = self.heard(node.subject, scope)
+            return call(ev_words, const(self.mention_set(node.item)), words, const(sensitive(node.subject)), show,
+                        strict=False)
+        if isinstance(node, n.In) and _type(node.container).kind == vt.PHRASES:
+            value = self.lower(node.value, scope)
+            return call(rt.ev_item, const(self.phrase_set(phrases_name(node.container))), value, strict=False)
+        if isinstance(node, n.Matches):
+            subject = self.lower(node.subject, scope)
+            return call(rt.ev_match, const(self.regex(node.pattern.value)), subject, const(sensitive(node.subject)),
+                        show, strict=False)
+        return None
+
+
+def literal(node: object) -> Any:
+    """The value of a literal (a list literal's as a tuple)."""
+    if isinstance(node, (n.DurationLit, n.DateTimeLit)):
+        return node.micros
+    if isinstance(node, n.DateLit):
+        return vt.date_micros(node.value)
+    if isinstance(node, n.ListLit):
+        return tuple(literal(i) for i in node.items)
+    return cast(Any, node).value
