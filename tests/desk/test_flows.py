@@ -220,3 +220,31 @@ def test_language_switch(desk):
     assert desk.store.user("sato").lang == "ja"
     post(staff, "/record", "/language", {"lang": "en", "next": "/record"})
     assert "Record an incident" in staff.get("/record").text
+
+
+def test_survey_answers_uploaded_then_results_shown(desk):
+    """An admin uploads a round of the staff survey (as `kasu survey report` reads it); its results are on
+    the surveys page for admins and auditors, who cannot upload; a file that is not a survey is refused."""
+    from kasuhara_rules import load_policy
+    from tests.conftest import ROOT
+    from tests.fixtures.risk import survey_rounds
+
+    first, _second = survey_rounds(load_policy(str(ROOT / "examples" / "retail.kasu")), staff=60)
+    admin = desk.login("boss")
+    assert "No answer" not in admin.get("/surveys").text
+    page = admin.get("/surveys")
+    done = admin.post("/surveys/upload", data={"csrftoken": token(page.text), "round": "2026-06"},
+                      files={"answers": ("2026-06.csv", first.encode("utf-8"), "text/csv")}, follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"] == "/surveys"
+    shown = admin.get("/surveys").text
+    assert "2026-06 — 2026-06.csv" in shown and '<tr><th scope="row">2026-06</th><td>60</td></tr>' in shown and "<svg" in shown
+    full = admin.get("/surveys?full=1")
+    assert full.status_code == 200 and "<svg" in full.text
+    auditor = desk.login("kato")
+    seen = auditor.get("/surveys").text
+    assert "<td>60</td>" in seen and 'action="/surveys/upload"' not in seen
+    page = admin.get("/surveys")
+    refused = admin.post("/surveys/upload", data={"csrftoken": token(page.text)},
+                         files={"answers": ("notes.csv", "a,b\n1,2\n".encode(), "text/csv")})
+    assert refused.status_code == 400 and 'role="alert"' in refused.text
+    assert len(desk.store.surveys()) == 1
