@@ -115,11 +115,20 @@ def memory(pid: int) -> dict:
     return fields
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system time the process has used (from /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--incidents", type=int, default=100_000)
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--records", type=int, default=25, help="incidents each user records")
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="seconds each staff member spends between two incidents (0: one after another, "
+                             "the server saturated)")
     parser.add_argument("--db", help="a SQLite URL (default: a file in a temporary folder)")
     parser.add_argument("--existing", action="store_true", help="the journal at --db is filled already")
     args = parser.parse_args()
@@ -127,7 +136,8 @@ def main() -> None:
     url = args.db or f"sqlite:///{folder}/journal.db"
     result: dict = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                                 "platform": platform.platform(), "load": os.getloadavg()},
-                    "incidents": args.incidents, "users": args.users}
+                    "incidents": args.incidents, "users": args.users, "think_s": args.think}
+    run = f"{int(time.time()) % 100_000:05d}"  # new incident numbers on every run over an --existing journal
     if not args.existing:
         print(f"journaling {args.incidents} incidents …", flush=True)
         result["fill_s"] = round(fill(url, args.incidents, args.users), 1)
@@ -162,10 +172,11 @@ def main() -> None:
         done = threading.Event()
 
         def staff(n: int, client) -> None:
+            rng = random.Random(n)
             for k in range(args.records):
                 form = client.get("/record")
                 token = TOKEN.search(form.text).group(1)
-                data = {"csrftoken": token, "incident_id": f"L-{n:02d}-{k:03d}", "channel": "phone",
+                data = {"csrftoken": token, "incident_id": f"L{run}-{n:02d}-{k:03d}", "channel": "phone",
                         "call_length": "35", "call_length.unit": "minutes", "repeat_contacts_30d": "2",
                         "demanded_dogeza": "false", "demanded_manager": "true", "demand_valid": "unknown",
                         "remarks": "責任者を出せ", "contacts.rows": "1", "reported_at": "2026-05-01T10:00"}
@@ -175,6 +186,8 @@ def main() -> None:
                 t = time.perf_counter()
                 shown = client.get(answer.headers.get("location", "/")) if answer.status_code == 303 else None
                 shown_time = time.perf_counter() - t
+                if args.think:
+                    time.sleep(rng.uniform(0.5, 1.5) * args.think)
                 with lock:
                     if answer.status_code != 303:
                         errors.append(f"{answer.status_code}")
@@ -193,6 +206,7 @@ def main() -> None:
         threads = [threading.Thread(target=staff, args=(n, c)) for n, c in enumerate(clients)]
         watcher = threading.Thread(target=supervisor)
         started = time.perf_counter()
+        cpu_before = cpu_seconds(server.pid)
         watcher.start()
         for t in threads:
             t.start()
@@ -201,11 +215,15 @@ def main() -> None:
         done.set()
         watcher.join()
         elapsed = time.perf_counter() - started
+        requests = 3 * len(posts) + len(queue_busy)  # the form, the POST and the decision page; the queue
+        server_cpu = cpu_seconds(server.pid) - cpu_before
         result.update({
             "record_post": summary(posts), "decision_page": summary(shows), "queue_idle": summary(queue_idle),
             "queue_under_load": summary(queue_busy) if queue_busy else None, "queue_total": total,
             "records_per_s": round(len(posts) / elapsed, 1), "errors": errors,
-            "server_memory_mb": memory(server.pid),
+            "server_memory_mb": memory(server.pid), "server_cpu_s": round(server_cpu, 1),
+            "server_cpu_ms_per_request": round(1000 * server_cpu / max(1, requests), 1),
+            "load_after": os.getloadavg(),
         })
     finally:
         server.terminate()

@@ -131,3 +131,15 @@ def test_kasu_serve_first_start(tmp_path: Path):
     assert second.stdout.startswith("admin\tadmin")
     assert (tmp_path / "kasu-journal.db").exists()
     assert serve_module.DEMO_POLICY in printed or "acme_retail" in printed
+
+
+def test_ci_runs_the_browser_tests_and_they_cannot_skip():
+    """`.ci/run` installs the desk and browser-test extras and runs tests/desk/browser with
+    KASU_REQUIRE_PLAYWRIGHT=1, under which a missing Playwright or chromium fails instead of skipping."""
+    from tests.conftest import ROOT
+
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert '".[test,desk,browser-test]"' in ci
+    assert re.search(r"^KASU_REQUIRE_PLAYWRIGHT=1 .*-m pytest -q tests/desk/browser$", ci, re.M)
+    conftest = (ROOT / "tests" / "desk" / "browser" / "conftest.py").read_text(encoding="utf-8")
+    assert 'os.environ.get("KASU_REQUIRE_PLAYWRIGHT") == "1"' in conftest and "pytest.fail(" in conftest
