@@ -248,3 +248,29 @@ def test_survey_answers_uploaded_then_results_shown(desk):
                          files={"answers": ("notes.csv", "a,b\n1,2\n".encode(), "text/csv")})
     assert refused.status_code == 400 and 'role="alert"' in refused.text
     assert len(desk.store.surveys()) == 1
+
+
+def test_dashboard_figures_are_kasu_report_db(desk):
+    """The trends page counts what `kasu report --db` counts (Journal.report: one aggregation of the
+    same index), and its override counts are the report's people part."""
+    from kasuhara_rules.desk import adapter
+    from kasuhara_rules.render import report as rep
+
+    staff = desk.login("sato")
+    for n, dogeza in enumerate(("true", "false", "true")):
+        record(staff, f"R-{n}", demanded_dogeza=dogeza)
+    boss = desk.login("tanaka")
+    post(boss, "/incidents/R-0", "/incidents/R-0/verdict", {"verdict": "override", "outcome": "claim",
+                                                             "reason": "正当な要求"})
+    policy = adapter.policy_in_force(desk.journal)
+    shown = rep.aggregate(policy.checked, adapter.report_items(desk.journal, None, False), "month")
+    reported = desk.journal.report()
+    for key in shown:
+        if key not in ("sources",):
+            assert shown[key] == reported[key], key
+    overrides = adapter.overrides(desk.journal, None, False)
+    for item in reported["people"]["rules"]:
+        counts = overrides[None if item["rule"] == "-" else item["rule"]]
+        assert (counts["confirm"], counts["override"]) == (item["confirmed"], item["overridden"]), item["rule"]
+    assert sum(c["override"] for c in overrides.values()) == 1
+    assert f"{reported['records']} incidents journaled" in text(boss.get("/dashboard").text)
