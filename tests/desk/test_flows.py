@@ -129,6 +129,9 @@ def test_supervisor_queue_verdicts_actions_attachments_case_file(desk):
     page = text(case.text)
     assert hashlib.sha256(content).hexdigest() in page and "110番通報" in page and "Verified intact" in page
     assert "殺すぞ" not in case.text  # the sensitive remark only as a salted hash
+    assert "personal data, as a salted hash" in page and "$sensitive" not in case.text
+    assert "demanded_dogeza</th><td>false<" in case.text  # the journal's JSON, not Python's repr
+    assert "False" not in page and "True" not in page and "{'" not in case.text
 
 
 def test_author_sees_diagnostics_examples_replay_then_activates(desk):

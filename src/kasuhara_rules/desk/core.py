@@ -40,6 +40,9 @@ class Desk:
         self.templates = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(root)), autoescape=True, undefined=jinja2.StrictUndefined,
             trim_blocks=True, lstrip_blocks=True)
+        from .views import entry_value
+
+        self.templates.filters["entry_value"] = entry_value
         self.hashing = CapacityLimiter(settings.hash_limit)
         from .users import hasher
 

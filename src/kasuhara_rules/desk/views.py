@@ -170,3 +170,23 @@ def _value(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(_value(v) for v in value) + "]"
     return str(value)
+
+
+def entry_value(value: Any) -> str:
+    """A value of a journal entry as the journal holds it (JSON: true/false, lists, objects), each
+    sensitive value kept apart shown as such with the start of its salted hash — never a Python repr."""
+    import json
+
+    from ..journal.sensitive import MARK as SENSITIVE_MARK
+
+    def shown(v: Any) -> Any:
+        if isinstance(v, dict):
+            if set(v) == {SENSITIVE_MARK}:
+                return f"‹{str(v[SENSITIVE_MARK])[:16]}…›"
+            return {k: shown(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [shown(x) for x in v]
+        return v
+
+    out = shown(value)
+    return out if isinstance(out, str) else json.dumps(out, ensure_ascii=False)
