@@ -14,7 +14,9 @@ Variants:
   evaluate_many     plain decisions through the public API
   to_dict           plain decisions as the JSON of section 7 (what `kasu eval` writes)
   explained         evaluate_many(records, explain=True) then to_dict(explain=True): every rule's
-                    trace with every condition's values (what `kasu eval --explain` writes)
+                    trace with every condition's values, as a fresh copy the caller may change
+  explained JSON    evaluate_many(records, explain=True) then to_json(explain=True): the same as the
+                    JSON text `kasu eval --explain` writes (the shared trace entries serialised, no copy)
 """
 from __future__ import annotations
 
@@ -192,8 +194,17 @@ def main() -> int:
         for d in policy.evaluate_many(records, explain=True):
             d.to_dict(explain=True)
 
+    def explained_json() -> None:
+        import json
+
+        for d in policy.evaluate_many(records, explain=True):
+            if hasattr(d, "to_json"):
+                d.to_json(explain=True)
+            else:  # the code before to_json: what `kasu eval --explain` wrote
+                json.dumps(d.to_dict(explain=True), ensure_ascii=False, separators=(",", ":"))
+
     variants = [("hand-written", hand), ("evaluate_many", plain), ("to_dict", as_json),
-                ("explained", explained)]
+                ("explained", explained), ("explained JSON", explained_json)]
     rates: dict[str, list[float]] = {name: [] for name, _ in variants}
     ratios: dict[str, list[float]] = {name: [] for name, _ in variants}
     for rnd in range(args.rounds):

@@ -1,6 +1,7 @@
 """Headless Chromium for the tests of HTML outputs: console messages, the DOM, and the printed A4 pages."""
 from __future__ import annotations
 
+import html
 import os
 import re
 import shutil
@@ -48,6 +49,42 @@ def print_pages(page: Path, tmp: Path) -> tuple[list[str], list[tuple[float, flo
     texts = [unicodedata.normalize("NFKC", p.extract_text() or "") for p in reader.pages]
     sizes = [(float(p.mediabox.width), float(p.mediabox.height)) for p in reader.pages]
     return texts, sizes
+
+
+# Run in the page after it has loaded: every title of a chart (axis, legend, chart titles) against every
+# other text of its chart; the pairs whose boxes intersect are written into the page as JSON.
+_OVERLAPS = """<script>
+addEventListener("load", () => {
+  const found = [];
+  const box = (e) => e.getBoundingClientRect();
+  const meets = (a, b) => a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+  for (const svg of document.querySelectorAll("figure.chart svg")) {
+    const chart = svg.closest("figure").dataset.chart;
+    const texts = [...svg.querySelectorAll("text")].filter((t) => t.textContent.trim() && box(t).width > 0);
+    const titles = texts.filter((t) => t.closest("[class*='title']"));
+    for (const title of titles) for (const other of texts)
+      if (other !== title && meets(box(title), box(other))) found.push([chart, title.textContent, other.textContent]);
+  }
+  const out = document.createElement("pre");
+  out.id = "kasu-overlaps";
+  out.textContent = JSON.stringify(found);
+  document.body.appendChild(out);
+});
+</script>"""
+
+
+def overlapping_titles(html_text: str, tmp: Path, name: str) -> list[list[str]]:
+    """The chart titles (axis, legend) whose box meets another text of their chart, as Chromium lays
+    the page out: [chart, title, other text] for each."""
+    import json
+
+    page = tmp / f"{name}-overlaps.html"
+    page.write_text(html_text.replace("</body>", _OVERLAPS + "</body>"), encoding="utf-8")
+    done = run(page, tmp, "--dump-dom", "--virtual-time-budget=10000", "--window-size=1000,1400")
+    found = re.search(r'<pre id="kasu-overlaps">(.*?)</pre>', done.stdout, re.S)
+    assert found is not None, done.stdout[-500:]
+    pairs: list[list[str]] = json.loads(html.unescape(found.group(1)))
+    return pairs
 
 
 def screenshot(page: Path, target: Path, tmp: Path, width: int = 1000, height: int = 1300) -> None:

@@ -84,7 +84,7 @@ def test_a_bag_of_records_and_strings(client, policy):
 
     import kasuhara_rules.dask as kd
 
-    from kasuhara_rules.cli.batch import parse_json
+    from kasuhara_rules.reading.batch import parse_json
 
     lines = INCIDENTS.read_text(encoding="utf-8").splitlines(keepends=True)  # as kasu eval reads them
     items = []

@@ -107,7 +107,7 @@ def test_a_dataframe_decided_row_by_row(spark, policy, tmp_path):
     the same decisions as on one machine (evaluate_many on the same rows) and as `kasu eval`."""
     import kasuhara_rules.spark as ks
 
-    from kasuhara_rules.cli.batch import parse_json
+    from kasuhara_rules.reading.batch import parse_json
 
     records = []
     for number, line in enumerate(INCIDENTS.read_text(encoding="utf-8").splitlines(), 1):

@@ -248,6 +248,8 @@ def test_tutorial_outputs_are_what_kasu_prints(name, line, info, text, command, 
             assert _run_kasu(["init", "my-policy.kasu"], tmp_path, lang).returncode == 0
             (tmp_path / "my-policy.kasu").write_text(tutorial, encoding="utf-8")
             (tmp_path / "my-incidents.jsonl").write_bytes(INCIDENTS.read_bytes())
+            table = "tutorial-incidents.csv" if lang == "ja" else "tutorial-incidents.en.csv"  # the Excel round trip
+            (tmp_path / "my-incidents.csv").write_bytes((ROOT / "examples" / table).read_bytes())
     proc = _run_kasu(words, cwd, lang)
     printed = [ln.rstrip() for ln in (proc.stdout + proc.stderr).decode("utf-8").splitlines()]
     shown = [ln.rstrip() for ln in text.splitlines()]

@@ -166,7 +166,7 @@ def test_missing_extras_are_explained_in_japanese(tmp_path, monkeypatch):
     incidents = tmp_path / "incidents.jsonl"
     incidents.write_text("{}\n", encoding="utf-8")
     code, _, err = run(["report", str(RETAIL), str(incidents), "--lang", "ja"])
-    assert code == 2 and "インストールされていません" in err and "pip install 'kasuhara-rules[report]'" in err
+    assert code == 2 and "インストールされていません" in err and "pip install '.[report]'" in err
     assert "追加のインストールなしで" in err
     book = tmp_path / "answers.xlsx"
     book.write_bytes(b"PK")

@@ -244,7 +244,7 @@ def test_ordinary_decisions_are_the_same_frozen_decisions():
             assert type(d) is Decision
             with pytest.raises(attrs.exceptions.FrozenInstanceError):
                 d.line = 0
-            same = Decision(d.policy, d.incident, d.core, d.pending, d.error, d.line, d.record, d.entries)
+            same = Decision(d.policy, d.incident, d.core, d.pending, d.error, d.line, d._record, d._entries)
             assert d == same and hash(d) == hash(same) and repr(d) == repr(same)
             assert d.to_dict(explain=True) == same.to_dict(explain=True)
             assert attrs.evolve(d, line=0).line == 0 and d.line != 0

@@ -8,7 +8,7 @@ __version__ = "0.3.0"
 
 __all__ = [
     "CheckResult", "Decision", "Diagnostic", "PendingRule", "Policy", "PolicyError", "RecordError",
-    "__version__", "check_path", "check_text", "load_policy", "parse_policy",
+    "__version__", "check_path", "check_text", "load_policy", "parse_policy", "read_records",
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -16,11 +16,13 @@ if TYPE_CHECKING:  # pragma: no cover
     from .diagnostics import Diagnostic
     from .policy import Decision, PendingRule, Policy, PolicyError
     from .coerce import RecordError
+    from .reading import read_records
 
 # The classes load on first use (PEP 562), so `import kasuhara_rules` stays cheap.
 _LAZY = {
     "CheckResult": "check.checker", "Diagnostic": "diagnostics", "Decision": "policy",
     "PendingRule": "policy", "Policy": "policy", "PolicyError": "policy", "RecordError": "coerce",
+    "read_records": "reading",
 }
 
 

@@ -12,7 +12,8 @@ from typing import Any, Mapping, Sequence
 from .i18n import N_
 from . import values as vt
 from .values import DAY as _DAY
-from .values import EPOCH, UNIT_MICROS, parse_datetime_micros
+from .datetimes import aware_datetime, parse_date, parse_datetime
+from .values import EPOCH, UNIT_MICROS
 
 REDACTED = "‹redacted›"
 MAX_NUMBER = 2**53 - 1        # numbers beyond ±9,007,199,254,740,991: JSON tools cannot exchange them exactly
@@ -29,16 +30,32 @@ class RecordError(Exception):
     """An incident record that does not fit the schema. Never carries a sensitive value.
 
     `field` is the dotted path of the offending field (None for the record as a whole);
-    `line` is the input line (or position) in a batch, when known.
+    `line` is the input line (or position) in a batch, when known. Read-only once made (a
+    decision's error explains it; `at_line` gives a copy at another line).
     """
 
     __module__ = "kasuhara_rules"  # its public name: kasuhara_rules.RecordError
 
     def __init__(self, message: str, field: str | None = None, line: int | None = None) -> None:
         super().__init__(message)
-        self.message = message
-        self.field = field
-        self.line = line
+        object.__setattr__(self, "message", message)
+        object.__setattr__(self, "field", field)
+        object.__setattr__(self, "line", line)
+        object.__setattr__(self, "_made", True)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # the exception machinery's own attributes (__traceback__, __notes__…) stay settable
+        if getattr(self, "_made", False) and not name.startswith("__"):
+            raise AttributeError(f"a RecordError is read-only (cannot set {name!r})")
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self, name: str) -> None:
+        if not name.startswith("__"):
+            raise AttributeError(f"a RecordError is read-only (cannot delete {name!r})")
+        object.__delattr__(self, name)
+
+    def __reduce__(self) -> tuple[type["RecordError"], tuple[str, str | None, int | None]]:
+        return (RecordError, (self.message, self.field, self.line))
 
     def __str__(self) -> str:
         where = f"line {self.line}: " if self.line is not None else ""
@@ -54,6 +71,10 @@ class RecordError(Exception):
 
     def to_dict(self) -> dict[str, Any]:
         return {"message": self.message, "field": self.field, "line": self.line}
+
+    message: str
+    field: str | None
+    line: int | None
 
 
 def is_absent(value: Any) -> bool:
@@ -171,14 +192,42 @@ def coerce_text(value: Any, sensitive: bool = False) -> str:
     raise Problem(N_("expected text, got {shown}", shown=shown(value, sensitive)))
 
 
-def coerce_enum(value: Any, values: Sequence[str], sensitive: bool = False) -> str:
-    if isinstance(value, str) and value in values:
-        return value
-    listed = ", ".join(f'"{v}"' for v in values)
+def enum_value(text: str, values: Sequence[str], labels: Sequence[str | None]) -> str | None:
+    """The `one of` value a record's text stands for: the value itself, else the value whose
+    label it is (compared as people read: width, case and kana folded, spaces ignored), else None.
+    The checker refuses labels that could make this ambiguous (E222).
+
+    >>> enum_value("窓口", ("counter", "phone"), ("窓口", "電話")), enum_value(" でんわ", ("phone",), ("デンワ",))
+    ('counter', 'phone')
+    """
+    if text in values:
+        return text
+    if not labels:
+        return None
+    for value, label in zip(values, labels):
+        if label is not None and label == text:
+            return value
+    from .diagnostics import fold_label
+
+    key = fold_label(text)
+    for value, label in zip(values, labels):
+        if label is not None and fold_label(label) == key:
+            return value
+    return None
+
+
+def coerce_enum(value: Any, values: Sequence[str], sensitive: bool = False,
+                labels: Sequence[str | None] = ()) -> str:
+    if isinstance(value, str):
+        found = enum_value(value, values, labels)
+        if found is not None:
+            return found
+    listed = ", ".join(f'"{v}"' if not labels or not labels[i] or labels[i] == v else f'"{v}" ("{labels[i]}")'
+                       for i, v in enumerate(values))
     if isinstance(value, str) and not sensitive:
         from .diagnostics import closest
 
-        guess = closest(value, values)
+        guess = closest(value, list(values) + [lab for lab in labels if lab])
         if guess:
             raise Problem(N_('{shown} is not one of {listed}; did you mean "{guess}"?', shown=shown(value, False),
                              listed=listed, guess=guess))
@@ -248,31 +297,28 @@ def coerce_duration(value: Any, unit: str = "seconds", sensitive: bool = False) 
     raise Problem(N_("expected a duration (a number of {unit}, or text such as \"35min\"), got {shown}", unit=unit, shown=shown(value, sensitive)))
 
 
-def coerce_datetime(value: Any, sensitive: bool = False) -> int:
-    if isinstance(value, str):
-        micros = parse_datetime_micros(value.strip())
-        if micros is not None:
-            return micros
-        if re.fullmatch(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?", value.strip()):
-            raise Problem(N_("the date-time {shown} has no UTC offset; add one such as +09:00", shown=shown(value, sensitive)))
-        raise Problem(N_("{shown} is not an ISO 8601 date-time such as 2026-04-01T09:30:00+09:00", shown=shown(value, sensitive)))
-    if isinstance(value, _dt.datetime):
-        if value.tzinfo is None or value.utcoffset() is None:
-            raise Problem(N_("the date-time has no UTC offset"))
-        return (value - EPOCH) // _dt.timedelta(microseconds=1)
-    raise Problem(N_("expected a date-time such as \"2026-04-01T09:30:00+09:00\", got {shown}", shown=shown(value, sensitive)))
+def coerce_datetime(value: Any, sensitive: bool = False, zone: str | None = None) -> int:
+    """Microseconds since the epoch of a record's date-time (datetimes.py: the formats, and `zone`,
+    the policy's time zone, for values without a UTC offset)."""
+    try:
+        if isinstance(value, str):
+            moment = parse_datetime(value, zone, shown(value, sensitive))
+        elif isinstance(value, _dt.datetime):
+            moment = aware_datetime(value, zone, shown(value.isoformat(" "), sensitive))
+        else:
+            raise Problem(N_("expected a date-time such as \"2026-04-01T09:30:00+09:00\", got {shown}",
+                             shown=shown(value, sensitive)))
+        return (moment - EPOCH) // _dt.timedelta(microseconds=1)
+    except (ValueError, OverflowError) as exc:  # DateTimeProblem, an unknown zone, a year out of range
+        raise Problem(exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)) from None
 
 
 def coerce_date(value: Any, sensitive: bool = False) -> int:
     day: _dt.date | None = None
     if isinstance(value, str):
-        try:
-            if re.fullmatch(r"\d{4}-\d\d-\d\d", value.strip()):
-                day = _dt.date.fromisoformat(value.strip())
-        except ValueError:
-            day = None
+        day = parse_date(value)
         if day is None:
-            raise Problem(N_("{shown} is not a date such as 2026-04-01", shown=shown(value, sensitive)))
+            raise Problem(N_("{shown} is not a date such as 2026-04-01 or 2026/4/1", shown=shown(value, sensitive)))
     elif isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
         day = value
     else:
@@ -280,8 +326,9 @@ def coerce_date(value: Any, sensitive: bool = False) -> int:
     return vt.date_micros(day)
 
 
-def coerce(ftype: vt.Type, value: Any, path: str, sensitive: bool) -> Any:
-    """Coerce a non-null value to the internal form of `ftype`; raises RecordError."""
+def coerce(ftype: vt.Type, value: Any, path: str, sensitive: bool, zone: str | None = None) -> Any:
+    """Coerce a non-null value to the internal form of `ftype`; raises RecordError. `zone` is the
+    policy's time zone: the zone of date-times written without a UTC offset."""
     kind = ftype.kind
     value = plain(value)
     try:
@@ -294,11 +341,11 @@ def coerce(ftype: vt.Type, value: Any, path: str, sensitive: bool) -> Any:
         if kind == vt.TEXT:
             return coerce_text(value, sensitive)
         if kind == vt.ENUM:
-            return coerce_enum(value, ftype.values, sensitive)
+            return coerce_enum(value, ftype.values, sensitive, ftype.labels)
         if kind == vt.DURATION:
             return coerce_duration(value, ftype.unit, sensitive)
         if kind == vt.DATETIME:
-            return coerce_datetime(value, sensitive)
+            return coerce_datetime(value, sensitive, zone)
         if kind == vt.DATE:
             return coerce_date(value, sensitive)
     except Problem as problem:
@@ -312,17 +359,19 @@ def coerce(ftype: vt.Type, value: Any, path: str, sensitive: bool) -> Any:
             where = f"{path}[{i}]"
             if is_absent(item):
                 raise RecordError(N_("a list may not contain null (or NaN, NA)"), where)
-            out.append(coerce(elem, item, where, sensitive))
+            out.append(coerce(elem, item, where, sensitive, zone))
         return out
     if kind == vt.RECORD:
         if not isinstance(value, Mapping):
             raise RecordError(N_("expected an object with fields, got {shown}", shown=shown(value, sensitive)), path)
-        return coerce_fields(ftype.fields, value, path + ".", sensitive)
+        return coerce_fields(ftype.fields, value, path + ".", sensitive, zone)
+    if kind == vt.ERROR:  # a type the checker refused (its error says why): nothing more to say
+        return value
     raise RecordError(N_("a field of unusable type"), path)  # pragma: no cover
 
 
 def coerce_fields(fields: Sequence[Any], record: Mapping[str, Any], prefix: str = "",
-                  sensitive: bool = False) -> tuple[Any, ...]:
+                  sensitive: bool = False, zone: str | None = None) -> tuple[Any, ...]:
     """Validate a mapping against `fields`; a tuple of internal values (None = unknown)."""
     out: list[Any] = []
     for f in fields:
@@ -334,7 +383,7 @@ def coerce_fields(fields: Sequence[Any], record: Mapping[str, Any], prefix: str 
                 raise RecordError(N_("{state}, but the schema requires it", state=state), path)
             out.append(None)
             continue
-        out.append(coerce(f.type, value, path, sensitive or f.sensitive))
+        out.append(coerce(f.type, value, path, sensitive or f.sensitive, zone))
     return tuple(out)
 
 

@@ -20,7 +20,7 @@ except ImportError as exc:  # pragma: no cover - exercised by a test in a subpro
                       "pip install 'kasuhara-rules[distributed]'") from exc
 
 from .cli.partitions import COLUMNS, decide_frame, decide_partition, decision_row
-from .cli.batch import dump_json
+from .reading.batch import dump_json
 from .policy import Policy
 
 __all__ = ["COLUMNS", "read_jsonl", "ship", "decide_bag", "decide_dataframe"]

@@ -46,6 +46,7 @@ CODES: Mapping[str, str] = {
     "E205": N_("a header setting has a value of the wrong kind"),
     "E206": N_("a setting or clause is given twice"),
     "E207": N_("`extends` is misplaced or repeated"),
+    "E208": N_("an unknown time zone"),
     "E210": N_("a rule has no `when` clause"),
     "E211": N_("a rule has no `then` clause"),
     "E215": N_("more than one `key` field"),
@@ -55,6 +56,7 @@ CODES: Mapping[str, str] = {
     "E219": N_("a malformed `one of` list"),
     "E220": N_("a malformed phrase list"),
     "E221": N_("a phrase file cannot be read"),
+    "E222": N_("a `one of` label that is empty, repeated or another value"),
     "E225": N_("a malformed retention (`retain`) of a field"),
     # names
     "E301": N_("an unknown name"),
@@ -98,6 +100,7 @@ CODES: Mapping[str, str] = {
     "W105": N_("a condition that is always true or always false"),
     "W106": N_("the key field is marked sensitive"),
     "W107": N_("a regular expression that is not in NFKC form"),
+    "W108": N_("a `one of` list whose values are labelled only in part"),
     "W110": N_("`contains` on a field that holds what someone said"),
     "W111": N_("a `mentions` phrase the word analyser will not read as meant"),
     "W120": N_("a look-alike, ligature, bidirectional or invisible character in a string or comment"),

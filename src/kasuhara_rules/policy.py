@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any, Callable, Iterable, Iterator, cast
 
 import attrs
@@ -12,10 +13,11 @@ from .check.checker import CheckResult
 from .engine.decide import Decider, DecisionCore, Provisional
 from .diagnostics import Diagnostic, localized
 from .i18n import N_, choose_language, translate
-from .check.checked import CheckedPolicy
+from .check.checked import CheckedPolicy, Field
 from .engine.compile_policy import Program, compile_policy
 from .engine.records import MAX_NUMBER, REDACTED, RecordError, validate_record
 from .engine.runtime import ATOMS, deep_copy
+from .engine.tracedata import thaw
 from .engine.traces import missing_fields
 from .source import SourceText
 
@@ -65,6 +67,16 @@ class PendingRule:
         return {"rule": self.rule, "missing": list(self.missing)}
 
 
+def _digest_of(policy: "Policy") -> str:
+    """What a decision's equality reads of its policy: the digest (two versions are two policies)."""
+    return policy.checked.digest
+
+
+def _error_key(error: RecordError | None) -> tuple[str, str | None, int | None] | None:
+    """What a decision's equality reads of its error (a pickled copy is an equal error)."""
+    return None if error is None else (str(error.message), error.field, error.line)
+
+
 # No weak-reference slot: it would keep _decision_maker's twin from sharing the layout.
 @attrs.frozen(slots=True, repr=False, weakref_slot=False)
 class Decision:
@@ -72,17 +84,20 @@ class Decision:
 
     `outcome`, `severity`, `rule`, `escalation`, `matched`, `responses`, `pending` and
     `provisional` follow section 6 of the contract. When the record is invalid, `error` is set
-    and `outcome` is None.
+    and `outcome` is None. A decision cannot be changed: its `record` is a read-only copy of what
+    was decided on, its `error` is read-only, and its trace is handed out as a fresh copy. Two
+    decisions are equal when they decide alike under the same policy (digest included).
     """
 
-    policy: "Policy" = attrs.field(repr=False, eq=False)
+    policy: "Policy" = attrs.field(repr=False, eq=_digest_of)
     incident: Any
     core: DecisionCore | None = attrs.field(repr=False)
     pending: tuple[PendingRule, ...] = ()
-    error: RecordError | None = None
+    error: RecordError | None = attrs.field(default=None, eq=_error_key)
     line: int | None = None
-    record: Any = attrs.field(default=None, repr=False, eq=False)
-    entries: list[Any] | None = attrs.field(default=None, repr=False, eq=False)  # the trace, when already built
+    _record: Any = attrs.field(default=None, repr=False, eq=False)  # the engine's own copy: `record` reads it
+    # the trace, when already built: entries shared with other decisions (the trace cache), never handed out
+    _entries: list[Any] | None = attrs.field(default=None, repr=False, eq=False)
     # The three answers read most, copied from `core` (plain slots: reading one costs a sixth of
     # a property); not compared, as `core` is.
     outcome: str | None = attrs.field(init=False, repr=False, eq=False)
@@ -121,17 +136,54 @@ class Decision:
     def provisional(self) -> Provisional | None:
         return self.core.provisional if self.core else None
 
+    @property
+    def record(self) -> Any:
+        """The record as it was decided on, read-only: a fresh copy behind a read-only mapping, so
+        nothing done to it (nor to the lists inside it) changes this decision or its explanation."""
+        record = self._record
+        if isinstance(record, Mapping):
+            return MappingProxyType(snapshot(record, self.policy._nested))
+        return thaw(record) if isinstance(record, (list, tuple)) else record
+
     def trace(self, show_sensitive: bool = False) -> list[dict[str, Any]]:
-        """One entry per rule, in policy order, with every condition's value and reads."""
+        """One entry per rule, in policy order, with every condition's value and reads: a fresh,
+        ordinary copy (entries are shared between decisions inside the engine; changing the copy
+        changes nothing else)."""
+        copy: list[dict[str, Any]] = thaw(self._shared_trace(show_sensitive))
+        return copy
+
+    def _shared_trace(self, show_sensitive: bool = False) -> list[dict[str, Any]]:
+        """The trace as the engine keeps it: read-only entries shared with other decisions. For the
+        renderers and writers of this package, which read it and never hand it out."""
         if self.core is None:
             return []
-        if self.entries is not None and not show_sensitive:
-            return self.entries
-        entries: list[dict[str, Any]] = self.policy.program.explain(self.record, show_sensitive)[3]
+        if self._entries is not None and not show_sensitive:
+            return self._entries
+        entries: list[dict[str, Any]] = self.policy.program.explain(self._record, show_sensitive)[3]
         return entries
 
     def to_dict(self, explain: bool = False, show_sensitive: bool = False) -> dict[str, Any]:
-        """The decision as the JSON of section 7 (`trace` only when `explain`)."""
+        """The decision as the JSON of section 7 (`trace` only when `explain`): fresh, ordinary data."""
+        data = self._data(explain, show_sensitive)
+        if explain and "trace" in data:
+            data["trace"] = thaw(data["trace"])
+        return data
+
+    def to_json(self, explain: bool = False, show_sensitive: bool = False) -> str:
+        """`to_dict(...)` as compact JSON text (UTF-8 characters as they are), without copying the
+        trace first: the fast way to store or send an explained decision."""
+        import json
+
+        data = self._data(explain, show_sensitive)
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate in a value: \u escapes, still valid JSON
+            text = json.dumps(data, ensure_ascii=True, separators=(",", ":"))
+        return text
+
+    def _data(self, explain: bool = False, show_sensitive: bool = False) -> dict[str, Any]:
+        """The JSON of section 7 with the shared, read-only trace entries (to serialise, never to hand out)."""
         policy = self.policy
         incident = self.incident
         if incident is not None and policy._redact_key and not show_sensitive:
@@ -155,8 +207,7 @@ class Decision:
             "policy": policy.policy_block(),
         }
         if explain:
-            entries = self.entries
-            out["trace"] = entries if entries is not None and not show_sensitive else self.trace(show_sensitive)
+            out["trace"] = self._shared_trace(show_sensitive)
         return out
 
     def explain(self, lang: str = "ja", show_sensitive: bool = False) -> str:
@@ -184,8 +235,10 @@ class Policy:
         self.name = name
         self.diagnostics = diagnostics
         h = checked.header
-        self.ref: dict[str, Any] = {"id": h.id, "version": h.version, "digest": checked.digest,
-                    "files": [{"path": path, "digest": digest} for path, digest in checked.files]}
+        # read-only all the way down: the version and digest every decision names come from here
+        self.ref: Mapping[str, Any] = MappingProxyType({
+            "id": h.id, "version": h.version, "digest": checked.digest,
+            "files": tuple(MappingProxyType({"path": path, "digest": digest}) for path, digest in checked.files)})
         key = checked.key_field
         self._key = key.name if key is not None else None
         self._redact_key = key is not None and key.sensitive  # the incident is shown as ‹redacted›
@@ -292,7 +345,7 @@ class Policy:
         With `explain=True` each decision carries its trace (built while deciding).
         A pandas DataFrame is decided row by row; a single record (a mapping) is refused with
         a TypeError (iterating it would give its keys)."""
-        records = _records_of(records)
+        records = _records_of(records, self.checked.fields)
         # The common case in a tight loop: a dict record, nothing undetermined. Anything
         # else (invalid records, undetermined rules, other mappings) takes the general path.
         # The two loops below differ only in the function called and what it returns; they
@@ -308,7 +361,7 @@ class Policy:
                     record = snapshot(record, nested)
                     try:
                         key, m, u, entries = traced(record, False)
-                    except RecordError:
+                    except Exception:  # noqa: BLE001 - an invalid record, or a failure: the general path says which
                         yield self.evaluate_numbered(record, line, True)
                         continue
                     if not u:  # nothing undetermined, so nothing pending
@@ -321,7 +374,7 @@ class Policy:
             if type(record) is dict:
                 try:
                     key, m, u, snap = evaluate(record)  # snap: the copy of the record it read
-                except RecordError:
+                except Exception:  # noqa: BLE001 - an invalid record, or a failure: the general path says which
                     yield self.evaluate_numbered(record, line)
                     continue
                 record = snap
@@ -331,16 +384,24 @@ class Policy:
             yield self.evaluate_numbered(record, line)
 
     def evaluate_numbered(self, record: Any, line: int | None, explain: bool = False) -> Decision:
-        """Decide one record that came from input line (or position) `line`; never raises
-        RecordError (an invalid record gives a Decision with `error`)."""
+        """Decide one record that came from input line (or position) `line`; never raises (an invalid
+        record gives a Decision with `error`; so does, as a last resort, any failure while deciding it,
+        naming the record by its line and key)."""
         if isinstance(record, RecordError):
             return Decision(self, None, None, (), record.at_line(line) if record.line is None else record, line)
         try:
             return self._evaluate(record, line, explain)
         except RecordError as exc:
+            problem = exc.at_line(line)
+        except Exception as exc:  # noqa: BLE001 - a bug must cost this record alone, never the batch
+            problem = undecidable(exc, line)
+        try:
             if isinstance(record, Mapping):
                 record = snapshot(record, self._nested)
-            return Decision(self, self._incident_of(record), None, (), exc.at_line(line), line, record)
+            incident = self._incident_of(record)
+        except Exception:  # noqa: BLE001 - a record that cannot even be copied or read
+            record, incident = None, None
+        return Decision(self, incident, None, (), problem, line, record)
 
     def _incident_of(self, record: Any) -> Any:
         """The key of an invalid record when it can be read, for the error line of a batch."""
@@ -354,14 +415,22 @@ class Policy:
         return None
 
 
-def _records_of(records: Any) -> Iterable[Any]:
-    """What evaluate_many iterates: rows of a DataFrame (duck-typed); a lone record is refused."""
+def undecidable(exc: BaseException, line: int | None) -> RecordError:
+    """The error of a record whose deciding failed unexpectedly (a bug): that record alone."""
+    return RecordError(N_("the record could not be decided ({kind}); please report this with the record",
+                          kind=type(exc).__name__), None, line)
+
+
+def _records_of(records: Any, fields: tuple[Field, ...]) -> Iterable[Any]:
+    """What evaluate_many iterates: the rows of a DataFrame, read as `kasu eval` reads a CSV file
+    (reading/frames.py: labels as headers, 1.0/0.0 for yes/no, NaN and NA absent); a lone record is refused."""
     if isinstance(records, (Mapping, str, bytes)):
         raise TypeError("evaluate_many takes an iterable of records (a list of dicts, say); "
                         "for one record call evaluate(record)")
-    if hasattr(records, "to_dict") and hasattr(records, "columns") and hasattr(records, "iterrows"):
-        rows: Iterable[Any] = records.to_dict("records")  # a pandas DataFrame: iterating it would give the column names
-        return rows
+    from .reading.frames import frame_records, is_frame
+
+    if is_frame(records):  # iterating a DataFrame would give its column names
+        return (item for _, item in frame_records(records, fields))
     return cast(Iterable[Any], records)
 
 
@@ -389,7 +458,7 @@ class _Unfrozen:
     instructions per decision) — and this is the hottest line of a batch. Nothing but
     `_decision_maker` ever holds one."""
 
-    __slots__ = ("policy", "incident", "core", "pending", "error", "line", "record", "entries", "outcome", "severity",
+    __slots__ = ("policy", "incident", "core", "pending", "error", "line", "_record", "_entries", "outcome", "severity",
                  "rule")
     policy: Policy
     incident: Any
@@ -397,8 +466,8 @@ class _Unfrozen:
     pending: tuple[PendingRule, ...]
     error: RecordError | None
     line: int | None
-    record: Any
-    entries: Any
+    _record: Any
+    _entries: Any
     outcome: str | None
     severity: str | None
     rule: str | None
@@ -417,8 +486,8 @@ def _decision_maker(policy: Policy) -> Callable[[Any, DecisionCore, int | None, 
         d.pending = ()
         d.error = None
         d.line = line
-        d.record = record
-        d.entries = entries
+        d._record = record
+        d._entries = entries
         d.outcome = core.outcome
         d.severity = core.severity
         d.rule = core.rule
@@ -451,8 +520,8 @@ def _rebuild(files: tuple[tuple[str, bytes], ...], name: str, root: str | None =
     the directory its files were named from, finds them among `files` under the same names."""
     from .check.loader import load_text
 
-    top = dict(files)
-    loaded = load_text(top[name], name, base_dir=root, preloaded=top)
+    top = dict(files)  # checked when first loaded (allow_outside, if it was, included): nothing to refuse now
+    loaded = load_text(top[name], name, base_dir=root, preloaded=top, allow_outside=True)
     return policy_from(loaded.result, loaded.files, name, loaded.sources)
 
 

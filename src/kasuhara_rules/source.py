@@ -7,6 +7,7 @@ from bisect import bisect_right
 
 import attrs
 
+from .escape import pictured
 from .i18n import N_
 
 
@@ -93,7 +94,7 @@ class SourceText:
         text = self.line_text(span.line)
         if not text and span.line > len(self.line_starts):
             return []
-        shown = text.replace("\t", " ")
+        shown = pictured(text.replace("\t", " "))  # ESC, CR… as one visible character each: carets stay aligned
         start = max(span.column - 1, 0)
         if span.end_line == span.line and span.end_column > span.column:
             end = span.end_column - 1

@@ -18,7 +18,7 @@ except ImportError as exc:  # pragma: no cover - exercised by a test in a subpro
     raise ImportError("kasuhara_rules.spark needs PySpark, pandas and PyArrow, which the core install leaves "
                       "out: pip install 'kasuhara-rules[distributed]'") from exc
 
-from .cli.batch import dump_json
+from .reading.batch import dump_json
 from .cli.partitions import COLUMNS, decide_frame, decide_partition, decision_row
 from .policy import Policy
 

@@ -59,6 +59,21 @@ class Type:
     element: "Type | None" = None
     fields: tuple[Any, ...] = ()  # check.checked.Field, which this base module cannot name
     unit: str = "seconds"
+    # the labels of `values` (None where a value has none; () when none has one): what people
+    # see, never part of the type's identity
+    labels: tuple["str | None", ...] = attrs.field(default=(), eq=False)
+
+    def label_of(self, value: str) -> str:
+        """The label people see for a `one of` value; the value itself when it has none.
+
+        >>> Type(ENUM, values=("phone", "sns"), labels=("電話", None)).label_of("phone")
+        '電話'
+        """
+        if self.labels:
+            for v, label in zip(self.values, self.labels):
+                if v == value:
+                    return label or value
+        return value
 
     # -- classification -------------------------------------------------------------
     @property

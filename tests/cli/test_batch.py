@@ -2,7 +2,7 @@
 import io
 
 from kasuhara_rules import parse_policy
-from kasuhara_rules.cli.batch import csv_cell, read_csv, read_json, read_jsonl
+from kasuhara_rules.reading.batch import csv_cell, read_csv, read_json, read_jsonl
 from kasuhara_rules.engine.records import RecordError
 from tests.conftest import policy
 

@@ -83,3 +83,16 @@ def test_commented_places_work_when_uncommented(tmp_path, industry, lang):
     assert code == 0 and "0 errors, 0 warnings" in text, text
     code, text, _ = run("test", str(target), "--lang", "en")
     assert code == 0 and " 0 failed" in text, text
+
+
+@pytest.mark.parametrize("industry", [None] + industries())
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_generated_policy_is_formatted_as_written(tmp_path, industry, lang):
+    """`kasu fmt --check` passes on the file `kasu init` writes, for every industry and both languages,
+    and the comments that explain the places to adapt are kept."""
+    target = tmp_path / "ours.kasu"
+    argv = ["init", str(target), "--lang", lang] + (["--industry", industry] if industry else [])
+    assert run(*argv)[0] == 0
+    code, out, err = run("fmt", "--check", str(target))
+    assert code == 0, out + err
+    assert "# override rule" in target.read_text(encoding="utf-8")

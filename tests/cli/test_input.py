@@ -5,8 +5,8 @@ import json
 import pytest
 
 from kasuhara_rules import parse_policy
-from kasuhara_rules.cli import batch
-from kasuhara_rules.cli.batch import read_csv, read_json, read_jsonl
+from kasuhara_rules.reading import batch
+from kasuhara_rules.reading.batch import read_csv, read_json, read_jsonl
 from kasuhara_rules.engine.records import RecordError
 from tests.conftest import ROOT, policy
 from tests.cli.test_eval import run
@@ -73,7 +73,7 @@ def test_csv_too_long_cell_is_one_error_and_invents_no_record(monkeypatch):
     assert [n for n, _ in got] == [2, 22]
     assert isinstance(got[0][1], RecordError) and "longer than 50 characters" in got[0][1].message
     assert got[1][1] == {"incident_id": "T-2", "remarks": "x"}
-    assert batch.MAX_CELL == 50 and 5_000_000 == __import__("kasuhara_rules.cli.batch").cli.batch.MAX_TEXT
+    assert batch.MAX_CELL == 50 and 5_000_000 == __import__("kasuhara_rules.reading.batch").reading.batch.MAX_TEXT
 
 
 # ---- 3. JSON: trailing data after the array ----------------------------------------------------
@@ -145,17 +145,21 @@ def test_rows_not_in_utf8_hint_at_the_encoding():
     assert items(read_jsonl, '{"a": "土下座"}\n'.encode("cp932"), encoding="cp932") == [(1, {"a": "土下座"})]
 
 
-def test_cli_refuses_shift_jis_csv_and_reads_it_with_encoding(tmp_path, capsys):
-    """`kasu eval` exits 2 with the hint for a CP932 CSV, and decides it with --encoding cp932."""
+def test_cli_reads_shift_jis_csv_with_a_notice_and_encoding_forces(tmp_path, capsys):
+    """Contract 1.2: `kasu eval` reads a CP932 CSV (valid Shift_JIS, not UTF-8) as such with a notice on
+    standard error; --encoding forces an encoding (utf-8 then refuses it, exit 2, with the hint)."""
     header = "事案番号,店舗,受付チャネル,受付日時,要求の種類,土下座の要求,大声・威圧（なし／一度／続いた）,発言内容（記録）\n"
     row = "C-1,新宿店,counter,2026-10-02T10:15:00+09:00,apology,true,none,土下座しろ\n"
     data = tmp_path / "excel.csv"
     data.write_bytes((header + row).encode("cp932"))
     code, out, err = run("eval", RETAIL, str(data))
+    assert code == 0, err
+    assert json.loads(out)["rule"] == "dogeza" and "Shift_JIS" in err and "excel.csv" in err
+    code, out, err = run("eval", "--encoding", "utf-8", RETAIL, str(data))
     assert code == 2 and out == "" and "--encoding cp932" in err
     code, out, err = run("eval", "--encoding", "cp932", RETAIL, str(data))
     assert code == 0, (out, err)
-    assert json.loads(out)["rule"] == "dogeza"
+    assert json.loads(out)["rule"] == "dogeza" and "Shift_JIS" not in err
     code, out, err = run("eval", "--encoding", "no-such-codec", RETAIL, str(data))
     assert code == 2 and "no-such-codec" in capsys.readouterr().err
 
@@ -379,7 +383,7 @@ def test_a_fifo_as_the_policy_is_refused_at_once(tmp_path):
 def test_json_array_line_numbers_are_counted_in_linear_work():
     """Reading a JSON array of 20,000 records counts line breaks over each character once (the old
     reader recounted from the start for every record: 80,000 records took 152 s)."""
-    from kasuhara_rules.cli.batch import LineCounter, _json_array
+    from kasuhara_rules.reading.batch import LineCounter, _json_array
 
     text = "[\n" + ",\n".join('{"incident_id": "T-%d", "n": %d}' % (i, i) for i in range(20000)) + "\n]"
     counter = LineCounter(text)

@@ -119,26 +119,27 @@ def test_what_is_cached():
 
 
 def test_traces_are_read_only_but_copy_and_serialise_freely():
-    """Shared entries cannot be changed; deepcopy gives plain editable data; JSON, pickle and ==
-    behave as for plain dicts and lists."""
+    """Shared entries cannot be changed; what a caller gets (`to_dict`, `trace`) is a fresh, plain, editable
+    copy whose changes reach nothing else; JSON, pickle and == behave as for plain dicts and lists."""
     from kasuhara_rules import load_policy
 
     p = load_policy(ROOT / "examples" / "retail.kasu")
     record = json.loads((ROOT / "examples" / "retail-incidents.jsonl").read_text(encoding="utf-8").splitlines()[0])
     d = p.evaluate(record, explain=True)
+    shared = d._shared_trace()
+    with pytest.raises(TypeError, match="read-only"):
+        shared[0]["result"] = "matched"
+    with pytest.raises(TypeError, match="read-only"):
+        shared.append({})
+    with pytest.raises(TypeError, match="read-only"):
+        shared[0]["condition"]["children"].clear()
     trace = d.to_dict(explain=True)["trace"]
-    assert isinstance(trace, list) and isinstance(trace[0], dict)
-    with pytest.raises(TypeError, match="read-only"):
-        trace[0]["result"] = "matched"
-    with pytest.raises(TypeError, match="read-only"):
-        trace.append({})
-    with pytest.raises(TypeError, match="read-only"):
-        trace[0]["condition"]["children"].clear()
-    editable = copy.deepcopy(trace)
-    editable[0]["result"] = "edited"
-    assert type(editable) is list and type(editable[0]) is dict and trace[0]["result"] != "edited"
-    assert json.loads(json.dumps(trace, ensure_ascii=False)) == trace == thaw(trace)
-    assert pickle.loads(pickle.dumps(trace)) == trace
+    assert type(trace) is list and type(trace[0]) is dict and trace == shared
+    trace[0]["result"] = "edited"
+    trace[0]["condition"]["children"].clear()
+    assert shared[0]["result"] != "edited" and d.to_dict(explain=True)["trace"] == shared
+    assert json.loads(json.dumps(shared, ensure_ascii=False)) == shared == thaw(shared)
+    assert pickle.loads(pickle.dumps(shared)) == shared
     assert p.evaluate(record, explain=True).to_dict(explain=True) == d.to_dict(explain=True)
 
 

@@ -5,7 +5,7 @@ import os
 import pytest
 
 from kasuhara_rules import load_policy
-from kasuhara_rules.cli.batch import read_path
+from kasuhara_rules.reading.files import read_path
 from tests.conftest import ROOT
 
 

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kasuhara_rules import load_policy
-from kasuhara_rules.cli.batch import read_path
+from kasuhara_rules.reading.files import read_path
 from kasuhara_rules.cli.commands import main
 from kasuhara_rules.render.formatter import FormatError, format_text
 from kasuhara_rules.syntax.parser import parse_source

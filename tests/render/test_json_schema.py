@@ -35,7 +35,7 @@ def incidents():
 
 def engine_accepts(p, record) -> bool:
     try:
-        validate_record(p.checked.fields, record)
+        validate_record(p.checked.fields, record, p.checked.header.timezone)
         return True
     except RecordError:
         return False
@@ -47,12 +47,13 @@ def test_schema_is_valid_2020_12_and_carries_labels_and_flags():
     jsonschema.Draft202012Validator.check_schema(schema)
     props = schema["properties"]
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    assert props["channel"]["enum"] == ["counter", "phone", "email", "sns", "web_form", "visit", "letter"]
+    assert props["channel"]["enum"][:7] == ["counter", "phone", "email", "sns", "web_form", "visit", "letter"]
+    assert props["channel"]["enum"][7:] == ["窓口", "電話", "メール", "SNS", "Webフォーム", "訪問", "手紙"]  # labels
     assert props["store"]["type"] == ["string", "null"]  # a field the extending policy adds
     assert props["remarks"]["x-kasu-sensitive"] is True and props["incident_id"]["x-kasu-key"] is True
     assert props["has_basis"]["title"] == "申し出の根拠（商品・サービスの不備や当方の過失があるか）"
     assert "has_basis" not in schema["required"] and "raised_voice" in schema["required"]
-    assert props["raised_voice"]["enum"] == ["none", "once", "persistent"]
+    assert props["raised_voice"]["enum"] == ["none", "once", "persistent", "なし", "一度", "続いた"]
     assert props["contact_length"]["x-kasu-unit"] == "minutes"
     nested = record_schema(TEST_POLICY.checked)["properties"]["contacts"]
     assert nested["items"]["required"] == ["at"]  # a list of nested records: required inner fields
@@ -66,7 +67,7 @@ def test_shipped_incidents_agree():
 
 
 @pytest.mark.parametrize("change", [
-    {"channel": "telephone"}, {"reported_at": "2026-10-18 10:00:00"}, {"contact_length": "三十分"},
+    {"channel": "telephone"}, {"reported_at": "2026-10-18"}, {"contact_length": "三十分"},
     {"demanded_dogeza": "yes"}, {"demanded_rank": "ceo"}, {"amount_requested": 1.5},
     {"contact_length": "P1M"}, {"contact_length": "PT"}, {"raised_voice": None},
 ])
@@ -84,6 +85,24 @@ def test_schema_agrees_with_the_engine_on_random_records(record, field, value):
     record = copy.deepcopy(record)
     record[field] = value
     assert validator(TEST_POLICY).is_valid(record) == engine_accepts(TEST_POLICY, record)
+
+
+@pytest.mark.parametrize("value, zoned, bare", [
+    ("2027-04-13T14:00:00+09:00", True, True), ("2027/4/13 14:00 +09:00", True, True),
+    ("2027-04-13 14:00", True, False), ("2027/4/13 14:00", True, False), ("2027/4/13 9:05:30", True, False),
+    ("2027-04-13", False, False), ("13/4/2027 14:00", False, False),
+])
+def test_spreadsheet_date_times_follow_the_policys_timezone(value, zoned, bare):
+    """Date-times as spreadsheets write them: valid for the schema exactly when the engine accepts them,
+    in a policy with `timezone` (no offset needed) and without one (an offset is)."""
+    base = 'policy "t" {{ id t version "1" {zone} otherwise claim }}\noutcomes {{ claim }}\n' \
+           'schema {{ at: datetime, day: optional date }}\n'
+    for p, valid in ((parse_policy(base.format(zone='timezone "Asia/Tokyo"')), zoned), (parse_policy(base.format(zone="")), bare)):
+        assert validator(p).is_valid({"at": value}) == engine_accepts(p, {"at": value}) == valid, (value, valid)
+    p = parse_policy(base.format(zone=""))
+    for day, valid in (("2027/4/1", True), ("2027-04-01", True), ("4/1/2027", False)):
+        record = {"at": "2027-04-13T14:00:00Z", "day": day}
+        assert validator(p).is_valid(record) == engine_accepts(p, record) == valid, day
 
 
 def test_cli():

@@ -55,3 +55,12 @@ def test_registered_for_pygmentize():
 
     assert isinstance(get_lexer_by_name("kasu"), KasuLexer)
     assert isinstance(get_lexer_for_filename("acme.kasu"), KasuLexer)
+
+
+def test_value_labels_lex_as_strings():
+    """`one of ["counter" "窓口", …]`: each value and each label is a string, the field a name, no error."""
+    text = 'schema {\n  channel "受付チャネル": one of ["counter" "窓口", "phone" "電話"]\n}\n'
+    tokens = [(t, v) for t, v in KasuLexer().get_tokens(text) if v.strip()]
+    assert not any(t in Error for t, _ in tokens)
+    strings = [v for t, v in tokens if t in String and v not in ('"',)]
+    assert strings[-4:] == ["counter", "窓口", "phone", "電話"]

@@ -34,7 +34,7 @@ def data(policy, records):
 
 
 def _bad(text):
-    from kasuhara_rules.cli.batch import jsonl_record
+    from kasuhara_rules.reading.batch import jsonl_record
 
     return jsonl_record(text.encode(), 1)
 
@@ -165,7 +165,7 @@ def test_html_without_the_extra_says_how_to_install(incidents_file, monkeypatch)
     """Without vl-convert, --format html stops with the install command; md and json still work."""
     monkeypatch.setitem(sys.modules, "vl_convert", None)
     code, out, err = run("report", POLICY, incidents_file)
-    assert code == 2 and "pip install 'kasuhara-rules[report]'" in err and out == ""
+    assert code == 2 and "pip install '.[report]'" in err and out == ""
     code, _, _ = run("report", POLICY, incidents_file, "--format", "md")
     assert code == 3
 

@@ -101,3 +101,30 @@ def test_match_examples_lark_bug_is_survived():
     """A state shared by examples with different accepts does not crash (Lark 1.3.1 %d bug)."""
     d = first_diag("policy \"x\" { id a }\nrule r { when (a] then c }")
     assert d.code == "E127"
+
+
+@pytest.mark.parametrize("snippet,guess", [
+    ("rule r { whn a then k }", "when"),
+    ("rule r { when a thn k }", "then"),
+    ("rule r { when a unles b then k }", "unless"),
+    ("rule r { when a then k severty high }", "severity"),
+    ('rule r { when a then k cite "x" tag a }', "tags"),
+    ("define d = a adn b", "and"),
+    ('define d = a contain "x"', "contains"),
+    ("define d = a betwen 1 and 2", "between"),
+    ("define d = a is mising", "missing"),
+    ("rul r { when a then k }", "rule"),
+    ("schema { a: int }\nrul r { when a then k }", "rule"),
+    ('rule r { when a then k respond "x" }\nexmple "t" { given { a: 1 } expect k }', "example"),
+    ("outcome { a }", "outcomes"),
+])
+def test_a_misspelt_keyword_gets_a_did_you_mean(snippet, guess):
+    """A keyword the parser would accept here, misspelt, is named in the hint, wherever it stands."""
+    d = first_diag(snippet)
+    assert d.hint == f"did you mean `{guess}`?", (d.message, d.hint)
+
+
+def test_a_misspelt_declaration_after_a_block_is_at_the_top_level():
+    """After a closed `schema { … }`, a stray word is not said to be inside the schema."""
+    d = first_diag("schema { a: int }\nrul r { when a then k }")
+    assert d.message == "expected a declaration, found the name `rul`"

@@ -182,6 +182,7 @@ class Header:
     effective: _dt.date | None
     decide: str
     otherwise: str
+    timezone: str | None = None  # an IANA name: the zone of record date-times written without an offset (1.2)
 
 
 @attrs.frozen

@@ -110,6 +110,7 @@ class _Checker(Declarations, ExampleChecks, Lints):
         self.extended = extended
         self.fallback_file = fallback_file
         self.diags: list[Diagnostic] = []
+        self.timezone: str | None = None  # the header's `timezone`, once read (examples' date-times use it)
 
     def err(self, code: str, message: str, span: Span, hint: str | None = None) -> None:
         self.diags.append(error(code, message, span, hint))

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Sequence, TypeVar, cast
 from ..i18n import N_
 from ..syntax import nodes as n
 from .. import values as vt
-from ..diagnostics import did_you_mean
+from ..diagnostics import did_you_mean, fold_label
 from .checked import (
     FIRST_MATCH, HIGHEST_SEVERITY, RETENTION_UNITS, REVIEW, REVIEW_LABEL, STRATEGIES, Field, Header, Item, Retention,
 )
@@ -15,7 +15,7 @@ from ..source import Span
 
 _T = TypeVar("_T")
 
-HEADER_KEYS = ("id", "version", "effective", "decide", "otherwise")
+HEADER_KEYS = ("id", "version", "effective", "timezone", "decide", "otherwise")
 TYPE_SYNONYMS = {
     "string": "text", "str": "text", "integer": "int", "float": "number", "decimal": "number",
     "boolean": "bool", "time": "datetime", "timestamp": "datetime", "interval": "duration",
@@ -38,6 +38,7 @@ class Declarations:
     if TYPE_CHECKING:  # provided by `checker._Checker`
         header_decl: n.PolicyHeader | None
         fallback_file: str
+        timezone: str | None
         outcome_names: set[str]
 
         def err(self, code: str, message: str, span: Span, hint: str | None = None) -> None: ...
@@ -73,6 +74,7 @@ class Declarations:
             if value is None:
                 ok = False
             values[key] = value
+        self.timezone = cast("str | None", values.get("timezone"))
         decide = values.get("decide", HIGHEST_SEVERITY)
         otherwise = values.get("otherwise")
         if isinstance(otherwise, str) and otherwise not in self.outcome_names:
@@ -82,7 +84,7 @@ class Declarations:
         if not ok or decide is None:
             return None
         return Header(decl.title.value, str(values["id"]), str(values["version"]), cast("_dt.date | None", values.get("effective")),
-                      str(decide), str(otherwise))
+                      str(decide), str(otherwise), self.timezone)
 
     def header_value(self, key: str, entry: n.HeaderEntry) -> object:
         v = entry.value
@@ -102,9 +104,34 @@ class Declarations:
             shown = v.name if isinstance(v, n.Ident) else getattr(v, "text", "")
             self.err("E205", N_("`version` takes a quoted text"), v.span, N_("write version \"{shown}\"", shown=shown))
             return None
+        if key == "timezone":
+            return self.timezone_value(v)
         if isinstance(v, n.DateLit):
             return v.value
         self.err("E205", N_("`effective` takes a date"), v.span, N_("write the date as YYYY-MM-DD, e.g. effective 2026-04-01"))
+        return None
+
+    def timezone_value(self, v: object) -> str | None:
+        """`timezone "Asia/Tokyo"`: an IANA name this machine has zone data for (E208 otherwise)."""
+        from ..datetimes import closest_zone, is_zone, zone_names
+
+        span: Span = getattr(v, "span")
+        if not isinstance(v, n.StringLit):
+            shown = v.name if isinstance(v, n.Ident) else getattr(v, "text", "")
+            self.err("E205", N_("`timezone` takes a quoted IANA time zone name"), span,
+                     N_("write timezone \"{shown}\", e.g. timezone \"Asia/Tokyo\"", shown=shown or "Asia/Tokyo"))
+            return None
+        if is_zone(v.value):
+            return v.value
+        names = zone_names()
+        guess = closest_zone(v.value, names)
+        if not names:
+            hint = N_("this machine has no time zone data: install the tzdata package (pip install tzdata)")
+        elif guess:
+            hint = N_("did you mean \"{guess}\"?", guess=guess)
+        else:
+            hint = N_("write an IANA name such as \"Asia/Tokyo\" or \"UTC\"")
+        self.err("E208", N_("unknown time zone \"{name}\"", name=v.value), span, hint)
         return None
 
     # -- vocabularies -------------------------------------------------------------------
@@ -203,7 +230,8 @@ class Declarations:
             return vt.T_ERROR
         if isinstance(t, n.UnitType):
             if t.name.name != "duration":
-                self.err("E217", N_("only `duration` takes a unit, not `{name}`", name=t.name.name), t.name.span)
+                self.err("E217", N_("only `duration` takes a unit, not `{name}`", name=t.name.name), t.name.span,
+                         did_you_mean(t.name.name, ("duration",)))
                 return vt.T_ERROR
             unit = t.unit.name
             if unit not in vt.UNITS:
@@ -216,19 +244,7 @@ class Declarations:
             if t.head.name != "one":
                 self.err("E217", N_("unknown type `{name} of`", name=t.head.name), t.head.span, N_("did you mean `one of`?"))
                 return vt.T_ERROR
-            values: list[str] = []
-            for item in t.values.items:
-                if not isinstance(item, n.StringLit):
-                    self.err("E219", N_("the values of `one of` are quoted texts"), item.span)
-                    return vt.T_ERROR
-                if item.value in values:
-                    self.err("E219", N_("\"{value}\" is listed twice", value=item.value), item.span)
-                    continue
-                values.append(item.value)
-            if not values:
-                self.err("E219", N_("`one of` needs at least one value"), t.values.span)
-                return vt.T_ERROR
-            return vt.Type(vt.ENUM, values=tuple(values))
+            return self.one_of(t)
         if isinstance(t, n.ListType):
             if t.head.name != "list":
                 self.err("E217", N_("unknown type `{name} of`", name=t.head.name), t.head.span, N_("did you mean `list of`?"))
@@ -239,3 +255,52 @@ class Declarations:
             sub = self.fields(t.fields, prefix, top=False)
             return vt.Type(vt.RECORD, fields=tuple(sub))
         raise TypeError(t)  # pragma: no cover
+
+    def one_of(self, t: n.OneOfType) -> vt.Type:
+        """The values of `one of [...]` and their labels: each value a text listed once; a label
+        neither empty, nor another value's label (after folding width, case and kana, as records
+        are read), nor another value — else a record holding it would be ambiguous (E222)."""
+        values: list[str] = []
+        labels: list[str | None] = []
+        for choice in t.choices.items:
+            item = choice.value
+            if not isinstance(item, n.StringLit):
+                self.err("E219", N_("the values of `one of` are quoted texts"), item.span)
+                return vt.T_ERROR
+            if item.value in values:
+                self.err("E219", N_("\"{value}\" is listed twice", value=item.value), item.span)
+                continue
+            values.append(item.value)
+            labels.append(choice.label.value if choice.label is not None else None)
+        if not values:
+            self.err("E219", N_("`one of` needs at least one value"), t.choices.span)
+            return vt.T_ERROR
+        folded: dict[str, str] = {}
+        for choice in t.choices.items:
+            lab = choice.label
+            if lab is None or not isinstance(choice.value, n.StringLit):
+                continue
+            value = choice.value.value
+            key = fold_label(lab.value)
+            if not key:
+                self.err("E222", N_("the label of \"{value}\" is empty", value=value), lab.span,
+                         N_("write the word people should see, or leave the label out"))
+            elif lab.value != value and lab.value in values:
+                self.err("E222", N_("the label \"{label}\" of \"{value}\" is another value of this list",
+                                    label=lab.value, value=value), lab.span,
+                         N_("a record holding \"{label}\" would be ambiguous: give \"{value}\" another label",
+                            label=lab.value, value=value))
+            elif key in folded and folded[key] != value:
+                self.err("E222", N_("\"{value}\" has the label \"{label}\", like \"{other}\"",
+                                    value=value, label=lab.value, other=folded[key]), lab.span,
+                         N_("give each value its own label (labels are compared ignoring width, case and kana)"))
+            else:
+                folded.setdefault(key, value)
+        unlabelled = [v for v, lab in zip(values, labels) if lab is None]
+        if unlabelled and len(unlabelled) < len(values):
+            first = next(c for c in t.choices.items if c.label is None and isinstance(c.value, n.StringLit))
+            self.warn("W108", N_("\"{value}\" has no label, while other values of this list have one",
+                                 value=unlabelled[0]), first.span,
+                      N_("people see the value itself where it has no label: write one, e.g. \"{value}\" \"…\"",
+                         value=unlabelled[0]))
+        return vt.Type(vt.ENUM, values=tuple(values), labels=tuple(labels) if any(labels) else ())

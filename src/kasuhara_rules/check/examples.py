@@ -28,6 +28,7 @@ class ExampleChecks:
         severity_names: set[str]
         escalation_names: set[str]
         rule_names: list[str]
+        timezone: str | None
 
         def err(self, code: str, message: str, span: Span, hint: str | None = None) -> None: ...
         def name_in(self, ident: n.Ident, names: set[str], code: str, what: str, block: str) -> str: ...
@@ -56,8 +57,10 @@ class ExampleChecks:
                 self.err("E501", N_("the schema has no field `{name}`", name=name), entry.key.span,
                          did_you_mean(name, by_name) or N_("extra fields are ignored at run time, but an example should only give fields the policy knows"))
                 continue
+            if f.type.is_error:  # the schema's error says what is wrong; its values are not checked
+                continue
             try:
-                coerce(f.type, value, name, False)
+                coerce(f.type, value, name, False, self.timezone)
             except RecordError as exc:
                 self.err("E502", N_("example \"{value}\": {message}", value=decl.title.value, message=exc.described),
                          _value_span(entry.value, exc.field or name, name))

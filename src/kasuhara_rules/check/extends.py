@@ -139,17 +139,23 @@ def override_rule(base: n.RuleDecl, child: n.RuleDecl) -> n.RuleDecl:
     return n.RuleDecl(base.name, child.title or base.title, tuple(clauses), False, span=child.span)
 
 
+INHERITED_SETTINGS = ("decide", "timezone")  # header settings a policy inherits when it does not say them
+
+
 def _header(chain: Sequence[n.PolicyFile]) -> n.PolicyHeader | None:
-    """The top policy's header; `decide` is inherited when the top policy does not say it."""
+    """The top policy's header; `decide` and `timezone` are inherited when the top policy does not say them."""
     top = chain[-1].header()
     if top is None:
         return None
-    if any(e.key.name == "decide" for e in top.entries):
-        return top
-    for tree in reversed(chain[:-1]):
-        base = tree.header()
-        decide = [e for e in base.entries if e.key.name == "decide"] if base else []
-        if decide:
-            return n.PolicyHeader(top.title, top.entries + (decide[0],), span=top.span)
-    return top
+    entries = top.entries
+    for key in INHERITED_SETTINGS:
+        if any(e.key.name == key for e in entries):
+            continue
+        for tree in reversed(chain[:-1]):
+            base = tree.header()
+            found = [e for e in base.entries if e.key.name == key] if base else []
+            if found:
+                entries = entries + (found[0],)
+                break
+    return top if entries is top.entries else n.PolicyHeader(top.title, entries, span=top.span)
 

@@ -89,7 +89,8 @@ class _Files:
             raise PhraseFileError(N_("its name contains the control character {char}", char=bad), "E607",
                                   N_("rename the file: names of policy and phrase files may not contain control, "
                                      "format or line-separator characters"))
-        if name in self.preloaded:
+        if name in self.preloaded:  # a file open in the editor: inside the root all the same (E606)
+            self.resolve(name)
             data = self.preloaded[name]
         else:
             path = self.resolve(name)

@@ -383,8 +383,12 @@ class TypeChecker(TextOperators, Visitor):
             self._bad_enum_value(t, lit, subject)
 
     def _bad_enum_value(self, t: Type, lit: n.StringLit, subject: object) -> None:
-        guess = closest(lit.value, t.values)
+        labelled = next((v for v, lab in zip(t.values, t.labels) if lab == lit.value), None)
+        guess = labelled or closest(lit.value, t.values)
         hint = N_("did you mean \"{guess}\"?", guess=guess) if guess else "the values are " + ", ".join(f'"{v}"' for v in t.values)
+        if labelled is not None:  # conditions name values; labels are what people see
+            hint = N_("\"{label}\" is the label of \"{value}\": conditions use the value; did you mean \"{value}\"?",
+                      label=lit.value, value=labelled)
         self.diags.append(error("E403", N_("\"{value}\" is not one of the values of `{text}`", value=lit.value, text=text_of(subject)),
                                 lit.span, hint))
 

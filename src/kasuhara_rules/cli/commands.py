@@ -4,12 +4,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Any, Callable, Sequence, TextIO
+from typing import Any, Callable, Sequence, TextIO, cast
 
 from .. import __version__
 from ..i18n import N_, choose_language, gettext_for, translate
 from .common import (
-    EXIT_BROKEN_PIPE, EXIT_FAIL, EXIT_INTERRUPTED, EXIT_USAGE, NoInput, _formatter, emit, exit_codes, parser_for,
+    EXIT_BROKEN_PIPE, EXIT_FAIL, EXIT_INTERRUPTED, EXIT_USAGE, ClosedOutput, Discard, NoInput, NoOutput, _formatter, emit,
+    exit_codes, parser_for,
 )
 
 
@@ -100,8 +101,8 @@ def _peek_lang(argv: Sequence[str]) -> str | None:
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Run `kasu` with `argv`; returns the exit code."""
-    out = out or sys.stdout
-    err = err or sys.stderr
+    out = out or sys.stdout or cast(TextIO, ClosedOutput())  # None when the shell closed it (`>&-`)
+    err = err or sys.stderr or cast(TextIO, Discard())
     argv = list(sys.argv[1:] if argv is None else argv)
     lang = choose_language(_peek_lang(argv), os.environ)
     ap = finish_parser(build_parser(lang), lang)
@@ -127,6 +128,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     except NoInput as exc:
         emit(err, f"kasu {args.command}: " + translate(exc.args[0], lang) + "\n")
         return EXIT_USAGE
+    except NoOutput as exc:
+        emit(err, f"kasu {args.command}: " + translate(exc.args[0], lang) + "\n")
+        return EXIT_FAIL
     except OSError as exc:  # a full disk, a failing device: say so, never exit 0
         _discard(out)
         where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
@@ -147,7 +151,25 @@ def _discard(out: TextIO) -> None:
         pass
 
 
+def _hold_closed_descriptors() -> None:
+    """Standard input, output or error closed by the shell (`<&-`, `>&-`): keep their descriptors taken
+    (by /dev/null) so that no file this process opens lands on them; `sys.stdin`/`sys.stdout` stay
+    None, so the commands still see them as closed."""
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            try:
+                held = os.open(os.devnull, os.O_RDWR)
+            except OSError:
+                return
+            if held != fd:
+                os.dup2(held, fd)
+                os.close(held)
+
+
 def entry() -> None:  # pragma: no cover - the console script
+    _hold_closed_descriptors()
     try:
         code = main()
     except KeyboardInterrupt:  # Ctrl-C before main's own handler (while starting up)

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
+import os
 import re
 import sys
 import time
-from typing import IO, Any, Callable, Iterable, TextIO, cast
+from typing import IO, Any, Callable, Iterable, Iterator, TextIO, cast
 
 from ..i18n import N_, gettext_for, translate
 
@@ -156,6 +158,46 @@ def say(err: TextIO, command: str, message: str, lang: str) -> None:
     emit(err, f"kasu {command}: " + str(translate(message, lang)) + "\n")
 
 
+@contextlib.contextmanager
+def output_to(path: str | None, out: TextIO) -> Iterator[TextIO]:
+    """`out`, or a file written whole or not at all: a temporary file beside `path`, renamed to it
+    when the block ends without an exception (nothing half-written on a full disk or an error)."""
+    if path is None:
+        yield out
+        return
+    import tempfile
+
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=".kasu-", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, path) from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as target:
+            yield target
+            target.flush()
+            os.fsync(target.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
+
+
+def notices(err: TextIO, command: str, lang: str) -> Callable[[str], None]:
+    """What a reader tells (a file read as Shift_JIS): each notice once, on standard error."""
+    told: set[str] = set()
+
+    def tell(message: str) -> None:
+        if message not in told:
+            told.add(message)
+            say(err, command, N_("notice: {message}", message=message), lang)
+
+    return tell
+
+
 def emit(out: TextIO, text: str) -> None:
     """Write text as UTF-8 whatever the locale (to the binary buffer when there is one)."""
     buffer = getattr(out, "buffer", None)
@@ -200,15 +242,53 @@ class NoInput(Exception):
     """Standard input is needed but closed."""
 
 
-def stdin_bytes() -> IO[bytes]:
-    """The binary standard input; NoInput when it is closed (`<&-`)."""
+class NoOutput(Exception):
+    """Standard output is needed but closed (`>&-`)."""
+
+
+class ClosedOutput:
+    """Standard output when it was closed: writing to it is an error the command reports (exit 1),
+    never a traceback; a command that writes nothing there (`-o FILE`) is not bothered."""
+
+    closed = False
+
+    def write(self, text: str) -> int:
+        raise NoOutput(N_("standard output is closed: nothing could be written (use -o FILE where the command "
+                          "has it, or leave standard output open)"))
+
+    def flush(self) -> None:
+        pass
+
+
+class Discard:
+    """Standard error when it was closed (`2>&-`): messages go nowhere, the exit code still tells."""
+
+    closed = False
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+def stdin_bytes(message: str | None = None) -> IO[bytes]:
+    """The binary standard input; NoInput (with `message`, by default about RECORDS) when it is closed (`<&-`)."""
     stream: Any = sys.stdin  # None, or without `buffer`, in some embeddings
     if stream is None or getattr(stream, "closed", False):
-        raise NoInput(N_("standard input is closed: give RECORDS files, or pipe records in"))
+        raise NoInput(message or N_("standard input is closed: give RECORDS files, or pipe records in"))
     return cast("IO[bytes]", getattr(stream, "buffer", stream))
 
 
-FORMATS = ("jsonl", "json", "csv")  # batch.FORMATS, without importing the evaluator for `kasu check`
+def is_input(path: str) -> bool:
+    """Whether `path` names something records can be read from: a file, or a pipe or device such as
+    `/dev/stdin` or a shell's process substitution (`<(…)`); not a directory, not a missing name."""
+    import os
+
+    return os.path.exists(path) and not os.path.isdir(path)
+
+
+FORMATS = ("jsonl", "json", "csv", "xlsx")  # batch.FORMATS, without importing the evaluator for `kasu check`
 
 
 def exit_codes(_: Callable[[str], str], *codes: str) -> str:
@@ -217,19 +297,28 @@ def exit_codes(_: Callable[[str], str], *codes: str) -> str:
 
 
 def encoding_option(p: argparse.ArgumentParser, _: Callable[[str], str] = lambda text: text,
-                    lang: str = "en") -> None:
-    """The `--encoding NAME` option of a command that reads records."""
-    p.add_argument("--encoding", type=typed(_encoding, lang), default="utf-8", metavar="NAME",
-                   help=_("read RECORDS in this encoding (default utf-8; cp932 for CSV saved by Japanese Excel)"))
+                    lang: str = "en", help: str | None = None) -> None:
+    """The `--encoding NAME` option of a command that reads records or answers (default None: UTF-8,
+    or Shift_JIS when a file is that and not UTF-8, with a notice; reading/encoding.py)."""
+    p.add_argument("--encoding", type=typed(_encoding, lang), default=None, metavar="NAME",
+                   help=help or _("read RECORDS in this encoding (default: UTF-8, or Shift_JIS when a file is "
+                                  "that, with a notice; e.g. cp932, euc_jp)"))
 
 
 def _encoding(text: str) -> str:
-    from .batch import check_encoding
+    from ..reading.encoding import check_encoding
 
     try:
         return check_encoding(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(exc.args[0] if exc.args else str(exc)) from None
+
+
+def month(text: str) -> int:
+    """A month number, 1 to 12 (`--fiscal-start`)."""
+    if text.strip().isdigit() and 1 <= int(text) <= 12:
+        return int(text)
+    raise argparse.ArgumentTypeError(N_("{value} is not a month: give 1 to 12 (4 for April)", value=repr(text)))
 
 
 def positive(text: str) -> int:

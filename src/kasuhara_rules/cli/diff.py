@@ -21,7 +21,8 @@ from ..i18n import N_, gettext_for, translate
 from ..check.loader import load_path
 from ..diagnostics import render_text as render_diagnostics
 from ..policy import Decision, Policy
-from .common import EXIT_FAIL, EXIT_INVALID_RECORDS, EXIT_OK, EXIT_USAGE, FORMATS, emit, encoding_option, exit_codes, stdin_bytes
+from ..source import display_width
+from .common import EXIT_FAIL, EXIT_INVALID_RECORDS, EXIT_OK, EXIT_USAGE, FORMATS, emit, encoding_option, exit_codes, is_input, stdin_bytes
 
 
 @attrs.frozen
@@ -128,18 +129,42 @@ def compare(old: Policy, new: Policy, records: Iterable[tuple[int | None, Any]],
                       tuple(undecidable), tuple(warnings))
 
 
-def render_text(report: DiffReport, lang: str = "en") -> str:
+def titles(*policies: Policy) -> dict[str, str]:
+    """The labels people know the outcomes, severities, escalations and rules by (`kind:name` →
+    label), the later policy's winning: the text of `kasu diff` shows them beside the codes."""
+    out: dict[str, str] = {}
+    for policy in policies:
+        c = policy.checked
+        for kind, items in (("outcome", c.outcomes), ("severity", c.severities), ("escalation", c.escalations)):
+            out.update({f"{kind}:{i.name}": i.label for i in items if i.label and i.label != i.name})
+        out.update({f"rule:{r.name}": r.title for r in c.rules if r.title and r.title != r.name})
+    return out
+
+
+def render_text(report: DiffReport, lang: str = "en", labels: dict[str, str] | None = None) -> str:
+    """The report for people; with `labels` (from `titles`), each code shown with its label."""
     _ = gettext_for(lang)
+    labels = labels or {}
 
     def ref(r: dict[str, Any]) -> str:
         return f"{r['id']} {r['version']} ({r['digest'][:15]}…)"
 
+    def shown(s: dict[str, Any]) -> str:
+        """`カスハラ/重度 (kasuhara/high)`, or the codes alone where nothing has a label."""
+        words = labels.get(f"outcome:{s['outcome']}", s["outcome"])
+        if s["severity"]:
+            words += "/" + labels.get(f"severity:{s['severity']}", s["severity"])
+        code = state(s)
+        return code if words == code else f"{words} ({code})"
+
     def describe(s: dict[str, Any]) -> str:
-        text = state(s)
+        text = shown(s)
         if s["rule"]:
-            text += f" by {s['rule']}"
+            title = labels.get(f"rule:{s['rule']}")
+            text += f" by {s['rule']}" + (f"「{title}」" if title and lang == "ja" else f' "{title}"' if title else "")
         if s["escalation"]:
-            text += f", escalate {s['escalation']}"
+            esc = labels.get(f"escalation:{s['escalation']}")
+            text += f", escalate {esc} ({s['escalation']})" if esc else f", escalate {s['escalation']}"
         return text
 
     def responses(c: Change) -> list[str]:
@@ -170,12 +195,19 @@ def render_text(report: DiffReport, lang: str = "en") -> str:
             lines.append(f"  {name}{where}: {reasons}")
     if report.transitions:
         lines.append(_("transitions:"))
-        width = max(len(f"{a} → {b}") for a, b, _ in report.transitions)
-        for a, b, count in report.transitions:
-            lines.append(f"  {f'{a} → {b}'.ljust(width)}  {count}")
+        def state_shown(code: str) -> str:
+            outcome, _sep, severity = code.partition("/")
+            return shown({"outcome": outcome, "severity": severity or None})
+
+        arrows = [(f"{state_shown(a)} → {state_shown(b)}", count) for a, b, count in report.transitions]
+        width = max(display_width(text) for text, _count in arrows)
+        for text, count in arrows:
+            lines.append(f"  {text}{' ' * (width - display_width(text))}  {count}")
     lines.append(_("changed: {changed}, unchanged: {unchanged}, undecidable: {invalid}").format(
         changed=len(report.changes), unchanged=report.unchanged, invalid=report.invalid))
-    return "\n".join(lines)
+    from ..escape import visible
+
+    return "\n".join(visible(line) for line in lines)  # ids and reasons may hold ESC, CR, LF: never a forged line
 
 
 def register(sub: Any, _: Callable[[str], str], lang: str) -> None:
@@ -188,7 +220,7 @@ def register(sub: Any, _: Callable[[str], str], lang: str) -> None:
                                      _("3  some records undecidable by either version")))
     p.add_argument("old", metavar="OLD", help=_("the current policy file"))
     p.add_argument("new", metavar="NEW", help=_("the new policy file"))
-    p.add_argument("records", nargs="+", metavar="RECORDS", help=_("record files (.json, .jsonl, .ndjson, .csv)"))
+    p.add_argument("records", nargs="+", metavar="RECORDS", help=_("record files (.json, .jsonl, .ndjson, .csv, .xlsx)"))
     p.add_argument("--format", choices=("text", "json"), default="text",
                    help=_("text: for people (default); json: the report as JSON"))
     p.add_argument("--input-format", choices=FORMATS, help=_("read RECORDS as this format, whatever the extension"))
@@ -196,8 +228,13 @@ def register(sub: Any, _: Callable[[str], str], lang: str) -> None:
     p.set_defaults(run=cmd_diff)
 
 
+def _read_all(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
 def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from .batch import format_of, read_path
+    from ..reading.batch import format_of
     from ..policy import policy_from
 
     policies = []
@@ -208,34 +245,46 @@ def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             return EXIT_USAGE
         policies.append(policy_from(loaded.result, loaded.files, path, loaded.sources))
     for path in args.records:
-        if path != "-" and not os.path.isfile(path):
+        if path != "-" and not is_input(path):  # /dev/stdin and <(…) are pipes
             emit(err, translate(N_("kasu diff: cannot read {path}: no such file", path=path), args.msg_lang) + "\n")
             return EXIT_USAGE
         if args.input_format is None and format_of(path) is None:
-            emit(err, translate(N_("kasu diff: cannot tell the format of {path}: use .json, .jsonl, .ndjson or .csv",
+            emit(err, translate(N_("kasu diff: cannot tell the format of {path}: use .json, .jsonl, .ndjson, .csv or .xlsx",
                                    path=path), args.msg_lang) + "\n")
             return EXIT_USAGE
     stdin = stdin_bytes() if "-" in args.records else None
     if stdin is not None:  # read twice (once per schema): keep it
         stdin = io.BytesIO(stdin.read())
+    # a pipe named as a file (`/dev/stdin`, `<(…)`) can be read only once: keep it too
+    piped = {path: io.BytesIO(_read_all(path)) for path in args.records if path != "-" and not os.path.isfile(path)}
+
+    from ..reading import InputRefused, read_records
+    from .common import notices
+
+    tell = notices(err, "diff", args.msg_lang)
 
     def records(policy: Policy) -> Iterator[tuple[int, Any]]:  # each version reads the records with its own schema
         for path in args.records:
             if path == "-" and stdin is not None:
                 stdin.seek(0)
-            yield from read_path(path, policy.checked.fields, args.input_format, stdin, args.encoding)
-
-    from .batch import EncodingRefused
+            if path in piped:
+                piped[path].seek(0)
+                yield from read_records("-", policy, encoding=args.encoding,
+                                        input_format=args.input_format or format_of(path), notice=tell,
+                                        stdin=piped[path])
+                continue
+            yield from read_records(path, policy, encoding=args.encoding, input_format=args.input_format,
+                                    notice=tell, stdin=stdin)
 
     try:
         report = compare(policies[0], policies[1], records(policies[0]), records(policies[1]))
-    except EncodingRefused as exc:
+    except InputRefused as exc:
         emit(err, "kasu diff: " + translate(exc.args[0] if exc.args else str(exc), args.msg_lang) + "\n")
         return EXIT_USAGE
     if args.format == "json":
         emit(out, json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
     else:
-        emit(out, render_text(report, args.msg_lang) + "\n")
+        emit(out, render_text(report, args.msg_lang, titles(policies[0], policies[1])) + "\n")
     if report.undecidable:
         return EXIT_INVALID_RECORDS
     return EXIT_FAIL if report.changes else EXIT_OK

@@ -39,9 +39,10 @@ def cmd_doc(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_FAIL
     text = build_guide(loaded.result.policy, args.lang or "ja", args.format, args.audience)
     if args.output:
+        from ..files import write_atomic
+
         try:
-            with open(args.output, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
+            write_atomic(args.output, text)  # all or nothing: a failed write leaves the old guide
         except OSError as exc:
             emit(err, translate(N_("kasu doc: cannot write {path}: {reason}", path=args.output,
                                    reason=exc.strerror or exc), args.msg_lang) + "\n")

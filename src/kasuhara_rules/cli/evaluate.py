@@ -2,15 +2,14 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from typing import IO, TYPE_CHECKING, Any, Callable, Iterator, TextIO, cast
 
 from ..diagnostics import render_text
 from ..i18n import N_, gettext_for, translate
 from .common import (
-    EXIT_FAIL, EXIT_INVALID_RECORDS, EXIT_OK, EXIT_USAGE, FORMATS, Progress, emit, encoding_option, exit_codes, positive,
-    stdin_bytes, typed,
+    EXIT_FAIL, EXIT_INVALID_RECORDS, EXIT_OK, EXIT_USAGE, FORMATS, Progress, emit, encoding_option, exit_codes,
+    is_input, output_to, positive, stdin_bytes, typed,
 )
 from ..check.loader import load_path
 
@@ -27,10 +26,14 @@ def register(sub: Any, _: Callable[[str], str], lang: str) -> None:
                                      _("2  usage error"), _("3  some records invalid (the rest still decided)")))
     p.add_argument("policy", metavar="POLICY", help=_("the policy file"))
     p.add_argument("records", nargs="*", metavar="RECORDS",
-                   help=_("record files (.json, .jsonl, .ndjson, .csv); - or none: standard input"))
+                   help=_("record files (.json, .jsonl, .ndjson, .csv, .xlsx); - or none: standard input"))
     p.add_argument("--explain", action="store_true", help=_("add the trace of every rule to each decision"))
-    p.add_argument("--format", choices=("json", "text"), default="json",
-                   help=_("json: one JSON object a line (default); text: the explanation for people"))
+    p.add_argument("--format", choices=("json", "text", "csv"), default="json",
+                   help=_("json: one JSON object a line (default); text: the explanation for people; csv: one row "
+                          "a decision, UTF-8 with a BOM, for Excel"))
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help=_("write to FILE instead of standard output (whole or not at all; use it in PowerShell, "
+                          "whose > changes the encoding)"))
     p.add_argument("--lang", choices=("ja", "en"), default=None,
                    help=_("language of messages and of --format text (the explanation defaults to ja)"))
     p.add_argument("--show-sensitive", action="store_true", help=_("show sensitive field values (never by default)"))
@@ -43,7 +46,7 @@ def register(sub: Any, _: Callable[[str], str], lang: str) -> None:
 
 
 def cmd_eval(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from .batch import EncodingRefused, format_of
+    from ..reading.batch import InputRefused, format_of
     from ..policy import policy_from
 
     lang = args.msg_lang
@@ -54,24 +57,36 @@ def cmd_eval(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     policy = policy_from(loaded.result, loaded.files, args.policy, loaded.sources)
     inputs = args.records or ["-"]
     for path in inputs:
-        if path != "-" and not os.path.isfile(path):
+        if path != "-" and not is_input(path):  # /dev/stdin and <(…) are pipes
             emit(err, translate(N_("kasu eval: cannot read {path}: no such file", path=path), lang) + "\n")
             return EXIT_USAGE
         if args.input_format is None and format_of(path) is None:
-            emit(err, translate(N_("kasu eval: cannot tell the format of {path}: use .json, .jsonl, .ndjson or "
-                                   ".csv, or --input-format", path=path), lang) + "\n")
+            emit(err, translate(N_("kasu eval: cannot tell the format of {path}: use .json, .jsonl, .ndjson, "
+                                   ".csv or .xlsx, or --input-format", path=path), lang) + "\n")
             return EXIT_USAGE
     stdin = stdin_bytes() if "-" in inputs else None
     progress = Progress(err, not args.no_progress, lang)
     tally = EvalTally()
     try:
-        if args.jobs > 1:
-            invalid = _eval_parallel(args, policy, inputs, stdin, out, progress, err, tally)
-        else:
-            invalid = _eval_serial(args, policy, inputs, stdin, out, progress, tally)
-    except EncodingRefused as exc:
+        with output_to(args.output, out) as target:
+            if args.format == "csv":
+                from ..render.spreadsheet import decision_header
+
+                emit(target, decision_header())
+            if args.jobs > 1:
+                invalid = _eval_parallel(args, policy, inputs, stdin, target, progress, err, tally)
+            else:
+                invalid = _eval_serial(args, policy, inputs, stdin, target, progress, tally)
+    except InputRefused as exc:
         progress.done()
         emit(err, "kasu eval: " + translate(exc.args[0] if exc.args else str(exc), lang) + "\n")
+        return EXIT_USAGE
+    except OSError as exc:
+        if args.output is None or getattr(exc, "filename", None) not in (None, args.output):
+            raise
+        progress.done()
+        emit(err, "kasu eval: " + translate(N_("cannot write {path}: {reason}", path=args.output,
+                                                 reason=exc.strerror or exc), lang) + "\n")
         return EXIT_USAGE
     progress.done()
     emit(err, tally.summary(lang) + "\n")
@@ -81,21 +96,26 @@ def cmd_eval(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _eval_serial(args: argparse.Namespace, policy: Policy, inputs: list[str], stdin: IO[bytes] | None,
                  out: TextIO, progress: Progress,
                  tally: "EvalTally | None" = None) -> int:
-    from .batch import read_path
+    from ..reading import read_records
+    from .common import notices
     from .jobs import decide_one
 
     options = _render_options(args)
+    tell = notices(progress.err, "eval", args.msg_lang)
     explain = args.explain or args.format == "text"
     invalid = 0
     first = True
     for path in inputs:
-        for line, record in read_path(path, policy.checked.fields, args.input_format, stdin, args.encoding):
+        for line, record in read_records(path, policy, encoding=args.encoding, input_format=args.input_format,
+                                         notice=tell, stdin=stdin):
             text, bad, outcome = decide_one(policy, record, line, explain, options)
             if tally is not None:
                 tally.add(outcome, True if bad else None, line)
             invalid += bad
             if args.format == "json":
                 emit(out, text + "\n")
+            elif args.format == "csv":
+                emit(out, text)
             else:
                 emit(out, ("" if first else "\n") + text + "\n")
             first = False
@@ -138,21 +158,29 @@ class EvalTally:
 
 def _render_options(args: argparse.Namespace) -> dict[str, Any]:
     return {"format": args.format, "explain": args.explain, "lang": args.lang or "ja",
-            "show_sensitive": args.show_sensitive, "encoding": args.encoding}
+            "show_sensitive": args.show_sensitive, "encoding": args.encoding or "utf-8"}
 
 
 def _eval_parallel(args: argparse.Namespace, policy: Policy, inputs: list[str], stdin: IO[bytes] | None,
                    out: TextIO, progress: Progress,
                    err: TextIO | None = None, tally: "EvalTally | None" = None) -> int:
     from . import jobs as parallel
-    from .batch import format_of, read_path
+    from ..reading import read_records
+    from ..reading.batch import InputRefused, format_of
+    from ..reading.encoding import resolve
+    from .common import notices
 
     options = _render_options(args)
+    tell = notices(progress.err, "eval", args.msg_lang)
 
     def tasks() -> Iterator[tuple[str, list[Any]]]:
         for path in inputs:
             kind = args.input_format or format_of(path)
-            if kind == "jsonl":
+            try:
+                encoding = resolve(path, args.encoding, tell)
+            except ValueError as exc:
+                raise InputRefused(exc.args[0]) from None
+            if kind == "jsonl" and encoding == options["encoding"]:  # the workers decode the lines
                 stream = cast("IO[bytes]", stdin) if path == "-" else open(path, "rb")
                 try:
                     for chunk in parallel.chunks(enumerate(stream, 1)):
@@ -161,8 +189,8 @@ def _eval_parallel(args: argparse.Namespace, policy: Policy, inputs: list[str], 
                     if path != "-":
                         stream.close()
             else:
-                for chunk in parallel.chunks(read_path(path, policy.checked.fields, args.input_format, stdin,
-                                                       args.encoding)):
+                for chunk in parallel.chunks(read_records(path, policy, encoding=encoding, stdin=stdin,
+                                                          input_format=args.input_format)):
                     yield ("records", chunk)
 
     first = [True]
@@ -170,6 +198,8 @@ def _eval_parallel(args: argparse.Namespace, policy: Policy, inputs: list[str], 
     def write(text: str) -> None:
         if args.format == "json":
             emit(out, text + "\n")
+        elif args.format == "csv":
+            emit(out, text)
         else:
             emit(out, ("" if first[0] else "\n") + text + "\n")
             first[0] = False

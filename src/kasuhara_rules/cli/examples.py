@@ -184,7 +184,9 @@ def render_text(report: TestReport, coverage: bool = False, lang: str = "ja", ms
         if report.unless_never_exercised:
             lines.append("  " + _("unless clauses no example exercised: {rules}").format(
                 rules=", ".join(report.unless_never_exercised)))
-    return "\n".join(lines)
+    from ..escape import visible
+
+    return "\n".join(visible(line) for line in lines)
 
 
 def summary(reports: list[TestReport]) -> str:

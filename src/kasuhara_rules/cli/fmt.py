@@ -32,7 +32,7 @@ def cmd_fmt(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for path in args.policies:
         try:
             if path == "-":
-                data = stdin_bytes().read()
+                data = stdin_bytes(N_("standard input is closed: give POLICY files, or pipe a policy in")).read()
                 raw = data if isinstance(data, bytes) else data.encode()
             else:
                 with open(path, "rb") as handle:
@@ -67,7 +67,8 @@ def cmd_fmt(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 emit(out, translate(N_("would reformat {path}", path=path), args.msg_lang) + "\n")
                 status = EXIT_FAIL
         elif not args.diff and changed:
-            with open(path, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(formatted)
+            from ..files import write_atomic
+
+            write_atomic(path, formatted)  # never truncated in place: a failed write leaves the policy whole
             emit(out, translate(N_("reformatted {path}", path=path), args.msg_lang) + "\n")
     return status

@@ -64,58 +64,129 @@ def register(sub: Any, _: Callable[[str], str], lang: str) -> None:
 
 
 def cmd_init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Write the new policy and the shipped files it extends: all of them, or none. A name that is a
+    symbolic link (even a dangling one) is refused, as is a file that exists and differs."""
+    from ..check.loader import control_character
     from .common import emit
 
     lang = args.msg_lang
-    _ = gettext_for(lang)
     target = Path(args.file)
     source = shipped_dir()
+
+    def refuse(message: str) -> int:
+        emit(err, translate(message, lang) + "\n")
+        return 1
+
     names = [BASELINE]
     if args.industry:
         if args.industry not in industries(source):
-            emit(err, translate(N_("kasu init: unknown industry `{name}`; the industries are {names}",
-                                   name=args.industry, names=", ".join(industries(source))), lang) + "\n")
-            return 1
+            return refuse(N_("kasu init: unknown industry `{name}`; the industries are {names}",
+                             name=args.industry, names=", ".join(industries(source))))
         names.append(args.industry)
+    bad = control_character(str(target))
+    if bad is not None:
+        return refuse(N_("kasu init: the name {path} contains the control character {char}; nothing was written",
+                         path=repr(str(target)), char=bad))
+    if target.is_symlink():
+        return refuse(N_("kasu init: {path} is a symbolic link; nothing was written through it (choose another FILE)",
+                         path=str(target)))
     if target.exists():
-        emit(err, translate(N_("kasu init: {path} already exists; nothing was written (choose another FILE)",
-                               path=str(target)), lang) + "\n")
-        return 1
+        return refuse(N_("kasu init: {path} already exists; nothing was written (choose another FILE)",
+                         path=str(target)))
     directory = target.parent
-    copies = []
-    for name in names:
-        shipped = (source / f"{name}.kasu").read_bytes()
-        there = directory / f"{name}.kasu"
+    copies: list[tuple[Path, bytes]] = []  # the shipped files to copy, each to write or already there
+    shipped_files = [(Path(f"{name}.kasu"), (source / f"{name}.kasu").read_bytes()) for name in names]
+    shipped_files += [(Path("lexicon") / p.name, p.read_bytes()) for p in sorted((source / "lexicon").glob("*.txt"))]
+    for relative, shipped in shipped_files:  # the phrase files the baseline names, too
+        there = directory / relative
+        if there.is_symlink():
+            return refuse(N_("kasu init: {path} is a symbolic link; nothing was written through it",
+                             path=str(there)))
         if there.exists() and there.read_bytes() != shipped:
-            emit(err, translate(N_("kasu init: {path} exists and differs from the shipped file; nothing was written",
-                                   path=str(there)), lang) + "\n")
-            return 1
+            return refuse(N_("kasu init: {path} exists and differs from the shipped file; nothing was written",
+                             path=str(there)))
         copies.append((there, shipped))
-    for word_list in sorted((source / "lexicon").glob("*.txt")):  # the phrase files the baseline names
-        shipped = word_list.read_bytes()
-        there = directory / "lexicon" / word_list.name
-        if there.exists() and there.read_bytes() != shipped:
-            emit(err, translate(N_("kasu init: {path} exists and differs from the shipped file; nothing was written",
-                                   path=str(there)), lang) + "\n")
-            return 1
-        copies.append((there, shipped))
-    directory.mkdir(parents=True, exist_ok=True)
-    for there, shipped in copies:
-        if not there.exists():
-            there.parent.mkdir(parents=True, exist_ok=True)
-            there.write_bytes(shipped)
     base = f"{names[-1]}.kasu"
     declared = {m.group(1) for name in names for m in re.finditer(
         r'^\s+(\w+)\s+"[^"\n]*"\s*:', (source / f"{name}.kasu").read_text(encoding="utf-8"), re.M)}
     text = policy_text(base, target.name, lang, frozenset(declared))
-    target.write_text(text, encoding="utf-8", newline="\n")
-    example = first_example(str(target), lang)
-    target.write_text(text + example, encoding="utf-8", newline="\n")
-    for there, _shipped in copies:
+    try:  # decided in memory, against the shipped files: nothing is on disk until all is known
+        text += first_example_of(_load_new(text, target, copies), lang)
+        text = canonical(text, str(target))  # `kasu fmt --check` passes on it as written
+    except Exception as exc:  # noqa: BLE001 - a policy that cannot be loaded: say why, write nothing
+        from ..policy import PolicyError
+
+        reason = exc.render(lang) if isinstance(exc, PolicyError) else str(exc)
+        return refuse(N_("kasu init: the new policy could not be checked, so nothing was written:\n{reason}",
+                         reason=reason))
+    written = _write_all([(there, shipped) for there, shipped in copies if not there.exists()] +
+                         [(target, text.encode("utf-8"))], err, lang)
+    if written is None:
+        return 1
+    for there in written[:-1]:
         emit(out, translate(N_("copied {path}", path=str(there)), lang) + "\n")
     emit(out, translate(N_("wrote {path}: check it with `kasu check {path}` and `kasu test {path}`",
                            path=str(target)), lang) + "\n")
     return 0
+
+
+def _load_new(text: str, target: Path, copies: list[tuple[Path, bytes]]) -> Any:
+    """The new policy loaded from memory: its text and the shipped files as they will be beside it."""
+    import os
+    import posixpath
+
+    from ..check.loader import load_text
+    from ..policy import policy_from
+
+    directory = os.fspath(target.parent).replace("\\", "/")
+    preloaded = {posixpath.normpath(posixpath.join(directory, os.fspath(there.relative_to(target.parent))
+                                                   .replace("\\", "/"))): shipped for there, shipped in copies}
+    name = os.fspath(target)
+    loaded = load_text(text, name=name, base_dir=directory, preloaded=preloaded)
+    return policy_from(loaded.result, loaded.files, name, loaded.sources)
+
+
+def _write_all(files: list[tuple[Path, bytes]], err: TextIO, lang: str) -> list[Path] | None:
+    """Write every file, each as a new file (never over one, never through a link), or none: a failure
+    removes the files and folders this call made. The paths written, in order; None on failure."""
+    from ..files import write_atomic
+    from .common import emit
+
+    made: list[Path] = []
+    folders: list[Path] = []
+    try:
+        for path, data in files:
+            missing = [d for d in [path.parent, *path.parent.parents] if not d.exists()]
+            path.parent.mkdir(parents=True, exist_ok=True)
+            folders += reversed(missing)
+            write_atomic(path, data, symlinks="refuse", exclusive=True)
+            made.append(path)
+    except OSError as exc:
+        for path in reversed(made):
+            try:
+                path.unlink()
+            except OSError:
+                pass
+        for folder in reversed(folders):
+            try:
+                folder.rmdir()
+            except OSError:
+                pass
+        where = exc.filename or (str(files[len(made)][0]) if len(made) < len(files) else "")
+        emit(err, translate(N_("kasu init: cannot write {path}: {reason}; nothing was written",
+                               path=where, reason=exc.strerror or exc), lang) + "\n")
+        return None
+    return made
+
+
+def canonical(text: str, name: str) -> str:
+    """The new file in `kasu fmt`'s layout, so that `kasu fmt --check` passes on it as written."""
+    from ..render.formatter import FormatError, format_text
+
+    try:
+        return format_text(text, name)
+    except FormatError:  # pragma: no cover - the text is built to parse; never lose it over the layout
+        return text
 
 
 def policy_text(base: str, filename: str, lang: str, taken: frozenset[str] = frozenset()) -> str:
@@ -139,6 +210,7 @@ def policy_text(base: str, filename: str, lang: str, taken: frozenset[str] = fro
         f"  id        {ident}",
         '  version   "1"',
         f"  effective {today}",
+        '  timezone  "Asia/Tokyo"',
         "  otherwise claim",
         "}",
         "",
@@ -159,12 +231,9 @@ def policy_text(base: str, filename: str, lang: str, taken: frozenset[str] = fro
     return "\n".join(lines) + "\n"
 
 
-def first_example(path: str, lang: str) -> str:
+def first_example_of(policy: Any, lang: str) -> str:
     """One example block: a record with every required field, expecting what the policy decides."""
-    from .. import load_policy
-
     _ = gettext_for(lang)
-    policy = load_policy(path)
     fields = policy.checked.fields
     given = {}
     for f in fields:

@@ -6,7 +6,7 @@ import hashlib
 import json
 import mimetypes
 import os
-from typing import TYPE_CHECKING, Any, Callable, Iterator, TextIO
+from typing import TYPE_CHECKING, Any, Callable, TextIO
 
 from ..i18n import N_, gettext_for, translate
 from .common import (
@@ -169,7 +169,8 @@ def cmd_add(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..diagnostics import render_text
     from ..journal import JournalError
     from ..policy import policy_from
-    from .batch import EncodingRefused, read_path
+    from ..reading import InputRefused, read_records
+    from .common import notices
 
     lang = args.msg_lang
     loaded = load_path(args.policy)
@@ -200,7 +201,8 @@ def cmd_add(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         invalid: list[Any] = []
         try:
             for path in args.records:
-                for line, record in read_path(path, policy.checked.fields, args.input_format, stdin, args.encoding):
+                for line, record in read_records(path, policy, encoding=args.encoding, input_format=args.input_format,
+                                                 notice=notices(err, "journal add", lang), stdin=stdin):
                     progress.tick()
                     if not isinstance(record, dict):
                         problem = getattr(record, "described", None) or str(record)
@@ -223,7 +225,7 @@ def cmd_add(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                     added += 1
                     amended += result.amended
                     emit(out, json.dumps(result.decision, ensure_ascii=False) + "\n")
-        except EncodingRefused as exc:
+        except InputRefused as exc:
             progress.done()
             say(err, "journal add", exc.args[0] if exc.args else str(exc), lang)
             return EXIT_USAGE

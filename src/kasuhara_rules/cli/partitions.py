@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Iterator, Sequence
 
-from .batch import BLANK, dump_json, jsonl_record
+from ..reading.batch import BLANK, dump_json, jsonl_record
 from .jobs import undecidable
 from ..policy import Decision, Policy
 

@@ -3,19 +3,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import sys
-from typing import Any, Callable, Iterator, TextIO
+from collections.abc import Callable, Iterator
+from typing import Any, TextIO
 
 from ..i18n import N_
-from .common import exit_codes
+from .common import encoding_option, exit_codes, is_input, month, typed
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INVALID_RECORDS = 0, 1, 2, 3
 
 
 def register(sub: Any, _: Callable[[str], str], lang: str) -> None:
     """Add `kasu report` to the subcommands."""
-    from .batch import FORMATS
+    from ..reading.batch import FORMATS
 
     p = sub.add_parser("report", help=_("the trend report of decided incidents (HTML with charts, Markdown, JSON)"),
                        description=_("Decide the records and report counts per period by outcome, severity, rule, "
@@ -25,31 +24,37 @@ def register(sub: Any, _: Callable[[str], str], lang: str) -> None:
                        epilog=exit_codes(_, _("0  written"), _("1  errors in the policy"), _("2  usage error"),
                                          _("3  some records invalid (counted and listed in the report)")))
     p.add_argument("policy", nargs="?", metavar="POLICY", help=_("the policy file (not with --db)"))
-    p.add_argument("records", nargs="*", metavar="RECORDS", help=_("record files (.json, .jsonl, .ndjson, .csv)"))
+    p.add_argument("records", nargs="*", metavar="RECORDS", help=_("record files (.json, .jsonl, .ndjson, .csv, .xlsx)"))
     p.add_argument("--db", metavar="URL", help=_("report from the journal at URL instead of record files, with "
                                                  "people's verdicts beside the machine's decisions"))
     p.add_argument("--format", choices=("html", "md", "json"), default="html",
                    help=_("html: with charts, printable (default); md: Markdown; json: the figures as JSON"))
-    p.add_argument("--by", choices=("month", "quarter"), default="month", help=_("period length (default month)"))
+    p.add_argument("--by", choices=("month", "quarter", "fiscal-quarter", "fiscal-year"), default="month",
+                   help=_("periods: calendar months (default) or quarters, or quarters and years of the fiscal year "
+                          "(年度, named after the year it starts in: 2026年度 / FY2026)"))
+    p.add_argument("--fiscal-start", type=typed(month, lang), default=4, metavar="MONTH",
+                   help=_("the month fiscal years start in, 1 to 12 (default 4, April, as the Japanese 年度)"))
     p.add_argument("--date-field", metavar="NAME", help=_("the date or datetime field periods come from "
                                                           "(default: the first datetime field of the schema)"))
     p.add_argument("--lang", choices=("ja", "en"), default="ja", help=_("language of the report (default ja)"))
     p.add_argument("--input-format", choices=FORMATS, help=_("read RECORDS as this format, whatever the extension"))
+    encoding_option(p, _, lang)
     p.add_argument("--no-progress", action="store_true", help=_("no progress line on standard error"))
     p.add_argument("-o", "--output", metavar="FILE", help=_("write to FILE instead of standard output"))
     p.set_defaults(run=cmd_report)
 
 
 def write_output(path: str | None, text: str, out: TextIO, err: TextIO, command: str, lang: str = "en") -> int:
-    """Write text to FILE (UTF-8) or standard output; a usage error when FILE cannot be written."""
+    """Write text to FILE (UTF-8, all or nothing: files.write_atomic) or standard output; a usage error
+    when FILE cannot be written (an existing FILE is then left as it was)."""
+    from ..files import write_atomic
     from .common import emit, say
 
     if not path:
         emit(out, text)
         return EXIT_OK
     try:
-        with open(path, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        write_atomic(path, text)
     except OSError as exc:
         say(err, command, N_("cannot write {path}: {reason}", path=path, reason=exc.strerror or exc), lang)
         return EXIT_USAGE
@@ -63,14 +68,14 @@ def charts_missing(exc: Exception) -> str:
 
 def unreadable_inputs(paths: list[str], input_format: str | None) -> str | None:
     """Why RECORDS cannot be read (a missing file, a format that cannot be told), or None."""
-    from .batch import format_of
+    from ..reading.batch import format_of
 
     for path in paths:
-        if path != "-" and not os.path.isfile(path):
+        if path != "-" and not is_input(path):  # /dev/stdin and <(…) are pipes
             return N_("cannot read {path}: no such file", path=path)
         if input_format is None and format_of(path) is None:
-            return N_("cannot tell the format of {path}: use .json, .jsonl, .ndjson or .csv, or --input-format",
-                      path=path)
+            return N_("cannot tell the format of {path}: use .json, .jsonl, .ndjson, .csv or .xlsx, "
+                      "or --input-format", path=path)
     return None
 
 
@@ -94,8 +99,8 @@ def cmd_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..diagnostics import render_text
     from ..policy import policy_from
     from ..render import report as rep
-    from .batch import read_path
-    from .common import Progress, emit, say
+    from ..reading import InputRefused, read_records
+    from .common import Progress, emit, notices, say, stdin_bytes
 
     lang = getattr(args, "msg_lang", args.lang)
     if args.db:
@@ -119,16 +124,24 @@ def cmd_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_USAGE
     if not charts_ready(args, err, lang):
         return EXIT_USAGE
-    stdin = getattr(sys.stdin, "buffer", None)
+    stdin = stdin_bytes() if "-" in args.records else None  # closed (`<&-`): a message, exit 2
     progress = Progress(err, not args.no_progress, lang, "kasu report")
+
+    tell = notices(err, "report", lang)
 
     def decisions() -> Iterator[tuple[str, Any]]:
         for path in args.records:
-            for line, record in read_path(path, policy.checked.fields, args.input_format, stdin):
+            for line, record in read_records(path, policy, encoding=args.encoding, input_format=args.input_format,
+                                             notice=tell, stdin=stdin):
                 yield path, policy.evaluate_numbered(record, line)
                 progress.tick()
 
-    data = rep.aggregate(policy.checked, decisions(), args.by, args.date_field, args.records)
+    try:
+        data = rep.aggregate(policy.checked, decisions(), args.by, args.date_field, args.records, args.fiscal_start)
+    except InputRefused as exc:
+        progress.done()
+        say(err, "report", exc.args[0], lang)
+        return EXIT_USAGE
     progress.done()
     return _write(args, data, out, err, lang)
 
@@ -145,7 +158,7 @@ def _from_journal(args: argparse.Namespace, out: TextIO, err: TextIO, lang: str)
         return EXIT_USAGE
     try:
         with open_journal(args.db) as journal:
-            data = journal.report(args.by, args.date_field)
+            data = journal.report(args.by, args.date_field, args.fiscal_start)
     except JournalError as exc:
         emit(err, "kasu report: " + exc.render(lang) + "\n")
         return int(exc.exit)

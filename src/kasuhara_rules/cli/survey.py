@@ -2,11 +2,9 @@
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
 import os
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence, TextIO
+from typing import TYPE_CHECKING, Any, Callable, Sequence, TextIO
 
 if TYPE_CHECKING:
     from ..check.checked import CheckedPolicy
@@ -18,12 +16,11 @@ EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INVALID = 0, 1, 2, 3
 
 def register(sub: Any, _: Callable[[str], str], lang: str) -> None:
     """Add `kasu survey template` and `kasu survey report` to the subcommands."""
-    from .common import _Parser
-    from .common import exit_codes
+    from .common import _Parser, encoding_option, exit_codes
 
     written = (_("0  written"), _("1  errors in the policy"), _("2  usage error"))
-    aggregated = (_("0  written"), _("1  errors in the policy"), _("2  usage error"),
-                  _("3  some answer rows invalid (counted by line)"))
+    aggregated = (_("0  written"), _("1  errors in the policy, or a sealed round whose answers changed (see --reopen)"),
+                  _("2  usage error"), _("3  some answer rows invalid (counted by line)"))
 
     p = sub.add_parser("survey", help=_("the anonymous staff risk assessment: questionnaire and results"),
                        description=_("`kasu survey template POLICY` writes a questionnaire built from the policy; "
@@ -42,6 +39,11 @@ def register(sub: Any, _: Callable[[str], str], lang: str) -> None:
     t.add_argument("--group", action="append", choices=("department", "role", "channel"),
                    help=_("a grouping question (repeatable; default department and role)"))
     t.add_argument("--by", choices=("rule", "tag"), default="rule", help=_("one question per rule, or per tag"))
+    t.add_argument("--departments", action="append", default=[], metavar="LIST",
+                   help=_("the departments to offer as choices, separated by commas (店舗A,店舗B; repeatable); "
+                          "free text otherwise"))
+    t.add_argument("--departments-from", metavar="FILE",
+                   help=_("read the departments from FILE, one a line (# starts a comment)"))
     t.add_argument("-o", "--output", metavar="FILE", help=_("write to FILE instead of standard output"))
     t.set_defaults(run=cmd_template)
     r = inner.add_parser("report", help=_("aggregate answers (CSV in UTF-8 or Shift_JIS, or .xlsx)"),
@@ -57,6 +59,14 @@ def register(sub: Any, _: Callable[[str], str], lang: str) -> None:
                    help=_("also treat the column with this header as a grouping question"))
     r.add_argument("--by", choices=("rule", "tag"), default="rule", help=_("how the template was built"))
     r.add_argument("-o", "--output", metavar="FILE", help=_("write to FILE instead of standard output"))
+    r.add_argument("--seal", metavar="FILE",
+                   help=_("where the fingerprints of reported rounds are kept (default: kasu-survey.seal.json beside "
+                          "the output, or in the current directory)"))
+    r.add_argument("--reopen", action="append", default=[], metavar="ROUND",
+                   help=_("report this sealed round again although its answers changed (repeatable); anyone who "
+                          "compares the two reports can then work out the answers that were added or removed"))
+    encoding_option(r, _, lang, _("read CSV answers in this encoding (default: UTF-8, or Shift_JIS when the file "
+                                  "is that, with a notice)"))
     r.set_defaults(run=cmd_survey_report)
     p.set_defaults(run=lambda args, out, err: _usage(p, err, _lang(args)))
 
@@ -98,88 +108,45 @@ def cmd_template(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.months < 1:
         say(err, "survey template", N_("--months must be at least 1"), lang)
         return EXIT_USAGE
-    template = sv.build_template(policy, args.lang, args.months, tuple(args.group or ("department", "role")), args.by)
+    try:
+        departments = department_list(args.departments, args.departments_from, lambda text: say(err, "survey template", text, lang))
+    except ValueError as exc:
+        say(err, "survey template", exc.args[0], lang)
+        return EXIT_USAGE
+    template = sv.build_template(policy, args.lang, args.months, tuple(args.group or ("department", "role")), args.by,
+                                 departments)
     if args.format == "html":
         text = sv.template_html(template, args.lang)
     else:
-        buf = io.StringIO()
-        csv.writer(buf, lineterminator="\r\n").writerows(sv.template_csv_rows(template, args.lang))
-        text = "\ufeff" + buf.getvalue()  # a BOM, so that Excel opens the UTF-8 file correctly
+        from ..render.spreadsheet import csv_file
+
+        text = csv_file(sv.template_csv_rows(template, args.lang))  # a BOM, so that Excel opens UTF-8; no formulas
     return write_output(args.output, text, out, err, "survey template", lang)
 
 
-def read_table(path: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
-    """Header and (line, cells) rows of a CSV (UTF-8, or the Shift_JIS Japanese Excel writes) or .xlsx file."""
-    if path.lower().endswith((".xlsx", ".xlsm")):
-        return _read_xlsx(path)
-    with open(path, "rb") as handle:
-        raw = handle.read()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
+def department_list(lists: Sequence[str], path: str | None, notice: Callable[[str], None]) -> list[str]:
+    """The departments of `--departments A,B` (commas, or the Japanese 、) and `--departments-from FILE`
+    (one a line, `#` comments; UTF-8 or Shift_JIS), in order, without repeats. ValueError for a FILE
+    that cannot be read."""
+    import re
+
+    names = [d for text in lists for d in re.split(r"[,、，]", text)]
+    if path is not None:
+        from ..reading.encoding import resolve
+
         try:
-            text = raw.decode("cp932")
-        except UnicodeDecodeError:
-            raise ValueError(N_("{path} is neither UTF-8 nor Shift_JIS (cp932) text: save it as CSV UTF-8",
-                                path=path)) from None
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise ValueError(N_("{path} is empty", path=path)) from None
-    except csv.Error as exc:
-        raise ValueError(N_("{path}: the header cannot be read: {reason}", path=path, reason=exc)) from None
-
-    def rows() -> Iterator[tuple[int, list[str]]]:
-        line = reader.line_num + 1
-        while True:
-            try:
-                row = next(reader)
-            except StopIteration:
-                return
-            except csv.Error:
-                yield line, []  # an unreadable row: invalid, counted by line
-                line = reader.line_num + 1
-                continue
-            start, line = line, reader.line_num + 1
-            if any(cell.strip() for cell in row):
-                yield start, row
-
-    return header, rows()
-
-
-def _read_xlsx(path: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
-    try:
-        import openpyxl
-    except ImportError:
-        from ..render.charts import INSTALL
-
-        raise ValueError(N_("reading .xlsx needs openpyxl, which is not installed; install it with: {install}",
-                            install=INSTALL)) from None
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is no workbook
-        raise ValueError(N_("{path} is not a readable .xlsx workbook ({kind})", path=path,
-                            kind=type(exc).__name__)) from None
-    sheet = book.worksheets[0]
-
-    def text(value: Any) -> str:
-        return "" if value is None else str(value)
-
-    rows = sheet.iter_rows(values_only=True)
-    header = [text(v) for v in next(rows, ())]
-
-    def body() -> Iterator[tuple[int, list[str]]]:
-        for number, row in enumerate(rows, 2):
-            cells = [text(v) for v in row]
-            if any(c.strip() for c in cells):
-                yield number, cells
-        book.close()
-
-    return header, body()
+            encoding = resolve(path, None, notice)
+            with open(path, encoding="utf-8-sig" if encoding == "utf-8" else encoding) as handle:
+                lines = handle.read().splitlines()
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
+            raise ValueError(N_("cannot read {path}: {reason}", path=path, reason=reason)) from None
+        names += [line.split("#", 1)[0] for line in lines]
+    return list(dict.fromkeys(n.strip() for n in names if n.strip()))
 
 
 def cmd_survey_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from ..reading import read_table
     from ..render import survey as sv
     from .common import say
     from .report import charts_missing, write_output
@@ -197,8 +164,8 @@ def cmd_survey_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int
             return EXIT_FAIL
         templates = [sv.build_template(policy, lang, months, ("department", "role", "channel"), args.by)
                      for lang in ("ja", "en") for months in range(1, 25)]
-    for path in args.answers:
-        if not os.path.isfile(path):
+    for path in args.answers:  # a pipe (`/dev/stdin`, `<(…)`) is read as a file is
+        if not os.path.exists(path) or os.path.isdir(path):
             say(err, "survey report", N_("cannot read {path}: no such file", path=path), lang)
             return EXIT_USAGE
     answers: list[sv.Answer] = []
@@ -208,7 +175,7 @@ def cmd_survey_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int
     groups: dict[str, str] = {}
     for path in args.answers:
         try:
-            header, stream = read_table(path)
+            header, stream = read_table(path, args.encoding, lambda text: say(err, "survey report", text, lang))
             rows = list(stream)
             columns = sv.classify(header, templates, args.group, [r for _, r in rows[:50]])
         except (ValueError, sv.SurveyError) as exc:
@@ -222,8 +189,29 @@ def cmd_survey_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int
         rounds = list(dict.fromkeys(rounds + [a.round for a in got]))
         kinds.update({key: label for _, key, label in columns.conduct if key not in kinds})
         groups.update({key: label for _, key, label in columns.groups if key not in groups})
-    data = sv.aggregate(answers, list(kinds.items()), list(groups.items()), args.min_group, rounds)
+    try:
+        data = sv.aggregate(answers, list(kinds.items()), list(groups.items()), args.min_group, rounds)
+    except sv.SurveyError as exc:
+        say(err, "survey report", exc.args[0], lang)
+        return EXIT_USAGE
     data["invalid"] = {"count": len(invalid), "rows": invalid}
+    from . import survey_seal as seal
+
+    seal_file = seal.seal_path(args.seal, args.output)
+    try:
+        previous = seal.read_seal(seal_file)
+        sealed, refused, reopened = seal.check_rounds(previous, data, answers, args.reopen)
+    except seal.SealError as exc:
+        say(err, "survey report", exc.args[0], lang)
+        return EXIT_USAGE
+    for name, before, now in refused:
+        say(err, "survey report", N_(
+            "round {round} was already reported ({before} respondents; sealed in {seal}) and its answers or "
+            "figures have changed ({now} respondents now): comparing the two reports would reveal the answers of "
+            "whoever was added or removed. Nothing was written. Put late answers in the next round; or, knowing "
+            "that risk, give --reopen {round}", round=name, before=before, now=now, seal=seal_file), lang)
+    if refused:
+        return EXIT_FAIL
     if args.format == "json":
         text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     elif args.format == "md":
@@ -239,4 +227,19 @@ def cmd_survey_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int
     status = write_output(args.output, text, out, err, "survey report", lang)
     if status != EXIT_OK:
         return status
+    for name, before, now in reopened:
+        say(err, "survey report", N_(
+            "warning: round {round} was reopened and reported again with other answers or figures ({before} "
+            "respondents before, {now} now). Anyone who has both reports can work out the answers of the people "
+            "added or removed; withdraw the earlier report. The seal now holds this report's answers",
+            round=name, before=before, now=now), lang)
+    if sealed != previous:
+        from ..files import write_atomic
+
+        try:
+            write_atomic(seal_file, seal.seal_text(sealed))
+        except OSError as exc:
+            say(err, "survey report", N_("cannot write the seal {path}: {reason}; the report was written but its "
+                                         "rounds are not sealed", path=seal_file, reason=exc.strerror or exc), lang)
+            return EXIT_FAIL
     return EXIT_INVALID if invalid else EXIT_OK

@@ -7,6 +7,7 @@ bit mask of undetermined rules; `explain` also returns the trace entries.
 from __future__ import annotations
 
 import ast
+import functools
 import itertools
 import threading
 from typing import Any, Callable, Sequence
@@ -164,6 +165,8 @@ def _namespace(policy: CheckedPolicy, trace_cache: bool) -> g.Namespace:
     ns = g.Namespace(runtime.HELPERS)
     ns.memo["lowering"] = Lowering(policy)  # shared by the tiers: phrase sets and regexes made once
     ns.values["UNSET"] = UNSET
+    if policy.header.timezone is not None:  # date-times without an offset are read in the policy's zone
+        ns.values["cf"] = functools.partial(runtime.coerce_field, zone=policy.header.timezone)
     # The trace cache: at most TRACE_CACHE_ENTRIES entries for the whole policy, handed out as
     # rules need them (a rule whose inputs take few values leaves room for one whose inputs
     # take many), and no rule more than four times its even share.

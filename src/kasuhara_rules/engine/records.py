@@ -18,14 +18,14 @@ __all__ = [  # the engine's view of record values (coerce.py), and validate_reco
 ]
 
 
-def validate_record(fields: Sequence[Field], record: Any) -> tuple[Any, ...]:
+def validate_record(fields: Sequence[Field], record: Any, zone: str | None = None) -> tuple[Any, ...]:
     """Check a whole record against the schema; the coerced values in field order.
 
-    Fields that the schema does not name are ignored.
+    Fields that the schema does not name are ignored; `zone` is the policy's time zone.
     """
     if not isinstance(record, Mapping):
         raise RecordError(N_("a record must be a JSON object, not {article}", article=_article(json_kind(record))))
-    return coerce_fields(fields, record)
+    return coerce_fields(fields, record, zone=zone)
 
 
 def _article(kind: str) -> str:

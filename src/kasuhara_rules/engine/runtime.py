@@ -26,14 +26,15 @@ class _Absent:
 ABSENT = _Absent()
 
 
-def coerce_field(f: Field, value: Any) -> Any:
-    """Coerce a top-level field's value the slow way; absent or null optional fields are None."""
+def coerce_field(f: Field, value: Any, zone: str | None = None) -> Any:
+    """Coerce a top-level field's value the slow way; absent or null optional fields are None
+    (`zone`: the policy's time zone, for date-times written without an offset)."""
     if value is ABSENT or is_absent(value):  # None, NaN, pd.NA, pd.NaT
         if f.optional:
             return None
         state = N_("missing") if value is ABSENT else N_("null or NaN")
         raise RecordError(N_("{state}, but the schema requires it", state=state), f.path)
-    return coerce(f.type, value, f.path, f.sensitive)
+    return coerce(f.type, value, f.path, f.sensitive, zone)
 
 
 # ---- three-valued logic ------------------------------------------------------------------
@@ -249,6 +250,9 @@ def guarded(value: Any, show_sensitive: bool) -> Any:
     return value if show_sensitive or value is None else REDACTED
 
 
+_LARGEST = 2**1024  # past every float: such an integer (thousands of digits) cannot be shown or exchanged
+
+
 def value_json(value: Any, kind: vt.Type) -> Any:
     """A computed value as the trace shows it (durations and times in ISO 8601)."""
     from .records import to_json
@@ -257,6 +261,8 @@ def value_json(value: Any, kind: vt.Type) -> Any:
         return value
     if value.__class__ is float and value - value != 0:
         return None  # an overflow to infinity is shown as unknown: JSON has no infinity
+    if value.__class__ is int and not -_LARGEST <= value <= _LARGEST:
+        return None  # an integer past the range of floats (only arithmetic makes one): shown as unknown too
     try:
         return freeze(to_json(value, kind))
     except (OverflowError, ValueError):  # a date-time pushed beyond the year 9999

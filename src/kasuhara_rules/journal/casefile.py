@@ -91,7 +91,9 @@ def _labels(policy: Any) -> dict[str, Any]:
             "outcomes": {o.name: o.title for o in checked.outcomes},
             "severities": {s.name: s.title for s in checked.severities},
             "escalations": {e.name: e.title for e in checked.escalations},
-            "rules": {r.name: r.title or r.name for r in checked.rules}}
+            "rules": {r.name: r.title or r.name for r in checked.rules},
+            "values": {f.name: {v: f.type.label_of(v) for v in f.type.values}  # `one of` values' labels
+                       for f in checked.fields if f.type.values}}
 
 
 def _shown(value: Any, seq: int, values: dict[tuple[int, tuple[Any, ...]], Any] | None, path: tuple[Any, ...]) -> Any:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 from .. import values as vt
 from ..check.checked import REVIEW
-from ..coerce import is_absent
+from ..coerce import enum_value, is_absent
 from ..i18n import N_
 from .chain import canonical
 from .errors import EXIT_INVALID_RECORD, JournalError
@@ -92,12 +92,13 @@ def occurred_of(policy: "Policy", record: Mapping[str, Any]) -> tuple[str | None
     value = record.get(field.name)
     if value is None or is_absent(value):
         return None, None
+    zone = policy.checked.header.timezone  # a date-time without an offset is in the policy's zone
     try:
-        micros = coerce_datetime(value, field.sensitive)
+        micros = coerce_datetime(value, field.sensitive, zone)
     except Problem:
         return None, None
     moment = datetime_iso(micros)
-    return moment, local_date(value) or _dt.date.fromisoformat(moment[:10])
+    return moment, local_date(value, zone) or _dt.date.fromisoformat(moment[:10])
 
 
 def parse_time(value: _dt.datetime | str) -> _dt.datetime:
@@ -152,8 +153,8 @@ def index_columns(policy: "Policy", body: Mapping[str, Any], occurred: str | Non
         if f.sensitive or f.type.kind not in (vt.ENUM, vt.DATE, vt.DATETIME):
             continue
         value = record.get(f.name)
-        if isinstance(value, str):
-            facts[f.name] = value
+        if isinstance(value, str):  # a `one of` value even where the record gave its label
+            facts[f.name] = (enum_value(value, f.type.values, f.type.labels) or value) if f.type.kind == vt.ENUM else value
     return {"occurred_at": occurred, "occurred_on": day.isoformat() if day else None,
             "outcome": body["outcome"], "severity": body.get("severity"), "escalation": body.get("escalation"),
             "rule": body.get("rule"),

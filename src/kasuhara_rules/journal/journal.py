@@ -417,12 +417,13 @@ class Journal(Reading):
 
         return replay(self, policy)
 
-    def report(self, by: str = "month", date_field: str | None = None) -> dict[str, Any]:
+    def report(self, by: str = "month", date_field: str | None = None, fiscal_start: int = 4) -> dict[str, Any]:
         """The trend report's data (as `kasu report --db`): the latest decision of every incident, with
-        people's verdicts per rule and the decisions still without one."""
+        people's verdicts per rule and the decisions still without one (`by` and `fiscal_start` as for
+        render.report.aggregate: months, quarters, fiscal quarters or years)."""
         from .report import report
 
-        return report(self, by, date_field)
+        return report(self, by, date_field, fiscal_start)
 
     def _disclose(self, incident: str, to: str, purpose: str, fields: Sequence[str]) -> tuple[Recorded, dict[str, Any]]:
         to = f.user(to)

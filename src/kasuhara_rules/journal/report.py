@@ -44,7 +44,8 @@ class _Decided:
         self.record = record
 
 
-def report(journal: "Source", by: str = "month", date_field: str | None = None) -> dict[str, Any]:
+def report(journal: "Source", by: str = "month", date_field: str | None = None,
+           fiscal_start: int = 4) -> dict[str, Any]:
     """The report data (render.report's, with a `people` part); labels from the latest registered
     version of the policy of the most recent incident."""
     from ..render.report import aggregate
@@ -65,7 +66,7 @@ def report(journal: "Source", by: str = "month", date_field: str | None = None) 
     decided = [_Decided(outcome, severity, rule, escalation, tuple(parse(matched)),
                         (_Pending(tuple(parse(missing))),) if outcome == REVIEW else (), parse(facts))
                for _digest, outcome, severity, escalation, rule, matched, missing, facts, *_rest in rows]
-    data = aggregate(policy.checked, decided, by, date_field, [journal.url])
+    data = aggregate(policy.checked, decided, by, date_field, [journal.url], fiscal_start)
     data["people"] = people(list(rows), [r.name for r in policy.checked.rules])
     return data
 

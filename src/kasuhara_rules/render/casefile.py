@@ -119,7 +119,7 @@ def to_html(data: Mapping[str, Any], lang: str = "ja") -> str:
                      f"({e(fact['by'])})</h3>")
         order = list(labels.get("fields", {}))
         keys = sorted(fact["record"], key=lambda k: (order.index(k) if k in order else len(order), k))
-        facts.append(_pairs([(labels.get("fields", {}).get(k, k), _value(fact["record"][k])) for k in keys]))
+        facts.append(_pairs([(labels.get("fields", {}).get(k, k), _choice(labels, k, fact["record"][k])) for k in keys]))
     out.append(_section(w["facts"], "\n".join(facts)))
     parts = [_decision_block(d, labels, w, lang) for d in data["decisions"]]
     out.append(_section(w["decisions"], "\n".join(parts)))
@@ -192,6 +192,17 @@ def _table(head: list[str], rows: Iterable[list[Any]]) -> str:
     thead = "<thead><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in head) + "</tr></thead>"
     body = "".join("<tr>" + "".join(f"<td>{_cell(c)}</td>" for c in row) + "</tr>" for row in rows)
     return f"<table>{thead}<tbody>{body}</tbody></table>"
+
+
+def _choice(labels: dict[str, Any], field: str, value: Any) -> str:
+    """A record value as text; a `one of` value (or its label, as the record may give it) as
+    `label (value)`."""
+    choices: dict[str, str] = labels.get("values", {}).get(field) or {}
+    if isinstance(value, str) and choices:
+        code = value if value in choices else next((v for v, lab in choices.items() if lab == value), None)
+        if code is not None and choices[code] != code:
+            return f"{choices[code]} ({code})"
+    return _value(value)
 
 
 def _value(value: Any) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..i18n import N_
 
-INSTALL = "pip install 'kasuhara-rules[report]'"
+from ..reading.xlsx import INSTALL  # the `report` extra's install command (one spelling for charts and .xlsx)
 FONT = ('"Hiragino Kaku Gothic ProN", "Noto Sans CJK JP", "Yu Gothic", "Meiryo", "IPAexGothic", sans-serif')
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"  # an identifier only: nothing is fetched
 
@@ -22,23 +22,55 @@ class ChartsUnavailable(RuntimeError):
                             "install it with: {install}", install=INSTALL))
 
 
+# An ordered scale, lightest first, for ordered values (severities, escalations): light orange to dark
+# red (ColorBrewer OrRd, without its two palest steps, which vanish on white), and the grey of "none".
+ORDERED = ("#fdd49e", "#fdbb84", "#fc8d59", "#ef6548", "#d7301f", "#b30000", "#7f0000")
+NONE_COLOUR = "#bdbdbd"
+
+
+def ordered_colours(count: int) -> list[str]:
+    """`count` colours from light to dark, spread over ORDERED (the darkest always last).
+
+    >>> ordered_colours(4)
+    ['#fdd49e', '#fc8d59', '#d7301f', '#7f0000']
+    """
+    if count <= 1:
+        return list(ORDERED[-count:]) if count else []
+    last = len(ORDERED) - 1
+    return [ORDERED[round(i * last / (count - 1))] for i in range(count)]
+
+
 def _base(width: int = 520, height: int = 220) -> dict[str, Any]:
+    # The y axis's title is written level, above the axis (never turned on its side beside the
+    # labels, where Japanese reads badly and long labels crowd it).
     return {"$schema": SCHEMA, "width": width, "height": height, "background": "white",
             "config": {"font": FONT, "axis": {"labelFontSize": 10, "titleFontSize": 11},
-                       "legend": {"labelFontSize": 10, "titleFontSize": 11, "labelLimit": 260}}}
+                       "axisY": {"titleAngle": 0, "titleAlign": "right", "titleAnchor": "end", "titleBaseline": "bottom",
+                                 "titleX": 0, "titleY": -10, "titlePadding": 0},
+                       "legend": {"labelFontSize": 10, "titleFontSize": 11, "labelLimit": 260, "titleLimit": 260}}}
 
 
-def stacked_periods(rows: list[dict[str, Any]], x_title: str, y_title: str, legend: str) -> dict[str, Any]:
-    """Counts per period, stacked by key (rows: period, key, count, order)."""
+def stacked_periods(rows: list[dict[str, Any]], x_title: str, y_title: str, legend: str,
+                    periods: list[str] | None = None, colours: dict[str, str] | None = None) -> dict[str, Any]:
+    """Counts per period, stacked by key (rows: period, key, count, order); `periods` in time order
+    (every one shown, empty or not), `colours` a colour for each key (an ordered scale), in legend order."""
     spec = _base()
+    scale: dict[str, Any] = {"scheme": "tableau10"}
+    if colours:
+        scale = {"domain": list(colours), "range": list(colours.values())}
+    x: dict[str, Any] = {"field": "period", "type": "ordinal", "title": x_title, "axis": {"labelAngle": -45}}
+    if periods:
+        x["sort"] = periods
+        x["scale"] = {"domain": periods}
     spec.update({
         "data": {"values": rows},
         "mark": {"type": "bar"},
         "encoding": {
-            "x": {"field": "period", "type": "ordinal", "title": x_title, "axis": {"labelAngle": -45}},
-            "y": {"field": "count", "type": "quantitative", "title": y_title, "stack": "zero"},
+            "x": x,
+            "y": {"field": "count", "type": "quantitative", "title": y_title, "stack": "zero",
+                  "axis": {"tickMinStep": 1, "format": "d"}},
             "color": {"field": "key", "type": "nominal", "title": legend,
-                      "sort": {"field": "order"}, "scale": {"scheme": "tableau10"}},
+                      "sort": list(colours) if colours else {"field": "order"}, "scale": scale},
             "order": {"field": "order"},
         },
     })

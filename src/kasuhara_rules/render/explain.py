@@ -8,6 +8,7 @@ from .. import values as vt
 from ..check.checked import REVIEW, REVIEW_LABEL, DefineRef, Field, Rule
 from ..engine.trace_plan import trace_children
 from ..engine.records import REDACTED, RecordError, coerce
+from ..escape import visible
 from ..i18n import translate
 from ..source import display_width
 
@@ -44,6 +45,7 @@ class Explainable(Protocol):
     @property
     def error(self) -> "_RecordError | None": ...
     def trace(self, show_sensitive: bool = False) -> list[dict[str, Any]]: ...
+    def _shared_trace(self, show_sensitive: bool = False) -> list[dict[str, Any]]: ...  # read, never handed out
     def to_dict(self, explain: bool = False, show_sensitive: bool = False) -> dict[str, Any]: ...
 
 MARKS = {True: "✔", False: "✘", None: "?"}
@@ -97,8 +99,8 @@ class _Renderer:
         head = str(incident) if incident is not None else "—"
         if d.error is not None:
             where = f"{self.w['line']} {d.error.line}: " if d.error.line is not None else ""
-            return f"{head} → {self.w['invalid']}\n  {where}{translate(d.error.described, self.lang)}"
-        trace = d.trace(self.show)
+            return f"{visible(head)} → {self.w['invalid']}\n  {where}{visible(translate(d.error.described, self.lang))}"
+        trace = d._shared_trace(self.show)  # read only: no copy needed
         self.lines.append(f"{head} → {self.headline()}")
         core = cast("DecisionCore", d.core)  # a valid record has one
         if core.rule is not None:
@@ -126,7 +128,8 @@ class _Renderer:
         short = digest[: len("sha256:") + 4] + "…" if digest.startswith("sha256:") else digest
         h = self.policy.header
         self.lines.append(f"  {self.w['policy']}: {h.id} {h.version} ({short})")
-        return "\n".join(self.lines)
+        # a value may hold ESC, CR or LF (a record's text, a key): shown as escapes, never as a forged line
+        return "\n".join(visible(line) for line in self.lines)
 
     # -- headline and names ----------------------------------------------------------------
 
@@ -292,6 +295,14 @@ class _Renderer:
                 return self.duration(coerce(f.type, raw, path, False))
             except RecordError:
                 return self.plain(raw)
+        if f is not None:
+            enum = f.type if f.type.kind == vt.ENUM else f.type.elem() if f.type.kind == vt.LIST else None
+            if enum is not None and enum.kind == vt.ENUM and enum.labels:
+                if isinstance(raw, str):
+                    return self.label(raw, enum.label_of(raw))
+                if isinstance(raw, list) and len(raw) <= 3:
+                    return "[" + ", ".join(self.label(v, enum.label_of(v)) if isinstance(v, str) else self.plain(v)
+                                           for v in raw) + "]"
         return self.plain(raw)
 
     def _field(self, path: str) -> Field | None:
@@ -301,7 +312,7 @@ class _Renderer:
             found = next((x for x in fields if x.name == part), None)
             if found is None:
                 return None
-            fields = found.type.fields
+            fields = found.type.fields if found.type.kind == vt.RECORD else found.type.elem().fields
         return found
 
     def duration(self, micros: int) -> str:

@@ -224,8 +224,8 @@ class _Printer:
             one_line = prefix + type_text(f.type) + suffix
             if isinstance(f.type, n.OneOfType) and display_width(one_line) > WIDTH:
                 self.leading(_start(f.span), indent)
-                self.listing(f.type.values.span, prefix.rstrip() + " one of ", f.type.values.items, "",
-                             closing=suffix)
+                self.listing(f.type.choices.span, prefix.rstrip() + " one of ", f.type.choices.items, "",
+                             closing=suffix, inner=indent + INDENT)
                 continue
             if record is None or (display_width(one_line) <= WIDTH and not self.comments_within(f.type.span)):
                 self.item(f.span, [one_line], indent)
@@ -257,7 +257,8 @@ class _Printer:
             return
         self.block(d.span, f"{word} {{", [(i.span, text) for i, text in zip(d.items, items)])
 
-    def listing(self, span: Span, head: str, items: Sequence[n.Spanned], indent: str, closing: str = "") -> None:
+    def listing(self, span: Span, head: str, items: Sequence[n.Spanned], indent: str, closing: str = "",
+                inner: str | None = None) -> None:
         """`head[a, b, c]` on one line if it fits, else the items filled into lines."""
         texts = [literal(i) for i in items]
         one = indent + head + "[" + ", ".join(texts) + "]" + closing
@@ -267,7 +268,7 @@ class _Printer:
         self.leading(_start(span), indent)
         self.out.append(indent + head + "[")
         self.trailing_before(_start(items[0].span) if items else (span.end_line, span.end_column - 1))
-        inner = indent + INDENT
+        inner = inner if inner is not None else indent + INDENT
         line = ""
         for item, text in zip(items, texts):
             comment_before = self.pending and (self.pending[0].line, self.pending[0].column) < _start(item.span)

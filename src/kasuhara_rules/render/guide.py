@@ -5,7 +5,6 @@ from typing import cast
 
 from ..syntax import nodes as n
 from .. import values as vt
-from ..values import Type
 from ..check.checked import (
     FIRST_MATCH, REVIEW, CheckedPolicy, DefineRef, ElementRef, Field, FieldRef, Item as Named, Rule,
 )
@@ -54,22 +53,6 @@ WORDS = {
 
 AUDIENCES = ("staff", "auditor")
 
-# `one of` codes shipped policies use, as words staff read (the staff edition never shows a code)
-VALUE_WORDS = {
-    "ja": {"counter": "窓口（対面）", "phone": "電話", "email": "メール", "sns": "SNS", "web_form": "Webフォーム",
-           "visit": "訪問", "letter": "手紙", "refund": "返金", "exchange": "交換", "apology": "謝罪",
-           "explanation": "説明", "compensation": "金銭的な補償", "service": "サービスの提供", "other": "その他",
-           "patient": "患者", "family": "家族", "visitor": "面会者", "rail": "鉄道", "bus": "バス", "taxi": "タクシー",
-           "ward": "病棟", "outpatient": "外来", "home_visit": "訪問診療・訪問介護", "facility": "施設"},
-    "en": {"counter": "at the counter", "phone": "phone", "email": "e-mail", "sns": "social media",
-           "web_form": "web form", "visit": "visit", "letter": "letter", "refund": "refund", "exchange": "exchange",
-           "apology": "apology", "explanation": "explanation", "compensation": "compensation", "service": "service",
-           "other": "other", "patient": "patient", "family": "family", "visitor": "visitor", "rail": "rail",
-           "bus": "bus", "taxi": "taxi", "ward": "ward", "outpatient": "outpatient clinic", "home_visit": "home visit",
-           "facility": "care facility"},
-}
-
-
 def build_guide(policy: CheckedPolicy, lang: str = "ja", fmt: str = "md", audience: str = "staff") -> str:
     """The staff guideline of a checked policy, in Japanese or English, as Markdown or HTML.
 
@@ -101,9 +84,7 @@ class _Builder:
         self.lang = lang
         self.w = WORDS[lang]
         self.auditor = auditor
-        codes = {v for f in policy.fields for v in _enum_values(f.type)}
-        words = {} if auditor else {c: VALUE_WORDS[lang].get(c, c) for c in codes}
-        self.v = Verbalizer(policy, lang, words)
+        self.v = Verbalizer(policy, lang, codes=auditor)  # `one of` values by their labels (and codes, for auditors)
         self.ja = lang == "ja"
 
     def blocks(self) -> list[Block]:
@@ -352,16 +333,6 @@ class _Builder:
             return (any(self._can_be_unknown(o, f, seen) for o in e.operands)
                     and not any(self._guards(o, f, False) for o in e.operands))
         return any(self._can_be_unknown(c, f, seen) for c in n.children(e))
-
-
-def _enum_values(t: Type) -> list[str]:
-    """Every `one of` value of a type, nested records and lists included."""
-    out = list(t.values) if t.kind == "enum" else []
-    if t.element is not None:
-        out += _enum_values(t.element)
-    for sub in t.fields:
-        out += _enum_values(sub.type)
-    return out
 
 
 def rule_markdown(policy: CheckedPolicy, name: str, lang: str = "ja") -> str:

@@ -6,6 +6,8 @@ from typing import Iterable, Sequence, Union, cast
 
 import attrs
 
+from ..escape import visible
+
 from ..syntax.visitor import Visitor
 
 Item = Union[str, "tuple[str, list[Item]]"]  # a list item: text, or (text, [sub-items])
@@ -161,7 +163,7 @@ def md_escape(text: str) -> str:
     """
     for ch in "\\`*_[]<>|":
         text = text.replace(ch, "\\" + ch)
-    return text
+    return visible(text)  # a CR or LF inside a value would start a line (a forged heading): shown as escapes
 
 
 def _md_list(items: Sequence[Item], ordered: bool, indent: str) -> list[str]:

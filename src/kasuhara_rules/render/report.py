@@ -15,10 +15,12 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from .. import values as vt
 from ..i18n import N_, translate
+from ..coerce import enum_value
 from ..check.checked import REVIEW, CheckedPolicy, Field
+from . import periods
 from .guide_output import md_escape
 
-PERIODS = ("month", "quarter")
+PERIODS = periods.BY  # --by: month, quarter, fiscal-quarter, fiscal-year (periods.py)
 DIMENSIONS = ("outcomes", "severities", "rules", "escalations")
 NONE = "-"  # the key of decisions without a severity, rule or escalation
 
@@ -38,8 +40,9 @@ def choice_fields(policy: CheckedPolicy) -> list[Field]:
 
 
 def pick_date_field(policy: CheckedPolicy, name: str | None) -> Field | None:
-    """The field the periods come from: `name`, or the first datetime (then date) field; None
-    when the schema has none (the report then has totals but no periods)."""
+    """The field the periods come from: `name`, or the first datetime (then date) field that is not
+    sensitive (a customer's birth date never gives periods unless named); None when the schema has
+    none (the report then has totals but no periods)."""
     fields = date_fields(policy)
     if name is not None:
         for f in fields:
@@ -50,65 +53,43 @@ def pick_date_field(policy: CheckedPolicy, name: str | None) -> Field | None:
                              name=name, known=known))
     for kind in (vt.DATETIME, vt.DATE):
         for f in fields:
-            if f.type.kind == kind:
+            if f.type.kind == kind and not f.sensitive:
                 return f
     return None
 
 
-def local_date(value: Any) -> _dt.date | None:
-    """The calendar date of a record's date or date-time value, as written (in its own offset).
+FIRST_DAY, LAST_DAY = _dt.date(1970, 1, 1), _dt.date(2199, 12, 31)  # dates a report counts; others are invalid
 
-    >>> local_date("2026-10-31T23:30:00+09:00")
-    datetime.date(2026, 10, 31)
+
+def local_date(value: Any, timezone: str | None = None) -> _dt.date | None:
+    """The calendar date of a record's date or date-time value: in the policy's time zone when it
+    names one, else as written (in the value's own offset); datetimes.local_date.
+
+    >>> local_date("2026-10-31T23:30:00+09:00"), local_date("2026-10-31T15:30:00Z", "Asia/Tokyo")
+    (datetime.date(2026, 10, 31), datetime.date(2026, 11, 1))
     >>> local_date("2026-10-31") , local_date(None)
     (datetime.date(2026, 10, 31), None)
     """
-    if isinstance(value, _dt.datetime):
-        return value.date()
-    if isinstance(value, _dt.date):
-        return value
-    if not isinstance(value, str):
-        return None
-    text = value.strip()
-    if text.endswith(("Z", "z")):
-        text = text[:-1] + "+00:00"
-    try:
-        return _dt.datetime.fromisoformat(text).date() if len(text) > 10 else _dt.date.fromisoformat(text)
-    except ValueError:
-        return None
+    from ..datetimes import local_date as local
 
-
-def period_of(day: _dt.date, by: str) -> str:
-    """`2026-10` by month, `2026-Q4` by quarter."""
-    return f"{day.year}-{day.month:02d}" if by == "month" else f"{day.year}-Q{(day.month - 1) // 3 + 1}"
-
-
-def _next_period(period: str, by: str) -> str:
-    year, part = period.split("-")
-    if by == "month":
-        month = int(part) % 12 + 1
-        return f"{int(year) + (month == 1)}-{month:02d}"
-    quarter = int(part[1:]) % 4 + 1
-    return f"{int(year) + (quarter == 1)}-Q{quarter}"
-
-
-def _span(first: str, last: str, by: str) -> list[str]:
-    out = [first]
-    while out[-1] < last:
-        out.append(_next_period(out[-1], by))
-    return out
+    return local(value, timezone)
 
 
 def aggregate(policy: CheckedPolicy, decisions: Iterable[Any], by: str = "month", date_field: str | None = None,
-              sources: Sequence[str] = ()) -> dict[str, Any]:
+              sources: Sequence[str] = (), fiscal_start: int = periods.FISCAL_START) -> dict[str, Any]:
     """The report data of decided records (engine `Decision`s, invalid ones included, or
     `(file, Decision)` pairs so that invalid records are listed with their file).
 
     Every count is over valid records; invalid records are counted and listed by line.
-    `sources` names the input files, for the report's header.
+    `sources` names the input files, for the report's header; `fiscal_start` is the month fiscal
+    years start in (April: 年度), for `by` fiscal-quarter and fiscal-year (periods.py).
     """
     if by not in PERIODS:
-        raise ReportError(N_("--by {by}: use month or quarter", by=by))
+        raise ReportError(N_("--by {by}: use month, quarter, fiscal-quarter or fiscal-year", by=by))
+    if not 1 <= fiscal_start <= 12:
+        raise ReportError(N_("--fiscal-start {month}: give the month fiscal years start in, 1 to 12 (4 for April)",
+                             month=fiscal_start))
+    zone = policy.header.timezone
     when = pick_date_field(policy, date_field)
     choices = choice_fields(policy)
     totals: dict[str, Counter[str]] = {d: Counter() for d in DIMENSIONS}
@@ -133,15 +114,22 @@ def aggregate(policy: CheckedPolicy, decisions: Iterable[Any], by: str = "month"
             continue
         keys = {"outcomes": decision.outcome, "severities": decision.severity or NONE,
                 "rules": decision.rule or NONE, "escalations": decision.escalation or NONE}
-        record = decision.record
-        if type(record) is not dict and not isinstance(record, Mapping):
-            record = {}
-        day = local_date(record.get(when.name)) if when is not None else None
+        record = decision.record  # a read-only copy: read it once
+        record = record if isinstance(record, Mapping) else {}
+        day = local_date(record.get(when.name), zone) if when is not None else None
+        if day is not None and not FIRST_DAY <= day <= LAST_DAY:  # a typo in the year (0026) is no period
+            bad = {"line": decision.line, "field": when.name if when is not None else None,
+                   "message": N_("the date lies outside the years {first}–{last} a report counts (a typo in the "
+                                 "year?)", first=FIRST_DAY.year, last=LAST_DAY.year)}
+            if source is not None:
+                bad["file"] = source
+            invalid.append(bad)
+            continue
         if day is None:
             undated += 1
             bucket = None
         else:
-            period = period_of(day, by)
+            period = periods.period_of(day, by, fiscal_start)
             bucket = per.get(period)
             if bucket is None:  # (not setdefault: its default would be built for every record)
                 bucket = per[period] = {**{d: Counter() for d in DIMENSIONS},
@@ -151,8 +139,9 @@ def aggregate(policy: CheckedPolicy, decisions: Iterable[Any], by: str = "month"
             if bucket is not None:
                 bucket[dim][key] += 1
         for f in choices:
-            value = record.get(f.name)
-            key = value if isinstance(value, str) and value in f.type.values else NONE
+            value = record.get(f.name)  # the value, or its label (as records may give it)
+            found = enum_value(value, f.type.values, f.type.labels) if isinstance(value, str) else None
+            key = found if found is not None else NONE
             fields_total[f.name][key] += 1
             if bucket is not None:
                 bucket[f"field:{f.name}"][key] += 1
@@ -161,23 +150,26 @@ def aggregate(policy: CheckedPolicy, decisions: Iterable[Any], by: str = "month"
             review_count += 1
             missing.update({m for p in decision.pending for m in p.missing})
     names = _names(policy)
-    periods = []
+    spans = []
     if per:
-        for period in _span(min(per), max(per), by):
+        for period in periods.span(min(per), max(per), by, fiscal_start):
             bucket = per.get(period)
-            entry: dict[str, Any] = {"period": period,
+            first, last = periods.bounds(period, by, fiscal_start)
+            entry: dict[str, Any] = {"period": period, "start": first.isoformat(), "end": last.isoformat(),
                                      "records": sum(bucket["outcomes"].values()) if bucket else 0}
             for dim in DIMENSIONS:
                 entry[dim] = _ordered(bucket[dim] if bucket else Counter(), names[dim], dim == "outcomes")
             entry["fields"] = {f.name: _ordered(bucket[f"field:{f.name}"] if bucket else Counter(),
                                                 list(f.type.values), False) for f in choices}
-            periods.append(entry)
+            spans.append(entry)
     data: dict[str, Any] = {
         "policy": {"id": policy.header.id, "version": policy.header.version, "title": policy.header.title,
                    "digest": policy.digest},
         "sources": list(sources),
         "by": by,
+        **({"fiscal_start": fiscal_start} if by.startswith("fiscal") else {}),
         "date_field": when.name if when is not None else None,
+        "date_field_sensitive": when is not None and when.sensitive,
         "records": records,
         "decided": records - len(invalid),
         "undated": undated,
@@ -186,12 +178,12 @@ def aggregate(policy: CheckedPolicy, decisions: Iterable[Any], by: str = "month"
         "rules": _ordered(totals["rules"], names["rules"], False),
         "escalations": _ordered(totals["escalations"], names["escalations"], False),
         "fields": {f.name: _ordered(fields_total[f.name], list(f.type.values), False) for f in choices},
-        "periods": periods,
+        "periods": spans,
         "review": {"count": review_count,
                    "missing": [{"field": name, "count": count} for name, count in _top(missing)]},
         "top_rules": [{"rule": name, "matched": count, "decided": totals["rules"].get(name, 0)}
                       for name, count in _top(matched)[:10]],
-        "change": _change(periods),
+        "change": _change(spans),
         "invalid": {"count": len(invalid), "records": invalid},
         "labels": _labels(policy, choices),
     }
@@ -240,6 +232,7 @@ def _labels(policy: CheckedPolicy, choices: list[Field]) -> dict[str, Any]:
         "rules": {r.name: r.title or r.name for r in policy.rules},
         "fields": {f.name: f.title for f in policy.fields},
         "choices": [f.name for f in choices],
+        "values": {f.name: {v: f.type.label_of(v) for v in f.type.values} for f in choices},
     }
 
 
@@ -248,10 +241,11 @@ def _labels(policy: CheckedPolicy, choices: list[Field]) -> dict[str, Any]:
 WORDS = {
     "ja": {
         "title": "カスタマーハラスメント 傾向レポート", "policy": "方針", "sources": "入力", "period_by": "集計単位",
-        "month": "月", "quarter": "四半期", "date_field": "期間の基準", "records": "記録", "decided": "判断した記録",
+        "month": "月", "quarter": "四半期", "fiscal-quarter": "年度の四半期", "fiscal-year": "年度",
+        "fiscal_start": "年度の始まり", "month_n": "{n}月", "date_field": "期間の基準", "records": "記録", "decided": "判断した記録",
         "invalid_n": "判断できなかった記録", "undated": "日付のない記録", "summary": "概要",
         "outcomes": "判断の区分", "severities": "重さ", "rules": "判断したルール", "escalations": "報告・引き継ぎ先",
-        "by_period": "{what}（期間別）", "period": "期間", "total": "合計", "count": "件数", "none": "なし",
+        "by_period": "{what}（期間別）", "period": "期間", "total": "合計", "count": "件数", "none": "なし", "unrecorded": "（記録なし）",
         "review": "要確認の滞留", "review_n": "人の判断を待っている記録は {n} 件です。",
         "missing": "足りなかった情報（多い順）", "field": "項目", "top_rules": "よく当たるルール",
         "rule": "ルール", "matched": "当たった件数", "decided_by": "判断した件数",
@@ -261,17 +255,19 @@ WORDS = {
         "line": "行", "reason": "理由", "no_invalid": "判断できなかった記録はありません。",
         "no_change": "比較できる期間が二つ以上ありません。", "no_review": "要確認の記録はありません。",
         "note": "この報告には、機微な項目（発言内容など）の値は含まれません。",
+        "note_dates": "期間は、指定により機微な項目「{field}」の日付から求めています。そのほかの機微な項目の値は含まれません。",
         "chart": "グラフ",
         "people": "人の判断（確認と変更）", "people_lead": "確認 {confirmed} 件、変更 {overridden} 件。人の判断を待つ判断 {waiting} 件（うち要確認 {reviews} 件）。",
         "confirmed": "確認", "overridden": "変更", "override_rate": "変更の割合", "overridden_to": "変更後",
     },
     "en": {
         "title": "Customer harassment: trend report", "policy": "policy", "sources": "input", "period_by": "periods",
-        "month": "month", "quarter": "quarter", "date_field": "dated by", "records": "records",
+        "month": "month", "quarter": "quarter", "fiscal-quarter": "fiscal quarter", "fiscal-year": "fiscal year",
+        "fiscal_start": "fiscal years start in", "month_n": "{name}", "date_field": "dated by", "records": "records",
         "decided": "records decided", "invalid_n": "records not decided", "undated": "records without a date",
         "summary": "Summary", "outcomes": "Outcomes", "severities": "Severities", "rules": "Deciding rules",
         "escalations": "Escalations", "by_period": "{what} by period", "period": "period", "total": "total",
-        "count": "count", "none": "none", "review": "Review backlog",
+        "count": "count", "none": "none", "unrecorded": "(not recorded)", "review": "Review backlog",
         "review_n": "{n} records are waiting for a person to decide.",
         "missing": "Missing information (most frequent first)", "field": "field", "top_rules": "Rules that fire most",
         "rule": "rule", "matched": "matched", "decided_by": "decided",
@@ -281,6 +277,8 @@ WORDS = {
         "line": "line", "reason": "reason", "no_invalid": "Every record was decided.",
         "no_change": "There are fewer than two periods to compare.", "no_review": "No record is waiting for review.",
         "note": "This report never contains the values of sensitive fields (such as remarks).",
+        "note_dates": "Periods come from the dates of the sensitive field {field}, as asked (--date-field); "
+                      "no other sensitive value appears.",
         "chart": "chart",
         "people": "People's verdicts (confirmed and overridden)",
         "people_lead": "{confirmed} confirmed, {overridden} overridden; {waiting} decisions wait for a verdict "
@@ -291,11 +289,18 @@ WORDS = {
 }
 
 
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+
+
 def _label(data: dict[str, Any], dim: str, key: str, lang: str) -> str:
+    if dim.startswith("field:"):  # a value by its label; absent is "not recorded", never a value's word
+        if key == NONE:
+            return WORDS[lang]["unrecorded"]
+        value_label: str = data["labels"].get("values", {}).get(dim[6:], {}).get(key, key)
+        return value_label
     if key == NONE:
         return WORDS[lang]["none"]
-    if dim.startswith("field:"):
-        return key
     label: str = data["labels"].get(dim, {}).get(key, key)
     return label
 
@@ -311,11 +316,17 @@ def _sections(data: dict[str, Any], lang: str) -> list[tuple[Any, ...]]:
     if data["date_field"] is not None:
         meta += [[w["period_by"], w[data["by"]]],
                  [w["date_field"], data["labels"]["fields"].get(data["date_field"], data["date_field"])]]
+        if "fiscal_start" in data:
+            month = data["fiscal_start"]
+            meta.append([w["fiscal_start"], w["month_n"].format(n=month, name=MONTHS[month - 1])])
     meta += [[w["records"], str(data["records"])], [w["decided"], str(data["decided"])],
              [w["invalid_n"], str(data["invalid"]["count"])]]
     if data["undated"]:
         meta.append([w["undated"], str(data["undated"])])
-    out += [("table", None, meta), ("p", w["note"])]
+    note = w["note"]
+    if data.get("date_field_sensitive"):  # named explicitly: the report says where its periods come from
+        note = w["note_dates"].format(field=data["labels"]["fields"].get(data["date_field"], data["date_field"]))
+    out += [("table", None, meta), ("p", note, "note")]
     out += [("h", 2, w["summary"]),
             ("table", [w["outcomes"], w["count"]],
              [[_label(data, "outcomes", k, lang), str(v)] for k, v in data["outcomes"].items()])]
@@ -327,7 +338,7 @@ def _sections(data: dict[str, Any], lang: str) -> list[tuple[Any, ...]]:
         for name in data["labels"]["choices"]:
             out += [("h", 2, data["labels"]["fields"].get(name, name)),
                     ("table", [data["labels"]["fields"].get(name, name), w["count"]],
-                     [[k, str(v)] for k, v in data["fields"][name].items() if v])]
+                     [[_label(data, f"field:{name}", k, lang), str(v)] for k, v in data["fields"][name].items() if v])]
         dims = []
     for dim, _ in dims:
         keys = [k for k in data[dim] if data[dim][k]] if dim != "outcomes" else list(data[dim])
@@ -361,7 +372,8 @@ def _sections(data: dict[str, Any], lang: str) -> list[tuple[Any, ...]]:
     if change is None:
         out.append(("p", w["no_change"]))
     else:
-        out.append(("p", w["change_lead"].format(period=change["period"], previous=change["previous"])))
+        out.append(("p", w["change_lead"].format(period=periods.name(change["period"], lang),
+                                                 previous=periods.name(change["previous"], lang))))
         rows = [[w["records"], str(change["records"]["previous"]), str(change["records"]["count"]),
                  _signed(change["records"]["change"])]]
         for dim in DIMENSIONS:
@@ -407,7 +419,8 @@ def _period_rows(data: dict[str, Any], dim: str, keys: list[str], lang: str) -> 
     rows = []
     for period in data["periods"]:
         counts = period["fields"][dim[6:]] if dim.startswith("field:") else period[dim]
-        rows.append([period["period"]] + [str(counts.get(k, 0)) for k in keys] + [str(period["records"])])
+        rows.append([periods.name(period["period"], lang)] + [str(counts.get(k, 0)) for k in keys]
+                    + [str(period["records"])])
     return head, rows
 
 
@@ -418,7 +431,7 @@ def _rule_rows(data: dict[str, Any], keys: list[str], lang: str) -> tuple[list[s
     """Rules as rows, the most recent periods as columns, then the total of all periods."""
     w = WORDS[lang]
     recent = data["periods"][-RECENT:]
-    head = [w["rule"]] + [p["period"] for p in recent] + [w["total"]]
+    head = [w["rule"]] + [periods.name(p["period"], lang) for p in recent] + [w["total"]]
     rows = [[_label(data, "rules", k, lang)] + [str(p["rules"].get(k, 0)) for p in recent] + [str(data["rules"][k])]
             for k in keys]
     return head, rows
@@ -505,7 +518,7 @@ def to_html(data: dict[str, Any], lang: str = "ja", charts: Mapping[str, str] | 
             if kind == "h":
                 out.append(f"<h{block[1]}>{e(block[2])}</h{block[1]}>")
             elif kind == "p":
-                cls = ' class="note"' if block[1] == w["note"] else ""
+                cls = ' class="note"' if block[2:] == ("note",) else ""
                 out.append(f"<p{cls}>{e(block[1])}</p>")
             elif kind == "chart":
                 svg = charts.get(block[1])
@@ -530,23 +543,37 @@ def _html_table(head: list[str] | None, rows: list[list[str]]) -> str:
     return f"<table>{thead}<tbody>{body}</tbody></table>"
 
 
+def _scale(data: dict[str, Any], dim: str, lang: str) -> dict[str, str]:
+    """The colours of an ordered dimension (severities, escalations), highest first as the legend lists
+    them: darkest for the highest (重大), lightest for the lowest, grey for none."""
+    from .charts import NONE_COLOUR, ordered_colours
+
+    names = [item for item in data["labels"][dim]]  # the policy's order: lowest first
+    colours = dict(zip(reversed(names), reversed(ordered_colours(len(names)))))
+    out = {_label(data, dim, k, lang): colour for k, colour in colours.items()}
+    out[_label(data, dim, NONE, lang)] = NONE_COLOUR
+    return out
+
+
 def chart_specs(data: dict[str, Any], lang: str = "ja") -> dict[str, dict[str, Any]]:
     """Vega-Lite specifications of the report's charts (rendered to SVG by render.charts)."""
     from .charts import bar_chart, stacked_periods
 
     w = WORDS[lang]
     specs: dict[str, dict[str, Any]] = {}
+    shown = [periods.name(p["period"], lang) for p in data["periods"]]
     for dim in ("outcomes", "severities", "escalations"):
-        rows = [{"period": p["period"], "key": _label(data, dim, k, lang), "count": c, "order": i}
+        rows = [{"period": periods.name(p["period"], lang), "key": _label(data, dim, k, lang), "count": c, "order": i}
                 for p in data["periods"] for i, (k, c) in enumerate(p[dim].items()) if c]
         if rows:
-            specs[dim] = stacked_periods(rows, w["period"], w["count"], w[dim])
+            specs[dim] = stacked_periods(rows, w["period"], w["count"], w[dim], shown,
+                                         _scale(data, dim, lang) if dim != "outcomes" else None)
     for name in data["labels"]["choices"]:
-        rows = [{"period": p["period"], "key": k, "count": c, "order": i}
+        rows = [{"period": periods.name(p["period"], lang), "key": _label(data, f"field:{name}", k, lang), "count": c, "order": i}
                 for p in data["periods"] for i, (k, c) in enumerate(p["fields"][name].items()) if c]
         if rows:
             specs[f"field:{name}"] = stacked_periods(rows, w["period"], w["count"],
-                                                     data["labels"]["fields"].get(name, name))
+                                                     data["labels"]["fields"].get(name, name), shown)
     if data["top_rules"]:
         specs["top_rules"] = bar_chart([{"key": _label(data, "rules", r["rule"], lang), "count": r["matched"]}
                                         for r in data["top_rules"]], w["matched"])

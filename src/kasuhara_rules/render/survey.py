@@ -2,16 +2,11 @@
 
 `build_template` turns a policy into questions (one per kind of conduct, plus grouping questions
 and one free-text question). `aggregate` turns answer rows into published figures: prevalence
-per kind of conduct per round, and per group (department, role…) × kind per round. Anonymity:
-
-- no published figure rests on fewer than `k` respondents: a group cell is published only when
-  it has at least `k` respondents, and a round only when it has at least `k`;
-- complementary suppression: in every line whose total is published (a round × a grouping
-  question), the suppressed cells are never exactly one and together hold at least `k`
-  respondents, so subtracting published cells from the total recovers nothing smaller than `k`;
-  no total across rounds or across kinds is published, so no other line exists;
-- free-text answers and respondent identifiers never enter the aggregate (the caller passes only
-  the grouping and conduct cells).
+per kind of conduct per round, and per group (department, role…) × kind per round. Anonymity (docs/reports.md):
+no published figure rests on fewer than `k` respondents; over every figure of one report, no
+linear combination singles out fewer than `k` people (`disclosure.joint_cells`); a withheld
+group is never named (one "other" cell, no number); a grouping question whose answers are
+mostly unique is refused; free text and respondent identifiers are never read.
 """
 from __future__ import annotations
 
@@ -84,8 +79,12 @@ def conduct_kinds(policy: CheckedPolicy, by: str = "rule") -> list[tuple[str, st
 
 
 def build_template(policy: CheckedPolicy, lang: str = "ja", months: int = 6,
-                   groups: Sequence[str] = ("department", "role"), by: str = "rule") -> Template:
-    """The questionnaire of a policy.
+                   groups: Sequence[str] = ("department", "role"), by: str = "rule",
+                   departments: Sequence[str] = ()) -> Template:
+    """The questionnaire of a policy. The department question offers `departments` as its choices
+    (asked even when `groups` leaves it out), else the values of a `one of` field `department` of the
+    schema, as the channel question offers those of `channel`; without choices it is free text
+    (which splits groups by spelling, and so suppresses more of them).
 
     >>> from kasuhara_rules import parse_policy
     >>> p = parse_policy('''policy "店" { id shop version "1" otherwise claim }
@@ -97,13 +96,18 @@ def build_template(policy: CheckedPolicy, lang: str = "ja", months: int = 6,
     if lang not in ANSWERS:
         raise SurveyError(N_("unknown language {lang}", lang=repr(lang)))
     questions = []
+    named = tuple(dict.fromkeys(d.strip() for d in departments if d.strip()))
+    if named and "department" not in groups:
+        groups = ("department", *groups)
     for g in groups:
         if g not in GROUPS:
             raise SurveyError(N_("--group {group}: use one of {choices}", group=g, choices=", ".join(GROUPS)))
         choices: tuple[str, ...] = ()
-        field = policy.field(g) if g == "channel" else None
-        if field is not None and field.type.values:
-            choices = tuple(field.type.values)
+        field = policy.field(g) if g in ("channel", "department") else None
+        if field is not None and field.type.values:  # the channels as staff know them: their labels
+            choices = tuple(field.type.label_of(v) for v in field.type.values)
+        if g == "department" and named:
+            choices = named
         title = str(GROUPS[g][lang])
         questions.append(Question(g, "group", title, title, choices))
     for key, label in conduct_kinds(policy, by):
@@ -234,69 +238,70 @@ def check_k(k: int) -> None:
                              "more (the default is {default})", k=k, min=MIN_K, default=DEFAULT_K))
 
 
-def suppress(sizes: Mapping[str, int], total_published: bool, k: int) -> set[str]:
-    """The cells of one line (sizes by cell) to suppress: those under k, then the smallest others
-    until the suppressed cells are not exactly one and hold at least k together.
-
-    >>> sorted(suppress({"a": 2, "b": 10, "c": 30}, True, 5))
-    ['a', 'b']
-    >>> sorted(suppress({"a": 6, "b": 10}, True, 5))
-    []
-    """
-    hidden = {c for c, n in sizes.items() if n < k}
-    if not total_published:
-        return set(sizes)
-    rest = sorted((n, c) for c, n in sizes.items() if c not in hidden)
-    while hidden and (len(hidden) == 1 or sum(sizes[c] for c in hidden) < k) and rest:
-        hidden.add(rest.pop(0)[1])
-    return hidden
-
-
 def _percent(x: int, n: int) -> float:
     return round(100 * x / n, 1)
 
 
 def aggregate(answers: Sequence[Answer], kinds: Sequence[tuple[str, str]], groups: Sequence[tuple[str, str]],
               k: int = DEFAULT_K, rounds: Sequence[str] | None = None) -> dict[str, Any]:
-    """Published figures of the answers: per round, per kind, per group; suppressed cells carry no number."""
+    """Published figures of the answers: per round, per kind, per group; withheld groups are one
+    "other" cell per grouping question and round, with neither a name nor a number.
+
+    Raises SurveyError when a grouping question's answers are mostly unique (names, free text)."""
+    from .disclosure import joint_cells, mostly_unique
+
     check_k(k)
+    for gkey, glabel in groups:
+        lone = mostly_unique([v for a in answers if (v := a.groups.get(gkey, "")) and v not in NOT_ANSWERED.values()], k)
+        if lone is not None:
+            raise SurveyError(N_("the grouping question {label} has mostly unique answers ({lone} of {count} "
+                                 "people gave an answer nobody else gave): names or free text group no one and "
+                                 "would only single people out; leave it out, or group by something coarser",
+                                 label=glabel, lone=lone[0], count=lone[1]))
     order = list(rounds) if rounds else list(dict.fromkeys(a.round for a in answers))
     by_round = {r: [a for a in answers if a.round == r] for r in order}
     data: dict[str, Any] = {"min_group": k, "kinds": [{"kind": key, "label": label} for key, label in kinds],
                             "rounds": [], "prevalence": [], "groups": [], "change": []}
     published_round = {}
+    asked = {}
+    cells = {}
     for r in order:
         people = by_round[r]
         ok = len(people) >= k
         published_round[r] = ok
+        # the kinds the round asked everyone about (a file without the column did not ask it)
+        asked[r] = {key for key, _ in kinds if people and all(key in a.experienced for a in people)}
+        keys = [g for g, _ in groups]
+        chosen = joint_cells([tuple(a.groups.get(g, "") for g in keys) for a in people], k) if ok else set()
+        cells[r] = {(keys[i], v): [a for a in people if a.groups.get(keys[i], "") == v] for i, v in chosen}
         data["rounds"].append({"round": r, "respondents": len(people) if ok else None, "suppressed": not ok})
         for key, _ in kinds:
             cell: dict[str, Any] = {"round": r, "kind": key}
-            if ok:
+            if not ok:
+                cell["suppressed"] = True
+            elif key not in asked[r]:
+                cell["not_asked"] = True
+            else:
                 x = sum(1 for a in people if a.experienced.get(key))
                 cell.update(respondents=len(people), experienced=x, percent=_percent(x, len(people)))
-            else:
-                cell["suppressed"] = True
             data["prevalence"].append(cell)
     for gkey, glabel in groups:
         entry: dict[str, Any] = {"group": gkey, "label": glabel, "cells": []}
         for r in order:
-            people = by_round[r]
-            values = sorted({a.groups.get(gkey, "") for a in people})
-            sizes = {v: sum(1 for a in people if a.groups.get(gkey, "") == v) for v in values}
-            hidden = suppress(sizes, published_round[r], k)
-            for v in values:
-                cell = {"round": r, "value": v}
-                if v in hidden:
-                    cell["suppressed"] = True
-                else:
-                    members = [a for a in people if a.groups.get(gkey, "") == v]
-                    cell["respondents"] = len(members)
-                    cell["kinds"] = {}
-                    for key, _ in kinds:
+            values = sorted({a.groups.get(gkey, "") for a in by_round[r]})
+            shown = sorted(v for g, v in cells[r] if g == gkey)
+            for v in shown:
+                members = cells[r][(gkey, v)]
+                cell = {"round": r, "value": v, "respondents": len(members), "kinds": {}}
+                for key, _ in kinds:
+                    if key in asked[r]:
                         x = sum(1 for a in members if a.experienced.get(key))
                         cell["kinds"][key] = {"experienced": x, "percent": _percent(x, len(members))}
+                    else:
+                        cell["kinds"][key] = {"not_asked": True}
                 entry["cells"].append(cell)
+            if len(shown) < len(values):  # the withheld groups: one cell, no name, no number
+                entry["cells"].append({"round": r, "value": None, "other": True, "suppressed": True})
         data["groups"].append(entry)
     for before, after in zip(order, order[1:]):
         if not (published_round[before] and published_round[after]):
@@ -304,21 +309,12 @@ def aggregate(answers: Sequence[Answer], kinds: Sequence[tuple[str, str]], group
         old = {c["kind"]: c for c in data["prevalence"] if c["round"] == before}
         new = {c["kind"]: c for c in data["prevalence"] if c["round"] == after}
         for key, _ in kinds:
+            if key not in asked[before] or key not in asked[after]:
+                continue  # a question one of the rounds never asked has no change
             data["change"].append({"kind": key, "from": before, "to": after, "percent_from": old[key]["percent"],
                                    "percent_to": new[key]["percent"],
                                    "change": round(new[key]["percent"] - old[key]["percent"], 1)})
     return data
-
-
-def published_numbers(data: dict[str, Any]) -> list[tuple[str, int]]:
-    """Every respondent count the aggregate publishes, with where it is (for the anonymity tests)."""
-    out = [(f"round {r['round']}", r["respondents"]) for r in data["rounds"] if not r["suppressed"]]
-    out += [(f"prevalence {c['round']} {c['kind']}", c["respondents"]) for c in data["prevalence"]
-            if not c.get("suppressed")]
-    for g in data["groups"]:
-        out += [(f"{g['group']} {c['value']} {c['round']}", c["respondents"]) for c in g["cells"]
-                if not c.get("suppressed")]
-    return out
 
 
 # ---- rendering -------------------------------------------------------------------------------
@@ -328,20 +324,24 @@ WORDS = {
            "respondents": "回答者数", "kind": "言動の種類", "prevalence": "経験した人の割合（%）",
            "by_kind": "言動の種類別の経験率", "heat": "{group}別の経験率（%）— {round}", "change": "前回からの変化",
            "from": "前回", "to": "今回", "diff": "増減（ポイント）", "suppressed": "—",
-           "note": "{k}人未満の集団の結果は公表しません（「—」）。ほかの数字から計算で分からないよう、必要に応じて"
-                   "ほかの集団も合わせて非公表にしています。自由記述と回答者を特定する項目は読み込んでいません。",
+           "note": "{k}人未満の集団の結果は公表しません（「—」）。公表したどの数字を組み合わせても{k}人未満の人の"
+                   "回答が分からないよう、必要に応じてほかの集団も合わせて非公表にし、非公表の集団は名前を出さず"
+                   "「その他」にまとめています。自由記述と回答者を特定する項目は読み込んでいません。",
            "invalid": "使えなかった回答", "invalid_lead": "{n} 件の回答は使えませんでした（ファイルと行）。",
-           "line": "行", "group": "集団", "none": "使えなかった回答はありません。"},
+           "line": "行", "group": "集団", "none": "使えなかった回答はありません。",
+           "other": "その他（{k} 人未満など）", "not_asked": "（質問なし）"},
     "en": {"report": "Staff survey on customer harassment: results (anonymous)", "rounds": "Rounds", "round": "round",
            "respondents": "respondents", "kind": "conduct", "prevalence": "experienced it (%)",
            "by_kind": "Share who experienced each kind of conduct", "heat": "By {group} (%) — {round}",
            "change": "Change since the previous round", "from": "before", "to": "now", "diff": "change (points)",
            "suppressed": "—",
            "note": "No result of a group of fewer than {k} people is published (\"—\"); where needed other groups are "
-                   "withheld too, so that no withheld figure can be worked out from the others. Free-text answers and "
-                   "respondent identifiers are never read.",
+                   "withheld too, so that no combination of the published figures reveals the answers of fewer than "
+                   "{k} people, and withheld groups are not named but shown together as \"Others\". Free-text answers "
+                   "and respondent identifiers are never read.",
            "invalid": "Unusable answers", "invalid_lead": "{n} answers could not be used (file and line).",
-           "line": "line", "group": "group", "none": "Every answer was usable."},
+           "line": "line", "group": "group", "none": "Every answer was usable.",
+           "other": "Others (fewer than {k}, or withheld with them)", "not_asked": "(not asked)"},
 }
 
 
@@ -358,7 +358,7 @@ def _sections(data: dict[str, Any], lang: str) -> list[tuple[Any, ...]]:
         row = [label]
         for r in rounds:
             cell = next(c for c in data["prevalence"] if c["round"] == r and c["kind"] == key)
-            row.append(w["suppressed"] if cell.get("suppressed") else f"{cell['percent']:.1f}")
+            row.append(_figure(cell, w))
         rows.append(row)
     out += [("h", 2, w["by_kind"]), ("chart", "prevalence"), ("table", [w["kind"]] + rounds, rows)]
     for g in data["groups"]:
@@ -367,11 +367,11 @@ def _sections(data: dict[str, Any], lang: str) -> list[tuple[Any, ...]]:
             if not cells:
                 continue
             # kinds as rows, groups as columns: fits A4 however many kinds the policy has
-            head = [w["kind"]] + [c["value"] for c in cells]
+            head = [w["kind"]] + [_group_name(c, w, data["min_group"]) for c in cells]
             body = [[w["respondents"]] + [w["suppressed"] if c.get("suppressed") else str(c["respondents"])
                                           for c in cells]]
             for key, label in labels.items():
-                body.append([label] + [w["suppressed"] if c.get("suppressed") else f"{c['kinds'][key]['percent']:.1f}"
+                body.append([label] + [w["suppressed"] if c.get("suppressed") else _figure(c["kinds"][key], w)
                                        for c in cells])
             out += [("h", 2, w["heat"].format(group=g["label"], round=r)), ("chart", f"heat:{g['group']}:{r}"),
                     ("table", head, body)]
@@ -390,6 +390,20 @@ def _sections(data: dict[str, Any], lang: str) -> list[tuple[Any, ...]]:
     return out
 
 
+def _figure(cell: Mapping[str, Any], w: Mapping[str, str]) -> str:
+    """A percentage as shown: "—" when withheld, "not asked" for a question the round did not ask."""
+    if cell.get("suppressed"):
+        return w["suppressed"]
+    if cell.get("not_asked"):
+        return w["not_asked"]
+    return f"{cell['percent']:.1f}"
+
+
+def _group_name(cell: Mapping[str, Any], w: Mapping[str, str], k: int) -> str:
+    """A group's name, or for the withheld groups "Others (fewer than k…)", never their names."""
+    return w["other"].format(k=k) if cell.get("other") else str(cell["value"])
+
+
 def chart_specs(data: dict[str, Any], lang: str = "ja") -> dict[str, dict[str, Any]]:
     """Vega-Lite specifications: prevalence per kind and round, and one heat map per group and round."""
     from .charts import grouped_rounds, heat_map
@@ -398,7 +412,7 @@ def chart_specs(data: dict[str, Any], lang: str = "ja") -> dict[str, dict[str, A
     labels = {k["kind"]: k["label"] for k in data["kinds"]}
     specs = {}
     rows = [{"kind": labels[c["kind"]], "round": c["round"], "value": c["percent"]}
-            for c in data["prevalence"] if not c.get("suppressed")]
+            for c in data["prevalence"] if "percent" in c]
     if rows:
         specs["prevalence"] = grouped_rounds(rows, w["kind"], w["prevalence"], w["round"])
     for g in data["groups"]:
@@ -406,12 +420,15 @@ def chart_specs(data: dict[str, Any], lang: str = "ja") -> dict[str, dict[str, A
             cells = [c for c in g["cells"] if c["round"] == r["round"]]
             heat = []
             for c in cells:
+                name = _group_name(c, w, data["min_group"])
                 for key, label in labels.items():
-                    if c.get("suppressed"):
-                        heat.append({"group": c["value"], "kind": label, "value": None, "label": w["suppressed"]})
+                    figure = c["kinds"].get(key, {}) if not c.get("suppressed") else {}
+                    if "percent" not in figure:
+                        heat.append({"group": name, "kind": label, "value": None,
+                                     "label": w["not_asked" if figure.get("not_asked") else "suppressed"]})
                     else:
-                        p = c["kinds"][key]["percent"]
-                        heat.append({"group": c["value"], "kind": label, "value": p, "label": f"{p:.0f}"})
+                        p = figure["percent"]
+                        heat.append({"group": name, "kind": label, "value": p, "label": f"{p:.0f}"})
             if heat:
                 specs[f"heat:{g['group']}:{r['round']}"] = heat_map(heat, w["kind"], g["label"], "%")
     return specs

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from typing import Mapping, cast
+from typing import cast
 
 from ..syntax import nodes as n
 from .. import values as vt
@@ -13,6 +13,7 @@ _JA_UNITS = tuple((ja, micros) for _, _, micros, ja, _, _ in vt.DURATION_UNITS)
 _EN_UNITS = tuple((en, micros) for _, _, micros, _, _, en in vt.DURATION_UNITS)
 _SIMPLE_ALTERNATION = re.compile(r"[^\\^$.|?*+()\[\]{}]+(\|[^\\^$.|?*+()\[\]{}]+)*")
 LIST_INLINE = 6  # phrase lists up to this size are spelled out where they are used
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]")
 
 
 def attach(clause: str, word: str) -> str:
@@ -31,11 +32,11 @@ class Verbalizer(Visitor):
     """Reads expressions aloud in `lang` ("ja" or "en"): conditions as sentences (`visit_<Node>`
     methods here), values as noun phrases (`_Nouns`)."""
 
-    def __init__(self, policy: CheckedPolicy, lang: str, words: Mapping[str, str] | None = None) -> None:
+    def __init__(self, policy: CheckedPolicy, lang: str, codes: bool = False) -> None:
         self.p = policy
         self.lang = lang
         self.ja = lang == "ja"
-        self.words = words or {}  # text literals shown as words (the staff guide: `one of` codes as labels)
+        self.codes = codes  # a `one of` value as its label and its code (the auditor's edition), else the label
         self._nouns = _Nouns(self)
 
     # -- top level: a rule's `when` ---------------------------------------------------------
@@ -145,7 +146,7 @@ class Verbalizer(Visitor):
             positive = lit.value if op == "==" else not lit.value  # type: ignore[attr-defined]  # lit is the BoolLit
             return self.sentence(subject, not positive) if isinstance(subject, n.Name) else \
                 self.flag(self.noun(subject), positive)
-        a, b = self.noun(left), self.noun(right)
+        a, b = self.value_noun(left, right), self.value_noun(right, left)
         kind = _type(left).kind
         timed = kind in (vt.DATE, vt.DATETIME)
         if self.ja:
@@ -178,7 +179,7 @@ class Verbalizer(Visitor):
     def visit_In(self, e: n.In, negate: bool) -> str:
         none = e.negated != negate
         v = self.noun(e.value)
-        target = self.set_of(e.container)
+        target = self.set_of(e.container, _type(e.value))
         if self.ja:
             return f"{v}が{target}のいずれでもない" if none else f"{v}が{target}のいずれか"
         return f"{v} is none of {target}" if none else f"{v} is one of {target}"
@@ -187,12 +188,12 @@ class Verbalizer(Visitor):
         s = self.noun(e.subject)
         textual = _type(e.subject).is_textual
         if e.mode == "one":
-            x = self.noun(e.item)
+            x = self.value_noun(e.item, None, _type(e.subject).elem() if _type(e.subject).is_list else None)
             if self.ja:
                 verb = ("含まれない" if negate else "含まれる") if textual else ("ない" if negate else "ある")
                 return f"{s}に{x}が{verb}"
             return f"{s} {'does not contain' if negate else 'contains'} {x}"
-        target = self.set_of(e.item)
+        target = self.set_of(e.item, _type(e.subject).elem() if _type(e.subject).is_list else None)
         if self.ja:
             amount = "いずれか" if e.mode == "any" else "すべて"
             verb = "含まれない" if negate else "含まれる"
@@ -274,10 +275,30 @@ class Verbalizer(Visitor):
         return f"{sign}{seconds:g}秒" if self.ja else f"{sign}{seconds:g} seconds"
     # -- sets of values -------------------------------------------------------------------------------
 
-    def set_of(self, e: object) -> str:
-        """A list literal or a phrase list, spelled out when short."""
+    def value_noun(self, e: object, other: object, t: vt.Type | None = None) -> str:
+        """A value read aloud; a text compared with a `one of` value (the type of `other`, or `t`)
+        as the label people know it by: 「電話」, not 「phone」."""
+        t = t if t is not None else _type(other) if other is not None else None
+        if isinstance(e, n.StringLit) and t is not None and t.kind == vt.ENUM:
+            return self.enum_word(e.value, t)
+        return self.noun(e)
+
+    def enum_word(self, value: str, t: vt.Type) -> str:
+        """A `one of` value as people read it: its label; in English, a Japanese label gives way to
+        the value itself (`web_form` as "web form"), as a field reads by its name there."""
+        label = t.label_of(value)
+        if not self.ja and _JAPANESE.search(label):
+            label = value.replace("_", " ")
+        if self.codes and label != value:
+            return f"「{label}（{value}）」" if self.ja else f'"{label}" ({value})'
+        return f"「{label}」" if self.ja else f'"{label}"'
+
+    def set_of(self, e: object, t: vt.Type | None = None) -> str:
+        """A list literal or a phrase list, spelled out when short; the texts of a list compared
+        with `one of` values (`t`) as their labels."""
         if isinstance(e, n.ListLit):
-            values = [self.noun(i) for i in e.items]
+            values = [self.enum_word(i.value, t) if isinstance(i, n.StringLit) and t is not None and t.kind == vt.ENUM
+                      else self.noun(i) for i in e.items]
             return "".join(values) if self.ja else ", ".join(values)
         ref = e.ref if isinstance(e, n.Name) else None
         if isinstance(ref, PhrasesRef):
@@ -324,8 +345,7 @@ class _Nouns(Visitor):
         return f"{v:,}" if isinstance(v, int) else str(v)
 
     def visit_StringLit(self, e: n.StringLit) -> str:
-        value = self.v.words.get(e.value, e.value)
-        return f"「{value}」" if self.v.ja else f'"{value}"'
+        return f"「{e.value}」" if self.v.ja else f'"{e.value}"'
 
     def visit_BoolLit(self, e: n.BoolLit) -> str:
         return ("はい" if e.value else "いいえ") if self.v.ja else ("true" if e.value else "false")

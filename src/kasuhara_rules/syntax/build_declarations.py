@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, cast, overload
 from ..i18n import N_
 from . import nodes as n
 from ..diagnostics import error
-from ..source import Span
+from ..source import SourceText, Span
 
 if TYPE_CHECKING:
     from ..diagnostics import Diagnostic
@@ -19,6 +19,7 @@ class DeclarationBuilders:
 
     if TYPE_CHECKING:  # provided by `parser._Builder`
         file: str
+        source: SourceText
         diags: list[Diagnostic]
 
         def _tok_span(self, tok: Token) -> Span: ...
@@ -107,6 +108,28 @@ class DeclarationBuilders:
 
     def t_one_of_type(self, span: Span, args: list[Any]) -> n.OneOfType:
         return n.OneOfType(self.ident(args[0]), args[1], span=span)
+
+    def t_choice_list(self, span: Span, args: list[Any]) -> n.ChoiceList:
+        """The items of `one of [...]`, each text paired with the text that follows it on its
+        line without a comma (its label); anything else on one line needs a comma (E112)."""
+        choices: list[n.Choice] = []
+        i = 0
+        while i < len(args):
+            value = args[i]
+            label = args[i + 1] if i + 1 < len(args) else None
+            if (isinstance(value, n.StringLit) and isinstance(label, n.StringLit)
+                    and value.span.end_line == label.span.line
+                    and "," not in self.source.between(value.span.end_line, value.span.end_column,
+                                                       label.span.line, label.span.column)):
+                s = value.span
+                choices.append(n.Choice(value, label, span=Span(s.file, s.line, s.column, label.span.end_line,
+                                                                label.span.end_column)))
+                i += 2
+                continue
+            choices.append(n.Choice(value, None, span=value.span))
+            i += 1
+        self._check_separated(choices)
+        return n.ChoiceList(tuple(choices), span=span)
 
     def t_list_type(self, span: Span, args: list[Any]) -> n.ListType:
         return n.ListType(self.ident(args[0]), args[1], span=span)

@@ -144,6 +144,16 @@ def _last_token(tree: Tree[Token]) -> Token | None:
     return node if isinstance(node, Token) else None
 
 
+def keyword_guess(tok: Token, accepts: set[str]) -> str | None:
+    """The keyword the parser would accept here that a misspelt word (`whn`, `thn`, `adn`,
+    `severty`) is closest to, or None."""
+    if tok.type != "NAME":
+        return None
+    words = {term.pattern.value for term in parser().terminals
+             if term.name in accepts and term.pattern.type == "str" and term.pattern.value.isidentifier()}
+    return closest(str(tok), words) if words else None
+
+
 def _describe_token(tok: Token) -> str:
     if tok.type == "$END":
         return N_("the end of the file")
@@ -303,8 +313,9 @@ def _generic(tok: Token, ctx: _Context, accepts: set[str], span: Span, source: S
             opener = ctx.open[-1]
             hint = N_("the `{opener}` on line {line} is never closed with {value}", opener=opener, line=opener.line, value=_OPENERS[opener.type][1])
         return error("E121", N_("the file ends too early {where}; expected {expected}", where=ctx.where(), expected=expected), span, hint)
-    hint = None
-    if tok.type == "NAME" and "STRING" in accepts:  # a bare word where a value goes: はい, or a text without quotes
+    guess = keyword_guess(tok, accepts)
+    hint = N_("did you mean `{guess}`?", guess=guess) if guess else None
+    if guess is None and tok.type == "NAME" and "STRING" in accepts:  # a bare word where a value goes: はい, or a text without quotes
         from ..diagnostics import BOOL_WORDS, fold_label
 
         hint = (N_("write `{value}` instead of `{tok}`", value=BOOL_WORDS[fold_label(str(tok))], tok=str(tok))
@@ -330,13 +341,18 @@ def _then_missing(tok: Token, ctx: _Context, accepts: set[str]) -> tuple[str, st
                 N_("conditions are joined with `and`, `or` and `not`: write `{word}` instead of `{tok}`",
                    word=word, tok=str(tok)))
     if ctx.decl in ("rule", "override rule"):
+        guess = keyword_guess(tok, accepts)
         if not ctx.has_then and ctx.clause in ("when", "unless"):
             return ("E122", N_("expected `then` after the condition of rule {name}, found {found}", name=ctx.name, found=_describe_token(tok)),
+                    N_("did you mean `{guess}`?", guess=guess) if guess else
                     N_("a rule reads: when CONDITION then OUTCOME severity LEVEL"))
         return ("E122", N_("expected a clause or `}}` after the condition of rule {name}, found {found}", name=ctx.name, found=_describe_token(tok)),
+                N_("did you mean `{guess}`?", guess=guess) if guess else
                 N_("the clauses are when, unless, then, respond, escalate, cite and tags"))
     if ctx.decl in ("define", "override define"):
+        guess = keyword_guess(tok, accepts)
         return ("E120", N_("unexpected {found} after the definition of {name}", found=_describe_token(tok), name=ctx.name),
+                N_("did you mean `{guess}`?", guess=guess) if guess else
                 N_("a new declaration starts with its keyword: rule, define, phrases, …"))
     return None
 
@@ -370,7 +386,7 @@ def _condition_missing(tok: Token, ctx: _Context, accepts: set[str]) -> tuple[st
 
 
 def _not_a_clause(tok: Token, ctx: _Context, accepts: set[str]) -> tuple[str, str, str | None]:
-    guess = closest(str(tok), CLAUSE_WORDS) if tok.type == "NAME" else None
+    guess = keyword_guess(tok, accepts) or (closest(str(tok), CLAUSE_WORDS) if tok.type == "NAME" else None)
     hint = N_("did you mean `{guess}`?", guess=guess) if guess else N_("the clauses are when, unless, then, respond, escalate, cite and tags")
     if ctx.clause == "tags" and tok.type == "NAME":
         hint = N_("separate tags with commas: tags a, b")
@@ -457,6 +473,9 @@ def _phrase_set(tok: Token, ctx: _Context, accepts: set[str]) -> tuple[str, str,
 
 def _is_what(tok: Token, ctx: _Context, accepts: set[str]) -> tuple[str, str, str | None]:
     hint = N_("write `x is missing` or `x is present`")
+    guess = keyword_guess(tok, accepts)
+    if guess:
+        hint = N_("did you mean `{guess}`?", guess=guess)
     if str(tok) == "not":
         hint = N_("write `is present` instead of `is not missing`")
     return ("E123", N_("expected `missing` or `present` after `is`, found {found}", found=_describe_token(tok)), hint)

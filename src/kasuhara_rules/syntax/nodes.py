@@ -344,9 +344,26 @@ class UnitType:
 
 
 @node
+class Choice:
+    """A value of `one of` and the label people see for it: `"counter" "窓口"` (label optional)."""
+
+    value: Spanned  # a StringLit; anything else is the checker's E219
+    label: StringLit | None
+    span: Span = _span()
+
+
+@node
+class ChoiceList:
+    """The `[…]` of `one of`: its choices, in order."""
+
+    items: tuple[Choice, ...]
+    span: Span = _span()
+
+
+@node
 class OneOfType:
     head: Ident
-    values: ListLit
+    choices: ChoiceList
     span: Span = _span()
 
 

@@ -106,6 +106,8 @@ def literal(node: object) -> str:
         return node.text
     if isinstance(node, n.ListLit):
         return "[" + ", ".join(literal(i) for i in node.items) + "]"
+    if isinstance(node, n.Choice):
+        return literal(node.value) + (f" {quote(node.label.value)}" if node.label is not None else "")
     if isinstance(node, n.RecordLit):
         if not node.entries:
             return "{}"
@@ -217,7 +219,7 @@ def type_text(t: object) -> str:
     if isinstance(t, n.UnitType):
         return f"{t.name.name} in {t.unit.name}"
     if isinstance(t, n.OneOfType):
-        return f"{t.head.name} of {literal(t.values)}"
+        return f"{t.head.name} of [" + ", ".join(literal(c) for c in t.choices.items) + "]"
     if isinstance(t, n.ListType):
         return f"{t.head.name} of {type_text(t.element)}"
     if isinstance(t, n.RecordType):

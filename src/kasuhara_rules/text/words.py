@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import re
 import threading
 import unicodedata
 from typing import Any, Iterable, Sequence
@@ -213,7 +214,13 @@ def words_of(text: str) -> tuple[Word, ...]:
     """
     if not text:
         return ()
-    return _analyser().words(unicodedata.normalize("NFKC", text))
+    text = unicodedata.normalize("NFKC", text)
+    if _SURROGATE.search(text):  # a lone surrogate (valid JSON) is read as U+FFFD, as `matches` reads it
+        text = _SURROGATE.sub("\ufffd", text)
+    return _analyser().words(text)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def analyse_phrase(text: str) -> Phrase:

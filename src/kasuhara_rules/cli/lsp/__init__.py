@@ -21,6 +21,12 @@ def cmd_lsp(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                                               "installed).", missing=missing), lang) + "\n"
                   + translate(N_("hint: {hint}", hint=INSTALL), lang) + "\n")
         return EXIT_MISSING
+    import sys
+
+    if sys.stdin is None or sys.stdout is None:  # the protocol needs both (`<&-`, `>&-`)
+        err.write("kasu lsp: " + translate(N_("standard input or standard output is closed: the language server "
+                                              "talks over both"), getattr(args, "msg_lang", "en")) + "\n")
+        return 1
     serve()
     return 0
 

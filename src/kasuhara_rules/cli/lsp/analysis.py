@@ -328,7 +328,7 @@ class Analysis(Hover, Completions):
             return []
         written = source.between(d.span.line, d.span.column, d.span.end_line, d.span.end_column)
         out: list[Edit] = []
-        m = re.fullmatch(r'did you mean ([`"])(.+?)[`"]\?', hint)
+        m = re.search(r'(?:^|; )did you mean ([`"])(.+?)[`"]\?$', hint)  # alone, or after why
         if m:
             replacement = m.group(2) if m.group(1) == "`" else f'"{m.group(2)}"'
             if m.group(1) == '"' or _NAME.fullmatch(written):

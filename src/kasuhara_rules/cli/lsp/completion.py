@@ -96,11 +96,12 @@ class Completions:
             return None
         quoted = re.search(r"\"[^\"]*$", before)
         out = []
-        for item in field.type.values.items:
+        for choice in field.type.choices.items:  # each value with its label as the detail
+            item = choice.value
             if isinstance(item, n.StringLit):
                 text = f'"{item.value}"'
-                out.append(Completion(text, "value", field.label.value if field.label else "",
-                                      insert=text[1:] if quoted else text))
+                detail = choice.label.value if choice.label else field.label.value if field.label else ""
+                out.append(Completion(text, "value", detail, insert=text[1:] if quoted else text))
         return out
 
     def _field_decl(self, written: str) -> n.FieldDecl | None:

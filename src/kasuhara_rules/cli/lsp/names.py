@@ -43,7 +43,7 @@ FUNCTIONS = tuple(vocabulary.FUNCTIONS)
 TYPES = ("bool", "int", "number", "text", "date", "datetime", "duration", "duration in minutes",
          "duration in seconds", "duration in hours", "duration in days", "one of", "list of", "optional")
 STRATEGIES = ("highest_severity", "first_match")
-HEADER_WORDS = ("id", "version", "effective", "decide", "otherwise")
+HEADER_WORDS = ("id", "version", "effective", "timezone", "decide", "otherwise")
 
 _NAME = re.compile(r"[^\W\d]\w*")
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import os
-from typing import Optional
+import sys
+from typing import BinaryIO, Optional
 
 from lsprotocol import types as t
 from pygls.lsp.server import LanguageServer
@@ -49,6 +50,38 @@ class KasuServer(LanguageServer):
         self.lang = "en"
         self.debounce = DEBOUNCE_SECONDS
         self.parsed_bases: dict[tuple[str, bytes], ParsedBase] = {}  # base policies, parsed once per content
+
+    def _start_io_async(self, stdin: Optional[BinaryIO] = None, stdout: Optional[BinaryIO] = None) -> None:
+        """pygls's loop over standard input, with framing.read_messages reading the messages: a message
+        whose Content-Length is missing or not a number is skipped (said on standard error), never the
+        end of every later answer."""
+        from threading import Event
+
+        from pygls.exceptions import JsonRpcException
+        from pygls.io_ import StdinAsyncReader, StdoutWriter
+
+        from .framing import handler, read_messages
+
+        self._stop_event = stop = Event()
+        reader = StdinAsyncReader(stdin or sys.stdin.buffer, self.thread_pool)
+        self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+
+        def log(text: str) -> None:
+            try:
+                sys.stderr.write(text + "\n")
+                sys.stderr.flush()
+            except (OSError, ValueError, AttributeError):  # standard error closed: nothing to say it on
+                pass
+
+        handle = handler(self.protocol, lambda exc: self.report_server_error(exc, JsonRpcException))
+        try:
+            asyncio.run(read_messages(reader, handle, stop.is_set, log))
+        except BrokenPipeError:
+            log("kasu lsp: the connection to the editor is lost")
+        except (KeyboardInterrupt, SystemExit):
+            pass
+        finally:
+            self.shutdown()  # type: ignore[no-untyped-call]  # pygls leaves it unannotated
 
     # -- documents -------------------------------------------------------------------------------
 
@@ -153,7 +186,7 @@ class KasuServer(LanguageServer):
 
 
 def _utf16(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2  # a lone surrogate is one unit, as editors count it
 
 
 def _from_utf16(text: str, units: int) -> int:

@@ -99,7 +99,7 @@ def upload(ctx: Ctx) -> Response:
 
 
 def _table(content: bytes, name: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    from ...cli.survey import read_table
+    from ...reading import read_table
 
     suffix = ".xlsx" if name.lower().endswith(".xlsx") else ".csv"
     handle, path = tempfile.mkstemp(suffix=suffix, prefix="kasu-survey-")

@@ -7,7 +7,6 @@ bounded whatever the file size.
 """
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import json
@@ -18,10 +17,11 @@ from typing import IO, Any, Callable, Iterable, Iterator, Sequence
 from ..i18n import N_
 from .. import values as vt
 from ..check.checked import Field
-from ..engine.records import RecordError
+from ..coerce import RecordError
 
-FORMATS = ("jsonl", "json", "csv")
-EXTENSIONS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv"}
+FORMATS = ("jsonl", "json", "csv", "xlsx")
+EXTENSIONS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv", ".xlsx": "xlsx",
+              ".xlsm": "xlsx"}
 _INT = re.compile(r"[+-]?\d+")
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _TRUE = {"true", "yes", "1", "はい"}
@@ -33,20 +33,12 @@ ENCODING_HINT = N_("if it comes from Japanese Excel or another Windows tool, it 
                  "read it with --encoding cp932")
 
 
-class EncodingRefused(ValueError):
-    """A whole input file that is not in the expected encoding (the CLI refuses it, exit 2)."""
+class InputRefused(ValueError):
+    """A whole input file that cannot be read (its encoding, a workbook that is none or too large):
+    the CLI refuses it, exit 2."""
 
 
-def check_encoding(name: str) -> str:
-    """The codec name for `--encoding NAME`; ValueError when unknown or not ASCII-compatible."""
-    try:
-        info = codecs.lookup(name)
-    except LookupError:
-        raise ValueError(N_("unknown encoding {name} (try cp932, shift_jis, euc_jp or utf-8)", name=repr(name))) from None
-    if "\n,\"".encode(info.name, "replace") != b"\n,\"":
-        raise ValueError(N_("the encoding {name} cannot be read line by line (use an ASCII-compatible one)",
-                            name=repr(name)))
-    return info.name
+EncodingRefused = InputRefused  # its name before .xlsx files were read
 
 
 def _not_utf8(what: str, byte: int) -> str:
@@ -151,8 +143,8 @@ def read_json(stream: IO[bytes], encoding: str = "utf-8") -> Iterator[tuple[int,
         line = data[: exc.start].count(b"\n") + 1
         if encoding == "utf-8":
             problem = _not_utf8(N_("the file"), exc.start + 1)
-            raise EncodingRefused(N_("line {line}: {problem}", line=line, problem=problem)) from None
-        raise EncodingRefused(N_("line {line}: the file is not valid {encoding} (byte {byte})",
+            raise InputRefused(N_("line {line}: {problem}", line=line, problem=problem)) from None
+        raise InputRefused(N_("line {line}: the file is not valid {encoding} (byte {byte})",
                                  line=line, encoding=encoding, byte=exc.start + 1)) from None
     stripped = text.lstrip()
     if not stripped.startswith("["):
@@ -272,8 +264,8 @@ def read_csv(stream: IO[bytes], fields: Sequence[Field], encoding: str = "utf-8"
     if any(_has_bad_bytes(cell) for cell in header):
         if encoding == "utf-8":
             problem: str | None = _not_utf8(N_("the CSV header"), 1 + _bad_byte(header))
-            raise EncodingRefused(N_("line {line}: {problem}", line=line, problem=problem))
-        raise EncodingRefused(N_("line {line}: the CSV header is not valid {encoding}", line=line, encoding=encoding))
+            raise InputRefused(N_("line {line}: {problem}", line=line, problem=problem))
+        raise InputRefused(N_("line {line}: the CSV header is not valid {encoding}", line=line, encoding=encoding))
     names, problem = csv_columns([cell.strip() for cell in header], fields)
     by_name = {f.name: f for f in fields}
     for start, row in rows:
@@ -478,39 +470,6 @@ def csv_cell(field: Field | None, cell: str) -> Any:
         except ValueError as exc:
             raise ValueError(N_("the cell should hold JSON ({problem})", problem=_text(exc))) from None
     return cell
-
-
-def read_path(path: str, fields: Sequence[Field], kind: str | None = None,
-              stdin: IO[bytes] | None = None, encoding: str = "utf-8") -> Iterator[tuple[int, Any]]:
-    """Records of a file (or `-` for standard input), by its extension unless `kind` is given.
-
-    Raises EncodingRefused when a whole file is not in `encoding` (a CSV header, a .json file)."""
-    kind = kind or format_of(path)
-    if kind is None:
-        raise ValueError(N_("cannot tell the format of {path}: use .json, .jsonl, .ndjson or .csv", path=path))
-    if path == "-":
-        stream = stdin
-        assert stream is not None
-        yield from _named(path, _read(stream, kind, fields, encoding))
-        return
-    with open(path, "rb") as stream:
-        yield from _named(path, _read(stream, kind, fields, encoding))
-
-
-def _named(path: str, items: Iterator[tuple[int, Any]]) -> Iterator[tuple[int, Any]]:
-    try:
-        yield from items
-    except EncodingRefused as exc:
-        name = N_("standard input") if path == "-" else path
-        raise EncodingRefused(N_("{path}: {problem}", path=name, problem=_text(exc))) from None
-
-
-def _read(stream: IO[bytes], kind: str, fields: Sequence[Field], encoding: str) -> Iterator[tuple[int, Any]]:
-    if kind == "jsonl":
-        return read_jsonl(stream, encoding)
-    if kind == "json":
-        return read_json(stream, encoding)
-    return read_csv(stream, fields, encoding)
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # stateless; built once
