@@ -157,6 +157,7 @@ def test_author_sees_diagnostics_examples_replay_then_activates(desk):
     assert "Warnings only: the policy can be activated" in page and "W110" in page
     assert "0 passed, 1 failed" in page  # its own example still expects the old outcome
     assert "Decided again: 1" in page and "Decided differently: 1" in page
+    assert "<td>kasuhara / high</td><td>claim</td>" in checked.text  # the change, with its severity
     assert "effective 2026-04-15" in checked.text and 'formaction="/policies/activate"' in checked.text
     done = post(author, "/policies/draft", "/policies/activate", {"text": fixed, "name": "acme.kasu",
                                                                    "effective": "2026-04-15"})

@@ -129,7 +129,7 @@ class Replayed:
     decided: int
     changed: int
     undecidable: int
-    transitions: tuple[tuple[str, str | None, int], ...]
+    transitions: tuple[tuple[str, str, int], ...]  # (outcome / severity before, after, how many)
     examples: tuple[dict[str, Any], ...]
     overridden: int  # incidents people overrode
     agrees: int  # …of which the new version now decides what they concluded
@@ -143,7 +143,7 @@ def replay(journal: "Journal", policy: "Policy") -> Replayed:
     from .adapter import full_record, incidents_page
 
     items, total = incidents_page(journal, False, None, REPLAY_LIMIT, 0)
-    transitions: Counter[tuple[str, str | None]] = Counter()
+    transitions: Counter[tuple[str, str]] = Counter()
     changed = undecidable = overridden = agrees = 0
     shown: list[dict[str, Any]] = []
     for item in items:
@@ -164,7 +164,7 @@ def replay(journal: "Journal", policy: "Policy") -> Replayed:
                 agrees += 1
         if before != after:
             changed += 1
-            transitions[(item.outcome, new.outcome)] += 1
+            transitions[(_state(item.outcome, item.severity), _state(new.outcome, new.severity))] += 1
             if len(shown) < 50:
                 shown.append({"incident": item.incident, "before": before, "after": after,
                               "verdict": item.verdict, "final": item.final_outcome})
@@ -172,3 +172,7 @@ def replay(journal: "Journal", policy: "Policy") -> Replayed:
     return Replayed(len(items) - undecidable, changed, undecidable, rows, tuple(shown), overridden, agrees,
                     total > len(items))
 
+
+def _state(outcome: str | None, severity: str | None) -> str:
+    """An outcome with its severity, as the replay's table of changes shows it (kasuhara / high)."""
+    return " / ".join(p for p in (outcome, severity) if p) or "—"
