@@ -85,3 +85,13 @@ def _english_messages(monkeypatch):
     """Messages follow KASU_LANG and the locale (contract section 8): tests start from English."""
     for name in ("KASU_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _nothing_written_into_the_checkout():
+    """No test leaves a journal (the default sqlite:///kasu-journal.db of `kasu serve` and `kasu journal`)
+    in the checkout's root: tests write into their temporary folders."""
+    before = set(ROOT.glob("kasu-journal.db*"))
+    yield
+    written = set(ROOT.glob("kasu-journal.db*")) - before
+    assert not written, f"a test wrote {sorted(p.name for p in written)} into the checkout"

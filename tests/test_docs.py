@@ -57,11 +57,12 @@ def _commands(name: str) -> list[str]:
 
 
 def test_readme_gives_the_two_commands():
-    """The README's first screen: install and run the main job; install and run the tests
-    (these two lines are exactly what .ci/run executes)."""
+    """The README's first screen: install and run the main job; open the desk; install and run the
+    tests (the first and the last are exactly what .ci/run executes)."""
     commands = _commands("README.md")
-    assert any("pip install ." in c and "kasu eval" in c for c in commands[:2])
-    assert any("pip install '.[test]'" in c and "pytest" in c for c in commands[:2])
+    assert any("pip install ." in c and "kasu eval" in c for c in commands[:3])
+    assert any("pip install '.[desk]'" in c and c.endswith("kasu serve") for c in commands[:3])
+    assert any("pip install '.[test]'" in c and "pytest" in c for c in commands[:3])
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert 'pip" install' in ci and '".[test]"' in ci and "-m pytest" in ci
 
@@ -71,7 +72,8 @@ def test_readme_gives_the_two_commands():
 def test_documented_kasu_commands_run(name):
     """Every `kasu …` command shown in the README, the tutorials and the CLI page runs against
     the shipped examples with the documented exit code (3 for the incident files that hold
-    broken records on purpose, else 0) and prints something."""
+    broken records on purpose, else 0) and prints something. None of them writes into the checkout
+    (checked after the commands ran)."""
     ran = 0
     for command in _commands(name):
         for part in command.split("&&"):
@@ -80,6 +82,8 @@ def test_documented_kasu_commands_run(name):
             words = shlex.split(part.split(">")[0].strip(), comments=True)
             if not words or words[0].rsplit("/", 1)[-1] != "kasu":
                 continue
+            if words[1:2] == ["serve"]:
+                continue  # a server that runs until stopped: tests/desk/test_commands.py starts it in a temporary folder
             if any(w.startswith(("my-", "incidents", "old", "new", "guide", "-o", "/")) or w == "-" for w in words[1:]) \
                     or not all((ROOT / w).exists() for w in words[1:] if w.endswith((".kasu", ".jsonl", ".csv"))):
                 continue  # a placeholder file name, standard input, a file the user writes or one outside the checkout
@@ -93,6 +97,7 @@ def test_documented_kasu_commands_run(name):
             assert proc.stdout or words[1] == "fmt", part  # fmt of a tidy file says nothing
             ran += 1
     assert ran >= 1
+    assert not list(ROOT.glob("kasu-journal.db*")), "a documented command wrote a journal into the checkout"
 
 
 TUTORIALS = {"tutorial.ja.md": ("ja", "tutorial.kasu"), "tutorial.en.md": ("en", "tutorial.en.kasu")}

@@ -29,8 +29,10 @@ KEYWORDS = {"_": None, "N_": None, "gettext": None}
 def extract() -> list[str]:
     """Every message id marked in the package, sorted."""
     found = set()
+    # the desk's templates too: `{{ _("…") }}` in Jinja2 (Jinja2's own Babel extractor)
+    methods = [("**.py", "python"), ("**/templates/**.html", "jinja2.ext:babel_extract")]
     for _file, _line, message, _comments, _context in extract_from_dir(
-            str(PACKAGE), [("**.py", "python")], keywords=KEYWORDS):
+            str(PACKAGE), methods, keywords=KEYWORDS, options_map={"**/templates/**.html": {"trimmed": "true"}}):
         if isinstance(message, tuple):
             message = message[0]
         if message:

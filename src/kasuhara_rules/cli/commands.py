@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Sequence, TextIO, cast
+from typing import Any, Callable, Sequence, TextIO, cast
 
 from .. import __version__
 from ..i18n import N_, choose_language, gettext_for, translate
@@ -32,7 +32,23 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
 
     for command in (check, evaluate, examples, fmt, diff, doc, init, lsp, report, survey, journal):
         command.register(sub, _, lang)
+    for register in plugged_commands():
+        register(sub, _, lang)
     return ap
+
+
+PLUGGED = "kasuhara_rules.commands"
+
+
+def plugged_commands() -> list[Callable[[Any, Callable[[str], str], str], None]]:
+    """The `register` functions of commands that live above this layer (`kasu serve` and `kasu users`
+    from the desk), from the package's entry points of the group `kasuhara_rules.commands`, by name.
+
+    The cli never imports the desk: the desk plugs into it, as a plugin would (pyproject.toml)."""
+    from importlib.metadata import entry_points
+
+    found = sorted(entry_points(group=PLUGGED), key=lambda point: point.name)
+    return [point.load() for point in found if point.module.startswith("kasuhara_rules.")]
 
 
 def finish_parser(ap: argparse.ArgumentParser, lang: str) -> argparse.ArgumentParser:

@@ -1,0 +1,1 @@
+"""The desk's Alembic migrations (its own history, in `desk_alembic_version`)."""
