@@ -43,8 +43,8 @@ def test_digest_of_an_extending_policy():
     """With extends: SHA-256 of the lines `<hex digest> <file name>`, base first (section 7)."""
     import hashlib
 
-    names = ["mhlw-baseline.kasu", "lexicon/threats.txt", "lexicon/exposure.txt", "lexicon/abuse.txt",
-             "lexicon/legal.txt", "retail.kasu"]  # the base, the phrase files it names, then the policy itself
+    names = ["mhlw-baseline.kasu", "lexicon/threats.txt", "lexicon/backing.txt", "lexicon/implied.txt",
+             "lexicon/exposure.txt", "lexicon/abuse.txt", "lexicon/legal.txt", "retail.kasu"]  # the base, the phrase files it names, then the policy itself
     lines = "".join(f"{hashlib.sha256((ROOT / 'examples' / name).read_bytes()).hexdigest()} {name}\n"
                     for name in names)
     policy = load_policy(RETAIL)

@@ -75,7 +75,7 @@ def post(client: TestClient, page: str, path: str, data: dict[str, Any], **kwarg
 
 RECORD = {"channel": "phone", "call_length": "45", "call_length.unit": "minutes", "repeat_contacts_30d": "3",
           "demanded_dogeza": "true", "demanded_manager": "false", "demand_valid": "unknown",
-          "remarks": "申し訳ないと言われた", "contacts.rows": "1", "reported_at": "2026-05-01T10:00"}
+          "remarks": "申し訳ないと言われた", "contacts.rows": "1", "reported_at": "2026-11-01T10:00"}
 
 
 def record(client: TestClient, incident: str, **values: str) -> Any:

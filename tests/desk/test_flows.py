@@ -80,7 +80,7 @@ def test_amend_keeps_the_sensitive_value_unseen(desk):
             if k not in ("csrftoken", "_add", "lang", "next", "remarks.remove") and "__ROW__" not in k}
     data.update({"channel": "counter", "demanded_dogeza": "false", "demanded_manager": "false",
                  "demand_valid": "unknown", "repeat_contacts_30d": "0", "call_length": "", "reported_at":
-                 "2026-05-01T10:00", "remarks": ""})
+                 "2026-11-01T10:00", "remarks": ""})
     done = staff.post("/incidents/R-5/amend", data={"csrftoken": token(form.text), **data}, follow_redirects=False)
     assert done.status_code == 303, done.text
     state = desk.journal.incident("R-5")
@@ -149,22 +149,22 @@ def test_author_sees_diagnostics_examples_replay_then_activates(desk):
     refused = post(author, "/policies/draft", "/policies/activate", {"text": BROKEN, "name": "acme.kasu"})
     assert refused.status_code == 400 and len(desk.journal.versions()) == 1
     source = desk.journal.policy(desk.journal.versions()[0].digest).files[0][1].decode()
-    fixed = source.replace('version   "2026.1"', 'version   "2026.2"').replace(
+    fixed = source.replace('version   "2026.2"', 'version   "2026.3"').replace(
         'then     kasuhara severity high', 'then     claim')
     checked = post(author, "/policies/draft", "/policies/draft", {"text": fixed, "name": "acme.kasu",
-                                                                   "effective": "2026-04-15"})
+                                                                   "effective": "2026-10-15"})
     page = text(checked.text)
-    assert "Warnings only: the policy can be activated" in page and "W110" in page
-    assert "0 passed, 1 failed" in page  # its own example still expects the old outcome
+    assert "No problem found." in page and "W1" not in page  # the demo policy checks clean
+    assert "6 passed, 1 failed" in page, page[page.find("Examples"):][:600]  # its own example still expects the old outcome
     assert "Decided again: 1" in page and "Decided differently: 1" in page
     assert "<td>kasuhara / high</td><td>claim</td>" in checked.text  # the change, with its severity
-    assert "effective 2026-04-15" in checked.text and 'formaction="/policies/activate"' in checked.text
+    assert "effective 2026-10-15" in checked.text and 'formaction="/policies/activate"' in checked.text
     done = post(author, "/policies/draft", "/policies/activate", {"text": fixed, "name": "acme.kasu",
-                                                                   "effective": "2026-04-15"})
+                                                                   "effective": "2026-10-15"})
     assert done.status_code == 303
     versions = desk.journal.versions()
-    assert [v.version for v in versions] == ["2026.1", "2026.2"] and str(versions[-1].effective) == "2026-04-15"
-    assert "2026.2" in author.get("/policies").text
+    assert [v.version for v in versions] == ["2026.2", "2026.3"] and str(versions[-1].effective) == "2026-10-15"
+    assert "2026.3" in author.get("/policies").text
 
 
 def test_auditor_reads_everything_and_verifies_the_chain(desk):

@@ -138,7 +138,7 @@ def test_prints_on_a4_in_a_real_browser(policies, tmp_path):
     data = pdf.read_bytes()
     pages = len(re.findall(rb"/Type\s*/Page[^s]", data))
     assert data.startswith(b"%PDF") and len(data) > 20_000
-    assert 4 <= pages <= 40, pages  # the retail guide: 59 rules since issue 26 (36 pages measured)
+    assert 4 <= pages <= 50, pages  # the retail guide: 59 rules since issue 26, phrase kinds since issue 24 (43 pages measured)
     boxes = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)", data)
     assert boxes and all(abs(float(w) - 595) < 3 and abs(float(h) - 842) < 3 for w, h in boxes)  # A4 in points
 

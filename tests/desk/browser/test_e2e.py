@@ -12,7 +12,7 @@ import pytest
 
 from .conftest import PASSWORD, screenshots_dir
 
-INCIDENT = "20260501-E2E"
+INCIDENT = "20261101-E2E"
 BROKEN_RULE = "when     demanded_dogza"
 
 
@@ -68,21 +68,21 @@ def test_staff_record_and_see_the_decision(browser, served, shots, state):
     page.check('input[name="demanded_manager"][value="true"]')
     page.check('input[name="demand_valid"][value="unknown"]')
     page.fill('textarea[name="remarks"]', "責任者を出せ。出さないならネットに書くぞ")
-    page.fill('input[name="contacts.0.at"]', "2026-04-28T10:00")
+    page.fill('input[name="contacts.0.at"]', "2026-10-28T10:00")
     page.fill('input[name="contacts.0.length"]', "20")
     page.click('[data-add-row="contacts"]')  # copied in the page by desk.js, no round trip
     assert page.locator('input[name="contacts.1.at"]').count() == 1
     assert page.evaluate("document.activeElement.name") == "contacts.1.at"
-    page.fill('input[name="contacts.1.at"]', "2026-04-29T11:00")
+    page.fill('input[name="contacts.1.at"]', "2026-10-29T11:00")
     page.fill('input[name="contacts.1.length"]', "25")
-    page.fill("#f-reported_at", "2026-05-01T10:00")
+    page.fill("#f-reported_at", "2026-11-01T10:00")
     with page.expect_navigation():
         page.click("button.primary")
     assert "saved=1" in page.url, page.inner_text("main")[:1500]
     decision = page.locator("section.decision")
     assert "カスタマーハラスメント" in decision.inner_text()
-    assert "警察・弁護士" in decision.locator(".call").inner_text()  # whom to call
-    assert "対応を中止し、記録を保全する。" in decision.inner_text()
+    assert "組織対応" in decision.locator(".call").inner_text()  # whom to call: an announced exposure
+    assert "予告には取り合わず、申し出の内容にだけ答える。" in decision.inner_text()
     shoot(page, shots, "decision", state)
     facts = served.journal.record(INCIDENT)
     assert [c["length"] for c in facts["contacts"]] == ["20min", "25min"]
@@ -184,7 +184,7 @@ def test_author_fixes_a_broken_policy_replays_and_activates(browser, served, sho
     login(page, "ito")
     page.goto("/policies/draft")
     original = page.input_value("#p-text")
-    broken = original.replace("when     demanded_dogeza", BROKEN_RULE).replace('"2026.1"', '"2026.2"')
+    broken = original.replace("when     demanded_dogeza", BROKEN_RULE).replace('"2026.2"', '"2026.3"')
     page.fill("#p-text", broken)
     with page.expect_navigation():
         page.click("text=検査する")
@@ -193,19 +193,19 @@ def test_author_fixes_a_broken_policy_replays_and_activates(browser, served, sho
     assert page.locator("text=この版を有効にする").count() == 0
     shoot(page, shots, "policy-broken", state)
     page.fill("#p-text", broken.replace(BROKEN_RULE, "when     demanded_dogeza").replace(
-        "then     kasuhara severity critical", "then     kasuhara severity high"))
-    page.fill("#p-eff", "2026-04-20")
+        "組織に報告する。\"\n  escalate organisation", "組織に報告する。\"\n  escalate supervisor"))
+    page.fill("#p-eff", "2026-10-20")
     with page.expect_navigation():
         page.click("text=検査する")
     replay = page.inner_text("section:has(#replay-h)")
     assert "判断し直した件数: 1" in replay and "判断が変わる件数: 1" in replay
-    assert "effective 2026-04-20" in page.input_value("#p-text")
+    assert "effective 2026-10-20" in page.input_value("#p-text")
     shoot(page, shots, "policy-replay", state)
     page.click("text=この版を有効にする")
     page.wait_for_url(re.compile(r"/policies$"))
-    assert "2026.2" in page.inner_text("main")
+    assert "2026.3" in page.inner_text("main")
     shoot(page, shots, "policies", state, full=False)
-    assert [v.version for v in served.journal.versions()] == ["2026.1", "2026.2"]
+    assert [v.version for v in served.journal.versions()] == ["2026.2", "2026.3"]
     assert console == [], console
     page.context.close()
 
@@ -216,7 +216,7 @@ def test_manager_dashboard_shows_the_override(browser, served, shots, state):
     page = new_page(browser, served, console)
     login(page, "boss")
     page.goto("/dashboard")
-    row = page.locator("#overrides tbody tr", has_text="脅迫・SNSでの晒し")
+    row = page.locator("#overrides tbody tr", has_text="SNS・ネットでの晒しの予告")
     cells = row.locator("td").all_inner_texts()
     assert cells[:3] == ["0", "1", "100%"], cells
     shoot(page, shots, "dashboard", state)

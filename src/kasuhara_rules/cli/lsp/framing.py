@@ -1,5 +1,7 @@
-"""The Language Server Protocol's framing on standard input: headers, a blank line, a body of
-Content-Length bytes — and recovery from a message whose length is missing or not a number.
+"""The Language Server Protocol's framing on standard input, with recovery from a broken header.
+
+Headers, a blank line, a body of Content-Length bytes — and recovery from a message whose length
+is missing or not a number.
 
 pygls reads the same framing, but after one header block without a valid `Content-Length` it
 reads every later body as headers and never answers again, silently. Here such a block is

@@ -70,7 +70,8 @@ def draft(ctx: Ctx) -> Response:
         text = ""
         name = "policy.kasu"
         if current is not None:
-            name, data = current.files[-1]  # the policy itself comes last (its bases first)
+            # the policy itself is the last .kasu file (its bases come first, each followed by its phrase files)
+            name, data = next(f for f in reversed(current.files) if f[0].endswith(".kasu"))
             text = data.decode("utf-8", "replace")
             name = str(name).rsplit("/", 1)[-1]
         return ctx.render("draft.html", text=text, name=name, result=None, effective="")
