@@ -109,3 +109,16 @@ def test_pandas_is_not_imported_unless_a_frame_is_given():
             "assert 'pandas' not in sys.modules and 'numpy' not in sys.modules, 'imported'\n")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_an_empty_string_is_the_empty_text_in_a_text_field_and_absent_elsewhere():
+    """A frame made from JSON records decides as the JSON does: "" in a text field (remarks) is the
+    empty text, not a missing value; "" in a yes/no or integer field is absent, as an empty CSV cell."""
+    record = {"incident_id": "E-1", "channel": "counter", "reported_at": "2027-04-13T14:00:00+09:00",
+              "demand_type": "apology", "remarks": "", "raised_voice": "none", "demanded_dogeza": "",
+              "exit_orders": ""}
+    got = dict(read_records(pd.DataFrame([record]), RETAIL))[1]
+    assert got["remarks"] == "" and got["demanded_dogeza"] is None and got["exit_orders"] is None
+    from_frame = next(iter(RETAIL.evaluate_many(pd.DataFrame([record])))).to_dict()
+    from_json = RETAIL.evaluate(dict((k, v) for k, v in record.items() if v != "" or k == "remarks"))
+    assert "error" not in from_frame and from_frame["outcome"] == from_json.outcome is not None

@@ -15,6 +15,7 @@ from typing import Any, Iterable, Iterator, Sequence
 
 from ..reading.batch import BLANK, dump_json, jsonl_record
 from .jobs import undecidable
+from ..coerce import RecordError
 from ..policy import Decision, Policy
 
 # The columns of a decided DataFrame (Dask or Spark), in order; `decision` is the whole decision JSON.
@@ -89,32 +90,27 @@ def decision_row(line: int | None, data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def plain(value: Any) -> Any:
-    """A value of a DataFrame cell as the engine reads it: arrays (lists in Arrow) become lists,
-    structs (dicts) are converted all the way down; anything else is left as it is."""
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
-    if getattr(value, "ndim", 0) and hasattr(value, "tolist"):  # a numpy array
-        return [plain(v) for v in value.tolist()]
-    return value
+def frame_records(policy: Policy, frame: Any, line_column: str | None,
+                  start: int = 1) -> Iterator[tuple[int | None, Any]]:
+    """(line, record or RecordError) of each row of a pandas DataFrame, read by reading/frames.py —
+    the one frame reader, as `Policy.evaluate_many(frame)` and `kasu eval` read a table (labels as
+    column names, 1.0/0.0 for yes/no, NaN and NA absent). The line is taken from `line_column`
+    when given (an integer; missing gives None), else it is the row's position counted from
+    `start`."""
+    from ..reading.frames import frame_records as read_frame
 
-
-def frame_records(frame: Any, line_column: str | None,
-                  start: int = 1) -> Iterator[tuple[int | None, dict[str, Any]]]:
-    """(line, record) of each row of a pandas DataFrame: the line from `line_column` when given
-    (an integer; missing gives None), else the row's position counted from `start`."""
-    for position, row in enumerate(frame.to_dict("records"), start):
-        record = {k: plain(v) for k, v in row.items()}
-        if line_column is None:
-            yield position, record
-            continue
-        value = record.get(line_column)
-        try:
-            line = int(value) if value is not None and value == value else None
-        except (TypeError, ValueError):
-            line = None
+    lines = frame[line_column].tolist() if line_column is not None else None
+    for i, (_, record) in enumerate(read_frame(frame, policy.checked.fields)):
+        if lines is None:
+            line: int | None = start + i
+        else:
+            value = lines[i]
+            try:
+                line = int(value) if value is not None and value == value else None
+            except (TypeError, ValueError):
+                line = None
+        if isinstance(record, RecordError):
+            record = RecordError(record.message, record.field, line)
         yield line, record
 
 
@@ -124,7 +120,7 @@ def decide_frame(policy: Policy, frame: Any, explain: bool = False, show_sensiti
     DataFrame decided row by row; every row gives one output row."""
     kept = [frame[name].tolist() for name in keep]
     out = []
-    for i, (line, record) in enumerate(frame_records(frame, line_column, start)):
+    for i, (line, record) in enumerate(frame_records(policy, frame, line_column, start)):
         data = decide_dict(policy, record, line, explain, show_sensitive)
         assert data is not None  # a record is never blank
         row = decision_row(line, data)

@@ -7,11 +7,17 @@ pandas' NA and NaT) are absent values; the cells are read by cells.py, so an opt
 column with gaps (which pandas turns into 1.0/0.0/NaN), nullable integers (`Int64`), date-times
 (pandas' Timestamp, with or without a zone) and text typed in a spreadsheet all read as they
 would from the same CSV file.
+
+One difference from a CSV file, where an empty cell can only be absent: a frame marks an empty
+cell itself (`pd.read_csv` gives NaN), so an empty string `""` in a `text` field is the empty text,
+as `""` in a JSON record is — a frame made from JSON records decides as `kasu eval` decides the
+JSON Lines file. In any other field `""` is absent, as in a CSV file.
 """
 from __future__ import annotations
 
 from typing import Any, Iterator, Sequence
 
+from .. import values as vt
 from ..check.checked import Field
 from ..coerce import RecordError
 from .batch import csv_columns
@@ -37,7 +43,11 @@ def frame_records(frame: Any, fields: Sequence[Field]) -> Iterator[tuple[int, An
         bad = None
         for i, name, field in plan:
             try:
-                record[name] = typed_cell(field, row[i]) if field is not None else row[i]
+                value = row[i]
+                if field is None or (type(value) is str and value == "" and field.type.kind == vt.TEXT):
+                    record[name] = value  # a frame's "" in a text field is the empty text (see above)
+                else:
+                    record[name] = typed_cell(field, value)
             except ValueError as exc:
                 bad = RecordError(exc.args[0] if exc.args else str(exc), name, line)
                 break
