@@ -40,7 +40,7 @@ SITES = ("shinjuku", "osaka", "nagoya", "fukuoka")
 
 
 def record(i: int, rng: random.Random) -> dict:
-    day = dt.datetime(2026, 4, 1, 9, tzinfo=dt.timezone(dt.timedelta(hours=9))) + dt.timedelta(
+    day = dt.datetime(2026, 10, 1, 9, tzinfo=dt.timezone(dt.timedelta(hours=9))) + dt.timedelta(  # the demo policy takes effect 2026-10-01
         minutes=rng.randrange(0, 240 * 24 * 60))
     channel = rng.choice(["phone", "counter", "email", "sns", "visit"])
     out = {"incident_id": f"B-{i:07d}", "channel": channel, "repeat_contacts_30d": rng.randrange(0, 6),
@@ -179,7 +179,7 @@ def main() -> None:
                 data = {"csrftoken": token, "incident_id": f"L{run}-{n:02d}-{k:03d}", "channel": "phone",
                         "call_length": "35", "call_length.unit": "minutes", "repeat_contacts_30d": "2",
                         "demanded_dogeza": "false", "demanded_manager": "true", "demand_valid": "unknown",
-                        "remarks": "責任者を出せ", "contacts.rows": "1", "reported_at": "2026-05-01T10:00"}
+                        "remarks": "責任者を出せ", "contacts.rows": "1", "reported_at": "2026-11-20T10:00"}
                 t = time.perf_counter()
                 answer = client.post("/record", data=data)
                 spent = time.perf_counter() - t

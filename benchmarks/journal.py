@@ -3,6 +3,7 @@ chain, and the trend report of a large journal.
 
     python benchmarks/journal.py                       # 100,000 incidents (several minutes)
     python benchmarks/journal.py --incidents 20000     # quicker
+    python benchmarks/journal.py --policy demo         # the desk's demo policy (short traces)
     python benchmarks/journal.py --db postgresql://kasu@127.0.0.1:5432/bench   # another database
     python benchmarks/journal.py --db sqlite:///big.db --existing              # verify and report only
 
@@ -57,6 +58,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--incidents", type=int, default=100_000)
     parser.add_argument("--db", help="a database URL (default: a SQLite file in a temporary folder)")
+    parser.add_argument("--policy", choices=("retail", "demo"), default="retail",
+                        help="retail: the retail policy on the MHLW baseline and its sourced incidents (a trace "
+                             "of about 100 KB a decision); demo: the desk's demo policy (acme-retail.kasu) and "
+                             "the varied records of benchmarks/desk.py (a few KB)")
     parser.add_argument("--existing", action="store_true", help="the journal at --db is already filled: "
                                                                  "verify and report it only")
     args = parser.parse_args()
@@ -66,13 +71,20 @@ def main() -> None:
 
     folder = tempfile.mkdtemp(prefix="kasu-journal-bench-")
     url = args.db or f"sqlite:///{folder}/journal.db"
-    policy = load_policy(ROOT / "examples" / "retail.kasu")
-    base = records()
-    journal = open_journal(url)
-    journal.register(policy, by="bench")
     n = args.incidents
+    if args.policy == "demo":
+        import random
 
-    def append() -> None:
+        sys.path.insert(0, str(ROOT / "benchmarks"))
+        from desk import record as demo_record
+
+        policy = load_policy(ROOT / "examples" / "acme-retail.kasu")
+        rng = random.Random(7)
+        made = [demo_record(i, rng) for i in range(n)]
+    else:
+        policy = load_policy(ROOT / "examples" / "retail.kasu")
+        base = records()
+        made = []
         for i in range(n):
             record = dict(base[i % len(base)])
             record["incident_id"] = f"B-{i:06d}"
@@ -80,6 +92,14 @@ def main() -> None:
             month = 1 + (i // 28) % 12
             year = 2027 + (i // (28 * 12)) % 2
             record["reported_at"] = f"{year}-{month:02d}-{day:02d}T10:00:00+09:00"
+            made.append(record)
+    journal = open_journal(url)
+    journal.register(policy, by="bench")
+    trace_kb = sum(len(policy.evaluate(r, explain=True).to_json(explain=True).encode()) for r in made[:200])
+    print(f"{args.policy} policy: an explained decision is {trace_kb / min(n, 200) / 1e3:.1f} KB of JSON on average")
+
+    def append() -> None:
+        for record in made:
             journal.add(record, by="bench", policy=policy)
 
     rows = []
