@@ -127,7 +127,8 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--records", type=int, default=25, help="incidents each user records")
     parser.add_argument("--think", type=float, default=0.0,
-                        help="seconds each staff member spends between two incidents (0: one after another, "
+                        help="seconds each staff member spends between two incidents, each starting at a random moment within the "
+                             "first S seconds (0: all at once, one after another, "
                              "the server saturated)")
     parser.add_argument("--db", help="a SQLite URL (default: a file in a temporary folder)")
     parser.add_argument("--existing", action="store_true", help="the journal at --db is filled already")
@@ -173,6 +174,8 @@ def main() -> None:
 
         def staff(n: int, client) -> None:
             rng = random.Random(n)
+            if args.think:  # people start at different moments, not all in the same instant
+                time.sleep(rng.uniform(0, args.think))
             for k in range(args.records):
                 form = client.get("/record")
                 token = TOKEN.search(form.text).group(1)

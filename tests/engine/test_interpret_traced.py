@@ -278,3 +278,39 @@ def test_threads_get_the_same_explanations_and_one_build(monkeypatch):
     assert all(got[t] == expected for t in range(8))
     assert counts["builds"] == 1 and program.builds == 1
     assert counts["interpreted"] == cp.INTERPRET_FIRST
+
+
+def test_threads_asking_first_make_the_steps_once(monkeypatch):
+    """Eight threads asking the interpreter for their first explanation at the same moment: one makes
+    the steps of every rule while the others wait (a fresh desk's first requests each made them), and
+    every thread gets the explanation a single thread gets."""
+    from kasuhara_rules.engine import interpret_traced as it
+
+    made = []
+    real = it.Steps
+
+    def counted(*args):
+        made.append(threading.get_ident())
+        return real(*args)
+
+    monkeypatch.setattr(it, "Steps", counted)
+    rules = "".join(f'rule r{i} {{ when repeat > {i} and remarks contains any threats then kasuhara respond "x" }}\n'
+                    for i in range(40))
+    p = parse_policy(policy(PHRASES + rules))
+    record = dict(RECORD, repeat=7, remarks="ネットに書くぞ")
+    expected = json.dumps(TracedInterpreter(p.checked, p.program.validate).explain(record, False))
+    made.clear()
+    interpreter = TracedInterpreter(p.checked, p.program.validate)
+    start = threading.Barrier(8)
+    got: dict[int, str] = {}
+
+    def work(t: int) -> None:
+        start.wait()
+        got[t] = json.dumps(interpreter.explain(record, False))
+
+    threads = [threading.Thread(target=work, args=(t,)) for t in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(made) == 1 and set(got.values()) == {expected}

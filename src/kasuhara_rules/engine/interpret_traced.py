@@ -14,6 +14,7 @@ a fixed corpus of every operator's forms and on every shipped example.
 """
 from __future__ import annotations
 
+import threading
 from typing import Any, Callable, Sequence
 
 from .. import values as vt
@@ -72,8 +73,8 @@ def _kleene(values: Sequence[Any], is_and: bool) -> Any:
 
 class TracedInterpreter:
     """explain(rec, show) -> (key, matched mask, undetermined mask, trace entries), by running
-    the steps. One per policy; safe to share between threads (the steps are made once and then
-    only read)."""
+    the steps. One per policy; safe to share between threads (the steps are made once, by one
+    thread while the others wait, and then only read)."""
 
     def __init__(self, policy: CheckedPolicy, validate: Validate, lowering: Lowering | None = None) -> None:
         self.policy = policy
@@ -82,6 +83,9 @@ class TracedInterpreter:
         key = policy.key_field
         self.key_index = key.index if key is not None else None
         self._rules: list[_RulePlan] | None = None
+        # Threads asking for their first explanation at once wait for one to make the steps: 20
+        # requests of a fresh desk each making them took 2 s apiece (benchmarks/desk.py).
+        self._making = threading.Lock()
         self._ops: dict[str, Callable[[Plan, _Run, tuple[Any, ...], Sequence[Any]], Any]] = {
             CONST: lambda p, run, elems, subst: p.arg,
             FIELD: lambda p, run, elems, subst: run.vals[p.arg],
@@ -96,20 +100,26 @@ class TracedInterpreter:
     # -- the entry point -----------------------------------------------------------------------
 
     def explain(self, rec: Any, show: Any) -> tuple[Any, int, int, TraceList]:
-        if self._rules is not None:
-            return self._explain(self._rules, rec, show)
-        # The first explanation makes the steps of every rule (texts, plans, reads): hundreds of
-        # thousands of lasting objects for a large policy, built as a load builds its tree, so
-        # with the cyclic collector paused as a load pauses it (see collector.paused_gc).
-        from ..collector import paused_gc
-
-        with paused_gc():
+        rules = self._rules
+        if rules is None:
             vals = self.validate(rec)  # an invalid record raises RecordError before anything is made
-            steps = Steps(self.policy, self.lowering)
-            rules = [_RulePlan(rule, steps) for rule in self.policy.rules]
-            result = self._explain(rules, rec, show, vals)
-        self._rules = rules
-        return result
+            return self._explain(self._made(), rec, show, vals)
+        return self._explain(rules, rec, show)
+
+    def _made(self) -> list[_RulePlan]:
+        """The steps of every rule, made by the first explanation: texts, plans and reads, hundreds
+        of thousands of lasting objects for a large policy, built as a load builds its tree, so
+        with the cyclic collector paused as a load pauses it (see collector.paused_gc)."""
+        with self._making:
+            rules = self._rules
+            if rules is None:
+                from ..collector import paused_gc
+
+                with paused_gc():
+                    steps = Steps(self.policy, self.lowering)
+                    rules = [_RulePlan(rule, steps) for rule in self.policy.rules]
+                self._rules = rules
+            return rules
 
     def _explain(self, rules: list[_RulePlan], rec: Any, show: Any,
                  vals: tuple[Any, ...] | None = None) -> tuple[Any, int, int, TraceList]:

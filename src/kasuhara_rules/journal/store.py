@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import threading
 from typing import Any, Iterator, Sequence
 
 import sqlalchemy as sa
@@ -104,6 +105,11 @@ class Store:
         self.dialect = self.engine.dialect.name
         dbapi = self.engine.dialect.loaded_dbapi
         self._driver_errors: tuple[type[BaseException], ...] = (dbapi.Error,)
+        # Writers of this process take turns here before asking SQLite for its write lock. SQLite
+        # makes a writer that finds the lock taken sleep and retry (1, 2, 5 … 100 ms), so 20 threads
+        # writing at once waited 2–3 s each (benchmarks/desk.py, a POST's p95); a lock in the process
+        # hands the turn over at once. Other processes still wait through SQLite's busy timeout.
+        self._turns = threading.Lock() if self.dialect == "sqlite" else contextlib.nullcontext()
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Connection]:
@@ -119,7 +125,7 @@ class Store:
         PostgreSQL), on the driver's own connection. Everything written inside is committed together,
         or nothing is."""
         postgres = self.dialect == "postgresql"
-        with faults(self.shown, self._driver_errors):
+        with self._turns, faults(self.shown, self._driver_errors):
             raw = self.engine.raw_connection()
             try:
                 cursor = raw.cursor()
