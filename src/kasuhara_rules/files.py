@@ -61,10 +61,7 @@ def write_atomic(path: str | os.PathLike[str], data: bytes | str, *, encoding: s
         else:
             os.replace(temporary, target)
     except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
+        _discard(temporary)
         raise
     _sync_directory(directory or ".")
     return target
@@ -98,12 +95,17 @@ def open_atomic(path: str | os.PathLike[str], *, encoding: str = "utf-8", newlin
         _set_mode(temporary, before)
         os.replace(temporary, target)
     except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
+        _discard(temporary)
         raise
     _sync_directory(directory or ".")
+
+
+def _discard(temporary: str) -> None:
+    """Remove a temporary file a failed write leaves (gone already is fine)."""
+    try:
+        os.unlink(temporary)
+    except OSError:
+        pass
 
 
 def _target(path: str | os.PathLike[str], symlinks: str, exclusive: bool) -> tuple[str, os.stat_result | None]:

@@ -215,6 +215,14 @@ def not_found(ctx: Ctx) -> Response:
     return failure(ctx, 404, N_("there is no such page"), N_("go back to the start page"))
 
 
+def offset_of(ctx: Ctx) -> int:
+    """The `offset` of a paged list (`?offset=50`): 0 when absent, negative or not a number."""
+    try:
+        return max(0, int(ctx.request.query_params.get("offset", "0")))
+    except ValueError:
+        return 0
+
+
 def visible_site(user: User) -> tuple[bool, str | None]:
     """Whether `user` is limited to one site's incidents, and which (staff always; supervisors with a site)."""
     if user.role == "staff":

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Iterable, Sequence
 
-from .words import Match, Phrase, PhraseIndex, Word, analyse_phrase
+from .words import Match, Phrase, PhraseIndex, Word, analyse_phrase, distinct_phrases
 
 # Particles a phrase's pieces are cut at (the text may use another particle or none).
 _CUT = frozenset({"格助詞", "係助詞", "副助詞"})
@@ -58,12 +58,7 @@ class ActIndex:
     __slots__ = ("phrases", "pieces", "_keys", "_by_last", "_verbal", "_index")
 
     def __init__(self, phrases: Iterable[str | Phrase]) -> None:
-        seen: dict[str, Phrase] = {}
-        for p in phrases:
-            phrase = p if isinstance(p, Phrase) else analyse_phrase(p)
-            if phrase.words and phrase.text not in seen:
-                seen[phrase.text] = phrase
-        self.phrases: tuple[Phrase, ...] = tuple(seen.values())
+        self.phrases: tuple[Phrase, ...] = distinct_phrases(phrases)
         self._keys: dict[str, tuple[str, ...]] = {}
         # Phrases that end in a verb: only an act said in a later clause (組 … 者 is no act).
         self._verbal = frozenset(p.text for p in self.phrases if p.words[-1].entry.pos in ("動詞", "助動詞"))

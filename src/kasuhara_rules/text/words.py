@@ -399,6 +399,16 @@ def _surface(words: Sequence[Word], i: int, j: int) -> str:
     return "".join(w.surface for w in words[i:j])
 
 
+def distinct_phrases(phrases: Iterable[str | Phrase]) -> tuple[Phrase, ...]:
+    """The phrases analysed (texts) or as given (Phrase), in order, each text once, those with no word left out."""
+    seen: dict[str, Phrase] = {}
+    for p in phrases:
+        phrase = p if isinstance(p, Phrase) else analyse_phrase(p)
+        if phrase.words and phrase.text not in seen:
+            seen[phrase.text] = phrase
+    return tuple(seen.values())
+
+
 class PhraseIndex:
     """Many phrases, indexed by what their first word may be matched by (its normalised form, its
     reading, the prefixes of the phrase's spelling), so that matching a text costs a few dictionary
@@ -413,12 +423,7 @@ class PhraseIndex:
     _LIMIT = 50_000  # entries whose candidates are remembered before starting over
 
     def __init__(self, phrases: Iterable[str | Phrase]) -> None:
-        seen: dict[str, Phrase] = {}
-        for p in phrases:
-            phrase = p if isinstance(p, Phrase) else analyse_phrase(p)
-            if phrase.words and phrase.text not in seen:
-                seen[phrase.text] = phrase
-        self.phrases: tuple[Phrase, ...] = tuple(seen.values())
+        self.phrases: tuple[Phrase, ...] = distinct_phrases(phrases)
         by_norm: dict[str, list[int]] = {}
         by_reading: dict[str, list[int]] = {}
         by_prefix: dict[str, list[int]] = {}

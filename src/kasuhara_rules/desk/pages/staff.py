@@ -12,7 +12,7 @@ from starlette.responses import Response
 
 from ...i18n import N_, Message
 from .. import adapter
-from ..core import Ctx, failure, not_found, page, visible_site
+from ..core import Ctx, failure, not_found, offset_of, page, visible_site
 from ..forms import form_values, read_form, rows_of, rows_wanted, widgets
 from ..views import Labels, decision_view
 
@@ -161,10 +161,7 @@ def incidents(ctx: Ctx) -> Response:
     """Incidents, newest first: staff see their site's, supervisors theirs or all, auditors all."""
     assert ctx.user is not None
     limited, site = visible_site(ctx.user)
-    try:
-        offset = max(0, int(ctx.request.query_params.get("offset", "0")))
-    except ValueError:
-        offset = 0
+    offset = offset_of(ctx)
     search = ctx.request.query_params.get("q", "")[:100]
     items, total = adapter.incidents_page(ctx.journal, limited, site, PAGE, offset, search)
     return ctx.render("incidents.html", items=[_row(ctx, i) for i in items], total=total, offset=offset,

@@ -8,7 +8,7 @@ from urllib.parse import quote
 from starlette.responses import Response
 
 from ...i18n import N_
-from ..core import Ctx, failure, not_found, page, visible_site
+from ..core import Ctx, failure, not_found, offset_of, page, visible_site
 from ..views import trace_view
 from .staff import READERS, allowed_incident, decision_for
 
@@ -94,10 +94,7 @@ def queue(ctx: Ctx) -> Response:
 
     assert ctx.user is not None
     limited, site = visible_site(ctx.user)
-    try:
-        offset = max(0, int(ctx.request.query_params.get("offset", "0")))
-    except ValueError:
-        offset = 0
+    offset = offset_of(ctx)
     found = ctx.journal.queue(limit=50, offset=offset, site=site if limited else None)
     rows = []
     for item in found.items:
