@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Iterator, Sequence
 
-from ..reading.batch import BLANK, dump_json, jsonl_record
-from .jobs import undecidable
 from ..coerce import RecordError
 from ..policy import Decision, Policy
+from ..reading.batch import BLANK, dump_json, jsonl_record
+from .jobs import undecidable
 
 # The columns of a decided DataFrame (Dask or Spark), in order; `decision` is the whole decision JSON.
 COLUMNS = ("line", "incident", "outcome", "outcome_label", "severity", "escalation", "rule", "matched",
@@ -110,7 +110,7 @@ def frame_records(policy: Policy, frame: Any, line_column: str | None,
             except (TypeError, ValueError):
                 line = None
         if isinstance(record, RecordError):
-            record = RecordError(record.message, record.field, line)
+            record = record.at_line(line)
         yield line, record
 
 
