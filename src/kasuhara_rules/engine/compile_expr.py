@@ -15,8 +15,9 @@ import attrs
 
 from . import codegen as g
 from . import located as L
-from .plan import (AND, APPLY, CACHED, CONST, EACH, ELEM, FIELD, ITEM, OR, PROJECT, RESULT, SHOW, TRACED, Fn, Lowering,
-                   Plan, Scope)
+from .plan import (AND, APPLY, CACHED, CONST, EACH, ELEM, FIELD, ITEM, OR, PROJECT, RAW, RESULT, SHOW, TRACED, Fn,
+                   Lowering, Plan, Scope)
+from .records import REDACTED
 from .runtime import HELPERS
 from ..check.checked import CheckedPolicy
 
@@ -25,12 +26,24 @@ _SCALARS = (bool, int, float, str, type(None))
 # the name generated code calls each helper by (the runtime's, and Python's builtins)
 _NAMES: dict[Any, str] = {**{f: name for name, f in HELPERS.items() if callable(f)}, len: "len", sum: "sum"}
 _BINARY = frozenset({"+", "-", "*", "/"})
+# the operators (plan.OPERATORS) that are not a comparison or an arithmetic operator, as Python
+_SPECIAL: dict[str, Callable[[list[ast.expr]], ast.expr]] = {
+    "neg": lambda xs: L.UnaryOp(ast.USub(), xs[0]), "not": lambda xs: g.not_(xs[0]),
+    "is None": lambda xs: g.is_none(xs[0]), "is not None": lambda xs: g.is_not_none(xs[0]),
+    "between": lambda xs: g.chain(xs[1], ["<=", "<="], [xs[0], xs[2]]),
+    "redacted": lambda xs: g.ifexp(g.or_(xs[1], g.is_none(xs[0])), xs[0], g.const(REDACTED)),
+}
 
 
 @attrs.frozen
 class Code:
     expr: ast.expr
     nullable: bool
+
+
+def lazy(local: str, value: ast.expr) -> ast.expr:
+    """`value`, computed at most once into `local` (which starts as UNSET)."""
+    return g.ifexp(L.Compare(g.name(local), [ast.IsNot()], [g.name("UNSET")]), g.name(local), g.walrus(local, value))
 
 
 def word_slot(index: int) -> str:
@@ -102,6 +115,10 @@ class Emitter:
             return Code(self.result, True)
         if op == SHOW:
             return Code(g.name("show"), False)
+        if op == RAW:
+            if isinstance(p.arg, str):
+                return Code(g.call("get", g.const(p.arg)), True)
+            return Code(g.call("raw_path", g.name("rec"), g.const(p.arg)), True)
         raise TypeError(f"no code for {op}")  # pragma: no cover
 
     # -- pieces --------------------------------------------------------------------------------
@@ -122,16 +139,8 @@ class Emitter:
         symbol = fn.name
         if symbol in _BINARY:
             return g.binop(symbol, xs[0], xs[1])
-        if symbol == "neg":
-            return L.UnaryOp(ast.USub(), xs[0])
-        if symbol == "not":
-            return g.not_(xs[0])
-        if symbol == "is None":
-            return g.is_none(xs[0])
-        if symbol == "is not None":
-            return g.is_not_none(xs[0])
-        if symbol == "between":
-            return g.chain(xs[1], ["<=", "<="], [xs[0], xs[2]])
+        if symbol in _SPECIAL:
+            return _SPECIAL[symbol](xs)
         if symbol == "matches":
             return g.is_not_none(g.method(self.constant(fn.obj), "search", g.call("nfkc", xs[0])))
         return g.compare(symbol, xs[0], xs[1])
@@ -142,9 +151,8 @@ class Emitter:
         if local is None:
             kind, what = key
             local = self.cached[key] = word_slot(int(what)) if kind == "heard" else self.temps.new(  # type: ignore[call-overload]
-                {"define": "d", "norm": "n", "norm_set": "s"}[kind])
-        return g.ifexp(L.Compare(g.name(local), [ast.IsNot()], [g.name("UNSET")]), g.name(local),
-                       g.walrus(local, value))
+                {"define": "d", "norm": "n", "norm_set": "s", "read": "r"}[kind])
+        return lazy(local, value)
 
     def strict(self, codes: list[Code], build: Callable[[list[ast.expr]], ast.expr]) -> Code:
         """`build(exprs)` when every operand is known; unknown (None) when any is unknown."""
@@ -182,8 +190,13 @@ class Emitter:
             return (g.and_ if not stop else g.or_)(first.expr, tail)
         if not rest and not unknowns:
             return first.expr
-        t = self.temps.new()
-        test = L.Compare(g.walrus(t, first.expr), [ast.Is()], [g.const(stop)])
+        value: ast.expr = first.expr
+        if isinstance(value, ast.Name):  # a local already: tested again, not copied
+            t = value.id
+        else:
+            t = self.temps.new()
+            value = g.walrus(t, first.expr)
+        test = L.Compare(value, [ast.Is()], [g.const(stop)])
         return g.ifexp(test, g.const(stop), self.kleene(rest, unknowns + [t], stop))
 
     def each(self, p: Plan) -> ast.expr:

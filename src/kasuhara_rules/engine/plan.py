@@ -25,6 +25,7 @@ from ..syntax import nodes as n
 from ..syntax.visitor import Visitor
 from ..text.normalize import PhraseSet, nfkc, normalize
 from . import runtime as rt
+from .records import REDACTED
 from .facts import (field_index, mention_acts, mention_key, mention_phrases, needs_normalizing, phrases_name,
                     proved_present)
 
@@ -44,8 +45,9 @@ APPLY = "apply"      # arg: a Fn applied to the values of args
 AND = "and"          # Kleene and/or, left to right, stopping at the deciding operand
 OR = "or"
 EACH = "each"        # arg: (func, depth): count/any/all of args[1] for each element of args[0]
-RESULT = "result"    # the value of the trace node being explained (evidence only)
-SHOW = "show"        # whether sensitive values are shown (evidence only)
+RESULT = "result"    # the value of the trace node being explained (what it shows, its evidence)
+SHOW = "show"        # whether sensitive values are shown (traces only)
+RAW = "raw"          # arg: a top-level field's name, or a record path's names: the value as given (traces only)
 
 
 class Fn:
@@ -74,6 +76,7 @@ OPERATORS: dict[str, Callable[..., Any]] = {
     "in": lambda a, b: a in b, "not in": lambda a, b: a not in b, "neg": operator.neg, "not": operator.not_,
     "is None": lambda a: a is None, "is not None": lambda a: a is not None,
     "between": lambda x, low, high: low <= x <= high,
+    "redacted": lambda value, show: value if show or value is None else REDACTED,
 }
 
 
