@@ -66,7 +66,22 @@ class Emitter:
         # (see compile_policy), so each text is split into words once per record, not once per part.
         self.shared_words: bool = ns.memo.get("shared_words", False)
         self.traced: Sequence[ast.expr] = ()  # the locals holding the values of TRACED
-        self.result: ast.expr = g.const(None)  # the value RESULT stands for (evidence)
+        self.result: ast.expr = g.const(None)  # the value RESULT stands for (traces)
+        # the Python expression of each operation (its Code: that expression and the plan's nullable)
+        self._ops: dict[str, Callable[[Plan], ast.expr]] = {
+            CONST: lambda p: self.constant(p.arg),
+            FIELD: lambda p: g.name(f"f{p.arg}"),
+            ELEM: lambda p: g.subscript(g.name(f"e{p.arg[0]}"), p.arg[1]),
+            TRACED: lambda p: self.traced[p.arg],
+            RESULT: lambda p: self.result,
+            SHOW: lambda p: g.name("show"),
+            RAW: lambda p: g.call("get", g.const(p.arg)) if isinstance(p.arg, str) else
+            g.call("raw_path", g.name("rec"), g.const(p.arg)),
+            CACHED: lambda p: self.once(p.arg, self.emit(p.args[0]).expr),
+            ITEM: lambda p: self.strict([self.emit(p.args[0])], lambda xs: g.subscript(xs[0], p.arg)).expr,
+            EACH: self.each, APPLY: self.emit_apply, AND: self.emit_kleene, OR: self.emit_kleene,
+            PROJECT: self.emit_project,
+        }
 
     def condition(self, node: object) -> Code:
         """A condition of the plain evaluator."""
@@ -77,49 +92,26 @@ class Emitter:
         return [local for key, local in self.cached.items() if not (self.shared_words and key[0] == "heard")]
 
     def emit(self, p: Plan) -> Code:
-        op = p.op
-        if op == CONST:
-            return Code(self.constant(p.arg), False)
-        if op == FIELD:
-            return Code(g.name(f"f{p.arg}"), p.nullable)
-        if op == APPLY:
-            codes = [self.emit(a) for a in p.args]
-            fn: Fn = p.arg
-            if not p.strict:
-                return Code(self.apply(fn, [c.expr for c in codes]), p.nullable)
-            return Code(self.strict(codes, lambda xs: self.apply(fn, xs)).expr, p.nullable)
-        if op in (AND, OR):
-            codes = [self.emit(a) for a in p.args]
-            if not p.nullable:
-                return Code((g.and_ if op == AND else g.or_)(*[c.expr for c in codes]), False)
-            return Code(self.kleene(codes, [], op == OR), True)
-        if op == ELEM:
-            depth, index = p.arg
-            return Code(g.subscript(g.name(f"e{depth}"), index), p.nullable)
-        if op == TRACED:
-            return Code(self.traced[p.arg], True)
-        if op == CACHED:
-            return Code(self.once(p.arg, self.emit(p.args[0]).expr), p.nullable)
-        if op == ITEM:
-            return Code(self.strict([self.emit(p.args[0])], lambda xs: g.subscript(xs[0], p.arg)).expr, p.nullable)
-        if op == PROJECT:
-            base = self.emit(p.args[0])
-            var = self.temps.new("p")
-            build: Callable[[ast.expr], ast.expr] = lambda b: g.listcomp(g.subscript(g.name(var), p.arg), var, b)  # noqa: E731
-            if base.nullable or g.uses_walrus(base.expr):
-                return Code(self.bound(base, build), p.nullable)
-            return Code(build(base.expr), p.nullable)
-        if op == EACH:
-            return Code(self.each(p), p.nullable)
-        if op == RESULT:
-            return Code(self.result, True)
-        if op == SHOW:
-            return Code(g.name("show"), False)
-        if op == RAW:
-            if isinstance(p.arg, str):
-                return Code(g.call("get", g.const(p.arg)), True)
-            return Code(g.call("raw_path", g.name("rec"), g.const(p.arg)), True)
-        raise TypeError(f"no code for {op}")  # pragma: no cover
+        return Code(self._ops[p.op](p), p.nullable)
+
+    def emit_apply(self, p: Plan) -> ast.expr:
+        codes = [self.emit(a) for a in p.args]
+        fn: Fn = p.arg
+        if not p.strict:
+            return self.apply(fn, [c.expr for c in codes])
+        return self.strict(codes, lambda xs: self.apply(fn, xs)).expr
+
+    def emit_kleene(self, p: Plan) -> ast.expr:
+        codes = [self.emit(a) for a in p.args]
+        if not p.nullable:
+            return (g.and_ if p.op == AND else g.or_)(*[c.expr for c in codes])
+        return self.kleene(codes, [], p.op == OR)
+
+    def emit_project(self, p: Plan) -> ast.expr:
+        base = self.emit(p.args[0])
+        var = self.temps.new("p")
+        build: Callable[[ast.expr], ast.expr] = lambda b: g.listcomp(g.subscript(g.name(var), p.arg), var, b)  # noqa: E731
+        return self.bound(base, build) if base.nullable or g.uses_walrus(base.expr) else build(base.expr)
 
     # -- pieces --------------------------------------------------------------------------------
 

@@ -19,7 +19,8 @@ from typing import Any, Callable, Sequence
 
 from ..check.checked import CheckedPolicy
 from . import runtime as rt
-from .plan import AND, APPLY, CACHED, CONST, EACH, ELEM, FIELD, ITEM, OR, PROJECT, RAW, RESULT, SHOW, TRACED, Lowering, Plan
+from .plan import (AND, APPLY, CACHED, CONST, EACH, ELEM, FIELD, ITEM, OR, PROJECT, RAW, RESULT, SHOW, TRACED, Lowering,
+                   Plan)
 from .trace_plan import RuleSteps, Step, Steps
 from .tracedata import EMPTY, TraceDict, TraceList
 
@@ -135,8 +136,10 @@ class TracedInterpreter:
             children = [done]
         subst, ev = [c[0] for c in children], self.ev
         v = run.result = ev(step.value, run, (), subst)
-        d = {"text": step.text, "value": ev(step.shown, run, (), subst), "at": step.at,
-             "reads": TraceDict({label: ev(p, run, (), subst) for label, p in step.reads}) if step.reads else rt.NO_READS,
+        shown = ev(step.shown, run, (), subst)  # in the generated code's order (an overflow fails the same rules)
+        reads = {label: ev(read, run, (), subst) for label, read in step.reads}
+        d = {"text": step.text, "value": shown, "at": step.at,
+             "reads": TraceDict(reads) if reads else rt.NO_READS,
              "children": TraceList([c[1] for c in children]) if children else EMPTY}
         if step.evidence is not None:
             d["evidence"] = ev(step.evidence, run, (), subst)

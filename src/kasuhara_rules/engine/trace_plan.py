@@ -2,12 +2,13 @@
 
 A trace (section 7 of the contract) has a node per condition: `and`/`or`/`not`, each predicate
 or true/false value, each aggregate call, each define (whose body is its only child). A `Step`
-says, for one such node, its children, its value as a plan (plan.py: the calls and defines
-inside it are its children, traced on their own, and stand in by their values), what it reads
-(each top-level field or record path once, redacted when sensitive), the evidence of a text
-operator, its text and its place. Both tiers of explanations read the same steps, so they agree
-on the shape of a trace by construction; `trace_children` gives a reader of a trace the same
-pairing of its children with the tree.
+says, for one such node, its children, its text and its place, and as plans (plan.py: the calls
+and defines inside it are its children, traced on their own, and stand in by their values) its
+value, the value as shown, what it reads (each top-level field or record path once, redacted
+when sensitive) and the evidence of a text operator. Both tiers of explanations read the same
+steps and only evaluate (interpret_traced) or emit (compile_traced) their plans, so they agree on
+the shape and the values of a trace by construction; `trace_children` gives a reader of a trace
+the same pairing of its children with the tree.
 """
 from __future__ import annotations
 
@@ -25,7 +26,6 @@ from . import runtime as rt
 from .plan import AND, CACHED, FIELD, OR, RAW, RESULT, SHOW, TRACED, Fn, Lowering, Plan, Scope, apply, call, const, op
 from .tracedata import EMPTY, TraceDict
 
-Read = tuple[str, "tuple[str, ...] | None", Field]  # label, the path's names (None: a top-level field), field shown
 _SCALARS = (vt.BOOL, vt.INT, vt.NUMBER, vt.TEXT, vt.ENUM)
 
 
@@ -46,7 +46,7 @@ class Step:
         self.define: str | None = None
 
 
-_RESULT = Plan(RESULT)
+_RESULT = Plan(RESULT, nullable=True)
 
 
 def _traced(count: int) -> tuple[Plan, ...]:
@@ -233,8 +233,7 @@ class Steps:
             operands = _call_operands(expr) if is_call else n.children(expr)
             scope = Scope(traced=tuple(traced))
             step = self.new(expr, children, self.lowering.lower(expr, scope))
-            reads = self.reads(operands if operands else (expr,), is_call)
-            step.reads = tuple((label, read_plan(names, field)) for label, names, field in reads)
+            step.reads = self.reads(operands if operands else (expr,), is_call)
             if not is_call:
                 step.evidence = self.lowering.evidence(expr, scope, self.sensitive_in)
         kind = cast(vt.Type, getattr(expr, "type"))
@@ -243,9 +242,9 @@ class Steps:
             step.shown = call(rt.guarded, shown, Plan(SHOW), strict=False) if self.sensitive_in(expr) else shown
         return step
 
-    def reads(self, operands: Sequence[object], into_calls: bool) -> tuple[Read, ...]:
-        """The top-level fields (and record paths) the operands read, each once, in order."""
-        reads: dict[str, Read] = {}
+    def reads(self, operands: Sequence[object], into_calls: bool) -> tuple[tuple[str, Plan], ...]:
+        """The top-level fields (and record paths) the operands read, each once, in order, as shown."""
+        reads: dict[str, Plan] = {}
         stack = list(reversed(operands))
         while stack:
             sub = stack.pop()
@@ -253,8 +252,8 @@ class Steps:
                 continue
             if isinstance(sub, n.Name):
                 ref = sub.ref
-                if isinstance(ref, FieldRef):
-                    reads.setdefault(ref.field.name, (ref.field.name, None, ref.field))
+                if isinstance(ref, FieldRef) and ref.field.name not in reads:
+                    reads[ref.field.name] = read_plan(None, ref.field)
                 continue
             if isinstance(sub, n.Path):
                 chain = path_chain(sub)
@@ -266,10 +265,11 @@ class Steps:
                     for f in reversed(chain[:-1]):  # a step through a list reads a list (a projection)
                         if f.type.kind == vt.LIST:
                             last = attrs.evolve(last, type=vt.list_of(last.type))
-                    reads.setdefault(label, (label, tuple(f.name for f in chain), last))
+                    if label not in reads:
+                        reads[label] = read_plan(tuple(f.name for f in chain), last)
                     continue
             stack.extend(reversed(n.children(sub)))
-        return tuple(reads.values())
+        return tuple(reads.items())
 
     def sensitive_in(self, expr: object) -> bool:
         """Whether `expr` reads personal data (directly, inside records, or through defines)."""
