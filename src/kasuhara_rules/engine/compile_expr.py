@@ -15,8 +15,8 @@ import attrs
 
 from . import codegen as g
 from . import located as L
-from .plan import (AND, APPLY, CACHED, CONST, EACH, ELEM, FIELD, ITEM, OR, PROJECT, RAW, RESULT, SHOW, TRACED, Fn,
-                   Lowering, Plan, Scope)
+from .plan import (AND, APPLY, CACHED, CONST, EACH, ELEM, FIELD, OR, PROJECT, RAW, RESULT, SHOW, TRACED, Fn, Lowering,
+                   Plan, Scope)
 from .records import REDACTED
 from .runtime import HELPERS
 from ..check.checked import CheckedPolicy
@@ -31,6 +31,7 @@ _SPECIAL: dict[str, Callable[[list[ast.expr]], ast.expr]] = {
     "neg": lambda xs: L.UnaryOp(ast.USub(), xs[0]), "not": lambda xs: g.not_(xs[0]),
     "is None": lambda xs: g.is_none(xs[0]), "is not None": lambda xs: g.is_not_none(xs[0]),
     "between": lambda xs: g.chain(xs[1], ["<=", "<="], [xs[0], xs[2]]),
+    "item": lambda xs: L.Subscript(xs[0], xs[1], L.LOAD),
     "redacted": lambda xs: g.ifexp(g.or_(xs[1], g.is_none(xs[0])), xs[0], g.const(REDACTED)),
 }
 
@@ -78,7 +79,6 @@ class Emitter:
             RAW: lambda p: g.call("get", g.const(p.arg)) if isinstance(p.arg, str) else
             g.call("raw_path", g.name("rec"), g.const(p.arg)),
             CACHED: lambda p: self.once(p.arg, self.emit(p.args[0]).expr),
-            ITEM: lambda p: self.strict([self.emit(p.args[0])], lambda xs: g.subscript(xs[0], p.arg)).expr,
             EACH: self.each, APPLY: self.emit_apply, AND: self.emit_kleene, OR: self.emit_kleene,
             PROJECT: self.emit_project,
         }

@@ -19,8 +19,7 @@ from typing import Any, Callable, Sequence
 
 from ..check.checked import CheckedPolicy
 from . import runtime as rt
-from .plan import (AND, APPLY, CACHED, CONST, EACH, ELEM, FIELD, ITEM, OR, PROJECT, RAW, RESULT, SHOW, TRACED, Lowering,
-                   Plan)
+from .plan import AND, APPLY, CACHED, CONST, EACH, ELEM, FIELD, OR, PROJECT, RAW, RESULT, SHOW, TRACED, Lowering, Plan
 from .trace_plan import RuleSteps, Step, Steps
 from .tracedata import EMPTY, TraceDict, TraceList
 
@@ -68,7 +67,7 @@ class TracedInterpreter:
             SHOW: lambda p, run, elems, subst: run.show,
             RAW: lambda p, run, elems, subst: run.get(p.arg) if isinstance(p.arg, str) else rt.raw_path(run.rec, p.arg),
             APPLY: self.ev_apply, AND: self.ev_kleene, OR: self.ev_kleene, CACHED: self.ev_cached,
-            ITEM: self.ev_item, PROJECT: self.ev_project, EACH: self.ev_each,
+            PROJECT: self.ev_project, EACH: self.ev_each,
         }
 
     # -- the entry point -----------------------------------------------------------------------
@@ -183,10 +182,6 @@ class TracedInterpreter:
         if value is _UNSET:
             value = run.cache[p.arg] = self.ev(p.args[0], run, elems, subst)
         return value
-
-    def ev_item(self, p: Plan, run: _Run, elems: tuple[Any, ...], subst: Sequence[Any]) -> Any:
-        base = self.ev(p.args[0], run, elems, subst)
-        return None if base is None and p.args[0].nullable else base[p.arg]
 
     def ev_project(self, p: Plan, run: _Run, elems: tuple[Any, ...], subst: Sequence[Any]) -> Any:
         base = self.ev(p.args[0], run, elems, subst)

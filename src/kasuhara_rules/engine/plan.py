@@ -39,7 +39,6 @@ ELEM = "elem"        # arg: (depth, index): a field of the element of the depth-
 TRACED = "traced"    # arg: i: the value of the i-th child trace node (a call or a define, traced on its own)
 CACHED = "cached"    # arg: a key ("norm"/"norm_set"/"heard", field index) or ("define", name): args[0]
                      # computed at most once per record
-ITEM = "item"        # arg: index: args[0][index] (a field of a record)
 PROJECT = "project"  # arg: index: [x[index] for x in args[0]] (a field of each element of a list)
 APPLY = "apply"      # arg: a Fn applied to the values of args
 AND = "and"          # Kleene and/or, left to right, stopping at the deciding operand
@@ -75,7 +74,7 @@ OPERATORS: dict[str, Callable[..., Any]] = {
     "==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
     "in": lambda a, b: a in b, "not in": lambda a, b: a not in b, "neg": operator.neg, "not": operator.not_,
     "is None": lambda a: a is None, "is not None": lambda a: a is not None,
-    "between": lambda x, low, high: low <= x <= high,
+    "between": lambda x, low, high: low <= x <= high, "item": operator.getitem,
     "redacted": lambda value, show: value if show or value is None else REDACTED,
 }
 
@@ -222,7 +221,7 @@ class Lowering(Visitor):
         field = cast(Field, node.ref)
         if _type(node.base).kind == vt.LIST:
             return Plan(PROJECT, (base,), field.index, base.nullable)
-        return Plan(ITEM, (base,), field.index, base.nullable or field.optional)
+        return apply(Fn("op", "item"), base, const(field.index), nullable=base.nullable or field.optional)
 
     def visit_BoolLit(self, node: object, scope: Scope) -> Plan:
         return const(literal(node))
