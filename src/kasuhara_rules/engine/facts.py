@@ -24,15 +24,12 @@ class _Proves(Visitor):
     def visit_Not(self, node: n.Not, when: bool, policy: CheckedPolicy) -> frozenset[str]:
         return proved_present(node.operand, not when, policy)
 
-    def visit_And(self, node: n.And, when: bool, policy: CheckedPolicy) -> frozenset[str]:
-        if not when:  # a false `and` proves none of its parts
+    def visit_And(self, node: n.And | n.Or, when: bool, policy: CheckedPolicy) -> frozenset[str]:
+        if when != isinstance(node, n.And):  # a false `and` or a true `or` proves none of its parts
             return frozenset()
-        return frozenset().union(*(proved_present(o, True, policy) for o in node.operands))
+        return frozenset().union(*(proved_present(o, when, policy) for o in node.operands))
 
-    def visit_Or(self, node: n.Or, when: bool, policy: CheckedPolicy) -> frozenset[str]:
-        if when:  # a true `or` proves none of its parts
-            return frozenset()
-        return frozenset().union(*(proved_present(o, False, policy) for o in node.operands))
+    visit_Or = visit_And
 
     def visit_Name(self, node: n.Name, when: bool, policy: CheckedPolicy) -> frozenset[str]:
         ref = node.ref

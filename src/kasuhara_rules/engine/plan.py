@@ -279,13 +279,11 @@ class Lowering(Visitor):
 
     def norm(self, node: object, scope: Scope) -> Plan:
         """The normalised form of a text (at most once per record for a field)."""
-        plan = self.lower(node, scope)
-        index = field_index(node)
-        if index is not None:
-            return Plan(CACHED, (call(rt.norm, plan, strict=False),), ("norm", index), plan.nullable)
         if isinstance(node, n.StringLit):
             return const(normalize(node.value))
-        return call(rt.norm, plan)
+        if field_index(node) is not None:
+            return self.per_field("norm", rt.norm, node, scope)
+        return call(rt.norm, self.lower(node, scope))
 
     def norm_set(self, node: object, scope: Scope) -> Plan:
         """The set of normalised texts of a list of texts (at most once per record for a field)."""

@@ -91,9 +91,9 @@ class RuleSteps:
             self.condition = when
         else:
             text = f"{text} unless {text_of(rule.unless)}"
-            unless = _traced(2)
+            parts = _traced(2)  # when and not unless
             self.condition = Step(rule, (when, steps.step(rule.unless)), text, when.at,
-                                  Plan(AND, (unless[0], op("not", unless[1])), nullable=True))
+                                  Plan(AND, (parts[0], op("not", parts[1])), nullable=True))
         self.at = at(steps.policy, rule.span)
         condition = TraceDict({"text": text, "value": None, "at": when.at, "reads": rt.NO_READS, "children": EMPTY})
         self.failed = TraceDict({"rule": rule.name, "title": rule.title, "at": self.at, "result": "undetermined",
@@ -168,10 +168,6 @@ def trace_children(expr: object, policy: CheckedPolicy) -> list[object]:
     return found
 
 
-def _call_operands(expr: n.Call) -> tuple[object, ...]:
-    return (expr.arg,) if expr.where is None else (expr.arg, expr.where)
-
-
 def path_chain(node: n.Path) -> list[Field] | None:
     """The fields along `a.b.c` when it starts at a top-level record field, else None."""
     chain: list[Field] = []
@@ -230,7 +226,7 @@ class Steps:
                 return self.new(expr, children, logic)
             # a predicate or a value (`true`, `a.flag`, a define's number…) — or a call: its own node
             is_call = isinstance(expr, n.Call)
-            operands = _call_operands(expr) if is_call else n.children(expr)
+            operands = n.children(expr)  # a call's: its list and its `where` condition
             scope = Scope(traced=tuple(traced))
             step = self.new(expr, children, self.lowering.lower(expr, scope))
             step.reads = self.reads(operands if operands else (expr,), is_call)
