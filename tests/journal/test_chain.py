@@ -1,8 +1,11 @@
 """The chain: edits behind the library's back (SQL UPDATE, DELETE) are found at the entry they touched."""
 from __future__ import annotations
 
+import json
+
 import pytest
 import sqlalchemy as sa
+from hypothesis import given, settings, strategies as st
 
 from tests.journal.test_journal import policy, record
 
@@ -108,3 +111,63 @@ def test_recompute_by_hand(journal):
         json.dumps(second.at), bytes(second.body).decode(), json.dumps(second.by_user, ensure_ascii=False),
         json.dumps(second.incident, ensure_ascii=False), json.dumps(second.kind), second.seq))
     assert hashlib.sha256((first.hash + "\n" + entry).encode()).hexdigest() == second.hash
+
+
+def rewrite_from(journal, seq):
+    """Rewrite the chain from entry `seq` on as someone with the database would: entry `seq`'s
+    decision changed, and every link from there recomputed, the head moved to the new last link."""
+    from kasuhara_rules.journal.chain import GENESIS, canonical, envelope, link
+
+    with journal.engine.begin() as conn:
+        rows = conn.execute(sa.text("SELECT seq, at, by_user, kind, incident, body FROM entries ORDER BY seq")).all()
+        prev = GENESIS
+        for row in rows:
+            body = bytes(row.body)
+            if row.seq == seq:
+                body = canonical({**json.loads(body), "outcome": "kasuhara", "forged": True})
+            if row.seq >= seq:
+                conn.execute(sa.text("UPDATE entries SET body = :b, hash = :h WHERE seq = :s"),
+                             {"b": body, "h": link(prev, envelope(row.seq, row.at, row.by_user, row.kind,
+                                                                  row.incident, body)), "s": row.seq})
+            prev = conn.execute(sa.text("SELECT hash FROM entries WHERE seq = :s"), {"s": row.seq}).scalar_one()
+        conn.execute(sa.text("UPDATE head SET hash = :h WHERE id = 1"), {"h": prev})
+
+
+def test_a_head_kept_earlier_finds_a_chain_written_again(journal):
+    """A chain written again from an entry on, every link recomputed, verifies by itself; the head
+    handed out before (`verify --head`) names the entry where they part."""
+    kept = journal.verify()
+    assert journal.verify([(kept.head_seq, kept.head_hash)]).heads == 1
+    with journal.engine.begin() as conn:  # a head handed out when the chain ended at entry 4
+        early = conn.execute(sa.text("SELECT hash FROM entries WHERE seq = 4")).scalar_one()
+    rewrite_from(journal, 5)
+    assert journal.verify().ok
+    result = journal.verify([(kept.head_seq, kept.head_hash)])
+    assert not result.ok and result.broken.seq == kept.head_seq and "written again" in str(result.broken.reason)
+    assert journal.verify([(4, early)]).ok  # the rewrite began after it
+
+
+def test_a_head_kept_earlier_finds_entries_removed(journal):
+    """Removing the last entries and moving the head back verifies by itself, but not against a head
+    kept from before."""
+    kept = journal.verify()
+    with journal.engine.begin() as conn:
+        conn.execute(sa.text("DELETE FROM entries WHERE seq = 6"))
+        last = conn.execute(sa.text("SELECT hash FROM entries WHERE seq = 5")).scalar_one()
+        conn.execute(sa.text("UPDATE head SET seq = 5, hash = :h WHERE id = 1"), {"h": last})
+    assert journal.verify().ok
+    result = journal.verify([(kept.head_seq, kept.head_hash)])
+    assert not result.ok and result.broken.seq == 6 and "removed" in str(result.broken.reason)
+
+
+@settings(max_examples=60, deadline=None)
+@given(seq=st.integers(1, 2**62), at=st.text(max_size=40), by=st.text(max_size=40), kind=st.text(max_size=12),
+       incident=st.none() | st.text(max_size=40), body=st.dictionaries(st.text(max_size=8), st.text(max_size=20)))
+def test_link_entry_is_the_link_of_the_envelope(seq, at, by, kind, incident, body):
+    """The hash appending and verifying compute from the stored columns is the documented one:
+    SHA-256 of the previous hash, a newline and the entry's canonical JSON."""
+    from kasuhara_rules.journal.chain import GENESIS, canonical, envelope, link, link_entry
+
+    data = canonical(body)
+    assert link_entry(GENESIS, seq, at, by, kind, incident, data) == \
+        link(GENESIS, envelope(seq, at, by, kind, incident, data))

@@ -93,6 +93,32 @@ def test_verify_exit_4_names_the_entry(db):
     assert code == 4 and json.loads(out)["broken"]["seq"] == 7
 
 
+def test_verify_against_heads_kept_earlier(db, tmp_path):
+    """verify --head: the head verify printed (SEQ:HASH, or its line as printed), or the JSON of verify
+    or of a case file; 4 when the chain was written again up to it, 2 for a head that does not read."""
+    code, out, err = kasu("journal", "verify", "--db", db, "--format", "json")
+    (tmp_path / "verified.json").write_text(out, encoding="utf-8")
+    head = json.loads(out)["head"]
+    code, out, err = kasu("journal", "export", "R-2026-0002", "--format", "json", "--db", db,
+                          "-o", str(tmp_path / "case.json"))
+    assert code == 0
+    for given in (f"{head['seq']}:{head['hash']}", f"entry {head['seq']} {head['hash'].upper()}",
+                  str(tmp_path / "verified.json"), str(tmp_path / "case.json")):
+        code, out, err = kasu("journal", "verify", "--db", db, "--head", given, "--lang", "en")
+        assert code == 0 and "every head kept from earlier (1)" in out, (given, out, err)
+    from tests.journal.test_chain import rewrite_from
+    from kasuhara_rules.journal import open_journal
+
+    with open_journal(db) as journal:
+        rewrite_from(journal, 5)
+    assert kasu("journal", "verify", "--db", db)[0] == 0  # by itself the rewritten chain holds
+    code, out, err = kasu("journal", "verify", "--db", db, "--head", str(tmp_path / "verified.json"), "--lang", "ja")
+    assert code == 4 and f"{head['seq']}" in err
+    for bad in ("12:abc", str(tmp_path / "nothing.json"), str(ROOT / "README.md")):
+        code, out, err = kasu("journal", "verify", "--db", db, "--head", bad, "--lang", "en")
+        assert code == 2 and "--head" in err and "SEQ:HASH" in err
+
+
 def test_export(db, tmp_path):
     """export: HTML or JSON of one incident; 1 for an unknown one; sensitive values only when asked, and
     that export journaled as a disclosure."""

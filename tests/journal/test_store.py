@@ -119,3 +119,47 @@ def test_without_the_extra():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert "J100" in done.stdout and "pip install '.[journal]'" in done.stdout
     assert "exit 2" in done.stdout and "pip install '.[journal]'" in done.stderr
+
+
+def test_a_writer_goes_on_after_a_lock_is_gone(sqlite_url, tmp_path):
+    """A write refused because another held the lock (J104) leaves the journal usable: the next one,
+    once the lock is gone, is written and the chain holds."""
+    with open_journal(sqlite_url, timeout=0.2) as journal:
+        journal.add(record("A-1"), by="sato", policy=policy())
+        other = sqlite3.connect(str(tmp_path / "journal.db"), isolation_level=None)
+        other.execute("BEGIN EXCLUSIVE")
+        try:
+            assert refused(lambda: journal.add(record("A-2"), by="sato", policy=policy())).code == "J104"
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        journal.add(record("A-3"), by="sato", policy=policy())
+        result = journal.verify()
+        assert result.ok and result.entries == 5
+
+
+def test_checkpoints_run_beside_the_writers(sqlite_url, tmp_path):
+    """On SQLite the WAL is copied back into the database by a thread of the journal's own while
+    writes go on (writers do it themselves only past WAL_PAGES); closing stops the thread and the
+    last connection to close leaves no WAL behind."""
+    import time
+
+    from kasuhara_rules.journal.store import WAL_PAGES
+
+    with open_journal(sqlite_url) as journal:
+        for i in range(5):
+            journal.add(record(f"A-{i}"), by="sato", policy=policy())
+        with journal.store.write() as tx:
+            assert tx.one("PRAGMA wal_autocheckpoint")[0] == WAL_PAGES
+        checkpoints = journal.store._checkpoints
+        deadline = time.monotonic() + 10
+        while checkpoints.done == 0 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert checkpoints.done >= 1
+        thread = checkpoints._thread
+        assert thread is not None and thread.is_alive()
+    assert not thread.is_alive()
+    wal = tmp_path / "journal.db-wal"
+    assert not wal.exists() or wal.stat().st_size == 0
+    with open_journal(sqlite_url) as journal:
+        assert journal.verify().ok

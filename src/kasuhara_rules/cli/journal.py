@@ -6,6 +6,7 @@ import hashlib
 import json
 import mimetypes
 import os
+import re
 from typing import TYPE_CHECKING, Any, Callable, TextIO
 
 from ..i18n import N_, gettext_for, translate
@@ -101,9 +102,12 @@ def register(sub: Any, _: Callable[[str], str], lang: str) -> None:
     g.set_defaults(run=cmd_purge)
 
     y = inner.add_parser("verify", help=_("recompute the hash chain"),
-                         epilog=exit_codes(_, _("0  intact"), _("1  the journal cannot be read"),
+                         epilog=exit_codes(_, _("0  intact"), _("1  the journal cannot be read"), _("2  usage error"),
                                            _("4  broken (the first entry that does not match is named)")))
     y.add_argument("--format", choices=("text", "json"), default="text", help=_("text (default) or json"))
+    y.add_argument("--head", action="append", default=[], metavar="SEQ:HASH|FILE",
+                   help=_("a head kept from earlier (as verify printed it, or the JSON of verify or of a case "
+                          "file) that must still be a link of the chain; may be repeated"))
     db(y)
     y.set_defaults(run=cmd_verify)
 
@@ -304,11 +308,44 @@ def cmd_purge(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+def kept_head(given: str) -> tuple[int, str] | None:
+    """A head given to `verify --head`: `SEQ:HASH` (as `verify` prints it: `entry SEQ HASH` also
+    reads), or a file of JSON with a head: the output of `verify --format json` or a case file's JSON.
+    None when it is neither."""
+    text = given.strip()
+    found = _HEAD.fullmatch(text)
+    if found is None and os.path.isfile(given):
+        try:
+            with open(given, "rb") as stream:
+                data = json.loads(stream.read(_HEAD_FILE_MAX))
+        except (OSError, ValueError):
+            return None
+        head = data.get("head", (data.get("chain") or {}).get("head")) if isinstance(data, dict) else None
+        if isinstance(head, dict) and isinstance(head.get("seq"), int) and isinstance(head.get("hash"), str):
+            found = _HEAD.fullmatch(f"{head['seq']}:{head['hash']}")
+    if found is None:
+        return None
+    return int(found.group(1)), found.group(2).lower()
+
+
+_HEAD = re.compile(r"(?:entry\s+)?(\d{1,18})[:\s]\s*([0-9a-fA-F]{64})")
+_HEAD_FILE_MAX = 64 << 20  # a case file with its timeline is far smaller
+
+
 @_guarded
 def cmd_verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     _ = gettext_for(args.msg_lang)
+    heads = []
+    for given in args.head:
+        head = kept_head(given)
+        if head is None:
+            say(err, "journal verify", N_("--head {given} is neither SEQ:HASH (the head verify prints) nor a file "
+                                          "of JSON with a head (verify --format json, or a case file)",
+                                          given=repr(given)), args.msg_lang)
+            return EXIT_USAGE
+        heads.append(head)
     with _open(args) as journal:
-        result = journal.verify()
+        result = journal.verify(heads)
     if args.format == "json":
         data = result.to_dict()
         if result.broken is not None:
@@ -317,6 +354,8 @@ def cmd_verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     elif result.ok:
         emit(out, _("intact: {entries} entries and {values} sensitive values checked; head: entry {seq} {hash}")
              .format(entries=result.entries, values=result.values, seq=result.head_seq, hash=result.head_hash) + "\n")
+        if result.heads:
+            emit(out, _("every head kept from earlier ({count}) is a link of this chain").format(count=result.heads) + "\n")
     if result.broken is not None:
         emit(err, "kasu journal verify: " + _("broken at entry {seq}: {reason}").format(
             seq=result.broken.seq, reason=translate(result.broken.reason, args.msg_lang)) + "\n")

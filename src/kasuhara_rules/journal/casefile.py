@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from ..coerce import REDACTED
-from .chain import link_parts, parse, parts
+from .chain import link_entry, parse
 from .facts import now, stamp
 from .sensitive import MARK
 from .tables import entries, head, sensitive_values
@@ -47,8 +47,7 @@ def case_file(journal: "Source", incident: str, show_sensitive: bool = False, by
         seq = int(r.seq)
         body = parse(r.body)
         prev = previous.get(seq - 1, "0" * 64 if seq == 1 else None)
-        before, after = parts(seq, r.at, r.by_user, r.kind, r.incident)
-        holds = prev is not None and link_parts(prev, before, bytes(r.body), after) == r.hash
+        holds = prev is not None and link_entry(prev, seq, r.at, r.by_user, r.kind, r.incident, bytes(r.body)) == r.hash
         intact = intact and holds
         timeline.append({"seq": seq, "at": r.at, "by": r.by_user, "kind": r.kind, "hash": r.hash,
                          "previous": prev, "link_holds": holds})

@@ -64,13 +64,18 @@ def link(previous: str, entry: bytes) -> str:
     return hashlib.sha256(previous.encode("ascii") + b"\n" + entry).hexdigest()
 
 
-def link_parts(previous: str, before: bytes, body: bytes, after: bytes) -> str:
-    """`link` without joining the entry first (what `verify` runs for every entry)."""
-    h = hashlib.sha256(previous.encode("ascii"))
-    h.update(b"\n")
-    h.update(before)
+def link_entry(previous: str, seq: int, at: str, by: str, kind: str, incident: str | None, body: bytes) -> str:
+    """`link(previous, envelope(seq, at, by, kind, incident, body))` from the stored columns, without
+    joining the entry first: what appending and `verify` run for every entry.
+
+    >>> body = canonical({"a": "土下座"})
+    >>> entry = envelope(2, "2026-05-01T01:00:00.000000Z", "sato", "record", None, body)
+    >>> link_entry(GENESIS, 2, "2026-05-01T01:00:00.000000Z", "sato", "record", None, body) == link(GENESIS, entry)
+    True
+    """
+    h = hashlib.sha256(b'%b\n{"at":%b,"body":' % (previous.encode("ascii"), _text(at)))
     h.update(body)
-    h.update(after)
+    h.update(b',"by":%b,"incident":%b,"kind":%b,"seq":%d}' % (_text(by), _text(incident), _text(kind), int(seq)))
     return h.hexdigest()
 
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 from .. import values as vt
 from ..check.checked import REVIEW
 from ..coerce import enum_value, is_absent, raw_json
+from ..datetimes import aware_datetime, parse_datetime, zone
 from ..i18n import N_
 from .chain import canonical
 from .errors import EXIT_INVALID_RECORD, JournalError
@@ -26,7 +27,8 @@ def now() -> _dt.datetime:
 
 def stamp(moment: _dt.datetime) -> str:
     """A UTC time as entries carry it: `2026-05-01T01:00:00.000000Z`."""
-    return moment.astimezone(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    utc = moment.astimezone(_dt.timezone.utc).replace(tzinfo=None)
+    return utc.isoformat(timespec="microseconds") + "Z"
 
 
 def default_user() -> str:
@@ -82,23 +84,28 @@ def date_field(policy: "Policy") -> Any:
 
 def occurred_of(policy: "Policy", record: Mapping[str, Any]) -> tuple[str | None, _dt.date | None]:
     """When the incident happened: (UTC time, the calendar date as the record writes it), from the
-    schema's first datetime field; (None, None) when there is none or it is empty or unreadable."""
-    from ..coerce import Problem, coerce_datetime, datetime_iso
-    from ..render.report import local_date
-
+    schema's first datetime field; (None, None) when there is none or it is empty or unreadable.
+    The value is read once, as the engine reads it (datetimes.py), and its date is
+    datetimes.local_date's: in the policy's time zone when it names one, else in the value's offset."""
     field = date_field(policy)
     if field is None:
         return None, None
     value = record.get(field.name)
     if value is None or is_absent(value):
         return None, None
-    zone = policy.checked.header.timezone  # a date-time without an offset is in the policy's zone
+    timezone = policy.checked.header.timezone  # a date-time without an offset is in the policy's zone
     try:
-        micros = coerce_datetime(value, field.sensitive, zone)
-    except Problem:
+        if isinstance(value, str):
+            moment = parse_datetime(value, timezone, "")
+        elif isinstance(value, _dt.datetime):
+            moment = aware_datetime(value, timezone, "")
+        else:
+            return None, None
+        text = moment.astimezone(_dt.timezone.utc).isoformat()
+        day = moment.astimezone(zone(timezone)).date() if timezone else moment.date()
+    except (ValueError, OverflowError):  # not a date-time (DateTimeProblem), or out of range
         return None, None
-    moment = datetime_iso(micros)
-    return moment, local_date(value, zone) or _dt.date.fromisoformat(moment[:10])
+    return text[:-6] + "Z", day
 
 
 def parse_time(value: _dt.datetime | str) -> _dt.datetime:

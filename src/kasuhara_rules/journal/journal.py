@@ -15,7 +15,7 @@ from ..check.checked import REVIEW
 from ..coerce import RecordError
 from ..i18n import N_
 from . import facts as f
-from .chain import canonical, link, parse, parts
+from .chain import canonical, link_entry, parse
 from .errors import EXIT_INVALID_RECORD, JournalError
 from .reading import INCIDENT_COLUMNS, Reading, record_of_tx
 from .results import Added, PolicyVersion, Purged, Recorded, Registered, VERDICTS
@@ -79,8 +79,7 @@ class Journal(Reading):
         for kind, incident, body, by in items:
             seq += 1
             data = body if isinstance(body, bytes) else canonical(body)
-            before, after = parts(seq, at, by, kind, incident)
-            prev = link(prev, before + data + after)
+            prev = link_entry(prev, seq, at, by, kind, incident, data)
             rows.append((seq, at, by, kind, incident, data, prev))
             written.append((seq, prev))
         tx.many("INSERT INTO entries (seq, at, by_user, kind, incident, body, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -137,12 +137,16 @@ class Reading:
                                 .limit(limit).offset(offset)).all()
         return QueuePage(tuple(Incident.from_row(r) for r in rows), total, offset, limit)
 
-    def verify(self) -> Verification:
+    def verify(self, heads: Sequence[tuple[int, str]] = ()) -> Verification:
         """Recompute the chain from its first entry: every link, every sensitive value still kept
-        against its salted hash, and the head. `broken` names the first entry that does not match."""
+        against its salted hash, and the head. `broken` names the first entry that does not match.
+
+        `heads` are heads handed out earlier (seq, hash: what `verify` printed, or a case file's
+        `chain.head`): each must still be the link at its entry. A chain written again from its first
+        entry, with every link recomputed, verifies by itself; it does not keep a head handed out before."""
         from .verify import verify
 
-        return verify(self.store)
+        return verify(self.store, heads)
 
 
 def entry_of(row: Any) -> Entry:

@@ -101,8 +101,8 @@ class Broken:
 
 @attrs.frozen
 class Verification:
-    """The chain recomputed: `ok`, how many entries and sensitive values were checked, the head, and
-    the first break."""
+    """The chain recomputed: `ok`, how many entries and sensitive values were checked, the head, the
+    first break, and how many heads kept from earlier were compared."""
 
     ok: bool
     entries: int
@@ -110,9 +110,10 @@ class Verification:
     head_hash: str
     values: int = 0
     broken: Broken | None = None
+    heads: int = 0  # heads kept from earlier that were compared (`verify --head`)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"ok": self.ok, "entries": self.entries, "values": self.values,
+        return {"ok": self.ok, "entries": self.entries, "values": self.values, "heads_compared": self.heads,
                 "head": {"seq": self.head_seq, "hash": self.head_hash},
                 "broken": None if self.broken is None else {"seq": self.broken.seq, "reason": str(self.broken.reason)}}
 

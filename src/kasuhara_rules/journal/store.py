@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import sqlite3
 import threading
 from typing import Any, Iterator, Sequence
 
@@ -21,6 +22,9 @@ from .tables import head
 SCHEMA_HEAD = "0001_journal"  # the newest migration (tests/journal/test_store.py checks it against Alembic's head)
 DEFAULT_URL = "sqlite:///kasu-journal.db"
 MIGRATIONS = "kasuhara_rules.journal:migrations"
+# A writer copies the WAL back into the database itself only past this many pages (32 MB): below it
+# the checkpointer's thread does (see Checkpoints). SQLite's default is 1,000 pages.
+WAL_PAGES = 8000
 _PG_LOCK = 0x6B617375  # "kasu": the advisory lock under which PostgreSQL migrates
 
 
@@ -83,6 +87,8 @@ def _sqlite(parsed: sa.URL, timeout: float) -> Engine:
             if not memory:
                 cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = NORMAL")
+            if not memory:
+                cursor.execute(f"PRAGMA wal_autocheckpoint = {WAL_PAGES}")
         finally:
             cursor.close()
 
@@ -110,6 +116,14 @@ class Store:
         # writing at once waited 2–3 s each (benchmarks/desk.py, a POST's p95); a lock in the process
         # hands the turn over at once. Other processes still wait through SQLite's busy timeout.
         self._turns = threading.Lock() if self.dialect == "sqlite" else contextlib.nullcontext()
+        # On SQLite, where writers of this process take turns anyway, the writer keeps one connection
+        # of the pool (checking one out and in again cost about a tenth of an append), and a thread of
+        # its own copies the WAL back into the database (see Checkpoints).
+        self._writer: Any = None
+        self._writer_pid = 0
+        self._writer_pool: Any = None
+        path = sqlite_path(url) if self.dialect == "sqlite" else None
+        self._checkpoints = Checkpoints(path, timeout) if path is not None else None
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Connection]:
@@ -126,7 +140,8 @@ class Store:
         or nothing is."""
         postgres = self.dialect == "postgresql"
         with self._turns, faults(self.shown, self._driver_errors):
-            raw = self.engine.raw_connection()
+            raw = self.engine.raw_connection() if postgres else self._kept()
+            fault = False
             try:
                 cursor = raw.cursor()
                 try:
@@ -136,7 +151,8 @@ class Store:
                     seq, last = cursor.fetchone() or (0, "")
                     yield Tx(cursor, postgres, int(seq), str(last))
                     raw.commit()
-                except BaseException:
+                except BaseException as exc:
+                    fault = isinstance(exc, self._driver_errors)
                     with contextlib.suppress(Exception):
                         raw.rollback()
                     raise
@@ -144,7 +160,28 @@ class Store:
                     with contextlib.suppress(Exception):
                         cursor.close()
             finally:
-                raw.close()
+                if postgres:
+                    raw.close()
+                elif fault:  # a connection that failed is not kept: the next write opens another
+                    self._release()
+        if self._checkpoints is not None:
+            self._checkpoints.nudge()
+
+    def _kept(self) -> Any:
+        """The writer's connection on SQLite, kept between writes (a new one in a forked process, and
+        after the engine's pool was disposed of: connections made from then on may be set up anew)."""
+        if self._writer is None or self._writer_pid != os.getpid() or self._writer_pool is not self.engine.pool:
+            self._release()
+            self._writer = self.engine.raw_connection()
+            self._writer_pid = os.getpid()
+            self._writer_pool = self.engine.pool
+        return self._writer
+
+    def _release(self) -> None:
+        writer, self._writer = self._writer, None
+        if writer is not None and self._writer_pid == os.getpid():
+            with contextlib.suppress(Exception):
+                writer.close()
 
     @contextlib.contextmanager
     def read_raw(self) -> Iterator[Any]:
@@ -187,6 +224,10 @@ class Store:
                 return _revision(conn)
 
     def close(self) -> None:
+        if self._checkpoints is not None:
+            self._checkpoints.stop()
+        with self._turns:
+            self._release()
         self.engine.dispose()
 
 
@@ -216,6 +257,71 @@ def _upgrade(conn: Connection, current: str | None, shown: str) -> None:
                                N_("upgrade kasuhara-rules to read and write it; this version leaves it untouched"))
     config.attributes["connection"] = conn
     command.upgrade(config, "head")
+
+
+class Checkpoints:
+    """A thread that copies a SQLite journal's WAL back into the database while writers go on.
+
+    In WAL mode a commit only appends pages to the WAL; a checkpoint copies them into the database
+    and syncs both files. SQLite runs it inside the commit that passes 1,000 pages, so one append in
+    seventy waited for it: two fifths of an append's time (benchmarks/journal.py). SQLite's own advice
+    (wal.html, "Automatic Checkpoint") is to run checkpoints from a thread of their own: here a PASSIVE
+    checkpoint, which never blocks a writer or a reader, at most every `PAUSE` seconds while writes go
+    on. A writer still checkpoints itself past WAL_PAGES, should this thread fall behind, and SQLite
+    checkpoints when the last connection closes. What a commit makes durable is unchanged: the WAL
+    is synced at each checkpoint (synchronous NORMAL), in this thread instead of a writer's."""
+
+    PAUSE = 0.05
+
+    def __init__(self, path: str, timeout: float) -> None:
+        self.path = path
+        self.timeout = timeout
+        self.done = 0  # checkpoints run (for tests and benchmarks)
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._pid = 0
+        self._lock = threading.Lock()
+
+    def nudge(self) -> None:
+        """A write was committed: checkpoint soon (starting the thread on the first write)."""
+        if self._thread is None or self._pid != os.getpid():
+            with self._lock:
+                if self._thread is None or self._pid != os.getpid():
+                    self._stop.clear()
+                    self._thread = threading.Thread(target=self._run, name="kasu-journal-checkpoints", daemon=True)
+                    self._pid = os.getpid()
+                    self._thread.start()
+        if not self._wake.is_set():
+            self._wake.set()
+
+    def _run(self) -> None:
+        try:
+            conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error:  # the writers checkpoint themselves (past WAL_PAGES, and on closing)
+            return
+        try:
+            while True:
+                self._wake.wait()
+                if self._stop.is_set():
+                    return
+                self._wake.clear()
+                with contextlib.suppress(sqlite3.Error):  # busy: another checkpoint runs; the next one will do
+                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+                    self.done += 1
+                if self._stop.wait(self.PAUSE):
+                    return
+        finally:
+            conn.close()
+
+    def stop(self) -> None:
+        """Stop the thread (its connection closes; the last connection to close checkpoints)."""
+        with self._lock:
+            thread, self._thread = self._thread, None
+            self._stop.set()
+            self._wake.set()
+        if thread is not None and self._pid == os.getpid():
+            thread.join(self.timeout)
 
 
 class Tx:

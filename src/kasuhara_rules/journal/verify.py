@@ -8,12 +8,12 @@ from __future__ import annotations
 import hashlib
 import queue
 import threading
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 import sqlalchemy as sa
 
 from ..i18n import N_
-from .chain import GENESIS, link_parts, parse, parts, salted
+from .chain import GENESIS, link_entry, parse, salted
 from .results import Broken, Verification
 from .sensitive import MARK
 from .tables import entries, head, policy_files, policy_versions, sensitive_values
@@ -24,9 +24,16 @@ if TYPE_CHECKING:
 CHUNK = 20_000
 
 
-def verify(store: "Store") -> Verification:
-    """The chain recomputed (see the module's docstring)."""
-    top, count, prev, broken = _links(store)
+def verify(store: "Store", heads: Sequence[tuple[int, str]] = ()) -> Verification:
+    """The chain recomputed (see the module's docstring); `heads`, links kept from earlier (seq, hash),
+    must still be links of the chain."""
+    kept = {int(seq): str(hash_).lower() for seq, hash_ in heads}
+    top, count, prev, broken = _links(store, kept)
+    if broken is None:
+        beyond = [seq for seq in kept if seq > count]
+        if beyond:
+            broken = Broken(min(beyond), N_("the chain ends at entry {last}, before entry {seq} of a head kept "
+                                            "earlier: entries were removed", last=count, seq=min(beyond)))
     with store.read() as conn:
         if broken is None and (int(top[0]) != count or top[1] != prev):
             if int(top[0]) > count:
@@ -40,12 +47,13 @@ def verify(store: "Store") -> Verification:
             broken, values = _values(conn)
         if broken is None:
             broken = _policies(conn)
-        return Verification(broken is None, count, int(top[0]), str(top[1]), values, broken)
+        return Verification(broken is None, count, int(top[0]), str(top[1]), values, broken, len(kept))
 
 
-def _links(store: "Store") -> tuple[Any, int, str, Broken | None]:
-    """Every link recomputed, reading the entries in one pass on the driver's own cursor. Returns the
-    head, how many entries matched, the last hash recomputed and the first break.
+def _links(store: "Store", kept: Mapping[int, str]) -> tuple[Any, int, str, Broken | None]:
+    """Every link recomputed, reading the entries in one pass on the driver's own cursor, and the
+    links in `kept` compared. Returns the head, how many entries matched, the last hash recomputed
+    and the first break.
 
     A second thread reads the next rows while this one hashes: both the driver and SHA-256 let go of
     the interpreter's lock on large values, so on two cores reading and hashing overlap."""
@@ -83,11 +91,14 @@ def _links(store: "Store") -> tuple[Any, int, str, Broken | None]:
                         broken = Broken(expected, N_("entry {seq} is missing (the next entry is {next})",
                                                      seq=expected, next=seq))
                         break
-                    before, after = parts(seq, at, by, kind, incident)
-                    computed = link_parts(prev, before, body, after)
+                    computed = link_entry(prev, seq, at, by, kind, incident, body)
                     if computed != stored:
                         broken = Broken(seq, N_("entry {seq} does not match its hash: it was changed after it "
                                                 "was written (or an entry before it was)", seq=seq))
+                        break
+                    if kept and seq in kept and kept[seq] != computed:
+                        broken = Broken(seq, N_("entry {seq} is not the one of the head kept earlier ({hash}): the "
+                                                "chain was written again up to it", seq=seq, hash=kept[seq][:16]))
                         break
                     prev = computed
                     expected += 1
