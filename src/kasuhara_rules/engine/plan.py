@@ -37,7 +37,7 @@ CONST = "const"      # arg: the value (a literal, a set, a phrase list, a regex.
 FIELD = "field"      # arg: the index of a top-level field (its validated value)
 ELEM = "elem"        # arg: (depth, index): a field of the element of the depth-th enclosing `where`
 TRACED = "traced"    # arg: i: the value of the i-th child trace node (a call or a define, traced on its own)
-CACHED = "cached"    # arg: a key ("norm"/"norm_set"/"heard", field index) or ("define", name): args[0]
+CACHED = "cached"    # arg: a key ("norm"/"norm_set"/"heard"/"read", field index) or ("define", name): args[0]
                      # computed at most once per record
 PROJECT = "project"  # arg: index: [x[index] for x in args[0]] (a field of each element of a list)
 APPLY = "apply"      # arg: a Fn applied to the values of args
