@@ -135,8 +135,11 @@ class TracedInterpreter:
             children = [done]
         subst, ev = [c[0] for c in children], self.ev
         v = run.result = ev(step.value, run, (), subst)
-        shown = ev(step.shown, run, (), subst)  # in the generated code's order (an overflow fails the same rules)
-        reads = {label: ev(read, run, (), subst) for label, read in step.reads}
+        # in the generated code's order (an overflow fails the same rules); the commonest plans read
+        # directly (a value shown as it is, a field read as validated): half the calls of a node
+        shown = v if step.shown.op == RESULT else ev(step.shown, run, (), subst)
+        reads = [(label, run.vals[read.arg] if read.op == FIELD else ev(read, run, (), subst))
+                 for label, read in step.reads] if step.reads else None
         d = {"text": step.text, "value": shown, "at": step.at,
              "reads": TraceDict(reads) if reads else rt.NO_READS,
              "children": TraceList([c[1] for c in children]) if children else EMPTY}
