@@ -82,6 +82,21 @@ def test_version_in_force_by_effective_date(journal):
     assert caught.value.code == "J207" and caught.value.exit == 3
 
 
+def test_a_version_another_writer_registers_is_in_force_at_once(journal):
+    """A version registered by another writer (another process: here another Journal on the same
+    database) between two adds decides the second, whatever this writer knew of the versions."""
+    from kasuhara_rules.journal import open_journal
+
+    old, new = policy("1", "2026-04-01", "medium"), policy("2", "2026-10-01", "high")
+    journal.add(record("A-1", at="2026-10-02T09:00:00+09:00"), by="sato", policy=old)
+    with open_journal(journal.store.url) as other:
+        other.register(new, by="admin")
+    after = journal.add(record("A-2", at="2026-10-02T09:00:00+09:00"), by="sato")
+    assert (after.version.version, after.decision["severity"]) == ("2", "high")
+    again = journal.add(record("A-3", at="2026-10-02T09:00:00+09:00"), by="sato")
+    assert again.version.version == "2"
+
+
 def test_changed_file_is_a_new_version(journal):
     """The same version string with other contents is registered as a second version, never a replacement."""
     first = journal.register(policy("1", severity="medium"), by="admin")

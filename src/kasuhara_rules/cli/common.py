@@ -268,8 +268,6 @@ def stdin_bytes(message: str | None = None) -> IO[bytes]:
 def is_input(path: str) -> bool:
     """Whether `path` names something records can be read from: a file, or a pipe or device such as
     `/dev/stdin` or a shell's process substitution (`<(…)`); not a directory, not a missing name."""
-    import os
-
     return os.path.exists(path) and not os.path.isdir(path)
 
 

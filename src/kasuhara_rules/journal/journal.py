@@ -48,7 +48,9 @@ class Journal(Reading):
         self.store = store
         self._policies: dict[str, "Policy"] = {}
         self._versions: dict[str, PolicyVersion] = {}  # by digest: a registered version never changes
-        self._rows: dict[str, list[tuple[Any, ...]]] = {}  # policy id → (digest, effective, seq), as last read
+        # policy id → its versions' (digest, effective, seq) rows, and the chain's head at which they were
+        # known to be all (None: read outside a write); no version is registered without moving the head
+        self._rows: dict[str, tuple[list[tuple[Any, ...]], int | None]] = {}
 
     @property
     def url(self) -> str:
@@ -167,14 +169,17 @@ class Journal(Reading):
         return self.version(_in_force(policy_id, self._version_rows(policy_id, True), day))
 
     def _version_rows(self, policy_id: str, fresh: bool = False) -> list[tuple[Any, ...]]:
-        rows = self._rows.get(policy_id)
-        if rows is None or fresh:
+        return self._known_rows(policy_id, fresh)[0]
+
+    def _known_rows(self, policy_id: str, fresh: bool = False) -> tuple[list[tuple[Any, ...]], int | None]:
+        known = self._rows.get(policy_id)
+        if known is None or fresh:
             with self.store.read() as conn:
                 rows = [tuple(r) for r in conn.execute(
                     sa.select(policy_versions.c.digest, policy_versions.c.effective, policy_versions.c.seq)
                     .where(policy_versions.c.policy_id == policy_id).order_by(policy_versions.c.seq)).all()]
-            self._rows[policy_id] = rows
-        return rows
+            known = self._rows[policy_id] = (rows, None)
+        return known
 
     # -- facts and decisions ---------------------------------------------------------------------
 
@@ -197,7 +202,7 @@ class Journal(Reading):
              incident: str | None) -> Added:
         written = f.now()
         for _attempt in range(3):
-            rows = self._version_rows(policy_id)
+            rows, known_at = self._known_rows(policy_id)
             dating = policy if policy is not None else self.policy(str(rows[-1][0]))
             occurred, day = f.occurred_of(dating, record)
             chosen = self.version(_in_force(policy_id, rows, day or written.date()))
@@ -217,12 +222,14 @@ class Journal(Reading):
             chained, apart = split(record, deciding.checked.fields, day, written.date())
             index = f.index_columns(deciding, shown, occurred, day, record)
             with self.store.write() as tx:
-                current = [tuple(r) for r in tx.all("SELECT digest, effective, seq FROM policy_versions "
-                                                    "WHERE policy_id = ? ORDER BY seq", (policy_id,))]
-                if current != rows:  # another process registered a version meanwhile
-                    self._rows[policy_id] = current
-                    if _in_force(policy_id, current, day or written.date()) != chosen.digest:
-                        continue  # decide again with the version now in force
+                if tx.seq != known_at:  # the chain moved since: another writer may have registered a version
+                    current = [tuple(r) for r in tx.all("SELECT digest, effective, seq FROM policy_versions "
+                                                        "WHERE policy_id = ? ORDER BY seq", (policy_id,))]
+                    if current != rows:
+                        self._rows[policy_id] = (current, tx.seq)
+                        if _in_force(policy_id, current, day or written.date()) != chosen.digest:
+                            continue  # decide again with the version now in force
+                    rows = current
                 old = tx.one("SELECT revision, site FROM incidents WHERE incident = ?", (name,))
                 revision = 1 if old is None else int(old[0]) + 1
                 where = site if site is not None or old is None else old[1]
@@ -242,6 +249,7 @@ class Journal(Reading):
                     tx.run(_INSERT_INCIDENT, values)
                 else:
                     tx.run(_UPDATE_INCIDENT, values[1:] + [name])
+            self._rows[policy_id] = (rows, tx.seq)  # committed: these were all the versions up to this head
             shown.pop("trace", None)
             return Added(name, revision, record_seq, decision_seq, shown, chosen)
         raise JournalError("J104", N_("policy versions kept being registered while {incident} was added",

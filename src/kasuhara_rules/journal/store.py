@@ -17,7 +17,6 @@ from sqlalchemy.engine import Connection, Engine, make_url
 
 from ..i18n import N_
 from .errors import EXIT_USAGE, JournalError, unavailable
-from .tables import head
 
 SCHEMA_HEAD = "0001_journal"  # the newest migration (tests/journal/test_store.py checks it against Alembic's head)
 DEFAULT_URL = "sqlite:///kasu-journal.db"

@@ -16,7 +16,7 @@ from ..i18n import N_
 from .chain import GENESIS, link_entry, parse, salted
 from .results import Broken, Verification
 from .sensitive import MARK
-from .tables import entries, head, policy_files, policy_versions, sensitive_values
+from .tables import entries, policy_files, policy_versions
 
 if TYPE_CHECKING:
     from .store import Store
@@ -34,20 +34,20 @@ def verify(store: "Store", heads: Sequence[tuple[int, str]] = ()) -> Verificatio
         if beyond:
             broken = Broken(min(beyond), N_("the chain ends at entry {last}, before entry {seq} of a head kept "
                                             "earlier: entries were removed", last=count, seq=min(beyond)))
-    with store.read() as conn:
-        if broken is None and (int(top[0]) != count or top[1] != prev):
-            if int(top[0]) > count:
-                broken = Broken(count + 1, N_("entry {seq} is missing: the head says the chain ends at entry {head}",
-                                              seq=count + 1, head=int(top[0])))
-            else:
-                broken = Broken(int(top[0]), N_("the head (entry {head}) does not match the last entry ({last})",
-                                                head=int(top[0]), last=count))
-        values = 0
-        if broken is None:
-            broken, values = _values(conn)
-        if broken is None:
+    if broken is None and (int(top[0]) != count or top[1] != prev):
+        if int(top[0]) > count:
+            broken = Broken(count + 1, N_("entry {seq} is missing: the head says the chain ends at entry {head}",
+                                          seq=count + 1, head=int(top[0])))
+        else:
+            broken = Broken(int(top[0]), N_("the head (entry {head}) does not match the last entry ({last})",
+                                            head=int(top[0]), last=count))
+    values = 0
+    if broken is None:
+        broken, values = _values(store)
+    if broken is None:
+        with store.read() as conn:
             broken = _policies(conn)
-        return Verification(broken is None, count, int(top[0]), str(top[1]), values, broken, len(kept))
+    return Verification(broken is None, count, int(top[0]), str(top[1]), values, broken, len(kept))
 
 
 def _links(store: "Store", kept: Mapping[int, str]) -> tuple[Any, int, str, Broken | None]:
@@ -113,30 +113,36 @@ def _links(store: "Store", kept: Mapping[int, str]) -> tuple[Any, int, str, Brok
         return top, expected - 1, prev, broken
 
 
-def _values(conn: Any) -> tuple[Broken | None, int]:
-    """Each sensitive value still kept hashes, with its salt, to the hash its record entry chains."""
-    rows = conn.execution_options(yield_per=CHUNK).execute(
-        sa.select(sensitive_values.c.seq, sensitive_values.c.path, sensitive_values.c.digest,
-                  sensitive_values.c.salt, sensitive_values.c.value, entries.c.body)
-        .select_from(sensitive_values.outerjoin(entries, entries.c.seq == sensitive_values.c.seq))
-        .order_by(sensitive_values.c.seq, sensitive_values.c.id))
+_VALUES = ("SELECT v.seq, v.path, v.digest, v.salt, v.value, e.body FROM sensitive_values v "
+           "LEFT OUTER JOIN entries e ON e.seq = v.seq ORDER BY v.seq, v.id")
+
+
+def _values(store: "Store") -> tuple[Broken | None, int]:
+    """Each sensitive value still kept hashes, with its salt, to the hash its record entry chains
+    (read on the driver's own cursor: SQLAlchemy's rows cost more than the checks)."""
     record: Any = None
     current = None
     count = 0
-    for seq, path, digest, salt, value, body in rows:
-        if seq != current:
-            current = seq
-            record = parse(body).get("record") if body is not None else None
-        where = tuple(parse(path))
-        if _at(record, where) != {MARK: digest}:
-            return Broken(int(seq), N_("entry {seq}: the sensitive value kept for {path} is not the one its "
-                                       "entry chains", seq=seq, path=".".join(map(str, where)))), count
-        if value is not None:
-            if salt is None or salted(bytes.fromhex(salt), value) != digest:
-                return Broken(int(seq), N_("entry {seq}: the sensitive value kept for {path} does not match its "
-                                           "salted hash", seq=seq, path=".".join(map(str, where)))), count
-            count += 1
-    return None, count
+    with store.read_raw() as cursor:
+        cursor.execute(_VALUES)
+        while True:
+            rows = cursor.fetchmany(CHUNK)
+            if not rows:
+                return None, count
+            for seq, path, digest, salt, value, body in rows:
+                if seq != current:
+                    current = seq
+                    record = parse(body).get("record") if body is not None else None
+                where = tuple(parse(path))
+                if _at(record, where) != {MARK: digest}:
+                    return Broken(int(seq), N_("entry {seq}: the sensitive value kept for {path} is not the one its "
+                                               "entry chains", seq=seq, path=".".join(map(str, where)))), count
+                if value is not None:
+                    if salt is None or salted(bytes.fromhex(salt), bytes(value)) != digest:
+                        return Broken(int(seq), N_("entry {seq}: the sensitive value kept for {path} does not "
+                                                   "match its salted hash", seq=seq,
+                                                   path=".".join(map(str, where)))), count
+                    count += 1
 
 
 def _at(record: Any, path: tuple[Any, ...]) -> Any:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Iterable, Sequence
 
-from .words import Match, Phrase, PhraseIndex, Word, analyse_phrase, distinct_phrases
+from .words import Match, Phrase, PhraseIndex, Word, analyse_phrase, distinct_phrases  # noqa: F401 - analyse_phrase: the doctests
 
 # Particles a phrase's pieces are cut at (the text may use another particle or none).
 _CUT = frozenset({"格助詞", "係助詞", "副助詞"})

@@ -42,7 +42,7 @@ class Clauses:
         if nxt is None:
             f.request = f.request or te
             return -1
-        n, s = nxt.norm, nxt.entry.folded
+        s = nxt.entry.folded
         if s in ("も",):
             return self.concessive(j + 1, te + "も")
         if s in ("は",) and self.peek(j + 1) is not None and self.words[j + 1].norm in ("駄目", "だめ", "いける"):

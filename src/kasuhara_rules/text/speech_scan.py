@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import Sequence
 
-import attrs
-
 from . import speech_words as V
 from .speech_clauses import Clauses
 from .speech_form import Form

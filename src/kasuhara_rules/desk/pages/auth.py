@@ -4,7 +4,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starsessions import regenerate_session_id
 
 from ...i18n import LANGUAGES, N_
