@@ -15,8 +15,9 @@ import attrs
 
 from . import codegen as g
 from . import located as L
-from .plan import (AND, APPLY, CACHED, CONST, EACH, ELEM, FIELD, ITEM, OR, PROJECT, RESULT, SHOW, TRACED, Fn, Lowering,
+from .plan import (AND, APPLY, CACHED, CONST, EACH, ELEM, FIELD, OR, PROJECT, RAW, RESULT, SHOW, TRACED, Fn, Lowering,
                    Plan, Scope)
+from .records import REDACTED
 from .runtime import HELPERS
 from ..check.checked import CheckedPolicy
 
@@ -25,12 +26,25 @@ _SCALARS = (bool, int, float, str, type(None))
 # the name generated code calls each helper by (the runtime's, and Python's builtins)
 _NAMES: dict[Any, str] = {**{f: name for name, f in HELPERS.items() if callable(f)}, len: "len", sum: "sum"}
 _BINARY = frozenset({"+", "-", "*", "/"})
+# the operators (plan.OPERATORS) that are not a comparison or an arithmetic operator, as Python
+_SPECIAL: dict[str, Callable[[list[ast.expr]], ast.expr]] = {
+    "neg": lambda xs: L.UnaryOp(ast.USub(), xs[0]), "not": lambda xs: g.not_(xs[0]),
+    "is None": lambda xs: g.is_none(xs[0]), "is not None": lambda xs: g.is_not_none(xs[0]),
+    "between": lambda xs: g.chain(xs[1], ["<=", "<="], [xs[0], xs[2]]),
+    "item": lambda xs: L.Subscript(xs[0], xs[1], L.LOAD),
+    "redacted": lambda xs: g.ifexp(g.or_(xs[1], g.is_none(xs[0])), xs[0], g.const(REDACTED)),
+}
 
 
 @attrs.frozen
 class Code:
     expr: ast.expr
     nullable: bool
+
+
+def lazy(local: str, value: ast.expr) -> ast.expr:
+    """`value`, computed at most once into `local` (which starts as UNSET)."""
+    return g.ifexp(L.Compare(g.name(local), [ast.IsNot()], [g.name("UNSET")]), g.name(local), g.walrus(local, value))
 
 
 def word_slot(index: int) -> str:
@@ -53,7 +67,21 @@ class Emitter:
         # (see compile_policy), so each text is split into words once per record, not once per part.
         self.shared_words: bool = ns.memo.get("shared_words", False)
         self.traced: Sequence[ast.expr] = ()  # the locals holding the values of TRACED
-        self.result: ast.expr = g.const(None)  # the value RESULT stands for (evidence)
+        self.result: ast.expr = g.const(None)  # the value RESULT stands for (traces)
+        # the Python expression of each operation (its Code: that expression and the plan's nullable)
+        self._ops: dict[str, Callable[[Plan], ast.expr]] = {
+            CONST: lambda p: self.constant(p.arg),
+            FIELD: lambda p: g.name(f"f{p.arg}"),
+            ELEM: lambda p: g.subscript(g.name(f"e{p.arg[0]}"), p.arg[1]),
+            TRACED: lambda p: self.traced[p.arg],
+            RESULT: lambda p: self.result,
+            SHOW: lambda p: g.name("show"),
+            RAW: lambda p: g.call("get", g.const(p.arg)) if isinstance(p.arg, str) else
+            g.call("raw_path", g.name("rec"), g.const(p.arg)),
+            CACHED: lambda p: self.once(p.arg, self.emit(p.args[0]).expr),
+            EACH: self.each, APPLY: self.emit_apply, AND: self.emit_kleene, OR: self.emit_kleene,
+            PROJECT: self.emit_project,
+        }
 
     def condition(self, node: object) -> Code:
         """A condition of the plain evaluator."""
@@ -64,45 +92,26 @@ class Emitter:
         return [local for key, local in self.cached.items() if not (self.shared_words and key[0] == "heard")]
 
     def emit(self, p: Plan) -> Code:
-        op = p.op
-        if op == CONST:
-            return Code(self.constant(p.arg), False)
-        if op == FIELD:
-            return Code(g.name(f"f{p.arg}"), p.nullable)
-        if op == APPLY:
-            codes = [self.emit(a) for a in p.args]
-            fn: Fn = p.arg
-            if not p.strict:
-                return Code(self.apply(fn, [c.expr for c in codes]), p.nullable)
-            return Code(self.strict(codes, lambda xs: self.apply(fn, xs)).expr, p.nullable)
-        if op in (AND, OR):
-            codes = [self.emit(a) for a in p.args]
-            if not p.nullable:
-                return Code((g.and_ if op == AND else g.or_)(*[c.expr for c in codes]), False)
-            return Code(self.kleene(codes, [], op == OR), True)
-        if op == ELEM:
-            depth, index = p.arg
-            return Code(g.subscript(g.name(f"e{depth}"), index), p.nullable)
-        if op == TRACED:
-            return Code(self.traced[p.arg], True)
-        if op == CACHED:
-            return Code(self.once(p.arg, self.emit(p.args[0]).expr), p.nullable)
-        if op == ITEM:
-            return Code(self.strict([self.emit(p.args[0])], lambda xs: g.subscript(xs[0], p.arg)).expr, p.nullable)
-        if op == PROJECT:
-            base = self.emit(p.args[0])
-            var = self.temps.new("p")
-            build: Callable[[ast.expr], ast.expr] = lambda b: g.listcomp(g.subscript(g.name(var), p.arg), var, b)  # noqa: E731
-            if base.nullable or g.uses_walrus(base.expr):
-                return Code(self.bound(base, build), p.nullable)
-            return Code(build(base.expr), p.nullable)
-        if op == EACH:
-            return Code(self.each(p), p.nullable)
-        if op == RESULT:
-            return Code(self.result, True)
-        if op == SHOW:
-            return Code(g.name("show"), False)
-        raise TypeError(f"no code for {op}")  # pragma: no cover
+        return Code(self._ops[p.op](p), p.nullable)
+
+    def emit_apply(self, p: Plan) -> ast.expr:
+        codes = [self.emit(a) for a in p.args]
+        fn: Fn = p.arg
+        if not p.strict:
+            return self.apply(fn, [c.expr for c in codes])
+        return self.strict(codes, lambda xs: self.apply(fn, xs)).expr
+
+    def emit_kleene(self, p: Plan) -> ast.expr:
+        codes = [self.emit(a) for a in p.args]
+        if not p.nullable:
+            return (g.and_ if p.op == AND else g.or_)(*[c.expr for c in codes])
+        return self.kleene(codes, [], p.op == OR)
+
+    def emit_project(self, p: Plan) -> ast.expr:
+        base = self.emit(p.args[0])
+        var = self.temps.new("p")
+        build: Callable[[ast.expr], ast.expr] = lambda b: g.listcomp(g.subscript(g.name(var), p.arg), var, b)  # noqa: E731
+        return self.bound(base, build) if base.nullable or g.uses_walrus(base.expr) else build(base.expr)
 
     # -- pieces --------------------------------------------------------------------------------
 
@@ -122,16 +131,8 @@ class Emitter:
         symbol = fn.name
         if symbol in _BINARY:
             return g.binop(symbol, xs[0], xs[1])
-        if symbol == "neg":
-            return L.UnaryOp(ast.USub(), xs[0])
-        if symbol == "not":
-            return g.not_(xs[0])
-        if symbol == "is None":
-            return g.is_none(xs[0])
-        if symbol == "is not None":
-            return g.is_not_none(xs[0])
-        if symbol == "between":
-            return g.chain(xs[1], ["<=", "<="], [xs[0], xs[2]])
+        if symbol in _SPECIAL:
+            return _SPECIAL[symbol](xs)
         if symbol == "matches":
             return g.is_not_none(g.method(self.constant(fn.obj), "search", g.call("nfkc", xs[0])))
         return g.compare(symbol, xs[0], xs[1])
@@ -142,9 +143,8 @@ class Emitter:
         if local is None:
             kind, what = key
             local = self.cached[key] = word_slot(int(what)) if kind == "heard" else self.temps.new(  # type: ignore[call-overload]
-                {"define": "d", "norm": "n", "norm_set": "s"}[kind])
-        return g.ifexp(L.Compare(g.name(local), [ast.IsNot()], [g.name("UNSET")]), g.name(local),
-                       g.walrus(local, value))
+                {"define": "d", "norm": "n", "norm_set": "s", "read": "r"}[kind])
+        return lazy(local, value)
 
     def strict(self, codes: list[Code], build: Callable[[list[ast.expr]], ast.expr]) -> Code:
         """`build(exprs)` when every operand is known; unknown (None) when any is unknown."""
@@ -182,8 +182,13 @@ class Emitter:
             return (g.and_ if not stop else g.or_)(first.expr, tail)
         if not rest and not unknowns:
             return first.expr
-        t = self.temps.new()
-        test = L.Compare(g.walrus(t, first.expr), [ast.Is()], [g.const(stop)])
+        value: ast.expr = first.expr
+        if isinstance(value, ast.Name):  # a local already: tested again, not copied
+            t = value.id
+        else:
+            t = self.temps.new()
+            value = g.walrus(t, first.expr)
+        test = L.Compare(value, [ast.Is()], [g.const(stop)])
         return g.ifexp(test, g.const(stop), self.kleene(rest, unknowns + [t], stop))
 
     def each(self, p: Plan) -> ast.expr:

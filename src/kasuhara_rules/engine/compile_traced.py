@@ -13,23 +13,9 @@ from . import codegen as g
 from . import located as L
 from ..syntax import nodes as n
 from .. import values as vt
-from .compile_expr import Emitter
+from .compile_expr import Emitter, lazy
 from ..check.checked import CheckedPolicy, DefineRef, Field, FieldRef, PhrasesRef, Rule
-from .records import REDACTED
-from .trace_plan import AND, DEFINE, NOT, VALUE, Step, Steps, at
-
-
-def kleene(values: list[str], is_and: bool) -> ast.expr:
-    """Inline Kleene and/or over locals holding True, False or None."""
-    stop = not is_and
-    names = [g.name(v) for v in values]
-    decided = g.or_(*[L.Compare(x, [ast.Is()], [g.const(stop)]) for x in names])
-    unknown = g.or_(*[g.is_none(x) for x in names])
-    return g.ifexp(decided, g.const(stop), g.ifexp(unknown, g.const(None), g.const(not stop)))
-
-
-def negation(value: str) -> ast.expr:
-    return g.ifexp(g.is_none(g.name(value)), g.const(None), g.not_(g.name(value)))
+from .trace_plan import RuleSteps, Step, Steps
 
 
 class TraceGen:
@@ -46,96 +32,45 @@ class TraceGen:
         self.steps: Steps = ns.memo["steps"]
         self.stmts: list[ast.stmt] = []
         self.define_nodes: dict[str, tuple[str, str]] = {}
-        self.read_slots: dict[int, str] = {}  # field index → local holding its displayed value
         self.key_slots: dict[int, str] = {}  # field index → local holding its part of cache keys
         self.entries: list[str] = []  # the locals holding each rule's trace entry, in order
 
     def prelude(self) -> list[ast.stmt]:
-        """Statements to run before `stmts`: the slots of displayed values read lazily."""
-        slots = list(self.read_slots.values()) + list(self.key_slots.values())
-        return [g.assign(var, g.name("UNSET")) for var in slots]
-
-    # -- plumbing --------------------------------------------------------------------------
+        """Statements to run before `stmts`: the slots of cache keys' parts computed lazily."""
+        return [g.assign(var, g.name("UNSET")) for var in self.key_slots.values()]
 
     def let(self, value: ast.expr, prefix: str = "v") -> str:
+        """A local holding `value` (the local itself when `value` is one)."""
+        if isinstance(value, ast.Name):
+            return value.id
         var = self.temps.new(prefix)
         self.stmts.append(g.assign(var, value))
         return var
 
-    def node_dict(self, step: Step, value: ast.expr, reads: list[tuple[str, ast.expr]], children: list[str],
-                  evidence: ast.expr | None = None, text: str | None = None) -> str:
-        """A read-only trace node (empty `reads` and `children` are shared constants)."""
-        pairs = [
-            ("text", g.const(text if text is not None else step.text)),
-            ("value", value),
-            ("at", g.const(step.at)),
-            ("reads", g.call("TD", g.dict_(reads)) if reads else g.name("NO_READS")),
-            ("children", g.call("TL", g.tuple_([g.name(c) for c in children])) if children else g.name("EMPTY")),
-        ]
-        if evidence is not None:
-            pairs.append(("evidence", evidence))
-        return self.let(g.call("TD", g.dict_(pairs)), "n")
-
-    def json_value(self, var: str, step: Step) -> ast.expr:
-        if step.shown is None:
-            return g.name(var)
-        value = g.call("value_json", g.name(var), self.ns.add(step.shown, "T"))
-        if step.sensitive:  # a number or text computed from personal data
-            value = g.call("guarded", value, g.name("show"))
-        return value
-
-    def field_read(self, f: Field) -> tuple[str, ast.expr]:
-        """A field's value as the trace shows it. For plain scalars (true/false, numbers, texts)
-        the validated local already is the value as given; durations, times, lists and records
-        go through `read` (JSON, with sensitive parts inside redacted), once per record and only
-        when a trace entry is built (not when it comes from the cache)."""
-        local = g.name(f"f{f.index}")
-        if f.type.kind in (vt.BOOL, vt.INT, vt.NUMBER, vt.TEXT, vt.ENUM):
-            if not f.sensitive:
-                return (f.name, local)
-            return (f.name, g.ifexp(g.or_(g.name("show"), g.is_none(local)), local, g.const(REDACTED)))
-        var = self.read_slots.get(f.index)
-        if var is None:
-            var = self.read_slots[f.index] = f"r{f.index}"
-        value = g.call("read", g.call(g.name("get"), g.const(f.name)), self.ns.add(f, "F"), g.name("show"))
-        return (f.name, g.ifexp(L.Compare(g.name(var), [ast.IsNot()], [g.name("UNSET")]), g.name(var),
-                                g.walrus(var, value)))
-
-    def reads(self, step: Step) -> list[tuple[str, ast.expr]]:
-        out = []
-        for label, names, field in step.reads:
-            if names is None:
-                out.append(self.field_read(field))
-            else:
-                raw = g.call("raw_path", g.name("rec"), g.const(names))
-                out.append((label, g.call("read", raw, self.ns.add(field, "F"), g.name("show"))))
-        return out
-
-    # -- nodes ---------------------------------------------------------------------------------
-
     def node(self, step: Step) -> tuple[str, str]:
-        """Emit statements for a step; return the locals holding its value and its node."""
-        kind = step.kind
-        if kind == VALUE:
+        """Emit statements for a step; return the locals holding its value and its (read-only) node."""
+        if step.define is None:
             children = [self.node(c) for c in step.children]
-            self.ec.traced = [g.name(v) for v, _ in children]
-            assert step.value is not None
-            v = self.let(self.ec.emit(step.value).expr)
-            reads = self.reads(step)
-            evidence = None
-            if step.evidence is not None:
-                self.ec.result = g.name(v)
-                evidence = self.ec.emit(step.evidence).expr
-            return v, self.node_dict(step, self.json_value(v, step), reads, [c[1] for c in children], evidence)
-        if kind == DEFINE:
-            assert step.define is not None
+        else:
             done = self.define_nodes.get(step.define)
             if done is None:  # each define once per rule
                 done = self.define_nodes[step.define] = self.node(step.children[0])
-            return done[0], self.node_dict(step, self.json_value(done[0], step), [], [done[1]])
-        parts = [self.node(c) for c in step.children]
-        v = self.let(negation(parts[0][0]) if kind == NOT else kleene([p[0] for p in parts], kind == AND))
-        return v, self.node_dict(step, g.name(v), [], [p[1] for p in parts])
+            children = [done]
+        ec = self.ec
+        ec.traced = [g.name(v) for v, _ in children]
+        v = self.let(ec.emit(step.value).expr)
+        ec.result = g.name(v)
+        reads = [(label, ec.emit(read).expr) for label, read in step.reads]
+        pairs = [
+            ("text", g.const(step.text)),
+            ("value", ec.emit(step.shown).expr),
+            ("at", g.const(step.at)),
+            ("reads", g.call("TD", g.dict_(reads)) if reads else g.name("NO_READS")),
+            ("children", g.call("TL", g.tuple_([g.name(c) for _, c in children])) if children else g.name("EMPTY")),
+        ]
+        if step.evidence is not None:
+            pairs.append(("evidence", ec.emit(step.evidence).expr))
+        return v, self.let(g.call("TD", g.dict_(pairs)), "n")
 
     # -- rules -------------------------------------------------------------------------------------
 
@@ -151,7 +86,8 @@ class TraceGen:
         outer, outer_defines = self.stmts, self.define_nodes
         # Each rule computes the defines it uses itself: it may fail half-way (below).
         self.stmts, self.define_nodes = [], dict(outer_defines)
-        self.rule_entry(rule, value, entry)
+        steps = RuleSteps(rule, self.steps)
+        self.rule_entry(steps, value, entry)
         body, self.stmts, self.define_nodes = self.stmts, outer, outer_defines
         if key is not None:
             plain, shown = self.ns.add({}, "C"), self.ns.add({}, "C")  # without / with sensitive values
@@ -174,36 +110,20 @@ class TraceGen:
             ]
         # Arithmetic beyond the range of floats (only absurd policies get there: inputs are
         # bounded) makes the rule undetermined instead of stopping the batch.
-        failed: list[ast.stmt] = [g.assign(value, g.const(None)), g.assign(entry, self.failed_entry(rule))]
+        failed: list[ast.stmt] = [g.assign(value, g.const(None)), g.assign(entry, self.ns.add(steps.failed, "X"))]
         self.stmts.append(g.try_arithmetic(body, failed))
         self.entries.append(entry)
         self.stmts.append(g.if_(g.is_true(g.name(value)), [g.aug_or("m", bit)],
                                 [g.if_(g.is_none(g.name(value)), [g.aug_or("u", bit)])]))
 
-    def failed_entry(self, rule: Rule) -> ast.expr:
-        """The trace entry of a rule whose arithmetic overflowed: undetermined, value null."""
-        condition = g.call("TD", g.dict_([("text", g.const(self.steps.rule_text(rule))), ("value", g.const(None)),
-                                          ("at", g.const(at(self.policy, rule.when.span))), ("reads", g.name("NO_READS")),
-                                          ("children", g.name("EMPTY"))]))
-        return g.call("TD", g.dict_([("rule", g.const(rule.name)), ("title", g.const(rule.title)),
-                                     ("at", g.const(at(self.policy, rule.span))), ("result", g.const("undetermined")),
-                                     ("condition", condition)]))
-
-    def rule_entry(self, rule: Rule, value: str, entry: str) -> None:
+    def rule_entry(self, steps: RuleSteps, value: str, entry: str) -> None:
         """Statements that set `value` to the rule's result and `entry` to its trace entry."""
-        when = self.steps.step(rule.when)
-        wv, wn = self.node(when)
-        if rule.unless is None:
-            self.stmts.append(g.assign(value, g.name(wv)))
-            cond = wn
-        else:
-            uv, un = self.node(self.steps.step(rule.unless))
-            self.stmts.append(g.assign(value, kleene([wv, self.let(negation(uv))], True)))
-            cond = self.node_dict(when, g.name(value), [], [wn, un], text=self.steps.rule_text(rule))
+        v, cond = self.node(steps.condition)
+        self.stmts.append(g.assign(value, g.name(v)))
         self.stmts.append(g.assign(entry, g.call("TD", g.dict_([
-            ("rule", g.const(rule.name)),
-            ("title", g.const(rule.title)),
-            ("at", g.const(at(self.policy, rule.span))),
+            ("rule", g.const(steps.rule.name)),
+            ("title", g.const(steps.rule.title)),
+            ("at", g.const(steps.at)),
             ("result", g.ifexp(g.is_true(g.name(value)), g.const("matched"),
                                g.ifexp(g.is_false(g.name(value)), g.const("not_matched"), g.const("undetermined")))),
             ("condition", g.name(cond)),
@@ -234,22 +154,17 @@ class TraceGen:
         for index in sorted(fields):
             kind = fields[index].type.kind
             local = g.name(f"f{index}")
-            if kind == vt.NUMBER:
-                part = g.call("num_key", local)
-            elif kind == vt.TEXT:
-                part = g.call("text_key", local)
-            elif kind == vt.LIST:
-                part = g.call("list_key", local)
+            if kind in _KEYS:
+                part = g.call(_KEYS[kind], local)
             elif kind in (vt.DURATION, vt.DATE, vt.DATETIME):
                 part = g.call("raw_key", g.call(g.name("get"), g.const(fields[index].name)))
             else:
                 parts.append(local)  # true/false, whole numbers, choices: the value itself
                 continue
             # computed once per record however many rules read the field, when first needed
-            slot = self.key_slots.setdefault(index, f"q{index}")
-            parts.append(g.ifexp(L.Compare(g.name(slot), [ast.IsNot()], [g.name("UNSET")]), g.name(slot),
-                                 g.walrus(slot, part)))
+            parts.append(lazy(self.key_slots.setdefault(index, f"q{index}"), part))
         return parts
 
 
+_KEYS = {vt.NUMBER: "num_key", vt.TEXT: "text_key", vt.LIST: "list_key"}  # their part of a key, by kind
 _KEYABLE = (vt.BOOL, vt.INT, vt.NUMBER, vt.ENUM, vt.TEXT, vt.LIST, vt.DURATION, vt.DATE, vt.DATETIME)

@@ -24,15 +24,12 @@ class _Proves(Visitor):
     def visit_Not(self, node: n.Not, when: bool, policy: CheckedPolicy) -> frozenset[str]:
         return proved_present(node.operand, not when, policy)
 
-    def visit_And(self, node: n.And, when: bool, policy: CheckedPolicy) -> frozenset[str]:
-        if not when:  # a false `and` proves none of its parts
+    def visit_And(self, node: n.And | n.Or, when: bool, policy: CheckedPolicy) -> frozenset[str]:
+        if when != isinstance(node, n.And):  # a false `and` or a true `or` proves none of its parts
             return frozenset()
-        return frozenset().union(*(proved_present(o, True, policy) for o in node.operands))
+        return frozenset().union(*(proved_present(o, when, policy) for o in node.operands))
 
-    def visit_Or(self, node: n.Or, when: bool, policy: CheckedPolicy) -> frozenset[str]:
-        if when:  # a true `or` proves none of its parts
-            return frozenset()
-        return frozenset().union(*(proved_present(o, False, policy) for o in node.operands))
+    visit_Or = visit_And
 
     def visit_Name(self, node: n.Name, when: bool, policy: CheckedPolicy) -> frozenset[str]:
         ref = node.ref
@@ -96,27 +93,16 @@ def _mentions(policy: CheckedPolicy) -> Iterator[n.Mentions]:
                 yield sub
 
 
-def mention_phrases(policy: CheckedPolicy) -> list[str]:
+def mention_phrases(policy: CheckedPolicy, acts: bool = False) -> list[str]:
     """Every phrase some `mentions` of the policy looks for in any form (phrases written in place,
-    lists without a kind), each once: one index finds them all."""
+    lists without a kind), each once: one index finds them all. With `acts`, those of the lists
+    with a kind instead (found as acts, whose saying is then read: text/acts.py, text/speech.py)."""
     out: dict[str, None] = {}
     for node in _mentions(policy):
         key = mention_key(node.item)
-        if isinstance(key, tuple):
-            out.update(dict.fromkeys(key))
-        elif policy.phrases[key].kind is None:
-            out.update(dict.fromkeys(policy.phrases[key].phrases))
-    return list(out)
-
-
-def mention_acts(policy: CheckedPolicy) -> list[str]:
-    """Every phrase of a list with a kind that some `mentions` looks for (found as acts, whose saying
-    is then read: text/acts.py, text/speech.py)."""
-    out: dict[str, None] = {}
-    for node in _mentions(policy):
-        key = mention_key(node.item)
-        if not isinstance(key, tuple) and policy.phrases[key].kind is not None:
-            out.update(dict.fromkeys(policy.phrases[key].phrases))
+        listed = None if isinstance(key, tuple) else policy.phrases[key]
+        if (listed is not None and listed.kind is not None) == acts:
+            out.update(dict.fromkeys(key if listed is None else listed.phrases))
     return list(out)
 
 

@@ -17,24 +17,21 @@ from __future__ import annotations
 import threading
 from typing import Any, Callable, Sequence
 
-from .. import values as vt
-from ..check.checked import CheckedPolicy, Field, Rule
+from ..check.checked import CheckedPolicy
 from . import runtime as rt
-from .plan import AND, APPLY, CACHED, CONST, EACH, ELEM, FIELD, ITEM, OR, PROJECT, RESULT, SHOW, TRACED, Lowering, Plan
-from .records import REDACTED
-from .trace_plan import DEFINE, NOT, VALUE, Step, Steps, at
+from .plan import AND, APPLY, CACHED, CONST, EACH, ELEM, FIELD, OR, PROJECT, RAW, RESULT, SHOW, TRACED, Lowering, Plan
+from .trace_plan import RuleSteps, Step, Steps
 from .tracedata import EMPTY, TraceDict, TraceList
 
 Validate = Callable[[Any], tuple[Any, ...]]
 _UNSET = object()
-_SCALARS = (vt.BOOL, vt.INT, vt.NUMBER, vt.TEXT, vt.ENUM)
 
 
 class _Run:
     """What one explanation keeps while it runs: the record, its validated values, and the
     values worked out at most once per record (normalised texts, words, displayed reads)."""
 
-    __slots__ = ("vals", "rec", "get", "show", "cache", "reads", "defines", "result")
+    __slots__ = ("vals", "rec", "get", "show", "cache", "defines", "result")
 
     def __init__(self, vals: tuple[Any, ...], rec: Any, show: bool) -> None:
         self.vals = vals
@@ -42,33 +39,8 @@ class _Run:
         self.get: Callable[[str], Any] = rec.get
         self.show = show
         self.cache: dict[object, Any] = {}   # CACHED plans' values, by their keys
-        self.reads: dict[int, Any] = {}      # displayed values of top-level fields, by index
         self.defines: dict[str, tuple[Any, Any]] = {}  # (value, node) of each define, per rule
         self.result: Any = None              # the value of the node whose evidence is computed
-
-
-class _RulePlan:
-    """A rule's steps and the texts of its entry, made at the first explanation."""
-
-    __slots__ = ("rule", "when", "unless", "text", "at", "when_at")
-
-    def __init__(self, rule: Rule, steps: Steps) -> None:
-        self.rule = rule
-        self.when = steps.step(rule.when)
-        self.unless = steps.step(rule.unless) if rule.unless is not None else None
-        self.text = steps.rule_text(rule)
-        self.at = at(steps.policy, rule.span)
-        self.when_at = self.when.at
-
-
-def _kleene(values: Sequence[Any], is_and: bool) -> Any:
-    """Kleene and/or over values all computed (the trace evaluates every part)."""
-    stop = not is_and
-    if any(v is stop for v in values):
-        return stop
-    if any(v is None for v in values):
-        return None
-    return not stop
 
 
 class TracedInterpreter:
@@ -82,7 +54,7 @@ class TracedInterpreter:
         self.lowering = lowering if lowering is not None else Lowering(policy)
         key = policy.key_field
         self.key_index = key.index if key is not None else None
-        self._rules: list[_RulePlan] | None = None
+        self._rules: list[RuleSteps] | None = None
         # Threads asking for their first explanation at once wait for one to make the steps: 20
         # requests of a fresh desk each making them took 2 s apiece (benchmarks/desk.py).
         self._making = threading.Lock()
@@ -93,8 +65,9 @@ class TracedInterpreter:
             TRACED: lambda p, run, elems, subst: subst[p.arg],
             RESULT: lambda p, run, elems, subst: run.result,
             SHOW: lambda p, run, elems, subst: run.show,
+            RAW: lambda p, run, elems, subst: run.get(p.arg) if isinstance(p.arg, str) else rt.raw_path(run.rec, p.arg),
             APPLY: self.ev_apply, AND: self.ev_kleene, OR: self.ev_kleene, CACHED: self.ev_cached,
-            ITEM: self.ev_item, PROJECT: self.ev_project, EACH: self.ev_each,
+            PROJECT: self.ev_project, EACH: self.ev_each,
         }
 
     # -- the entry point -----------------------------------------------------------------------
@@ -106,7 +79,7 @@ class TracedInterpreter:
             return self._explain(self._made(), rec, show, vals)
         return self._explain(rules, rec, show)
 
-    def _made(self) -> list[_RulePlan]:
+    def _made(self) -> list[RuleSteps]:
         """The steps of every rule, made by the first explanation: texts, plans and reads, hundreds
         of thousands of lasting objects for a large policy, built as a load builds its tree, so
         with the cyclic collector paused as a load pauses it (see collector.paused_gc)."""
@@ -117,11 +90,11 @@ class TracedInterpreter:
 
                 with paused_gc():
                     steps = Steps(self.policy, self.lowering)
-                    rules = [_RulePlan(rule, steps) for rule in self.policy.rules]
+                    rules = [RuleSteps(rule, steps) for rule in self.policy.rules]
                 self._rules = rules
             return rules
 
-    def _explain(self, rules: list[_RulePlan], rec: Any, show: Any,
+    def _explain(self, rules: list[RuleSteps], rec: Any, show: Any,
                  vals: tuple[Any, ...] | None = None) -> tuple[Any, int, int, TraceList]:
         if vals is None:
             vals = self.validate(rec)  # raises RecordError, as the compiled explain does
@@ -133,7 +106,7 @@ class TracedInterpreter:
             try:
                 value, entry = self.rule_entry(plan, run)
             except ArithmeticError:  # beyond the range of floats: undetermined, as compiled
-                value, entry = None, self.failed_entry(plan)
+                value, entry = None, plan.failed
             entries.append(entry)
             if value is True:
                 m |= 1 << plan.rule.index
@@ -144,85 +117,35 @@ class TracedInterpreter:
 
     # -- rules and steps -----------------------------------------------------------------------
 
-    def rule_entry(self, plan: _RulePlan, run: _Run) -> tuple[Any, TraceDict]:
+    def rule_entry(self, plan: RuleSteps, run: _Run) -> tuple[Any, TraceDict]:
         rule = plan.rule
-        wv, wn = self.step(plan.when, run)
-        if plan.unless is None:
-            value, cond = wv, wn
-        else:
-            uv, un = self.step(plan.unless, run)
-            value = _kleene([wv, None if uv is None else not uv], True)
-            cond = self.node(plan.when, value, rt.NO_READS, [wn, un], plan.text)
+        value, cond = self.step(plan.condition, run)
         result = "matched" if value is True else "not_matched" if value is False else "undetermined"
         return value, TraceDict({"rule": rule.name, "title": rule.title, "at": plan.at, "result": result,
                                  "condition": cond})
 
-    def failed_entry(self, plan: _RulePlan) -> TraceDict:
-        condition = TraceDict({"text": plan.text, "value": None, "at": plan.when_at, "reads": rt.NO_READS,
-                               "children": EMPTY})
-        return TraceDict({"rule": plan.rule.name, "title": plan.rule.title, "at": plan.at,
-                          "result": "undetermined", "condition": condition})
-
-    @staticmethod
-    def node(step: Step, value: Any, reads: Any, children: Sequence[Any], text: str | None = None) -> TraceDict:
-        return TraceDict({"text": step.text if text is None else text, "value": value, "at": step.at,
-                          "reads": reads, "children": TraceList(children) if children else EMPTY})
-
-    def shown(self, step: Step, value: Any, run: _Run) -> Any:
-        if step.shown is None:
-            return value
-        shown = rt.value_json(value, step.shown)
-        return rt.guarded(shown, run.show) if step.sensitive else shown
-
     def step(self, step: Step, run: _Run) -> tuple[Any, TraceDict]:
         """(value, trace node) of a step."""
-        kind = step.kind
-        if kind == VALUE:
-            children: list[Any] = []
-            subst: list[Any] = []
-            for child in step.children:
-                cv, cn = self.step(child, run)
-                subst.append(cv)
-                children.append(cn)
-            v = self.ev(step.value, run, (), subst)  # type: ignore[arg-type]  # a VALUE step has a plan
-            d = {"text": step.text, "value": self.shown(step, v, run), "at": step.at,
-                 "reads": self.reads(step, run) if step.reads else rt.NO_READS,
-                 "children": TraceList(children) if children else EMPTY}
-            if step.evidence is not None:
-                run.result = v
-                d["evidence"] = self.ev(step.evidence, run, (), subst)
-            return v, TraceDict(d)
-        if kind == DEFINE:
-            done = run.defines.get(step.define)  # type: ignore[arg-type]  # a DEFINE step has a name
-            if done is None:  # each define once per rule
-                done = run.defines[step.define] = self.step(step.children[0], run)  # type: ignore[index]
-            return done[0], self.node(step, self.shown(step, done[0], run), rt.NO_READS, [done[1]])
-        parts = [self.step(c, run) for c in step.children]
-        if kind == NOT:
-            v = None if parts[0][0] is None else not parts[0][0]
+        if step.define is None:
+            children = [self.step(c, run) for c in step.children]
         else:
-            v = _kleene([p[0] for p in parts], kind == AND)
-        return v, self.node(step, v, rt.NO_READS, [p[1] for p in parts])
-
-    def reads(self, step: Step, run: _Run) -> TraceDict:
-        out = {}
-        for label, names, field in step.reads:
-            if names is None:
-                out[label] = self.field_read(field, run)
-            else:
-                out[label] = rt.read(rt.raw_path(run.rec, names), field, run.show)
-        return TraceDict(out)
-
-    def field_read(self, f: Field, run: _Run) -> Any:
-        if f.type.kind in _SCALARS:
-            value = run.vals[f.index]
-            if not f.sensitive or run.show or value is None:
-                return value
-            return REDACTED
-        shown = run.reads.get(f.index, _UNSET)
-        if shown is _UNSET:
-            shown = run.reads[f.index] = rt.read(run.get(f.name), f, run.show)
-        return shown
+            done = run.defines.get(step.define)
+            if done is None:  # each define once per rule
+                done = run.defines[step.define] = self.step(step.children[0], run)
+            children = [done]
+        subst, ev = [c[0] for c in children], self.ev
+        v = run.result = ev(step.value, run, (), subst)
+        # in the generated code's order (an overflow fails the same rules); the commonest plans read
+        # directly (a value shown as it is, a field read as validated): half the calls of a node
+        shown = v if step.shown.op == RESULT else ev(step.shown, run, (), subst)
+        reads = [(label, run.vals[read.arg] if read.op == FIELD else ev(read, run, (), subst))
+                 for label, read in step.reads] if step.reads else None
+        d = {"text": step.text, "value": shown, "at": step.at,
+             "reads": TraceDict(reads) if reads else rt.NO_READS,
+             "children": TraceList([c[1] for c in children]) if children else EMPTY}
+        if step.evidence is not None:
+            d["evidence"] = ev(step.evidence, run, (), subst)
+        return v, TraceDict(d)
 
     # -- plans ----------------------------------------------------------------------------------
 
@@ -262,10 +185,6 @@ class TracedInterpreter:
         if value is _UNSET:
             value = run.cache[p.arg] = self.ev(p.args[0], run, elems, subst)
         return value
-
-    def ev_item(self, p: Plan, run: _Run, elems: tuple[Any, ...], subst: Sequence[Any]) -> Any:
-        base = self.ev(p.args[0], run, elems, subst)
-        return None if base is None and p.args[0].nullable else base[p.arg]
 
     def ev_project(self, p: Plan, run: _Run, elems: tuple[Any, ...], subst: Sequence[Any]) -> Any:
         base = self.ev(p.args[0], run, elems, subst)

@@ -25,7 +25,8 @@ from ..syntax import nodes as n
 from ..syntax.visitor import Visitor
 from ..text.normalize import PhraseSet, nfkc, normalize
 from . import runtime as rt
-from .facts import (field_index, mention_acts, mention_key, mention_phrases, needs_normalizing, phrases_name,
+from .records import REDACTED
+from .facts import (field_index, mention_key, mention_phrases, needs_normalizing, phrases_name,
                     proved_present)
 
 if TYPE_CHECKING:
@@ -36,16 +37,16 @@ CONST = "const"      # arg: the value (a literal, a set, a phrase list, a regex.
 FIELD = "field"      # arg: the index of a top-level field (its validated value)
 ELEM = "elem"        # arg: (depth, index): a field of the element of the depth-th enclosing `where`
 TRACED = "traced"    # arg: i: the value of the i-th child trace node (a call or a define, traced on its own)
-CACHED = "cached"    # arg: a key ("norm"/"norm_set"/"heard", field index) or ("define", name): args[0]
+CACHED = "cached"    # arg: a key ("norm"/"norm_set"/"heard"/"read", field index) or ("define", name): args[0]
                      # computed at most once per record
-ITEM = "item"        # arg: index: args[0][index] (a field of a record)
 PROJECT = "project"  # arg: index: [x[index] for x in args[0]] (a field of each element of a list)
 APPLY = "apply"      # arg: a Fn applied to the values of args
 AND = "and"          # Kleene and/or, left to right, stopping at the deciding operand
 OR = "or"
 EACH = "each"        # arg: (func, depth): count/any/all of args[1] for each element of args[0]
-RESULT = "result"    # the value of the trace node being explained (evidence only)
-SHOW = "show"        # whether sensitive values are shown (evidence only)
+RESULT = "result"    # the value of the trace node being explained (what it shows, its evidence)
+SHOW = "show"        # whether sensitive values are shown (traces only)
+RAW = "raw"          # arg: a top-level field's name, or a record path's names: the value as given (traces only)
 
 
 class Fn:
@@ -73,7 +74,8 @@ OPERATORS: dict[str, Callable[..., Any]] = {
     "==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
     "in": lambda a, b: a in b, "not in": lambda a, b: a not in b, "neg": operator.neg, "not": operator.not_,
     "is None": lambda a: a is None, "is not None": lambda a: a is not None,
-    "between": lambda x, low, high: low <= x <= high,
+    "between": lambda x, low, high: low <= x <= high, "item": operator.getitem,
+    "redacted": lambda value, show: value if show or value is None else REDACTED,
 }
 
 
@@ -144,11 +146,7 @@ class Lowering(Visitor):
 
     def __init__(self, policy: CheckedPolicy) -> None:
         self.policy = policy
-        self._phrase_sets: dict[object, PhraseSet] = {}
-        self._mention_sets: dict[object, MentionSet] = {}
-        self._regexes: dict[str, Any] = {}
-        self._lazy: dict[str, bool] = {}
-        self._listener: Listener | None = None
+        self._made: dict[object, Any] = {}  # the shared objects, by what they are made of
 
     def lower(self, node: object, scope: Scope) -> Plan:
         for i, traced in enumerate(scope.traced):
@@ -159,12 +157,17 @@ class Lowering(Visitor):
 
     # -- shared objects ---------------------------------------------------------------------
 
+    def made(self, key: object, make: Callable[[], Any]) -> Any:
+        """The object made for `key` (by `make`, the first time it is asked for)."""
+        found = self._made.get(key, self)
+        if found is self:
+            found = self._made[key] = make()
+        return found
+
     def phrase_set(self, key: str | tuple[str, ...]) -> PhraseSet:
         """A phrase list's set (by name), or that of phrases written in place (a tuple)."""
-        found = self._phrase_sets.get(key)
-        if found is None:
-            phrases = key if isinstance(key, tuple) else self.policy.phrases[key].phrases
-            found = self._phrase_sets[key] = PhraseSet(phrases)
+        phrases = key if isinstance(key, tuple) else self.policy.phrases[key].phrases
+        found: PhraseSet = self.made(("phrases", key), lambda: PhraseSet(phrases))
         return found
 
     def mention_set(self, item: object) -> MentionSet:
@@ -172,25 +175,21 @@ class Lowering(Visitor):
         from .mentions import MentionSet
 
         key = mention_key(item)
-        found = self._mention_sets.get(key)
-        if found is None:
-            found = self._mention_sets[key] = MentionSet(key) if isinstance(key, tuple) else \
-                MentionSet(self.policy.phrases[key].phrases, self.policy.phrases[key].kind)
+        found: MentionSet = self.made(("mentions", key), lambda: MentionSet(key) if isinstance(key, tuple) else
+                                      MentionSet(self.policy.phrases[key].phrases, self.policy.phrases[key].kind))
         return found
 
     def listener(self) -> Listener:
         """What hears the policy's `mentions` phrases in a text (one phrase index for them all)."""
-        if self._listener is None:
-            from .mentions import Listener
+        from .mentions import Listener
 
-            self._listener = Listener(mention_phrases(self.policy), mention_acts(self.policy))
-        return self._listener
+        policy = self.policy
+        found: Listener = self.made("listener", lambda: Listener(mention_phrases(policy),
+                                                                  mention_phrases(policy, acts=True)))
+        return found
 
     def regex(self, pattern: str) -> Any:
-        found = self._regexes.get(pattern)
-        if found is None:
-            found = self._regexes[pattern] = compiled_regex(pattern)
-        return found
+        return self.made(("regex", pattern), lambda: compiled_regex(pattern))
 
     # -- names and values ------------------------------------------------------------------
 
@@ -212,10 +211,7 @@ class Lowering(Visitor):
         """A define: inlined when cheap (the facts known where it is used apply inside), else
         computed at most once per record."""
         body = self.policy.defines[name].expr
-        lazy = self._lazy.get(name)
-        if lazy is None:
-            lazy = self._lazy[name] = any(isinstance(x, n.Call) for x in n.walk(body))
-        if not lazy:
+        if not self.made(("lazy", name), lambda: any(isinstance(x, n.Call) for x in n.walk(body))):
             return self.lower(body, scope)
         inner = self.lower(body, Scope(traced=scope.traced))
         return Plan(CACHED, (inner,), ("define", name), inner.nullable)
@@ -225,7 +221,7 @@ class Lowering(Visitor):
         field = cast(Field, node.ref)
         if _type(node.base).kind == vt.LIST:
             return Plan(PROJECT, (base,), field.index, base.nullable)
-        return Plan(ITEM, (base,), field.index, base.nullable or field.optional)
+        return apply(Fn("op", "item"), base, const(field.index), nullable=base.nullable or field.optional)
 
     def visit_BoolLit(self, node: object, scope: Scope) -> Plan:
         return const(literal(node))
@@ -283,28 +279,26 @@ class Lowering(Visitor):
 
     def norm(self, node: object, scope: Scope) -> Plan:
         """The normalised form of a text (at most once per record for a field)."""
-        plan = self.lower(node, scope)
-        index = field_index(node)
-        if index is not None:
-            return Plan(CACHED, (call(rt.norm, plan, strict=False),), ("norm", index), plan.nullable)
         if isinstance(node, n.StringLit):
             return const(normalize(node.value))
-        return call(rt.norm, plan)
+        if field_index(node) is not None:
+            return self.per_field("norm", rt.norm, node, scope)
+        return call(rt.norm, self.lower(node, scope))
 
     def norm_set(self, node: object, scope: Scope) -> Plan:
         """The set of normalised texts of a list of texts (at most once per record for a field)."""
-        plan = self.lower(node, scope)
-        value = call(rt.norm_set, plan, strict=False)
-        index = field_index(node)
-        return value if index is None else Plan(CACHED, (value,), ("norm_set", index), plan.nullable)
+        return self.per_field("norm_set", rt.norm_set, node, scope)
 
     def heard(self, node: object, scope: Scope) -> Plan:
-        """What a text says: its words and the policy's `mentions` phrases found in it (at most
-        once per record for a field)."""
+        """What a text says: its words and the policy's `mentions` phrases found in it."""
+        return self.per_field("heard", self.listener(), node, scope)
+
+    def per_field(self, key: str, func: Callable[[Any], Any], node: object, scope: Scope) -> Plan:
+        """`func` of a value, computed at most once per record for a top-level field."""
         plan = self.lower(node, scope)
-        value = call(self.listener(), plan, strict=False)
+        value = call(func, plan, strict=False)
         index = field_index(node)
-        return value if index is None else Plan(CACHED, (value,), ("heard", index), plan.nullable)
+        return value if index is None else Plan(CACHED, (value,), (key, index), plan.nullable)
 
     def visit_In(self, node: n.In, scope: Scope) -> Plan:
         symbol = "not in" if node.negated else "in"
@@ -320,12 +314,15 @@ class Lowering(Visitor):
             return op(symbol, self.norm(node.value, scope) if textual else self.lower(node.value, scope),
                       const(members))
         if textual:
-            value, items = self.norm(node.value, scope), self.norm_set(container, scope)
-        else:
-            value, items = self.lower(node.value, scope), self.lower(container, scope)
-        if _elements_nullable(container):  # some elements may be unknown: three-valued
-            return call(rt.not_in3 if node.negated else rt.in3, value, items, nullable=True)
-        return op(symbol, value, items)
+            return self.member(node.negated, self.norm(node.value, scope), self.norm_set(container, scope), container)
+        return self.member(node.negated, self.lower(node.value, scope), self.lower(container, scope), container)
+
+    @staticmethod
+    def member(negated: bool, value: Plan, items: Plan, container: object) -> Plan:
+        """`value in items` (or `not in`), three-valued when some elements may be unknown."""
+        if _elements_nullable(container):
+            return call(rt.not_in3 if negated else rt.in3, value, items, nullable=True)
+        return op("not in" if negated else "in", value, items)
 
     def visit_Contains(self, node: n.Contains, scope: Scope) -> Plan:
         stype = _type(node.subject)
@@ -333,12 +330,8 @@ class Lowering(Visitor):
             if stype.is_textual:  # a substring of the normalised text
                 return op("in", self.norm(node.item, scope), self.norm(node.subject, scope))
             if stype.elem().kind == vt.TEXT or _type(node.item).kind == vt.TEXT:
-                item, items = self.norm(node.item, scope), self.norm_set(node.subject, scope)
-            else:
-                item, items = self.lower(node.item, scope), self.lower(node.subject, scope)
-            if _elements_nullable(node.subject):
-                return call(rt.in3, item, items, nullable=True)
-            return op("in", item, items)
+                return self.member(False, self.norm(node.item, scope), self.norm_set(node.subject, scope), node.subject)
+            return self.member(False, self.lower(node.item, scope), self.lower(node.subject, scope), node.subject)
         pset = self.phrases_of(node.item)
         if stype.is_textual:
             return method(pset, "search" if node.mode == "any" else "all_in", self.norm(node.subject, scope))
@@ -380,12 +373,12 @@ class Lowering(Visitor):
     def evidence(self, node: object, scope: Scope, sensitive: Callable[[object], bool]) -> Plan | None:
         """What a text operator records in a trace (`evidence`): the phrases found, the words
         that matched, the matched text; None for the other predicates."""
-        show = Plan(SHOW)
+        show, result = Plan(SHOW), Plan(RESULT, nullable=True)
         if isinstance(node, n.Contains):
             subject = self.lower(node.subject, scope)
             if node.mode == "one":
                 item = self.lower(node.item, scope)
-                return call(rt.ev_one, Plan(RESULT), item, const(sensitive(node.item)), show, strict=False)
+                return call(rt.ev_one, result, item, const(sensitive(node.item)), show, strict=False)
             helper = rt.ev_text if _type(node.subject).is_textual else rt.ev_list
             return call(helper, const(self.phrases_of(node.item)), subject, strict=False)
         if isinstance(node, n.Mentions):

@@ -2,12 +2,13 @@
 
 A trace (section 7 of the contract) has a node per condition: `and`/`or`/`not`, each predicate
 or true/false value, each aggregate call, each define (whose body is its only child). A `Step`
-says, for one such node, its children, its value as a plan (plan.py: the calls and defines
-inside it are its children, traced on their own, and stand in by their values), what it reads
-(each top-level field or record path once, redacted when sensitive), the evidence of a text
-operator, its text and its place. Both tiers of explanations read the same steps, so they agree
-on the shape of a trace by construction; `trace_children` gives a reader of a trace the same
-pairing of its children with the tree.
+says, for one such node, its children, its text and its place, and as plans (plan.py: the calls
+and defines inside it are its children, traced on their own, and stand in by their values) its
+value, the value as shown, what it reads (each top-level field or record path once, redacted
+when sensitive) and the evidence of a text operator. Both tiers of explanations read the same
+steps and only evaluate (interpret_traced) or emit (compile_traced) their plans, so they agree on
+the shape and the values of a trace by construction; `trace_children` gives a reader of a trace
+the same pairing of its children with the tree.
 """
 from __future__ import annotations
 
@@ -21,28 +22,82 @@ from ..source import Span, relative_name
 from ..syntax import nodes as n
 from ..syntax.printer import expr as text_of
 from ..syntax.visitor import Visitor
-from .plan import Lowering, Plan, Scope
+from . import runtime as rt
+from .plan import AND, CACHED, FIELD, OR, RAW, RESULT, SHOW, TRACED, Fn, Lowering, Plan, Scope, apply, call, const, op
+from .tracedata import EMPTY, TraceDict
 
-AND, OR, NOT, DEFINE, VALUE = "and", "or", "not", "define", "value"
-Read = tuple[str, "tuple[str, ...] | None", Field]  # label, the path's names (None: a top-level field), field shown
+_SCALARS = (vt.BOOL, vt.INT, vt.NUMBER, vt.TEXT, vt.ENUM)
 
 
 class Step:
-    """One node of a trace (see the module's docstring). `kind` is AND, OR, NOT, DEFINE (its
-    child is the define's body, `define` its name) or VALUE (a predicate, a value or a call:
-    `value` is computed with the children's values standing for them)."""
+    """One node of a trace (see the module's docstring). Every part of it is a plan, evaluated with
+    the values of its children standing for them (TRACED) and its own value for RESULT: `value`
+    (an `and`/`or`/`not` of its children's values, a predicate, a value, a call, or a define's
+    body — its only child, `define` its name), `shown` (the value as the trace shows it), `reads`
+    (label → the value read, as shown) and `evidence` (of a text operator)."""
 
-    __slots__ = ("kind", "node", "children", "value", "reads", "evidence", "shown", "sensitive", "define",
-                 "text", "at")
+    __slots__ = ("node", "children", "value", "shown", "reads", "evidence", "define", "text", "at")
 
-    def __init__(self, kind: str, node: Any, children: tuple[Step, ...], text: str, at: str) -> None:
-        self.kind, self.node, self.children, self.text, self.at = kind, node, children, text, at
-        self.value: Plan | None = None
-        self.reads: tuple[Read, ...] = ()
+    def __init__(self, node: Any, children: tuple[Step, ...], text: str, at: str, value: Plan) -> None:
+        self.node, self.children, self.text, self.at, self.value = node, children, text, at, value
+        self.shown = _RESULT  # true/false is shown as it is, never redacted
+        self.reads: tuple[tuple[str, Plan], ...] = ()
         self.evidence: Plan | None = None
-        self.shown: vt.Type | None = None  # the type to show the value as (None: true/false, shown as is)
-        self.sensitive = False             # whether the value shown is computed from personal data
         self.define: str | None = None
+
+
+_RESULT = Plan(RESULT, nullable=True)
+
+
+def _traced(count: int) -> tuple[Plan, ...]:
+    """The values of a step's first `count` children."""
+    return tuple(Plan(TRACED, arg=i, nullable=True) for i in range(count))
+
+
+def _logic(expr: object, count: int) -> Plan | None:
+    """The value of an `and`/`or`/`not` node: Kleene logic over its children's values (all computed:
+    a trace evaluates every part), None for other nodes."""
+    if isinstance(expr, n.Not):
+        return op("not", *_traced(1))
+    which = AND if isinstance(expr, n.And) else OR if isinstance(expr, n.Or) else None
+    return None if which is None else Plan(which, _traced(count), nullable=True)
+
+
+def read_plan(names: tuple[str, ...] | None, field: Field) -> Plan:
+    """A read as the trace shows it. For plain scalars (true/false, numbers, texts) the validated
+    value already is the value as given; durations, times, lists and records go through `read`
+    (JSON, with sensitive parts inside redacted), once per record for a top-level field and only
+    when a trace entry is built (not when it comes from the cache)."""
+    if names is None and field.type.kind in _SCALARS:
+        value = Plan(FIELD, arg=field.index, nullable=field.optional)
+        return apply(Fn("op", "redacted"), value, Plan(SHOW), strict=False) if field.sensitive else value
+    raw = Plan(RAW, arg=field.name if names is None else names, nullable=True)
+    shown = call(rt.read, raw, const(field), Plan(SHOW), strict=False, nullable=True)
+    return shown if names is not None else Plan(CACHED, (shown,), ("read", field.index), True)
+
+
+class RuleSteps:
+    """A rule's trace: its condition's step (with `unless`, a node of its own whose children are
+    both parts), the place of its entry, and the entry of a rule whose arithmetic overflowed
+    (undetermined, value null: made once, shared as traces are)."""
+
+    __slots__ = ("rule", "condition", "at", "failed")
+
+    def __init__(self, rule: Rule, steps: Steps) -> None:
+        self.rule = rule
+        when = steps.step(rule.when)
+        text = text_of(rule.when)
+        if rule.unless is None:
+            self.condition = when
+        else:
+            text = f"{text} unless {text_of(rule.unless)}"
+            parts = _traced(2)  # when and not unless
+            self.condition = Step(rule, (when, steps.step(rule.unless)), text, when.at,
+                                  Plan(AND, (parts[0], op("not", parts[1])), nullable=True))
+        self.at = at(steps.policy, rule.span)
+        condition = TraceDict({"text": text, "value": None, "at": when.at, "reads": rt.NO_READS, "children": EMPTY})
+        self.failed = TraceDict({"rule": rule.name, "title": rule.title, "at": self.at, "result": "undetermined",
+                                 "condition": condition})
 
 
 def at(policy: CheckedPolicy, span: Span) -> str:
@@ -74,9 +129,6 @@ def traced_within(operands: Sequence[object], in_where: bool = False) -> list[ob
 def _call_children(expr: n.Call) -> list[object]:
     """The children of a call's node: in its list, and in its `where` condition."""
     return traced_within((expr.arg,)) + (traced_within((expr.where,), True) if expr.where is not None else [])
-
-
-_KINDS = {n.And: AND, n.Or: OR, n.Not: NOT}
 
 
 class _Children(Visitor):
@@ -116,10 +168,6 @@ def trace_children(expr: object, policy: CheckedPolicy) -> list[object]:
     return found
 
 
-def _call_operands(expr: n.Call) -> tuple[object, ...]:
-    return (expr.arg,) if expr.where is None else (expr.arg, expr.where)
-
-
 def path_chain(node: n.Path) -> list[Field] | None:
     """The fields along `a.b.c` when it starts at a top-level record field, else None."""
     chain: list[Field] = []
@@ -155,14 +203,9 @@ class Steps:
         self._defines: dict[str, Step] = {}
         self._sensitive: dict[str, bool] = {}
 
-    def new(self, kind: str, expr: Any, children: tuple[Step, ...] = ()) -> Step:
+    def new(self, expr: Any, children: tuple[Step, ...], value: Plan) -> Step:
         known = [(c.node, c.text) for c in children]
-        return Step(kind, expr, children, text_of(expr, known), at(self.policy, expr.span))
-
-    def rule_text(self, rule: Rule) -> str:
-        """The text of a rule's whole condition (`when … unless …`)."""
-        text = text_of(rule.when)
-        return text if rule.unless is None else f"{text} unless {text_of(rule.unless)}"
+        return Step(expr, children, text_of(expr, known), at(self.policy, expr.span), value)
 
     def define(self, name: str) -> Step:
         found = self._defines.get(name)
@@ -173,33 +216,31 @@ class Steps:
     def step(self, expr: Any) -> Step:
         ref = expr.ref if expr.__class__ is n.Name else None
         if isinstance(ref, DefineRef):
-            step = self.new(DEFINE, expr, (self.define(ref.name),))
+            step = self.new(expr, (self.define(ref.name),), _traced(1)[0])
             step.define = ref.name
         else:
             traced = trace_children(expr, self.policy)
-            step = self.new(_KINDS.get(expr.__class__, VALUE), expr, tuple(self.step(sub) for sub in traced))
-            if step.kind != VALUE:
-                return step
+            children = tuple(self.step(sub) for sub in traced)
+            logic = _logic(expr, len(children))
+            if logic is not None:
+                return self.new(expr, children, logic)
             # a predicate or a value (`true`, `a.flag`, a define's number…) — or a call: its own node
             is_call = isinstance(expr, n.Call)
-            operands = _call_operands(expr) if is_call else n.children(expr)
+            operands = n.children(expr)  # a call's: its list and its `where` condition
             scope = Scope(traced=tuple(traced))
-            step.value = self.lowering.lower(expr, scope)
+            step = self.new(expr, children, self.lowering.lower(expr, scope))
             step.reads = self.reads(operands if operands else (expr,), is_call)
             if not is_call:
                 step.evidence = self.lowering.evidence(expr, scope, self.sensitive_in)
-        self.show(step, expr)
+        kind = cast(vt.Type, getattr(expr, "type"))
+        if kind.kind != vt.BOOL:
+            shown = call(rt.value_json, _RESULT, const(kind), strict=False)
+            step.shown = call(rt.guarded, shown, Plan(SHOW), strict=False) if self.sensitive_in(expr) else shown
         return step
 
-    def show(self, step: Step, expr: object) -> None:
-        kind = cast(vt.Type, getattr(expr, "type"))
-        if kind.kind != vt.BOOL:  # true/false is shown as it is, never redacted
-            step.shown = kind
-            step.sensitive = self.sensitive_in(expr)
-
-    def reads(self, operands: Sequence[object], into_calls: bool) -> tuple[Read, ...]:
-        """The top-level fields (and record paths) the operands read, each once, in order."""
-        reads: dict[str, Read] = {}
+    def reads(self, operands: Sequence[object], into_calls: bool) -> tuple[tuple[str, Plan], ...]:
+        """The top-level fields (and record paths) the operands read, each once, in order, as shown."""
+        reads: dict[str, Plan] = {}
         stack = list(reversed(operands))
         while stack:
             sub = stack.pop()
@@ -207,8 +248,8 @@ class Steps:
                 continue
             if isinstance(sub, n.Name):
                 ref = sub.ref
-                if isinstance(ref, FieldRef):
-                    reads.setdefault(ref.field.name, (ref.field.name, None, ref.field))
+                if isinstance(ref, FieldRef) and ref.field.name not in reads:
+                    reads[ref.field.name] = read_plan(None, ref.field)
                 continue
             if isinstance(sub, n.Path):
                 chain = path_chain(sub)
@@ -220,10 +261,11 @@ class Steps:
                     for f in reversed(chain[:-1]):  # a step through a list reads a list (a projection)
                         if f.type.kind == vt.LIST:
                             last = attrs.evolve(last, type=vt.list_of(last.type))
-                    reads.setdefault(label, (label, tuple(f.name for f in chain), last))
+                    if label not in reads:
+                        reads[label] = read_plan(tuple(f.name for f in chain), last)
                     continue
             stack.extend(reversed(n.children(sub)))
-        return tuple(reads.values())
+        return tuple(reads.items())
 
     def sensitive_in(self, expr: object) -> bool:
         """Whether `expr` reads personal data (directly, inside records, or through defines)."""
