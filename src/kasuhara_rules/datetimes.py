@@ -182,6 +182,12 @@ def local_date(value: object, timezone: str | None) -> _dt.date | None:
             return None
     else:
         return None
+    return date_of(moment, timezone)
+
+
+def date_of(moment: _dt.datetime, timezone: str | None) -> _dt.date:
+    """The calendar date of an aware date-time: in the policy's time zone when it names one, else in
+    the moment's own offset (as the record wrote it)."""
     return moment.astimezone(zone(timezone)).date() if timezone else moment.date()
 
 

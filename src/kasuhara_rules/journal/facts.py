@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 from .. import values as vt
 from ..check.checked import REVIEW
 from ..coerce import enum_value, is_absent, raw_json
-from ..datetimes import aware_datetime, parse_datetime, zone
+from ..datetimes import aware_datetime, date_of, parse_datetime
 from ..i18n import N_
 from .chain import canonical
 from .errors import EXIT_INVALID_RECORD, JournalError
@@ -102,7 +102,7 @@ def occurred_of(policy: "Policy", record: Mapping[str, Any]) -> tuple[str | None
         else:
             return None, None
         text = moment.astimezone(_dt.timezone.utc).isoformat()
-        day = moment.astimezone(zone(timezone)).date() if timezone else moment.date()
+        day = date_of(moment, timezone)
     except (ValueError, OverflowError):  # not a date-time (DateTimeProblem), or out of range
         return None, None
     return text[:-6] + "Z", day
