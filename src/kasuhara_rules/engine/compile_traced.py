@@ -87,7 +87,9 @@ class TraceGen:
         # Each rule computes the defines it uses itself: it may fail half-way (below).
         self.stmts, self.define_nodes = [], dict(outer_defines)
         steps = RuleSteps(rule, self.steps)
-        self.rule_entry(steps, value, entry)
+        v, cond = self.node(steps.condition)
+        self.stmts += [g.assign(value, g.name(v)), g.assign(entry, g.call("entry", *map(g.const, steps.head),
+                                                                            g.name(value), g.name(cond)))]
         body, self.stmts, self.define_nodes = self.stmts, outer, outer_defines
         if key is not None:
             plain, shown = self.ns.add({}, "C"), self.ns.add({}, "C")  # without / with sensitive values
@@ -115,19 +117,6 @@ class TraceGen:
         self.entries.append(entry)
         self.stmts.append(g.if_(g.is_true(g.name(value)), [g.aug_or("m", bit)],
                                 [g.if_(g.is_none(g.name(value)), [g.aug_or("u", bit)])]))
-
-    def rule_entry(self, steps: RuleSteps, value: str, entry: str) -> None:
-        """Statements that set `value` to the rule's result and `entry` to its trace entry."""
-        v, cond = self.node(steps.condition)
-        self.stmts.append(g.assign(value, g.name(v)))
-        self.stmts.append(g.assign(entry, g.call("TD", g.dict_([
-            ("rule", g.const(steps.rule.name)),
-            ("title", g.const(steps.rule.title)),
-            ("at", g.const(steps.at)),
-            ("result", g.ifexp(g.is_true(g.name(value)), g.const("matched"),
-                               g.ifexp(g.is_false(g.name(value)), g.const("not_matched"), g.const("undetermined")))),
-            ("condition", g.name(cond)),
-        ]))))
 
     def cache_key(self, rule: Rule) -> list[ast.expr] | None:
         """The values a rule's trace entry depends on, as key parts; None when it cannot be

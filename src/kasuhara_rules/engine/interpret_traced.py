@@ -59,14 +59,11 @@ class TracedInterpreter:
         # requests of a fresh desk each making them took 2 s apiece (benchmarks/desk.py).
         self._making = threading.Lock()
         self._ops: dict[str, Callable[[Plan, _Run, tuple[Any, ...], Sequence[Any]], Any]] = {
-            CONST: lambda p, run, elems, subst: p.arg,
-            FIELD: lambda p, run, elems, subst: run.vals[p.arg],
             ELEM: lambda p, run, elems, subst: elems[p.arg[0]][p.arg[1]],
-            TRACED: lambda p, run, elems, subst: subst[p.arg],
             RESULT: lambda p, run, elems, subst: run.result,
             SHOW: lambda p, run, elems, subst: run.show,
             RAW: lambda p, run, elems, subst: run.get(p.arg) if isinstance(p.arg, str) else rt.raw_path(run.rec, p.arg),
-            APPLY: self.ev_apply, AND: self.ev_kleene, OR: self.ev_kleene, CACHED: self.ev_cached,
+            APPLY: self.ev_apply, AND: self.kleene, OR: self.kleene,
             PROJECT: self.ev_project, EACH: self.ev_each,
         }
 
@@ -104,7 +101,8 @@ class TracedInterpreter:
         for plan in rules:
             run.defines = {}
             try:
-                value, entry = self.rule_entry(plan, run)
+                value, cond = self.step(plan.condition, run)
+                entry = rt.entry(*plan.head, value, cond)
             except ArithmeticError:  # beyond the range of floats: undetermined, as compiled
                 value, entry = None, plan.failed
             entries.append(entry)
@@ -117,32 +115,38 @@ class TracedInterpreter:
 
     # -- rules and steps -----------------------------------------------------------------------
 
-    def rule_entry(self, plan: RuleSteps, run: _Run) -> tuple[Any, TraceDict]:
-        rule = plan.rule
-        value, cond = self.step(plan.condition, run)
-        result = "matched" if value is True else "not_matched" if value is False else "undetermined"
-        return value, TraceDict({"rule": rule.name, "title": rule.title, "at": plan.at, "result": result,
-                                 "condition": cond})
-
     def step(self, step: Step, run: _Run) -> tuple[Any, TraceDict]:
         """(value, trace node) of a step."""
+        subst: list[Any] = []
+        nodes: list[TraceDict] = []
         if step.define is None:
-            children = [self.step(c, run) for c in step.children]
+            for child in step.children:
+                value, node = self.step(child, run)
+                subst.append(value)
+                nodes.append(node)
         else:
             done = run.defines.get(step.define)
             if done is None:  # each define once per rule
                 done = run.defines[step.define] = self.step(step.children[0], run)
-            children = [done]
-        subst, ev = [c[0] for c in children], self.ev
-        v = run.result = ev(step.value, run, (), subst)
-        # in the generated code's order (an overflow fails the same rules); the commonest plans read
-        # directly (a value shown as it is, a field read as validated): half the calls of a node
-        shown = v if step.shown.op == RESULT else ev(step.shown, run, (), subst)
-        reads = [(label, run.vals[read.arg] if read.op == FIELD else ev(read, run, (), subst))
-                 for label, read in step.reads] if step.reads else None
-        d = {"text": step.text, "value": shown, "at": step.at,
-             "reads": TraceDict(reads) if reads else rt.NO_READS,
-             "children": TraceList([c[1] for c in children]) if children else EMPTY}
+            subst.append(done[0])
+            nodes.append(done[1])
+        # In the generated code's order (an overflow fails the same rules). The commonest plans are
+        # read here, not through `ev`: an and/or of the children's values, a child's or a field's
+        # value, the value shown as it is, a field read as validated — most of a node's plans.
+        p, ev, vals = step.value, self.ev, run.vals
+        kind = p.op
+        if kind == AND or kind == OR:
+            v = self.kleene(p, run, (), subst)
+        else:
+            v = subst[p.arg] if kind == TRACED else vals[p.arg] if kind == FIELD else ev(p, run, (), subst)
+        run.result = v
+        d = {"text": step.text, "value": v if step.shown.op == RESULT else ev(step.shown, run, (), subst),
+             "at": step.at, "reads": rt.NO_READS, "children": TraceList(nodes) if nodes else EMPTY}
+        if step.reads:
+            reads = {}
+            for label, read in step.reads:
+                reads[label] = vals[read.arg] if read.op == FIELD else ev(read, run, (), subst)
+            d["reads"] = TraceDict(reads)
         if step.evidence is not None:
             d["evidence"] = ev(step.evidence, run, (), subst)
         return v, TraceDict(d)
@@ -151,13 +155,27 @@ class TracedInterpreter:
 
     def ev(self, p: Plan, run: _Run, elems: tuple[Any, ...], subst: Sequence[Any]) -> Any:
         """The three-valued value of a plan; `elems` the elements of the enclosing `where`s,
-        `subst` the values of the step's children."""
-        return self._ops[p.op](p, run, elems, subst)
+        `subst` the values of the step's children. The commonest plans (a child's value, a field
+        as validated, a constant: most operands) are read here, not through the dispatch."""
+        kind = p.op
+        if kind == TRACED:
+            return subst[p.arg]
+        if kind == FIELD:
+            return run.vals[p.arg]
+        if kind == CONST:
+            return p.arg
+        if kind == CACHED:  # computed at most once per record
+            value = run.cache.get(p.arg, _UNSET)
+            if value is _UNSET:
+                value = run.cache[p.arg] = self.ev(p.args[0], run, elems, subst)
+            return value
+        return self._ops[kind](p, run, elems, subst)
 
     def ev_apply(self, p: Plan, run: _Run, elems: tuple[Any, ...], subst: Sequence[Any]) -> Any:
-        args, ev = p.args, self.ev
-        if not p.strict:
-            return p.arg.call(*[ev(a, run, elems, subst) for a in args])
+        args, ev, vals = p.args, self.ev, run.vals
+        if not p.strict or not p.nullable:  # (a strict plan that is never unknown has no operand that may be)
+            return p.arg.call(*[vals[a.arg] if a.op == FIELD else a.arg if a.op == CONST else ev(a, run, elems, subst)
+                                for a in args])
         values: list[Any] = [_UNSET] * len(args)
         for i, a in enumerate(args):  # those that may be unknown first, stopping at an unknown one
             if a.nullable:
@@ -169,22 +187,16 @@ class TracedInterpreter:
                 values[i] = ev(a, run, elems, subst)
         return p.arg.call(*values)
 
-    def ev_kleene(self, p: Plan, run: _Run, elems: tuple[Any, ...], subst: Sequence[Any]) -> Any:
+    def kleene(self, p: Plan, run: _Run, elems: tuple[Any, ...], subst: Sequence[Any]) -> Any:
         stop = p.op == OR  # the value that decides the whole chain
         unknown = False
         for a in p.args:  # left to right, stopping at the deciding operand
-            value = self.ev(a, run, elems, subst)
+            value = subst[a.arg] if a.op == TRACED else self.ev(a, run, elems, subst)
             if value is stop:
                 return stop
             if value is None:
                 unknown = True
         return None if unknown else not stop
-
-    def ev_cached(self, p: Plan, run: _Run, elems: tuple[Any, ...], subst: Sequence[Any]) -> Any:
-        value = run.cache.get(p.arg, _UNSET)
-        if value is _UNSET:
-            value = run.cache[p.arg] = self.ev(p.args[0], run, elems, subst)
-        return value
 
     def ev_project(self, p: Plan, run: _Run, elems: tuple[Any, ...], subst: Sequence[Any]) -> Any:
         base = self.ev(p.args[0], run, elems, subst)

@@ -245,6 +245,15 @@ def _redacted(value: Any, kind: vt.Type) -> Any:
     return raw_json(value)
 
 
+def entry(rule: str, title: str | None, at: str, value: Any, condition: Any) -> TraceDict:
+    """A rule's trace entry: its name, title and place, its result (`value` said as a word) and its
+    condition's node."""
+    return TraceDict(rule=rule, title=title, at=at, result=_OUTCOMES[value], condition=condition)
+
+
+_OUTCOMES = {True: "matched", False: "not_matched", None: "undetermined"}
+
+
 def guarded(value: Any, show_sensitive: bool) -> Any:
     """A value computed from sensitive data: redacted unless asked."""
     return value if show_sensitive or value is None else REDACTED
@@ -379,7 +388,7 @@ HELPERS: dict[str, Any] = {
     "all3": all3, "sum3": sum3, "min3": min3, "max3": max3, "div": div, "dur_div": dur_div, "dur_mul": dur_mul,
     "and3": and3, "or3": or3, "read": read, "value_json": value_json, "raw_path": raw_path, "ev_one": ev_one,
     "ev_text": ev_text, "ev_list": ev_list, "ev_item": ev_item, "ev_match": ev_match,
-    "is_str": str.__instancecheck__, "ABSENT": ABSENT, "guarded": guarded, "TD": TraceDict, "TL": TraceList,
+    "is_str": str.__instancecheck__, "ABSENT": ABSENT, "guarded": guarded, "entry": entry, "TD": TraceDict, "TL": TraceList,
     "EMPTY": EMPTY, "NO_READS": NO_READS, "NOKEY": NOKEY, "num_key": num_key, "text_key": text_key,
     "list_key": list_key, "raw_key": raw_key,
 }

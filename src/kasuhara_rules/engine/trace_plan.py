@@ -78,10 +78,10 @@ def read_plan(names: tuple[str, ...] | None, field: Field) -> Plan:
 
 class RuleSteps:
     """A rule's trace: its condition's step (with `unless`, a node of its own whose children are
-    both parts), the place of its entry, and the entry of a rule whose arithmetic overflowed
-    (undetermined, value null: made once, shared as traces are)."""
+    both parts), what its entry says of the rule (`head`: name, title, place), and the entry of a
+    rule whose arithmetic overflowed (undetermined, value null: made once, shared as traces are)."""
 
-    __slots__ = ("rule", "condition", "at", "failed")
+    __slots__ = ("rule", "condition", "head", "failed")
 
     def __init__(self, rule: Rule, steps: Steps) -> None:
         self.rule = rule
@@ -94,10 +94,9 @@ class RuleSteps:
             parts = _traced(2)  # when and not unless
             self.condition = Step(rule, (when, steps.step(rule.unless)), text, when.at,
                                   Plan(AND, (parts[0], op("not", parts[1])), nullable=True))
-        self.at = at(steps.policy, rule.span)
+        self.head = (rule.name, rule.title, at(steps.policy, rule.span))
         condition = TraceDict({"text": text, "value": None, "at": when.at, "reads": rt.NO_READS, "children": EMPTY})
-        self.failed = TraceDict({"rule": rule.name, "title": rule.title, "at": self.at, "result": "undetermined",
-                                 "condition": condition})
+        self.failed = rt.entry(*self.head, None, condition)
 
 
 def at(policy: CheckedPolicy, span: Span) -> str:
