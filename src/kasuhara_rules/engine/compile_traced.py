@@ -11,10 +11,10 @@ from __future__ import annotations
 import ast
 from . import codegen as g
 from . import located as L
-from ..syntax import nodes as n
 from .. import values as vt
 from .compile_expr import Emitter, lazy
-from ..check.checked import CheckedPolicy, DefineRef, Field, FieldRef, PhrasesRef, Rule
+from ..check.checked import CheckedPolicy, Field, FieldRef, PhrasesRef, Rule
+from .facts import refs_within
 from .trace_plan import RuleSteps, Step, Steps
 
 
@@ -122,23 +122,14 @@ class TraceGen:
         """The values a rule's trace entry depends on, as key parts; None when it cannot be
         cached (it reads records, lists of records or paths)."""
         fields: dict[int, Field] = {}
-        seen: set[str] = set()
-        stack: list[n.Spanned] = [rule.when] + ([rule.unless] if rule.unless is not None else [])
-        while stack:
-            for sub in n.walk(stack.pop()):
-                ref = sub.ref if isinstance(sub, (n.Name, n.Path)) else None
-                if ref is None or isinstance(ref, PhrasesRef):
-                    continue
-                if isinstance(ref, DefineRef):
-                    if ref.name not in seen:
-                        seen.add(ref.name)
-                        stack.append(self.policy.defines[ref.name].expr)
-                    continue
-                if not isinstance(ref, FieldRef) or ref.field.type.kind not in _KEYABLE:
-                    return None
-                if ref.field.type.kind == vt.LIST and ref.field.type.elem().kind != vt.TEXT:
-                    return None
-                fields[ref.field.index] = ref.field
+        for ref in refs_within((rule.when, rule.unless), self.policy):
+            if isinstance(ref, PhrasesRef):
+                continue
+            if not isinstance(ref, FieldRef) or ref.field.type.kind not in _KEYABLE:
+                return None
+            if ref.field.type.kind == vt.LIST and ref.field.type.elem().kind != vt.TEXT:
+                return None
+            fields[ref.field.index] = ref.field
         parts: list[ast.expr] = []
         for index in sorted(fields):
             kind = fields[index].type.kind

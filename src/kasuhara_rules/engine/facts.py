@@ -5,7 +5,7 @@ it reads, and whether a membership compares normalised texts; plan.py reads them
 """
 from __future__ import annotations
 
-from typing import Iterator, cast
+from typing import Iterable, Iterator, cast
 
 from .. import values as vt
 from ..check.checked import CheckedPolicy, DefineRef, ElementRef, FieldRef, PhrasesRef
@@ -82,6 +82,23 @@ def mention_key(item: object) -> str | tuple[str, ...]:
 def phrases_name(node: object) -> str:
     """The phrase list a name of the resolved tree refers to (its `ref`)."""
     return cast(PhrasesRef, getattr(node, "ref")).name
+
+
+def refs_within(roots: Iterable[object], policy: CheckedPolicy) -> Iterator[object]:
+    """The `ref` of every name and path in `roots` (None ones skipped) and in the bodies of the
+    defines they use, each define's once: what the roots read — fields, elements' fields,
+    phrase lists."""
+    seen: set[str] = set()
+    stack = [root for root in roots if root is not None]
+    while stack:
+        for sub in n.walk(stack.pop()):
+            ref = sub.ref if isinstance(sub, (n.Name, n.Path)) else None
+            if not isinstance(ref, DefineRef):
+                if ref is not None:
+                    yield ref
+            elif ref.name not in seen:
+                seen.add(ref.name)
+                stack.append(policy.defines[ref.name].expr)
 
 
 def _mentions(policy: CheckedPolicy) -> Iterator[n.Mentions]:

@@ -23,6 +23,7 @@ from ..syntax import nodes as n
 from ..syntax.printer import expr as text_of
 from ..syntax.visitor import Visitor
 from . import runtime as rt
+from .facts import refs_within
 from .plan import AND, CACHED, FIELD, OR, RAW, RESULT, SHOW, TRACED, Fn, Lowering, Plan, Scope, apply, call, const, op
 from .tracedata import EMPTY, TraceDict
 
@@ -200,7 +201,6 @@ class Steps:
         self.policy = policy
         self.lowering = lowering
         self._defines: dict[str, Step] = {}
-        self._sensitive: dict[str, bool] = {}
 
     def new(self, expr: Any, children: tuple[Step, ...], value: Plan) -> Step:
         known = [(c.node, c.text) for c in children]
@@ -268,17 +268,5 @@ class Steps:
 
     def sensitive_in(self, expr: object) -> bool:
         """Whether `expr` reads personal data (directly, inside records, or through defines)."""
-        for sub in n.walk(expr):
-            ref = sub.ref if isinstance(sub, (n.Name, n.Path)) else None
-            if isinstance(ref, (FieldRef, ElementRef)) and has_sensitive(ref.field):
-                return True
-            if isinstance(ref, Field) and has_sensitive(ref):
-                return True
-            if isinstance(ref, DefineRef):
-                known = self._sensitive.get(ref.name)
-                if known is None:
-                    self._sensitive[ref.name] = False  # (defines do not recur; this guards anyway)
-                    known = self._sensitive[ref.name] = self.sensitive_in(self.policy.defines[ref.name].expr)
-                if known:
-                    return True
-        return False
+        return any(has_sensitive(ref.field if isinstance(ref, (FieldRef, ElementRef)) else ref)
+                   for ref in refs_within((expr,), self.policy) if isinstance(ref, (FieldRef, ElementRef, Field)))
