@@ -93,8 +93,12 @@ class TraceGen:
         body, self.stmts, self.define_nodes = self.stmts, outer, outer_defines
         if key is not None:
             plain, shown = self.ns.add({}, "C"), self.ns.add({}, "C")  # without / with sensitive values
-            cache, k, hit = self.temps.new("c"), self.temps.new("k"), self.temps.new("h")
-            miss = body + [g.assign(hit, g.tuple_([g.name(value), g.name(entry)]))]
+            pick = g.ifexp(g.is_false(g.name("show")), plain, shown)
+            cache, hit = self.temps.new("c"), self.temps.new("h")
+            # a key that is one local already is read as it is (the path of a hit: a lookup and a test)
+            first = key[0] if len(key) == 1 else None
+            k = first.id if isinstance(first, ast.Name) else self.temps.new("k")
+            miss = body + [g.assign(hit, g.tuple_([g.name(value), g.name(entry)])), g.assign(cache, pick)]
             # Room: under this rule's limit, and a ticket from the policy's shared budget (next()
             # on an iterator is atomic, so threads never hand out more than the budget).
             room = g.and_(g.compare("<", g.call("len", g.name(cache)), g.name("CACHE_LIMIT")),
@@ -104,10 +108,9 @@ class TraceGen:
             storable = g.and_(keyable, room)
             miss.append(g.if_(storable, [L.Assign([L.Subscript(g.name(cache), g.name(k), L.STORE)],
                                                     g.name(hit))]))
-            body = [
-                g.assign(k, key[0] if len(key) == 1 else g.tuple_(key)),
-                g.assign(cache, g.ifexp(g.is_false(g.name("show")), plain, shown)),
-                g.assign(hit, g.method(g.name(cache), "get", g.name(k))),
+            body = [] if isinstance(first, ast.Name) else [g.assign(k, first if first is not None else g.tuple_(key))]
+            body += [
+                g.assign(hit, g.method(pick, "get", g.name(k))),
                 g.if_(g.is_none(g.name(hit)), miss, [L.Assign([g.unpack([value, entry])], g.name(hit))]),
             ]
         # Arithmetic beyond the range of floats (only absurd policies get there: inputs are
