@@ -26,7 +26,7 @@ from ..syntax.visitor import Visitor
 from ..text.normalize import PhraseSet, nfkc, normalize
 from . import runtime as rt
 from .records import REDACTED
-from .facts import (field_index, mention_key, mention_phrases, needs_normalizing, phrases_name,
+from .facts import (field_index, mention_key, mention_phrases, needs_normalizing, phrases_name, present_key,
                     proved_present)
 
 if TYPE_CHECKING:
@@ -195,12 +195,11 @@ class Lowering(Visitor):
 
     def visit_Name(self, node: n.Name, scope: Scope) -> Plan:
         ref = node.ref
-        if isinstance(ref, FieldRef):
-            return Plan(FIELD, arg=ref.field.index,
-                        nullable=ref.field.optional and f"f{ref.field.index}" not in scope.present)
-        if isinstance(ref, ElementRef):
-            return Plan(ELEM, arg=(ref.depth, ref.field.index),
-                        nullable=ref.field.optional and f"e{ref.depth}.{ref.field.index}" not in scope.present)
+        if isinstance(ref, (FieldRef, ElementRef)):
+            nullable = ref.field.optional and present_key(node) not in scope.present
+            if isinstance(ref, FieldRef):
+                return Plan(FIELD, arg=ref.field.index, nullable=nullable)
+            return Plan(ELEM, arg=(ref.depth, ref.field.index), nullable=nullable)
         if isinstance(ref, DefineRef):
             return self.define(ref.name, scope)
         if isinstance(ref, PhrasesRef):
@@ -301,37 +300,34 @@ class Lowering(Visitor):
         return value if index is None else Plan(CACHED, (value,), (key, index), plan.nullable)
 
     def visit_In(self, node: n.In, scope: Scope) -> Plan:
-        symbol = "not in" if node.negated else "in"
         container = node.container
         ctype = _type(container)
         if ctype.kind == vt.PHRASES:
-            return op(symbol, self.norm(node.value, scope), const(self.phrase_set(phrases_name(container)).set))
-        literal_list = isinstance(container, n.ListLit)
-        textual = needs_normalizing(_type(node.value), ctype.elem(), literal_list)
-        if literal_list:
-            items = literal(container)
-            members = frozenset(normalize(x) for x in items) if textual else frozenset(items)
-            return op(symbol, self.norm(node.value, scope) if textual else self.lower(node.value, scope),
-                      const(members))
-        if textual:
-            return self.member(node.negated, self.norm(node.value, scope), self.norm_set(container, scope), container)
-        return self.member(node.negated, self.lower(node.value, scope), self.lower(container, scope), container)
+            return op("not in" if node.negated else "in", self.norm(node.value, scope),
+                      const(self.phrase_set(phrases_name(container)).set))
+        textual = needs_normalizing(_type(node.value), ctype.elem(), isinstance(container, n.ListLit))
+        return self.member(node.negated, node.value, container, textual, scope)
 
-    @staticmethod
-    def member(negated: bool, value: Plan, items: Plan, container: object) -> Plan:
-        """`value in items` (or `not in`), three-valued when some elements may be unknown."""
-        if _elements_nullable(container):
-            return call(rt.not_in3 if negated else rt.in3, value, items, nullable=True)
-        return op("not in" if negated else "in", value, items)
+    def member(self, negated: bool, value: object, items: object, textual: bool, scope: Scope) -> Plan:
+        """`value in items` (or `not in`) of a list: of normalised texts when `textual` (a list
+        literal's made once, as a set), three-valued when some elements may be unknown."""
+        a = self.norm(value, scope) if textual else self.lower(value, scope)
+        if isinstance(items, n.ListLit):
+            listed = literal(items)
+            b = const(frozenset(normalize(x) for x in listed) if textual else frozenset(listed))
+        else:
+            b = self.norm_set(items, scope) if textual else self.lower(items, scope)
+        if _elements_nullable(items):
+            return call(rt.not_in3 if negated else rt.in3, a, b, nullable=True)
+        return op("not in" if negated else "in", a, b)
 
     def visit_Contains(self, node: n.Contains, scope: Scope) -> Plan:
         stype = _type(node.subject)
         if node.mode == "one":
             if stype.is_textual:  # a substring of the normalised text
                 return op("in", self.norm(node.item, scope), self.norm(node.subject, scope))
-            if stype.elem().kind == vt.TEXT or _type(node.item).kind == vt.TEXT:
-                return self.member(False, self.norm(node.item, scope), self.norm_set(node.subject, scope), node.subject)
-            return self.member(False, self.lower(node.item, scope), self.lower(node.subject, scope), node.subject)
+            textual = stype.elem().kind == vt.TEXT or _type(node.item).kind == vt.TEXT
+            return self.member(False, node.item, node.subject, textual, scope)
         pset = self.phrases_of(node.item)
         if stype.is_textual:
             return method(pset, "search" if node.mode == "any" else "all_in", self.norm(node.subject, scope))
