@@ -126,11 +126,6 @@ def traced_within(operands: Sequence[object], in_where: bool = False) -> list[ob
     return found
 
 
-def _call_children(expr: n.Call) -> list[object]:
-    """The children of a call's node: in its list, and in its `where` condition."""
-    return traced_within((expr.arg,)) + (traced_within((expr.where,), True) if expr.where is not None else [])
-
-
 class _Children(Visitor):
     """The sub-expressions whose trace nodes are the children of an expression's node."""
 
@@ -147,8 +142,8 @@ class _Children(Visitor):
             return [policy.defines[expr.ref.name].expr]
         return self.predicate(expr, policy)
 
-    def visit_Call(self, expr: n.Call, policy: CheckedPolicy) -> list[object]:
-        return _call_children(expr)
+    def visit_Call(self, expr: n.Call, policy: CheckedPolicy) -> list[object]:  # in its list and its `where`
+        return traced_within((expr.arg,)) + (traced_within((expr.where,), True) if expr.where is not None else [])
 
     def predicate(self, expr: object, policy: CheckedPolicy) -> list[object]:
         return traced_within(n.children(expr))
