@@ -33,6 +33,7 @@ _SPECIAL: dict[str, Callable[[list[ast.expr]], ast.expr]] = {
     "between": lambda xs: g.chain(xs[1], ["<=", "<="], [xs[0], xs[2]]),
     "item": lambda xs: L.Subscript(xs[0], xs[1], L.LOAD),
     "redacted": lambda xs: g.ifexp(g.or_(xs[1], g.is_none(xs[0])), xs[0], g.const(REDACTED)),
+    "matches": lambda xs: g.is_not_none(g.method(xs[0], "search", g.call("nfkc", xs[1]))),
 }
 
 
@@ -133,8 +134,6 @@ class Emitter:
             return g.binop(symbol, xs[0], xs[1])
         if symbol in _SPECIAL:
             return _SPECIAL[symbol](xs)
-        if symbol == "matches":
-            return g.is_not_none(g.method(self.constant(fn.obj), "search", g.call("nfkc", xs[0])))
         return g.compare(symbol, xs[0], xs[1])
 
     def once(self, key: tuple[str, object], value: ast.expr) -> ast.expr:

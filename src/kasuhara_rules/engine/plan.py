@@ -52,7 +52,7 @@ RAW = "raw"          # arg: a top-level field's name, or a record path's names: 
 class Fn:
     """What an application computes. `kind` is "op" (a Python operator, `name` its symbol),
     "call" (`obj` is a function or callable object: a runtime helper, the policy's Listener)
-    or "method" (`obj.name(...)`, negated when `negate`); "matches" is the regex search.
+    or "method" (`obj.name(...)`, negated when `negate`).
     `call` is the same as a Python callable, for the interpreter."""
 
     __slots__ = ("kind", "name", "obj", "negate", "call")
@@ -60,8 +60,7 @@ class Fn:
     def __init__(self, kind: str, name: str, obj: Any = None, negate: bool = False) -> None:
         self.kind, self.name, self.obj, self.negate = kind, name, obj, negate
         if kind == "op":
-            self.call: Callable[..., Any] = OPERATORS[name] if name != "matches" else (
-                lambda text: obj.search(nfkc(text)) is not None)
+            self.call: Callable[..., Any] = OPERATORS[name]
         elif kind == "call":
             self.call = obj
         else:
@@ -76,6 +75,7 @@ OPERATORS: dict[str, Callable[..., Any]] = {
     "is None": lambda a: a is None, "is not None": lambda a: a is not None,
     "between": lambda x, low, high: low <= x <= high, "item": operator.getitem,
     "redacted": lambda value, show: value if show or value is None else REDACTED,
+    "matches": lambda regex, text: regex.search(nfkc(text)) is not None,
 }
 
 
@@ -348,7 +348,7 @@ class Lowering(Visitor):
         return method(mset, "all" if node.mode == "all" else "any", self.heard(node.subject, scope))
 
     def visit_Matches(self, node: n.Matches, scope: Scope) -> Plan:
-        return apply(Fn("op", "matches", self.regex(node.pattern.value)), self.lower(node.subject, scope))
+        return op("matches", const(self.regex(node.pattern.value)), self.lower(node.subject, scope))
 
     # -- calls -------------------------------------------------------------------------------
 
