@@ -163,3 +163,94 @@ def test_checkpoints_run_beside_the_writers(sqlite_url, tmp_path):
     assert not wal.exists() or wal.stat().st_size == 0
     with open_journal(sqlite_url) as journal:
         assert journal.verify().ok
+
+
+def _migrate_to(journal, revision):
+    """Alembic's downgrade (or upgrade) of an open journal to `revision`, as an operator would run it."""
+    from alembic import command
+    from alembic.config import Config
+
+    from kasuhara_rules.journal.store import MIGRATIONS
+
+    config = Config()
+    config.set_main_option("script_location", MIGRATIONS)
+    with journal.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        (command.downgrade if revision == "0001_journal" else command.upgrade)(config, revision)
+
+
+def _trees(journal):
+    """The B-trees of the chain and of the sensitive values: the indexes SQLAlchemy sees, and on SQLite
+    whether `seq` is the rowid (no index of SQLite's own beside the table)."""
+    inspector = sa.inspect(journal.engine)
+    names = {i["name"] for t in ("entries", "sensitive_values") for i in inspector.get_indexes(t)}
+    if journal.store.dialect == "sqlite":
+        with journal.engine.connect() as conn:
+            names |= set(conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'index' "
+                                              "AND tbl_name = 'entries'").scalars())
+    return names
+
+
+def test_migration_0002_keeps_the_chain(url, tmp_path):
+    """Migration 0002 (the chain's `seq` as SQLite's rowid, one index fewer on the sensitive values)
+    keeps every entry, link and kept value; a journal of the older schema is read as it is where it
+    cannot be migrated (a read-only copy), and migrated when opened to write."""
+    with open_journal(url) as journal:
+        journal.add(record("A-1", remarks="誠意を見せろ"), by="sato", policy=policy())
+        journal.add(record("A-2", remarks="土下座しろ"), by="sato", policy=policy())
+        journal.amend("A-1", {"threat": True}, by="sato")
+        before = journal.verify()
+        newest = _trees(journal)
+        _migrate_to(journal, "0001_journal")
+        older = _trees(journal)
+    assert before.ok and "ix_sensitive_seq" in older and "ix_sensitive_seq" not in newest
+    if url.startswith("sqlite"):
+        assert "sqlite_autoindex_entries_1" in older and "sqlite_autoindex_entries_1" not in newest
+        ro = f"sqlite:///file:{tmp_path / 'journal.db'}?mode=ro&uri=true"
+        with open_journal(ro) as journal:  # read-only: read as it is, not migrated
+            assert _revision_of(journal) == "0001_journal"
+            assert journal.verify() == before
+            assert journal._full_record("A-1")["remarks"] == "誠意を見せろ"
+    with open_journal(url) as journal:
+        assert _revision_of(journal) == "0002_fewer_trees" and _trees(journal) == newest
+        assert journal.verify() == before
+        assert journal._full_record("A-1")["remarks"] == "誠意を見せろ"
+        assert journal.amend("A-2", {"threat": True}, by="sato").revision == 2
+        after = journal.verify()
+    assert after.ok and after.entries == before.entries + 2
+
+
+def _revision_of(journal):
+    with journal.engine.connect() as conn:
+        return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+
+
+def test_verify_reads_the_chain_in_the_tables_order(sqlite_url):
+    """On SQLite `verify` reads the chain and the kept values straight from their tables, without an
+    index and a second look-up for every row (the point of migration 0002)."""
+    from kasuhara_rules.journal.verify import _ENTRIES, _VALUES
+
+    with open_journal(sqlite_url) as journal:
+        with journal.engine.connect() as conn:
+            plans = [" ".join(str(step[-1]) for step in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
+                     for sql in (_ENTRIES, _VALUES)]
+    assert plans[0] == "SCAN entries", plans
+    assert plans[1].startswith("SCAN v") and "USING INDEX" not in plans[1], plans
+    assert "USING INTEGER PRIMARY KEY" in plans[1] and "TEMP B-TREE" not in plans[1], plans
+
+
+def test_verify_reads_through_a_memory_map_and_gives_it_back(sqlite_url):
+    """`verify`'s cursor reads a SQLite journal through a memory map; the pooled connection goes back
+    to the pool without it (every other read and write keeps SQLite's plain reads)."""
+    from kasuhara_rules.journal.store import SCAN_MMAP
+
+    with open_journal(sqlite_url) as journal:
+        journal.add(record("A-1"), by="sato", policy=policy())
+        with journal.store.read_raw() as cursor:
+            assert cursor.execute("PRAGMA mmap_size").fetchone()[0] == SCAN_MMAP
+        raw = journal.engine.raw_connection()
+        try:
+            assert raw.cursor().execute("PRAGMA mmap_size").fetchone()[0] == 0
+        finally:
+            raw.close()
+        assert journal.verify().ok

@@ -155,18 +155,23 @@ def entry_of(row: Any) -> Entry:
 
 def record_of(conn: Connection, record_seq: int) -> dict[str, Any]:
     """The record of entry `record_seq` with its kept sensitive values put back (purged ones left out)."""
-    body = parse(conn.execute(sa.select(entries.c.body).where(entries.c.seq == record_seq)).scalar_one())
-    values = {tuple(parse(r.path)): parse(r.value) for r in conn.execute(
+    stored, incident = conn.execute(sa.select(entries.c.body, entries.c.incident)
+                                    .where(entries.c.seq == record_seq)).one()
+    body = parse(stored)
+    values = {tuple(parse(r.path)): parse(r.value) for r in conn.execute(  # found through the incident's index
         sa.select(sensitive_values.c.path, sensitive_values.c.value)
-        .where(sensitive_values.c.seq == record_seq, sensitive_values.c.value.is_not(None))).all()}
+        .where(sensitive_values.c.incident == incident, sensitive_values.c.seq == record_seq,
+               sensitive_values.c.value.is_not(None))).all()}
     out: dict[str, Any] = restore(body["record"], values)
     return out
 
 
 def record_of_tx(tx: "Tx", record_seq: int) -> tuple[dict[str, Any], list[tuple[Any, ...]]]:
     """`record_of` inside a write transaction, with the paths of the values put back."""
-    body = parse(tx.one("SELECT body FROM entries WHERE seq = ?", (record_seq,))[0])
+    stored, incident = tx.one("SELECT body, incident FROM entries WHERE seq = ?", (record_seq,))
+    body = parse(stored)
     values = {tuple(parse(path)): parse(value) for path, value in tx.all(
-        "SELECT path, value FROM sensitive_values WHERE seq = ? AND value IS NOT NULL", (record_seq,))}
+        "SELECT path, value FROM sensitive_values WHERE incident = ? AND seq = ? AND value IS NOT NULL",
+        (incident, record_seq))}
     out: dict[str, Any] = restore(body["record"], values)
     return out, list(values)

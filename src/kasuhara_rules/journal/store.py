@@ -18,7 +18,11 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from ..i18n import N_
 from .errors import EXIT_USAGE, JournalError, unavailable
 
-SCHEMA_HEAD = "0001_journal"  # the newest migration (tests/journal/test_store.py checks it against Alembic's head)
+SCHEMA_HEAD = "0002_fewer_trees"  # the newest migration (tests/journal/test_store.py checks it against Alembic's head)
+# older schemas whose tables this version reads (and writes) as they are: a read-only copy of one
+# is opened without migrating (0002 changed how rows are stored and indexed, not what they are)
+READ_AS_IS = frozenset({"0001_journal"})
+SCAN_MMAP = 1 << 30  # how much of a SQLite journal `verify` reads through a memory map (SQLite caps it at 2 GB)
 DEFAULT_URL = "sqlite:///kasu-journal.db"
 MIGRATIONS = "kasuhara_rules.journal:migrations"
 # A writer copies the WAL back into the database itself only past this many pages (32 MB): below it
@@ -184,13 +188,17 @@ class Store:
 
     @contextlib.contextmanager
     def read_raw(self) -> Iterator[Any]:
-        """A cursor on the driver's own connection in a read transaction (to read many rows fast)."""
+        """A cursor on the driver's own connection in a read transaction, to read the whole journal fast
+        (verify): SQLite reads the file through a memory map rather than with a system call for every
+        page (docs/architecture.md, journal/)."""
+        sqlite = self.dialect != "postgresql"
         with faults(self.shown, self._driver_errors):
             raw = self.engine.raw_connection()
             try:
                 cursor = raw.cursor()
                 try:
-                    if self.dialect != "postgresql":
+                    if sqlite:
+                        cursor.execute(f"PRAGMA mmap_size = {SCAN_MMAP}")
                         cursor.execute("BEGIN")
                     yield cursor
                 finally:
@@ -198,12 +206,27 @@ class Store:
                         cursor.close()
                     with contextlib.suppress(Exception):
                         raw.rollback()
+                    if sqlite:  # the pooled connection goes back as it came
+                        with contextlib.suppress(Exception):
+                            raw.cursor().execute("PRAGMA mmap_size = 0")
             finally:
                 raw.close()
 
     def migrate(self) -> None:
         """Bring the database to the schema this version writes (creating it when empty); refuse one
-        written by a newer version (J107). Writers that open a new database at once migrate it once."""
+        written by a newer version (J107). Writers that open a new database at once migrate it once.
+        A read-only journal of an older schema this version still reads (READ_AS_IS) is read as it is."""
+        try:
+            self._migrate()
+        except JournalError as exc:
+            if exc.code != "J106":
+                raise
+            with faults(self.shown, self._driver_errors):
+                older = self._revision_quick()
+            if older not in READ_AS_IS:
+                raise
+
+    def _migrate(self) -> None:
         with faults(self.shown, self._driver_errors):
             if self._revision_quick() == SCHEMA_HEAD:
                 return

@@ -14,7 +14,8 @@ metadata = sa.MetaData()
 
 entries = sa.Table(
     "entries", metadata,
-    sa.Column("seq", sa.BigInteger, primary_key=True, autoincrement=False),
+    # on SQLite the rowid (only INTEGER PRIMARY KEY is; migration 0002): the chain is the table's own order
+    sa.Column("seq", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=False),
     sa.Column("at", sa.String(32), nullable=False),
     sa.Column("by_user", sa.Text, nullable=False),
     sa.Column("kind", sa.String(16), nullable=False),
@@ -42,7 +43,6 @@ sensitive_values = sa.Table(
     sa.Column("value", sa.LargeBinary, nullable=True),
     sa.Column("retain_until", sa.String(10), nullable=True),
     sa.Column("purged_seq", sa.BigInteger, nullable=True),
-    sa.Index("ix_sensitive_seq", "seq"),
     sa.Index("ix_sensitive_incident", "incident"),
     sa.Index("ix_sensitive_retain", "retain_until"),
 )

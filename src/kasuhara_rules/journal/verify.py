@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .store import Store
 
 CHUNK = 20_000
+_ENTRIES = "SELECT seq, at, by_user, kind, incident, body, hash FROM entries ORDER BY seq"
 
 
 def verify(store: "Store", heads: Sequence[tuple[int, str]] = ()) -> Verification:
@@ -60,7 +61,7 @@ def _links(store: "Store", kept: Mapping[int, str]) -> tuple[Any, int, str, Brok
     with store.read_raw() as cursor:
         cursor.execute("SELECT seq, hash FROM head WHERE id = 1")
         top = cursor.fetchone()
-        cursor.execute("SELECT seq, at, by_user, kind, incident, body, hash FROM entries ORDER BY seq")
+        cursor.execute(_ENTRIES)
         chunks: queue.Queue[Any] = queue.Queue(maxsize=2)
         stop = threading.Event()
 
@@ -113,8 +114,9 @@ def _links(store: "Store", kept: Mapping[int, str]) -> tuple[Any, int, str, Brok
         return top, expected - 1, prev, broken
 
 
+# in the order they were written (their record's entry's order: values are written under the chain's lock)
 _VALUES = ("SELECT v.seq, v.path, v.digest, v.salt, v.value, e.body FROM sensitive_values v "
-           "LEFT OUTER JOIN entries e ON e.seq = v.seq ORDER BY v.seq, v.id")
+           "LEFT OUTER JOIN entries e ON e.seq = v.seq ORDER BY v.id")
 
 
 def _values(store: "Store") -> tuple[Broken | None, int]:
