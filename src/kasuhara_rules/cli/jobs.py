@@ -39,7 +39,8 @@ def _init(policy: Policy, options: dict[str, Any]) -> None:
 def _render(decision: Decision, options: dict[str, Any]) -> str:
 
     if options["format"] == "json":
-        return dump_json(decision.to_dict(explain=options["explain"], show_sensitive=options["show_sensitive"]))
+        # the shared trace written as it is: to_dict would first copy it for a caller who may change it
+        return decision.to_json(explain=options["explain"], show_sensitive=options["show_sensitive"])
     if options["format"] == "csv":
         from ..render.spreadsheet import decision_row
 
