@@ -82,6 +82,33 @@ def test_a_changed_sensitive_value_is_found(journal):
     assert not result.ok and result.broken.seq == 2
 
 
+@pytest.mark.parametrize("seq", [1, 3, 99])
+def test_a_value_row_of_no_record_is_found(journal, seq):
+    """A sensitive value added behind the library's back — at an entry whose record does not chain it
+    (the policy's entry, another incident's decision) or past the chain's end — is named at its entry."""
+    sql(journal, "INSERT INTO sensitive_values (seq, incident, path, digest, salt, value) "
+                 f"SELECT {seq}, incident, path, digest, salt, value FROM sensitive_values WHERE seq = 2")
+    result = journal.verify()
+    assert not result.ok and result.broken.seq == seq and "sensitive value" in str(result.broken.reason)
+
+
+def test_values_are_checked_across_chunks(journal, monkeypatch):
+    """The values are read beside the entries a chunk at a time: with chunks of two entries, every value
+    is still checked against its own record, and a changed one in a later chunk is found there."""
+    from kasuhara_rules.journal import verify as module
+
+    monkeypatch.setattr(module, "CHUNK", 2)
+    for i in range(3, 9):
+        journal.add(record(f"A-{i}", remarks=f"誠意を見せろ {i}"), by="sato", policy=policy())
+    result = journal.verify()
+    assert result.ok and result.values == 8 and result.entries == 18
+    last = journal.incident("A-8").record_seq
+    blob = "X'e5b1b1'" if journal.store.dialect == "sqlite" else "'\\xe5b1b1'::bytea"
+    sql(journal, f"UPDATE sensitive_values SET value = {blob} WHERE seq = {last}")
+    result = journal.verify()
+    assert not result.ok and result.broken.seq == last
+
+
 def test_a_changed_policy_file_is_found(journal):
     """The stored bytes of a registered policy are checked against the digests its entry chains."""
     blob = "X'00'" if journal.store.dialect == "sqlite" else "'\\x00'::bytea"

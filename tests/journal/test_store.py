@@ -235,8 +235,7 @@ def test_verify_reads_the_chain_in_the_tables_order(sqlite_url):
             plans = [" ".join(str(step[-1]) for step in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
                      for sql in (_ENTRIES, _VALUES)]
     assert plans[0] == "SCAN entries", plans
-    assert plans[1].startswith("SCAN v") and "USING INDEX" not in plans[1], plans
-    assert "USING INTEGER PRIMARY KEY" in plans[1] and "TEMP B-TREE" not in plans[1], plans
+    assert plans[1] == "SCAN sensitive_values", plans
 
 
 def test_verify_reads_through_a_memory_map_and_gives_it_back(sqlite_url):

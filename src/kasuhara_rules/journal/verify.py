@@ -29,7 +29,7 @@ def verify(store: "Store", heads: Sequence[tuple[int, str]] = ()) -> Verificatio
     """The chain recomputed (see the module's docstring); `heads`, links kept from earlier (seq, hash),
     must still be links of the chain."""
     kept = {int(seq): str(hash_).lower() for seq, hash_ in heads}
-    top, count, prev, broken = _links(store, kept)
+    top, count, prev, values, broken = _links(store, kept)
     if broken is None:
         beyond = [seq for seq in kept if seq > count]
         if beyond:
@@ -42,34 +42,50 @@ def verify(store: "Store", heads: Sequence[tuple[int, str]] = ()) -> Verificatio
         else:
             broken = Broken(int(top[0]), N_("the head (entry {head}) does not match the last entry ({last})",
                                             head=int(top[0]), last=count))
-    values = 0
-    if broken is None:
-        broken, values = _values(store)
     if broken is None:
         with store.read() as conn:
             broken = _policies(conn)
     return Verification(broken is None, count, int(top[0]), str(top[1]), values, broken, len(kept))
 
 
-def _links(store: "Store", kept: Mapping[int, str]) -> tuple[Any, int, str, Broken | None]:
-    """Every link recomputed, reading the entries in one pass on the driver's own cursor, and the
-    links in `kept` compared. Returns the head, how many entries matched, the last hash recomputed
-    and the first break.
+# the values in the order they were written: their entries' order (they are written under the chain's lock)
+_VALUES = "SELECT seq, path, digest, salt, value FROM sensitive_values ORDER BY id"
+
+
+def _links(store: "Store", kept: Mapping[int, str]) -> tuple[Any, int, str, int, Broken | None]:
+    """Every link recomputed, reading the entries in one pass on the driver's own cursor, the links in
+    `kept` compared, and every sensitive value checked against the entry whose record chains it.
+    Returns the head, how many entries matched, the last hash recomputed, how many kept values
+    matched, and the first break.
 
     A second thread reads the next rows while this one hashes: both the driver and SHA-256 let go of
-    the interpreter's lock on large values, so on two cores reading and hashing overlap."""
+    the interpreter's lock on large values, so on two cores reading and hashing overlap. With each
+    chunk of entries it reads the values written with them (a second cursor, in the same read
+    transaction), so that a record's body is checked where it is already in memory."""
     with store.read_raw() as cursor:
         cursor.execute("SELECT seq, hash FROM head WHERE id = 1")
         top = cursor.fetchone()
+        values = cursor.connection.cursor()
+        values.execute(_VALUES)
         cursor.execute(_ENTRIES)
         chunks: queue.Queue[Any] = queue.Queue(maxsize=2)
         stop = threading.Event()
 
         def read() -> None:
             try:
+                ahead: list[Any] = []  # value rows read past the entries handed over so far
+                done = False  # every value row is read
                 while not stop.is_set():
                     rows = cursor.fetchmany(CHUNK)
-                    chunks.put(rows)
+                    last = rows[-1][0] if rows else None  # None: no entries left, every value goes now
+                    with_them = [r for r in ahead if last is None or r[0] <= last]
+                    ahead = [r for r in ahead if last is not None and r[0] > last]
+                    while not ahead and not done:
+                        more = values.fetchmany(CHUNK)
+                        done = not more
+                        for row in more:
+                            (with_them if last is None or row[0] <= last else ahead).append(row)
+                    chunks.put((rows, with_them))
                     if not rows:
                         return
             except BaseException as exc:  # handed to the hashing thread, which raises it
@@ -79,14 +95,15 @@ def _links(store: "Store", kept: Mapping[int, str]) -> tuple[Any, int, str, Brok
         reader.start()
         prev = GENESIS
         expected = 1
+        checked = 0
         broken: Broken | None = None
         try:
             while broken is None:
-                rows = chunks.get()
-                if isinstance(rows, BaseException):
-                    raise rows
-                if not rows:
-                    break
+                got = chunks.get()
+                if isinstance(got, BaseException):
+                    raise got
+                rows, kept_values = got
+                bodies: dict[int, bytes] = {}
                 for seq, at, by, kind, incident, body, stored in rows:
                     if seq != expected:
                         broken = Broken(expected, N_("entry {seq} is missing (the next entry is {next})",
@@ -101,8 +118,15 @@ def _links(store: "Store", kept: Mapping[int, str]) -> tuple[Any, int, str, Brok
                         broken = Broken(seq, N_("entry {seq} is not the one of the head kept earlier ({hash}): the "
                                                 "chain was written again up to it", seq=seq, hash=kept[seq][:16]))
                         break
+                    if kept_values:
+                        bodies[seq] = body
                     prev = computed
                     expected += 1
+                found, count = _values(kept_values, bodies, broken.seq if broken is not None else None)
+                checked += count
+                broken = found or broken  # a value's break comes before the link's (_values stops there)
+                if not rows:
+                    break
         finally:
             stop.set()
             while reader.is_alive():  # let the reader finish its last fetch before the cursor closes
@@ -111,40 +135,35 @@ def _links(store: "Store", kept: Mapping[int, str]) -> tuple[Any, int, str, Brok
                 except queue.Empty:
                     pass
             reader.join()
-        return top, expected - 1, prev, broken
+            values.close()
+        return top, expected - 1, prev, checked, broken
 
 
-# in the order they were written (their record's entry's order: values are written under the chain's lock)
-_VALUES = ("SELECT v.seq, v.path, v.digest, v.salt, v.value, e.body FROM sensitive_values v "
-           "LEFT OUTER JOIN entries e ON e.seq = v.seq ORDER BY v.id")
-
-
-def _values(store: "Store") -> tuple[Broken | None, int]:
-    """Each sensitive value still kept hashes, with its salt, to the hash its record entry chains
-    (read on the driver's own cursor: SQLAlchemy's rows cost more than the checks)."""
+def _values(rows: Sequence[Any], bodies: Mapping[int, bytes], before: int | None) -> tuple[Broken | None, int]:
+    """Each sensitive value of `rows` (seq, path, digest, salt, value) hashes, with its salt, to the hash
+    its record entry chains (`bodies`, the stored bodies by entry); values of entries from `before` on
+    are left (a link broke there). Returns the first break and how many kept values matched."""
     record: Any = None
     current = None
     count = 0
-    with store.read_raw() as cursor:
-        cursor.execute(_VALUES)
-        while True:
-            rows = cursor.fetchmany(CHUNK)
-            if not rows:
-                return None, count
-            for seq, path, digest, salt, value, body in rows:
-                if seq != current:
-                    current = seq
-                    record = parse(body).get("record") if body is not None else None
-                where = tuple(parse(path))
-                if _at(record, where) != {MARK: digest}:
-                    return Broken(int(seq), N_("entry {seq}: the sensitive value kept for {path} is not the one its "
-                                               "entry chains", seq=seq, path=".".join(map(str, where)))), count
-                if value is not None:
-                    if salt is None or salted(bytes.fromhex(salt), bytes(value)) != digest:
-                        return Broken(int(seq), N_("entry {seq}: the sensitive value kept for {path} does not "
-                                                   "match its salted hash", seq=seq,
-                                                   path=".".join(map(str, where)))), count
-                    count += 1
+    for seq, path, digest, salt, value in rows:
+        if before is not None and seq >= before:
+            continue
+        if seq != current:
+            current = seq
+            body = bodies.get(seq)
+            record = parse(body).get("record") if body is not None else None
+        where = tuple(parse(path))
+        if _at(record, where) != {MARK: digest}:
+            return Broken(int(seq), N_("entry {seq}: the sensitive value kept for {path} is not the one its "
+                                       "entry chains", seq=seq, path=".".join(map(str, where)))), count
+        if value is not None:
+            if salt is None or salted(bytes.fromhex(salt), bytes(value)) != digest:
+                return Broken(int(seq), N_("entry {seq}: the sensitive value kept for {path} does not "
+                                           "match its salted hash", seq=seq,
+                                           path=".".join(map(str, where)))), count
+            count += 1
+    return None, count
 
 
 def _at(record: Any, path: tuple[Any, ...]) -> Any:
