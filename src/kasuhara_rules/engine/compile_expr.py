@@ -15,9 +15,8 @@ import attrs
 
 from . import codegen as g
 from . import located as L
-from .plan import (AND, APPLY, CACHED, CONST, EACH, ELEM, FIELD, OR, PROJECT, RAW, RESULT, SHOW, TRACED, Fn, Lowering,
-                   Plan, Scope)
-from .records import REDACTED
+from .plan import (AND, APPLY, CACHED, CONST, EACH, ELEM, FIELD, OR, PROJECT, RAW, RESULT, SHOW, SYMBOLS, TRACED,
+                   Lowering, Plan, Scope)
 from .runtime import HELPERS
 from ..check.checked import CheckedPolicy
 
@@ -32,7 +31,6 @@ _SPECIAL: dict[str, Callable[[list[ast.expr]], ast.expr]] = {
     "is None": lambda xs: g.is_none(xs[0]), "is not None": lambda xs: g.is_not_none(xs[0]),
     "between": lambda xs: g.chain(xs[1], ["<=", "<="], [xs[0], xs[2]]),
     "item": lambda xs: L.Subscript(xs[0], xs[1], L.LOAD),
-    "redacted": lambda xs: g.ifexp(g.or_(xs[1], g.is_none(xs[0])), xs[0], g.const(REDACTED)),
     "matches": lambda xs: g.is_not_none(g.method(xs[0], "search", g.call("nfkc", xs[1]))),
 }
 
@@ -60,9 +58,7 @@ class Emitter:
         self.policy = policy
         self.ns = ns
         self.temps = temps
-        if "lowering" not in ns.memo:
-            ns.memo["lowering"] = Lowering(policy)
-        self.lowering: Lowering = ns.memo["lowering"]
+        self.lowering: Lowering = ns.memo["lowering"]  # the policy's (compile_policy._namespace)
         self.cached: dict[tuple[str, object], str] = {}  # what is computed once per record → its local
         # In a policy split into several functions, the word slots are passed from one to the next
         # (see compile_policy), so each text is split into words once per record, not once per part.
@@ -97,10 +93,9 @@ class Emitter:
 
     def emit_apply(self, p: Plan) -> ast.expr:
         codes = [self.emit(a) for a in p.args]
-        fn: Fn = p.arg
         if not p.strict:
-            return self.apply(fn, [c.expr for c in codes])
-        return self.strict(codes, lambda xs: self.apply(fn, xs)).expr
+            return self.apply(p.arg, [c.expr for c in codes])
+        return self.strict(codes, lambda xs: self.apply(p.arg, xs)).expr
 
     def emit_kleene(self, p: Plan) -> ast.expr:
         codes = [self.emit(a) for a in p.args]
@@ -122,14 +117,11 @@ class Emitter:
         prefix = {frozenset: "S", set: "S"}.get(value.__class__) or type(value).__name__[0].upper()
         return self.ns.add(value, prefix)
 
-    def apply(self, fn: Fn, xs: list[ast.expr]) -> ast.expr:
-        if fn.kind == "call":
-            name = _NAMES.get(fn.obj)
-            return g.call(name, *xs) if name is not None else L.Call(self.ns.add(fn.obj, "H"), list(xs), [])
-        if fn.kind == "method":
-            found = g.method(self.constant(fn.obj), fn.name, *xs)
-            return g.not_(found) if fn.negate else found
-        symbol = fn.name
+    def apply(self, func: Callable[..., Any], xs: list[ast.expr]) -> ast.expr:
+        symbol = SYMBOLS.get(func)
+        if symbol is None:  # a function: a runtime helper or builtin by its name, else a global
+            name = _NAMES.get(func)
+            return g.call(name, *xs) if name is not None else L.Call(self.ns.add(func, "H"), list(xs), [])
         if symbol in _BINARY:
             return g.binop(symbol, xs[0], xs[1])
         if symbol in _SPECIAL:

@@ -70,18 +70,14 @@ def field_index(node: object) -> int | None:
     return ref.field.index if isinstance(ref, FieldRef) else None
 
 
-def mention_key(item: object) -> str | tuple[str, ...]:
-    """A phrase list's name, or the tuple of the phrases written in place."""
+def phrases_key(item: object) -> str | tuple[str, ...]:
+    """The phrases an operand names: a phrase list's name (the `ref` of a name of the resolved
+    tree), or the tuple of the phrases written in place."""
     if isinstance(item, n.StringLit):
         return (item.value,)
     if isinstance(item, n.ListLit):
         return tuple(i.value for i in item.items if isinstance(i, n.StringLit))
-    return phrases_name(item)
-
-
-def phrases_name(node: object) -> str:
-    """The phrase list a name of the resolved tree refers to (its `ref`)."""
-    return cast(PhrasesRef, getattr(node, "ref")).name
+    return cast(PhrasesRef, getattr(item, "ref")).name
 
 
 def refs_within(roots: Iterable[object], policy: CheckedPolicy) -> Iterator[object]:
@@ -116,7 +112,7 @@ def mention_phrases(policy: CheckedPolicy, acts: bool = False) -> list[str]:
     with a kind instead (found as acts, whose saying is then read: text/acts.py, text/speech.py)."""
     out: dict[str, None] = {}
     for node in _mentions(policy):
-        key = mention_key(node.item)
+        key = phrases_key(node.item)
         listed = None if isinstance(key, tuple) else policy.phrases[key]
         if (listed is not None and listed.kind is not None) == acts:
             out.update(dict.fromkeys(key if listed is None else listed.phrases))

@@ -174,7 +174,7 @@ class TracedInterpreter:
     def ev_apply(self, p: Plan, run: _Run, elems: tuple[Any, ...], subst: Sequence[Any]) -> Any:
         args, ev, vals = p.args, self.ev, run.vals
         if not p.strict or not p.nullable:  # (a strict plan that is never unknown has no operand that may be)
-            return p.arg.call(*[vals[a.arg] if a.op == FIELD else a.arg if a.op == CONST else ev(a, run, elems, subst)
+            return p.arg(*[vals[a.arg] if a.op == FIELD else a.arg if a.op == CONST else ev(a, run, elems, subst)
                                 for a in args])
         values: list[Any] = [_UNSET] * len(args)
         for i, a in enumerate(args):  # those that may be unknown first, stopping at an unknown one
@@ -185,7 +185,7 @@ class TracedInterpreter:
         for i, a in enumerate(args):
             if not a.nullable:
                 values[i] = ev(a, run, elems, subst)
-        return p.arg.call(*values)
+        return p.arg(*values)
 
     def kleene(self, p: Plan, run: _Run, elems: tuple[Any, ...], subst: Sequence[Any]) -> Any:
         stop = p.op == OR  # the value that decides the whole chain

@@ -1,7 +1,7 @@
 """What each operator means, decided once: a checked expression lowered to a plan.
 
 A plan is a small tree of `Plan` nodes. For each node it says how the value is computed (`op`
-and, for an application, its `Fn`), from which operands in which form — the value itself, its
+and, for an application, the function it applies), from which operands in which form — the value itself, its
 normalised text (`norm`), its set of normalised texts (`norm_set`), the words it says
 (`heard`) — whether it may be unknown (`nullable`) and whether an unknown operand makes it
 unknown without computing it (`strict`). The facts a condition proves (`x is present` is true:
@@ -25,9 +25,7 @@ from ..syntax import nodes as n
 from ..syntax.visitor import Visitor
 from ..text.normalize import PhraseSet, nfkc, normalize
 from . import runtime as rt
-from .records import REDACTED
-from .facts import (field_index, mention_key, mention_phrases, needs_normalizing, phrases_name, present_key,
-                    proved_present)
+from .facts import field_index, mention_phrases, needs_normalizing, phrases_key, present_key, proved_present
 
 if TYPE_CHECKING:
     from .mentions import Listener, MentionSet
@@ -40,7 +38,8 @@ TRACED = "traced"    # arg: i: the value of the i-th child trace node (a call or
 CACHED = "cached"    # arg: a key ("norm"/"norm_set"/"heard"/"read", field index) or ("define", name): args[0]
                      # computed at most once per record
 PROJECT = "project"  # arg: index: [x[index] for x in args[0]] (a field of each element of a list)
-APPLY = "apply"      # arg: a Fn applied to the values of args
+APPLY = "apply"      # arg: a function applied to the values of args (an operator of OPERATORS, a
+                     # runtime helper, a bound method, the policy's Listener...)
 AND = "and"          # Kleene and/or, left to right, stopping at the deciding operand
 OR = "or"
 EACH = "each"        # arg: (func, depth): count/any/all of args[1] for each element of args[0]
@@ -49,34 +48,15 @@ SHOW = "show"        # whether sensitive values are shown (traces only)
 RAW = "raw"          # arg: a top-level field's name, or a record path's names: the value as given (traces only)
 
 
-class Fn:
-    """What an application computes. `kind` is "op" (a Python operator, `name` its symbol),
-    "call" (`obj` is a function or callable object: a runtime helper, the policy's Listener)
-    or "method" (`obj.name(...)`, negated when `negate`).
-    `call` is the same as a Python callable, for the interpreter."""
-
-    __slots__ = ("kind", "name", "obj", "negate", "call")
-
-    def __init__(self, kind: str, name: str, obj: Any = None, negate: bool = False) -> None:
-        self.kind, self.name, self.obj, self.negate = kind, name, obj, negate
-        if kind == "op":
-            self.call: Callable[..., Any] = OPERATORS[name]
-        elif kind == "call":
-            self.call = obj
-        else:
-            bound = getattr(obj, name)
-            self.call = (lambda *xs: not bound(*xs)) if negate else bound
-
-
 OPERATORS: dict[str, Callable[..., Any]] = {
     "+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv,
     "==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
     "in": lambda a, b: a in b, "not in": lambda a, b: a not in b, "neg": operator.neg, "not": operator.not_,
     "is None": lambda a: a is None, "is not None": lambda a: a is not None,
     "between": lambda x, low, high: low <= x <= high, "item": operator.getitem,
-    "redacted": lambda value, show: value if show or value is None else REDACTED,
     "matches": lambda regex, text: regex.search(nfkc(text)) is not None,
 }
+SYMBOLS = {func: symbol for symbol, func in OPERATORS.items()}  # the plain compiler writes these as Python
 
 
 class Plan:
@@ -97,21 +77,13 @@ def const(value: Any) -> Plan:
     return Plan(CONST, arg=value)
 
 
-def apply(fn: Fn, *args: Plan, strict: bool = True, nullable: bool | None = None) -> Plan:
-    """`fn(*args)`; strict: unknown when an operand is (which is then not computed further)."""
-    return Plan(APPLY, args, fn, any(a.nullable for a in args) if nullable is None else nullable, strict)
+def call(func: Callable[..., Any], *args: Plan, strict: bool = True, nullable: bool | None = None) -> Plan:
+    """`func(*args)`; strict: unknown when an operand is (which is then not computed further)."""
+    return Plan(APPLY, args, func, any(a.nullable for a in args) if nullable is None else nullable, strict)
 
 
 def op(symbol: str, *args: Plan) -> Plan:
-    return apply(Fn("op", symbol), *args)
-
-
-def call(func: Any, *args: Plan, strict: bool = True, nullable: bool | None = None) -> Plan:
-    return apply(Fn("call", getattr(func, "__name__", "call"), func), *args, strict=strict, nullable=nullable)
-
-
-def method(obj: Any, name: str, arg: Plan, negate: bool = False) -> Plan:
-    return apply(Fn("method", name, obj, negate), arg)
+    return call(OPERATORS[symbol], *args)
 
 
 class Scope:
@@ -164,8 +136,9 @@ class Lowering(Visitor):
             found = self._made[key] = make()
         return found
 
-    def phrase_set(self, key: str | tuple[str, ...]) -> PhraseSet:
-        """A phrase list's set (by name), or that of phrases written in place (a tuple)."""
+    def phrase_set(self, item: object) -> PhraseSet:
+        """The set of the phrases an operand names: a phrase list's, or those written in place."""
+        key = phrases_key(item)
         phrases = key if isinstance(key, tuple) else self.policy.phrases[key].phrases
         found: PhraseSet = self.made(("phrases", key), lambda: PhraseSet(phrases))
         return found
@@ -174,7 +147,7 @@ class Lowering(Visitor):
         """The phrases of a `mentions` operand (one object per phrase list or literal)."""
         from .mentions import MentionSet
 
-        key = mention_key(item)
+        key = phrases_key(item)
         found: MentionSet = self.made(("mentions", key), lambda: MentionSet(key) if isinstance(key, tuple) else
                                       MentionSet(self.policy.phrases[key].phrases, self.policy.phrases[key].kind))
         return found
@@ -203,7 +176,7 @@ class Lowering(Visitor):
         if isinstance(ref, DefineRef):
             return self.define(ref.name, scope)
         if isinstance(ref, PhrasesRef):
-            return const(self.phrase_set(ref.name))
+            return const(self.phrase_set(node))
         raise TypeError(ref)  # pragma: no cover
 
     def define(self, name: str, scope: Scope) -> Plan:
@@ -220,7 +193,7 @@ class Lowering(Visitor):
         field = cast(Field, node.ref)
         if _type(node.base).kind == vt.LIST:
             return Plan(PROJECT, (base,), field.index, base.nullable)
-        return apply(Fn("op", "item"), base, const(field.index), nullable=base.nullable or field.optional)
+        return call(OPERATORS["item"], base, const(field.index), nullable=base.nullable or field.optional)
 
     def visit_BoolLit(self, node: object, scope: Scope) -> Plan:
         return const(literal(node))
@@ -274,7 +247,7 @@ class Lowering(Visitor):
         inner = self.lower(node.value, scope)
         if not inner.nullable:  # never unknown: not even computed
             return const(node.present)
-        return apply(Fn("op", "is not None" if node.present else "is None"), inner, strict=False, nullable=False)
+        return call(OPERATORS["is not None" if node.present else "is None"], inner, strict=False, nullable=False)
 
     def norm(self, node: object, scope: Scope) -> Plan:
         """The normalised form of a text (at most once per record for a field)."""
@@ -304,7 +277,7 @@ class Lowering(Visitor):
         ctype = _type(container)
         if ctype.kind == vt.PHRASES:
             return op("not in" if node.negated else "in", self.norm(node.value, scope),
-                      const(self.phrase_set(phrases_name(container)).set))
+                      const(self.phrase_set(container).set))
         textual = needs_normalizing(_type(node.value), ctype.elem(), isinstance(container, n.ListLit))
         return self.member(node.negated, node.value, container, textual, scope)
 
@@ -328,24 +301,19 @@ class Lowering(Visitor):
                 return op("in", self.norm(node.item, scope), self.norm(node.subject, scope))
             textual = stype.elem().kind == vt.TEXT or _type(node.item).kind == vt.TEXT
             return self.member(False, node.item, node.subject, textual, scope)
-        pset = self.phrases_of(node.item)
+        pset = self.phrase_set(node.item)
         if stype.is_textual:
-            return method(pset, "search" if node.mode == "any" else "all_in", self.norm(node.subject, scope))
+            return call(getattr(pset, "search" if node.mode == "any" else "all_in"), self.norm(node.subject, scope))
         items = self.norm_set(node.subject, scope)
         if _elements_nullable(node.subject):
             return call(rt.any_in3 if node.mode == "any" else rt.all_in3, const(pset.set), items, nullable=True)
         if node.mode == "any":
-            return method(pset.set, "isdisjoint", items, negate=True)
+            return op("not", call(pset.set.isdisjoint, items))
         return op("<=", const(pset.set), items)
-
-    def phrases_of(self, item: object) -> PhraseSet:
-        if isinstance(item, n.ListLit):
-            return self.phrase_set(tuple(i.value for i in item.items if isinstance(i, n.StringLit)))
-        return self.phrase_set(phrases_name(item))
 
     def visit_Mentions(self, node: n.Mentions, scope: Scope) -> Plan:
         mset = self.mention_set(node.item)
-        return method(mset, "all" if node.mode == "all" else "any", self.heard(node.subject, scope))
+        return call(mset.all if node.mode == "all" else mset.any, self.heard(node.subject, scope))
 
     def visit_Matches(self, node: n.Matches, scope: Scope) -> Plan:
         return op("matches", const(self.regex(node.pattern.value)), self.lower(node.subject, scope))
@@ -376,7 +344,7 @@ class Lowering(Visitor):
                 item = self.lower(node.item, scope)
                 return call(rt.ev_one, result, item, const(sensitive(node.item)), show, strict=False)
             helper = rt.ev_text if _type(node.subject).is_textual else rt.ev_list
-            return call(helper, const(self.phrases_of(node.item)), subject, strict=False)
+            return call(helper, const(self.phrase_set(node.item)), subject, strict=False)
         if isinstance(node, n.Mentions):
             from .mentions import ev_words
 
@@ -385,7 +353,7 @@ class Lowering(Visitor):
                         strict=False)
         if isinstance(node, n.In) and _type(node.container).kind == vt.PHRASES:
             value = self.lower(node.value, scope)
-            return call(rt.ev_item, const(self.phrase_set(phrases_name(node.container))), value, strict=False)
+            return call(rt.ev_item, const(self.phrase_set(node.container)), value, strict=False)
         if isinstance(node, n.Matches):
             subject = self.lower(node.subject, scope)
             return call(rt.ev_match, const(self.regex(node.pattern.value)), subject, const(sensitive(node.subject)),

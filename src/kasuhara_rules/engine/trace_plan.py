@@ -24,7 +24,7 @@ from ..syntax.printer import expr as text_of
 from ..syntax.visitor import Visitor
 from . import runtime as rt
 from .facts import refs_within
-from .plan import AND, CACHED, FIELD, OR, RAW, RESULT, SHOW, TRACED, Fn, Lowering, Plan, Scope, apply, call, const, op
+from .plan import AND, CACHED, FIELD, OR, RAW, RESULT, SHOW, TRACED, Lowering, Plan, Scope, call, const, op
 from .tracedata import EMPTY, TraceDict
 
 _SCALARS = (vt.BOOL, vt.INT, vt.NUMBER, vt.TEXT, vt.ENUM)
@@ -71,7 +71,7 @@ def read_plan(names: tuple[str, ...] | None, field: Field) -> Plan:
     when a trace entry is built (not when it comes from the cache)."""
     if names is None and field.type.kind in _SCALARS:
         value = Plan(FIELD, arg=field.index, nullable=field.optional)
-        return apply(Fn("op", "redacted"), value, Plan(SHOW), strict=False) if field.sensitive else value
+        return call(rt.guarded, value, Plan(SHOW), strict=False) if field.sensitive else value
     raw = Plan(RAW, arg=field.name if names is None else names, nullable=True)
     shown = call(rt.read, raw, const(field), Plan(SHOW), strict=False, nullable=True)
     return shown if names is not None else Plan(CACHED, (shown,), ("read", field.index), True)
