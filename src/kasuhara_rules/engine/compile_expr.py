@@ -160,17 +160,13 @@ class Emitter:
         return g.ifexp(g.is_none(g.walrus(t, code.expr)), g.const(None), build(g.name(t)))
 
     def kleene(self, codes: list[Code], unknowns: list[str], stop: bool) -> ast.expr:
-        """Left-to-right Kleene and (stop at False) or or (stop at True), some operands unknown."""
-        if not codes:
-            if not unknowns:
-                return g.const(not stop)
+        """Left-to-right Kleene and (stop at False) or or (stop at True), some operands unknown (at
+        least one: emit_kleene writes a chain of operands never unknown as Python's own)."""
+        if not codes:  # here some operand was unknown (in `unknowns`)
             return g.ifexp(g.or_(*[g.is_none(g.name(u)) for u in unknowns]), g.const(None), g.const(not stop))
         first, rest = codes[0], codes[1:]
-        if not first.nullable:
-            if not rest and not unknowns:
-                return first.expr
-            tail = self.kleene(rest, unknowns, stop)
-            return (g.and_ if not stop else g.or_)(first.expr, tail)
+        if not first.nullable:  # never the last with no unknown one before it
+            return (g.and_ if not stop else g.or_)(first.expr, self.kleene(rest, unknowns, stop))
         if not rest and not unknowns:
             return first.expr
         value: ast.expr = first.expr

@@ -128,26 +128,25 @@ class TraceGen:
         for ref in refs_within((rule.when, rule.unless), self.policy):
             if isinstance(ref, PhrasesRef):
                 continue
-            if not isinstance(ref, FieldRef) or ref.field.type.kind not in _KEYABLE:
+            if not isinstance(ref, FieldRef) or ref.field.type.kind not in _KEYS:
                 return None
             if ref.field.type.kind == vt.LIST and ref.field.type.elem().kind != vt.TEXT:
                 return None
             fields[ref.field.index] = ref.field
         parts: list[ast.expr] = []
         for index in sorted(fields):
-            kind = fields[index].type.kind
+            key = _KEYS[fields[index].type.kind]
             local = g.name(f"f{index}")
-            if kind in _KEYS:
-                part = g.call(_KEYS[kind], local)
-            elif kind in (vt.DURATION, vt.DATE, vt.DATETIME):
-                part = g.call("raw_key", g.call(g.name("get"), g.const(fields[index].name)))
-            else:
-                parts.append(local)  # true/false, whole numbers, choices: the value itself
+            if key is None:  # true/false, whole numbers, choices: the value itself
+                parts.append(local)
                 continue
+            # durations and times as given (raw_key), the others as validated
+            value = g.call(g.name("get"), g.const(fields[index].name)) if key == "raw_key" else local
             # computed once per record however many rules read the field, when first needed
-            parts.append(lazy(self.key_slots.setdefault(index, f"q{index}"), part))
+            parts.append(lazy(self.key_slots.setdefault(index, f"q{index}"), g.call(key, value)))
         return parts
 
 
-_KEYS = {vt.NUMBER: "num_key", vt.TEXT: "text_key", vt.LIST: "list_key"}  # their part of a key, by kind
-_KEYABLE = (vt.BOOL, vt.INT, vt.NUMBER, vt.ENUM, vt.TEXT, vt.LIST, vt.DURATION, vt.DATE, vt.DATETIME)
+# the fields a trace entry can be cached on, by kind: the helper making their part of a key (None: the value itself)
+_KEYS = {vt.NUMBER: "num_key", vt.TEXT: "text_key", vt.LIST: "list_key", vt.DURATION: "raw_key", vt.DATE: "raw_key",
+         vt.DATETIME: "raw_key", vt.BOOL: None, vt.INT: None, vt.ENUM: None}

@@ -70,31 +70,8 @@ class TracedInterpreter:
     # -- the entry point -----------------------------------------------------------------------
 
     def explain(self, rec: Any, show: Any) -> tuple[Any, int, int, TraceList]:
-        rules = self._rules
-        if rules is None:
-            vals = self.validate(rec)  # an invalid record raises RecordError before anything is made
-            return self._explain(self._made(), rec, show, vals)
-        return self._explain(rules, rec, show)
-
-    def _made(self) -> list[RuleSteps]:
-        """The steps of every rule, made by the first explanation: texts, plans and reads, hundreds
-        of thousands of lasting objects for a large policy, built as a load builds its tree, so
-        with the cyclic collector paused as a load pauses it (see collector.paused_gc)."""
-        with self._making:
-            rules = self._rules
-            if rules is None:
-                from ..collector import paused_gc
-
-                with paused_gc():
-                    steps = Steps(self.policy, self.lowering)
-                    rules = [RuleSteps(rule, steps) for rule in self.policy.rules]
-                self._rules = rules
-            return rules
-
-    def _explain(self, rules: list[RuleSteps], rec: Any, show: Any,
-                 vals: tuple[Any, ...] | None = None) -> tuple[Any, int, int, TraceList]:
-        if vals is None:
-            vals = self.validate(rec)  # raises RecordError, as the compiled explain does
+        vals = self.validate(rec)  # an invalid record raises RecordError (as compiled), before any step is made
+        rules = self._rules if self._rules is not None else self._made()
         run = _Run(vals, rec, True if show else False)
         m = u = 0
         entries = []
@@ -112,6 +89,21 @@ class TracedInterpreter:
                 u |= 1 << plan.rule.index
         key = vals[self.key_index] if self.key_index is not None else None
         return key, m, u, TraceList(entries)
+
+    def _made(self) -> list[RuleSteps]:
+        """The steps of every rule, made by the first explanation: texts, plans and reads, hundreds
+        of thousands of lasting objects for a large policy, built as a load builds its tree, so
+        with the cyclic collector paused as a load pauses it (see collector.paused_gc)."""
+        with self._making:
+            rules = self._rules
+            if rules is None:
+                from ..collector import paused_gc
+
+                with paused_gc():
+                    steps = Steps(self.policy, self.lowering)
+                    rules = [RuleSteps(rule, steps) for rule in self.policy.rules]
+                self._rules = rules
+            return rules
 
     # -- rules and steps -----------------------------------------------------------------------
 
