@@ -1,10 +1,5 @@
-"""Generated code that evaluates rules while recording a trace: one node per condition.
-
-A node is the JSON of section 7 of the contract: `text`, `value`, `at`, `reads` (the fields it
-read, redacted when sensitive), `children`, and `evidence` for text operators. Conditions
-(and/or/not, predicates, true/false fields), aggregate calls and defines get nodes; the
-arithmetic inside a predicate is part of the predicate's node. In a trace every part of an
-`and`/`or` is evaluated (no short-circuit), so an auditor sees every condition's value.
+"""Generated code that evaluates rules while recording a trace: the steps of trace_plan.py (which
+nodes a trace has, and what each shows) written as Python statements, one node per step.
 """
 from __future__ import annotations
 

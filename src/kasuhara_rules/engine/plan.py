@@ -102,7 +102,7 @@ class Scope:
         return Scope(self.present, self.depth + 1, self.traced)
 
 
-def _type(node: object) -> vt.Type:
+def type_of(node: object) -> vt.Type:
     """The checker's type of a node of the resolved tree (its `type` slot)."""
     return cast(vt.Type, getattr(node, "type"))
 
@@ -191,7 +191,7 @@ class Lowering(Visitor):
     def visit_Path(self, node: n.Path, scope: Scope) -> Plan:
         base = self.lower(node.base, scope)
         field = cast(Field, node.ref)
-        if _type(node.base).kind == vt.LIST:
+        if type_of(node.base).kind == vt.LIST:
             return Plan(PROJECT, (base,), field.index, base.nullable)
         return call(OPERATORS["item"], base, const(field.index), nullable=base.nullable or field.optional)
 
@@ -208,7 +208,7 @@ class Lowering(Visitor):
 
     def visit_Binary(self, node: n.Binary, scope: Scope) -> Plan:
         a, b = self.lower(node.left, scope), self.lower(node.right, scope)
-        ta, tb = _type(node.left).kind, _type(node.right).kind
+        ta, tb = type_of(node.left).kind, type_of(node.right).kind
         if node.op == "/":  # unknown when dividing by zero
             return call(rt.dur_div if ta == vt.DURATION and tb != vt.DURATION else rt.div, a, b,
                         strict=False, nullable=True)
@@ -274,11 +274,11 @@ class Lowering(Visitor):
 
     def visit_In(self, node: n.In, scope: Scope) -> Plan:
         container = node.container
-        ctype = _type(container)
+        ctype = type_of(container)
         if ctype.kind == vt.PHRASES:
             return op("not in" if node.negated else "in", self.norm(node.value, scope),
                       const(self.phrase_set(container).set))
-        textual = needs_normalizing(_type(node.value), ctype.elem(), isinstance(container, n.ListLit))
+        textual = needs_normalizing(type_of(node.value), ctype.elem(), isinstance(container, n.ListLit))
         return self.member(node.negated, node.value, container, textual, scope)
 
     def member(self, negated: bool, value: object, items: object, textual: bool, scope: Scope) -> Plan:
@@ -295,11 +295,11 @@ class Lowering(Visitor):
         return op("not in" if negated else "in", a, b)
 
     def visit_Contains(self, node: n.Contains, scope: Scope) -> Plan:
-        stype = _type(node.subject)
+        stype = type_of(node.subject)
         if node.mode == "one":
             if stype.is_textual:  # a substring of the normalised text
                 return op("in", self.norm(node.item, scope), self.norm(node.subject, scope))
-            textual = stype.elem().kind == vt.TEXT or _type(node.item).kind == vt.TEXT
+            textual = stype.elem().kind == vt.TEXT or type_of(node.item).kind == vt.TEXT
             return self.member(False, node.item, node.subject, textual, scope)
         pset = self.phrase_set(node.item)
         if stype.is_textual:
@@ -343,7 +343,7 @@ class Lowering(Visitor):
             if node.mode == "one":
                 item = self.lower(node.item, scope)
                 return call(rt.ev_one, result, item, const(sensitive(node.item)), show, strict=False)
-            helper = rt.ev_text if _type(node.subject).is_textual else rt.ev_list
+            helper = rt.ev_text if type_of(node.subject).is_textual else rt.ev_list
             return call(helper, const(self.phrase_set(node.item)), subject, strict=False)
         if isinstance(node, n.Mentions):
             from .mentions import ev_words
@@ -351,7 +351,7 @@ class Lowering(Visitor):
             words = self.heard(node.subject, scope)
             return call(ev_words, const(self.mention_set(node.item)), words, const(sensitive(node.subject)), show,
                         strict=False)
-        if isinstance(node, n.In) and _type(node.container).kind == vt.PHRASES:
+        if isinstance(node, n.In) and type_of(node.container).kind == vt.PHRASES:
             value = self.lower(node.value, scope)
             return call(rt.ev_item, const(self.phrase_set(node.container)), value, strict=False)
         if isinstance(node, n.Matches):

@@ -1,7 +1,9 @@
 """Which nodes a trace has and what each shows: the steps both tiers of explanations run.
 
 A trace (section 7 of the contract) has a node per condition: `and`/`or`/`not`, each predicate
-or true/false value, each aggregate call, each define (whose body is its only child). A `Step`
+or true/false value, each aggregate call, each define (whose body is its only child); the
+arithmetic inside a predicate is part of the predicate's node. Every part of an `and`/`or` is
+evaluated (no short-circuit), so an auditor sees every condition's value. A `Step`
 says, for one such node, its children, its text and its place, and as plans (plan.py: the calls
 and defines inside it are its children, traced on their own, and stand in by their values) its
 value, the value as shown, what it reads (each top-level field or record path once, redacted
@@ -12,7 +14,7 @@ the same pairing of its children with the tree.
 """
 from __future__ import annotations
 
-from typing import Any, Sequence, cast
+from typing import Any, Sequence
 
 import attrs
 
@@ -24,7 +26,7 @@ from ..syntax.printer import expr as text_of
 from ..syntax.visitor import Visitor
 from . import runtime as rt
 from .facts import refs_within
-from .plan import AND, CACHED, FIELD, OR, RAW, RESULT, SHOW, TRACED, Lowering, Plan, Scope, call, const, op
+from .plan import AND, CACHED, FIELD, OR, RAW, RESULT, SHOW, TRACED, Lowering, Plan, Scope, call, const, op, type_of
 from .tracedata import EMPTY, TraceDict
 
 _SCALARS = (vt.BOOL, vt.INT, vt.NUMBER, vt.TEXT, vt.ENUM)
@@ -56,8 +58,8 @@ def _traced(count: int) -> tuple[Plan, ...]:
 
 
 def _logic(expr: object, count: int) -> Plan | None:
-    """The value of an `and`/`or`/`not` node: Kleene logic over its children's values (all computed:
-    a trace evaluates every part), None for other nodes."""
+    """The value of an `and`/`or`/`not` node: Kleene logic over its children's values (all computed),
+    None for other nodes."""
     if isinstance(expr, n.Not):
         return op("not", *_traced(1))
     which = AND if isinstance(expr, n.And) else OR if isinstance(expr, n.Or) else None
@@ -226,7 +228,7 @@ class Steps:
             step.reads = self.reads(operands if operands else (expr,), is_call)
             if not is_call:
                 step.evidence = self.lowering.evidence(expr, scope, self.sensitive_in)
-        kind = cast(vt.Type, getattr(expr, "type"))
+        kind = type_of(expr)
         if kind.kind != vt.BOOL:
             shown = call(rt.value_json, _RESULT, const(kind), strict=False)
             step.shown = call(rt.guarded, shown, Plan(SHOW), strict=False) if self.sensitive_in(expr) else shown
