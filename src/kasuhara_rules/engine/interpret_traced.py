@@ -31,12 +31,11 @@ class _Run:
     """What one explanation keeps while it runs: the record, its validated values, and the
     values worked out at most once per record (normalised texts, words, displayed reads)."""
 
-    __slots__ = ("vals", "rec", "get", "show", "cache", "defines", "result")
+    __slots__ = ("vals", "rec", "show", "cache", "defines", "result")
 
     def __init__(self, vals: tuple[Any, ...], rec: Any, show: bool) -> None:
         self.vals = vals
         self.rec = rec
-        self.get: Callable[[str], Any] = rec.get
         self.show = show
         self.cache: dict[object, Any] = {}   # CACHED plans' values, by their keys
         self.defines: dict[str, tuple[Any, Any]] = {}  # (value, node) of each define, per rule
@@ -62,7 +61,8 @@ class TracedInterpreter:
             ELEM: lambda p, run, elems, subst: elems[p.arg[0]][p.arg[1]],
             RESULT: lambda p, run, elems, subst: run.result,
             SHOW: lambda p, run, elems, subst: run.show,
-            RAW: lambda p, run, elems, subst: run.get(p.arg) if isinstance(p.arg, str) else rt.raw_path(run.rec, p.arg),
+            RAW: lambda p, run, elems, subst: (run.rec.get(p.arg) if isinstance(p.arg, str) else
+                                               rt.raw_path(run.rec, p.arg)),
             APPLY: self.ev_apply, AND: self.kleene, OR: self.kleene,
             PROJECT: self.ev_project, EACH: self.ev_each,
         }

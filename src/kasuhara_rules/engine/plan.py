@@ -73,6 +73,10 @@ class Plan:
         return f"{self.op}[{self.arg!r}{'?' if self.nullable else ''}]({inner})"
 
 
+SHOW_PLAN = Plan(SHOW)
+RESULT_PLAN = Plan(RESULT, nullable=True)
+
+
 def const(value: Any) -> Plan:
     return Plan(CONST, arg=value)
 
@@ -337,19 +341,18 @@ class Lowering(Visitor):
     def evidence(self, node: object, scope: Scope, sensitive: Callable[[object], bool]) -> Plan | None:
         """What a text operator records in a trace (`evidence`): the phrases found, the words
         that matched, the matched text; None for the other predicates."""
-        show, result = Plan(SHOW), Plan(RESULT, nullable=True)
         if isinstance(node, n.Contains):
             subject = self.lower(node.subject, scope)
             if node.mode == "one":
                 item = self.lower(node.item, scope)
-                return call(rt.ev_one, result, item, const(sensitive(node.item)), show, strict=False)
+                return call(rt.ev_one, RESULT_PLAN, item, const(sensitive(node.item)), SHOW_PLAN, strict=False)
             helper = rt.ev_text if type_of(node.subject).is_textual else rt.ev_list
             return call(helper, const(self.phrase_set(node.item)), subject, strict=False)
         if isinstance(node, n.Mentions):
             from .mentions import ev_words
 
             words = self.heard(node.subject, scope)
-            return call(ev_words, const(self.mention_set(node.item)), words, const(sensitive(node.subject)), show,
+            return call(ev_words, const(self.mention_set(node.item)), words, const(sensitive(node.subject)), SHOW_PLAN,
                         strict=False)
         if isinstance(node, n.In) and type_of(node.container).kind == vt.PHRASES:
             value = self.lower(node.value, scope)
@@ -357,7 +360,7 @@ class Lowering(Visitor):
         if isinstance(node, n.Matches):
             subject = self.lower(node.subject, scope)
             return call(rt.ev_match, const(self.regex(node.pattern.value)), subject, const(sensitive(node.subject)),
-                        show, strict=False)
+                        SHOW_PLAN, strict=False)
         return None
 
 

@@ -26,7 +26,8 @@ from ..syntax.printer import expr as text_of
 from ..syntax.visitor import Visitor
 from . import runtime as rt
 from .facts import refs_within
-from .plan import AND, CACHED, FIELD, OR, RAW, RESULT, SHOW, TRACED, Lowering, Plan, Scope, call, const, op, type_of
+from .plan import (AND, CACHED, FIELD, OR, RAW, RESULT_PLAN, SHOW_PLAN, TRACED, Lowering, Plan, Scope, call, const,
+                   op, type_of)
 from .tracedata import EMPTY, TraceDict
 
 _SCALARS = (vt.BOOL, vt.INT, vt.NUMBER, vt.TEXT, vt.ENUM)
@@ -43,13 +44,11 @@ class Step:
 
     def __init__(self, node: Any, children: tuple[Step, ...], text: str, at: str, value: Plan) -> None:
         self.node, self.children, self.text, self.at, self.value = node, children, text, at, value
-        self.shown = _RESULT  # true/false is shown as it is, never redacted
+        self.shown = RESULT_PLAN  # true/false is shown as it is, never redacted
         self.reads: tuple[tuple[str, Plan], ...] = ()
         self.evidence: Plan | None = None
         self.define: str | None = None
 
-
-_RESULT = Plan(RESULT, nullable=True)
 
 
 def _traced(count: int) -> tuple[Plan, ...]:
@@ -73,9 +72,9 @@ def read_plan(names: tuple[str, ...] | None, field: Field) -> Plan:
     when a trace entry is built (not when it comes from the cache)."""
     if names is None and field.type.kind in _SCALARS:
         value = Plan(FIELD, arg=field.index, nullable=field.optional)
-        return call(rt.guarded, value, Plan(SHOW), strict=False) if field.sensitive else value
+        return call(rt.guarded, value, SHOW_PLAN, strict=False) if field.sensitive else value
     raw = Plan(RAW, arg=field.name if names is None else names, nullable=True)
-    shown = call(rt.read, raw, const(field), Plan(SHOW), strict=False, nullable=True)
+    shown = call(rt.read, raw, const(field), SHOW_PLAN, strict=False, nullable=True)
     return shown if names is not None else Plan(CACHED, (shown,), ("read", field.index), True)
 
 
@@ -230,8 +229,8 @@ class Steps:
                 step.evidence = self.lowering.evidence(expr, scope, self.sensitive_in)
         kind = type_of(expr)
         if kind.kind != vt.BOOL:
-            shown = call(rt.value_json, _RESULT, const(kind), strict=False)
-            step.shown = call(rt.guarded, shown, Plan(SHOW), strict=False) if self.sensitive_in(expr) else shown
+            shown = call(rt.value_json, RESULT_PLAN, const(kind), strict=False)
+            step.shown = call(rt.guarded, shown, SHOW_PLAN, strict=False) if self.sensitive_in(expr) else shown
         return step
 
     def reads(self, operands: Sequence[object], into_calls: bool) -> tuple[tuple[str, Plan], ...]:
