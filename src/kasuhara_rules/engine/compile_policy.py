@@ -20,7 +20,7 @@ from .compile_expr import UNSET, Emitter, word_slot
 from .facts import word_fields
 from .plan import Lowering
 from ..check.checked import CheckedPolicy, Field, Rule
-from .records import MAX_DURATION, MAX_NUMBER, RecordError
+from .records import MAX_DURATION, MAX_NUMBER
 from .compile_traced import TraceGen
 
 CHUNK = 200  # rules per generated function; larger policies are split across functions
@@ -377,6 +377,3 @@ def _condition(rule: Rule) -> object:
     if rule.unless is None:
         return rule.when
     return n.And((rule.when, n.Not(rule.unless, span=rule.unless.span)), span=rule.when.span)
-
-
-_ = RecordError
