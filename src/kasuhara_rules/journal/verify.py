@@ -6,9 +6,7 @@ match is named."""
 from __future__ import annotations
 
 import hashlib
-import queue
-import threading
-from typing import TYPE_CHECKING, Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Generator, Mapping, Sequence
 
 import sqlalchemy as sa
 
@@ -58,51 +56,24 @@ def _links(store: "Store", kept: Mapping[int, str]) -> tuple[Any, int, str, int,
     Returns the head, how many entries matched, the last hash recomputed, how many kept values
     matched, and the first break.
 
-    A second thread reads the next rows while this one hashes: both the driver and SHA-256 let go of
-    the interpreter's lock on large values, so on two cores reading and hashing overlap. With each
-    chunk of entries it reads the values written with them (a second cursor, in the same read
-    transaction), so that a record's body is checked where it is already in memory."""
+    With each chunk of entries it reads the values written with them (a second cursor, in the same
+    read transaction), so that a record's body is checked where it is already in memory. One thread
+    reads and hashes: a second one reading ahead made SQLite (through its memory map) a third slower,
+    the two threads taking the interpreter's lock from each other, and PostgreSQL no faster
+    (docs/performance.md)."""
     with store.read_raw() as cursor:
         cursor.execute("SELECT seq, hash FROM head WHERE id = 1")
         top = cursor.fetchone()
         values = cursor.connection.cursor()
         values.execute(_VALUES)
         cursor.execute(_ENTRIES)
-        chunks: queue.Queue[Any] = queue.Queue(maxsize=2)
-        stop = threading.Event()
-
-        def read() -> None:
-            try:
-                ahead: list[Any] = []  # value rows read past the entries handed over so far
-                done = False  # every value row is read
-                while not stop.is_set():
-                    rows = cursor.fetchmany(CHUNK)
-                    last = rows[-1][0] if rows else None  # None: no entries left, every value goes now
-                    with_them = [r for r in ahead if last is None or r[0] <= last]
-                    ahead = [r for r in ahead if last is not None and r[0] > last]
-                    while not ahead and not done:
-                        more = values.fetchmany(CHUNK)
-                        done = not more
-                        for row in more:
-                            (with_them if last is None or row[0] <= last else ahead).append(row)
-                    chunks.put((rows, with_them))
-                    if not rows:
-                        return
-            except BaseException as exc:  # handed to the hashing thread, which raises it
-                chunks.put(exc)
-
-        reader = threading.Thread(target=read, name="kasu-verify-reader", daemon=True)
-        reader.start()
+        chunks = _chunks(cursor, values)
         prev = GENESIS
         expected = 1
         checked = 0
         broken: Broken | None = None
         try:
-            while broken is None:
-                got = chunks.get()
-                if isinstance(got, BaseException):
-                    raise got
-                rows, kept_values = got
+            for rows, kept_values in chunks:
                 bodies: dict[int, bytes] = {}
                 for seq, at, by, kind, incident, body, stored in rows:
                     if seq != expected:
@@ -125,18 +96,32 @@ def _links(store: "Store", kept: Mapping[int, str]) -> tuple[Any, int, str, int,
                 found, count = _values(kept_values, bodies, broken.seq if broken is not None else None)
                 checked += count
                 broken = found or broken  # a value's break comes before the link's (_values stops there)
-                if not rows:
+                if broken is not None or not rows:
                     break
         finally:
-            stop.set()
-            while reader.is_alive():  # let the reader finish its last fetch before the cursor closes
-                try:
-                    chunks.get(timeout=0.05)
-                except queue.Empty:
-                    pass
-            reader.join()
+            chunks.close()
             values.close()
         return top, expected - 1, prev, checked, broken
+
+
+def _chunks(cursor: Any, values: Any) -> Generator[tuple[list[Any], list[Any]], None, None]:
+    """The entries in chunks, each with the value rows written with them (`values`, a cursor on the
+    values in the order they were written); the last chunk has no entries and every value left."""
+    ahead: list[Any] = []  # value rows read past the entries handed over so far
+    done = False  # every value row is read
+    while True:
+        rows = cursor.fetchmany(CHUNK)
+        last = rows[-1][0] if rows else None  # None: no entries left, every value goes now
+        with_them = [r for r in ahead if last is None or r[0] <= last]
+        ahead = [r for r in ahead if last is not None and r[0] > last]
+        while not ahead and not done:
+            more = values.fetchmany(CHUNK)
+            done = not more
+            for row in more:
+                (with_them if last is None or row[0] <= last else ahead).append(row)
+        yield rows, with_them
+        if not rows:
+            return
 
 
 def _values(rows: Sequence[Any], bodies: Mapping[int, bytes], before: int | None) -> tuple[Broken | None, int]:
