@@ -1,6 +1,4 @@
-"""Generated code that evaluates rules while recording a trace: the steps of trace_plan.py (which
-nodes a trace has, and what each shows) written as Python statements, one node per step.
-"""
+"""Generated code that evaluates rules while recording a trace: trace_plan.py's steps written as Python."""
 from __future__ import annotations
 
 import ast
