@@ -27,8 +27,8 @@ def now() -> _dt.datetime:
 
 def stamp(moment: _dt.datetime) -> str:
     """A UTC time as entries carry it: `2026-05-01T01:00:00.000000Z`."""
-    utc = moment.astimezone(_dt.timezone.utc).replace(tzinfo=None)
-    return utc.isoformat(timespec="microseconds") + "Z"
+    utc = moment if moment.tzinfo is _dt.timezone.utc else moment.astimezone(_dt.timezone.utc)
+    return utc.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def default_user() -> str:

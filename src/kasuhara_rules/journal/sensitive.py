@@ -78,10 +78,22 @@ def _walk(obj: dict[str, Any], fields: Sequence[Any], path: tuple[str | int, ...
             _walk(obj[f.name], f.type.fields, here, apart, start)
         elif kind == vt.LIST and isinstance(obj[f.name], list):
             elem = f.type.elem()
-            if elem.kind == vt.RECORD:
+            if elem.kind == vt.RECORD and _keeps_sensitive(elem):  # else nothing in its items to take apart
                 for i, item in enumerate(obj[f.name]):
                     if isinstance(item, dict):
                         _walk(item, elem.fields, here + (i,), apart, start)
+
+
+def _keeps_sensitive(ftype: Any) -> bool:
+    """Whether a record type has a sensitive field, at any depth."""
+    for f in ftype.fields:
+        if f.sensitive:
+            return True
+        kind = f.type.kind
+        inner = f.type.elem() if kind == vt.LIST else f.type
+        if inner.kind == vt.RECORD and _keeps_sensitive(inner):
+            return True
+    return False
 
 
 def restore(body: Any, values: Mapping[tuple[str | int, ...], Any]) -> Any:

@@ -136,55 +136,32 @@ class Store:
                 with conn.begin():
                     yield conn
 
-    @contextlib.contextmanager
-    def write(self) -> Iterator["Tx"]:
+    def write(self) -> "Writing":
         """A write transaction holding the chain's lock (SQLite's write lock, or the head row's lock on
-        PostgreSQL), on the driver's own connection. Everything written inside is committed together,
-        or nothing is."""
-        postgres = self.dialect == "postgresql"
-        with self._turns, faults(self.shown, self._driver_errors):
-            raw = self.engine.raw_connection() if postgres else self._kept()
-            fault = False
-            try:
-                cursor = raw.cursor()
-                try:
-                    if not postgres:
-                        cursor.execute("BEGIN IMMEDIATE")
-                    cursor.execute("SELECT seq, hash FROM head WHERE id = 1" + (" FOR UPDATE" if postgres else ""))
-                    seq, last = cursor.fetchone() or (0, "")
-                    yield Tx(cursor, postgres, int(seq), str(last))
-                    raw.commit()
-                except BaseException as exc:
-                    fault = isinstance(exc, self._driver_errors)
-                    with contextlib.suppress(Exception):
-                        raw.rollback()
-                    raise
-                finally:
-                    with contextlib.suppress(Exception):
-                        cursor.close()
-            finally:
-                if postgres:
-                    raw.close()
-                elif fault:  # a connection that failed is not kept: the next write opens another
-                    self._release()
-        if self._checkpoints is not None:
-            self._checkpoints.nudge()
+        PostgreSQL), on the driver's own connection: `with store.write() as tx:`. Everything written
+        inside is committed together, or nothing is."""
+        return Writing(self)
 
-    def _kept(self) -> Any:
-        """The writer's connection on SQLite, kept between writes (a new one in a forked process, and
-        after the engine's pool was disposed of: connections made from then on may be set up anew)."""
-        if self._writer is None or self._writer_pid != os.getpid() or self._writer_pool is not self.engine.pool:
+    def _kept(self) -> tuple[Any, Any]:
+        """The writer's connection on SQLite and its cursor, kept between writes (a new one in a forked
+        process, and after the engine's pool was disposed of: connections made from then on may be
+        set up anew)."""
+        writer: tuple[Any, Any] | None = self._writer
+        if writer is None or self._writer_pid != os.getpid() or self._writer_pool is not self.engine.pool:
             self._release()
-            self._writer = self.engine.raw_connection()
+            raw = self.engine.raw_connection()
+            driver: Any = raw.dbapi_connection
+            writer = self._writer = (raw, driver.cursor())
             self._writer_pid = os.getpid()
             self._writer_pool = self.engine.pool
-        return self._writer
+        return writer
 
     def _release(self) -> None:
         writer, self._writer = self._writer, None
         if writer is not None and self._writer_pid == os.getpid():
-            with contextlib.suppress(Exception):
-                writer.close()
+            for part in reversed(writer):
+                with contextlib.suppress(Exception):
+                    part.close()
 
     @contextlib.contextmanager
     def read_raw(self) -> Iterator[Any]:
@@ -346,6 +323,86 @@ class Checkpoints:
             thread.join(self.timeout)
 
 
+class Writing:
+    """A write transaction (`Store.write`). A class of its own rather than a generator: it is entered
+    for every append, and a generator's context manager with the fault handling around it cost about
+    a third of an empty transaction on SQLite (docs/performance.md). Faults are refused as `faults`
+    refuses them; a SQLite connection that failed is not kept."""
+
+    __slots__ = ("store", "raw", "cursor")
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.raw: Any = None
+        self.cursor: Any = None
+
+    def __enter__(self) -> "Tx":
+        store = self.store
+        store._turns.__enter__()
+        postgres = store.dialect == "postgresql"
+        try:
+            if postgres:
+                self.raw = store.engine.raw_connection()
+                self.cursor = cursor = self.raw.cursor()
+                cursor.execute("SELECT seq, hash FROM head WHERE id = 1 FOR UPDATE")
+            else:
+                self.raw, cursor = store._kept()
+                self.cursor = cursor
+                cursor.execute("BEGIN IMMEDIATE")
+                cursor.execute("SELECT seq, hash FROM head WHERE id = 1")
+            seq, last = cursor.fetchone() or (0, "")
+        except BaseException as exc:
+            refused = self._fail(exc)
+            if refused is not None:
+                raise refused from None
+            raise
+        return Tx(cursor, postgres, int(seq), str(last))
+
+    def __exit__(self, kind: Any, exc: BaseException | None, tb: Any) -> None:
+        if exc is not None:
+            refused = self._fail(exc)
+            if refused is not None:
+                raise refused from None
+            return  # the exception goes on as it is
+        store = self.store
+        try:
+            if self.raw is not None and store.dialect == "postgresql":
+                self.raw.commit()
+            else:  # the kept cursor: COMMIT as a cached statement (the driver's commit() prepares it anew)
+                self.cursor.execute("COMMIT")
+        except BaseException as failed:
+            refused = self._fail(failed)
+            if refused is not None:
+                raise refused from None
+            raise
+        self._end()
+        if store._checkpoints is not None:
+            store._checkpoints.nudge()
+
+    def _fail(self, exc: BaseException) -> BaseException | None:
+        """Roll back, give the connection and the turn back, and say which refusal `exc` stands for."""
+        store = self.store
+        if self.raw is not None:
+            with contextlib.suppress(Exception):
+                self.raw.rollback()
+        self._end(isinstance(exc, store._driver_errors))
+        return refusal(exc, store.shown, store._driver_errors)
+
+    def _end(self, fault: bool = False) -> None:
+        store = self.store
+        try:
+            if store.dialect == "postgresql":
+                for part in (self.cursor, self.raw):
+                    if part is not None:
+                        with contextlib.suppress(Exception):
+                            part.close()
+            elif fault:  # a connection that failed is not kept: the next write opens another
+                store._release()
+        finally:
+            self.raw = self.cursor = None
+            store._turns.__exit__(None, None, None)
+
+
 class Tx:
     """An open write transaction: the cursor, and the chain's last link when it began (`seq`, `hash`).
     SQL is written with `?` placeholders (psycopg's `%s` are put in for PostgreSQL)."""
@@ -382,19 +439,29 @@ def faults(url: str, driver: tuple[type[BaseException], ...] = ()) -> Iterator[N
     """Database faults as refusals: locked (J104), full (J105), read-only (J106), unreachable (J103)."""
     try:
         yield
-    except JournalError:
-        raise
-    except sa_exc.DBAPIError as exc:
-        raise classify(exc.orig, url) from None
-    except driver as exc:  # the driver's own error, from the append path
-        raise classify(exc, url) from None
-    except sa_exc.NoSuchModuleError:
-        raise unavailable("a database driver") from None
-    except sa_exc.SQLAlchemyError as exc:
-        raise JournalError("J108", N_("the journal {url} failed: {reason}", url=url, reason=_first_line(exc)),
-                           N_("check that the URL names a kasuhara-rules journal")) from None
-    except OSError as exc:
-        raise _os_fault(exc, url) from None
+    except Exception as exc:  # noqa: BLE001 - what is not a database fault goes on as it is
+        refused = refusal(exc, url, driver)
+        if refused is None:
+            raise
+        raise refused from None
+
+
+def refusal(exc: BaseException, url: str, driver: tuple[type[BaseException], ...] = ()) -> JournalError | None:
+    """The refusal a database fault stands for (`faults`); None for anything else, a JournalError included."""
+    if isinstance(exc, JournalError):
+        return None
+    if isinstance(exc, sa_exc.DBAPIError):
+        return classify(exc.orig, url)
+    if driver and isinstance(exc, driver):  # the driver's own error, from the append path
+        return classify(exc, url)
+    if isinstance(exc, sa_exc.NoSuchModuleError):
+        return unavailable("a database driver")
+    if isinstance(exc, sa_exc.SQLAlchemyError):
+        return JournalError("J108", N_("the journal {url} failed: {reason}", url=url, reason=_first_line(exc)),
+                            N_("check that the URL names a kasuhara-rules journal"))
+    if isinstance(exc, OSError):
+        return _os_fault(exc, url)
+    return None
 
 
 def _first_line(exc: BaseException) -> str:
