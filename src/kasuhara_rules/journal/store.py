@@ -360,6 +360,11 @@ class Tx:
         if rows:
             self.cursor.executemany(self._sql(sql), [tuple(r) for r in rows])
 
+    def inserted(self, sql: str, params: Sequence[Any] = ()) -> bool:
+        """Run an `INSERT … ON CONFLICT … DO NOTHING`: whether it inserted its row."""
+        self.cursor.execute(self._sql(sql), tuple(params))
+        return bool(self.cursor.rowcount == 1)
+
     def one(self, sql: str, params: Sequence[Any] = ()) -> Any:
         self.cursor.execute(self._sql(sql), tuple(params))
         return self.cursor.fetchone()
