@@ -8,7 +8,7 @@ import textwrap
 from pathlib import Path
 
 from kasuhara_rules import check_text, parse_policy
-from tests.conftest import ROOT, policy
+from tests.conftest import policy
 
 AUDIT = textwrap.dedent(r'''
     import json, os, sys

@@ -12,8 +12,10 @@ from typing import Any, Mapping, Sequence
 from .i18n import N_
 from . import values as vt
 from .values import DAY as _DAY
-from .datetimes import aware_datetime, parse_date, parse_datetime
+from .datetimes import aware_datetime, iso_aware, parse_date, parse_datetime
 from .values import EPOCH, UNIT_MICROS
+
+_MICRO = _dt.timedelta(microseconds=1)
 
 REDACTED = "‹redacted›"
 MAX_NUMBER = 2**53 - 1        # numbers beyond ±9,007,199,254,740,991: JSON tools cannot exchange them exactly
@@ -81,9 +83,11 @@ def is_absent(value: Any) -> bool:
     """None, NaN (Python's or numpy's), pandas' NA and NaT: an absent value (duck-typed, no imports)."""
     if value is None:
         return True
+    kind = value.__class__
+    if kind is str or kind is int or kind is bool or kind is dict or kind is list:  # the common values
+        return False
     if isinstance(value, float):
         return value != value
-    kind = type(value)
     if kind.__name__ in ("NAType", "NaTType") and kind.__module__.startswith("pandas"):
         return True
     if kind.__module__ == "numpy" and hasattr(value, "item"):
@@ -300,6 +304,10 @@ def coerce_duration(value: Any, unit: str = "seconds", sensitive: bool = False) 
 def coerce_datetime(value: Any, sensitive: bool = False, zone: str | None = None) -> int:
     """Microseconds since the epoch of a record's date-time (datetimes.py: the formats, and `zone`,
     the policy's time zone, for values without a UTC offset)."""
+    if value.__class__ is str:  # the commonest form first, without preparing a message it cannot need
+        moment = iso_aware(value)
+        if moment is not None:
+            return (moment - EPOCH) // _MICRO
     try:
         if isinstance(value, str):
             moment = parse_datetime(value, zone, shown(value, sensitive))
@@ -362,7 +370,7 @@ def coerce(ftype: vt.Type, value: Any, path: str, sensitive: bool, zone: str | N
             out.append(coerce(elem, item, where, sensitive, zone))
         return out
     if kind == vt.RECORD:
-        if not isinstance(value, Mapping):
+        if value.__class__ is not dict and not isinstance(value, Mapping):
             raise RecordError(N_("expected an object with fields, got {shown}", shown=shown(value, sensitive)), path)
         return coerce_fields(ftype.fields, value, path + ".", sensitive, zone)
     if kind == vt.ERROR:  # a type the checker refused (its error says why): nothing more to say

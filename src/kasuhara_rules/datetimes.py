@@ -79,6 +79,23 @@ def _offset(text: str) -> _dt.tzinfo:
     return _dt.timezone(sign * _dt.timedelta(hours=hours, minutes=minutes))
 
 
+def iso_aware(text: str) -> _dt.datetime | None:
+    """The commonest form of a record's date-time, ISO 8601 with a `T` and its UTC offset, read at C
+    speed; None for any other text (parse_datetime reads those, and says what is wrong).
+
+    >>> iso_aware("2027-04-13T14:00:00+09:00").isoformat(), iso_aware("2027-04-13T14:00:00")
+    ('2027-04-13T14:00:00+09:00', None)
+    """
+    if len(text) > 10 and text[10] == "T":
+        try:
+            moment = _dt.datetime.fromisoformat(text)
+        except ValueError:
+            return None
+        if moment.tzinfo is not None and moment.utcoffset() is not None:
+            return moment
+    return None
+
+
 def parse_datetime(text: str, timezone: str | None, shown: str) -> _dt.datetime:
     """An aware date-time from a record's text; DateTimeProblem says what is wrong (`shown`: how
     the value may appear in the message, redacted for a sensitive field).
@@ -88,6 +105,9 @@ def parse_datetime(text: str, timezone: str | None, shown: str) -> _dt.datetime:
     >>> parse_datetime("2027-04-13 14:00:00Z", None, "").isoformat()
     '2027-04-13T14:00:00+00:00'
     """
+    moment = iso_aware(text)  # what the steps below would read from such a text, sooner
+    if moment is not None:
+        return moment
     value = text.strip()
     m = _SLASH.fullmatch(value)
     if m:

@@ -223,7 +223,6 @@ def test_one_failing_record_never_loses_its_chunk(monkeypatch):
 # ---- 7. --jobs: a killed worker, Ctrl-C ---------------------------------------------------------
 
 import os  # noqa: E402
-import select  # noqa: E402
 import signal  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402

@@ -7,7 +7,6 @@ import json
 import pytest
 
 from kasuhara_rules.cli.commands import main
-from kasuhara_rules.render import survey as sv
 from tests.conftest import ROOT
 
 POLICY = ROOT / "examples" / "retail.kasu"

@@ -307,3 +307,22 @@ def test_policies_and_phrase_indexes_pickle():
     hear = pickle.loads(pickle.dumps(Listener(["晒す", "殺す"])))
     assert sorted(hear("殺すぞ、晒してやる").found) == ["晒す", "殺す"]
     assert pickle.loads(pickle.dumps(MentionSet(["殺す"]))).all(hear("殺すぞ"))
+
+
+def test_evidence_follows_the_list_s_order_whatever_the_text_s():
+    """A set's phrases are looked up from the text (a lexicon holds a thousand, a text a few): the
+    evidence still lists them in the list's order, and `any`/`all` still answer for the whole list."""
+    from kasuhara_rules.engine.mentions import Listener, MentionSet
+
+    hear = Listener(["晒す", "ネットに書く", "殺す"], ["晒す", "殺す"])
+    heard = hear("殺すぞ。ネットに書いてやる、晒してやる")
+    plain = MentionSet(["晒す", "ネットに書く", "殺す", "訴える"])
+    assert [e["phrase"] for e in plain.evidence(heard, False, False)] == ["晒す", "ネットに書く", "殺す"]
+    assert plain.any(heard) and not plain.all(heard)
+    said = MentionSet(["殺す", "晒す"], "announced")
+    assert [e["phrase"] for e in said.evidence(heard, False, False)] == ["殺す", "晒す"]
+    assert said.any(heard) and said.all(heard)
+    denied = hear("晒すつもりはない")
+    assert not said.any(denied) and not said.all(denied)
+    assert [(e["phrase"], e["counted"]) for e in said.evidence(denied, False, False)] == [("晒す", False)]
+    assert plain.evidence(hear("ありがとう"), False, False) == []

@@ -106,3 +106,28 @@ def test_duration_iso_rendering():
     """Durations render as ISO 8601."""
     assert duration_iso(35 * MIN) == "PT35M"
     assert duration_iso(-90_000_000) == "-PT1M30S"
+
+
+def test_iso_date_times_read_at_c_speed_are_read_as_every_other_form():
+    """The commonest form (ISO 8601 with a `T` and an offset) is read by one call at C speed; it gives
+    what the general reading gives for the same moment written with a space, and an unreadable or
+    offset-less text still goes the general way, with its message."""
+    from hypothesis import given, strategies as st
+
+    from kasuhara_rules.coerce import Problem, coerce_datetime
+    from kasuhara_rules.values import EPOCH
+
+    @given(st.datetimes(min_value=dt.datetime(1, 1, 2), max_value=dt.datetime(9999, 12, 30)),
+           st.integers(-23 * 60 - 59, 23 * 60 + 59), st.sampled_from(["seconds", "milliseconds", "microseconds"]))
+    def check(naive, minutes, spec):
+        moment = naive.replace(tzinfo=dt.timezone(dt.timedelta(minutes=minutes)))
+        text = moment.isoformat(timespec=spec)
+        expected = (moment.replace(microsecond=0 if spec == "seconds" else moment.microsecond // 1000 * 1000
+                                   if spec == "milliseconds" else moment.microsecond) - EPOCH) // dt.timedelta(microseconds=1)
+        assert coerce_datetime(text) == expected == coerce_datetime(text.replace("T", " ", 1))
+
+    check()
+    assert coerce_datetime("2026-05-01T01:00:00Z") == coerce_datetime("2026-05-01T10:00:00+09:00")
+    for text in ("2026-05-01T10:00:00", "2026-13-01T10:00:00+09:00", "2026-05-01T10:00:00+09:00 junk"):
+        with pytest.raises(Problem):
+            coerce_datetime(text)

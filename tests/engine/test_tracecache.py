@@ -1,6 +1,5 @@
 """The cache of trace entries: explained decisions are the same with or without it, it never
 mixes up shown and redacted values, it stays bounded, and the shared entries are read-only."""
-import copy
 import json
 import pickle
 

@@ -57,3 +57,25 @@ def test_stamps_have_microseconds_and_a_z():
     tokyo = dt.timezone(dt.timedelta(hours=9))
     assert stamp(dt.datetime(2026, 5, 1, 10, 0, tzinfo=tokyo)) == "2026-05-01T01:00:00.000000Z"
     assert stamp(dt.datetime(2026, 5, 1, 1, 2, 3, 4, tzinfo=dt.timezone.utc)) == "2026-05-01T01:02:03.000004Z"
+
+
+def test_sensitive_values_inside_lists_of_records_are_taken_apart_and_others_left():
+    """A sensitive field inside the records of a list is kept apart at its place (list position
+    included); a list whose records hold nothing sensitive is chained as it is."""
+    from kasuhara_rules.journal.sensitive import MARK, split
+
+    policy = parse_policy('''policy "t" { id t  version "1" otherwise claim }
+outcomes { claim "クレーム" }
+schema {
+  incident_id: text key
+  calls: list of { at: datetime, note: optional text sensitive }
+  visits: list of { at: datetime, minutes: int }
+}
+''', "t.kasu")
+    record = {"incident_id": "A-1", "visits": [{"at": "2026-05-01T10:00:00+09:00", "minutes": 3}],
+              "calls": [{"at": "2026-05-01T10:00:00+09:00"}, {"at": "2026-05-01T11:00:00+09:00", "note": "090-1234"}]}
+    chained, apart = split(record, policy.checked.fields, None, dt.date(2026, 5, 1))
+    assert [a.path for a in apart] == [("calls", 1, "note")]
+    assert chained["calls"][1]["note"] == {MARK: apart[0].digest} and "note" not in chained["calls"][0]
+    assert chained["visits"] == record["visits"] and "090-1234" not in repr(chained)
+    assert record["calls"][1]["note"] == "090-1234"  # the caller's record is left as it was

@@ -120,6 +120,26 @@ def test_amend_is_a_new_revision(journal):
     assert journal.sensitive("A-1", "sato", "check")["remarks"] == "誠意を見せろ"  # carried over
 
 
+def test_a_revision_keeps_the_incident_s_site_unless_given_and_its_first_entries(journal):
+    """A new incident's index row is written with its first revision; a later revision (an amendment,
+    or the same incident added again) moves its entries on, keeps its site unless another is given,
+    and leaves one row."""
+    first = journal.add(record(), by="sato", policy=policy(), site="新宿")
+    assert (first.revision, journal.incident("A-1").site, journal.incident("A-1").record_seq) == \
+        (1, "新宿", first.record_seq)
+    amended = journal.amend("A-1", {"dogeza": True}, by="sato")
+    state = journal.incident("A-1")
+    assert (amended.revision, state.site, state.record_seq, state.decision_seq) == \
+        (2, "新宿", amended.record_seq, amended.decision_seq)
+    again = journal.add(record(), by="sato", policy=policy())
+    assert (again.revision, journal.incident("A-1").site) == (3, "新宿")
+    moved = journal.add(record(), by="sato", policy=policy(), site="渋谷")
+    assert (moved.revision, journal.incident("A-1").site) == (4, "渋谷")
+    assert [e.body["site"] for e in journal.timeline("A-1").entries if e.kind == "record"] == \
+        ["新宿", "新宿", "新宿", "渋谷"]
+    assert journal.queue().total == 1
+
+
 def test_verdicts(journal):
     """Confirm and override; an override needs a reason and a change; values must be the policy's."""
     from kasuhara_rules.journal import JournalError

@@ -253,3 +253,24 @@ def test_verify_reads_through_a_memory_map_and_gives_it_back(sqlite_url):
         finally:
             raw.close()
         assert journal.verify().ok
+
+
+def test_a_write_that_fails_midway_leaves_nothing_and_the_next_goes_on(url):
+    """Whatever stops a write transaction — a refusal of the journal's own, another exception, a
+    statement the database refuses — rolls back what it wrote, goes on as it was (a database fault
+    as a refusal), and gives the turn back: the next write is committed and the chain holds."""
+    with open_journal(url) as journal:
+        journal.add(record("A-1"), by="sato", policy=policy())
+        for fault, expected in ((ValueError("stop"), ValueError), (None, JournalError)):
+            with pytest.raises(expected) as caught:
+                with journal.store.write() as tx:
+                    tx.run("UPDATE head SET seq = ?, hash = ? WHERE id = 1", (99, "0" * 64))
+                    if fault is not None:
+                        raise fault
+                    tx.run("INSERT INTO no_such_table VALUES (1)")
+            if fault is None:  # refused for what the statement did, not for a transaction left open
+                assert caught.value.code == "J108" and "no_such_table" in str(caught.value)
+            assert journal.verify().ok
+        journal.verdict("A-1", "confirm", by="tanaka")
+        result = journal.verify()
+        assert result.ok and result.entries == 4

@@ -33,7 +33,6 @@ def test_describe_terminal_in_language_words():
 
 def test_grammar_text_comes_from_the_single_file():
     """The grammar text read at run time is grammar/kasu.lark."""
-    from pathlib import Path
 
     repo = Path(__file__).resolve().parents[2] / "grammar" / "kasu.lark"
     assert grammar.grammar_text() == repo.read_text(encoding="utf-8")
@@ -44,7 +43,6 @@ def test_shipped_tables_are_generated_from_the_grammar():
     (regenerate it after editing the grammar: `python tools/gen_tables.py`)."""
     import subprocess
     import sys
-    from pathlib import Path
 
     root = Path(__file__).resolve().parents[2]
     made = subprocess.run([sys.executable, str(root / "tools" / "gen_tables.py"), "--stdout"],
@@ -56,7 +54,6 @@ def test_shipped_tables_are_generated_from_the_grammar():
 def test_tables_that_do_not_match_the_grammar_are_rebuilt_in_memory(monkeypatch):
     """Tables stamped with another grammar's digest are never used: they are rebuilt, in memory."""
     from kasuhara_rules.syntax import lalr
-    from pathlib import Path
 
     text = (Path(__file__).resolve().parents[2] / "examples" / "acme-retail.kasu").read_text(encoding="utf-8")
     good = grammar.tables()
@@ -76,7 +73,6 @@ def test_nothing_is_cached_on_the_users_disk(tmp_path):
     (a fresh process, so that the tables and Lark's parser are really built)."""
     import subprocess
     import sys
-    from pathlib import Path
 
     import kasuhara_rules
 

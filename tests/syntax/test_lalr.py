@@ -1,6 +1,5 @@
 """Tests for lalr.py: the parser over Lark's tables builds exactly Lark's trees, accepts and
 refuses exactly what Lark does, and its tables are cached safely."""
-import json
 import subprocess
 import sys
 

@@ -121,29 +121,37 @@ class MentionSet:
     (True, False)
     """
 
-    __slots__ = ("phrases", "set", "kind")
+    __slots__ = ("phrases", "set", "kind", "_order")
 
     def __init__(self, phrases: Iterable[str], kind: str | None = None) -> None:
         self.phrases: tuple[str, ...] = tuple(dict.fromkeys(phrases))
         self.set = frozenset(self.phrases)
         self.kind = kind
+        self._order = {phrase: i for i, phrase in enumerate(self.phrases)}
+
+    def _heard(self, heard: Heard) -> list[str]:
+        """The phrases of this set found in the text (occurring at all, whatever the kind), in the
+        set's order. A text holds a few of them, a lexicon a thousand: the search starts from the text."""
+        hits = self.set.intersection(heard.found if self.kind is None else heard.acts)
+        return sorted(hits, key=self._order.__getitem__) if len(hits) > 1 else list(hits)
 
     def any(self, heard: Heard) -> bool:
         """Whether some phrase occurs in the text (said as the kind asks)."""
         if self.kind is None:
             return not self.set.isdisjoint(heard.found)
         kind = self.kind
-        for phrase in self.phrases:
-            if phrase in heard.acts:
-                found = heard.counted(phrase, kind)
-                if found is not None and found[1].counted:
-                    return True
+        for phrase in self.set.intersection(heard.acts):
+            found = heard.counted(phrase, kind)
+            if found is not None and found[1].counted:
+                return True
         return False
 
     def all(self, heard: Heard) -> bool:
         """Whether every phrase occurs in the text (a phrase without words never does)."""
         if self.kind is None:
             return heard.found.keys() >= self.set
+        if not heard.acts.keys() >= self.set:
+            return False
         for phrase in self.phrases:
             found = heard.counted(phrase, self.kind)
             if found is None or not found[1].counted:
@@ -162,7 +170,7 @@ class MentionSet:
             return EMPTY
         hide = sensitive and not show_sensitive
         out: list[Any] = []
-        for phrase in self.phrases:
+        for phrase in self._heard(heard):
             if self.kind is None:
                 m = heard.found.get(phrase)
                 if m is not None:

@@ -27,8 +27,10 @@ def now() -> _dt.datetime:
 
 def stamp(moment: _dt.datetime) -> str:
     """A UTC time as entries carry it: `2026-05-01T01:00:00.000000Z`."""
-    utc = moment.astimezone(_dt.timezone.utc).replace(tzinfo=None)
-    return utc.isoformat(timespec="microseconds") + "Z"
+    utc = moment if moment.tzinfo is _dt.timezone.utc else moment.astimezone(_dt.timezone.utc)
+    # written out by hand: `isoformat(timespec=...)` of the naive time took twice as long (two a write)
+    return "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ" % (utc.year, utc.month, utc.day, utc.hour, utc.minute, utc.second,
+                                                     utc.microsecond)
 
 
 def default_user() -> str:

@@ -30,8 +30,8 @@ if TYPE_CHECKING:
 MAX_ACTION = 200
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _INCIDENT = f"SELECT {', '.join(INCIDENT_COLUMNS)} FROM incidents WHERE incident = ?"
-_INSERT_INCIDENT = (f"INSERT INTO incidents ({', '.join(INCIDENT_COLUMNS)}) "
-                    f"VALUES ({', '.join('?' for _ in INCIDENT_COLUMNS)})")
+_INSERT_NEW_INCIDENT = (f"INSERT INTO incidents ({', '.join(INCIDENT_COLUMNS)}) "
+                        f"VALUES ({', '.join('?' for _ in INCIDENT_COLUMNS)}) ON CONFLICT (incident) DO NOTHING")
 _UPDATE_INCIDENT = (f"UPDATE incidents SET {', '.join(c + ' = ?' for c in INCIDENT_COLUMNS[1:])} "
                     "WHERE incident = ?")
 
@@ -230,28 +230,29 @@ class Journal(Reading):
                         if _in_force(policy_id, current, day or written.date()) != chosen.digest:
                             continue  # decide again with the version now in force
                     rows = current
-                old = tx.one("SELECT revision, site FROM incidents WHERE incident = ?", (name,))
-                revision = 1 if old is None else int(old[0]) + 1
-                where = site if site is not None or old is None else old[1]
-                record_body = {"record": chained, "revision": revision, "site": where, "policy": chosen.digest}
-                (record_seq, _), (decision_seq, _) = self._append(
-                    tx, [("record", name, record_body, by), ("decision", name, decision_json, by)])
+                # The incident's row as a first revision, written at once unless the incident is known:
+                # for a new incident (the common case) one statement instead of a lookup and an insert.
+                record_seq, decision_seq = tx.seq + 1, tx.seq + 2  # the entries _append writes next
+                row = dict(index, incident=name, site=site, policy_id=chosen.id, digest=chosen.digest, revision=1,
+                           record_seq=record_seq, decision_seq=decision_seq, verdict=None, verdict_seq=None,
+                           final_outcome=None, final_severity=None, final_escalation=None, last_seq=decision_seq,
+                           updated_at=f.stamp(written))
+                old = None if tx.inserted(_INSERT_NEW_INCIDENT, [row[c] for c in INCIDENT_COLUMNS]) else \
+                    tx.one("SELECT revision, site FROM incidents WHERE incident = ?", (name,))
+                if old is not None:  # a new revision of a known incident, at the site it was at unless given
+                    row.update(revision=int(old[0]) + 1, site=site if site is not None else old[1])
+                record_body = {"record": chained, "revision": row["revision"], "site": row["site"],
+                               "policy": chosen.digest}
+                self._append(tx, [("record", name, record_body, by), ("decision", name, decision_json, by)])
                 tx.many("INSERT INTO sensitive_values (seq, incident, path, digest, salt, value, retain_until) "
                         "VALUES (?, ?, ?, ?, ?, ?, ?)",
                         [(record_seq, name, canonical(list(a.path)).decode(), a.digest, a.salt, a.value,
                           a.retain_until.isoformat() if a.retain_until else None) for a in apart])
-                row = dict(index, incident=name, site=where, policy_id=chosen.id, digest=chosen.digest,
-                           revision=revision, record_seq=record_seq, decision_seq=decision_seq, verdict=None,
-                           verdict_seq=None, final_outcome=None, final_severity=None, final_escalation=None,
-                           last_seq=decision_seq, updated_at=f.stamp(written))
-                values = [row[c] for c in INCIDENT_COLUMNS]
-                if old is None:
-                    tx.run(_INSERT_INCIDENT, values)
-                else:
-                    tx.run(_UPDATE_INCIDENT, values[1:] + [name])
+                if old is not None:
+                    tx.run(_UPDATE_INCIDENT, [row[c] for c in INCIDENT_COLUMNS[1:]] + [name])
             self._rows[policy_id] = (rows, tx.seq)  # committed: these were all the versions up to this head
             shown.pop("trace", None)
-            return Added(name, revision, record_seq, decision_seq, shown, chosen)
+            return Added(name, int(row["revision"]), record_seq, decision_seq, shown, chosen)
         raise JournalError("J104", N_("policy versions kept being registered while {incident} was added",
                                       incident=incident or "?"), N_("try again"))  # pragma: no cover
 

@@ -62,26 +62,39 @@ def split(record: Mapping[str, Any], fields: Sequence[Any], occurred: _dt.date |
 def _walk(obj: dict[str, Any], fields: Sequence[Any], path: tuple[str | int, ...], apart: list[Apart],
           start: _dt.date) -> None:
     for f in fields:
-        if f.name not in obj or obj[f.name] is None:
+        given = obj.get(f.name)
+        if given is None:
             continue
-        here = path + (f.name,)
         if f.sensitive:
-            value = canonical(obj[f.name])
+            value = canonical(given)
             salt = secrets.token_bytes(16)
             digest = salted(salt, value)
             retention = getattr(f, "retain", None)
-            apart.append(Apart(here, digest, salt.hex(), value, retention.until(start) if retention else None))
+            apart.append(Apart(path + (f.name,), digest, salt.hex(), value,
+                               retention.until(start) if retention else None))
             obj[f.name] = {MARK: digest}
             continue
         kind = f.type.kind
-        if kind == vt.RECORD and isinstance(obj[f.name], dict):
-            _walk(obj[f.name], f.type.fields, here, apart, start)
-        elif kind == vt.LIST and isinstance(obj[f.name], list):
+        if kind == vt.RECORD and isinstance(given, dict):
+            _walk(given, f.type.fields, path + (f.name,), apart, start)
+        elif kind == vt.LIST and isinstance(given, list):
             elem = f.type.elem()
-            if elem.kind == vt.RECORD:
-                for i, item in enumerate(obj[f.name]):
+            if elem.kind == vt.RECORD and _keeps_sensitive(elem):  # else nothing in its items to take apart
+                for i, item in enumerate(given):
                     if isinstance(item, dict):
-                        _walk(item, elem.fields, here + (i,), apart, start)
+                        _walk(item, elem.fields, path + (f.name, i), apart, start)
+
+
+def _keeps_sensitive(ftype: Any) -> bool:
+    """Whether a record type has a sensitive field, at any depth."""
+    for f in ftype.fields:
+        if f.sensitive:
+            return True
+        kind = f.type.kind
+        inner = f.type.elem() if kind == vt.LIST else f.type
+        if inner.kind == vt.RECORD and _keeps_sensitive(inner):
+            return True
+    return False
 
 
 def restore(body: Any, values: Mapping[tuple[str | int, ...], Any]) -> Any:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import sqlite3
 import threading
 from typing import Any, Iterator, Sequence
 
@@ -16,6 +15,7 @@ from sqlalchemy import event, exc as sa_exc
 from sqlalchemy.engine import Connection, Engine, make_url
 
 from ..i18n import N_
+from .checkpoints import Checkpoints
 from .errors import EXIT_USAGE, JournalError, unavailable
 
 SCHEMA_HEAD = "0002_fewer_trees"  # the newest migration (tests/journal/test_store.py checks it against Alembic's head)
@@ -136,55 +136,32 @@ class Store:
                 with conn.begin():
                     yield conn
 
-    @contextlib.contextmanager
-    def write(self) -> Iterator["Tx"]:
+    def write(self) -> "Writing":
         """A write transaction holding the chain's lock (SQLite's write lock, or the head row's lock on
-        PostgreSQL), on the driver's own connection. Everything written inside is committed together,
-        or nothing is."""
-        postgres = self.dialect == "postgresql"
-        with self._turns, faults(self.shown, self._driver_errors):
-            raw = self.engine.raw_connection() if postgres else self._kept()
-            fault = False
-            try:
-                cursor = raw.cursor()
-                try:
-                    if not postgres:
-                        cursor.execute("BEGIN IMMEDIATE")
-                    cursor.execute("SELECT seq, hash FROM head WHERE id = 1" + (" FOR UPDATE" if postgres else ""))
-                    seq, last = cursor.fetchone() or (0, "")
-                    yield Tx(cursor, postgres, int(seq), str(last))
-                    raw.commit()
-                except BaseException as exc:
-                    fault = isinstance(exc, self._driver_errors)
-                    with contextlib.suppress(Exception):
-                        raw.rollback()
-                    raise
-                finally:
-                    with contextlib.suppress(Exception):
-                        cursor.close()
-            finally:
-                if postgres:
-                    raw.close()
-                elif fault:  # a connection that failed is not kept: the next write opens another
-                    self._release()
-        if self._checkpoints is not None:
-            self._checkpoints.nudge()
+        PostgreSQL), on the driver's own connection: `with store.write() as tx:`. Everything written
+        inside is committed together, or nothing is."""
+        return Writing(self)
 
-    def _kept(self) -> Any:
-        """The writer's connection on SQLite, kept between writes (a new one in a forked process, and
-        after the engine's pool was disposed of: connections made from then on may be set up anew)."""
-        if self._writer is None or self._writer_pid != os.getpid() or self._writer_pool is not self.engine.pool:
+    def _kept(self) -> tuple[Any, Any]:
+        """The writer's connection on SQLite and its cursor, kept between writes (a new one in a forked
+        process, and after the engine's pool was disposed of: connections made from then on may be
+        set up anew)."""
+        writer: tuple[Any, Any] | None = self._writer
+        if writer is None or self._writer_pid != os.getpid() or self._writer_pool is not self.engine.pool:
             self._release()
-            self._writer = self.engine.raw_connection()
+            raw = self.engine.raw_connection()
+            driver: Any = raw.dbapi_connection
+            writer = self._writer = (raw, driver.cursor())
             self._writer_pid = os.getpid()
             self._writer_pool = self.engine.pool
-        return self._writer
+        return writer
 
     def _release(self) -> None:
         writer, self._writer = self._writer, None
         if writer is not None and self._writer_pid == os.getpid():
-            with contextlib.suppress(Exception):
-                writer.close()
+            for part in reversed(writer):
+                with contextlib.suppress(Exception):
+                    part.close()
 
     @contextlib.contextmanager
     def read_raw(self) -> Iterator[Any]:
@@ -281,69 +258,84 @@ def _upgrade(conn: Connection, current: str | None, shown: str) -> None:
     command.upgrade(config, "head")
 
 
-class Checkpoints:
-    """A thread that copies a SQLite journal's WAL back into the database while writers go on.
+class Writing:
+    """A write transaction (`Store.write`). A class of its own rather than a generator: it is entered
+    for every append, and a generator's context manager with the fault handling around it cost about
+    a third of an empty transaction on SQLite (docs/performance.md). Faults are refused as `faults`
+    refuses them; a SQLite connection that failed is not kept."""
 
-    In WAL mode a commit only appends pages to the WAL; a checkpoint copies them into the database
-    and syncs both files. SQLite runs it inside the commit that passes 1,000 pages, so one append in
-    seventy waited for it: two fifths of an append's time (benchmarks/journal.py). SQLite's own advice
-    (wal.html, "Automatic Checkpoint") is to run checkpoints from a thread of their own: here a PASSIVE
-    checkpoint, which never blocks a writer or a reader, at most every `PAUSE` seconds while writes go
-    on. A writer still checkpoints itself past WAL_PAGES, should this thread fall behind, and SQLite
-    checkpoints when the last connection closes. What a commit makes durable is unchanged: the WAL
-    is synced at each checkpoint (synchronous NORMAL), in this thread instead of a writer's."""
+    __slots__ = ("store", "raw", "cursor")
 
-    PAUSE = 0.05
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.raw: Any = None
+        self.cursor: Any = None
 
-    def __init__(self, path: str, timeout: float) -> None:
-        self.path = path
-        self.timeout = timeout
-        self.done = 0  # checkpoints run (for tests and benchmarks)
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._pid = 0
-        self._lock = threading.Lock()
-
-    def nudge(self) -> None:
-        """A write was committed: checkpoint soon (starting the thread on the first write)."""
-        if self._thread is None or self._pid != os.getpid():
-            with self._lock:
-                if self._thread is None or self._pid != os.getpid():
-                    self._stop.clear()
-                    self._thread = threading.Thread(target=self._run, name="kasu-journal-checkpoints", daemon=True)
-                    self._pid = os.getpid()
-                    self._thread.start()
-        if not self._wake.is_set():
-            self._wake.set()
-
-    def _run(self) -> None:
+    def __enter__(self) -> "Tx":
+        store = self.store
+        store._turns.__enter__()
+        postgres = store.dialect == "postgresql"
         try:
-            conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False)
-        except sqlite3.Error:  # the writers checkpoint themselves (past WAL_PAGES, and on closing)
-            return
+            if postgres:
+                self.raw = store.engine.raw_connection()
+                self.cursor = cursor = self.raw.cursor()
+                cursor.execute("SELECT seq, hash FROM head WHERE id = 1 FOR UPDATE")
+            else:
+                self.raw, cursor = store._kept()
+                self.cursor = cursor
+                cursor.execute("BEGIN IMMEDIATE")
+                cursor.execute("SELECT seq, hash FROM head WHERE id = 1")
+            seq, last = cursor.fetchone() or (0, "")
+        except BaseException as exc:
+            refused = self._fail(exc)
+            if refused is not None:
+                raise refused from None
+            raise
+        return Tx(cursor, postgres, int(seq), str(last))
+
+    def __exit__(self, kind: Any, exc: BaseException | None, tb: Any) -> None:
+        if exc is not None:
+            refused = self._fail(exc)
+            if refused is not None:
+                raise refused from None
+            return  # the exception goes on as it is
+        store = self.store
         try:
-            while True:
-                self._wake.wait()
-                if self._stop.is_set():
-                    return
-                self._wake.clear()
-                with contextlib.suppress(sqlite3.Error):  # busy: another checkpoint runs; the next one will do
-                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-                    self.done += 1
-                if self._stop.wait(self.PAUSE):
-                    return
+            if self.raw is not None and store.dialect == "postgresql":
+                self.raw.commit()
+            else:  # the kept cursor: COMMIT as a cached statement (the driver's commit() prepares it anew)
+                self.cursor.execute("COMMIT")
+        except BaseException as failed:
+            refused = self._fail(failed)
+            if refused is not None:
+                raise refused from None
+            raise
+        self._end()
+        if store._checkpoints is not None:
+            store._checkpoints.nudge()
+
+    def _fail(self, exc: BaseException) -> BaseException | None:
+        """Roll back, give the connection and the turn back, and say which refusal `exc` stands for."""
+        store = self.store
+        if self.raw is not None:
+            with contextlib.suppress(Exception):
+                self.raw.rollback()
+        self._end(isinstance(exc, store._driver_errors))
+        return refusal(exc, store.shown, store._driver_errors)
+
+    def _end(self, fault: bool = False) -> None:
+        store = self.store
+        try:
+            if store.dialect == "postgresql":
+                for part in (self.cursor, self.raw):
+                    if part is not None:
+                        with contextlib.suppress(Exception):
+                            part.close()
+            elif fault:  # a connection that failed is not kept: the next write opens another
+                store._release()
         finally:
-            conn.close()
-
-    def stop(self) -> None:
-        """Stop the thread (its connection closes; the last connection to close checkpoints)."""
-        with self._lock:
-            thread, self._thread = self._thread, None
-            self._stop.set()
-            self._wake.set()
-        if thread is not None and self._pid == os.getpid():
-            thread.join(self.timeout)
+            self.raw = self.cursor = None
+            store._turns.__exit__(None, None, None)
 
 
 class Tx:
@@ -368,6 +360,11 @@ class Tx:
         if rows:
             self.cursor.executemany(self._sql(sql), [tuple(r) for r in rows])
 
+    def inserted(self, sql: str, params: Sequence[Any] = ()) -> bool:
+        """Run an `INSERT … ON CONFLICT … DO NOTHING`: whether it inserted its row."""
+        self.cursor.execute(self._sql(sql), tuple(params))
+        return bool(self.cursor.rowcount == 1)
+
     def one(self, sql: str, params: Sequence[Any] = ()) -> Any:
         self.cursor.execute(self._sql(sql), tuple(params))
         return self.cursor.fetchone()
@@ -382,19 +379,29 @@ def faults(url: str, driver: tuple[type[BaseException], ...] = ()) -> Iterator[N
     """Database faults as refusals: locked (J104), full (J105), read-only (J106), unreachable (J103)."""
     try:
         yield
-    except JournalError:
-        raise
-    except sa_exc.DBAPIError as exc:
-        raise classify(exc.orig, url) from None
-    except driver as exc:  # the driver's own error, from the append path
-        raise classify(exc, url) from None
-    except sa_exc.NoSuchModuleError:
-        raise unavailable("a database driver") from None
-    except sa_exc.SQLAlchemyError as exc:
-        raise JournalError("J108", N_("the journal {url} failed: {reason}", url=url, reason=_first_line(exc)),
-                           N_("check that the URL names a kasuhara-rules journal")) from None
-    except OSError as exc:
-        raise _os_fault(exc, url) from None
+    except Exception as exc:  # noqa: BLE001 - what is not a database fault goes on as it is
+        refused = refusal(exc, url, driver)
+        if refused is None:
+            raise
+        raise refused from None
+
+
+def refusal(exc: BaseException, url: str, driver: tuple[type[BaseException], ...] = ()) -> JournalError | None:
+    """The refusal a database fault stands for (`faults`); None for anything else, a JournalError included."""
+    if isinstance(exc, JournalError):
+        return None
+    if isinstance(exc, sa_exc.DBAPIError):
+        return classify(exc.orig, url)
+    if driver and isinstance(exc, driver):  # the driver's own error, from the append path
+        return classify(exc, url)
+    if isinstance(exc, sa_exc.NoSuchModuleError):
+        return unavailable("a database driver")
+    if isinstance(exc, sa_exc.SQLAlchemyError):
+        return JournalError("J108", N_("the journal {url} failed: {reason}", url=url, reason=_first_line(exc)),
+                            N_("check that the URL names a kasuhara-rules journal"))
+    if isinstance(exc, OSError):
+        return _os_fault(exc, url)
+    return None
 
 
 def _first_line(exc: BaseException) -> str:
