@@ -8,7 +8,7 @@ import contextlib
 import errno
 import os
 import threading
-from typing import Any, Iterator, Sequence
+from typing import Any, Iterator, NoReturn, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy import event, exc as sa_exc
@@ -287,10 +287,7 @@ class Writing:
                 cursor.execute("SELECT seq, hash FROM head WHERE id = 1")
             seq, last = cursor.fetchone() or (0, "")
         except BaseException as exc:
-            refused = self._fail(exc)
-            if refused is not None:
-                raise refused from None
-            raise
+            self._refuse(exc)
         return Tx(cursor, postgres, int(seq), str(last))
 
     def __exit__(self, kind: Any, exc: BaseException | None, tb: Any) -> None:
@@ -301,18 +298,22 @@ class Writing:
             return  # the exception goes on as it is
         store = self.store
         try:
-            if self.raw is not None and store.dialect == "postgresql":
+            if store.dialect == "postgresql":
                 self.raw.commit()
             else:  # the kept cursor: COMMIT as a cached statement (the driver's commit() prepares it anew)
                 self.cursor.execute("COMMIT")
         except BaseException as failed:
-            refused = self._fail(failed)
-            if refused is not None:
-                raise refused from None
-            raise
+            self._refuse(failed)
         self._end()
         if store._checkpoints is not None:
             store._checkpoints.nudge()
+
+    def _refuse(self, exc: BaseException) -> NoReturn:
+        """End the transaction after `exc` and raise the refusal it stands for, or `exc` itself."""
+        refused = self._fail(exc)
+        if refused is not None:
+            raise refused from None
+        raise exc
 
     def _fail(self, exc: BaseException) -> BaseException | None:
         """Roll back, give the connection and the turn back, and say which refusal `exc` stands for."""
