@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from .conftest import post, record, token
+from .conftest import post, record, shown, token
 
 BROKEN = 'policy "壊れた方針" {\n  id acme_retail\n  version "2026.2"\n  otherwise claim\n}\nschema { dogeza: bool }\n' \
          'outcomes { claim, kasuhara }\nrule r { when dogza then kasuhara }\n'
@@ -100,7 +100,7 @@ def test_supervisor_queue_verdicts_actions_attachments_case_file(desk):
     record(staff, "Q-1", demanded_dogeza="true")
     record(staff, "Q-2", demanded_dogeza="false", remarks="殺すぞ")
     boss = desk.login("tanaka")
-    queue = boss.get("/queue").text
+    queue = shown(boss.get("/queue").text)
     assert queue.index("Q-2") < queue.index("Q-1")  # critical before high
     refused = post(boss, "/incidents/Q-1", "/incidents/Q-1/verdict", {"verdict": "override", "outcome": "claim"})
     assert refused.status_code == 400 and "reason" in refused.text
@@ -110,7 +110,7 @@ def test_supervisor_queue_verdicts_actions_attachments_case_file(desk):
     assert done.status_code == 303
     state = desk.journal.incident("Q-1")
     assert state.verdict == "override" and state.final_outcome == "claim"
-    assert "Q-1" not in boss.get("/queue").text
+    assert "Q-1" not in shown(boss.get("/queue").text)
     act = post(boss, "/incidents/Q-2", "/incidents/Q-2/action",
                {"action": "police", "at": "2026-05-01T11:30", "note": "110番通報"})
     assert act.status_code == 303

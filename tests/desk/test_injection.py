@@ -7,7 +7,7 @@ from urllib.parse import quote
 import pytest
 import sqlalchemy as sa
 
-from .conftest import post, record, token
+from .conftest import post, record, shown, token
 
 SCRIPT = "<script>alert(1)</script><img src=x onerror=alert(2)>"
 RAW = ("<script>alert", "<img src=x", "onerror=alert(2)>")
@@ -151,7 +151,7 @@ def test_sql_injection_through_every_parameter(desk):
                             (author, f"/policies/sha256:{quoted}")):
             assert client.get(url).status_code == 404, url
         listed = staff.get("/incidents", params={"q": attack, "offset": attack})
-        assert listed.status_code == 200 and "A-1" not in listed.text and "B-2" not in listed.text, attack
+        assert listed.status_code == 200 and "A-1" not in shown(listed.text) and "B-2" not in shown(listed.text), attack
         assert boss.get("/queue", params={"offset": attack}).status_code == 200
         assert boss.get("/dashboard", params={"by": attack}).status_code == 200
         for target, data in ((f"/incidents/{quoted}/verdict", {"verdict": "confirm"}),
