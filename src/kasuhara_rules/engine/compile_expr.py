@@ -134,7 +134,7 @@ class Emitter:
         if local is None:
             kind, what = key
             local = self.cached[key] = word_slot(int(what)) if kind == "heard" else self.temps.new(  # type: ignore[call-overload]
-                {"define": "d", "norm": "n", "norm_set": "s", "read": "r"}[kind])
+                {"define": "d", "norm": "n", "norm_set": "s", "read": "r", "key": "q"}[kind])
         return lazy(local, value)
 
     def strict(self, codes: list[Code], build: Callable[[list[ast.expr]], ast.expr]) -> Code:

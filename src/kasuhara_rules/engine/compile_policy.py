@@ -367,7 +367,7 @@ def _traced_rules(policy: CheckedPolicy, ns: g.Namespace, rules: Sequence[Rule],
     head = [g.assign("show", g.ifexp(g.name("show"), g.const(True), g.const(False))),  # the cache's key
             g.assign("m", g.const(0)), g.assign("u", g.const(0))]
     tail = [g.assign("entries", g.list_([g.name(e) for e in tg.entries]))]
-    return _slots(ec) + tg.prelude() + head + tg.stmts + tail
+    return _slots(ec) + head + tg.stmts + tail
 
 
 def _condition(rule: Rule) -> object:

@@ -5,9 +5,11 @@ import ast
 from . import codegen as g
 from . import located as L
 from .. import values as vt
-from .compile_expr import Emitter, lazy
+from . import runtime as rt
+from .compile_expr import Emitter
 from ..check.checked import CheckedPolicy, Field, FieldRef, PhrasesRef, Rule
 from .facts import refs_within
+from .plan import CACHED, FIELD, RAW, Plan, call
 from .trace_plan import RuleSteps, Step, Steps
 
 
@@ -25,12 +27,7 @@ class TraceGen:
         self.steps: Steps = ns.memo["steps"]
         self.stmts: list[ast.stmt] = []
         self.define_nodes: dict[str, tuple[str, str]] = {}
-        self.key_slots: dict[int, str] = {}  # field index → local holding its part of cache keys
         self.entries: list[str] = []  # the locals holding each rule's trace entry, in order
-
-    def prelude(self) -> list[ast.stmt]:
-        """Statements to run before `stmts`: the slots of cache keys' parts computed lazily."""
-        return [g.assign(var, g.name("UNSET")) for var in self.key_slots.values()]
 
     def let(self, value: ast.expr, prefix: str = "v") -> str:
         """A local holding `value` (the local itself when `value` is one)."""
@@ -42,13 +39,7 @@ class TraceGen:
 
     def node(self, step: Step) -> tuple[str, str]:
         """Emit statements for a step; return the locals holding its value and its (read-only) node."""
-        if step.define is None:
-            children = [self.node(c) for c in step.children]
-        else:
-            done = self.define_nodes.get(step.define)
-            if done is None:  # each define once per rule
-                done = self.define_nodes[step.define] = self.node(step.children[0])
-            children = [done]
+        children = step.each_child(self.define_nodes, self.node)
         ec = self.ec
         ec.traced = [g.name(v) for v, _ in children]
         v = self.let(ec.emit(step.value).expr)
@@ -76,14 +67,13 @@ class TraceGen:
         """
         key = self.cache_key(rule)
         value, entry = self.temps.new("v"), self.temps.new("e")
-        outer, outer_defines = self.stmts, self.define_nodes
         # Each rule computes the defines it uses itself: it may fail half-way (below).
-        self.stmts, self.define_nodes = [], dict(outer_defines)
+        outer, self.stmts, self.define_nodes = self.stmts, [], {}
         steps = RuleSteps(rule, self.steps)
         v, cond = self.node(steps.condition)
         self.stmts += [g.assign(value, g.name(v)), g.assign(entry, g.call("entry", *map(g.const, steps.head),
                                                                             g.name(value), g.name(cond)))]
-        body, self.stmts, self.define_nodes = self.stmts, outer, outer_defines
+        body, self.stmts = self.stmts, outer
         if key is not None:
             plain, shown = self.ns.add({}, "C"), self.ns.add({}, "C")  # without / with sensitive values
             pick = g.ifexp(g.is_false(g.name("show")), plain, shown)
@@ -128,18 +118,16 @@ class TraceGen:
             fields[ref.field.index] = ref.field
         parts: list[ast.expr] = []
         for index in sorted(fields):
-            key = _KEYS[fields[index].type.kind]
-            local = g.name(f"f{index}")
-            if key is None:  # true/false, whole numbers, choices: the value itself
-                parts.append(local)
-                continue
-            # durations and times as given (raw_key), the others as validated
-            value = g.call(g.name("get"), g.const(fields[index].name)) if key == "raw_key" else local
-            # computed once per record however many rules read the field, when first needed
-            parts.append(lazy(self.key_slots.setdefault(index, f"q{index}"), g.call(key, value)))
+            key, part = _KEYS[fields[index].type.kind], Plan(FIELD, arg=index)
+            if key is not None:  # (true/false, whole numbers, choices: the value itself)
+                # durations and times as given (raw_key), the others as validated; computed once
+                # per record however many rules read the field, when first needed
+                value = Plan(RAW, arg=fields[index].name) if key is rt.raw_key else part
+                part = Plan(CACHED, (call(key, value, strict=False),), ("key", index))
+            parts.append(self.ec.emit(part).expr)
         return parts
 
 
 # the fields a trace entry can be cached on, by kind: the helper making their part of a key (None: the value itself)
-_KEYS = {vt.NUMBER: "num_key", vt.TEXT: "text_key", vt.LIST: "list_key", vt.DURATION: "raw_key", vt.DATE: "raw_key",
-         vt.DATETIME: "raw_key", vt.BOOL: None, vt.INT: None, vt.ENUM: None}
+_KEYS = {vt.NUMBER: rt.num_key, vt.TEXT: rt.text_key, vt.LIST: rt.list_key, vt.DURATION: rt.raw_key,
+         vt.DATE: rt.raw_key, vt.DATETIME: rt.raw_key, vt.BOOL: None, vt.INT: None, vt.ENUM: None}

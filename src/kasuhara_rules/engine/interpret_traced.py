@@ -17,6 +17,8 @@ from __future__ import annotations
 import threading
 from typing import Any, Callable, Sequence
 
+import attrs
+
 from ..check.checked import CheckedPolicy
 from . import runtime as rt
 from .plan import AND, APPLY, CACHED, CONST, EACH, ELEM, FIELD, OR, PROJECT, RAW, RESULT, SHOW, TRACED, Lowering, Plan
@@ -27,19 +29,17 @@ Validate = Callable[[Any], tuple[Any, ...]]
 _UNSET = object()
 
 
+@attrs.define
 class _Run:
     """What one explanation keeps while it runs: the record, its validated values, and the
     values worked out at most once per record (normalised texts, words, displayed reads)."""
 
-    __slots__ = ("vals", "rec", "show", "cache", "defines", "result")
-
-    def __init__(self, vals: tuple[Any, ...], rec: Any, show: bool) -> None:
-        self.vals = vals
-        self.rec = rec
-        self.show = show
-        self.cache: dict[object, Any] = {}   # CACHED plans' values, by their keys
-        self.defines: dict[str, tuple[Any, Any]] = {}  # (value, node) of each define, per rule
-        self.result: Any = None              # the value of the node whose evidence is computed
+    vals: tuple[Any, ...]
+    rec: Any
+    show: bool
+    cache: dict[object, Any] = attrs.Factory(dict)  # CACHED plans' values, by their keys
+    defines: dict[str, tuple[Any, Any]] = attrs.Factory(dict)  # (value, node) of each define, per rule
+    result: Any = None  # the value of the node whose evidence is computed
 
 
 class TracedInterpreter:
@@ -109,19 +109,8 @@ class TracedInterpreter:
 
     def step(self, step: Step, run: _Run) -> tuple[Any, TraceDict]:
         """(value, trace node) of a step."""
-        subst: list[Any] = []
-        nodes: list[TraceDict] = []
-        if step.define is None:
-            for child in step.children:
-                value, node = self.step(child, run)
-                subst.append(value)
-                nodes.append(node)
-        else:
-            done = run.defines.get(step.define)
-            if done is None:  # each define once per rule
-                done = run.defines[step.define] = self.step(step.children[0], run)
-            subst.append(done[0])
-            nodes.append(done[1])
+        children = step.each_child(run.defines, self.step, run)
+        subst = [value for value, _ in children]
         # In the generated code's order (an overflow fails the same rules). The commonest plans are
         # read here, not through `ev`: an and/or of the children's values, a child's or a field's
         # value, the value shown as it is, a field read as validated — most of a node's plans.
@@ -133,7 +122,7 @@ class TracedInterpreter:
             v = subst[p.arg] if kind == TRACED else vals[p.arg] if kind == FIELD else ev(p, run, (), subst)
         run.result = v
         d = {"text": step.text, "value": v if step.shown.op == RESULT else ev(step.shown, run, (), subst),
-             "at": step.at, "reads": rt.NO_READS, "children": TraceList(nodes) if nodes else EMPTY}
+             "at": step.at, "reads": rt.NO_READS, "children": TraceList([node for _, node in children]) if children else EMPTY}
         if step.reads:
             reads = {}
             for label, read in step.reads:

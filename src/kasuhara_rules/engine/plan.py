@@ -18,6 +18,8 @@ from __future__ import annotations
 import operator
 from typing import TYPE_CHECKING, Any, Callable, cast
 
+import attrs
+
 from .. import values as vt
 from ..check.checked import CheckedPolicy, DefineRef, ElementRef, Field, FieldRef, PhrasesRef
 from ..check.regex import compiled as compiled_regex
@@ -35,7 +37,7 @@ CONST = "const"      # arg: the value (a literal, a set, a phrase list, a regex.
 FIELD = "field"      # arg: the index of a top-level field (its validated value)
 ELEM = "elem"        # arg: (depth, index): a field of the element of the depth-th enclosing `where`
 TRACED = "traced"    # arg: i: the value of the i-th child trace node (a call or a define, traced on its own)
-CACHED = "cached"    # arg: a key ("norm"/"norm_set"/"heard"/"read", field index) or ("define", name): args[0]
+CACHED = "cached"    # arg: a key ("norm"/"norm_set"/"heard"/"read"/"key", field index) or ("define", name): args[0]
                      # computed at most once per record
 PROJECT = "project"  # arg: index: [x[index] for x in args[0]] (a field of each element of a list)
 APPLY = "apply"      # arg: a function applied to the values of args (an operator of OPERATORS, a
@@ -59,18 +61,15 @@ OPERATORS: dict[str, Callable[..., Any]] = {
 SYMBOLS = {func: symbol for symbol, func in OPERATORS.items()}  # the plain compiler writes these as Python
 
 
+@attrs.define(eq=False)
 class Plan:
     """One node of a lowered expression (see the module's docstring)."""
 
-    __slots__ = ("op", "args", "arg", "nullable", "strict")
-
-    def __init__(self, op: str, args: tuple[Plan, ...] = (), arg: Any = None, nullable: bool = False,
-                 strict: bool = True) -> None:
-        self.op, self.args, self.arg, self.nullable, self.strict = op, args, arg, nullable, strict
-
-    def __repr__(self) -> str:
-        inner = ", ".join(map(repr, self.args))
-        return f"{self.op}[{self.arg!r}{'?' if self.nullable else ''}]({inner})"
+    op: str
+    args: tuple[Plan, ...] = ()
+    arg: Any = None
+    nullable: bool = False
+    strict: bool = True
 
 
 SHOW_PLAN = Plan(SHOW)
@@ -90,20 +89,14 @@ def op(symbol: str, *args: Plan) -> Plan:
     return call(OPERATORS[symbol], *args)
 
 
+@attrs.frozen
 class Scope:
     """Where an expression is lowered: the names known present there, the `where` depth, and
     the sub-expressions traced on their own (their values stand in for them: TRACED)."""
 
-    __slots__ = ("present", "depth", "traced")
-
-    def __init__(self, present: frozenset[str] = frozenset(), depth: int = 0, traced: tuple[object, ...] = ()) -> None:
-        self.present, self.depth, self.traced = present, depth, traced
-
-    def knowing(self, keys: frozenset[str]) -> Scope:
-        return Scope(self.present | keys, self.depth, self.traced) if keys else self
-
-    def deeper(self) -> Scope:
-        return Scope(self.present, self.depth + 1, self.traced)
+    present: frozenset[str] = frozenset()
+    depth: int = 0
+    traced: tuple[object, ...] = ()
 
 
 def type_of(node: object) -> vt.Type:
@@ -236,7 +229,7 @@ class Lowering(Visitor):
             plan = self.lower(operand, scope)
             plans.append(plan)
             if not plan.nullable:
-                scope = scope.knowing(proved_present(operand, which == AND, self.policy))
+                scope = attrs.evolve(scope, present=scope.present | proved_present(operand, which == AND, self.policy))
         return Plan(which, tuple(plans), nullable=any(p.nullable for p in plans))
 
     # -- predicates ----------------------------------------------------------------------------
@@ -330,7 +323,7 @@ class Lowering(Visitor):
         if func == "len" or (func == "count" and node.where is None):
             return call(len, arg)
         if func in ("count", "any", "all"):
-            cond = self.lower(node.where, scope.deeper())
+            cond = self.lower(node.where, attrs.evolve(scope, depth=scope.depth + 1))
             return Plan(EACH, (arg, cond), (func, scope.depth), arg.nullable or cond.nullable)
         if func == "sum" and not _elements_nullable(node.arg):
             return call(sum, arg)

@@ -14,7 +14,7 @@ the same pairing of its children with the tree.
 """
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence, TypeVar
 
 import attrs
 
@@ -26,13 +26,15 @@ from ..syntax.printer import expr as text_of
 from ..syntax.visitor import Visitor
 from . import runtime as rt
 from .facts import refs_within
-from .plan import (AND, CACHED, FIELD, OR, RAW, RESULT_PLAN, SHOW_PLAN, TRACED, Lowering, Plan, Scope, call, const,
+from .plan import (AND, CACHED, FIELD, RAW, RESULT_PLAN, SHOW_PLAN, TRACED, Lowering, Plan, Scope, call, const,
                    op, type_of)
 from .tracedata import EMPTY, TraceDict
 
+T = TypeVar("T")
 _SCALARS = (vt.BOOL, vt.INT, vt.NUMBER, vt.TEXT, vt.ENUM)
 
 
+@attrs.define(eq=False)
 class Step:
     """One node of a trace (see the module's docstring). Every part of it is a plan, evaluated with
     the values of its children standing for them (TRACED) and its own value for RESULT: `value`
@@ -40,29 +42,30 @@ class Step:
     body — its only child, `define` its name), `shown` (the value as the trace shows it), `reads`
     (label → the value read, as shown) and `evidence` (of a text operator)."""
 
-    __slots__ = ("node", "children", "value", "shown", "reads", "evidence", "define", "text", "at")
+    node: Any
+    children: tuple[Step, ...]
+    text: str
+    at: str
+    value: Plan
+    shown: Plan = RESULT_PLAN  # true/false is shown as it is, never redacted
+    reads: tuple[tuple[str, Plan], ...] = ()
+    evidence: Plan | None = None
+    define: str | None = None
 
-    def __init__(self, node: Any, children: tuple[Step, ...], text: str, at: str, value: Plan) -> None:
-        self.node, self.children, self.text, self.at, self.value = node, children, text, at, value
-        self.shown = RESULT_PLAN  # true/false is shown as it is, never redacted
-        self.reads: tuple[tuple[str, Plan], ...] = ()
-        self.evidence: Plan | None = None
-        self.define: str | None = None
-
+    def each_child(self, done: dict[str, T], visit: Callable[..., T], *args: Any) -> list[T]:
+        """`visit(child, *args)` of each child, a define's body visited once per rule (`done`: what
+        it gave for each define so far in the rule)."""
+        if self.define is None:
+            return [visit(child, *args) for child in self.children]
+        found = done.get(self.define)
+        if found is None:
+            found = done[self.define] = visit(self.children[0], *args)
+        return [found]
 
 
 def _traced(count: int) -> tuple[Plan, ...]:
     """The values of a step's first `count` children."""
     return tuple(Plan(TRACED, arg=i, nullable=True) for i in range(count))
-
-
-def _logic(expr: object, count: int) -> Plan | None:
-    """The value of an `and`/`or`/`not` node: Kleene logic over its children's values (all computed),
-    None for other nodes."""
-    if isinstance(expr, n.Not):
-        return op("not", *_traced(1))
-    which = AND if isinstance(expr, n.And) else OR if isinstance(expr, n.Or) else None
-    return None if which is None else Plan(which, _traced(count), nullable=True)
 
 
 def read_plan(names: tuple[str, ...] | None, field: Field) -> Plan:
@@ -215,15 +218,14 @@ class Steps:
             step.define = ref.name
         else:
             traced = trace_children(expr, self.policy)
-            children = tuple(self.step(sub) for sub in traced)
-            logic = _logic(expr, len(children))
-            if logic is not None:
-                return self.new(expr, children, logic)
+            # the children's values stand for them: an `and`/`or`/`not` is Kleene logic over them
+            scope = Scope(traced=tuple(traced))
+            step = self.new(expr, tuple(self.step(sub) for sub in traced), self.lowering.lower(expr, scope))
+            if isinstance(expr, (n.And, n.Or, n.Not)):
+                return step
             # a predicate or a value (`true`, `a.flag`, a define's number…) — or a call: its own node
             is_call = isinstance(expr, n.Call)
             operands = n.children(expr)  # a call's: its list and its `where` condition
-            scope = Scope(traced=tuple(traced))
-            step = self.new(expr, children, self.lowering.lower(expr, scope))
             step.reads = self.reads(operands if operands else (expr,), is_call)
             if not is_call:
                 step.evidence = self.lowering.evidence(expr, scope, self.sensitive_in)
