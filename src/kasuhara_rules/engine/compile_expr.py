@@ -9,21 +9,18 @@ unknown first (the interpreter of traces evaluates plans in the same order).
 from __future__ import annotations
 
 import ast
-from typing import Any, Callable, Sequence
+from typing import Any, Callable
 
 import attrs
 
 from . import codegen as g
 from . import located as L
-from .plan import (AND, APPLY, CACHED, CONST, EACH, ELEM, FIELD, OR, PROJECT, RAW, RESULT, SHOW, SYMBOLS, TRACED,
+from .plan import (AND, APPLY, CACHED, CONST, EACH, ELEM, FIELD, OR, PROJECT, RAW, SHOW, SYMBOLS, TRACED,
                    Lowering, Plan, Scope)
-from .runtime import HELPERS
 from ..check.checked import CheckedPolicy
 
 UNSET = object()  # the value of a lazy slot (define, normalised text) not computed yet; global `UNSET`
 _SCALARS = (bool, int, float, str, type(None))
-# the name generated code calls each helper by (the runtime's, and Python's builtins)
-_NAMES: dict[Any, str] = {**{f: name for name, f in HELPERS.items() if callable(f)}, len: "len", sum: "sum"}
 _BINARY = frozenset({"+", "-", "*", "/"})
 # the operators (plan.OPERATORS) that are not a comparison or an arithmetic operator, as Python
 _SPECIAL: dict[str, Callable[[list[ast.expr]], ast.expr]] = {
@@ -39,11 +36,6 @@ _SPECIAL: dict[str, Callable[[list[ast.expr]], ast.expr]] = {
 class Code:
     expr: ast.expr
     nullable: bool
-
-
-def lazy(local: str, value: ast.expr) -> ast.expr:
-    """`value`, computed at most once into `local` (which starts as UNSET)."""
-    return g.ifexp(L.Compare(g.name(local), [ast.IsNot()], [g.name("UNSET")]), g.name(local), g.walrus(local, value))
 
 
 def word_slot(index: int) -> str:
@@ -63,15 +55,13 @@ class Emitter:
         # In a policy split into several functions, the word slots are passed from one to the next
         # (see compile_policy), so each text is split into words once per record, not once per part.
         self.shared_words: bool = ns.memo.get("shared_words", False)
-        self.traced: Sequence[ast.expr] = ()  # the locals holding the values of TRACED
-        self.result: ast.expr = g.const(None)  # the value RESULT stands for (traces)
+        self.traced: list[ast.expr] = []  # the locals holding the values of TRACED (traces)
         # the Python expression of each operation (its Code: that expression and the plan's nullable)
         self._ops: dict[str, Callable[[Plan], ast.expr]] = {
             CONST: lambda p: self.constant(p.arg),
             FIELD: lambda p: g.name(f"f{p.arg}"),
             ELEM: lambda p: g.subscript(g.name(f"e{p.arg[0]}"), p.arg[1]),
             TRACED: lambda p: self.traced[p.arg],
-            RESULT: lambda p: self.result,
             SHOW: lambda p: g.name("show"),
             RAW: lambda p: g.call("get", g.const(p.arg)) if isinstance(p.arg, str) else
             g.call("raw_path", g.name("rec"), g.const(p.arg)),
@@ -104,10 +94,8 @@ class Emitter:
         return self.kleene(codes, [], p.op == OR)
 
     def emit_project(self, p: Plan) -> ast.expr:
-        base = self.emit(p.args[0])
         var = self.temps.new("p")
-        build: Callable[[ast.expr], ast.expr] = lambda b: g.listcomp(g.subscript(g.name(var), p.arg), var, b)  # noqa: E731
-        return self.bound(base, build) if base.nullable or g.uses_walrus(base.expr) else build(base.expr)
+        return self.bound(self.emit(p.args[0]), lambda b: g.listcomp(g.subscript(g.name(var), p.arg), var, b))
 
     # -- pieces --------------------------------------------------------------------------------
 
@@ -120,8 +108,7 @@ class Emitter:
     def apply(self, func: Callable[..., Any], xs: list[ast.expr]) -> ast.expr:
         symbol = SYMBOLS.get(func)
         if symbol is None:  # a function: a runtime helper or builtin by its name, else a global
-            name = _NAMES.get(func)
-            return g.call(name, *xs) if name is not None else L.Call(self.ns.add(func, "H"), list(xs), [])
+            return g.call(self.ns.add(func, "H"), *xs)
         if symbol in _BINARY:
             return g.binop(symbol, xs[0], xs[1])
         if symbol in _SPECIAL:
@@ -129,13 +116,13 @@ class Emitter:
         return g.compare(symbol, xs[0], xs[1])
 
     def once(self, key: tuple[str, object], value: ast.expr) -> ast.expr:
-        """`value`, computed at most once per record into a local slot."""
+        """`value`, computed at most once per record into a local slot (which starts as UNSET)."""
         local = self.cached.get(key)
         if local is None:
             kind, what = key
             local = self.cached[key] = word_slot(int(what)) if kind == "heard" else self.temps.new(  # type: ignore[call-overload]
                 {"define": "d", "norm": "n", "norm_set": "s", "read": "r", "key": "q"}[kind])
-        return lazy(local, value)
+        return g.ifexp(L.Compare(g.name(local), [ast.IsNot()], [g.name("UNSET")]), g.name(local), g.walrus(local, value))
 
     def strict(self, codes: list[Code], build: Callable[[list[ast.expr]], ast.expr]) -> Code:
         """`build(exprs)` when every operand is known; unknown (None) when any is unknown."""
@@ -155,7 +142,10 @@ class Emitter:
         return Code(g.ifexp(g.or_(*tests), g.const(None), build(exprs)), True)
 
     def bound(self, code: Code, build: Callable[[ast.expr], ast.expr]) -> ast.expr:
-        """`build(x)` with `code` evaluated once into a local (for comprehension iterables)."""
+        """`build(x)` of a comprehension's iterable: unknown when it is, and evaluated into a local
+        first when it sets one (Python allows no `:=` in a comprehension's iterable)."""
+        if not code.nullable and not g.uses_walrus(code.expr):
+            return build(code.expr)
         t = self.temps.new()
         return g.ifexp(g.is_none(g.walrus(t, code.expr)), g.const(None), build(g.name(t)))
 

@@ -43,7 +43,7 @@ class TraceGen:
         ec = self.ec
         ec.traced = [g.name(v) for v, _ in children]
         v = self.let(ec.emit(step.value).expr)
-        ec.result = g.name(v)
+        ec.traced.append(g.name(v))  # RESULT_PLAN
         reads = [(label, ec.emit(read).expr) for label, read in step.reads]
         pairs = [
             ("text", g.const(step.text)),

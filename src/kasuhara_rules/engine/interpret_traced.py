@@ -21,7 +21,7 @@ import attrs
 
 from ..check.checked import CheckedPolicy
 from . import runtime as rt
-from .plan import AND, APPLY, CACHED, CONST, EACH, ELEM, FIELD, OR, PROJECT, RAW, RESULT, SHOW, TRACED, Lowering, Plan
+from .plan import AND, APPLY, CACHED, CONST, EACH, ELEM, FIELD, OR, PROJECT, RAW, RESULT_PLAN, SHOW, TRACED, Lowering, Plan
 from .trace_plan import RuleSteps, Step, Steps
 from .tracedata import EMPTY, TraceDict, TraceList
 
@@ -39,7 +39,6 @@ class _Run:
     show: bool
     cache: dict[object, Any] = attrs.Factory(dict)  # CACHED plans' values, by their keys
     defines: dict[str, tuple[Any, Any]] = attrs.Factory(dict)  # (value, node) of each define, per rule
-    result: Any = None  # the value of the node whose evidence is computed
 
 
 class TracedInterpreter:
@@ -59,7 +58,6 @@ class TracedInterpreter:
         self._making = threading.Lock()
         self._ops: dict[str, Callable[[Plan, _Run, tuple[Any, ...], Sequence[Any]], Any]] = {
             ELEM: lambda p, run, elems, subst: elems[p.arg[0]][p.arg[1]],
-            RESULT: lambda p, run, elems, subst: run.result,
             SHOW: lambda p, run, elems, subst: run.show,
             RAW: lambda p, run, elems, subst: (run.rec.get(p.arg) if isinstance(p.arg, str) else
                                                rt.raw_path(run.rec, p.arg)),
@@ -120,8 +118,8 @@ class TracedInterpreter:
             v = self.kleene(p, run, (), subst)
         else:
             v = subst[p.arg] if kind == TRACED else vals[p.arg] if kind == FIELD else ev(p, run, (), subst)
-        run.result = v
-        d = {"text": step.text, "value": v if step.shown.op == RESULT else ev(step.shown, run, (), subst),
+        subst.append(v)  # RESULT_PLAN
+        d = {"text": step.text, "value": v if step.shown is RESULT_PLAN else ev(step.shown, run, (), subst),
              "at": step.at, "reads": rt.NO_READS, "children": TraceList([node for _, node in children]) if children else EMPTY}
         if step.reads:
             reads = {}

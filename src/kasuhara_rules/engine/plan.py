@@ -27,16 +27,17 @@ from ..syntax import nodes as n
 from ..syntax.visitor import Visitor
 from ..text.normalize import PhraseSet, nfkc, normalize
 from . import runtime as rt
-from .facts import field_index, mention_phrases, needs_normalizing, phrases_key, present_key, proved_present
+from .facts import field_index, mention_phrases, named_phrases, needs_normalizing, present_key, proved_present
 
 if TYPE_CHECKING:
-    from .mentions import Listener, MentionSet
+    from .mentions import MentionSet
 
 # The operations of a plan (Plan.op).
 CONST = "const"      # arg: the value (a literal, a set, a phrase list, a regex...)
 FIELD = "field"      # arg: the index of a top-level field (its validated value)
 ELEM = "elem"        # arg: (depth, index): a field of the element of the depth-th enclosing `where`
-TRACED = "traced"    # arg: i: the value of the i-th child trace node (a call or a define, traced on its own)
+TRACED = "traced"    # arg: i: the value of the i-th child trace node (a call or a define, traced on its own);
+                     # -1: the node's own value, which follows them (RESULT_PLAN: what it shows, its evidence)
 CACHED = "cached"    # arg: a key ("norm"/"norm_set"/"heard"/"read"/"key", field index) or ("define", name): args[0]
                      # computed at most once per record
 PROJECT = "project"  # arg: index: [x[index] for x in args[0]] (a field of each element of a list)
@@ -45,7 +46,6 @@ APPLY = "apply"      # arg: a function applied to the values of args (an operato
 AND = "and"          # Kleene and/or, left to right, stopping at the deciding operand
 OR = "or"
 EACH = "each"        # arg: (func, depth): count/any/all of args[1] for each element of args[0]
-RESULT = "result"    # the value of the trace node being explained (what it shows, its evidence)
 SHOW = "show"        # whether sensitive values are shown (traces only)
 RAW = "raw"          # arg: a top-level field's name, or a record path's names: the value as given (traces only)
 
@@ -73,7 +73,7 @@ class Plan:
 
 
 SHOW_PLAN = Plan(SHOW)
-RESULT_PLAN = Plan(RESULT, nullable=True)
+RESULT_PLAN = Plan(TRACED, arg=-1, nullable=True)
 
 
 def const(value: Any) -> Plan:
@@ -135,28 +135,15 @@ class Lowering(Visitor):
 
     def phrase_set(self, item: object) -> PhraseSet:
         """The set of the phrases an operand names: a phrase list's, or those written in place."""
-        key = phrases_key(item)
-        phrases = key if isinstance(key, tuple) else self.policy.phrases[key].phrases
-        found: PhraseSet = self.made(("phrases", key), lambda: PhraseSet(phrases))
-        return found
+        key, phrases, _ = named_phrases(item, self.policy)
+        return cast(PhraseSet, self.made(("phrases", key), lambda: PhraseSet(phrases)))
 
     def mention_set(self, item: object) -> MentionSet:
-        """The phrases of a `mentions` operand (one object per phrase list or literal)."""
+        """The phrases of a `mentions` operand and their kind (one object per phrase list or literal)."""
         from .mentions import MentionSet
 
-        key = phrases_key(item)
-        found: MentionSet = self.made(("mentions", key), lambda: MentionSet(key) if isinstance(key, tuple) else
-                                      MentionSet(self.policy.phrases[key].phrases, self.policy.phrases[key].kind))
-        return found
-
-    def listener(self) -> Listener:
-        """What hears the policy's `mentions` phrases in a text (one phrase index for them all)."""
-        from .mentions import Listener
-
-        policy = self.policy
-        found: Listener = self.made("listener", lambda: Listener(mention_phrases(policy),
-                                                                  mention_phrases(policy, acts=True)))
-        return found
+        key, phrases, kind = named_phrases(item, self.policy)
+        return cast(MentionSet, self.made(("mentions", key), lambda: MentionSet(phrases, kind)))
 
     def regex(self, pattern: str) -> Any:
         return self.made(("regex", pattern), lambda: compiled_regex(pattern))
@@ -259,8 +246,13 @@ class Lowering(Visitor):
         return self.per_field("norm_set", rt.norm_set, node, scope)
 
     def heard(self, node: object, scope: Scope) -> Plan:
-        """What a text says: its words and the policy's `mentions` phrases found in it."""
-        return self.per_field("heard", self.listener(), node, scope)
+        """What a text says: its words and the policy's `mentions` phrases found in it (by one
+        Listener, one phrase index for them all)."""
+        from .mentions import Listener
+
+        policy = self.policy
+        listener = self.made("listener", lambda: Listener(mention_phrases(policy), mention_phrases(policy, acts=True)))
+        return self.per_field("heard", listener, node, scope)
 
     def per_field(self, key: str, func: Callable[[Any], Any], node: object, scope: Scope) -> Plan:
         """`func` of a value, computed at most once per record for a top-level field."""
@@ -334,13 +326,12 @@ class Lowering(Visitor):
     def evidence(self, node: object, scope: Scope, sensitive: Callable[[object], bool]) -> Plan | None:
         """What a text operator records in a trace (`evidence`): the phrases found, the words
         that matched, the matched text; None for the other predicates."""
+        if isinstance(node, n.Contains) and node.mode == "one":
+            item = self.lower(node.item, scope)
+            return call(rt.ev_one, RESULT_PLAN, item, const(sensitive(node.item)), SHOW_PLAN, strict=False)
         if isinstance(node, n.Contains):
-            subject = self.lower(node.subject, scope)
-            if node.mode == "one":
-                item = self.lower(node.item, scope)
-                return call(rt.ev_one, RESULT_PLAN, item, const(sensitive(node.item)), SHOW_PLAN, strict=False)
             helper = rt.ev_text if type_of(node.subject).is_textual else rt.ev_list
-            return call(helper, const(self.phrase_set(node.item)), subject, strict=False)
+            return call(helper, const(self.phrase_set(node.item)), self.lower(node.subject, scope), strict=False)
         if isinstance(node, n.Mentions):
             from .mentions import ev_words
 

@@ -37,7 +37,7 @@ _SCALARS = (vt.BOOL, vt.INT, vt.NUMBER, vt.TEXT, vt.ENUM)
 @attrs.define(eq=False)
 class Step:
     """One node of a trace (see the module's docstring). Every part of it is a plan, evaluated with
-    the values of its children standing for them (TRACED) and its own value for RESULT: `value`
+    the values of its children standing for them (TRACED) and its own value for RESULT_PLAN: `value`
     (an `and`/`or`/`not` of its children's values, a predicate, a value, a call, or a define's
     body — its only child, `define` its name), `shown` (the value as the trace shows it), `reads`
     (label → the value read, as shown) and `evidence` (of a text operator)."""
@@ -252,13 +252,9 @@ class Steps:
                 chain = path_chain(sub)
                 if chain is not None:
                     label = ".".join(f.name for f in chain)
-                    last = chain[-1]
-                    if any(f.sensitive for f in chain[:-1]):
-                        last = attrs.evolve(last, sensitive=True)
-                    for f in reversed(chain[:-1]):  # a step through a list reads a list (a projection)
-                        if f.type.kind == vt.LIST:
-                            last = attrs.evolve(last, type=vt.list_of(last.type))
-                    if label not in reads:
+                    if label not in reads:  # the last field as read: a list through a list (the
+                        # path's type: a projection), sensitive inside a sensitive field
+                        last = attrs.evolve(chain[-1], type=type_of(sub), sensitive=any(f.sensitive for f in chain))
                         reads[label] = read_plan(tuple(f.name for f in chain), last)
                     continue
             stack.extend(reversed(n.children(sub)))
