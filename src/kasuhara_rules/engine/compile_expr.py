@@ -130,43 +130,42 @@ class Emitter:
             return Code(build([c.expr for c in codes]), False)
         tests, exprs = [], []
         for c in codes:
-            if not c.nullable:
-                exprs.append(c.expr)
-            elif isinstance(c.expr, ast.Name):
-                tests.append(g.is_none(c.expr))
-                exprs.append(c.expr)
-            else:
-                t = self.temps.new()
-                tests.append(g.is_none(g.walrus(t, c.expr)))
-                exprs.append(g.name(t))
+            expr = c.expr
+            if c.nullable:
+                test, expr = self.held(expr)
+                tests.append(g.is_none(test))
+            exprs.append(expr)
         return Code(g.ifexp(g.or_(*tests), g.const(None), build(exprs)), True)
+
+    def held(self, expr: ast.expr) -> tuple[ast.expr, ast.Name]:
+        """`expr` to test once, and the local holding its value afterwards (itself when it is a
+        local already: tested again, not copied)."""
+        if isinstance(expr, ast.Name):
+            return expr, expr
+        t = self.temps.new()
+        return g.walrus(t, expr), g.name(t)
 
     def bound(self, code: Code, build: Callable[[ast.expr], ast.expr]) -> ast.expr:
         """`build(x)` of a comprehension's iterable: unknown when it is, and evaluated into a local
         first when it sets one (Python allows no `:=` in a comprehension's iterable)."""
         if not code.nullable and not g.uses_walrus(code.expr):
             return build(code.expr)
-        t = self.temps.new()
-        return g.ifexp(g.is_none(g.walrus(t, code.expr)), g.const(None), build(g.name(t)))
+        test, held = self.held(code.expr)
+        return g.ifexp(g.is_none(test), g.const(None), build(held))
 
-    def kleene(self, codes: list[Code], unknowns: list[str], stop: bool) -> ast.expr:
+    def kleene(self, codes: list[Code], unknowns: list[ast.Name], stop: bool) -> ast.expr:
         """Left-to-right Kleene and (stop at False) or or (stop at True), some operands unknown (at
         least one: emit_kleene writes a chain of operands never unknown as Python's own)."""
         if not codes:  # here some operand was unknown (in `unknowns`)
-            return g.ifexp(g.or_(*[g.is_none(g.name(u)) for u in unknowns]), g.const(None), g.const(not stop))
+            return g.ifexp(g.or_(*[g.is_none(u) for u in unknowns]), g.const(None), g.const(not stop))
         first, rest = codes[0], codes[1:]
         if not first.nullable:  # never the last with no unknown one before it
             return (g.and_ if not stop else g.or_)(first.expr, self.kleene(rest, unknowns, stop))
         if not rest and not unknowns:
             return first.expr
-        value: ast.expr = first.expr
-        if isinstance(value, ast.Name):  # a local already: tested again, not copied
-            t = value.id
-        else:
-            t = self.temps.new()
-            value = g.walrus(t, first.expr)
+        value, held = self.held(first.expr)
         test = L.Compare(value, [ast.Is()], [g.const(stop)])
-        return g.ifexp(test, g.const(stop), self.kleene(rest, unknowns + [t], stop))
+        return g.ifexp(test, g.const(stop), self.kleene(rest, unknowns + [held], stop))
 
     def each(self, p: Plan) -> ast.expr:
         """count/any/all of a condition over a list's elements (three-valued where it may be unknown)."""

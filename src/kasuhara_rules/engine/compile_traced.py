@@ -79,23 +79,18 @@ class TraceGen:
             pick = g.ifexp(g.is_false(g.name("show")), plain, shown)
             cache, hit = self.temps.new("c"), self.temps.new("h")
             # a key that is one local already is read as it is (the path of a hit: a lookup and a test)
-            first = key[0] if len(key) == 1 else None
-            k = first.id if isinstance(first, ast.Name) else self.temps.new("k")
-            miss = body + [g.assign(hit, g.tuple_([g.name(value), g.name(entry)])), g.assign(cache, pick)]
+            one = key[0] if len(key) == 1 else None
+            k = one if isinstance(one, ast.Name) else g.name(self.temps.new("k"))
             # Room: under this rule's limit, and a ticket from the policy's shared budget (next()
             # on an iterator is atomic, so threads never hand out more than the budget).
             room = g.and_(g.compare("<", g.call("len", g.name(cache)), g.name("CACHE_LIMIT")),
                           g.compare("is not", g.call("next", g.name("ROOM"), g.const(None)), g.const(None)))
-            keyable = (g.compare("is not", g.name(k), g.name("NOKEY")) if len(key) == 1 else
-                       g.compare("not in", g.name("NOKEY"), g.name(k)))
-            storable = g.and_(keyable, room)
-            miss.append(g.if_(storable, [L.Assign([L.Subscript(g.name(cache), g.name(k), L.STORE)],
-                                                    g.name(hit))]))
-            body = [] if isinstance(first, ast.Name) else [g.assign(k, first if first is not None else g.tuple_(key))]
-            body += [
-                g.assign(hit, g.method(pick, "get", g.name(k))),
-                g.if_(g.is_none(g.name(hit)), miss, [L.Assign([g.unpack([value, entry])], g.name(hit))]),
-            ]
+            keyable = g.compare("is not", k, g.name("NOKEY")) if one is not None else g.compare("not in", g.name("NOKEY"), k)
+            miss = body + [g.assign(hit, g.tuple_([g.name(value), g.name(entry)])), g.assign(cache, pick),
+                           g.if_(g.and_(keyable, room), [L.Assign([L.Subscript(g.name(cache), k, L.STORE)], g.name(hit))])]
+            body = [] if k is one else [g.assign(k.id, one if one is not None else g.tuple_(key))]
+            body += [g.assign(hit, g.method(pick, "get", k)),
+                     g.if_(g.is_none(g.name(hit)), miss, [L.Assign([g.unpack([value, entry])], g.name(hit))])]
         # Arithmetic beyond the range of floats (only absurd policies get there: inputs are
         # bounded) makes the rule undetermined instead of stopping the batch.
         failed: list[ast.stmt] = [g.assign(value, g.const(None)), g.assign(entry, self.ns.add(steps.failed, "X"))]

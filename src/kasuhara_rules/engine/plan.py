@@ -237,9 +237,7 @@ class Lowering(Visitor):
         """The normalised form of a text (at most once per record for a field)."""
         if isinstance(node, n.StringLit):
             return const(normalize(node.value))
-        if field_index(node) is not None:
-            return self.per_field("norm", rt.norm, node, scope)
-        return call(rt.norm, self.lower(node, scope))
+        return self.per_field("norm", rt.norm, node, scope)
 
     def norm_set(self, node: object, scope: Scope) -> Plan:
         """The set of normalised texts of a list of texts (at most once per record for a field)."""

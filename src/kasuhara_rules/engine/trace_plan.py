@@ -14,7 +14,7 @@ the same pairing of its children with the tree.
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence, TypeVar
+from typing import Any, Callable, Sequence, TypeVar, cast
 
 import attrs
 
@@ -123,9 +123,6 @@ def traced_within(operands: Sequence[object], in_where: bool = False) -> list[ob
         if (isinstance(sub, n.Call) and not inside) or (isinstance(sub, n.Name) and isinstance(sub.ref, DefineRef)):
             found.append(sub)
             continue
-        if isinstance(sub, n.Call) and sub.where is not None:
-            stack += [(sub.where, True), (sub.arg, inside)]
-            continue
         stack.extend((c, inside) for c in reversed(n.children(sub)))
     return found
 
@@ -171,11 +168,8 @@ def path_chain(node: n.Path) -> list[Field] | None:
     """The fields along `a.b.c` when it starts at a top-level record field, else None."""
     chain: list[Field] = []
     cur: object = node
-    while isinstance(cur, n.Path):
-        f = cur.ref
-        if not isinstance(f, Field):
-            return None
-        chain.append(f)
+    while isinstance(cur, n.Path):  # (the checker resolves each step of a path to its field)
+        chain.append(cast(Field, cur.ref))
         cur = cur.base
     ref = cur.ref if isinstance(cur, n.Name) else None
     if not isinstance(ref, FieldRef) or ref.field.type.kind != vt.RECORD:
