@@ -68,17 +68,22 @@ def _traced(count: int) -> tuple[Plan, ...]:
     return tuple(Plan(TRACED, arg=i, nullable=True) for i in range(count))
 
 
-def read_plan(names: tuple[str, ...] | None, field: Field) -> Plan:
-    """A read as the trace shows it. For plain scalars (true/false, numbers, texts) the validated
-    value already is the value as given; durations, times, lists and records go through `read`
-    (JSON, with sensitive parts inside redacted), once per record for a top-level field and only
-    when a trace entry is built (not when it comes from the cache)."""
-    if names is None and field.type.kind in _SCALARS:
+def read_plan(chain: list[Field], node: object) -> Plan:
+    """A read as the trace shows it: of a top-level field, or of a record path (`node`, whose last
+    field is read as a list through a list — the path's type — and as sensitive inside a sensitive
+    field). For plain scalars (true/false, numbers, texts) the validated value of a top-level field
+    already is the value as given; durations, times, lists and records go through `read` (JSON,
+    with sensitive parts inside redacted), once per record for a top-level field and only when a
+    trace entry is built (not when it comes from the cache)."""
+    field, top = chain[0], len(chain) == 1
+    if top and field.type.kind in _SCALARS:
         value = Plan(FIELD, arg=field.index, nullable=field.optional)
         return call(rt.guarded, value, SHOW_PLAN, strict=False) if field.sensitive else value
-    raw = Plan(RAW, arg=field.name if names is None else names, nullable=True)
+    if not top:
+        field = attrs.evolve(chain[-1], type=type_of(node), sensitive=any(f.sensitive for f in chain))
+    raw = Plan(RAW, arg=field.name if top else tuple(f.name for f in chain), nullable=True)
     shown = call(rt.read, raw, const(field), SHOW_PLAN, strict=False, nullable=True)
-    return shown if names is not None else Plan(CACHED, (shown,), ("read", field.index), True)
+    return Plan(CACHED, (shown,), ("read", field.index), True) if top else shown
 
 
 class RuleSteps:
@@ -117,13 +122,13 @@ def traced_within(operands: Sequence[object], in_where: bool = False) -> list[ob
     the children of a predicate's or a call's node. A call inside a `where` condition (in_where)
     may read the element, so it is part of its call's value, not a node of its own."""
     found: list[object] = []
-    stack = [(o, in_where) for o in reversed(operands)]
+    stack = list(reversed(operands))
     while stack:
-        sub, inside = stack.pop()
-        if (isinstance(sub, n.Call) and not inside) or (isinstance(sub, n.Name) and isinstance(sub.ref, DefineRef)):
+        sub = stack.pop()
+        if (isinstance(sub, n.Call) and not in_where) or (isinstance(sub, n.Name) and isinstance(sub.ref, DefineRef)):
             found.append(sub)
             continue
-        stack.extend((c, inside) for c in reversed(n.children(sub)))
+        stack.extend(reversed(n.children(sub)))
     return found
 
 
@@ -164,15 +169,16 @@ def trace_children(expr: object, policy: CheckedPolicy) -> list[object]:
     return found
 
 
-def path_chain(node: n.Path) -> list[Field] | None:
-    """The fields along `a.b.c` when it starts at a top-level record field, else None."""
+def path_chain(node: object) -> list[Field] | None:
+    """The fields along a top-level field's name `a`, or along `a.b.c` when it starts at a
+    top-level record field; else None."""
     chain: list[Field] = []
     cur: object = node
     while isinstance(cur, n.Path):  # (the checker resolves each step of a path to its field)
         chain.append(cast(Field, cur.ref))
         cur = cur.base
     ref = cur.ref if isinstance(cur, n.Name) else None
-    if not isinstance(ref, FieldRef) or ref.field.type.kind != vt.RECORD:
+    if not isinstance(ref, FieldRef) or (chain and ref.field.type.kind != vt.RECORD):
         return None
     chain.append(ref.field)
     return list(reversed(chain))
@@ -237,20 +243,12 @@ class Steps:
             sub = stack.pop()
             if isinstance(sub, n.Call) and not into_calls:
                 continue
-            if isinstance(sub, n.Name):
-                ref = sub.ref
-                if isinstance(ref, FieldRef) and ref.field.name not in reads:
-                    reads[ref.field.name] = read_plan(None, ref.field)
+            chain = path_chain(sub)
+            if chain is not None:
+                label = ".".join(f.name for f in chain)
+                if label not in reads:
+                    reads[label] = read_plan(chain, sub)
                 continue
-            if isinstance(sub, n.Path):
-                chain = path_chain(sub)
-                if chain is not None:
-                    label = ".".join(f.name for f in chain)
-                    if label not in reads:  # the last field as read: a list through a list (the
-                        # path's type: a projection), sensitive inside a sensitive field
-                        last = attrs.evolve(chain[-1], type=type_of(sub), sensitive=any(f.sensitive for f in chain))
-                        reads[label] = read_plan(tuple(f.name for f in chain), last)
-                    continue
             stack.extend(reversed(n.children(sub)))
         return tuple(reads.items())
 
