@@ -17,7 +17,6 @@ from . import codegen as g
 from . import located as L
 from .plan import (AND, APPLY, CACHED, CONST, EACH, ELEM, FIELD, OR, PROJECT, RAW, SHOW, SYMBOLS, TRACED,
                    Lowering, Plan, Scope)
-from ..check.checked import CheckedPolicy
 
 UNSET = object()  # the value of a lazy slot (define, normalised text) not computed yet; global `UNSET`
 _SCALARS = (bool, int, float, str, type(None))
@@ -46,8 +45,7 @@ def word_slot(index: int) -> str:
 class Emitter:
     """Writes the plans of one policy's expressions into one generated function's scope."""
 
-    def __init__(self, policy: CheckedPolicy, ns: g.Namespace, temps: g.Temps) -> None:
-        self.policy = policy
+    def __init__(self, ns: g.Namespace, temps: g.Temps) -> None:
         self.ns = ns
         self.temps = temps
         self.lowering: Lowering = ns.memo["lowering"]  # the policy's (compile_policy._namespace)
@@ -82,10 +80,19 @@ class Emitter:
         return Code(self._ops[p.op](p), p.nullable)
 
     def emit_apply(self, p: Plan) -> ast.expr:
+        """The function applied; strict, unknown (None) when an operand is unknown (those that may
+        be are tested first)."""
         codes = [self.emit(a) for a in p.args]
-        if not p.strict:
+        if not p.strict or not any(c.nullable for c in codes):
             return self.apply(p.arg, [c.expr for c in codes])
-        return self.strict(codes, lambda xs: self.apply(p.arg, xs)).expr
+        tests, exprs = [], []
+        for c in codes:
+            expr = c.expr
+            if c.nullable:
+                test, expr = self.held(expr)
+                tests.append(g.is_none(test))
+            exprs.append(expr)
+        return g.ifexp(g.or_(*tests), g.const(None), self.apply(p.arg, exprs))
 
     def emit_kleene(self, p: Plan) -> ast.expr:
         codes = [self.emit(a) for a in p.args]
@@ -122,20 +129,8 @@ class Emitter:
             kind, what = key
             local = self.cached[key] = word_slot(int(what)) if kind == "heard" else self.temps.new(  # type: ignore[call-overload]
                 {"define": "d", "norm": "n", "norm_set": "s", "read": "r", "key": "q"}[kind])
-        return g.ifexp(L.Compare(g.name(local), [ast.IsNot()], [g.name("UNSET")]), g.name(local), g.walrus(local, value))
-
-    def strict(self, codes: list[Code], build: Callable[[list[ast.expr]], ast.expr]) -> Code:
-        """`build(exprs)` when every operand is known; unknown (None) when any is unknown."""
-        if not any(c.nullable for c in codes):
-            return Code(build([c.expr for c in codes]), False)
-        tests, exprs = [], []
-        for c in codes:
-            expr = c.expr
-            if c.nullable:
-                test, expr = self.held(expr)
-                tests.append(g.is_none(test))
-            exprs.append(expr)
-        return Code(g.ifexp(g.or_(*tests), g.const(None), build(exprs)), True)
+        known = L.Compare(g.name(local), [ast.IsNot()], [g.name("UNSET")])
+        return g.ifexp(known, g.name(local), g.walrus(local, value))
 
     def held(self, expr: ast.expr) -> tuple[ast.expr, ast.Name]:
         """`expr` to test once, and the local holding its value afterwards (itself when it is a

@@ -344,7 +344,7 @@ def _slots(ec: Emitter) -> list[ast.stmt]:
 
 
 def _fast_rules(policy: CheckedPolicy, ns: g.Namespace, rules: Sequence[Rule], offset: int) -> list[ast.stmt]:
-    ec = Emitter(policy, ns, g.Temps())
+    ec = Emitter(ns, g.Temps())
     body: list[ast.stmt] = [g.assign("m", g.const(0)), g.assign("u", g.const(0))]
     for rule in rules:
         bit = 1 << rule.index
@@ -360,7 +360,7 @@ def _fast_rules(policy: CheckedPolicy, ns: g.Namespace, rules: Sequence[Rule], o
 
 
 def _traced_rules(policy: CheckedPolicy, ns: g.Namespace, rules: Sequence[Rule], offset: int) -> list[ast.stmt]:
-    ec = Emitter(policy, ns, g.Temps())
+    ec = Emitter(ns, g.Temps())
     tg = TraceGen(policy, ns, ec)
     for rule in rules:
         tg.rule(rule, 1 << rule.index)

@@ -85,9 +85,11 @@ class TraceGen:
             # on an iterator is atomic, so threads never hand out more than the budget).
             room = g.and_(g.compare("<", g.call("len", g.name(cache)), g.name("CACHE_LIMIT")),
                           g.compare("is not", g.call("next", g.name("ROOM"), g.const(None)), g.const(None)))
-            keyable = g.compare("is not", k, g.name("NOKEY")) if one is not None else g.compare("not in", g.name("NOKEY"), k)
+            keyable = (g.compare("is not", k, g.name("NOKEY")) if one is not None else
+                       g.compare("not in", g.name("NOKEY"), k))
+            store = L.Assign([L.Subscript(g.name(cache), k, L.STORE)], g.name(hit))
             miss = body + [g.assign(hit, g.tuple_([g.name(value), g.name(entry)])), g.assign(cache, pick),
-                           g.if_(g.and_(keyable, room), [L.Assign([L.Subscript(g.name(cache), k, L.STORE)], g.name(hit))])]
+                           g.if_(g.and_(keyable, room), [store])]
             body = [] if k is one else [g.assign(k.id, one if one is not None else g.tuple_(key))]
             body += [g.assign(hit, g.method(pick, "get", k)),
                      g.if_(g.is_none(g.name(hit)), miss, [L.Assign([g.unpack([value, entry])], g.name(hit))])]

@@ -21,7 +21,8 @@ import attrs
 
 from ..check.checked import CheckedPolicy
 from . import runtime as rt
-from .plan import AND, APPLY, CACHED, CONST, EACH, ELEM, FIELD, OR, PROJECT, RAW, RESULT_PLAN, SHOW, TRACED, Lowering, Plan
+from .plan import (AND, APPLY, CACHED, CONST, EACH, ELEM, FIELD, OR, PROJECT, RAW, RESULT_PLAN, SHOW, TRACED, Lowering,
+                   Plan)
 from .trace_plan import RuleSteps, Step, Steps
 from .tracedata import EMPTY, TraceDict, TraceList
 
@@ -120,7 +121,8 @@ class TracedInterpreter:
             v = subst[p.arg] if kind == TRACED else vals[p.arg] if kind == FIELD else ev(p, run, (), subst)
         subst.append(v)  # RESULT_PLAN
         d = {"text": step.text, "value": v if step.shown is RESULT_PLAN else ev(step.shown, run, (), subst),
-             "at": step.at, "reads": rt.NO_READS, "children": TraceList([node for _, node in children]) if children else EMPTY}
+             "at": step.at, "reads": rt.NO_READS,
+             "children": TraceList([node for _, node in children]) if children else EMPTY}
         if step.reads:
             reads = {}
             for label, read in step.reads:

@@ -203,21 +203,18 @@ class Lowering(Visitor):
     def visit_Not(self, node: n.Not, scope: Scope) -> Plan:
         return op("not", self.lower(node.operand, scope))
 
-    def visit_And(self, node: n.And, scope: Scope) -> Plan:
-        return self.kleene(AND, node.operands, scope)
-
-    def visit_Or(self, node: n.Or, scope: Scope) -> Plan:
-        return self.kleene(OR, node.operands, scope)
-
-    def kleene(self, which: str, operands: tuple[object, ...], scope: Scope) -> Plan:
-        """Left to right; an operand that is never unknown proves facts for the rest."""
+    def visit_And(self, node: n.And | n.Or, scope: Scope) -> Plan:
+        """Kleene and/or, left to right; an operand that is never unknown proves facts for the rest."""
+        which = AND if isinstance(node, n.And) else OR
         plans = []
-        for operand in operands:
+        for operand in node.operands:
             plan = self.lower(operand, scope)
             plans.append(plan)
             if not plan.nullable:
                 scope = attrs.evolve(scope, present=scope.present | proved_present(operand, which == AND, self.policy))
         return Plan(which, tuple(plans), nullable=any(p.nullable for p in plans))
+
+    visit_Or = visit_And
 
     # -- predicates ----------------------------------------------------------------------------
 

@@ -31,6 +31,7 @@ from .plan import (AND, CACHED, FIELD, RAW, RESULT_PLAN, SHOW_PLAN, TRACED, Lowe
 from .tracedata import EMPTY, TraceDict
 
 T = TypeVar("T")
+_FIRST, _SECOND = (Plan(TRACED, arg=i, nullable=True) for i in (0, 1))  # the values of a step's first two children
 _SCALARS = (vt.BOOL, vt.INT, vt.NUMBER, vt.TEXT, vt.ENUM)
 
 
@@ -61,11 +62,6 @@ class Step:
         if found is None:
             found = done[self.define] = visit(self.children[0], *args)
         return [found]
-
-
-def _traced(count: int) -> tuple[Plan, ...]:
-    """The values of a step's first `count` children."""
-    return tuple(Plan(TRACED, arg=i, nullable=True) for i in range(count))
 
 
 def read_plan(chain: list[Field], node: object) -> Plan:
@@ -101,9 +97,8 @@ class RuleSteps:
             self.condition = when
         else:
             text = f"{text} unless {text_of(rule.unless)}"
-            parts = _traced(2)  # when and not unless
             self.condition = Step(rule, (when, steps.step(rule.unless)), text, when.at,
-                                  Plan(AND, (parts[0], op("not", parts[1])), nullable=True))
+                                  Plan(AND, (_FIRST, op("not", _SECOND)), nullable=True))  # when and not unless
         self.head = (rule.name, rule.title, at(steps.policy, rule.span))
         condition = TraceDict({"text": text, "value": None, "at": when.at, "reads": rt.NO_READS, "children": EMPTY})
         self.failed = rt.entry(*self.head, None, condition)
@@ -214,7 +209,7 @@ class Steps:
     def step(self, expr: Any) -> Step:
         ref = expr.ref if expr.__class__ is n.Name else None
         if isinstance(ref, DefineRef):
-            step = self.new(expr, (self.define(ref.name),), _traced(1)[0])
+            step = self.new(expr, (self.define(ref.name),), _FIRST)
             step.define = ref.name
         else:
             traced = trace_children(expr, self.policy)
