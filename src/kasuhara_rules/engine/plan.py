@@ -16,7 +16,7 @@ from the operations below; the tiers need nothing new unless it needs a new kind
 from __future__ import annotations
 
 import operator
-from typing import TYPE_CHECKING, Any, Callable, cast
+from typing import TYPE_CHECKING, Any, Callable, TypeVar, cast
 
 import attrs
 
@@ -31,6 +31,9 @@ from .facts import field_index, mention_phrases, named_phrases, needs_normalizin
 
 if TYPE_CHECKING:
     from .mentions import MentionSet
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 # The operations of a plan (Plan.op).
 CONST = "const"      # arg: the value (a literal, a set, a phrase list, a regex...)
@@ -99,6 +102,13 @@ class Scope:
     traced: tuple[object, ...] = ()
 
 
+def made(cache: dict[K, V], key: K, make: Callable[[], V]) -> V:
+    """`cache[key]`, made by `make` the first time it is asked for."""
+    if key not in cache:
+        cache[key] = make()
+    return cache[key]
+
+
 def type_of(node: object) -> vt.Type:
     """The checker's type of a node of the resolved tree (its `type` slot)."""
     return cast(vt.Type, getattr(node, "type"))
@@ -126,27 +136,20 @@ class Lowering(Visitor):
 
     # -- shared objects ---------------------------------------------------------------------
 
-    def made(self, key: object, make: Callable[[], Any]) -> Any:
-        """The object made for `key` (by `make`, the first time it is asked for)."""
-        found = self._made.get(key, self)
-        if found is self:
-            found = self._made[key] = make()
-        return found
-
     def phrase_set(self, item: object) -> PhraseSet:
         """The set of the phrases an operand names: a phrase list's, or those written in place."""
         key, phrases, _ = named_phrases(item, self.policy)
-        return cast(PhraseSet, self.made(("phrases", key), lambda: PhraseSet(phrases)))
+        return cast(PhraseSet, made(self._made, ("phrases", key), lambda: PhraseSet(phrases)))
 
     def mention_set(self, item: object) -> MentionSet:
         """The phrases of a `mentions` operand and their kind (one object per phrase list or literal)."""
         from .mentions import MentionSet
 
         key, phrases, kind = named_phrases(item, self.policy)
-        return cast(MentionSet, self.made(("mentions", key), lambda: MentionSet(phrases, kind)))
+        return cast(MentionSet, made(self._made, ("mentions", key), lambda: MentionSet(phrases, kind)))
 
     def regex(self, pattern: str) -> Any:
-        return self.made(("regex", pattern), lambda: compiled_regex(pattern))
+        return made(self._made, ("regex", pattern), lambda: compiled_regex(pattern))
 
     # -- names and values ------------------------------------------------------------------
 
@@ -167,7 +170,7 @@ class Lowering(Visitor):
         """A define: inlined when cheap (the facts known where it is used apply inside), else
         computed at most once per record."""
         body = self.policy.defines[name].expr
-        if not self.made(("lazy", name), lambda: any(isinstance(x, n.Call) for x in n.walk(body))):
+        if not made(self._made, ("lazy", name), lambda: any(isinstance(x, n.Call) for x in n.walk(body))):
             return self.lower(body, scope)
         inner = self.lower(body, Scope(traced=scope.traced))
         return Plan(CACHED, (inner,), ("define", name), inner.nullable)
@@ -246,7 +249,8 @@ class Lowering(Visitor):
         from .mentions import Listener
 
         policy = self.policy
-        listener = self.made("listener", lambda: Listener(mention_phrases(policy), mention_phrases(policy, acts=True)))
+        listener = made(self._made, "listener", lambda: Listener(mention_phrases(policy),
+                                                                  mention_phrases(policy, acts=True)))
         return self.per_field("heard", listener, node, scope)
 
     def per_field(self, key: str, func: Callable[[Any], Any], node: object, scope: Scope) -> Plan:

@@ -26,7 +26,7 @@ from ..syntax.printer import expr as text_of
 from ..syntax.visitor import Visitor
 from . import runtime as rt
 from .facts import refs_within
-from .plan import (AND, CACHED, FIELD, RAW, RESULT_PLAN, SHOW_PLAN, TRACED, Lowering, Plan, Scope, call, const,
+from .plan import (AND, CACHED, FIELD, RAW, RESULT_PLAN, SHOW_PLAN, TRACED, Lowering, Plan, Scope, call, const, made,
                    op, type_of)
 from .tracedata import EMPTY, TraceDict
 
@@ -58,10 +58,7 @@ class Step:
         it gave for each define so far in the rule)."""
         if self.define is None:
             return [visit(child, *args) for child in self.children]
-        found = done.get(self.define)
-        if found is None:
-            found = done[self.define] = visit(self.children[0], *args)
-        return [found]
+        return [made(done, self.define, lambda: visit(self.children[0], *args))]
 
 
 def read_plan(chain: list[Field], node: object) -> Plan:
@@ -200,16 +197,11 @@ class Steps:
         known = [(c.node, c.text) for c in children]
         return Step(expr, children, text_of(expr, known), at(self.policy, expr.span), value)
 
-    def define(self, name: str) -> Step:
-        found = self._defines.get(name)
-        if found is None:
-            found = self._defines[name] = self.step(self.policy.defines[name].expr)
-        return found
-
     def step(self, expr: Any) -> Step:
         ref = expr.ref if expr.__class__ is n.Name else None
         if isinstance(ref, DefineRef):
-            step = self.new(expr, (self.define(ref.name),), _FIRST)
+            body = made(self._defines, ref.name, lambda: self.step(self.policy.defines[ref.name].expr))
+            step = self.new(expr, (body,), _FIRST)
             step.define = ref.name
         else:
             traced = trace_children(expr, self.policy)
