@@ -1,7 +1,7 @@
 """Plans → Python `ast` expressions that compute the three-valued result (None = unknown).
 
-What each operator means is decided in plan.py; this module only writes it as Python. Every plan
-emits to a `Code`: the Python expression and whether it can be unknown. Knowing which values can
+What each operator means is decided in plan.py; this module only writes it as Python: every plan
+emits to a Python expression, and the plan says whether it can be unknown. Knowing which values can
 be unknown lets the common case compile to plain Python (`a and b`, `x >= 30`); only where
 unknown is possible does the code spell out Kleene logic, testing the operands that may be
 unknown first (the interpreter of traces evaluates plans in the same order).
@@ -9,9 +9,7 @@ unknown first (the interpreter of traces evaluates plans in the same order).
 from __future__ import annotations
 
 import ast
-from typing import Any, Callable
-
-import attrs
+from typing import Any, Callable, Sequence
 
 from . import codegen as g
 from . import located as L
@@ -31,12 +29,6 @@ _SPECIAL: dict[str, Callable[[list[ast.expr]], ast.expr]] = {
 }
 
 
-@attrs.frozen
-class Code:
-    expr: ast.expr
-    nullable: bool
-
-
 def word_slot(index: int) -> str:
     """The local holding the words of top-level field `index` (UNSET until first needed)."""
     return f"w{index}"
@@ -54,7 +46,7 @@ class Emitter:
         # (see compile_policy), so each text is split into words once per record, not once per part.
         self.shared_words: bool = ns.memo.get("shared_words", False)
         self.traced: list[ast.expr] = []  # the locals holding the values of TRACED (traces)
-        # the Python expression of each operation (its Code: that expression and the plan's nullable)
+        # the Python expression of each operation
         self._ops: dict[str, Callable[[Plan], ast.expr]] = {
             CONST: lambda p: self.constant(p.arg),
             FIELD: lambda p: g.name(f"f{p.arg}"),
@@ -63,46 +55,44 @@ class Emitter:
             SHOW: lambda p: g.name("show"),
             RAW: lambda p: g.call("get", g.const(p.arg)) if isinstance(p.arg, str) else
             g.call("raw_path", g.name("rec"), g.const(p.arg)),
-            CACHED: lambda p: self.once(p.arg, self.emit(p.args[0]).expr),
+            CACHED: lambda p: self.once(p.arg, self.emit(p.args[0])),
             EACH: self.each, APPLY: self.emit_apply, AND: self.emit_kleene, OR: self.emit_kleene,
             PROJECT: self.emit_project,
         }
 
-    def condition(self, node: object) -> Code:
-        """A condition of the plain evaluator."""
-        return self.emit(self.lowering.lower(node, Scope()))
+    def condition(self, node: object) -> Plan:
+        """A condition of the plain evaluator, lowered (to emit)."""
+        return self.lowering.lower(node, Scope())
 
     def slots(self) -> list[str]:
         """Locals that must start as UNSET at the top of the function."""
         return [local for key, local in self.cached.items() if not (self.shared_words and key[0] == "heard")]
 
-    def emit(self, p: Plan) -> Code:
-        return Code(self._ops[p.op](p), p.nullable)
+    def emit(self, p: Plan) -> ast.expr:
+        return self._ops[p.op](p)
 
     def emit_apply(self, p: Plan) -> ast.expr:
         """The function applied; strict, unknown (None) when an operand is unknown (those that may
         be are tested first)."""
-        codes = [self.emit(a) for a in p.args]
-        if not p.strict or not any(c.nullable for c in codes):
-            return self.apply(p.arg, [c.expr for c in codes])
+        if not p.strict or not any(a.nullable for a in p.args):
+            return self.apply(p.arg, [self.emit(a) for a in p.args])
         tests, exprs = [], []
-        for c in codes:
-            expr = c.expr
-            if c.nullable:
+        for a in p.args:
+            expr = self.emit(a)
+            if a.nullable:
                 test, expr = self.held(expr)
                 tests.append(g.is_none(test))
             exprs.append(expr)
         return g.ifexp(g.or_(*tests), g.const(None), self.apply(p.arg, exprs))
 
     def emit_kleene(self, p: Plan) -> ast.expr:
-        codes = [self.emit(a) for a in p.args]
         if not p.nullable:
-            return (g.and_ if p.op == AND else g.or_)(*[c.expr for c in codes])
-        return self.kleene(codes, [], p.op == OR)
+            return (g.and_ if p.op == AND else g.or_)(*[self.emit(a) for a in p.args])
+        return self.kleene(p.args, [], p.op == OR)
 
     def emit_project(self, p: Plan) -> ast.expr:
         var = self.temps.new("p")
-        return self.bound(self.emit(p.args[0]), lambda b: g.listcomp(g.subscript(g.name(var), p.arg), var, b))
+        return self.bound(p.args[0], lambda b: g.listcomp(g.subscript(g.name(var), p.arg), var, b))
 
     # -- pieces --------------------------------------------------------------------------------
 
@@ -140,37 +130,38 @@ class Emitter:
         t = self.temps.new()
         return g.walrus(t, expr), g.name(t)
 
-    def bound(self, code: Code, build: Callable[[ast.expr], ast.expr]) -> ast.expr:
+    def bound(self, p: Plan, build: Callable[[ast.expr], ast.expr]) -> ast.expr:
         """`build(x)` of a comprehension's iterable: unknown when it is, and evaluated into a local
         first when it sets one (Python allows no `:=` in a comprehension's iterable)."""
-        if not code.nullable and not g.uses_walrus(code.expr):
-            return build(code.expr)
-        test, held = self.held(code.expr)
+        expr = self.emit(p)
+        if not p.nullable and not g.uses_walrus(expr):
+            return build(expr)
+        test, held = self.held(expr)
         return g.ifexp(g.is_none(test), g.const(None), build(held))
 
-    def kleene(self, codes: list[Code], unknowns: list[ast.Name], stop: bool) -> ast.expr:
+    def kleene(self, plans: Sequence[Plan], unknowns: list[ast.Name], stop: bool) -> ast.expr:
         """Left-to-right Kleene and (stop at False) or or (stop at True), some operands unknown (at
         least one: emit_kleene writes a chain of operands never unknown as Python's own)."""
-        if not codes:  # here some operand was unknown (in `unknowns`)
+        if not plans:  # here some operand was unknown (in `unknowns`)
             return g.ifexp(g.or_(*[g.is_none(u) for u in unknowns]), g.const(None), g.const(not stop))
-        first, rest = codes[0], codes[1:]
+        first, rest = plans[0], plans[1:]
         if not first.nullable:  # never the last with no unknown one before it
-            return (g.and_ if not stop else g.or_)(first.expr, self.kleene(rest, unknowns, stop))
+            return (g.and_ if not stop else g.or_)(self.emit(first), self.kleene(rest, unknowns, stop))
         if not rest and not unknowns:
-            return first.expr
-        value, held = self.held(first.expr)
+            return self.emit(first)
+        value, held = self.held(self.emit(first))
         test = L.Compare(value, [ast.Is()], [g.const(stop)])
         return g.ifexp(test, g.const(stop), self.kleene(rest, unknowns + [held], stop))
 
     def each(self, p: Plan) -> ast.expr:
         """count/any/all of a condition over a list's elements (three-valued where it may be unknown)."""
         func, depth = p.arg
-        arg, cond = self.emit(p.args[0]), self.emit(p.args[1])
-        var = f"e{depth}"
+        arg, cond = p.args  # the list (the comprehension's iterable, see bound) and the condition
+        var, test = f"e{depth}", self.emit(cond)
         if not cond.nullable:
             if func == "count":
-                return self.bound(arg, lambda it: g.call("len", g.listcomp(g.const(0), var, it, cond.expr)))
-            return self.bound(arg, lambda it: g.call(func, g.genexp(cond.expr, var, it)))
+                return self.bound(arg, lambda it: g.call("len", g.listcomp(g.const(0), var, it, test)))
+            return self.bound(arg, lambda it: g.call(func, g.genexp(test, var, it)))
         helper = {"count": "count3", "any": "any3", "all": "all3"}[func]
-        return self.bound(arg, lambda it: g.call(helper, g.listcomp(cond.expr, var, it)))
+        return self.bound(arg, lambda it: g.call(helper, g.listcomp(test, var, it)))
 

@@ -348,11 +348,12 @@ def _fast_rules(policy: CheckedPolicy, ns: g.Namespace, rules: Sequence[Rule], o
     body: list[ast.stmt] = [g.assign("m", g.const(0)), g.assign("u", g.const(0))]
     for rule in rules:
         bit = 1 << rule.index
-        cond = ec.condition(_condition(rule))
-        if not cond.nullable:
-            stmts: list[ast.stmt] = [g.if_(cond.expr, [g.aug_or("m", bit)])]
+        plan = ec.condition(_condition(rule))
+        cond = ec.emit(plan)
+        if not plan.nullable:
+            stmts: list[ast.stmt] = [g.if_(cond, [g.aug_or("m", bit)])]
         else:
-            stmts = [g.assign("r", cond.expr),
+            stmts = [g.assign("r", cond),
                      g.if_(g.name("r"), [g.aug_or("m", bit)], [g.if_(g.is_none(g.name("r")), [g.aug_or("u", bit)])])]
         # arithmetic beyond the range of floats makes the rule undetermined (see tracegen)
         body.append(g.try_arithmetic(stmts, [g.aug_or("u", bit)]))

@@ -42,18 +42,18 @@ class TraceGen:
         children = step.each_child(self.define_nodes, self.node)
         ec = self.ec
         ec.traced = [g.name(v) for v, _ in children]
-        v = self.let(ec.emit(step.value).expr)
+        v = self.let(ec.emit(step.value))
         ec.traced.append(g.name(v))  # RESULT_PLAN
-        reads = [(label, ec.emit(read).expr) for label, read in step.reads]
+        reads = [(label, ec.emit(read)) for label, read in step.reads]
         pairs = [
             ("text", g.const(step.text)),
-            ("value", ec.emit(step.shown).expr),
+            ("value", ec.emit(step.shown)),
             ("at", g.const(step.at)),
             ("reads", g.call("TD", g.dict_(reads)) if reads else g.name("NO_READS")),
             ("children", g.call("TL", g.tuple_([g.name(c) for _, c in children])) if children else g.name("EMPTY")),
         ]
         if step.evidence is not None:
-            pairs.append(("evidence", ec.emit(step.evidence).expr))
+            pairs.append(("evidence", ec.emit(step.evidence)))
         return v, self.let(g.call("TD", g.dict_(pairs)), "n")
 
     # -- rules -------------------------------------------------------------------------------------
@@ -121,7 +121,7 @@ class TraceGen:
                 # per record however many rules read the field, when first needed
                 value = Plan(RAW, arg=fields[index].name) if key is rt.raw_key else part
                 part = Plan(CACHED, (call(key, value, strict=False),), ("key", index))
-            parts.append(self.ec.emit(part).expr)
+            parts.append(self.ec.emit(part))
         return parts
 
 

@@ -211,9 +211,8 @@ class Steps:
             if isinstance(expr, (n.And, n.Or, n.Not)):
                 return step
             # a predicate or a value (`true`, `a.flag`, a define's number…) — or a call: its own node
-            is_call = isinstance(expr, n.Call)
-            operands = n.children(expr)  # a call's: its list and its `where` condition
-            step.reads = self.reads(operands if operands else (expr,), is_call)
+            is_call = isinstance(expr, n.Call)  # (it reads what its list and its `where` condition read)
+            step.reads = self.reads(n.children(expr) or (expr,), is_call)
             if not is_call:
                 step.evidence = self.lowering.evidence(expr, scope, self.sensitive_in)
         kind = type_of(expr)
