@@ -9,7 +9,7 @@ from . import runtime as rt
 from .compile_expr import Emitter
 from ..check.checked import CheckedPolicy, Field, FieldRef, PhrasesRef, Rule
 from .facts import refs_within
-from .plan import CACHED, FIELD, RAW, Plan, call
+from .plan import CACHED, FIELD, RAW, Plan, call, made
 from .trace_plan import RuleSteps, Step, Steps
 
 
@@ -22,9 +22,7 @@ class TraceGen:
         self.ns = ns
         self.ec = ec
         self.temps = ec.temps
-        if "steps" not in ns.memo:
-            ns.memo["steps"] = Steps(policy, ec.lowering)
-        self.steps: Steps = ns.memo["steps"]
+        self.steps: Steps = made(ns.memo, "steps", lambda: Steps(policy, ec.lowering))  # one per policy
         self.stmts: list[ast.stmt] = []
         self.define_nodes: dict[str, tuple[str, str]] = {}
         self.entries: list[str] = []  # the locals holding each rule's trace entry, in order
