@@ -37,7 +37,9 @@ class TraceGen:
 
     def node(self, step: Step) -> tuple[str, str]:
         """Emit statements for a step; return the locals holding its value and its (read-only) node."""
-        children = step.each_child(self.define_nodes, self.node)
+        # a define's body (its only child) once per rule
+        children = [self.node(c) if step.define is None else made(self.define_nodes, step.define, lambda: self.node(c))
+                    for c in step.children]
         ec = self.ec
         ec.traced = [g.name(v) for v, _ in children]
         v = self.let(ec.emit(step.value))

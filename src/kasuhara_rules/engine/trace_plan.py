@@ -14,7 +14,7 @@ the same pairing of its children with the tree.
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence, TypeVar, cast
+from typing import Any, Sequence, cast
 
 import attrs
 
@@ -30,7 +30,6 @@ from .plan import (AND, CACHED, FIELD, RAW, RESULT_PLAN, SHOW_PLAN, TRACED, Lowe
                    op, type_of)
 from .tracedata import EMPTY, TraceDict
 
-T = TypeVar("T")
 _FIRST, _SECOND = (Plan(TRACED, arg=i, nullable=True) for i in (0, 1))  # the values of a step's first two children
 _SCALARS = (vt.BOOL, vt.INT, vt.NUMBER, vt.TEXT, vt.ENUM)
 
@@ -52,13 +51,6 @@ class Step:
     reads: tuple[tuple[str, Plan], ...] = ()
     evidence: Plan | None = None
     define: str | None = None
-
-    def each_child(self, done: dict[str, T], visit: Callable[..., T], *args: Any) -> list[T]:
-        """`visit(child, *args)` of each child, a define's body visited once per rule (`done`: what
-        it gave for each define so far in the rule)."""
-        if self.define is None:
-            return [visit(child, *args) for child in self.children]
-        return [made(done, self.define, lambda: visit(self.children[0], *args))]
 
 
 def read_plan(chain: list[Field], node: object) -> Plan:
