@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 from .. import values as vt
 from ..check.checked import REVIEW
 from ..coerce import enum_value, is_absent, raw_json
-from ..datetimes import aware_datetime, date_of, parse_datetime
+from ..datetimes import aware_datetime, date_of, iso_aware, parse_datetime
 from ..i18n import N_
 from .chain import canonical
 from .errors import EXIT_INVALID_RECORD, JournalError
@@ -84,21 +84,38 @@ def date_field(policy: "Policy") -> Any:
     return next((f for f in policy.checked.fields if f.type.kind == vt.DATETIME), None)
 
 
-def occurred_of(policy: "Policy", record: Mapping[str, Any]) -> tuple[str | None, _dt.date | None]:
+class Reading:
+    """What the journal reads from the records of one policy version, found once per version rather
+    than for every record: the incident's date field and the policy's time zone (`occurred_of`), the
+    fields the incident index keeps and the severities' places in the queue (`index_columns`)."""
+
+    __slots__ = ("date", "timezone", "indexed", "ranks")
+
+    def __init__(self, policy: "Policy") -> None:
+        checked = policy.checked
+        self.date = date_field(policy)
+        self.timezone = checked.header.timezone  # a date-time without an offset is in the policy's zone
+        # only `one of`, date and date-time values of fields that are not sensitive
+        self.indexed = tuple((f.name, f.type if f.type.kind == vt.ENUM else None) for f in checked.fields
+                             if not f.sensitive and f.type.kind in (vt.ENUM, vt.DATE, vt.DATETIME))
+        self.ranks: dict[str | None, int] = {s.name: s.rank + 1 for s in checked.severities}  # the queue: by severity, highest first
+
+
+def occurred_of(reading: Reading, record: Mapping[str, Any]) -> tuple[str | None, _dt.date | None]:
     """When the incident happened: (UTC time, the calendar date as the record writes it), from the
     schema's first datetime field; (None, None) when there is none or it is empty or unreadable.
     The value is read once, as the engine reads it (datetimes.py), and its date is
     datetimes.local_date's: in the policy's time zone when it names one, else in the value's offset."""
-    field = date_field(policy)
+    field = reading.date
     if field is None:
         return None, None
     value = record.get(field.name)
     if value is None or is_absent(value):
         return None, None
-    timezone = policy.checked.header.timezone  # a date-time without an offset is in the policy's zone
+    timezone = reading.timezone
     try:
-        if isinstance(value, str):
-            moment = parse_datetime(value, timezone, "")
+        if isinstance(value, str):  # the commonest form (ISO 8601 with its offset) at C speed first
+            moment = iso_aware(value) or parse_datetime(value, timezone, "")
         elif isinstance(value, _dt.datetime):
             moment = aware_datetime(value, timezone, "")
         else:
@@ -146,30 +163,25 @@ def check_values(policy: "Policy", outcome: str | None, severity: str | None, es
                                incident=incident)
 
 
-def rank(policy: "Policy", outcome: str, severity: str | None) -> int:
-    """The queue's order: reviews first, then by severity (highest first)."""
-    item = policy.checked.severity(severity)
-    return (item.rank + 1 if item is not None else 0) + (100 if outcome == REVIEW else 0)
-
-
-def index_columns(policy: "Policy", body: Mapping[str, Any], occurred: str | None, day: _dt.date | None,
+def index_columns(reading: Reading, body: Mapping[str, Any], occurred: str | None, day: _dt.date | None,
                   record: Mapping[str, Any]) -> dict[str, Any]:
     """The incident index's columns for a new decision: what the queue and the report read (no
     sensitive value: only `one of`, date and date-time values of fields that are not sensitive)."""
-    provisional = body.get("provisional") or {}
     facts = {}
-    for f in policy.checked.fields:
-        if f.sensitive or f.type.kind not in (vt.ENUM, vt.DATE, vt.DATETIME):
-            continue
-        value = record.get(f.name)
+    for name, enum in reading.indexed:
+        value = record.get(name)
         if isinstance(value, (_dt.date, _dt.datetime)):  # a date cell of a workbook: its ISO text, read in the
             value = raw_json(value)                       # policy's zone when it has no offset, as a text is
         if isinstance(value, str):  # a `one of` value even where the record gave its label
-            facts[f.name] = (enum_value(value, f.type.values, f.type.labels) or value) if f.type.kind == vt.ENUM else value
+            facts[name] = (enum_value(value, enum.values, enum.labels) or value) if enum is not None else value
+    outcome, severity, pending = body["outcome"], body.get("severity"), body.get("pending")
+    if severity is None:
+        severity = (body.get("provisional") or {}).get("severity")
+    missing = sorted({m for p in pending for m in p.get("missing", [])}) if pending else []
     return {"occurred_at": occurred, "occurred_on": day.isoformat() if day else None,
-            "outcome": body["outcome"], "severity": body.get("severity"), "escalation": body.get("escalation"),
+            "outcome": outcome, "severity": body.get("severity"), "escalation": body.get("escalation"),
             "rule": body.get("rule"),
-            "rank": rank(policy, body["outcome"], body.get("severity") or provisional.get("severity")),
+            "rank": reading.ranks.get(severity, 0) + (100 if outcome == REVIEW else 0),  # reviews first
             "matched": canonical(body.get("matched") or []).decode(),
-            "missing": canonical(sorted({m for p in body.get("pending") or [] for m in p.get("missing", [])})).decode(),
+            "missing": canonical(missing).decode(),
             "facts": canonical(facts).decode()}

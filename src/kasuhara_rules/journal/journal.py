@@ -47,6 +47,7 @@ class Journal(Reading):
     def __init__(self, store: Store) -> None:
         self.store = store
         self._policies: dict[str, "Policy"] = {}
+        self._readings: dict[str, f.Reading] = {}  # what is read from each version's records (by digest)
         self._versions: dict[str, PolicyVersion] = {}  # by digest: a registered version never changes
         # policy id → its versions' (digest, effective, seq) rows, and the chain's head at which they were
         # known to be all (None: read outside a write); no version is registered without moving the head
@@ -204,7 +205,7 @@ class Journal(Reading):
         for _attempt in range(3):
             rows, known_at = self._known_rows(policy_id)
             dating = policy if policy is not None else self.policy(str(rows[-1][0]))
-            occurred, day = f.occurred_of(dating, record)
+            occurred, day = f.occurred_of(self._reading(dating), record)
             chosen = self.version(_in_force(policy_id, rows, day or written.date()))
             deciding = self.policy(chosen.digest)
             name = f.incident_id(deciding, record, incident)
@@ -220,7 +221,7 @@ class Journal(Reading):
             shown = decision._data(explain=True)
             decision_json = canonical(shown)
             chained, apart = split(record, deciding.checked.fields, day, written.date())
-            index = f.index_columns(deciding, shown, occurred, day, record)
+            index = f.index_columns(self._reading(deciding), shown, occurred, day, record)
             with self.store.write() as tx:
                 if tx.seq != known_at:  # the chain moved since: another writer may have registered a version
                     current = [tuple(r) for r in tx.all("SELECT digest, effective, seq FROM policy_versions "
@@ -255,6 +256,12 @@ class Journal(Reading):
             return Added(name, int(row["revision"]), record_seq, decision_seq, shown, chosen)
         raise JournalError("J104", N_("policy versions kept being registered while {incident} was added",
                                       incident=incident or "?"), N_("try again"))  # pragma: no cover
+
+    def _reading(self, policy: "Policy") -> f.Reading:
+        found = self._readings.get(policy.digest)
+        if found is None:
+            found = self._readings[policy.digest] = f.Reading(policy)
+        return found
 
     def add_many(self, records: Iterable[Mapping[str, Any]], by: str | None = None, policy: "Policy | None" = None,
                  site: str | None = None) -> Iterable[Added | JournalError]:
