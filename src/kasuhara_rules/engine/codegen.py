@@ -160,7 +160,8 @@ class Namespace:
                                                         "ArithmeticError": ArithmeticError}}
         self.values.update(helpers)
         self._ids = itertools.count()
-        self._by_identity: dict[int, str] = {}
+        # the helpers and builtins by their own names (generated code calls `norm(…)`, `len(…)`)
+        self._by_identity = {id(v): k for k, v in [*helpers.items(), *self.values["__builtins__"].items()]}
         self.memo: dict[Any, Any] = {}  # built once per policy, shared by every generated function
 
     def add(self, value: Any, prefix: str = "K") -> ast.Name:

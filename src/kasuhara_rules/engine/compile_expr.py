@@ -1,7 +1,7 @@
 """Plans → Python `ast` expressions that compute the three-valued result (None = unknown).
 
-What each operator means is decided in plan.py; this module only writes it as Python. Every plan
-emits to a `Code`: the Python expression and whether it can be unknown. Knowing which values can
+What each operator means is decided in plan.py; this module only writes it as Python: every plan
+emits to a Python expression, and the plan says whether it can be unknown. Knowing which values can
 be unknown lets the common case compile to plain Python (`a and b`, `x >= 30`); only where
 unknown is possible does the code spell out Kleene logic, testing the operands that may be
 unknown first (the interpreter of traces evaluates plans in the same order).
@@ -11,19 +11,13 @@ from __future__ import annotations
 import ast
 from typing import Any, Callable, Sequence
 
-import attrs
-
 from . import codegen as g
 from . import located as L
-from .plan import (AND, APPLY, CACHED, CONST, EACH, ELEM, FIELD, OR, PROJECT, RAW, RESULT, SHOW, SYMBOLS, TRACED,
+from .plan import (AND, APPLY, CACHED, CONST, EACH, ELEM, FIELD, OR, PROJECT, RAW, SHOW, SYMBOLS, TRACED,
                    Lowering, Plan, Scope)
-from .runtime import HELPERS
-from ..check.checked import CheckedPolicy
 
 UNSET = object()  # the value of a lazy slot (define, normalised text) not computed yet; global `UNSET`
 _SCALARS = (bool, int, float, str, type(None))
-# the name generated code calls each helper by (the runtime's, and Python's builtins)
-_NAMES: dict[Any, str] = {**{f: name for name, f in HELPERS.items() if callable(f)}, len: "len", sum: "sum"}
 _BINARY = frozenset({"+", "-", "*", "/"})
 # the operators (plan.OPERATORS) that are not a comparison or an arithmetic operator, as Python
 _SPECIAL: dict[str, Callable[[list[ast.expr]], ast.expr]] = {
@@ -35,17 +29,6 @@ _SPECIAL: dict[str, Callable[[list[ast.expr]], ast.expr]] = {
 }
 
 
-@attrs.frozen
-class Code:
-    expr: ast.expr
-    nullable: bool
-
-
-def lazy(local: str, value: ast.expr) -> ast.expr:
-    """`value`, computed at most once into `local` (which starts as UNSET)."""
-    return g.ifexp(L.Compare(g.name(local), [ast.IsNot()], [g.name("UNSET")]), g.name(local), g.walrus(local, value))
-
-
 def word_slot(index: int) -> str:
     """The local holding the words of top-level field `index` (UNSET until first needed)."""
     return f"w{index}"
@@ -54,8 +37,7 @@ def word_slot(index: int) -> str:
 class Emitter:
     """Writes the plans of one policy's expressions into one generated function's scope."""
 
-    def __init__(self, policy: CheckedPolicy, ns: g.Namespace, temps: g.Temps) -> None:
-        self.policy = policy
+    def __init__(self, ns: g.Namespace, temps: g.Temps) -> None:
         self.ns = ns
         self.temps = temps
         self.lowering: Lowering = ns.memo["lowering"]  # the policy's (compile_policy._namespace)
@@ -63,51 +45,54 @@ class Emitter:
         # In a policy split into several functions, the word slots are passed from one to the next
         # (see compile_policy), so each text is split into words once per record, not once per part.
         self.shared_words: bool = ns.memo.get("shared_words", False)
-        self.traced: Sequence[ast.expr] = ()  # the locals holding the values of TRACED
-        self.result: ast.expr = g.const(None)  # the value RESULT stands for (traces)
-        # the Python expression of each operation (its Code: that expression and the plan's nullable)
+        self.traced: list[ast.expr] = []  # the locals holding the values of TRACED (traces)
+        # the Python expression of each operation
         self._ops: dict[str, Callable[[Plan], ast.expr]] = {
             CONST: lambda p: self.constant(p.arg),
             FIELD: lambda p: g.name(f"f{p.arg}"),
             ELEM: lambda p: g.subscript(g.name(f"e{p.arg[0]}"), p.arg[1]),
             TRACED: lambda p: self.traced[p.arg],
-            RESULT: lambda p: self.result,
             SHOW: lambda p: g.name("show"),
             RAW: lambda p: g.call("get", g.const(p.arg)) if isinstance(p.arg, str) else
             g.call("raw_path", g.name("rec"), g.const(p.arg)),
-            CACHED: lambda p: self.once(p.arg, self.emit(p.args[0]).expr),
+            CACHED: lambda p: self.once(p.arg, self.emit(p.args[0])),
             EACH: self.each, APPLY: self.emit_apply, AND: self.emit_kleene, OR: self.emit_kleene,
             PROJECT: self.emit_project,
         }
 
-    def condition(self, node: object) -> Code:
-        """A condition of the plain evaluator."""
-        return self.emit(self.lowering.lower(node, Scope()))
+    def condition(self, node: object) -> Plan:
+        """A condition of the plain evaluator, lowered (to emit)."""
+        return self.lowering.lower(node, Scope())
 
     def slots(self) -> list[str]:
         """Locals that must start as UNSET at the top of the function."""
         return [local for key, local in self.cached.items() if not (self.shared_words and key[0] == "heard")]
 
-    def emit(self, p: Plan) -> Code:
-        return Code(self._ops[p.op](p), p.nullable)
+    def emit(self, p: Plan) -> ast.expr:
+        return self._ops[p.op](p)
 
     def emit_apply(self, p: Plan) -> ast.expr:
-        codes = [self.emit(a) for a in p.args]
-        if not p.strict:
-            return self.apply(p.arg, [c.expr for c in codes])
-        return self.strict(codes, lambda xs: self.apply(p.arg, xs)).expr
+        """The function applied; strict, unknown (None) when an operand is unknown (those that may
+        be are tested first)."""
+        if not p.strict or not any(a.nullable for a in p.args):
+            return self.apply(p.arg, [self.emit(a) for a in p.args])
+        tests, exprs = [], []
+        for a in p.args:
+            expr = self.emit(a)
+            if a.nullable:
+                test, expr = self.held(expr)
+                tests.append(g.is_none(test))
+            exprs.append(expr)
+        return g.ifexp(g.or_(*tests), g.const(None), self.apply(p.arg, exprs))
 
     def emit_kleene(self, p: Plan) -> ast.expr:
-        codes = [self.emit(a) for a in p.args]
         if not p.nullable:
-            return (g.and_ if p.op == AND else g.or_)(*[c.expr for c in codes])
-        return self.kleene(codes, [], p.op == OR)
+            return (g.and_ if p.op == AND else g.or_)(*[self.emit(a) for a in p.args])
+        return self.kleene(p.args, [], p.op == OR)
 
     def emit_project(self, p: Plan) -> ast.expr:
-        base = self.emit(p.args[0])
         var = self.temps.new("p")
-        build: Callable[[ast.expr], ast.expr] = lambda b: g.listcomp(g.subscript(g.name(var), p.arg), var, b)  # noqa: E731
-        return self.bound(base, build) if base.nullable or g.uses_walrus(base.expr) else build(base.expr)
+        return self.bound(p.args[0], lambda b: g.listcomp(g.subscript(g.name(var), p.arg), var, b))
 
     # -- pieces --------------------------------------------------------------------------------
 
@@ -120,8 +105,7 @@ class Emitter:
     def apply(self, func: Callable[..., Any], xs: list[ast.expr]) -> ast.expr:
         symbol = SYMBOLS.get(func)
         if symbol is None:  # a function: a runtime helper or builtin by its name, else a global
-            name = _NAMES.get(func)
-            return g.call(name, *xs) if name is not None else L.Call(self.ns.add(func, "H"), list(xs), [])
+            return g.call(self.ns.add(func, "H"), *xs)
         if symbol in _BINARY:
             return g.binop(symbol, xs[0], xs[1])
         if symbol in _SPECIAL:
@@ -129,64 +113,55 @@ class Emitter:
         return g.compare(symbol, xs[0], xs[1])
 
     def once(self, key: tuple[str, object], value: ast.expr) -> ast.expr:
-        """`value`, computed at most once per record into a local slot."""
+        """`value`, computed at most once per record into a local slot (which starts as UNSET)."""
         local = self.cached.get(key)
         if local is None:
             kind, what = key
             local = self.cached[key] = word_slot(int(what)) if kind == "heard" else self.temps.new(  # type: ignore[call-overload]
-                {"define": "d", "norm": "n", "norm_set": "s", "read": "r"}[kind])
-        return lazy(local, value)
+                {"define": "d", "norm": "n", "norm_set": "s", "read": "r", "key": "q"}[kind])
+        known = L.Compare(g.name(local), [ast.IsNot()], [g.name("UNSET")])
+        return g.ifexp(known, g.name(local), g.walrus(local, value))
 
-    def strict(self, codes: list[Code], build: Callable[[list[ast.expr]], ast.expr]) -> Code:
-        """`build(exprs)` when every operand is known; unknown (None) when any is unknown."""
-        if not any(c.nullable for c in codes):
-            return Code(build([c.expr for c in codes]), False)
-        tests, exprs = [], []
-        for c in codes:
-            if not c.nullable:
-                exprs.append(c.expr)
-            elif isinstance(c.expr, ast.Name):
-                tests.append(g.is_none(c.expr))
-                exprs.append(c.expr)
-            else:
-                t = self.temps.new()
-                tests.append(g.is_none(g.walrus(t, c.expr)))
-                exprs.append(g.name(t))
-        return Code(g.ifexp(g.or_(*tests), g.const(None), build(exprs)), True)
-
-    def bound(self, code: Code, build: Callable[[ast.expr], ast.expr]) -> ast.expr:
-        """`build(x)` with `code` evaluated once into a local (for comprehension iterables)."""
+    def held(self, expr: ast.expr) -> tuple[ast.expr, ast.Name]:
+        """`expr` to test once, and the local holding its value afterwards (itself when it is a
+        local already: tested again, not copied)."""
+        if isinstance(expr, ast.Name):
+            return expr, expr
         t = self.temps.new()
-        return g.ifexp(g.is_none(g.walrus(t, code.expr)), g.const(None), build(g.name(t)))
+        return g.walrus(t, expr), g.name(t)
 
-    def kleene(self, codes: list[Code], unknowns: list[str], stop: bool) -> ast.expr:
+    def bound(self, p: Plan, build: Callable[[ast.expr], ast.expr]) -> ast.expr:
+        """`build(x)` of a comprehension's iterable: unknown when it is, and evaluated into a local
+        first when it sets one (Python allows no `:=` in a comprehension's iterable)."""
+        expr = self.emit(p)
+        if not p.nullable and not g.uses_walrus(expr):
+            return build(expr)
+        test, held = self.held(expr)
+        return g.ifexp(g.is_none(test), g.const(None), build(held))
+
+    def kleene(self, plans: Sequence[Plan], unknowns: list[ast.Name], stop: bool) -> ast.expr:
         """Left-to-right Kleene and (stop at False) or or (stop at True), some operands unknown (at
         least one: emit_kleene writes a chain of operands never unknown as Python's own)."""
-        if not codes:  # here some operand was unknown (in `unknowns`)
-            return g.ifexp(g.or_(*[g.is_none(g.name(u)) for u in unknowns]), g.const(None), g.const(not stop))
-        first, rest = codes[0], codes[1:]
+        if not plans:  # here some operand was unknown (in `unknowns`)
+            return g.ifexp(g.or_(*[g.is_none(u) for u in unknowns]), g.const(None), g.const(not stop))
+        first, rest = plans[0], plans[1:]
         if not first.nullable:  # never the last with no unknown one before it
-            return (g.and_ if not stop else g.or_)(first.expr, self.kleene(rest, unknowns, stop))
+            return (g.and_ if not stop else g.or_)(self.emit(first), self.kleene(rest, unknowns, stop))
         if not rest and not unknowns:
-            return first.expr
-        value: ast.expr = first.expr
-        if isinstance(value, ast.Name):  # a local already: tested again, not copied
-            t = value.id
-        else:
-            t = self.temps.new()
-            value = g.walrus(t, first.expr)
+            return self.emit(first)
+        value, held = self.held(self.emit(first))
         test = L.Compare(value, [ast.Is()], [g.const(stop)])
-        return g.ifexp(test, g.const(stop), self.kleene(rest, unknowns + [t], stop))
+        return g.ifexp(test, g.const(stop), self.kleene(rest, unknowns + [held], stop))
 
     def each(self, p: Plan) -> ast.expr:
         """count/any/all of a condition over a list's elements (three-valued where it may be unknown)."""
         func, depth = p.arg
-        arg, cond = self.emit(p.args[0]), self.emit(p.args[1])
-        var = f"e{depth}"
+        arg, cond = p.args  # the list (the comprehension's iterable, see bound) and the condition
+        var, test = f"e{depth}", self.emit(cond)
         if not cond.nullable:
             if func == "count":
-                return self.bound(arg, lambda it: g.call("len", g.listcomp(g.const(0), var, it, cond.expr)))
-            return self.bound(arg, lambda it: g.call(func, g.genexp(cond.expr, var, it)))
+                return self.bound(arg, lambda it: g.call("len", g.listcomp(g.const(0), var, it, test)))
+            return self.bound(arg, lambda it: g.call(func, g.genexp(test, var, it)))
         helper = {"count": "count3", "any": "any3", "all": "all3"}[func]
-        return self.bound(arg, lambda it: g.call(helper, g.listcomp(cond.expr, var, it)))
+        return self.bound(arg, lambda it: g.call(helper, g.listcomp(test, var, it)))
 

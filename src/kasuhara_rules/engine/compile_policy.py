@@ -344,15 +344,16 @@ def _slots(ec: Emitter) -> list[ast.stmt]:
 
 
 def _fast_rules(policy: CheckedPolicy, ns: g.Namespace, rules: Sequence[Rule], offset: int) -> list[ast.stmt]:
-    ec = Emitter(policy, ns, g.Temps())
+    ec = Emitter(ns, g.Temps())
     body: list[ast.stmt] = [g.assign("m", g.const(0)), g.assign("u", g.const(0))]
     for rule in rules:
         bit = 1 << rule.index
-        cond = ec.condition(_condition(rule))
-        if not cond.nullable:
-            stmts: list[ast.stmt] = [g.if_(cond.expr, [g.aug_or("m", bit)])]
+        plan = ec.condition(_condition(rule))
+        cond = ec.emit(plan)
+        if not plan.nullable:
+            stmts: list[ast.stmt] = [g.if_(cond, [g.aug_or("m", bit)])]
         else:
-            stmts = [g.assign("r", cond.expr),
+            stmts = [g.assign("r", cond),
                      g.if_(g.name("r"), [g.aug_or("m", bit)], [g.if_(g.is_none(g.name("r")), [g.aug_or("u", bit)])])]
         # arithmetic beyond the range of floats makes the rule undetermined (see tracegen)
         body.append(g.try_arithmetic(stmts, [g.aug_or("u", bit)]))
@@ -360,14 +361,14 @@ def _fast_rules(policy: CheckedPolicy, ns: g.Namespace, rules: Sequence[Rule], o
 
 
 def _traced_rules(policy: CheckedPolicy, ns: g.Namespace, rules: Sequence[Rule], offset: int) -> list[ast.stmt]:
-    ec = Emitter(policy, ns, g.Temps())
+    ec = Emitter(ns, g.Temps())
     tg = TraceGen(policy, ns, ec)
     for rule in rules:
         tg.rule(rule, 1 << rule.index)
     head = [g.assign("show", g.ifexp(g.name("show"), g.const(True), g.const(False))),  # the cache's key
             g.assign("m", g.const(0)), g.assign("u", g.const(0))]
     tail = [g.assign("entries", g.list_([g.name(e) for e in tg.entries]))]
-    return _slots(ec) + tg.prelude() + head + tg.stmts + tail
+    return _slots(ec) + head + tg.stmts + tail
 
 
 def _condition(rule: Rule) -> object:

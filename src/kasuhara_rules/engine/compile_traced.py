@@ -5,9 +5,11 @@ import ast
 from . import codegen as g
 from . import located as L
 from .. import values as vt
-from .compile_expr import Emitter, lazy
+from . import runtime as rt
+from .compile_expr import Emitter
 from ..check.checked import CheckedPolicy, Field, FieldRef, PhrasesRef, Rule
 from .facts import refs_within
+from .plan import CACHED, FIELD, RAW, Plan, call, made
 from .trace_plan import RuleSteps, Step, Steps
 
 
@@ -20,17 +22,10 @@ class TraceGen:
         self.ns = ns
         self.ec = ec
         self.temps = ec.temps
-        if "steps" not in ns.memo:
-            ns.memo["steps"] = Steps(policy, ec.lowering)
-        self.steps: Steps = ns.memo["steps"]
+        self.steps: Steps = made(ns.memo, "steps", lambda: Steps(policy, ec.lowering))  # one per policy
         self.stmts: list[ast.stmt] = []
         self.define_nodes: dict[str, tuple[str, str]] = {}
-        self.key_slots: dict[int, str] = {}  # field index → local holding its part of cache keys
         self.entries: list[str] = []  # the locals holding each rule's trace entry, in order
-
-    def prelude(self) -> list[ast.stmt]:
-        """Statements to run before `stmts`: the slots of cache keys' parts computed lazily."""
-        return [g.assign(var, g.name("UNSET")) for var in self.key_slots.values()]
 
     def let(self, value: ast.expr, prefix: str = "v") -> str:
         """A local holding `value` (the local itself when `value` is one)."""
@@ -42,27 +37,23 @@ class TraceGen:
 
     def node(self, step: Step) -> tuple[str, str]:
         """Emit statements for a step; return the locals holding its value and its (read-only) node."""
-        if step.define is None:
-            children = [self.node(c) for c in step.children]
-        else:
-            done = self.define_nodes.get(step.define)
-            if done is None:  # each define once per rule
-                done = self.define_nodes[step.define] = self.node(step.children[0])
-            children = [done]
+        # a define's body (its only child) once per rule
+        children = [self.node(c) if step.define is None else made(self.define_nodes, step.define, lambda: self.node(c))
+                    for c in step.children]
         ec = self.ec
         ec.traced = [g.name(v) for v, _ in children]
-        v = self.let(ec.emit(step.value).expr)
-        ec.result = g.name(v)
-        reads = [(label, ec.emit(read).expr) for label, read in step.reads]
+        v = self.let(ec.emit(step.value))
+        ec.traced.append(g.name(v))  # RESULT_PLAN
+        reads = [(label, ec.emit(read)) for label, read in step.reads]
         pairs = [
             ("text", g.const(step.text)),
-            ("value", ec.emit(step.shown).expr),
+            ("value", ec.emit(step.shown)),
             ("at", g.const(step.at)),
             ("reads", g.call("TD", g.dict_(reads)) if reads else g.name("NO_READS")),
             ("children", g.call("TL", g.tuple_([g.name(c) for _, c in children])) if children else g.name("EMPTY")),
         ]
         if step.evidence is not None:
-            pairs.append(("evidence", ec.emit(step.evidence).expr))
+            pairs.append(("evidence", ec.emit(step.evidence)))
         return v, self.let(g.call("TD", g.dict_(pairs)), "n")
 
     # -- rules -------------------------------------------------------------------------------------
@@ -76,36 +67,32 @@ class TraceGen:
         """
         key = self.cache_key(rule)
         value, entry = self.temps.new("v"), self.temps.new("e")
-        outer, outer_defines = self.stmts, self.define_nodes
         # Each rule computes the defines it uses itself: it may fail half-way (below).
-        self.stmts, self.define_nodes = [], dict(outer_defines)
+        outer, self.stmts, self.define_nodes = self.stmts, [], {}
         steps = RuleSteps(rule, self.steps)
         v, cond = self.node(steps.condition)
         self.stmts += [g.assign(value, g.name(v)), g.assign(entry, g.call("entry", *map(g.const, steps.head),
                                                                             g.name(value), g.name(cond)))]
-        body, self.stmts, self.define_nodes = self.stmts, outer, outer_defines
+        body, self.stmts = self.stmts, outer
         if key is not None:
             plain, shown = self.ns.add({}, "C"), self.ns.add({}, "C")  # without / with sensitive values
             pick = g.ifexp(g.is_false(g.name("show")), plain, shown)
             cache, hit = self.temps.new("c"), self.temps.new("h")
             # a key that is one local already is read as it is (the path of a hit: a lookup and a test)
-            first = key[0] if len(key) == 1 else None
-            k = first.id if isinstance(first, ast.Name) else self.temps.new("k")
-            miss = body + [g.assign(hit, g.tuple_([g.name(value), g.name(entry)])), g.assign(cache, pick)]
+            one = key[0] if len(key) == 1 else None
+            k = one if isinstance(one, ast.Name) else g.name(self.temps.new("k"))
             # Room: under this rule's limit, and a ticket from the policy's shared budget (next()
             # on an iterator is atomic, so threads never hand out more than the budget).
             room = g.and_(g.compare("<", g.call("len", g.name(cache)), g.name("CACHE_LIMIT")),
                           g.compare("is not", g.call("next", g.name("ROOM"), g.const(None)), g.const(None)))
-            keyable = (g.compare("is not", g.name(k), g.name("NOKEY")) if len(key) == 1 else
-                       g.compare("not in", g.name("NOKEY"), g.name(k)))
-            storable = g.and_(keyable, room)
-            miss.append(g.if_(storable, [L.Assign([L.Subscript(g.name(cache), g.name(k), L.STORE)],
-                                                    g.name(hit))]))
-            body = [] if isinstance(first, ast.Name) else [g.assign(k, first if first is not None else g.tuple_(key))]
-            body += [
-                g.assign(hit, g.method(pick, "get", g.name(k))),
-                g.if_(g.is_none(g.name(hit)), miss, [L.Assign([g.unpack([value, entry])], g.name(hit))]),
-            ]
+            keyable = (g.compare("is not", k, g.name("NOKEY")) if one is not None else
+                       g.compare("not in", g.name("NOKEY"), k))
+            store = L.Assign([L.Subscript(g.name(cache), k, L.STORE)], g.name(hit))
+            miss = body + [g.assign(hit, g.tuple_([g.name(value), g.name(entry)])), g.assign(cache, pick),
+                           g.if_(g.and_(keyable, room), [store])]
+            body = [] if k is one else [g.assign(k.id, one if one is not None else g.tuple_(key))]
+            body += [g.assign(hit, g.method(pick, "get", k)),
+                     g.if_(g.is_none(g.name(hit)), miss, [L.Assign([g.unpack([value, entry])], g.name(hit))])]
         # Arithmetic beyond the range of floats (only absurd policies get there: inputs are
         # bounded) makes the rule undetermined instead of stopping the batch.
         failed: list[ast.stmt] = [g.assign(value, g.const(None)), g.assign(entry, self.ns.add(steps.failed, "X"))]
@@ -128,18 +115,16 @@ class TraceGen:
             fields[ref.field.index] = ref.field
         parts: list[ast.expr] = []
         for index in sorted(fields):
-            key = _KEYS[fields[index].type.kind]
-            local = g.name(f"f{index}")
-            if key is None:  # true/false, whole numbers, choices: the value itself
-                parts.append(local)
-                continue
-            # durations and times as given (raw_key), the others as validated
-            value = g.call(g.name("get"), g.const(fields[index].name)) if key == "raw_key" else local
-            # computed once per record however many rules read the field, when first needed
-            parts.append(lazy(self.key_slots.setdefault(index, f"q{index}"), g.call(key, value)))
+            key, part = _KEYS[fields[index].type.kind], Plan(FIELD, arg=index)
+            if key is not None:  # (true/false, whole numbers, choices: the value itself)
+                # durations and times as given (raw_key), the others as validated; computed once
+                # per record however many rules read the field, when first needed
+                value = Plan(RAW, arg=fields[index].name) if key is rt.raw_key else part
+                part = Plan(CACHED, (call(key, value, strict=False),), ("key", index))
+            parts.append(self.ec.emit(part))
         return parts
 
 
 # the fields a trace entry can be cached on, by kind: the helper making their part of a key (None: the value itself)
-_KEYS = {vt.NUMBER: "num_key", vt.TEXT: "text_key", vt.LIST: "list_key", vt.DURATION: "raw_key", vt.DATE: "raw_key",
-         vt.DATETIME: "raw_key", vt.BOOL: None, vt.INT: None, vt.ENUM: None}
+_KEYS = {vt.NUMBER: rt.num_key, vt.TEXT: rt.text_key, vt.LIST: rt.list_key, vt.DURATION: rt.raw_key,
+         vt.DATE: rt.raw_key, vt.DATETIME: rt.raw_key, vt.BOOL: None, vt.INT: None, vt.ENUM: None}

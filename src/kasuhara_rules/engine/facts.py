@@ -70,14 +70,17 @@ def field_index(node: object) -> int | None:
     return ref.field.index if isinstance(ref, FieldRef) else None
 
 
-def phrases_key(item: object) -> str | tuple[str, ...]:
-    """The phrases an operand names: a phrase list's name (the `ref` of a name of the resolved
-    tree), or the tuple of the phrases written in place."""
+def named_phrases(item: object, policy: CheckedPolicy) -> tuple[str | tuple[str, ...], tuple[str, ...], str | None]:
+    """The phrases an operand names, as (key, phrases, kind): a phrase list's name (the `ref` of a
+    name of the resolved tree), its phrases and its kind; or the phrases written in place twice
+    (key and phrases) and no kind."""
     if isinstance(item, n.StringLit):
-        return (item.value,)
+        return (item.value,), (item.value,), None
     if isinstance(item, n.ListLit):
-        return tuple(i.value for i in item.items if isinstance(i, n.StringLit))
-    return cast(PhrasesRef, getattr(item, "ref")).name
+        written = tuple(i.value for i in item.items if isinstance(i, n.StringLit))
+        return written, written, None
+    name = cast(PhrasesRef, getattr(item, "ref")).name
+    return name, policy.phrases[name].phrases, policy.phrases[name].kind
 
 
 def refs_within(roots: Iterable[object], policy: CheckedPolicy) -> Iterator[object]:
@@ -112,10 +115,9 @@ def mention_phrases(policy: CheckedPolicy, acts: bool = False) -> list[str]:
     with a kind instead (found as acts, whose saying is then read: text/acts.py, text/speech.py)."""
     out: dict[str, None] = {}
     for node in _mentions(policy):
-        key = phrases_key(node.item)
-        listed = None if isinstance(key, tuple) else policy.phrases[key]
-        if (listed is not None and listed.kind is not None) == acts:
-            out.update(dict.fromkeys(key if listed is None else listed.phrases))
+        _, phrases, kind = named_phrases(node.item, policy)
+        if (kind is not None) == acts:
+            out.update(dict.fromkeys(phrases))
     return list(out)
 
 

@@ -17,9 +17,12 @@ from __future__ import annotations
 import threading
 from typing import Any, Callable, Sequence
 
+import attrs
+
 from ..check.checked import CheckedPolicy
 from . import runtime as rt
-from .plan import AND, APPLY, CACHED, CONST, EACH, ELEM, FIELD, OR, PROJECT, RAW, RESULT, SHOW, TRACED, Lowering, Plan
+from .plan import (AND, APPLY, CACHED, CONST, EACH, ELEM, FIELD, OR, PROJECT, RAW, RESULT_PLAN, SHOW, TRACED, Lowering,
+                   Plan)
 from .trace_plan import RuleSteps, Step, Steps
 from .tracedata import EMPTY, TraceDict, TraceList
 
@@ -27,19 +30,16 @@ Validate = Callable[[Any], tuple[Any, ...]]
 _UNSET = object()
 
 
+@attrs.define
 class _Run:
     """What one explanation keeps while it runs: the record, its validated values, and the
     values worked out at most once per record (normalised texts, words, displayed reads)."""
 
-    __slots__ = ("vals", "rec", "show", "cache", "defines", "result")
-
-    def __init__(self, vals: tuple[Any, ...], rec: Any, show: bool) -> None:
-        self.vals = vals
-        self.rec = rec
-        self.show = show
-        self.cache: dict[object, Any] = {}   # CACHED plans' values, by their keys
-        self.defines: dict[str, tuple[Any, Any]] = {}  # (value, node) of each define, per rule
-        self.result: Any = None              # the value of the node whose evidence is computed
+    vals: tuple[Any, ...]
+    rec: Any
+    show: bool
+    cache: dict[object, Any] = attrs.Factory(dict)  # CACHED plans' values, by their keys
+    defines: dict[str, tuple[Any, Any]] = attrs.Factory(dict)  # (value, node) of each define, per rule
 
 
 class TracedInterpreter:
@@ -59,7 +59,6 @@ class TracedInterpreter:
         self._making = threading.Lock()
         self._ops: dict[str, Callable[[Plan, _Run, tuple[Any, ...], Sequence[Any]], Any]] = {
             ELEM: lambda p, run, elems, subst: elems[p.arg[0]][p.arg[1]],
-            RESULT: lambda p, run, elems, subst: run.result,
             SHOW: lambda p, run, elems, subst: run.show,
             RAW: lambda p, run, elems, subst: (run.rec.get(p.arg) if isinstance(p.arg, str) else
                                                rt.raw_path(run.rec, p.arg)),
@@ -116,9 +115,10 @@ class TracedInterpreter:
                 value, node = self.step(child, run)
                 subst.append(value)
                 nodes.append(node)
-        else:
+        else:  # a define's body (its only child): once per rule (not by plan.made: its closure
+            # would make this function's variables cells, 5 % more instructions for every step)
             done = run.defines.get(step.define)
-            if done is None:  # each define once per rule
+            if done is None:
                 done = run.defines[step.define] = self.step(step.children[0], run)
             subst.append(done[0])
             nodes.append(done[1])
@@ -131,8 +131,8 @@ class TracedInterpreter:
             v = self.kleene(p, run, (), subst)
         else:
             v = subst[p.arg] if kind == TRACED else vals[p.arg] if kind == FIELD else ev(p, run, (), subst)
-        run.result = v
-        d = {"text": step.text, "value": v if step.shown.op == RESULT else ev(step.shown, run, (), subst),
+        subst.append(v)  # RESULT_PLAN
+        d = {"text": step.text, "value": v if step.shown is RESULT_PLAN else ev(step.shown, run, (), subst),
              "at": step.at, "reads": rt.NO_READS, "children": TraceList(nodes) if nodes else EMPTY}
         if step.reads:
             reads = {}

@@ -16,7 +16,9 @@ from the operations below; the tiers need nothing new unless it needs a new kind
 from __future__ import annotations
 
 import operator
-from typing import TYPE_CHECKING, Any, Callable, cast
+from typing import TYPE_CHECKING, Any, Callable, TypeVar, cast
+
+import attrs
 
 from .. import values as vt
 from ..check.checked import CheckedPolicy, DefineRef, ElementRef, Field, FieldRef, PhrasesRef
@@ -25,17 +27,21 @@ from ..syntax import nodes as n
 from ..syntax.visitor import Visitor
 from ..text.normalize import PhraseSet, nfkc, normalize
 from . import runtime as rt
-from .facts import field_index, mention_phrases, needs_normalizing, phrases_key, present_key, proved_present
+from .facts import field_index, mention_phrases, named_phrases, needs_normalizing, present_key, proved_present
 
 if TYPE_CHECKING:
-    from .mentions import Listener, MentionSet
+    from .mentions import MentionSet
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 # The operations of a plan (Plan.op).
 CONST = "const"      # arg: the value (a literal, a set, a phrase list, a regex...)
 FIELD = "field"      # arg: the index of a top-level field (its validated value)
 ELEM = "elem"        # arg: (depth, index): a field of the element of the depth-th enclosing `where`
-TRACED = "traced"    # arg: i: the value of the i-th child trace node (a call or a define, traced on its own)
-CACHED = "cached"    # arg: a key ("norm"/"norm_set"/"heard"/"read", field index) or ("define", name): args[0]
+TRACED = "traced"    # arg: i: the value of the i-th child trace node (a call or a define, traced on its own);
+                     # -1: the node's own value, which follows them (RESULT_PLAN: what it shows, its evidence)
+CACHED = "cached"    # arg: a key ("norm"/"norm_set"/"heard"/"read"/"key", field index) or ("define", name): args[0]
                      # computed at most once per record
 PROJECT = "project"  # arg: index: [x[index] for x in args[0]] (a field of each element of a list)
 APPLY = "apply"      # arg: a function applied to the values of args (an operator of OPERATORS, a
@@ -43,7 +49,6 @@ APPLY = "apply"      # arg: a function applied to the values of args (an operato
 AND = "and"          # Kleene and/or, left to right, stopping at the deciding operand
 OR = "or"
 EACH = "each"        # arg: (func, depth): count/any/all of args[1] for each element of args[0]
-RESULT = "result"    # the value of the trace node being explained (what it shows, its evidence)
 SHOW = "show"        # whether sensitive values are shown (traces only)
 RAW = "raw"          # arg: a top-level field's name, or a record path's names: the value as given (traces only)
 
@@ -59,22 +64,19 @@ OPERATORS: dict[str, Callable[..., Any]] = {
 SYMBOLS = {func: symbol for symbol, func in OPERATORS.items()}  # the plain compiler writes these as Python
 
 
+@attrs.define(eq=False)
 class Plan:
     """One node of a lowered expression (see the module's docstring)."""
 
-    __slots__ = ("op", "args", "arg", "nullable", "strict")
-
-    def __init__(self, op: str, args: tuple[Plan, ...] = (), arg: Any = None, nullable: bool = False,
-                 strict: bool = True) -> None:
-        self.op, self.args, self.arg, self.nullable, self.strict = op, args, arg, nullable, strict
-
-    def __repr__(self) -> str:
-        inner = ", ".join(map(repr, self.args))
-        return f"{self.op}[{self.arg!r}{'?' if self.nullable else ''}]({inner})"
+    op: str
+    args: tuple[Plan, ...] = ()
+    arg: Any = None
+    nullable: bool = False
+    strict: bool = True
 
 
 SHOW_PLAN = Plan(SHOW)
-RESULT_PLAN = Plan(RESULT, nullable=True)
+RESULT_PLAN = Plan(TRACED, arg=-1, nullable=True)
 
 
 def const(value: Any) -> Plan:
@@ -90,20 +92,21 @@ def op(symbol: str, *args: Plan) -> Plan:
     return call(OPERATORS[symbol], *args)
 
 
+@attrs.frozen
 class Scope:
     """Where an expression is lowered: the names known present there, the `where` depth, and
     the sub-expressions traced on their own (their values stand in for them: TRACED)."""
 
-    __slots__ = ("present", "depth", "traced")
+    present: frozenset[str] = frozenset()
+    depth: int = 0
+    traced: tuple[object, ...] = ()
 
-    def __init__(self, present: frozenset[str] = frozenset(), depth: int = 0, traced: tuple[object, ...] = ()) -> None:
-        self.present, self.depth, self.traced = present, depth, traced
 
-    def knowing(self, keys: frozenset[str]) -> Scope:
-        return Scope(self.present | keys, self.depth, self.traced) if keys else self
-
-    def deeper(self) -> Scope:
-        return Scope(self.present, self.depth + 1, self.traced)
+def made(cache: dict[K, V], key: K, make: Callable[[], V]) -> V:
+    """`cache[key]`, made by `make` the first time it is asked for."""
+    if key not in cache:
+        cache[key] = make()
+    return cache[key]
 
 
 def type_of(node: object) -> vt.Type:
@@ -133,40 +136,20 @@ class Lowering(Visitor):
 
     # -- shared objects ---------------------------------------------------------------------
 
-    def made(self, key: object, make: Callable[[], Any]) -> Any:
-        """The object made for `key` (by `make`, the first time it is asked for)."""
-        found = self._made.get(key, self)
-        if found is self:
-            found = self._made[key] = make()
-        return found
-
     def phrase_set(self, item: object) -> PhraseSet:
         """The set of the phrases an operand names: a phrase list's, or those written in place."""
-        key = phrases_key(item)
-        phrases = key if isinstance(key, tuple) else self.policy.phrases[key].phrases
-        found: PhraseSet = self.made(("phrases", key), lambda: PhraseSet(phrases))
-        return found
+        key, phrases, _ = named_phrases(item, self.policy)
+        return cast(PhraseSet, made(self._made, ("phrases", key), lambda: PhraseSet(phrases)))
 
     def mention_set(self, item: object) -> MentionSet:
-        """The phrases of a `mentions` operand (one object per phrase list or literal)."""
+        """The phrases of a `mentions` operand and their kind (one object per phrase list or literal)."""
         from .mentions import MentionSet
 
-        key = phrases_key(item)
-        found: MentionSet = self.made(("mentions", key), lambda: MentionSet(key) if isinstance(key, tuple) else
-                                      MentionSet(self.policy.phrases[key].phrases, self.policy.phrases[key].kind))
-        return found
-
-    def listener(self) -> Listener:
-        """What hears the policy's `mentions` phrases in a text (one phrase index for them all)."""
-        from .mentions import Listener
-
-        policy = self.policy
-        found: Listener = self.made("listener", lambda: Listener(mention_phrases(policy),
-                                                                  mention_phrases(policy, acts=True)))
-        return found
+        key, phrases, kind = named_phrases(item, self.policy)
+        return cast(MentionSet, made(self._made, ("mentions", key), lambda: MentionSet(phrases, kind)))
 
     def regex(self, pattern: str) -> Any:
-        return self.made(("regex", pattern), lambda: compiled_regex(pattern))
+        return made(self._made, ("regex", pattern), lambda: compiled_regex(pattern))
 
     # -- names and values ------------------------------------------------------------------
 
@@ -187,7 +170,7 @@ class Lowering(Visitor):
         """A define: inlined when cheap (the facts known where it is used apply inside), else
         computed at most once per record."""
         body = self.policy.defines[name].expr
-        if not self.made(("lazy", name), lambda: any(isinstance(x, n.Call) for x in n.walk(body))):
+        if not made(self._made, ("lazy", name), lambda: any(isinstance(x, n.Call) for x in n.walk(body))):
             return self.lower(body, scope)
         inner = self.lower(body, Scope(traced=scope.traced))
         return Plan(CACHED, (inner,), ("define", name), inner.nullable)
@@ -223,21 +206,18 @@ class Lowering(Visitor):
     def visit_Not(self, node: n.Not, scope: Scope) -> Plan:
         return op("not", self.lower(node.operand, scope))
 
-    def visit_And(self, node: n.And, scope: Scope) -> Plan:
-        return self.kleene(AND, node.operands, scope)
-
-    def visit_Or(self, node: n.Or, scope: Scope) -> Plan:
-        return self.kleene(OR, node.operands, scope)
-
-    def kleene(self, which: str, operands: tuple[object, ...], scope: Scope) -> Plan:
-        """Left to right; an operand that is never unknown proves facts for the rest."""
+    def visit_And(self, node: n.And | n.Or, scope: Scope) -> Plan:
+        """Kleene and/or, left to right; an operand that is never unknown proves facts for the rest."""
+        which = AND if isinstance(node, n.And) else OR
         plans = []
-        for operand in operands:
+        for operand in node.operands:
             plan = self.lower(operand, scope)
             plans.append(plan)
             if not plan.nullable:
-                scope = scope.knowing(proved_present(operand, which == AND, self.policy))
+                scope = attrs.evolve(scope, present=scope.present | proved_present(operand, which == AND, self.policy))
         return Plan(which, tuple(plans), nullable=any(p.nullable for p in plans))
+
+    visit_Or = visit_And
 
     # -- predicates ----------------------------------------------------------------------------
 
@@ -257,17 +237,21 @@ class Lowering(Visitor):
         """The normalised form of a text (at most once per record for a field)."""
         if isinstance(node, n.StringLit):
             return const(normalize(node.value))
-        if field_index(node) is not None:
-            return self.per_field("norm", rt.norm, node, scope)
-        return call(rt.norm, self.lower(node, scope))
+        return self.per_field("norm", rt.norm, node, scope)
 
     def norm_set(self, node: object, scope: Scope) -> Plan:
         """The set of normalised texts of a list of texts (at most once per record for a field)."""
         return self.per_field("norm_set", rt.norm_set, node, scope)
 
     def heard(self, node: object, scope: Scope) -> Plan:
-        """What a text says: its words and the policy's `mentions` phrases found in it."""
-        return self.per_field("heard", self.listener(), node, scope)
+        """What a text says: its words and the policy's `mentions` phrases found in it (by one
+        Listener, one phrase index for them all)."""
+        from .mentions import Listener
+
+        policy = self.policy
+        listener = made(self._made, "listener", lambda: Listener(mention_phrases(policy),
+                                                                  mention_phrases(policy, acts=True)))
+        return self.per_field("heard", listener, node, scope)
 
     def per_field(self, key: str, func: Callable[[Any], Any], node: object, scope: Scope) -> Plan:
         """`func` of a value, computed at most once per record for a top-level field."""
@@ -330,7 +314,7 @@ class Lowering(Visitor):
         if func == "len" or (func == "count" and node.where is None):
             return call(len, arg)
         if func in ("count", "any", "all"):
-            cond = self.lower(node.where, scope.deeper())
+            cond = self.lower(node.where, attrs.evolve(scope, depth=scope.depth + 1))
             return Plan(EACH, (arg, cond), (func, scope.depth), arg.nullable or cond.nullable)
         if func == "sum" and not _elements_nullable(node.arg):
             return call(sum, arg)
@@ -341,13 +325,12 @@ class Lowering(Visitor):
     def evidence(self, node: object, scope: Scope, sensitive: Callable[[object], bool]) -> Plan | None:
         """What a text operator records in a trace (`evidence`): the phrases found, the words
         that matched, the matched text; None for the other predicates."""
+        if isinstance(node, n.Contains) and node.mode == "one":
+            item = self.lower(node.item, scope)
+            return call(rt.ev_one, RESULT_PLAN, item, const(sensitive(node.item)), SHOW_PLAN, strict=False)
         if isinstance(node, n.Contains):
-            subject = self.lower(node.subject, scope)
-            if node.mode == "one":
-                item = self.lower(node.item, scope)
-                return call(rt.ev_one, RESULT_PLAN, item, const(sensitive(node.item)), SHOW_PLAN, strict=False)
             helper = rt.ev_text if type_of(node.subject).is_textual else rt.ev_list
-            return call(helper, const(self.phrase_set(node.item)), subject, strict=False)
+            return call(helper, const(self.phrase_set(node.item)), self.lower(node.subject, scope), strict=False)
         if isinstance(node, n.Mentions):
             from .mentions import ev_words
 

@@ -14,7 +14,7 @@ the same pairing of its children with the tree.
 """
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any, Sequence, cast
 
 import attrs
 
@@ -26,56 +26,49 @@ from ..syntax.printer import expr as text_of
 from ..syntax.visitor import Visitor
 from . import runtime as rt
 from .facts import refs_within
-from .plan import (AND, CACHED, FIELD, OR, RAW, RESULT_PLAN, SHOW_PLAN, TRACED, Lowering, Plan, Scope, call, const,
+from .plan import (AND, CACHED, FIELD, RAW, RESULT_PLAN, SHOW_PLAN, TRACED, Lowering, Plan, Scope, call, const, made,
                    op, type_of)
 from .tracedata import EMPTY, TraceDict
 
+_FIRST, _SECOND = (Plan(TRACED, arg=i, nullable=True) for i in (0, 1))  # the values of a step's first two children
 _SCALARS = (vt.BOOL, vt.INT, vt.NUMBER, vt.TEXT, vt.ENUM)
 
 
+@attrs.define(eq=False)
 class Step:
     """One node of a trace (see the module's docstring). Every part of it is a plan, evaluated with
-    the values of its children standing for them (TRACED) and its own value for RESULT: `value`
+    the values of its children standing for them (TRACED) and its own value for RESULT_PLAN: `value`
     (an `and`/`or`/`not` of its children's values, a predicate, a value, a call, or a define's
     body — its only child, `define` its name), `shown` (the value as the trace shows it), `reads`
     (label → the value read, as shown) and `evidence` (of a text operator)."""
 
-    __slots__ = ("node", "children", "value", "shown", "reads", "evidence", "define", "text", "at")
-
-    def __init__(self, node: Any, children: tuple[Step, ...], text: str, at: str, value: Plan) -> None:
-        self.node, self.children, self.text, self.at, self.value = node, children, text, at, value
-        self.shown = RESULT_PLAN  # true/false is shown as it is, never redacted
-        self.reads: tuple[tuple[str, Plan], ...] = ()
-        self.evidence: Plan | None = None
-        self.define: str | None = None
-
-
-
-def _traced(count: int) -> tuple[Plan, ...]:
-    """The values of a step's first `count` children."""
-    return tuple(Plan(TRACED, arg=i, nullable=True) for i in range(count))
+    node: Any
+    children: tuple[Step, ...]
+    text: str
+    at: str
+    value: Plan
+    shown: Plan = RESULT_PLAN  # true/false is shown as it is, never redacted
+    reads: tuple[tuple[str, Plan], ...] = ()
+    evidence: Plan | None = None
+    define: str | None = None
 
 
-def _logic(expr: object, count: int) -> Plan | None:
-    """The value of an `and`/`or`/`not` node: Kleene logic over its children's values (all computed),
-    None for other nodes."""
-    if isinstance(expr, n.Not):
-        return op("not", *_traced(1))
-    which = AND if isinstance(expr, n.And) else OR if isinstance(expr, n.Or) else None
-    return None if which is None else Plan(which, _traced(count), nullable=True)
-
-
-def read_plan(names: tuple[str, ...] | None, field: Field) -> Plan:
-    """A read as the trace shows it. For plain scalars (true/false, numbers, texts) the validated
-    value already is the value as given; durations, times, lists and records go through `read`
-    (JSON, with sensitive parts inside redacted), once per record for a top-level field and only
-    when a trace entry is built (not when it comes from the cache)."""
-    if names is None and field.type.kind in _SCALARS:
+def read_plan(chain: list[Field], node: object) -> Plan:
+    """A read as the trace shows it: of a top-level field, or of a record path (`node`, whose last
+    field is read as a list through a list — the path's type — and as sensitive inside a sensitive
+    field). For plain scalars (true/false, numbers, texts) the validated value of a top-level field
+    already is the value as given; durations, times, lists and records go through `read` (JSON,
+    with sensitive parts inside redacted), once per record for a top-level field and only when a
+    trace entry is built (not when it comes from the cache)."""
+    field, top = chain[0], len(chain) == 1
+    if top and field.type.kind in _SCALARS:
         value = Plan(FIELD, arg=field.index, nullable=field.optional)
         return call(rt.guarded, value, SHOW_PLAN, strict=False) if field.sensitive else value
-    raw = Plan(RAW, arg=field.name if names is None else names, nullable=True)
+    if not top:
+        field = attrs.evolve(chain[-1], type=type_of(node), sensitive=any(f.sensitive for f in chain))
+    raw = Plan(RAW, arg=field.name if top else tuple(f.name for f in chain), nullable=True)
     shown = call(rt.read, raw, const(field), SHOW_PLAN, strict=False, nullable=True)
-    return shown if names is not None else Plan(CACHED, (shown,), ("read", field.index), True)
+    return Plan(CACHED, (shown,), ("read", field.index), True) if top else shown
 
 
 class RuleSteps:
@@ -93,9 +86,8 @@ class RuleSteps:
             self.condition = when
         else:
             text = f"{text} unless {text_of(rule.unless)}"
-            parts = _traced(2)  # when and not unless
             self.condition = Step(rule, (when, steps.step(rule.unless)), text, when.at,
-                                  Plan(AND, (parts[0], op("not", parts[1])), nullable=True))
+                                  Plan(AND, (_FIRST, op("not", _SECOND)), nullable=True))  # when and not unless
         self.head = (rule.name, rule.title, at(steps.policy, rule.span))
         condition = TraceDict({"text": text, "value": None, "at": when.at, "reads": rt.NO_READS, "children": EMPTY})
         self.failed = rt.entry(*self.head, None, condition)
@@ -114,16 +106,13 @@ def traced_within(operands: Sequence[object], in_where: bool = False) -> list[ob
     the children of a predicate's or a call's node. A call inside a `where` condition (in_where)
     may read the element, so it is part of its call's value, not a node of its own."""
     found: list[object] = []
-    stack = [(o, in_where) for o in reversed(operands)]
+    stack = list(reversed(operands))
     while stack:
-        sub, inside = stack.pop()
-        if (isinstance(sub, n.Call) and not inside) or (isinstance(sub, n.Name) and isinstance(sub.ref, DefineRef)):
+        sub = stack.pop()
+        if (isinstance(sub, n.Call) and not in_where) or (isinstance(sub, n.Name) and isinstance(sub.ref, DefineRef)):
             found.append(sub)
             continue
-        if isinstance(sub, n.Call) and sub.where is not None:
-            stack += [(sub.where, True), (sub.arg, inside)]
-            continue
-        stack.extend((c, inside) for c in reversed(n.children(sub)))
+        stack.extend(reversed(n.children(sub)))
     return found
 
 
@@ -164,18 +153,16 @@ def trace_children(expr: object, policy: CheckedPolicy) -> list[object]:
     return found
 
 
-def path_chain(node: n.Path) -> list[Field] | None:
-    """The fields along `a.b.c` when it starts at a top-level record field, else None."""
+def path_chain(node: object) -> list[Field] | None:
+    """The fields along a top-level field's name `a`, or along `a.b.c` when it starts at a
+    top-level record field; else None."""
     chain: list[Field] = []
     cur: object = node
-    while isinstance(cur, n.Path):
-        f = cur.ref
-        if not isinstance(f, Field):
-            return None
-        chain.append(f)
+    while isinstance(cur, n.Path):  # (the checker resolves each step of a path to its field)
+        chain.append(cast(Field, cur.ref))
         cur = cur.base
     ref = cur.ref if isinstance(cur, n.Name) else None
-    if not isinstance(ref, FieldRef) or ref.field.type.kind != vt.RECORD:
+    if not isinstance(ref, FieldRef) or (chain and ref.field.type.kind != vt.RECORD):
         return None
     chain.append(ref.field)
     return list(reversed(chain))
@@ -202,29 +189,22 @@ class Steps:
         known = [(c.node, c.text) for c in children]
         return Step(expr, children, text_of(expr, known), at(self.policy, expr.span), value)
 
-    def define(self, name: str) -> Step:
-        found = self._defines.get(name)
-        if found is None:
-            found = self._defines[name] = self.step(self.policy.defines[name].expr)
-        return found
-
     def step(self, expr: Any) -> Step:
         ref = expr.ref if expr.__class__ is n.Name else None
         if isinstance(ref, DefineRef):
-            step = self.new(expr, (self.define(ref.name),), _traced(1)[0])
+            body = made(self._defines, ref.name, lambda: self.step(self.policy.defines[ref.name].expr))
+            step = self.new(expr, (body,), _FIRST)
             step.define = ref.name
         else:
             traced = trace_children(expr, self.policy)
-            children = tuple(self.step(sub) for sub in traced)
-            logic = _logic(expr, len(children))
-            if logic is not None:
-                return self.new(expr, children, logic)
-            # a predicate or a value (`true`, `a.flag`, a define's number…) — or a call: its own node
-            is_call = isinstance(expr, n.Call)
-            operands = n.children(expr)  # a call's: its list and its `where` condition
+            # the children's values stand for them: an `and`/`or`/`not` is Kleene logic over them
             scope = Scope(traced=tuple(traced))
-            step = self.new(expr, children, self.lowering.lower(expr, scope))
-            step.reads = self.reads(operands if operands else (expr,), is_call)
+            step = self.new(expr, tuple(self.step(sub) for sub in traced), self.lowering.lower(expr, scope))
+            if isinstance(expr, (n.And, n.Or, n.Not)):
+                return step
+            # a predicate or a value (`true`, `a.flag`, a define's number…) — or a call: its own node
+            is_call = isinstance(expr, n.Call)  # (it reads what its list and its `where` condition read)
+            step.reads = self.reads(n.children(expr) or (expr,), is_call)
             if not is_call:
                 step.evidence = self.lowering.evidence(expr, scope, self.sensitive_in)
         kind = type_of(expr)
@@ -241,24 +221,12 @@ class Steps:
             sub = stack.pop()
             if isinstance(sub, n.Call) and not into_calls:
                 continue
-            if isinstance(sub, n.Name):
-                ref = sub.ref
-                if isinstance(ref, FieldRef) and ref.field.name not in reads:
-                    reads[ref.field.name] = read_plan(None, ref.field)
+            chain = path_chain(sub)
+            if chain is not None:
+                label = ".".join(f.name for f in chain)
+                if label not in reads:
+                    reads[label] = read_plan(chain, sub)
                 continue
-            if isinstance(sub, n.Path):
-                chain = path_chain(sub)
-                if chain is not None:
-                    label = ".".join(f.name for f in chain)
-                    last = chain[-1]
-                    if any(f.sensitive for f in chain[:-1]):
-                        last = attrs.evolve(last, sensitive=True)
-                    for f in reversed(chain[:-1]):  # a step through a list reads a list (a projection)
-                        if f.type.kind == vt.LIST:
-                            last = attrs.evolve(last, type=vt.list_of(last.type))
-                    if label not in reads:
-                        reads[label] = read_plan(tuple(f.name for f in chain), last)
-                    continue
             stack.extend(reversed(n.children(sub)))
         return tuple(reads.items())
 
