@@ -44,11 +44,11 @@ def reference(policy, record):
 @pytest.mark.parametrize("zone", ["", 'timezone "Asia/Tokyo"', 'timezone "America/New_York"'])
 @pytest.mark.parametrize("value", VALUES, ids=repr)
 def test_the_incident_s_time_and_date_as_the_engine_and_the_report_read_them(zone, value):
-    from kasuhara_rules.journal.facts import Reading, occurred_of
+    from kasuhara_rules.journal.facts import VersionReading, occurred_of
 
     policy = parse_policy(POLICY.format(zone=zone), "t.kasu")
     record = {"incident_id": "A-1", "at": value}
-    assert occurred_of(Reading(policy), record) == reference(policy, record)
+    assert occurred_of(VersionReading(policy), record) == reference(policy, record)
 
 
 def test_stamps_have_microseconds_and_a_z():

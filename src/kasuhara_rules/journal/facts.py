@@ -84,7 +84,7 @@ def date_field(policy: "Policy") -> Any:
     return next((f for f in policy.checked.fields if f.type.kind == vt.DATETIME), None)
 
 
-class Reading:
+class VersionReading:
     """What the journal reads from the records of one policy version, found once per version rather
     than for every record: the incident's date field and the policy's time zone (`occurred_of`), the
     fields the incident index keeps and the severities' places in the queue (`index_columns`)."""
@@ -98,10 +98,11 @@ class Reading:
         # only `one of`, date and date-time values of fields that are not sensitive
         self.indexed = tuple((f.name, f.type if f.type.kind == vt.ENUM else None) for f in checked.fields
                              if not f.sensitive and f.type.kind in (vt.ENUM, vt.DATE, vt.DATETIME))
-        self.ranks: dict[str | None, int] = {s.name: s.rank + 1 for s in checked.severities}  # the queue: by severity, highest first
+        # the queue's order: by severity, highest first (`index_columns` puts reviews before all)
+        self.ranks: dict[str | None, int] = {s.name: s.rank + 1 for s in checked.severities}
 
 
-def occurred_of(reading: Reading, record: Mapping[str, Any]) -> tuple[str | None, _dt.date | None]:
+def occurred_of(reading: VersionReading, record: Mapping[str, Any]) -> tuple[str | None, _dt.date | None]:
     """When the incident happened: (UTC time, the calendar date as the record writes it), from the
     schema's first datetime field; (None, None) when there is none or it is empty or unreadable.
     The value is read once, as the engine reads it (datetimes.py), and its date is
@@ -163,7 +164,7 @@ def check_values(policy: "Policy", outcome: str | None, severity: str | None, es
                                incident=incident)
 
 
-def index_columns(reading: Reading, body: Mapping[str, Any], occurred: str | None, day: _dt.date | None,
+def index_columns(reading: VersionReading, body: Mapping[str, Any], occurred: str | None, day: _dt.date | None,
                   record: Mapping[str, Any]) -> dict[str, Any]:
     """The incident index's columns for a new decision: what the queue and the report read (no
     sensitive value: only `one of`, date and date-time values of fields that are not sensitive)."""

@@ -47,7 +47,7 @@ class Journal(Reading):
     def __init__(self, store: Store) -> None:
         self.store = store
         self._policies: dict[str, "Policy"] = {}
-        self._readings: dict[str, f.Reading] = {}  # what is read from each version's records (by digest)
+        self._readings: dict[str, f.VersionReading] = {}  # what is read from each version's records (by digest)
         self._versions: dict[str, PolicyVersion] = {}  # by digest: a registered version never changes
         # policy id → its versions' (digest, effective, seq) rows, and the chain's head at which they were
         # known to be all (None: read outside a write); no version is registered without moving the head
@@ -257,10 +257,10 @@ class Journal(Reading):
         raise JournalError("J104", N_("policy versions kept being registered while {incident} was added",
                                       incident=incident or "?"), N_("try again"))  # pragma: no cover
 
-    def _reading(self, policy: "Policy") -> f.Reading:
+    def _reading(self, policy: "Policy") -> f.VersionReading:
         found = self._readings.get(policy.digest)
         if found is None:
-            found = self._readings[policy.digest] = f.Reading(policy)
+            found = self._readings[policy.digest] = f.VersionReading(policy)
         return found
 
     def add_many(self, records: Iterable[Mapping[str, Any]], by: str | None = None, policy: "Policy | None" = None,
