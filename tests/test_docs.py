@@ -161,6 +161,13 @@ def initialised(tmp_path_factory):
     return folder
 
 
+@pytest.fixture(scope="session")
+def printed_by():
+    """What each tutorial command printed, by (language, command, policy), in the session: a command
+    shown before several output blocks runs once, on the same files, for all of them."""
+    return {}
+
+
 @pytest.mark.parametrize("name", sorted(TUTORIALS))
 def test_tutorial_starts_from_kasu_init(name, initialised):
     """Each tutorial starts from `kasu init my-policy.kasu`: the `kasu init` block it shows is the file
@@ -255,14 +262,15 @@ SHOWN = [(name, *shown) for name in ("tutorial.ja.md", "tutorial.en.md") for sho
 
 @pytest.mark.parametrize("name,line,info,text,command", SHOWN, ids=[f"{s[0]}:{s[1]}" for s in SHOWN])
 def test_tutorial_outputs_are_what_kasu_prints(name, line, info, text, command, tmp_path, monkeypatch,
-                                               initialised):
+                                               initialised, printed_by):
     """Every output a tutorial shows is what the command prints today (in the tutorial's language), so
     line numbers and messages cannot drift: `text output` blocks follow the `sh` command before them;
     `text mistake: OLD => NEW` blocks are `kasu check my-policy.kasu` on the tutorial's policy with OLD
     replaced by NEW. Commands on `my-…` files run in a folder made by `kasu init my-policy.kasu`, holding
     the tutorial's policy as my-policy.kasu and its records as my-incidents.jsonl. The commands run in
     this process, as `kasu` runs them (test_in_process_runs_print_what_the_command_prints): what they
-    print on standard output, then on standard error, is what the reader's terminal shows."""
+    print on standard output, then on standard error, is what the reader's terminal shows (a command
+    shown before several blocks runs once for them all)."""
     lang = TUTORIALS[name][0]
     monkeypatch.setenv("KASU_LANG", lang)
     cwd = ROOT
@@ -275,19 +283,22 @@ def test_tutorial_outputs_are_what_kasu_prints(name, line, info, text, command, 
     else:
         assert command, "an output block needs a `kasu` command before it"
         words = shlex.split(command)[1:]
-    if info.startswith("mistake:") or any(w.startswith("my-") for w in words):
-        cwd = tmp_path  # the reader's folder: what `kasu init` made, then the tutorial's edits
-        if words[0] != "init":
-            proc, folder = initialised(lang)
-            assert proc.returncode == 0, proc.stderr
-            shutil.copytree(folder, tmp_path, dirs_exist_ok=True)
-            (tmp_path / "my-policy.kasu").write_text(tutorial, encoding="utf-8")
-            (tmp_path / "my-incidents.jsonl").write_bytes(INCIDENTS.read_bytes())
-            table = "tutorial-incidents.csv" if lang == "ja" else "tutorial-incidents.en.csv"  # the Excel round trip
-            (tmp_path / "my-incidents.csv").write_bytes((ROOT / "examples" / table).read_bytes())
-    monkeypatch.chdir(cwd)
-    _, stdout, stderr = _main(words)
-    printed = [ln.rstrip() for ln in (stdout + stderr).splitlines()]
+    key = (lang, tuple(words), tutorial)
+    if key not in printed_by:
+        if info.startswith("mistake:") or any(w.startswith("my-") for w in words):
+            cwd = tmp_path  # the reader's folder: what `kasu init` made, then the tutorial's edits
+            if words[0] != "init":
+                proc, folder = initialised(lang)
+                assert proc.returncode == 0, proc.stderr
+                shutil.copytree(folder, tmp_path, dirs_exist_ok=True)
+                (tmp_path / "my-policy.kasu").write_text(tutorial, encoding="utf-8")
+                (tmp_path / "my-incidents.jsonl").write_bytes(INCIDENTS.read_bytes())
+                table = "tutorial-incidents.csv" if lang == "ja" else "tutorial-incidents.en.csv"  # the Excel round trip
+                (tmp_path / "my-incidents.csv").write_bytes((ROOT / "examples" / table).read_bytes())
+        monkeypatch.chdir(cwd)
+        _, stdout, stderr = _main(words)
+        printed_by[key] = [ln.rstrip() for ln in (stdout + stderr).splitlines()]
+    printed = printed_by[key]
     shown = [ln.rstrip() for ln in text.splitlines()]
     starts = [i for i in range(len(printed) - len(shown) + 1) if printed[i:i + len(shown)] == shown]
     assert starts, f"{name}:{line}: the shown output is not what `kasu {' '.join(words)}` prints:\n" + "\n".join(printed)
