@@ -1,7 +1,9 @@
 """The documentation cannot rot: every complete policy in README.md and docs/ passes
 `kasu check`, every policy shown as a mistake gets a diagnostic, and the README's commands run."""
+import io
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 
@@ -68,11 +70,13 @@ def test_readme_gives_the_two_commands():
 
 @pytest.mark.parametrize("name", ["README.md", "docs/tutorial.ja.md", "docs/tutorial.en.md", "docs/cli.md",
                                   "docs/auditing.md", "docs/policies.md"])
-def test_documented_kasu_commands_run(name):
+def test_documented_kasu_commands_run(name, monkeypatch):
     """Every `kasu …` command shown in the README, the tutorials and the CLI page runs against
     the shipped examples with the documented exit code (3 for the incident files that hold
     broken records on purpose, else 0) and prints something. None of them writes into the checkout
-    (checked after the commands ran)."""
+    (checked after the commands ran). They run in this process, from the checkout's root, as
+    `kasu` runs them (test_in_process_runs_print_what_the_command_prints)."""
+    monkeypatch.chdir(ROOT)
     ran = 0
     for command in _commands(name):
         for part in command.split("&&"):
@@ -86,14 +90,13 @@ def test_documented_kasu_commands_run(name):
             if any(w.startswith(("my-", "incidents", "old", "new", "guide", "-o", "/")) or w == "-" for w in words[1:]) \
                     or not all((ROOT / w).exists() for w in words[1:] if w.endswith((".kasu", ".jsonl", ".csv"))):
                 continue  # a placeholder file name, standard input, a file the user writes or one outside the checkout
-            argv = [sys.executable, "-m", "kasuhara_rules", *words[1:]]
-            proc = subprocess.run(argv, cwd=ROOT, capture_output=True)
+            code, stdout, stderr = _main(words[1:])
             broken = any(w.startswith("examples/") and w.endswith("-incidents.jsonl")  # broken lines on purpose
                          and not w.startswith(("examples/tutorial", "examples/quickstart")) for w in words)
             # diff: 1 when decisions change, 3 when some records are undecidable (the broken ones)
             expected = ({0, 1} | ({3} if broken else set())) if words[1] == "diff" else {3 if broken else 0}
-            assert proc.returncode in expected, (part, proc.stderr.decode(errors="replace")[-500:])
-            assert proc.stdout or words[1] == "fmt", part  # fmt of a tidy file says nothing
+            assert code in expected, (part, stderr[-500:])
+            assert stdout or words[1] == "fmt", part  # fmt of a tidy file says nothing
             ran += 1
     assert ran >= 1
     assert not list(ROOT.glob("kasu-journal.db*")), "a documented command wrote a journal into the checkout"
@@ -125,21 +128,55 @@ def test_tutorial_policy_is_the_shipped_file():
 
 
 def _run_kasu(words, cwd, lang):
+    """`kasu WORDS` as the reader types it: a new process, in `cwd`, messages in `lang`."""
     import os
 
     env = dict(os.environ, KASU_LANG=lang, PYTHONPATH=str(ROOT / "src"))
     return subprocess.run([sys.executable, "-m", "kasuhara_rules", *words], cwd=cwd, capture_output=True, env=env)
 
 
+def _main(words):
+    """`kasu WORDS` in this process (the caller sets the folder and KASU_LANG with monkeypatch):
+    the exit code, and what it printed on standard output and on standard error."""
+    from kasuhara_rules.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(words), out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture(scope="session")
+def initialised(tmp_path_factory):
+    """For each tutorial language, the folder `kasu init my-policy.kasu` makes (run once, as a new
+    process, as the reader runs it): the exit code, what it printed and the folder. Tests read it or
+    copy it, never write into it."""
+    made = {}
+
+    def folder(lang: str):
+        if lang not in made:
+            where = tmp_path_factory.mktemp(f"init-{lang}")
+            made[lang] = (_run_kasu(["init", "my-policy.kasu"], where, lang), where)
+        return made[lang]
+
+    return folder
+
+
+@pytest.fixture(scope="session")
+def printed_by():
+    """What each tutorial command printed, by (language, command, policy), in the session: a command
+    shown before several output blocks runs once, on the same files, for all of them."""
+    return {}
+
+
 @pytest.mark.parametrize("name", sorted(TUTORIALS))
-def test_tutorial_starts_from_kasu_init(name, tmp_path):
+def test_tutorial_starts_from_kasu_init(name, initialised):
     """Each tutorial starts from `kasu init my-policy.kasu`: the `kasu init` block it shows is the file
     that command writes today (in the tutorial's language, dates aside), and the tutorial's complete
     policy keeps that file's header comments and `extends` — it is the same file, adapted."""
     lang = TUTORIALS[name][0]
-    proc = _run_kasu(["init", "my-policy.kasu"], tmp_path, lang)
+    proc, folder = initialised(lang)
     assert proc.returncode == 0, proc.stderr
-    written = (tmp_path / "my-policy.kasu").read_text(encoding="utf-8")
+    written = (folder / "my-policy.kasu").read_text(encoding="utf-8")
     shown = [text for path, _, info, text in KASU if path.name == name and info == "init"]
 
     def undated(text: str) -> str:
@@ -224,13 +261,18 @@ SHOWN = [(name, *shown) for name in ("tutorial.ja.md", "tutorial.en.md") for sho
 
 
 @pytest.mark.parametrize("name,line,info,text,command", SHOWN, ids=[f"{s[0]}:{s[1]}" for s in SHOWN])
-def test_tutorial_outputs_are_what_kasu_prints(name, line, info, text, command, tmp_path):
+def test_tutorial_outputs_are_what_kasu_prints(name, line, info, text, command, tmp_path, monkeypatch,
+                                               initialised, printed_by):
     """Every output a tutorial shows is what the command prints today (in the tutorial's language), so
     line numbers and messages cannot drift: `text output` blocks follow the `sh` command before them;
     `text mistake: OLD => NEW` blocks are `kasu check my-policy.kasu` on the tutorial's policy with OLD
     replaced by NEW. Commands on `my-…` files run in a folder made by `kasu init my-policy.kasu`, holding
-    the tutorial's policy as my-policy.kasu and its records as my-incidents.jsonl."""
+    the tutorial's policy as my-policy.kasu and its records as my-incidents.jsonl. The commands run in
+    this process, as `kasu` runs them (test_in_process_runs_print_what_the_command_prints): what they
+    print on standard output, then on standard error, is what the reader's terminal shows (a command
+    shown before several blocks runs once for them all)."""
     lang = TUTORIALS[name][0]
+    monkeypatch.setenv("KASU_LANG", lang)
     cwd = ROOT
     tutorial = _tutorial_policy(name)
     if info.startswith("mistake:"):
@@ -241,16 +283,22 @@ def test_tutorial_outputs_are_what_kasu_prints(name, line, info, text, command, 
     else:
         assert command, "an output block needs a `kasu` command before it"
         words = shlex.split(command)[1:]
-    if info.startswith("mistake:") or any(w.startswith("my-") for w in words):
-        cwd = tmp_path  # the reader's folder: what `kasu init` made, then the tutorial's edits
-        if words[0] != "init":
-            assert _run_kasu(["init", "my-policy.kasu"], tmp_path, lang).returncode == 0
-            (tmp_path / "my-policy.kasu").write_text(tutorial, encoding="utf-8")
-            (tmp_path / "my-incidents.jsonl").write_bytes(INCIDENTS.read_bytes())
-            table = "tutorial-incidents.csv" if lang == "ja" else "tutorial-incidents.en.csv"  # the Excel round trip
-            (tmp_path / "my-incidents.csv").write_bytes((ROOT / "examples" / table).read_bytes())
-    proc = _run_kasu(words, cwd, lang)
-    printed = [ln.rstrip() for ln in (proc.stdout + proc.stderr).decode("utf-8").splitlines()]
+    key = (lang, tuple(words), tutorial)
+    if key not in printed_by:
+        if info.startswith("mistake:") or any(w.startswith("my-") for w in words):
+            cwd = tmp_path  # the reader's folder: what `kasu init` made, then the tutorial's edits
+            if words[0] != "init":
+                proc, folder = initialised(lang)
+                assert proc.returncode == 0, proc.stderr
+                shutil.copytree(folder, tmp_path, dirs_exist_ok=True)
+                (tmp_path / "my-policy.kasu").write_text(tutorial, encoding="utf-8")
+                (tmp_path / "my-incidents.jsonl").write_bytes(INCIDENTS.read_bytes())
+                table = "tutorial-incidents.csv" if lang == "ja" else "tutorial-incidents.en.csv"  # the Excel round trip
+                (tmp_path / "my-incidents.csv").write_bytes((ROOT / "examples" / table).read_bytes())
+        monkeypatch.chdir(cwd)
+        _, stdout, stderr = _main(words)
+        printed_by[key] = [ln.rstrip() for ln in (stdout + stderr).splitlines()]
+    printed = printed_by[key]
     shown = [ln.rstrip() for ln in text.splitlines()]
     starts = [i for i in range(len(printed) - len(shown) + 1) if printed[i:i + len(shown)] == shown]
     assert starts, f"{name}:{line}: the shown output is not what `kasu {' '.join(words)}` prints:\n" + "\n".join(printed)
@@ -285,3 +333,39 @@ def test_modules_over_500_lines_are_explained():
     long = [p.relative_to(package).as_posix() for p in package.rglob("*.py")
             if len(p.read_text(encoding="utf-8").splitlines()) > 500]
     assert [p for p in long if f"`{p}`" not in left] == []
+
+
+@pytest.mark.parametrize("name", sorted(TUTORIALS))
+def test_in_process_runs_print_what_the_command_prints(name, tmp_path, monkeypatch, initialised):
+    """The tests above run `kasu` in this process: for a tutorial command that prints on both streams
+    and one that writes a file, that run gives the exit code, the bytes on standard output and on
+    standard error, and the file, that the command the reader types gives."""
+    lang = TUTORIALS[name][0]
+    proc, folder = initialised(lang)
+    assert proc.returncode == 0, proc.stderr
+    shown = [c for _, _, _, c in _shown_outputs(name)]
+    text = next(c for c in shown if "my-incidents.jsonl --format text" in c)
+    written = next(c for c in shown if " -o my-decisions.csv" in c)
+    for command in (text, written):
+        words = shlex.split(command)[1:]
+        results = []
+        for way in ("process", "here"):
+            where = tmp_path / way
+            shutil.copytree(folder, where)
+            (where / "my-policy.kasu").write_text(_tutorial_policy(name), encoding="utf-8")
+            (where / "my-incidents.jsonl").write_bytes(INCIDENTS.read_bytes())
+            table = "tutorial-incidents.csv" if lang == "ja" else "tutorial-incidents.en.csv"
+            (where / "my-incidents.csv").write_bytes((ROOT / "examples" / table).read_bytes())
+            if way == "process":
+                proc = _run_kasu(words, where, lang)
+                ran = (proc.returncode, proc.stdout.decode("utf-8"), proc.stderr.decode("utf-8"))
+            else:
+                with monkeypatch.context() as m:
+                    m.setenv("KASU_LANG", lang)
+                    m.chdir(where)
+                    ran = _main(words)
+            made = where / "my-decisions.csv"
+            results.append((ran, made.read_bytes() if made.exists() else None))
+            shutil.rmtree(where)
+        assert results[0] == results[1], command
+        assert results[0][0][1] or results[0][0][2], command  # it printed something to compare

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 
 import pytest
 
@@ -15,12 +16,39 @@ def run(*argv):
     return main(list(argv), out, err), out.getvalue(), err.getvalue()
 
 
+@pytest.fixture(scope="session")
+def _made(tmp_path_factory):
+    """`kasu init ours.kasu OPTIONS…` run once per OPTIONS in the session (in an empty folder of its own):
+    what it returned and printed, and that folder, which tests never write into."""
+    made = {}
+
+    def init(*options):
+        if options not in made:
+            folder = tmp_path_factory.mktemp("init")
+            made[options] = (run("init", str(folder / "ours.kasu"), *options), folder)
+        return made[options]
+
+    return init
+
+
+@pytest.fixture
+def initialised(_made, tmp_path):
+    """`kasu init ours.kasu OPTIONS…` in tmp_path: a copy of what that command wrote in an empty folder
+    (made once per session), and what it returned and printed there."""
+
+    def init(*options):
+        result, folder = _made(*options)
+        shutil.copytree(folder, tmp_path, dirs_exist_ok=True)
+        return result
+
+    return init
+
+
 @pytest.mark.parametrize("industry", [None] + industries())
-def test_generated_policy_passes_check_and_test(tmp_path, industry):
+def test_generated_policy_passes_check_and_test(tmp_path, industry, initialised):
     """For the baseline and every shipped industry policy, the written file checks clean and its example passes."""
     target = tmp_path / "ours.kasu"
-    argv = ["init", str(target)] + (["--industry", industry] if industry else [])
-    code, out, _ = run(*argv)
+    code, out, _ = initialised(*(["--industry", industry] if industry else []))
     assert code == 0 and target.is_file() and "ours.kasu" in out
     text = target.read_text(encoding="utf-8")
     assert f'extends "{industry or "mhlw-baseline"}.kasu"' in text and "example " in text
@@ -62,12 +90,11 @@ def test_japanese_comments(tmp_path):
 
 @pytest.mark.parametrize("industry", [None] + industries())
 @pytest.mark.parametrize("lang", ["ja", "en"])
-def test_commented_places_work_when_uncommented(tmp_path, industry, lang):
+def test_commented_places_work_when_uncommented(tmp_path, industry, lang, initialised):
     """The commented examples of the places to adapt (a field, an override) name what the base policy
     has: with their `#` removed, the policy still checks clean and its example still passes."""
     target = tmp_path / "ours.kasu"
-    argv = ["init", str(target), "--lang", lang] + (["--industry", industry] if industry else [])
-    assert run(*argv)[0] == 0
+    assert initialised("--lang", lang, *(["--industry", industry] if industry else []))[0] == 0
     lines = target.read_text(encoding="utf-8").splitlines()
     out, inside = [], False
     for line in lines:
@@ -89,12 +116,11 @@ def test_commented_places_work_when_uncommented(tmp_path, industry, lang):
 
 @pytest.mark.parametrize("industry", [None] + industries())
 @pytest.mark.parametrize("lang", ["ja", "en"])
-def test_generated_policy_is_formatted_as_written(tmp_path, industry, lang):
+def test_generated_policy_is_formatted_as_written(tmp_path, industry, lang, initialised):
     """`kasu fmt --check` passes on the file `kasu init` writes, for every industry and both languages,
     and the comments that explain the places to adapt are kept."""
     target = tmp_path / "ours.kasu"
-    argv = ["init", str(target), "--lang", lang] + (["--industry", industry] if industry else [])
-    assert run(*argv)[0] == 0
+    assert initialised("--lang", lang, *(["--industry", industry] if industry else []))[0] == 0
     code, out, err = run("fmt", "--check", str(target))
     assert code == 0, out + err
     assert "# override rule" in target.read_text(encoding="utf-8")
