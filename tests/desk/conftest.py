@@ -1,10 +1,8 @@
 """Fixtures of the desk's tests: a journal on a temporary SQLite file, the app, and clients logged in as each role."""
 from __future__ import annotations
 
-import contextlib
 import io
 import re
-import sqlite3
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -24,6 +22,7 @@ from kasuhara_rules.desk import tables as desk_tables  # noqa: E402
 from kasuhara_rules.desk.users import add_user  # noqa: E402
 from kasuhara_rules.journal import open_journal  # noqa: E402
 from kasuhara_rules.journal.tables import sensitive_values  # noqa: E402
+from tests.journal.copies import copy_sqlite  # noqa: E402
 
 PASSWORD = "correct horse battery"
 USERS = {  # name: (role, site)
@@ -121,12 +120,6 @@ def prepared(tmp_path_factory: Any) -> Path:
     return path
 
 
-def copy_journal(source: Path, target: Path) -> None:
-    """A consistent copy of a SQLite journal (SQLite's backup, which also takes what is still in the WAL)."""
-    with contextlib.closing(sqlite3.connect(source)) as src, contextlib.closing(sqlite3.connect(target)) as dst:
-        src.backup(dst)
-
-
 @pytest.fixture
 def journal_source(prepared: Path) -> Path:
     """The journal file that `desk` copies (a test module may give another, built once from `prepared`)."""
@@ -164,7 +157,7 @@ def desk(tmp_path: Any, journal_source: Path, hashed_once: dict[str, str]) -> It
     """The desk over a fresh copy of the prepared journal: its own database, its own signing secret."""
     from kasuhara_rules.desk import users
 
-    copy_journal(journal_source, tmp_path / "journal.db")
+    copy_sqlite(journal_source, tmp_path / "journal.db")
     journal = open_journal(f"sqlite:///{tmp_path / 'journal.db'}")
     with pytest.MonkeyPatch.context() as patch:
         real = users.hasher()

@@ -14,7 +14,9 @@ from kasuhara_rules.desk.app import ROUTES
 from kasuhara_rules.desk.settings import Settings
 from kasuhara_rules.journal import open_journal
 
-from .conftest import PASSWORD, USERS, Desk, copy_journal, post, record, shown, token
+from tests.journal.copies import copy_sqlite
+
+from .conftest import PASSWORD, USERS, Desk, post, record, shown, token
 
 ROLES = ("staff", "supervisor", "author", "auditor", "admin")
 LOGIN_AS = {"staff": "sato", "supervisor": "tanaka", "author": "ito", "auditor": "kato", "admin": "boss"}
@@ -28,7 +30,7 @@ def recorded(prepared: Path, tmp_path_factory: Any) -> Path:
     The desk's signing secret and the session that recording made are removed again, so that each
     copy makes its own secret and has no session, as a fresh desk does."""
     path = tmp_path_factory.mktemp("desk-recorded") / "journal.db"
-    copy_journal(prepared, path)
+    copy_sqlite(prepared, path)
     journal = open_journal(f"sqlite:///{path}")
     desk = Desk(journal, Settings(db=f"sqlite:///{path}", lang="en"))
     try:
