@@ -13,7 +13,6 @@ from kasuhara_rules.desk import tables as desk_tables
 from kasuhara_rules.desk.app import ROUTES
 from kasuhara_rules.desk.settings import Settings
 from kasuhara_rules.journal import open_journal
-
 from tests.journal.copies import copy_sqlite
 
 from .conftest import PASSWORD, USERS, Desk, post, record, shown, token
