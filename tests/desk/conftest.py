@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
@@ -10,14 +11,18 @@ import pytest
 pytest.importorskip("starlette")
 pytest.importorskip("argon2")
 
+import sqlalchemy as sa  # noqa: E402
 from starlette.testclient import TestClient  # noqa: E402
 
 from kasuhara_rules.desk.app import create_app  # noqa: E402
 from kasuhara_rules.desk.serve import first_start  # noqa: E402
 from kasuhara_rules.desk.settings import Settings  # noqa: E402
 from kasuhara_rules.desk.store import DeskStore  # noqa: E402
+from kasuhara_rules.desk import tables as desk_tables  # noqa: E402
 from kasuhara_rules.desk.users import add_user  # noqa: E402
 from kasuhara_rules.journal import open_journal  # noqa: E402
+from kasuhara_rules.journal.tables import sensitive_values  # noqa: E402
+from tests.journal.copies import copy_sqlite  # noqa: E402
 
 PASSWORD = "correct horse battery"
 USERS = {  # name: (role, site)
@@ -89,14 +94,75 @@ def record(client: TestClient, incident: str, **values: str) -> Any:
     return post(client, "/record", "/record", {**RECORD, "incident_id": incident, **values})
 
 
+@pytest.fixture(scope="session")
+def prepared(tmp_path_factory: Any) -> Path:
+    """A journal as the desk's first start leaves it, with the six users of USERS added: built once
+    per session (per pytest-xdist worker), because hashing six passwords with Argon2 and registering
+    the demo policy cost about two seconds. Each test works on its own copy (`desk`).
+
+    What a copy shares with the others is only what this builds: the demo policy's registration entry
+    (the chain's first link follows the fixed GENESIS), the users with their password hashes, and
+    the shipped `admin` user whose password nobody saw. Nothing a copy must own alone is made here:
+    the desk's signing secret is made when the app opens the copy (desk.core.Desk), and no session,
+    sensitive value or salt exists yet — checked below, so that a change that made one here fails."""
+    path = tmp_path_factory.mktemp("desk-prepared") / "journal.db"
+    journal = open_journal(f"sqlite:///{path}")
+    try:
+        first_start(journal, io.StringIO(), "en")
+        store = DeskStore(journal.engine)
+        for name, (role, site) in USERS.items():
+            add_user(store, name, role, PASSWORD, site=site)
+        with store.read() as conn:
+            for table in (desk_tables.settings, desk_tables.sessions, sensitive_values):
+                assert conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one() == 0, table.name
+    finally:
+        journal.close()
+    return path
+
+
 @pytest.fixture
-def desk(tmp_path: Any) -> Iterator[Desk]:
+def journal_source(prepared: Path) -> Path:
+    """The journal file that `desk` copies (a test module may give another, built once from `prepared`)."""
+    return prepared
+
+
+class HashOnce:
+    """The desk's own password hasher, but a text it was given before gets the hash made then.
+
+    The app hashes a fixed text when it starts (the dummy hash that an unknown name is checked
+    against, so that it costs what a wrong password does): a third of a second of Argon2 per test.
+    Each app still gets a real hash of that text by the desk's own hasher; only the salt is the
+    same from one test's database to the next. Used only while the app is made."""
+
+    def __init__(self, real: Any, made: dict[str, str]) -> None:
+        self.real = real
+        self.made = made
+
+    def hash(self, password: str) -> str:
+        if password not in self.made:
+            self.made[password] = self.real.hash(password)
+        return self.made[password]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
+
+
+@pytest.fixture(scope="session")
+def hashed_once() -> dict[str, str]:
+    return {}
+
+
+@pytest.fixture
+def desk(tmp_path: Any, journal_source: Path, hashed_once: dict[str, str]) -> Iterator[Desk]:
+    """The desk over a fresh copy of the prepared journal: its own database, its own signing secret."""
+    from kasuhara_rules.desk import users
+
+    copy_sqlite(journal_source, tmp_path / "journal.db")
     journal = open_journal(f"sqlite:///{tmp_path / 'journal.db'}")
-    first_start(journal, io.StringIO(), "en")
-    store = DeskStore(journal.engine)
-    for name, (role, site) in USERS.items():
-        add_user(store, name, role, PASSWORD, site=site)
-    made = Desk(journal, Settings(db=f"sqlite:///{tmp_path / 'journal.db'}", lang="en"))
+    with pytest.MonkeyPatch.context() as patch:
+        real = users.hasher()
+        patch.setattr(users, "hasher", lambda: HashOnce(real, hashed_once))
+        made = Desk(journal, Settings(db=f"sqlite:///{tmp_path / 'journal.db'}", lang="en"))
     try:
         yield made
     finally:

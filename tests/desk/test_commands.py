@@ -140,6 +140,6 @@ def test_ci_runs_the_browser_tests_and_they_cannot_skip():
 
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert '".[test,desk,browser-test]"' in ci
-    assert re.search(r"^KASU_REQUIRE_PLAYWRIGHT=1 .*-m pytest -q tests/desk/browser$", ci, re.M)
+    assert re.search(r"^KASU_REQUIRE_PLAYWRIGHT=1 .*-m pytest -q (-n \S+ )?tests/desk/browser$", ci, re.M)
     conftest = (ROOT / "tests" / "desk" / "browser" / "conftest.py").read_text(encoding="utf-8")
     assert 'os.environ.get("KASU_REQUIRE_PLAYWRIGHT") == "1"' in conftest and "pytest.fail(" in conftest

@@ -4,25 +4,60 @@ from __future__ import annotations
 import logging
 import re
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from kasuhara_rules.desk import tables as desk_tables
 from kasuhara_rules.desk.app import ROUTES
+from kasuhara_rules.desk.settings import Settings
+from kasuhara_rules.journal import open_journal
+from tests.journal.copies import copy_sqlite
 
-from .conftest import PASSWORD, USERS, post, record, shown, token
+from .conftest import PASSWORD, USERS, Desk, post, record, shown, token
 
 ROLES = ("staff", "supervisor", "author", "auditor", "admin")
 LOGIN_AS = {"staff": "sato", "supervisor": "tanaka", "author": "ito", "auditor": "kato", "admin": "boss"}
 REMARK = "晒してやる ネットに書く"  # a sensitive value: shown only on request, never logged
 
 
+@pytest.fixture(scope="session")
+def recorded(prepared: Path, tmp_path_factory: Any) -> Path:
+    """The prepared journal after sato recorded INC-1, with a sensitive remark, through the staff form:
+    built once per session (per pytest-xdist worker), copied for each test that asks for `world`.
+    The desk's signing secret and the session that recording made are removed again, so that each
+    copy makes its own secret and has no session, as a fresh desk does."""
+    path = tmp_path_factory.mktemp("desk-recorded") / "journal.db"
+    copy_sqlite(prepared, path)
+    journal = open_journal(f"sqlite:///{path}")
+    desk = Desk(journal, Settings(db=f"sqlite:///{path}", lang="en"))
+    try:
+        staff = desk.login("sato")
+        done = record(staff, "INC-1", remarks=REMARK)
+        assert done.status_code == 303, done.text
+    finally:
+        desk.close()
+    try:
+        with journal.engine.begin() as conn:
+            conn.execute(desk_tables.settings.delete())
+            conn.execute(desk_tables.sessions.delete())
+    finally:
+        journal.close()
+    return path
+
+
+@pytest.fixture
+def journal_source(request: Any, prepared: Path) -> Path:
+    """A test that asks for `world` gets a copy of `recorded`; any other, of `prepared`."""
+    return request.getfixturevalue("recorded") if "world" in request.fixturenames else prepared
+
+
 @pytest.fixture
 def world(desk: Any) -> dict[str, Any]:
-    """One incident of sato's site, with a sensitive remark."""
-    staff = desk.login("sato")
-    done = record(staff, "INC-1", remarks=REMARK)
-    assert done.status_code == 303, done.text
+    """One incident of sato's site, with a sensitive remark (recorded in `recorded`)."""
+    incident = desk.journal.incident("INC-1")
+    assert incident.site == "shinjuku" and incident.revision == 1
     digest = desk.journal.versions()[-1].digest
     return {"incident": "INC-1", "digest": digest}
 

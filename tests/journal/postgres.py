@@ -83,12 +83,14 @@ class Server:
                 pass
             raise RuntimeError(f"{tool} failed: {done.stderr[-2000:]}{log}")
 
-    def url(self, name: str | None = None) -> str:
+    def url(self, name: str | None = None, template: str | None = None) -> str:
+        """A new database's URL: empty, or a copy of the database `template` (one no one is connected to)."""
         import psycopg
 
         name = name or "t" + uuid.uuid4().hex[:12]
+        copied = f' TEMPLATE "{template}"' if template else ""
         with psycopg.connect(f"host=127.0.0.1 port={self.port} user=kasu dbname=postgres", autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"{copied}')
         return f"postgresql://kasu@127.0.0.1:{self.port}/{name}"
 
     def stop(self) -> None:

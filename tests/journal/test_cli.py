@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from kasuhara_rules.cli import main
 from tests.conftest import ROOT
+from tests.journal.copies import copy_sqlite
 
 RETAIL = str(ROOT / "examples" / "retail.kasu")
 INCIDENTS = str(ROOT / "examples" / "retail-incidents.jsonl")
@@ -21,12 +22,37 @@ def kasu(*argv):
     return code, out.getvalue(), err.getvalue()
 
 
-@pytest.fixture
-def db(url):
+def add_retail(url):
     code, out, err = kasu("journal", "add", RETAIL, INCIDENTS, "--by", "sato", "--site", "新宿店", "--db", url,
                           "--no-progress")
     assert code == 3, err  # the shipped file holds broken records on purpose
     return url
+
+
+@pytest.fixture(scope="session")
+def added_sqlite(tmp_path_factory):
+    """A SQLite journal with the shipped incidents added, once per session (per xdist worker)."""
+    path = tmp_path_factory.mktemp("added") / "journal.db"
+    add_retail(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def added_postgres(postgres):
+    """The same on the PostgreSQL server: a database that each test's database is created from."""
+    url = add_retail(postgres.url())
+    return url.rsplit("/", 1)[1]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request, tmp_path):
+    """A journal of its own holding the shipped incidents: a copy of one added once per session
+    (`journal add` of the 42 records is the slow part, and the same in every test)."""
+    pytest.importorskip("sqlalchemy")
+    if request.param == "sqlite":
+        copy_sqlite(request.getfixturevalue("added_sqlite"), tmp_path / "journal.db")
+        return f"sqlite:///{tmp_path / 'journal.db'}"
+    return request.getfixturevalue("postgres").url(template=request.getfixturevalue("added_postgres"))
 
 
 def test_add_writes_decisions_and_a_summary(db):
