@@ -16,8 +16,16 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
+# Whether the running test is marked `@pytest.mark.browser` (set by tests/conftest.py for each test):
+# such tests are left out of the default run and run by `.ci/run` with `-m browser`, so a test that
+# starts Chromium without the mark fails, rather than slowing every run.
+MARKED = {"now": False}
+
+
 def chromium() -> str:
     """The browser, or skip (fail when KASU_REQUIRE_BROWSER=1, as in CI)."""
+    if not MARKED["now"]:
+        pytest.fail("a test that starts Chromium is marked @pytest.mark.browser (run with -m browser)")
     for name in ("chromium", "chromium-browser", "google-chrome"):
         found = shutil.which(name)
         if found:

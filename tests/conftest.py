@@ -16,17 +16,36 @@ UPDATE_GOLDEN = os.environ.get("KASU_UPDATE_GOLDEN") == "1"
 # Hypothesis profiles: "default" is small, for a quick local run (the suite well under 5 minutes on
 # 2 cores); "ci" is the full one `.ci/run` uses; "long" is for a search before a release. Property
 # tests write the count they get in CI through `budget`, which scales it to the profile.
-_PROFILES = {"default": 20, "ci": 100, "long": 5000}
+_PROFILES = {"default": 10, "ci": 100, "long": 5000}
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "default")
 for _name, _count in _PROFILES.items():
     settings.register_profile(_name, max_examples=_count, deadline=None,
                               suppress_health_check=[HealthCheck.too_slow])
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+settings.load_profile(PROFILE)
 
 
 def budget(in_ci: int) -> int:
-    """The number of examples a property test runs: `in_ci` under the "ci" profile, a fifth of it by
+    """The number of examples a property test runs: `in_ci` under the "ci" profile, a tenth of it by
     default, fifty times it under "long" (never fewer than 3)."""
     return max(3, in_ci * settings().max_examples // _PROFILES["ci"])
+
+
+def sized(in_ci: int, by_default: int) -> int:
+    """The size of a test whose worth is its size (the longest text promised, 50,000 rules, every
+    corpus case): `in_ci` under the "ci" and "long" profiles (`.ci/run`), `by_default` in a quick
+    local run. The same code runs either way; only the input is smaller."""
+    return by_default if PROFILE == "default" else in_ci
+
+
+@pytest.fixture(autouse=True)
+def _browser_mark(request: pytest.FixtureRequest):
+    """Tells tests/browser.py whether this test is marked `browser` (see MARKED there)."""
+    from tests import browser
+
+    browser.MARKED["now"] = request.node.get_closest_marker("browser") is not None
+    yield
+    browser.MARKED["now"] = False
+
 
 HEADER = 'policy "テスト" {\n  id test\n  version "1"\n  otherwise claim\n}\n'
 VOCAB = ('outcomes { claim "クレーム", kasuhara "カスハラ" }\n'

@@ -8,7 +8,7 @@ import textwrap
 from pathlib import Path
 
 from kasuhara_rules import check_text, parse_policy
-from tests.conftest import policy
+from tests.conftest import policy, sized
 
 AUDIT = textwrap.dedent(r'''
     import json, os, sys
@@ -121,23 +121,26 @@ def test_extends_and_phrase_files_outside_the_directory_are_refused(tmp_path):
 
 
 def test_fifty_thousand_rules_are_checked():
-    """A policy of 50,000 rules is checked (no recursion limit, no quadratic step)."""
-    rules = "".join(f'rule r{i} {{ when repeat > {i} then kasuhara respond "x" }}\n' for i in range(50000))
+    """A policy of 50,000 rules (10,000 in a quick local run) is checked (no recursion limit, no
+    quadratic step)."""
+    count = sized(50000, 10000)
+    rules = "".join(f'rule r{i} {{ when repeat > {i} then kasuhara respond "x" }}\n' for i in range(count))
     result = check_text(policy(rules), "big.kasu")
-    assert result.ok and len(result.policy.rules) == 50000
+    assert result.ok and len(result.policy.rules) == count
 
 
 def test_a_large_phrase_list_loads_and_matches():
-    """A phrase list of 100,000 phrases (2 MB, on one line) is checked and compiled, and finds
-    its phrases in a long text; the full 10 MB case is measured in docs/security.md."""
-    words = [f"語{i:06d}" for i in range(100000)]
+    """A phrase list of 100,000 phrases (2 MB, on one line; 20,000 in a quick local run) is checked
+    and compiled, and finds its phrases in a long text; the full 10 MB case is measured in
+    docs/security.md."""
+    words = [f"語{i:06d}" for i in range(sized(100000, 20000))]
     text = policy("phrases big = [" + ", ".join(f'"{w}"' for w in words) + "]\n"
                   'rule r { when remarks contains any big then kasuhara respond "x" }\n')
     p = parse_policy(text, "ph.kasu")
     record = {"incident_id": "T-1", "channel": "phone", "repeat": 3, "dogeza": False, "words": [], "contacts": [],
-              "reported_at": "2026-05-01T10:00:00+09:00", "remarks": "x" * 100000 + "語054321"}
+              "reported_at": "2026-05-01T10:00:00+09:00", "remarks": "x" * 100000 + words[-12345]}
     d = p.evaluate(record, explain=True)
-    assert d.outcome == "kasuhara" and d.trace()[0]["condition"]["evidence"] == ["語054321"]
+    assert d.outcome == "kasuhara" and d.trace()[0]["condition"]["evidence"] == [words[-12345]]
 
 
 def test_hostile_policy_text_gives_diagnostics():

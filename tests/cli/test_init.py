@@ -9,6 +9,7 @@ import pytest
 
 from kasuhara_rules.cli.commands import main
 from kasuhara_rules.cli.init import industries
+from tests.conftest import sized
 
 
 def run(*argv):
@@ -89,10 +90,11 @@ def test_japanese_comments(tmp_path):
 
 
 @pytest.mark.parametrize("industry", [None] + industries())
-@pytest.mark.parametrize("lang", ["ja", "en"])
+@pytest.mark.parametrize("lang", ["ja", "en"][:sized(2, 1)])
 def test_commented_places_work_when_uncommented(tmp_path, industry, lang, initialised):
     """The commented examples of the places to adapt (a field, an override) name what the base policy
-    has: with their `#` removed, the policy still checks clean and its example still passes."""
+    has: with their `#` removed, the policy still checks clean and its example still passes (in both
+    languages' files in CI; in a quick local run, the Japanese ones: `sized`)."""
     target = tmp_path / "ours.kasu"
     assert initialised("--lang", lang, *(["--industry", industry] if industry else []))[0] == 0
     lines = target.read_text(encoding="utf-8").splitlines()

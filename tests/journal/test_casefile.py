@@ -61,6 +61,7 @@ def test_html_escapes_what_people_typed(data):
     ("en", "Case file", ["Timeline", "Decisions and their reasons", "People's verdicts", "Steps taken",
                          "Tamper evidence"]),
 ])
+@pytest.mark.browser
 def test_printed_on_a4(data, tmp_path, lang, heading, words):
     """The page loads without a console message, prints on A4, and the printed text carries the
     headings, the verdict's reason and the attachment's hash."""

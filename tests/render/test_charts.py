@@ -1,6 +1,8 @@
 """Charts of the trend report: ordered colours for ordered values, level axis titles, periods in time order."""
 import json
 
+import pytest
+
 from kasuhara_rules.render import report as rep
 from kasuhara_rules.render.charts import NONE_COLOUR, ORDERED, ordered_colours
 from tests.cli.test_eval import run
@@ -58,6 +60,7 @@ def _html(*argv: str) -> str:
     return out
 
 
+@pytest.mark.browser
 def test_no_title_of_any_chart_overlaps_a_text_in_chromium(tmp_path):
     """Every chart of the trend report (Japanese and English, by month and by fiscal quarter) and of the
     survey report, laid out by Chromium: no axis or legend title meets another text of its chart."""
@@ -81,6 +84,7 @@ def test_no_title_of_any_chart_overlaps_a_text_in_chromium(tmp_path):
         assert browser.overlapping_titles(page, tmp_path, name) == [], name
 
 
+@pytest.mark.browser
 def test_the_overlap_check_sees_an_overlap(tmp_path):
     """The check above can fail: a y title pushed onto the tick labels is reported."""
     import pytest

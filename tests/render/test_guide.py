@@ -2,7 +2,6 @@
 import io
 import os
 import re
-import shutil
 import subprocess
 from html.parser import HTMLParser
 
@@ -113,21 +112,12 @@ def test_cli_doc(tmp_path):
                 out=io.StringIO(), err=io.StringIO()) == 2
 
 
-def chromium() -> str | None:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
-
-
+@pytest.mark.browser
 def test_prints_on_a4_in_a_real_browser(policies, tmp_path):
     """Headless Chromium prints the HTML guide to a PDF with a sensible number of A4 pages."""
-    browser = chromium()
-    if browser is None:
-        if os.environ.get("KASU_REQUIRE_BROWSER") == "1":
-            pytest.fail("chromium is required here (.ci/run installs it)")
-        pytest.skip("chromium is not installed (.ci/run installs it)")
+    from tests.browser import chromium
+
+    browser = chromium()  # skipped without Chromium (failed in CI, KASU_REQUIRE_BROWSER=1)
     html_file = tmp_path / "guide.html"
     html_file.write_text(policies["retail.kasu"].guide(format="html"), encoding="utf-8")
     pdf = tmp_path / "guide.pdf"
@@ -204,6 +194,7 @@ def test_missing_lists_only_fields_that_can_leave_a_decision_pending(policies):
     assert not (guarded & listed), guarded & listed
 
 
+@pytest.mark.browser
 def test_staff_guide_in_a_real_browser(policies, tmp_path):
     """The staff guide renders with no console message and prints on A4 with no heading alone at a page foot;
     the first page holds the summary to pin."""

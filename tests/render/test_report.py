@@ -170,6 +170,7 @@ def test_html_without_the_extra_says_how_to_install(incidents_file, monkeypatch)
     assert code == 3
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_html_in_a_real_browser(incidents_file, tmp_path, lang):
     """The HTML report renders with no console message, has its charts, and prints on A4 without a lone heading."""
@@ -182,6 +183,7 @@ def test_html_in_a_real_browser(incidents_file, tmp_path, lang):
     assert len(texts) >= 3
 
 
+@pytest.mark.browser
 def test_browser_check_catches_console_errors(tmp_path):
     """The browser helper does see a page's console errors (so the checks above can fail)."""
     page = tmp_path / "bad.html"

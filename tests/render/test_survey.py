@@ -349,6 +349,7 @@ def test_suppression_withholds_a_complement_for_a_lone_small_group():
 # ---- HTML ----------------------------------------------------------------------------------
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_html_in_a_real_browser(rounds, tmp_path, lang):
     """The survey report renders with no console message, heat maps present, A4 without a lone heading."""
@@ -358,6 +359,7 @@ def test_html_in_a_real_browser(rounds, tmp_path, lang):
     browser.check_page(out, tmp_path, f"survey-{lang}", charts=5)
 
 
+@pytest.mark.browser
 def test_template_html_in_a_real_browser(tmp_path):
     """The printable questionnaire renders cleanly and prints on A4."""
     code, out, _ = run("survey", "template", POLICY, "--format", "html")

@@ -117,7 +117,7 @@ def run_examples(policy: Policy) -> TestReport:
         results.append(result)
         if result.decision is None:
             continue
-        for i, entry in enumerate(result.decision.trace()):
+        for i, entry in enumerate(result.decision._shared_trace()):  # read here, never handed out
             if entry["result"] == "matched":
                 matched[i] += 1
             if rules[i].unless is not None:
