@@ -276,3 +276,17 @@ def test_phrase_warning(text, warning):
     from kasuhara_rules.text.words import phrase_warning
 
     assert phrase_warning(analyse_phrase(text)) == warning
+
+
+def test_a_phrase_is_analysed_once_a_process():
+    """analyse_phrase keeps its (immutable) answers: the same phrase again is the same object, equal
+    to a fresh analysis, so a policy checked again or a second version naming the same lexicon costs
+    no second analysis; the time zone list is read once too."""
+    from kasuhara_rules.datetimes import zone_names
+    from kasuhara_rules.text import words
+
+    phrase = "二度と来るな、ネットに書くぞ"
+    first = analyse_phrase(phrase)
+    assert analyse_phrase(phrase) is first and first == words._phrase(phrase)
+    assert analyse_phrase("クソ").alts and analyse_phrase("クソ") == words._phrase("クソ")
+    assert zone_names() is zone_names() and "Asia/Tokyo" in zone_names()

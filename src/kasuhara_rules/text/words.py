@@ -157,6 +157,9 @@ class _Analyser:
         self._mode_a = SplitMode.A
         self._local = threading.local()
         self._entries: dict[tuple[int, str], Entry] = {}
+        # analyse_phrase's answers (immutable): a policy checked again, as the editor does at each
+        # change, or another version naming the same lexicon analyses its phrases once
+        self.phrases: dict[str, Phrase] = {}
 
     def _tokenizer(self) -> Any:
         tok = getattr(self._local, "tokenizer", None)
@@ -247,6 +250,16 @@ def analyse_phrase(text: str) -> Phrase:
     >>> [w.norm for w in analyse_phrase("ネットに書く").words]
     ['ねっと', 'に', '書く']
     """
+    kept = _analyser().phrases
+    found = kept.get(text)
+    if found is None:
+        if len(kept) > _Analyser._LIMIT:
+            kept.clear()
+        found = kept[text] = _phrase(text)
+    return found
+
+
+def _phrase(text: str) -> Phrase:
     words = words_of(text)
     alts: list[Word] = []
     if len(words) == 1 and words[0].entry.pos in _ALONE_POS:
