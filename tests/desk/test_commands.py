@@ -74,10 +74,11 @@ def test_serve_without_the_extra_names_the_install_command(monkeypatch):
     assert "D100" in err.getvalue() and "pip install '.[desk]'" in err.getvalue() and "Starlette" in err.getvalue()
 
 
-def test_help_lists_serve_and_users(capsys):
+def test_help_lists_serve_and_users():
     """`kasu --help` lists the desk's commands, plugged in through the entry points."""
-    main(["--help"], io.StringIO(), io.StringIO())
-    shown = capsys.readouterr().out
+    out = io.StringIO()
+    assert main(["--help"], out, io.StringIO()) == 0
+    shown = out.getvalue()
     assert re.search(r"^\s+serve\s", shown, re.M) and re.search(r"^\s+users\s", shown, re.M)
 
 

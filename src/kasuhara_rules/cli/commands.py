@@ -9,8 +9,8 @@ from typing import Any, Callable, Sequence, TextIO, cast
 from .. import __version__
 from ..i18n import N_, choose_language, gettext_for, translate
 from .common import (
-    EXIT_BROKEN_PIPE, EXIT_FAIL, EXIT_INTERRUPTED, EXIT_USAGE, ClosedOutput, Discard, NoInput, NoOutput, _formatter, emit,
-    exit_codes, parser_for,
+    EXIT_BROKEN_PIPE, EXIT_FAIL, EXIT_INTERRUPTED, EXIT_USAGE, ClosedOutput, Discard, NoInput, NoOutput, _formatter, _Parser,
+    emit, exit_codes, parser_for,
 )
 
 
@@ -54,12 +54,7 @@ def plugged_commands() -> list[Callable[[Any, Callable[[str], str], str], None]]
 def finish_parser(ap: argparse.ArgumentParser, lang: str) -> argparse.ArgumentParser:
     """Give every command `--lang` and translate argparse's own -h help (call after all commands exist)."""
     _ = gettext_for(lang)
-    parsers = [ap]
-    for parent in parsers:  # grows as it goes: nested commands (`kasu journal add`) get --lang too
-        for action in parent._actions:
-            if isinstance(action, argparse._SubParsersAction):
-                parsers.extend(action.choices.values())
-    for p in parsers:
+    for p in _parsers(ap):  # nested commands (`kasu journal add`) get --lang too
         if not any("--lang" in a.option_strings for a in p._actions):
             p.add_argument("--lang", choices=("ja", "en"), default=None,
                            help=_("language of messages (default: KASU_LANG, then the locale, else en)"))
@@ -67,6 +62,23 @@ def finish_parser(ap: argparse.ArgumentParser, lang: str) -> argparse.ArgumentPa
             if isinstance(a, argparse._HelpAction):
                 a.help = _("show this help message and exit")
     return ap
+
+
+def _parsers(ap: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+    """The parser and every command's parser under it, nested ones included."""
+    parsers = [ap]
+    for parent in parsers:  # grows as it goes
+        for action in parent._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                parsers.extend(action.choices.values())
+    return parsers
+
+
+def bind_streams(ap: argparse.ArgumentParser, out: TextIO, err: TextIO) -> None:
+    """Send the help, --version and usage errors of `ap` and its commands to `out` and `err`."""
+    for p in _parsers(ap):
+        if isinstance(p, _Parser):
+            p.out, p.err = out, err
 
 
 def _peek_lang(argv: Sequence[str]) -> str | None:
@@ -106,6 +118,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     argv = list(sys.argv[1:] if argv is None else argv)
     lang = choose_language(_peek_lang(argv), os.environ)
     ap = finish_parser(build_parser(lang), lang)
+    bind_streams(ap, out, err)
     try:
         args = ap.parse_args(argv)
     except SystemExit as exc:

@@ -117,6 +117,10 @@ class _Parser(argparse.ArgumentParser):
     --help (never a traceback). Subclassed per language (`parser_for`), so nothing global is touched."""
 
     lang = "en"
+    # where help, --version and usage errors go: `main`'s own streams (`bind_streams`), so that an
+    # embedder calling main(argv, out, err) gets them there; sys.stdout and sys.stderr otherwise
+    out: TextIO | None = None
+    err: TextIO | None = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         if kwargs.get("formatter_class") in (None, argparse.HelpFormatter):
@@ -126,9 +130,19 @@ class _Parser(argparse.ArgumentParser):
             if isinstance(action, argparse._HelpAction):
                 action.help = gettext_for(self.lang)("show this help message and exit")
 
+    def _print_message(self, message: str, file: Any = None) -> None:
+        if message:
+            if file is None or file is sys.stdout:
+                file = self.out or sys.stdout
+            elif file is sys.stderr:
+                file = self.err or sys.stderr
+            with contextlib.suppress(AttributeError, OSError, NoOutput):  # closed (`>&-`): argparse's own way
+                file.write(message)
+
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        emit(sys.stderr, translate(N_("{prog}: error: {message}", prog=self.prog,
+        err = self.err or sys.stderr
+        self.print_usage(err)
+        emit(err, translate(N_("{prog}: error: {message}", prog=self.prog,
                                       message=translate_argparse(str(message), self.lang)), self.lang) + "\n"
              + translate(N_("(run `{prog} --help` for help)", prog=self.prog), self.lang) + "\n")
         raise SystemExit(EXIT_USAGE)
