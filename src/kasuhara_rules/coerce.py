@@ -136,6 +136,8 @@ def shown(value: Any, sensitive: bool) -> str:
     if isinstance(value, (int, float)):
         text = repr(value)
         return text if len(text) <= 40 else text[:37] + "…"
+    if isinstance(value, _dt.timedelta):  # a duration given from Python: as the JSON answers write one
+        return duration_iso(value // _MICRO)
     return f"a {json_kind(value)}"
 
 

@@ -208,8 +208,21 @@ def local_date(value: object, timezone: str | None) -> _dt.date | None:
 
 def date_of(moment: _dt.datetime, timezone: str | None) -> _dt.date:
     """The calendar date of an aware date-time: in the policy's time zone when it names one, else in
-    the moment's own offset (as the record wrote it)."""
-    return moment.astimezone(zone(timezone)).date() if timezone else moment.date()
+    the moment's own offset (as the record wrote it). A moment whose day there falls past the
+    calendar (after 9999-12-31 or before 0001-01-01) gets the calendar's last or first day.
+
+    >>> import datetime as dt
+    >>> date_of(dt.datetime(9999, 12, 31, 23, 0, tzinfo=dt.timezone(-dt.timedelta(hours=12))), "Asia/Tokyo")
+    datetime.date(9999, 12, 31)
+    >>> date_of(dt.datetime(1, 1, 1, 0, 0, tzinfo=dt.timezone(dt.timedelta(hours=14))), "Asia/Tokyo")
+    datetime.date(1, 1, 1)
+    """
+    if not timezone:
+        return moment.date()
+    try:
+        return moment.astimezone(zone(timezone)).date()
+    except OverflowError:
+        return _dt.date.max if moment.year == _dt.MAXYEAR else _dt.date.min
 
 
 def closest_zone(name: str, names: Iterable[str]) -> str | None:

@@ -91,6 +91,29 @@ def test_durations_longer_than_a_century_are_refused():
         assert d.error is not None and d.error.field == "call_length", value
     d = one(dict(BASE, contacts=[{"at": "2026-05-01T10:00:00+09:00", "length": 1e300}]))
     assert d.error.field == "contacts[0].length"
+    # a timedelta is shown as a duration in the message (it read "the duration a timedelta is longer …")
+    assert "the duration P1000000D is longer" in one(dict(BASE, call_length=dt.timedelta(days=10 ** 6))).error.message
+
+
+def test_an_examples_duration_past_what_python_holds_is_e502_not_a_crash(tmp_path):
+    """`given { d: 1000000000d }` (more days than a timedelta holds) and `99999999999999h` are E502 with the
+    literal as written, from check, test, doc and schema alike; 200000000d was E502 already."""
+    import io
+
+    from kasuhara_rules.cli.commands import main
+
+    for literal, said in (("1000000000d", '"1000000000d"'), ("99999999999999h", '"99999999999999h"'),
+                          ("200000000d", "P200000000D")):
+        path = tmp_path / "o.kasu"
+        path.write_text('policy "O" { id o version "1" otherwise claim }\nschema { d: optional duration }\n'
+                        f'outcomes {{ claim, kasuhara }}\nexample "huge" {{ given {{ d: {literal} }} expect claim }}\n',
+                        encoding="utf-8")
+        for command in ("check", "test", "doc", "schema"):
+            out, err = io.StringIO(), io.StringIO()
+            assert main([command, str(path)], out, err) == 1, (literal, command, err.getvalue())
+            shown = out.getvalue() + err.getvalue()  # check writes its diagnostics to standard output
+            assert f'example "huge": d: the duration {said} is longer than a hundred years' in shown, shown
+            assert command == "test" or "E502" in shown
 
 
 def test_arithmetic_overflow_makes_the_rule_undetermined():

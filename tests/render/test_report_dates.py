@@ -69,6 +69,25 @@ def test_a_date_outside_a_sane_range_is_invalid_and_periods_stay_few():
     assert sum(x["records"] for x in data["periods"]) == 3
 
 
+def test_a_moment_whose_local_day_is_past_the_calendar_is_invalid_not_a_crash(tmp_path):
+    """9999-12-31T23:59:59-12:00 is already 10000-01-01 in Tokyo, and 0001-01-01T00:00:00+14:00 still
+    year 0 there: `kasu eval` decides both; `kasu report` lists them as invalid (exit 3), never a traceback."""
+    policy = tmp_path / "p.kasu"
+    policy.write_text('policy "t" { id t version "1" otherwise claim timezone "Asia/Tokyo" }\n'
+                      'outcomes { claim, kasuhara }\nschema {\n  id: text key\n  reported: datetime\n'
+                      '  shouted: bool\n}\n' + RULE, encoding="utf-8")
+    records = tmp_path / "r.jsonl"
+    records.write_text("".join(json.dumps({"id": f"A{i}", "reported": d, "shouted": True}) + "\n" for i, d in enumerate(
+        ["9999-12-31T23:59:59-12:00", "2026-05-01T10:00:00+09:00", "0001-01-01T00:00:00+14:00"])), encoding="utf-8")
+    code, out, err = run("eval", policy, records)
+    assert code == 0 and len(out.splitlines()) == 3, err
+    code, out, err = run("report", policy, records, "--format", "json", "--no-progress")
+    assert code == 3 and "Traceback" not in err, err
+    data = json.loads(out)
+    assert [r["line"] for r in data["invalid"]["records"]] == [1, 3] and data["decided"] == 1
+    assert all("1970" in r["message"] for r in data["invalid"]["records"])
+
+
 def test_periods_are_ordered_as_dates():
     """Periods sort as dates (a two-digit year would sort as text after 2026)."""
     p = _policy('  id: text key\n  reported: date\n  shouted: bool')

@@ -95,7 +95,10 @@ def literal_value(node: object) -> object:
     if isinstance(node, (n.BoolLit, n.NumberLit, n.StringLit)):
         return node.value
     if isinstance(node, n.DurationLit):
-        return _dt.timedelta(microseconds=node.micros)
+        try:
+            return _dt.timedelta(microseconds=node.micros)
+        except OverflowError:  # past what a timedelta holds: as written ("1000000000d"), which the range refuses
+            return node.text
     if isinstance(node, n.DateLit):
         return node.value
     if isinstance(node, n.DateTimeLit):
