@@ -100,6 +100,23 @@ def test_cells_beyond_the_header_and_empty_rows(tmp_path):
     assert got[1][1] == {"incident_id": "E-500", "channel": "sns"}
 
 
+def test_a_value_under_an_empty_header_cell_is_an_error_of_its_row(tmp_path):
+    """A header cell cleared by accident must not drop its column silently: a value under it is an error
+    naming the cell; an empty column (or a blank cell) under an empty header is fine. CSV reads the same."""
+    header = ["incident_id", "channel", None, "dogeza", "reported_at"]
+    path = workbook(tmp_path / "gap.xlsx", [["A1", "phone", "SOMETHING", True, "2026-11-01 10:00"],
+                                            ["A2", "phone", None, True, "2026-11-01 10:00"],
+                                            ["A3", "phone", "  ", True, "2026-11-01 10:00"]], header=header)
+    got = list(read_records(path, RETAIL))
+    assert isinstance(got[0][1], RecordError) and "C2" in got[0][1].message and "empty" in got[0][1].message
+    assert got[1][1]["incident_id"] == "A2" and got[2][1]["incident_id"] == "A3"
+    csv = tmp_path / "gap.csv"
+    csv.write_text("incident_id,channel,,dogeza\nA1,phone,SOMETHING,true\nA2,phone,,true\n", encoding="utf-8")
+    got = list(read_records(csv, RETAIL))
+    assert isinstance(got[0][1], RecordError) and "column 3" in got[0][1].message
+    assert got[1][1] == {"incident_id": "A2", "channel": "phone", "dogeza": "true"}  # (typed when decided)
+
+
 def test_a_header_of_names_and_a_duplicate_label(tmp_path):
     """Field names work as headers too; a column named twice makes every row an error (nothing guessed)."""
     path = workbook(tmp_path / "names.xlsx", [["N-1", "sns"]], header=["incident_id", "channel"])

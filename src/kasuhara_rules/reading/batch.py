@@ -287,9 +287,15 @@ def read_csv(stream: IO[bytes], fields: Sequence[Field], encoding: str = "utf-8"
             continue
         record: dict[str, Any] = {}
         bad = None
-        for name, cell in zip(names, row):
-            if cell == "" or name == "":
+        for column, (name, cell) in enumerate(zip(names, row), 1):
+            if cell == "":
                 continue
+            if name == "":
+                if not cell.strip():
+                    continue
+                bad = RecordError(N_("column {column} holds a value, but its header cell is empty: name the "
+                                     "column in the header, or delete it", column=column), None, start)
+                break
             try:
                 record[name] = csv_cell(by_name.get(name), cell)
             except ValueError as exc:

@@ -168,7 +168,10 @@ def _record(number: int, cells: list[tuple[int, Any, str]], names: list[str], by
         if bad is not None:
             return RecordError(bad, name or None, number)
         if name == "":
-            continue
+            if isinstance(value, str) and not value.strip():
+                continue
+            return RecordError(N_("cell {cell} holds a value, but the header cell of its column is empty: name "
+                                  "the column in the header, or delete it", cell=where), None, number)
         try:
             typed = typed_cell(by_name.get(name), value)
         except ValueError as exc:
