@@ -59,3 +59,40 @@ def test_unknown_language_is_an_error(decisions):
     """Only ja and en are known."""
     with pytest.raises(ValueError):
         decisions[0].explain(lang="fr")
+
+
+MISSING_POLICY = '''policy "M" { id m version "1" otherwise claim }
+schema {
+  id: text key
+  a: optional int
+  contacts: list of { length: optional duration in minutes }
+}
+outcomes { claim, kasuhara }
+rule long_contact "長い連絡" { when max(contacts.length) >= 30min then kasuhara respond "x" }
+rule ratio { when a / 0 > 1 then kasuhara respond "y" }
+'''
+
+
+def test_a_rule_the_recorded_values_leave_open_names_no_missing_field():
+    """The largest of an empty list and a division by zero are unknown (language.md), so the rule is
+    pending — but nothing is missing: `missing` is empty (it named the recorded `contacts` and `a`), and
+    the explanation says the recorded values do not settle it instead of "data not recorded". A list with
+    an element that lacks the value is still named."""
+    from kasuhara_rules import parse_policy
+    from kasuhara_rules.cli.common import pending_text
+
+    p = parse_policy(MISSING_POLICY)
+    d = p.evaluate({"id": "M1", "contacts": [], "a": 5})
+    assert d.outcome == "review" and [(x.rule, x.missing) for x in d.pending] == [("long_contact", ()), ("ratio", ())]
+    ja, en = d.explain("ja"), d.explain("en")
+    assert "記録された値からは当てはまるかどうかが決まりません" in ja and "記録のない" not in ja
+    assert ja.count("足りない情報: なし（記録された値からは決まりません）") == 2
+    assert "the recorded values do not settle the rules below" in en and "not recorded" not in en
+    pending = d.to_dict()["pending"]
+    assert "rules the recorded values do not settle" in pending_text(pending, True, "en")
+    assert "記録された値からは決まらないルール" in pending_text(pending, True, "ja")
+    d = p.evaluate({"id": "M2", "contacts": [{"length": 5}, {}], "a": 5})
+    assert [(x.rule, x.missing) for x in d.pending] == [("long_contact", ("contacts",)), ("ratio", ())]
+    ja = d.explain("ja")
+    assert "記録のない次の情報しだいで" in ja and "足りない情報: contacts" in ja
+    assert "data not recorded" in pending_text(d.to_dict()["pending"], True, "en")

@@ -8,7 +8,7 @@ import os
 import re
 import sys
 import time
-from typing import IO, Any, Callable, Iterable, Iterator, TextIO, cast
+from typing import IO, Any, Callable, Iterable, Iterator, Sequence, TextIO, cast
 
 from ..i18n import N_, gettext_for, translate
 
@@ -344,12 +344,17 @@ def decision_text(d: Any) -> str:
     return text
 
 
-def pending_text(pending: Iterable[Any], review: bool, lang: str) -> str:
+def pending_text(pending: Sequence[Any], review: bool, lang: str) -> str:
     """One line on the pending rules of a decision, said as the explanation says it: `review` when
     one could change the outcome, else the outcome is settled and each says what it would give."""
     _ = gettext_for(lang)
     items = "; ".join(_("{rule} (missing: {fields}) would give {decision}").format(
         rule=p["rule"], fields=", ".join(p["missing"]) or "—", decision=decision_text(p["would"])) for p in pending)
+    if not any(p["missing"] for p in pending):  # nothing lacking: the recorded values leave these rules open
+        if review:
+            return _("review, the outcome depends on rules the recorded values do not settle: {items}").format(
+                items=items)
+        return _("outcome settled, rules the recorded values do not settle: {items}").format(items=items)
     if review:
         return _("review, the outcome depends on data not recorded: {items}").format(items=items)
     return _("outcome settled, data not recorded: {items}").format(items=items)

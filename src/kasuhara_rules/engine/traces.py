@@ -10,6 +10,10 @@ def missing_fields(node: Mapping[str, Any]) -> list[str]:
     >>> leaf = {"value": None, "reads": {"demand_valid": None}, "children": []}
     >>> missing_fields({"value": None, "reads": {}, "children": [leaf]})
     ['demand_valid']
+    >>> missing_fields({"value": None, "reads": {"contacts": []}, "children": []})
+    []
+    >>> missing_fields({"value": None, "reads": {"contacts": [{"length": None}]}, "children": []})
+    ['contacts']
     """
     out: list[str] = []
     stack = [node]
@@ -20,7 +24,9 @@ def missing_fields(node: Mapping[str, Any]) -> list[str]:
         found = [k for k, v in cur.get("reads", {}).items() if v is None]
         unknown_children = [c for c in cur.get("children", ()) if c.get("value") is None]
         if not found and not unknown_children:
-            found = list(cur.get("reads", {}))  # e.g. a list whose elements lack a value
+            # a list whose elements lack a value; never a value that is there (`a / 0`, the largest of
+            # an empty list: the recorded values do not settle it, and nothing is missing)
+            found = [k for k, v in cur.get("reads", {}).items() if isinstance(v, list) and v]
         for name in found:
             if name not in out:
                 out.append(name)

@@ -281,7 +281,7 @@ def _decision_block(d: Mapping[str, Any], labels: Mapping[str, Any], w: Mapping[
             (w["rule"], _label(labels, "rules", body.get("rule"))),
             (w["matched"], ", ".join(_label(labels, "rules", r) for r in body.get("matched", [])) or w["none"])]
     if body.get("pending"):
-        rows.append((w["pending"], "; ".join(f"{_label(labels, 'rules', p['rule'])}: {', '.join(p.get('missing', []))}"
+        rows.append((w["pending"], "; ".join(f"{_label(labels, 'rules', p['rule'])}: {', '.join(p.get('missing', [])) or '—'}"
                                              for p in body["pending"])))
     policy = body.get("policy") or {}
     rows.append((w["policy"], f"{policy.get('id')} {policy.get('version')}"))

@@ -65,6 +65,14 @@ WORDS = {
         "stands_note": "判断の区分は確定です: 次の情報は記録がありませんが、当てはまっても判断は変わりません。",
         "raise_note": "判断の区分は確定です: 次の情報は記録がありませんが、当てはまっても区分は変わりません"
                       "（重さや報告先は上がります。確かめてください）。",
+        # when no pending rule lacks a field: the recorded values themselves leave it open
+        "review_note_values": "人が判断してください: 次のルールは、記録された値からは当てはまるかどうかが決まりません"
+                              "（空のリストの最大値、0 での割り算など）。その結果しだいで、判断の区分が変わります。",
+        "stands_note_values": "判断の区分は確定です: 次のルールは記録された値からは決まりませんが、当てはまっても判断は"
+                              "変わりません。",
+        "raise_note_values": "判断の区分は確定です: 次のルールは記録された値からは決まりませんが、当てはまっても区分は"
+                             "変わりません（重さや報告先は上がります。確かめてください）。",
+        "no_missing": "なし（記録された値からは決まりません）",
     },
     "en": {
         "decided": "decided by", "also": "also matched", "matched": "matched", "pending": "pending (needs data)",
@@ -78,6 +86,13 @@ WORDS = {
         "stands_note": "outcome settled: this data is not recorded, but it could not change the decision.",
         "raise_note": "outcome settled: this data is not recorded, but it could not change the outcome "
                       "(it could raise the severity or the escalation: find out).",
+        "review_note_values": "a person must decide: the recorded values do not settle the rules below (the largest "
+                              "of an empty list, a division by zero …), and the outcome depends on them.",
+        "stands_note_values": "outcome settled: the recorded values do not settle these rules, but they could not "
+                              "change the decision.",
+        "raise_note_values": "outcome settled: the recorded values do not settle these rules, but they could not "
+                             "change the outcome (they could raise the severity or the escalation: find out).",
+        "no_missing": "none (the recorded values do not settle it)",
     },
 }
 _UNITS = {
@@ -126,10 +141,13 @@ class _Renderer:
         if core.pending_indices:
             review = core.provisional is not None
             raises = any(would_raise(self.policy, p.would, core.severity, core.escalation) for p in d.pending)
-            self.lines.append(f"  {self.w['review_note' if review else 'raise_note' if raises else 'stands_note']}")
+            note = "review_note" if review else "raise_note" if raises else "stands_note"
+            if not any(p.missing for p in d.pending):
+                note += "_values"
+            self.lines.append(f"  {self.w[note]}")
             for pending, index in zip(d.pending, core.pending_indices):
                 self.rule_block(self.w["pending"], index, trace, with_location=True)
-                missing = ", ".join(self.field_title(name) for name in pending.missing) or "—"
+                missing = ", ".join(self.field_title(name) for name in pending.missing) or self.w["no_missing"]
                 self.lines.append(f"      {self.w['missing']}: {missing}")
                 self.lines.append(f"      {self.w['would']}: {self.would(pending.would)}")
             if review:
