@@ -110,6 +110,21 @@ def _tutorial_policy(name: str) -> str:
     return (ROOT / "examples" / TUTORIALS[name][1]).read_text(encoding="utf-8")
 
 
+def test_tutorial_prose_names_the_line_its_output_shows():
+    """The prose under the first explanation names the baseline's line where the deciding rule is: the
+    same line as the output above it, which is the line of `rule dogeza` in examples/mhlw-baseline.kasu
+    (the prose said 286 long after the rule had moved to 303)."""
+    import re
+
+    baseline = (ROOT / "examples" / "mhlw-baseline.kasu").read_text(encoding="utf-8").splitlines()
+    line = next(i for i, text in enumerate(baseline, 1) if text.startswith("rule dogeza "))
+    for name, said in (("tutorial.en.md", r"line (\d+) of the inherited baseline"), ("tutorial.ja.md", r"(\d+)行目")):
+        source = (ROOT / "docs" / name).read_text(encoding="utf-8")
+        shown = re.search(r"mhlw-baseline\.kasu:(\d+):1", source)
+        prose = re.search(said, source)
+        assert shown and prose and int(shown.group(1)) == int(prose.group(1)) == line, name
+
+
 def test_tutorial_policy_is_the_shipped_file():
     """The complete policy of each tutorial is its shipped file (examples/tutorial.kasu in Japanese,
     examples/tutorial.en.kasu in English), byte for byte, already in the layout `kasu fmt` writes;
