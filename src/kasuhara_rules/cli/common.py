@@ -285,6 +285,15 @@ def is_input(path: str) -> bool:
     return os.path.exists(path) and not os.path.isdir(path)
 
 
+def unreadable(path: str) -> str | None:
+    """Why records cannot be read from `path` (a missing name, a folder), or None; `-` is standard input."""
+    if path == "-" or is_input(path):  # /dev/stdin and <(…) are pipes
+        return None
+    if os.path.isdir(path):
+        return N_("cannot read {path}: it is a folder; name a file of records", path=path)
+    return N_("cannot read {path}: no such file", path=path)
+
+
 FORMATS = ("jsonl", "json", "csv", "xlsx")  # batch.FORMATS, without importing the evaluator for `kasu check`
 
 

@@ -24,8 +24,8 @@ from ..policy import Decision, Policy
 from ..check.checked import REVIEW
 from ..source import display_width
 from .common import (
-    EXIT_FAIL, EXIT_INVALID_RECORDS, EXIT_OK, EXIT_USAGE, FORMATS, emit, encoding_option, exit_codes, is_input,
-    pending_text, stdin_bytes,
+    EXIT_FAIL, EXIT_INVALID_RECORDS, EXIT_OK, EXIT_USAGE, FORMATS, emit, encoding_option, exit_codes,
+    pending_text, stdin_bytes, unreadable,
 )
 
 
@@ -258,8 +258,9 @@ def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             return EXIT_USAGE
         policies.append(policy_from(loaded.result, loaded.files, path, loaded.sources))
     for path in args.records:
-        if path != "-" and not is_input(path):  # /dev/stdin and <(…) are pipes
-            emit(err, translate(N_("kasu diff: cannot read {path}: no such file", path=path), args.msg_lang) + "\n")
+        problem = unreadable(path)
+        if problem is not None:
+            emit(err, "kasu diff: " + translate(problem, args.msg_lang) + "\n")
             return EXIT_USAGE
         if args.input_format is None and format_of(path) is None:
             emit(err, translate(N_("kasu diff: cannot tell the format of {path}: use .json, .jsonl, .ndjson, .csv or .xlsx",

@@ -10,7 +10,7 @@ from ..diagnostics import render_text
 from ..i18n import N_, gettext_for, translate
 from .common import (
     EXIT_FAIL, EXIT_INVALID_RECORDS, EXIT_OK, EXIT_USAGE, FORMATS, Progress, emit, encoding_option, exit_codes,
-    is_input, output_to, positive, stdin_bytes, typed,
+    output_to, positive, stdin_bytes, typed, unreadable,
 )
 from ..check.loader import load_path
 
@@ -58,8 +58,9 @@ def cmd_eval(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     policy = policy_from(loaded.result, loaded.files, args.policy, loaded.sources)
     inputs = args.records or ["-"]
     for path in inputs:
-        if path != "-" and not is_input(path):  # /dev/stdin and <(…) are pipes
-            emit(err, translate(N_("kasu eval: cannot read {path}: no such file", path=path), lang) + "\n")
+        problem = unreadable(path)
+        if problem is not None:
+            emit(err, "kasu eval: " + translate(problem, lang) + "\n")
             return EXIT_USAGE
         if args.input_format is None and format_of(path) is None:
             emit(err, translate(N_("kasu eval: cannot tell the format of {path}: use .json, .jsonl, .ndjson, "

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, TextIO
 
 from ..i18n import N_
-from .common import encoding_option, exit_codes, is_input, month, typed
+from .common import encoding_option, exit_codes, month, typed, unreadable
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INVALID_RECORDS = 0, 1, 2, 3
 
@@ -71,8 +71,9 @@ def unreadable_inputs(paths: list[str], input_format: str | None) -> str | None:
     from ..reading.batch import format_of
 
     for path in paths:
-        if path != "-" and not is_input(path):  # /dev/stdin and <(…) are pipes
-            return N_("cannot read {path}: no such file", path=path)
+        problem = unreadable(path)
+        if problem is not None:
+            return problem
         if input_format is None and format_of(path) is None:
             return N_("cannot tell the format of {path}: use .json, .jsonl, .ndjson, .csv or .xlsx, "
                       "or --input-format", path=path)

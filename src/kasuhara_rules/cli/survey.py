@@ -148,7 +148,7 @@ def department_list(lists: Sequence[str], path: str | None, notice: Callable[[st
 def cmd_survey_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..reading import read_table
     from ..render import survey as sv
-    from .common import say
+    from .common import say, unreadable
     from .report import charts_missing, write_output
 
     lang = _lang(args)
@@ -165,8 +165,9 @@ def cmd_survey_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int
         templates = [sv.build_template(policy, lang, months, ("department", "role", "channel"), args.by)
                      for lang in ("ja", "en") for months in range(1, 25)]
     for path in args.answers:  # a pipe (`/dev/stdin`, `<(…)`) is read as a file is
-        if not os.path.exists(path) or os.path.isdir(path):
-            say(err, "survey report", N_("cannot read {path}: no such file", path=path), lang)
+        problem = unreadable(path) if path != "-" else N_("cannot read {path}: no such file", path=path)
+        if problem is not None:
+            say(err, "survey report", problem, lang)
             return EXIT_USAGE
     answers: list[sv.Answer] = []
     invalid: list[dict[str, Any]] = []
