@@ -126,3 +126,17 @@ def test_generated_policy_is_formatted_as_written(tmp_path, industry, lang, init
     code, out, err = run("fmt", "--check", str(target))
     assert code == 0, out + err
     assert "# override rule" in target.read_text(encoding="utf-8")
+
+
+def test_the_suggested_commands_can_be_pasted_into_a_shell(tmp_path):
+    """A path with a space: the printed `kasu check …` and the file's own comment quote it, so that copying
+    the command into a shell checks that file (they were printed bare and split at the space)."""
+    import shlex
+
+    target = tmp_path / "方針 フォルダ" / "新しい方針.kasu"
+    code, out, _ = run("init", str(target), "--lang", "ja")
+    assert code == 0
+    command = re.search(r"`(kasu check [^`]+)`", out).group(1)
+    assert shlex.split(command) == ["kasu", "check", str(target)]
+    comment = re.search(r"`(kasu check [^`]+)`", target.read_text(encoding="utf-8")).group(1)
+    assert shlex.split(comment) == ["kasu", "check", "新しい方針.kasu"]  # a plain name stays plain

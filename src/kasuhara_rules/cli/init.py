@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import datetime as _dt
 import re
+import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, TextIO, cast
 
@@ -124,8 +125,9 @@ def cmd_init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return 1
     for there in written[:-1]:
         emit(out, translate(N_("copied {path}", path=str(there)), lang) + "\n")
-    emit(out, translate(N_("wrote {path}: check it with `kasu check {path}` and `kasu test {path}`",
-                           path=str(target)), lang) + "\n")
+    # the commands as a shell takes them (a path with a space or quote is quoted; a plain one is as it is)
+    emit(out, translate(N_("wrote {path}: check it with `kasu check {quoted}` and `kasu test {quoted}`",
+                           path=str(target), quoted=shlex.quote(str(target))), lang) + "\n")
     return 0
 
 
@@ -203,7 +205,7 @@ def policy_text(base: str, filename: str, lang: str, taken: frozenset[str] = fro
     lines = [
         "# " + _("Our customer-harassment criteria (written by `kasu init`)."),
         "# " + _("It extends {base}: write here only what differs for us.").format(base=base),
-        "# " + _("Check it with `kasu check {file}` and `kasu test {file}`.").format(file=filename),
+        "# " + _("Check it with `kasu check {file}` and `kasu test {file}`.").format(file=shlex.quote(filename)),
         "",
         'policy "' + _("Our customer-harassment criteria") + '" {',
         f"  id        {ident}",
