@@ -9,7 +9,7 @@ import math
 import re
 from typing import Any, Mapping, Sequence
 
-from .i18n import N_
+from .i18n import Message, N_
 from . import values as vt
 from .values import DAY as _DAY
 from .datetimes import aware_datetime, iso_aware, parse_date, parse_datetime
@@ -121,7 +121,7 @@ class Problem(Exception):
 def shown(value: Any, sensitive: bool) -> str:
     """A value as it may appear in a message: never the value of a sensitive field."""
     if sensitive:
-        return f"a {json_kind(value)} ({REDACTED})"
+        return N_("{kind} ({redacted})", kind=kind_phrase(value), redacted=REDACTED)
     if isinstance(value, str):
         text = value if len(value) <= 40 else value[:37] + "…"
         return '"' + text.replace('"', '\\"') + '"'
@@ -132,13 +132,28 @@ def shown(value: Any, sensitive: bool) -> str:
     if value is False:
         return "false"
     if isinstance(value, int) and abs(value) > 10**40:  # repr of a huge int is slow, even refused
-        return f"a number of about {int(value.bit_length() * 0.30103) + 1} digits"
+        return N_("a number of about {digits} digits", digits=int(value.bit_length() * 0.30103) + 1)
     if isinstance(value, (int, float)):
         text = repr(value)
         return text if len(text) <= 40 else text[:37] + "…"
     if isinstance(value, _dt.timedelta):  # a duration given from Python: as the JSON answers write one
         return duration_iso(value // _MICRO)
-    return f"a {json_kind(value)}"
+    return kind_phrase(value)
+
+
+def kind_phrase(value: Any) -> str:
+    """What kind of value this is, with its article: "an object", "a list".
+
+    >>> kind_phrase({}), kind_phrase([1])
+    ('an object', 'a list')
+    """
+    kind = json_kind(value)
+    phrase = _KIND_PHRASES.get(kind)
+    return phrase if phrase is not None else N_("a value of type {name}", name=kind)
+
+
+_KIND_PHRASES = {"null": N_("null"), "boolean": N_("a true/false value"), "number": N_("a number"),
+                 "text": N_("a text"), "object": N_("an object"), "list": N_("a list")}
 
 
 def json_kind(value: Any) -> str:
@@ -169,7 +184,7 @@ def coerce_bool(value: Any, sensitive: bool = False) -> bool:
 def _in_range(value: int | float, sensitive: bool) -> int | float:
     if -MAX_NUMBER <= value <= MAX_NUMBER:
         return value
-    size = "too large" if value > 0 else "too small"
+    size = N_("too large") if value > 0 else N_("too small")
     raise Problem(N_("the number is {size}: numbers must lie within ±9,007,199,254,740,991 (got {shown})", size=size, shown=shown(value, sensitive)))
 
 
@@ -320,7 +335,13 @@ def coerce_datetime(value: Any, sensitive: bool = False, zone: str | None = None
                              shown=shown(value, sensitive)))
         return (moment - EPOCH) // _dt.timedelta(microseconds=1)
     except (ValueError, OverflowError) as exc:  # DateTimeProblem, an unknown zone, a year out of range
-        raise Problem(exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)) from None
+        reason = exc.args[0] if exc.args else None
+        if isinstance(reason, Message):  # ours (DateTimeProblem): already a sentence
+            raise Problem(reason) from None
+        # the library's English ("date value out of range", "year 0 is out of range"): our own sentence
+        raise Problem(N_("{shown} is out of the range of date-times (the years 1 to 9999, in UTC and in the "
+                         "policy's time zone)", shown=shown(value.isoformat(" ") if isinstance(value, _dt.datetime) else value,
+                                                  sensitive))) from None
 
 
 def coerce_date(value: Any, sensitive: bool = False) -> int:

@@ -64,6 +64,12 @@ def test_usage_errors_exit_2(tmp_path):
     assert run("eval", RETAIL, "--format", "yaml", INCIDENTS)[0] == 2
 
 
+def test_records_are_not_claimed_required():
+    """`kasu eval` alone names POLICY as missing, not RECORDS (standard input is read without them)."""
+    code, _, err = run("eval")
+    assert code == 2 and "POLICY" in err and "RECORDS" not in err.split("required")[-1], err
+
+
 def test_stdin_is_json_lines():
     """With no RECORDS, JSON Lines come from standard input."""
     line = open(INCIDENTS, encoding="utf-8").readline().encode()

@@ -275,3 +275,17 @@ def test_an_entity_bomb_in_a_part_is_refused_quickly(tmp_path):
     with pytest.raises(InputRefused, match="readable"):
         list(read_records(path, RETAIL))
     assert time.monotonic() - started < 10
+
+
+def test_a_chart_sheet_first_is_named_with_what_to_do(tmp_path):
+    """A workbook whose first sheet is a chart sheet (openpyxl fails on it with AttributeError) is
+    refused saying so, and that the sheet with the data goes first."""
+    book = openpyxl.Workbook()
+    book.active.append(["事案番号"])
+    book.create_chartsheet("グラフ", 0)
+    path = tmp_path / "chart.xlsx"
+    book.save(path)
+    with pytest.raises(InputRefused) as refused:
+        list(read_records(path, RETAIL))
+    message = str(refused.value)
+    assert '"グラフ", is a chart sheet' in message and "put the sheet with the data first" in message

@@ -78,6 +78,19 @@ def test_bad_duration_unit():
     assert d.code == "E106" and "30min" in d.hint
 
 
+@pytest.mark.parametrize("literal,message,fix", [
+    ("1.5.5h", "more than one decimal point", "one decimal point at most"),
+    ("1..2", "more than one decimal point", "one decimal point at most"),
+    ("5.", "ends its number with a decimal point", "write `5`"),
+    ("5.h", "ends its number with a decimal point", "write `5h`"),
+])
+def test_a_malformed_number_says_what_is_wrong_with_it(literal, message, fix):
+    """`1.5.5h` and `5.` were 'unexpected character `1`' at a digit: now the number is named and explained."""
+    d = first_diag(f"define d = x > {literal}")
+    assert d.code == "E103" and f"`{literal}`" in d.message and message in d.message and fix in d.hint
+    assert d.span.end_column - d.span.column == len(literal)
+
+
 def test_end_of_file_names_the_open_bracket():
     """The file ending inside a rule is E128 at the unclosed brace, with where to close it."""
     d = first_diag("rule r {\n  when a then k\n")

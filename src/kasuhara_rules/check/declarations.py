@@ -56,7 +56,7 @@ class Declarations:
             key = entry.key.name
             if key not in HEADER_KEYS:
                 self.err("E203", N_("unknown header setting `{key}`", key=key), entry.key.span,
-                         did_you_mean(key, HEADER_KEYS) or "the settings are " + ", ".join(HEADER_KEYS))
+                         did_you_mean(key, HEADER_KEYS) or N_("the settings are {names}", names=", ".join(HEADER_KEYS)))
                 continue
             if key in seen:
                 self.err("E206", N_("`{key}` is set twice in the header", key=key), entry.key.span)

@@ -65,43 +65,43 @@ def _apply(decls: list[object], own: Sequence[object], inherited: _Inherited, ba
     for d in own:
         if isinstance(d, n.SchemaDecl):
             kept = tuple(f for f in d.fields if not _redeclared("field", f.name, inherited, diags,
-                                                               "give the new field another name"))
+                                                               N_("give the new field another name")))
             out.append(n.SchemaDecl(kept, span=d.span))
         elif type(d) in _VOCAB:
             vocab = cast(_Vocab, d)
             kind = _VOCAB[type(vocab)]
             items = tuple(i for i in vocab.items if not _redeclared(kind, i.name, inherited, diags,
-                                                                    f"the inherited {kind} is used as it is"))
+                                                                    N_("the inherited {what} is used as it is", what=_WORD[kind])))
             out.append(type(vocab)(items, span=vocab.span))
         elif isinstance(d, (n.PhrasesDecl, n.PhrasesFrom)):
-            if not _redeclared("name", d.name, inherited, diags, "add to it with `phrases NAME += [ … ]`"):
+            if not _redeclared("name", d.name, inherited, diags, N_("add to it with `phrases NAME += [ … ]`")):
                 out.append(d)
         elif isinstance(d, n.PhrasesAppend):
             if d.name.name not in inherited["name"]:
-                _missing(d.name, "phrase list", inherited["name"], diags)
+                _missing(d.name, N_("phrase list"), inherited["name"], diags)
             else:
                 out.append(d)
         elif isinstance(d, n.DefineDecl):
             if d.override:
                 if d.name.name not in defines_at:
-                    _missing(d.name, "define", inherited["name"], diags)
+                    _missing(d.name, N_("define"), inherited["name"], diags)
                 else:
                     out[defines_at[d.name.name]] = d
-            elif not _redeclared("name", d.name, inherited, diags, f"write `override define {d.name.name} = …`"):
+            elif not _redeclared("name", d.name, inherited, diags, N_("write `override define {name} = …`", name=d.name.name)):
                 out.append(d)
         elif isinstance(d, n.RuleDecl):
             name = d.name.name
             if d.override:
                 if name not in rules_at or rules_at[name] in dropped:
-                    _missing(d.name, "rule", inherited["rule"], diags)
+                    _missing(d.name, N_("rule"), inherited["rule"], diags)
                 else:
                     out[rules_at[name]] = override_rule(cast(n.RuleDecl, out[rules_at[name]]), d)
-            elif not _redeclared("rule", d.name, inherited, diags, f"write `override rule {name} {{ … }}`"):
+            elif not _redeclared("rule", d.name, inherited, diags, N_("write `override rule {name} {{ … }}`", name=name)):
                 out.append(d)
         elif isinstance(d, n.DropRule):
             name = d.name.name
             if name not in rules_at or rules_at[name] in dropped:
-                _missing(d.name, "rule", inherited["rule"], diags)
+                _missing(d.name, N_("rule"), inherited["rule"], diags)
             else:
                 dropped.add(rules_at[name])
                 dropped_names.add(name)
@@ -112,13 +112,19 @@ def _apply(decls: list[object], own: Sequence[object], inherited: _Inherited, ba
     return [d for i, d in enumerate(out) if i not in dropped]
 
 
+# The kinds of inherited names, as words in messages (with their article for "… cannot be declared again").
+_WORD = {"outcome": N_("outcome"), "severity": N_("severity"), "escalation": N_("escalation")}
+_ARTICLED = {"name": N_("a name"), "field": N_("a field"), "rule": N_("a rule"), "outcome": N_("an outcome"),
+             "severity": N_("a severity"), "escalation": N_("an escalation")}
+
+
 def _redeclared(kind: str, ident: n.Ident, inherited: _Inherited, diags: list[Diagnostic], hint: str) -> bool:
     found = inherited[kind].get(ident.name)
     if found is None:
         return False
     _, file = found
-    what = {"name": "name", "field": "field"}.get(kind, kind)
-    diags.append(error("E603", N_("`{name}` is inherited from {file}; a {what} cannot be declared again", name=ident.name, file=file, what=what),
+    diags.append(error("E603", N_("`{name}` is inherited from {file}; {what} cannot be declared again", name=ident.name, file=file,
+                                  what=_ARTICLED[kind]),
                        ident.span, hint))
     return True
 

@@ -238,7 +238,7 @@ class TypeChecker(TextOperators, Visitor):
         if func not in FUNCTIONS:
             self.infer(node.arg, scope)
             self.diags.append(error("E308", N_("unknown function `{func}`", func=func), node.span,
-                                    did_you_mean(func, FUNCTIONS) or "the functions are " + ", ".join(FUNCTIONS)))
+                                    did_you_mean(func, FUNCTIONS) or N_("the functions are {names}", names=", ".join(FUNCTIONS))))
             return vt.T_ERROR
         arg = self.infer(node.arg, scope)
         if node.where is not None:
@@ -385,7 +385,7 @@ class TypeChecker(TextOperators, Visitor):
     def _bad_enum_value(self, t: Type, lit: n.StringLit, subject: object) -> None:
         labelled = next((v for v, lab in zip(t.values, t.labels) if lab == lit.value), None)
         guess = labelled or closest(lit.value, t.values)
-        hint = N_("did you mean \"{guess}\"?", guess=guess) if guess else "the values are " + ", ".join(f'"{v}"' for v in t.values)
+        hint = N_("did you mean \"{guess}\"?", guess=guess) if guess else N_("the values are {values}", values=", ".join(f'"{v}"' for v in t.values))
         if labelled is not None:  # conditions name values; labels are what people see
             hint = N_("\"{label}\" is the label of \"{value}\": conditions use the value; did you mean \"{value}\"?",
                       label=lit.value, value=labelled)
@@ -466,20 +466,20 @@ def _arithmetic(op: str, a: Type, b: Type) -> Type | None:
 
 def _arith_hint(op: str, a: Type, b: Type) -> str | None:
     if vt.DATE in (a.kind, b.kind) and vt.DATETIME in (a.kind, b.kind):
-        return "dates and date-times do not mix; use date-times on both sides"
+        return N_("dates and date-times do not mix; use date-times on both sides")
     if a.is_textual or b.is_textual:
-        return "texts cannot be added or multiplied"
+        return N_("texts cannot be added or multiplied")
     return None
 
 
 def _bool_hint(node: object, t: Type) -> str | None:
     if t.kind == vt.PHRASES:
-        return "use the phrase list with `contains any` or `in`, e.g. remarks contains any " + text_of(node)
+        return N_("use the phrase list with `contains any` or `in`, e.g. remarks contains any {name}", name=text_of(node))
     if t.is_numeric or t.kind == vt.DURATION:
-        return "compare it with something, e.g. `" + text_of(node) + " >= …`"
+        return N_("compare it with something, e.g. `{text} >= …`", text=text_of(node))
     if t.is_textual:
-        return "compare it with a value, e.g. `" + text_of(node) + ' == "…"`, or test it with `contains`'
+        return N_("compare it with a value, e.g. `{text} == \"…\"`, or test it with `contains`", text=text_of(node))
     if t.kind == vt.LIST:
-        return "test it with count(...), any(...) or contains"
+        return N_("test it with count(...), any(...) or contains")
     return None
 

@@ -26,7 +26,7 @@ def register(sub: Any, _: Callable[[str], str], lang: str) -> None:
                        epilog=exit_codes(_, _("0  every record decided"), _("1  errors in the policy"),
                                      _("2  usage error"), _("3  some records invalid (the rest still decided)")))
     p.add_argument("policy", metavar="POLICY", help=_("the policy file"))
-    p.add_argument("records", nargs="*", metavar="RECORDS",
+    p.add_argument("records", nargs="*", metavar="RECORDS", default=[],
                    help=_("record files (.json, .jsonl, .ndjson, .csv, .xlsx); - or none: standard input"))
     p.add_argument("--explain", action="store_true", help=_("add the trace of every rule to each decision"))
     p.add_argument("--format", choices=("json", "text", "csv"), default="json",

@@ -7,13 +7,13 @@ from ..i18n import N_
 from ..check.checked import Field
 from ..coerce import (  # noqa: F401  (re-exported: the engine's view of record values)
     MAX_DURATION, MAX_NUMBER, REDACTED, Problem, RecordError, coerce, coerce_fields, date_iso, datetime_iso,
-    duration_iso, is_absent, json_kind, parse_duration_text, plain, raw_json, shown, to_json,
+    duration_iso, is_absent, json_kind, kind_phrase, parse_duration_text, plain, raw_json, shown, to_json,
 )
 
 
 __all__ = [  # the engine's view of record values (coerce.py), and validate_record
     "MAX_DURATION", "MAX_NUMBER", "REDACTED", "Problem", "RecordError", "coerce", "coerce_fields", "date_iso",
-    "datetime_iso", "duration_iso", "is_absent", "json_kind", "parse_duration_text", "plain", "raw_json", "shown",
+    "datetime_iso", "duration_iso", "is_absent", "json_kind", "kind_phrase", "parse_duration_text", "plain", "raw_json", "shown",
     "to_json", "validate_record",
 ]
 
@@ -24,9 +24,5 @@ def validate_record(fields: Sequence[Field], record: Any, zone: str | None = Non
     Fields that the schema does not name are ignored; `zone` is the policy's time zone.
     """
     if not isinstance(record, Mapping):
-        raise RecordError(N_("a record must be a JSON object, not {article}", article=_article(json_kind(record))))
+        raise RecordError(N_("a record must be a JSON object, not {article}", article=kind_phrase(record)))
     return coerce_fields(fields, record, zone=zone)
-
-
-def _article(kind: str) -> str:
-    return f"an {kind}" if kind[0] in "aeiou" else f"a {kind}"

@@ -18,6 +18,7 @@ from ..i18n import N_
 from .. import values as vt
 from ..check.checked import Field
 from ..coerce import RecordError
+from .json_reasons import json_reason
 
 FORMATS = ("jsonl", "json", "csv", "xlsx")
 EXTENSIONS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv", ".xlsx": "xlsx",
@@ -88,7 +89,7 @@ def _json_problem(exc: ValueError) -> str:
         if exc.msg == "Extra data":
             return N_("not valid JSON: there is more after the end of the value (column {column}); "
                       "write one record a line (.jsonl) or one array (.json)", column=exc.colno)
-        return N_("not valid JSON: {problem} (column {column})", problem=exc.msg, column=exc.colno)
+        return N_("not valid JSON: {problem} (column {column})", problem=json_reason(exc.msg), column=exc.colno)
     if "digits" in str(exc):
         return N_("a number in the JSON has too many digits")
     return _text(exc)
@@ -191,7 +192,7 @@ def _json_array(text: str, start: int, lines: LineCounter | None = None) -> Iter
         try:
             value, end = decoder.raw_decode(text, pos)
         except json.JSONDecodeError as exc:
-            yield line_at(exc.pos), RecordError(N_("not valid JSON: {msg}; the rest of the array is unreadable", msg=exc.msg),
+            yield line_at(exc.pos), RecordError(N_("not valid JSON: {msg}; the rest of the array is unreadable", msg=json_reason(exc.msg)),
                                                 None, line_at(exc.pos))
             return
         except (RecursionError, ValueError) as exc:

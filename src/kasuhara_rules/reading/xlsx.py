@@ -82,6 +82,11 @@ def sheet_rows(path: str) -> Iterator[tuple[int, list[tuple[int, Any, str]]]]:
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a file that is no workbook
+        chart = _first_chart_sheet(path)
+        if chart is not None:  # openpyxl fails on a chart sheet without a chart (AttributeError)
+            raise InputRefused(N_("the first sheet of the workbook, \"{name}\", is a chart sheet, not a table of records; "
+                                  "put the sheet with the data first (or save it alone as .xlsx or .csv)",
+                                  name=chart)) from None
         raise InputRefused(N_("not a readable .xlsx workbook ({kind})", kind=type(exc).__name__)) from None
     try:
         if not book.worksheets:
@@ -106,6 +111,26 @@ def sheet_rows(path: str) -> Iterator[tuple[int, list[tuple[int, Any, str]]]]:
         raise InputRefused(N_("not a readable .xlsx workbook ({kind})", kind=type(exc).__name__)) from None
     finally:
         book.close()
+
+
+def _first_chart_sheet(path: str) -> str | None:
+    """The name of the workbook's first sheet when it is a chart sheet, else None (read from the
+    workbook's own parts: xl/workbook.xml names the sheets in order, its rels say which are charts)."""
+    import xml.etree.ElementTree as ET
+
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    try:
+        with zipfile.ZipFile(path) as z:
+            book = ET.fromstring(z.read("xl/workbook.xml"))
+            rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+    except (OSError, KeyError, zipfile.BadZipFile, ET.ParseError):
+        return None
+    first = book.find(f"{main}sheets/{main}sheet")
+    if first is None:
+        return None
+    target = next((r.get("Target", "") for r in rels if r.get("Id") == first.get(rel)), "")
+    return first.get("name", "") if "chartsheets/" in target else None
 
 
 def _cell_problem(cell: str, value: Any, kind: str) -> str | None:

@@ -7,6 +7,7 @@ from typing import cast
 from ..syntax import nodes as n
 from .. import values as vt
 from ..check.checked import CheckedPolicy, DefineRef, ElementRef, Field, FieldRef, PhrasesRef
+from ..syntax.printer import quote
 from ..syntax.visitor import Visitor
 
 _JA_UNITS = tuple((ja, micros) for _, _, micros, ja, _, _ in vt.DURATION_UNITS)
@@ -21,6 +22,21 @@ def attach(clause: str, word: str) -> str:
     if clause.endswith(("る", "い", "た", "ない", "す")) or clause.endswith("）"):
         return clause + word
     return clause + "の" + word
+
+
+def quoted(text: str, ja: bool) -> str:
+    """A text as a reader sees it quoted, its own quotes kept apart from the marks around it: 「…」 in
+    Japanese (『…』 when the text holds 「 or 」), "…" in English (“…” when it holds a `"`); a text that
+    holds both kinds is written as in the policy, with backslashes.
+
+    >>> print(quoted('say "hi"', False), quoted("「はい」", True))
+    “say "hi"” 『「はい」』
+    """
+    marks = (("「", "」"), ("『", "』")) if ja else (('"', '"'), ("\u201c", "\u201d"))
+    for left, right in marks:
+        if left not in text and right not in text:
+            return f"{left}{text}{right}"
+    return quote(text)
 
 
 def _type(node: object) -> vt.Type:
@@ -128,9 +144,19 @@ class Verbalizer(Visitor):
         return self._not(text) if negate else text
 
     def group(self, e: object) -> str:
+        """A part of an and/or, bracketed when it reads as an and/or itself (`not not (a and b)`
+        too; `not (a and b)` reads "not (…)", bracketed already)."""
         text = self.sentence(e)
-        return f"（{text}）" if isinstance(e, (n.And, n.Or)) and self.ja else f"({text})" if isinstance(
-            e, (n.And, n.Or)) else text
+        flips = 0
+        while isinstance(e, n.Not):
+            e, flips = e.operand, flips + 1
+        if isinstance(e, n.And):
+            joined = len(self.without_presence_guards(e.operands)) > 1
+        else:
+            joined = isinstance(e, n.Or)
+        if not joined or flips % 2:
+            return text
+        return f"（{text}）" if self.ja else f"({text})"
 
     _JA_CMP = {">=": "以上", ">": "を超える", "<=": "以下", "<": "未満"}
     _JA_TIME = {">=": "以降", ">": "より後", "<=": "以前", "<": "より前"}
@@ -225,15 +251,15 @@ class Verbalizer(Visitor):
         if _SIMPLE_ALTERNATION.fullmatch(pattern):
             words = pattern.split("|")
             if self.ja:
-                listed = "".join(f"「{w}」" for w in words)
+                listed = "".join(quoted(w, True) for w in words)
                 verb = "含まれない" if negate else "含まれる"
                 return f"{s}に{listed}{'のいずれか' if len(words) > 1 else ''}が{verb}（表記どおり。ひらがなとカタカナは区別する）"
-            listed = ", ".join(f'"{w}"' for w in words)
+            listed = ", ".join(quoted(w, False) for w in words)
             return f"{s} {'does not contain' if negate else 'contains'} {'any of ' if len(words) > 1 else ''}" \
                    f"{listed} (as written: hiragana and katakana are told apart)"
         if self.ja:
-            return f"{s}が正規表現「{pattern}」に{'当てはまらない' if negate else '当てはまる'}"
-        return f"{s} {'does not match' if negate else 'matches'} the pattern \"{pattern}\""
+            return f"{s}が正規表現{quoted(pattern, True)}に{'当てはまらない' if negate else '当てはまる'}"
+        return f"{s} {'does not match' if negate else 'matches'} the pattern {quoted(pattern, False)}"
 
     def visit_Call(self, e: n.Call, negate: bool) -> str:
         if e.func not in ("any", "all") or e.where is None:
@@ -293,8 +319,8 @@ class Verbalizer(Visitor):
         if not self.ja and _JAPANESE.search(label):
             label = value.replace("_", " ")
         if self.codes and label != value:
-            return f"「{label}（{value}）」" if self.ja else f'"{label}" ({value})'
-        return f"「{label}」" if self.ja else f'"{label}"'
+            return quoted(f"{label}（{value}）", True) if self.ja else f"{quoted(label, False)} ({value})"
+        return quoted(label, self.ja)
 
     def set_of(self, e: object, t: vt.Type | None = None) -> str:
         """A list literal or a phrase list, spelled out when short; the texts of a list compared
@@ -308,10 +334,17 @@ class Verbalizer(Visitor):
             plist = self.p.phrases[ref.name]
             title = plist.label or plist.name if self.ja else plist.name.replace("_", " ")
             if len(plist.phrases) <= LIST_INLINE:
-                inner = "".join(f"「{x}」" for x in plist.phrases) if self.ja else ", ".join(f'"{x}"' for x in plist.phrases)
+                inner = ("" if self.ja else ", ").join(quoted(x, self.ja) for x in plist.phrases)
                 return f"〈{title}〉（{inner}）" if self.ja else f"the phrases \"{title}\" ({inner})"
             return f"〈{title}〉（語句の一覧を参照）" if self.ja else f"the phrases \"{title}\" (see the phrase lists)"
         return self.noun(e)
+
+
+def _plain(e: n.Binary) -> bool:
+    """Whether an arithmetic value reads in English as "a OP b", its operands in the policy's order
+    (not a time's "30 days before …", nor "2 times a" for `a * 2`)."""
+    timed = _type(e.left).kind in (vt.DATE, vt.DATETIME)
+    return not timed and not (e.op == "*" and isinstance(e.right, n.NumberLit))
 
 
 # How a phrase list's kind reads in a sentence (check/checked.PHRASE_KINDS; text/speech.py).
@@ -359,7 +392,7 @@ class _Nouns(Visitor):
         return f"{v:,}" if isinstance(v, int) else str(v)
 
     def visit_StringLit(self, e: n.StringLit) -> str:
-        return f"「{e.value}」" if self.v.ja else f'"{e.value}"'
+        return quoted(e.value, self.v.ja)
 
     def visit_BoolLit(self, e: n.BoolLit) -> str:
         return ("はい" if e.value else "いいえ") if self.v.ja else ("true" if e.value else "false")
@@ -378,22 +411,47 @@ class _Nouns(Visitor):
         return self.v.set_of(e)
 
     def visit_Negate(self, e: n.Negate) -> str:
-        return f"マイナス{self.v.noun(e.operand)}" if self.v.ja else f"minus {self.v.noun(e.operand)}"
+        operand = self._grouped(e.operand, isinstance(e.operand, (n.Binary, n.Negate)))
+        return f"マイナス{operand}" if self.v.ja else f"minus {operand}"
+
+    def _grouped(self, e: object, group: bool) -> str:
+        """A value as a part of a bigger one, in brackets when `group`."""
+        text = self.v.noun(e)
+        return (f"（{text}）" if self.v.ja else f"({text})") if group else text
+
+    def _part(self, e: object, parent: n.Binary, leading: bool) -> str:
+        """An operand of `parent`, bracketed where the reading would otherwise be ambiguous. A
+        compound operand is bracketed, except the one read first: in Japanese every form closes
+        with its own words (…を引いた値, …の合計), so the first operand needs none; in English only
+        a left-to-right chain of one family reads unbracketed ("a minus b minus 1" is (a - b) - 1,
+        "a minus (b minus 1)" the other), and "minus a" binds tighter than any operator."""
+        if not isinstance(e, (n.Binary, n.Negate)):
+            return self.v.noun(e)
+        if leading and (self.v.ja or isinstance(e, n.Negate)):
+            return self.v.noun(e)
+        chain = leading and isinstance(e, n.Binary) and _plain(e) and _plain(parent) and \
+            (e.op in "+-") == (parent.op in "+-")
+        return self._grouped(e, not chain)
 
     def visit_Binary(self, e: n.Binary) -> str:
-        a, b = self.v.noun(e.left), self.v.noun(e.right)
         ta, tb = _type(e.left).kind, _type(e.right).kind
         timed = ta in (vt.DATE, vt.DATETIME)
         if timed and tb == vt.DURATION and e.op in "+-":
             if self.v.ja:
+                a, b = self._part(e.left, e, True), self._part(e.right, e, False)
                 return f"{a}の{b}{'前' if e.op == '-' else '後'}"
+            a, b = self._part(e.left, e, False), self._part(e.right, e, True)
             return f"{b} {'before' if e.op == '-' else 'after'} {a}"
         if timed and e.op == "-":
+            a, b = self._part(e.left, e, False), self._part(e.right, e, True)
             return f"{b}から{a}までの時間" if self.v.ja else f"the time from {b} to {a}"
-        if e.op == "*" and isinstance(e.right, n.NumberLit):
-            return f"{a}の{b}倍" if self.v.ja else f"{b} times {a}"
-        if e.op == "*" and isinstance(e.left, n.NumberLit):
-            return f"{b}の{a}倍" if self.v.ja else f"{a} times {b}"
+        if e.op == "*" and isinstance(e.right, n.NumberLit) or e.op == "*" and isinstance(e.left, n.NumberLit):
+            # a number times a value: 「aの2倍」, "2 times a" (the value first in Japanese, the number in English)
+            number, value = (e.right, e.left) if isinstance(e.right, n.NumberLit) else (e.left, e.right)
+            if self.v.ja:
+                return f"{self._part(value, e, True)}の{self.v.noun(number)}倍"
+            return f"{self.v.noun(number)} times {self._part(value, e, False)}"
+        a, b = self._part(e.left, e, True), self._part(e.right, e, False)
         if self.v.ja:
             return {"+": f"{a}と{b}の合計", "-": f"{a}から{b}を引いた値", "*": f"{a}と{b}の積",
                     "/": f"{a}を{b}で割った値"}[e.op]

@@ -22,6 +22,7 @@ JAPANESE_QUOTES = "「」『』【】〈〉《》〔〕"
 # a number glued to a unit written in Japanese -> (multiplier, ASCII unit)
 JAPANESE_UNITS = {"秒": (1, "s"), "秒間": (1, "s"), "分": (1, "min"), "分間": (1, "min"), "時間": (1, "h"),
                   "時": (1, "h"), "日": (1, "d"), "日間": (1, "d"), "週": (7, "d"), "週間": (7, "d")}
+_BAD_NUMBER = re.compile(r"[0-9][\w.]*")
 _WORD_AT = re.compile(r"[\w.\-:+]+")
 _JAPANESE_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 
@@ -84,6 +85,9 @@ def lexical_diagnostic(exc: UnexpectedCharacters, source: SourceText) -> Diagnos
                      N_("write `{fixed}`: dates are written YYYY-MM-DD", fixed=fixed) if fixed and "-" in fixed
                      else N_("write `{fixed}`: units are s, min, h and d (not 秒, 分, 時間, 日)", fixed=fixed)
                      if fixed else N_("durations are a number glued to a unit: 45s, 30min, 1.5h, 7d"))
+    bad = _BAD_NUMBER.match(source.line_text(line), column - 1) if ch in "0123456789" else None
+    if bad:
+        return _bad_number(bad.group(0), Span(source.name, line, column, line, column + len(bad.group(0))))
     hint = None
     if ch in JAPANESE_QUOTES:
         hint = N_('texts are written in straight double quotes: write "…" instead of {open}…{close}',
@@ -106,3 +110,17 @@ def lexical_diagnostic(exc: UnexpectedCharacters, source: SourceText) -> Diagnos
         hint = N_("write `==` to compare")
     shown = ch if ch.isprintable() else f"U+{ord(ch):04X}"
     return error("E103", N_("unexpected character `{ch}`", ch=shown), span, hint)
+
+
+def _bad_number(text: str, span: Span) -> Diagnostic:
+    """E103 on a number the lexer cannot read (`1.5.5h`, `5.`): what is wrong with it."""
+    digits = text.rstrip("abcdefghijklmnopqrstuvwxyz")
+    unit = text[len(digits):]
+    if digits.count(".") > 1:
+        return error("E103", N_("`{text}` has more than one decimal point", text=text), span,
+                     N_("a number has one decimal point at most: 1.5, 1.5h, 90min"))
+    if digits.endswith("."):
+        return error("E103", N_("`{text}` ends its number with a decimal point", text=text), span,
+                     N_("write digits after the point, or leave it out: write `{fixed}`", fixed=digits[:-1] + unit))
+    return error("E103", N_("`{text}` is neither a number nor a duration", text=text), span,
+                 N_("durations are a number glued to a unit: 45s, 30min, 1.5h, 7d"))
