@@ -16,6 +16,7 @@ from .records import REDACTED
 from .tracedata import EMPTY, TraceDict, TraceList
 from ..text.acts import ActIndex
 from ..text.speech import Reading, read
+from ..text.speech_scan import Read
 from ..text.words import Match, PhraseIndex, Word, words_of
 
 
@@ -23,7 +24,7 @@ class Heard:
     """A text's words, the first occurrence of each of the policy's phrases found among them, and
     every occurrence of each phrase of a kinded list (`acts`), with how each is said once read."""
 
-    __slots__ = ("words", "found", "acts", "far", "_readings")
+    __slots__ = ("words", "found", "acts", "far", "_readings", "_scans")
 
     def __init__(self, words: Sequence[Word], found: Mapping[str, Match],
                  acts: Mapping[str, Sequence[Match]] | None = None, far: frozenset[Match] = frozenset()) -> None:
@@ -32,6 +33,7 @@ class Heard:
         self.acts: Mapping[str, Sequence[Match]] = acts or {}
         self.far = far  # occurrences whose pieces lie in two clauses (text/acts.py)
         self._readings: dict[tuple[int, int, str, bool], Reading] = {}
+        self._scans: Read = {}  # the clauses read (text/speech_scan.py), shared by the occurrences
 
     def reading(self, m: Match, kind: str) -> Reading:
         """How the occurrence `m` is said, for a list of this kind (read once). An occurrence whose
@@ -40,7 +42,7 @@ class Heard:
         key = (m.word_start, m.word_end, kind, far)
         r = self._readings.get(key)
         if r is None:
-            r = read(self.words, m.word_start, m.word_end, kind)
+            r = read(self.words, m.word_start, m.word_end, kind, self._scans)
             if far and r.counted and not r.marked:
                 r = Reading(False, "far: " + r.cue.split(": ", 1)[-1])
             self._readings[key] = r

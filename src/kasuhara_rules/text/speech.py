@@ -23,7 +23,7 @@ import attrs
 
 from . import speech_words as V
 from .speech_form import Form
-from .speech_scan import Scan
+from .speech_scan import Read, Scan
 from .words import Word
 
 KINDS = ("announced", "claimed", "implied")
@@ -53,8 +53,9 @@ def sentence_of(words: Sequence[Word], start: int, end: int) -> tuple[int, int]:
     return s, e
 
 
-def read(words: Sequence[Word], start: int, end: int, kind: str) -> Reading:
-    """How the phrase found at words[start:end] is used, for a list of this kind.
+def read(words: Sequence[Word], start: int, end: int, kind: str, scans: Read | None = None) -> Reading:
+    """How the phrase found at words[start:end] is used, for a list of this kind. `scans` keeps the
+    clauses read, for the next phrase found in the same words (speech_scan.Scan.run).
 
     >>> from .words import words_of
     >>> ws = words_of("ネットに晒してやるからな")
@@ -68,7 +69,7 @@ def read(words: Sequence[Word], start: int, end: int, kind: str) -> Reading:
     if quoted:
         return Reading(False, f"quoted: {quoted}")
     s0, s1 = sentence_of(words, start, end)
-    form = Scan(words, end, s1).run()
+    form = Scan(words, end, s1).run(scans)
     if kind == "claimed":
         return _claimed(words, start, end, s1, form)
     hypothetical = any(w.norm in V.CONDITION_HYPOTHETICAL for w in words[s0:start])

@@ -2,22 +2,35 @@
 
 The second half of the scanner of speech.py (speech_scan.Scan inherits these methods): each reads on
 from a word and fills the scanner's form, returning the next index, or -1 when the clause is over.
+
+Where the reading goes on in a clause of its own (the next predicate: `carry`; what is thought or
+said: `thought`, `reported`), the method does not read it itself: it returns SUB, with where that
+clause starts and what to do with its form (`self.sub`), and Scan.run reads it on a stack of its own
+and then calls that. A sentence may chain any number of predicates (「殺す殺す殺す…」), and Python's
+stack would not hold one call per clause.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 import attrs
 
 from . import speech_words as V
+from .speech_form import Form
 from .words import Word
 
-if TYPE_CHECKING:
-    from .speech_form import Form
+# Returned instead of an index: the clause from word `self.sub[0]` is read next (by Scan.run).
+SUB = -2
+# What a scanner does with the form of the clause it read on into (and where that clause's condition
+# ends, or -1): the index it goes on from, -1 or SUB.
+Then = Callable[[Form, int], int]
+_CUES = tuple(a.name for a in attrs.fields(Form))
 
 
 class Clauses:
     """Part of speech_scan.Scan: the methods that leave the act's own auxiliaries."""
+
+    __slots__ = ("words", "i", "stop", "form", "linking", "cond_end", "sub")  # (set by speech_scan.Scan)
 
     if TYPE_CHECKING:  # provided by speech_scan.Scan
         words: Sequence[Word]
@@ -26,13 +39,21 @@ class Clauses:
         form: Form
         linking: bool
         cond_end: int
+        sub: tuple[int, Then] | None
 
         def __init__(self, words: Sequence[Word], i: int, stop: int) -> None: ...
-        def run(self) -> Form: ...
+        def begin(self) -> int: ...
+        def step(self, j: int) -> int: ...
         def head_form(self, w: Word) -> None: ...
         def peek(self, j: int) -> Word | None: ...
         def conditional(self, j: int, cue: str) -> int: ...
         def finals(self, j: int, lead: str) -> int: ...
+
+    def read_sub(self, i: int, then: Then) -> int:
+        """Reads on in the clause from word i (to the same end), then `then(its form, its condition's
+        end)` gives where this one goes on."""
+        self.sub = (i, then)
+        return SUB
 
     def after_te(self, j: int, te: str) -> int:
         """After て/で: a helper verb keeps reading the same act; も makes a concession; a request
@@ -133,8 +154,10 @@ class Clauses:
 
     def thought(self, j: int, verb: Word) -> int:
         """晒してやろうと思う (intent), 書いたろか思たけど (a past thought)."""
+        return self.read_sub(self.words.index(verb, j) + 1, self._thought)
+
+    def _thought(self, sub: Form, cond_end: int) -> int:
         f = self.form
-        sub = type(self)(self.words, self.words.index(verb, j) + 1, self.stop).run()
         if sub.past or sub.negative or sub.question or sub.conditional:
             f.past = f.past or ("と思" + (sub.past or sub.negative or sub.question or sub.conditional))
             f.negative = f.negative or (sub.negative if not sub.past else "")
@@ -145,9 +168,11 @@ class Clauses:
 
     def reported(self, j: int, verb: Word, mark: str) -> int:
         """「晒すぞ」と言われた (quoted: someone else's words), 晒すって言ってんだよ (the speaker's own)."""
-        f = self.form
         k = self.words.index(verb, j)
-        sub = type(self)(self.words, k + 1, self.stop).run()
+        return self.read_sub(k + 1, lambda sub, cond_end: self._reported(sub, verb, mark))
+
+    def _reported(self, sub: Form, verb: Word, mark: str) -> int:
+        f = self.form
         if verb.norm in ("言う", "いう") and sub.progressive and not sub.past and not sub.passive \
                 and (sub.strong or sub.copula or sub.final):
             f.strong = f.strong or f"{mark}言ってる"
@@ -205,14 +230,16 @@ class Clauses:
     def carry(self, j: int, w: Word) -> int:
         """The sentence goes on with another predicate: its form is the act's (a condition on the
         way, 検索したら…出てくるようにします, leaves it to the predicate after it)."""
-        sub = type(self)(self.words, j + 1, self.stop)
-        sub.head_form(w)
-        result = sub.run()
-        if result.conditional and not result.rhetorical and sub.cond_end >= 0 and sub.cond_end + 1 < self.stop:
-            return self.chain(sub.cond_end + 1)
-        for a in attrs.fields(type(self.form)):
-            if not getattr(self.form, a.name):
-                setattr(self.form, a.name, getattr(result, a.name))
+        return self.read_sub(j + 1, self._carried)  # (its form begins with w's: Scan.begin)
+
+    def _carried(self, result: Form, cond_end: int) -> int:
+        if result.conditional and not result.rhetorical and cond_end >= 0 and cond_end + 1 < self.stop:
+            return self.chain(cond_end + 1)
+        f = self.form
+        for name in _CUES:  # the cues this clause leaves unsaid, as the next one says them
+            cue = getattr(result, name)
+            if cue and not getattr(f, name):
+                setattr(f, name, cue)
         return -1
 
     def chain(self, j: int) -> int:

@@ -2,39 +2,76 @@
 
 Part of the speech-act reader (speech.py): `Scan(words, i, stop).run()` reads from word i to the end
 of the clause (following a chain of clauses joined by て or a stem: speech_clauses.py) and returns a `Form`
-whose fields hold the words of each cue found (empty when absent).
+whose fields hold the words of each cue found (empty when absent). The clauses of a chain are read on
+a stack of run's own, not by calls within calls: a chain as long as the sentence is read all the same.
 """
 from __future__ import annotations
 
 from typing import Sequence
 
 from . import speech_words as V
-from .speech_clauses import Clauses
+from .speech_clauses import SUB, Clauses, Then
 from .speech_form import Form
 from .words import Word
+
+# The clauses read in one text: (first word, end) -> (form, where its condition ends or -1).
+Read = dict[tuple[int, int], tuple[Form, int]]
 
 
 class Scan(Clauses):
     """Reads the words after an act, up to the end of its clause (following a chain of clauses joined
     by て or a stem to the predicate that carries the sentence), into a Form."""
 
+    __slots__ = ()
+
     def __init__(self, words: Sequence[Word], i: int, stop: int) -> None:
         self.words, self.i, self.stop = words, i, stop
         self.form = Form()
         self.linking = False  # after て / a stem: the next verb carries on the same act
         self.cond_end = -1  # where a condition on the act ends (the main clause follows)
+        self.sub: tuple[int, Then] | None = None  # the clause to read on into (SUB)
 
-    def run(self) -> Form:
-        f, words = self.form, self.words
-        head = words[self.i - 1] if self.i > 0 else None
-        if head is not None:
-            self.head_form(head)
-        j = self.i
-        while j < self.stop:
-            j = self.step(j)
-            if j < 0:
-                break
-        return f
+    def run(self, read: Read | None = None) -> Form:
+        """Reads the clause, and each clause it goes on into (speech_clauses.SUB: the next predicate,
+        what is thought or said) before going on with what that one gives; returns the form.
+
+        A clause's form depends only on where it starts and ends: `read` keeps those read (for
+        every act found in one text: 「殺さない殺さない…」 reads each clause once, not once per act).
+        The forms in it are not to be changed."""
+        read = {} if read is None else read
+        known = read.get((self.i, self.stop))
+        if known is not None:
+            return known[0]
+        waiting: list[tuple[Clauses, Then]] = []  # the scanners reading on, and what each does then
+        scan: Clauses = self
+        j = scan.begin()
+        while True:
+            while 0 <= j < scan.stop:
+                j = scan.step(j)
+            if j == SUB:
+                assert scan.sub is not None
+                i, then = scan.sub
+                scan.sub = None
+                known = read.get((i, scan.stop))
+                if known is not None:
+                    j = then(*known)
+                else:
+                    waiting.append((scan, then))
+                    scan = Scan(scan.words, i, scan.stop)
+                    j = scan.begin()
+                continue
+            read[(scan.i, scan.stop)] = (scan.form, scan.cond_end)
+            if not waiting:
+                return self.form
+            done = scan
+            scan, then = waiting.pop()
+            j = then(done.form, done.cond_end)
+
+    def begin(self) -> int:
+        """The form the word before the clause gives it (晒せ: imperative); the first index to read."""
+        if self.i > 0:
+            self.head_form(self.words[self.i - 1])
+        return self.i
 
     def head_form(self, w: Word) -> None:
         cf = w.entry.conj_form
