@@ -22,6 +22,7 @@ the language is chosen when they are rendered, never stored in a global.
 """
 from __future__ import annotations
 
+import errno
 import functools
 import gettext
 from importlib import resources
@@ -82,6 +83,41 @@ def localize(text: Any, lang: str) -> Any:
 def N_(template: str, **args: Any) -> Message:
     """Mark `template` for translation; returns the English text carrying what `translate` needs."""
     return Message(template, **args)
+
+
+# Why the operating system refused a file, by errno: the C library's own words (what strerror gives
+# in English, so English output is as it always was), translated for the other languages; a reason
+# not listed here is shown as the system gives it.
+_OS_REASONS = {
+    errno.ENOENT: N_("No such file or directory"), errno.EACCES: N_("Permission denied"),
+    errno.EPERM: N_("Operation not permitted"), errno.EISDIR: N_("Is a directory"),
+    errno.ENOTDIR: N_("Not a directory"), errno.ENOSPC: N_("No space left on device"),
+    errno.EDQUOT: N_("Disk quota exceeded"), errno.EROFS: N_("Read-only file system"),
+    errno.ELOOP: N_("Too many levels of symbolic links"), errno.ENAMETOOLONG: N_("File name too long"),
+    errno.EEXIST: N_("File exists"), errno.EFBIG: N_("File too large"), errno.EIO: N_("Input/output error"),
+    errno.EADDRINUSE: N_("Address already in use"),
+}
+
+
+def os_reason(exc: BaseException) -> Any:
+    """Why the operating system refused (an OSError) as a message that translates, by its errno; the
+    system's own text for an errno not listed, and the exception's text for anything else.
+
+    >>> import errno as e
+    >>> translate(os_reason(FileNotFoundError(e.ENOENT, "No such file or directory")), "ja")
+    'ファイルかフォルダーがありません'
+    >>> os_reason(OSError(e.ENOEXEC, "Exec format error")), os_reason(OSError("plain"))
+    ('Exec format error', 'plain')
+    """
+    if isinstance(exc, OSError):
+        known = _OS_REASONS.get(exc.errno) if exc.errno is not None else None
+        if known is not None:
+            return known
+        if exc.strerror:
+            return exc.strerror
+        if len(exc.args) == 1:
+            return str(exc.args[0])
+    return str(exc)
 
 
 def choose_language(explicit: str | None, environ: Mapping[str, str]) -> str:

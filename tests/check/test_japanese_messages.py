@@ -27,10 +27,11 @@ JAPANESE = "\u3040-\u30ff\u3400-\u9fff\uff01-\uff5e"
 KEPT = [re.compile(p) for p in (r"`[^`]*`", r'"(?:[^"\\]|\\.)*"', r"「[^」]*」", r"U\+[0-9A-F]{4,6}(?: [A-Z][A-Z-]*)+",
                                  rf"例[：:][^{JAPANESE}]*", r"\blist of [a-z]+")]
 
-# Codes whose Japanese text still carries English from outside the catalogue, left for later:
-# the operating system's reason for a file it cannot open (E207, E221, E601), the regex engine's
-# reason (E406), script names (E113), a type in a message (E216), a kasu example after a colon (E211).
-LATER = {"E113", "E207", "E211", "E221", "E406", "E601", "E216"}
+# Codes whose Japanese text still carries English from outside the catalogue, left for later: the
+# regex engine's reason (E406), script names (E113), a type in a message (E216), a kasu example after a
+# colon (E211). (The operating system's reason for a file it cannot open — E207, E221, E601 — is ours:
+# i18n.os_reason.)
+LATER = {"E113", "E211", "E406", "E216"}
 
 
 def english(text: str) -> str | None:

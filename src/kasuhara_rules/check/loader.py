@@ -11,7 +11,7 @@ from typing import BinaryIO, Mapping, MutableMapping, Sequence
 
 import attrs
 
-from ..i18n import N_
+from ..i18n import N_, os_reason
 from ..syntax import nodes as n
 from .checker import CheckResult, PhraseFileError, check, check_structure
 from .extends import merge
@@ -134,7 +134,7 @@ def load_path(path: str | os.PathLike[str], allow_outside: bool = False,
         return Loaded(CheckResult(None, (error(exc.code, N_("cannot use the policy file: {reason}", reason=exc.reason),
                                                Span(name, 1, 1, 1, 1), exc.hint),)), ())
     except OSError as exc:
-        reason = exc.strerror or (exc.args[0] if len(exc.args) == 1 else str(exc))
+        reason = os_reason(exc)
         diag = error("E100", N_("cannot read the policy file: {reason}", reason=reason), Span(name, 1, 1, 1, 1))
         return Loaded(CheckResult(None, (diag,)), ())
     return _load(name, data, files, tolerate_example_errors)
@@ -191,7 +191,7 @@ def _load_unpaused(name: str, data: bytes, files: _Files, tolerate_example_error
         except NotRegularFile as exc:
             raise PhraseFileError(exc.strerror or str(exc), "E221", NOT_REGULAR_HINT) from None
         except OSError as exc:
-            raise PhraseFileError(exc.strerror or (exc.args[0] if len(exc.args) == 1 else str(exc))) from None
+            raise PhraseFileError(os_reason(exc)) from None
         try:
             return decode_source(raw)
         except DecodeError as exc:
@@ -244,7 +244,7 @@ def _chain(tree: n.PolicyFile, files: _Files, sources: dict[str, SourceText],
                                ext.path.span, exc.hint))
             return None
         except OSError as exc:
-            diags.append(error("E601", N_("cannot read the base policy \"{value}\": {value2}", value=ext.path.value, value2=exc.strerror or exc), ext.path.span,
+            diags.append(error("E601", N_("cannot read the base policy \"{value}\": {value2}", value=ext.path.value, value2=os_reason(exc)), ext.path.span,
                                N_("the path is relative to the file that says `extends`")))
             return None
         cached = files.parsed.get((base_name, data)) if files.parsed is not None else None

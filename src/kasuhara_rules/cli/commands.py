@@ -7,7 +7,7 @@ import sys
 from typing import Any, Callable, Sequence, TextIO, cast
 
 from .. import __version__
-from ..i18n import N_, choose_language, gettext_for, translate
+from ..i18n import N_, choose_language, gettext_for, os_reason, translate
 from .common import (
     EXIT_BROKEN_PIPE, EXIT_FAIL, EXIT_INTERRUPTED, EXIT_USAGE, ClosedOutput, Discard, NoInput, NoOutput, _formatter, _Parser,
     emit, exit_codes, parser_for,
@@ -148,7 +148,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         _discard(out)
         where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
         emit(err, f"kasu {args.command}: " + translate(N_("cannot go on: {reason}{where}",
-                                                           reason=exc.strerror or exc, where=where), lang) + "\n")
+                                                           reason=os_reason(exc), where=where), lang) + "\n")
         return EXIT_FAIL
 
 

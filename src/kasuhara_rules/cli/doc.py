@@ -7,7 +7,7 @@ from typing import Any, Callable, TextIO
 
 from ..check.loader import load_path
 from ..diagnostics import render_text
-from ..i18n import N_, translate
+from ..i18n import N_, os_reason, translate
 from .common import EXIT_FAIL, EXIT_OK, EXIT_USAGE, emit, exit_codes
 
 
@@ -45,7 +45,7 @@ def cmd_doc(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             write_atomic(args.output, text)  # all or nothing: a failed write leaves the old guide
         except OSError as exc:
             emit(err, translate(N_("kasu doc: cannot write {path}: {reason}", path=args.output,
-                                   reason=exc.strerror or exc), args.msg_lang) + "\n")
+                                   reason=os_reason(exc)), args.msg_lang) + "\n")
             return EXIT_USAGE
     else:
         emit(out, text)

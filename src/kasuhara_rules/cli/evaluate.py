@@ -7,7 +7,7 @@ import sys
 from typing import IO, TYPE_CHECKING, Any, Callable, Iterator, TextIO, cast
 
 from ..diagnostics import render_text
-from ..i18n import N_, gettext_for, translate
+from ..i18n import N_, gettext_for, os_reason, translate
 from .common import (
     EXIT_FAIL, EXIT_INVALID_RECORDS, EXIT_OK, EXIT_USAGE, FORMATS, Progress, emit, encoding_option, exit_codes,
     output_to, positive, stdin_bytes, typed, unreadable,
@@ -88,7 +88,7 @@ def cmd_eval(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             raise
         progress.done()
         emit(err, "kasu eval: " + translate(N_("cannot write {path}: {reason}", path=args.output,
-                                                 reason=exc.strerror or exc), lang) + "\n")
+                                                 reason=os_reason(exc)), lang) + "\n")
         return EXIT_USAGE
     progress.done()
     emit(err, tally.summary(lang) + "\n")

@@ -5,7 +5,7 @@ import argparse
 from typing import Any, Callable, TextIO
 
 from ..diagnostics import render_text
-from ..i18n import N_, translate
+from ..i18n import N_, os_reason, translate
 from .common import EXIT_FAIL, EXIT_OK, emit, exit_codes, stdin_bytes
 
 
@@ -41,7 +41,7 @@ def cmd_fmt(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             formatted = format_text(original, path)
         except OSError as exc:
             emit(err, translate(N_("kasu fmt: cannot read {path}: {reason}", path=path,
-                                   reason=exc.strerror or exc), args.msg_lang) + "\n")
+                                   reason=os_reason(exc)), args.msg_lang) + "\n")
             status = EXIT_FAIL
             continue
         except DecodeError as exc:

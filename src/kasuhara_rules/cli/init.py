@@ -15,7 +15,7 @@ import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, TextIO, cast
 
-from ..i18n import N_, gettext_for, translate
+from ..i18n import N_, gettext_for, os_reason, translate
 
 if TYPE_CHECKING:
     from ..check.checked import Field
@@ -185,7 +185,7 @@ def _write_all(files: list[tuple[Path, bytes]], err: TextIO, lang: str) -> list[
                 pass
         where = exc.filename or (str(files[len(made)][0]) if len(made) < len(files) else "")
         emit(err, translate(N_("kasu init: cannot write {path}: {reason}; nothing was written",
-                               path=where, reason=exc.strerror or exc), lang) + "\n")
+                               path=where, reason=os_reason(exc)), lang) + "\n")
         return None
     return made
 

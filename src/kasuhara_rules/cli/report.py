@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Any, TextIO
 
-from ..i18n import N_
+from ..i18n import N_, os_reason
 from .common import encoding_option, exit_codes, month, typed, unreadable
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INVALID_RECORDS = 0, 1, 2, 3
@@ -56,7 +56,7 @@ def write_output(path: str | None, text: str, out: TextIO, err: TextIO, command:
     try:
         write_atomic(path, text)
     except OSError as exc:
-        say(err, command, N_("cannot write {path}: {reason}", path=path, reason=exc.strerror or exc), lang)
+        say(err, command, N_("cannot write {path}: {reason}", path=path, reason=os_reason(exc)), lang)
         return EXIT_USAGE
     return EXIT_OK
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence, TextIO
 if TYPE_CHECKING:
     from ..check.checked import CheckedPolicy
 
-from ..i18n import N_
+from ..i18n import N_, os_reason
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INVALID = 0, 1, 2, 3
 
@@ -241,6 +241,6 @@ def cmd_survey_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int
             write_atomic(seal_file, seal.seal_text(sealed))
         except OSError as exc:
             say(err, "survey report", N_("cannot write the seal {path}: {reason}; the report was written but its "
-                                         "rounds are not sealed", path=seal_file, reason=exc.strerror or exc), lang)
+                                         "rounds are not sealed", path=seal_file, reason=os_reason(exc)), lang)
             return EXIT_FAIL
     return EXIT_INVALID if invalid else EXIT_OK

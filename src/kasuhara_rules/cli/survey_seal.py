@@ -17,7 +17,7 @@ import os
 import secrets
 from typing import Any, Mapping, Sequence
 
-from ..i18n import N_
+from ..i18n import N_, os_reason
 
 SEAL_NAME = "kasu-survey.seal.json"
 FORMAT = "kasu survey seal"
@@ -43,7 +43,7 @@ def read_seal(path: str) -> dict[str, Any]:
     except FileNotFoundError:
         return {}
     except OSError as exc:
-        raise SealError(N_("cannot read the seal {path}: {reason}", path=path, reason=exc.strerror or exc)) from None
+        raise SealError(N_("cannot read the seal {path}: {reason}", path=path, reason=os_reason(exc))) from None
     try:
         data = json.loads(raw.decode("utf-8"))
         rounds = data["rounds"] if data.get("format") == FORMAT else None

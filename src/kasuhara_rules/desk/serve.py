@@ -5,7 +5,7 @@ import datetime as _dt
 import logging
 from typing import TYPE_CHECKING, Any, TextIO
 
-from ..i18n import N_, translate
+from ..i18n import N_, os_reason, translate
 from .errors import DeskError, unavailable
 from .settings import Settings
 
@@ -111,7 +111,7 @@ def serve(settings: Settings, out: TextIO, lang: str) -> int:
             server.run()
         except OSError as exc:
             raise DeskError("D108", N_("cannot serve on {host}:{port}: {reason}", host=settings.host,
-                                       port=settings.port, reason=exc.strerror or exc),
+                                       port=settings.port, reason=os_reason(exc)),
                             N_("choose another --port, or stop what uses it")) from None
         if getattr(server, "started", True) is False:
             raise DeskError("D108", N_("cannot serve on {host}:{port}: {reason}", host=settings.host,
