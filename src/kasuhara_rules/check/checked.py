@@ -33,15 +33,25 @@ class Retention:
     amount: int
     unit: str
 
-    def until(self, start: _dt.date) -> _dt.date:
-        """The first day the value is no longer kept."""
+    def until(self, start: _dt.date) -> _dt.date | None:
+        """The first day the value is no longer kept; None when that day would come after 9999-12-31,
+        the last day a date can name: no day the calendar can write reaches it, so the value is kept
+        until it is purged on request, as one without `retain` is.
+
+        >>> Retention(3, "years").until(_dt.date(9998, 6, 1)) is None, Retention(1, "days").until(_dt.date.max)
+        (True, None)
+        """
         if self.unit == "days":
+            if (_dt.date.max - start).days < self.amount:
+                return None
             return start + _dt.timedelta(days=self.amount)
         months = self.amount * (12 if self.unit == "years" else 1)
         year, month = divmod(start.month - 1 + months, 12)
         year += start.year
         month += 1
-        last = (_dt.date(year + (month == 12), month % 12 + 1, 1) - _dt.timedelta(days=1)).day
+        if year > _dt.MAXYEAR:
+            return None
+        last = 31 if month == 12 else (_dt.date(year, month + 1, 1) - _dt.timedelta(days=1)).day
         return _dt.date(year, month, min(start.day, last))
 
     def text(self) -> str:

@@ -146,10 +146,12 @@ def _refused(err: TextIO, args: argparse.Namespace, exc: "JournalError") -> int:
     return int(exc.exit)
 
 
-def _open(args: argparse.Namespace) -> "Journal":
+def _open(args: argparse.Namespace, create: bool = True) -> "Journal":
+    """The journal of --db; `create=False` for the commands that read one (verify, export, replay):
+    a journal that is not there is refused rather than created empty."""
     from ..journal import open_journal
 
-    return open_journal(args.db)
+    return open_journal(args.db, create=create)
 
 
 def _guarded(run: Callable[[argparse.Namespace, TextIO, TextIO], int]) -> Callable[..., int]:
@@ -344,7 +346,7 @@ def cmd_verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                                           given=repr(given)), args.msg_lang)
             return EXIT_USAGE
         heads.append(head)
-    with _open(args) as journal:
+    with _open(args, create=False) as journal:
         result = journal.verify(heads)
     if args.format == "json":
         data = result.to_dict()
@@ -373,7 +375,7 @@ def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         say(err, "journal export", N_("--show-sensitive needs --by USER and --purpose TEXT: the export is "
                                       "journaled as a disclosure"), args.msg_lang)
         return EXIT_USAGE
-    with _open(args) as journal:
+    with _open(args, create=False) as journal:
         data = journal.case_file(args.incident, show_sensitive=args.show_sensitive, by=args.by,
                                  purpose=args.purpose)
     text = (json.dumps(data, ensure_ascii=False, indent=2) + "\n") if args.format == "json" else to_html(data, lang)
@@ -401,7 +403,7 @@ def cmd_replay(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         emit(err, render_text(loaded.result.diagnostics, loaded.sources, args.msg_lang) + "\n")
         return EXIT_USAGE
     policy = policy_from(loaded.result, loaded.files, args.policy, loaded.sources)
-    with _open(args) as journal:
+    with _open(args, create=False) as journal:
         report = journal.replay(policy)
     if args.format == "json":
         emit(out, json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")

@@ -159,7 +159,7 @@ def _from_journal(args: argparse.Namespace, out: TextIO, err: TextIO, lang: str)
     if not charts_ready(args, err, lang):
         return EXIT_USAGE
     try:
-        with open_journal(args.db) as journal:
+        with open_journal(args.db, create=False) as journal:  # a report reads: a mistyped path creates nothing
             data = journal.report(args.by, args.date_field, args.fiscal_start)
     except JournalError as exc:
         emit(err, "kasu report: " + exc.render(lang) + "\n")

@@ -35,9 +35,12 @@ __all__ = [
 DEFAULT_URL = "sqlite:///kasu-journal.db"
 
 
-def open_journal(url: str = DEFAULT_URL, timeout: float = 30.0) -> "Journal":
+def open_journal(url: str = DEFAULT_URL, timeout: float = 30.0, create: bool = True) -> "Journal":
     """Open the journal at a database URL (`sqlite:///FILE`, `postgresql://USER@HOST/DB`), creating or
     migrating its tables as needed. `timeout` is how long a writer waits for another (seconds).
+    With `create=False` (to read a journal: verify, export, replay) a database that holds no journal
+    is refused and left untouched: a SQLite file that does not exist (J103), or that is not a journal
+    (J109).
 
     Refusals are JournalErrors: the extra missing (J100), a URL that does not parse (J101) or names
     another database (J102), a database that cannot be opened (J103), locked (J104), full (J105),
@@ -51,6 +54,10 @@ def open_journal(url: str = DEFAULT_URL, timeout: float = 30.0) -> "Journal":
 
     store = Store(url, timeout)
     try:
+        if not create:  # a journal to read: one that is not there is refused, not created
+            from .presence import require_journal
+
+            require_journal(store)
         store.migrate()
     except BaseException:
         store.close()

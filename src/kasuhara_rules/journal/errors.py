@@ -22,6 +22,7 @@ CODES = {
     "J106": "the database is read-only",
     "J107": "the database was written by a newer kasuhara-rules",
     "J108": "another database error",
+    "J109": "the database holds no journal (a reading command creates none)",
     "J201": "no such incident in the journal",
     "J202": "an outcome, severity or escalation the policy does not have",
     "J203": "an override without a reason",
@@ -37,6 +38,7 @@ CODES = {
     "J213": "no policy is registered",
     "J214": "an attachment without a valid SHA-256 or name",
     "J215": "a purge on request without a reason",
+    "J216": "a record whose values the journal cannot keep",
 }
 
 
@@ -81,3 +83,18 @@ def unavailable(missing: str) -> JournalError:
     return JournalError("J100", N_("the journal needs {missing}, which is not installed", missing=missing),
                         N_("install the journal extra from the project's folder: {command}", command=INSTALL),
                         exit=EXIT_USAGE)
+
+
+def unkeepable(incident: str, cause: BaseException | Message) -> JournalError:
+    """J216: a record whose values the journal cannot keep, refused alone (the batch goes on). `cause`
+    is the reason, or the exception serialising the record raised; the message names no value (the
+    record may hold personal data), and the incident id is shown printable."""
+    if isinstance(cause, UnicodeError):
+        cause = N_("a text holds a character that UTF-8 cannot write (a lone surrogate)")
+    elif isinstance(cause, BaseException):
+        cause = N_("a value the chain cannot keep as JSON ({error})", error=type(cause).__name__)
+    shown = incident.replace("\x00", "\\0").encode("utf-8", "backslashreplace").decode("utf-8")
+    return JournalError("J216", N_("the record of {incident} cannot be journaled: {reason}", incident=shown,
+                                   reason=cause),
+                        N_("correct the record and add it again; nothing was written"), exit=EXIT_INVALID_RECORD,
+                        incident=shown)

@@ -13,7 +13,7 @@ from ..coerce import enum_value, is_absent, raw_json
 from ..datetimes import aware_datetime, date_of, iso_aware, parse_datetime
 from ..i18n import N_
 from .chain import canonical
-from .errors import EXIT_INVALID_RECORD, JournalError
+from .errors import EXIT_INVALID_RECORD, JournalError, unkeepable
 
 if TYPE_CHECKING:
     from ..policy import Policy
@@ -64,7 +64,7 @@ def relative_files(policy: "Policy") -> list[tuple[str, bytes]]:
 def incident_id(policy: "Policy", record: Mapping[str, Any], given: str | None) -> str:
     """The incident a record is about: `given`, else the value of the policy's key field (J208, J209)."""
     if given is not None and str(given).strip():
-        return str(given).strip()
+        return _keepable(str(given).strip())
     key = policy.checked.key_field
     if key is not None and key.sensitive:
         raise JournalError("J209", N_("the key field `{name}` is sensitive: the journal would keep personal data "
@@ -76,7 +76,15 @@ def incident_id(policy: "Policy", record: Mapping[str, Any], given: str | None) 
         raise JournalError("J208", N_("the record has no incident id"),
                            N_("give the policy a `key` field (an incident number) and fill it in"),
                            exit=EXIT_INVALID_RECORD, field=key.name if key is not None else None)
-    return str(value).strip()
+    return _keepable(str(value).strip())
+
+
+def _keepable(name: str) -> str:
+    """An incident id a database can keep: PostgreSQL keeps no NUL in a text, and the id is one in
+    every table (J216)."""
+    if "\x00" in name:
+        raise unkeepable(name, N_("its incident id holds a NUL character, which the database cannot keep"))
+    return name
 
 
 def date_field(policy: "Policy") -> Any:
@@ -145,6 +153,12 @@ def parse_time(value: _dt.datetime | str) -> _dt.datetime:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise JournalError("J212", N_("the date-time {value} has no UTC offset", value=repr(str(value))),
                            N_("add one such as +09:00"))
+    try:
+        moment.astimezone(_dt.timezone.utc)  # entries keep times in UTC
+    except OverflowError:
+        raise JournalError("J212", N_("the date-time {value} falls outside the calendar in UTC (before "
+                                      "0001-01-01 or after 9999-12-31)", value=repr(str(value))),
+                           N_("check the date and its UTC offset")) from None
     return moment
 
 

@@ -16,7 +16,7 @@ from ..coerce import RecordError
 from ..i18n import N_
 from . import facts as f
 from .chain import canonical, link_entry, parse
-from .errors import EXIT_INVALID_RECORD, JournalError
+from .errors import EXIT_INVALID_RECORD, JournalError, unkeepable
 from .reading import INCIDENT_COLUMNS, Reading, record_of_tx
 from .results import Added, PolicyVersion, Purged, Recorded, Registered, VERDICTS
 from .sensitive import split
@@ -216,12 +216,15 @@ class Journal(Reading):
                                               incident=name, reason=exc.described),
                                    N_("correct the record and add it again; nothing was written"),
                                    exit=EXIT_INVALID_RECORD, incident=name, field=exc.field) from None
-            # the decision's JSON with the engine's shared, read-only trace: serialised as it is, never
-            # copied first (a copy of a 100 KB trace cost 7 ms an incident); `shown` leaves without it
-            shown = decision._data(explain=True)
-            decision_json = canonical(shown)
-            chained, apart = split(record, deciding.checked.fields, day, written.date())
-            index = f.index_columns(self._reading(deciding), shown, occurred, day, record)
+            try:
+                # the decision's JSON with the engine's shared, read-only trace: serialised as it is, never
+                # copied first (a copy of a 100 KB trace cost 7 ms an incident); `shown` leaves without it
+                shown = decision._data(explain=True)
+                decision_json = canonical(shown)
+                chained, apart = split(record, deciding.checked.fields, day, written.date())
+                index = f.index_columns(self._reading(deciding), shown, occurred, day, record)
+            except (ValueError, TypeError, OverflowError, RecursionError) as exc:  # a value the chain cannot
+                raise unkeepable(name, exc) from None  # hold: this record alone is refused (contract §7)
             with self.store.write() as tx:
                 if tx.seq != known_at:  # the chain moved since: another writer may have registered a version
                     current = [tuple(r) for r in tx.all("SELECT digest, effective, seq FROM policy_versions "
