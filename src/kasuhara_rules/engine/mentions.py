@@ -6,7 +6,9 @@ looks for with `mentions` are analysed once, when it is compiled, into one phras
 phrases of lists with a kind into one index of acts, text/acts.py). A text is split into words
 and searched for every phrase at once, at most once per record (the generated code keeps the
 result for each field in a slot), and each `mentions` is then a set test. How a phrase of a kinded
-list is said (text/speech.py) is read only where such a phrase was found, once per occurrence.
+list is said (text/speech.py) is read only where such a phrase was found, once per occurrence, and
+what the readings of one text share (its clauses, its sentences and brackets) is found once: a text
+that repeats a phrase is read in time that grows with its length, not with its square.
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from .records import REDACTED
 from .tracedata import EMPTY, TraceDict, TraceList
 from ..text.acts import ActIndex
 from ..text.speech import Reading, read
+from ..text.speech_marks import Marks
 from ..text.speech_scan import Read
 from ..text.words import Match, PhraseIndex, Word, words_of
 
@@ -24,7 +27,7 @@ class Heard:
     """A text's words, the first occurrence of each of the policy's phrases found among them, and
     every occurrence of each phrase of a kinded list (`acts`), with how each is said once read."""
 
-    __slots__ = ("words", "found", "acts", "far", "_readings", "_scans")
+    __slots__ = ("words", "found", "acts", "far", "_readings", "_scans", "_marks")
 
     def __init__(self, words: Sequence[Word], found: Mapping[str, Match],
                  acts: Mapping[str, Sequence[Match]] | None = None, far: frozenset[Match] = frozenset()) -> None:
@@ -34,6 +37,7 @@ class Heard:
         self.far = far  # occurrences whose pieces lie in two clauses (text/acts.py)
         self._readings: dict[tuple[int, int, str, bool], Reading] = {}
         self._scans: Read = {}  # the clauses read (text/speech_scan.py), shared by the occurrences
+        self._marks: Marks | None = None  # where the sentences and brackets are (text/speech_marks.py)
 
     def reading(self, m: Match, kind: str) -> Reading:
         """How the occurrence `m` is said, for a list of this kind (read once). An occurrence whose
@@ -42,7 +46,9 @@ class Heard:
         key = (m.word_start, m.word_end, kind, far)
         r = self._readings.get(key)
         if r is None:
-            r = read(self.words, m.word_start, m.word_end, kind, self._scans)
+            if self._marks is None:
+                self._marks = Marks(self.words)
+            r = read(self.words, m.word_start, m.word_end, kind, self._scans, self._marks)
             if far and r.counted and not r.marked:
                 r = Reading(False, "far: " + r.cue.split(": ", 1)[-1])
             self._readings[key] = r

@@ -12,6 +12,7 @@ spelling variants, compound verbs).
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from typing import Iterable, Sequence
 
 from .words import Match, Phrase, PhraseIndex, Word, analyse_phrase, distinct_phrases  # noqa: F401 - analyse_phrase: the doctests
@@ -105,6 +106,7 @@ class ActIndex:
         if not found:
             return []
         clauses, sentences = _units(words)
+        by_end = {key: _by_end(spans) for key, spans in found.items()}
         out: dict[tuple[str, int, int], tuple[Match, bool]] = {}
         for key, spans in found.items():
             for text in self._by_last.get(key, ()):
@@ -112,9 +114,9 @@ class ActIndex:
                 if any(k not in found for k in keys):
                     continue
                 for a, b in spans:
-                    start, far = _back(keys[:-1], found, a, clauses, _MAX_GAP), False
+                    start, far = _back(keys[:-1], by_end, a, clauses, _MAX_GAP), False
                     if start is None and text in self._verbal:
-                        start, far = _back(keys[:-1], found, a, sentences, _MAX_FAR), True
+                        start, far = _back(keys[:-1], by_end, a, sentences, _MAX_FAR), True
                     if start is not None:
                         out[(text, start, b)] = (_match(text, words, start, b), far)
         return sorted(out.values(), key=lambda mf: (mf[0].word_start, mf[0].word_end))
@@ -143,15 +145,27 @@ def _units(words: Sequence[Word]) -> tuple[list[int], list[int]]:
     return clauses, sentences
 
 
-def _back(keys: Sequence[str], found: dict[str, list[tuple[int, int]]], before: int,
-          unit: list[int], gap: int) -> int | None:
+# A piece's occurrences, the latest ending first: (-end of each, the (start, end) of each).
+ByEnd = tuple[list[int], list[tuple[int, int]]]
+
+
+def _by_end(spans: list[tuple[int, int]]) -> ByEnd:
+    """Sorted once per text: an act is put together from the few occurrences of its pieces just
+    before it (a text that repeats a phrase of two pieces has thousands of each)."""
+    latest = sorted(spans, key=lambda ab: -ab[1])
+    return [-b for _, b in latest], latest
+
+
+def _back(keys: Sequence[str], by_end: dict[str, ByEnd], before: int, unit: list[int], gap: int) -> int | None:
     """Where the pieces `keys` occur in order, the last ending at most `gap` words before `before`
     in the same unit (clause or sentence); the start of the first, or None."""
     if not keys:
         return before
-    for a, b in sorted(found[keys[-1]], key=lambda ab: -ab[1]):
-        if b <= before and before - b <= gap and unit[b] == unit[before]:
-            start = _back(keys[:-1], found, a, unit, gap)
+    ends, latest = by_end[keys[-1]]
+    # The occurrences ending from `before` back to `gap` words before it, the latest first.
+    for a, b in latest[bisect_left(ends, -before):bisect_right(ends, gap - before)]:
+        if unit[b] == unit[before]:
+            start = _back(keys[:-1], by_end, a, unit, gap)
             if start is not None:
                 return start
     return None

@@ -17,6 +17,7 @@ import attrs
 
 from . import speech_words as V
 from .speech_form import Form
+from .speech_marks import Marks
 from .words import Word
 
 # Returned instead of an index: the clause from word `self.sub[0]` is read next (by Scan.run).
@@ -30,18 +31,19 @@ _CUES = tuple(a.name for a in attrs.fields(Form))
 class Clauses:
     """Part of speech_scan.Scan: the methods that leave the act's own auxiliaries."""
 
-    __slots__ = ("words", "i", "stop", "form", "linking", "cond_end", "sub")  # (set by speech_scan.Scan)
+    __slots__ = ("words", "i", "stop", "marks", "form", "linking", "cond_end", "sub")  # (set by speech_scan.Scan)
 
     if TYPE_CHECKING:  # provided by speech_scan.Scan
         words: Sequence[Word]
         i: int
         stop: int
+        marks: Marks
         form: Form
         linking: bool
         cond_end: int
         sub: tuple[int, Then] | None
 
-        def __init__(self, words: Sequence[Word], i: int, stop: int) -> None: ...
+        def __init__(self, words: Sequence[Word], i: int, stop: int, marks: Marks | None = None) -> None: ...
         def begin(self) -> int: ...
         def step(self, j: int) -> int: ...
         def head_form(self, w: Word) -> None: ...
@@ -80,28 +82,24 @@ class Clauses:
 
     def concessive(self, j: int, cue: str) -> int:
         """書いてもいいんだな (rhetorical), 載せてもいいですか (asking), 晒されても知らないぞ, 逃げても無駄だ."""
-        f = self.form
-        rest = self.words[j:self.stop]
-        if rest and rest[0].entry.folded == "も":
-            rest = rest[1:]
-        if rest and (rest[0].norm in V.ALLOW or rest[0].surface in V.ALLOW):
-            clause = []
-            for w in rest[1:]:
-                if w.entry.folded in ("、", ","):
-                    break
-                clause.append(w)
-            tail = [w.entry.folded for w in clause]
-            explains = any(w.entry.pos2 == "準体助詞" or w.entry.folded in ("ねん", "んや", "んだ", "んで") for w in clause)
-            if explains and not any(t in ("でしょう",) for t in tail):
-                f.rhetorical = f.rhetorical or cue + rest[0].surface + "ん"
+        f, words, marks, stop = self.form, self.words, self.marks, self.stop
+        if j < stop and words[j].entry.folded == "も":
+            j += 1
+        if j < stop and (words[j].norm in V.ALLOW or words[j].surface in V.ALLOW):
+            allow = words[j].surface
+            a = j + 1  # the clause after いい: words[a:b]
+            b = marks.first(_comma, a, stop)
+            b = stop if b < 0 else b
+            if marks.first(_explaining, a, b) >= 0 and marks.first(_guessing, a, b) < 0:
+                f.rhetorical = f.rhetorical or cue + allow + "ん"
                 return -1
-            if not tail or tail[0] in ("な", "ね", "よ") or any(t in ("よろしい",) for t in tail):
-                if not any(t in ("か", "?", "かな", "かしら") for t in tail) or "な" in tail:
-                    f.rhetorical = f.rhetorical or cue + rest[0].surface
+            if a >= b or words[a].entry.folded in ("な", "ね", "よ") or marks.first(_yoroshii, a, b) >= 0:
+                if marks.first(_asking, a, b) < 0 or marks.first(_na, a, b) >= 0:
+                    f.rhetorical = f.rhetorical or cue + allow
                     return -1
-            f.question = f.question or cue + rest[0].surface + "か"  # 載せてもいいですか: asking permission
+            f.question = f.question or cue + allow + "か"  # 載せてもいいですか: asking permission
             return -1
-        for w in rest[:4]:
+        for w in words[j:min(stop, j + 4)]:
             if w.norm in V.WARNING_AFTER_TEMO or w.surface in V.WARNING_AFTER_TEMO:
                 f.rhetorical = f.rhetorical or cue + w.surface
                 return -1
@@ -244,19 +242,17 @@ class Clauses:
 
     def chain(self, j: int) -> int:
         """The act's clause is linked to what follows (a noun or a verb later in the sentence)."""
-        k = j
-        while k < self.stop:
-            w = self.words[k]
-            if w.entry.pos in ("動詞",) or (w.entry.pos == "形容詞" and w.norm not in ("無い", "ない")):
-                self.linking = True
-                return self.carry(k, w)
-            if w.entry.pos == "形容詞":
-                self.form.negative = self.form.negative or w.surface
-                return k + 1
-            if w.entry.folded in V.CLOSING or w.entry.pos2 == "句点":
-                return k
-            k += 1
-        return -1
+        k = self.marks.first(_chained, j, self.stop)
+        if k < 0:
+            return -1
+        w = self.words[k]
+        if w.entry.pos in ("動詞",) or (w.entry.pos == "形容詞" and w.norm not in ("無い", "ない")):
+            self.linking = True
+            return self.carry(k, w)
+        if w.entry.pos == "形容詞":
+            self.form.negative = self.form.negative or w.surface
+            return k + 1
+        return k  # a closing bracket, the end of the sentence
 
     def nominal(self, j: int, w: Word) -> int:
         """の/ん after the act: んだ, のです explain (read on); のか asks; のは, のって name it."""
@@ -291,7 +287,7 @@ class Clauses:
         if prev.entry.pos == "名詞" and not self.linking:
             return self.chain(j)
         if n in V.INTENT_NOUNS or n in V.KOTO or n in ("予定", "ところ", "所", "ため"):
-            rest = self.words[j + 1:self.stop]
+            rest = self.words[j + 1:min(self.stop, j + 6)]  # (what is asked of them is in the first five)
             texts = [r.entry.folded for r in rest]
             norms = [r.norm for r in rest]
             if any(x in V.NEGATIVE or x in ("無い", "ない") for x in norms[:5]):
@@ -300,15 +296,16 @@ class Clauses:
                 f.negative = f.negative or f"{w.surface}…{polite}{rest[at].surface}"  # つもり…ません
                 return -1
             if n in V.KOTO:
-                if norms[:1] == ["だ"] and len(rest) <= 3:
+                if norms[:1] == ["だ"] and self.stop - (j + 1) <= 3:
                     f.imperative = f.imperative or "ことだ"  # 気をつけることだな: advice as a warning
                     return -1
                 if "に" in texts[:1] and any(x in ("為る", "成る", "する", "なる") for x in norms[1:3]):
                     f.decision = f.decision or f"ことに{rest[1].surface}"
                     return -1
                 if any(x in ("でき", "出来る", "できる") for x in norms[:4]):
-                    return self.carry(j + next(i for i, x in enumerate(norms) if x in ("出来る", "できる")) + 1,
-                                      rest[next(i for i, x in enumerate(norms) if x in ("出来る", "できる"))])
+                    can = self.marks.first(_can, j + 1, self.stop)
+                    if can >= 0:
+                        return self.carry(can, self.words[can])
                 f.nominal = f.nominal or w.surface
                 return -1
             if n == "ため":
@@ -321,3 +318,39 @@ class Clauses:
             return -1
         f.modifier = f.modifier or w.surface
         return -1
+
+
+# The tests the reader puts to the words after an act (speech_marks.Marks: once per text).
+
+def _comma(words: Sequence[Word], k: int) -> bool:
+    return words[k].entry.folded in ("、", ",")
+
+
+def _explaining(words: Sequence[Word], k: int) -> bool:
+    return words[k].entry.pos2 == "準体助詞" or words[k].entry.folded in ("ねん", "んや", "んだ", "んで")
+
+
+def _guessing(words: Sequence[Word], k: int) -> bool:
+    return words[k].entry.folded == "でしょう"
+
+
+def _yoroshii(words: Sequence[Word], k: int) -> bool:
+    return words[k].entry.folded == "よろしい"
+
+
+def _asking(words: Sequence[Word], k: int) -> bool:
+    return words[k].entry.folded in ("か", "?", "かな", "かしら")
+
+
+def _na(words: Sequence[Word], k: int) -> bool:
+    return words[k].entry.folded == "な"
+
+
+def _chained(words: Sequence[Word], k: int) -> bool:
+    """A predicate the act's clause is linked to, or where the linking ends."""
+    e = words[k].entry
+    return e.pos in ("動詞", "形容詞") or e.folded in V.CLOSING or e.pos2 == "句点"
+
+
+def _can(words: Sequence[Word], k: int) -> bool:
+    return words[k].norm in ("出来る", "できる")

@@ -12,6 +12,7 @@ from typing import Sequence
 from . import speech_words as V
 from .speech_clauses import SUB, Clauses, Then
 from .speech_form import Form
+from .speech_marks import Marks
 from .words import Word
 
 # The clauses read in one text: (first word, end) -> (form, where its condition ends or -1).
@@ -24,8 +25,9 @@ class Scan(Clauses):
 
     __slots__ = ()
 
-    def __init__(self, words: Sequence[Word], i: int, stop: int) -> None:
+    def __init__(self, words: Sequence[Word], i: int, stop: int, marks: Marks | None = None) -> None:
         self.words, self.i, self.stop = words, i, stop
+        self.marks = Marks(words) if marks is None else marks  # (what is looked for past a few words)
         self.form = Form()
         self.linking = False  # after て / a stem: the next verb carries on the same act
         self.cond_end = -1  # where a condition on the act ends (the main clause follows)
@@ -57,7 +59,7 @@ class Scan(Clauses):
                     j = then(*known)
                 else:
                     waiting.append((scan, then))
-                    scan = Scan(scan.words, i, scan.stop)
+                    scan = Scan(scan.words, i, scan.stop, scan.marks)
                     j = scan.begin()
                 continue
             read[(scan.i, scan.stop)] = (scan.form, scan.cond_end)
@@ -197,9 +199,9 @@ class Scan(Clauses):
         # 書かざるを得ない, 書くしかない (handled at しか), 書かないと気が済まない, 書かなきゃ: obligation.
         if nxt is not None and nxt.entry.folded in ("と", "ば", "きゃ", "ちゃ", "くちゃ") or \
                 w.entry.conj_form.startswith("仮定形") or w.entry.folded in ("ざる",):
-            after = self.words[j + 2: self.stop]
+            after = self.words[j + 2: min(self.stop, j + 6)]
             if any(a.norm in ("いける", "行ける", "なる", "成る", "済む", "駄目", "だめ", "得る", "しょうがない",
-                              "仕方") for a in after[:4]) or w.entry.folded == "ざる" or (nxt and nxt.entry.folded == "きゃ"):
+                              "仕方") for a in after) or w.entry.folded == "ざる" or (nxt and nxt.entry.folded == "きゃ"):
                 f.obligation = f.obligation or w.surface + (nxt.surface if nxt else "")
                 return -1
             if f.passive and f.desire:
@@ -227,13 +229,13 @@ class Scan(Clauses):
         """The act is a condition (晒したら, 書くなら): the main clause says what it is."""
         f = self.form
         self.cond_end = j
-        main = self.words[j + 1: self.stop]
-        if "".join(w.entry.folded for w in main[:3]).startswith(("なあかん", "なあかへん", "ないかん", "なならん")):
+        main = self.words[j + 1: min(self.stop, j + 4)]
+        if "".join(w.entry.folded for w in main).startswith(("なあかん", "なあかへん", "ないかん", "なならん")):
             f.obligation = f.obligation or cue + "なあかん"  # しばいたらなあかん: Kansai "must"
             return -1
-        if any(w.norm in V.RHETORICAL_MAIN for w in main) and not any(w.norm == "た" and not
-                                                                      w.entry.conj_form.startswith("仮定形") for w in main):
-            f.rhetorical = f.rhetorical or f"{cue}…{next(w.surface for w in main if w.norm in V.RHETORICAL_MAIN)}"
+        k = self.marks.first(_rhetorical_main, j + 1, self.stop)
+        if k >= 0 and self.marks.first(_past, j + 1, self.stop) < 0:
+            f.rhetorical = f.rhetorical or f"{cue}…{self.words[k].surface}"
             return -1
         f.conditional = f.conditional or cue
         return -1
@@ -337,3 +339,11 @@ class Scan(Clauses):
         if lead and not f.strong and not f.final and lead in V.REASON:
             f.reason = lead
         return -1
+
+
+def _rhetorical_main(words: Sequence[Word], k: int) -> bool:
+    return words[k].norm in V.RHETORICAL_MAIN
+
+
+def _past(words: Sequence[Word], k: int) -> bool:
+    return words[k].norm == "た" and not words[k].entry.conj_form.startswith("仮定形")
