@@ -27,9 +27,10 @@ def cmd_fmt(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     from ..render.formatter import FormatError, format_text
     from ..source import DecodeError, decode_source
+    from .check import policy_paths
 
     status = EXIT_OK
-    for path in args.policies:
+    for path in policy_paths(args.policies):
         try:
             if path == "-":
                 data = stdin_bytes(N_("standard input is closed: give POLICY files, or pipe a policy in")).read()

@@ -3,18 +3,24 @@
 The layout depends only on the AST and the comments, so formatting is idempotent, and it
 keeps everything in the order written, so meaning never changes. Comments are swept in
 source order: an own-line comment goes on its own line before the next item; a comment
-after code stays at the end of that item's line.
+after code stays at the end of the line of the item whose code it follows (`Comment.after`),
+so a list, block or condition with a comment inside is never joined onto one line: it stays
+broken where the comments are.
 """
 from __future__ import annotations
 
 from typing import Sequence, cast
 
+import attrs
+
 from ..syntax import nodes as n
 from ..syntax.comments import Comment, scan_comments
+from .fmt_comments import CommentSweep, span_end, span_start
 from ..diagnostics import Diagnostic, error
 from ..syntax.parser import parse_source
 from ..source import DecodeError, SourceText, Span, display_width, normalize_text
-from ..syntax.printer import P_AND, P_NOT, expect_text, expr, literal, quote, retention_text, type_text
+from ..syntax.printer import (P_AND, P_NOT, expect_text, expr, literal, precedence, quote, retention_text,
+                              type_text)
 
 WIDTH = 120  # display columns; Japanese characters count two
 INDENT = "  "
@@ -62,73 +68,22 @@ def format_tree(tree: n.PolicyFile, comments: Sequence[Comment] = ()) -> str:
     return _Printer(list(comments)).file(tree)
 
 
-def _start(span: Span) -> tuple[int, int]:
-    return (span.line, span.column)
-
-
-class _Printer:
-    def __init__(self, comments: list[Comment]) -> None:
-        self.pending = list(comments)  # not yet emitted, in source order
-        self.out: list[str] = []
-
-    # -- comments --------------------------------------------------------------------------
-
-    def leading(self, before: tuple[int, int], indent: str) -> bool:
-        """Emit the comments that come before a position as lines of their own; a blank line
-        that followed a comment in the source is kept."""
-        emitted = False
-        while self.pending and (self.pending[0].line, self.pending[0].column) < before:
-            c = self.pending.pop(0)
-            self.out.append(indent + c.text)
-            following = self.pending[0].line if self.pending and (self.pending[0].line, self.pending[0].column) \
-                < before else before[0]
-            if following > c.line + 1 and c.own_line:
-                self.out.append("")
-            emitted = True
-        return emitted
-
-    def trailing(self, through_line: int) -> None:
-        """Append the comments on lines up to `through_line` to the last output line."""
-        texts = []
-        while self.pending and self.pending[0].line <= through_line:
-            texts.append(self.pending.pop(0).text)
-        if texts:
-            self.out[-1] = self.out[-1].rstrip() + "  " + "  ".join(texts)
-
-    def trailing_before(self, position: tuple[int, int]) -> None:
-        """Append the end-of-line comments that come before `position` to the last output line."""
-        texts = []
-        while self.pending and not self.pending[0].own_line and \
-                (self.pending[0].line, self.pending[0].column) < position:
-            texts.append(self.pending.pop(0).text)
-        if texts:
-            self.out[-1] = self.out[-1].rstrip() + "  " + "  ".join(texts)
-
-    def item(self, span: Span, lines: list[str], indent: str) -> None:
-        """Emit one item: comments before it, its lines, the comments on its last line."""
-        self.leading(_start(span), indent)
-        self.inner_comments(span, indent)
-        self.out.extend(lines)
-        self.trailing(span.end_line)
-
-    def inner_comments(self, span: Span, indent: str) -> None:
-        """Own-line comments inside an item printed on fewer lines go before it."""
-        while self.pending and self.pending[0].own_line and self.pending[0].line < span.end_line:
-            self.out.append(indent + self.pending.pop(0).text)
-
+class _Printer(CommentSweep):
     # -- the file ---------------------------------------------------------------------------
 
     def file(self, tree: n.PolicyFile) -> str:
         decls = list(tree.decls)
-        previous = None
+        previous: tuple[n.Spanned, list[str]] | None = None
         for i, decl in enumerate(decls):
-            if previous is not None and not self.same_group(previous, decl):
-                self.out.append("")
             vocab_group = isinstance(decl, _VOCAB_TYPES) and (
                 (i > 0 and isinstance(decls[i - 1], _VOCAB_TYPES))
                 or (i + 1 < len(decls) and isinstance(decls[i + 1], _VOCAB_TYPES)))
+            mark = len(self.out)
             self.decl(decl, vocab_group)
-            previous = decl
+            lines = self.out[mark:]
+            if previous is not None and not self.same_group(*previous, decl, lines):
+                self.out.insert(mark, "")
+            previous = (decl, lines)
         if self.pending:
             if self.out and self.out[-1] != "":
                 self.out.append("")
@@ -138,10 +93,11 @@ class _Printer:
             self.out.pop()
         return "\n".join(self.out) + "\n"
 
-    def same_group(self, a: n.Spanned, b: n.Spanned) -> bool:
+    def same_group(self, a: n.Spanned, a_lines: list[str], b: n.Spanned, b_lines: list[str]) -> bool:
         """Consecutive vocabularies, and consecutive one-line phrase lists, defines or drops,
-        stay together without a blank line (a comment above the second starts a new group)."""
-        if self.pending and (self.pending[0].line, self.pending[0].column) < _start(b.span):
+        stay together without a blank line (a comment above the second starts a new group);
+        decided on the lines printed, which the layout of the source does not change."""
+        if b_lines[0].lstrip().startswith("#"):
             return False
         if isinstance(a, _VOCAB_TYPES) and isinstance(b, _VOCAB_TYPES):
             return True
@@ -149,11 +105,10 @@ class _Printer:
             return False
         if isinstance(a, _ONE_LINERS):
             return True
-        return isinstance(a, (n.PhrasesDecl, n.DefineDecl)) and self.one_line(a) and self.one_line(b)
+        return isinstance(a, (n.PhrasesDecl, n.DefineDecl)) and len(a_lines) == len(b_lines) == 1 \
+            and self.one_line(a) and self.one_line(b)
 
     def one_line(self, d: n.Spanned) -> bool:
-        if self.comments_within(d.span) and d.span.end_line > d.span.line:
-            return False
         if isinstance(d, n.DefineDecl):
             text = f"{'override ' if d.override else ''}define {d.name.name}{_label(d.label)} = {expr(d.expr)}"
         else:
@@ -179,7 +134,7 @@ class _Printer:
             self.listing(d.span, f"phrases {d.name.name} += ", d.items.items, "")
         elif isinstance(d, n.DefineDecl):
             head = f"{'override ' if d.override else ''}define {d.name.name}{_label(d.label)} = "
-            self.leading(_start(d.span), "")
+            self.leading(span_start(d.span), "")
             self.condition(d.span, head, d.expr, INDENT, "", own_line_break=True)
         elif isinstance(d, n.RuleDecl):
             self.rule(d)
@@ -191,26 +146,26 @@ class _Printer:
             raise TypeError(d)
 
     def block(self, span: Span, opening: str, entries: list[tuple[Span, str]], indent: str = "") -> None:
-        self.leading(_start(span), indent)
+        self.leading(span_start(span), indent)
         self.out.append(indent + opening)
-        self.trailing_before(_start(entries[0][0]) if entries else (span.end_line, span.end_column - 1))
+        self.trailing_before(span_start(entries[0][0]) if entries else (span.end_line, span.end_column - 1))
         inner = indent + INDENT
         for entry_span, text in entries:
             self.item(entry_span, [inner + text], inner)
         self.leading((span.end_line, span.end_column - 1), inner)
         self.out.append(indent + "}")
-        self.trailing(span.end_line)
+        self.trailing(span_end(span))
 
     # -- schema -------------------------------------------------------------------------
 
     def schema(self, d: n.SchemaDecl) -> None:
-        self.leading(_start(d.span), "")
+        self.leading(span_start(d.span), "")
         self.out.append("schema {")
-        self.trailing_before(_start(d.fields[0].span) if d.fields else (d.span.end_line, d.span.end_column - 1))
+        self.trailing_before(span_start(d.fields[0].span) if d.fields else (d.span.end_line, d.span.end_column - 1))
         self.fields(d.fields, INDENT)
         self.leading((d.span.end_line, d.span.end_column - 1), INDENT)
         self.out.append("}")
-        self.trailing(d.span.end_line)
+        self.trailing(span_end(d.span))
 
     def fields(self, fields: Sequence[n.FieldDecl], indent: str) -> None:
         heads = [f"{f.name.name}{_label(f.label)}:" for f in fields]
@@ -222,28 +177,24 @@ class _Printer:
                 (" " + retention_text(f.retain) if f.retain is not None else "")
             record = _record_of(f.type)
             one_line = prefix + type_text(f.type) + suffix
-            if isinstance(f.type, n.OneOfType) and display_width(one_line) > WIDTH:
-                self.leading(_start(f.span), indent)
-                self.listing(f.type.choices.span, prefix.rstrip() + " one of ", f.type.choices.items, "",
-                             closing=suffix, inner=indent + INDENT)
+            if isinstance(f.type, n.OneOfType) and (display_width(one_line) > WIDTH
+                                                    or self.comments_within(f.type.span)):
+                self.leading(span_start(f.span), indent)
+                self.listing(f.type.choices.span, prefix[len(indent):].rstrip() + " one of ", f.type.choices.items,
+                             indent, closing=suffix, inner=indent + INDENT, end=span_end(f.span))
                 continue
             if record is None or (display_width(one_line) <= WIDTH and not self.comments_within(f.type.span)):
                 self.item(f.span, [one_line], indent)
                 continue
             # a nested record that does not fit: one field per line
-            self.leading(_start(f.span), indent)
+            self.leading(span_start(f.span), indent)
             opening = prefix + type_text(f.type).split("{", 1)[0] + "{"
             self.out.append(opening)
-            self.trailing_before(_start(record.fields[0].span) if record.fields else _start(record.span))
+            self.trailing_before(span_start(record.fields[0].span) if record.fields else span_start(record.span))
             self.fields(record.fields, indent + INDENT)
             self.leading((record.span.end_line, record.span.end_column - 1), indent + INDENT)
             self.out.append(indent + "}" + suffix)
-            self.trailing(f.span.end_line)
-
-    def comments_within(self, span: Span) -> bool:
-        """Whether a comment sits inside the item (a comment after its last line does not)."""
-        return any((c.line, c.column) > (span.line, span.column) and
-                   (c.line < span.end_line or (c.own_line and c.line == span.end_line)) for c in self.pending)
+            self.trailing(span_end(f.span))
 
     # -- vocabularies and lists -----------------------------------------------------------
 
@@ -258,78 +209,89 @@ class _Printer:
         self.block(d.span, f"{word} {{", [(i.span, text) for i, text in zip(d.items, items)])
 
     def listing(self, span: Span, head: str, items: Sequence[n.Spanned], indent: str, closing: str = "",
-                inner: str | None = None) -> None:
-        """`head[a, b, c]` on one line if it fits, else the items filled into lines."""
+                inner: str | None = None, end: tuple[int, int] | None = None) -> None:
+        """`head[a, b, c]` on one line if it fits and holds no comment, else the items filled into
+        lines, a line ending after each item a comment follows; `end`: where the item that the
+        list closes ends (after `closing`), when not at the `]`."""
         texts = [literal(i) for i in items]
         one = indent + head + "[" + ", ".join(texts) + "]" + closing
         if display_width(one) <= WIDTH and not self.comments_within(span):
             self.item(span, [one], indent)
+            self.trailing(end or span_end(span))
             return
-        self.leading(_start(span), indent)
+        self.leading(span_start(span), indent)
         self.out.append(indent + head + "[")
-        self.trailing_before(_start(items[0].span) if items else (span.end_line, span.end_column - 1))
+        self.trailing_before(span_start(items[0].span) if items else (span.end_line, span.end_column - 1))
         inner = inner if inner is not None else indent + INDENT
         line = ""
         for item, text in zip(items, texts):
-            comment_before = self.pending and (self.pending[0].line, self.pending[0].column) < _start(item.span)
+            comment_before = self.pending and (self.pending[0].line, self.pending[0].column) < span_start(item.span)
             if line and (comment_before or display_width(inner + line + ", " + text + ",") > WIDTH):
                 self.out.append(inner + line + ",")
                 line = ""
             if comment_before:
-                self.leading(_start(item.span), inner)
+                self.leading(span_start(item.span), inner)
             line = text if not line else line + ", " + text
-            if self.pending and self.pending[0].line <= item.span.end_line and not self.pending[0].own_line:
+            if self.pending and not self.pending[0].own_line and self.pending[0].after <= span_end(item.span):
                 self.out.append(inner + line + ",")
-                self.trailing(item.span.end_line)
+                self.trailing(span_end(item.span))
                 line = ""
         if line:
             self.out.append(inner + line + ",")
         self.leading((span.end_line, span.end_column - 1), inner)
         self.out.append(indent + head[: len(head) - len(head.lstrip())] + "]" + closing)
-        self.trailing(span.end_line)
+        self.trailing(end or span_end(span))
 
     # -- conditions -------------------------------------------------------------------------
 
     def condition(self, span: Span, head: str, e: object, indent: str, base: str,
                   own_line_break: bool = False) -> None:
-        """`head + expression`; a long and/or is broken before each `and`/`or`, aligned."""
+        """`head + expression` on one line if it fits and holds no comment. Else the and/or
+        chain is broken before each `and`/`or` that follows a comment at a line's end or a
+        comment on a line of its own, and, when too long, before each top-level one; the
+        continuation lines are aligned under the expression's start."""
         one = base + head + expr(e)
-        parts = _operands(e)
-        if display_width(one) <= WIDTH or parts is None:
+        links = _chain(e)
+        long = display_width(one) > WIDTH
+        if len(links) == 1 or not (long or self.breaks_chain(span, links[-1].node.span)):
             self.inner_comments(span, base)
             self.out.append(one)
-            self.trailing(span.end_line)
+            self.trailing(span_end(span))
             return
-        word, operands = parts
+        line: str | None
         if own_line_break:  # `define x =` then the expression on the following lines
             self.out.append((base + head).rstrip())
-            self.trailing_before(_start(operands[0].span))
+            self.trailing_before(span_start(links[0].node.span))
             cont = base + indent
-            first_prefix = cont
+            line = cont
         else:
             cont = base + " " * display_width(head)
-            first_prefix = base + head
-        for k, operand in enumerate(operands):
-            text = _operand_text(operand, word)
-            if k == 0:
-                self.inner_comments(Span(span.file, span.line, 0, operand.span.line, 0), cont)
-                self.out.append(first_prefix + text)
-            else:
-                self.leading(_start(operand.span), cont)
-                self.out.append(f"{cont}{word} {text}")
-            self.inner_comments(operand.span, cont)
-            if k + 1 < len(operands):  # only comments before the next operand belong to this line
-                self.trailing_before(_start(operands[k + 1].span))
-        self.trailing(span.end_line)
+            line = base + head
+        for k, link in enumerate(links):
+            own = self.own_lines_before(span_end(link.node.span))
+            if k and line is not None and (own or (long and link.top)):
+                self.out.append(line)
+                line = None
+            self.out.extend((cont if k or own_line_break else base) + text for text in own)
+            piece = f"{link.word} {link.text}" if k else link.text
+            line = cont + piece if line is None else line + (" " if k else "") + piece
+            if k + 1 < len(links):  # comments after this operand (or its operator) end its line
+                texts = self.line_ends_before(span_start(links[k + 1].node.span))
+                if texts:
+                    self.out.append(line + "  " + "  ".join(texts))
+                    line = None
+        if line is not None:
+            self.out.append(line)
+        self.trailing(span_end(span))
 
     # -- rules and examples -------------------------------------------------------------------
 
     def rule(self, d: n.RuleDecl) -> None:
-        self.leading(_start(d.span), "")
+        self.leading(span_start(d.span), "")
         self.out.append(f"{'override ' if d.override else ''}rule {d.name.name}{_label(d.title)} {{")
-        self.trailing_before(_start(d.clauses[0].span) if d.clauses else (d.span.end_line, d.span.end_column - 1))
+        self.trailing_before(span_start(d.clauses[0].span) if d.clauses else (d.span.end_line, d.span.end_column - 1))
         for c in d.clauses:
-            self.leading(_start(c.span), INDENT)
+            self.leading(span_start(c.span), INDENT)
             if isinstance(c, (n.WhenClause, n.UnlessClause)):
                 word = "when" if isinstance(c, n.WhenClause) else "unless"
                 self.condition(c.span, word.ljust(CLAUSE_PAD), c.expr, INDENT, INDENT)
@@ -337,50 +299,51 @@ class _Printer:
                 self.item(c.span, [INDENT + _clause(c)], INDENT)
         self.leading((d.span.end_line, d.span.end_column - 1), INDENT)
         self.out.append("}")
-        self.trailing(d.span.end_line)
+        self.trailing(span_end(d.span))
 
     def example(self, d: n.ExampleDecl) -> None:
-        self.leading(_start(d.span), "")
+        self.leading(span_start(d.span), "")
         self.out.append(f"example {quote(d.title.value)} {{")
-        self.trailing_before(_start(d.given.span))
+        self.trailing_before(span_start(d.given.span))
         given = d.given
-        self.leading(_start(given.span), INDENT)
+        self.leading(span_start(given.span), INDENT)
         one = f"{INDENT}given {literal(given)}"
         if display_width(one) <= WIDTH and not self.comments_within(given.span):
             self.out.append(one)
-            self.trailing(given.span.end_line)
+            self.trailing(span_end(given.span))
         else:
             self.out.append(f"{INDENT}given {{")
-            self.trailing_before(_start(given.entries[0].span) if given.entries else
+            self.trailing_before(span_start(given.entries[0].span) if given.entries else
                                  (given.span.end_line, given.span.end_column - 1))
             self.entries(given.entries, INDENT * 2)
             self.leading((given.span.end_line, given.span.end_column - 1), INDENT * 2)
             self.out.append(INDENT + "}")
-            self.trailing(given.span.end_line)
+            self.trailing(span_end(given.span))
         self.item(d.expect.span, [INDENT + expect_text(d.expect)], INDENT)
         self.leading((d.span.end_line, d.span.end_column - 1), INDENT)
         self.out.append("}")
-        self.trailing(d.span.end_line)
+        self.trailing(span_end(d.span))
 
     def entries(self, entries: Sequence[n.Entry], indent: str) -> None:
         """Given entries filled into lines; a value too long for a line gets lines of its own."""
         line = ""
         for entry in entries:
             text = f"{entry.key.name}: {literal(entry.value)}"
-            comment_before = self.pending and (self.pending[0].line, self.pending[0].column) < _start(entry.span)
+            comment_before = self.pending and (self.pending[0].line, self.pending[0].column) < span_start(entry.span)
             too_long = display_width(indent + text + ",") > WIDTH
             if line and (comment_before or too_long or display_width(indent + line + ", " + text + ",") > WIDTH):
                 self.out.append(indent + line + ",")
                 line = ""
             if comment_before:
-                self.leading(_start(entry.span), indent)
+                self.leading(span_start(entry.span), indent)
             if too_long and isinstance(entry.value, (n.ListLit, n.RecordLit)):
                 self.long_value(entry, indent)
+                self.trailing(span_end(entry.span))
                 continue
             line = text if not line else line + ", " + text
-            if self.pending and self.pending[0].line <= entry.span.end_line and not self.pending[0].own_line:
+            if self.pending and not self.pending[0].own_line and self.pending[0].after <= span_end(entry.span):
                 self.out.append(indent + line + ",")
-                self.trailing(entry.span.end_line)
+                self.trailing(span_end(entry.span))
                 line = ""
         if line:
             self.out.append(indent + line)
@@ -423,6 +386,40 @@ def _record_of(t: object) -> n.RecordType | None:
     return t if isinstance(t, n.RecordType) else None
 
 
+@attrs.frozen
+class _Link:
+    """One operand of an and/or chain as written: `word` is the operator before it ("" for the
+    first) and `top` whether that operator is the whole expression's own."""
+
+    word: str
+    node: n.Spanned
+    text: str
+    top: bool
+
+
+def _chain(e: object) -> list[_Link]:
+    """An expression as the chain of operands its and/or join, in order: an `and` inside an `or`
+    is written without parentheses, so its operands join the chain; any other operand is one link.
+
+    >>> [(x.word, x.text, x.top) for x in _chain(n.Or((n.And((n.Name("a"), n.Name("b"))), n.Name("c"))))]
+    [('', 'a', False), ('and', 'b', False), ('or', 'c', True)]
+    """
+    parts = _operands(e)
+    if parts is None:
+        return [_Link("", cast(n.Spanned, e), expr(e), False)]
+    word, operands = parts
+    minimum = P_NOT if word == "and" else P_AND
+    links: list[_Link] = []
+    for k, operand in enumerate(operands):
+        if _operands(operand) is not None and precedence(operand) >= minimum:
+            sub = _chain(operand)
+        else:
+            sub = [_Link("", operand, _operand_text(operand, word), False)]
+        links.append(attrs.evolve(sub[0], word=word if k else "", top=k > 0))
+        links.extend(attrs.evolve(link, top=False) for link in sub[1:])
+    return links
+
+
 def _operands(e: object) -> tuple[str, tuple[n.Spanned, ...]] | None:
     if isinstance(e, n.And):
         return "and", e.operands
@@ -432,8 +429,6 @@ def _operands(e: object) -> tuple[str, tuple[n.Spanned, ...]] | None:
 
 
 def _operand_text(operand: object, word: str) -> str:
-    from ..syntax.printer import precedence
-
     text = expr(operand)
     minimum = P_NOT if word == "and" else P_AND
     return f"({text})" if precedence(operand) < minimum else text

@@ -12,6 +12,10 @@ class Comment:
     column: int
     text: str        # including the leading `#`, without trailing spaces
     own_line: bool   # nothing but whitespace before it on its line
+    # where the code it follows ends: the end (line, column) of the last token before it, passing
+    # over commas and closing parentheses (a parenthesised expression's span leaves its
+    # parentheses out); (0, 0) when nothing comes before it
+    after: tuple[int, int] = (0, 0)
 
 
 def scan_comments(text: str) -> list[Comment]:
@@ -21,13 +25,18 @@ def scan_comments(text: str) -> list[Comment]:
 
     >>> [c.text for c in scan_comments('a # one\\n"#not" # two\\n  # three')]
     ['# one', '# two', '# three']
+    >>> [c.after for c in scan_comments('f(a), # one\\n# two')]
+    [(1, 4), (1, 4)]
     """
     tables = grammar.tables()
     assert tables is not None, "the parse tables are shipped with the package"
     lines = text.split("\n")
     out = []
+    after = (0, 0)
     for tok in lalr._tokens(text, tables, keep=frozenset({"COMMENT"})):
         if tok.type == "COMMENT":
             before = lines[tok.line - 1][: tok.column - 1]
-            out.append(Comment(tok.line, tok.column, str(tok).rstrip(), not before.strip()))
+            out.append(Comment(tok.line, tok.column, str(tok).rstrip(), not before.strip(), after))
+        elif str(tok) not in (",", ")"):
+            after = (tok.end_line, tok.end_column)
     return out
