@@ -170,3 +170,34 @@ def test_a_value_removed_by_a_purge_may_go(made, tmp_path):
     engine.dispose()
     code, out, err = verify(url)
     assert code == 0 and "intact: 8 entries and 1 sensitive values checked" in out, err
+
+
+def test_nothing_is_appended_to_a_chain_whose_head_was_removed(made, tmp_path):
+    """With the head row deleted behind the journal's back, a write is refused (J110, exit 1, in either
+    language) instead of starting the chain again from nothing; nothing is written, and verify still
+    names the missing head."""
+    from kasuhara_rules.cli import main
+    from kasuhara_rules.journal import JournalError, open_journal
+
+    copy_sqlite(made, tmp_path / "t.db")
+    url = f"sqlite:///{tmp_path / 't.db'}"
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DELETE FROM head"))
+    engine.dispose()
+    with open_journal(url) as journal:
+        with pytest.raises(JournalError) as refused:
+            journal.add(record("A-3"), by="sato", policy=policy())
+        assert refused.value.code == "J110"
+        with pytest.raises(JournalError):
+            journal.act("A-1", "warned", by="tanaka")
+    for lang, said in (("en", "the chain's head is missing"), ("ja", "鎖の先頭（head）がありません")):
+        out, err = io.StringIO(), io.StringIO()
+        assert main(["journal", "act", "A-1", "warned", "--by", "x", "--db", url, "--lang", lang], out, err) == 1
+        assert "error[J110]" in err.getvalue() and said in err.getvalue(), err.getvalue()
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM entries")).scalar_one() == 8
+    engine.dispose()
+    code, out, err = verify(url)
+    assert code == 4 and "the head of the chain is missing" in err

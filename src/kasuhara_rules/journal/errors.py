@@ -23,6 +23,7 @@ CODES = {
     "J107": "the database was written by a newer kasuhara-rules",
     "J108": "another database error",
     "J109": "the database holds no journal (a reading command creates none)",
+    "J110": "the chain's head is missing (changed behind the journal's back): nothing is appended",
     "J201": "no such incident in the journal",
     "J202": "an outcome, severity or escalation the policy does not have",
     "J203": "an override without a reason",

@@ -285,7 +285,12 @@ class Writing:
                 self.cursor = cursor
                 cursor.execute("BEGIN IMMEDIATE")
                 cursor.execute("SELECT seq, hash FROM head WHERE id = 1")
-            seq, last = cursor.fetchone() or (0, "")
+            row = cursor.fetchone()
+            if row is None:  # every journal has its head from the start: gone means changed behind its back
+                raise JournalError("J110", N_("the chain's head is missing from {url}: the journal was changed "
+                                              "behind its back, and nothing is appended to it", url=store.shown),
+                                   N_("run kasu journal verify, and restore the journal from a backup"))
+            seq, last = row
         except BaseException as exc:
             self._refuse(exc)
         return Tx(cursor, postgres, int(seq), str(last))
