@@ -145,12 +145,7 @@ def changed(url, table, where, col, change):
 def test_rows_removed_are_found(made, tmp_path, statement):
     """The head removed, a value the chain says is kept removed or emptied with no purge entry, a
     registered version or its files removed, a salt put back beside a purged value: each is a break."""
-    copy_sqlite(made, tmp_path / "t.db")
-    url = f"sqlite:///{tmp_path / 't.db'}"
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(sa.text(statement))
-    engine.dispose()
+    url = tampered(made, tmp_path, statement)
     code, out, err = verify(url)
     assert code == 4, (code, out, err)
     if "head" in statement:
@@ -160,14 +155,20 @@ def test_rows_removed_are_found(made, tmp_path, statement):
                "removed it" in err
 
 
-def test_a_value_removed_by_a_purge_may_go(made, tmp_path):
-    """The row of a value a purge entry removed may be deleted: nothing the chain keeps is lost."""
+def tampered(made, tmp_path, statement):
+    """A copy of the journal `made`, changed behind its back by one SQL statement: its URL."""
     copy_sqlite(made, tmp_path / "t.db")
     url = f"sqlite:///{tmp_path / 't.db'}"
     engine = sa.create_engine(url)
     with engine.begin() as conn:
-        conn.execute(sa.text("DELETE FROM sensitive_values WHERE seq = 4"))
+        conn.execute(sa.text(statement))
     engine.dispose()
+    return url
+
+
+def test_a_value_removed_by_a_purge_may_go(made, tmp_path):
+    """The row of a value a purge entry removed may be deleted: nothing the chain keeps is lost."""
+    url = tampered(made, tmp_path, "DELETE FROM sensitive_values WHERE seq = 4")
     code, out, err = verify(url)
     assert code == 0 and "intact: 8 entries and 1 sensitive values checked" in out, err
 
@@ -179,12 +180,7 @@ def test_nothing_is_appended_to_a_chain_whose_head_was_removed(made, tmp_path):
     from kasuhara_rules.cli import main
     from kasuhara_rules.journal import JournalError, open_journal
 
-    copy_sqlite(made, tmp_path / "t.db")
-    url = f"sqlite:///{tmp_path / 't.db'}"
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(sa.text("DELETE FROM head"))
-    engine.dispose()
+    url = tampered(made, tmp_path, "DELETE FROM head")
     with open_journal(url) as journal:
         with pytest.raises(JournalError) as refused:
             journal.add(record("A-3"), by="sato", policy=policy())

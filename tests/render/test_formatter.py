@@ -35,13 +35,18 @@ def test_examples_are_formatted(path):
     assert format_text(text, path.name) == text
 
 
-def test_messy_golden(golden):
-    """A hurriedly written policy formats to the golden layout, idempotently."""
-    text = (GOLDEN / "fmt" / "messy.kasu").read_text(encoding="utf-8")
+def formats_to_its_golden(name, golden):
+    """tests/golden/fmt/NAME.kasu formats to NAME.formatted.kasu, idempotently and with the same meaning."""
+    text = (GOLDEN / "fmt" / f"{name}.kasu").read_text(encoding="utf-8")
     out = format_text(text)
-    golden("fmt/messy.formatted.kasu", out)
+    golden(f"fmt/{name}.formatted.kasu", out)
     assert format_text(out) == out
     assert ast(out) == ast(text)
+
+
+def test_messy_golden(golden):
+    """A hurriedly written policy formats to the golden layout, idempotently."""
+    formats_to_its_golden("messy", golden)
 
 
 def test_layout_of_a_rule():
@@ -84,11 +89,7 @@ def test_comments_stay_where_they_belong(source, expected):
 def test_comments_stay_next_to_the_code_they_annotate(golden):
     """A user's trial: comments after list values, an outcome, condition lines and own-line comments
     inside a list and a condition stay where they were; the list and the condition stay broken."""
-    text = (GOLDEN / "fmt" / "comments.kasu").read_text(encoding="utf-8")
-    out = format_text(text)
-    golden("fmt/comments.formatted.kasu", out)
-    assert format_text(out) == out
-    assert ast(out) == ast(text)
+    formats_to_its_golden("comments", golden)
 
 
 def test_a_long_condition_with_comments_is_broken_before_each_and():
